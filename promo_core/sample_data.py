@@ -1,0 +1,475 @@
+"""The demo retailer: a deterministic omnichannel shop whose behaviour is planted, so that every
+analysis in PromoLens can be checked against a known answer.
+
+``generate(seed=0)`` returns the tables a real retailer would upload (transactions, products,
+customers, a coupon campaign, warehouses and stores) and, beside them, ``.truth``: the
+elasticities, customer behaviour types, tastes and coupon uplifts that produced the data.
+
+How the data is made (so a test knows what it may expect):
+
+* Customers belong to one of five behaviour types (``TYPES``) that set how often they shop, how
+  big their baskets are, which channel they use, whether they use coupons and when they churn.
+* Each customer has a taste: a favourite one or two categories, a favourite product style
+  (Organic / Classic / Premium, a word in every product name) and four staple products they
+  rebuy. Some products are complements: buying one often brings the other into the basket.
+* Orders arrive week by week with yearly seasonality (a December peak, a summer dip) and a
+  day-of-week pattern that differs by channel.
+* Every product's weekly price moves (promotions of 10-30 % off in about one week in ten, two permanent
+  price changes of 4-12 %).
+  Demand responds to price with the category's planted elasticity exactly: candidate order
+  lines are kept with probability ``(price / lowest_price) ** elasticity``.
+* A randomised coupon campaign (control, 5 off, 10 off) ran for two weeks near the end; its
+  conversion uplift depends on behaviour type (bargain hunters respond most, loyal customers
+  would have bought anyway). The campaign's orders are in the transactions with the coupon code.
+* A store network (20 UK stores, 8 candidate warehouses) whose weekly demand is the stores'
+  actual sales.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+START = pd.Timestamp("2024-11-25")  # a Monday; 104 weeks follow
+N_WEEKS = 104
+CAMPAIGN_WEEK = 98
+CAMPAIGN_DAYS = 14
+COUPON_VALUES = {"coupon_5": 5.0, "coupon_10": 10.0}
+STYLES = ("Organic", "Classic", "Premium")
+
+# category: (planted price elasticity, typical list price, cost / list price, return rate, nouns)
+CATEGORIES = {
+    "Fresh Produce": (-0.7, 2.5, 0.65, 0.005, ["Apples", "Bananas", "Tomatoes", "Avocados", "Carrots",
+                                                "Berries", "Salad Leaves", "Potatoes", "Onions", "Peppers"]),
+    "Dairy & Eggs": (-0.9, 2.0, 0.60, 0.005, ["Whole Milk", "Oat Milk", "Greek Yoghurt", "Cheddar", "Butter",
+                                              "Free-Range Eggs", "Cream", "Mozzarella", "Kefir", "Skyr"]),
+    "Bakery": (-1.1, 2.2, 0.55, 0.005, ["Sourdough Loaf", "Croissants", "Bagels", "Rye Bread", "Muffins",
+                                        "Baguette", "Brioche", "Pitta Bread", "Scones", "Cinnamon Rolls"]),
+    "Beverages": (-1.5, 3.5, 0.50, 0.01, ["Ground Coffee", "Green Tea", "Orange Juice", "Sparkling Water",
+                                          "Cola", "Coffee Beans", "Herbal Tea", "Lemonade", "Kombucha",
+                                          "Hot Chocolate"]),
+    "Snacks": (-1.8, 2.8, 0.45, 0.01, ["Crisps", "Dark Chocolate", "Mixed Nuts", "Granola Bars", "Popcorn",
+                                       "Biscuits", "Rice Cakes", "Dried Mango", "Pretzels", "Flapjacks"]),
+    "Household": (-1.3, 5.0, 0.55, 0.02, ["Laundry Liquid", "Washing-Up Liquid", "Bin Bags", "Kitchen Roll",
+                                          "Toilet Tissue", "Surface Spray", "Dishwasher Tabs", "Sponges",
+                                          "Fabric Softener", "Glass Cleaner"]),
+    "Personal Care": (-1.2, 6.0, 0.45, 0.02, ["Shampoo", "Shower Gel", "Toothpaste", "Deodorant", "Hand Cream",
+                                              "Face Wash", "Conditioner", "Body Lotion", "Lip Balm",
+                                              "Sun Cream"]),
+    "Home & Kitchen": (-2.0, 18.0, 0.50, 0.06, ["Mug Set", "Chef Knife", "Frying Pan", "Storage Jars",
+                                                "Tea Towels", "Chopping Board", "Cafetiere", "Water Bottle",
+                                                "Lunch Box", "Candle"]),
+    "Electronics Accessories": (-2.4, 22.0, 0.60, 0.08, ["USB-C Cable", "Phone Case", "Wireless Charger",
+                                                         "Earbuds", "Power Bank", "Screen Protector",
+                                                         "Bluetooth Speaker", "Car Mount", "Smart Plug",
+                                                         "Laptop Sleeve"]),
+    "Toys & Gifts": (-1.6, 14.0, 0.50, 0.05, ["Puzzle", "Plush Bear", "Board Game", "Gift Card Holder",
+                                              "Craft Kit", "Building Blocks", "Kite", "Notebook Set",
+                                              "Scented Gift Box", "Card Game"]),
+}
+VARIANTS = ("Small", "Large", "Family Pack", "Twin Pack", "Value")
+
+# type: (share, orders per week while active, mean lines per order, online share, coupon-use
+#        share of orders, active weeks (None = until the end), base coupon uplift)
+TYPES = {
+    "loyal": (0.15, 0.28, 3.6, 0.50, 0.03, None, 0.01),
+    "online_regular": (0.20, 0.16, 2.4, 0.96, 0.03, None, 0.04),
+    "bargain_hunter": (0.20, 0.10, 3.0, 0.50, 0.45, None, 0.14),
+    "store_occasional": (0.25, 0.045, 2.0, 0.04, 0.03, None, 0.03),
+    "lapsed": (0.20, 0.14, 2.0, 0.40, 0.05, (8, 30), 0.07),
+}
+
+STORE_CITIES = [
+    ("London Oxford St", 51.5154, -0.1419), ("London Canary Wharf", 51.5054, -0.0235),
+    ("Manchester", 53.4808, -2.2426), ("Birmingham", 52.4862, -1.8904), ("Leeds", 53.8008, -1.5491),
+    ("Liverpool", 53.4084, -2.9916), ("Bristol", 51.4545, -2.5879), ("Sheffield", 53.3811, -1.4701),
+    ("Newcastle", 54.9783, -1.6178), ("Nottingham", 52.9548, -1.1581), ("Leicester", 52.6369, -1.1398),
+    ("Southampton", 50.9097, -1.4044), ("Brighton", 50.8225, -0.1372), ("Cardiff", 51.4816, -3.1791),
+    ("Glasgow", 55.8642, -4.2518), ("Edinburgh", 55.9533, -3.1883), ("Oxford", 51.7520, -1.2577),
+    ("Cambridge", 52.2053, 0.1218), ("Norwich", 52.6309, 1.2974), ("Exeter", 50.7184, -3.5339),
+]
+WAREHOUSE_SITES = [
+    ("Daventry DC", 52.2565, -1.1600), ("Warrington DC", 53.3900, -2.5970), ("Wakefield DC", 53.6830, -1.4977),
+    ("Avonmouth DC", 51.5030, -2.6990), ("Tilbury DC", 51.4620, 0.3580), ("Bellshill DC", 55.8170, -4.0170),
+    ("Doncaster DC", 53.5228, -1.1285), ("Thurrock DC", 51.4935, 0.3529),
+]
+COST_PER_UNIT_KM = 0.002  # shipping cost of one unit over one kilometre
+
+
+@dataclass(frozen=True)
+class DemoTruth:
+    """What produced the demo data, for tests and for the app's "check against truth" notes."""
+
+    category_elasticity: pd.Series  # index category -> planted own-price elasticity
+    customer_type: pd.Series  # index customer_id -> behaviour type (one of TYPES)
+    favourite_category: pd.Series  # index customer_id -> the category the customer buys most
+    favourite_style: pd.Series  # index customer_id -> one of STYLES
+    complements: pd.DataFrame  # product_id, complement_id, probability of adding it to the basket
+    uplift: pd.DataFrame  # index customer_id (campaign members), one column per coupon arm
+    baseline_conversion: pd.Series  # index customer_id -> P(buy in the campaign window | control)
+    weekly_seasonality: pd.Series  # index week start -> demand multiplier
+    store_weekly_demand: pd.Series  # index store site_id -> mean weekly units
+
+
+@dataclass(frozen=True)
+class DemoRetailer:
+    """The demo retailer's tables and its planted truth."""
+
+    transactions: pd.DataFrame
+    products: pd.DataFrame
+    customers: pd.DataFrame
+    campaign: pd.DataFrame
+    warehouses: pd.DataFrame
+    stores: pd.DataFrame
+    truth: DemoTruth
+    cost_per_unit_km: float = COST_PER_UNIT_KM
+
+
+def _products(rng: np.random.Generator) -> pd.DataFrame:
+    rows = []
+    for cat, (elasticity, price, cost_ratio, _ret, nouns) in CATEGORIES.items():
+        for i in range(50):
+            noun = nouns[i % len(nouns)]
+            style = STYLES[i % 3]
+            variant = VARIANTS[(i // len(nouns)) % len(VARIANTS)]
+            style_factor = {"Organic": 1.15, "Classic": 0.9, "Premium": 1.5}[style]
+            list_price = price * style_factor * rng.lognormal(0, 0.35)
+            list_price = max(0.49, np.floor(list_price) + (0.99 if list_price > 3 else 0.49))
+            rows.append({
+                "product_name": f"{style} {noun} {variant}",
+                "category": cat,
+                "style": style,
+                "list_price": round(float(list_price), 2),
+                "unit_cost": round(float(list_price * cost_ratio * rng.uniform(0.9, 1.1)), 2),
+                "description": f"{style} {noun.lower()} ({variant.lower()}) from our {cat.lower()} range.",
+            })
+    products = pd.DataFrame(rows)
+    products.insert(0, "product_id", [f"P{i + 1:04d}" for i in range(len(products))])
+    products["popularity"] = rng.pareto(3.0, len(products)) + 1.0
+    return products
+
+
+def _weekly_prices(products: pd.DataFrame, rng: np.random.Generator) -> np.ndarray:
+    """Price of every product in every week: list price, two permanent changes, promotions."""
+    n = len(products)
+    factor = np.ones((n, N_WEEKS))
+    for _ in range(2):
+        week = rng.integers(10, N_WEEKS - 10, n)
+        change = rng.choice([0.88, 0.92, 0.96, 1.04, 1.08, 1.12], n)
+        factor *= np.where(np.arange(N_WEEKS)[None, :] >= week[:, None], change[:, None], 1.0)
+    promo = rng.random((n, N_WEEKS)) < 10 / N_WEEKS
+    depth = rng.choice([0.1, 0.15, 0.2, 0.25, 0.3], (n, N_WEEKS))
+    factor *= np.where(promo, 1 - depth, 1.0)
+    return np.round(products["list_price"].to_numpy()[:, None] * factor, 2)
+
+
+def _seasonality() -> np.ndarray:
+    week = np.arange(N_WEEKS)
+    day_of_year = ((START + pd.to_timedelta(week * 7 + 3, unit="D")).dayofyear).to_numpy()
+    yearly = 1 + 0.25 * np.cos(2 * np.pi * (day_of_year - 355) / 365.25)
+    christmas = np.where((day_of_year >= 335) & (day_of_year <= 358), 1.35, 1.0)
+    return yearly * christmas
+
+
+class _LineSampler:
+    """Draws (product, quantity) for order lines from each customer's taste."""
+
+    def __init__(self, products: pd.DataFrame, taste_cat: np.ndarray, taste_style: np.ndarray,
+                 staples: np.ndarray, rng: np.random.Generator):
+        self.rng = rng
+        self.taste_cat_cum = np.cumsum(taste_cat, axis=1)
+        self.taste_style_cum = np.cumsum(taste_style, axis=1)
+        self.staples = staples
+        cat_codes = pd.Categorical(products["category"], categories=list(CATEGORIES)).codes
+        style_codes = pd.Categorical(products["style"], categories=list(STYLES)).codes
+        self.groups = {}
+        for c in range(len(CATEGORIES)):
+            for s in range(len(STYLES)):
+                idx = np.flatnonzero((cat_codes == c) & (style_codes == s))
+                weights = products["popularity"].to_numpy()[idx]
+                self.groups[(c, s)] = (idx, np.cumsum(weights) / weights.sum())
+
+    def draw(self, customer: np.ndarray, staple_share: float = 0.25) -> np.ndarray:
+        rng, n = self.rng, len(customer)
+        cat = (rng.random(n)[:, None] > self.taste_cat_cum[customer]).sum(axis=1)
+        style = (rng.random(n)[:, None] > self.taste_style_cum[customer]).sum(axis=1)
+        cat = np.minimum(cat, len(CATEGORIES) - 1)
+        style = np.minimum(style, len(STYLES) - 1)
+        product = np.empty(n, dtype=np.int64)
+        for (c, s), (idx, cum) in self.groups.items():
+            mask = (cat == c) & (style == s)
+            if mask.any():
+                product[mask] = idx[np.minimum(np.searchsorted(cum, rng.random(mask.sum())), len(idx) - 1)]
+        staple = rng.random(n) < staple_share
+        product[staple] = self.staples[customer[staple], rng.integers(0, self.staples.shape[1], staple.sum())]
+        return product
+
+
+def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
+    """Generate the demo retailer.
+
+    Parameters
+    ----------
+    seed : int
+        Random seed; the same seed always gives the same tables.
+    n_customers : int
+        Number of identified customers (guest shoppers come on top).
+
+    Returns
+    -------
+    DemoRetailer
+        Tables (``transactions``, ``products``, ``customers``, ``campaign``, ``warehouses``,
+        ``stores``) and the planted ``truth``.
+    """
+    rng = np.random.default_rng(seed)
+    products = _products(rng)
+    n_products = len(products)
+    prices = _weekly_prices(products, rng)
+    season = _seasonality()
+    cat_index = pd.Categorical(products["category"], categories=list(CATEGORIES)).codes
+    elasticity = np.array([CATEGORIES[c][0] for c in CATEGORIES])[cat_index]
+
+    # --- customers: type, activity window, channel, taste ---------------------------------
+    type_names = list(TYPES)
+    shares = np.array([TYPES[t][0] for t in type_names])
+    n_guests = n_customers // 8  # guest shoppers, identified here only to draw their baskets
+    n_all = n_customers + n_guests
+    ctype = np.concatenate([rng.choice(len(type_names), n_customers, p=shares),
+                            np.full(n_guests, type_names.index("store_occasional"))])
+    rate = np.array([TYPES[t][1] for t in type_names])[ctype] * rng.lognormal(0, 0.3, n_all)
+    rate[n_customers:] = 0.05
+    lines_mean = np.array([TYPES[t][2] for t in type_names])[ctype]
+    online_share = np.array([TYPES[t][3] for t in type_names])[ctype]
+    online_share[n_customers:] = 0.0
+    coupon_use = np.array([TYPES[t][4] for t in type_names])[ctype]
+    coupon_use[n_customers:] = 0.0
+    first_week = np.where(rng.random(n_all) < 0.6, 0, rng.integers(0, 90, n_all))
+    first_week[n_customers:] = 0
+    last_week = np.full(n_all, N_WEEKS)
+    lapsed = ctype == type_names.index("lapsed")
+    lo, hi = TYPES["lapsed"][5]
+    first_week[lapsed] = rng.integers(0, 40, lapsed.sum())
+    last_week[lapsed] = first_week[lapsed] + rng.integers(lo, hi, lapsed.sum())
+    home_store = rng.integers(0, len(STORE_CITIES), n_all)
+
+    taste_cat = rng.dirichlet(np.full(len(CATEGORIES), 0.25), n_all)
+    popularity = products.groupby("category", sort=False)["popularity"].sum().reindex(list(CATEGORIES))
+    taste_cat[n_customers:] = (popularity / popularity.sum()).to_numpy()
+    taste_cat = 0.85 * taste_cat + 0.15 / len(CATEGORIES)
+    taste_style = rng.dirichlet(np.full(len(STYLES), 0.3), n_all) * 0.85 + 0.05
+    staples = np.empty((n_all, 4), dtype=np.int64)
+    sampler = _LineSampler(products, taste_cat, taste_style, staples, rng)
+    staples[:] = sampler.draw(np.repeat(np.arange(n_all), 4), staple_share=0.0).reshape(n_all, 4)
+
+    # --- orders: Poisson arrivals per customer-week with yearly seasonality -----------------
+    weeks = np.arange(N_WEEKS)
+    active = (weeks[None, :] >= first_week[:, None]) & (weeks[None, :] < last_week[:, None])
+    counts = rng.poisson(rate[:, None] * season[None, :] * active * 2.2)  # thinned by price below
+    o_cust, o_week = np.nonzero(counts)
+    reps = counts[o_cust, o_week]
+    o_cust, o_week = np.repeat(o_cust, reps), np.repeat(o_week, reps)
+    online = rng.random(len(o_cust)) < online_share[o_cust]
+    dow_online = np.array([0.17, 0.16, 0.15, 0.15, 0.13, 0.11, 0.13])
+    dow_store = np.array([0.10, 0.11, 0.12, 0.13, 0.16, 0.22, 0.16])
+    dow = np.where(online, rng.choice(7, len(o_cust), p=dow_online), rng.choice(7, len(o_cust), p=dow_store))
+    o_day = o_week * 7 + dow
+
+    # drop the campaign members' own orders in the campaign window: the campaign decides those
+    campaign_start_day = CAMPAIGN_WEEK * 7
+    eligible = np.flatnonzero((first_week[:n_customers] < CAMPAIGN_WEEK - 8))
+    members = np.sort(rng.choice(eligible, min(12_000, len(eligible)), replace=False))
+    in_window = (o_day >= campaign_start_day) & (o_day < campaign_start_day + CAMPAIGN_DAYS)
+    keep = ~(in_window & np.isin(o_cust, members))
+    o_cust, o_week, o_day, online = o_cust[keep], o_week[keep], o_day[keep], online[keep]
+    n_orders = len(o_cust)
+
+    # --- order lines (with complements), thinned by price so demand has the planted elasticity --
+    n_lines = 1 + rng.poisson(lines_mean[o_cust] - 1)
+    l_order = np.repeat(np.arange(n_orders), n_lines)
+    l_product = sampler.draw(o_cust[l_order])
+    comp_a = rng.choice(n_products, 40, replace=False)
+    comp_b = (comp_a + rng.integers(60, n_products - 60, 40)) % n_products
+    comp_p = rng.uniform(0.3, 0.5, 40)
+    comp_map = np.full(n_products, -1)
+    comp_map[comp_a] = np.arange(40)
+    has = comp_map[l_product] >= 0
+    add = has & (rng.random(len(l_product)) < np.where(has, comp_p[comp_map[l_product]], 0))
+    l_order = np.concatenate([l_order, l_order[add]])
+    l_product = np.concatenate([l_product, comp_b[comp_map[l_product[add]]]])
+    l_week = o_week[l_order]
+    lowest = prices.min(axis=1)
+    keep_prob = (prices[l_product, l_week] / lowest[l_product]) ** elasticity[l_product]
+    kept = rng.random(len(l_order)) < keep_prob
+    l_order, l_product = l_order[kept], l_product[kept]
+
+    # --- campaign: randomised arms, conversion = baseline + planted uplift ---------------------
+    arm = np.array(["control", "coupon_5", "coupon_10"])[rng.permutation(len(members)) % 3]
+    type_uplift = np.array([TYPES[t][6] for t in type_names])[ctype[members]]
+    base_p = 1 - np.exp(-rate[members] * season[CAMPAIGN_WEEK] * 2 * (last_week[members] > CAMPAIGN_WEEK))
+    base_p = np.clip(base_p, 0.01, 0.9)
+    heterogeneity = rng.uniform(0.6, 1.4, len(members))
+    uplift5 = np.clip(type_uplift * heterogeneity, 0, 0.98 - base_p)
+    uplift10 = np.clip(1.6 * uplift5, 0, 0.98 - base_p)
+    p_convert = base_p + np.select([arm == "coupon_5", arm == "coupon_10"], [uplift5, uplift10], 0.0)
+    converted = rng.random(len(members)) < p_convert
+    c_cust = members[converted]
+    c_day = campaign_start_day + rng.integers(0, CAMPAIGN_DAYS, len(c_cust))
+    c_online = rng.random(len(c_cust)) < online_share[c_cust]
+    c_lines = 1 + rng.poisson(lines_mean[c_cust] - 1)
+    c_order = n_orders + np.repeat(np.arange(len(c_cust)), c_lines)
+    c_product = sampler.draw(np.repeat(c_cust, c_lines))
+    # one line per product in an order: the same product drawn twice becomes a larger quantity
+    lines = (pd.DataFrame({"o": np.concatenate([l_order, c_order]), "p": np.concatenate([l_product, c_product])})
+             .groupby(["o", "p"], sort=True).size().reset_index(name="n"))
+    l_order, l_product, l_draws = lines["o"].to_numpy(), lines["p"].to_numpy(), lines["n"].to_numpy()
+    o_cust = np.concatenate([o_cust, c_cust])
+    o_day = np.concatenate([o_day, c_day])
+    online = np.concatenate([online, c_online])
+    campaign_arm_of_order = np.concatenate([np.full(n_orders, ""), arm[converted]])
+
+    # --- assemble the transactions ------------------------------------------------------------
+    n_orders_all = len(o_cust)
+    l_day = o_day[l_order]
+    l_price = prices[l_product, np.minimum(l_day // 7, N_WEEKS - 1)]
+    quantity = l_draws + rng.poisson(l_draws * np.where(cat_index[l_product] < 3, 0.8, 0.25))
+    hours = np.where(online[l_order], rng.integers(7, 23, len(l_order)), rng.integers(9, 20, len(l_order)))
+    timestamp = (START + pd.to_timedelta(l_day, unit="D") + pd.to_timedelta(hours, unit="h")
+                 + pd.to_timedelta(rng.integers(0, 60, len(l_order)), unit="m"))
+    order_coupon = np.where(rng.random(n_orders_all) < coupon_use[o_cust], "SAVE10", "")
+    order_coupon = np.where(campaign_arm_of_order == "coupon_5", "WINBACK5", order_coupon)
+    order_coupon = np.where(campaign_arm_of_order == "coupon_10", "WINBACK10", order_coupon)
+    l_coupon = order_coupon[l_order]
+    gross = quantity * l_price
+    order_gross = np.bincount(l_order, weights=gross, minlength=n_orders_all)
+    order_discount = np.select([order_coupon == "SAVE10", order_coupon == "WINBACK5", order_coupon == "WINBACK10"],
+                               [0.10 * order_gross, np.minimum(5.0, order_gross), np.minimum(10.0, order_gross)], 0.0)
+    line_discount = np.round(order_discount[l_order] * gross / np.maximum(order_gross[l_order], 1e-9), 2)
+    customer_ids = np.array([f"C{i + 1:05d}" for i in range(n_all)], dtype=object)
+    customer_ids[n_customers:] = None
+    store_ids = np.array([f"S{i + 1:02d}" for i in range(len(STORE_CITIES))])
+    is_online = online[l_order]
+    tx = pd.DataFrame({
+        "order_id": pd.Series([f"O{i + 1:07d}" for i in range(n_orders_all)])[l_order].to_numpy(),
+        "customer_id": customer_ids[o_cust[l_order]],
+        "order_date": timestamp,
+        "product_id": products["product_id"].to_numpy()[l_product],
+        "product_name": products["product_name"].to_numpy()[l_product],
+        "category": products["category"].to_numpy()[l_product],
+        "quantity": quantity.astype(np.int64),
+        "unit_price": l_price,
+        "channel": np.where(is_online, "online", "store"),
+        "store_id": np.where(is_online, None, store_ids[home_store[o_cust[l_order]]]),
+        "coupon_code": np.where(l_coupon == "", None, l_coupon),
+        "discount": line_discount,
+    })
+
+    # returns: a share of lines come back 2-30 days later as a negative line of their own
+    return_rate = np.array([CATEGORIES[c][3] for c in CATEGORIES])[cat_index[l_product]]
+    returned = (rng.random(len(tx)) < return_rate * 1.5) & tx["customer_id"].notna().to_numpy()
+    ret = tx[returned].copy()
+    ret["order_date"] = ret["order_date"] + pd.to_timedelta(rng.integers(2, 31, len(ret)), unit="D")
+    ret["quantity"] = -ret["quantity"]
+    ret["discount"] = -ret["discount"]
+    ret["coupon_code"] = None
+    ret["order_id"] = "R" + ret["order_id"].str[1:]
+    end = START + pd.Timedelta(days=N_WEEKS * 7)
+    ret = ret[ret["order_date"] < end]
+    tx = pd.concat([tx, ret], ignore_index=True).sort_values(["order_date", "order_id", "product_id"],
+                                                             ignore_index=True)
+    for col in ("order_id", "customer_id", "product_id", "product_name", "category", "channel", "store_id",
+                "coupon_code"):
+        tx[col] = tx[col].astype("str").where(tx[col].notna())
+    tx["order_date"] = tx["order_date"].astype("datetime64[us]")
+
+    # --- other tables ---------------------------------------------------------------------------
+    ids = customer_ids[:n_customers].astype(str)
+    customers = pd.DataFrame({
+        "customer_id": ids,
+        "signup_date": (START + pd.to_timedelta(first_week[:n_customers] * 7 + rng.integers(0, 7, n_customers),
+                                                unit="D")).astype("datetime64[us]"),
+        "home_store": store_ids[home_store[:n_customers]],
+    })
+    campaign = _campaign_table(tx, ids[members], arm, converted, c_cust, customer_ids, n_orders)
+    sold = tx[(tx["channel"] == "store") & (tx["quantity"] > 0)]
+    last_year = sold[sold["order_date"] >= end - pd.Timedelta(days=364)]
+    store_demand = (last_year.groupby("store_id")["quantity"].sum() / 52).reindex(store_ids, fill_value=0)
+    stores = pd.DataFrame({
+        "site_id": store_ids,
+        "name": [c[0] for c in STORE_CITIES],
+        "lat": [c[1] for c in STORE_CITIES],
+        "lon": [c[2] for c in STORE_CITIES],
+        "demand": store_demand.round().astype(np.int64).to_numpy(),
+    })
+    total = stores["demand"].sum()
+    cap_share = np.array([0.35, 0.3, 0.3, 0.25, 0.3, 0.2, 0.25, 0.35])
+    warehouses = pd.DataFrame({
+        "site_id": [f"W{i + 1}" for i in range(len(WAREHOUSE_SITES))],
+        "name": [w[0] for w in WAREHOUSE_SITES],
+        "lat": [w[1] for w in WAREHOUSE_SITES],
+        "lon": [w[2] for w in WAREHOUSE_SITES],
+        "capacity": np.round(cap_share * total).astype(np.int64),
+        "fixed_cost": np.round(rng.uniform(1500, 3500, len(WAREHOUSE_SITES)), -1),
+    })
+
+    cust_index = pd.Index(ids, name="customer_id")
+    truth = DemoTruth(
+        category_elasticity=pd.Series({c: v[0] for c, v in CATEGORIES.items()}, name="elasticity"),
+        customer_type=pd.Series(np.array(type_names)[ctype[:n_customers]], index=cust_index, name="type"),
+        favourite_category=pd.Series(np.array(list(CATEGORIES))[taste_cat[:n_customers].argmax(axis=1)],
+                                     index=cust_index, name="favourite_category"),
+        favourite_style=pd.Series(np.array(STYLES)[taste_style[:n_customers].argmax(axis=1)],
+                                  index=cust_index, name="favourite_style"),
+        complements=pd.DataFrame({"product_id": products["product_id"].to_numpy()[comp_a],
+                                  "complement_id": products["product_id"].to_numpy()[comp_b],
+                                  "probability": comp_p}),
+        uplift=pd.DataFrame({"coupon_5": uplift5, "coupon_10": uplift10},
+                            index=pd.Index(ids[members], name="customer_id")),
+        baseline_conversion=pd.Series(base_p, index=pd.Index(ids[members], name="customer_id"),
+                                      name="baseline_conversion"),
+        weekly_seasonality=pd.Series(season, index=START + pd.to_timedelta(weeks * 7, unit="D"),
+                                     name="seasonality"),
+        store_weekly_demand=pd.Series(stores["demand"].to_numpy(), index=stores["site_id"], name="demand"),
+    )
+    return DemoRetailer(
+        transactions=tx,
+        products=products.drop(columns=["popularity", "style"]),
+        customers=customers,
+        campaign=campaign,
+        warehouses=warehouses,
+        stores=stores,
+        truth=truth,
+    )
+
+
+def _campaign_table(tx: pd.DataFrame, member_ids: np.ndarray, arm: np.ndarray, converted: np.ndarray,
+                    c_cust: np.ndarray, customer_ids: np.ndarray, n_base_orders: int) -> pd.DataFrame:
+    """One row per campaign member: arm, pre-period features, outcomes in the two-week window."""
+    launch = START + pd.Timedelta(days=CAMPAIGN_WEEK * 7)
+    pre = tx[(tx["order_date"] < launch) & tx["customer_id"].isin(member_ids)].copy()
+    pre["revenue"] = pre["quantity"] * pre["unit_price"]
+    pre["gross"] = pre["revenue"].clip(lower=0)
+    g = pre.groupby("customer_id")
+    feats = pd.DataFrame({
+        "recency_days": (launch - g["order_date"].max()).dt.days,
+        "frequency": g["order_id"].nunique(),
+        "monetary": g["revenue"].sum().round(2),
+        "tenure_days": (launch - g["order_date"].min()).dt.days,
+        "online_share": (pre.assign(o=pre["channel"].eq("online")).groupby("customer_id")["o"].mean()).round(3),
+        "discount_share": (g["discount"].sum() / g["gross"].sum().where(lambda s: s > 0)).fillna(0).round(4),
+    }).reindex(member_ids)
+    feats["preferred_channel"] = np.select([feats["online_share"] >= 0.8, feats["online_share"] <= 0.2],
+                                           ["online", "store"], "both")
+    feats.loc[feats["frequency"].isna(), "preferred_channel"] = "none"
+    feats[["frequency", "recency_days", "tenure_days"]] = feats[["frequency", "recency_days", "tenure_days"]].fillna(-1)
+    feats = feats.fillna(0)
+    window = tx[(tx["order_date"] >= launch) & (tx["order_date"] < launch + pd.Timedelta(days=CAMPAIGN_DAYS))
+                & tx["customer_id"].isin(member_ids) & (tx["quantity"] > 0)]
+    spend = (window["quantity"] * window["unit_price"] - window["discount"]).groupby(window["customer_id"]).sum()
+    campaign = feats.reset_index().rename(columns={"index": "customer_id"})
+    campaign.insert(1, "arm", arm)
+    campaign["converted"] = converted.astype(np.int64)
+    campaign["spend"] = spend.reindex(member_ids, fill_value=0.0).round(2).to_numpy()
+    for col in ("frequency", "recency_days", "tenure_days"):
+        campaign[col] = campaign[col].astype(np.int64)
+    return campaign
