@@ -473,3 +473,20 @@ def _campaign_table(tx: pd.DataFrame, member_ids: np.ndarray, arm: np.ndarray, c
     for col in ("frequency", "recency_days", "tenure_days"):
         campaign[col] = campaign[col].astype(np.int64)
     return campaign
+
+
+def save_demo(workspace, seed: int = 0) -> str:
+    """Generate the demo retailer and store it as a dataset with all its tables; returns its id."""
+    from promo_core.io import finalize_transactions
+
+    demo = generate(seed)
+    data = finalize_transactions(demo.transactions)
+    return workspace.save_dataset(
+        "Demo retailer", {"transactions": data, "quarantine": pd.DataFrame({"row": pd.Series(dtype="int64"),
+                                                                            "reason": pd.Series(dtype="str")}),
+                          "products": demo.products, "customers": demo.customers, "campaign": demo.campaign,
+                          "warehouses": demo.warehouses, "stores": demo.stores},
+        kind="demo", source="promo_core.sample_data.generate(seed=%d)" % seed, rows_in=len(data),
+        mapping={c: c for c in demo.transactions.columns},
+        report={"notes": ["The demo retailer is generated data with planted behaviour; see the Data page."],
+                "cost_per_unit_km": demo.cost_per_unit_km})

@@ -1,0 +1,51 @@
+"""English / Simplified Chinese text and number formatting, shared by the app, reports and CLI.
+
+Labels are written where they are used, both languages side by side (``text(en, zh, lang)``), so
+a page reads in either language without a separate catalogue to keep in step.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+LANGUAGES = {"en": "English", "zh": "简体中文"}
+
+
+def text(en: str, zh: str, lang: str = "en") -> str:
+    """The label in the chosen language."""
+    return zh if lang == "zh" else en
+
+
+def fmt_number(x: float, digits: int = 0, lang: str = "en") -> str:
+    """A number with thousands separators; Chinese uses 万 / 亿 for large values."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    if lang == "zh" and abs(x) >= 1e8:
+        return f"{x / 1e8:,.2f}亿"
+    if lang == "zh" and abs(x) >= 1e4:
+        return f"{x / 1e4:,.2f}万"
+    return f"{x:,.{digits}f}"
+
+
+def fmt_money(x: float, currency: str = "£", digits: int = 2, lang: str = "en") -> str:
+    """An amount of money with the configured currency symbol."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    sign = "-" if x < 0 else ""
+    return f"{sign}{currency}{fmt_number(abs(x), digits, lang)}"
+
+
+def fmt_pct(x: float, digits: int = 1) -> str:
+    """A share (0.123) as a percentage (12.3%)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "–"
+    return f"{100 * x:.{digits}f}%"
+
+
+def fmt_date(d, lang: str = "en") -> str:
+    """A date as 5 Mar 2025 or 2025年3月5日."""
+    if d is None or pd.isna(d):
+        return "–"
+    d = pd.Timestamp(d)
+    return f"{d.year}年{d.month}月{d.day}日" if lang == "zh" else f"{d.day} {d:%b %Y}"

@@ -1,0 +1,262 @@
+"""The workspace: datasets, their column mappings and saved analyses in one embedded DuckDB file.
+
+Why DuckDB: a manager's upload must survive a server restart, large tables must not live in
+each browser session's memory, and aggregations over millions of lines are fast in SQL.
+
+Every operation opens its own connection and closes it. Within one process DuckDB shares the
+database between connections, so concurrent browser sessions (threads) each get a consistent
+snapshot; a dataset becomes visible only when the transaction that wrote all its tables commits,
+so nobody sees half-written data. Between processes (the app and the command line) the file
+lock is held only for the length of one operation, and a busy file is retried.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from promo_core.errors import DataError
+
+DEFAULT_PATH = Path("workspace") / "promo.duckdb"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS datasets (
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR NOT NULL, source VARCHAR,
+    created_at TIMESTAMP NOT NULL, rows_in BIGINT, n_rows BIGINT, n_quarantine BIGINT,
+    mapping JSON, report JSON, tables JSON NOT NULL);
+CREATE TABLE IF NOT EXISTS analyses (
+    id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, page VARCHAR NOT NULL, dataset_id VARCHAR,
+    created_at TIMESTAMP NOT NULL, params JSON, notes JSON, table_names JSON, figure_names JSON);
+CREATE TABLE IF NOT EXISTS analysis_parts (
+    analysis_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, position INTEGER NOT NULL,
+    name VARCHAR NOT NULL, body BLOB NOT NULL);
+"""
+
+
+@dataclass(frozen=True)
+class SavedAnalysis:
+    """A page's analysis as saved for a report: parameters, key tables, charts and notes."""
+
+    id: str
+    name: str
+    page: str
+    dataset_id: str | None
+    created_at: pd.Timestamp
+    params: dict
+    notes: list[str]
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    figures: dict[str, str] = field(default_factory=dict)  # name -> Plotly figure JSON
+
+
+def workspace_path() -> Path:
+    """The workspace file: ``$PROMO_WORKSPACE`` or ``./workspace/promo.duckdb``."""
+    return Path(os.environ.get("PROMO_WORKSPACE") or DEFAULT_PATH)
+
+
+class Workspace:
+    """Datasets and saved analyses in a DuckDB file.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        The DuckDB file; created with its folder when missing. Defaults to ``workspace_path()``.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path is not None else workspace_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self.connect() as con:
+            con.execute(_SCHEMA)
+
+    @contextmanager
+    def connect(self, retries: int = 50) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation; waits while another process holds the file."""
+        for attempt in range(retries):
+            try:
+                con = duckdb.connect(str(self.path))
+                break
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower() or attempt == retries - 1:
+                    raise DataError(f"The workspace file {self.path} is in use by another program and did not "
+                                    "become free. Close the other PromoLens instance or set PROMO_WORKSPACE "
+                                    "to a different file.") from exc
+                time.sleep(0.1)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    # --- datasets --------------------------------------------------------------------------
+    def save_dataset(self, name: str, tables: dict[str, pd.DataFrame], *, kind: str = "upload",
+                     source: str | None = None, rows_in: int | None = None, mapping: dict | None = None,
+                     report: dict | None = None) -> str:
+        """Store a dataset's tables atomically and return its id.
+
+        ``tables`` must hold ``transactions``; ``quarantine`` and any extra tables (products,
+        campaign, warehouses, stores, ...) are stored beside it.
+        """
+        if "transactions" not in tables:
+            raise DataError("A dataset needs a transactions table.")
+        dataset_id = uuid.uuid4().hex[:12]
+        data = tables["transactions"]
+        quarantine = tables.get("quarantine")
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                for table, frame in tables.items():
+                    con.register("_frame", frame)
+                    con.execute(f'CREATE TABLE "{_table_name(dataset_id, table)}" AS SELECT * FROM _frame')
+                    con.unregister("_frame")
+                con.execute(
+                    "INSERT INTO datasets VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+                    [dataset_id, name, kind, source, rows_in if rows_in is not None else len(data), len(data),
+                     0 if quarantine is None else len(quarantine), json.dumps(mapping or {}),
+                     json.dumps(report or {}, default=str), json.dumps(sorted(tables))])
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return dataset_id
+
+    def add_table(self, dataset_id: str, table: str, frame: pd.DataFrame) -> None:
+        """Attach (or replace) an extra table, e.g. a products file uploaded on the Pricing page."""
+        info = self.dataset(dataset_id)
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.register("_frame", frame)
+                con.execute(f'CREATE OR REPLACE TABLE "{_table_name(dataset_id, table)}" AS SELECT * FROM _frame')
+                con.unregister("_frame")
+                con.execute("UPDATE datasets SET tables = ? WHERE id = ?",
+                            [json.dumps(sorted(set(info["tables"]) | {table})), dataset_id])
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+
+    def list_datasets(self) -> pd.DataFrame:
+        """All datasets, newest first."""
+        with self.connect() as con:
+            return con.execute("SELECT id, name, kind, source, created_at, rows_in, n_rows, n_quarantine "
+                               "FROM datasets ORDER BY created_at DESC, name").df()
+
+    def dataset(self, dataset_id: str) -> dict:
+        """A dataset's catalogue entry with its mapping, load report and table names."""
+        with self.connect() as con:
+            rows = con.execute("SELECT * FROM datasets WHERE id = ?", [dataset_id]).fetchall()
+            cols = [d[0] for d in con.description]
+        row = rows[0] if rows else None
+        if row is None:
+            raise DataError(f"Dataset {dataset_id!r} is not in the workspace (it may have been deleted). "
+                            "Pick another dataset in the sidebar.")
+        info = dict(zip(cols, row))
+        for key in ("mapping", "report", "tables"):
+            info[key] = json.loads(info[key]) if info[key] else {}
+        return info
+
+    def load_table(self, dataset_id: str, table: str = "transactions") -> pd.DataFrame:
+        """A dataset's table as a DataFrame."""
+        info = self.dataset(dataset_id)
+        if table not in info["tables"]:
+            raise DataError(f"Dataset {info['name']!r} has no {table} table.")
+        with self.connect() as con:
+            return con.execute(f'SELECT * FROM "{_table_name(dataset_id, table)}"').df()
+
+    def query(self, dataset_id: str, sql: str, params: list | None = None, table: str = "transactions") -> pd.DataFrame:
+        """Run SQL in which ``{table}`` stands for the dataset's table (aggregations stay in DuckDB)."""
+        self.dataset(dataset_id)
+        with self.connect() as con:
+            return con.execute(sql.replace("{table}", f'"{_table_name(dataset_id, table)}"'), params or []).df()
+
+    def rename_dataset(self, dataset_id: str, name: str) -> None:
+        """Give a dataset a new name."""
+        if not name.strip():
+            raise DataError("A dataset name cannot be empty.")
+        self.dataset(dataset_id)
+        with self.connect() as con:
+            con.execute("UPDATE datasets SET name = ? WHERE id = ?", [name.strip(), dataset_id])
+
+    def delete_dataset(self, dataset_id: str) -> None:
+        """Remove a dataset and all its tables."""
+        info = self.dataset(dataset_id)
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            for table in info["tables"]:
+                con.execute(f'DROP TABLE IF EXISTS "{_table_name(dataset_id, table)}"')
+            con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+            con.execute("COMMIT")
+
+    # --- saved analyses ------------------------------------------------------------------------
+    def save_analysis(self, name: str, page: str, *, dataset_id: str | None = None, params: dict | None = None,
+                      tables: dict[str, pd.DataFrame] | None = None, figures: dict[str, str] | None = None,
+                      notes: list[str] | None = None) -> str:
+        """Save an analysis for the Reports page; ``figures`` maps names to Plotly JSON strings."""
+        if not name.strip():
+            raise DataError("Give the analysis a name before saving it.")
+        analysis_id = uuid.uuid4().hex[:12]
+        tables, figures = tables or {}, figures or {}
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("INSERT INTO analyses VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?)",
+                            [analysis_id, name.strip(), page, dataset_id, json.dumps(params or {}, default=str),
+                             json.dumps(notes or []), json.dumps(list(tables)), json.dumps(list(figures))])
+                for pos, (tname, frame) in enumerate(tables.items()):
+                    buf = io.BytesIO()
+                    frame.to_parquet(buf, index=False)
+                    con.execute("INSERT INTO analysis_parts VALUES (?, 'table', ?, ?, ?)",
+                                [analysis_id, pos, tname, buf.getvalue()])
+                for pos, (fname, spec) in enumerate(figures.items()):
+                    con.execute("INSERT INTO analysis_parts VALUES (?, 'figure', ?, ?, ?)",
+                                [analysis_id, pos, fname, spec.encode("utf-8")])
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+        return analysis_id
+
+    def list_analyses(self) -> pd.DataFrame:
+        """Saved analyses, newest first."""
+        with self.connect() as con:
+            return con.execute("SELECT id, name, page, dataset_id, created_at FROM analyses "
+                               "ORDER BY created_at DESC, name").df()
+
+    def load_analysis(self, analysis_id: str) -> SavedAnalysis:
+        """A saved analysis with its tables and figures."""
+        with self.connect() as con:
+            rows = con.execute("SELECT id, name, page, dataset_id, created_at, params, notes FROM analyses "
+                               "WHERE id = ?", [analysis_id]).fetchall()
+            if not rows:
+                raise DataError(f"Saved analysis {analysis_id!r} no longer exists.")
+            parts = con.execute("SELECT kind, name, body FROM analysis_parts WHERE analysis_id = ? "
+                                "ORDER BY kind, position", [analysis_id]).fetchall()
+        row = rows[0]
+        tables = {n: pd.read_parquet(io.BytesIO(b)) for k, n, b in parts if k == "table"}
+        figures = {n: bytes(b).decode("utf-8") for k, n, b in parts if k == "figure"}
+        return SavedAnalysis(id=row[0], name=row[1], page=row[2], dataset_id=row[3],
+                             created_at=pd.Timestamp(row[4]), params=json.loads(row[5] or "{}"),
+                             notes=json.loads(row[6] or "[]"), tables=tables, figures=figures)
+
+    def delete_analysis(self, analysis_id: str) -> None:
+        """Remove a saved analysis."""
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            con.execute("DELETE FROM analysis_parts WHERE analysis_id = ?", [analysis_id])
+            con.execute("DELETE FROM analyses WHERE id = ?", [analysis_id])
+            con.execute("COMMIT")
+
+
+def _table_name(dataset_id: str, table: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{12}", dataset_id) or not re.fullmatch(r"[a-z_]{1,40}", table):
+        raise DataError(f"Not a valid dataset table: {dataset_id!r} / {table!r}.")
+    return f"ds_{dataset_id}_{table}"

@@ -1,0 +1,152 @@
+"""Streamlit glue shared by every page: the workspace, the active dataset, language, downloads,
+errors and "save to report". Pages stay thin by calling these; promo_core never sees streamlit."""
+from __future__ import annotations
+
+import json
+from typing import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from promo_core import i18n
+from promo_core.errors import DataError
+from promo_core.export import to_csv_bytes, to_excel_bytes
+from promo_core.store import Workspace, workspace_path
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace(path: str) -> Workspace:
+    return Workspace(path)
+
+
+def workspace() -> Workspace:
+    """The shared workspace (one object per workspace file, never mutated by pages)."""
+    return _workspace(str(workspace_path()))
+
+
+def lang() -> str:
+    """The interface language chosen in the sidebar: 'en' or 'zh'."""
+    return st.session_state.get("lang", "en")
+
+
+def tr(en: str, zh: str) -> str:
+    """The label in the interface language."""
+    return i18n.text(en, zh, lang())
+
+
+def currency() -> str:
+    """The currency symbol chosen in the sidebar."""
+    return st.session_state.get("currency", "£")
+
+
+def money(x: float, digits: int = 2) -> str:
+    """An amount in the configured currency, formatted for the interface language."""
+    return i18n.fmt_money(x, currency(), digits, lang())
+
+
+def number(x: float, digits: int = 0) -> str:
+    """A number formatted for the interface language."""
+    return i18n.fmt_number(x, digits, lang())
+
+
+def dataset_id() -> str | None:
+    """The id of the dataset picked in the sidebar, or None when the workspace is empty."""
+    return st.session_state.get("dataset_id")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _table(path: str, dataset: str, table: str, created_at: str) -> pd.DataFrame:
+    return _workspace(path).load_table(dataset, table)
+
+
+def load_table(table: str = "transactions", dataset: str | None = None) -> pd.DataFrame | None:
+    """A table of the active dataset (cached per dataset), or None when the dataset lacks it."""
+    dataset = dataset or dataset_id()
+    if dataset is None:
+        return None
+    info = workspace().dataset(dataset)
+    if table not in info["tables"]:
+        return None
+    with st.spinner(tr(f"Loading {table}…", f"正在读取 {table}…")):
+        return _table(str(workspace_path()), dataset, table, str(info["created_at"]))
+
+
+def require_transactions() -> pd.DataFrame:
+    """The active dataset's transactions; stops the page with guidance when there are none."""
+    tx = load_table("transactions")
+    if tx is None or tx.empty:
+        st.info(tr("No sales data yet. Upload a file on the Data page or pick a dataset in the sidebar.",
+                   "还没有销售数据。请在“数据”页面上传文件，或在侧边栏选择一个数据集。"))
+        st.stop()
+    return tx
+
+
+def show_error(exc: Exception) -> None:
+    """Show a DataError's message as written; anything else as a short, honest apology."""
+    if isinstance(exc, DataError):
+        st.error(str(exc), icon="⚠️")
+    else:
+        st.error(tr(f"Something went wrong while computing this ({type(exc).__name__}: {exc}). "
+                    "Try other settings or another file; if it keeps happening, tell us what you did.",
+                    f"计算时出错（{type(exc).__name__}: {exc}）。请换一组参数或文件再试；如果反复出现，请告诉我们您的操作。"),
+                 icon="⚠️")
+
+
+def run(compute: Callable, *args, **kwargs):
+    """Call a promo_core function; on bad input show the message and stop the page."""
+    try:
+        return compute(*args, **kwargs)
+    except DataError as exc:
+        show_error(exc)
+        st.stop()
+
+
+def download_csv(frame: pd.DataFrame, filename: str, label: str | None = None, key: str | None = None) -> None:
+    """A download button for a table as a formula-safe CSV."""
+    st.download_button(label or tr("Download CSV", "下载 CSV"), to_csv_bytes(frame), file_name=filename,
+                       mime="text/csv", key=key or f"dl-{filename}", icon=":material/download:")
+
+
+def download_excel(sheets: dict[str, pd.DataFrame], filename: str, label: str | None = None,
+                   key: str | None = None) -> None:
+    """A download button for tables as a formatted, formula-safe Excel workbook."""
+    st.download_button(label or tr("Download Excel", "下载 Excel"), to_excel_bytes(sheets), file_name=filename,
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       key=key or f"dl-{filename}", icon=":material/download:")
+
+
+def table(frame: pd.DataFrame, filename: str, caption: str | None = None, height: int | None = None,
+          column_config: dict | None = None) -> None:
+    """A table with its download button underneath (every table on screen can be taken away)."""
+    if caption:
+        st.caption(caption)
+    st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto", column_config=column_config)
+    download_csv(frame, filename)
+
+
+def chart(fig: go.Figure, key: str | None = None) -> None:
+    """A Plotly chart at full width."""
+    st.plotly_chart(fig, width="stretch", key=key)
+
+
+def save_to_report(page: str, default_name: str, *, params: dict | None = None,
+                   tables: dict[str, pd.DataFrame] | None = None, figures: dict[str, go.Figure] | None = None,
+                   notes: list[str] | None = None) -> None:
+    """An expander that saves the page's current analysis into the workspace for the Reports page."""
+    with st.expander(tr("Save this analysis to a report", "将此分析保存到报告"), icon=":material/bookmark_add:"):
+        name = st.text_input(tr("Name", "名称"), value=default_name, key=f"save-name-{page}")
+        if st.button(tr("Save analysis", "保存分析"), key=f"save-btn-{page}"):
+            try:
+                workspace().save_analysis(
+                    name, page, dataset_id=dataset_id(), params=params, tables=tables,
+                    figures={k: f.to_json() for k, f in (figures or {}).items()}, notes=notes)
+                st.success(tr(f"Saved “{name}”. Build a report from it on the Reports page.",
+                              f"已保存“{name}”。可在“报告”页面生成报告。"))
+            except DataError as exc:
+                show_error(exc)
+
+
+def params_json(params: dict) -> str:
+    """Parameters as a stable string, for cache keys and saved analyses."""
+    return json.dumps(params, sort_keys=True, default=str)
