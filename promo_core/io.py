@@ -740,18 +740,14 @@ def _validate(con, info: dict, m: dict, rows_in: int) -> LoadResult:
         quarantine = pd.concat([quarantine, rejects], ignore_index=True)
     data = finalize_transactions(data)
 
-    n_dup = int(data["is_duplicate"].sum()) + _dup_in_quarantine(quarantine)
     report = {
         **{k: v for k, v in info.items() if k != "columns"},
         "columns": info["columns"],
         "rows_in": rows_in, "rows_loaded": len(data), "rows_quarantined": len(quarantine),
-        "guest_lines": int(data["customer_id"].isna().sum()),
-        "return_lines": int(data["is_return"].sum()),
-        "negative_quantity_lines": int((data["quantity"] < 0).sum()),
+        **quality_counts(data),
+        "duplicate_lines": int(data["is_duplicate"].sum()) + _dup_in_quarantine(quarantine),
         "cancelled_invoice_lines": int(data["order_id"].str.fullmatch(r"C\d+").fillna(False).sum())
         if cancel != "FALSE" else 0,
-        "duplicate_lines": n_dup,
-        "zero_price_lines": int((data["unit_price"] == 0).sum()),
         "price_missing": m["unit_price"] is None,
         "quantity_assumed": m["quantity"] is None,
         "order_id_derived": m["order_id"] is None,
@@ -760,6 +756,17 @@ def _validate(con, info: dict, m: dict, rows_in: int) -> LoadResult:
         "notes": notes,
     }
     return LoadResult(data=data, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
+
+
+def quality_counts(data: pd.DataFrame) -> dict:
+    """Counts the Data page reports for a canonical table: guests, returns, duplicates, zero prices."""
+    return {
+        "guest_lines": int(data["customer_id"].isna().sum()),
+        "return_lines": int(data["is_return"].sum()),
+        "negative_quantity_lines": int((data["quantity"] < 0).sum()),
+        "duplicate_lines": int(data["is_duplicate"].sum()),
+        "zero_price_lines": int((data["unit_price"] == 0).sum()),
+    }
 
 
 def _dup_in_quarantine(quarantine: pd.DataFrame) -> int:

@@ -477,7 +477,7 @@ def _campaign_table(tx: pd.DataFrame, member_ids: np.ndarray, arm: np.ndarray, c
 
 def save_demo(workspace, seed: int = 0) -> str:
     """Generate the demo retailer and store it as a dataset with all its tables; returns its id."""
-    from promo_core.io import finalize_transactions
+    from promo_core.io import finalize_transactions, quality_counts
 
     demo = generate(seed)
     data = finalize_transactions(demo.transactions)
@@ -488,5 +488,5 @@ def save_demo(workspace, seed: int = 0) -> str:
                           "warehouses": demo.warehouses, "stores": demo.stores},
         kind="demo", source="promo_core.sample_data.generate(seed=%d)" % seed, rows_in=len(data),
         mapping={c: c for c in demo.transactions.columns},
-        report={"notes": ["The demo retailer is generated data with planted behaviour; see the Data page."],
-                "cost_per_unit_km": demo.cost_per_unit_km})
+        report={**quality_counts(data), "format": "generated", "cost_per_unit_km": demo.cost_per_unit_km,
+                "notes": []})

@@ -1,0 +1,229 @@
+"""Data page: upload a sales file, review how its columns were read, see what was rejected and
+why, and get a profile of the business."""
+import json
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from promo_core import charts, io
+from promo_core.errors import DataError
+from promo_core.profile import business_profile
+
+tr = ui.tr
+ROLE_HELP = {
+    "order_id": ("Order or invoice number; lines with the same number are one basket.", "订单号；相同订单号的行属于同一购物篮。"),
+    "customer_id": ("Who bought. Empty means a guest order (kept and counted).", "购买者。为空表示游客订单（保留并计数）。"),
+    "order_date": ("When the order was placed (date and time).", "下单的日期和时间。"),
+    "product_id": ("The product's code (SKU, stock code).", "商品编码（SKU、货号）。"),
+    "quantity": ("Units on the line; negative means a return.", "该行件数；负数表示退货。"),
+    "unit_price": ("Price paid per unit.", "每件实付单价。"),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _load(data: bytes, name: str, overrides: str) -> io.LoadResult:
+    source = pd.io.common.BytesIO(data)
+    source.name = name
+    return io.load_transactions(source, mapping=json.loads(overrides) or None)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _profile(dataset: str, created: str):
+    return business_profile(ui.load_table("transactions", dataset))
+
+
+def upload_section() -> None:
+    st.subheader(tr("Upload sales data", "上传销售数据"))
+    st.caption(tr("CSV (any delimiter and encoding, including Chinese GBK), Excel .xlsx or Parquet. One row per order "
+                  "line. Nothing is dropped silently: every row is either loaded or listed below with the reason.",
+                  "支持 CSV（任意分隔符和编码，包括中文 GBK）、Excel .xlsx 或 Parquet。每行一个订单明细。"
+                  "不会静默丢弃任何行：每一行要么被读入，要么在下方列出并说明原因。"))
+    uploaded = st.file_uploader(tr("Sales file", "销售文件"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
+                                help=tr("Exports from Shopify, WooCommerce, Olist or the UCI Online Retail format are "
+                                        "recognised automatically; you can correct the mapping afterwards.",
+                                        "可自动识别 Shopify、WooCommerce、Olist 和 UCI Online Retail 等导出格式；之后可手动修正列映射。"))
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    file_key = f"{uploaded.name}-{len(data)}"
+    overrides = st.session_state.get(f"overrides-{file_key}", {})
+    try:
+        with st.status(tr(f"Reading {uploaded.name} ({len(data) / 1e6:,.1f} MB)…",
+                          f"正在读取 {uploaded.name}（{len(data) / 1e6:,.1f} MB）…"), expanded=False) as status:
+            result = _load(data, uploaded.name, json.dumps(overrides, sort_keys=True))
+            status.update(label=tr(f"Read {result.rows_in:,} rows from {uploaded.name}",
+                                   f"已从 {uploaded.name} 读取 {result.rows_in:,} 行"), state="complete")
+    except DataError as exc:
+        ui.show_error(exc)
+        return
+    mapping_review(result, file_key)
+    load_summary(result.report, result.rows_in, len(result.data), len(result.quarantine))
+    quality_panel(result.report, result.quarantine, f"quarantine-{uploaded.name}.csv")
+    with st.expander(tr("Preview of the loaded data (first 200 rows)", "已读入数据预览（前 200 行）")):
+        ui.table(result.data.head(200), f"preview-{uploaded.name}.csv")
+    name = st.text_input(tr("Dataset name", "数据集名称"), value=uploaded.name.rsplit(".", 1)[0],
+                         help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))
+    if st.button(tr("Save to workspace", "保存到工作区"), type="primary", icon=":material/save:"):
+        with st.spinner(tr("Saving…", "正在保存…")):
+            new_id = ui.workspace().save_dataset(
+                name or uploaded.name, {"transactions": result.data, "quarantine": result.quarantine},
+                kind="upload", source=uploaded.name, rows_in=result.rows_in, mapping=result.mapping,
+                report=result.report)
+        st.session_state["pending_dataset"] = new_id
+        st.rerun()
+
+
+def mapping_review(result: io.LoadResult, file_key: str) -> None:
+    columns = result.report["columns"]
+    options = [None] + columns
+    st.markdown(tr("**Column mapping** — which column of your file fills each role. Correct any that are wrong.",
+                   "**列映射** —— 文件中的哪一列对应每个角色。如有错误请更正。"))
+    with st.form(f"mapping-{file_key}"):
+        cols = st.columns(4)
+        chosen = {}
+        for i, role in enumerate(io.CANONICAL):
+            label = io.ROLE_LABELS[role] + (" *" if role in ("order_date", "product_id") else "")
+            helptext = ROLE_HELP.get(role)
+            chosen[role] = cols[i % 4].selectbox(
+                label, options, index=options.index(result.mapping.get(role)),
+                format_func=lambda c: tr("— not in file —", "— 文件中没有 —") if c is None else c,
+                help=tr(*helptext) if helptext else None, key=f"map-{file_key}-{role}")
+        if st.form_submit_button(tr("Apply mapping", "应用映射")):
+            st.session_state[f"overrides-{file_key}"] = {r: c for r, c in chosen.items()}
+            st.rerun()
+
+
+def load_summary(report: dict, rows_in: int, loaded: int, quarantined: int) -> None:
+    c = st.columns(4)
+    c[0].metric(tr("Rows in file", "文件行数"), f"{rows_in:,}", help=tr("Data rows after the header.", "表头之后的数据行数。"))
+    c[1].metric(tr("Rows loaded", "已读入行数"), f"{loaded:,}",
+                help=tr("Rows that passed every check and are analysed.", "通过所有检查、参与分析的行。"))
+    c[2].metric(tr("Rows quarantined", "隔离行数"), f"{quarantined:,}",
+                help=tr("Rows that could not be used; each is listed with its reason below. Loaded + quarantined = "
+                        "rows in file, always.", "无法使用的行，下方逐行列出原因。读入 + 隔离 = 文件行数，始终成立。"))
+    c[3].metric(tr("Guest lines", "游客订单行"), f"{report.get('guest_lines', 0):,}",
+                help=tr("Lines without a customer id: kept for sales and baskets, left out of customer analyses.",
+                        "没有客户ID的行：计入销售和购物篮分析，不计入客户分析。"))
+    facts = [report.get(k) for k in ("format", "encoding", "delimiter", "sheet") if report.get(k)]
+    st.caption(tr("Read as: ", "读取方式：") + " · ".join(str(f) for f in facts))
+
+
+def quality_panel(report: dict, quarantine: pd.DataFrame, filename: str) -> None:
+    st.subheader(tr("Data quality", "数据质量"))
+    c = st.columns(4)
+    c[0].metric(tr("Return lines", "退货行"), f"{report.get('return_lines', 0):,}",
+                help=tr("Negative quantities and cancelled invoices (C-prefixed in UCI exports). Kept and flagged: "
+                        "net revenue subtracts them.", "负数量及取消的发票（UCI 中以 C 开头）。保留并标记：净收入中扣除。"))
+    c[1].metric(tr("Exact duplicate lines", "完全重复行"), f"{report.get('duplicate_lines', 0):,}",
+                help=tr("Lines identical in every column to an earlier line. Kept (they can be real repeat scans) and "
+                        "flagged in the is_duplicate column.", "与之前某行所有列完全相同的行。保留（可能是真实的重复扫描）并在 is_duplicate 列标记。"))
+    c[2].metric(tr("Zero-price lines", "零价格行"), f"{report.get('zero_price_lines', 0):,}",
+                help=tr("Lines sold at a price of 0 (free items, samples, adjustments).", "单价为 0 的行（赠品、样品、调整）。"))
+    c[3].metric(tr("Quarantined", "隔离"), f"{len(quarantine):,}",
+                help=tr("Rows not loaded, with the reason for each.", "未读入的行及其原因。"))
+    for note in report.get("notes", []):
+        st.info(note, icon=":material/info:")
+    if report.get("price_missing"):
+        st.warning(tr("This file has no price column, so revenue, spend, CLV and pricing cannot be computed. We did not "
+                      "invent prices: map a price column above if the file has one under another name.",
+                      "该文件没有价格列，因此无法计算收入、消费额、客户终身价值和定价。我们不会虚构价格：如果文件中有其他名称的价格列，请在上方映射。"))
+    if len(quarantine):
+        reasons = quarantine["reason"].str.replace(r" '.*' ", " … ", regex=True).value_counts().rename_axis("reason")
+        st.dataframe(reasons.reset_index(name="rows"), hide_index=True)
+        ui.table(quarantine.head(5000), filename, caption=tr(
+            "Quarantined rows with their original values and the reason (first 5,000 shown; the download has all).",
+            "被隔离的行及其原始值和原因（显示前 5,000 行；下载包含全部）。"))
+    else:
+        st.success(tr("No rows were rejected.", "没有被拒绝的行。"))
+
+
+def profile_section() -> None:
+    dataset = ui.dataset_id()
+    if dataset is None:
+        st.info(tr("The workspace is empty: upload a file above.", "工作区为空：请在上方上传文件。"))
+        return
+    info = ui.workspace().dataset(dataset)
+    st.header(tr(f"Profile of “{info['name']}”", f"“{info['name']}”概况"))
+    if info["kind"] == "demo":
+        st.caption(tr("The demo retailer is generated data: an omnichannel shop with 20,000 customers of five "
+                      "behaviour types, 500 products in 10 categories with known price elasticities, a randomised "
+                      "coupon campaign and a store network. Every analysis can be checked against what was planted.",
+                      "演示零售商是生成的数据：一家全渠道商店，拥有五种行为类型的 20,000 名客户、10 个品类的 500 种商品"
+                      "（价格弹性已知）、一次随机化的优惠券活动以及门店网络。所有分析都可以与预设的真实情况对照。"))
+    with st.spinner(tr("Profiling the business…", "正在生成业务概况…")):
+        p = _profile(dataset, str(info["created_at"]))
+    c = st.columns(5)
+    c[0].metric(tr("Revenue", "收入"), ui.money(p.revenue, 0),
+                help=tr("Net sales: quantity × unit price over all lines, returns subtracted.", "净销售额：所有行的数量 × 单价，已扣除退货。"))
+    c[1].metric(tr("Orders", "订单"), ui.number(p.orders), help=tr("Distinct orders (baskets).", "不同订单（购物篮）数。"))
+    c[2].metric(tr("Customers", "客户"), ui.number(p.customers),
+                help=tr("Distinct customer ids; guest orders are not counted here.", "不同客户ID数；不含游客订单。"))
+    c[3].metric(tr("Products", "商品"), ui.number(p.products), help=tr("Distinct product codes sold.", "售出的不同商品数。"))
+    c[4].metric(tr("Average order value", "平均订单金额"), ui.money(p.avg_order_value),
+                help=tr("Sales revenue per order, before returns.", "每单销售额（未扣退货）。"))
+    st.caption(tr(f"{p.lines:,} lines from {p.first_date:%d %b %Y} to {p.last_date:%d %b %Y}. "
+                  f"Returns: {p.returns_share:.1%} of lines ({p.returned_revenue_share:.1%} of sales revenue). "
+                  f"Guest lines: {p.guest_share:.1%}.",
+                  f"共 {p.lines:,} 行，时间从 {p.first_date:%Y-%m-%d} 到 {p.last_date:%Y-%m-%d}。"
+                  f"退货占 {p.returns_share:.1%} 的行（占销售额 {p.returned_revenue_share:.1%}）。游客订单行占 {p.guest_share:.1%}。"))
+    has_price = not pd.isna(p.revenue)
+    value, unit = ("revenue", tr(f"Revenue ({ui.currency()})", f"收入（{ui.currency()}）")) if has_price \
+        else ("units", tr("Units", "件数"))
+    figures = {"weekly": charts.weekly_trend(p.weekly, value, tr("Sales per week", "每周销售"), unit,
+                                             tr("Week starting", "周起始日"))}
+    ui.chart(figures["weekly"])
+    left, right = st.columns(2)
+    with left:
+        figures["products"] = charts.ranked_bars(p.top_products, "product_name", value,
+                                                 tr("Top products", "热销商品"), unit)
+        ui.chart(figures["products"])
+    with right:
+        if len(p.top_categories):
+            figures["categories"] = charts.ranked_bars(p.top_categories, "category", value,
+                                                       tr("Top categories", "热销品类"), unit, color=charts.GOOD)
+            ui.chart(figures["categories"])
+        else:
+            st.info(tr("No category column: map one to see sales by category.", "没有品类列：映射后可查看各品类销售。"))
+    if len(p.channels):
+        figures["channels"] = charts.share_donut(p.channels, "channel", "orders", tr("Orders by channel", "各渠道订单占比"))
+        ui.chart(figures["channels"])
+    with st.expander(tr("Tables behind the charts", "图表数据")):
+        ui.table(p.top_products, "top_products.csv")
+        ui.table(p.weekly, "weekly_sales.csv")
+    quarantine = ui.load_table("quarantine")
+    with st.expander(tr("Data quality of this dataset", "此数据集的数据质量")):
+        quality_panel(info["report"], quarantine if quarantine is not None else pd.DataFrame(columns=["reason"]),
+                      f"quarantine-{info['name']}.csv")
+    ui.save_to_report("data", tr(f"Business profile — {info['name']}", f"业务概况 — {info['name']}"),
+                      params={"dataset": info["name"]},
+                      tables={"Top products": p.top_products, "Weekly sales": p.weekly,
+                              "Top categories": p.top_categories},
+                      figures=figures, notes=info["report"].get("notes", []))
+
+
+def manage_section() -> None:
+    with st.expander(tr("Manage datasets", "管理数据集"), icon=":material/folder_open:"):
+        ws = ui.workspace()
+        datasets = ws.list_datasets()
+        st.dataframe(datasets.drop(columns=["id"]), hide_index=True, width="stretch")
+        if datasets.empty:
+            return
+        names = dict(zip(datasets["id"], datasets["name"]))
+        target = st.selectbox(tr("Dataset", "数据集"), datasets["id"], format_func=names.get, key="manage-target")
+        new_name = st.text_input(tr("New name", "新名称"), value=names[target], key=f"rename-{target}")
+        c1, c2 = st.columns(2)
+        if c1.button(tr("Rename", "重命名"), key="rename-btn"):
+            ws.rename_dataset(target, new_name)
+            st.rerun()
+        confirm = c2.checkbox(tr("Yes, delete it for good", "确认永久删除"), key="delete-confirm")
+        if c2.button(tr("Delete", "删除"), disabled=not confirm, key="delete-btn"):
+            ws.delete_dataset(target)
+            st.rerun()
+
+
+st.title(tr("Data", "数据"))
+with st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:"):
+    upload_section()
+profile_section()
+manage_section()

@@ -1,0 +1,73 @@
+"""Shared fixtures: the demo retailer, the real files in ../shared/data, a workspace holding the
+demo dataset, and an AppTest runner for pages."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+sys.path.insert(0, str(ROOT))
+
+from promo_core import sample_data  # noqa: E402
+from promo_core.io import finalize_transactions  # noqa: E402
+from promo_core.store import Workspace  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The folder of real data sets (never copied into the project)."""
+    assert SHARED_DATA.is_dir(), f"{SHARED_DATA} is missing: the tests read the shared real data from there"
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def demo() -> sample_data.DemoRetailer:
+    """The demo retailer with its planted truth (seed 0), generated once per test run."""
+    return sample_data.generate(0)
+
+
+@pytest.fixture(scope="session")
+def demo_tx(demo):
+    """The demo transactions in canonical form (with revenue, is_return, is_duplicate)."""
+    return finalize_transactions(demo.transactions)
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory) -> Path:
+    """A workspace file that already holds the demo dataset (saved once per run)."""
+    path = tmp_path_factory.mktemp("ws") / "promo.duckdb"
+    sample_data.save_demo(Workspace(path))
+    return path
+
+
+@pytest.fixture
+def app_page(demo_workspace, monkeypatch):
+    """Run the app in AppTest on the demo workspace and open one page: ``app_page("pages/x.py")``."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("PROMO_WORKSPACE", str(demo_workspace))
+
+    def open_page(page: str | None = None, lang: str = "en", timeout: float = 180) -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+        at.session_state["lang"] = lang
+        at.run()
+        if page is not None:
+            at.switch_page(page)
+            at.run()
+        return at
+
+    return open_page
+
+
+def page_text(at) -> str:
+    """Everything an AppTest run shows as text (markdown, captions, metrics, alerts, titles)."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error",
+                 "text"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(parts)
