@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Install what the tests need (Debian's Chromium for the browser tests, the test-only reference
+# libraries) and run the whole test suite. Exit status is pytest's.
+set -euo pipefail
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+if ! command -v chromium >/dev/null 2>&1; then
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+source "$(dirname "$0")/_venv.sh" requirements-test.txt
+exec .venv/bin/python -m pytest "$@"
