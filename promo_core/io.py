@@ -145,17 +145,17 @@ def _sniff_kind(head: bytes, name: str) -> str:
     return "text"
 
 
-_GB_PAIR = re.compile(rb"[\xa1-\xfe][\xa1-\xfe]")
-_HIGH = re.compile(rb"[\x80-\xff]")
+_GB_UNITS = re.compile(rb"(?P<four>[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39])|(?P<core>[\xa1-\xfe][\xa1-\xfe])"
+                       rb"|(?P<ext>[\x81-\xfe][\x40-\xfe])|(?P<lone>[\x80-\xff])")
 
 
 def detect_encoding(sample: bytes) -> str:
     """The text encoding of a CSV: UTF-8 (with or without BOM), UTF-16, GB18030 or CP1252.
 
     Latin-1 bytes are usually also valid GBK, so "decodes without error" is not enough. Chinese
-    text comes as pairs of bytes both in 0xA1-0xFE; Western accented letters are single high
-    bytes between ASCII letters ("Cr\\xe8me"). The share of high bytes that sit in such pairs
-    decides.
+    text comes as pairs of bytes both in 0xA1-0xFE (GB2312) or GB18030's four-byte sequences;
+    Western accented letters are single high bytes next to ASCII letters ("Cr\\xe8me"), which GBK
+    would read as rare extension characters. The share of high bytes in Chinese-like units decides.
     """
     if sample.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -168,8 +168,11 @@ def detect_encoding(sample: bytes) -> str:
         # a multi-byte character cut at the end of the sample is still UTF-8
         if exc.start >= len(sample) - 3 and exc.reason == "unexpected end of data":
             return "utf-8"
-    high = len(_HIGH.findall(sample))
-    paired = 2 * len(_GB_PAIR.findall(sample))
+    units = {"four": 0, "core": 0, "ext": 0, "lone": 0}
+    for match in _GB_UNITS.finditer(sample):
+        units[match.lastgroup] += len(match.group())
+    high = sum(units.values())
+    paired = units["four"] + units["core"]
     try:
         sample.decode("gb18030")
         gb_ok = True
@@ -268,8 +271,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
         con.execute(f"CREATE TABLE raw AS SELECT row_number() OVER () AS __row, {select} FROM raw0")
         con.execute("DROP TABLE raw0")
     else:
-        _check_text(head, name)
         encoding = detect_encoding(head)
+        _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if encoding == "utf-16" else head, name)
         info["encoding"] = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16",
                             "gb18030": "GBK / GB18030 (Chinese)", "cp1252": "Latin-1 / Windows-1252"}[encoding]
         if encoding not in ("utf-8",):
@@ -293,18 +296,18 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
         try:
             con.execute(f"""CREATE TABLE raw0 AS SELECT * FROM read_csv('{_sql_path(path)}', delim='{_sql_str(delim)}',
                 quote='"', escape='"', header=true, auto_detect=false, columns={cols}, store_rejects=true,
-                max_line_size=268435456, strict_mode=false, encoding='utf-8')""")
+                max_line_size=268435456, strict_mode=true, encoding='utf-8')""")
         except duckdb.Error as exc:
             raise DataError(f"{name} could not be read as a table ({str(exc).splitlines()[0]}). Check it is a "
                             "CSV export with one header row, or save it as .xlsx.") from exc
         con.execute("CREATE TABLE raw AS SELECT row_number() OVER () AS __row, * FROM raw0")
         con.execute("DROP TABLE raw0")
-        con.execute("""INSERT INTO rejects SELECT line, csv_line,
+        con.execute("""INSERT INTO rejects SELECT DISTINCT ON (line) line, csv_line,
             CASE error_type WHEN 'MISSING COLUMNS' THEN 'too few values on this line for the header''s columns'
                             WHEN 'TOO MANY COLUMNS' THEN 'more values on this line than the header has columns'
                             WHEN 'UNQUOTED VALUE' THEN 'a quote character in an unquoted value'
                             ELSE 'unreadable line: ' || error_message END
-            FROM reject_errors""")
+            FROM reject_errors ORDER BY line""")
     info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw").fetchall() if c != "__row"]
     return info
 
@@ -553,7 +556,7 @@ def _number_expr(con, col: str | None, notes: list[str]) -> str:
         return "NULL::DOUBLE"
     t = _col_type(con, col)
     if t != "VARCHAR":
-        return f'TRY_CAST("{col}" AS DOUBLE)'
+        return _finite(f'TRY_CAST("{col}" AS DOUBLE)')
     cleaned = f"regexp_replace(trim(\"{col}\"), '[\\s£$€¥￥\\x{{00a0}}]|RMB|EUR|GBP|USD|CNY|元', '', 'g')"
     counts = con.execute(f"""SELECT
         count(*) FILTER (WHERE regexp_full_match(v, '[-+]?[0-9.]*[0-9],[0-9]+')),
@@ -562,8 +565,13 @@ def _number_expr(con, col: str | None, notes: list[str]) -> str:
     comma_decimal = counts[0] > counts[1]
     if comma_decimal:
         notes.append(f"column {col!r} uses a decimal comma (3,50 = 3.50)")
-        return f"TRY_CAST(replace(replace({cleaned}, '.', ''), ',', '.') AS DOUBLE)"
-    return f"TRY_CAST(replace({cleaned}, ',', '') AS DOUBLE)"
+        return _finite(f"TRY_CAST(replace(replace({cleaned}, '.', ''), ',', '.') AS DOUBLE)")
+    return _finite(f"TRY_CAST(replace({cleaned}, ',', '') AS DOUBLE)")
+
+
+def _finite(expr: str) -> str:
+    """NaN and infinity are not quantities or prices: they become NULL and the row is quarantined."""
+    return f"(CASE WHEN isfinite({expr}) THEN {expr} END)"
 
 
 def _date_expr(con, col: str, notes: list[str]) -> str:
@@ -804,3 +812,50 @@ def finalize_transactions(frame: pd.DataFrame) -> pd.DataFrame:
     out["is_duplicate"] = (frame["is_duplicate"].astype(bool) if "is_duplicate" in frame.columns
                            else frame.duplicated(keep="first").to_numpy())
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A table read by ``read_table``: typed columns as in the file, plus the lines that could not be read.
+
+    ``rows_in == len(data) + len(quarantine)`` always.
+    """
+
+    data: pd.DataFrame
+    quarantine: pd.DataFrame
+    rows_in: int
+    file: str
+
+
+def read_table(source, sheet: str | int | None = None) -> RawTable:
+    """Read any table (CSV in any common dialect and encoding, .xlsx or .parquet) as it is.
+
+    For inputs that are not sales lines (an experiment, a store list): the same robust reader as
+    ``load_transactions``, without the column roles. A column whose every non-empty value is a number
+    becomes numeric; unreadable CSV lines go to ``quarantine`` (``row``, ``reason``).
+    """
+    con = duckdb.connect()
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        info = _load_raw(con, source, sheet)
+        data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
+        quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()
+    finally:
+        con.close()
+        while _TEMP_FILES:
+            try:
+                os.unlink(_TEMP_FILES.pop())
+            except OSError:
+                pass
+    for col in data.columns:
+        s = data[col]
+        if s.dtype == object or pd.api.types.is_string_dtype(s):
+            text = s.astype("str").str.strip().where(s.notna())
+            text = text.where(text != "")
+            num = pd.to_numeric(text, errors="coerce")
+            if text.notna().any() and num.notna().sum() == text.notna().sum():
+                data[col] = num
+    rows_in = len(data) + len(quarantine)
+    if rows_in == 0:
+        raise DataError(f"{info['file']} has a header row but no data rows. Export it again with the rows included.")
+    return RawTable(data=data, quarantine=quarantine.astype({"row": "int64"}), rows_in=rows_in, file=info["file"])

@@ -1,0 +1,304 @@
+"""Ingestion: every row is loaded or quarantined with a reason; any common file dialect reads right."""
+import io
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from promo_core.errors import DataError
+from promo_core.io import CANONICAL, DERIVED, detect_encoding, load_transactions, suggest_mapping
+
+HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
+
+
+def _file(text: str, name: str = "sales.csv", encoding: str = "utf-8") -> io.BytesIO:
+    buf = io.BytesIO(text.encode(encoding))
+    buf.name = name
+    return buf
+
+
+def _check_invariant(result):
+    assert result.rows_in == len(result.data) + len(result.quarantine)
+    assert list(result.data.columns) == CANONICAL + DERIVED
+
+
+# --- the shared real files -------------------------------------------------------------------
+def test_online_retail_sample_maps_and_matches_published_facts(shared_data):
+    r = load_transactions(shared_data / "online_retail_sample.xlsx")
+    _check_invariant(r)
+    assert r.rows_in == 40_000 and len(r.quarantine) == 0
+    assert r.mapping["order_id"] == "InvoiceNo" and r.mapping["customer_id"] == "CustomerID"
+    assert r.mapping["order_date"] == "InvoiceDate" and r.mapping["product_id"] == "StockCode"
+    assert r.mapping["quantity"] == "Quantity" and r.mapping["unit_price"] == "UnitPrice"
+    assert r.mapping["product_name"] == "Description"
+    d = r.data
+    assert (d["quantity"] < 0).sum() == 778
+    assert d["order_id"].str.startswith("C").sum() == 674
+    assert d.loc[d["order_id"].str.startswith("C"), "is_return"].all()
+    assert d["customer_id"].isna().sum() == 10_057 == r.report["guest_lines"]
+    assert (d["unit_price"] == 0).sum() == 179
+    assert r.report["duplicate_lines"] == 28 == d["is_duplicate"].sum()
+    assert d["customer_id"].dropna().str.fullmatch(r"\d+").all(), "Excel's 17850.0 must become 17850"
+    assert d["order_date"].min() >= pd.Timestamp("2010-12-01") and d["order_date"].max() < pd.Timestamp("2011-12-10")
+    assert str(d["quantity"].dtype) == "int64" and str(d["unit_price"].dtype) == "float64"
+
+
+def test_groceries_baskets_are_member_and_day_and_price_is_not_invented(shared_data):
+    r = load_transactions(shared_data / "groceries.csv")
+    _check_invariant(r)
+    assert r.mapping["customer_id"] == "Member_number" and r.mapping["order_date"] == "Date"
+    assert r.mapping["product_id"] == "itemDescription"
+    assert r.mapping["unit_price"] is None and r.mapping["order_id"] is None
+    d = r.data
+    assert len(d) == 38_765
+    assert d["order_id"].nunique() == 14_963
+    assert d["customer_id"].nunique() == 3_898 and d["product_id"].nunique() == 167
+    assert (d["quantity"] == 1).all()
+    assert d["unit_price"].isna().all() and d["revenue"].isna().all()
+    assert r.report["price_missing"] and any("no price column" in n for n in r.report["notes"])
+    assert r.report["duplicate_lines"] == 759
+    # DD-MM-YYYY read day first: 21-07-2015 is 21 July
+    assert d["order_date"].dt.month.max() == 12 and d["order_date"].min() >= pd.Timestamp("2014-01-01")
+
+
+# --- encodings --------------------------------------------------------------------------------
+ROWS = [("1001", "A1", "Crème brûlée", "2", "2024-03-05 10:00", "3.50", "C1"),
+        ("1002", "B2", "保温杯", "1", "2024-03-06 11:30", "88.00", "C2"),
+        ("1003", "C3", "Café au lait", "3", "2024-03-07 09:15", "2.20", "")]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_text_decodes_exactly_in_unicode_and_chinese_encodings(encoding):
+    rows = [r if encoding != "gbk" else (r[0], r[1], r[2].replace("û", "u")) + r[3:] for r in ROWS]  # GBK lacks û
+    text = HEADER + "".join(",".join(r) + "\n" for r in rows)
+    r = load_transactions(_file(text, encoding=encoding))
+    _check_invariant(r)
+    assert r.data["product_name"].tolist() == [r[2] for r in rows]
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "cp1252"])
+def test_latin1_bytes_that_are_also_valid_gbk_stay_western(encoding):
+    names = ["Crème brûlée", "Jalapeño dip", "Señorita Müller bag", "Glühwein"]
+    rows = [(str(i), f"A{i}", n, "1", "2024-03-08 08:00", "1.99", "C4") for i, n in enumerate(names)]
+    text = HEADER + "".join(",".join(r) + "\n" for r in rows)
+    raw = text.encode(encoding)
+    raw.decode("gb18030")  # the trap: these bytes are valid GB18030 too
+    r = load_transactions(_file(text, encoding=encoding))
+    assert r.data["product_name"].tolist() == [row[2] for row in rows]
+    assert "1252" in r.report["encoding"]
+
+
+def test_detect_encoding_prefers_gbk_for_chinese_and_cp1252_for_accents():
+    assert detect_encoding("订单号,商品名称\n1,保温杯\n2,不锈钢保温杯大容量\n".encode("gbk")) == "gb18030"
+    assert detect_encoding("order,name\n1,Crème\n2,Señor Müller\n".encode("cp1252")) == "cp1252"
+    assert detect_encoding("a,b\n1,Crème\n".encode("utf-8")) == "utf-8"
+
+
+def test_utf16_excel_unicode_text_export_reads():
+    text = HEADER.replace(",", "\t") + "".join("\t".join(r) + "\n" for r in ROWS)
+    r = load_transactions(_file(text, name="export.txt", encoding="utf-16"))
+    assert r.data["product_name"].tolist()[1] == "保温杯"
+    assert r.report["delimiter"] == "tab"
+
+
+# --- dialects -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("delim,name", [(",", "comma"), (";", "semicolon"), ("\t", "tab"), ("|", "pipe")])
+def test_delimiters_are_detected(delim, name):
+    text = HEADER.replace(",", delim) + "".join(delim.join(r) + "\n" for r in ROWS)
+    r = load_transactions(_file(text))
+    assert r.report["delimiter"] == name
+    assert r.data["unit_price"].tolist() == [3.5, 88.0, 2.2]
+
+
+def test_decimal_comma_with_semicolons():
+    text = ("Bestellnummer;Artikelnummer;Menge;Datum;Preis;Kunde\n"
+            "1;A;2;05.03.2024;3,50;K1\n2;B;1;06.03.2024;1.234,99;K2\n3;C;4;07.03.2024;0,99;K1\n")
+    r = load_transactions(_file(text), mapping={"order_id": "Bestellnummer", "product_id": "Artikelnummer",
+                                                "quantity": "Menge", "unit_price": "Preis", "customer_id": "Kunde"})
+    _check_invariant(r)
+    assert r.data["unit_price"].tolist() == [3.5, 1234.99, 0.99]
+    assert r.data["order_date"].tolist() == [pd.Timestamp("2024-03-05"), pd.Timestamp("2024-03-06"),
+                                             pd.Timestamp("2024-03-07")]
+
+
+def test_quoted_fields_with_newlines_and_delimiters_inside():
+    text = HEADER + '1,A,"Mug, large\nwith lid",1,2024-01-02 10:00,5.00,C1\n2,B,"Say ""hi"" card",2,2024-01-02 11:00,1.00,C2\n'
+    r = load_transactions(_file(text))
+    _check_invariant(r)
+    assert r.data["product_name"].tolist() == ["Mug, large\nwith lid", 'Say "hi" card']
+
+
+def test_ragged_rows_are_quarantined_with_their_line():
+    text = HEADER + "1,A,x,1,2024-01-02 10:00,5.00,C1\n2,B,y,1\n3,C,z,1,2024-01-02 10:00,5.00,C1,EXTRA,MORE\n" \
+                    "4,D,w,2,2024-01-03 10:00,1.00,C2\n"
+    r = load_transactions(_file(text))
+    _check_invariant(r)
+    assert r.rows_in == 4 and len(r.data) == 2
+    reasons = r.quarantine.sort_values("row")["reason"].tolist()
+    assert "too few values" in reasons[0] and "more values" in reasons[1]
+    assert r.quarantine["raw_line"].str.contains("EXTRA").any()
+
+
+def test_a_one_megabyte_field_is_kept_whole():
+    big = "x" * 1_000_000
+    text = HEADER + f"1,A,{big},1,2024-01-02 10:00,5.00,C1\n2,B,small,1,2024-01-02 10:00,5.00,C1\n"
+    r = load_transactions(_file(text))
+    _check_invariant(r)
+    assert len(r.data.loc[0, "product_name"]) == 1_000_000
+
+
+def test_formula_like_cells_are_kept_as_text():
+    text = HEADER + '1,A,"=HYPERLINK(""http://evil"",""x"")",1,2024-01-02 10:00,5.00,+C1\n' \
+                    "2,@SUM(1),-cmd,1,2024-01-02 10:00,5.00,C2\n"
+    r = load_transactions(_file(text))
+    assert r.data["product_name"].tolist() == ['=HYPERLINK("http://evil","x")', "-cmd"]
+    assert r.data["product_id"].tolist()[1] == "@SUM(1)" and r.data["customer_id"].tolist()[0] == "+C1"
+
+
+def test_three_date_formats_in_one_column():
+    text = HEADER + ("1,A,x,1,2024-03-25 10:00,1.00,C1\n2,A,x,1,25/03/2024 11:00,1.00,C1\n"
+                     "3,A,x,1,25 Mar 2024,1.00,C1\n4,A,x,1,not a date,1.00,C1\n")
+    r = load_transactions(_file(text))
+    _check_invariant(r)
+    assert r.data["order_date"].dt.normalize().tolist() == [pd.Timestamp("2024-03-25")] * 3
+    assert r.quarantine["reason"].tolist() == ["order date not a date is not a date we can read"]
+
+
+def test_month_first_dates_are_recognised_from_a_day_above_twelve():
+    text = HEADER + "1,A,x,1,03/05/2024 10:00,1.00,C1\n2,A,x,1,12/25/2024 10:00,1.00,C1\n"
+    r = load_transactions(_file(text))
+    assert r.data["order_date"].tolist() == [pd.Timestamp("2024-03-05 10:00"), pd.Timestamp("2024-12-25 10:00")]
+
+
+# --- bad values ----------------------------------------------------------------------------------
+def test_bad_values_are_quarantined_with_reasons_and_original_values():
+    text = HEADER + ("1,A,ok,2,2024-01-02 10:00,5.00,C1\n2,B,bad qty,two,2024-01-02 10:00,5.00,C1\n"
+                     "3,C,neg price,1,2024-01-02 10:00,-11062.06,C1\n4,,no product,1,2024-01-02 10:00,1.00,C1\n"
+                     "5,E,no date,1,,1.00,C1\n6,F,zero,0,2024-01-02 10:00,1.00,C1\n7,G,no price,1,2024-01-02 10:00,,C1\n"
+                     "8,H,return,-1,2024-01-03 10:00,5.00,C1\n9,I,guest,1,2024-01-03 10:00,5.00,\n")
+    r = load_transactions(_file(text))
+    _check_invariant(r)
+    assert r.rows_in == 9 and len(r.data) == 3
+    q = r.quarantine.set_index("InvoiceNo")["reason"]
+    assert q["2"] == "quantity 'two' is not a number"
+    assert q["3"].startswith("negative unit price")
+    assert q["4"] == "product is empty"
+    assert q["5"] == "order date is empty"
+    assert q["6"] == "quantity is 0"
+    assert q["7"] == "unit price is empty"
+    assert r.quarantine.set_index("InvoiceNo").loc["2", "Quantity"] == "two"
+    assert r.data["is_return"].tolist() == [False, True, False]
+    assert r.data["customer_id"].isna().tolist() == [False, False, True]
+
+
+def test_invariant_holds_on_random_garbage_rows():
+    rng = np.random.default_rng(7)
+    tokens = ["", "1", "-2", "x", "3.5", "2024-01-01", "01/02/2024", '"q,q"', "NaN", "∞", "=1+1", "1e3"]
+    lines = [",".join(rng.choice(tokens, rng.integers(5, 9))) for _ in range(400)]
+    r = load_transactions(_file(HEADER + "\n".join(lines) + "\n"))
+    assert r.rows_in == 400
+    assert r.rows_in == len(r.data) + len(r.quarantine)
+    assert r.quarantine["reason"].notna().all()
+
+
+# --- refusals --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("content,needle", [
+    (b"", "empty"),
+    (b"   \n\n", "empty"),
+    (HEADER.encode(), "no data rows"),
+    (bytes(range(256)) * 40, "binary"),
+    (b"PK\x03\x04garbage-that-is-not-a-zip", "Excel"),
+])
+def test_unusable_files_get_a_clear_message(content, needle):
+    buf = io.BytesIO(content)
+    buf.name = "upload.xlsx" if content.startswith(b"PK") else "upload.csv"
+    with pytest.raises(DataError, match=needle):
+        load_transactions(buf)
+
+
+def test_no_date_column_names_the_columns_and_the_fix():
+    with pytest.raises(DataError, match="no column we recognise as the order date.*Map the date column"):
+        load_transactions(_file("order,sku,qty\n1,A,2\n2,B,3\n"))
+
+
+def test_a_column_mapped_twice_is_refused():
+    with pytest.raises(DataError, match="mapped twice"):
+        load_transactions(_file(HEADER + "1,A,x,1,2024-01-02 10:00,5.00,C1\n"),
+                          mapping={"product_id": "StockCode", "order_id": "StockCode"})
+
+
+def test_mapping_to_a_missing_column_is_refused():
+    with pytest.raises(DataError, match="no such column"):
+        load_transactions(_file(HEADER + "1,A,x,1,2024-01-02 10:00,5.00,C1\n"), mapping={"unit_price": "Preis"})
+
+
+def test_mapping_overrides_the_automatic_choice():
+    text = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,ListPrice,CustomerID\n" \
+           "1,A,x,1,2024-01-02 10:00,5.00,6.00,C1\n"
+    r = load_transactions(_file(text), mapping={"unit_price": "ListPrice"})
+    assert r.mapping["unit_price"] == "ListPrice" and r.data["unit_price"].tolist() == [6.0]
+
+
+# --- other formats and header conventions ----------------------------------------------------------------
+def test_parquet_and_path_sources(tmp_path):
+    frame = pd.DataFrame({"order_id": ["1", "2"], "customer_id": ["a", None], "order_date": pd.to_datetime(
+        ["2024-01-01 10:00", "2024-01-02 12:00"]), "sku": ["X", "Y"], "qty": [1, -2], "price": [9.99, 5.0]})
+    path = tmp_path / "sales.parquet"
+    frame.to_parquet(path)
+    r = load_transactions(path)
+    _check_invariant(r)
+    assert r.data["order_date"].tolist() == frame["order_date"].tolist()
+    assert r.data["product_id"].tolist() == ["X", "Y"] and r.data["is_return"].tolist() == [False, True]
+
+
+def test_chinese_headers_in_an_xlsx_file(tmp_path):
+    frame = pd.DataFrame({"订单号": ["D1", "D2"], "客户ID": ["U1", "U2"], "下单时间": ["2024-06-18 20:00", "2024-06-18 21:00"],
+                          "商品编码": ["SKU1", "SKU2"], "商品名称": ["保温杯", "茶叶"], "数量": [1, 2], "单价": [99.0, 45.5],
+                          "品类": ["家居", "食品"]})
+    path = tmp_path / "订单.xlsx"
+    frame.to_excel(path, index=False)
+    r = load_transactions(path)
+    assert r.mapping == {"order_id": "订单号", "customer_id": "客户ID", "order_date": "下单时间", "product_id": "商品编码",
+                         "product_name": "商品名称", "category": "品类", "quantity": "数量", "unit_price": "单价",
+                         "channel": None, "store_id": None, "coupon_code": None, "discount": None}
+    assert r.data["revenue"].tolist() == [99.0, 91.0]
+
+
+def test_shopify_export_fills_order_fields_from_the_first_line():
+    text = ("Name,Email,Created at,Lineitem quantity,Lineitem name,Lineitem price,Lineitem sku,Discount Code\n"
+            "#1001,ann@example.com,2024-05-01 10:00:00 +0100,2,Tea,4.50,TEA-1,SPRING\n"
+            "#1001,,,1,Mug,8.00,MUG-1,\n#1002,bob@example.com,2024-05-02 09:00:00 +0100,1,Tea,4.50,TEA-1,\n")
+    r = load_transactions(_file(text, name="orders_export.csv"))
+    _check_invariant(r)
+    assert r.mapping["order_id"] == "Name" and r.mapping["quantity"] == "Lineitem quantity"
+    assert r.mapping["product_id"] == "Lineitem sku" and r.mapping["customer_id"] == "Email"
+    assert len(r.data) == 3 and r.data["customer_id"].tolist() == ["ann@example.com"] * 2 + ["bob@example.com"]
+    assert r.data["order_date"].notna().all()
+
+
+def test_woocommerce_and_olist_headers_map():
+    woo = suggest_mapping(["Order ID", "Order Date", "Customer User ID", "SKU", "Item Name", "Quantity", "Item Cost"])
+    assert (woo["order_id"], woo["order_date"], woo["customer_id"], woo["product_id"], woo["quantity"],
+            woo["unit_price"]) == ("Order ID", "Order Date", "Customer User ID", "SKU", "Quantity", "Item Cost")
+    olist = suggest_mapping(["order_id", "customer_id", "customer_unique_id", "order_purchase_timestamp",
+                             "product_id", "price", "product_category_name"])
+    assert olist["customer_id"] == "customer_unique_id", "Olist's customer_id is per order; the person is unique_id"
+    assert olist["order_date"] == "order_purchase_timestamp" and olist["category"] == "product_category_name"
+
+
+def test_columns_found_by_their_values_when_headers_say_nothing():
+    sample = pd.DataFrame({"c1": ["2024-01-01 10:00", "2024-01-02 11:00"] * 10, "c2": ["1", "3"] * 10,
+                           "c3": ["9.99", "4.25"] * 10, "sku": ["A", "B"] * 10})
+    m = suggest_mapping(list(sample.columns), sample)
+    assert (m["order_date"], m["quantity"], m["unit_price"], m["product_id"]) == ("c1", "c2", "c3", "sku")
+
+
+def test_xlsx_that_is_a_zip_of_something_else_is_refused(tmp_path):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("hello.txt", "not a workbook")
+    buf.seek(0)
+    buf.name = "sales.xlsx"
+    with pytest.raises(DataError, match="Excel"):
+        load_transactions(buf)
