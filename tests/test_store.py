@@ -1,0 +1,125 @@
+"""The workspace keeps datasets and analyses across restarts and between concurrent sessions."""
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from promo_core.errors import DataError
+from promo_core.store import Workspace, workspace_path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _tx(n: int, tag: str) -> pd.DataFrame:
+    return pd.DataFrame({"order_id": [f"{tag}{i}" for i in range(n)], "quantity": range(n), "tag": tag})
+
+
+def test_a_dataset_survives_a_restart(tmp_path):
+    path = tmp_path / "ws.duckdb"
+    ds = Workspace(path).save_dataset("Shop", {"transactions": _tx(5, "a"), "quarantine": _tx(1, "q")},
+                                      rows_in=6, mapping={"order_id": "Invoice"}, report={"notes": ["n"]})
+    reopened = Workspace(path)  # a new process would do exactly this
+    listed = reopened.list_datasets()
+    assert listed["name"].tolist() == ["Shop"] and listed["n_rows"].tolist() == [5]
+    assert listed["n_quarantine"].tolist() == [1] and listed["rows_in"].tolist() == [6]
+    pd.testing.assert_frame_equal(reopened.load_table(ds), _tx(5, "a"))
+    info = reopened.dataset(ds)
+    assert info["mapping"] == {"order_id": "Invoice"} and info["report"] == {"notes": ["n"]}
+    assert info["tables"] == ["quarantine", "transactions"]
+
+
+def test_rename_delete_and_extra_tables(tmp_path):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ds = ws.save_dataset("Old", {"transactions": _tx(3, "a")})
+    ws.rename_dataset(ds, "  New name ")
+    ws.add_table(ds, "products", pd.DataFrame({"product_id": ["A"], "unit_cost": [1.5]}))
+    assert ws.list_datasets()["name"].tolist() == ["New name"]
+    assert ws.load_table(ds, "products")["unit_cost"].tolist() == [1.5]
+    assert ws.query(ds, "SELECT sum(quantity) AS s FROM {table}")["s"].tolist() == [3]
+    ws.delete_dataset(ds)
+    assert ws.list_datasets().empty
+    with pytest.raises(DataError, match="not in the workspace"):
+        ws.load_table(ds)
+
+
+def test_bad_names_are_refused(tmp_path):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ds = ws.save_dataset("A", {"transactions": _tx(1, "a")})
+    with pytest.raises(DataError):
+        ws.rename_dataset(ds, "   ")
+    with pytest.raises(DataError):
+        ws.load_table("x'; DROP TABLE datasets; --")
+    with pytest.raises(DataError, match="transactions"):
+        ws.save_dataset("B", {"products": _tx(1, "p")})
+
+
+def test_concurrent_sessions_never_see_half_written_data(tmp_path):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    errors, seen = [], []
+
+    def writer(tag):
+        try:
+            for i in range(5):
+                ws.save_dataset(f"{tag}{i}", {"transactions": _tx(20_000, tag), "quarantine": _tx(7, "q")})
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            errors.append(exc)
+
+    def reader():
+        try:
+            for _ in range(10):
+                for ds in ws.list_datasets()["id"]:
+                    frame = ws.load_table(ds)
+                    seen.append(len(frame))
+                    assert len(ws.load_table(ds, "quarantine")) == 7
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in "ab"] + [threading.Thread(target=reader)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert set(seen) <= {20_000}, "a reader saw a dataset before all its rows were written"
+    assert sorted(ws.list_datasets()["name"]) == [f"{t}{i}" for t in "ab" for i in range(5)]
+
+
+def test_another_process_can_write_between_operations(tmp_path):
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    ws.save_dataset("here", {"transactions": _tx(2, "h")})
+    code = ("import sys, pandas as pd; sys.path.insert(0, %r); from promo_core.store import Workspace; "
+            "Workspace(%r).save_dataset('there', {'transactions': pd.DataFrame({'x': [1]})})" % (str(ROOT), str(path)))
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    assert sorted(ws.list_datasets()["name"]) == ["here", "there"]
+
+
+def test_saved_analysis_round_trips_tables_figures_and_notes(tmp_path):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    table = pd.DataFrame({"segment": ["Champions", "Lost"], "customers": [10, 3], "share": [0.77, 0.23]})
+    fig = go.Figure(go.Bar(x=[1, 2], y=[3, 4]))
+    aid = ws.save_analysis("RFM March", "segments", dataset_id=None, params={"as_of": "2024-03-01"},
+                           tables={"Segments": table}, figures={"Treemap": fig.to_json()}, notes=["Two segments."])
+    restarted = Workspace(tmp_path / "ws.duckdb")
+    saved = restarted.load_analysis(aid)
+    assert saved.name == "RFM March" and saved.page == "segments" and saved.params == {"as_of": "2024-03-01"}
+    pd.testing.assert_frame_equal(saved.tables["Segments"], table)
+    assert pio.from_json(saved.figures["Treemap"]).data[0].y == (3, 4)
+    assert saved.notes == ["Two segments."]
+    assert restarted.list_analyses()["name"].tolist() == ["RFM March"]
+    restarted.delete_analysis(aid)
+    assert restarted.list_analyses().empty
+
+
+def test_workspace_path_follows_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PROMO_WORKSPACE", str(tmp_path / "x" / "y.duckdb"))
+    assert workspace_path() == tmp_path / "x" / "y.duckdb"
+    Workspace()
+    assert (tmp_path / "x" / "y.duckdb").exists()
+    monkeypatch.delenv("PROMO_WORKSPACE")
+    assert workspace_path() == Path("workspace") / "promo.duckdb"
