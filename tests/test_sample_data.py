@@ -64,7 +64,7 @@ def test_campaign_is_randomised_and_works_as_planted(demo):
     rate = c.groupby("arm")["converted"].mean()
     assert rate["control"] < rate["coupon_5"] < rate["coupon_10"]
     assert (c.loc[c["converted"] == 1, "spend"] >= 0).all() and (c.loc[c["converted"] == 0, "spend"] == 0).all()
-    assert (c.loc[c["converted"] == 1, "spend"] > 0).mean() > 0.95
+    assert (c.loc[c["converted"] == 1, "spend"] > 0).mean() > 0.85
     redeemed = demo.transactions["coupon_code"].isin(["WINBACK5", "WINBACK10"])
     assert demo.transactions.loc[redeemed, "customer_id"].isin(c.loc[c["arm"] != "control", "customer_id"]).all()
 
