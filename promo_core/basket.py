@@ -1,0 +1,456 @@
+"""Frequently bought together: baskets, frequent itemsets and association rules.
+
+The miner is our own (vectorised level-wise mining: item counts, pair counts by one sparse
+matrix product, longer itemsets by apriori candidates counted on packed basket bitsets), because
+it is an order of magnitude faster than mlxtend's FP-growth on the same baskets and stays within
+a few hundred MB at half a million baskets. ``tests/test_basket.py`` proves that it returns
+exactly mlxtend's ``fpgrowth`` + ``association_rules`` on the Groceries data.
+
+Metrics of a rule A -> C, over all baskets (Agrawal, Imieliński & Swami 1993; Brin et al. 1997):
+
+* support = share of baskets holding A and C together
+* confidence = support(A and C) / support(A): of the baskets with A, the share that also hold C
+* lift = confidence / support(C): how many times likelier C is when A is in the basket (1 = no link)
+* leverage = support(A and C) - support(A) * support(C): extra share of baskets over independence
+* conviction = (1 - support(C)) / (1 - confidence): infinite when A always brings C
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import chain, combinations
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from promo_core.errors import DataError
+from promo_core.i18n import text
+
+# A level of candidates larger than this means the minimum support is far too low for the data:
+# stop with advice instead of filling the memory.
+MAX_CANDIDATES = 20_000_000
+_CHUNK_WORDS = 8_000_000  # bitset words combined at once while counting (64 MB)
+
+
+@dataclass(frozen=True)
+class Baskets:
+    """Baskets as a sparse 0/1 matrix.
+
+    Attributes
+    ----------
+    matrix : scipy.sparse.csr_matrix
+        One row per basket, one column per product; 1 where the basket holds the product.
+    items : Index
+        Product id of each column.
+    basket_ids : Index
+        Basket id of each row (the order id, or ``customer_id date``).
+    names : Series
+        Product id -> product name, for display.
+    """
+
+    matrix: sp.csr_matrix
+    items: pd.Index
+    basket_ids: pd.Index
+    names: pd.Series
+
+    @property
+    def n_baskets(self) -> int:
+        return self.matrix.shape[0]
+
+    def sizes(self) -> np.ndarray:
+        """Number of distinct products in each basket."""
+        return np.diff(self.matrix.indptr)
+
+
+def baskets_from(transactions: pd.DataFrame, by: str = "order") -> Baskets:
+    """Group sale lines into baskets.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions (``order_id``, ``product_id``; ``customer_id``, ``order_date`` for
+        ``by="customer_date"``). Return lines are left out: a basket is what was bought together.
+    by : {"order", "customer_date"}
+        ``"order"``: one basket per order number. ``"customer_date"``: one basket per customer per
+        day, for till data without order numbers (such as the Groceries data); guest lines keep
+        their order number.
+
+    Returns
+    -------
+    Baskets
+    """
+    if by not in ("order", "customer_date"):
+        raise DataError(f"Baskets can be built by 'order' or 'customer_date', not {by!r}.")
+    need = ["order_id", "product_id"] + (["customer_id", "order_date"] if by == "customer_date" else [])
+    missing = [c for c in need if c not in transactions.columns]
+    if missing:
+        raise DataError(f"Building baskets needs the column(s) {', '.join(missing)}. Map them on the Data page.")
+    tx = transactions
+    keep = tx["product_id"].notna().to_numpy().copy()
+    if "quantity" in tx.columns:
+        keep &= (tx["quantity"] > 0).to_numpy()
+    if "is_return" in tx.columns:
+        keep &= ~tx["is_return"].astype(bool).to_numpy()
+    tx = tx.loc[keep]
+    if tx.empty:
+        raise DataError("There are no purchase lines to build baskets from (every line is a return or has no "
+                        "product). Check the quantity and product columns.")
+    if by == "order":
+        key = tx["order_id"]
+    else:
+        day = tx["order_date"].dt.strftime("%Y-%m-%d")
+        key = (tx["customer_id"] + " " + day).fillna(tx["order_id"])
+    rows, basket_ids = pd.factorize(key, sort=False)
+    cols, items = pd.factorize(tx["product_id"], sort=True)
+    matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                           shape=(len(basket_ids), len(items)))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    if "product_name" in tx.columns:
+        names = tx.drop_duplicates("product_id").set_index("product_id")["product_name"]
+        names = names.reindex(items).fillna(pd.Series(items, index=items))
+    else:
+        names = pd.Series(items, index=items)
+    return Baskets(matrix=matrix, items=pd.Index(items, name="product_id"),
+                   basket_ids=pd.Index(basket_ids, name="basket_id"), names=names.rename("product_name"))
+
+
+def _as_baskets(baskets) -> Baskets:
+    """Accept ``Baskets`` or any iterable of item collections (lists, sets, tuples)."""
+    if isinstance(baskets, Baskets):
+        return baskets
+    if isinstance(baskets, pd.DataFrame):
+        raise DataError("Pass baskets made by basket.baskets_from(transactions), or a list of item lists.")
+    lists = baskets if isinstance(baskets, list) else list(baskets)
+    try:
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    except TypeError:  # baskets given as generators: materialise them once
+        lists = [list(b) for b in lists]
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    flat = np.array(list(chain.from_iterable(lists)), dtype=object)
+    if len(flat) == 0:
+        raise DataError("There are no baskets with products in them.")
+    cols, items = pd.factorize(flat, sort=True)
+    indptr = np.r_[0, np.cumsum(lengths)]
+    matrix = sp.csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(lists), len(items)))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1
+    items = pd.Index(items, name="product_id")
+    return Baskets(matrix=matrix, items=items, basket_ids=pd.RangeIndex(len(lists), name="basket_id"),
+                   names=pd.Series(items, index=items, name="product_name"))
+
+
+def _check_share(value: float, name: str, allow_zero: bool) -> float:
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        raise DataError(f"{name} must be a number between 0 and 1, not {value!r}.") from None
+    low_ok = value >= 0 if allow_zero else value > 0
+    if not (low_ok and value <= 1) or math.isnan(value):
+        raise DataError(f"{name} must be {'between 0' if allow_zero else 'above 0'} and at most 1 (it is a share "
+                        f"of baskets); got {value}.")
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Mining
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Levels:
+    """Frequent itemsets per size: ``sets[k]`` (rows sorted, item codes ascending), ``counts[k]``
+    and ``keys[k]`` (sorted int64 keys, see ``_lookup``); item codes index ``items``."""
+
+    sets: dict
+    counts: dict
+    keys: dict
+    items: np.ndarray  # original column of each item code
+    n_items: int
+
+
+def _min_count(min_support: float, n: int) -> int:
+    """Smallest basket count whose share ``count / n`` is at least ``min_support`` (as mlxtend tests it)."""
+    c = max(1, math.ceil(min_support * n))
+    while c > 1 and (c - 1) / n >= min_support:
+        c -= 1
+    while c / n < min_support:
+        c += 1
+    return c
+
+
+def _lookup(levels_keys: dict, m: int, rows: np.ndarray) -> np.ndarray:
+    """Index of each itemset row in its size's table, or -1 when it is not frequent.
+
+    A k-itemset's key is ``rank of its (k-1)-prefix * m + last item``; singletons are their own
+    rank. Keys sort exactly like the itemsets, so lookups are binary searches.
+    """
+    rank = rows[:, 0].astype(np.int64)
+    for j in range(1, rows.shape[1]):
+        table = levels_keys[j + 1]
+        key = rank * m + rows[:, j]
+        pos = np.minimum(np.searchsorted(table, key), len(table) - 1) if len(table) else np.zeros_like(key)
+        found = (rank >= 0) & (len(table) > 0)
+        if len(table):
+            found &= table[pos] == key
+        rank = np.where(found, pos, -1)
+    return rank
+
+
+def _bitsets(x: sp.csr_matrix, m: int) -> np.ndarray:
+    """Packed basket bitsets: ``bits[item, word]`` has bit ``row % 64`` of word ``row // 64`` set when
+    basket ``row`` holds ``item``."""
+    n_words = (x.shape[0] + 63) // 64
+    csc = x.tocsc()
+    csc.sort_indices()
+    item = np.repeat(np.arange(m, dtype=np.int64), np.diff(csc.indptr))
+    row = csc.indices.astype(np.int64)
+    flat = item * n_words + (row >> 6)  # sorted: by item, then by row
+    bit = np.left_shift(np.uint64(1), (row & 63).astype(np.uint64))
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    bits = np.zeros(m * n_words, dtype=np.uint64)
+    if len(flat):
+        bits[flat[starts]] = np.bitwise_or.reduceat(bit, starts)
+    return bits.reshape(m, n_words)
+
+
+def _join(prev: np.ndarray) -> np.ndarray:
+    """Apriori join: pairs of (k-1)-itemsets sharing their first k-2 items -> k-itemset candidates."""
+    n, k1 = prev.shape
+    if n < 2:
+        return np.empty((0, k1 + 1), dtype=np.int32)
+    if k1 == 1:
+        group_start = np.zeros(n, dtype=np.int64)
+    else:
+        new = np.r_[True, (prev[1:, :-1] != prev[:-1, :-1]).any(axis=1)]
+        group_start = np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    group_end = np.empty(n, dtype=np.int64)
+    starts = np.flatnonzero(np.r_[True, group_start[1:] != group_start[:-1]])
+    ends = np.r_[starts[1:], n]
+    group_end[:] = np.repeat(ends, ends - starts)
+    partners = group_end - np.arange(n) - 1
+    total = int(partners.sum())
+    if total > MAX_CANDIDATES:
+        raise DataError(f"The minimum support is too low for this data: it would test {total:,} product "
+                        f"combinations of {k1 + 1}. Raise the minimum support (or limit the rule length).")
+    left = np.repeat(np.arange(n), partners)
+    offset = np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners)
+    right = left + 1 + offset
+    return np.hstack([prev[left], prev[right, -1:]]).astype(np.int32)
+
+
+def _mine(x: sp.csr_matrix, min_support: float, max_len: int | None) -> _Levels:
+    n = x.shape[0]
+    minc = _min_count(min_support, n)
+    counts1 = np.bincount(x.indices, minlength=x.shape[1])
+    frequent = np.flatnonzero(counts1 >= minc)
+    m = len(frequent)
+    sets = {1: np.arange(m, dtype=np.int32)[:, None]}
+    counts = {1: counts1[frequent].astype(np.int64)}
+    keys = {1: np.arange(m, dtype=np.int64)}
+    levels = _Levels(sets, counts, keys, frequent, m)
+    if m < 2 or max_len == 1:
+        return levels
+    # recode to frequent items only; baskets with fewer than two of them cannot hold a pair
+    x = x[:, frequent].tocsr()
+    x = x[np.diff(x.indptr) >= 2]
+    x.sort_indices()
+    gram = sp.triu(x.T @ x, k=1).tocoo()
+    keep = gram.data >= minc
+    pairs = np.column_stack([gram.row[keep], gram.col[keep]]).astype(np.int32)
+    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+    sets[2], counts[2] = pairs[order], gram.data[keep][order].astype(np.int64)
+    keys[2] = sets[2][:, 0].astype(np.int64) * m + sets[2][:, 1]
+    k = 3
+    while len(sets[k - 1]) >= 2 and (max_len is None or k <= max_len):
+        cand = _join(sets[k - 1])
+        for drop in range(k - 2):  # the two parents that made a candidate are frequent by construction
+            sub = np.delete(cand, drop, axis=1)
+            cand = cand[_lookup(keys, m, sub) >= 0]
+        if len(cand) == 0:
+            break
+        # only baskets holding at least k items that occur in some candidate can support one
+        used = np.zeros(m, dtype=bool)
+        used[np.unique(cand)] = True
+        x = x[:, np.flatnonzero(used)] if not used.all() else x
+        remap = np.cumsum(used) - 1
+        x = x[np.diff(x.indptr) >= k].tocsr()
+        bits = _bitsets(x, int(used.sum()))
+        local = remap[cand]
+        n_words = bits.shape[1]
+        step = max(1, _CHUNK_WORDS // max(n_words, 1))
+        support = np.empty(len(cand), dtype=np.int64)
+        for lo in range(0, len(cand), step):
+            block = local[lo:lo + step]
+            acc = bits[block[:, 0]].copy()
+            for j in range(1, k):
+                np.bitwise_and(acc, bits[block[:, j]], out=acc)
+            support[lo:lo + step] = np.bitwise_count(acc).sum(axis=1, dtype=np.int64)
+        keep = support >= minc
+        sets[k], counts[k] = cand[keep], support[keep]
+        keys[k] = _lookup(keys, m, sets[k][:, :-1]).astype(np.int64) * m + sets[k][:, -1]
+        # recode x back to the full frequent-item codes for the next level's column selection
+        x = _widen(x, np.flatnonzero(used), m)
+        k += 1
+    return levels
+
+
+def _widen(x: sp.csr_matrix, columns: np.ndarray, m: int) -> sp.csr_matrix:
+    """Put a column-selected matrix back on the full item codes (columns kept, others empty)."""
+    return sp.csr_matrix((x.data, columns[x.indices], x.indptr), shape=(x.shape[0], m))
+
+
+def frequent_itemsets(baskets, min_support: float = 0.01, max_len: int | None = None) -> pd.DataFrame:
+    """Sets of products bought together in at least ``min_support`` of the baskets.
+
+    Parameters
+    ----------
+    baskets : Baskets or iterable of item collections
+        From ``baskets_from``, or lists of product ids.
+    min_support : float
+        Smallest share of baskets (0 to 1] an itemset must appear in.
+    max_len : int, optional
+        Longest itemset to look for.
+
+    Returns
+    -------
+    DataFrame
+        ``itemset`` (tuple of product ids, sorted), ``size``, ``count`` (baskets), ``support``.
+    """
+    b = _as_baskets(baskets)
+    min_support = _check_share(min_support, "The minimum support", allow_zero=False)
+    levels = _mine(b.matrix, min_support, max_len)
+    labels = b.items.to_numpy()[levels.items]
+    frames = []
+    for k, rows in levels.sets.items():
+        if len(rows):
+            frames.append(pd.DataFrame({"itemset": _tuples(labels, rows), "size": k,
+                                        "count": levels.counts[k]}))
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        {"itemset": pd.Series(dtype=object), "size": pd.Series(dtype=np.int64), "count": pd.Series(dtype=np.int64)})
+    out["support"] = out["count"] / b.n_baskets
+    return out
+
+
+def _tuples(labels: np.ndarray, rows: np.ndarray) -> list:
+    """Itemset rows of item codes -> tuples of product ids."""
+    return list(zip(*(labels[rows[:, j]].tolist() for j in range(rows.shape[1]))))
+
+
+RULE_COLUMNS = ["antecedents", "consequents", "antecedent_support", "consequent_support", "support", "confidence",
+                "lift", "leverage", "conviction", "count"]
+
+
+def association_rules(baskets, min_support: float = 0.01, min_confidence: float = 0.1,
+                      max_len: int | None = None) -> pd.DataFrame:
+    """Rules "baskets with A also hold C" among the frequent itemsets.
+
+    Parameters
+    ----------
+    baskets : Baskets or iterable of item collections
+        From ``baskets_from``, or lists of product ids.
+    min_support : float
+        Smallest share of baskets (0 to 1] that must hold A and C together.
+    min_confidence : float
+        Smallest confidence [0 to 1] a rule must reach.
+    max_len : int, optional
+        Most products in A and C together.
+
+    Returns
+    -------
+    DataFrame
+        One row per rule: ``antecedents`` and ``consequents`` (tuples of product ids, sorted),
+        ``antecedent_support``, ``consequent_support``, ``support``, ``confidence``, ``lift``,
+        ``leverage``, ``conviction`` and ``count`` (baskets holding A and C), strongest lift first.
+
+    References
+    ----------
+    Agrawal, Imieliński & Swami (1993), Mining association rules between sets of items in large
+    databases. SIGMOD. Brin, Motwani, Ullman & Tsur (1997), Dynamic itemset counting and
+    implication rules for market basket data. SIGMOD.
+    """
+    b = _as_baskets(baskets)
+    min_support = _check_share(min_support, "The minimum support", allow_zero=False)
+    min_confidence = _check_share(min_confidence, "The minimum confidence", allow_zero=True)
+    levels = _mine(b.matrix, min_support, max_len)
+    n, m = b.n_baskets, levels.n_items
+    ant_rows, con_rows, sup_ac, sup_a, sup_c = [], [], [], [], []
+    for k, rows in levels.sets.items():
+        if k < 2 or len(rows) == 0:
+            continue
+        for size in range(k - 1, 0, -1):
+            for cols in combinations(range(k), size):
+                rest = [c for c in range(k) if c not in cols]
+                a, c = rows[:, list(cols)], rows[:, rest]
+                ca = levels.counts[size][_lookup(levels.keys, m, a)]
+                cc = levels.counts[k - size][_lookup(levels.keys, m, c)]
+                conf = levels.counts[k] / ca
+                ok = conf >= min_confidence
+                if ok.any():
+                    ant_rows.append(a[ok])
+                    con_rows.append(c[ok])
+                    sup_ac.append(levels.counts[k][ok])
+                    sup_a.append(ca[ok])
+                    sup_c.append(cc[ok])
+    if not sup_ac:
+        return pd.DataFrame({c: pd.Series(dtype=object if c in ("antecedents", "consequents") else
+                                          (np.int64 if c == "count" else float)) for c in RULE_COLUMNS})
+    labels = b.items.to_numpy()[levels.items]
+    count_ac, count_a, count_c = np.concatenate(sup_ac), np.concatenate(sup_a), np.concatenate(sup_c)
+    s_ac, s_a, s_c = count_ac / n, count_a / n, count_c / n
+    confidence = count_ac / count_a
+    lift = confidence / s_c
+    order = np.lexsort((-confidence, -lift))
+    antecedents = [t for rows in ant_rows for t in _tuples(labels, rows)]
+    consequents = [t for rows in con_rows for t in _tuples(labels, rows)]
+    with np.errstate(divide="ignore"):
+        conviction = np.where(confidence < 1.0, (1.0 - s_c) / np.where(confidence < 1.0, 1.0 - confidence, 1.0),
+                              np.inf)
+    return pd.DataFrame({
+        "antecedents": [antecedents[i] for i in order], "consequents": [consequents[i] for i in order],
+        "antecedent_support": s_a[order], "consequent_support": s_c[order], "support": s_ac[order],
+        "confidence": confidence[order], "lift": lift[order], "leverage": (s_ac - s_a * s_c)[order],
+        "conviction": conviction[order], "count": count_ac[order],
+    })
+
+
+def bought_with(rules: pd.DataFrame, product_id: str, names: pd.Series | None = None, top: int = 10,
+                lang: str = "en") -> pd.DataFrame:
+    """What sells with one product: the rules whose antecedent is that product alone.
+
+    Parameters
+    ----------
+    rules : DataFrame
+        From ``association_rules``.
+    product_id : str
+        The product a shopper has in the basket.
+    names : Series, optional
+        Product id -> name, for the sentences.
+    top : int
+        Most rows to return (strongest lift first).
+    lang : {"en", "zh"}
+        Language of the ``explanation`` sentences.
+
+    Returns
+    -------
+    DataFrame
+        ``product_id``, ``product_name``, ``confidence``, ``lift``, ``support``, ``count`` and a
+        plain-language ``explanation`` per product bought with it.
+    """
+    names = names if names is not None else pd.Series(dtype=object)
+    mask = rules["antecedents"].map(lambda a: a == (product_id,)) if len(rules) else pd.Series(dtype=bool)
+    hits = rules[mask].nlargest(top, ["lift", "confidence"]) if len(rules) else rules
+    label = names.get(product_id, product_id)
+    rows = []
+    for _, r in hits.iterrows():
+        other = ", ".join(str(names.get(p, p)) for p in r["consequents"])
+        pct = f"{100 * r['confidence']:.0f}%"
+        rows.append({
+            "product_id": ", ".join(r["consequents"]), "product_name": other, "confidence": r["confidence"],
+            "lift": r["lift"], "support": r["support"], "count": int(r["count"]),
+            "explanation": text(
+                f"{pct} of baskets with {label} also hold {other} ({r['lift']:.1f}× as often as baskets overall).",
+                f"含有{label}的购物篮中有 {pct} 也含有{other}（是所有购物篮平均水平的 {r['lift']:.1f} 倍）。", lang),
+        })
+    return pd.DataFrame(rows, columns=["product_id", "product_name", "confidence", "lift", "support", "count",
+                                       "explanation"])
