@@ -28,8 +28,6 @@ def sidebar() -> None:
         st.selectbox("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
         datasets = ui.workspace().list_datasets()
         ids = datasets["id"].tolist()
-        if st.session_state.get("pending_dataset") in ids:
-            st.session_state["dataset_id"] = st.session_state.pop("pending_dataset")
         if ids:
             if st.session_state.get("dataset_id") not in ids:
                 st.session_state["dataset_id"] = ids[0]

@@ -62,16 +62,19 @@ def upload_section() -> None:
     quality_panel(result.report, result.quarantine, f"quarantine-{uploaded.name}.csv")
     with st.expander(tr("Preview of the loaded data (first 200 rows)", "已读入数据预览（前 200 行）")):
         ui.table(result.data.head(200), f"preview-{uploaded.name}.csv")
-    name = st.text_input(tr("Dataset name", "数据集名称"), value=uploaded.name.rsplit(".", 1)[0],
-                         help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))
-    if st.button(tr("Save to workspace", "保存到工作区"), type="primary", icon=":material/save:"):
-        with st.spinner(tr("Saving…", "正在保存…")):
-            new_id = ui.workspace().save_dataset(
-                name or uploaded.name, {"transactions": result.data, "quarantine": result.quarantine},
-                kind="upload", source=uploaded.name, rows_in=result.rows_in, mapping=result.mapping,
-                report=result.report)
-        st.session_state["pending_dataset"] = new_id
-        st.rerun()
+    st.text_input(tr("Dataset name", "数据集名称"), value=uploaded.name.rsplit(".", 1)[0], key=f"name-{file_key}",
+                  help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))
+    st.button(tr("Save to workspace", "保存到工作区"), type="primary", icon=":material/save:",
+              on_click=_save, args=(result, uploaded.name, file_key))
+
+
+def _save(result: io.LoadResult, filename: str, file_key: str) -> None:
+    """Button callback: runs before the next script run, so the sidebar already lists the new dataset."""
+    name = st.session_state.get(f"name-{file_key}") or filename
+    st.session_state["dataset_id"] = ui.workspace().save_dataset(
+        name, {"transactions": result.data, "quarantine": result.quarantine}, kind="upload", source=filename,
+        rows_in=result.rows_in, mapping=result.mapping, report=result.report)
+    st.session_state["saved_message"] = name
 
 
 def mapping_review(result: io.LoadResult, file_key: str) -> None:
@@ -89,9 +92,11 @@ def mapping_review(result: io.LoadResult, file_key: str) -> None:
                 label, options, index=options.index(result.mapping.get(role)),
                 format_func=lambda c: tr("— not in file —", "— 文件中没有 —") if c is None else c,
                 help=tr(*helptext) if helptext else None, key=f"map-{file_key}-{role}")
-        if st.form_submit_button(tr("Apply mapping", "应用映射")):
-            st.session_state[f"overrides-{file_key}"] = {r: c for r, c in chosen.items()}
-            st.rerun()
+        st.form_submit_button(tr("Apply mapping", "应用映射"), on_click=_apply_mapping, args=(file_key,))
+
+
+def _apply_mapping(file_key: str) -> None:
+    st.session_state[f"overrides-{file_key}"] = {r: st.session_state[f"map-{file_key}-{r}"] for r in io.CANONICAL}
 
 
 def load_summary(report: dict, rows_in: int, loaded: int, quarantined: int) -> None:
@@ -213,16 +218,19 @@ def manage_section() -> None:
         target = st.selectbox(tr("Dataset", "数据集"), datasets["id"], format_func=names.get, key="manage-target")
         new_name = st.text_input(tr("New name", "新名称"), value=names[target], key=f"rename-{target}")
         c1, c2 = st.columns(2)
-        if c1.button(tr("Rename", "重命名"), key="rename-btn"):
-            ws.rename_dataset(target, new_name)
-            st.rerun()
+        c1.button(tr("Rename", "重命名"), key="rename-btn", on_click=lambda: ws.rename_dataset(target, new_name))
         confirm = c2.checkbox(tr("Yes, delete it for good", "确认永久删除"), key="delete-confirm")
-        if c2.button(tr("Delete", "删除"), disabled=not confirm, key="delete-btn"):
-            ws.delete_dataset(target)
-            st.rerun()
+        c2.button(tr("Delete", "删除"), disabled=not confirm, key="delete-btn", on_click=_delete, args=(target,))
+
+
+def _delete(dataset: str) -> None:
+    ui.workspace().delete_dataset(dataset)
+    st.session_state["delete-confirm"] = False
 
 
 st.title(tr("Data", "数据"))
+if saved := st.session_state.pop("saved_message", None):
+    st.success(tr(f"Saved “{saved}” to the workspace; it is now the active dataset.", f"已将“{saved}”保存到工作区，并设为当前数据集。"))
 with st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:"):
     upload_section()
 profile_section()

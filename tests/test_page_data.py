@@ -1,0 +1,88 @@
+"""The Data page in AppTest: the demo profile, an upload with its quarantine, saving, languages."""
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from promo_core.store import Workspace
+from tests.conftest import ROOT, page_text
+
+CSV = ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
+       "1,A,Tea,2,2024-01-02 10:00,3.50,C1\n2,B,Mug,1,2024-01-03 11:00,8.00,C2\n"
+       "3,C,Bad,two,2024-01-03 11:00,1.00,C2\n4,A,Tea,-1,2024-01-05 09:00,3.50,C1\n5,D,Guest,1,2024-01-05 09:00,2.00,\n")
+
+
+@pytest.fixture
+def own_workspace(demo_workspace, tmp_path, monkeypatch):
+    """A private copy of the demo workspace, so saving here does not change other tests' data."""
+    path = tmp_path / "promo.duckdb"
+    shutil.copy(demo_workspace, path)
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
+    return path
+
+
+def _first_metrics(at) -> dict:
+    """Metric label -> value, the first one shown winning (the upload panel comes before the profile)."""
+    out = {}
+    for m in at.metric:
+        out.setdefault(m.label, m.value)
+    return out
+
+
+def _app(lang="en"):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = lang
+    return at.run()
+
+
+def test_demo_profile_headlines(own_workspace):
+    at = _app()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Customers"] == "19,697"
+    assert metrics["Products"] == "500"
+    assert metrics["Revenue"].startswith("£")
+    assert "demo retailer is generated data" in page_text(at)
+    assert at.selectbox(key="dataset_id").value is not None
+
+
+def test_upload_shows_mapping_quarantine_and_saves(own_workspace):
+    at = _app()
+    at.file_uploader[0].set_value(("shop.csv", CSV.encode(), "text/csv")).run()
+    assert not at.exception
+    metrics = _first_metrics(at)
+    assert metrics["Rows in file"] == "5" and metrics["Rows loaded"] == "4" and metrics["Rows quarantined"] == "1"
+    assert metrics["Guest lines"] == "1" and metrics["Return lines"] == "1"
+    mapping = {s.label: s.value for s in at.selectbox}
+    assert mapping["Quantity"] == "Quantity" and mapping["Order date and time *"] == "InvoiceDate"
+    assert any("quantity 'two' is not a number" in str(df.value.to_dict()) for df in at.dataframe)
+    next(t for t in at.text_input if t.label == "Dataset name").set_value("My shop")
+    save = next(b for b in at.button if b.label == "Save to workspace")
+    save.click().run()
+    assert not at.exception
+    assert any("Saved “My shop”" in s.value for s in at.success)
+    # (AppTest drops sidebar widgets after a file upload, so the picker is checked in a new session)
+    assert "My shop" in Workspace(own_workspace).list_datasets()["name"].tolist()
+    assert _first_metrics(at)["Customers"] == "2", "the saved upload becomes the active dataset"
+
+
+def test_garbage_upload_gets_a_message_not_a_traceback(own_workspace):
+    at = _app()
+    at.file_uploader[0].set_value(("junk.csv", bytes(range(256)) * 50, "text/csv")).run()
+    assert not at.exception
+    assert any("binary" in e.value for e in at.error)
+
+
+def test_saved_data_is_there_after_a_restart(own_workspace):
+    at = _app()
+    at.file_uploader[0].set_value(("shop.csv", CSV.encode(), "text/csv")).run()
+    next(b for b in at.button if b.label == "Save to workspace").click().run()
+    restarted = _app()  # a new session on the same workspace file
+    assert "shop" in restarted.selectbox(key="dataset_id").options  # options show the dataset names
+
+
+def test_chinese_interface(own_workspace):
+    at = _app("zh")
+    assert not at.exception
+    assert at.title[0].value == "数据"
+    assert "客户" in {m.label for m in at.metric}
