@@ -26,6 +26,7 @@ import duckdb
 import pandas as pd
 
 from promo_core.errors import DataError
+from promo_core.export import tidy_frame
 
 DEFAULT_PATH = Path("workspace") / "promo.duckdb"
 
@@ -200,7 +201,11 @@ class Workspace:
     def save_analysis(self, name: str, page: str, *, dataset_id: str | None = None, params: dict | None = None,
                       tables: dict[str, pd.DataFrame] | None = None, figures: dict[str, str] | None = None,
                       notes: list[str] | None = None) -> str:
-        """Save an analysis for the Reports page; ``figures`` maps names to Plotly JSON strings."""
+        """Save an analysis for the Reports page; ``figures`` maps names to Plotly JSON strings.
+
+        Tables are stored as Parquet after ``export.tidy_frame`` (a named index kept as columns,
+        collections such as basket rules' item sets as text), so any table a page shows can be saved.
+        """
         if not name.strip():
             raise DataError("Give the analysis a name before saving it.")
         analysis_id = uuid.uuid4().hex[:12]
@@ -213,7 +218,7 @@ class Workspace:
                              json.dumps(notes or []), json.dumps(list(tables)), json.dumps(list(figures))])
                 for pos, (tname, frame) in enumerate(tables.items()):
                     buf = io.BytesIO()
-                    frame.to_parquet(buf, index=False)
+                    tidy_frame(frame).to_parquet(buf, index=False)
                     con.execute("INSERT INTO analysis_parts VALUES (?, 'table', ?, ?, ?)",
                                 [analysis_id, pos, tname, buf.getvalue()])
                 for pos, (fname, spec) in enumerate(figures.items()):
@@ -226,10 +231,23 @@ class Workspace:
         return analysis_id
 
     def list_analyses(self) -> pd.DataFrame:
-        """Saved analyses, newest first."""
+        """Saved analyses, newest first, with the dataset's name (None once the dataset is deleted)
+        and how many tables and charts each holds."""
         with self.connect() as con:
-            return con.execute("SELECT id, name, page, dataset_id, created_at FROM analyses "
-                               "ORDER BY created_at DESC, name").df()
+            return con.execute(
+                "SELECT a.id, a.name, a.page, a.dataset_id, a.created_at, d.name AS dataset_name, "
+                "json_array_length(a.table_names)::INTEGER AS n_tables, "
+                "json_array_length(a.figure_names)::INTEGER AS n_figures "
+                "FROM analyses a LEFT JOIN datasets d ON d.id = a.dataset_id "
+                "ORDER BY a.created_at DESC, a.name").df()
+
+    def rename_analysis(self, analysis_id: str, name: str) -> None:
+        """Give a saved analysis a new name."""
+        if not name.strip():
+            raise DataError("A saved analysis needs a name: type one before renaming.")
+        self.load_analysis(analysis_id)
+        with self.connect() as con:
+            con.execute("UPDATE analyses SET name = ? WHERE id = ?", [name.strip(), analysis_id])
 
     def load_analysis(self, analysis_id: str) -> SavedAnalysis:
         """A saved analysis with its tables and figures."""

@@ -1,0 +1,160 @@
+"""The command line, for reports rebuilt on a schedule without anyone clicking::
+
+    python -m promo_core report --data sales.xlsx --out report.html
+    python -m promo_core report --data "Demo retailer" --out weekly.xlsx --lang zh --currency ¥
+    python -m promo_core datasets
+
+``--data`` is a sales file (read exactly as the Data page reads it) or the name or id of a dataset
+in the workspace (``$PROMO_WORKSPACE``, or ``--workspace``). The report holds the standard
+analyses (``report.standard_analyses``). Exit status: 0 when the report was written, 2 when the
+input cannot be used (the reason is printed on stderr), 1 on an unexpected error.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from pathlib import Path
+
+import pandas as pd
+
+from promo_core import i18n, report
+from promo_core.errors import DataError
+from promo_core.io import load_transactions
+from promo_core.store import Workspace, workspace_path
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
+FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m promo_core", description="PromoLens reports without the browser, e.g. for a weekly cron job.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rep = sub.add_parser("report", help="run the standard analyses and write an HTML report or Excel workbook",
+                         description="Run the standard analyses (business profile, then each analysis the data "
+                                     "supports) and write them as a self-contained HTML report or an Excel workbook.")
+    rep.add_argument("--data", required=True, metavar="FILE_OR_DATASET",
+                     help="a sales file (CSV, .xlsx or .parquet) or the name or id of a dataset in the workspace")
+    rep.add_argument("--out", required=True, type=Path, metavar="FILE",
+                     help="where to write the report: .html for the report, .xlsx for the workbook")
+    rep.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default="en", help="language of the report")
+    rep.add_argument("--currency", default="£", help="currency symbol shown with money (default £)")
+    rep.add_argument("--title", help="the report's heading")
+    rep.add_argument("--sheet", help="the Excel sheet with the sales (default: the first sheet with data)")
+    rep.add_argument("--max-rows", type=int, default=50, metavar="N",
+                     help="rows shown per table in the HTML report (the workbook holds all rows; default 50)")
+    rep.add_argument("--workspace", type=Path, help="workspace file holding the datasets (default $PROMO_WORKSPACE)")
+    rep.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    lst = sub.add_parser("datasets", help="list the datasets in the workspace")
+    lst.add_argument("--workspace", type=Path, help="workspace file (default $PROMO_WORKSPACE)")
+    return parser
+
+
+def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
+    path = path or workspace_path()
+    if not path.exists():
+        what = f"{looking_for!r} is not a file, and there" if looking_for else "There"
+        raise DataError(f"{what} is no workspace at {path} to look up datasets in. Give a sales file, or point "
+                        "--workspace (or PROMO_WORKSPACE) at the workspace file the app uses.")
+    return Workspace(path)
+
+
+def _load(data: str, sheet: str | None, workspace: Path | None):
+    """(transactions, source name, load report, quarantine) from a file or a workspace dataset."""
+    path = Path(data)
+    if path.is_file():
+        result = load_transactions(path, sheet=sheet)
+        return result.data, path.name, result.report, result.quarantine
+    if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet") or os.sep in data:
+        raise DataError(f"File not found: {data}. Check the path (it is read relative to {Path.cwd()}).")
+    ws = _workspace(workspace, data)
+    datasets = ws.list_datasets()
+    match = datasets[(datasets["id"] == data) | (datasets["name"].str.casefold() == data.strip().casefold())]
+    if match.empty:
+        known = ", ".join(f"{n!r}" for n in datasets["name"]) or "none"
+        raise DataError(f"{data!r} is neither a file nor a dataset in the workspace {ws.path}. "
+                        f"Datasets there: {known}.")
+    if len(match) > 1:
+        ids = ", ".join(match["id"])
+        raise DataError(f"Several datasets are called {data!r} (ids {ids}). Give the id instead of the name.")
+    dataset_id = match["id"].iloc[0]
+    info = ws.dataset(dataset_id)
+    quarantine = ws.load_table(dataset_id, "quarantine") if "quarantine" in info["tables"] else None
+    return ws.load_table(dataset_id), info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine
+
+
+def _write_atomically(out: Path, body: bytes) -> None:
+    """Write the whole file or nothing, so a scheduled job never leaves half a report behind."""
+    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(body)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def run_report(args: argparse.Namespace) -> str:
+    """Build and write the report; returns the line to print on success."""
+    out: Path = args.out
+    kind = FORMATS.get(out.suffix.lower())
+    if kind is None:
+        raise DataError(f"--out must end in .html or .xlsx (got {out.name!r}): .html writes the report, "
+                        ".xlsx the Excel workbook.")
+    if not out.parent.is_dir():
+        raise DataError(f"The folder {out.parent} does not exist. Create it or write the report elsewhere.")
+    if args.max_rows < 1:
+        raise DataError("--max-rows must be at least 1.")
+    say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
+    say(f"Reading {args.data} …")
+    tx, source, load_report, quarantine = _load(args.data, args.sheet, args.workspace)
+    if tx.empty:
+        n_bad = 0 if quarantine is None else len(quarantine)
+        raise DataError(f"{source} has no usable sales lines (all {n_bad:,} rows were quarantined). "
+                        "Open it on the Data page to see why.")
+    say(f"Analysing {len(tx):,} lines …")
+    analyses, skipped = report.standard_analyses(tx, source=source, load_report=load_report, quarantine=quarantine,
+                                                 lang=args.lang, currency=args.currency)
+    for line in skipped:
+        say(line)
+    if kind == "html":
+        body = report.build_html_report(analyses, title=args.title, lang=args.lang, currency=args.currency,
+                                        max_rows=args.max_rows).encode("utf-8")
+    else:
+        body = report.build_excel_report(analyses, lang=args.lang, currency=args.currency)
+    _write_atomically(out, body)
+    names = "; ".join(a.name for a in analyses)
+    size = f"{len(body) / 1e6:,.1f} MB" if len(body) >= 1e6 else f"{len(body) / 1e3:,.0f} KB"
+    count = "1 analysis" if len(analyses) == 1 else f"{len(analyses)} analyses"
+    return f"Wrote {out} ({size}): {count} ({names}) of {len(tx):,} lines."
+
+
+def list_datasets(args: argparse.Namespace) -> str:
+    """The workspace's datasets as a small text table."""
+    datasets = _workspace(args.workspace).list_datasets()
+    if datasets.empty:
+        return "The workspace holds no datasets."
+    shown = datasets[["id", "name", "kind", "n_rows", "created_at"]].assign(
+        created_at=pd.to_datetime(datasets["created_at"]).dt.strftime("%Y-%m-%d %H:%M"))
+    return shown.to_string(index=False)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    try:
+        message = run_report(args) if args.command == "report" else list_datasets(args)
+    except DataError as exc:
+        print(f"PromoLens: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:  # a bug, not bad input: say so and keep the traceback for the job's log
+        print(f"PromoLens: unexpected error ({type(exc).__name__}: {exc}). The details follow; please report them.",
+              file=sys.stderr)
+        traceback.print_exc()
+        return EXIT_UNEXPECTED
+    print(message)
+    return EXIT_OK

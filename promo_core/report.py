@@ -1,0 +1,443 @@
+"""Reports a manager can send: saved analyses into one self-contained HTML file and one Excel
+workbook, plus the standard analyses the command line runs headless for scheduled reports.
+
+The HTML report opens offline: plotly.js is inlined once, every chart's data sits in the file,
+and a Content-Security-Policy forbids the page from loading anything over the network. Every
+piece of user text (analysis names, notes, parameters, table cells, product names) is escaped,
+and chart data is embedded so that a product called ``</script>`` cannot end the script. Print
+styles put each analysis on its own page with repeated table headers.
+"""
+from __future__ import annotations
+
+import dataclasses
+import html
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from functools import lru_cache
+
+import pandas as pd
+import plotly.offline
+
+from promo_core import charts, i18n
+from promo_core.errors import DataError
+from promo_core.export import column_kind, tidy_frame, to_excel_bytes
+from promo_core.profile import business_profile
+from promo_core.store import SavedAnalysis
+
+PAGE_TITLES = {
+    "data": ("Data profile", "数据概况"), "segments": ("Segments", "客户分群"),
+    "recommendations": ("Recommendations", "商品推荐"), "pricing": ("Pricing", "定价"),
+    "coupons": ("Coupons", "优惠券"), "logistics": ("Logistics", "物流"), "reports": ("Reports", "报告"),
+}
+# Chinese headings for the column names the analyses use; other names are shown as they are.
+COLUMN_LABELS_ZH = {
+    "metric": "指标", "value": "数值", "revenue": "收入", "orders": "订单数", "units": "件数", "customers": "客户数",
+    "share": "占比", "week": "周起始日", "product_id": "商品编码", "product_name": "商品名称", "category": "品类",
+    "channel": "渠道", "customer_id": "客户ID", "segment": "分群", "recency_days": "距最近购买（天）",
+    "frequency": "购买次数", "monetary": "消费金额", "r_score": "R 分", "f_score": "F 分", "m_score": "M 分",
+    "elasticity": "价格弹性", "reason": "原因", "rows": "行数", "support": "支持度", "confidence": "置信度",
+    "lift": "提升度", "antecedents": "前项商品", "consequents": "后项商品", "leverage": "杠杆值", "conviction": "确信度",
+    "lines": "行数", "price": "价格", "profit": "利润", "cost": "成本", "n": "样本数", "mean": "平均值",
+    "p_value": "p 值", "clv": "客户终身价值", "p_alive": "存活概率",
+}
+PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
+
+_CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+        "img-src data: blob:; font-src data:; worker-src blob:; connect-src 'none'; base-uri 'none'; "
+        "form-action 'none'")
+
+_CSS = """
+:root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #2e5eaa; --head: #e8eef7; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #f0f3f7; color: var(--ink); line-height: 1.45;
+       font-family: Inter, "Segoe UI", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", system-ui, sans-serif; }
+main { max-width: 1120px; margin: 0 auto; padding: 32px 44px 48px; background: #fff; min-height: 100vh; }
+h1 { font-size: 1.9em; margin: 0 0 4px; color: var(--accent); }
+h2 { font-size: 1.35em; margin: 0 0 4px; }
+h3 { font-size: 1.02em; margin: 22px 0 6px; }
+.meta { color: var(--muted); font-size: .9em; margin: 0 0 12px; }
+.hint { color: var(--muted); font-size: .85em; }
+nav.toc { border: 1px solid var(--line); border-radius: 6px; padding: 10px 18px; margin: 20px 0 8px; }
+nav.toc h2 { font-size: 1.05em; margin: 4px 0; }
+nav.toc ol { margin: 4px 0; padding-left: 22px; }
+nav.toc a { color: var(--accent); text-decoration: none; }
+section.analysis { border-top: 3px solid var(--accent); margin-top: 36px; padding-top: 12px; }
+ul.notes li { margin: 3px 0; }
+table { border-collapse: collapse; font-size: .86em; margin: 6px 0 4px; }
+table.data { width: auto; min-width: 60%; max-width: 100%; }
+th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+thead th { background: var(--head); border-bottom: 2px solid #bcccdc; }
+td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+table.params { width: auto; min-width: 40%; }
+table.params th { background: none; font-weight: 600; width: 14em; }
+figure.chart { margin: 14px 0; }
+.plot { width: 100%; }
+.empty { color: var(--muted); font-style: italic; }
+footer { margin-top: 40px; color: var(--muted); font-size: .82em; border-top: 1px solid var(--line); padding-top: 8px; }
+@media print {
+  @page { size: A4; margin: 14mm 12mm; }
+  body { background: #fff; font-size: 10pt; }
+  main { max-width: none; padding: 0; }
+  section.analysis { break-before: page; border-top: none; margin-top: 0; }
+  nav.toc a { color: inherit; }
+  thead { display: table-header-group; }
+  tr, figure.chart, table.params { break-inside: avoid; }
+  h2, h3 { break-after: avoid; }
+  .modebar-container, .screen-only { display: none !important; }
+}
+"""
+
+_SCRIPT = """
+(function () {
+  var PRINT_WIDTH = %d;
+  var plots = [];
+  document.querySelectorAll("script.figure-data").forEach(function (node) {
+    var spec = JSON.parse(node.textContent);
+    var target = document.getElementById(node.getAttribute("data-target"));
+    Plotly.newPlot(target, spec.data || [], spec.layout || {},
+                   {responsive: true, displaylogo: false, modeBarButtonsToRemove: ["sendDataToCloud"]});
+    plots.push(target);
+  });
+  window.addEventListener("beforeprint", function () {
+    plots.forEach(function (el) { Plotly.relayout(el, {width: PRINT_WIDTH}); });
+  });
+  window.addEventListener("afterprint", function () {
+    plots.forEach(function (el) { Plotly.relayout(el, {width: null, autosize: true}); });
+  });
+})();
+""" % PRINT_WIDTH_PX
+
+
+def page_title(page: str, lang: str = "en") -> str:
+    """The display name of the page an analysis was saved from."""
+    en, zh = PAGE_TITLES.get(page, (str(page).replace("_", " ").capitalize(),) * 2)
+    return i18n.text(en, zh, lang)
+
+
+def column_label(name: str, lang: str = "en") -> str:
+    """A column name as a table heading: ``recency_days`` -> ``Recency days`` / ``距最近购买（天）``."""
+    name = str(name)
+    if lang == "zh" and name in COLUMN_LABELS_ZH:
+        return COLUMN_LABELS_ZH[name]
+    if re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        return name.replace("_", " ").capitalize()
+    return name
+
+
+def format_cell(value, kind: str, lang: str = "en", currency: str = "£") -> str:
+    """One table value as text for the report (``kind`` from ``export.column_kind``)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+        return "–"
+    if kind == "bool":
+        return i18n.text("Yes", "是", lang) if value else i18n.text("No", "否", lang)
+    if kind == "int":
+        return f"{int(value):,}"
+    if kind == "money":
+        return f"{'-' if value < 0 else ''}{currency}{abs(value):,.2f}"
+    if kind == "percent":
+        return i18n.fmt_pct(value)
+    if kind == "small":
+        return f"{value:.4f}" if abs(value) >= 1e-4 or value == 0 else f"{value:.2e}"
+    if kind == "float":
+        return ("∞" if value > 0 else "-∞") if math.isinf(value) else f"{value:,.2f}"
+    if kind == "date":
+        return f"{pd.Timestamp(value):%Y-%m-%d}"
+    if kind == "datetime":
+        return f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+    return str(value)
+
+
+def _esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _param_text(value) -> str:
+    if isinstance(value, (list, tuple, set)):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return str(value)
+
+
+def html_table(frame: pd.DataFrame, *, lang: str = "en", currency: str = "£", max_rows: int | None = 50) -> str:
+    """A table as escaped HTML, numbers formatted and right-aligned; long tables are cut to
+    ``max_rows`` with a line saying so (the Excel workbook holds every row)."""
+    frame = tidy_frame(frame)
+    if frame.empty:
+        return f'<p class="empty">{_esc(i18n.text("This table is empty.", "此表为空。", lang))}</p>'
+    shown = frame if max_rows is None else frame.head(max_rows)
+    kinds = [column_kind(c, frame[c]) for c in frame.columns]
+    head = "".join(f'<th scope="col">{_esc(column_label(c, lang))}</th>' for c in frame.columns)
+    rows = []
+    for record in shown.itertuples(index=False, name=None):
+        cells = []
+        for value, kind in zip(record, kinds):
+            css = ' class="num"' if kind in ("int", "float", "small", "money", "percent") else ""
+            cells.append(f"<td{css}>{_esc(format_cell(value, kind, lang, currency))}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    out = f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    if len(shown) < len(frame):
+        out += '<p class="hint">' + _esc(i18n.text(
+            f"Showing the first {len(shown):,} of {len(frame):,} rows; the Excel workbook holds them all.",
+            f"显示前 {len(shown):,} 行，共 {len(frame):,} 行；Excel 工作簿包含全部数据。", lang)) + "</p>"
+    return out
+
+
+def _figure_json(spec: str) -> str | None:
+    """A saved figure's JSON, made safe to place inside a <script> element (None if unreadable)."""
+    try:
+        figure = json.loads(spec)
+    except (TypeError, ValueError):
+        return None
+    if not isinstance(figure, dict):
+        return None
+    layout = figure.setdefault("layout", {})
+    if isinstance(layout, dict):
+        layout.pop("width", None)  # charts follow the page width on screen and on paper
+    text = json.dumps(figure, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+@lru_cache(maxsize=1)
+def _plotly_js() -> str:
+    return plotly.offline.get_plotlyjs()
+
+
+def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = None, lang: str = "en",
+                      currency: str = "£", max_rows: int | None = 50, dataset_names: dict | None = None,
+                      generated_at: pd.Timestamp | None = None) -> str:
+    """One self-contained HTML file holding the given saved analyses.
+
+    Parameters
+    ----------
+    analyses : sequence of SavedAnalysis
+        In the order they should appear (``Workspace.load_analysis`` or ``standard_analyses``).
+    title : str, optional
+        The report's heading; "PromoLens report" / "PromoLens 报告" by default.
+    lang : {"en", "zh"}
+        Language of headings, labels and formatted dates.
+    currency : str
+        Symbol shown before money values in tables.
+    max_rows : int or None
+        Rows shown per table (None shows all); the Excel workbook always holds every row.
+    dataset_names : dict, optional
+        Dataset id -> name, to say which data each analysis used.
+    generated_at : Timestamp, optional
+        When the report was made (now by default).
+
+    Returns
+    -------
+    str
+        The HTML document: charts interactive, no network access needed or allowed.
+    """
+    if not analyses:
+        raise DataError(i18n.text("Pick at least one saved analysis to put in the report.",
+                                  "请至少选择一个已保存的分析来生成报告。", lang))
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    title = title.strip() if title and title.strip() else t("PromoLens report", "PromoLens 报告")
+    generated_at = pd.Timestamp.now() if generated_at is None else pd.Timestamp(generated_at)
+    dataset_names = dataset_names or {}
+    toc, sections = [], []
+    n_figures = 0
+    for i, analysis in enumerate(analyses, start=1):
+        anchor = f"analysis-{i}"
+        toc.append(f'<li><a href="#{anchor}">{_esc(analysis.name)}</a> '
+                   f'<span class="hint">· {_esc(page_title(analysis.page, lang))}</span></li>')
+        meta = [page_title(analysis.page, lang)]
+        if analysis.dataset_id and analysis.dataset_id in dataset_names:
+            meta.append(t("data: ", "数据：") + str(dataset_names[analysis.dataset_id]))
+        meta.append(t("saved ", "保存于 ") + i18n.fmt_date(analysis.created_at, lang)
+                    + f" {pd.Timestamp(analysis.created_at):%H:%M}")
+        parts = [f'<section class="analysis" id="{anchor}">', f"<h2>{i}. {_esc(analysis.name)}</h2>",
+                 f'<p class="meta">{_esc(" · ".join(meta))}</p>']
+        if analysis.notes:
+            parts.append('<ul class="notes">' + "".join(f"<li>{_esc(n)}</li>" for n in analysis.notes) + "</ul>")
+        if analysis.params:
+            rows = "".join(f'<tr><th scope="row">{_esc(column_label(k, lang))}</th><td>{_esc(_param_text(v))}</td></tr>'
+                           for k, v in analysis.params.items())
+            parts.append(f'<h3>{_esc(t("Settings", "参数"))}</h3><table class="params"><tbody>{rows}</tbody></table>')
+        for name, spec in analysis.figures.items():
+            data = _figure_json(spec)
+            if data is None:
+                parts.append(f'<p class="empty">{_esc(t(f"The chart “{name}” could not be read.", f"无法读取图表“{name}”。"))}</p>')
+                continue
+            n_figures += 1
+            target = f"chart-{i}-{n_figures}"
+            parts.append(f'<figure class="chart" aria-label="{_esc(name)}"><div class="plot" id="{target}"></div>'
+                         f'<script type="application/json" class="figure-data" data-target="{target}">{data}</script>'
+                         "</figure>")
+        for name, frame in analysis.tables.items():
+            parts.append(f"<h3>{_esc(name)}</h3>"
+                         + html_table(frame, lang=lang, currency=currency, max_rows=max_rows))
+        if not (analysis.notes or analysis.params or analysis.figures or analysis.tables):
+            parts.append(f'<p class="empty">{_esc(t("This analysis holds no tables or charts.", "此分析不含表格或图表。"))}</p>')
+        parts.append("</section>")
+        sections.append("".join(parts))
+    count = f"{len(analyses)} analysis" if len(analyses) == 1 else f"{len(analyses)} analyses"
+    summary = t(f"Generated {i18n.fmt_date(generated_at, lang)} {generated_at:%H:%M} · {count}",
+                f"生成于 {i18n.fmt_date(generated_at, lang)} {generated_at:%H:%M} · 共 {len(analyses)} 个分析")
+    help_line = t("Charts are interactive: hover for values, drag to zoom, double-click to reset. "
+                  "The report needs no internet connection and prints one analysis per page.",
+                  "图表可交互：悬停查看数值，拖动放大，双击复原。本报告无需联网，打印时每个分析单独成页。")
+    return "".join([
+        f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="generator" content="PromoLens">',
+        f"<title>{_esc(title)}</title><style>{_CSS}</style>",
+        f"<script>{_plotly_js()}</script>" if n_figures else "",
+        "</head><body><main>",
+        f'<header><h1>{_esc(title)}</h1><p class="meta">{_esc(summary)}</p>'
+        f'<p class="hint screen-only">{_esc(help_line)}</p></header>',
+        f'<nav class="toc"><h2>{_esc(t("Contents", "目录"))}</h2><ol>{"".join(toc)}</ol></nav>',
+        "".join(sections),
+        f'<footer>{_esc(t("Made with PromoLens.", "由 PromoLens 生成。"))}</footer></main>',
+        f"<script>{_SCRIPT}</script>" if n_figures else "",
+        "</body></html>"])
+
+
+def excel_sheets(analyses: Sequence[SavedAnalysis], *, lang: str = "en",
+                 dataset_names: dict | None = None) -> dict[str, pd.DataFrame]:
+    """The workbook's sheets: a contents sheet, then one sheet per table named ``"<n>.<m> <table>"``
+    (n numbers the analysis as in the HTML report)."""
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    dataset_names = dataset_names or {}
+    contents, sheets = [], {}
+    for i, analysis in enumerate(analyses, start=1):
+        base = {t("Analysis", "分析"): f"{i}. {analysis.name}", t("Page", "页面"): page_title(analysis.page, lang),
+                t("Dataset", "数据集"): dataset_names.get(analysis.dataset_id, analysis.dataset_id),
+                t("Saved at", "保存时间"): pd.Timestamp(analysis.created_at).floor("min"),
+                t("Settings", "参数"): "; ".join(f"{k}: {_param_text(v)}" for k, v in analysis.params.items()),
+                t("Notes", "说明"): " ".join(analysis.notes)}
+        if not analysis.tables:
+            contents.append({t("Sheet", "工作表"): None, t("Table", "表格"): None, t("Rows", "行数"): 0, **base})
+        for j, (name, frame) in enumerate(analysis.tables.items(), start=1):
+            sheet = f"{i}.{j} {name}"
+            sheets[sheet] = frame
+            contents.append({t("Sheet", "工作表"): sheet[:31], t("Table", "表格"): name, t("Rows", "行数"): len(frame),
+                             **base})
+    return {t("Contents", "目录"): pd.DataFrame(contents), **sheets}
+
+
+def build_excel_report(analyses: Sequence[SavedAnalysis], *, lang: str = "en", currency: str = "£",
+                       dataset_names: dict | None = None) -> bytes:
+    """An Excel workbook of the analyses: a contents sheet, then every table on its own formatted,
+    formula-safe sheet (frozen header, filters, number and money formats) with all its rows.
+
+    Parameters
+    ----------
+    analyses : sequence of SavedAnalysis
+    lang : {"en", "zh"}
+        Language of the contents sheet.
+    currency : str
+        Symbol of money columns.
+    dataset_names : dict, optional
+        Dataset id -> name for the contents sheet.
+
+    Returns
+    -------
+    bytes
+        The .xlsx file.
+    """
+    if not analyses:
+        raise DataError(i18n.text("Pick at least one saved analysis to put in the workbook.",
+                                  "请至少选择一个已保存的分析来生成工作簿。", lang))
+    return to_excel_bytes(excel_sheets(analyses, lang=lang, dataset_names=dataset_names), currency=currency)
+
+
+# --------------------------------------------------------------------------------------------
+# Standard analyses: what the command line (and the Reports page's "standard overview") runs
+# --------------------------------------------------------------------------------------------
+def _analysis(key: str, name: str, page: str, *, params=None, tables=None, figures=None, notes=None) -> SavedAnalysis:
+    return SavedAnalysis(id=f"standard-{key}", name=name, page=page, dataset_id=None,
+                         created_at=pd.Timestamp.now().floor("s"), params=params or {}, notes=notes or [],
+                         tables=tables or {}, figures={k: f.to_json() for k, f in (figures or {}).items()})
+
+
+def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
+                     quarantine: pd.DataFrame | None = None, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+    """The business at a glance (``profile.business_profile``) with the data-quality facts of the load."""
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    p = business_profile(tx)
+    has_price = not pd.isna(p.revenue)
+    money = lambda x: i18n.fmt_money(x, currency, 2, lang)  # noqa: E731
+    headline = pd.DataFrame({"metric": [
+        t("Revenue (net of returns)", "收入（扣除退货）"), t("Orders", "订单数"), t("Customers", "客户数"),
+        t("Products", "商品数"), t("Average order value", "平均订单金额"), t("Order lines", "订单行数"),
+        t("Returns (share of lines)", "退货（占行数）"), t("Guest lines (no customer id)", "游客订单行（无客户ID）")],
+        "value": [money(p.revenue), i18n.fmt_number(p.orders, 0, lang), i18n.fmt_number(p.customers, 0, lang),
+                  i18n.fmt_number(p.products, 0, lang), money(p.avg_order_value),
+                  i18n.fmt_number(p.lines, 0, lang), i18n.fmt_pct(p.returns_share), i18n.fmt_pct(p.guest_share)]})
+    period = f"{i18n.fmt_date(p.first_date, lang)} – {i18n.fmt_date(p.last_date, lang)}"
+    notes = [t(f"{p.lines:,} order lines, {period}.", f"{period}，共 {p.lines:,} 个订单行。")]
+    if not has_price:
+        notes.append(t("The data has no prices, so revenue cannot be computed; charts show units instead.",
+                       "数据中没有价格，无法计算收入；图表改为显示件数。"))
+    value, unit = (("revenue", t(f"Revenue ({currency})", f"收入（{currency}）")) if has_price
+                   else ("units", t("Units", "件数")))
+    figures = {t("Sales per week", "每周销售"): charts.weekly_trend(
+        p.weekly, value, t("Sales per week", "每周销售"), unit, t("Week starting", "周起始日"))}
+    tables = {t("Headline numbers", "关键指标"): headline, t("Weekly sales", "每周销售"): p.weekly}
+    if len(p.top_products):
+        figures[t("Top products", "热销商品")] = charts.ranked_bars(p.top_products, "product_name", value,
+                                                                 t("Top products", "热销商品"), unit)
+        tables[t("Top products", "热销商品")] = p.top_products
+    if len(p.top_categories):
+        figures[t("Top categories", "热销品类")] = charts.ranked_bars(
+            p.top_categories, "category", value, t("Top categories", "热销品类"), unit, color=charts.GOOD)
+        tables[t("Top categories", "热销品类")] = p.top_categories
+    if len(p.channels):
+        figures[t("Orders by channel", "各渠道订单占比")] = charts.share_donut(
+            p.channels, "channel", "orders", t("Orders by channel", "各渠道订单占比"))
+        tables[t("Channels", "渠道")] = p.channels
+    load_report = load_report or {}
+    if load_report.get("rows_in") is not None:
+        rows_in, n_bad = load_report["rows_in"], 0 if quarantine is None else len(quarantine)
+        notes.append(t(f"{rows_in:,} rows read from {source}: {rows_in - n_bad:,} loaded, {n_bad:,} quarantined"
+                       + (" (the reasons are in the last table)." if n_bad else "."),
+                       f"从 {source} 读取 {rows_in:,} 行：读入 {rows_in - n_bad:,} 行，隔离 {n_bad:,} 行"
+                       + ("（原因见最后一个表）。" if n_bad else "。")))
+    notes += [str(n) for n in load_report.get("notes", [])]
+    if quarantine is not None and len(quarantine) and "reason" in quarantine.columns:
+        reasons = (quarantine["reason"].astype(str).str.replace(r" '.*' ", " … ", regex=True)
+                   .value_counts().rename_axis("reason").reset_index(name="rows"))
+        tables[t("Quarantined rows by reason", "隔离行及原因")] = reasons
+    return _analysis("profile", t(f"Business profile — {source}", f"业务概况 — {source}"), "data",
+                     params={t("data", "数据"): source, t("period", "时间范围"): period}, tables=tables,
+                     figures=figures, notes=notes)
+
+
+StandardStep = Callable[..., SavedAnalysis]
+# The analyses after the profile, in report order; each takes (tx, lang=, currency=) and raises
+# DataError when the data cannot support it (e.g. no customer ids), which the report notes.
+STANDARD_STEPS: list[tuple[str, str, StandardStep]] = []
+
+
+def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
+                      quarantine: pd.DataFrame | None = None, lang: str = "en",
+                      currency: str = "£") -> tuple[list[SavedAnalysis], list[str]]:
+    """The standard report of a transactions table: the business profile, then every analysis in
+    ``STANDARD_STEPS`` that the data supports.
+
+    Returns
+    -------
+    analyses : list of SavedAnalysis
+    skipped : list of str
+        One plain-language line per analysis the data could not support, and why.
+    """
+    analyses = [profile_analysis(tx, source=source, load_report=load_report, quarantine=quarantine,
+                                 lang=lang, currency=currency)]
+    skipped = []
+    for en, zh, step in STANDARD_STEPS:
+        try:
+            analyses.append(step(tx, lang=lang, currency=currency))
+        except DataError as exc:
+            skipped.append(i18n.text(f"{en} skipped: {exc}", f"{zh}：已跳过。{exc}", lang))
+    if skipped:
+        analyses[0] = dataclasses.replace(analyses[0], notes=analyses[0].notes + skipped)
+    return analyses, skipped
