@@ -607,7 +607,8 @@ def _check_mapping(mapping: dict, columns: list[str]) -> None:
         used[col] = role
 
 
-def load_transactions(source, mapping: dict | None = None, sheet: str | int | None = None) -> LoadResult:
+def load_transactions(source, mapping: dict | None = None, sheet: str | int | None = None,
+                      extra_columns: list[str] | None = None) -> LoadResult:
     """Read a sales file into the canonical transactions table, rejecting nothing silently.
 
     Parameters
@@ -619,6 +620,9 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         Role -> column, overriding the automatic mapping for the roles it names (None unmaps).
     sheet : str or int, optional
         Excel sheet; by default the first sheet with data.
+    extra_columns : list of str, optional
+        Numeric source columns carried into ``data`` under their own names beside the canonical
+        ones (e.g. competitor prices for the Pricing page); unreadable values become empty.
 
     Returns
     -------
@@ -643,7 +647,12 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
             _check_mapping({**{r: None for r in mapping}, **mapping}, columns)
             final.update(mapping)
         _check_mapping(final, columns)
-        return _validate(con, info, final, rows_in)
+        extra = list(extra_columns or [])
+        bad = [c for c in extra if c not in columns or c in CANONICAL + DERIVED]
+        if bad:
+            raise DataError(f"Extra column(s) {', '.join(map(repr, bad))} cannot be kept: they are not in the file or "
+                            f"clash with a standard column name. The file's columns are: {', '.join(columns)}.")
+        return _validate(con, info, final, rows_in, extra)
     finally:
         con.close()
         while _TEMP_FILES:
@@ -653,7 +662,7 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
                 pass
 
 
-def _validate(con, info: dict, m: dict, rows_in: int) -> LoadResult:
+def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadResult:
     columns = info["columns"]
     notes: list[str] = []
     if m["order_date"] is None:
@@ -683,6 +692,7 @@ def _validate(con, info: dict, m: dict, rows_in: int) -> LoadResult:
         {_text_expr(m['order_date'])} AS _date_text,
         {_text_expr(m['quantity']) if m['quantity'] else "'1'"} AS _qty_text,
         {_text_expr(m['unit_price'])} AS _price_text, {_text_expr(m['discount'])} AS _disc_text
+        {"".join(f', {_number_expr(con, c, notes)} AS "_extra_{i}"' for i, c in enumerate(extra))}
         FROM raw""")
     # Shopify-style exports leave order-level fields blank on an order's later lines: fill them in
     if m["order_id"] is not None:
@@ -732,6 +742,7 @@ def _validate(con, info: dict, m: dict, rows_in: int) -> LoadResult:
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
         quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
+        {"".join(f', "_extra_{i}"' for i in range(len(extra)))}
         FROM checked WHERE reason IS NULL ORDER BY __row""")
 
     # exact duplicate input lines: the second and later copies are flagged (kept: they may be real)
@@ -746,7 +757,10 @@ def _validate(con, info: dict, m: dict, rows_in: int) -> LoadResult:
     if len(rejects):
         quarantine["raw_line"] = None
         quarantine = pd.concat([quarantine, rejects], ignore_index=True)
+    extras = {c: data[f"_extra_{i}"].to_numpy(dtype=float) for i, c in enumerate(extra)}
     data = finalize_transactions(data)
+    for col, values in extras.items():
+        data[col] = values
 
     report = {
         **{k: v for k, v in info.items() if k != "columns"},

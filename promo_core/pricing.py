@@ -1,0 +1,1040 @@
+"""Price elasticity and profit-optimal prices.
+
+How sensitive is demand to price? Sales lines are summed into one row per product and period
+(units, average price paid); demand is then modelled as
+
+    E[units] = exp(product effect + time effect + elasticity * log(price) + controls)
+
+and fitted by Poisson pseudo-maximum likelihood (PPML). Why this and not a log-log least-squares
+fit: least squares on log(units) estimates E[log units], which differs from log E[units] by a
+term that depends on how noisy small counts are (Jensen's inequality), so it is biased by roughly
+1 / mean units; PPML is consistent for the constant-elasticity curve whatever the noise, and
+accepts weeks with few units. Product fixed effects mean only *within-product* price changes
+count: across products, price and volume are confounded by what the product is (a pooled fit
+on retail_price.csv gets the wrong sign in four of nine categories). Time effects (one per
+category and period when enough products share each period, else trend + yearly seasonality)
+keep seasons from posing as price effects. Standard errors are cluster-robust by product (or
+heteroskedasticity-robust when a category has too few products to cluster).
+
+Product-level elasticities reuse their category's time effects and controls and are partially
+pooled toward the category (empirical Bayes): a product with little data borrows from its
+category, a product with plenty of clean price variation speaks for itself. Both the product's
+own (raw) estimate and the pooled one are reported.
+
+Profit-optimal prices maximise (price - unit cost) * units on the fitted constant-elasticity
+curve under the manager's rules (maximum change, minimum margin, price endings), with the
+elasticity's uncertainty carried through to units, revenue and profit by simulation.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from promo_core.errors import DataError
+from promo_core.i18n import text
+
+PERIODS = {"D": "day", "W": "week", "M": "month"}
+Z90 = stats.norm.ppf(0.95)
+MIN_PERIODS = 8
+MIN_PRICE_CHANGES = 2
+MIN_CLUSTERS = 10
+IMPLAUSIBLE_BELOW = -8.0
+MAX_SE = 1.0
+
+FLAG_TEXT = {
+    "ok": ("Enough price variation and periods for a dependable estimate.",
+           "价格变化和期数足够，估计可靠。"),
+    "constant_price": ("The price never changed, so the data cannot show how demand responds to price. "
+                       "Not estimated: try a small price test.",
+                       "价格从未变化，数据无法反映需求对价格的反应，因此不作估计。可以做一次小幅调价测试。"),
+    "few_periods": ("Too few periods with sales ({n}, at least {min} needed) to separate price from chance.",
+                    "有销量的期数太少（{n} 期，至少需要 {min} 期），无法把价格影响与随机波动区分开。"),
+    "little_variation": ("The price changed in only {k} period(s): too little variation to measure its effect "
+                         "on its own; the estimate leans on the category.",
+                         "价格只在 {k} 期有变化，变化太少，无法单独测量其影响；估计主要借用品类的结果。"),
+    "positive": ("Demand rose with price ({e:+.2f}). Usually a confound, not a real effect: prices raised in "
+                 "peak season, promotions run when demand was weak, stock-outs in cheap weeks, or a quality "
+                 "signal. Do not price on it.",
+                 "需求随价格上升（{e:+.2f}）。这通常是混杂因素而非真实效应：旺季提价、淡季促销、低价周缺货，或价格被视为品质信号。"
+                 "请勿据此定价。"),
+    "implausible": ("Implausibly elastic ({e:+.2f}): a few extreme periods (stock-outs, one-off bulk orders, "
+                    "mis-keyed prices) probably drive it. Check the data before using it.",
+                    "弹性大得不合常理（{e:+.2f}）：可能由少数极端期（缺货、一次性大单、价格录入错误）造成。使用前请检查数据。"),
+    "not_identified": ("Price moved only together with the season or the controls, so its effect cannot be "
+                       "separated from theirs. Not estimated.",
+                       "价格只与季节或控制变量同时变化，无法把价格的影响与它们分开，因此不作估计。"),
+    "uncertain": ("Too uncertain: the 90% interval is {w:.1f} wide. More periods or larger price changes "
+                  "would narrow it.",
+                  "不确定性太大：90% 区间宽 {w:.1f}。更多期数或更大的价格变化可以缩小区间。"),
+    "few_products": ("Only {g} product(s): the interval is heteroskedasticity-robust but cannot allow for "
+                     "correlation within a product over time, so it may be too narrow.",
+                     "只有 {g} 个商品：区间对异方差稳健，但无法考虑同一商品跨期的相关性，可能偏窄。"),
+}
+
+
+def flag_text(flag: str, lang: str = "en", **values) -> str:
+    """The plain-language reason for a reliability flag."""
+    en, zh = FLAG_TEXT[flag]
+    return text(en, zh, lang).format(**values)
+
+
+# =============================================================================================
+# The estimator
+# =============================================================================================
+def _demean(values: np.ndarray, weights: np.ndarray, effects: list[np.ndarray], tol: float,
+            max_sweeps: int) -> np.ndarray:
+    """Weighted residuals of ``values`` (n x m) after projecting out the fixed effects, by
+    alternating projections (exact in one sweep for a single set of effects)."""
+    out = values.copy()
+    sums = [np.bincount(codes, weights) for codes in effects]
+    scale = np.abs(out).max(axis=0) + 1e-12
+    for _ in range(max_sweeps):
+        largest = 0.0
+        for codes, wsum in zip(effects, sums):
+            safe = np.where(wsum > 0, wsum, 1.0)
+            for j in range(out.shape[1]):
+                means = np.bincount(codes, weights * out[:, j], minlength=len(wsum)) / safe
+                out[:, j] -= means[codes]
+                largest = max(largest, float(np.abs(means).max() / scale[j]))
+        if len(effects) == 1 or largest < tol:
+            break
+    return out
+
+
+def _group_cross(group: np.ndarray, n_groups: int, left: np.ndarray, right: np.ndarray,
+                 weights: np.ndarray | None = None) -> np.ndarray:
+    """Per-group sums of weighted outer products: (G, a, b) = sum_i w_i left_i right_i'."""
+    w = np.ones(len(group)) if weights is None else weights
+    out = np.empty((n_groups, left.shape[1], right.shape[1]))
+    for a in range(left.shape[1]):
+        for b in range(right.shape[1]):
+            out[:, a, b] = np.bincount(group, w * left[:, a] * right[:, b], minlength=n_groups)
+    return out
+
+
+def _usable_columns(cross: np.ndarray, variance: np.ndarray, tol: float = 1e-8) -> np.ndarray:
+    """Per group, which columns carry variation of their own once the fixed effects and the
+    columns before them are accounted for (a pivoted Cholesky): a control absorbed by the time
+    effects, or a copy of the price, is left out rather than making the fit singular."""
+    used = np.zeros(cross.shape[:2], dtype=bool)
+    for g in range(cross.shape[0]):
+        for j in range(cross.shape[1]):
+            keep = np.flatnonzero(used[g])
+            resid = cross[g, j, j]
+            if len(keep):
+                sub = cross[g][np.ix_(keep, keep)]
+                resid -= cross[g, j, keep] @ np.linalg.solve(sub, cross[g, keep, j])
+            used[g, j] = np.isfinite(resid) and resid > tol * max(variance[g, j], 1e-300)
+    return used
+
+
+def _restricted(mat: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """The matrix with unused columns replaced by unit rows/columns (so it can be inverted)."""
+    out = mat.copy()
+    out[~used, :] = 0.0
+    out[:, ~used] = 0.0
+    out[~used, ~used] = 1.0
+    return out
+
+
+def _solve(a: np.ndarray, b: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Batched solve of ``a @ x = b`` per group over the usable columns (others get 0); NaN for a
+    group whose first column (price) is not usable."""
+    out = np.full(b.shape, np.nan)
+    for g in range(a.shape[0]):
+        if used[g, 0]:
+            out[g] = np.linalg.solve(_restricted(a[g], used[g]), np.where(used[g], b[g], 0.0))
+    return out
+
+
+def _inverse(a: np.ndarray, used: np.ndarray) -> np.ndarray:
+    """Batched inverse over the usable columns; rows and columns of unused ones are NaN."""
+    out = np.full(a.shape, np.nan)
+    for g in range(a.shape[0]):
+        if used[g, 0]:
+            inv = np.linalg.inv(_restricted(a[g], used[g]))
+            inv[~used[g], :] = np.nan
+            inv[:, ~used[g]] = np.nan
+            out[g] = inv
+    return out
+
+
+class PPMLFixedEffects:
+    """Poisson pseudo-maximum likelihood with entity and time fixed effects and slopes per group.
+
+    Fits ``E[y] = exp(entity effect + time effect + X @ beta[group] + offset)`` by iteratively
+    reweighted least squares, projecting the fixed effects out of each weighted least-squares step
+    (so thousands of products cost no more than a few sweeps over the rows). Every entity and
+    every time code must lie within one group; each group gets its own ``beta``.
+
+    Parameters
+    ----------
+    tol : float
+        Convergence tolerance on the relative change in deviance.
+    max_iter : int
+        Maximum IRLS iterations.
+    demean_tol : float
+        Convergence tolerance of the alternating projections (two sets of effects).
+    min_clusters : int
+        Standard errors are clustered by entity when a group has at least this many entities;
+        otherwise heteroskedasticity-robust (HC1).
+
+    References
+    ----------
+    Santos Silva, J.M.C. and Tenreyro, S. (2006). The log of gravity. Review of Economics and
+    Statistics 88(4). Correia, S., Guimarães, P. and Zylkin, T. (2020). Fast Poisson estimation
+    with high-dimensional fixed effects. Stata Journal 20(1).
+    """
+
+    def __init__(self, tol: float = 1e-9, max_iter: int = 100, demean_tol: float = 1e-10,
+                 min_clusters: int = MIN_CLUSTERS):
+        self.tol = tol
+        self.max_iter = max_iter
+        self.demean_tol = demean_tol
+        self.min_clusters = min_clusters
+
+    def fit(self, X, y, entity, time=None, group=None, offset=None) -> "PPMLFixedEffects":
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array (n, k)
+            Regressors (log price, controls).
+        y : array (n,)
+            Non-negative counts or amounts (units).
+        entity : array of int (n,)
+            Entity code per row (product), 0..E-1.
+        time : array of int (n,), optional
+            Time-effect code per row (category x period), 0..T-1; None for no time effects.
+        group : array of int (n,), optional
+            Group code per row (category), 0..G-1; one set of slopes per group.
+        offset : array (n,), optional
+            Known part of the linear predictor.
+
+        Returns
+        -------
+        self
+            With ``coef_`` (G, k; 0 for a column left out), ``used_`` (G, k: columns with variation
+            of their own), ``vcov_`` (G, k, k), ``clustered_`` (G,), ``df_`` (G,),
+            ``fitted_`` (n,), ``deviance_`` and ``null_deviance_`` (G,), ``n_iter_``, ``converged_``.
+        """
+        X = np.asarray(X, dtype=float).reshape(len(y), -1)
+        y = np.asarray(y, dtype=float)
+        if np.any(y < 0) or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
+            raise DataError("Units must be zero or more and prices positive for the demand model; "
+                            "remove returns and zero prices first.")
+        entity = np.asarray(entity, dtype=np.int64)
+        group = np.zeros(len(y), dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
+        offset = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
+        n_groups = int(group.max()) + 1
+        effects = [entity] + ([np.asarray(time, dtype=np.int64)] if time is not None else [])
+        n_entities = int(entity.max()) + 1
+        # starting values: each entity's mean, which the entity effects fit exactly
+        ent_mean = np.bincount(entity, y, minlength=n_entities) / np.bincount(entity, minlength=n_entities)
+        mu = (y + ent_mean[entity]) / 2 + 1e-3
+        eta = np.log(mu)
+        dev_old = np.inf
+        beta = np.zeros((n_groups, X.shape[1]))
+        self.converged_ = False
+        for it in range(1, self.max_iter + 1):
+            z = eta - offset + (y - mu) / mu
+            tilde = _demean(np.column_stack([z, X]), mu, effects, self.demean_tol, 1000)
+            zt, xt = tilde[:, 0], tilde[:, 1:]
+            cross = _group_cross(group, n_groups, xt, xt, mu)
+            if it == 1:
+                self.used_ = _usable_columns(cross, _group_variance(X, group, n_groups, mu))
+            beta = _solve(cross, _group_cross(group, n_groups, xt, zt[:, None], mu)[:, :, 0], self.used_)
+            fit_x = np.einsum("ij,ij->i", xt, np.nan_to_num(beta)[group])
+            eta = z - (zt - fit_x) + offset
+            mu = np.exp(np.clip(eta, -50, 50))
+            dev = _poisson_deviance(y, mu)
+            if abs(dev - dev_old) / (0.1 + abs(dev)) < self.tol:
+                self.converged_ = True
+                break
+            dev_old = dev
+        self.n_iter_ = it
+        self.coef_ = beta
+        # the sandwich at the final weights: bread from demeaned X, meat from scores
+        xt = _demean(X, mu, effects, self.demean_tol, 1000)
+        bread = _inverse(_group_cross(group, n_groups, xt, xt, mu), self.used_)
+        score = xt * (y - mu)[:, None]
+        ent_group = np.zeros(n_entities, dtype=np.int64)
+        ent_group[entity] = group
+        n_ent_per_group = np.bincount(ent_group, minlength=n_groups)
+        cluster_score = np.column_stack([np.bincount(entity, score[:, j], minlength=n_entities)
+                                         for j in range(X.shape[1])])
+        meat_cluster = _group_cross(ent_group, n_groups, cluster_score, cluster_score)
+        meat_hc = _group_cross(group, n_groups, score, score)
+        n_obs = np.bincount(group, minlength=n_groups)
+        n_time = (np.bincount(np.unique(np.column_stack([effects[1], group]), axis=0)[:, 1], minlength=n_groups)
+                  if time is not None else np.zeros(n_groups, dtype=np.int64))
+        n_params = X.shape[1] + n_ent_per_group + n_time
+        self.clustered_ = n_ent_per_group >= self.min_clusters
+        factor_cluster = n_ent_per_group / np.maximum(n_ent_per_group - 1, 1)
+        factor_hc = n_obs / np.maximum(n_obs - n_params, 1)
+        meat = np.where(self.clustered_[:, None, None], meat_cluster * factor_cluster[:, None, None],
+                        meat_hc * factor_hc[:, None, None])
+        clean = np.nan_to_num(bread)
+        self.vcov_ = np.where(np.isnan(bread), np.nan, clean @ np.nan_to_num(meat) @ clean)
+        self.df_ = np.where(self.clustered_, n_ent_per_group - 1, n_obs - n_params).clip(min=1)
+        self.fitted_ = mu
+        self.deviance_ = np.bincount(group, _poisson_deviance(y, mu, total=False), minlength=n_groups)
+        group_mean = np.bincount(group, y, minlength=n_groups) / np.maximum(n_obs, 1)
+        self.null_deviance_ = np.bincount(group, _poisson_deviance(y, group_mean[group], total=False),
+                                          minlength=n_groups)
+        # fixed-effect part of the linear predictor, split into entity and time effects for predict()
+        fe_part = np.log(mu) - offset - np.einsum("ij,ij->i", X, np.nan_to_num(beta)[group])
+        self.entity_effect_, self.time_effect_ = _split_effects(fe_part, effects)
+        self.n_groups_ = n_groups
+        return self
+
+    def predict(self, X, entity, time=None, group=None, offset=None) -> np.ndarray:
+        """Expected counts for (possibly counterfactual) regressors on fitted entities and times."""
+        X = np.asarray(X, dtype=float).reshape(len(entity), -1)
+        group = np.zeros(len(entity), dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
+        eta = self.entity_effect_[np.asarray(entity)] + np.einsum("ij,ij->i", X, self.coef_[group])
+        if time is not None and self.time_effect_ is not None:
+            eta = eta + self.time_effect_[np.asarray(time)]
+        if offset is not None:
+            eta = eta + offset
+        return np.exp(eta)
+
+
+def _group_variance(X: np.ndarray, group: np.ndarray, n_groups: int, weights: np.ndarray) -> np.ndarray:
+    """Weighted variance of each column within each group, times the group's weight (G, k)."""
+    wsum = np.maximum(np.bincount(group, weights, minlength=n_groups), 1e-300)
+    out = np.empty((n_groups, X.shape[1]))
+    for j in range(X.shape[1]):
+        mean = np.bincount(group, weights * X[:, j], minlength=n_groups) / wsum
+        out[:, j] = np.bincount(group, weights * (X[:, j] - mean[group]) ** 2, minlength=n_groups)
+    return out
+
+
+def _poisson_deviance(y, mu, total: bool = True):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(y > 0, y * np.log(y / mu), 0.0) - (y - mu)
+    return 2 * term.sum() if total else 2 * term
+
+
+def _split_effects(fe_part: np.ndarray, effects: list[np.ndarray]):
+    """Entity and time effects whose sum reproduces ``fe_part`` (which lies in their span)."""
+    entity = effects[0]
+    counts = np.bincount(entity)
+    safe = np.maximum(counts, 1)
+    if len(effects) == 1:
+        return np.bincount(entity, fe_part) / safe, None
+    time = effects[1]
+    t_counts = np.maximum(np.bincount(time), 1)
+    alpha = np.bincount(entity, fe_part) / safe
+    gamma = np.zeros(len(t_counts))
+    for _ in range(500):
+        gamma = np.bincount(time, fe_part - alpha[entity], minlength=len(t_counts)) / t_counts
+        new_alpha = np.bincount(entity, fe_part - gamma[time], minlength=len(counts)) / safe
+        if np.abs(new_alpha - alpha).max() < 1e-10:
+            alpha = new_alpha
+            break
+        alpha = new_alpha
+    return alpha, gamma
+
+
+# =============================================================================================
+# From sales lines to a product x period panel
+# =============================================================================================
+def detect_period(transactions: pd.DataFrame) -> str:
+    """'M' when the data holds one date per month (monthly summaries), else 'W' (weekly)."""
+    days = pd.to_datetime(transactions["order_date"]).dt.normalize().drop_duplicates().sort_values()
+    if len(days) < 2:
+        return "W"
+    gap = days.diff().dt.days.median()
+    return "M" if gap >= 25 else "W"
+
+
+def _period_start(dates: pd.Series, period: str) -> np.ndarray:
+    values = pd.to_datetime(dates).to_numpy().astype("datetime64[D]")
+    if period == "D":
+        return values
+    if period == "M":
+        return values.astype("datetime64[M]").astype("datetime64[D]")
+    days = values.astype(np.int64)
+    return (days - (days + 3) % 7).astype("datetime64[D]")  # Monday-start weeks (1970-01-01 was a Thursday)
+
+
+def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[str] | None = None) -> pd.DataFrame:
+    """One row per product and period with units sold and the average price paid.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions (``product_id``, ``order_date``, ``quantity``, ``unit_price``;
+        ``category`` and ``product_name`` used when present). Returns and zero prices are left out:
+        they say nothing about what a shopper pays.
+    period : {'W', 'M', 'D'}
+        Weeks (Monday start), calendar months or days.
+    controls : list of str, optional
+        Extra numeric columns (e.g. competitor prices) averaged per product and period.
+
+    Returns
+    -------
+    DataFrame
+        product_id, product_name, category, period, units, revenue, price and the controls.
+    """
+    if period not in PERIODS:
+        raise DataError(f"Period {period!r} is not one we know; choose W (weeks), M (months) or D (days).")
+    missing = [c for c in ("product_id", "order_date", "quantity", "unit_price") if c not in transactions.columns]
+    if missing:
+        raise DataError(f"The sales data lacks {', '.join(missing)}: price analysis needs product, date, quantity "
+                        "and unit price. Map these columns on the Data page.")
+    controls = list(controls or [])
+    absent = [c for c in controls if c not in transactions.columns]
+    if absent:
+        raise DataError(f"Control column(s) {', '.join(absent)} are not in the data. Pick columns the file has.")
+    price = pd.to_numeric(transactions["unit_price"], errors="coerce")
+    qty = pd.to_numeric(transactions["quantity"], errors="coerce")
+    sale = (qty > 0) & (price > 0)
+    if "is_return" in transactions.columns:
+        sale &= ~transactions["is_return"].fillna(False).astype(bool)
+    sales = transactions.loc[sale]
+    if sales.empty:
+        raise DataError("No sales lines with a positive quantity and price were found, so there is nothing to "
+                        "measure price sensitivity on. Check the unit price column is mapped.")
+    category = (sales["category"] if "category" in sales.columns else pd.Series(None, index=sales.index))
+    name = sales["product_name"] if "product_name" in sales.columns else sales["product_id"]
+    frame = pd.DataFrame({
+        "product_id": sales["product_id"].astype(str).to_numpy(),
+        "period": _period_start(sales["order_date"], period),
+        "units": qty[sale].to_numpy(dtype=float),
+        "revenue": (qty[sale] * price[sale]).to_numpy(dtype=float),
+    })
+    for col in controls:
+        values = pd.to_numeric(sales[col], errors="coerce")
+        if values.notna().sum() == 0:
+            raise DataError(f"Control column {col!r} holds no numbers. Pick a numeric column such as a "
+                            "competitor's price.")
+        frame[col] = values.to_numpy(dtype=float)
+    agg = {"units": "sum", "revenue": "sum", **{c: "mean" for c in controls}}
+    panel = frame.groupby(["product_id", "period"], sort=True).agg(agg).reset_index()
+    panel["price"] = panel["revenue"] / panel["units"]
+    info = pd.DataFrame({"product_id": frame["product_id"], "category": category.astype("object").to_numpy(),
+                         "product_name": name.astype(str).to_numpy()})
+    info = info.groupby("product_id", sort=False).agg(
+        category=("category", lambda s: s.mode().iloc[0] if s.notna().any() else "All products"),
+        product_name=("product_name", "first"))
+    panel = panel.join(info, on="product_id")
+    panel["period"] = pd.to_datetime(panel["period"]).astype("datetime64[us]")
+    return panel[["product_id", "product_name", "category", "period", "units", "revenue", "price", *controls]]
+
+
+# =============================================================================================
+# The demand model
+# =============================================================================================
+@dataclass(frozen=True)
+class DemandModel:
+    """A fitted demand model: the panel it was fitted on and the estimates at both levels.
+
+    Attributes
+    ----------
+    period : str
+        'W', 'M' or 'D'.
+    controls : list of str
+        Control columns used (as logs when all positive).
+    panel : DataFrame
+        The product x period panel with ``log_price``, ``fitted`` (expected units) and
+        ``time_offset`` (log of the category's time effect and controls, per row).
+    categories : DataFrame
+        One row per category (see ``elasticities``).
+    products : DataFrame
+        One row per product (see ``elasticities``).
+    """
+
+    period: str
+    controls: list
+    panel: pd.DataFrame
+    categories: pd.DataFrame
+    products: pd.DataFrame
+
+    def elasticity_of(self, level: str, target: str) -> pd.Series:
+        """The estimate row for one product or category (raises DataError when unknown)."""
+        table, key = (self.categories, "category") if level == "category" else (self.products, "product_id")
+        row = table[table[key] == target]
+        if row.empty:
+            raise DataError(f"{target!r} is not a {level} in this data.")
+        return row.iloc[0]
+
+
+def _interval(est, se, df):
+    q = stats.t.ppf(0.95, df)
+    return est - q * se, est + q * se
+
+
+def _price_changes(panel: pd.DataFrame, key: str) -> pd.Series:
+    """Number of periods whose price differs by more than 2% from the product's median price."""
+    median = panel.groupby("product_id")["price"].transform("median")
+    changed = (panel["price"] / median - 1).abs() > 0.02
+    return changed.groupby(panel[key]).sum()
+
+
+def _time_design(periods: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Trend and yearly seasonality (Fourier terms) for categories without per-period effects."""
+    t = pd.to_datetime(periods)
+    years = ((t - t.min()).dt.days / 365.25).to_numpy()
+    span = years.max() if len(years) else 0.0
+    cols, names = [years - years.mean()], ["trend"]
+    if span >= 0.9:
+        day = (t.dt.dayofyear / 365.25).to_numpy()
+        for k in range(1, 3 if span >= 1.9 else 2):
+            cols += [np.sin(2 * np.pi * k * day), np.cos(2 * np.pi * k * day)]
+            names += [f"sin{k}", f"cos{k}"]
+    return np.column_stack(cols), names
+
+
+def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats, lang):
+    """(flag, reliable, reason) per row: the first problem found names the flag; the reason
+    lists them all in plain language."""
+    flags, reasons = [], []
+    for i in range(len(est)):
+        problems = []
+        if not estimated[i]:
+            if n_changes[i] == 0:
+                problems.append(("constant_price", {}))
+            elif n_periods[i] < min_periods:
+                problems.append(("few_periods", {"n": int(n_periods[i]), "min": min_periods}))
+            else:
+                problems.append(("not_identified", {}))
+        else:
+            if n_periods[i] < min_periods:
+                problems.append(("few_periods", {"n": int(n_periods[i]), "min": min_periods}))
+            if n_changes[i] < MIN_PRICE_CHANGES:
+                problems.append(("little_variation", {"k": int(n_changes[i])}))
+            if est[i] > 0:
+                problems.append(("positive", {"e": est[i]}))
+            elif est[i] < IMPLAUSIBLE_BELOW:
+                problems.append(("implausible", {"e": est[i]}))
+            if width[i] > 2 * Z90 * MAX_SE:
+                problems.append(("uncertain", {"w": width[i]}))
+        flags.append(problems[0][0] if problems else "ok")
+        notes = [flag_text(code, lang, **vals) for code, vals in problems] or [flag_text("ok", lang)]
+        if caveats is not None and caveats[i]:
+            notes.append(caveats[i])
+        reasons.append(" ".join(notes))
+    flags = np.array(flags, dtype=object)
+    return flags, flags == "ok", np.array(reasons, dtype=object)
+
+
+def fit_demand(transactions: pd.DataFrame, period: str = "W", controls: list[str] | None = None,
+               time_effects: str = "auto", min_periods: int = MIN_PERIODS, lang: str = "en") -> DemandModel:
+    """Fit the demand model at category and product level.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions (see ``price_panel``).
+    period : {'W', 'M', 'D'}
+        Aggregation period.
+    controls : list of str, optional
+        Numeric columns to control for (competitor prices, freight, ...), as logs when positive.
+    time_effects : {'auto', 'period', 'trend'}
+        'period': one effect per category and period (absorbs any seasonality and trend; needs
+        several products per period); 'trend': linear trend plus yearly seasonality; 'auto': per
+        category, 'period' when at least 5 products sell in a typical period, else 'trend'.
+    min_periods : int
+        Fewer periods with sales than this makes an estimate unreliable.
+    lang : {'en', 'zh'}
+        Language of the ``reason`` texts.
+
+    Returns
+    -------
+    DemandModel
+    """
+    if time_effects not in ("auto", "period", "trend"):
+        raise DataError("time_effects must be 'auto', 'period' or 'trend'.")
+    controls = list(controls or [])
+    panel = price_panel(transactions, period, controls)
+    panel = panel.sort_values(["category", "product_id", "period"], ignore_index=True)
+    panel["log_price"] = np.log(panel["price"])
+    control_cols = []
+    for col in controls:
+        values = panel[col]
+        if values.isna().any():
+            values = values.fillna(panel.groupby("product_id")[col].transform("mean")).fillna(values.mean())
+        values = np.log(values) if (values > 0).all() else values
+        panel[f"ctl_{col}"] = values
+        control_cols.append(f"ctl_{col}")
+    categories = sorted(panel["category"].unique())
+    cat_code = pd.Categorical(panel["category"], categories=categories).codes.astype(np.int64)
+    prod_code = pd.factorize(panel["product_id"])[0]
+    per_period = panel.groupby(["category", "period"]).size().groupby("category").median()
+    n_periods_cat = panel.groupby("category")["period"].nunique()
+    if time_effects == "auto":
+        use_fe = (per_period >= 5) & (n_periods_cat >= min_periods)
+    else:
+        use_fe = pd.Series(time_effects == "period", index=per_period.index)
+    use_fe = use_fe.reindex(categories).to_numpy()
+    trend_x, trend_names = _time_design(panel["period"])
+
+    n = len(panel)
+    coef = np.full(len(categories), np.nan)
+    se = np.full(len(categories), np.nan)
+    df = np.ones(len(categories))
+    clustered = np.zeros(len(categories), dtype=bool)
+    r2 = np.full(len(categories), np.nan)
+    naive = np.full(len(categories), np.nan)
+    controls_used = np.full(len(categories), "", dtype=object)
+    fitted = np.full(n, np.nan)
+    for fe_mode in (True, False):
+        cats = np.flatnonzero(use_fe == fe_mode)
+        if len(cats) == 0:
+            continue
+        rows = np.flatnonzero(np.isin(cat_code, cats))
+        group = np.searchsorted(cats, cat_code[rows])
+        x = panel[["log_price", *control_cols]].to_numpy(dtype=float)[rows]
+        if fe_mode:
+            time = pd.factorize(pd.Series(cat_code[rows]).astype(str) + "|"
+                                + panel["period"].iloc[rows].astype(str).to_numpy())[0]
+        else:
+            time = None
+            x = np.column_stack([x, trend_x[rows]])
+        entity = pd.factorize(prod_code[rows])[0]
+        model = PPMLFixedEffects().fit(x, panel["units"].to_numpy()[rows], entity, time, group)
+        coef[cats] = model.coef_[:, 0]
+        se[cats] = np.sqrt(model.vcov_[:, 0, 0])
+        df[cats] = model.df_
+        clustered[cats] = model.clustered_
+        controls_used[cats] = [", ".join(c for c, u in zip(controls, used[1:1 + len(controls)]) if u)
+                               for used in model.used_]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r2[cats] = 1 - model.deviance_ / model.null_deviance_
+        fitted[rows] = model.fitted_
+        # the naive pooled fit: the same model without product effects (one intercept per category)
+        naive_model = PPMLFixedEffects().fit(x, panel["units"].to_numpy()[rows], group, time, group)
+        naive[cats] = naive_model.coef_[:, 0]
+    panel["fitted"] = fitted
+    cat_coef = pd.Series(coef, index=categories)
+    panel["time_offset"] = np.log(panel["fitted"]) - cat_coef.reindex(panel["category"]).to_numpy() * panel["log_price"]
+
+    grp = panel.groupby("category")
+    n_products = grp["product_id"].nunique().reindex(categories).to_numpy()
+    n_changes = _price_changes(panel, "category").reindex(categories).to_numpy()
+    n_periods = n_periods_cat.reindex(categories).to_numpy()
+    estimated = np.isfinite(coef)
+    low, high = _interval(coef, se, df)
+    caveat = np.where(estimated & ~clustered,
+                      [flag_text("few_products", lang, g=int(g)) for g in n_products], None)
+    flag, reliable, reason = _flags(coef, high - low, n_periods, n_changes, estimated, min_periods, caveat, lang)
+    cat_table = pd.DataFrame({
+        "category": categories, "elasticity": coef, "se": se, "ci_low": low, "ci_high": high,
+        "n_periods": n_periods.astype(np.int64), "n_products": n_products.astype(np.int64),
+        "n_obs": grp.size().reindex(categories).to_numpy().astype(np.int64),
+        "n_price_changes": n_changes.astype(np.int64), "r2": r2,
+        "elasticity_naive": naive, "time_effects": np.where(use_fe, "period", "+".join(trend_names)), "controls_used": controls_used,
+        "clustered_se": clustered, "reliable": reliable, "flag": flag, "reason": reason,
+    })
+    products = _product_estimates(panel, cat_table, min_periods, lang)
+    return DemandModel(period=period, controls=controls, panel=panel, categories=cat_table, products=products)
+
+
+def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_periods: int, lang: str) -> pd.DataFrame:
+    """Each product's own elasticity (given its category's time effects and controls), then
+    partially pooled toward the category by empirical Bayes (DerSimonian-Laird spread)."""
+    codes, ids = pd.factorize(panel["product_id"])
+    n_prod = len(ids)
+    y = panel["units"].to_numpy(dtype=float)
+    x = panel["log_price"].to_numpy(dtype=float)
+    offset = panel["time_offset"].to_numpy(dtype=float)
+    count = np.bincount(codes, minlength=n_prod)
+    xc = x - (np.bincount(codes, x, minlength=n_prod) / count)[codes]
+    price = panel["price"].to_numpy()
+    spread = (pd.Series(price).groupby(codes).max() / pd.Series(price).groupby(codes).min() - 1).to_numpy()
+    finite_offset = np.bincount(codes, ~np.isfinite(offset), minlength=n_prod) == 0
+    estimable = (count >= 3) & (spread > 0.005) & finite_offset
+    cat_of = panel.groupby(codes)["category"].first().to_numpy()
+    cat_est = categories.set_index("category")
+    beta_c = cat_est["elasticity"].reindex(cat_of).to_numpy()
+    se_c = cat_est["se"].reindex(cat_of).to_numpy()
+    off = np.where(np.isfinite(offset), offset, 0.0)
+    a = np.log(np.bincount(codes, y, minlength=n_prod) / np.maximum(np.bincount(codes, np.exp(off), minlength=n_prod),
+                                                                     1e-300))
+    b = np.where(np.isfinite(beta_c), beta_c, -1.0)
+    a[~estimable], b[~estimable] = 0.0, 0.0
+    for _ in range(100):
+        mu = np.exp(np.clip(off + a[codes] + b[codes] * xc, -50, 50))
+        r = y - mu
+        g0, g1 = np.bincount(codes, r, minlength=n_prod), np.bincount(codes, r * xc, minlength=n_prod)
+        h00 = np.bincount(codes, mu, minlength=n_prod)
+        h01 = np.bincount(codes, mu * xc, minlength=n_prod)
+        h11 = np.bincount(codes, mu * xc * xc, minlength=n_prod)
+        det = np.where(estimable, h00 * h11 - h01 ** 2, 1.0)
+        da = np.clip((h11 * g0 - h01 * g1) / det, -5, 5)
+        db = np.clip((h00 * g1 - h01 * g0) / det, -2, 2)
+        da[~estimable], db[~estimable] = 0.0, 0.0
+        a, b = a + da, b + db
+        if np.abs(db).max() < 1e-9 and np.abs(da).max() < 1e-9:
+            break
+    mu = np.exp(np.clip(off + a[codes] + b[codes] * xc, -50, 50))
+    r2 = r * r
+    m00, m01 = np.bincount(codes, r2, minlength=n_prod), np.bincount(codes, r2 * xc, minlength=n_prod)
+    m11 = np.bincount(codes, r2 * xc * xc, minlength=n_prod)
+    v0, v1 = -h01 / det, h00 / det
+    var_raw = (v0 ** 2 * m00 + 2 * v0 * v1 * m01 + v1 ** 2 * m11) * count / np.maximum(count - 2, 1)
+    raw = np.where(estimable, b, np.nan)
+    se_raw = np.where(estimable, np.sqrt(var_raw), np.nan)
+    raw_low, raw_high = _interval(raw, se_raw, np.maximum(count - 2, 1))
+    dev = np.bincount(codes, _poisson_deviance(y, mu, total=False), minlength=n_prod)
+    mean_units = np.bincount(codes, y, minlength=n_prod) / count
+    null_dev = np.bincount(codes, _poisson_deviance(y, mean_units[codes], total=False), minlength=n_prod)
+
+    # empirical Bayes: prior N(category estimate, tau^2), tau^2 from the spread of the raw estimates
+    pooled, se_pooled, pooling = np.full(n_prod, np.nan), np.full(n_prod, np.nan), np.full(n_prod, np.nan)
+    usable = np.isfinite(raw) & np.isfinite(se_raw) & (se_raw > 0) & np.isfinite(beta_c)
+    for cat in np.unique(cat_of):
+        members = np.flatnonzero((cat_of == cat) & usable)
+        if len(members) == 0:
+            continue
+        v = se_raw[members] ** 2
+        if len(members) >= 3:
+            w = 1 / v
+            centre = np.sum(w * raw[members]) / w.sum()
+            q = np.sum(w * (raw[members] - centre) ** 2)
+            tau2 = max(0.0, (q - (len(members) - 1)) / (w.sum() - np.sum(w ** 2) / w.sum()))
+            weight = tau2 / (tau2 + v)
+        else:  # too few products to learn how much they differ: each keeps its own estimate
+            weight = np.ones(len(members))
+        pooled[members] = weight * raw[members] + (1 - weight) * beta_c[members]
+        se_pooled[members] = np.sqrt(weight * v + (1 - weight) ** 2 * se_c[members] ** 2)
+        pooling[members] = 1 - weight
+    changes = _price_changes(panel, "product_id").reindex(ids).to_numpy()
+    flag, reliable, reason = _flags(raw, raw_high - raw_low, count, changes, estimable, min_periods, None, lang)
+    last = panel.groupby(codes).agg(product_name=("product_name", "first"), last_price=("price", "last"),
+                                   last_period=("period", "last"))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        product_r2 = np.where(estimable, 1 - dev / null_dev, np.nan)
+    return pd.DataFrame({
+        "product_id": np.asarray(ids, dtype=object), "product_name": last["product_name"].to_numpy(),
+        "category": cat_of, "elasticity": pooled, "se": se_pooled,
+        "ci_low": pooled - Z90 * se_pooled, "ci_high": pooled + Z90 * se_pooled,
+        "elasticity_raw": raw, "se_raw": se_raw, "raw_ci_low": raw_low, "raw_ci_high": raw_high,
+        "category_elasticity": beta_c, "pooling": pooling, "n_periods": count.astype(np.int64),
+        "n_price_changes": changes.astype(np.int64), "r2": product_r2, "mean_units": mean_units,
+        "last_price": last["last_price"].to_numpy(), "reliable": reliable, "flag": flag, "reason": reason,
+    })
+
+
+def elasticities(transactions: pd.DataFrame, level: str = "category", period: str = "W",
+                 controls: list[str] | None = None, time_effects: str = "auto", min_periods: int = MIN_PERIODS,
+                 lang: str = "en") -> pd.DataFrame:
+    """Own-price elasticity per category or product, with its uncertainty and a reliability flag.
+
+    Parameters
+    ----------
+    transactions : DataFrame
+        Canonical transactions (``product_id``, ``order_date``, ``quantity``, ``unit_price``,
+        optionally ``category``) plus any control columns.
+    level : {'category', 'product'}
+        One row per category, or per product (partially pooled toward its category).
+    period : {'W', 'M', 'D'}
+        Aggregation period.
+    controls : list of str, optional
+        Numeric columns to control for, e.g. competitor prices.
+    time_effects : {'auto', 'period', 'trend'}
+        See ``fit_demand``.
+    min_periods : int
+        Fewer periods than this makes an estimate unreliable.
+    lang : {'en', 'zh'}
+        Language of ``reason``.
+
+    Returns
+    -------
+    DataFrame
+        Category level: category, elasticity, se, ci_low, ci_high (90%), n_periods, n_products,
+        n_obs, n_price_changes, r2 (deviance R²), elasticity_naive (the same fit without product
+        effects, to show the cross-product confound), time_effects, controls_used (controls with
+        variation of their own there), clustered_se, reliable, flag, reason. Product level: product_id, product_name, category, elasticity (partially pooled),
+        se, ci_low, ci_high, elasticity_raw, se_raw, raw_ci_low, raw_ci_high,
+        category_elasticity, pooling (the category's weight in the pooled estimate), n_periods,
+        n_price_changes, r2, mean_units, last_price, reliable, flag, reason.
+    """
+    if level not in ("category", "product"):
+        raise DataError("level must be 'category' or 'product'.")
+    model = fit_demand(transactions, period, controls, time_effects, min_periods, lang)
+    return model.categories if level == "category" else model.products
+
+
+# =============================================================================================
+# Profit-optimal prices
+# =============================================================================================
+@dataclass(frozen=True)
+class PriceRules:
+    """The manager's pricing rules.
+
+    Attributes
+    ----------
+    max_change : float
+        Largest allowed move from the current price, as a share (0.10 = +-10%).
+    min_margin : float
+        Smallest allowed gross margin (price - cost) / price, as a share.
+    endings : tuple of float
+        Allowed price endings in cents as a share of one unit (0.99, 0.49); empty = any cent.
+    """
+
+    max_change: float = 0.10
+    min_margin: float = 0.0
+    endings: tuple = (0.99,)
+
+    def __post_init__(self):
+        if not 0 < self.max_change <= 1:
+            raise DataError("The maximum price change must be between 1% and 100%.")
+        if not 0 <= self.min_margin < 1:
+            raise DataError("The minimum margin must be at least 0% and below 100%.")
+        if any(not 0 <= e < 1 for e in self.endings):
+            raise DataError("Price endings are the cents part of a price, e.g. 0.99 or 0.49.")
+
+
+def _candidate_prices(current: float, cost: float, elasticity: float, rules: PriceRules) -> np.ndarray:
+    """Prices the rules allow for one product: the current price (when its margin is allowed),
+    every price with an allowed ending inside the band, or without endings the band's ends and
+    the unconstrained optimum clipped into the band."""
+    low, high = current * (1 - rules.max_change), current * (1 + rules.max_change)
+    floor = cost / (1 - rules.min_margin) if np.isfinite(cost) else 0.0
+    if rules.endings:
+        whole = np.arange(math.floor(low) - 1, math.ceil(high) + 1)
+        cands = (whole[:, None] + np.asarray(rules.endings)[None, :]).ravel()
+    else:
+        best = cost * elasticity / (1 + elasticity) if elasticity < -1 and np.isfinite(cost) else high
+        cands = np.round([low, high, min(max(best, low), high)], 2)
+    cands = cands[(cands >= low - 1e-9) & (cands <= high + 1e-9)]
+    cands = np.append(cands, current)
+    return np.unique(cands[cands >= floor - 1e-9])
+
+
+def optimise_prices(items: pd.DataFrame, rules: PriceRules = PriceRules(), n_draws: int = 400,
+                    random_state: int = 0, lang: str = "en") -> pd.DataFrame:
+    """The profit-maximising allowed price for each item on its constant-elasticity demand curve.
+
+    Expected profit at price p is ``(p - cost) * units * E[(p / current) ** elasticity]`` with
+    the elasticity ~ Normal(estimate, se), so an uncertain elasticity argues for smaller moves.
+    Units, revenue and profit at the chosen price get 90% intervals by simulation over the
+    elasticity and the baseline's own sampling noise.
+
+    Parameters
+    ----------
+    items : DataFrame
+        id, current_price, unit_cost, elasticity, se, base_units (units per period at the
+        current price) and base_total (units the baseline was measured on, for its noise).
+    rules : PriceRules
+        Maximum change, minimum margin and price endings.
+    n_draws : int
+        Simulation draws for the intervals.
+    random_state : int
+        Seed for the draws.
+    lang : {'en', 'zh'}
+        Language of ``note``.
+
+    Returns
+    -------
+    DataFrame
+        id, recommended_price, change_pct, units_current, units_new, units_low, units_high,
+        revenue_current, revenue_new, revenue_low, revenue_high, profit_current, profit_new,
+        profit_low, profit_high, profit_change, prob_profit_up, binding, status, note.
+    """
+    rng = np.random.default_rng(random_state)
+    rows = []
+    for item in items.itertuples(index=False):
+        p0, cost, beta, se, q0 = item.current_price, item.unit_cost, item.elasticity, item.se, item.base_units
+        base = {"id": item.id, "units_current": q0, "revenue_current": q0 * p0,
+                "profit_current": q0 * (p0 - cost) if np.isfinite(cost) else np.nan}
+        if not (np.isfinite(beta) and np.isfinite(se)):
+            rows.append({**base, "status": "not_estimated",
+                         "note": text("No elasticity for this product: its price response is unknown.",
+                                      "该商品没有弹性估计：价格反应未知。", lang)})
+            continue
+        if beta >= 0:
+            rows.append({**base, "status": "not_estimated",
+                         "note": text("The elasticity is not negative; no price is recommended on it.",
+                                      "弹性不为负，不据此推荐价格。", lang)})
+            continue
+        if not np.isfinite(cost):
+            rows.append({**base, "status": "no_cost",
+                         "note": text("No unit cost: upload costs or set a margin assumption.",
+                                      "没有单位成本：请上传成本或设定毛利率假设。", lang)})
+            continue
+        cands = _candidate_prices(p0, cost, beta, rules)
+        if len(cands) == 0:
+            rows.append({**base, "status": "infeasible",
+                         "note": text(f"No price within ±{rules.max_change:.0%}"
+                                      f"{' with an allowed ending' if rules.endings else ''} meets the "
+                                      f"{rules.min_margin:.0%} minimum margin: the cost is too high for the rules.",
+                                      f"在 ±{rules.max_change:.0%} 范围内{'没有符合尾数规则且' if rules.endings else '没有'}"
+                                      f"能满足 {rules.min_margin:.0%} 最低毛利率的价格：成本相对规则过高。", lang)})
+            continue
+        r = np.log(cands / p0)
+        expected = (cands - cost) * q0 * np.exp(beta * r + 0.5 * se ** 2 * r ** 2)
+        best = cands[np.argmax(expected)]
+        draws_beta = rng.normal(beta, se, n_draws)
+        noise = rng.normal(0, 1 / math.sqrt(max(item.base_total, 1)), n_draws)
+        q_base = q0 * np.exp(noise)
+        units = q_base * (best / p0) ** draws_beta
+        profit_new, profit_old = units * (best - cost), q_base * (p0 - cost)
+        low_bound, high_bound = p0 * (1 - rules.max_change), p0 * (1 + rules.max_change)
+        floor = cost / (1 - rules.min_margin)
+        unconstrained = cost * beta / (1 + beta) if beta < -1 else np.inf  # the textbook markup rule
+        if unconstrained > high_bound:
+            binding = "max_increase"
+        elif unconstrained < max(low_bound, floor):
+            binding = "min_margin" if floor >= low_bound else "max_decrease"
+        else:
+            binding = "none"
+        if len(cands) == 1:
+            binding = "endings"
+        status = "keep" if abs(best - p0) < 0.005 else "change"
+        rows.append({**base, "recommended_price": best, "change_pct": best / p0 - 1,
+                     "units_new": float(np.mean(units)), "units_low": np.quantile(units, 0.05),
+                     "units_high": np.quantile(units, 0.95), "revenue_new": float(np.mean(units)) * best,
+                     "revenue_low": np.quantile(units, 0.05) * best, "revenue_high": np.quantile(units, 0.95) * best,
+                     "profit_new": float(np.mean(profit_new)), "profit_low": np.quantile(profit_new, 0.05),
+                     "profit_high": np.quantile(profit_new, 0.95),
+                     "profit_change": float(np.mean(profit_new - profit_old)),
+                     "prob_profit_up": float(np.mean(profit_new > profit_old)) if status == "change" else np.nan,
+                     "binding": binding, "status": status,
+                     "note": _price_note(status, binding, best, p0, lang)})
+    out = pd.DataFrame(rows)
+    cols = ["id", "recommended_price", "change_pct", "units_current", "units_new", "units_low", "units_high",
+            "revenue_current", "revenue_new", "revenue_low", "revenue_high", "profit_current", "profit_new",
+            "profit_low", "profit_high", "profit_change", "prob_profit_up", "binding", "status", "note"]
+    return out.reindex(columns=cols)
+
+
+def _price_note(status: str, binding: str, best: float, current: float, lang: str) -> str:
+    if binding == "endings":
+        return text("Keep the price: no price with an allowed ending lies inside the allowed band.",
+                    "保持价格：允许范围内没有符合尾数规则的价格。", lang)
+    limits = {"max_increase": ("the maximum increase", "最大涨幅"), "max_decrease": ("the maximum decrease", "最大降幅"),
+              "min_margin": ("the minimum margin", "最低毛利率")}
+    if status == "keep":
+        if binding == "none":
+            return text("The current price is already the most profitable one the rules allow.",
+                        "当前价格已是规则允许范围内利润最高的价格。", lang)
+        return text(f"Keep the price: {limits[binding][0]} rules out a better one.",
+                    f"保持价格：{limits[binding][1]}限制了更优的价格。", lang)
+    move = text("Raise", "提价", lang) if best > current else text("Lower", "降价", lang)
+    if binding == "none":
+        return move + text(" to the most profitable price inside the rules.", "至规则范围内利润最高的价格。", lang)
+    return move + text(f"; limited by {limits[binding][0]}.", f"；受{limits[binding][1]}限制。", lang)
+
+
+def current_prices(model: DemandModel, recent_periods: int = 8) -> pd.DataFrame:
+    """Each product's current (regular) price and its baseline units per period at that price.
+
+    The current price is the median over the product's last ``recent_periods`` periods, so one
+    promotion week does not pass for the regular price; baseline units re-price each recent
+    period to the current price with the product's elasticity.
+    """
+    panel = model.panel.sort_values(["product_id", "period"])
+    recent = panel.groupby("product_id", sort=False).tail(recent_periods)
+    est = model.products.set_index("product_id")
+    beta = est["elasticity"].fillna(est["category_elasticity"]).fillna(0.0)
+    current = recent.groupby("product_id")["price"].median().round(2)
+    factor = (current.reindex(recent["product_id"]).to_numpy() / recent["price"].to_numpy()) ** \
+        beta.reindex(recent["product_id"]).to_numpy()
+    base = (recent["units"] * factor).groupby(recent["product_id"]).mean()
+    return pd.DataFrame({"product_id": current.index, "current_price": current.to_numpy(),
+                         "base_units": base.reindex(current.index).to_numpy(),
+                         "base_total": recent.groupby("product_id")["units"].sum().reindex(current.index).to_numpy(),
+                         "last_period": recent.groupby("product_id")["period"].max().reindex(current.index).to_numpy()})
+
+
+def unit_costs(model: DemandModel, products: pd.DataFrame | None = None, margin: float | None = None,
+               recent_periods: int = 8) -> pd.DataFrame:
+    """Unit cost per product: from a products table (``product_id``, ``unit_cost``) where it has
+    one, else from an assumed gross margin on the current price, else unknown (NaN).
+
+    Returns
+    -------
+    DataFrame
+        product_id, unit_cost, cost_source ('products table', 'margin assumption' or 'unknown').
+    """
+    prices = current_prices(model, recent_periods).set_index("product_id")["current_price"]
+    cost = pd.Series(np.nan, index=prices.index)
+    source = pd.Series("unknown", index=prices.index, dtype=object)
+    if products is not None and len(products):
+        if not {"product_id", "unit_cost"} <= set(products.columns):
+            raise DataError("The products table needs the columns product_id and unit_cost (cost of one unit). "
+                            f"It has: {', '.join(map(str, products.columns))}.")
+        given = pd.to_numeric(products["unit_cost"], errors="coerce")
+        given.index = products["product_id"].astype(str)
+        given = given[~given.index.duplicated()].reindex(prices.index)
+        ok = given.notna() & (given >= 0)
+        cost[ok], source[ok] = given[ok], "products table"
+    if margin is not None:
+        if not 0 <= margin < 1:
+            raise DataError("The assumed margin must be between 0% and 100%.")
+        fill = cost.isna()
+        cost[fill], source[fill] = (prices * (1 - margin))[fill].round(4), "margin assumption"
+    return pd.DataFrame({"product_id": prices.index, "unit_cost": cost.to_numpy(), "cost_source": source.to_numpy()})
+
+
+def optimal_prices(model: DemandModel, costs: pd.DataFrame, rules: PriceRules = PriceRules(),
+                   recent_periods: int = 8, n_draws: int = 400, random_state: int = 0,
+                   lang: str = "en") -> pd.DataFrame:
+    """Profit-optimal price per product under the rules, with projected units, revenue and profit.
+
+    Parameters
+    ----------
+    model : DemandModel
+        From ``fit_demand``; the product-level (partially pooled) elasticities are used.
+    costs : DataFrame
+        product_id, unit_cost, cost_source (see ``unit_costs``).
+    rules : PriceRules
+        Maximum change, minimum margin, price endings.
+    recent_periods : int
+        Periods that define the current price and baseline units.
+    n_draws : int
+        Simulation draws for the intervals.
+    random_state : int
+        Seed.
+    lang : {'en', 'zh'}
+        Language of ``note``.
+
+    Returns
+    -------
+    DataFrame
+        One row per product: product_id, product_name, category, current_price, unit_cost,
+        cost_source, elasticity, elasticity_se, reliable, then the columns of
+        ``optimise_prices`` (all money and units per period).
+    """
+    base = current_prices(model, recent_periods)
+    est = model.products[["product_id", "product_name", "category", "elasticity", "se", "reliable"]]
+    items = base.merge(est, on="product_id").merge(costs, on="product_id", how="left")
+    items["id"] = items["product_id"]
+    result = optimise_prices(items, rules, n_draws, random_state, lang)
+    out = items[["product_id", "product_name", "category", "current_price", "unit_cost", "cost_source",
+                 "elasticity", "se", "reliable"]].rename(columns={"se": "elasticity_se"})
+    return pd.concat([out.reset_index(drop=True), result.drop(columns="id")], axis=1)
+
+
+def demand_curve(current_price: float, unit_cost: float, elasticity: float, se: float, base_units: float,
+                 base_total: float = 1e6, width: float = 0.3, n_points: int = 61, n_draws: int = 400,
+                 random_state: int = 0) -> pd.DataFrame:
+    """Units, revenue and profit per period across prices around the current one, with 90% bands
+    from the elasticity's uncertainty (for the demand/profit chart).
+
+    Returns
+    -------
+    DataFrame
+        price, units, units_low, units_high, revenue, profit, profit_low, profit_high.
+    """
+    if not (current_price > 0 and np.isfinite(elasticity)):
+        raise DataError("A demand curve needs a positive current price and an estimated elasticity.")
+    rng = np.random.default_rng(random_state)
+    prices = np.linspace(current_price * (1 - width), current_price * (1 + width), n_points)
+    draws = rng.normal(elasticity, se if np.isfinite(se) else 0.0, n_draws)
+    q_base = base_units * np.exp(rng.normal(0, 1 / math.sqrt(max(base_total, 1)), n_draws))
+    units = q_base[:, None] * (prices[None, :] / current_price) ** draws[:, None]
+    profit = units * (prices[None, :] - unit_cost)
+    return pd.DataFrame({
+        "price": prices, "units": units.mean(axis=0), "units_low": np.quantile(units, 0.05, axis=0),
+        "units_high": np.quantile(units, 0.95, axis=0), "revenue": units.mean(axis=0) * prices,
+        "profit": profit.mean(axis=0), "profit_low": np.quantile(profit, 0.05, axis=0),
+        "profit_high": np.quantile(profit, 0.95, axis=0)})
