@@ -1,0 +1,648 @@
+"""Warehouse-to-store network optimisation: which warehouses to open and which warehouse serves
+which store, at the lowest fixed plus shipping cost.
+
+``facility_location`` solves the capacitated facility-location problem as a mixed-integer
+programme with HiGHS (``scipy.optimize.milp``) to proven optimality; when every warehouse's
+open/closed decision is fixed it solves the pure transportation LP (``scipy.optimize.linprog``).
+A store's demand may be split across warehouses (the default, and the model behind Beasley's
+OR-Library optima) or served by a single warehouse (single sourcing).
+
+Costs come from haversine distance x cost per unit-km, or from an uploaded cost matrix. Demand
+forecasts live in ``promo_core.forecast`` and stock policy in ``promo_core.inventory``.
+"""
+from __future__ import annotations
+
+import io
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+
+from promo_core.errors import DataError
+from promo_core.i18n import text
+from promo_core.io import detect_encoding
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+@dataclass(frozen=True)
+class NetworkPlan:
+    """The optimal network plan.
+
+    Attributes
+    ----------
+    open : ndarray of bool, shape (m,)
+        Which warehouses are open.
+    flows : ndarray, shape (m, n)
+        Units shipped from each warehouse to each store per period.
+    total_cost, fixed_cost, transport_cost : float
+        Cost per period: fixed costs of the open warehouses plus shipping.
+    status : str
+        ``"optimal"`` (proven) or ``"time limit"`` (best plan found; see ``gap``).
+    gap : float
+        Relative gap between the plan's cost and the best lower bound (0 = proven optimal).
+    model : str
+        ``"facility-location MILP"``, ``"single-sourcing MILP"`` or ``"transportation LP"``.
+    single_sourcing : bool
+        Whether each store was served by exactly one warehouse.
+    seconds : float
+        Solver wall time.
+    """
+
+    open: np.ndarray
+    flows: np.ndarray
+    total_cost: float
+    fixed_cost: float
+    transport_cost: float
+    status: str
+    gap: float
+    model: str
+    single_sourcing: bool
+    seconds: float
+
+    @property
+    def optimal(self) -> bool:
+        return self.status == "optimal"
+
+
+def _vector(values, name: str, lang: str) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise DataError(text(f"The {name} must be numbers.", f"{name}必须是数字。", lang)) from None
+    if not np.isfinite(arr).all():
+        bad = int(np.flatnonzero(~np.isfinite(arr))[0])
+        raise DataError(text(f"The {name} has a missing or infinite value (position {bad + 1}). Fill it in and "
+                             "try again.", f"{name}第 {bad + 1} 个值缺失或无穷大，请补全后重试。", lang))
+    if (arr < 0).any():
+        bad = int(np.flatnonzero(arr < 0)[0])
+        raise DataError(text(f"The {name} cannot be negative (position {bad + 1} is {arr[bad]:g}).",
+                             f"{name}不能为负数（第 {bad + 1} 个值为 {arr[bad]:g}）。", lang))
+    return arr
+
+
+def _mask(values, m: int, name: str) -> np.ndarray:
+    if values is None:
+        return np.zeros(m, dtype=bool)
+    if np.isscalar(values):
+        return np.full(m, bool(values))
+    arr = np.asarray(values, dtype=bool).ravel()
+    if arr.shape != (m,):
+        raise DataError(f"{name} needs one true/false value per warehouse ({m}), got {arr.size}.")
+    return arr
+
+
+def facility_location(fixed_cost, capacity, demand, unit_cost, *, single_sourcing: bool = False,
+                      force_open=None, force_closed=None, time_limit: float | None = None,
+                      lang: str = "en") -> NetworkPlan:
+    """Open warehouses and route store demand at the lowest total cost.
+
+    Minimises ``sum(fixed_cost[i] * open[i]) + sum(unit_cost[i, j] * flow[i, j])`` subject to every
+    store receiving its demand, no warehouse shipping more than its capacity, and closed
+    warehouses shipping nothing. The split-demand model uses the strong linking constraints
+    ``flow[i, j] <= demand[j] * open[i]``, which make the LP relaxation tight enough for HiGHS to
+    prove optimality quickly.
+
+    Parameters
+    ----------
+    fixed_cost : array-like, shape (m,)
+        Cost of keeping each warehouse open for the period.
+    capacity : array-like, shape (m,)
+        Units each warehouse can ship in the period.
+    demand : array-like, shape (n,)
+        Units each store needs in the period.
+    unit_cost : array-like, shape (m, n)
+        Cost of shipping one unit from warehouse i to store j; ``inf`` marks a lane that cannot be used.
+    single_sourcing : bool, default False
+        Serve every store from exactly one warehouse instead of letting demand split.
+    force_open, force_closed : bool or array-like of bool, shape (m,), optional
+        Warehouses whose decision is fixed (``force_open=True`` opens all). When every decision is
+        fixed and demand may split, the pure transportation LP is solved.
+    time_limit : float, optional
+        Seconds after which HiGHS stops with its best plan (``status="time limit"``, ``gap`` > 0).
+    lang : {"en", "zh"}
+        Language of error messages.
+
+    Returns
+    -------
+    NetworkPlan
+
+    Raises
+    ------
+    DataError
+        Bad shapes or values, or no plan can serve the demand (e.g. demand above the total capacity).
+
+    References
+    ----------
+    Cornuéjols, Sridharan & Thizy (1991), A comparison of heuristics and relaxations for the
+    capacitated plant location problem, EJOR 50, 280-297. Beasley (1988), OR-Library.
+    """
+    f = _vector(fixed_cost, text("fixed cost", "固定成本", lang), lang)
+    cap = _vector(capacity, text("capacity", "容量", lang), lang)
+    d = _vector(demand, text("demand", "需求", lang), lang)
+    m, n = f.size, d.size
+    if m == 0 or n == 0:
+        raise DataError(text("The network needs at least one warehouse and one store.",
+                             "网络至少需要一个仓库和一个门店。", lang))
+    if cap.size != m:
+        raise DataError(text(f"There are {m} fixed costs but {cap.size} capacities: give one of each per warehouse.",
+                             f"有 {m} 个固定成本但有 {cap.size} 个容量：每个仓库各需一个。", lang))
+    c = np.asarray(unit_cost, dtype=float)
+    if c.shape != (m, n):
+        raise DataError(text(f"The cost table must have one row per warehouse and one column per store ({m} x {n}); "
+                             f"it is {' x '.join(map(str, c.shape))}.",
+                             f"成本表必须每个仓库一行、每个门店一列（{m} x {n}），实际为 {' x '.join(map(str, c.shape))}。",
+                             lang))
+    if np.isnan(c).any() or (c < 0).any():
+        raise DataError(text("The cost table has missing or negative costs. Use a number ≥ 0 for every "
+                             "warehouse-store pair (leave a lane out of an uploaded table to forbid it).",
+                             "成本表有缺失或负的成本。每个仓库-门店组合都需要 ≥ 0 的数字（上传表中省略某条线路即表示禁止）。",
+                             lang))
+    lane = np.isfinite(c)
+    closed = _mask(force_closed, m, "force_closed")
+    opened = _mask(force_open, m, "force_open") & ~closed
+    _check_feasible(cap, d, lane, closed, single_sourcing, lang)
+
+    start = time.perf_counter()
+    if single_sourcing:
+        plan = _solve_single_sourcing(f, cap, d, c, lane, opened, closed, time_limit, lang)
+    elif (opened | closed).all():
+        plan = _solve_transportation(f, cap, d, c, lane, opened, lang)
+    else:
+        plan = _solve_split(f, cap, d, c, lane, opened, closed, time_limit, lang)
+    open_, flows, status, gap, model = plan
+    flows = np.where(flows > 1e-9, flows, 0.0)
+    fixed = float(f[open_].sum())
+    transport = float(np.where(lane, c, 0.0).ravel() @ flows.ravel())
+    return NetworkPlan(open=open_, flows=flows, total_cost=fixed + transport, fixed_cost=fixed,
+                       transport_cost=transport, status=status, gap=gap, model=model,
+                       single_sourcing=single_sourcing, seconds=time.perf_counter() - start)
+
+
+def _check_feasible(cap, d, lane, closed, single_sourcing, lang):
+    available = cap[~closed].sum()
+    total = d.sum()
+    if total > available * (1 + 1e-9):
+        raise DataError(text(
+            f"The stores need {total:,.0f} units but the warehouses that may open can ship only {available:,.0f}. "
+            f"Add at least {total - available:,.0f} units of capacity, reopen a warehouse or lower the demand.",
+            f"门店需要 {total:,.0f} 件，但可用仓库最多只能发出 {available:,.0f} 件。请至少增加 {total - available:,.0f} 件容量、"
+            "重新开放仓库或降低需求。", lang))
+    reach = lane & ~closed[:, None]
+    stranded = np.flatnonzero((d > 0) & ~reach.any(axis=0))
+    if stranded.size:
+        raise DataError(text(
+            f"Store number {stranded[0] + 1} cannot be reached from any open warehouse (no allowed lane). "
+            "Add a lane for it to the cost table or reopen a warehouse.",
+            f"第 {stranded[0] + 1} 个门店无法从任何可用仓库到达（没有允许的线路）。请在成本表中为它添加线路或重新开放仓库。",
+            lang))
+    if single_sourcing:
+        biggest = np.where(reach, cap[:, None], 0).max(axis=0)
+        too_big = np.flatnonzero(d > biggest * (1 + 1e-9))
+        if too_big.size:
+            j = too_big[0]
+            raise DataError(text(
+                f"With single sourcing, store number {j + 1} needs {d[j]:,.0f} units but no warehouse that can "
+                f"reach it holds that much (largest {biggest[j]:,.0f}). Allow split deliveries or add capacity.",
+                f"单一供货时，第 {j + 1} 个门店需要 {d[j]:,.0f} 件，但能送达它的仓库都没有这么大容量（最大 {biggest[j]:,.0f}）。"
+                "请允许拆分配送或增加容量。", lang))
+
+
+def _infeasible(lang: str) -> DataError:
+    return DataError(text(
+        "No plan can serve every store within the warehouses' capacities (the solver proved it). Add capacity, "
+        "reopen warehouses, allow split deliveries or lower the demand.",
+        "在仓库容量内无法满足所有门店（求解器已证明）。请增加容量、重新开放仓库、允许拆分配送或降低需求。", lang))
+
+
+def _status(res, lang: str) -> tuple[str, float]:
+    if res.status == 0:
+        return "optimal", 0.0
+    if res.status == 2:
+        raise _infeasible(lang)
+    if res.x is None:
+        raise DataError(text(
+            "The optimiser stopped before it found any plan (time limit). Give it more time or fewer candidate "
+            "warehouses.", "优化器在找到任何方案前就停止了（时间上限）。请给它更多时间或减少候选仓库。", lang))
+    gap = getattr(res, "mip_gap", None)
+    return "time limit", float(gap) if gap is not None else float("nan")
+
+
+def _solve_split(f, cap, d, c, lane, opened, closed, time_limit, lang):
+    m, n = c.shape
+    nx = m * n
+    ub_x = np.where(lane, np.minimum(d[None, :], cap[:, None]), 0.0).ravel()
+    cost = np.concatenate([np.where(lane, c, 0.0).ravel(), f])
+    rows_i = np.repeat(np.arange(m), n)
+    cols_j = np.tile(np.arange(n), m)
+    xs = np.arange(nx)
+    # every store gets its demand
+    a_dem = sparse.csr_matrix((np.ones(nx), (cols_j, xs)), shape=(n, nx + m))
+    # warehouse ships at most its capacity, and nothing when closed
+    a_cap = sparse.csr_matrix((np.concatenate([np.ones(nx), -cap]),
+                               (np.concatenate([rows_i, np.arange(m)]), np.concatenate([xs, nx + np.arange(m)]))),
+                              shape=(m, nx + m))
+    # strong linking: flow[i, j] <= min(demand[j], capacity[i]) * open[i]
+    a_link = sparse.csr_matrix((np.concatenate([np.ones(nx), -ub_x]),
+                                (np.concatenate([xs, xs]), np.concatenate([xs, nx + rows_i]))), shape=(nx, nx + m))
+    # the open warehouses can hold the total demand (a valid cut that tightens the relaxation)
+    a_total = sparse.csr_matrix(np.concatenate([np.zeros(nx), cap])[None, :])
+    keep = ub_x > 0  # links on forbidden lanes are empty rows
+    constraints = [LinearConstraint(a_dem, d, d), LinearConstraint(a_cap, -np.inf, 0.0),
+                   LinearConstraint(a_link[keep], -np.inf, 0.0), LinearConstraint(a_total, d.sum(), np.inf)]
+    lb = np.concatenate([np.zeros(nx), opened.astype(float)])
+    ub = np.concatenate([ub_x, (~closed).astype(float)])
+    integrality = np.concatenate([np.zeros(nx), np.ones(m)])
+    options = {"mip_rel_gap": 0.0}
+    if time_limit is not None:
+        options["time_limit"] = float(time_limit)
+    res = milp(cost, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints, options=options)
+    status, gap = _status(res, lang)
+    open_ = res.x[nx:] > 0.5
+    return open_, res.x[:nx].reshape(m, n), status, gap, "facility-location MILP"
+
+
+def _solve_transportation(f, cap, d, c, lane, opened, lang):
+    m, n = c.shape
+    idx = np.argwhere(lane & opened[:, None])  # (warehouse, store) pairs that may carry flow
+    k = len(idx)
+    a_eq = sparse.csr_matrix((np.ones(k), (idx[:, 1], np.arange(k))), shape=(n, k))
+    a_ub = sparse.csr_matrix((np.ones(k), (idx[:, 0], np.arange(k))), shape=(m, k))
+    cap_open = np.where(opened, cap, 0.0)
+    res = linprog(c[idx[:, 0], idx[:, 1]], A_ub=a_ub, b_ub=cap_open, A_eq=a_eq, b_eq=d, bounds=(0, None),
+                  method="highs")
+    if res.status == 2:
+        raise _infeasible(lang)
+    if res.status != 0:
+        raise DataError(text(f"The transportation problem could not be solved ({res.message}).",
+                             f"运输问题无法求解（{res.message}）。", lang))
+    flows = np.zeros((m, n))
+    flows[idx[:, 0], idx[:, 1]] = res.x
+    return opened.copy(), flows, "optimal", 0.0, "transportation LP"
+
+
+def _solve_single_sourcing(f, cap, d, c, lane, opened, closed, time_limit, lang):
+    m, n = c.shape
+    nz = m * n
+    ub_z = np.where(lane & (d[None, :] <= cap[:, None] * (1 + 1e-9)), 1.0, 0.0).ravel()
+    cost = np.concatenate([(np.where(lane, c, 0.0) * d[None, :]).ravel(), f])
+    rows_i = np.repeat(np.arange(m), n)
+    cols_j = np.tile(np.arange(n), m)
+    zs = np.arange(nz)
+    a_assign = sparse.csr_matrix((np.ones(nz), (cols_j, zs)), shape=(n, nz + m))
+    a_cap = sparse.csr_matrix((np.concatenate([np.tile(d, m), -cap]),
+                               (np.concatenate([rows_i, np.arange(m)]), np.concatenate([zs, nz + np.arange(m)]))),
+                              shape=(m, nz + m))
+    a_link = sparse.csr_matrix((np.concatenate([np.ones(nz), -np.ones(nz)]),
+                                (np.concatenate([zs, zs]), np.concatenate([zs, nz + rows_i]))), shape=(nz, nz + m))
+    keep = ub_z > 0
+    constraints = [LinearConstraint(a_assign, 1.0, 1.0), LinearConstraint(a_cap, -np.inf, 0.0),
+                   LinearConstraint(a_link[keep], -np.inf, 0.0)]
+    lb = np.concatenate([np.zeros(nz), opened.astype(float)])
+    ub = np.concatenate([ub_z, (~closed).astype(float)])
+    options = {"mip_rel_gap": 0.0}
+    if time_limit is not None:
+        options["time_limit"] = float(time_limit)
+    res = milp(cost, integrality=np.ones(nz + m), bounds=Bounds(lb, ub), constraints=constraints, options=options)
+    status, gap = _status(res, lang)
+    z = res.x[:nz].reshape(m, n) > 0.5
+    return res.x[nz:] > 0.5, z * d[None, :], status, gap, "single-sourcing MILP"
+
+
+# ------------------------------------------------------------------------------------------------
+# Distances and costs
+# ------------------------------------------------------------------------------------------------
+def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Great-circle distance in km between points (arrays broadcast: pass ``[:, None]`` for a matrix)."""
+    p1, p2 = np.radians(np.asarray(lat1, float)), np.radians(np.asarray(lat2, float))
+    dp = p2 - p1
+    dl = np.radians(np.asarray(lon2, float) - np.asarray(lon1, float))
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def distance_matrix(warehouses: pd.DataFrame, stores: pd.DataFrame) -> np.ndarray:
+    """Road-free great-circle distance (km) from every warehouse (rows) to every store (columns)."""
+    return haversine_km(warehouses["lat"].to_numpy()[:, None], warehouses["lon"].to_numpy()[:, None],
+                        stores["lat"].to_numpy()[None, :], stores["lon"].to_numpy()[None, :])
+
+
+# ------------------------------------------------------------------------------------------------
+# Reading the network: warehouses, stores, cost matrix
+# ------------------------------------------------------------------------------------------------
+_SITE_SYNONYMS = {
+    "site_id": ["siteid", "id", "warehouseid", "storeid", "dcid", "code", "sitecode", "locationid", "site",
+                "编号", "仓库编号", "门店编号", "仓库id", "门店id", "站点"],
+    "name": ["name", "sitename", "warehouse", "store", "warehousename", "storename", "city", "location",
+             "名称", "仓库", "门店", "城市"],
+    "lat": ["lat", "latitude", "纬度", "y"],
+    "lon": ["lon", "lng", "long", "longitude", "经度", "x"],
+    "capacity": ["capacity", "cap", "maxunits", "throughput", "容量", "产能", "最大容量"],
+    "fixed_cost": ["fixedcost", "fixed", "cost", "opencost", "weeklycost", "rent", "固定成本", "运营成本", "成本"],
+    "demand": ["demand", "units", "weeklydemand", "volume", "sales", "quantity", "需求", "需求量", "销量"],
+}
+_SITE_COLUMNS = {"warehouses": ["site_id", "name", "lat", "lon", "capacity", "fixed_cost"],
+                 "stores": ["site_id", "name", "lat", "lon", "demand"]}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_\-./#:()（）]+", "", str(name).strip().lower())
+
+
+def read_table(source) -> pd.DataFrame:
+    """A small CSV or Excel table from a path, bytes or an uploaded file, with its text as read."""
+    if isinstance(source, (str, Path)):
+        name, data = Path(source).name, Path(source).read_bytes()
+    else:
+        name = getattr(source, "name", "upload")
+        data = source.getvalue() if hasattr(source, "getvalue") else (source.read() if hasattr(source, "read")
+                                                                      else bytes(source))
+    if not data.strip():
+        raise DataError(f"{name} is empty. Export the table again with its rows.")
+    try:
+        if data.startswith(b"PK"):
+            return pd.read_excel(io.BytesIO(data), dtype=str)
+        return pd.read_csv(io.BytesIO(data), sep=None, engine="python", dtype=str,
+                           encoding=detect_encoding(data[:65536]), skipinitialspace=True)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx file with a header "
+                        "row.") from None
+
+
+def read_sites(source, kind: str, lang: str = "en") -> pd.DataFrame:
+    """Warehouses or stores from an uploaded CSV/Excel, validated, in the canonical columns.
+
+    Parameters
+    ----------
+    source : path, bytes, file-like or DataFrame
+        The table. Headers are matched loosely (``Latitude``, ``lng``, ``纬度`` …).
+    kind : {"warehouses", "stores"}
+        Warehouses need site_id, lat, lon, capacity, fixed_cost; stores need site_id, lat, lon, demand.
+        ``name`` is optional (the id is used).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``site_id, name, lat, lon, capacity, fixed_cost`` or ``site_id, name, lat, lon, demand``.
+    """
+    if kind not in _SITE_COLUMNS:
+        raise ValueError(f"kind must be 'warehouses' or 'stores', not {kind!r}")
+    raw = source.copy() if isinstance(source, pd.DataFrame) else read_table(source)
+    columns = {_norm(c): c for c in raw.columns}
+    wanted = _SITE_COLUMNS[kind]
+    found: dict[str, str] = {}
+    for role in wanted:
+        for synonym in [role.replace("_", "")] + _SITE_SYNONYMS[role]:
+            col = columns.get(synonym)
+            if col is not None and col not in found.values():
+                found[role] = col
+                break
+    if "site_id" not in found and "name" in found:
+        found["site_id"] = found["name"]
+    missing = [r for r in wanted if r not in found and r != "name"]
+    label = text("warehouses" if kind == "warehouses" else "stores", "仓库" if kind == "warehouses" else "门店", lang)
+    if missing:
+        raise DataError(text(
+            f"The {label} table needs the columns {', '.join(r for r in wanted if r != 'name')}; "
+            f"it has no column for {', '.join(missing)} (its columns: {', '.join(map(str, raw.columns))}).",
+            f"{label}表需要这些列：{', '.join(r for r in wanted if r != 'name')}；缺少 {', '.join(missing)}"
+            f"（现有列：{', '.join(map(str, raw.columns))}）。", lang))
+    out = pd.DataFrame({"site_id": raw[found["site_id"]].astype(str).str.strip()})
+    out["name"] = raw[found["name"]].astype(str).str.strip() if "name" in found else out["site_id"]
+    if out["site_id"].eq("").any() or raw[found["site_id"]].isna().any():
+        row = int(np.flatnonzero(raw[found["site_id"]].isna().to_numpy() | out["site_id"].eq("").to_numpy())[0]) + 1
+        raise DataError(text(f"Row {row} of the {label} table has no id.", f"{label}表第 {row} 行没有编号。", lang))
+    dup = out["site_id"][out["site_id"].duplicated()]
+    if len(dup):
+        raise DataError(text(f"The {label} table lists {dup.iloc[0]} more than once. Each site needs its own row.",
+                             f"{label}表中 {dup.iloc[0]} 出现了不止一次，每个站点只能一行。", lang))
+    for role in wanted[2:]:
+        values = pd.to_numeric(raw[found[role]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
+        bad = values.isna()
+        if role == "lat":
+            bad |= ~values.between(-90, 90)
+        elif role == "lon":
+            bad |= ~values.between(-180, 180)
+        else:
+            bad |= values < 0
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise DataError(text(
+                f"Row {row + 1} of the {label} table ({out['site_id'].iloc[row]}) has an invalid {role} "
+                f"'{raw[found[role]].iloc[row]}'. Use a number (latitude -90..90, longitude -180..180, "
+                "amounts ≥ 0).",
+                f"{label}表第 {row + 1} 行（{out['site_id'].iloc[row]}）的 {role} 值“{raw[found[role]].iloc[row]}”无效。"
+                "请填写数字（纬度 -90..90，经度 -180..180，数量 ≥ 0）。", lang))
+        out[role] = values.astype(float).to_numpy()
+    if out.empty:
+        raise DataError(text(f"The {label} table has no rows.", f"{label}表没有数据行。", lang))
+    return out
+
+
+def read_cost_matrix(source, warehouses: pd.DataFrame, stores: pd.DataFrame, lang: str = "en") -> np.ndarray:
+    """A warehouse x store cost per unit from an uploaded table.
+
+    Accepts a wide table (first column the warehouse id, one column per store id) or a long one
+    (warehouse id, store id, cost). Pairs the table leaves out are lanes that cannot be used.
+
+    Returns
+    -------
+    ndarray, shape (len(warehouses), len(stores))
+        Cost per unit shipped; ``inf`` where the table has no lane.
+    """
+    raw = source.copy() if isinstance(source, pd.DataFrame) else read_table(source)
+    w_ids = warehouses["site_id"].astype(str).tolist()
+    s_ids = stores["site_id"].astype(str).tolist()
+    cols = [str(c).strip() for c in raw.columns]
+    raw.columns = cols
+    if len(cols) == 3 and not set(cols[1:]) & set(s_ids):
+        long = pd.DataFrame({"w": raw.iloc[:, 0].astype(str).str.strip(), "s": raw.iloc[:, 1].astype(str).str.strip(),
+                             "cost": pd.to_numeric(raw.iloc[:, 2], errors="coerce")})
+    else:
+        wide = raw.set_index(cols[0])
+        wide.index = wide.index.astype(str).str.strip()
+        long = wide.stack(future_stack=True).rename("cost").reset_index()
+        long.columns = ["w", "s", "cost"]
+        long["cost"] = pd.to_numeric(long["cost"], errors="coerce")
+        long = long[long["cost"].notna() | long["s"].isin(s_ids)]
+        long = long[long["cost"].notna()]
+    unknown_w = sorted(set(long["w"]) - set(w_ids))
+    unknown_s = sorted(set(long["s"]) - set(s_ids))
+    if unknown_w or unknown_s:
+        what = ", ".join(unknown_w[:3] + unknown_s[:3])
+        raise DataError(text(f"The cost table names sites that are not in the warehouses/stores tables: {what}. "
+                             "Use the same ids in all three tables.",
+                             f"成本表中的站点不在仓库/门店表里：{what}。三张表请使用相同的编号。", lang))
+    if long["cost"].isna().any() or (long["cost"] < 0).any():
+        row = long[long["cost"].isna() | (long["cost"] < 0)].iloc[0]
+        raise DataError(text(f"The cost from {row['w']} to {row['s']} is not a number ≥ 0.",
+                             f"从 {row['w']} 到 {row['s']} 的成本不是 ≥ 0 的数字。", lang))
+    if long.duplicated(["w", "s"]).any():
+        row = long[long.duplicated(["w", "s"])].iloc[0]
+        raise DataError(text(f"The cost table gives the lane {row['w']} → {row['s']} twice.",
+                             f"成本表中线路 {row['w']} → {row['s']} 出现了两次。", lang))
+    matrix = np.full((len(w_ids), len(s_ids)), np.inf)
+    matrix[pd.Index(w_ids).get_indexer(long["w"]), pd.Index(s_ids).get_indexer(long["s"])] = long["cost"].to_numpy()
+    return matrix
+
+
+# ------------------------------------------------------------------------------------------------
+# Plans as tables, and what-ifs
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class PlanTables:
+    """A plan as tables a manager can read and download.
+
+    Attributes
+    ----------
+    flows : DataFrame
+        One row per used lane: warehouse_id, warehouse, store_id, store, units, cost_per_unit,
+        distance_km (when known) and shipping_cost.
+    warehouses : DataFrame
+        One row per warehouse: site_id, name, open, capacity, shipped, utilisation, fixed_cost,
+        shipping_cost, stores_served.
+    stores : DataFrame
+        One row per store: site_id, name, demand, served_by, shipping_cost, cost_per_unit.
+    """
+
+    flows: pd.DataFrame
+    warehouses: pd.DataFrame
+    stores: pd.DataFrame
+
+
+def plan_tables(plan: NetworkPlan, warehouses: pd.DataFrame, stores: pd.DataFrame, unit_cost,
+                distance_km=None) -> PlanTables:
+    """The plan's flows, warehouse use and store supply as tables."""
+    c = np.asarray(unit_cost, float)
+    wi, sj = np.nonzero(plan.flows > 1e-9)
+    units = plan.flows[wi, sj]
+    flows = pd.DataFrame({
+        "warehouse_id": warehouses["site_id"].to_numpy()[wi], "warehouse": warehouses["name"].to_numpy()[wi],
+        "store_id": stores["site_id"].to_numpy()[sj], "store": stores["name"].to_numpy()[sj],
+        "units": units, "cost_per_unit": c[wi, sj]})
+    if distance_km is not None:
+        flows["distance_km"] = np.asarray(distance_km, float)[wi, sj]
+    flows["shipping_cost"] = flows["units"] * flows["cost_per_unit"]
+    shipped = plan.flows.sum(axis=1)
+    ship_cost = np.bincount(wi, weights=units * c[wi, sj], minlength=len(warehouses))
+    cap = warehouses["capacity"].to_numpy(float)
+    wh = pd.DataFrame({
+        "site_id": warehouses["site_id"].to_numpy(), "name": warehouses["name"].to_numpy(), "open": plan.open,
+        "capacity": cap, "shipped": shipped,
+        "utilisation": np.divide(shipped, cap, out=np.zeros_like(shipped), where=cap > 0),
+        "fixed_cost": np.where(plan.open, warehouses["fixed_cost"].to_numpy(float), 0.0),
+        "shipping_cost": ship_cost, "stores_served": np.bincount(wi, minlength=len(warehouses))})
+    served_by = flows.groupby("store_id", sort=False)["warehouse"].agg(lambda s: ", ".join(s))
+    st_cost = np.bincount(sj, weights=units * c[wi, sj], minlength=len(stores))
+    demand = stores["demand"].to_numpy(float)
+    st = pd.DataFrame({
+        "site_id": stores["site_id"].to_numpy(), "name": stores["name"].to_numpy(), "demand": demand,
+        "served_by": served_by.reindex(stores["site_id"]).fillna("").to_numpy(), "shipping_cost": st_cost,
+        "cost_per_unit": np.divide(st_cost, demand, out=np.zeros_like(st_cost), where=demand > 0)})
+    return PlanTables(flows=flows, warehouses=wh, stores=st)
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    """A scenario re-optimised against the base plan.
+
+    Attributes
+    ----------
+    base, scenario : NetworkPlan
+    summary : DataFrame
+        Rows fixed cost / shipping cost / total cost / units shipped / warehouses open, with
+        columns ``measure``, ``base``, ``scenario``, ``difference``.
+    changes : DataFrame
+        Warehouses whose status or volume changed: site_id, name, base_open, scenario_open,
+        base_units, scenario_units.
+    """
+
+    base: NetworkPlan
+    scenario: NetworkPlan
+    summary: pd.DataFrame
+    changes: pd.DataFrame
+
+
+def what_if(warehouses: pd.DataFrame, stores: pd.DataFrame, unit_cost, base: NetworkPlan, *,
+            close: list[str] | tuple = (), capacity: dict | None = None, demand_change: float = 0.0,
+            single_sourcing: bool | None = None, time_limit: float | None = None, lang: str = "en") -> WhatIf:
+    """Close warehouses, change capacities or raise demand, re-optimise, and compare with ``base``.
+
+    Parameters
+    ----------
+    warehouses, stores : DataFrame
+        The base network (``read_sites`` columns).
+    unit_cost : array-like, shape (m, n)
+        Cost per unit shipped.
+    base : NetworkPlan
+        The plan to compare against.
+    close : list of str
+        Warehouse site ids that must stay closed.
+    capacity : dict, optional
+        Warehouse site id -> new capacity.
+    demand_change : float
+        Relative change of every store's demand (0.1 = +10 %).
+    single_sourcing : bool, optional
+        Defaults to the base plan's choice.
+
+    Returns
+    -------
+    WhatIf
+    """
+    ids = warehouses["site_id"].astype(str)
+    unknown = [w for w in list(close) + list(capacity or {}) if w not in set(ids)]
+    if unknown:
+        raise DataError(text(f"Unknown warehouse {unknown[0]}.", f"未知仓库 {unknown[0]}。", lang))
+    if demand_change <= -1:
+        raise DataError(text("Demand cannot fall by 100 % or more.", "需求降幅不能达到或超过 100%。", lang))
+    cap = warehouses["capacity"].to_numpy(float).copy()
+    for w, value in (capacity or {}).items():
+        cap[ids.eq(w).to_numpy()] = value
+    demand = stores["demand"].to_numpy(float) * (1 + demand_change)
+    single = base.single_sourcing if single_sourcing is None else single_sourcing
+    scenario = facility_location(warehouses["fixed_cost"].to_numpy(float), cap, demand, unit_cost,
+                                 single_sourcing=single, force_closed=ids.isin(list(close)).to_numpy(),
+                                 time_limit=time_limit, lang=lang)
+    measures = ["fixed_cost", "shipping_cost", "total_cost", "units_shipped", "warehouses_open"]
+    b = [base.fixed_cost, base.transport_cost, base.total_cost, base.flows.sum(), base.open.sum()]
+    s = [scenario.fixed_cost, scenario.transport_cost, scenario.total_cost, scenario.flows.sum(), scenario.open.sum()]
+    summary = pd.DataFrame({"measure": measures, "base": np.array(b, float), "scenario": np.array(s, float)})
+    summary["difference"] = summary["scenario"] - summary["base"]
+    changes = pd.DataFrame({"site_id": ids.to_numpy(), "name": warehouses["name"].to_numpy(),
+                            "base_open": base.open, "scenario_open": scenario.open,
+                            "base_units": base.flows.sum(axis=1), "scenario_units": scenario.flows.sum(axis=1)})
+    moved = (changes["base_open"] != changes["scenario_open"]) | ~np.isclose(changes["base_units"],
+                                                                           changes["scenario_units"])
+    return WhatIf(base=base, scenario=scenario, summary=summary, changes=changes[moved].reset_index(drop=True))
+
+
+def read_orlib(path) -> dict:
+    """One of Beasley's OR-Library capacitated warehouse-location instances.
+
+    The file gives, per customer, its demand and the cost of serving ALL of that demand from each
+    warehouse; the per-unit cost is that cost divided by the demand.
+
+    Returns
+    -------
+    dict
+        ``fixed_cost`` (m,), ``capacity`` (m,), ``demand`` (n,), ``unit_cost`` (m, n).
+    """
+    tokens = Path(path).read_text().split()
+    m, n = int(tokens[0]), int(tokens[1])
+    pos = 2
+    capacity, fixed = np.empty(m), np.empty(m)
+    for i in range(m):
+        capacity[i], fixed[i] = float(tokens[pos]), float(tokens[pos + 1])
+        pos += 2
+    demand, total_cost = np.empty(n), np.empty((m, n))
+    for j in range(n):
+        demand[j] = float(tokens[pos])
+        total_cost[:, j] = np.array(tokens[pos + 1:pos + 1 + m], float)
+        pos += 1 + m
+    return {"fixed_cost": fixed, "capacity": capacity, "demand": demand,
+            "unit_cost": total_cost / np.where(demand > 0, demand, 1.0)[None, :]}
