@@ -137,7 +137,7 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame], currency: str | None = None)
             "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}.items()}
         used: set[str] = set()
         for name, frame in sheets.items():
-            sheet_name = _sheet_name(name, used)
+            title = sheet_name(name, used)
             frame = safe_frame(frame)
             kinds = [column_kind(col, frame[col]) for col in frame.columns]
             for col, kind in zip(frame.columns, kinds):
@@ -145,8 +145,8 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame], currency: str | None = None)
                     frame[col] = frame[col].dt.tz_localize(None)
                 if kind == "date":  # written as dates, so Excel shows no 00:00
                     frame[col] = frame[col].dt.date.astype(object).where(frame[col].notna(), None)
-            frame.to_excel(xl, sheet_name=sheet_name, index=False)
-            sheet = xl.sheets[sheet_name]
+            frame.to_excel(xl, sheet_name=title, index=False)
+            sheet = xl.sheets[title]
             for i, (col, kind) in enumerate(zip(frame.columns, kinds)):
                 sheet.write(0, i, col, header)
                 s = frame[col]
@@ -158,7 +158,9 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame], currency: str | None = None)
     return buf.getvalue()
 
 
-def _sheet_name(name: str, used: set[str]) -> str:
+def sheet_name(name: str, used: set[str]) -> str:
+    """``name`` made a valid Excel sheet name (31 characters, none of ``[]:*?/\\``) that is not yet in
+    ``used`` (compared ignoring case); the result is added to ``used``."""
     base = "".join("_" if c in '[]:*?/\\' else c for c in str(name)).strip("'")[:31] or "Sheet"
     candidate, n = base, 2
     while candidate.lower() in used:

@@ -22,7 +22,7 @@ import plotly.offline
 
 from promo_core import charts, i18n
 from promo_core.errors import DataError
-from promo_core.export import column_kind, tidy_frame, to_excel_bytes
+from promo_core.export import column_kind, sheet_name, tidy_frame, to_excel_bytes
 from promo_core.profile import business_profile
 from promo_core.store import SavedAnalysis
 
@@ -307,7 +307,7 @@ def excel_sheets(analyses: Sequence[SavedAnalysis], *, lang: str = "en",
     (n numbers the analysis as in the HTML report)."""
     t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
     dataset_names = dataset_names or {}
-    contents, sheets = [], {}
+    contents, sheets, used = [], {}, {t("contents", "目录")}
     for i, analysis in enumerate(analyses, start=1):
         base = {t("Analysis", "分析"): f"{i}. {analysis.name}", t("Page", "页面"): page_title(analysis.page, lang),
                 t("Dataset", "数据集"): dataset_names.get(analysis.dataset_id, analysis.dataset_id),
@@ -317,9 +317,9 @@ def excel_sheets(analyses: Sequence[SavedAnalysis], *, lang: str = "en",
         if not analysis.tables:
             contents.append({t("Sheet", "工作表"): None, t("Table", "表格"): None, t("Rows", "行数"): 0, **base})
         for j, (name, frame) in enumerate(analysis.tables.items(), start=1):
-            sheet = f"{i}.{j} {name}"
+            sheet = sheet_name(f"{i}.{j} {name}", used)
             sheets[sheet] = frame
-            contents.append({t("Sheet", "工作表"): sheet[:31], t("Table", "表格"): name, t("Rows", "行数"): len(frame),
+            contents.append({t("Sheet", "工作表"): sheet, t("Table", "表格"): name, t("Rows", "行数"): len(frame),
                              **base})
     return {t("Contents", "目录"): pd.DataFrame(contents), **sheets}
 

@@ -1,0 +1,145 @@
+"""`python -m promo_core report` on the shared real files, on a workspace dataset and on bad input:
+the report is written, or nothing is written and the exit status and message say why."""
+import io
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from promo_core import cli, report
+from promo_core.io import load_transactions
+from promo_core.profile import business_profile
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class Headings(HTMLParser):
+    def __init__(self, document):
+        super().__init__()
+        self.current, self.found, self.cells = None, {"h1": [], "h2": [], "li": []}, []
+        self.feed(document)
+
+    def handle_starttag(self, tag, attrs):
+        self.current = tag
+
+    def handle_data(self, data):
+        if self.current in self.found:
+            self.found[self.current].append(data.strip())
+        elif self.current == "td":
+            self.cells.append(data.strip())
+
+
+def test_module_entry_point_writes_an_html_report_of_the_online_retail_sample(shared_data, tmp_path):
+    out = tmp_path / "weekly report.html"
+    done = subprocess.run([sys.executable, "-m", "promo_core", "report", "--data",
+                           str(shared_data / "online_retail_sample.xlsx"), "--out", str(out), "--title", "Monday"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert f"Wrote {out}" in done.stdout and "of 40,000 lines" in done.stdout
+    page = Headings(out.read_text(encoding="utf-8"))
+    assert page.found["h1"] == ["Monday"]
+    assert "1. Business profile — online_retail_sample.xlsx" in page.found["h2"]
+    expected = business_profile(load_transactions(shared_data / "online_retail_sample.xlsx").data)
+    assert f"{expected.orders:,}" in page.cells and f"£{expected.revenue:,.2f}" in page.cells
+    assert "40,000 rows read from online_retail_sample.xlsx: 40,000 loaded, 0 quarantined." in page.found["li"]
+
+
+def test_groceries_workbook_in_chinese_with_yuan(shared_data, tmp_path, capsys):
+    out = tmp_path / "groceries.xlsx"
+    code = cli.main(["report", "--data", str(shared_data / "groceries.csv"), "--out", str(out), "--lang", "zh",
+                     "--currency", "¥", "--quiet"])
+    assert code == 0 and capsys.readouterr().err == ""
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[0] == "目录"
+    assert "1.1 关键指标" in book.sheetnames and "1.2 每周销售" in book.sheetnames
+    headline = dict(list(book["1.1 关键指标"].values)[1:])
+    assert headline["订单行数"] == "3.88万"  # 38,765 item rows, in the Chinese way of counting
+
+
+def test_a_file_that_is_not_sales_data_exits_2_with_the_reason(shared_data, tmp_path, capsys):
+    out = tmp_path / "r.html"
+    code = cli.main(["report", "--data", str(shared_data / "README.md"), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "PromoLens: README.md has no column we recognise as the order date" in err
+    assert "Traceback" not in err and not out.exists()
+
+
+def test_bad_input_leaves_an_earlier_report_untouched(tmp_path, capsys):
+    bad = tmp_path / "sales.csv"
+    bad.write_text("InvoiceNo,InvoiceDate,StockCode,Quantity\n", encoding="utf-8")
+    out = tmp_path / "r.html"
+    out.write_text("last week's report", encoding="utf-8")
+    assert cli.main(["report", "--data", str(bad), "--out", str(out)]) == 2
+    assert "has a header row but no data rows" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "last week's report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "sales.csv"]  # no temporary file left
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--data", "missing.csv", "--out", "r.html"], "File not found: missing.csv"),
+    (["--data", "x.csv", "--out", "r.pdf"], "--out must end in .html or .xlsx"),
+    (["--data", "x.csv", "--out", "no/such/folder/r.html"], "does not exist"),
+    (["--data", "Some dataset", "--out", "r.html"], "'Some dataset' is not a file, and there is no workspace"),
+])
+def test_bad_arguments_exit_2_with_a_message(args, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PROMO_WORKSPACE", str(tmp_path / "none" / "promo.duckdb"))
+    assert cli.main(["report", *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()  # looking up a dataset never creates a workspace
+
+
+def test_missing_option_exits_2_with_usage(capsys):
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["report", "--data", "x.csv"])
+    assert stop.value.code == 2 and "--out" in capsys.readouterr().err
+
+
+def test_a_dataset_of_the_workspace_by_name(demo_workspace, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PROMO_WORKSPACE", str(demo_workspace))
+    out = tmp_path / "demo.html"
+    assert cli.main(["report", "--data", "demo RETAILER", "--out", str(out), "--max-rows", "5"]) == 0
+    assert "1. Business profile — Demo retailer" in Headings(out.read_text(encoding="utf-8")).found["h2"]
+    captured = capsys.readouterr()
+    assert "Reading demo RETAILER" in captured.err and "Wrote" in captured.out
+
+
+def test_an_unknown_dataset_name_lists_the_datasets(demo_workspace, tmp_path, capsys):
+    assert cli.main(["report", "--data", "Autumn", "--out", str(tmp_path / "r.html"),
+                     "--workspace", str(demo_workspace)]) == 2
+    assert "'Autumn' is neither a file nor a dataset in the workspace" in capsys.readouterr().err
+
+
+def test_datasets_command_lists_the_workspace(demo_workspace, capsys):
+    assert cli.main(["datasets", "--workspace", str(demo_workspace)]) == 0
+    assert "Demo retailer" in capsys.readouterr().out
+
+
+def test_an_unexpected_error_exits_1_with_the_details(shared_data, tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(report, "standard_analyses", broken)
+    out = tmp_path / "r.html"
+    assert cli.main(["report", "--data", str(shared_data / "groceries.csv"), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected error (RuntimeError: disk on fire)" in err and "Traceback" in err
+    assert not out.exists()
+
+
+def test_cli_report_equals_the_library_report(shared_data, tmp_path):
+    """The workbook the command line writes holds the same tables as the library builds."""
+    out = tmp_path / "r.xlsx"
+    assert cli.main(["report", "--data", str(shared_data / "groceries.csv"), "--out", str(out), "--quiet"]) == 0
+    loaded = load_transactions(shared_data / "groceries.csv")
+    analyses, _ = report.standard_analyses(loaded.data, source="groceries.csv", load_report=loaded.report,
+                                           quarantine=loaded.quarantine)
+    expected = report.excel_sheets(analyses)
+    written = pd.read_excel(io.BytesIO(out.read_bytes()), sheet_name=None)
+    assert list(written) == list(expected)
+    assert len(written["1.2 Weekly sales"]) == len(expected["1.2 Weekly sales"])

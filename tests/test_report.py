@@ -1,0 +1,266 @@
+"""Saved analyses become one self-contained HTML report and one Excel workbook; hostile text
+stays text; the standard analyses of the command line are right on the demo retailer."""
+import io
+import json
+import re
+from html.parser import HTMLParser
+
+import openpyxl
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from promo_core import report
+from promo_core.errors import DataError
+from promo_core.profile import business_profile
+from promo_core.store import Workspace
+
+ATTACK = "<script>alert(1)</script>"
+
+
+class Page(HTMLParser):
+    """Every tag with its attributes, the text of each tag, and the bodies of <script> and <style>."""
+
+    def __init__(self, document: str):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.scripts, self.styles, self.text = [], [], [], {}
+        self._open = []
+        self.feed(document)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._open.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        while self._open and self._open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if not self._open:
+            return
+        tag, attrs = self._open[-1]
+        if tag == "script":
+            self.scripts.append((attrs, data))
+        elif tag == "style":
+            self.styles.append(data)
+        self.text.setdefault(tag, []).append(data)
+
+    def texts(self, tag):
+        return [t.strip() for t in self.text.get(tag, [])]
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return Workspace(tmp_path / "ws.duckdb")
+
+
+@pytest.fixture
+def saved(workspace):
+    """Two analyses saved through the Workspace API, one full of hostile names, and their ids."""
+    hostile = pd.DataFrame({"customer_id": ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3"],
+                            "product_name": [ATTACK, "Tea & <b>Biscuits</b>", "Crème brûlée", "保温杯"],
+                            "revenue": [1234.5, -20.0, 0.0, 99.99], "share": [0.5, 0.25, 0.125, 0.125]})
+    fig = go.Figure(go.Bar(x=[ATTACK, "</script><script>alert(2)</script>"], y=[3, 4], name=ATTACK))
+    fig.update_layout(title=ATTACK, width=900)
+    first = workspace.save_analysis(f"Targets {ATTACK}", "segments", params={"as_of": "2024-03-01", ATTACK: 5},
+                                    tables={f"List {ATTACK}": hostile}, figures={"Bars": fig.to_json()},
+                                    notes=[f"Note with {ATTACK} & more"])
+    weekly = pd.DataFrame({"week": pd.date_range("2024-01-01", periods=120, freq="W-MON"), "orders": range(120)})
+    second = workspace.save_analysis("Weekly orders", "data", params={"weeks": 120}, tables={"Weekly": weekly},
+                                     figures={"Trend": go.Figure(go.Scatter(y=list(range(120)))).to_json()})
+    return [first, second]
+
+
+def _analyses(workspace, ids):
+    return [workspace.load_analysis(i) for i in ids]
+
+
+def test_report_loads_no_external_resource(workspace, saved):
+    document = report.build_html_report(_analyses(workspace, saved))
+    for pattern in (r"<script[^>]*\bsrc\s*=\s*[\"']?\s*(https?:)?//", r"<link[^>]*\bhref\s*=\s*[\"']?\s*(https?:)?//",
+                    r"url\(\s*[\"']?\s*(https?:)?//", r"@import"):
+        assert not re.search(pattern, document, flags=re.I), pattern
+    page = Page(document)
+    assert not [t for t, a in page.tags if t in ("link", "img", "iframe", "object", "embed", "base")]
+    assert all("src" not in attrs for tag, attrs in page.tags if tag == "script")
+    csp = [a["content"] for t, a in page.tags if t == "meta" and a.get("http-equiv") == "Content-Security-Policy"]
+    assert csp and "default-src 'none'" in csp[0] and "connect-src 'none'" in csp[0]
+
+
+def test_report_inlines_plotly_js_once_for_several_charts(workspace, saved):
+    document = report.build_html_report(_analyses(workspace, saved))
+    bundle = pio.to_html(go.Figure(), include_plotlyjs=True, full_html=False)
+    banner = re.search(r"plotly\.js v[0-9.]+", bundle).group(0)
+    assert document.count(banner) == 1
+    page = Page(document)
+    assert len([a for a, _ in page.scripts if a.get("class") == "figure-data"]) == 2
+
+
+def test_report_holds_every_saved_analysis_with_its_tables_and_charts(workspace, saved):
+    analyses = _analyses(workspace, saved)
+    page = Page(report.build_html_report(analyses, max_rows=None))
+    headings = page.texts("h2")
+    assert f"1. Targets {ATTACK}" in headings and "2. Weekly orders" in headings
+    assert f"List {ATTACK}" in page.texts("h3") and "Weekly" in page.texts("h3")
+    cells = page.texts("td")
+    assert "2024-01-01" in cells and "119" in cells  # all 120 weekly rows when max_rows is None
+    toc = [a["href"] for t, a in page.tags if t == "a"]
+    ids = [a["id"] for t, a in page.tags if t == "section"]
+    assert toc == ["#" + i for i in ids] and len(ids) == 2
+
+
+def test_user_text_is_escaped_everywhere(workspace, saved):
+    document = report.build_html_report(_analyses(workspace, saved))
+    page = Page(document)
+    # the only scripts are plotly.js, the chart data and the script that draws them: none came from user text
+    assert [a.get("class") for a, _ in page.scripts] == [None, "figure-data", "figure-data", None]
+    assert "alert(1)" not in page.scripts[0][1] and "alert(1)" not in page.scripts[-1][1]
+    assert [t for t, _ in page.tags if t == "b"] == []  # "<b>Biscuits</b>" shown as text, not bold
+    assert ATTACK in page.texts("td") and "Tea & <b>Biscuits</b>" in page.texts("td")
+    assert f"Note with {ATTACK} & more" in page.texts("li")
+    assert ATTACK in page.texts("th")  # the hostile parameter name
+
+
+def test_hostile_report_title_is_escaped(workspace, saved):
+    page = Page(report.build_html_report(_analyses(workspace, saved), title=ATTACK))
+    assert page.texts("title") == [ATTACK] and page.texts("h1") == [ATTACK]
+    assert len(page.scripts) == 4
+
+
+def test_chart_data_survives_embedding_and_cannot_close_its_script(workspace, saved):
+    analyses = _analyses(workspace, saved)
+    page = Page(report.build_html_report(analyses))
+    spec = json.loads(page.scripts[1][1])
+    original = json.loads(analyses[0].figures["Bars"])
+    assert spec["data"] == original["data"]
+    assert spec["layout"]["title"] == original["layout"]["title"]
+    assert "width" not in spec["layout"]  # charts follow the page (and the paper when printed)
+    assert "</script>" not in page.scripts[1][1].lower()
+
+
+def test_report_prints_one_analysis_per_page_with_repeated_table_headers(workspace, saved):
+    css = "".join(Page(report.build_html_report(_analyses(workspace, saved))).styles)
+    print_rules = css[css.index("@media print"):]
+    assert "section.analysis { break-before: page;" in print_rules
+    assert "thead { display: table-header-group; }" in print_rules
+    assert ".modebar-container" in print_rules
+
+
+def test_long_tables_are_cut_with_a_note_pointing_to_the_workbook(workspace, saved):
+    page = Page(report.build_html_report(_analyses(workspace, saved), max_rows=10))
+    assert "Showing the first 10 of 120 rows; the Excel workbook holds them all." in page.texts("p")
+    assert "10" not in page.texts("td")  # rows after the tenth (orders 10..119) are not shown
+
+
+def test_money_and_shares_are_formatted_with_the_chosen_currency(workspace, saved):
+    cells = Page(report.build_html_report(_analyses(workspace, saved), currency="¥")).texts("td")
+    assert "¥1,234.50" in cells and "-¥20.00" in cells and "12.5%" in cells
+
+
+def test_chinese_report_headings(workspace, saved):
+    page = Page(report.build_html_report(_analyses(workspace, saved), lang="zh"))
+    assert ("html", {"lang": "zh-CN"}) in page.tags
+    assert "目录" in page.texts("h2") and "PromoLens 报告" in page.texts("h1")
+    assert "参数" in page.texts("h3") and "收入" in page.texts("th") and "占比" in page.texts("th")
+    assert any(t.startswith("生成于") for t in page.texts("p"))
+
+
+def test_report_needs_at_least_one_analysis():
+    with pytest.raises(DataError, match="at least one"):
+        report.build_html_report([])
+    with pytest.raises(DataError, match="at least one"):
+        report.build_excel_report([])
+
+
+def test_workbook_has_contents_and_one_formatted_sheet_per_table(workspace, saved):
+    analyses = _analyses(workspace, saved)
+    book = openpyxl.load_workbook(io.BytesIO(report.build_excel_report(analyses, currency="$")))
+    assert book.sheetnames == ["Contents", "1.1 List <script>alert(1)<_scri", "2.1 Weekly"]
+    contents = pd.DataFrame(list(book["Contents"].values)[1:], columns=next(book["Contents"].values))
+    assert contents["Analysis"].tolist() == [f"1. Targets {ATTACK}", "2. Weekly orders"]
+    assert contents["Rows"].tolist() == [4, 120]
+    assert contents["Sheet"].tolist() == book.sheetnames[1:]
+    hostile = book["1.1 List <script>alert(1)<_scri"]
+    assert [hostile.cell(row=r, column=1).value for r in range(2, 6)] == [
+        '\'=HYPERLINK("http://x","y")', "'+cmd|' /C calc'!A0", "'@SUM(1)", "'-2+3"]
+    assert hostile.cell(row=3, column=3).value == -20.0
+    assert hostile.cell(row=2, column=3).number_format == '"$"#,##0.00;-"$"#,##0.00'
+    weekly = book["2.1 Weekly"]
+    assert weekly.max_row == 121 and weekly.freeze_panes == "A2"
+
+
+def test_chinese_workbook_contents_sheet(workspace, saved):
+    sheets = report.excel_sheets(_analyses(workspace, saved), lang="zh")
+    assert list(sheets)[0] == "目录"
+    assert sheets["目录"].columns.tolist() == ["工作表", "表格", "行数", "分析", "页面", "数据集", "保存时间", "参数", "说明"]
+    assert sheets["目录"]["页面"].tolist() == ["客户分群", "数据概况"]
+
+
+def test_saved_analyses_can_be_renamed_and_listed_with_counts(workspace, saved):
+    workspace.rename_analysis(saved[1], "  Orders per week ")
+    listed = Workspace(workspace.path).list_analyses().set_index("id")  # a restart sees the same
+    assert listed.loc[saved[1], "name"] == "Orders per week"
+    assert listed.loc[saved[0], ["n_tables", "n_figures"]].tolist() == [1, 1]
+    with pytest.raises(DataError, match="needs a name"):
+        workspace.rename_analysis(saved[1], "  ")
+    workspace.delete_analysis(saved[0])
+    assert Workspace(workspace.path).list_analyses()["id"].tolist() == [saved[1]]
+
+
+def test_saved_analysis_keeps_the_dataset_name_until_the_dataset_goes(workspace):
+    tx = pd.DataFrame({"order_id": ["1"], "quantity": [1]})
+    dataset = workspace.save_dataset("March sales", {"transactions": tx})
+    aid = workspace.save_analysis("RFM", "segments", dataset_id=dataset)
+    assert workspace.list_analyses()["dataset_name"].tolist() == ["March sales"]
+    workspace.delete_dataset(dataset)
+    listed = workspace.list_analyses()
+    assert listed["id"].tolist() == [aid] and listed["dataset_name"].isna().all()
+
+
+def test_any_table_a_page_shows_can_be_saved(workspace):
+    rules = pd.DataFrame({"antecedents": [("Milk", "Bread"), ("Eggs",)], "lift": [2.0, 1.5],
+                          "mixed": [1, "x"]}, index=pd.Index([3, 7], name="rule"))
+    aid = workspace.save_analysis("Rules", "recommendations", tables={"Rules": rules})
+    expected = pd.DataFrame({"rule": [3, 7], "antecedents": ["Milk, Bread", "Eggs"], "lift": [2.0, 1.5],
+                             "mixed": ["1", "x"]})
+    pd.testing.assert_frame_equal(workspace.load_analysis(aid).tables["Rules"], expected, check_dtype=False)
+
+
+def test_format_cell_hand_checked():
+    assert report.format_cell(1234567, "int") == "1,234,567"
+    assert report.format_cell(-1234.5, "money", currency="€") == "-€1,234.50"
+    assert report.format_cell(0.1234, "percent") == "12.3%"
+    assert report.format_cell(0.00001234, "small") == "1.23e-05"
+    assert report.format_cell(float("inf"), "float") == "∞"
+    assert report.format_cell(None, "money") == "–"
+    assert report.format_cell(True, "bool", lang="zh") == "是"
+    assert report.format_cell(pd.Timestamp("2024-03-05 14:07"), "datetime") == "2024-03-05 14:07"
+
+
+def test_standard_profile_matches_the_business_profile_of_the_demo(demo_tx):
+    analyses, skipped = report.standard_analyses(demo_tx, source="Demo retailer")
+    profile = analyses[0]
+    expected = business_profile(demo_tx)
+    assert profile.page == "data" and profile.name == "Business profile — Demo retailer"
+    headline = profile.tables["Headline numbers"].set_index("metric")["value"]
+    assert headline["Orders"] == f"{expected.orders:,}"
+    assert headline["Revenue (net of returns)"] == f"£{expected.revenue:,.2f}"
+    pd.testing.assert_frame_equal(profile.tables["Top products"], expected.top_products)
+    assert set(profile.figures) == {"Sales per week", "Top products", "Top categories", "Orders by channel"}
+    assert all(pio.from_json(f).layout.title.text for f in profile.figures.values())
+    assert skipped == []
+
+
+def test_standard_profile_lists_quarantine_reasons():
+    tx = pd.DataFrame({"order_id": ["1", "2"], "customer_id": ["a", None], "order_date": pd.to_datetime(
+        ["2024-01-01", "2024-01-02"]), "product_id": ["p", "q"], "product_name": ["P", "Q"], "category": [None, None],
+        "quantity": [1, -1], "unit_price": [2.0, 2.0], "channel": [None, None], "revenue": [2.0, -2.0],
+        "is_return": [False, True]})
+    quarantine = pd.DataFrame({"row": [3, 4, 5], "reason": ["bad date 'x' in InvoiceDate", "bad date 'y' in "
+                                                                                             "InvoiceDate", "no product"]})
+    profile = report.profile_analysis(tx, source="f.csv", load_report={"rows_in": 5}, quarantine=quarantine)
+    expected = pd.DataFrame({"reason": ["bad date … in InvoiceDate", "no product"], "rows": [2, 1]})
+    pd.testing.assert_frame_equal(profile.tables["Quarantined rows by reason"], expected, check_dtype=False)
+    assert "5 rows read from f.csv: 2 loaded, 3 quarantined (the reasons are in the last table)." in profile.notes
