@@ -21,23 +21,34 @@ def _ensure_demo(path: str) -> None:
         sample_data.save_demo(ws)
 
 
+def _keep(widget_key: str, store_key: str) -> None:
+    """Copy a sidebar widget's value into a plain session key: widget keys are dropped on runs
+    where the widget is not drawn, plain keys persist for the whole session."""
+    st.session_state[store_key] = st.session_state[widget_key]
+
+
+def _bind(widget_key: str, store_key: str) -> dict:
+    """Widget arguments that show the stored value and keep it in step with the widget."""
+    st.session_state[widget_key] = st.session_state[store_key]
+    return {"key": widget_key, "on_change": _keep, "args": (widget_key, store_key)}
+
+
 def sidebar() -> None:
-    st.session_state.setdefault("lang", "en")
-    st.session_state.setdefault("currency", "£")
+    state = st.session_state
+    state.setdefault("lang", "en")
+    state.setdefault("currency", "£")
     with st.sidebar:
-        st.selectbox("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, key="lang")
+        st.selectbox("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, **_bind("lang_picker", "lang"))
         datasets = ui.workspace().list_datasets()
         ids = datasets["id"].tolist()
+        if state.get("dataset_id") not in ids:
+            state["dataset_id"] = ids[0] if ids else None
         if ids:
-            if st.session_state.get("dataset_id") not in ids:
-                st.session_state["dataset_id"] = ids[0]
             names = dict(zip(datasets["id"], datasets["name"]))
-            st.selectbox(ui.tr("Dataset", "数据集"), ids, format_func=names.get, key="dataset_id",
+            st.selectbox(ui.tr("Dataset", "数据集"), ids, format_func=names.get, **_bind("dataset_picker", "dataset_id"),
                          help=ui.tr("The sales data every page analyses. Upload more on the Data page.",
                                     "所有页面分析的销售数据。可在“数据”页面上传更多。"))
-        else:
-            st.session_state["dataset_id"] = None
-        st.text_input(ui.tr("Currency symbol", "货币符号"), key="currency", max_chars=4,
+        st.text_input(ui.tr("Currency symbol", "货币符号"), max_chars=4, **_bind("currency_input", "currency"),
                       help=ui.tr("Shown before every amount of money.", "显示在所有金额前。"))
 
 

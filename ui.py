@@ -55,6 +55,11 @@ def dataset_id() -> str | None:
     return st.session_state.get("dataset_id")
 
 
+def set_dataset(dataset: str) -> None:
+    """Make a dataset the active one (from a callback, before the sidebar is drawn again)."""
+    st.session_state["dataset_id"] = dataset
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def _table(path: str, dataset: str, table: str, created_at: str) -> pd.DataFrame:
     return _workspace(path).load_table(dataset, table)

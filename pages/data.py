@@ -71,9 +71,9 @@ def upload_section() -> None:
 def _save(result: io.LoadResult, filename: str, file_key: str) -> None:
     """Button callback: runs before the next script run, so the sidebar already lists the new dataset."""
     name = st.session_state.get(f"name-{file_key}") or filename
-    st.session_state["dataset_id"] = ui.workspace().save_dataset(
+    ui.set_dataset(ui.workspace().save_dataset(
         name, {"transactions": result.data, "quarantine": result.quarantine}, kind="upload", source=filename,
-        rows_in=result.rows_in, mapping=result.mapping, report=result.report)
+        rows_in=result.rows_in, mapping=result.mapping, report=result.report))
     st.session_state["saved_message"] = name
 
 

@@ -43,7 +43,7 @@ def test_demo_profile_headlines(own_workspace):
     assert metrics["Products"] == "500"
     assert metrics["Revenue"].startswith("£")
     assert "demo retailer is generated data" in page_text(at)
-    assert at.selectbox(key="dataset_id").value is not None
+    assert at.selectbox(key="dataset_picker").value is not None
 
 
 def test_upload_shows_mapping_quarantine_and_saves(own_workspace):
@@ -78,7 +78,7 @@ def test_saved_data_is_there_after_a_restart(own_workspace):
     at.file_uploader[0].set_value(("shop.csv", CSV.encode(), "text/csv")).run()
     next(b for b in at.button if b.label == "Save to workspace").click().run()
     restarted = _app()  # a new session on the same workspace file
-    assert "shop" in restarted.selectbox(key="dataset_id").options  # options show the dataset names
+    assert "shop" in restarted.selectbox(key="dataset_picker").options  # options show the dataset names
 
 
 def test_chinese_interface(own_workspace):
