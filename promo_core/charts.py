@@ -52,3 +52,149 @@ def share_donut(frame: pd.DataFrame, label: str, value: str, title: str) -> go.F
     fig = go.Figure(go.Pie(labels=frame[label], values=frame[value], hole=0.5, sort=False,
                            marker={"colors": PALETTE}, textinfo="label+percent"))
     return styled(fig, title, height=360)
+
+
+# === Reports page (standard analyses of the command line) ===========================================
+def rule_lift_bars(rules: pd.DataFrame, title: str, x_title: str) -> go.Figure:
+    """Basket rules "A → C" as horizontal bars of lift, strongest on top; hover shows confidence.
+
+    ``rules`` holds ``rule`` (a label), ``lift`` and ``confidence``."""
+    frame = rules.iloc[::-1]
+    fig = go.Figure(go.Bar(x=frame["lift"], y=frame["rule"].astype(str).str.slice(0, 70), orientation="h",
+                           marker_color=PRIMARY, customdata=frame["confidence"],
+                           hovertemplate="%{y}<br>lift %{x:.2f}, confidence %{customdata:.1%}<extra></extra>"))
+    fig.add_vline(x=1, line_dash="dot", line_color=MUTED)
+    return styled(fig, title, x_title, None, height=max(320, 28 * len(frame) + 110))
+
+
+def elasticity_intervals(frame: pd.DataFrame, label: str, title: str, x_title: str, reliable_name: str,
+                         unreliable_name: str) -> go.Figure:
+    """Each row's elasticity as a dot with its 90% interval; unreliable estimates in grey.
+
+    ``frame`` holds ``label``, ``elasticity``, ``ci_low``, ``ci_high`` and ``reliable``."""
+    fig = go.Figure()
+    for reliable, name, color in ((True, reliable_name, PRIMARY), (False, unreliable_name, MUTED)):
+        part = frame[frame["reliable"] == reliable]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["elasticity"], y=part[label].astype(str), mode="markers", name=name,
+            marker={"color": color, "size": 10},
+            error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["elasticity"],
+                     "arrayminus": part["elasticity"] - part["ci_low"], "color": color},
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.add_vline(x=0, line_color=MUTED)
+    fig.update_yaxes(autorange="reversed")
+    return styled(fig, title, x_title, None, height=max(320, 34 * len(frame) + 120))
+
+
+# === Logistics page ===============================================================================
+def demand_forecast(history: pd.Series, forecast: pd.DataFrame, main_model: str, model_names: dict, title: str,
+                    x_title: str, y_title: str, band_name: str, baseline_name: str, actual_name: str) -> go.Figure:
+    """Weekly history, every model's forecast, the main model's prediction interval and, when a
+    promotion is planned, its baseline without the promotion (the gap is the uplift).
+
+    ``forecast`` is one series' rows of ``ForecastResult.forecast`` (week, model, baseline,
+    forecast, lower, upper).
+    """
+    fig = go.Figure()
+    main = forecast[forecast["model"] == main_model].sort_values("week")
+    fig.add_trace(go.Scatter(x=pd.concat([main["week"], main["week"][::-1]]),
+                             y=pd.concat([main["upper"], main["lower"][::-1]]), fill="toself",
+                             fillcolor="rgba(46, 94, 170, 0.15)", line={"width": 0}, name=band_name,
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=history.index, y=history.to_numpy(), mode="lines", name=actual_name,
+                             line={"color": "#333333", "width": 1.8},
+                             hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra></extra>"))
+    colours = {main_model: PRIMARY}
+    others = [m for m in forecast["model"].unique() if m != main_model]
+    for model, colour in zip(others, [MUTED, "#B279A2", GOOD]):
+        colours[model] = colour
+    for model in [main_model] + others:
+        rows = forecast[forecast["model"] == model].sort_values("week")
+        fig.add_trace(go.Scatter(x=rows["week"], y=rows["forecast"], mode="lines+markers", name=model_names[model],
+                                 line={"color": colours[model], "width": 3 if model == main_model else 1.5,
+                                       "dash": "solid" if model == main_model else "dot"},
+                                 marker={"size": 5},
+                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra>" + model_names[model] + "</extra>"))
+    if (main["forecast"] - main["baseline"]).abs().max() > 1e-9:
+        fig.add_trace(go.Scatter(x=main["week"], y=main["baseline"], mode="lines", name=baseline_name,
+                                 line={"color": ACCENT, "width": 2, "dash": "dash"},
+                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra>" + baseline_name + "</extra>"))
+    fig.update_layout(hovermode="x unified", legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title, height=460)
+
+
+def service_level_costs(curve: pd.DataFrame, chosen: float, title: str, x_title: str, cost_title: str,
+                        short_title: str, cost_name: str, short_name: str, chosen_name: str) -> go.Figure:
+    """Yearly stock cost (left axis) and units short (right axis) against the target service level."""
+    fig = go.Figure()
+    x = 100 * curve["service_level"]
+    fig.add_trace(go.Scatter(x=x, y=curve["total_cost"], mode="lines+markers", name=cost_name,
+                             line={"color": PRIMARY, "width": 2.5},
+                             hovertemplate="%{x:.1f}%: %{y:,.0f}<extra>" + cost_name + "</extra>"))
+    fig.add_trace(go.Scatter(x=x, y=curve["expected_short_per_year"], mode="lines+markers", name=short_name,
+                             yaxis="y2", line={"color": ACCENT, "width": 2, "dash": "dot"},
+                             hovertemplate="%{x:.1f}%: %{y:,.0f}<extra>" + short_name + "</extra>"))
+    fig.add_vline(x=100 * chosen, line={"color": GOOD, "width": 2, "dash": "dash"},
+                  annotation_text=chosen_name, annotation_position="top left")
+    fig.update_layout(yaxis2={"title": {"text": short_title}, "overlaying": "y", "side": "right",
+                              "showgrid": False, "rangemode": "tozero"},
+                      legend={"orientation": "h", "y": -0.2}, margin={"r": 70})
+    fig.update_yaxes(rangemode="tozero", selector={"anchor": "x"})
+    return styled(fig, title, x_title, cost_title, height=420)
+
+
+def network_map(warehouses: pd.DataFrame, stores: pd.DataFrame, flows: pd.DataFrame, title: str, names: dict,
+                x_title: str, y_title: str) -> go.Figure:
+    """Warehouses, stores and the flows between them on longitude/latitude axes.
+
+    Drawn on plain axes scaled so a kilometre east equals a kilometre north at the network's
+    latitude: no map tiles, no token and no download, so it renders offline and in saved reports.
+    ``warehouses`` has site_id, name, lat, lon, open, capacity, shipped; ``stores`` site_id, name,
+    lat, lon, demand; ``flows`` warehouse_id, store_id, units.
+    """
+    import numpy as np
+
+    fig = go.Figure()
+    w = warehouses.set_index("site_id")
+    s = stores.set_index("site_id")
+    if len(flows):
+        width_bins = np.quantile(flows["units"], [0, 1 / 3, 2 / 3, 1]) if len(flows) > 2 else [0, np.inf]
+        for k, (lo, hi) in enumerate(zip(width_bins[:-1], width_bins[1:])):
+            part = flows[(flows["units"] >= lo) & ((flows["units"] < hi) | (k == len(width_bins) - 2))]
+            if part.empty:
+                continue
+            xs, ys = [], []
+            for row in part.itertuples():
+                xs += [w.at[row.warehouse_id, "lon"], s.at[row.store_id, "lon"], None]
+                ys += [w.at[row.warehouse_id, "lat"], s.at[row.store_id, "lat"], None]
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "rgba(46, 94, 170, 0.55)",
+                                                                      "width": 1.5 + 2 * k},
+                                     name=names["flows"], legendgroup="flows", showlegend=k == 0, hoverinfo="skip"))
+        mid = flows.assign(lon=(w.loc[flows["warehouse_id"], "lon"].to_numpy() + s.loc[flows["store_id"], "lon"].to_numpy()) / 2,
+                           lat=(w.loc[flows["warehouse_id"], "lat"].to_numpy() + s.loc[flows["store_id"], "lat"].to_numpy()) / 2)
+        fig.add_trace(go.Scatter(x=mid["lon"], y=mid["lat"], mode="markers", marker={"size": 6, "opacity": 0},
+                                 showlegend=False, customdata=np.c_[mid["warehouse"], mid["store"], mid["units"]],
+                                 hovertemplate="%{customdata[0]} → %{customdata[1]}: %{customdata[2]:,.0f}<extra></extra>"))
+    demand = stores["demand"].to_numpy(float)
+    size = 8 + 14 * np.sqrt(demand / demand.max()) if demand.max() > 0 else np.full(len(stores), 8)
+    fig.add_trace(go.Scatter(x=stores["lon"], y=stores["lat"], mode="markers", name=names["stores"],
+                             marker={"size": size, "color": ACCENT, "line": {"color": "white", "width": 1}},
+                             customdata=np.c_[stores["name"], demand],
+                             hovertemplate="%{customdata[0]}: %{customdata[1]:,.0f}<extra></extra>"))
+    for is_open, label, colour in ((True, names["open"], PRIMARY), (False, names["closed"], MUTED)):
+        part = warehouses[warehouses["open"] == is_open]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["lon"], y=part["lat"], mode="markers+text", name=label, text=part["name"],
+            textposition="top center", textfont={"size": 11, "color": colour},
+            marker={"symbol": "square" if is_open else "square-open", "size": 16, "color": colour,
+                    "line": {"color": colour, "width": 2}},
+            customdata=np.c_[part["name"], part["shipped"], part["capacity"]],
+            hovertemplate="%{customdata[0]}: %{customdata[1]:,.0f} / %{customdata[2]:,.0f}<extra></extra>"))
+    mean_lat = float(np.nanmean(np.r_[warehouses["lat"], stores["lat"]]))
+    fig.update_yaxes(scaleanchor="x", scaleratio=1 / max(np.cos(np.radians(mean_lat)), 0.1), showgrid=True)
+    fig.update_layout(legend={"orientation": "h", "y": -0.12})
+    return styled(fig, title, x_title, y_title, height=620)

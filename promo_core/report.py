@@ -40,7 +40,9 @@ COLUMN_LABELS_ZH = {
     "elasticity": "价格弹性", "reason": "原因", "rows": "行数", "support": "支持度", "confidence": "置信度",
     "lift": "提升度", "antecedents": "前项商品", "consequents": "后项商品", "leverage": "杠杆值", "conviction": "确信度",
     "lines": "行数", "price": "价格", "profit": "利润", "cost": "成本", "n": "样本数", "mean": "平均值",
-    "p_value": "p 值", "clv": "客户终身价值", "p_alive": "存活概率",
+    "p_value": "p 值", "clv": "客户终身价值", "p_alive": "存活概率", "baskets": "购物篮数", "periods": "期数",
+    "products": "商品数", "reliable": "可靠", "min_support": "最小支持度", "min_confidence": "最小置信度",
+    "max_len": "规则最多商品数", "level": "层级", "period": "周期",
 }
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 
@@ -412,10 +414,113 @@ def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None 
                      figures=figures, notes=notes)
 
 
+BASKET_SUPPORTS = (0.01, 0.005, 0.002, 0.001)  # tried in turn until about ten rules appear
+MIN_RULE_BASKETS = 10  # a pair seen in fewer baskets than this is never reported
+
+
+def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", top: int = 20) -> SavedAnalysis:
+    """Frequently bought together (``basket.association_rules`` on baskets by order): the strongest
+    rules with lift above 1, at the highest minimum support that yields about ten of them."""
+    from promo_core import basket
+
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    baskets = basket.baskets_from(tx)
+    n = baskets.n_baskets
+    supports = [s for s in BASKET_SUPPORTS if s * n >= MIN_RULE_BASKETS] or [MIN_RULE_BASKETS / n]
+    for support in supports:
+        rules = basket.association_rules(baskets, min_support=min(support, 1.0), min_confidence=0.1, max_len=3)
+        rules = rules[rules["lift"] > 1]
+        if len(rules) >= 10:
+            break
+    names = baskets.names.astype(str).to_dict()
+    label = lambda items: " + ".join(names.get(i, str(i)) for i in items)  # noqa: E731
+    # A -> C and C -> A are the same products bought together: show each set once, in its stronger direction
+    together = (rules["antecedents"] + rules["consequents"]).map(lambda items: tuple(sorted(items)))
+    shown = rules[~together.duplicated()].head(top)
+    table = pd.DataFrame({
+        t("if a basket holds", "若购物篮中有"): shown["antecedents"].map(label),
+        t("it also holds", "则也常有"): shown["consequents"].map(label),
+        "baskets": shown["count"].astype("int64"), "support": shown["support"],
+        "confidence": shown["confidence"], "lift": shown["lift"]})
+    share = f"{min(support, 1.0):.1%}"
+    notes = [t(f"{n:,} baskets (one per order); rules kept when both sides appear together in at least {share} "
+               f"of baskets and in at least {MIN_RULE_BASKETS} baskets: {len(rules):,} rules with lift above 1.",
+               f"共 {n:,} 个购物篮（每个订单一个）；保留两边同时出现在至少 {share} 的购物篮且至少 {MIN_RULE_BASKETS} 个购物篮中的规则："
+               f"提升度大于 1 的规则 {len(rules):,} 条。"),
+             t("Lift: how many times likelier the second product is when the first is in the basket (1 = no link). "
+               "Confidence: of the baskets with the first, the share that also hold the second.",
+               "提升度：购物篮中有前项时，后项出现的可能性是平时的几倍（1 表示无关联）。置信度：含前项的购物篮中也含后项的比例。")]
+    figures = {}
+    if shown.empty:
+        notes.append(t("No products are bought together more often than chance at this support: baskets are "
+                       "small or varied. Recommend best-sellers rather than pairs.",
+                       "在此支持度下，没有商品的共同购买频率高于随机：购物篮较小或较分散。建议推荐畅销品而不是商品组合。"))
+    else:
+        best = shown.iloc[0]
+        notes.insert(0, t(f"Strongest pair: {label(best['antecedents'])} → {label(best['consequents'])}: "
+                          f"{best['confidence']:.0%} of baskets with the first also hold the second, "
+                          f"{best['lift']:.1f} times the usual rate.",
+                          f"最强组合：{label(best['antecedents'])} → {label(best['consequents'])}：含前者的购物篮中 "
+                          f"{best['confidence']:.0%} 也含后者，是平时的 {best['lift']:.1f} 倍。"))
+        notes.append(t("Each set of products is listed once, in its strongest direction (highest lift, then "
+                       "confidence).", "每组商品只列一次，取最强的方向（先比提升度，再比置信度）。"))
+        chart = pd.DataFrame({"rule": table.iloc[:, 0] + " → " + table.iloc[:, 1], "lift": shown["lift"].to_numpy(),
+                              "confidence": shown["confidence"].to_numpy()}).head(15)
+        figures[t("Strongest rules", "最强规则")] = charts.rule_lift_bars(
+            chart, t("Frequently bought together: strongest rules", "经常一起购买：最强规则"),
+            t("Lift (times the usual rate)", "提升度（倍）"))
+    return _analysis("basket", t("Frequently bought together", "经常一起购买"), "recommendations",
+                     params={"min_support": round(min(support, 1.0), 6), "min_confidence": 0.1, "max_len": 3},
+                     tables={t("Basket rules", "购物篮规则"): table}, figures=figures, notes=notes)
+
+
+def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+    """Price sensitivity per category (``pricing.elasticities``), with 90% intervals and the
+    reliability verdict of each estimate."""
+    from promo_core import pricing
+
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    est = pricing.elasticities(tx, level="category", lang=lang).sort_values("elasticity", na_position="last")
+    table = est[["category", "elasticity", "ci_low", "ci_high", "n_periods", "n_products", "reliable", "reason"]]
+    table = table.rename(columns={"ci_low": t("low (90%)", "下限（90%）"), "ci_high": t("high (90%)", "上限（90%）"),
+                                  "n_periods": "periods", "n_products": "products"})
+    notes = [t("Elasticity: the % change in units sold for a 1% higher price (−2 means 1% dearer sells about 2% "
+               "fewer units). Measured from each product's own price changes over time; the interval shows "
+               "the 90% range of plausible values.",
+               "价格弹性：价格上涨 1% 时销量变化的百分比（−2 表示贵 1% 约少卖 2%）。由各商品自身随时间的价格变化测得；"
+               "区间为 90% 的可信范围。")]
+    good = est[est["reliable"]].sort_values("elasticity")
+    if len(good):
+        for row, (en, zh) in ((good.iloc[0], ("Most price-sensitive", "对价格最敏感")),
+                              (good.iloc[-1], ("Least price-sensitive", "对价格最不敏感"))):
+            gain = 0.9 ** row["elasticity"] - 1
+            notes.append(t(f"{en}: {row['category']} ({row['elasticity']:.2f}): a 10% price cut sells about "
+                           f"{gain:+.0%} units.",
+                           f"{zh}：{row['category']}（{row['elasticity']:.2f}）：降价 10% 约使销量变化 {gain:+.0%}。"))
+            if len(good) == 1:
+                break
+    if (~est["reliable"]).any():
+        notes.append(t(f"{int((~est['reliable']).sum())} estimate(s) are not reliable; the reason column says why. "
+                       "Do not set prices on them.",
+                       f"{int((~est['reliable']).sum())} 个估计不可靠，原因见“原因”列。请勿据此定价。"))
+    figure = charts.elasticity_intervals(
+        est, "category", t("Price elasticity by category (90% interval)", "各品类价格弹性（90% 区间）"),
+        t("Elasticity (% change in units per 1% price rise)", "弹性（价格上涨 1% 时销量变化 %）"),
+        t("reliable", "可靠"), t("not reliable", "不可靠"))
+    return _analysis("pricing", t("Price sensitivity", "价格敏感度"), "pricing",
+                     params={"level": "category", "period": "W"},
+                     tables={t("Elasticities", "价格弹性"): table},
+                     figures={t("Elasticities", "价格弹性"): figure}, notes=notes)
+
+
 StandardStep = Callable[..., SavedAnalysis]
-# The analyses after the profile, in report order; each takes (tx, lang=, currency=) and raises
-# DataError when the data cannot support it (e.g. no customer ids), which the report notes.
-STANDARD_STEPS: list[tuple[str, str, StandardStep]] = []
+# The analyses after the profile, in report order: (English name, Chinese name, step). A step takes
+# (tx, lang=, currency=) and raises DataError when the data cannot support it (no prices, no
+# customer ids), which the report then notes instead of failing.
+STANDARD_STEPS: list[tuple[str, str, StandardStep]] = [
+    ("Frequently bought together", "经常一起购买", basket_analysis),
+    ("Price sensitivity", "价格敏感度", pricing_analysis),
+]
 
 
 def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,

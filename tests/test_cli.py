@@ -13,6 +13,7 @@ import pytest
 from promo_core import cli, report
 from promo_core.io import load_transactions
 from promo_core.profile import business_profile
+from promo_core.store import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -43,6 +44,8 @@ def test_module_entry_point_writes_an_html_report_of_the_online_retail_sample(sh
     page = Headings(out.read_text(encoding="utf-8"))
     assert page.found["h1"] == ["Monday"]
     assert "1. Business profile — online_retail_sample.xlsx" in page.found["h2"]
+    titles = [h.split(". ", 1)[1] for h in page.found["h2"] if ". " in h]
+    assert titles[1:] == [en for en, _, _ in report.STANDARD_STEPS]  # the file supports every standard analysis
     expected = business_profile(load_transactions(shared_data / "online_retail_sample.xlsx").data)
     assert f"{expected.orders:,}" in page.cells and f"£{expected.revenue:,.2f}" in page.cells
     assert "40,000 rows read from online_retail_sample.xlsx: 40,000 loaded, 0 quarantined." in page.found["li"]
@@ -100,24 +103,46 @@ def test_missing_option_exits_2_with_usage(capsys):
     assert stop.value.code == 2 and "--out" in capsys.readouterr().err
 
 
-def test_a_dataset_of_the_workspace_by_name(demo_workspace, tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("PROMO_WORKSPACE", str(demo_workspace))
-    out = tmp_path / "demo.html"
-    assert cli.main(["report", "--data", "demo RETAILER", "--out", str(out), "--max-rows", "5"]) == 0
-    assert "1. Business profile — Demo retailer" in Headings(out.read_text(encoding="utf-8")).found["h2"]
+@pytest.fixture(scope="module")
+def groceries_workspace(shared_data, tmp_path_factory):
+    """A workspace holding the Groceries file as the app's Data page would save it, and its id."""
+    loaded = load_transactions(shared_data / "groceries.csv")
+    ws = Workspace(tmp_path_factory.mktemp("cli-ws") / "promo.duckdb")
+    dataset = ws.save_dataset("Groceries 2015", {"transactions": loaded.data, "quarantine": loaded.quarantine},
+                              source="groceries.csv", rows_in=loaded.rows_in, mapping=loaded.mapping,
+                              report=loaded.report)
+    return ws.path, dataset
+
+
+def test_a_dataset_of_the_workspace_by_name(groceries_workspace, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PROMO_WORKSPACE", str(groceries_workspace[0]))
+    out = tmp_path / "g.html"
+    assert cli.main(["report", "--data", "groceries 2015", "--out", str(out), "--max-rows", "5"]) == 0
+    page = Headings(out.read_text(encoding="utf-8"))
+    assert "1. Business profile — Groceries 2015" in page.found["h2"]
+    assert "38,765 rows read from Groceries 2015: 38,765 loaded, 0 quarantined." in page.found["li"]
     captured = capsys.readouterr()
-    assert "Reading demo RETAILER" in captured.err and "Wrote" in captured.out
+    assert "Reading groceries 2015" in captured.err and "Wrote" in captured.out
 
 
-def test_an_unknown_dataset_name_lists_the_datasets(demo_workspace, tmp_path, capsys):
+def test_a_dataset_of_the_workspace_by_id(groceries_workspace, tmp_path, capsys):
+    path, dataset = groceries_workspace
+    out = tmp_path / "g.xlsx"
+    assert cli.main(["report", "--data", dataset, "--out", str(out), "--workspace", str(path), "--quiet"]) == 0
+    assert openpyxl.load_workbook(out).sheetnames[0] == "Contents"
+
+
+def test_an_unknown_dataset_name_lists_the_datasets(groceries_workspace, tmp_path, capsys):
     assert cli.main(["report", "--data", "Autumn", "--out", str(tmp_path / "r.html"),
-                     "--workspace", str(demo_workspace)]) == 2
-    assert "'Autumn' is neither a file nor a dataset in the workspace" in capsys.readouterr().err
+                     "--workspace", str(groceries_workspace[0])]) == 2
+    assert ("'Autumn' is neither a file nor a dataset in the workspace" in (err := capsys.readouterr().err)
+            and "Datasets there: 'Groceries 2015'." in err)
 
 
-def test_datasets_command_lists_the_workspace(demo_workspace, capsys):
-    assert cli.main(["datasets", "--workspace", str(demo_workspace)]) == 0
-    assert "Demo retailer" in capsys.readouterr().out
+def test_datasets_command_lists_the_workspace(groceries_workspace, capsys):
+    assert cli.main(["datasets", "--workspace", str(groceries_workspace[0])]) == 0
+    out = capsys.readouterr().out
+    assert "Groceries 2015" in out and groceries_workspace[1] in out and "38765" in out
 
 
 def test_an_unexpected_error_exits_1_with_the_details(shared_data, tmp_path, monkeypatch, capsys):

@@ -1,5 +1,6 @@
 """Saved analyses become one self-contained HTML report and one Excel workbook; hostile text
 stays text; the standard analyses of the command line are right on the demo retailer."""
+import html
 import io
 import json
 import re
@@ -239,8 +240,58 @@ def test_format_cell_hand_checked():
     assert report.format_cell(pd.Timestamp("2024-03-05 14:07"), "datetime") == "2024-03-05 14:07"
 
 
-def test_standard_profile_matches_the_business_profile_of_the_demo(demo_tx):
-    analyses, skipped = report.standard_analyses(demo_tx, source="Demo retailer")
+@pytest.fixture(scope="module")
+def demo_standard(demo_tx):
+    """The standard analyses of the demo retailer, computed once for the tests below."""
+    return report.standard_analyses(demo_tx, source="Demo retailer")
+
+
+def test_standard_analyses_of_the_demo_are_the_profile_then_each_wired_module(demo_standard):
+    analyses, skipped = demo_standard
+    assert analyses[0].page == "data" and skipped == []
+    assert [a.name for a in analyses[1:]] == [en for en, _, _ in report.STANDARD_STEPS]
+    document = report.build_html_report(analyses)
+    assert all(html.escape(a.name) in document for a in analyses)
+
+
+def test_standard_price_sensitivity_finds_the_planted_elasticities(demo_standard, demo):
+    pricing = next(a for a in demo_standard[0] if a.page == "pricing")
+    table = pricing.tables["Elasticities"].set_index("category")
+    planted = demo.truth.category_elasticity
+    assert table["reliable"].all()
+    assert (table["elasticity"] - planted.reindex(table.index)).abs().max() <= 0.15
+    assert table["elasticity"].is_monotonic_increasing  # most price-sensitive first
+    most = planted.idxmin()
+    assert any(n.startswith(f"Most price-sensitive: {most}") for n in pricing.notes)
+
+
+def test_standard_basket_rules_are_the_planted_complements(demo_standard, demo):
+    rules = next(a for a in demo_standard[0] if a.page == "recommendations").tables["Basket rules"]
+    names = demo.products.set_index("product_id")["product_name"]
+    planted = {frozenset((names[a], names[b])) for a, b in demo.truth.complements[["product_id", "complement_id"]]
+               .itertuples(index=False)}
+    top = [frozenset((a, c)) for a, c in rules[["if a basket holds", "it also holds"]].head(10).itertuples(index=False)]
+    assert len(top) == 10 and all(pair in planted for pair in top)
+    assert len(set(top)) == 10  # each pair once, not once per direction
+    assert (rules["lift"] > 1).all() and rules["lift"].is_monotonic_decreasing
+
+
+def test_groceries_report_skips_pricing_and_says_why(shared_data):
+    from promo_core.io import load_transactions
+
+    loaded = load_transactions(shared_data / "groceries.csv")
+    analyses, skipped = report.standard_analyses(loaded.data, source="groceries.csv", load_report=loaded.report,
+                                                 quarantine=loaded.quarantine)
+    assert "pricing" not in [a.page for a in analyses]
+    assert skipped == ["Price sensitivity skipped: No sales lines with a positive quantity and price were found, "
+                       "so there is nothing to measure price sensitivity on. Check the unit price column is mapped."]
+    assert skipped[0] in analyses[0].notes
+    rules = next(a for a in analyses if a.page == "recommendations")
+    assert len(rules.tables["Basket rules"]) > 0 and rules.params["min_support"] == 0.001
+
+
+def test_standard_profile_matches_the_business_profile_of_the_demo(demo_tx, demo_standard):
+    analyses, skipped = demo_standard
     profile = analyses[0]
     expected = business_profile(demo_tx)
     assert profile.page == "data" and profile.name == "Business profile — Demo retailer"
@@ -250,7 +301,6 @@ def test_standard_profile_matches_the_business_profile_of_the_demo(demo_tx):
     pd.testing.assert_frame_equal(profile.tables["Top products"], expected.top_products)
     assert set(profile.figures) == {"Sales per week", "Top products", "Top categories", "Orders by channel"}
     assert all(pio.from_json(f).layout.title.text for f in profile.figures.values())
-    assert skipped == []
 
 
 def test_standard_profile_lists_quarantine_reasons():
