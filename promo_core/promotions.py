@@ -1,0 +1,616 @@
+"""Promotion what-ifs: percent off, spend-X-save-Y thresholds (满减), buy-N-get-M-free and flash
+sales with a quantity cap, side by side, before the promotion runs.
+
+Price promotions move units along the fitted demand curve (``promo_core.pricing``). What a
+simple elasticity misses is measured from the shop's own past promotions where the history has
+them (``promotion_history``):
+
+* pull-forward: shoppers stock up during a promotion and buy less in the periods after it;
+* cannibalisation: a promoted product takes sales from its sister products in the category.
+
+Both come from one Poisson regression over every product and period (product and period fixed
+effects, each category's price elasticity as a known offset) with two regressors in the spirit
+of SCAN*PRO: a product's own expected promotion lift in the previous period(s), and its sisters'
+promotion lift at the same time. Their coefficients are minus the share of the promotion's
+extra units that is lost afterwards, and minus the share taken from sisters.
+
+Threshold offers are simulated on the actual distribution of basket values: who is already
+above the threshold (and gets the saving for nothing), who is close enough to top up, and how
+much the baskets grow.
+
+References: Wittink, D.R., Addona, M.J., Hawkes, W.J. and Porter, J.C. (1988), SCAN*PRO: the
+estimation, validation and management applications of a model of consumer promotions.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from promo_core.errors import DataError
+from promo_core.i18n import text
+from promo_core.pricing import DemandModel, PPMLFixedEffects, current_prices, detect_period
+
+MECHANICS = {
+    "percent_off": ("Percent off", "直接折扣"),
+    "threshold": ("Spend X, save Y (满减)", "满减"),
+    "bogo": ("Buy N, get M free", "买N送M"),
+    "flash_sale": ("Flash sale with a quantity cap", "限量闪购"),
+}
+LEVELS = {"product": ("Product", "商品"), "category": ("Category", "品类"), "store": ("Whole store", "全店")}
+PERIOD_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
+
+
+# =============================================================================================
+# Past promotions: pull-forward and cannibalisation
+# =============================================================================================
+@dataclass(frozen=True)
+class PromotionEffect:
+    """A share measured from past promotions, with its 90% interval.
+
+    ``share`` is the fraction of a promotion's extra units that is lost again (to the periods
+    after it, or by sister products); NaN when the history cannot measure it.
+    """
+
+    share: float
+    se: float
+    ci_low: float
+    ci_high: float
+    measured: bool
+    note: str
+
+    @property
+    def applied(self) -> float:
+        """The share used in simulations: the estimate clipped to [0, 1], 0 when unmeasured."""
+        return float(min(max(self.share, 0.0), 1.0)) if self.measured else 0.0
+
+
+@dataclass(frozen=True)
+class PromotionHistory:
+    """Past promotions found in the data and what they did.
+
+    Attributes
+    ----------
+    events : DataFrame
+        One row per product-period on promotion: product_id, category, period, price,
+        regular_price, depth, units, expected_regular_units, incremental_units.
+    pull_forward : PromotionEffect
+    cannibalisation : PromotionEffect
+    """
+
+    events: pd.DataFrame
+    pull_forward: PromotionEffect
+    cannibalisation: PromotionEffect
+
+
+def find_promotions(panel: pd.DataFrame, min_depth: float = 0.05, window: int = 4) -> pd.DataFrame:
+    """Mark product-periods whose price sits below the regular price on both sides.
+
+    The regular price before (after) a period is the median of the ``window`` periods before
+    (after) it; a period is a promotion when its price is at least ``min_depth`` below the lower
+    of the two, so a permanent price change (regular price moves to a new level) is not one. The
+    depth is measured from the regular price before the cut.
+
+    Returns
+    -------
+    DataFrame
+        The panel with ``regular_price``, ``depth`` and ``on_promotion``.
+    """
+    out = panel.sort_values(["product_id", "period"]).copy()
+    grouped = out.groupby("product_id", sort=False)["price"]
+    before = grouped.transform(lambda s: s.shift(1).rolling(window, min_periods=1).median())
+    after = grouped.transform(lambda s: s[::-1].shift(1).rolling(window, min_periods=1).median()[::-1])
+    lower = np.fmin(before, after).fillna(out["price"])
+    out["on_promotion"] = out["price"] <= (1 - min_depth) * lower
+    regular = before.fillna(after).fillna(out["price"])  # the price shoppers saw before the cut
+    out["regular_price"] = np.where(out["on_promotion"], regular, out["price"])
+    out["depth"] = np.where(out["on_promotion"], 1 - out["price"] / out["regular_price"], 0.0)
+    return out
+
+
+def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: int | None = None,
+                      min_events: int = 10, lang: str = "en") -> PromotionHistory:
+    """Find past promotions and measure pull-forward and cannibalisation from them.
+
+    Parameters
+    ----------
+    model : DemandModel
+        From ``pricing.fit_demand``.
+    min_depth : float
+        Smallest price cut below the regular price that counts as a promotion.
+    lag_periods : int, optional
+        Periods after a promotion in which a dip is looked for (default: 2 weeks, 1 month, 14 days).
+    min_events : int
+        Fewer past promotions than this: nothing is measured (assumed none, and said so).
+    lang : {'en', 'zh'}
+        Language of the notes.
+
+    Returns
+    -------
+    PromotionHistory
+    """
+    if lag_periods is None:
+        lag_periods = {"W": 2, "M": 1, "D": 14}[model.period]
+    beta = model.categories.set_index("category")["elasticity"]
+    panel = find_promotions(model.panel, min_depth)
+    panel = panel[panel["category"].map(beta).notna() & panel["fitted"].notna()].copy()
+    panel["beta"] = panel["category"].map(beta).to_numpy(dtype=float)
+    # the extra units each promotion brought, by the demand curve: fitted - fitted at the regular price
+    at_regular = panel["fitted"] * (panel["regular_price"] / panel["price"]) ** panel["beta"]
+    panel["expected_regular_units"] = at_regular
+    panel["incremental_units"] = np.where(panel["on_promotion"], panel["fitted"] - at_regular, 0.0)
+    events = panel.loc[panel["on_promotion"], ["product_id", "category", "period", "price", "regular_price", "depth",
+                                               "units", "expected_regular_units", "incremental_units"]]
+    events = events.reset_index(drop=True)
+    none = PromotionEffect(np.nan, np.nan, np.nan, np.nan, False, "")
+    if len(events) < min_events:
+        note = text(f"Only {len(events)} past promotion(s) found (at least {min_events} needed): pull-forward and "
+                    "cannibalisation are assumed to be zero.",
+                    f"仅发现 {len(events)} 次历史促销（至少需要 {min_events} 次）：假定提前透支和蚕食为零。", lang)
+        return PromotionHistory(events, _replace(none, note), _replace(none, note))
+
+    # Regressors: own promotion lift in the previous periods and the sisters' lift now, both relative
+    # to the baseline. The extra units depend on the elasticities and the elasticities on these
+    # regressors, so both are re-estimated together a few times (store-wide period effects, so a
+    # category's common loss to cannibalisation is not absorbed).
+    panel["base"] = panel.groupby("product_id")["expected_regular_units"].transform("mean")
+    periods = np.sort(panel["period"].unique())
+    t_index = np.searchsorted(periods, panel["period"].to_numpy())
+    p_codes, p_ids = pd.factorize(panel["product_id"])
+    c_codes, c_ids = pd.factorize(panel["category"])
+    cat_t = c_codes.astype(np.int64) * len(periods) + t_index
+    promo = panel["on_promotion"].to_numpy()
+    log_price = np.log(panel["price"].to_numpy())
+    log_ratio = np.log(panel["regular_price"].to_numpy() / panel["price"].to_numpy())
+    units = panel["units"].to_numpy(dtype=float)
+    fitted = panel["fitted"].to_numpy(dtype=float)
+    beta_row = panel["beta"].to_numpy()
+    price_cols = np.zeros((len(panel), len(c_ids)))
+    price_cols[np.arange(len(panel)), c_codes] = log_price
+    for _ in range(3):
+        incremental = np.where(promo, fitted * (1 - np.exp(beta_row * log_ratio)), 0.0)
+        base = pd.Series(np.where(promo, fitted - incremental, fitted)).groupby(p_codes).transform("mean").to_numpy()
+        lift = np.zeros((len(p_ids), len(periods)))
+        lift[p_codes, t_index] = incremental
+        lagged = sum(np.pad(lift, ((0, 0), (h, 0)))[:, :len(periods)] for h in range(1, lag_periods + 1))
+        own_after = np.where(promo, 0.0, lagged[p_codes, t_index] / (lag_periods * base))
+        cat_lift = np.bincount(cat_t, incremental)[cat_t]
+        cat_base = np.bincount(cat_t, base)[cat_t]
+        sisters = np.where(cat_base - base > 0, (cat_lift - incremental) / np.maximum(cat_base - base, 1e-12), 0.0)
+        fit = PPMLFixedEffects().fit(np.column_stack([own_after, sisters, price_cols]), units, p_codes, t_index)
+        if not np.all(fit.used_[0, 2:]):
+            break
+        beta_row = fit.coef_[0, 2:][c_codes]
+        fitted = fit.fitted_
+    df = fit.df_[0]
+    q = stats.t.ppf(0.95, df)
+    effects = []
+    for j, (what_en, what_zh) in enumerate([("pull-forward", "提前透支"), ("cannibalisation", "蚕食")]):
+        coef, var = fit.coef_[0, j], fit.vcov_[0, j, j]
+        measured = bool(fit.used_[0, j]) and np.isfinite(var) and (j == 0 or len(c_ids) >= 2)
+        if not measured:
+            reason = text(f"The history cannot separate {what_en} from the period effects (for cannibalisation, "
+                          "at least two categories are needed); assumed zero.",
+                          f"历史数据无法将{what_zh}与时期效应区分开（测量蚕食至少需要两个品类）；假定为零。", lang)
+            effects.append(_replace(none, reason))
+            continue
+        share, se = -coef, math.sqrt(var)
+        low, high = share - q * se, share + q * se
+        if low > 0:
+            verdict = text(f"Measured on {len(events):,} past promotions: {share:.0%} of the extra units "
+                           f"(90% interval {low:.0%} to {high:.0%}).",
+                           f"基于 {len(events):,} 次历史促销测得：额外销量的 {share:.0%}（90% 区间 {low:.0%} 至 {high:.0%}）。", lang)
+        else:
+            verdict = text(f"Measured on {len(events):,} past promotions: {share:.0%} of the extra units (90% "
+                           f"interval {low:.0%} to {high:.0%}), not distinguishable from none.",
+                           f"基于 {len(events):,} 次历史促销测得：额外销量的 {share:.0%}（90% 区间 {low:.0%} 至 {high:.0%}），"
+                           "与零无显著差别。", lang)
+        effects.append(PromotionEffect(share, se, low, high, True, verdict))
+    return PromotionHistory(events, effects[0], effects[1])
+
+
+def _replace(effect: PromotionEffect, note: str) -> PromotionEffect:
+    return PromotionEffect(effect.share, effect.se, effect.ci_low, effect.ci_high, effect.measured, note)
+
+
+# =============================================================================================
+# Threshold offers (满减) on real baskets
+# =============================================================================================
+@dataclass(frozen=True)
+class ThresholdOutcome:
+    """What a spend-X-save-Y offer does to a list of baskets.
+
+    Attributes
+    ----------
+    baskets : DataFrame
+        value (before), new_value, grew (bool), discount, tier_before (-1 = below every tier).
+    n_baskets, n_already_above, n_grew : int
+    extra_spend : float
+        Sum of basket growth (at regular prices).
+    discount_cost : float
+        Sum of savings given.
+    giveaway : float
+        Savings that baskets get for the tier they had reached without the offer (money given
+        for nothing; a basket that grows to a higher tier still counts its old tier's saving here).
+    """
+
+    baskets: pd.DataFrame
+    n_baskets: int
+    n_already_above: int
+    n_grew: int
+    extra_spend: float
+    discount_cost: float
+    giveaway: float
+
+
+def threshold_outcome(values, tiers, stretch: float = 1.0, take_up: float = 1.0) -> ThresholdOutcome:
+    """Apply spend-X-save-Y tiers to basket values.
+
+    A basket below the next threshold tops up to it when the gap is at most ``stretch`` times
+    that tier's saving (with stretch 1 a shopper adds items only when the saving covers them);
+    ``take_up`` is the share of such shoppers who notice and act, applied as an expected value.
+    Every basket at or above a threshold gets the highest saving it reaches.
+
+    Parameters
+    ----------
+    values : array-like
+        Basket values at regular prices (eligible spend only).
+    tiers : sequence of (spend, save)
+        Thresholds and savings, e.g. ``[(100, 10), (200, 25)]``.
+    stretch : float
+        How far shoppers reach, in multiples of the saving.
+    take_up : float
+        Share of shoppers within reach who top up.
+
+    Returns
+    -------
+    ThresholdOutcome
+    """
+    tiers = sorted((float(x), float(y)) for x, y in tiers)
+    if not tiers:
+        raise DataError("Give at least one threshold: spend X, save Y.")
+    if any(x <= 0 or y <= 0 or y >= x for x, y in tiers):
+        raise DataError("Each threshold needs a spend above zero and a saving above zero but below the spend "
+                        "(spend 100, save 10).")
+    if stretch < 0 or not 0 <= take_up <= 1:
+        raise DataError("Stretch must be zero or more and take-up between 0% and 100%.")
+    v = np.asarray(values, dtype=float)
+    spend = np.array([x for x, _ in tiers])
+    save = np.array([y for _, y in tiers])
+    reached = np.searchsorted(spend, v, side="right") - 1  # highest tier reached, -1 = none
+    nxt = reached + 1
+    has_next = nxt < len(tiers)
+    gap = np.where(has_next, spend[np.minimum(nxt, len(tiers) - 1)] - v, np.inf)
+    reach = np.where(has_next, stretch * save[np.minimum(nxt, len(tiers) - 1)], 0.0)
+    grows = has_next & (gap <= reach + 1e-9)
+    save_before = np.where(reached >= 0, save[np.maximum(reached, 0)], 0.0)
+    save_after = np.where(grows, save[np.minimum(nxt, len(tiers) - 1)], save_before)
+    growth = np.where(grows, gap, 0.0) * take_up
+    discount = save_before + (save_after - save_before) * np.where(grows, take_up, 0.0)
+    baskets = pd.DataFrame({"value": v, "new_value": v + growth, "grew": grows, "discount": discount,
+                            "tier_before": reached})
+    return ThresholdOutcome(
+        baskets=baskets, n_baskets=len(v), n_already_above=int((reached >= 0).sum()),
+        n_grew=int(grows.sum()), extra_spend=float(growth.sum()), discount_cost=float(discount.sum()),
+        giveaway=float(save_before.sum()))
+
+
+def basket_values(transactions: pd.DataFrame, level: str = "store", target: str | None = None,
+                  days: int = 56) -> tuple[pd.Series, int]:
+    """Eligible spend per basket over the last ``days`` days of sales (regular lines only).
+
+    Returns
+    -------
+    (Series, int)
+        Basket value per order (only baskets holding eligible items) and the number of days.
+    """
+    for col in ("order_id", "order_date", "quantity", "unit_price"):
+        if col not in transactions.columns:
+            raise DataError(f"Threshold offers need order-level sales with {col}; this data lacks it.")
+    sales = transactions[(transactions["quantity"] > 0) & (transactions["unit_price"] > 0)]
+    if "is_return" in sales.columns:
+        sales = sales[~sales["is_return"].astype(bool)]
+    end = sales["order_date"].max()
+    recent = sales[sales["order_date"] > end - pd.Timedelta(days=days)]
+    eligible = _eligible(recent, level, target)
+    values = (recent["quantity"] * recent["unit_price"]).where(eligible, 0.0).groupby(recent["order_id"]).sum()
+    values = values[values > 0]
+    if values.empty:
+        raise DataError(f"No baskets with {target or 'any item'} in the last {days} days: nothing to simulate a "
+                        "threshold offer on.")
+    lines_per_basket = len(recent) / max(recent["order_id"].nunique(), 1)
+    if lines_per_basket > 50 or detect_period(sales) == "M":
+        raise DataError("The data has no real baskets (orders hold hundreds of lines, as in monthly summaries), so "
+                        "a spend-X-save-Y offer cannot be simulated. Use order-level sales data.")
+    return values, days
+
+
+def _eligible(frame: pd.DataFrame, level: str, target: str | None) -> pd.Series:
+    if level == "store":
+        return pd.Series(True, index=frame.index)
+    column = "category" if level == "category" else "product_id"
+    return frame[column].astype(str) == str(target)
+
+
+# =============================================================================================
+# Scenarios
+# =============================================================================================
+@dataclass(frozen=True)
+class Scenario:
+    """A planned promotion.
+
+    Attributes
+    ----------
+    name : str
+        Label shown in the comparison.
+    mechanic : {'percent_off', 'threshold', 'bogo', 'flash_sale'}
+    level : {'product', 'category', 'store'}
+    target : str or None
+        Product id or category name (None for the whole store).
+    start, end : str
+        First and last day (ISO dates); the length sets the window.
+    discount : float
+        Share off the regular price (percent off, flash sale).
+    tiers : tuple of (spend, save)
+        Thresholds for 满减.
+    buy, free : int
+        Buy ``buy`` get ``free`` free.
+    cap_units : float or None
+        Units available at the flash-sale price (whole target).
+    stretch, take_up : float
+        Threshold-offer behaviour (see ``threshold_outcome``).
+    """
+
+    name: str
+    mechanic: str
+    level: str = "store"
+    target: str | None = None
+    start: str = "2026-12-01"
+    end: str = "2026-12-14"
+    discount: float = 0.2
+    tiers: tuple = ()
+    buy: int = 1
+    free: int = 1
+    cap_units: float | None = None
+    stretch: float = 1.0
+    take_up: float = 1.0
+
+    @property
+    def days(self) -> int:
+        return (pd.Timestamp(self.end) - pd.Timestamp(self.start)).days + 1
+
+    def check(self) -> None:
+        """Raise DataError when the scenario cannot be simulated as given."""
+        if self.mechanic not in MECHANICS:
+            raise DataError(f"Unknown promotion type {self.mechanic!r}; choose one of {', '.join(MECHANICS)}.")
+        if self.level not in LEVELS:
+            raise DataError(f"Unknown level {self.level!r}; choose product, category or store.")
+        if self.level != "store" and not self.target:
+            raise DataError(f"Scenario {self.name!r}: pick the {self.level} the promotion applies to.")
+        if self.days < 1:
+            raise DataError(f"Scenario {self.name!r}: the end date is before the start date.")
+        if self.mechanic in ("percent_off", "flash_sale") and not 0 < self.discount < 1:
+            raise DataError(f"Scenario {self.name!r}: the discount must be between 1% and 99%.")
+        if self.mechanic == "bogo" and (self.buy < 1 or self.free < 1):
+            raise DataError(f"Scenario {self.name!r}: buy and free quantities must be at least 1.")
+        if self.mechanic == "flash_sale" and (self.cap_units is None or self.cap_units <= 0):
+            raise DataError(f"Scenario {self.name!r}: a flash sale needs a quantity cap above zero.")
+
+
+def _target_items(model: DemandModel, scenario: Scenario, costs: pd.DataFrame, recent_periods: int) -> pd.DataFrame:
+    base = current_prices(model, recent_periods)
+    est = model.products[["product_id", "category", "elasticity", "category_elasticity"]]
+    items = base.merge(est, on="product_id").merge(costs[["product_id", "unit_cost"]], on="product_id", how="left")
+    if scenario.level == "category":
+        items = items[items["category"].astype(str) == str(scenario.target)]
+    elif scenario.level == "product":
+        items = items[items["product_id"].astype(str) == str(scenario.target)]
+    if items.empty:
+        raise DataError(f"Scenario {scenario.name!r}: {scenario.target!r} is not a {scenario.level} in this data.")
+    items = items.copy()
+    items["beta"] = items["elasticity"].fillna(items["category_elasticity"])
+    if items["beta"].isna().all():
+        raise DataError(f"Scenario {scenario.name!r}: no elasticity could be estimated for {scenario.target or 'the store'}"
+                        " (see the Elasticity section for why), so its response to price is unknown.")
+    items = items[items["beta"].notna()]
+    items["unit_cost"] = items["unit_cost"].fillna(items["current_price"])
+    return items
+
+
+def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transactions: pd.DataFrame,
+                        costs: pd.DataFrame, history: PromotionHistory | None = None, recent_periods: int = 8,
+                        lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate up to four promotions side by side.
+
+    Parameters
+    ----------
+    scenarios : list of Scenario
+        One to four scenarios.
+    model : DemandModel
+        Fitted demand (product elasticities, current prices, baseline units).
+    transactions : DataFrame
+        Sales lines (for basket values in threshold offers).
+    costs : DataFrame
+        product_id, unit_cost (``pricing.unit_costs``); missing costs count as zero margin.
+    history : PromotionHistory, optional
+        Measured pull-forward and cannibalisation; None assumes none.
+    recent_periods : int
+        Periods that define the baseline.
+    lang : {'en', 'zh'}
+        Language of the assumptions.
+
+    Returns
+    -------
+    (DataFrame, DataFrame)
+        Results, one row per scenario: scenario, mechanic, level, target, days, elasticity,
+        baseline_units, promo_units, incremental_units, pull_forward_units, cannibalised_units,
+        net_incremental_units, baseline_revenue, promo_revenue, incremental_revenue,
+        baseline_margin, promo_margin, incremental_margin, discount_cost, lift, break_even_lift,
+        effective_discount, baskets, share_already_above, share_grew, giveaway (threshold offers
+        only), margin_per_discount; and assumptions, one row per scenario and assumption. Money
+        and units are totals over the scenario's days; incremental revenue and margin are net of
+        pull-forward and cannibalisation.
+    """
+    if not 1 <= len(scenarios) <= 4:
+        raise DataError("Compare one to four scenarios at a time.")
+    names = [s.name for s in scenarios]
+    if len(set(names)) != len(names):
+        raise DataError("Give each scenario its own name.")
+    rows, notes = [], []
+    for scenario in scenarios:
+        scenario.check()
+        row, assumptions = _simulate_one(scenario, model, transactions, costs, history, recent_periods, lang)
+        rows.append(row)
+        notes += [{"scenario": scenario.name, "assumption": a} for a in assumptions]
+    return pd.DataFrame(rows), pd.DataFrame(notes)
+
+
+def _simulate_one(s: Scenario, model: DemandModel, transactions: pd.DataFrame, costs: pd.DataFrame,
+                  history: PromotionHistory | None, recent_periods: int, lang: str) -> tuple[dict, list[str]]:
+    items = _target_items(model, s, costs, recent_periods)
+    periods = s.days / PERIOD_DAYS[model.period]
+    p0, c, beta = items["current_price"].to_numpy(), items["unit_cost"].to_numpy(), items["beta"].to_numpy()
+    q0 = items["base_units"].to_numpy() * periods
+    base_units, base_rev, base_margin = q0.sum(), (q0 * p0).sum(), (q0 * (p0 - c)).sum()
+    per = {"W": ("week", "周"), "M": ("month", "月"), "D": ("day", "天")}[model.period]
+    assumptions = [text(f"Baseline: the last {recent_periods} {per[0]}s' units per {per[0]} at the current regular "
+                        f"price, scaled to {s.days} days ({periods:.1f} {per[0]}s); no seasonality adjustment.",
+                        f"基线：最近 {recent_periods} {per[1]}每{per[1]}的销量（按当前常规价），按 {s.days} 天"
+                        f"（{periods:.1f} {per[1]}）折算；未做季节调整。", lang)]
+    weights = q0 * p0
+    elasticity = float(np.sum(weights * beta) / np.sum(weights))
+    basket_facts = {"baskets": np.nan, "share_already_above": np.nan, "share_grew": np.nan, "giveaway": np.nan}
+    if s.mechanic in ("percent_off", "bogo", "flash_sale"):
+        share_paid = 1 - s.discount if s.mechanic != "bogo" else s.buy / (s.buy + s.free)
+        q1 = q0 * share_paid ** beta
+        if s.mechanic == "flash_sale":
+            demand_at_sale = q1.sum()
+            sold_on_sale = min(s.cap_units, demand_at_sale)
+            time_on_sale = sold_on_sale / demand_at_sale  # the sale ends when the cap is reached
+            q_sale = q1 * time_on_sale
+            q_after = q0 * (1 - time_on_sale)
+            promo_units = q_sale.sum() + q_after.sum()
+            promo_rev = (q_sale * p0 * share_paid).sum() + (q_after * p0).sum()
+            promo_margin = (q_sale * (p0 * share_paid - c)).sum() + (q_after * (p0 - c)).sum()
+            discount_cost = (q_sale * p0 * s.discount).sum()
+            assumptions.append(text(
+                f"Flash sale: {s.discount:.0%} off until {s.cap_units:,.0f} units are sold "
+                f"({'the cap is reached after ' + format(time_on_sale, '.0%') + ' of the window' if time_on_sale < 1 else 'demand stays below the cap'}); "
+                "the rest of the window sells at the regular price.",
+                f"闪购：{s.discount:.0%} 折扣，售完 {s.cap_units:,.0f} 件即止"
+                f"（{'在窗口期的 ' + format(time_on_sale, '.0%') + ' 时售罄' if time_on_sale < 1 else '需求未达上限'}）；其余时间按常规价销售。",
+                lang))
+        else:
+            promo_units = q1.sum()
+            promo_rev = (q1 * p0 * share_paid).sum()
+            promo_margin = (q1 * (p0 * share_paid - c)).sum()
+            discount_cost = (q1 * p0 * (1 - share_paid)).sum()
+            if s.mechanic == "bogo":
+                assumptions.append(text(
+                    f"Buy {s.buy} get {s.free} free is priced as {1 - share_paid:.0%} off every unit taken: every buyer "
+                    "takes the free units, and demand responds to that effective price with the elasticity.",
+                    f"买{s.buy}送{s.free}按每件 {1 - share_paid:.0%} 折扣计算：假定每位顾客都领取赠品，需求按弹性对该实际价格作出反应。",
+                    lang))
+        margin_at_promo = np.sum(q0 * (p0 * share_paid - c))
+        break_even = base_margin / margin_at_promo - 1 if margin_at_promo > 0 else np.inf
+        assumptions.append(text(f"Demand responds to price with elasticity {elasticity:.2f} (revenue-weighted over "
+                                f"{len(items)} product(s)); constant elasticity is assumed even for deep cuts.",
+                                f"需求按弹性 {elasticity:.2f} 对价格作出反应（按 {len(items)} 个商品的收入加权）；"
+                                "即使大幅降价也假定弹性不变。", lang))
+    else:
+        values, history_days = basket_values(transactions, s.level, s.target)
+        outcome = threshold_outcome(values.to_numpy(), s.tiers, s.stretch, s.take_up)
+        scale = s.days / history_days
+        margin_rate = base_margin / base_rev if base_rev > 0 else 0.0
+        avg_price = base_rev / base_units if base_units > 0 else 1.0
+        extra = outcome.extra_spend * scale
+        discount_cost = outcome.discount_cost * scale
+        promo_units = base_units + extra / avg_price
+        promo_rev = base_rev + extra - discount_cost
+        promo_margin = base_margin + extra * margin_rate - discount_cost
+        break_even = (discount_cost / margin_rate) / base_rev if margin_rate > 0 and base_rev > 0 else np.inf
+        assumptions.append(text(
+            f"Threshold offer on {outcome.n_baskets:,} real baskets from the last {history_days} days, scaled to "
+            f"{s.days} days: {outcome.n_already_above / outcome.n_baskets:.0%} were already above a threshold "
+            f"(their saving is a giveaway), {outcome.n_grew / outcome.n_baskets:.0%} were within reach and top up "
+            f"(gap at most {s.stretch:g}x the saving, {s.take_up:.0%} of them act). Extra spend earns the "
+            f"target's average margin ({margin_rate:.0%}); the offer brings no new shoppers.",
+            f"满减按最近 {history_days} 天的 {outcome.n_baskets:,} 个真实购物篮模拟，并折算到 {s.days} 天："
+            f"{outcome.n_already_above / outcome.n_baskets:.0%} 的购物篮原本就已达到门槛（其优惠是白送的），"
+            f"{outcome.n_grew / outcome.n_baskets:.0%} 的购物篮差额在可凑单范围内（差额不超过优惠的 {s.stretch:g} 倍，其中 "
+            f"{s.take_up:.0%} 会凑单）。新增消费按目标的平均毛利率（{margin_rate:.0%}）计算；假定不带来新顾客。", lang))
+        share_paid = 1 - discount_cost / max(promo_rev + discount_cost, 1e-9)
+        basket_facts = {"baskets": outcome.n_baskets * scale,
+                        "share_already_above": outcome.n_already_above / outcome.n_baskets,
+                        "share_grew": outcome.n_grew / outcome.n_baskets, "giveaway": outcome.giveaway * scale}
+    incremental = promo_units - base_units
+    pull = history.pull_forward.applied if history is not None else 0.0
+    cannibal = history.cannibalisation.applied if (history is not None and s.level == "product") else 0.0
+    pull_units = max(incremental, 0.0) * pull
+    cannibal_units = max(incremental, 0.0) * cannibal
+    unit_margin = base_margin / base_units if base_units > 0 else 0.0
+    unit_price = base_rev / base_units if base_units > 0 else 0.0
+    sister_margin, sister_price = _sister_unit_values(model, s, costs, recent_periods, unit_margin, unit_price)
+    lost_rev = pull_units * unit_price + cannibal_units * sister_price
+    lost_margin = pull_units * unit_margin + cannibal_units * sister_margin
+    if history is None:
+        assumptions.append(text("No promotion history used: pull-forward and cannibalisation assumed zero.",
+                                "未使用促销历史：假定提前透支和蚕食为零。", lang))
+    else:
+        assumptions.append(text(f"Pull-forward: {pull:.0%} of the extra units are lost after the promotion. ",
+                                f"提前透支：促销额外销量的 {pull:.0%} 会在促销后流失。", lang) + history.pull_forward.note)
+        if s.level == "product":
+            assumptions.append(text(f"Cannibalisation: {cannibal:.0%} of the extra units are taken from sister "
+                                    "products in the category. ",
+                                    f"蚕食：额外销量的 {cannibal:.0%} 来自同品类的其他商品。", lang)
+                               + history.cannibalisation.note)
+        else:
+            assumptions.append(text("Cannibalisation within the category does not apply: the whole "
+                                    f"{'category' if s.level == 'category' else 'store'} is on promotion.",
+                                    f"品类内蚕食不适用：整个{'品类' if s.level == 'category' else '商店'}都在促销。", lang))
+    net_units = incremental - pull_units - cannibal_units
+    row = {
+        "scenario": s.name, "mechanic": s.mechanic, "level": s.level, "target": s.target or "", "days": s.days,
+        "elasticity": elasticity, "baseline_units": base_units, "promo_units": promo_units,
+        "incremental_units": incremental, "pull_forward_units": pull_units, "cannibalised_units": cannibal_units,
+        "net_incremental_units": net_units, "baseline_revenue": base_rev, "promo_revenue": promo_rev,
+        "incremental_revenue": promo_rev - base_rev - lost_rev, "baseline_margin": base_margin,
+        "promo_margin": promo_margin, "incremental_margin": promo_margin - base_margin - lost_margin,
+        "discount_cost": discount_cost, "lift": promo_units / base_units - 1 if base_units > 0 else np.nan,
+        "break_even_lift": break_even, "effective_discount": 1 - share_paid, **basket_facts,
+    }
+    row["margin_per_discount"] = row["incremental_margin"] / discount_cost if discount_cost > 0 else np.nan
+    return row, assumptions
+
+
+def _sister_unit_values(model: DemandModel, s: Scenario, costs: pd.DataFrame, recent_periods: int,
+                        own_margin: float, own_price: float) -> tuple[float, float]:
+    """Average unit margin and price of the target's sister products (its category, itself excluded)."""
+    if s.level != "product":
+        return own_margin, own_price
+    category = model.products.loc[model.products["product_id"].astype(str) == str(s.target), "category"]
+    base = current_prices(model, recent_periods).merge(model.products[["product_id", "category"]], on="product_id")
+    sisters = base[(base["category"] == category.iloc[0]) & (base["product_id"].astype(str) != str(s.target))]
+    sisters = sisters.merge(costs[["product_id", "unit_cost"]], on="product_id", how="left")
+    if sisters.empty or sisters["base_units"].sum() <= 0:
+        return own_margin, own_price
+    w = sisters["base_units"]
+    cost = sisters["unit_cost"].fillna(sisters["current_price"])
+    return (float(np.sum(w * (sisters["current_price"] - cost)) / w.sum()),
+            float(np.sum(w * sisters["current_price"]) / w.sum()))
+
+
+def scenario_for_forecast(scenario: Scenario, result: pd.Series) -> dict:
+    """The chosen scenario as a plain dict for other pages (the Logistics forecast raises demand
+    in the window by ``expected_lift``, or by ``(1 - discount) ** elasticity - 1``)."""
+    return {
+        "name": scenario.name, "mechanic": scenario.mechanic, "level": scenario.level,
+        "target": scenario.target, "discount": round(float(result["effective_discount"]), 4),
+        "start": str(pd.Timestamp(scenario.start).date()), "end": str(pd.Timestamp(scenario.end).date()),
+        "elasticity": round(float(result["elasticity"]), 4),
+        "expected_lift": round(float(result["net_incremental_units"] / result["baseline_units"]), 4)
+        if result["baseline_units"] > 0 else 0.0,
+    }
