@@ -57,5 +57,6 @@ with st.spinner("Preparing the demo retailer…"):
 sidebar()
 pages = [
     st.Page("pages/data.py", title=ui.tr("Data", "数据"), icon=":material/database:", default=True),
+    st.Page("pages/reports.py", title=ui.tr("Reports", "报告"), icon=":material/summarize:"),
 ]
 st.navigation(pages).run()

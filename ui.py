@@ -116,7 +116,8 @@ def download_csv(frame: pd.DataFrame, filename: str, label: str | None = None, k
 def download_excel(sheets: dict[str, pd.DataFrame], filename: str, label: str | None = None,
                    key: str | None = None) -> None:
     """A download button for tables as a formatted, formula-safe Excel workbook."""
-    st.download_button(label or tr("Download Excel", "下载 Excel"), to_excel_bytes(sheets), file_name=filename,
+    st.download_button(label or tr("Download Excel", "下载 Excel"), to_excel_bytes(sheets, currency=currency()),
+                       file_name=filename,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=key or f"dl-{filename}", icon=":material/download:")
 
