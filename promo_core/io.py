@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from promo_core.errors import DataError
+from promo_core.store import fetch_frame
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
              "unit_price", "channel", "store_id", "coupon_code", "discount"]
@@ -268,7 +269,7 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
             raise DataError(f"{name} could not be read as Parquet ({exc}). Export it again.") from exc
         types = con.execute("DESCRIBE raw0").fetchall()
         select = ", ".join(_keep_or_text(c, t) for c, t, *_ in types)
-        con.execute(f"CREATE TABLE raw AS SELECT row_number() OVER () AS __row, {select} FROM raw0")
+        con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM raw0")
         con.execute("DROP TABLE raw0")
     else:
         encoding = detect_encoding(head)
@@ -294,20 +295,20 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
         header = _dedupe_header(header)
         cols = "{" + ", ".join(f"'{_sql_str(h)}': 'VARCHAR'" for h in header) + "}"
         try:
-            con.execute(f"""CREATE TABLE raw0 AS SELECT * FROM read_csv('{_sql_path(path)}', delim='{_sql_str(delim)}',
+            con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv('{_sql_path(path)}', delim='{_sql_str(delim)}',
                 quote='"', escape='"', header=true, auto_detect=false, columns={cols}, store_rejects=true,
                 max_line_size=268435456, strict_mode=true, encoding='utf-8')""")
         except duckdb.Error as exc:
             raise DataError(f"{name} could not be read as a table ({str(exc).splitlines()[0]}). Check it is a "
                             "CSV export with one header row, or save it as .xlsx.") from exc
-        con.execute("CREATE TABLE raw AS SELECT row_number() OVER () AS __row, * FROM raw0")
-        con.execute("DROP TABLE raw0")
         con.execute("""INSERT INTO rejects SELECT DISTINCT ON (line) line, csv_line,
             CASE error_type WHEN 'MISSING COLUMNS' THEN 'too few values on this line for the header''s columns'
                             WHEN 'TOO MANY COLUMNS' THEN 'more values on this line than the header has columns'
                             WHEN 'UNQUOTED VALUE' THEN 'a quote character in an unquoted value'
                             ELSE 'unreadable line: ' || error_message END
             FROM reject_errors ORDER BY line""")
+    # rows keep the file's order (preserve_insertion_order), so rowid + 1 is the data row number
+    con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS __row, * FROM raw_t")
     info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw").fetchall() if c != "__row"]
     return info
 
@@ -364,7 +365,7 @@ def _cell_text(v):
 
 def _register_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
     con.register("_frame", frame)
-    con.execute("CREATE TABLE raw AS SELECT row_number() OVER () AS __row, * FROM _frame")
+    con.execute("CREATE TABLE raw_t AS SELECT * FROM _frame")
     con.unregister("_frame")
 
 
@@ -507,13 +508,10 @@ def _fmt_list(fmts: list[str]) -> str:
 
 def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
     """Formats for a text date column and a note on what was decided (day-first or month-first)."""
-    sample = con.execute(f'SELECT "{col}" AS v FROM raw WHERE "{col}" IS NOT NULL AND trim("{col}") <> \'\' '
-                         f"USING SAMPLE 20000 ROWS").df()
-    con.register("ds", sample)
-    rates = {}
-    for fmt in _DATE_FORMATS_DAYFIRST + _DATE_FORMATS_MONTHFIRST + _DATE_FORMATS_OTHER:
-        rates[fmt] = con.execute(f"SELECT count(try_strptime(trim(v), '{_sql_str(fmt)}')) FROM ds").fetchall()[0][0]
-    con.unregister("ds")
+    fmts = _DATE_FORMATS_DAYFIRST + _DATE_FORMATS_MONTHFIRST + _DATE_FORMATS_OTHER
+    counts = con.execute(f"""SELECT {', '.join(f"count(try_strptime(v, '{_sql_str(f)}'))" for f in fmts)}
+        FROM (SELECT trim("{col}") AS v FROM raw_t WHERE "{col}" IS NOT NULL USING SAMPLE 20000 ROWS)""").fetchall()[0]
+    rates = dict(zip(fmts, counts))
     day = sum(rates[f] for f in _DATE_FORMATS_DAYFIRST)
     month = sum(rates[f] for f in _DATE_FORMATS_MONTHFIRST)
     other = [f for f in _DATE_FORMATS_OTHER if rates[f]]
@@ -548,6 +546,10 @@ def _id_expr(con, col: str | None) -> str:
     if t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL"):
         return f"CASE WHEN \"{col}\" = floor(\"{col}\") THEN CAST(CAST(\"{col}\" AS HUGEINT) AS VARCHAR) " \
                f"ELSE CAST(\"{col}\" AS VARCHAR) END"
+    has_float_ids = con.execute(f"""SELECT count(*) FROM (SELECT "{col}" AS v FROM raw_t USING SAMPLE 20000 ROWS)
+        WHERE regexp_full_match(v, '[0-9]+\\.0+')""").fetchall()[0][0]
+    if not has_float_ids:
+        return _text_expr(col)
     return f"regexp_replace({_text_expr(col)}, '^(\\d+)\\.0+$', '\\1')"
 
 
@@ -556,7 +558,7 @@ def _number_expr(con, col: str | None, notes: list[str]) -> str:
         return "NULL::DOUBLE"
     t = _col_type(con, col)
     if t != "VARCHAR":
-        return _finite(f'TRY_CAST("{col}" AS DOUBLE)')
+        return f'TRY_CAST("{col}" AS DOUBLE)'
     cleaned = f"regexp_replace(trim(\"{col}\"), '[\\s£$€¥￥\\x{{00a0}}]|RMB|EUR|GBP|USD|CNY|元', '', 'g')"
     counts = con.execute(f"""SELECT
         count(*) FILTER (WHERE regexp_full_match(v, '[-+]?[0-9.]*[0-9],[0-9]+')),
@@ -565,13 +567,9 @@ def _number_expr(con, col: str | None, notes: list[str]) -> str:
     comma_decimal = counts[0] > counts[1]
     if comma_decimal:
         notes.append(f"column {col!r} uses a decimal comma (3,50 = 3.50)")
-        return _finite(f"TRY_CAST(replace(replace({cleaned}, '.', ''), ',', '.') AS DOUBLE)")
-    return _finite(f"TRY_CAST(replace({cleaned}, ',', '') AS DOUBLE)")
-
-
-def _finite(expr: str) -> str:
-    """NaN and infinity are not quantities or prices: they become NULL and the row is quarantined."""
-    return f"(CASE WHEN isfinite({expr}) THEN {expr} END)"
+        return f"TRY_CAST(replace(replace({cleaned}, '.', ''), ',', '.') AS DOUBLE)"
+    # plain numbers take the fast path; only the rest pay for cleaning (currency signs, 1,234.50)
+    return f"coalesce(TRY_CAST(\"{col}\" AS DOUBLE), TRY_CAST(replace({cleaned}, ',', '') AS DOUBLE))"
 
 
 def _date_expr(con, col: str, notes: list[str]) -> str:
@@ -683,42 +681,54 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
     if m["unit_price"] is None:
         notes.append("no price column: revenue, spend and price analyses need one; prices were not invented. "
                      "Map a price column (or upload a products file with prices on the Pricing page).")
-    con.execute(f"""CREATE TABLE typed AS SELECT __row,
-        {_id_expr(con, m['order_id'])} AS order_id, {cust} AS customer_id, {date} AS order_date,
-        {_id_expr(con, pid_col)} AS product_id, {_text_expr(m['product_name'] or m['product_id'])} AS product_name,
-        {_text_expr(m['category'])} AS category, {qty} AS quantity, {price} AS unit_price,
-        {_text_expr(m['channel'])} AS channel, {_id_expr(con, m['store_id'])} AS store_id,
-        {_text_expr(m['coupon_code'])} AS coupon_code, {disc} AS discount,
-        {_text_expr(m['order_date'])} AS _date_text,
-        {_text_expr(m['quantity']) if m['quantity'] else "'1'"} AS _qty_text,
-        {_text_expr(m['unit_price'])} AS _price_text, {_text_expr(m['discount'])} AS _disc_text
-        {"".join(f', {_number_expr(con, c, notes)} AS "_extra_{i}"' for i, c in enumerate(extra))}
-        FROM raw""")
-    # Shopify-style exports leave order-level fields blank on an order's later lines: fill them in
-    if m["order_id"] is not None:
-        blanks = con.execute("SELECT count(*) FILTER (WHERE order_date IS NULL AND _date_text IS NULL) FROM typed "
-                             "WHERE order_id IS NOT NULL").fetchall()[0][0]
-        if blanks:
-            filled = con.execute("""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c)
-                FROM (SELECT order_id, max(order_date) AS d, max(customer_id) AS c FROM typed GROUP BY order_id) f
-                WHERE typed.order_id = f.order_id AND typed.order_date IS NULL AND typed._date_text IS NULL
-                  AND f.d IS NOT NULL""").fetchall()[0][0]
-            if filled:
-                notes.append(f"{filled:,} lines had no date of their own and took it from another line of the same "
-                             "order (as Shopify exports do)")
+    extra_cols = [f'"_extra_{i}"' for i in range(len(extra))]
+    q_text = _text_expr(m["quantity"]) if m["quantity"] else "'1'"
+    p_text, d_text, date_text = _text_expr(m["unit_price"]), _text_expr(m["discount"]), _text_expr(m["order_date"])
+    no_price, no_order = m["unit_price"] is None, m["order_id"] is None
+    # The first reason that applies is given. An empty date comes last: Shopify-style exports leave it
+    # blank on an order's later lines, and filling it in below must leave no other reason behind.
     reason = f"""CASE
-        WHEN order_date IS NULL AND _date_text IS NULL THEN 'order date is empty'
-        WHEN order_date IS NULL THEN 'order date ' || _date_text || ' is not a date we can read'
-        WHEN product_id IS NULL THEN 'product is empty'
-        WHEN quantity IS NULL THEN 'quantity ' || coalesce('''' || _qty_text || '''', '(empty)') || ' is not a number'
-        WHEN quantity = 0 THEN 'quantity is 0'
-        WHEN {'FALSE' if m['unit_price'] is None else 'unit_price IS NULL AND _price_text IS NULL'} THEN 'unit price is empty'
-        WHEN {'FALSE' if m['unit_price'] is None else 'unit_price IS NULL'} THEN 'unit price ''' || _price_text || ''' is not a number'
-        WHEN unit_price < 0 THEN 'negative unit price (an adjustment, not a sale)'
-        WHEN {'FALSE' if m['order_id'] is None else 'order_id IS NULL'} THEN 'order number is empty'
-        WHEN discount IS NULL AND _disc_text IS NOT NULL THEN 'discount ''' || _disc_text || ''' is not a number'
+        WHEN __p_order_date IS NULL AND {date_text} IS NOT NULL
+            THEN 'order date ' || {date_text} || ' is not a date we can read'
+        WHEN __p_product_id IS NULL THEN 'product is empty'
+        WHEN __p_quantity IS NULL THEN 'quantity ' || coalesce(chr(39) || {q_text} || chr(39), '(empty)') || ' is not a number'
+        WHEN __p_quantity = 0 THEN 'quantity is 0'
+        WHEN {'FALSE' if no_price else f'__p_unit_price IS NULL AND {p_text} IS NULL'} THEN 'unit price is empty'
+        WHEN {'FALSE' if no_price else '__p_unit_price IS NULL'}
+            THEN 'unit price ' || chr(39) || {p_text} || chr(39) || ' is not a number'
+        WHEN __p_unit_price < 0 THEN 'negative unit price (an adjustment, not a sale)'
+        WHEN {'FALSE' if no_order else '__p_order_id IS NULL'} THEN 'order number is empty'
+        WHEN __p_discount IS NULL AND {d_text} IS NOT NULL
+            THEN 'discount ' || chr(39) || {d_text} || chr(39) || ' is not a number'
+        WHEN __p_order_date IS NULL THEN 'order date is empty'
         END"""
-    con.execute(f"CREATE TABLE checked AS SELECT *, {reason} AS reason FROM typed")
+    # NaN and infinity are not quantities or prices: they become NULL and the row is quarantined
+    # (parsed values are named __p_* while inside the query: DuckDB names are case-blind and the file
+    # may well have a column called Quantity)
+    finite = ", ".join(f"CASE WHEN isfinite(__p_{c}) THEN __p_{c} END AS __p_{c}"
+                       for c in ["quantity", "unit_price", "discount"])
+    finite += "".join(f", CASE WHEN isfinite({c}) THEN {c} END AS {c}" for c in extra_cols)
+    parsed = ", ".join([f"__p_{c} AS {c}" for c in CANONICAL] + extra_cols)
+    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason} AS reason FROM (
+        SELECT * REPLACE ({finite}) FROM (SELECT *,
+        {_id_expr(con, m['order_id'])} AS __p_order_id, {cust} AS __p_customer_id, {date} AS __p_order_date,
+        {_id_expr(con, pid_col)} AS __p_product_id, {_text_expr(m['product_name'] or m['product_id'])} AS __p_product_name,
+        {_text_expr(m['category'])} AS __p_category, {qty}::DOUBLE AS __p_quantity, {price} AS __p_unit_price,
+        {_text_expr(m['channel'])} AS __p_channel, {_id_expr(con, m['store_id'])} AS __p_store_id,
+        {_text_expr(m['coupon_code'])} AS __p_coupon_code, {disc} AS __p_discount
+        {"".join(f', {_number_expr(con, c, notes)} AS "_extra_{i}"' for i, c in enumerate(extra))}
+        FROM raw))""")
+    if not no_order:
+        filled = con.execute("""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c),
+                reason = NULL
+            FROM (SELECT order_id, max(order_date) AS d, max(customer_id) AS c FROM typed
+                  WHERE order_id IN (SELECT order_id FROM typed WHERE reason = 'order date is empty') GROUP BY order_id) f
+            WHERE typed.order_id = f.order_id AND typed.reason = 'order date is empty' AND f.d IS NOT NULL
+            """).fetchall()[0][0]
+        if filled:
+            notes.append(f"{filled:,} lines had no date of their own and took it from another line of the same "
+                         "order (as Shopify exports do)")
+    con.execute("CREATE VIEW checked AS SELECT * FROM typed")
 
     if m["order_id"] is None:
         if m["customer_id"] is not None:
@@ -737,22 +747,24 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
             cancel = "regexp_full_match(order_id, 'C[0-9]+')"
     qty_type = "BIGINT" if con.execute("SELECT bool_and(quantity = floor(quantity)) FROM checked "
                                        "WHERE reason IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
-    con.execute(f"""CREATE TABLE good AS SELECT __row, {order_expr} AS order_id, customer_id,
+    # exact duplicate input lines: the second and later copies are flagged (kept: they may be real).
+    # A row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
+    raw_cols = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"""CREATE TABLE dup AS
+        WITH h AS (SELECT __row, hash({raw_cols}) AS h FROM raw),
+             cand AS (SELECT h FROM h GROUP BY h HAVING count(*) > 1)
+        SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join(f'r."{c}"' for c in columns)}
+                                                           ORDER BY r.__row) AS k
+                           FROM raw r JOIN h USING (__row) JOIN cand USING (h)) WHERE k > 1""")
+    data = fetch_frame(con, f"""SELECT {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
-        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
-        {"".join(f', "_extra_{i}"' for i in range(len(extra)))}
-        FROM checked WHERE reason IS NULL ORDER BY __row""")
-
-    # exact duplicate input lines: the second and later copies are flagged (kept: they may be real)
-    raw_cols = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"""CREATE TABLE dup AS SELECT __row FROM (SELECT __row, row_number() OVER (PARTITION BY {raw_cols}
-        ORDER BY __row) AS k FROM raw) WHERE k > 1""")
-    data = con.execute("""SELECT g.* EXCLUDE (__row), d.__row IS NOT NULL AS is_duplicate FROM good g
-        LEFT JOIN dup d USING (__row) ORDER BY g.__row""").df()
-    quarantine = con.execute(f"""SELECT r.__row AS row, {', '.join(f'CAST(r."{c}" AS VARCHAR) AS "{c}"' for c in columns)},
-        c.reason FROM checked c JOIN raw r USING (__row) WHERE c.reason IS NOT NULL ORDER BY r.__row""").df()
+        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return,
+        d.__row IS NOT NULL AS is_duplicate {"".join(", " + c for c in extra_cols)}
+        FROM checked c LEFT JOIN dup d USING (__row) WHERE c.reason IS NULL ORDER BY c.__row""")
+    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(f'CAST(r."{c}" AS VARCHAR) AS "{c}"' for c in columns)},
+        c.reason FROM checked c JOIN raw r USING (__row) WHERE c.reason IS NOT NULL ORDER BY r.__row""")
     rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     if len(rejects):
         quarantine["raw_line"] = None
@@ -804,19 +816,24 @@ def finalize_transactions(frame: pd.DataFrame) -> pd.DataFrame:
     Used on loaded files and on tables that are canonical already (the demo retailer), so every
     analysis can rely on the same columns.
     """
-    out = pd.DataFrame(index=frame.index)
+    out = {}
     for col in CANONICAL:
         s = frame[col] if col in frame.columns else pd.Series(None, index=frame.index, dtype="object")
         if col in TEXT_ROLES:
-            out[col] = s.astype("str").where(s.notna(), None).astype("str")
-            out.loc[s.isna(), col] = None
+            if not isinstance(s.dtype, pd.StringDtype):  # (tables straight from DuckDB are text already)
+                if pd.api.types.is_float_dtype(s) and (s.dropna() == s.dropna().round()).all():
+                    s = s.astype("Int64")  # ids read as numbers: 17850.0 -> 17850
+                s = s.where(s.isna(), s.astype("str")).astype("str")
+            out[col] = s
         elif col == "order_date":
-            out[col] = pd.to_datetime(s)
+            out[col] = s if pd.api.types.is_datetime64_dtype(s) else pd.to_datetime(s)
         elif col == "quantity":
             num = pd.to_numeric(s)
-            out[col] = num.astype("int64") if num.notna().all() and (num == num.round()).all() else num.astype(float)
+            whole = pd.api.types.is_integer_dtype(num) or (num.notna().all() and (num == num.round()).all())
+            out[col] = num.astype("int64") if whole else num.astype(float)
         else:
             out[col] = pd.to_numeric(s).astype(float)
+    out = pd.DataFrame(out, index=frame.index)
     if "product_name" not in frame.columns or out["product_name"].isna().all():
         out["product_name"] = out["product_id"]
     out["revenue"] = (frame["revenue"].astype(float) if "revenue" in frame.columns
