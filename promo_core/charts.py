@@ -198,3 +198,47 @@ def network_map(warehouses: pd.DataFrame, stores: pd.DataFrame, flows: pd.DataFr
     fig.update_yaxes(scaleanchor="x", scaleratio=1 / max(np.cos(np.radians(mean_lat)), 0.1), showgrid=True)
     fig.update_layout(legend={"orientation": "h", "y": -0.12})
     return styled(fig, title, x_title, y_title, height=620)
+
+
+# === Recommendations page =========================================================================
+def model_comparison(table: pd.DataFrame, metrics: dict, baseline: str, title: str, y_title: str) -> go.Figure:
+    """Grouped bars: one group per metric (``metrics`` maps column -> display name), one bar per
+    model; the best-seller baseline in grey so the gain over it reads at a glance."""
+    fig = go.Figure()
+    for i, row in enumerate(table.itertuples(index=False)):
+        is_base = row.model == baseline
+        fig.add_trace(go.Bar(
+            x=list(metrics.values()), y=[getattr(row, c) for c in metrics], name=row.model,
+            marker_color=MUTED if is_base else PALETTE[i % len(PALETTE)],
+            hovertemplate=f"{row.model}<br>%{{x}}: %{{y:.3f}}<extra></extra>"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.18})
+    return styled(fig, title, None, y_title, height=440)
+
+
+def rules_heatmap(rules: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str,
+                  hover: str = "lift", top: int = 15) -> go.Figure:
+    """Lift of one-product rules between the products in the strongest rules: row = the product
+    in the basket, column = the product it brings along (blank = no rule)."""
+    single = rules[(rules["antecedents"].map(len) == 1) & (rules["consequents"].map(len) == 1)]
+    single = single.assign(a=single["antecedents"].str[0], c=single["consequents"].str[0])
+    strongest = single.nlargest(top * 3, "lift")
+    products = list(dict.fromkeys(list(strongest["a"]) + list(strongest["c"])))[:top]
+    grid = (single[single["a"].isin(products) & single["c"].isin(products)]
+            .pivot_table(index="a", columns="c", values="lift", aggfunc="max")
+            .reindex(index=products, columns=products))
+    label = [str(names.get(p, p))[:32] for p in products]
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=label, y=label, colorscale="Blues", zmin=1, hoverongaps=False,
+                               colorbar={"title": {"text": hover}},
+                               hovertemplate="%{y} → %{x}<br>" + hover + " %{z:.1f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return styled(fig, title, x_title, y_title, height=max(420, 26 * len(products) + 180))
+
+
+def bought_with_bars(frame: pd.DataFrame, title: str, x_title: str) -> go.Figure:
+    """Products bought with one product: bars of confidence (share of its baskets), lift on hover."""
+    frame = frame.iloc[::-1]
+    fig = go.Figure(go.Bar(x=frame["confidence"], y=frame["product_name"].astype(str).str.slice(0, 50),
+                           orientation="h", marker_color=PRIMARY, customdata=frame["lift"],
+                           hovertemplate="%{y}: %{x:.1%} (lift %{customdata:.1f}×)<extra></extra>"))
+    fig.update_xaxes(tickformat=".0%")
+    return styled(fig, title, x_title, None, height=max(300, 30 * len(frame) + 120))
