@@ -242,3 +242,111 @@ def bought_with_bars(frame: pd.DataFrame, title: str, x_title: str) -> go.Figure
                            hovertemplate="%{y}: %{x:.1%} (lift %{customdata:.1f}×)<extra></extra>"))
     fig.update_xaxes(tickformat=".0%")
     return styled(fig, title, x_title, None, height=max(300, 30 * len(frame) + 120))
+
+
+# === Pricing page ==================================================================================
+def elasticity_pooling(products: pd.DataFrame, title: str, x_title: str, y_title: str, names: dict) -> go.Figure:
+    """Each product's own (raw) elasticity against its partially pooled one, with the diagonal
+    (no pooling): points pulled off the diagonal toward their category borrowed strength from it.
+
+    ``products`` holds product_name, category, elasticity_raw, elasticity, pooling, reliable;
+    ``names`` has 'reliable', 'unreliable', 'diagonal'."""
+    frame = products.dropna(subset=["elasticity_raw", "elasticity"])
+    fig = go.Figure()
+    for reliable, color in ((True, PRIMARY), (False, ACCENT)):
+        part = frame[frame["reliable"] == reliable]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["elasticity_raw"], y=part["elasticity"], mode="markers",
+            name=names["reliable" if reliable else "unreliable"],
+            marker={"color": color, "size": 7, "opacity": 0.7},
+            customdata=list(zip(part["product_name"], part["category"], part["pooling"])),
+            hovertemplate="%{customdata[0]} (%{customdata[1]})<br>own %{x:.2f} → pooled %{y:.2f}"
+                          "<br>category weight %{customdata[2]:.0%}<extra></extra>"))
+    if len(frame):
+        lo = float(min(frame["elasticity_raw"].min(), frame["elasticity"].min()))
+        hi = float(max(frame["elasticity_raw"].max(), frame["elasticity"].max()))
+        fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name=names["diagonal"],
+                                 line={"color": MUTED, "dash": "dot"}, hoverinfo="skip"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title, height=440)
+
+
+def demand_profit_curve(curve: pd.DataFrame, current_price: float, recommended_price: float | None, title: str,
+                        x_title: str, units_title: str, profit_title: str, names: dict) -> go.Figure:
+    """Units (left axis) and profit (right axis) per period against price, with 90% bands, the
+    current price and the recommended one marked.
+
+    ``curve`` is ``pricing.demand_curve``'s output; ``names`` has 'units', 'profit', 'band',
+    'current', 'recommended'."""
+    fig = go.Figure()
+    band_x = pd.concat([curve["price"], curve["price"][::-1]])
+    fig.add_trace(go.Scatter(x=band_x, y=pd.concat([curve["profit_high"], curve["profit_low"][::-1]]),
+                             fill="toself", fillcolor="rgba(58, 157, 93, 0.15)", line={"width": 0},
+                             name=names["band"], yaxis="y2", hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=curve["price"], y=curve["units"], mode="lines", name=names["units"],
+                             line={"color": PRIMARY, "width": 2.5},
+                             hovertemplate="%{x:.2f}: %{y:,.1f}<extra>" + names["units"] + "</extra>"))
+    fig.add_trace(go.Scatter(x=curve["price"], y=curve["profit"], mode="lines", name=names["profit"], yaxis="y2",
+                             line={"color": GOOD, "width": 2.5},
+                             hovertemplate="%{x:.2f}: %{y:,.2f}<extra>" + names["profit"] + "</extra>"))
+    fig.add_vline(x=current_price, line={"color": MUTED, "width": 2, "dash": "dash"},
+                  annotation_text=names["current"], annotation_position="top left")
+    if recommended_price is not None and abs(recommended_price - current_price) > 1e-9:
+        fig.add_vline(x=recommended_price, line={"color": ACCENT, "width": 2},
+                      annotation_text=names["recommended"], annotation_position="top right")
+    fig.update_layout(yaxis2={"title": {"text": profit_title}, "overlaying": "y", "side": "right", "showgrid": False},
+                      legend={"orientation": "h", "y": -0.2}, margin={"r": 70}, hovermode="x unified")
+    return styled(fig, title, x_title, units_title, height=440)
+
+
+def scenario_bars(results: pd.DataFrame, title: str, y_title: str, names: dict) -> go.Figure:
+    """Side-by-side bars per scenario: incremental revenue, discount cost and incremental gross
+    margin (net of pull-forward and cannibalisation).
+
+    ``results`` is ``promotions.simulate_promotions``'s first table; ``names`` maps the three
+    column names to labels."""
+    fig = go.Figure()
+    for col, color in (("incremental_revenue", PRIMARY), ("discount_cost", MUTED), ("incremental_margin", GOOD)):
+        values = results[col]
+        fig.add_trace(go.Bar(x=results["scenario"], y=values, name=names[col],
+                             marker_color=[color if col != "incremental_margin" or v >= 0 else ACCENT for v in values],
+                             hovertemplate="%{x}: %{y:,.0f}<extra>" + names[col] + "</extra>"))
+    fig.add_hline(y=0, line_color="#333333", line_width=1)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, None, y_title, height=420)
+
+
+def basket_threshold_histogram(values: pd.Series, tiers: list, title: str, x_title: str, y_title: str,
+                               tier_label: str) -> go.Figure:
+    """Distribution of basket values with each spend threshold marked (who is above, who is near)."""
+    upper = float(values.quantile(0.99))
+    if tiers:
+        upper = max(upper, max(float(x) for x, _ in tiers) * 1.2)
+    fig = go.Figure(go.Histogram(x=values.clip(upper=upper), nbinsx=60, marker_color=PRIMARY,
+                                 hovertemplate="%{x}: %{y:,}<extra></extra>"))
+    for spend, save in tiers:
+        fig.add_vline(x=spend, line={"color": ACCENT, "width": 2, "dash": "dash"},
+                      annotation_text=tier_label.format(spend=spend, save=save), annotation_position="top right")
+    return styled(fig, title, x_title, y_title, height=380)
+
+
+def policy_curves(curves: pd.DataFrame, value: str, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+    """One line per pricing policy over time (cumulative earnings or regret) with its 5-95% band.
+
+    ``curves`` is ``PricingSimulation.curves``; ``value`` is 'cumulative' or 'regret'; ``names``
+    maps policy keys to labels."""
+    colours = {"fixed": MUTED, "epsilon_greedy": PRIMARY, "thompson": ACCENT}
+    fills = {"fixed": "rgba(154, 165, 177, 0.15)", "epsilon_greedy": "rgba(46, 94, 170, 0.12)",
+             "thompson": "rgba(228, 87, 46, 0.12)"}
+    fig = go.Figure()
+    for policy, rows in curves.groupby("policy", sort=False):
+        fig.add_trace(go.Scatter(x=pd.concat([rows["period"], rows["period"][::-1]]),
+                                 y=pd.concat([rows[f"{value}_high"], rows[f"{value}_low"][::-1]]), fill="toself",
+                                 fillcolor=fills[policy], line={"width": 0}, showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=rows["period"], y=rows[value], mode="lines", name=names[policy],
+                                 line={"color": colours[policy], "width": 2.5},
+                                 hovertemplate="%{x}: %{y:,.0f}<extra>" + names[policy] + "</extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
+    return styled(fig, title, x_title, y_title, height=400)

@@ -1038,3 +1038,73 @@ def demand_curve(current_price: float, unit_cost: float, elasticity: float, se: 
         "units_high": np.quantile(units, 0.95, axis=0), "revenue": units.mean(axis=0) * prices,
         "profit": profit.mean(axis=0), "profit_low": np.quantile(profit, 0.05, axis=0),
         "profit_high": np.quantile(profit, 0.95, axis=0)})
+
+
+_COST_HEADERS = {
+    "product_id": ["productid", "sku", "stockcode", "itemid", "itemcode", "productcode", "商品编码", "商品id", "货号", "sku编码"],
+    "unit_cost": ["unitcost", "cost", "costprice", "purchaseprice", "cogs", "单位成本", "成本", "进价", "成本价"],
+}
+
+
+@dataclass(frozen=True)
+class CostFile:
+    """Unit costs read from a file: ``costs`` (product_id, unit_cost) and ``rejected`` (line,
+    product_id, value, reason) for rows whose cost could not be used."""
+
+    costs: pd.DataFrame
+    rejected: pd.DataFrame
+
+
+def read_unit_costs(source) -> CostFile:
+    """Read a products file with unit costs (CSV in any common delimiter and encoding, or .xlsx).
+
+    The product column may be called product_id, SKU, StockCode, 商品编码 ...; the cost column
+    unit_cost, cost, COGS, 成本 ... Rows whose cost is empty, not a number or negative are
+    reported, not guessed.
+
+    Returns
+    -------
+    CostFile
+        ``costs``: product_id, unit_cost (one row per product; the first row wins for
+        duplicates); ``rejected``: the unusable rows with their file line and reason.
+    """
+    import io as _io
+    import re
+
+    from pathlib import Path
+
+    data = source.getvalue() if hasattr(source, "getvalue") else Path(source).read_bytes()
+    name = getattr(source, "name", str(source))
+    try:
+        if data[:4] == b"PK\x03\x04":
+            frame = pd.read_excel(_io.BytesIO(data), dtype=str, engine="calamine")
+        else:
+            for encoding in ("utf-8-sig", "gb18030", "cp1252"):
+                try:
+                    text_data = data.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            frame = pd.read_csv(_io.StringIO(text_data), sep=None, engine="python", dtype=str)
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx with one header row.") \
+            from exc
+    norm = {c: re.sub(r"[\s_\-./#:()（）]+", "", str(c).strip().lower()) for c in frame.columns}
+    found = {}
+    for role, names in _COST_HEADERS.items():
+        found[role] = next((c for n in names for c, v in norm.items() if v == n), None)
+    if found["product_id"] is None or found["unit_cost"] is None:
+        raise DataError(f"{name} needs a product column (product_id, SKU, 商品编码) and a cost column (unit_cost, "
+                        f"cost, 成本). Its columns are: {', '.join(map(str, frame.columns))}.")
+    cost_text = frame[found["unit_cost"]].astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True)
+    cost = pd.to_numeric(cost_text, errors="coerce")
+    if (cost.isna() | (cost < 0)).all():
+        raise DataError(f"No usable unit costs in {name}: column {found['unit_cost']!r} holds no numbers of 0 or more.")
+    ids = frame[found["product_id"]].fillna("").astype(str).str.strip()
+    reason = np.select([ids.eq("").to_numpy(), cost.isna().to_numpy(), (cost < 0).to_numpy()],
+                       ["product is empty", "cost is not a number", "cost is negative"], "")
+    keep = reason == ""
+    costs = pd.DataFrame({"product_id": ids[keep], "unit_cost": cost[keep]}).drop_duplicates("product_id")
+    rejected = pd.DataFrame({"line": np.flatnonzero(~keep) + 2, "product_id": ids[~keep].to_numpy(),
+                             "value": frame[found["unit_cost"]][~keep].to_numpy(), "reason": reason[~keep]})
+    return CostFile(costs=costs.reset_index(drop=True), rejected=rejected)

@@ -605,12 +605,24 @@ def _sister_unit_values(model: DemandModel, s: Scenario, costs: pd.DataFrame, re
 
 def scenario_for_forecast(scenario: Scenario, result: pd.Series) -> dict:
     """The chosen scenario as a plain dict for other pages (the Logistics forecast raises demand
-    in the window by ``expected_lift``, or by ``(1 - discount) ** elasticity - 1``)."""
+    in the window by ``(1 - discount) ** elasticity - 1``).
+
+    ``discount`` is the effective share off (a threshold offer's savings over its sales, 50% for
+    buy-one-get-one), ``elasticity`` the one that makes that formula give the simulated lift in
+    units while the promotion runs (for a percent-off promotion, the target's own elasticity),
+    ``estimated_elasticity`` the model's revenue-weighted estimate, ``expected_lift`` the
+    simulated lift and ``pull_forward`` the measured share of extra units lost afterwards.
+    """
+    discount = float(result["effective_discount"])
+    lift = float(result["lift"])
+    implied = (math.log1p(lift) / math.log1p(-discount)) if 0 < discount < 1 and lift > -1 else float(
+        result["elasticity"])
     return {
         "name": scenario.name, "mechanic": scenario.mechanic, "level": scenario.level,
-        "target": scenario.target, "discount": round(float(result["effective_discount"]), 4),
+        "target": scenario.target, "discount": round(discount, 4),
         "start": str(pd.Timestamp(scenario.start).date()), "end": str(pd.Timestamp(scenario.end).date()),
-        "elasticity": round(float(result["elasticity"]), 4),
-        "expected_lift": round(float(result["net_incremental_units"] / result["baseline_units"]), 4)
-        if result["baseline_units"] > 0 else 0.0,
+        "elasticity": round(implied, 4), "estimated_elasticity": round(float(result["elasticity"]), 4),
+        "expected_lift": round(lift, 4),
+        "pull_forward": round(float(result["pull_forward_units"] / result["incremental_units"]), 4)
+        if result["incremental_units"] > 0 else 0.0,
     }

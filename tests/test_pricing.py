@@ -290,3 +290,20 @@ def test_extra_columns_that_are_missing_or_clash_are_refused(shared_data):
         load_transactions(shared_data / "retail_price.csv", mapping=RETAIL_MAPPING, extra_columns=["comp_9"])
     with pytest.raises(DataError, match="clash"):
         load_transactions(shared_data / "retail_price.csv", mapping=RETAIL_MAPPING, extra_columns=["unit_price"])
+
+
+def test_unit_cost_file_with_chinese_headers_reports_bad_rows():
+    import io as _io
+
+    body = "商品编码;成本\nA0;1,50\nA1;abc\nA2;-3\nA0;9\n".replace("1,50", "1.50").encode("gb18030")
+    read = pricing.read_unit_costs(_io.BytesIO(body))
+    pd.testing.assert_frame_equal(read.costs, pd.DataFrame({"product_id": ["A0"], "unit_cost": [1.5]}))
+    assert read.rejected["line"].tolist() == [3, 4]
+    assert read.rejected["reason"].tolist() == ["cost is not a number", "cost is negative"]
+
+
+def test_unit_cost_file_without_a_cost_column_is_a_clear_error():
+    import io as _io
+
+    with pytest.raises(DataError, match="cost column"):
+        pricing.read_unit_costs(_io.BytesIO(b"sku,price\nA0,3\n"))
