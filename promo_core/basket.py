@@ -32,6 +32,8 @@ from promo_core.i18n import text
 # stop with advice instead of filling the memory.
 MAX_CANDIDATES = 20_000_000
 _CHUNK_WORDS = 8_000_000  # bitset words combined at once while counting (64 MB)
+_PAIR_BINS = 30_000_000  # up to this many possible pairs (about 5,500 frequent products), count pairs directly
+_PAIR_CHUNK = 20_000_000  # pairs listed at once while counting
 
 
 @dataclass(frozen=True)
@@ -239,6 +241,33 @@ def _join(prev: np.ndarray) -> np.ndarray:
     return np.hstack([prev[left], prev[right, -1:]]).astype(np.int32)
 
 
+def _pair_counts(x: sp.csr_matrix, m: int, minc: int) -> tuple[np.ndarray, np.ndarray]:
+    """Frequent pairs (sorted rows a < b) and their basket counts.
+
+    With up to ``_PAIR_BINS`` possible pairs every basket's pairs are listed and counted into one
+    array (several times faster than a sparse product); beyond that, the sparse product X'X."""
+    if m * m > _PAIR_BINS:
+        gram = sp.triu(x.T @ x, k=1).tocoo()
+        keep = gram.data >= minc
+        pairs = np.column_stack([gram.row[keep], gram.col[keep]]).astype(np.int32)
+        order = np.lexsort((pairs[:, 1], pairs[:, 0]))
+        return pairs[order], gram.data[keep][order].astype(np.int64)
+    bins = np.zeros(m * m, dtype=np.int64)
+    lengths = np.diff(x.indptr)
+    step = max(1, x.shape[0] // max(1, int((lengths.astype(np.int64) ** 2).sum() // _PAIR_CHUNK) + 1))
+    for lo in range(0, x.shape[0], step):
+        start, end = x.indptr[lo], x.indptr[min(lo + step, x.shape[0])]
+        idx = x.indices[start:end].astype(np.int64)
+        row_end = np.repeat(x.indptr[lo + 1:min(lo + step, x.shape[0]) + 1] - start, lengths[lo:lo + step])
+        partners = row_end - np.arange(len(idx)) - 1  # later items in the same basket (indices are sorted)
+        total = int(partners.sum())
+        left = np.repeat(np.arange(len(idx)), partners)
+        right = left + 1 + (np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners))
+        bins += np.bincount(idx[left] * m + idx[right], minlength=m * m)
+    code = np.flatnonzero(bins >= minc)
+    return np.column_stack([code // m, code % m]).astype(np.int32), bins[code]
+
+
 def _mine(x: sp.csr_matrix, min_support: float, max_len: int | None) -> _Levels:
     n = x.shape[0]
     minc = _min_count(min_support, n)
@@ -255,11 +284,8 @@ def _mine(x: sp.csr_matrix, min_support: float, max_len: int | None) -> _Levels:
     x = x[:, frequent].tocsr()
     x = x[np.diff(x.indptr) >= 2]
     x.sort_indices()
-    gram = sp.triu(x.T @ x, k=1).tocoo()
-    keep = gram.data >= minc
-    pairs = np.column_stack([gram.row[keep], gram.col[keep]]).astype(np.int32)
-    order = np.lexsort((pairs[:, 1], pairs[:, 0]))
-    sets[2], counts[2] = pairs[order], gram.data[keep][order].astype(np.int64)
+    pairs, pair_counts = _pair_counts(x, m, minc)
+    sets[2], counts[2] = pairs, pair_counts
     keys[2] = sets[2][:, 0].astype(np.int64) * m + sets[2][:, 1]
     k = 3
     while len(sets[k - 1]) >= 2 and (max_len is None or k <= max_len):
@@ -282,7 +308,7 @@ def _mine(x: sp.csr_matrix, min_support: float, max_len: int | None) -> _Levels:
         support = np.empty(len(cand), dtype=np.int64)
         for lo in range(0, len(cand), step):
             block = local[lo:lo + step]
-            acc = bits[block[:, 0]].copy()
+            acc = bits[block[:, 0]]  # fancy indexing copies
             for j in range(1, k):
                 np.bitwise_and(acc, bits[block[:, j]], out=acc)
             support[lo:lo + step] = np.bitwise_count(acc).sum(axis=1, dtype=np.int64)

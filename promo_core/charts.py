@@ -350,3 +350,267 @@ def policy_curves(curves: pd.DataFrame, value: str, names: dict, title: str, x_t
                                  hovertemplate="%{x}: %{y:,.0f}<extra>" + names[policy] + "</extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
     return styled(fig, title, x_title, y_title, height=400)
+
+
+# === Logistics page ===============================================================================
+def demand_forecast(history: pd.Series, forecast: pd.DataFrame, main_model: str, model_names: dict, title: str,
+                    x_title: str, y_title: str, band_name: str, baseline_name: str, actual_name: str) -> go.Figure:
+    """Weekly history, every model's forecast, the main model's prediction interval and, when a
+    promotion is planned, its baseline without the promotion (the gap is the uplift).
+
+    ``forecast`` is one series' rows of ``ForecastResult.forecast`` (week, model, baseline,
+    forecast, lower, upper).
+    """
+    fig = go.Figure()
+    main = forecast[forecast["model"] == main_model].sort_values("week")
+    fig.add_trace(go.Scatter(x=pd.concat([main["week"], main["week"][::-1]]),
+                             y=pd.concat([main["upper"], main["lower"][::-1]]), fill="toself",
+                             fillcolor="rgba(46, 94, 170, 0.15)", line={"width": 0}, name=band_name,
+                             hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=history.index, y=history.to_numpy(), mode="lines", name=actual_name,
+                             line={"color": "#333333", "width": 1.8},
+                             hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra></extra>"))
+    colours = {main_model: PRIMARY}
+    others = [m for m in forecast["model"].unique() if m != main_model]
+    for model, colour in zip(others, [MUTED, "#B279A2", GOOD]):
+        colours[model] = colour
+    for model in [main_model] + others:
+        rows = forecast[forecast["model"] == model].sort_values("week")
+        fig.add_trace(go.Scatter(x=rows["week"], y=rows["forecast"], mode="lines+markers", name=model_names[model],
+                                 line={"color": colours[model], "width": 3 if model == main_model else 1.5,
+                                       "dash": "solid" if model == main_model else "dot"},
+                                 marker={"size": 5},
+                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra>" + model_names[model] + "</extra>"))
+    if (main["forecast"] - main["baseline"]).abs().max() > 1e-9:
+        fig.add_trace(go.Scatter(x=main["week"], y=main["baseline"], mode="lines", name=baseline_name,
+                                 line={"color": ACCENT, "width": 2, "dash": "dash"},
+                                 hovertemplate="%{x|%d %b %Y}: %{y:,.0f}<extra>" + baseline_name + "</extra>"))
+    fig.update_layout(hovermode="x unified", legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title, height=460)
+
+
+def service_level_costs(curve: pd.DataFrame, chosen: float, title: str, x_title: str, cost_title: str,
+                        short_title: str, cost_name: str, short_name: str, chosen_name: str) -> go.Figure:
+    """Yearly stock cost (left axis) and units short (right axis) against the target service level."""
+    fig = go.Figure()
+    x = 100 * curve["service_level"]
+    fig.add_trace(go.Scatter(x=x, y=curve["total_cost"], mode="lines+markers", name=cost_name,
+                             line={"color": PRIMARY, "width": 2.5},
+                             hovertemplate="%{x:.1f}%: %{y:,.0f}<extra>" + cost_name + "</extra>"))
+    fig.add_trace(go.Scatter(x=x, y=curve["expected_short_per_year"], mode="lines+markers", name=short_name,
+                             yaxis="y2", line={"color": ACCENT, "width": 2, "dash": "dot"},
+                             hovertemplate="%{x:.1f}%: %{y:,.0f}<extra>" + short_name + "</extra>"))
+    fig.add_vline(x=100 * chosen, line={"color": GOOD, "width": 2, "dash": "dash"},
+                  annotation_text=chosen_name, annotation_position="top left")
+    fig.update_layout(yaxis2={"title": {"text": short_title}, "overlaying": "y", "side": "right",
+                              "showgrid": False, "rangemode": "tozero"},
+                      legend={"orientation": "h", "y": -0.2}, margin={"r": 70})
+    fig.update_yaxes(rangemode="tozero", selector={"anchor": "x"})
+    return styled(fig, title, x_title, cost_title, height=420)
+
+
+def network_map(warehouses: pd.DataFrame, stores: pd.DataFrame, flows: pd.DataFrame, title: str, names: dict,
+                x_title: str, y_title: str) -> go.Figure:
+    """Warehouses, stores and the flows between them on longitude/latitude axes.
+
+    Drawn on plain axes scaled so a kilometre east equals a kilometre north at the network's
+    latitude: no map tiles, no token and no download, so it renders offline and in saved reports.
+    ``warehouses`` has site_id, name, lat, lon, open, capacity, shipped; ``stores`` site_id, name,
+    lat, lon, demand; ``flows`` warehouse_id, store_id, units.
+    """
+    import numpy as np
+
+    fig = go.Figure()
+    w = warehouses.set_index("site_id")
+    s = stores.set_index("site_id")
+    if len(flows):
+        width_bins = np.quantile(flows["units"], [0, 1 / 3, 2 / 3, 1]) if len(flows) > 2 else [0, np.inf]
+        for k, (lo, hi) in enumerate(zip(width_bins[:-1], width_bins[1:])):
+            part = flows[(flows["units"] >= lo) & ((flows["units"] < hi) | (k == len(width_bins) - 2))]
+            if part.empty:
+                continue
+            xs, ys = [], []
+            for row in part.itertuples():
+                xs += [w.at[row.warehouse_id, "lon"], s.at[row.store_id, "lon"], None]
+                ys += [w.at[row.warehouse_id, "lat"], s.at[row.store_id, "lat"], None]
+            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "rgba(46, 94, 170, 0.55)",
+                                                                      "width": 1.5 + 2 * k},
+                                     name=names["flows"], legendgroup="flows", showlegend=k == 0, hoverinfo="skip"))
+        mid = flows.assign(lon=(w.loc[flows["warehouse_id"], "lon"].to_numpy() + s.loc[flows["store_id"], "lon"].to_numpy()) / 2,
+                           lat=(w.loc[flows["warehouse_id"], "lat"].to_numpy() + s.loc[flows["store_id"], "lat"].to_numpy()) / 2)
+        fig.add_trace(go.Scatter(x=mid["lon"], y=mid["lat"], mode="markers", marker={"size": 6, "opacity": 0},
+                                 showlegend=False, customdata=np.c_[mid["warehouse"], mid["store"], mid["units"]],
+                                 hovertemplate="%{customdata[0]} → %{customdata[1]}: %{customdata[2]:,.0f}<extra></extra>"))
+    demand = stores["demand"].to_numpy(float)
+    size = 8 + 14 * np.sqrt(demand / demand.max()) if demand.max() > 0 else np.full(len(stores), 8)
+    fig.add_trace(go.Scatter(x=stores["lon"], y=stores["lat"], mode="markers", name=names["stores"],
+                             marker={"size": size, "color": ACCENT, "line": {"color": "white", "width": 1}},
+                             customdata=np.c_[stores["name"], demand],
+                             hovertemplate="%{customdata[0]}: %{customdata[1]:,.0f}<extra></extra>"))
+    for is_open, label, colour in ((True, names["open"], PRIMARY), (False, names["closed"], MUTED)):
+        part = warehouses[warehouses["open"] == is_open]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["lon"], y=part["lat"], mode="markers+text", name=label, text=part["name"],
+            textposition="top center", textfont={"size": 11, "color": colour},
+            marker={"symbol": "square" if is_open else "square-open", "size": 16, "color": colour,
+                    "line": {"color": colour, "width": 2}},
+            customdata=np.c_[part["name"], part["shipped"], part["capacity"]],
+            hovertemplate="%{customdata[0]}: %{customdata[1]:,.0f} / %{customdata[2]:,.0f}<extra></extra>"))
+    mean_lat = float(np.nanmean(np.r_[warehouses["lat"], stores["lat"]]))
+    fig.update_yaxes(scaleanchor="x", scaleratio=1 / max(np.cos(np.radians(mean_lat)), 0.1), showgrid=True)
+    fig.update_layout(legend={"orientation": "h", "y": -0.12})
+    return styled(fig, title, x_title, y_title, height=620)
+
+
+# === Recommendations page =========================================================================
+def model_comparison(table: pd.DataFrame, metrics: dict, baseline: str, title: str, y_title: str) -> go.Figure:
+    """Grouped bars: one group per metric (``metrics`` maps column -> display name), one bar per
+    model; the best-seller baseline in grey so the gain over it reads at a glance."""
+    fig = go.Figure()
+    for i, row in enumerate(table.itertuples(index=False)):
+        is_base = row.model == baseline
+        fig.add_trace(go.Bar(
+            x=list(metrics.values()), y=[getattr(row, c) for c in metrics], name=row.model,
+            marker_color=MUTED if is_base else PALETTE[i % len(PALETTE)],
+            hovertemplate=f"{row.model}<br>%{{x}}: %{{y:.3f}}<extra></extra>"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.18})
+    return styled(fig, title, None, y_title, height=440)
+
+
+def rules_heatmap(rules: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str,
+                  hover: str = "lift", top: int = 15) -> go.Figure:
+    """Lift of one-product rules between the products in the strongest rules: row = the product
+    in the basket, column = the product it brings along (blank = no rule)."""
+    single = rules[(rules["antecedents"].map(len) == 1) & (rules["consequents"].map(len) == 1)]
+    single = single.assign(a=single["antecedents"].str[0], c=single["consequents"].str[0])
+    strongest = single.nlargest(top * 3, "lift")
+    products = list(dict.fromkeys(list(strongest["a"]) + list(strongest["c"])))[:top]
+    grid = (single[single["a"].isin(products) & single["c"].isin(products)]
+            .pivot_table(index="a", columns="c", values="lift", aggfunc="max")
+            .reindex(index=products, columns=products))
+    label = [str(names.get(p, p))[:32] for p in products]
+    fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=label, y=label, colorscale="Blues", zmin=1, hoverongaps=False,
+                               colorbar={"title": {"text": hover}},
+                               hovertemplate="%{y} → %{x}<br>" + hover + " %{z:.1f}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed")
+    return styled(fig, title, x_title, y_title, height=max(420, 26 * len(products) + 180))
+
+
+def bought_with_bars(frame: pd.DataFrame, title: str, x_title: str) -> go.Figure:
+    """Products bought with one product: bars of confidence (share of its baskets), lift on hover."""
+    frame = frame.iloc[::-1]
+    fig = go.Figure(go.Bar(x=frame["confidence"], y=frame["product_name"].astype(str).str.slice(0, 50),
+                           orientation="h", marker_color=PRIMARY, customdata=frame["lift"],
+                           hovertemplate="%{y}: %{x:.1%} (lift %{customdata:.1f}×)<extra></extra>"))
+    fig.update_xaxes(tickformat=".0%")
+    return styled(fig, title, x_title, None, height=max(300, 30 * len(frame) + 120))
+
+
+# === Pricing page ==================================================================================
+def elasticity_pooling(products: pd.DataFrame, title: str, x_title: str, y_title: str, names: dict) -> go.Figure:
+    """Each product's own (raw) elasticity against its partially pooled one, with the diagonal
+    (no pooling): points pulled off the diagonal toward their category borrowed strength from it.
+
+    ``products`` holds product_name, category, elasticity_raw, elasticity, pooling, reliable;
+    ``names`` has 'reliable', 'unreliable', 'diagonal'."""
+    frame = products.dropna(subset=["elasticity_raw", "elasticity"])
+    fig = go.Figure()
+    for reliable, color in ((True, PRIMARY), (False, ACCENT)):
+        part = frame[frame["reliable"] == reliable]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["elasticity_raw"], y=part["elasticity"], mode="markers",
+            name=names["reliable" if reliable else "unreliable"],
+            marker={"color": color, "size": 7, "opacity": 0.7},
+            customdata=list(zip(part["product_name"], part["category"], part["pooling"])),
+            hovertemplate="%{customdata[0]} (%{customdata[1]})<br>own %{x:.2f} → pooled %{y:.2f}"
+                          "<br>category weight %{customdata[2]:.0%}<extra></extra>"))
+    if len(frame):
+        lo = float(min(frame["elasticity_raw"].min(), frame["elasticity"].min()))
+        hi = float(max(frame["elasticity_raw"].max(), frame["elasticity"].max()))
+        fig.add_trace(go.Scatter(x=[lo, hi], y=[lo, hi], mode="lines", name=names["diagonal"],
+                                 line={"color": MUTED, "dash": "dot"}, hoverinfo="skip"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title, height=440)
+
+
+def demand_profit_curve(curve: pd.DataFrame, current_price: float, recommended_price: float | None, title: str,
+                        x_title: str, units_title: str, profit_title: str, names: dict) -> go.Figure:
+    """Units (left axis) and profit (right axis) per period against price, with 90% bands, the
+    current price and the recommended one marked.
+
+    ``curve`` is ``pricing.demand_curve``'s output; ``names`` has 'units', 'profit', 'band',
+    'current', 'recommended'."""
+    fig = go.Figure()
+    band_x = pd.concat([curve["price"], curve["price"][::-1]])
+    fig.add_trace(go.Scatter(x=band_x, y=pd.concat([curve["profit_high"], curve["profit_low"][::-1]]),
+                             fill="toself", fillcolor="rgba(58, 157, 93, 0.15)", line={"width": 0},
+                             name=names["band"], yaxis="y2", hoverinfo="skip"))
+    fig.add_trace(go.Scatter(x=curve["price"], y=curve["units"], mode="lines", name=names["units"],
+                             line={"color": PRIMARY, "width": 2.5},
+                             hovertemplate="%{x:.2f}: %{y:,.1f}<extra>" + names["units"] + "</extra>"))
+    fig.add_trace(go.Scatter(x=curve["price"], y=curve["profit"], mode="lines", name=names["profit"], yaxis="y2",
+                             line={"color": GOOD, "width": 2.5},
+                             hovertemplate="%{x:.2f}: %{y:,.2f}<extra>" + names["profit"] + "</extra>"))
+    fig.add_vline(x=current_price, line={"color": MUTED, "width": 2, "dash": "dash"},
+                  annotation_text=names["current"], annotation_position="top left")
+    if recommended_price is not None and abs(recommended_price - current_price) > 1e-9:
+        fig.add_vline(x=recommended_price, line={"color": ACCENT, "width": 2},
+                      annotation_text=names["recommended"], annotation_position="top right")
+    fig.update_layout(yaxis2={"title": {"text": profit_title}, "overlaying": "y", "side": "right", "showgrid": False},
+                      legend={"orientation": "h", "y": -0.2}, margin={"r": 70}, hovermode="x unified")
+    return styled(fig, title, x_title, units_title, height=440)
+
+
+def scenario_bars(results: pd.DataFrame, title: str, y_title: str, names: dict) -> go.Figure:
+    """Side-by-side bars per scenario: incremental revenue, discount cost and incremental gross
+    margin (net of pull-forward and cannibalisation).
+
+    ``results`` is ``promotions.simulate_promotions``'s first table; ``names`` maps the three
+    column names to labels."""
+    fig = go.Figure()
+    for col, color in (("incremental_revenue", PRIMARY), ("discount_cost", MUTED), ("incremental_margin", GOOD)):
+        values = results[col]
+        fig.add_trace(go.Bar(x=results["scenario"], y=values, name=names[col],
+                             marker_color=[color if col != "incremental_margin" or v >= 0 else ACCENT for v in values],
+                             hovertemplate="%{x}: %{y:,.0f}<extra>" + names[col] + "</extra>"))
+    fig.add_hline(y=0, line_color="#333333", line_width=1)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, None, y_title, height=420)
+
+
+def basket_threshold_histogram(values: pd.Series, tiers: list, title: str, x_title: str, y_title: str,
+                               tier_label: str) -> go.Figure:
+    """Distribution of basket values with each spend threshold marked (who is above, who is near)."""
+    upper = float(values.quantile(0.99))
+    if tiers:
+        upper = max(upper, max(float(x) for x, _ in tiers) * 1.2)
+    fig = go.Figure(go.Histogram(x=values.clip(upper=upper), nbinsx=60, marker_color=PRIMARY,
+                                 hovertemplate="%{x}: %{y:,}<extra></extra>"))
+    for spend, save in tiers:
+        fig.add_vline(x=spend, line={"color": ACCENT, "width": 2, "dash": "dash"},
+                      annotation_text=tier_label.format(spend=spend, save=save), annotation_position="top right")
+    return styled(fig, title, x_title, y_title, height=380)
+
+
+def policy_curves(curves: pd.DataFrame, value: str, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+    """One line per pricing policy over time (cumulative earnings or regret) with its 5-95% band.
+
+    ``curves`` is ``PricingSimulation.curves``; ``value`` is 'cumulative' or 'regret'; ``names``
+    maps policy keys to labels."""
+    colours = {"fixed": MUTED, "epsilon_greedy": PRIMARY, "thompson": ACCENT}
+    fills = {"fixed": "rgba(154, 165, 177, 0.15)", "epsilon_greedy": "rgba(46, 94, 170, 0.12)",
+             "thompson": "rgba(228, 87, 46, 0.12)"}
+    fig = go.Figure()
+    for policy, rows in curves.groupby("policy", sort=False):
+        fig.add_trace(go.Scatter(x=pd.concat([rows["period"], rows["period"][::-1]]),
+                                 y=pd.concat([rows[f"{value}_high"], rows[f"{value}_low"][::-1]]), fill="toself",
+                                 fillcolor=fills[policy], line={"width": 0}, showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=rows["period"], y=rows[value], mode="lines", name=names[policy],
+                                 line={"color": colours[policy], "width": 2.5},
+                                 hovertemplate="%{x}: %{y:,.0f}<extra>" + names[policy] + "</extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
+    return styled(fig, title, x_title, y_title, height=400)

@@ -28,7 +28,6 @@ from threadpoolctl import threadpool_limits
 
 from promo_core.errors import DataError
 from promo_core.i18n import fmt_number, fmt_pct, text
-from promo_core.segments import segment_label
 
 _BLOCK = 20_000_000  # floats in one block of dense scores (80 MB)
 
@@ -467,6 +466,8 @@ class Popularity(Recommender):
     def _segment_names(self, customer_ids, lang):
         if not len(self.segment_names_):
             return super()._segment_names(customer_ids, lang)
+        from promo_core.segments import segment_label
+
         rows = self.interactions_.customers.get_indexer(customer_ids)
         seg = np.where(rows >= 0, self.segment_of_[np.maximum(rows, 0)], -1)
         labels = np.array([segment_label(s, lang) for s in self.segment_names_] + [""], dtype=object)

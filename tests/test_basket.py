@@ -160,3 +160,9 @@ def test_bought_with_lists_what_sells_with_one_product_in_plain_words():
     assert out["explanation"].iloc[0] == "67% of baskets with Apple also hold Cheese (1.3× as often as baskets overall)."
     assert "含有Apple的购物篮中有 67% 也含有Cheese" in basket.bought_with(rules, "a", names, lang="zh")["explanation"][0]
     assert basket.bought_with(rules, "zzz", names).empty
+
+
+def test_sparse_product_pair_count_equals_direct_count(groceries, monkeypatch):
+    direct = basket.frequent_itemsets(groceries, 0.001)
+    monkeypatch.setattr(basket, "_PAIR_BINS", 0)  # the path for catalogues with very many frequent products
+    pd.testing.assert_frame_equal(basket.frequent_itemsets(groceries, 0.001), direct)
