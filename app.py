@@ -52,6 +52,7 @@ def sidebar() -> None:
                       help=ui.tr("Shown before every amount of money.", "显示在所有金额前。"))
 
 
+ui.require_login()
 with st.spinner("Preparing the demo retailer…"):
     _ensure_demo(str(ui.workspace().path))
 sidebar()

@@ -2,6 +2,8 @@
 errors and "save to report". Pages stay thin by calling these; promo_core never sees streamlit."""
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from typing import Callable
 
@@ -23,6 +25,59 @@ def _workspace(path: str) -> Workspace:
 def workspace() -> Workspace:
     """The shared workspace (one object per workspace file, never mutated by pages)."""
     return _workspace(str(workspace_path()))
+
+
+def _secret(section: str, key: str | None = None):
+    """A value from .streamlit/secrets.toml, or None when there is no such file or entry."""
+    try:
+        value = st.secrets[section]
+        return value[key] if key is not None else value
+    except Exception:  # no secrets file, or no such entry: the feature is simply off
+        return None
+
+
+def require_login() -> None:
+    """Stop the page until the user is signed in, when the deployment asks for it.
+
+    Two ways, both configured in ``.streamlit/secrets.toml`` (see README): an OpenID Connect
+    provider in an ``[auth]`` section (Streamlit's ``st.login``), or a shared team password in
+    ``[promolens] password_sha256 = "..."`` (or ``password = "..."``). Without either, no login.
+    """
+    if _secret("auth") is not None:
+        if not st.user.is_logged_in:
+            st.title("PromoLens")
+            st.info(tr("Please sign in to use PromoLens.", "请先登录再使用 PromoLens。"))
+            st.button(tr("Sign in", "登录"), on_click=st.login, type="primary")
+            st.stop()
+        with st.sidebar:
+            st.caption(tr(f"Signed in as {st.user.get('name') or st.user.get('email')}",
+                          f"已登录：{st.user.get('name') or st.user.get('email')}"))
+            st.button(tr("Sign out", "退出登录"), on_click=st.logout)
+        return
+    digest = _secret("promolens", "password_sha256")
+    plain = _secret("promolens", "password")
+    if digest is None and plain is None:
+        return
+    expected = str(digest) if digest is not None else hashlib.sha256(str(plain).encode("utf-8")).hexdigest()
+    if st.session_state.get("authenticated"):
+        return
+    st.title("PromoLens")
+    with st.form("login"):
+        st.text_input(tr("Team password", "团队密码"), type="password", key="login_password")
+        st.form_submit_button(tr("Sign in", "登录"), type="primary", on_click=_check_password, args=(expected,))
+    if st.session_state.get("authenticated"):
+        return
+    if st.session_state.get("login_failed"):
+        st.error(tr("That password is not right. Ask whoever set up PromoLens for your team.",
+                    "密码不正确。请向为团队部署 PromoLens 的同事索取。"))
+    st.stop()
+
+
+def _check_password(expected_sha256: str) -> None:
+    given = hashlib.sha256(st.session_state.pop("login_password", "").encode("utf-8")).hexdigest()
+    ok = hmac.compare_digest(given, expected_sha256)
+    st.session_state["authenticated"] = ok
+    st.session_state["login_failed"] = not ok
 
 
 def lang() -> str:

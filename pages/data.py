@@ -1,6 +1,7 @@
 """Data page: upload a sales file, review how its columns were read, see what was rejected and
 why, and get a profile of the business."""
 import json
+import os
 
 import pandas as pd
 import streamlit as st
@@ -8,6 +9,7 @@ import streamlit as st
 import ui
 from promo_core import charts, io
 from promo_core.errors import DataError
+from promo_core.privacy import Privacy, load_key
 from promo_core.profile import business_profile
 
 tr = ui.tr
@@ -22,10 +24,11 @@ ROLE_HELP = {
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _load(data: bytes, name: str, overrides: str) -> io.LoadResult:
+def _load(data: bytes, name: str, overrides: str, protect: bool) -> io.LoadResult:
     source = pd.io.common.BytesIO(data)
     source.name = name
-    return io.load_transactions(source, mapping=json.loads(overrides) or None)
+    return io.load_transactions(source, mapping=json.loads(overrides) or None,
+                                privacy=Privacy(key=load_key()) if protect else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -43,6 +46,14 @@ def upload_section() -> None:
                                 help=tr("Exports from Shopify, WooCommerce, Olist or the UCI Online Retail format are "
                                         "recognised automatically; you can correct the mapping afterwards.",
                                         "可自动识别 Shopify、WooCommerce、Olist 和 UCI Online Retail 等导出格式；之后可手动修正列映射。"))
+    privacy_mode = os.environ.get("PROMO_PRIVACY", "").lower()  # "on": ticked by default; "force": always on
+    protect = st.checkbox(
+        tr("Protect personal data", "保护个人数据"), value=privacy_mode in ("on", "force", "1", "true"),
+        disabled=privacy_mode == "force", key="protect-personal",
+        help=tr("Replaces customer ids by pseudonyms (a keyed hash: the same customer gets the same pseudonym in every "
+                "upload) and leaves e-mail, phone, name and address columns out, so personal data never reaches the "
+                "workspace.", "用带密钥的哈希把客户ID替换为化名（同一客户在每次上传中得到相同化名），并去掉邮箱、电话、姓名和地址列，"
+                "使个人数据不会进入工作区。"))
     if uploaded is None:
         return
     data = uploaded.getvalue()
@@ -51,7 +62,8 @@ def upload_section() -> None:
     try:
         with st.status(tr(f"Reading {uploaded.name} ({len(data) / 1e6:,.1f} MB)…",
                           f"正在读取 {uploaded.name}（{len(data) / 1e6:,.1f} MB）…"), expanded=False) as status:
-            result = _load(data, uploaded.name, json.dumps(overrides, sort_keys=True))
+            result = _load(data, uploaded.name, json.dumps(overrides, sort_keys=True),
+                           protect or privacy_mode == "force")
             status.update(label=tr(f"Read {result.rows_in:,} rows from {uploaded.name}",
                                    f"已从 {uploaded.name} 读取 {result.rows_in:,} 行"), state="complete")
     except DataError as exc:

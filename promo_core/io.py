@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from promo_core.errors import DataError
+from promo_core.privacy import Privacy, personal_columns, pseudonymise
 from promo_core.store import fetch_frame
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
@@ -606,7 +607,7 @@ def _check_mapping(mapping: dict, columns: list[str]) -> None:
 
 
 def load_transactions(source, mapping: dict | None = None, sheet: str | int | None = None,
-                      extra_columns: list[str] | None = None) -> LoadResult:
+                      extra_columns: list[str] | None = None, privacy: Privacy | None = None) -> LoadResult:
     """Read a sales file into the canonical transactions table, rejecting nothing silently.
 
     Parameters
@@ -621,6 +622,9 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
     extra_columns : list of str, optional
         Numeric source columns carried into ``data`` under their own names beside the canonical
         ones (e.g. competitor prices for the Pricing page); unreadable values become empty.
+    privacy : promo_core.privacy.Privacy, optional
+        Pseudonymise customer ids with a keyed hash and leave personal columns (e-mail, phone,
+        name, address) out of the result, quarantine included.
 
     Returns
     -------
@@ -650,7 +654,8 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         if bad:
             raise DataError(f"Extra column(s) {', '.join(map(repr, bad))} cannot be kept: they are not in the file or "
                             f"clash with a standard column name. The file's columns are: {', '.join(columns)}.")
-        return _validate(con, info, final, rows_in, extra)
+        result = _validate(con, info, final, rows_in, extra)
+        return _protect(result, privacy) if privacy is not None else result
     finally:
         con.close()
         while _TEMP_FILES:
@@ -790,6 +795,28 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
         "notes": notes,
     }
     return LoadResult(data=data, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
+
+
+def _protect(result: LoadResult, privacy: Privacy) -> LoadResult:
+    """Pseudonymise customer ids and drop personal columns, in the data and in the quarantine."""
+    data, quarantine = result.data.copy(), result.quarantine.copy()
+    data["customer_id"] = pseudonymise(data["customer_id"], privacy.key)
+    customer_col = result.mapping.get("customer_id")
+    if customer_col in quarantine.columns:
+        ids = quarantine[customer_col].str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+        quarantine[customer_col] = pseudonymise(ids.where(ids != ""), privacy.key)
+    dropped = [c for c in personal_columns(result.report["columns"], result.mapping) if c != customer_col] \
+        if privacy.drop_personal else []
+    quarantine = quarantine.drop(columns=[c for c in dropped if c in quarantine.columns])
+    if "raw_line" in quarantine.columns:
+        quarantine["raw_line"] = quarantine["raw_line"].where(
+            quarantine["raw_line"].isna(), "(line text withheld: personal data protection is on)")
+    note = "customer ids are pseudonymised with a keyed hash"
+    if dropped:
+        note += f"; personal columns left out: {', '.join(dropped)}"
+    report = {**result.report, "privacy": {"pseudonymised": True, "dropped_columns": dropped},
+              "notes": result.report["notes"] + [note]}
+    return LoadResult(data=data, quarantine=quarantine, rows_in=result.rows_in, mapping=result.mapping, report=report)
 
 
 def quality_counts(data: pd.DataFrame) -> dict:
