@@ -742,9 +742,6 @@ def forecast_demand(tx: pd.DataFrame, level: str = "product", horizon: int = 12,
     # final fits on the whole history
     scale = mase_scale(y_all, m)
     future = _future_weeks(units.index, horizon)
-    shares = promotion_shares(tx, demand, promotion) if promotion is not None else None
-    multiplier = (promotion_multiplier(future, shares, promotion).to_numpy() if promotion is not None
-                  else np.ones((horizon, units.shape[1])))
     out = []
     for model in models:
         report(done / n_steps, text(f"Forecasting with {model_label(model)}…",
@@ -752,17 +749,39 @@ def forecast_demand(tx: pd.DataFrame, level: str = "product", horizon: int = 12,
         base = make_model(model, horizon, m, random_state).fit(units, exog_all).predict(horizon).to_numpy()
         done += 1
         half = quantiles.get(model, np.zeros(horizon))[:, None] * scale[None, :]
-        fc = base * multiplier
         out.append(pd.DataFrame({
             "series": np.tile(units.columns.to_numpy(), horizon), "week": np.repeat(future, units.shape[1]),
-            "model": model, "baseline": base.ravel(), "forecast": fc.ravel(),
-            "lower": np.maximum(fc - half * multiplier, 0).ravel(), "upper": (fc + half * multiplier).ravel()}))
+            "model": model, "baseline": base.ravel(), "forecast": base.ravel(),
+            "lower": np.maximum(base - half, 0).ravel(), "upper": (base + half).ravel(), "uplift": 0.0}))
     report(1.0, text("Done.", "完成。", lang))
     forecast = pd.concat(out, ignore_index=True)
-    forecast["uplift"] = forecast["forecast"] - forecast["baseline"]
-    if promotion is not None and not (multiplier != 1).any():
-        notes.append(text("The promotion's dates fall outside the forecast weeks, so it changes nothing here.",
-                          "促销日期不在预测周内，因此不影响预测。", lang))
-    return ForecastResult(demand=demand, forecast=forecast, backtest=backtest, backtest_series=per_series,
-                          errors=errors[["series", "model", "origin", "step", "week", "actual", "forecast"]],
-                          recommended=recommended, season_length=m, horizon=horizon, interval=interval, notes=notes)
+    result = ForecastResult(demand=demand, forecast=forecast, backtest=backtest, backtest_series=per_series,
+                            errors=errors[["series", "model", "origin", "step", "week", "actual", "forecast"]],
+                            recommended=recommended, season_length=m, horizon=horizon, interval=interval, notes=notes)
+    return with_promotion(result, tx, promotion, lang) if promotion is not None else result
+
+
+def with_promotion(result: ForecastResult, tx: pd.DataFrame, promotion: Promotion, lang: str = "en") -> ForecastResult:
+    """The forecast with a planned promotion added through its elasticity (no model is refitted).
+
+    Each series' forecast and interval are multiplied by ``1 + share x days-on-promotion / 7 x lift``
+    in the promotion's weeks, where share is the part of the series' sales the promotion covers.
+    """
+    fc = result.forecast
+    weeks = pd.DatetimeIndex(np.sort(fc["week"].unique()))
+    shares = promotion_shares(tx, result.demand, promotion)
+    mult = promotion_multiplier(weeks, shares, promotion).stack().rename("multiplier")
+    mult.index.names = ["week", "series"]
+    factor = fc[["week", "series"]].merge(mult.reset_index(), on=["week", "series"], how="left")["multiplier"]
+    factor = factor.fillna(1.0).to_numpy()
+    out = fc.assign(forecast=fc["baseline"] * factor, lower=fc["lower"] * factor, upper=fc["upper"] * factor)
+    out["uplift"] = out["forecast"] - out["baseline"]
+    notes = list(result.notes)
+    if not (factor != 1).any():
+        notes.append(text("The promotion's dates fall outside the forecast weeks, or it covers none of these "
+                          "series, so it changes nothing here.",
+                          "促销日期不在预测周内，或不涉及这些序列，因此不影响预测。", lang))
+    return ForecastResult(demand=result.demand, forecast=out, backtest=result.backtest,
+                          backtest_series=result.backtest_series, errors=result.errors,
+                          recommended=result.recommended, season_length=result.season_length,
+                          horizon=result.horizon, interval=result.interval, notes=notes)
