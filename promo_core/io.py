@@ -314,6 +314,15 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
     return info
 
 
+def _sample(con, select: str, n: int = 20000) -> str:
+    """``select`` over a sample of ``raw_t``: all rows of a small file, whole blocks of a big one
+    (a row-by-row reservoir over ten million rows costs seconds)."""
+    rows = con.execute("SELECT count(*) FROM raw_t").fetchall()[0][0]
+    if rows <= 5 * n:
+        return f"SELECT {select} FROM raw_t USING SAMPLE {n} ROWS"
+    return f"SELECT {select} FROM raw_t USING SAMPLE {min(100.0, 100.0 * 2 * n / rows):.4f}% (system)"
+
+
 def _keep_or_text(col: str, dtype: str) -> str:
     if dtype.startswith(("TIMESTAMP", "DATE", "DOUBLE", "FLOAT", "DECIMAL", "BIGINT", "INTEGER", "SMALLINT",
                          "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER")):
@@ -511,7 +520,7 @@ def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
     """Formats for a text date column and a note on what was decided (day-first or month-first)."""
     fmts = _DATE_FORMATS_DAYFIRST + _DATE_FORMATS_MONTHFIRST + _DATE_FORMATS_OTHER
     counts = con.execute(f"""SELECT {', '.join(f"count(try_strptime(v, '{_sql_str(f)}'))" for f in fmts)}
-        FROM (SELECT trim("{col}") AS v FROM raw_t WHERE "{col}" IS NOT NULL USING SAMPLE 20000 ROWS)""").fetchall()[0]
+        FROM ({_sample(con, f'trim("{col}") AS v')}) WHERE v IS NOT NULL""").fetchall()[0]
     rates = dict(zip(fmts, counts))
     day = sum(rates[f] for f in _DATE_FORMATS_DAYFIRST)
     month = sum(rates[f] for f in _DATE_FORMATS_MONTHFIRST)
@@ -547,7 +556,7 @@ def _id_expr(con, col: str | None) -> str:
     if t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL"):
         return f"CASE WHEN \"{col}\" = floor(\"{col}\") THEN CAST(CAST(\"{col}\" AS HUGEINT) AS VARCHAR) " \
                f"ELSE CAST(\"{col}\" AS VARCHAR) END"
-    has_float_ids = con.execute(f"""SELECT count(*) FROM (SELECT "{col}" AS v FROM raw_t USING SAMPLE 20000 ROWS)
+    has_float_ids = con.execute(f"""SELECT count(*) FROM ({_sample(con, f'"{col}" AS v')})
         WHERE regexp_full_match(v, '[0-9]+\\.0+')""").fetchall()[0][0]
     if not has_float_ids:
         return _text_expr(col)
@@ -564,7 +573,7 @@ def _number_expr(con, col: str | None, notes: list[str]) -> str:
     counts = con.execute(f"""SELECT
         count(*) FILTER (WHERE regexp_full_match(v, '[-+]?[0-9.]*[0-9],[0-9]+')),
         count(*) FILTER (WHERE regexp_full_match(v, '[-+]?[0-9,]*[0-9]\\.[0-9]+'))
-        FROM (SELECT {cleaned} AS v FROM raw USING SAMPLE 20000 ROWS)""").fetchall()[0]
+        FROM ({_sample(con, f"{cleaned} AS v")})""").fetchall()[0]
     comma_decimal = counts[0] > counts[1]
     if comma_decimal:
         notes.append(f"column {col!r} uses a decimal comma (3,50 = 3.50)")
@@ -642,7 +651,7 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         if rows_in == 0:
             raise DataError(f"{info['file']} has a header row but no data rows. Export the sales again with "
                             "the rows included.")
-        sample = con.execute("SELECT * EXCLUDE (__row) FROM raw USING SAMPLE 500 ROWS").df() if rows_read else None
+        sample = con.execute(f"{_sample(con, '*', 500)} LIMIT 500").df() if rows_read else None
         auto = suggest_mapping(columns, sample)
         final = dict(auto)
         if mapping:
@@ -714,7 +723,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
                        for c in ["quantity", "unit_price", "discount"])
     finite += "".join(f", CASE WHEN isfinite({c}) THEN {c} END AS {c}" for c in extra_cols)
     parsed = ", ".join([f"__p_{c} AS {c}" for c in CANONICAL] + extra_cols)
-    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason} AS reason FROM (
+    raw_cols = ", ".join(f'"{c}"' for c in columns)
+    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason} AS reason, hash({raw_cols}) AS __h FROM (
         SELECT * REPLACE ({finite}) FROM (SELECT *,
         {_id_expr(con, m['order_id'])} AS __p_order_id, {cust} AS __p_customer_id, {date} AS __p_order_date,
         {_id_expr(con, pid_col)} AS __p_product_id, {_text_expr(m['product_name'] or m['product_id'])} AS __p_product_name,
@@ -753,23 +763,25 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
     qty_type = "BIGINT" if con.execute("SELECT bool_and(quantity = floor(quantity)) FROM checked "
                                        "WHERE reason IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
     # exact duplicate input lines: the second and later copies are flagged (kept: they may be real).
-    # A row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
-    raw_cols = ", ".join(f'"{c}"' for c in columns)
-    con.execute(f"""CREATE TABLE dup AS
-        WITH h AS (SELECT __row, hash({raw_cols}) AS h FROM raw),
-             cand AS (SELECT h FROM h GROUP BY h HAVING count(*) > 1)
+    # The row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
+    dup_rows = con.execute(f"""WITH cand AS (SELECT __row FROM typed WHERE __h IN
+            (SELECT __h FROM typed GROUP BY __h HAVING count(*) > 1))
         SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join(f'r."{c}"' for c in columns)}
                                                            ORDER BY r.__row) AS k
-                           FROM raw r JOIN h USING (__row) JOIN cand USING (h)) WHERE k > 1""")
-    data = fetch_frame(con, f"""SELECT {order_expr} AS order_id, customer_id,
+                           FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""").fetchnumpy()["__row"]
+    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(f'CAST(r."{c}" AS VARCHAR) AS "{c}"' for c in columns)},
+        c.reason FROM checked c JOIN raw r USING (__row) WHERE c.reason IS NOT NULL ORDER BY r.__row""")
+    con.execute("DROP VIEW raw")
+    con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the fetch
+    # a filter keeps the table's order (preserve_insertion_order), so no sort is needed
+    data = fetch_frame(con, f"""SELECT __row, {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
-        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return,
-        d.__row IS NOT NULL AS is_duplicate {"".join(", " + c for c in extra_cols)}
-        FROM checked c LEFT JOIN dup d USING (__row) WHERE c.reason IS NULL ORDER BY c.__row""")
-    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(f'CAST(r."{c}" AS VARCHAR) AS "{c}"' for c in columns)},
-        c.reason FROM checked c JOIN raw r USING (__row) WHERE c.reason IS NOT NULL ORDER BY r.__row""")
+        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
+        {"".join(", " + c for c in extra_cols)}
+        FROM checked WHERE reason IS NULL""")
+    data["is_duplicate"] = np.isin(data.pop("__row").to_numpy(), dup_rows)
     rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     if len(rejects):
         quarantine["raw_line"] = None
