@@ -143,11 +143,11 @@ def _check_transactions(tx: pd.DataFrame, extra: tuple[str, ...] = ()) -> None:
                         "column that holds the customer / member number (every order is a guest order now).")
 
 
-def _naive(ts: pd.Series) -> pd.Series:
+def naive_dates(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_localize(None) if getattr(ts.dt, "tz", None) is not None else ts
 
 
-def _day(value, what: str) -> pd.Timestamp:
+def to_day(value, what: str) -> pd.Timestamp:
     try:
         day = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
@@ -157,12 +157,12 @@ def _day(value, what: str) -> pd.Timestamp:
     return day.normalize()
 
 
-def _ts_sql(ts: pd.Timestamp) -> str:
+def sql_timestamp(ts: pd.Timestamp) -> str:
     return f"TIMESTAMP '{ts:%Y-%m-%d %H:%M:%S}'"
 
 
 @contextmanager
-def _duck():
+def sql_connection():
     """A private in-memory DuckDB connection (no progress bar on the server's console)."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")
@@ -172,10 +172,10 @@ def _duck():
         con.close()
 
 
-def _frame_for_sql(tx: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+def sql_frame(tx: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     frame = tx[[c for c in columns if c in tx.columns]]
     if getattr(frame["order_date"].dt, "tz", None) is not None:
-        frame = frame.assign(order_date=_naive(frame["order_date"]))
+        frame = frame.assign(order_date=naive_dates(frame["order_date"]))
     return frame
 
 
@@ -202,17 +202,17 @@ def rfm(transactions: pd.DataFrame, as_of=None) -> pd.DataFrame:
         order of ``SEGMENTS``; see ``segment_map``), ``first_purchase`` and ``last_purchase``.
     """
     _check_transactions(transactions)
-    last_day = _day(_naive(transactions["order_date"]).max(), "last order date")
-    as_of = last_day if as_of is None else _day(as_of, "as-of date")
+    last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
+    as_of = last_day if as_of is None else to_day(as_of, "as-of date")
     cutoff = as_of + pd.Timedelta(days=1)
-    with _duck() as con:
-        con.register("tx", _frame_for_sql(transactions, _NEEDED))
+    with sql_connection() as con:
+        con.register("tx", sql_frame(transactions, _NEEDED))
         table = con.sql(f"""
             WITH orders AS (
                 SELECT customer_id, order_id, bool_or(NOT is_return) AS is_purchase,
                        min(order_date) FILTER (WHERE NOT is_return) AS first_at,
                        max(order_date) FILTER (WHERE NOT is_return) AS last_at, sum(revenue) AS revenue
-                FROM tx WHERE customer_id IS NOT NULL AND order_date < {_ts_sql(cutoff)}
+                FROM tx WHERE customer_id IS NOT NULL AND order_date < {sql_timestamp(cutoff)}
                 GROUP BY customer_id, order_id)
             SELECT customer_id, count(*) FILTER (WHERE is_purchase) AS frequency, sum(revenue) AS monetary,
                    min(first_at) AS first_purchase, max(last_at) AS last_purchase
@@ -324,7 +324,7 @@ MAX_CHANNELS = 4
 MAX_CATEGORIES = 8
 
 
-def _as_of_of(rfm_table: pd.DataFrame) -> pd.Timestamp:
+def rfm_as_of(rfm_table: pd.DataFrame) -> pd.Timestamp:
     """The as-of day an RFM table was computed for."""
     row = rfm_table.iloc[0]
     return pd.Timestamp(row["last_purchase"]).normalize() + pd.Timedelta(days=int(row["recency_days"]))
@@ -349,15 +349,15 @@ def customer_features(transactions: pd.DataFrame, rfm_table: pd.DataFrame) -> pd
         (share of orders with a discount or coupon) and ``category: <name>`` (share of spend in
         each of the eight biggest categories). ``feature_groups`` tells which columns belong together.
     """
-    as_of = _as_of_of(rfm_table)
+    as_of = rfm_as_of(rfm_table)
     cutoff = as_of + pd.Timedelta(days=1)
     feats = rfm_table.set_index("customer_id")[["recency_days", "frequency", "monetary"]].copy()
     feats["monetary"] = feats["monetary"].fillna(0.0)
     cols = ["order_id", "customer_id", "order_date", "revenue", "is_return", "channel", "discount", "coupon_code",
             "category"]
-    frame = _frame_for_sql(transactions, cols)
-    where = f"customer_id IS NOT NULL AND NOT is_return AND order_date < {_ts_sql(cutoff)}"
-    with _duck() as con:
+    frame = sql_frame(transactions, cols)
+    where = f"customer_id IS NOT NULL AND NOT is_return AND order_date < {sql_timestamp(cutoff)}"
+    with sql_connection() as con:
         con.register("tx", frame)
         channels = _top_values(con, "channel", where, MAX_CHANNELS) if "channel" in frame.columns else []
         if len(channels) >= 2:
@@ -822,9 +822,9 @@ def segment_migration(transactions: pd.DataFrame, end=None, days: int = 90) -> M
     if days < 1:
         raise DataError("The gap between the two dates must be at least one day.")
     late = rfm(transactions, end)
-    end_day = _as_of_of(late)
+    end_day = rfm_as_of(late)
     start_day = end_day - pd.Timedelta(days=int(days))
-    first_day = _day(_naive(transactions["order_date"]).min(), "first order date")
+    first_day = to_day(naive_dates(transactions["order_date"]).min(), "first order date")
     if start_day < first_day:
         raise DataError(f"The data starts on {first_day:%Y-%m-%d}, so there are no segments {days} days before "
                         f"{end_day:%Y-%m-%d}. Choose a shorter gap (at most {(end_day - first_day).days} days).")
@@ -836,14 +836,14 @@ def segment_migration(transactions: pd.DataFrame, end=None, days: int = 90) -> M
     before = (both["r_score_start"] + both["fm_score_start"]).to_numpy(dtype=float)
     after = (both["r_score_end"] + both["fm_score_end"]).to_numpy(dtype=float)
     direction = np.select([np.isnan(before), after > before, after < before], ["new", "up", "down"], "same")
-    frame = _frame_for_sql(transactions, ["customer_id", "order_date", "revenue"])
+    frame = sql_frame(transactions, ["customer_id", "order_date", "revenue"])
     s1, s2 = start_day + pd.Timedelta(days=1), end_day + pd.Timedelta(days=1)
-    with _duck() as con:
+    with sql_connection() as con:
         con.register("tx", frame)
         rev = con.sql(f"""SELECT customer_id,
-                coalesce(sum(revenue) FILTER (WHERE order_date >= {_ts_sql(s1 - pd.Timedelta(days=365))}
-                                              AND order_date < {_ts_sql(s1)}), 0) AS revenue_before,
-                coalesce(sum(revenue) FILTER (WHERE order_date >= {_ts_sql(s1)} AND order_date < {_ts_sql(s2)}), 0)
+                coalesce(sum(revenue) FILTER (WHERE order_date >= {sql_timestamp(s1 - pd.Timedelta(days=365))}
+                                              AND order_date < {sql_timestamp(s1)}), 0) AS revenue_before,
+                coalesce(sum(revenue) FILTER (WHERE order_date >= {sql_timestamp(s1)} AND order_date < {sql_timestamp(s2)}), 0)
                     AS revenue_between
             FROM tx WHERE customer_id IS NOT NULL GROUP BY customer_id""").df()
     rev["customer_id"] = rev["customer_id"].astype("str")
@@ -888,9 +888,9 @@ def customer_channels(transactions: pd.DataFrame, as_of=None) -> pd.Series:
                         "'store').")
     where = "customer_id IS NOT NULL AND channel IS NOT NULL AND NOT is_return"
     if as_of is not None:
-        where += f" AND order_date < {_ts_sql(_day(as_of, 'as-of date') + pd.Timedelta(days=1))}"
-    with _duck() as con:
-        con.register("tx", _frame_for_sql(transactions, ["customer_id", "channel", "is_return", "order_date"]))
+        where += f" AND order_date < {sql_timestamp(to_day(as_of, 'as-of date') + pd.Timedelta(days=1))}"
+    with sql_connection() as con:
+        con.register("tx", sql_frame(transactions, ["customer_id", "channel", "is_return", "order_date"]))
         names = [r[0] for r in con.sql(f"SELECT DISTINCT channel FROM tx WHERE {where}").fetchall()]
         con.register("kinds", pd.DataFrame({"channel": pd.Series(names, dtype="str"),
                                             "online": [is_online_channel(c) for c in names]}))
@@ -912,7 +912,7 @@ def omnichannel(transactions: pd.DataFrame, rfm_table: pd.DataFrame) -> pd.DataF
         ``segment``, ``channel_type``, ``customers``, ``share`` (of the segment's customers),
         ``revenue`` and ``revenue_per_customer``; all segments x three types, zeros included.
     """
-    kinds = customer_channels(transactions, _as_of_of(rfm_table))
+    kinds = customer_channels(transactions, rfm_as_of(rfm_table))
     t = rfm_table[["customer_id", "segment", "monetary"]].assign(
         channel_type=kinds.reindex(rfm_table["customer_id"]).to_numpy())
     t = t[t["channel_type"].notna()]
