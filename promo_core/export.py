@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import unicodedata
 
 import pandas as pd
+import xlsxwriter
+
+from promo_core.errors import DataError
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_MAX_ROWS = 1_048_576  # rows in a sheet, header included
 _MONEY_WORDS = {"revenue", "spend", "sales", "price", "cost", "costs", "profit", "monetary", "clv", "amount", "aov",
                 "liability", "收入", "金额", "价格", "成本", "利润", "销售额"}
 _PERCENT_WORDS = {"share", "rate", "pct", "percent", "probability", "alive", "占比", "比例", "概率"}
@@ -124,38 +129,51 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame], currency: str | None = None)
     bytes
     """
     buf = io.BytesIO()
-    with pd.ExcelWriter(buf, engine="xlsxwriter", date_format="yyyy-mm-dd", datetime_format="yyyy-mm-dd hh:mm",
-                        engine_kwargs={"options": {"strings_to_formulas": False, "strings_to_urls": False,
-                                                   "strings_to_numbers": False}}) as xl:
-        book = xl.book
-        header = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True,
-                                  "valign": "top"})
-        symbol = (currency or "").replace('"', "")
-        money = f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00' if symbol else "#,##0.00"
-        formats = {kind: book.add_format({"num_format": num_format}) for kind, num_format in {
-            "int": "#,##0", "float": "#,##0.00", "small": "0.0000", "money": money, "percent": "0.0%",
-            "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}.items()}
-        used: set[str] = set()
-        for name, frame in sheets.items():
-            title = sheet_name(name, used)
-            frame = safe_frame(frame)
-            kinds = [column_kind(col, frame[col]) for col in frame.columns]
-            for col, kind in zip(frame.columns, kinds):
-                if isinstance(frame[col].dtype, pd.DatetimeTZDtype):
-                    frame[col] = frame[col].dt.tz_localize(None)
-                if kind == "date":  # written as dates, so Excel shows no 00:00
-                    frame[col] = frame[col].dt.date.astype(object).where(frame[col].notna(), None)
-            frame.to_excel(xl, sheet_name=title, index=False)
-            sheet = xl.sheets[title]
-            for i, (col, kind) in enumerate(zip(frame.columns, kinds)):
-                sheet.write(0, i, col, header)
-                s = frame[col]
-                width = max([display_width(str(col))] + [display_width(str(v)) for v in s.head(200)]) + 2
-                sheet.set_column(i, i, min(max(width, 8), 60), formats.get(kind))
-            sheet.freeze_panes(1, 0)
-            if len(frame.columns):
-                sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+    book = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                     "strings_to_numbers": False})
+    header = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "valign": "top"})
+    symbol = (currency or "").replace('"', "")
+    money = f'"{symbol}"#,##0.00;-"{symbol}"#,##0.00' if symbol else "#,##0.00"
+    formats = {kind: book.add_format({"num_format": num_format}) for kind, num_format in {
+        "int": "#,##0", "float": "#,##0.00", "small": "0.0000", "money": money, "percent": "0.0%",
+        "date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm"}.items()}
+    used: set[str] = set()
+    for name, frame in sheets.items():
+        if len(frame) >= EXCEL_MAX_ROWS:
+            raise DataError(f"The table {name!r} has {len(frame):,} rows, more than an Excel sheet holds "
+                            f"({EXCEL_MAX_ROWS - 1:,}). Download it as CSV instead.")
+        sheet = book.add_worksheet(sheet_name(name, used))
+        frame = safe_frame(frame)
+        for i, col in enumerate(frame.columns):
+            kind = column_kind(col, frame[col])
+            sheet.write_string(0, i, col, header)
+            sheet.write_column(1, i, _excel_values(frame[col], kind), formats.get(kind))
+            width = max([display_width(col)] + [display_width(str(v)) for v in frame[col].head(200)]) + 2
+            sheet.set_column(i, i, min(max(width, 8), 60), formats.get(kind))
+        sheet.freeze_panes(1, 0)
+        if len(frame.columns):
+            sheet.autofilter(0, 0, max(len(frame), 1), len(frame.columns) - 1)
+    book.close()
     return buf.getvalue()
+
+
+def _excel_values(values: pd.Series, kind: str) -> list:
+    """A column as Python values xlsxwriter writes natively (missing -> None, dates as dates)."""
+    missing = values.isna().to_numpy()
+    if kind in ("date", "datetime"):
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            values = values.dt.tz_localize(None)
+        out = list(values.dt.date if kind == "date" else values.dt.to_pydatetime())
+    elif kind == "bool":
+        out = [bool(v) for v in values.to_numpy(dtype=object, na_value=False)]
+    elif kind == "int" and not missing.any():
+        out = values.astype("int64").tolist()
+    elif pd.api.types.is_numeric_dtype(values):
+        out = [v if math.isfinite(v) else ("∞" if v > 0 else "-∞")
+               for v in values.to_numpy(dtype=float, na_value=math.nan).tolist()]
+    else:
+        out = [v if isinstance(v, (str, int, float)) else str(v) for v in values.tolist()]
+    return [None if m else v for v, m in zip(out, missing)]
 
 
 def sheet_name(name: str, used: set[str]) -> str:

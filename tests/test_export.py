@@ -6,6 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from promo_core.errors import DataError
 from promo_core.export import column_kind, safe_frame, tidy_frame, to_csv_bytes, to_excel_bytes
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "\t=1+1", "\r=1+1",
@@ -115,3 +116,19 @@ def test_tidy_frame_flattens_two_level_columns_and_drops_an_unnamed_index():
 def test_safe_frame_leaves_missing_values_missing():
     out = safe_frame(pd.DataFrame({"customer_id": ["=1", None]}))
     assert out["customer_id"].tolist() == ["'=1", None]
+
+
+def test_excel_writes_missing_values_as_empty_cells_and_infinity_as_text():
+    frame = pd.DataFrame({"orders": pd.array([3, None], dtype="Int64"), "lift": [float("inf"), float("nan")],
+                          "flag": [True, False], "when": pd.to_datetime(["2024-05-01 10:00", None]).tz_localize("UTC"),
+                          "wait": pd.to_timedelta(["1 day", "2 days"]), "note": ["ok", None]})
+    sheet = openpyxl.load_workbook(io.BytesIO(to_excel_bytes({"s": frame})))["s"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    assert rows[0][:4] == [3, "∞", True, pd.Timestamp("2024-05-01 10:00").to_pydatetime()]
+    assert rows[1][0] is None and rows[1][1] is None and rows[1][2] is False and rows[1][3] is None
+    assert rows[0][4] == "1 days 00:00:00" and rows[0][5] == "ok" and rows[1][5] is None
+
+
+def test_a_table_too_long_for_excel_is_refused_with_advice():
+    with pytest.raises(DataError, match="Download it as CSV instead"):
+        to_excel_bytes({"huge": pd.DataFrame({"a": range(1_048_576)})})

@@ -1,0 +1,59 @@
+"""Reports at size: the standard analyses of the demo retailer (870,000 lines), the HTML report
+and Excel workbook of them plus a 100,000-customer CRM table, and the command line end to end.
+
+Run: .venv/bin/python bench/bench_report.py   (prints seconds and peak memory; not a test)
+"""
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _measure import measure  # noqa: E402
+from promo_core import report, sample_data  # noqa: E402
+from promo_core.io import finalize_transactions  # noqa: E402
+from promo_core.store import Workspace  # noqa: E402
+
+
+def main() -> None:
+    tx = finalize_transactions(sample_data.generate(0).transactions)
+    with measure(f"standard analyses of the demo retailer ({len(tx):,} lines)"):
+        analyses, _ = report.standard_analyses(tx, source="Demo retailer")
+    rng = np.random.default_rng(0)
+    n = 100_000
+    crm = pd.DataFrame({"customer_id": [f"C{i:06d}" for i in range(n)],
+                        "segment": rng.choice(["Champions", "At Risk", "Lost", "=HYPERLINK(\"x\")"], n),
+                        "monetary": rng.gamma(2, 50, n).round(2), "p_alive": rng.random(n),
+                        "clv": rng.gamma(2, 80, n).round(2), "last_order": pd.Timestamp("2026-01-01")
+                        - pd.to_timedelta(rng.integers(0, 700, n), unit="D")})
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace(Path(tmp) / "promo.duckdb")
+        with measure(f"save a {n:,}-row CRM table as an analysis"):
+            aid = ws.save_analysis("CRM export", "segments", tables={"Customers": crm})
+        with measure("load it back"):
+            saved = [*analyses, ws.load_analysis(aid)]
+        with measure("HTML report (3 standard analyses + CRM table, 50 rows shown per table)"):
+            document = report.build_html_report(saved)
+        print(f"  HTML size: {len(document) / 1e6:.1f} MB")
+        with measure(f"Excel workbook (every row: {sum(len(t) for a in saved for t in a.tables.values()):,})"):
+            book = report.build_excel_report(saved)
+        print(f"  workbook size: {len(book) / 1e6:.1f} MB")
+        for name in ("online_retail_sample.xlsx", "groceries.csv"):
+            out = Path(tmp) / "r.html"
+            start = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "promo_core", "report", "--data",
+                                   str(ROOT.parent / "shared" / "data" / name), "--out", str(out), "--quiet"],
+                                  cwd=ROOT, capture_output=True, text=True)
+            print(f"command line on {name}: {time.perf_counter() - start:.2f} s wall (exit {done.returncode}, "
+                  "a fresh Python process: imports included)")
+
+
+if __name__ == "__main__":
+    main()
