@@ -52,10 +52,6 @@ def sidebar() -> None:
                       help=ui.tr("Shown before every amount of money.", "显示在所有金额前。"))
 
 
-ui.require_login()
-with st.spinner("Preparing the demo retailer…"):
-    _ensure_demo(str(ui.workspace().path))
-sidebar()
 pages = [
     st.Page("pages/data.py", title=ui.tr("Data", "数据"), icon=":material/database:", default=True),
     st.Page("pages/recommendations.py", title=ui.tr("Recommendations", "商品推荐"), icon=":material/recommend:"),
@@ -63,4 +59,9 @@ pages = [
     st.Page("pages/logistics.py", title=ui.tr("Logistics", "物流"), icon=":material/local_shipping:"),
     st.Page("pages/reports.py", title=ui.tr("Reports", "报告"), icon=":material/summarize:"),
 ]
-st.navigation(pages).run()
+ui.require_login()
+page = st.navigation(pages)
+with st.spinner(ui.tr("Preparing the demo retailer…", "正在准备演示零售商…")):
+    _ensure_demo(str(ui.workspace().path))
+sidebar()
+page.run()
