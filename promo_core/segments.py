@@ -721,13 +721,49 @@ def explain_clusters(features: pd.DataFrame, labels, max_depth: int = 3, random_
         walk(0, {})
         if best is None:
             continue
-        _, bounds, hit, precision, recall = best
+        _, bounds, hit, precision, recall = _simplify(best[1], x, y)
         conds = [_condition(cols[f], lo, hi, lang, currency) for f, (lo, hi) in bounds.items()]
         rows.append({"cluster": int(c), "rule": text(" and ", " 且 ", lang).join(conds) or text("everyone", "所有客户", lang),
                      "customers": int(hit.sum()), "precision": float(precision), "recall": float(recall)})
         covered |= hit & y
     return ClusterRules(rules=pd.DataFrame(rows, columns=["cluster", "rule", "customers", "precision", "recall"]),
                         coverage=float(covered.mean()))
+
+
+def _matches(bounds: dict, x: np.ndarray) -> np.ndarray:
+    hit = np.ones(len(x), dtype=bool)
+    for f, (lo, hi) in bounds.items():
+        if lo is not None:
+            hit &= x[:, f] > lo
+        if hi is not None:
+            hit &= x[:, f] <= hi
+    return hit
+
+
+def _f1(hit: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
+    tp = (hit & y).sum()
+    if tp == 0:
+        return 0.0, 0.0, 0.0
+    precision, recall = tp / hit.sum(), tp / y.sum()
+    return 2 * precision * recall / (precision + recall), precision, recall
+
+
+def _simplify(bounds: dict, x: np.ndarray, y: np.ndarray):
+    """Drop the conditions of a rule that do not make it better (trees split for tiny gains)."""
+    bounds = dict(bounds)
+    score = _f1(_matches(bounds, x), y)[0]
+    changed = True
+    while changed and len(bounds) > 1:
+        changed = False
+        for f in list(bounds):
+            trial = {k: v for k, v in bounds.items() if k != f}
+            trial_score = _f1(_matches(trial, x), y)[0]
+            if trial_score >= score - 0.005:
+                bounds, score, changed = trial, max(score, trial_score), True
+                break
+    hit = _matches(bounds, x)
+    f1, precision, recall = _f1(hit, y)
+    return f1, bounds, hit, float(precision), float(recall)
 
 
 @dataclass(frozen=True)
@@ -1016,7 +1052,8 @@ def target_list(rfm_table: pd.DataFrame, book: pd.DataFrame | None = None, coupo
     if coupon_only:
         out = out[out["send_coupon"]]
     rank = {s: i for i, s in enumerate(book["segment"])}
-    out = out.assign(_order=out["segment"].map(rank)).sort_values(["_order", "monetary"], ascending=[True, False])
+    out = out.assign(_order=out["segment"].map(rank)).sort_values(["_order", "monetary", "customer_id"],
+                                                                  ascending=[True, False, True], kind="stable")
     return out[["customer_id", "segment", "action", "offer", "send_coupon", "recency_days", "frequency",
                 "monetary"]].reset_index(drop=True)
 
