@@ -85,9 +85,10 @@ def standard_overview() -> None:
     dataset = ui.dataset_id()
     with st.expander(tr("Add the standard overview of the current dataset", "添加当前数据集的标准概览"),
                      icon=":material/auto_awesome:"):
-        st.caption(tr("The analyses the command line runs: the business profile, frequently bought together and "
-                      "price sensitivity (each where the data supports it). They are saved like any other analysis.",
-                      "即命令行运行的分析：业务概况、经常一起购买和价格敏感度（数据支持时）。保存方式与其他分析相同。"))
+        steps = [tr("business profile", "业务概况")] + [tr(en.lower(), zh) for en, zh, _ in report.STANDARD_STEPS]
+        st.caption(tr(f"The analyses the command line runs: {', '.join(steps)} (each where the data supports it). "
+                      "They are saved like any other analysis.",
+                      f"即命令行运行的分析：{'、'.join(steps)}（数据支持时）。保存方式与其他分析相同。"))
         if dataset is None:
             st.info(tr("Pick or upload a dataset first.", "请先选择或上传数据集。"))
             return

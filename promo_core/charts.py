@@ -88,6 +88,22 @@ def elasticity_intervals(frame: pd.DataFrame, label: str, title: str, x_title: s
     return styled(fig, title, x_title, None, height=max(320, 34 * len(frame) + 120))
 
 
+def segment_share_bars(frame: pd.DataFrame, title: str, x_title: str, names: dict) -> go.Figure:
+    """Each segment's share of customers beside its share of revenue (largest segments on top).
+
+    ``frame`` holds ``label``, ``customer_share`` and optionally ``revenue_share``; ``names`` maps
+    those two column names to legend labels."""
+    frame = frame.iloc[::-1]
+    fig = go.Figure()
+    for col, color in (("customer_share", MUTED), ("revenue_share", PRIMARY)):
+        if col in frame.columns:
+            fig.add_trace(go.Bar(x=frame[col], y=frame["label"], orientation="h", name=names[col], marker_color=color,
+                                 hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15})
+    fig.update_xaxes(tickformat=".0%")
+    return styled(fig, title, x_title, None, height=max(360, 40 * len(frame) + 140))
+
+
 # === Logistics page ===============================================================================
 def demand_forecast(history: pd.Series, forecast: pd.DataFrame, main_model: str, model_names: dict, title: str,
                     x_title: str, y_title: str, band_name: str, baseline_name: str, actual_name: str) -> go.Figure:

@@ -42,7 +42,11 @@ COLUMN_LABELS_ZH = {
     "lines": "行数", "price": "价格", "profit": "利润", "cost": "成本", "n": "样本数", "mean": "平均值",
     "p_value": "p 值", "clv": "客户终身价值", "p_alive": "存活概率", "baskets": "购物篮数", "periods": "期数",
     "products": "商品数", "reliable": "可靠", "min_support": "最小支持度", "min_confidence": "最小置信度",
-    "max_len": "规则最多商品数", "level": "层级", "period": "周期",
+    "max_len": "规则最多商品数", "level": "层级", "period": "周期", "customer_share": "客户占比",
+    "revenue_share": "收入占比", "median_recency_days": "距最近购买中位数（天）", "mean_frequency": "平均购买次数",
+    "mean_monetary": "平均消费金额", "mean_p_alive": "平均存活概率", "mean_clv": "平均客户终身价值",
+    "clv_at_risk": "流失风险价值", "description": "说明", "as_of": "截至日期", "margin": "毛利率",
+    "horizon_months": "预测期（月）", "annual_discount_rate": "年折现率",
 }
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 
@@ -414,6 +418,65 @@ def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None 
                      figures=figures, notes=notes)
 
 
+def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", margin: float = 0.3,
+                      horizon_months: int = 12, annual_discount_rate: float = 0.10) -> SavedAnalysis:
+    """Who the customers are: the eleven RFM segments (``segments.rfm``) with each segment's share
+    of customers and revenue and, where the data allows, its customers' mean P(alive), lifetime
+    value and value at risk (``clv.lifetime_value``)."""
+    from promo_core import clv, segments
+
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    table = segments.rfm(tx)
+    summary = segments.segment_summary(table, lang)
+    notes = []
+    try:
+        value = clv.lifetime_value(tx, horizon_months=horizon_months, margin=margin,
+                                   annual_discount_rate=annual_discount_rate)
+        by_segment = clv.segment_value(value.customers, table).set_index("segment")
+        summary["mean_p_alive"] = summary["segment"].map(by_segment["mean_p_alive"])
+        if value.customers["clv"].notna().any():  # money values exist only when the data has prices
+            summary["mean_clv"] = summary["segment"].map(by_segment["mean_clv"])
+            summary["clv_at_risk"] = summary["segment"].map(by_segment["value_at_risk"])
+            notes.append(t(f"Lifetime value: expected margin of each customer over the next {horizon_months} months "
+                           f"(BG/NBD and Gamma-Gamma models, {margin:.0%} margin, {annual_discount_rate:.0%} annual "
+                           f"discount rate): {i18n.fmt_money(value.customers['clv'].sum(), currency, 0, lang)} in all.",
+                           f"客户终身价值：每位客户未来 {horizon_months} 个月的预期毛利（BG/NBD 与 Gamma-Gamma 模型，毛利率 "
+                           f"{margin:.0%}，年折现率 {annual_discount_rate:.0%}）：合计 "
+                           f"{i18n.fmt_money(value.customers['clv'].sum(), currency, 0, lang)}。"))
+    except DataError as exc:
+        notes.append(t(f"Lifetime value not computed: {exc}", f"未计算客户终身价值：{exc}"))
+    summary = summary[summary["customers"] > 0].sort_values("customers", ascending=False)
+    has_money = summary["revenue"].notna().any()
+    shown = summary.drop(columns=["segment"]).rename(columns={"segment_label": "segment"})
+    shown = shown.loc[:, shown.notna().any()]
+    covered = segments.coverage(tx)
+    notes.insert(0, t(f"{covered.customers:,} customers scored on recency (days since the last purchase), frequency "
+                      "(orders) and money spent, each from 1 to 5 against the other customers; the scores name "
+                      "the segment.",
+                      f"共 {covered.customers:,} 位客户按最近度（距上次购买天数）、频率（订单数）和消费金额各打 1–5 分"
+                      "（与其他客户相比），分数决定所属分群。"))
+    if covered.guest_lines:
+        notes.append(t(f"{covered.guest_lines:,} guest lines (no customer id) are left out.",
+                       f"{covered.guest_lines:,} 个游客订单行（无客户ID）未计入。"))
+    if has_money:
+        top = summary.sort_values("revenue", ascending=False).iloc[0]
+        notes.insert(1, t(f"{top['segment_label']}: {top['customer_share']:.0%} of customers bring "
+                          f"{top['revenue_share']:.0%} of revenue.",
+                          f"{top['segment_label']}：{top['customer_share']:.0%} 的客户贡献了 {top['revenue_share']:.0%} 的收入。"))
+    else:
+        notes.append(t("The data has no prices, so segments use recency and frequency only.",
+                       "数据中没有价格，分群只依据最近度和频率。"))
+    bars = summary.rename(columns={"segment_label": "label"})[
+        ["label", "customer_share"] + (["revenue_share"] if has_money else [])]
+    figure = charts.segment_share_bars(
+        bars, t("Customer segments: share of customers and of revenue", "客户分群：客户占比与收入占比"),
+        t("Share (%)", "占比（%）"), {"customer_share": t("customers", "客户"), "revenue_share": t("revenue", "收入")})
+    return _analysis("segments", t("Customer segments (RFM)", "客户分群（RFM）"), "segments",
+                     params={"as_of": f"{segments.rfm_as_of(table):%Y-%m-%d}", "margin": margin,
+                             "horizon_months": horizon_months, "annual_discount_rate": annual_discount_rate},
+                     tables={t("Segments", "客户分群"): shown}, figures={t("Segments", "客户分群"): figure}, notes=notes)
+
+
 BASKET_SUPPORTS = (0.01, 0.005, 0.002, 0.001)  # tried in turn until about ten rules appear
 MIN_RULE_BASKETS = 10  # a pair seen in fewer baskets than this is never reported
 
@@ -518,6 +581,7 @@ StandardStep = Callable[..., SavedAnalysis]
 # (tx, lang=, currency=) and raises DataError when the data cannot support it (no prices, no
 # customer ids), which the report then notes instead of failing.
 STANDARD_STEPS: list[tuple[str, str, StandardStep]] = [
+    ("Customer segments (RFM)", "客户分群（RFM）", segments_analysis),
     ("Frequently bought together", "经常一起购买", basket_analysis),
     ("Price sensitivity", "价格敏感度", pricing_analysis),
 ]

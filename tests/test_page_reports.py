@@ -102,10 +102,10 @@ def test_empty_workspace_explains_and_saves_the_standard_overview(app_page, monk
     at.button(key="save-standard").click().run()
     assert not at.exception
     saved = Workspace(own_workspace).list_analyses()
-    assert sorted(saved["page"]) == ["data", "pricing", "recommendations"]
+    assert sorted(saved["page"]) == ["data", "pricing", "recommendations", "segments"]
     assert all(name.endswith("Demo retailer") for name in saved["name"])
-    assert "Saved 3 standard analyses of “Demo retailer”." in [s.value for s in at.success]
-    assert _metrics(at)["Saved analyses"] == "3"
+    assert "Saved 4 standard analyses of “Demo retailer”." in [s.value for s in at.success]
+    assert _metrics(at)["Saved analyses"] == "4"
 
 
 def test_chinese_page(app_page, monkeypatch, with_analyses):

@@ -254,6 +254,28 @@ def test_standard_analyses_of_the_demo_are_the_profile_then_each_wired_module(de
     assert all(html.escape(a.name) in document for a in analyses)
 
 
+def test_standard_segments_of_the_demo_put_value_where_the_planted_behaviour_is(demo_standard, demo):
+    segments = next(a for a in demo_standard[0] if a.page == "segments")
+    table = segments.tables["Segments"].set_index("segment")
+    assert table["customers"].sum() == demo.transactions["customer_id"].nunique()  # every customer, guests aside
+    assert table["customer_share"].sum() == pytest.approx(1) and table["revenue_share"].sum() == pytest.approx(1)
+    assert table["revenue_share"].idxmax() == "Champions" and table["mean_clv"].idxmax() == "Champions"
+    assert table["mean_p_alive"].idxmin() == "Lost" and table["mean_clv"].idxmin() == "Lost"
+    share = table.loc["Champions"]
+    assert (f"Champions: {share['customer_share']:.0%} of customers bring {share['revenue_share']:.0%} of revenue."
+            in segments.notes)
+
+
+def test_segments_without_prices_show_no_money_columns(shared_data):
+    from promo_core.io import load_transactions
+
+    analysis = report.segments_analysis(load_transactions(shared_data / "groceries.csv").data)
+    columns = analysis.tables["Segments"].columns
+    assert {"revenue", "mean_monetary", "mean_clv", "clv_at_risk"}.isdisjoint(columns)
+    assert {"customers", "mean_frequency", "mean_p_alive"} <= set(columns)
+    assert "The data has no prices, so segments use recency and frequency only." in analysis.notes
+
+
 def test_standard_price_sensitivity_finds_the_planted_elasticities(demo_standard, demo):
     pricing = next(a for a in demo_standard[0] if a.page == "pricing")
     table = pricing.tables["Elasticities"].set_index("category")
