@@ -118,3 +118,13 @@ def test_chinese_page(app_page, monkeypatch, with_analyses):
     assert at.dataframe[0].value["页面"].tolist() == ["定价", "客户分群"]
     assert at.selectbox(key="report-lang-zh").value == "zh"
     assert "把已保存的分析变成可以发送的成果" in page_text(at)
+
+
+def test_every_analysis_page_offers_save_to_report():
+    """Issue point 1: each page (the Reports page aside, which reads them) saves its analysis."""
+    from tests.conftest import ROOT
+
+    pages = [p for p in (ROOT / "pages").glob("*.py") if p.name != "reports.py"]
+    assert pages
+    missing = [p.name for p in pages if "ui.save_to_report(" not in p.read_text(encoding="utf-8")]
+    assert not missing, f"pages without a 'save to report' box: {missing}"
