@@ -45,6 +45,7 @@ def require_login() -> None:
     """
     if _secret("auth") is not None:
         if not st.user.is_logged_in:
+            _hide_menu()
             st.title("PromoLens")
             st.info(tr("Please sign in to use PromoLens.", "请先登录再使用 PromoLens。"))
             st.button(tr("Sign in", "登录"), on_click=st.login, type="primary")
@@ -61,6 +62,7 @@ def require_login() -> None:
     expected = str(digest) if digest is not None else hashlib.sha256(str(plain).encode("utf-8")).hexdigest()
     if st.session_state.get("authenticated"):
         return
+    _hide_menu()
     st.title("PromoLens")
     with st.form("login"):
         st.text_input(tr("Team password", "团队密码"), type="password", key="login_password")
@@ -71,6 +73,11 @@ def require_login() -> None:
         st.error(tr("That password is not right. Ask whoever set up PromoLens for your team.",
                     "密码不正确。请向为团队部署 PromoLens 的同事索取。"))
     st.stop()
+
+
+def _hide_menu() -> None:
+    """Before sign-in the app has no menu; hide the one Streamlit would build from the pages/ folder."""
+    st.html("<style>[data-testid='stSidebarNav'], [data-testid='stSidebarCollapsedControl'] {display: none}</style>")
 
 
 def _check_password(expected_sha256: str) -> None:
