@@ -59,7 +59,7 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
         (first to last purchase day), ``T`` (first purchase day to ``calibration_end``) and
         ``monetary_value`` (mean revenue of the repeat purchase days; 0 without repeats, NaN when
         the data has no prices). Customers whose first purchase is after ``calibration_end`` are
-        not in it.
+        not in it. Sorted by customer_id.
     """
     per_unit = _days_per_unit(time_unit)
     for col in ("customer_id", "order_date", "revenue", "is_return"):
@@ -81,7 +81,7 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
                    date_diff('day', min(d), DATE '{end:%Y-%m-%d}') AS T,
                    CASE WHEN count(*) > 1 THEN (sum(v) - arg_min(v, d)) / (count(*) - 1)
                         WHEN count(v) > 0 THEN 0.0 END AS monetary_value
-            FROM days GROUP BY customer_id""").to_arrow_table().to_pandas()
+            FROM days GROUP BY customer_id ORDER BY customer_id""").to_arrow_table().to_pandas()
     if out.empty:
         raise DataError(f"No customer bought anything on or before {end:%Y-%m-%d}. Pick a later date "
                         f"(the data ends on {last_day:%Y-%m-%d}).")

@@ -199,7 +199,8 @@ def rfm(transactions: pd.DataFrame, as_of=None) -> pd.DataFrame:
         ``monetary`` (revenue net of returns; NaN when the data has no prices), ``r_score``,
         ``f_score``, ``m_score`` (1-5, see ``quintile_scores``; missing without prices),
         ``fm_score``, ``rfm_code`` (e.g. "545", categorical), ``segment`` (categorical in the
-        order of ``SEGMENTS``; see ``segment_map``), ``first_purchase`` and ``last_purchase``.
+        order of ``SEGMENTS``; see ``segment_map``), ``first_purchase`` and ``last_purchase``. Sorted
+        by customer_id.
     """
     _check_transactions(transactions)
     last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
@@ -217,7 +218,7 @@ def rfm(transactions: pd.DataFrame, as_of=None) -> pd.DataFrame:
             SELECT customer_id, count(*) FILTER (WHERE is_purchase) AS frequency, sum(revenue) AS monetary,
                    min(first_at) AS first_purchase, max(last_at) AS last_purchase
             FROM orders GROUP BY customer_id HAVING count(*) FILTER (WHERE is_purchase) > 0
-            """).to_arrow_table().to_pandas()
+            ORDER BY customer_id""").to_arrow_table().to_pandas()
     if table.empty:
         raise DataError(f"No customer bought anything on or before {as_of:%Y-%m-%d}. Pick a later as-of date "
                         f"(the data ends on {last_day:%Y-%m-%d}).")

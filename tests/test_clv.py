@@ -1,0 +1,243 @@
+"""Customer lifetime value: the BTYD summary, BG/NBD and Gamma-Gamma fits against the published
+CDNOW estimates and the ``lifetimes`` package, P(alive) against the demo's planted churn, the
+horizon in calendar months, the holdout check and hostile inputs."""
+import importlib.metadata
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from promo_core import clv, segments
+from promo_core.errors import DataError
+from promo_core.io import finalize_transactions
+
+
+def lifetimes_dataset(name: str) -> pd.DataFrame:
+    """A CSV shipped inside the installed ``lifetimes`` package (read without importing it)."""
+    dist = importlib.metadata.distribution("lifetimes")
+    path = next(f for f in dist.files if str(f).endswith(f"datasets/{name}"))
+    return pd.read_csv(dist.locate_file(path))
+
+
+@pytest.fixture(scope="module")
+def cdnow():
+    """The 2,357-customer CDNOW sample summary of Fader, Hardie & Lee (2005), in weeks."""
+    return lifetimes_dataset("cdnow_customers_summary.csv")
+
+
+@pytest.fixture(scope="module")
+def demo_value(demo_tx):
+    return clv.lifetime_value(demo_tx, time_unit="D", horizon_months=12, margin=0.3, annual_discount_rate=0.1)
+
+
+def make_tx(rows) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["order_id", "customer_id", "order_date", "quantity", "unit_price"])
+    frame["order_date"] = pd.to_datetime(frame["order_date"])
+    frame["product_id"] = "P1"
+    return finalize_transactions(frame)
+
+
+# A buys on day 0 (two orders: 10 + 6), day 3 (20), day 10 (40) and returns something on day 12;
+# B buys once on day 5; a guest buys on day 14. Calibration ends on day 14 (2025-01-15).
+SMALL = [("O1", "A", "2025-01-01 09:00", 1, 10.0), ("O2", "A", "2025-01-01 17:00", 2, 3.0),
+         ("O3", "A", "2025-01-04 12:00", 1, 20.0), ("O4", "A", "2025-01-11 12:00", 4, 10.0),
+         ("R4", "A", "2025-01-13 12:00", -1, 10.0), ("O5", "B", "2025-01-06 12:00", 1, 7.0),
+         ("O6", None, "2025-01-15 12:00", 1, 99.0)]
+
+
+def test_customer_summary_hand_checked_in_days():
+    out = clv.customer_summary(make_tx(SMALL)).sort_values("customer_id", ignore_index=True)
+    expected = pd.DataFrame({"customer_id": ["A", "B"], "frequency": np.array([2, 0], dtype=np.int64),
+                             "recency": [10.0, 0.0], "T": [14.0, 9.0], "monetary_value": [30.0, 0.0]})
+    pd.testing.assert_frame_equal(out, expected, check_dtype=False)
+    assert out.attrs["time_unit"] == "D"
+
+
+def test_customer_summary_in_weeks_is_days_over_seven_and_respects_calibration_end():
+    out = clv.customer_summary(make_tx(SMALL), calibration_end="2025-01-08", time_unit="W")
+    out = out.set_index("customer_id")
+    assert out.loc["A", "frequency"] == 1 and out.loc["A", "monetary_value"] == 20.0
+    assert out.loc["A", "recency"] == pytest.approx(3 / 7) and out.loc["A", "T"] == pytest.approx(7 / 7)
+    assert out.loc["B", "T"] == pytest.approx(2 / 7)
+
+
+def test_customer_summary_equals_lifetimes_on_the_demo(demo_tx):
+    lifetimes_utils = pytest.importorskip("lifetimes.utils")
+    buys = demo_tx[demo_tx["customer_id"].notna() & ~demo_tx["is_return"]]
+    end = demo_tx["order_date"].max().normalize()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = lifetimes_utils.summary_data_from_transaction_data(
+            buys, "customer_id", "order_date", monetary_value_col="revenue", observation_period_end=end, freq="D")
+    ours = clv.customer_summary(demo_tx).set_index("customer_id").sort_index()
+    ref = ref.sort_index()
+    assert ours.index.tolist() == ref.index.astype(str).tolist()
+    for col in ("frequency", "recency", "T", "monetary_value"):
+        np.testing.assert_allclose(ours[col].to_numpy(float), ref[col].to_numpy(float), rtol=1e-9, atol=1e-9)
+
+
+def test_bgnbd_reproduces_fader_hardie_lee_2005_on_cdnow(cdnow):
+    fit = clv.fit_bgnbd(cdnow, time_unit="W")
+    assert len(cdnow) == 2357
+    assert round(fit.r, 3) == 0.243 and round(fit.alpha, 3) == 4.414
+    assert round(fit.a, 3) == 0.793 and round(fit.b, 3) == 2.426
+    assert round(fit.log_likelihood, 1) == -9582.4
+    assert fit.converged and fit.time_unit == "W"
+
+
+def test_gamma_gamma_reproduces_the_published_cdnow_spend_model():
+    spend = lifetimes_dataset("cdnow_customers_summary_with_transactions.csv").rename(
+        columns={"x": "frequency", "zbar": "monetary_value"})
+    fit = clv.fit_gamma_gamma(spend)
+    # Fader & Hardie (2013), "The Gamma-Gamma Model of Monetary Value": p = 6.25, q = 3.74, gamma = 15.44
+    assert (round(fit.p, 2), round(fit.q, 2)) == (6.25, 3.74) and fit.v == pytest.approx(15.44, abs=0.01)
+    assert fit.n_customers == 946
+
+
+def test_bgnbd_fit_matches_lifetimes_on_the_demo(demo_value):
+    lifetimes = pytest.importorskip("lifetimes")
+    summary = demo_value.summary
+    weekly = summary.assign(recency=summary["recency"] / 7, T=summary["T"] / 7)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ref = lifetimes.BetaGeoFitter().fit(weekly["frequency"], weekly["recency"], weekly["T"])
+    ours = clv.fit_bgnbd(weekly, time_unit="W")
+    likelihood = clv._BGNBDLikelihood(*clv._summary_arrays(weekly))
+    ref_ll = -likelihood(np.log(ref.params_[["r", "alpha", "a", "b"]].to_numpy(float)))[0] * len(weekly)
+    assert ours.log_likelihood >= ref_ll - 1e-6 * abs(ref_ll), "at least as good a maximum as lifetimes'"
+    for name in ("r", "alpha", "a", "b"):
+        assert getattr(ours, name) == pytest.approx(ref.params_[name], rel=0.02), name
+
+
+def test_p_alive_and_expected_purchases_equal_lifetimes_formulas(cdnow):
+    lifetimes = pytest.importorskip("lifetimes")
+    fit = clv.fit_bgnbd(cdnow, time_unit="W")
+    ref = lifetimes.BetaGeoFitter()
+    ref.params_ = pd.Series({"r": fit.r, "alpha": fit.alpha, "a": fit.a, "b": fit.b})
+    x, t_x, T = cdnow["frequency"], cdnow["recency"], cdnow["T"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        np.testing.assert_allclose(fit.p_alive(x, t_x, T), ref.conditional_probability_alive(x, t_x, T), rtol=1e-9)
+        np.testing.assert_allclose(fit.expected_purchases(39, x, t_x, T),
+                                   ref.conditional_expected_number_of_purchases_up_to_time(39, x, t_x, T), rtol=1e-7)
+        np.testing.assert_allclose(fit.expected_purchases_new(39), ref.expected_number_of_purchases_up_to_time(39),
+                                   rtol=1e-9)
+
+
+def test_expected_purchases_for_cdnow_match_the_paper(cdnow):
+    fit = clv.fit_bgnbd(cdnow, time_unit="W")
+    # Fader, Hardie & Lee (2005), section 4: a customer with x = 2, t_x = 30.43, T = 38.86 is expected
+    # to make 1.226 purchases in the next 39 weeks
+    assert fit.expected_purchases(39, 2, 30.43, 38.86) == pytest.approx(1.226, abs=0.001)
+
+
+def test_horizon_is_calendar_months_whatever_the_unit(demo_tx):
+    assert clv.months_to_units(12, "D") == pytest.approx(365.25)
+    assert clv.months_to_units(12, "W") == pytest.approx(365.25 / 7)
+    by_day = clv.lifetime_value(demo_tx, time_unit="D").customers.set_index("customer_id")
+    by_week = clv.lifetime_value(demo_tx, time_unit="W").customers.set_index("customer_id")
+    np.testing.assert_allclose(by_week["expected_purchases"], by_day["expected_purchases"], rtol=1e-5)
+    np.testing.assert_allclose(by_week["clv"], by_day["clv"], rtol=1e-5)
+
+
+def test_clv_is_margin_times_spend_times_purchases_without_discounting(demo_value):
+    v = clv.customer_value(demo_value.summary, demo_value.bgnbd, demo_value.gamma_gamma, horizon_months=6,
+                           margin=1.0, annual_discount_rate=0.0)
+    np.testing.assert_allclose(v["clv"], v["expected_spend"] * v["expected_purchases"], rtol=1e-9)
+    half = clv.customer_value(demo_value.summary, demo_value.bgnbd, demo_value.gamma_gamma, horizon_months=6,
+                              margin=0.5, annual_discount_rate=0.0)
+    np.testing.assert_allclose(half["clv"], 0.5 * v["clv"], rtol=1e-12)
+    discounted = clv.customer_value(demo_value.summary, demo_value.bgnbd, demo_value.gamma_gamma,
+                                    horizon_months=6, margin=1.0, annual_discount_rate=0.2)
+    assert (discounted["clv"] < v["clv"]).all()
+    # the last month is discounted by 1.2 ** 0.5, the first by 1.2 ** (1/12)
+    ratio = discounted["clv"] / v["clv"]
+    assert ratio.between(1.2 ** -0.5, 1.2 ** (-1 / 12)).all()
+
+
+def test_expected_spend_shrinks_to_the_population_mean(demo_value):
+    gg = demo_value.gamma_gamma
+    assert gg.expected_spend(0, 0.0) == pytest.approx(gg.population_mean_spend)
+    few, many = gg.expected_spend([1, 100], [500.0, 500.0])
+    assert gg.population_mean_spend < few < many < 500.0
+
+
+def test_p_alive_finds_the_planted_lapsed_customers(demo, demo_value):
+    v = demo_value.customers.set_index("customer_id")
+    kind = demo.truth.customer_type.reindex(v.index)
+    assert v.loc[kind == "lapsed", "p_alive"].mean() < 0.3
+    assert v.loc[kind == "loyal", "p_alive"].mean() > 0.95
+    lapsed = (kind == "lapsed").to_numpy()
+    scores = -v["p_alive"].to_numpy()
+    order = np.argsort(scores)
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    auc = (ranks[lapsed].sum() - lapsed.sum() * (lapsed.sum() + 1) / 2) / (lapsed.sum() * (~lapsed).sum())
+    assert auc > 0.85, f"AUC of 1 - P(alive) for the lapsed: {auc:.3f}"
+    assert v.loc[kind == "loyal", "clv"].mean() > 2 * v.loc[kind == "store_occasional", "clv"].mean()
+
+
+def test_falling_p_alive_is_a_real_drop(demo_value):
+    v = demo_value.customers
+    falling = v[v["p_alive_falling"]]
+    assert len(falling) > 0
+    assert (falling["p_alive_before"] - falling["p_alive"] >= 0.1).all()
+    assert (v.loc[v["p_alive_before"].isna() & (v["frequency"] > 0), "recency"]
+            > v.loc[v["p_alive_before"].isna() & (v["frequency"] > 0), "T"] - 90).all(), \
+        "no earlier value only for customers who bought in the last 90 days"
+
+
+def test_segment_value_adds_up(demo_tx, demo_value):
+    table = segments.rfm(demo_tx)
+    out = clv.segment_value(demo_value.customers, table).set_index("segment")
+    assert out.index.tolist() == segments.SEGMENTS
+    v = demo_value.customers
+    assert out["value_at_risk"].sum() == pytest.approx(v.loc[v["p_alive_falling"], "clv"].sum())
+    assert out["total_clv"].sum() == pytest.approx(v["clv"].sum())
+    assert out.loc["Champions", "mean_p_alive"] > 0.95 > 0.5 > out.loc["Lost", "mean_p_alive"]
+    assert out.loc["Champions", "value_at_risk"] == 0
+
+
+def test_holdout_check_beats_the_naive_rate(demo_tx):
+    check = clv.holdout_check(demo_tx, holdout_days=180)
+    assert check.calibration_end == demo_tx["order_date"].max().normalize() - pd.Timedelta(days=180)
+    assert check.mae_model < check.mae_naive
+    assert abs(check.total_model / check.total_actual - 1) < 0.15
+    assert abs(check.total_model - check.total_actual) < abs(check.total_naive - check.total_actual)
+    assert check.by_frequency["customers"].sum() == len(check.customers)
+    assert check.by_frequency["frequency_group"].iloc[-1] == "7+"
+
+
+def test_p_alive_matrix_falls_with_time_since_last_purchase(demo_value):
+    grid = clv.p_alive_matrix(demo_value.bgnbd, max_frequency=10, T=700)
+    assert len(grid) == 11 * 25
+    five = grid[grid["frequency"] == 5].sort_values("recency")
+    assert five["p_alive"].is_monotonic_increasing and five["p_alive"].iloc[-1] > 0.9 > five["p_alive"].iloc[0]
+    assert (grid.loc[grid["frequency"] == 0, "p_alive"] == 1).all()
+
+
+def test_hostile_inputs_get_clear_messages(demo_value):
+    bad = pd.DataFrame({"frequency": [1, 2], "recency": [5.0, 9.0], "T": [4.0, 10.0]})
+    with pytest.raises(DataError, match="recency must lie between 0 and T"):
+        clv.fit_bgnbd(bad)
+    no_repeat = pd.DataFrame({"frequency": [0] * 20, "recency": [0.0] * 20, "T": [10.0] * 20})
+    with pytest.raises(DataError, match="came back"):
+        clv.fit_bgnbd(no_repeat)
+    with pytest.raises(DataError, match="no prices"):
+        clv.fit_gamma_gamma(no_repeat.assign(monetary_value=np.nan))
+    with pytest.raises(DataError, match="margin"):
+        clv.customer_value(demo_value.summary, demo_value.bgnbd, demo_value.gamma_gamma, margin=30)
+    with pytest.raises(DataError, match="time unit"):
+        clv.customer_summary(make_tx(SMALL), time_unit="fortnight")
+    with pytest.raises(DataError, match="holdout"):
+        clv.holdout_check(make_tx(SMALL), holdout_days=180)
+    with pytest.raises(DataError, match="customer ID"):
+        clv.customer_summary(make_tx(SMALL).assign(customer_id=None))
+
+
+def test_without_prices_purchases_are_still_predicted(demo_tx):
+    tx = demo_tx.assign(unit_price=np.nan, revenue=np.nan)
+    lv = clv.lifetime_value(tx)
+    assert lv.gamma_gamma is None and lv.customers["clv"].isna().all()
+    assert lv.customers["expected_purchases"].gt(0).all()
