@@ -16,7 +16,9 @@ catalogue coverage, next to the best-seller baseline, with a bootstrap interval 
 """
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -166,26 +168,29 @@ def tfidf_weight(matrix: sp.csr_matrix) -> sp.csr_matrix:
     return sp.csr_matrix(((np.sqrt(x.data) * idf[x.col]).astype(np.float32), (x.row, x.col)), shape=matrix.shape)
 
 
-def _top_k(scores: np.ndarray, k: int) -> np.ndarray:
-    """Column indices of each row's k largest scores, best first (exact)."""
+def _top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's k largest scores, best first (exact): (column indices, their values).
+
+    A value of -inf marks "no k-th candidate" (the index then means nothing)."""
     b, n = scores.shape
     k = min(k, n)
     if n > 4096 and k < 64:
         # the k best lie in the k blocks with the highest block maximum: select blocks, then items
         w = 128
-        nb = n // w
-        head = scores[:, :nb * w].reshape(b, nb, w).max(axis=2)
+        head = np.maximum.reduceat(scores, np.arange(0, n, w), axis=1)
+        nb = head.shape[1]
         blocks = np.argpartition(-head, k - 1, axis=1)[:, :k] if nb > k else np.tile(np.arange(nb), (b, 1))
         cand = (blocks[:, :, None] * w + np.arange(w)).reshape(b, -1)
-        if nb * w < n:
-            cand = np.hstack([cand, np.tile(np.arange(nb * w, n), (b, 1))])
-        vals = np.take_along_axis(scores, cand, axis=1)
+        vals = np.take_along_axis(scores, np.minimum(cand, n - 1), axis=1)
+        vals[cand >= n] = -np.inf  # past the end of a short last block
         part = np.argpartition(-vals, k - 1, axis=1)[:, :k]
-        idx = np.take_along_axis(cand, part, axis=1)
+        idx = np.minimum(np.take_along_axis(cand, part, axis=1), n - 1)
+        picked = np.take_along_axis(vals, part, axis=1)
     else:
         idx = np.argpartition(-scores, k - 1, axis=1)[:, :k] if k < n else np.tile(np.arange(n), (b, 1))
-    order = np.argsort(-np.take_along_axis(scores, idx, axis=1), axis=1, kind="stable")
-    return np.take_along_axis(idx, order, axis=1)
+        picked = np.take_along_axis(scores, idx, axis=1)
+    order = np.argsort(-picked, axis=1, kind="stable")
+    return np.take_along_axis(idx, order, axis=1), np.take_along_axis(picked, order, axis=1)
 
 
 def _top_neighbours(sim_rows, n_rows: int, neighbours: int, block: int | None = None) -> sp.csr_matrix:
@@ -197,9 +202,7 @@ def _top_neighbours(sim_rows, n_rows: int, neighbours: int, block: int | None = 
     indptr, indices, data = [0], [], []
     for lo in range(0, n_rows, block):
         dense = np.asarray(sim_rows(lo, min(lo + block, n_rows)), dtype=np.float32)
-        k = min(neighbours, dense.shape[1])
-        top = _top_k(dense, k)
-        vals = np.take_along_axis(dense, top, axis=1)
+        top, vals = _top_k(dense, min(neighbours, dense.shape[1]))
         keep = vals > 0
         counts = keep.sum(axis=1)
         indices.append(top[keep])
@@ -341,9 +344,9 @@ class Recommender(BaseEstimator):
             brow, bcol = self._bought(r)
             if exclude:
                 ranked[brow, bcol] = -np.inf
-            items = _top_k(ranked, k)
+            items, picked = _top_k(ranked, k)
             chosen = np.take_along_axis(scores, items, axis=1)
-            valid = np.isfinite(np.take_along_axis(ranked, items, axis=1))
+            valid = np.isfinite(picked)
             out_items[pos] = np.where(valid, items, -1)
             out_scores[pos] = chosen
             if not explain:
@@ -361,7 +364,7 @@ class Recommender(BaseEstimator):
             out_ev[pos] = evidence
         unknown = np.flatnonzero(rows < 0)
         if len(unknown):
-            best = _top_k((self.popularity_ + self._tiebreak)[None, :], k)[0]
+            best = _top_k((self.popularity_ + self._tiebreak)[None, :], k)[0][0]
             out_items[unknown] = best
             out_scores[unknown] = self.popularity_[best]
         return out_items, out_scores, out_kind, out_ev
@@ -483,15 +486,12 @@ class _Neighbourhood(Recommender):
         self.similarity_ = s
         n = s.shape[0]
         self._dense = s.toarray() if n <= self.dense_limit else None
-        coo = s.tocoo()
-        self._keys = coo.row.astype(np.int64) * n + coo.col  # sorted: CSR order with sorted indices
-        self._vals = coo.data
 
     def _scores(self, rows):
         user = self.interactions_.matrix[rows]
         if self._dense is not None:
             return np.asarray(user @ self._dense, dtype=np.float32), None
-        return (user @ self.similarity_).toarray().astype(np.float32), None
+        return (user @ self.similarity_).toarray(), None
 
     def _sim(self, j: np.ndarray, i: np.ndarray) -> np.ndarray:
         """S[j, i] for arrays of pairs (0 where j < 0 or the pair is not among the neighbours)."""
@@ -499,9 +499,8 @@ class _Neighbourhood(Recommender):
         jj = np.where(valid, j, 0)
         if self._dense is not None:
             return np.where(valid, self._dense[jj, i], 0.0)
-        key = jj * self.similarity_.shape[0] + i
-        pos = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
-        return np.where(valid & (self._keys[pos] == key), self._vals[pos], 0.0)
+        sampled = np.asarray(self.similarity_[jj.ravel(), np.ravel(i)]).reshape(jj.shape)
+        return np.where(valid, sampled, 0.0)
 
     def _best_support(self, rows, items):
         """For each recommended item, the customer's purchase contributing most to its score."""
@@ -676,10 +675,16 @@ class ALS(Recommender):
         self._unit_items = items / np.maximum(norms, 1e-12)
 
     def _solve(self, target: np.ndarray, fixed: np.ndarray, padded: "_Padded") -> None:
-        """Conjugate-gradient steps on (F'F + F'(C-I)F + reg I) x = F'C p for every row of ``target``."""
+        """Conjugate-gradient steps on (F'F + F'(C-I)F + reg I) x = F'C p for every row of ``target``.
+
+        Chunks of rows are independent and numpy releases the GIL in their inner loops, so they
+        are solved on all cores at once."""
         f = fixed.shape[1]
         gram = fixed.T @ fixed + np.float32(self.regularization) * np.eye(f, dtype=np.float32)
-        for sel, idx, cm1, mask in padded.chunks:
+        steps = int(self.cg_steps)
+
+        def solve_chunk(chunk) -> None:
+            sel, idx, cm1, mask = chunk
             fg = fixed[idx]  # rows x length x factors
             x = target[sel]
             rhs = np.einsum("bl,blf->bf", cm1 + mask, fg)
@@ -692,7 +697,7 @@ class ALS(Recommender):
             r = rhs - times_a(x)
             p = r.copy()
             rs = np.einsum("bf,bf->b", r, r)
-            for _ in range(int(self.cg_steps)):
+            for _ in range(steps):
                 ap = times_a(p)
                 step = rs / np.maximum(np.einsum("bf,bf->b", p, ap), 1e-20)
                 x += step[:, None] * p
@@ -702,6 +707,9 @@ class ALS(Recommender):
                 p += r
                 rs = rs_new
             target[sel] = x
+
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            list(pool.map(solve_chunk, padded.chunks))
 
     def _scores(self, rows):
         return self.user_factors_[rows] @ self.item_factors_.T, None

@@ -162,13 +162,14 @@ def test_include_bought_switch_offers_repeat_purchases():
 
 def test_top_k_block_selection_is_exact():
     rng = np.random.default_rng(7)
-    scores = rng.standard_normal((50, 10_000)).astype(np.float32)
+    scores = rng.standard_normal((50, 10_050)).astype(np.float32)  # a short last block
     scores[3, :] = -np.inf
     scores[3, [17, 9_999]] = [2.0, 1.0]
-    got = rec._top_k(scores, 10)
+    got, values = rec._top_k(scores, 10)
     expected = np.argsort(-scores, axis=1, kind="stable")[:, :10]
-    np.testing.assert_array_equal(np.take_along_axis(scores, got, 1), np.take_along_axis(scores, expected, 1))
-    assert got[3, :2].tolist() == [17, 9_999]
+    np.testing.assert_array_equal(values, np.take_along_axis(scores, expected, 1))
+    np.testing.assert_array_equal(np.take_along_axis(scores, got, 1)[values > -np.inf], values[values > -np.inf])
+    assert got[3, :2].tolist() == [17, 9_999] and np.isneginf(values[3, 2:]).all()
 
 
 # --- metrics by hand ------------------------------------------------------------------------------------
