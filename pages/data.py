@@ -140,7 +140,7 @@ def quality_panel(report: dict, quarantine: pd.DataFrame, filename: str) -> None
     c[3].metric(tr("Quarantined", "隔离"), f"{len(quarantine):,}",
                 help=tr("Rows not loaded, with the reason for each.", "未读入的行及其原因。"))
     for note in report.get("notes", []):
-        st.info(note, icon=":material/info:")
+        st.info(io.note_text(note, ui.lang()), icon=":material/info:")
     if report.get("price_missing"):
         st.warning(tr("This file has no price column, so revenue, spend, CLV and pricing cannot be computed. We did not "
                       "invent prices: map a price column above if the file has one under another name.",

@@ -929,3 +929,32 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
     if rows_in == 0:
         raise DataError(f"{info['file']} has a header row but no data rows. Export it again with the rows included.")
     return RawTable(data=data, quarantine=quarantine.astype({"row": "int64"}), rows_in=rows_in, file=info["file"])
+
+
+# The load notes in Chinese, for the Data page and reports in 简体中文.
+_NOTES_ZH = [
+    (r"column '(.+)' uses a decimal comma \(3,50 = 3\.50\)", r"列“\1”使用逗号作小数点（3,50 = 3.50）"),
+    (r"column '(.+)': dates read day first \(DD/MM/YYYY\); every date in the file also reads month first "
+     r"\(no day above 12\), so check a few", r"列“\1”：日期按“日/月/年”读取；文件中的所有日期也能按“月/日/年”读取（没有大于 12 的日），请抽查几条"),
+    (r"column '(.+)': dates read day first \(DD/MM/YYYY\)", r"列“\1”：日期按“日/月/年”读取"),
+    (r"column '(.+)': dates read month first \(MM/DD/YYYY\)", r"列“\1”：日期按“月/日/年”读取"),
+    (r"no quantity column: each line counts as one unit", "没有数量列：每行按一件计算"),
+    (r"no price column: .*", "没有价格列：收入、消费额和价格分析都需要价格；我们没有虚构价格。请映射价格列（或在定价页面上传含价格的商品文件）。"),
+    (r"([\d,]+) lines had no date of their own and took it from another line of the same order \(as Shopify exports do\)",
+     r"\1 行本身没有日期，已采用同一订单其他行的日期（Shopify 导出即如此）"),
+    (r"no order number: a basket is one customer on one day", "没有订单号：同一客户同一天的购买视为一个购物篮"),
+    (r"no order number or customer: .*", "没有订单号和客户：同一时间的购买视为一个购物篮"),
+    (r"customer ids are pseudonymised with a keyed hash; personal columns left out: (.+)",
+     r"客户ID已用带密钥的哈希转为化名；已去除个人信息列：\1"),
+    (r"customer ids are pseudonymised with a keyed hash", "客户ID已用带密钥的哈希转为化名"),
+]
+
+
+def note_text(note: str, lang: str = "en") -> str:
+    """A load note in the interface language (the notes are stored in English)."""
+    if lang != "zh":
+        return note
+    for pattern, zh in _NOTES_ZH:
+        if re.fullmatch(pattern, note):
+            return re.sub(pattern, zh, note)
+    return note

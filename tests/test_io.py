@@ -302,3 +302,18 @@ def test_xlsx_that_is_a_zip_of_something_else_is_refused(tmp_path):
     buf.name = "sales.xlsx"
     with pytest.raises(DataError, match="Excel"):
         load_transactions(buf)
+
+
+def test_every_load_note_has_a_chinese_text(shared_data):
+    from promo_core.io import note_text
+    from promo_core.privacy import Privacy
+
+    notes = load_transactions(shared_data / "groceries.csv").report["notes"]
+    text = HEADER + "1,A,x,1,,1.00,C1\n1,B,y,1,2024-01-02 10:00,2.00,C1\n"
+    notes += load_transactions(_file(text), privacy=Privacy(key=b"k")).report["notes"]
+    notes += load_transactions(_file("Bestellnummer;Artikel;Menge;Datum;Preis\n1;A;1;05.03.2024;3,50\n"),
+                               mapping={"product_id": "Artikel", "quantity": "Menge"}).report["notes"]
+    assert len(notes) >= 6
+    for note in notes:
+        zh = note_text(note, "zh")
+        assert zh != note and any("\u4e00" <= ch <= "\u9fff" for ch in zh), note
