@@ -236,8 +236,12 @@ def manage_section() -> None:
 
 
 def _delete(dataset: str) -> None:
-    ui.workspace().delete_dataset(dataset)
+    ws = ui.workspace()
+    ws.delete_dataset(dataset)
     st.session_state["delete-confirm"] = False
+    if ui.dataset_id() == dataset:  # the active dataset is gone: fall back on the newest one left
+        left = ws.list_datasets()["id"]
+        st.session_state["dataset_id"] = left.iloc[0] if len(left) else None
 
 
 st.title(tr("Data", "数据"))

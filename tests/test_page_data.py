@@ -86,3 +86,17 @@ def test_chinese_interface(own_workspace):
     assert not at.exception
     assert at.title[0].value == "数据"
     assert "客户" in {m.label for m in at.metric}
+
+
+def test_rename_and_delete_a_dataset(own_workspace):
+    ws = Workspace(own_workspace)
+    extra = ws.save_dataset("Spare", {"transactions": ws.load_table(ws.list_datasets()["id"].iloc[-1]).head(50)})
+    at = _app()
+    at.selectbox(key="manage-target").select(extra).run()
+    at.text_input(key=f"rename-{extra}").input("Spare renamed").run()
+    at.button(key="rename-btn").click().run()
+    assert "Spare renamed" in ws.list_datasets()["name"].tolist()
+    at.checkbox(key="delete-confirm").check().run()
+    at.button(key="delete-btn").click().run()
+    assert not at.exception
+    assert extra not in ws.list_datasets()["id"].tolist()
