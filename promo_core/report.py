@@ -46,7 +46,12 @@ COLUMN_LABELS_ZH = {
     "revenue_share": "收入占比", "median_recency_days": "距最近购买中位数（天）", "mean_frequency": "平均购买次数",
     "mean_monetary": "平均消费金额", "mean_p_alive": "平均存活概率", "mean_clv": "平均客户终身价值",
     "clv_at_risk": "流失风险价值", "description": "说明", "as_of": "截至日期", "margin": "毛利率",
-    "horizon_months": "预测期（月）", "annual_discount_rate": "年折现率",
+    "horizon_months": "预测期（月）", "annual_discount_rate": "年折现率", "model": "模型", "precision": "精确率",
+    "recall": "召回率", "ndcg": "NDCG", "map": "MAP", "hit_rate": "命中率", "coverage": "覆盖率",
+    "ndcg_lift": "NDCG 相对畅销榜提升", "lift_low": "提升 95% 下限", "lift_high": "提升 95% 上限", "k": "推荐数",
+    "cut": "切分日期", "exclude_bought": "排除已购商品", "mase": "MASE", "smape": "sMAPE（%）", "bias": "偏差（%）",
+    "mase_vs_naive": "相对季节性朴素的 MASE", "beats_naive": "优于朴素的序列占比", "n_series": "序列数",
+    "n_forecasts": "预测数", "horizon_weeks": "预测周数", "models": "模型", "total": "合计",
 }
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 
@@ -537,6 +542,80 @@ def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£",
                      tables={t("Basket rules", "购物篮规则"): table}, figures=figures, notes=notes)
 
 
+def recommendations_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", k: int = 10) -> SavedAnalysis:
+    """Do personal recommendations beat best-sellers on this data? Item-to-item recommendations
+    (``recommend.ItemKNN``) against the best-seller list, fitted before a cut date and scored on
+    what customers bought after it (``recommend.evaluate``), with the honest verdict."""
+    from promo_core import recommend
+
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    split = recommend.temporal_split(tx)
+    best_sellers, item_knn = t("Best-sellers", "畅销榜"), t("Bought together (item kNN)", "同购推荐（物品近邻）")
+    evaluation = recommend.evaluate({best_sellers: recommend.Popularity(), item_knn: recommend.ItemKNN()}, split, k=k)
+    table = evaluation.table.drop(columns=["fit_seconds"])
+    metric_names = {"precision": f"Precision@{k}", "recall": f"Recall@{k}", "ndcg": f"NDCG@{k}", "map": f"MAP@{k}",
+                    "hit_rate": t(f"Hit rate@{k}", f"命中率@{k}"), "coverage": t("Coverage", "覆盖率")}
+    figure = charts.model_comparison(table, metric_names, evaluation.baseline,
+                                     t("Recommendation quality on purchases after the cut date",
+                                       "切分日期之后真实购买上的推荐质量"),
+                                     t("Score (0 to 1, higher is better)", "得分（0 到 1，越高越好）"))
+    notes = [recommend.verdict(evaluation, lang),
+             t(f"Models learned from purchases before {evaluation.split.cut:%Y-%m-%d}; each of "
+               f"{evaluation.customers:,} customers got a top-{k} list of products new to them, scored against "
+               f"what they really bought afterwards. NDCG@{k}: how high those products sit in the list (1 = at "
+               f"the top); hit rate: share of customers with at least one of them in their list.",
+               f"模型只用 {evaluation.split.cut:%Y-%m-%d} 之前的购买训练；为 {evaluation.customers:,} 位客户各生成 {k} "
+               f"个未买过的商品，并与他们之后的真实购买对照。NDCG@{k}：真实购买的商品在列表中的排名有多靠前（1 表示排在最前）；"
+               "命中率：列表中至少有一个真实购买商品的客户占比。")]
+    return _analysis("recommendations", t("Recommendations against best-sellers", "个性化推荐与畅销榜对比"),
+                     "recommendations",
+                     params={"k": k, "cut": f"{evaluation.split.cut:%Y-%m-%d}", "exclude_bought": True},
+                     tables={t("Model comparison", "模型对比"): table},
+                     figures={t("Model comparison", "模型对比"): figure}, notes=notes)
+
+
+FORECAST_MODELS = ("seasonal_naive", "holt_winters")
+
+
+def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", horizon: int = 8) -> SavedAnalysis:
+    """Weekly demand for the next ``horizon`` weeks per category (in total without categories),
+    from ``forecast.forecast_demand`` with its rolling-origin backtest against seasonal naive."""
+    from promo_core import forecast
+
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    level = "category" if "category" in tx.columns and tx["category"].notna().any() else "total"
+    result = forecast.forecast_demand(tx, level=level, horizon=horizon, models=FORECAST_MODELS, lang=lang)
+    names = {m: forecast.model_label(m, lang) for m in result.backtest["model"]}
+    best = result.recommended
+    backtest = result.backtest.assign(model=result.backtest["model"].map(names))
+    main = result.forecast[result.forecast["model"] == best]
+    labels = result.demand.labels
+    plan = pd.DataFrame({level: main["series"].map(lambda s: labels.get(s, s)), "week": main["week"],
+                         "units": main["forecast"].round(), t("low", "下限"): main["lower"].round(),
+                         t("high", "上限"): main["upper"].round()})
+    totals = result.demand.units.iloc[-52:].sum().sort_values(ascending=False)
+    top = totals.index[0]
+    figure = charts.demand_forecast(
+        result.demand.units[top].iloc[-52:], result.forecast[result.forecast["series"] == top], best, names,
+        t(f"Weekly demand: {labels.get(top, top)}", f"每周需求：{labels.get(top, top)}"), t("Week", "周"),
+        t("Units per week", "每周件数"), t(f"{result.interval:.0%} interval ({names[best]})",
+                                          f"{result.interval:.0%} 区间（{names[best]}）"),
+        t("Without a promotion", "无促销"), t("Actual", "实际"))
+    row = result.backtest.set_index("model").loc[best]
+    naive_en, naive_zh = (("repeating the same week of last year", "照搬去年同周") if result.season_length > 1
+                          else ("repeating last week", "照搬上一周"))
+    notes = [t(f"Most accurate in the backtest: {names[best]} (typical error {row['smape']:.1f}% of weekly units, "
+               f"{row['mase_vs_naive']:.2f} times the error of {naive_en}). The next {horizon} weeks come from it, "
+               f"with an {result.interval:.0%} interval.",
+               f"回测中最准确：{names[best]}（典型误差为每周件数的 {row['smape']:.1f}%，是“{naive_zh}”误差的 "
+               f"{row['mase_vs_naive']:.2f} 倍）。未来 {horizon} 周的预测由它给出，附 {result.interval:.0%} 区间。"),
+             *result.notes]
+    return _analysis("forecast", t("Demand forecast", "需求预测"), "logistics",
+                     params={"level": level, "horizon_weeks": horizon, "models": [names[m] for m in names]},
+                     tables={t("Forecast", "预测"): plan, t("Backtest", "回测"): backtest},
+                     figures={t("Forecast", "预测"): figure}, notes=notes)
+
+
 def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
     """Price sensitivity per category (``pricing.elasticities``), with 90% intervals and the
     reliability verdict of each estimate."""
@@ -583,7 +662,9 @@ StandardStep = Callable[..., SavedAnalysis]
 STANDARD_STEPS: list[tuple[str, str, StandardStep]] = [
     ("Customer segments (RFM)", "客户分群（RFM）", segments_analysis),
     ("Frequently bought together", "经常一起购买", basket_analysis),
+    ("Recommendations against best-sellers", "个性化推荐与畅销榜对比", recommendations_analysis),
     ("Price sensitivity", "价格敏感度", pricing_analysis),
+    ("Demand forecast", "需求预测", forecast_analysis),
 ]
 
 

@@ -288,7 +288,7 @@ def test_standard_price_sensitivity_finds_the_planted_elasticities(demo_standard
 
 
 def test_standard_basket_rules_are_the_planted_complements(demo_standard, demo):
-    rules = next(a for a in demo_standard[0] if a.page == "recommendations").tables["Basket rules"]
+    rules = next(a for a in demo_standard[0] if a.name == "Frequently bought together").tables["Basket rules"]
     names = demo.products.set_index("product_id")["product_name"]
     planted = {frozenset((names[a], names[b])) for a, b in demo.truth.complements[["product_id", "complement_id"]]
                .itertuples(index=False)}
@@ -296,6 +296,25 @@ def test_standard_basket_rules_are_the_planted_complements(demo_standard, demo):
     assert len(top) == 10 and all(pair in planted for pair in top)
     assert len(set(top)) == 10  # each pair once, not once per direction
     assert (rules["lift"] > 1).all() and rules["lift"].is_monotonic_decreasing
+
+
+def test_standard_recommendations_beat_best_sellers_on_the_demo_tastes(demo_standard):
+    analysis = next(a for a in demo_standard[0] if a.name == "Recommendations against best-sellers")
+    table = analysis.tables["Model comparison"].set_index("model")
+    knn = table.loc["Bought together (item kNN)"]
+    assert knn["ndcg"] > table.loc["Best-sellers", "ndcg"] and knn["lift_low"] > 0.1
+    assert analysis.notes[0].startswith("Use Bought together (item kNN): its top-10 lists scored")
+
+
+def test_standard_forecast_of_the_demo_beats_the_seasonal_benchmark(demo_standard, demo):
+    analysis = next(a for a in demo_standard[0] if a.name == "Demand forecast")
+    plan, backtest = analysis.tables["Forecast"], analysis.tables["Backtest"].set_index("model")
+    assert analysis.params["level"] == "category"
+    assert len(plan) == 8 * demo.products["category"].nunique() and set(plan["category"]) == set(demo.products["category"])
+    assert plan["week"].min() > demo.transactions["order_date"].max() - pd.Timedelta(days=7)
+    assert ((plan["low"] <= plan["units"]) & (plan["units"] <= plan["high"])).all()
+    assert backtest.loc["Holt-Winters", "mase_vs_naive"] < 1  # the planted yearly season is learned
+    assert analysis.notes[0].startswith("Most accurate in the backtest: Holt-Winters")
 
 
 def test_groceries_report_skips_pricing_and_says_why(shared_data):
@@ -308,8 +327,10 @@ def test_groceries_report_skips_pricing_and_says_why(shared_data):
     assert skipped == ["Price sensitivity skipped: No sales lines with a positive quantity and price were found, "
                        "so there is nothing to measure price sensitivity on. Check the unit price column is mapped."]
     assert skipped[0] in analyses[0].notes
-    rules = next(a for a in analyses if a.page == "recommendations")
+    rules = next(a for a in analyses if a.name == "Frequently bought together")
     assert len(rules.tables["Basket rules"]) > 0 and rules.params["min_support"] == 0.001
+    recommendations = next(a for a in analyses if a.name == "Recommendations against best-sellers")
+    assert recommendations.notes[0].startswith("No model clearly beats simply showing best-sellers on this data")
 
 
 def test_standard_profile_matches_the_business_profile_of_the_demo(demo_tx, demo_standard):
