@@ -186,14 +186,16 @@ def settings(tx: pd.DataFrame) -> tuple[str, tuple, str]:
 def headline(model: pricing.DemandModel) -> None:
     cats, prods = model.categories, model.products
     c = st.columns(4)
-    c[0].metric(tr("Categories with a dependable estimate", "估计可靠的品类"),
+    c[0].metric(tr("Dependable categories", "估计可靠的品类"),
                 f"{int(cats['reliable'].sum())} / {len(cats)}",
-                help=tr("Enough price changes and periods, a negative and plausible elasticity and a reasonably "
-                        "narrow interval.", "价格变化和期数足够，弹性为负且合理，区间不太宽。"))
-    c[1].metric(tr("Products with a dependable own estimate", "自身估计可靠的商品"),
+                help=tr("Categories whose estimate is dependable: enough price changes and periods, a negative and "
+                        "plausible elasticity and a reasonably narrow interval.",
+                        "估计可靠的品类：价格变化和期数足够，弹性为负且合理，区间不太宽。"))
+    c[1].metric(tr("Dependable products", "估计可靠的商品"),
                 f"{int(prods['reliable'].sum()):,} / {len(prods):,}",
-                help=tr("The others lean on their category (partial pooling) or are not estimated; the table says why.",
-                        "其余商品借用品类估计（部分合并）或未作估计；表格中说明了原因。"))
+                help=tr("Products whose own data gives a dependable estimate. The others lean on their category "
+                        "(partial pooling) or are not estimated; the table says why.",
+                        "自身数据足以给出可靠估计的商品。其余商品借用品类估计（部分合并）或未作估计；表格中说明了原因。"))
     good = cats[cats["reliable"]]
     if len(good):
         typical = float(good["elasticity"].median())
@@ -375,8 +377,12 @@ def prices_section(src: dict, args: tuple, model: pricing.DemandModel, cost: tup
              "current": tr("Current", "当前"), "recommended": tr("Recommended", "建议")})
         ui.chart(figure, key="pr-curve-chart")
         st.caption(row["note"])
-    shown = recs.rename(columns=_rec_labels())[list(_rec_labels().values())]
-    ui.table(shown, "price-recommendations.csv", caption=tr(
+    labels = _rec_labels()
+    shown = recs.rename(columns=labels)[list(labels.values())]
+    percent = {labels[c]: st.column_config.NumberColumn(format="percent") for c in ("change_pct", "prob_profit_up")}
+    decimals = {labels[c]: st.column_config.NumberColumn(format="%.2f") for c in labels
+                if c not in ("change_pct", "prob_profit_up") and pd.api.types.is_float_dtype(recs[c])}
+    ui.table(shown, "price-recommendations.csv", column_config=percent | decimals, caption=tr(
         f"Money and units are per {per()} at the recent level of demand; “low/high” are 90% intervals.",
         f"金额和销量均为按近期需求水平计算的每{per()}数值；“下限/上限”为 90% 区间。"))
     return recs, ({"curve": figure} if figure is not None else {})
@@ -426,7 +432,8 @@ def _parse_tiers(text_value: str) -> list:
 
 
 def scenario_inputs(src: dict, model: pricing.DemandModel, tx: pd.DataFrame, n: int) -> list[dict]:
-    categories = sorted(model.categories["category"].astype(str))
+    # the most price-sensitive category and best-selling products first: where a promotion has its best chance
+    categories = model.categories.sort_values("elasticity", na_position="last")["category"].astype(str).tolist()
     prods = model.products.sort_values("mean_units", ascending=False)
     names = dict(zip(prods["product_id"], prods["product_name"].astype(str) + " (" + prods["product_id"] + ")"))
     end = pd.Timestamp(tx["order_date"].max()).normalize()
@@ -454,8 +461,7 @@ def scenario_inputs(src: dict, model: pricing.DemandModel, tx: pd.DataFrame, n: 
                                  format_func=lambda k: tr(*promotions.LEVELS[k]))
             target = None
             if level == "category":
-                target = st.selectbox(tr("Category", "品类"), categories, key=f"pr-sc-cat-{i}",
-                                      index=min(i, len(categories) - 1))
+                target = st.selectbox(tr("Category", "品类"), categories, key=f"pr-sc-cat-{i}")
             elif level == "product":
                 target = st.selectbox(tr("Product", "商品"), list(names), format_func=names.get, key=f"pr-sc-prod-{i}")
             dates = st.date_input(tr("From – to", "起止日期"), (start_default, start_default + datetime.timedelta(days=13)),
@@ -520,6 +526,11 @@ def promotions_section(src: dict, args: tuple, model: pricing.DemandModel, tx: p
     with st.spinner(tr("Simulating the promotions…", "正在模拟促销…")):
         results, assumptions = _simulate(*args, cost[0], cost[1], json.dumps(specs), src, cost[2])
     best = results.sort_values("incremental_margin", ascending=False).iloc[0]
+    if best["incremental_margin"] < 0:
+        st.warning(tr("None of these scenarios pays for itself in gross margin: each gives away more in discounts than "
+                      "its extra sales earn. Shallower discounts, higher thresholds or more price-sensitive targets "
+                      "do better.", "这些方案都无法用毛利收回成本：折扣让出的比新增销售赚得多。较浅的折扣、较高的门槛或对价格更敏感的对象效果更好。"),
+                   icon=":material/trending_down:")
     c = st.columns(4)
     c[0].metric(tr("Best scenario for gross margin", "毛利最佳方案"), best["scenario"],
                 help=tr("Highest incremental gross margin after discount cost, pull-forward and cannibalisation.",
@@ -541,7 +552,7 @@ def promotions_section(src: dict, args: tuple, model: pricing.DemandModel, tx: p
                                tr(f"Over each promotion's days ({ui.currency()})", f"各方案促销期内（{ui.currency()}）"),
                                names)
     ui.chart(fig, key="pr-scenario-chart")
-    ui.table(_scenario_table(results), "promotion-scenarios.csv", caption=tr(
+    ui.table(_scenario_table(results, model), "promotion-scenarios.csv", caption=tr(
         "One column per scenario; totals over its days. Incremental revenue and margin are net of pull-forward and "
         "cannibalisation.", "每列一个方案；为促销期内合计。新增收入和毛利已扣除提前透支和蚕食。"))
     with st.expander(tr("Assumptions behind each scenario", "各方案的假设")):
@@ -576,27 +587,47 @@ def promotions_section(src: dict, args: tuple, model: pricing.DemandModel, tx: p
     return {"results": results, "assumptions": assumptions}, figures
 
 
-def _scenario_table(results: pd.DataFrame) -> pd.DataFrame:
-    rows = [("mechanic", "Type", "类型"), ("level", "Applies to", "适用范围"), ("target", "Target", "对象"),
-            ("days", "Days", "天数"), ("elasticity", "Elasticity used", "使用的弹性"),
-            ("baseline_units", "Units without promotion", "不促销销量"), ("promo_units", "Units with promotion", "促销销量"),
-            ("incremental_units", "Extra units", "新增销量"), ("pull_forward_units", "Lost to pull-forward", "提前透支损失"),
-            ("cannibalised_units", "Taken from sister products", "蚕食同类商品"),
-            ("net_incremental_units", "Net extra units", "净新增销量"), ("baseline_revenue", "Revenue without", "不促销收入"),
-            ("promo_revenue", "Revenue with", "促销收入"), ("incremental_revenue", "Incremental revenue", "新增收入"),
-            ("baseline_margin", "Gross margin without", "不促销毛利"), ("promo_margin", "Gross margin with", "促销毛利"),
-            ("incremental_margin", "Incremental gross margin", "新增毛利"), ("discount_cost", "Discount cost", "折扣成本"),
-            ("lift", "Expected lift", "预期提升"), ("break_even_lift", "Lift needed to break even", "保本所需提升"),
-            ("effective_discount", "Effective discount", "实际折扣"), ("baskets", "Baskets in the window", "期间购物篮数"),
-            ("share_already_above", "Baskets already above a threshold", "已达门槛的购物篮"),
-            ("share_grew", "Baskets that top up", "凑单的购物篮"), ("giveaway", "Saving given for nothing", "白送的优惠"),
-            ("margin_per_discount", "Margin per 1 of discount", "每 1 元折扣的毛利")]
+def _scenario_table(results: pd.DataFrame, model: pricing.DemandModel) -> pd.DataFrame:
+    """Scenarios as columns, measures as rows, formatted for reading (the CSV keeps these labels)."""
+    rows = [("mechanic", "Type", "类型", "label"), ("level", "Applies to", "适用范围", "label"),
+            ("target", "Target", "对象", "target"), ("days", "Days", "天数", "count"),
+            ("elasticity", "Elasticity used", "使用的弹性", "ratio"),
+            ("baseline_units", "Units without promotion", "不促销销量", "count"),
+            ("promo_units", "Units with promotion", "促销销量", "count"), ("incremental_units", "Extra units", "新增销量", "count"),
+            ("pull_forward_units", "Lost to pull-forward", "提前透支损失", "count"),
+            ("cannibalised_units", "Taken from sister products", "蚕食同类商品", "count"),
+            ("net_incremental_units", "Net extra units", "净新增销量", "count"),
+            ("baseline_revenue", "Revenue without", "不促销收入", "money"), ("promo_revenue", "Revenue with", "促销收入", "money"),
+            ("incremental_revenue", "Incremental revenue", "新增收入", "money"),
+            ("baseline_margin", "Gross margin without", "不促销毛利", "money"),
+            ("promo_margin", "Gross margin with", "促销毛利", "money"),
+            ("incremental_margin", "Incremental gross margin", "新增毛利", "money"),
+            ("discount_cost", "Discount cost", "折扣成本", "money"), ("lift", "Expected lift", "预期提升", "share"),
+            ("break_even_lift", "Lift needed to break even", "保本所需提升", "share"),
+            ("effective_discount", "Effective discount", "实际折扣", "share"),
+            ("baskets", "Baskets in the window", "期间购物篮数", "count"),
+            ("share_already_above", "Baskets already above a threshold", "已达门槛的购物篮", "share"),
+            ("share_grew", "Baskets that top up", "凑单的购物篮", "share"),
+            ("giveaway", "Saving given for nothing", "白送的优惠", "money"),
+            ("margin_per_discount", "Margin per 1 of discount", "每 1 元折扣的毛利", "ratio")]
+    names = dict(zip(model.products["product_id"].astype(str), model.products["product_name"].astype(str)))
+    labels = {**{k: tr(*v) for k, v in promotions.MECHANICS.items()}, **{k: tr(*v) for k, v in promotions.LEVELS.items()}}
+
+    def show(value, kind):
+        if kind == "label":
+            return labels.get(value, value)
+        if kind == "target":
+            return names.get(value, value) or tr("Whole store", "全店")
+        if value is None or (isinstance(value, float) and not np.isfinite(value)):
+            return tr("never", "无法") if kind == "share" and value == np.inf else "–"
+        return {"count": lambda v: ui.number(v), "ratio": lambda v: f"{v:.2f}", "money": lambda v: ui.money(v, 0),
+                "share": lambda v: f"{v:+.1%}" if v < 0 else f"{v:.1%}"}[kind](value)
+
     frame = results.set_index("scenario")
-    out = pd.DataFrame({tr(en, zh): frame[k] for k, en, zh in rows}).T
-    out.insert(0, tr("Measure", "指标"), out.index)
-    for col in out.columns[1:]:
-        out[col] = out[col].map(lambda v: v if isinstance(v, str) else (f"{v:,.2f}" if pd.notna(v) else "–"))
-    return out.reset_index(drop=True)
+    out = pd.DataFrame({tr("Measure", "指标"): [tr(en, zh) for _, en, zh, _ in rows]})
+    for scenario in frame.index:
+        out[scenario] = [show(frame.at[scenario, key], kind) for key, _, _, kind in rows]
+    return out
 
 
 # ------------------------------------------------------------------------------------------------
@@ -609,13 +640,15 @@ def dynamic_section(model: pricing.DemandModel, recs: pd.DataFrame) -> dict:
                   "Regret is what each gives up against always charging the run's best price.",
                   "价格试验值得做吗？每次模拟从数据允许的范围中抽取一个真实弹性，让三种策略逐期定价：保持当前价格、ε-贪心（多数时候用看起来最好的价格，"
                   "偶尔随机试价）和汤普森采样（按每个价格是最优的概率选价）。遗憾值是相对于始终使用最优价格所损失的收益。"))
-    usable = recs[recs["elasticity"] < 0].sort_values("revenue_current", ascending=False)
+    usable = recs[recs["elasticity"] < 0].sort_values("profit_change", ascending=False)
     if usable.empty:
         st.info(tr("No product has a negative elasticity estimate to simulate with.", "没有可用于模拟的负弹性商品。"))
         return {}
     labels = dict(zip(usable["product_id"], usable["product_name"].astype(str) + " (" + usable["product_id"] + ")"))
     c = st.columns(3)
-    pick = c[0].selectbox(tr("Product", "商品"), list(labels), format_func=labels.get, key="pr-dyn-product")
+    pick = c[0].selectbox(tr("Product", "商品"), list(labels), format_func=labels.get, key="pr-dyn-product",
+                          help=tr("Sorted by how much a better price would earn: at the top, today's price is furthest "
+                                  "from the best one.", "按更优价格能多赚多少排序：排在前面的商品当前价格离最优价格最远。"))
     horizon = c[1].slider(tr(f"Horizon ({per()}s)", f"期数（{per()}）"), 8, 156, 52, 4, key="pr-dyn-horizon",
                           help=tr("How long the experiment runs.", "试验持续的期数。"))
     width = c[2].slider(tr("Price grid", "价格网格"), 5, 40, 20, 5, format="±%d%%", key="pr-dyn-width",
@@ -666,7 +699,17 @@ def dynamic_section(model: pricing.DemandModel, recs: pd.DataFrame) -> dict:
         "policy": tr("Policy", "策略"), "total": tr(f"Mean total {what}", f"平均总{what}"), "total_low": tr("5%", "5%"),
         "total_high": tr("95%", "95%"), "regret": tr("Regret", "遗憾值"), "regret_share": tr("Regret share", "遗憾比例"),
         "best_price_share": tr("Last quarter at the best price", "最后四分之一期使用最优价格的比例")})
-    ui.table(table, "dynamic-pricing-policies.csv")
+    if gain > 0:
+        st.success(tr(f"Experimenting pays for this product: Thompson sampling earns {ui.money(gain, 0)} more {what} "
+                      f"than keeping today's price over {horizon} {per()}s, while learning where the best price is.",
+                      f"对该商品做价格试验是值得的：在 {horizon} {per()}内，汤普森采样比保持当前价格多赚 {ui.money(gain, 0)} 的{what}，"
+                      "同时找到最优价格。"))
+    else:
+        st.info(tr(f"Experimenting does not pay for this product: today's price is already close to the best one, so "
+                   f"trying other prices costs {ui.money(-gain, 0)} of {what} over {horizon} {per()}s.",
+                   f"对该商品做价格试验不划算：当前价格已接近最优，在 {horizon} {per()}内试验其他价格会损失 "
+                   f"{ui.money(-gain, 0)} 的{what}。"))
+    ui.table(table.round(4), "dynamic-pricing-policies.csv")
     return {"cumulative": fig_total, "regret": fig_regret}
 
 

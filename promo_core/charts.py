@@ -143,10 +143,11 @@ def demand_forecast(history: pd.Series, forecast: pd.DataFrame, main_model: str,
 
 def service_level_costs(curve: pd.DataFrame, chosen: float, title: str, x_title: str, cost_title: str,
                         short_title: str, cost_name: str, short_name: str, chosen_name: str) -> go.Figure:
-    """Yearly stock cost (left axis) and units short (right axis) against the target service level."""
+    """What the service level drives: the yearly cost of holding safety stock (left axis, from zero)
+    and the units expected short (right axis), against the target service level."""
     fig = go.Figure()
     x = 100 * curve["service_level"]
-    fig.add_trace(go.Scatter(x=x, y=curve["total_cost"], mode="lines+markers", name=cost_name,
+    fig.add_trace(go.Scatter(x=x, y=curve["safety_stock_cost"], mode="lines+markers", name=cost_name,
                              line={"color": PRIMARY, "width": 2.5},
                              hovertemplate="%{x:.1f}%: %{y:,.0f}<extra>" + cost_name + "</extra>"))
     fig.add_trace(go.Scatter(x=x, y=curve["expected_short_per_year"], mode="lines+markers", name=short_name,
@@ -154,11 +155,12 @@ def service_level_costs(curve: pd.DataFrame, chosen: float, title: str, x_title:
                              hovertemplate="%{x:.1f}%: %{y:,.0f}<extra>" + short_name + "</extra>"))
     fig.add_vline(x=100 * chosen, line={"color": GOOD, "width": 2, "dash": "dash"},
                   annotation_text=chosen_name, annotation_position="top left")
-    fig.update_layout(yaxis2={"title": {"text": short_title}, "overlaying": "y", "side": "right",
+    styled(fig, title, x_title, None, height=420)
+    fig.update_layout(yaxis={"title": {"text": cost_title}, "rangemode": "tozero"},
+                      yaxis2={"title": {"text": short_title}, "overlaying": "y", "side": "right",
                               "showgrid": False, "rangemode": "tozero"},
                       legend={"orientation": "h", "y": -0.2}, margin={"r": 70})
-    fig.update_yaxes(rangemode="tozero", selector={"anchor": "x"})
-    return styled(fig, title, x_title, cost_title, height=420)
+    return fig
 
 
 def network_map(warehouses: pd.DataFrame, stores: pd.DataFrame, flows: pd.DataFrame, title: str, names: dict,
@@ -312,9 +314,11 @@ def demand_profit_curve(curve: pd.DataFrame, current_price: float, recommended_p
     if recommended_price is not None and abs(recommended_price - current_price) > 1e-9:
         fig.add_vline(x=recommended_price, line={"color": ACCENT, "width": 2},
                       annotation_text=names["recommended"], annotation_position="top right")
-    fig.update_layout(yaxis2={"title": {"text": profit_title}, "overlaying": "y", "side": "right", "showgrid": False},
+    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False},
                       legend={"orientation": "h", "y": -0.2}, margin={"r": 70}, hovermode="x unified")
-    return styled(fig, title, x_title, units_title, height=440)
+    fig = styled(fig, title, x_title, units_title, height=440)
+    fig.update_layout(yaxis2_title_text=profit_title)  # after styled(), which titles every y axis alike
+    return fig
 
 
 def scenario_bars(results: pd.DataFrame, title: str, y_title: str, names: dict) -> go.Figure:
@@ -366,3 +370,161 @@ def policy_curves(curves: pd.DataFrame, value: str, names: dict, title: str, x_t
                                  hovertemplate="%{x}: %{y:,.0f}<extra>" + names[policy] + "</extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.2}, hovermode="x unified")
     return styled(fig, title, x_title, y_title, height=400)
+
+
+
+# === Segments page ================================================================================
+SEGMENT_COLOURS = {"Champions": "#1B7837", "Loyal Customers": "#5AAE61", "Potential Loyalists": "#A6DBA0",
+                   "New Customers": "#2E5EAA", "Promising": "#7FA7D9", "Need Attention": "#F6C85F",
+                   "About to Sleep": "#F3A953", "At Risk": "#E4572E", "Can't Lose Them": "#B2182B",
+                   "Hibernating": "#9AA5B1", "Lost": "#5D6D7E"}
+
+
+def segment_treemap(summary: pd.DataFrame, size: str, title: str, names: dict, currency: str = "£") -> go.Figure:
+    """Segments as tiles sized by customers or revenue, coloured by segment, with both in the hover.
+
+    ``summary`` is ``segments.segment_summary``; ``size`` is 'customers' or 'revenue'; ``names``
+    labels 'customers' and 'revenue' in the hover."""
+    rows = summary[summary[size].fillna(0) > 0]
+    fig = go.Figure(go.Treemap(
+        labels=rows["segment_label"], parents=[""] * len(rows), values=rows[size].clip(lower=0),
+        marker={"colors": [SEGMENT_COLOURS.get(s, MUTED) for s in rows["segment"]]},
+        customdata=rows[["customers", "customer_share", "revenue", "revenue_share"]].fillna(0).to_numpy(),
+        texttemplate="<b>%{label}</b><br>%{customdata[1]:.0%} " + names["customers"]
+                     + "<br>%{customdata[3]:.0%} " + names["revenue"],
+        hovertemplate="<b>%{label}</b><br>" + names["customers"] + ": %{customdata[0]:,} (%{customdata[1]:.1%})<br>"
+                      + names["revenue"] + ": " + currency + "%{customdata[2]:,.0f} (%{customdata[3]:.1%})<extra></extra>",
+        sort=True))
+    return styled(fig, title, height=460)
+
+
+def rfm_heatmap(grid: pd.DataFrame, labels: dict, title: str, x_title: str, y_title: str, hover: dict) -> go.Figure:
+    """Customers in every (R score, FM score) cell, each cell named by its segment.
+
+    ``grid`` is ``segments.rfm_grid``; ``labels`` maps segment -> display name."""
+    z = grid.pivot(index="fm_score", columns="r_score", values="customers").sort_index()
+    seg = grid.pivot(index="fm_score", columns="r_score", values="segment").sort_index()
+    text = [[f"{labels.get(seg.loc[f, r], seg.loc[f, r])}<br>{int(z.loc[f, r]):,}" for r in z.columns] for f in z.index]
+    fig = go.Figure(go.Heatmap(
+        z=z.to_numpy(), x=[str(c) for c in z.columns], y=[str(i) for i in z.index], text=text,
+        texttemplate="%{text}", textfont={"size": 10}, colorscale="Blues", colorbar={"title": {"text": hover["customers"]}},
+        hovertemplate=hover["r"] + " %{x}, " + hover["fm"] + " %{y}<br>%{text}<extra></extra>"))
+    return styled(fig, title, x_title, y_title, height=460)
+
+
+def cluster_elbow(selection: pd.DataFrame, chosen: int, title: str, x_title: str, names: dict) -> go.Figure:
+    """How much of the spread each number of clusters leaves, and its silhouette, with the choice marked."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=selection["k"], y=selection["spread"], mode="lines+markers", name=names["spread"],
+                             line={"color": PRIMARY}, hovertemplate="k=%{x}: %{y:.0%}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=selection["k"], y=selection["silhouette"], mode="lines+markers",
+                             name=names["silhouette"], yaxis="y2", line={"color": MUTED, "dash": "dot"},
+                             hovertemplate="k=%{x}: %{y:.2f}<extra></extra>"))
+    fig.add_vline(x=chosen, line={"color": ACCENT, "width": 2}, annotation_text=names["chosen"])
+    fig.update_layout(yaxis={"tickformat": ".0%"}, legend={"orientation": "h", "y": -0.25},
+                      yaxis2={"title": {"text": names["silhouette"]}, "overlaying": "y", "side": "right",
+                              "showgrid": False})
+    return styled(fig, title, x_title, names["spread"], height=360)
+
+
+def cluster_scatter(projection: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Customers on the two main directions of their behaviour, coloured by cluster.
+
+    ``projection`` has x, y, cluster, customer_id; ``names`` maps cluster -> display name."""
+    fig = go.Figure()
+    for i, (cluster, rows) in enumerate(projection.groupby("cluster", sort=True)):
+        label = f"{cluster}. {names.get(cluster, '')}"
+        fig.add_trace(go.Scattergl(x=rows["x"], y=rows["y"], mode="markers", name=label,
+                                   marker={"size": 4, "opacity": 0.55, "color": PALETTE[i % len(PALETTE)]},
+                                   customdata=rows[["customer_id"]].to_numpy(),
+                                   hovertemplate="%{customdata[0]}<extra>" + label + "</extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.2, "itemsizing": "constant"})
+    return styled(fig, title, x_title, y_title, height=480)
+
+
+def clv_histogram(values: pd.Series, title: str, x_title: str, y_title: str, names: dict) -> go.Figure:
+    """Distribution of customer lifetime value (the top 1% folded into the last bar) with mean and median."""
+    upper = float(values.quantile(0.99))
+    fig = go.Figure(go.Histogram(x=values.clip(upper=upper), nbinsx=50, marker_color=PRIMARY,
+                                 hovertemplate="%{x}: %{y:,}<extra></extra>"))
+    fig.add_vline(x=float(values.median()), line={"color": GOOD, "width": 2, "dash": "dash"},
+                  annotation_text=names["median"], annotation_position="top right")
+    fig.add_vline(x=float(values.mean()), line={"color": ACCENT, "width": 2}, annotation_text=names["mean"],
+                  annotation_position="top left")
+    return styled(fig, title, x_title, y_title, height=380)
+
+
+def p_alive_heatmap(matrix: pd.DataFrame, title: str, x_title: str, y_title: str, name: str) -> go.Figure:
+    """P(alive) by repeat purchases (rows) and time from first to last purchase (columns).
+
+    ``matrix`` is ``clv.p_alive_matrix`` with recency already in the unit of ``x_title``."""
+    z = matrix.pivot(index="frequency", columns="recency", values="p_alive").sort_index()
+    fig = go.Figure(go.Heatmap(z=z.to_numpy(), x=z.columns.to_numpy(), y=z.index.to_numpy(), zmin=0, zmax=1,
+                               colorscale="RdYlGn", colorbar={"title": {"text": name}, "tickformat": ".0%"},
+                               hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x:.0f}}<br>{name}: "
+                                             "%{z:.0%}<extra></extra>"))
+    return styled(fig, title, x_title, y_title, height=420)
+
+
+def holdout_bars(by_frequency: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Actual holdout purchases per customer beside the model's and the naive rule's predictions,
+    for customers grouped by their repeat purchases in the calibration period."""
+    fig = go.Figure()
+    for col, colour in (("actual", "#333333"), ("model", PRIMARY), ("naive", MUTED)):
+        fig.add_trace(go.Bar(x=by_frequency["frequency_group"], y=by_frequency[col], name=names[col],
+                             marker_color=colour, hovertemplate="%{x}: %{y:.2f}<extra>" + names[col] + "</extra>"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title, height=400)
+
+
+def segment_value_bars(value: pd.DataFrame, labels: dict, title: str, x_title: str, names: dict) -> go.Figure:
+    """Total lifetime value per segment and the part at risk (customers whose P(alive) is falling)."""
+    rows = value[value["customers"] > 0]
+    y = [labels.get(s, s) for s in rows["segment"]]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(y=y, x=rows["total_clv"] - rows["value_at_risk"].fillna(0), orientation="h",
+                         name=names["safe"], marker_color=GOOD, hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
+    fig.add_trace(go.Bar(y=y, x=rows["value_at_risk"].fillna(0), orientation="h", name=names["risk"],
+                         marker_color=ACCENT, hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
+    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, None, height=420)
+
+
+def migration_sankey(flows: pd.DataFrame, labels: dict, value: str, title: str, names: dict,
+                     currency: str = "£") -> go.Figure:
+    """Customers flowing from their segment at the first date (left) to the second (right); link
+    width by customers or by the revenue at stake, both in the hover."""
+    starts = list(dict.fromkeys(flows["segment_start"]))
+    ends = list(dict.fromkeys(flows["segment_end"]))
+    idx_start = {s: i for i, s in enumerate(starts)}
+    idx_end = {s: len(starts) + i for i, s in enumerate(ends)}
+    node_colours = [SEGMENT_COLOURS.get(s, MUTED) for s in starts + ends]
+    link_colours = [SEGMENT_COLOURS.get(s, MUTED) for s in flows["segment_start"]]
+    link_colours = [f"rgba({int(c[1:3], 16)}, {int(c[3:5], 16)}, {int(c[5:7], 16)}, 0.35)" for c in link_colours]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap",
+        node={"label": [labels.get(s, s) for s in starts] + [labels.get(s, s) for s in ends], "color": node_colours,
+              "pad": 12, "thickness": 16},
+        link={"source": flows["segment_start"].map(idx_start), "target": flows["segment_end"].map(idx_end),
+              "value": flows[value].clip(lower=0), "color": link_colours,
+              "customdata": flows[["customers", "revenue_before", "revenue_between"]].to_numpy(),
+              "hovertemplate": "%{source.label} → %{target.label}<br>" + names["customers"] + ": %{customdata[0]:,}<br>"
+                               + names["revenue_before"] + ": " + currency + "%{customdata[1]:,.0f}<br>"
+                               + names["revenue_between"] + ": " + currency + "%{customdata[2]:,.0f}<extra></extra>"}))
+    return styled(fig, title, height=560)
+
+
+def omnichannel_bars(mix: pd.DataFrame, labels: dict, type_names: dict, title: str, x_title: str) -> go.Figure:
+    """Share of each segment's customers buying online only, offline only or in both."""
+    colours = {"online only": PRIMARY, "offline only": MUTED, "both": GOOD}
+    mix = mix[mix.groupby("segment")["customers"].transform("sum") > 0]
+    fig = go.Figure()
+    for kind, rows in mix.groupby("channel_type", sort=False):
+        fig.add_trace(go.Bar(y=[labels.get(s, s) for s in rows["segment"]], x=rows["share"], orientation="h",
+                             name=type_names.get(kind, kind), marker_color=colours.get(kind, ACCENT),
+                             customdata=rows[["customers"]].to_numpy(),
+                             hovertemplate="%{y}: %{x:.0%} (%{customdata[0]:,})<extra>" + type_names.get(kind, kind)
+                                           + "</extra>"))
+    fig.update_layout(barmode="stack", xaxis={"tickformat": ".0%"}, yaxis={"autorange": "reversed"},
+                      legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, None, height=440)
