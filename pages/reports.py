@@ -54,10 +54,11 @@ def save_standard(dataset: str) -> None:
     with st.status(tr(f"Analysing “{info['name']}”…", f"正在分析“{info['name']}”…")) as status:
         tx = ui.load_table("transactions", dataset)
         quarantine = ui.load_table("quarantine", dataset)
+        extra = {name: ui.load_table(name, dataset) for name in report.TABLE_NAMES}
         try:
             analyses, skipped = report.standard_analyses(
                 tx, source=info["name"], load_report={"rows_in": info["rows_in"], **info["report"]},
-                quarantine=quarantine, lang=ui.lang(), currency=ui.currency())
+                quarantine=quarantine, tables=extra, lang=ui.lang(), currency=ui.currency())
         except DataError as exc:
             status.update(state="error")
             ui.show_error(exc)
@@ -85,7 +86,8 @@ def standard_overview() -> None:
     dataset = ui.dataset_id()
     with st.expander(tr("Add the standard overview of the current dataset", "添加当前数据集的标准概览"),
                      icon=":material/auto_awesome:"):
-        steps = [tr("business profile", "业务概况")] + [tr(en.lower(), zh) for en, zh, _ in report.STANDARD_STEPS]
+        steps = [tr("business profile", "业务概况")] + [tr(step.name_en.lower(), step.name_zh)
+                                                       for step in report.STANDARD_STEPS]
         st.caption(tr(f"The analyses the command line runs: {', '.join(steps)} (each where the data supports it). "
                       "They are saved like any other analysis.",
                       f"即命令行运行的分析：{'、'.join(steps)}（数据支持时）。保存方式与其他分析相同。"))

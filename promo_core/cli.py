@@ -63,11 +63,12 @@ def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
 
 
 def _load(data: str, sheet: str | None, workspace: Path | None):
-    """(transactions, source name, load report, quarantine) from a file or a workspace dataset."""
+    """(transactions, source name, load report, quarantine, extra tables) from a file or a
+    workspace dataset (whose campaign and network tables the standard analyses use too)."""
     path = Path(data)
     if path.is_file():
         result = load_transactions(path, sheet=sheet)
-        return result.data, path.name, result.report, result.quarantine
+        return result.data, path.name, result.report, result.quarantine, {}
     if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet") or os.sep in data:
         raise DataError(f"File not found: {data}. Check the path (it is read relative to {Path.cwd()}).")
     ws = _workspace(workspace, data)
@@ -83,7 +84,9 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
     dataset_id = match["id"].iloc[0]
     info = ws.dataset(dataset_id)
     quarantine = ws.load_table(dataset_id, "quarantine") if "quarantine" in info["tables"] else None
-    return ws.load_table(dataset_id), info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine
+    extra = {name: ws.load_table(dataset_id, name) for name in report.TABLE_NAMES if name in info["tables"]}
+    return (ws.load_table(dataset_id), info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine,
+            extra)
 
 
 def _write_atomically(out: Path, body: bytes) -> None:
@@ -111,14 +114,14 @@ def run_report(args: argparse.Namespace) -> str:
         raise DataError("--max-rows must be at least 1.")
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     say(f"Reading {args.data} …")
-    tx, source, load_report, quarantine = _load(args.data, args.sheet, args.workspace)
+    tx, source, load_report, quarantine, extra = _load(args.data, args.sheet, args.workspace)
     if tx.empty:
         n_bad = 0 if quarantine is None else len(quarantine)
         raise DataError(f"{source} has no usable sales lines (all {n_bad:,} rows were quarantined). "
                         "Open it on the Data page to see why.")
     say(f"Analysing {len(tx):,} lines …")
     analyses, skipped = report.standard_analyses(tx, source=source, load_report=load_report, quarantine=quarantine,
-                                                 lang=args.lang, currency=args.currency)
+                                                 tables=extra, lang=args.lang, currency=args.currency)
     for line in skipped:
         say(line)
     if kind == "html":

@@ -15,6 +15,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
@@ -655,24 +656,118 @@ def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£"
                      figures={t("Elasticities", "价格弹性"): figure}, notes=notes)
 
 
-StandardStep = Callable[..., SavedAnalysis]
-# The analyses after the profile, in report order: (English name, Chinese name, step). A step takes
-# (tx, lang=, currency=) and raises DataError when the data cannot support it (no prices, no
-# customer ids), which the report then notes instead of failing.
-STANDARD_STEPS: list[tuple[str, str, StandardStep]] = [
-    ("Customer segments (RFM)", "客户分群（RFM）", segments_analysis),
-    ("Frequently bought together", "经常一起购买", basket_analysis),
-    ("Recommendations against best-sellers", "个性化推荐与畅销榜对比", recommendations_analysis),
-    ("Price sensitivity", "价格敏感度", pricing_analysis),
-    ("Demand forecast", "需求预测", forecast_analysis),
+def campaign_analysis(campaign: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+    """Did the coupon campaign work? Every arm against control on every outcome of the campaign
+    table (``experiments.compare_outcomes``: z-test or Welch's t, 95% intervals, Holm-adjusted
+    p-values), a sentence per lift and the sample-ratio check."""
+    from promo_core import experiments
+
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    cols = experiments.suggest_columns(campaign)
+    outcomes = cols.binary_outcomes + cols.money_outcomes
+    if cols.arm is None or not outcomes:
+        raise DataError(t("The campaign table needs a column saying which group each customer was in (arm) and at "
+                          "least one outcome (converted, spend). Check it on the Coupons page.",
+                          "活动表需要一列说明每位客户所在的组（arm），以及至少一个结果（是否转化、消费额）。请在“优惠券”页面检查。"))
+    result = experiments.compare_outcomes(campaign, cols.arm, outcomes, cols.control)
+    treated = result[result["arm"].astype(str) != str(cols.control)]
+    notes = [experiments.lift_sentence(row, row["outcome"], cols.control, currency=currency, lang=lang)
+             for _, row in treated.iterrows()]
+    ratio = experiments.sample_ratio_check(campaign, cols.arm)
+    notes.append(t(f"Group sizes {'do not ' if ratio.mismatch else ''}match an even split (χ² p = {ratio.p_value:.3f})"
+                   + (": check how customers were assigned before trusting the lifts." if ratio.mismatch else "."),
+                   f"各组人数{'不' if ratio.mismatch else ''}符合均匀分配（χ² p = {ratio.p_value:.3f}）"
+                   + ("：请先检查客户的分组方式，再相信这些提升。" if ratio.mismatch else "。")))
+    table = result[["outcome", "arm", "n", "mean", "lift", "lift_low", "lift_high", "rel_lift", "p_value_holm",
+                    "significant", "test"]]
+    return _analysis("campaign", t("Coupon campaign results", "优惠券活动效果"), "coupons",
+                     params={"arm": cols.arm, "control": cols.control, "outcomes": outcomes},
+                     tables={t("Lifts against control", "相对对照组的提升"): table}, notes=notes)
+
+
+def network_analysis(warehouses: pd.DataFrame, stores: pd.DataFrame, *, lang: str = "en", currency: str = "£",
+                     cost_per_unit_km: float | None = None) -> SavedAnalysis:
+    """The cheapest warehouse-to-store network (``logistics.facility_location`` solved to proven
+    optimality), shipping cost = great-circle distance x ``cost_per_unit_km`` per unit."""
+    from promo_core import logistics
+    from promo_core.sample_data import COST_PER_UNIT_KM
+
+    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    rate = COST_PER_UNIT_KM if cost_per_unit_km is None else cost_per_unit_km
+    w = logistics.read_sites(warehouses, "warehouses", lang)
+    s = logistics.read_sites(stores, "stores", lang)
+    km = logistics.distance_matrix(w, s)
+    cost = km * rate
+    plan = logistics.facility_location(w["fixed_cost"].to_numpy(), w["capacity"].to_numpy(), s["demand"].to_numpy(),
+                                       cost, lang=lang)
+    plan_tables = logistics.plan_tables(plan, w, s, cost, km)
+    money = lambda x: i18n.fmt_money(x, currency, 0, lang)  # noqa: E731
+    opened = ", ".join(w.loc[plan.open, "name"].astype(str))
+    status = t("proven optimal", "已证明最优") if plan.optimal else t(f"within {plan.gap:.2%} of optimal",
+                                                                     f"与最优相差不超过 {plan.gap:.2%}")
+    notes = [t(f"Open {int(plan.open.sum())} of {len(w)} warehouses: {opened}. Cost per period "
+               f"{money(plan.total_cost)} (fixed {money(plan.fixed_cost)} + shipping {money(plan.transport_cost)}), "
+               f"{status} ({plan.model}, HiGHS).",
+               f"开放 {len(w)} 个仓库中的 {int(plan.open.sum())} 个：{opened}。每期成本 {money(plan.total_cost)}"
+               f"（固定成本 {money(plan.fixed_cost)} + 运费 {money(plan.transport_cost)}），{status}（{plan.model}，HiGHS）。"),
+             t(f"Shipping cost = straight-line (great-circle) distance × {currency}{rate:g} per unit per km; change "
+               "the rate, close a warehouse or force single sourcing on the Logistics page.",
+               f"运费 = 直线（球面）距离 × 每件每公里 {currency}{rate:g}；可在“物流”页面修改费率、关闭仓库或要求单一供货。")]
+    names = {"flows": t("Flows", "配送线路"), "stores": t("Stores (size = demand)", "门店（大小 = 需求）"),
+             "open": t("Open warehouse", "开放仓库"), "closed": t("Closed warehouse", "关闭仓库")}
+    figure = charts.network_map(w.merge(plan_tables.warehouses[["site_id", "open", "shipped"]], on="site_id"), s,
+                                plan_tables.flows, t("Cheapest network", "成本最低的网络"), names,
+                                t("Longitude (°)", "经度 (°)"), t("Latitude (°)", "纬度 (°)"))
+    return _analysis("network", t("Warehouse network", "仓储网络"), "logistics",
+                     params={"cost_per_unit_km": rate, "single_sourcing": False},
+                     tables={t("Warehouses", "仓库"): plan_tables.warehouses, t("Flows", "配送线路"): plan_tables.flows},
+                     figures={t("Network", "网络"): figure}, notes=notes)
+
+
+@dataclass(frozen=True)
+class StandardStep:
+    """One analysis of the standard report.
+
+    ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order)
+    plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
+    prices, no customer ids), which the report then notes instead of failing.
+    """
+
+    name_en: str
+    name_zh: str
+    run: Callable[..., SavedAnalysis]
+    needs: tuple[str, ...] = ()
+
+
+STANDARD_STEPS: list[StandardStep] = [
+    StandardStep("Customer segments (RFM)", "客户分群（RFM）", segments_analysis),
+    StandardStep("Frequently bought together", "经常一起购买", basket_analysis),
+    StandardStep("Recommendations against best-sellers", "个性化推荐与畅销榜对比", recommendations_analysis),
+    StandardStep("Price sensitivity", "价格敏感度", pricing_analysis),
+    StandardStep("Demand forecast", "需求预测", forecast_analysis),
+    StandardStep("Coupon campaign results", "优惠券活动效果", campaign_analysis, needs=("campaign",)),
+    StandardStep("Warehouse network", "仓储网络", network_analysis, needs=("warehouses", "stores")),
 ]
+TABLE_NAMES = {"campaign": ("campaign", "活动"), "warehouses": ("warehouses", "仓库"), "stores": ("stores", "门店")}
 
 
 def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
-                      quarantine: pd.DataFrame | None = None, lang: str = "en",
-                      currency: str = "£") -> tuple[list[SavedAnalysis], list[str]]:
-    """The standard report of a transactions table: the business profile, then every analysis in
+                      quarantine: pd.DataFrame | None = None, tables: dict[str, pd.DataFrame] | None = None,
+                      lang: str = "en", currency: str = "£") -> tuple[list[SavedAnalysis], list[str]]:
+    """The standard report of a dataset: the business profile, then every analysis in
     ``STANDARD_STEPS`` that the data supports.
+
+    Parameters
+    ----------
+    tx : DataFrame
+        Canonical transactions.
+    source : str
+        The file or dataset name, for headings.
+    load_report, quarantine : optional
+        What ``io.load_transactions`` (or the workspace) says about the load.
+    tables : dict, optional
+        The dataset's extra tables (campaign, warehouses, stores) for the steps that need them.
+    lang, currency : str
 
     Returns
     -------
@@ -680,14 +775,22 @@ def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None
     skipped : list of str
         One plain-language line per analysis the data could not support, and why.
     """
+    tables = tables or {}
     analyses = [profile_analysis(tx, source=source, load_report=load_report, quarantine=quarantine,
                                  lang=lang, currency=currency)]
     skipped = []
-    for en, zh, step in STANDARD_STEPS:
+    for step in STANDARD_STEPS:
+        missing = [n for n in step.needs if tables.get(n) is None]
         try:
-            analyses.append(step(tx, lang=lang, currency=currency))
+            if missing:
+                what = i18n.text(" and ".join(TABLE_NAMES[n][0] for n in missing),
+                                 "和".join(TABLE_NAMES[n][1] for n in missing), lang)
+                plural = "tables" if len(missing) > 1 else "table"
+                raise DataError(i18n.text(f"the data has no {what} {plural}.", f"数据中没有{what}表。", lang))
+            inputs = [tables[n] for n in step.needs] if step.needs else [tx]
+            analyses.append(step.run(*inputs, lang=lang, currency=currency))
         except DataError as exc:
-            skipped.append(i18n.text(f"{en} skipped: {exc}", f"{zh}：已跳过。{exc}", lang))
+            skipped.append(i18n.text(f"{step.name_en} skipped: {exc}", f"{step.name_zh}：已跳过。{exc}", lang))
     if skipped:
         analyses[0] = dataclasses.replace(analyses[0], notes=analyses[0].notes + skipped)
     return analyses, skipped

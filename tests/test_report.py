@@ -241,15 +241,16 @@ def test_format_cell_hand_checked():
 
 
 @pytest.fixture(scope="module")
-def demo_standard(demo_tx):
-    """The standard analyses of the demo retailer, computed once for the tests below."""
-    return report.standard_analyses(demo_tx, source="Demo retailer")
+def demo_standard(demo_tx, demo):
+    """The standard analyses of the demo retailer with its campaign and network, computed once."""
+    return report.standard_analyses(demo_tx, source="Demo retailer", tables={
+        "campaign": demo.campaign, "warehouses": demo.warehouses, "stores": demo.stores})
 
 
 def test_standard_analyses_of_the_demo_are_the_profile_then_each_wired_module(demo_standard):
     analyses, skipped = demo_standard
     assert analyses[0].page == "data" and skipped == []
-    assert [a.name for a in analyses[1:]] == [en for en, _, _ in report.STANDARD_STEPS]
+    assert [a.name for a in analyses[1:]] == [step.name_en for step in report.STANDARD_STEPS]
     document = report.build_html_report(analyses)
     assert all(html.escape(a.name) in document for a in analyses)
 
@@ -317,6 +318,35 @@ def test_standard_forecast_of_the_demo_beats_the_seasonal_benchmark(demo_standar
     assert analysis.notes[0].startswith("Most accurate in the backtest: Holt-Winters")
 
 
+def test_standard_campaign_results_recover_the_planted_coupon_effect(demo_standard, demo):
+    analysis = next(a for a in demo_standard[0] if a.page == "coupons")
+    lifts = analysis.tables["Lifts against control"].set_index(["outcome", "arm"])
+    campaign = demo.campaign
+    rate = campaign.groupby("arm")["converted"].mean()
+    for arm in ("coupon_5", "coupon_10"):
+        assert lifts.loc[("converted", arm), "lift"] == pytest.approx(rate[arm] - rate["control"], abs=1e-12)
+        planted = demo.truth.uplift[arm].mean()
+        assert lifts.loc[("converted", arm), "lift_low"] < planted < lifts.loc[("converted", arm), "lift_high"]
+    assert analysis.notes[0].startswith("coupon_5 raised the converted rate by")
+    assert analysis.notes[-1].startswith("Group sizes match an even split")
+
+
+def test_standard_network_plan_is_the_optimum_of_the_demo_network(demo_standard, demo):
+    from promo_core import logistics
+
+    analysis = next(a for a in demo_standard[0] if a.page == "logistics" and a.name == "Warehouse network")
+    warehouses = analysis.tables["Warehouses"]
+    km = logistics.distance_matrix(logistics.read_sites(demo.warehouses, "warehouses"),
+                                   logistics.read_sites(demo.stores, "stores"))
+    plan = logistics.facility_location(demo.warehouses["fixed_cost"], demo.warehouses["capacity"],
+                                       demo.stores["demand"], km * demo.cost_per_unit_km)
+    assert warehouses["open"].tolist() == plan.open.tolist()
+    total = warehouses["fixed_cost"].sum() + warehouses["shipping_cost"].sum()
+    assert total == pytest.approx(plan.total_cost)
+    assert analysis.tables["Flows"]["units"].sum() == pytest.approx(demo.stores["demand"].sum())
+    assert "proven optimal" in analysis.notes[0]
+
+
 def test_groceries_report_skips_pricing_and_says_why(shared_data):
     from promo_core.io import load_transactions
 
@@ -325,8 +355,10 @@ def test_groceries_report_skips_pricing_and_says_why(shared_data):
                                                  quarantine=loaded.quarantine)
     assert "pricing" not in [a.page for a in analyses]
     assert skipped == ["Price sensitivity skipped: No sales lines with a positive quantity and price were found, "
-                       "so there is nothing to measure price sensitivity on. Check the unit price column is mapped."]
-    assert skipped[0] in analyses[0].notes
+                       "so there is nothing to measure price sensitivity on. Check the unit price column is mapped.",
+                       "Coupon campaign results skipped: the data has no campaign table.",
+                       "Warehouse network skipped: the data has no warehouses and stores tables."]
+    assert all(line in analyses[0].notes for line in skipped)
     rules = next(a for a in analyses if a.name == "Frequently bought together")
     assert len(rules.tables["Basket rules"]) > 0 and rules.params["min_support"] == 0.001
     recommendations = next(a for a in analyses if a.name == "Recommendations against best-sellers")
