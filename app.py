@@ -54,6 +54,7 @@ def sidebar() -> None:
 
 pages = [
     st.Page("pages/data.py", title=ui.tr("Data", "数据"), icon=":material/database:", default=True),
+    st.Page("pages/segments.py", title=ui.tr("Segments", "客户分群"), icon=":material/groups:"),
     st.Page("pages/recommendations.py", title=ui.tr("Recommendations", "商品推荐"), icon=":material/recommend:"),
     st.Page("pages/pricing.py", title=ui.tr("Pricing", "定价"), icon=":material/sell:"),
     st.Page("pages/logistics.py", title=ui.tr("Logistics", "物流"), icon=":material/local_shipping:"),

@@ -169,16 +169,22 @@ def run(compute: Callable, *args, **kwargs):
         st.stop()
 
 
-def download_csv(frame: pd.DataFrame, filename: str, label: str | None = None, key: str | None = None) -> None:
-    """A download button for a table as a formula-safe CSV."""
-    st.download_button(label or tr("Download CSV", "下载 CSV"), to_csv_bytes(frame), file_name=filename,
+def download_csv(frame: pd.DataFrame, filename: str, label: str | None = None, key: str | None = None,
+                 deferred: bool = False) -> None:
+    """A download button for a table as a formula-safe CSV (``deferred``: made only when clicked,
+    for big tables that would slow every rerun)."""
+    data = (lambda: to_csv_bytes(frame)) if deferred else to_csv_bytes(frame)
+    st.download_button(label or tr("Download CSV", "下载 CSV"), data, file_name=filename,
                        mime="text/csv", key=key or f"dl-{filename}", icon=":material/download:")
 
 
 def download_excel(sheets: dict[str, pd.DataFrame], filename: str, label: str | None = None,
-                   key: str | None = None) -> None:
-    """A download button for tables as a formatted, formula-safe Excel workbook."""
-    st.download_button(label or tr("Download Excel", "下载 Excel"), to_excel_bytes(sheets, currency=currency()),
+                   key: str | None = None, deferred: bool = False) -> None:
+    """A download button for tables as a formatted, formula-safe Excel workbook (``deferred``: made
+    only when clicked)."""
+    money = currency()
+    data = (lambda: to_excel_bytes(sheets, currency=money)) if deferred else to_excel_bytes(sheets, currency=money)
+    st.download_button(label or tr("Download Excel", "下载 Excel"), data,
                        file_name=filename,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=key or f"dl-{filename}", icon=":material/download:")

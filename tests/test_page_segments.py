@@ -1,0 +1,95 @@
+"""AppTest of the Segments page on the demo retailer: headline metrics, segments, clusters, lifetime
+value with its holdout check, migration, omnichannel, the playbook the Coupons page reads, and
+the exports, in English and Chinese."""
+from __future__ import annotations
+
+import pandas as pd
+
+from conftest import page_text
+from promo_core import segments
+
+PAGE = "pages/segments.py"
+
+
+def _metrics(at) -> dict:
+    return {m.label: m.value for m in at.metric}
+
+
+def _frame(at, column: str) -> pd.DataFrame:
+    """The first table on the page with a column named ``column``."""
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with a column {column!r}")
+
+
+def _number(value: str) -> float:
+    return float(value.replace("£", "").replace(",", "").replace("%", ""))
+
+
+def test_segments_page_tells_the_story_of_the_demo_customers(app_page, demo):
+    at = app_page(PAGE)
+    assert not at.exception, at.exception
+    metrics = _metrics(at)
+    text = page_text(at)
+    customers = demo.transactions["customer_id"].dropna().nunique()
+    assert _number(metrics["Customers"]) == customers
+    assert 50 < _number(metrics["Revenue from Champions + Loyal"]) < 100
+    assert 50 < _number(metrics["Probably still active"]) < 95, "the planted lapsed fifth is mostly gone"
+    assert _number(metrics["Expected profit, next 12 months"]) > 0
+    assert _number(metrics["Value at risk"]) > 0
+    assert "guest lines (no customer id" in text and "left out of customer analytics" in text
+    # RFM segments: all eleven in the table, the score-to-segment map explained
+    seg = _frame(at, "revenue_share")
+    assert set(seg["segment"]) == set(segments.SEGMENTS) and seg["customers"].sum() == customers
+    assert "1 + ⌊5·b/(n−e)⌋" in text
+    # clusters: five behaviour groups with readable rules
+    assert "**5 clusters** (chosen automatically at the elbow)." in text
+    rules = _frame(at, "rule")
+    assert len(rules) == 5 and rules["precision"].min() > 0.8
+    assert "Deal seekers" in text
+    # lifetime value: the model beats the naive rule on the holdout
+    assert "it earns its keep" in text
+    value = _frame(at, "value_at_risk")
+    assert value["value_at_risk"].sum() > 0
+    # migration and omnichannel
+    assert _number(metrics["New customers"]) > 0 and _number(metrics["Moved down"]) > 0
+    flows = _frame(at, "share_of_start")
+    assert flows["customers"].sum() == customers
+    assert _number(metrics["Both"]) > 50
+    # charts: treemap, heatmap, cluster map, CLV, P(alive), holdout, migration, channels
+    assert len(at.get("plotly_chart")) >= 9
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download CRM list (CSV)" in labels and "Download CRM workbook (Excel)" in labels
+    assert "Download the playbook" in labels
+
+
+def test_playbook_is_kept_for_the_coupons_page_and_drives_the_target_list(app_page):
+    at = app_page(PAGE)
+    book = at.session_state["segment_playbook"]
+    assert list(book.columns) == segments.PLAYBOOK_COLUMNS and book["segment"].tolist() == segments.SEGMENTS
+    before = _number(next(m for m in at.markdown if "Coupon target list" in m.value).value
+                     .split(":** ")[1].split(" customers")[0])
+    # the manager decides Champions get a coupon too: the stored playbook and the list follow
+    editor_state = {"edited_rows": {0: {"send_coupon": True, "action": "Thank-you voucher"}}, "added_rows": [],
+                    "deleted_rows": []}
+    at.session_state["seg-playbook-editor"] = editor_state
+    at.run()
+    assert not at.exception, at.exception
+    book = at.session_state["segment_playbook"].set_index("segment")
+    assert book.loc["Champions", "send_coupon"] and book.loc["Champions", "action"] == "Thank-you voucher"
+    after = _number(next(m for m in at.markdown if "Coupon target list" in m.value).value
+                    .split(":** ")[1].split(" customers")[0])
+    champions = _number(_frame(at, "revenue_share").set_index("segment").loc["Champions", "customers"].astype(str))
+    assert after == before + champions
+
+
+def test_fixed_cluster_count_and_chinese_labels(app_page):
+    at = app_page(PAGE, lang="zh")
+    assert not at.exception, at.exception
+    text = page_text(at)
+    assert "客户分群" in text and "冠军客户" in "".join(_frame(at, "revenue_share")["分群"])
+    assert "风险价值" in _metrics(at)
+    at.selectbox(key="seg-k").set_value(3).run()
+    assert not at.exception, at.exception
+    assert "**3 个聚类**（在侧边栏设定）。" in page_text(at)
