@@ -134,7 +134,7 @@ def settings() -> tuple[str, str, str, int]:
                             format_func=i18n.LANGUAGES.get, key=f"report-lang-{ui.lang()}",
                             help=tr("Headings, labels and dates of the report and workbook. Names in your data "
                                     "stay as they are.", "报告和工作簿的标题、标签和日期格式。数据中的名称保持不变。"))
-        currency = st.text_input(tr("Currency symbol", "货币符号"), value=ui.currency(), max_chars=4,
+        currency = st.text_input(tr("Currency in the report", "报告中的货币符号"), value=ui.currency(), max_chars=4,
                                  key=f"report-currency-{ui.currency()}",
                                  help=tr("Shown before money in tables (the sidebar's symbol by default).",
                                          "表格中金额前显示的符号（默认与侧边栏相同）。"))
