@@ -157,12 +157,14 @@ def data_source() -> dict:
                 "extras": tuple(extras), "key": f"upload:{digest}:{hashlib.sha1(mapping_json.encode()).hexdigest()[:8]}"}
 
 
-def settings(tx: pd.DataFrame) -> tuple[str, tuple, str]:
+def settings(tx: pd.DataFrame, source_key: str) -> tuple[str, tuple, str]:
     """Sidebar: period, time effects and controls."""
+    if st.session_state.get("pr-period-source") != source_key:  # new data: start from its own granularity
+        st.session_state["pr-period"] = pricing.detect_period(tx)
+        st.session_state["pr-period-source"] = source_key
     with st.sidebar:
         st.subheader(tr("Pricing settings", "定价设置"))
-        detected = pricing.detect_period(tx)
-        period = st.selectbox(tr("Period", "周期"), ["W", "M"], index=["W", "M"].index(detected), key="pr-period",
+        period = st.selectbox(tr("Period", "周期"), ["W", "M"], key="pr-period",
                               format_func=lambda p: {"W": tr("Weeks", "周"), "M": tr("Months", "月")}[p],
                               help=tr("Sales are summed per product and period before the demand model is fitted. "
                                       "Monthly summaries need months.", "拟合需求模型前，销量按商品和周期汇总。月度汇总数据需选择“月”。"))
@@ -726,7 +728,7 @@ if tx is None or tx.empty:
     st.info(tr("No sales data yet. Upload a file on the Data page or pick a dataset in the sidebar.",
                "还没有销售数据。请在“数据”页面上传文件，或在侧边栏选择一个数据集。"))
     st.stop()
-period, controls, effects = settings(tx)
+period, controls, effects = settings(tx, src["key"])
 args = (src["key"], period, controls, effects, ui.lang())
 with st.status(tr("Fitting the demand model…", "正在拟合需求模型…"), expanded=False) as status:
     model = ui.run(_model, *args, src)

@@ -1,0 +1,60 @@
+"""The real app in Chromium: open Pricing on the demo retailer, click through its four sections,
+download the price recommendations, hand a promotion to Logistics, then upload the real
+retail_price.csv as pricing data (monthly, with competitor prices) and see it estimated."""
+import csv
+import io
+
+from tests.browser.conftest import open_page, wait_idle
+
+
+def _use_demo(page) -> None:
+    """Other browser tests may have saved newer datasets; this test is about the demo retailer."""
+    box = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Dataset").first
+    box.wait_for(timeout=60_000)
+    if box.input_value() != "Demo retailer":
+        box.click()
+        page.get_by_role("option", name="Demo retailer").click()
+        wait_idle(page)
+
+
+def test_pricing_click_through_download_and_upload(page, shared_data):
+    _use_demo(page)
+    open_page(page, "Pricing")
+    page.get_by_test_id("stMetric").filter(has_text="Dependable categories").wait_for(timeout=180_000)
+    page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+
+    page.get_by_role("tab", name="Optimal prices").click()
+    wait_idle(page)
+    prices = page.get_by_role("tabpanel", name="Optimal prices")
+    prices.get_by_test_id("stMetric").filter(has_text="Prices to raise").wait_for(timeout=120_000)
+    prices.locator(".js-plotly-plot").first.wait_for(timeout=30_000)  # demand and profit curve
+    with page.expect_download(timeout=60_000) as download:
+        prices.get_by_role("button", name="Download CSV").first.click()
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 500 and "Recommended price" in rows[0] and "Chance of more profit" in rows[0]
+
+    page.get_by_role("tab", name="Promotion simulator").click()
+    wait_idle(page)
+    promos = page.get_by_role("tabpanel", name="Promotion simulator")
+    promos.get_by_test_id("stMetric").filter(has_text="Best scenario for gross margin").wait_for(timeout=120_000)
+    promos.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    promos.get_by_role("button", name="Use this scenario in the demand forecast").click()
+    wait_idle(page)
+    page.get_by_text("The Logistics page will forecast").wait_for(timeout=60_000)
+
+    page.get_by_role("tab", name="Dynamic pricing").click()
+    wait_idle(page)
+    dynamic = page.get_by_role("tabpanel", name="Dynamic pricing")
+    dynamic.get_by_test_id("stMetric").filter(has_text="Thompson sampling vs fixed price").wait_for(timeout=120_000)
+    dynamic.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)  # cumulative earnings and regret
+
+    page.get_by_text("Data for this page").click()
+    page.get_by_text("A pricing-data upload").click()
+    wait_idle(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(shared_data / "retail_price.csv"))
+    wait_idle(page)
+    page.get_by_text("Demand model fitted on 676 product-months").wait_for(timeout=180_000)
+    categories = page.get_by_test_id("stMetric").filter(has_text="Dependable categories").first
+    assert categories.inner_text().split()[-1] == "9"  # "n / 9": nine categories, honestly flagged
+    assert page.get_by_text("comp_1").count() > 0  # competitor prices kept as controls
+    assert page.get_by_test_id("stException").count() == 0
