@@ -52,7 +52,11 @@ COLUMN_LABELS_ZH = {
     "ndcg_lift": "NDCG 相对畅销榜提升", "lift_low": "提升 95% 下限", "lift_high": "提升 95% 上限", "k": "推荐数",
     "cut": "切分日期", "exclude_bought": "排除已购商品", "mase": "MASE", "smape": "sMAPE（%）", "bias": "偏差（%）",
     "mase_vs_naive": "相对季节性朴素的 MASE", "beats_naive": "优于朴素的序列占比", "n_series": "序列数",
-    "n_forecasts": "预测数", "horizon_weeks": "预测周数", "models": "模型", "total": "合计",
+    "n_forecasts": "预测数", "horizon_weeks": "预测周数", "models": "模型", "total": "合计", "outcome": "结果指标",
+    "arm": "组别", "rel_lift": "相对提升", "p_value_holm": "p 值（Holm 校正）", "significant": "显著", "test": "检验",
+    "qini": "Qini 系数", "qini_low": "Qini 95% 下限", "qini_high": "Qini 95% 上限", "uplift_at_k": "前 k 增益",
+    "ate": "平均效应", "gain_over_all": "相对平均的增益", "best": "最佳", "control": "对照组",
+    "uplift_models": "增益模型", "features": "特征", "cost_per_unit_km": "每件每公里运费", "single_sourcing": "单一供货",
 }
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 
@@ -656,11 +660,15 @@ def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£"
                      figures={t("Elasticities", "价格弹性"): figure}, notes=notes)
 
 
+UPLIFT_MODELS = ("T-learner", "S-learner")
+
+
 def campaign_analysis(campaign: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
-    """Did the coupon campaign work? Every arm against control on every outcome of the campaign
-    table (``experiments.compare_outcomes``: z-test or Welch's t, 95% intervals, Holm-adjusted
-    p-values), a sentence per lift and the sample-ratio check."""
-    from promo_core import experiments
+    """Did the coupon campaign work, and whom did it move? Every arm against control on every
+    outcome of the campaign table (``experiments.compare_outcomes``: z-test or Welch's t, 95%
+    intervals, Holm-adjusted p-values) with the sample-ratio check; then cross-fitted uplift models
+    (``uplift.fit_uplift``) on the first 0/1 outcome, with the model-versus-random verdict."""
+    from promo_core import experiments, uplift
 
     t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
     cols = experiments.suggest_columns(campaign)
@@ -678,11 +686,24 @@ def campaign_analysis(campaign: pd.DataFrame, *, lang: str = "en", currency: str
                    + (": check how customers were assigned before trusting the lifts." if ratio.mismatch else "."),
                    f"各组人数{'不' if ratio.mismatch else ''}符合均匀分配（χ² p = {ratio.p_value:.3f}）"
                    + ("：请先检查客户的分组方式，再相信这些提升。" if ratio.mismatch else "。")))
-    table = result[["outcome", "arm", "n", "mean", "lift", "lift_low", "lift_high", "rel_lift", "p_value_holm",
-                    "significant", "test"]]
+    tables = {t("Lifts against control", "相对对照组的提升"): result[
+        ["outcome", "arm", "n", "mean", "lift", "lift_low", "lift_high", "rel_lift", "p_value_holm", "significant",
+         "test"]]}
+    if cols.binary_outcomes:
+        target = cols.binary_outcomes[0]
+        try:
+            fitted = uplift.fit_uplift(campaign, cols.arm, target, cols.control, cols.features, models=UPLIFT_MODELS)
+        except DataError as exc:
+            notes.append(t(f"Uplift models not fitted: {exc}", f"未拟合增益模型：{exc}"))
+        else:
+            best = fitted.scores[fitted.scores["best"]]
+            notes += [uplift.targeting_verdict(row, row["arm"], lang) for _, row in best.iterrows()]
+            tables[t(f"Targeting models ({target})", f"定向模型（{target}）")] = fitted.scores[
+                ["arm", "model", "qini", "qini_low", "qini_high", "uplift_at_k", "ate", "gain_over_all", "best"]]
     return _analysis("campaign", t("Coupon campaign results", "优惠券活动效果"), "coupons",
-                     params={"arm": cols.arm, "control": cols.control, "outcomes": outcomes},
-                     tables={t("Lifts against control", "相对对照组的提升"): table}, notes=notes)
+                     params={"arm": cols.arm, "control": cols.control, "outcomes": outcomes,
+                             "uplift_models": list(UPLIFT_MODELS), "features": cols.features},
+                     tables=tables, notes=notes)
 
 
 def network_analysis(warehouses: pd.DataFrame, stores: pd.DataFrame, *, lang: str = "en", currency: str = "£",
