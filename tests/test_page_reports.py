@@ -96,18 +96,28 @@ def test_rename_and_delete_a_saved_analysis(app_page, monkeypatch, with_analyses
     assert _metrics(at)["Saved analyses"] == "1"
 
 
-def test_empty_workspace_explains_and_saves_the_standard_overview(app_page, monkeypatch, own_workspace):
-    at = _open(app_page, monkeypatch, own_workspace)
+def test_empty_workspace_explains_and_saves_the_standard_overview(app_page, monkeypatch, shared_data, tmp_path):
+    """A workspace holding only the Groceries file (no prices, no campaign, no network)."""
+    from promo_core.io import load_transactions
+
+    loaded = load_transactions(shared_data / "groceries.csv")
+    path = tmp_path / "promo.duckdb"
+    Workspace(path).save_dataset("Groceries", {"transactions": loaded.data, "quarantine": loaded.quarantine},
+                                 rows_in=loaded.rows_in, report=loaded.report)
+    at = _open(app_page, monkeypatch, path)
     assert not at.exception
     assert any("No saved analyses yet" in i.value for i in at.info)
     at.button(key="save-standard").click().run()
     assert not at.exception
-    saved = Workspace(own_workspace).list_analyses()
-    expected = 1 + len(report.STANDARD_STEPS)  # the profile, then every wired analysis (the demo supports all)
-    assert len(saved) == expected and "data" in set(saved["page"])
-    assert all(name.endswith("Demo retailer") for name in saved["name"])
-    assert f"Saved {expected} standard analyses of “Demo retailer”." in [s.value for s in at.success]
-    assert _metrics(at)["Saved analyses"] == str(expected)
+    saved = Workspace(path).list_analyses()
+    skipped = [step for step in report.STANDARD_STEPS
+               if step.needs or step.name_en == "Price sensitivity"]  # Groceries has no prices
+    assert len(saved) == 1 + len(report.STANDARD_STEPS) - len(skipped)
+    assert all(name.endswith("Groceries") for name in saved["name"])
+    message = next(s.value for s in at.success if s.value.startswith("Saved "))
+    assert message.startswith(f"Saved {len(saved)} standard analyses of “Groceries”.")
+    assert all(f"{step.name_en} skipped:" in message for step in skipped)
+    assert _metrics(at)["Saved analyses"] == str(len(saved))
 
 
 def test_chinese_page(app_page, monkeypatch, with_analyses):
