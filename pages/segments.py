@@ -78,6 +78,48 @@ def _omnichannel(dataset: str, as_of: str) -> pd.DataFrame:
     return segments.omnichannel(_tx(dataset), _rfm(dataset, as_of))
 
 
+def columns(frame: pd.DataFrame) -> dict:
+    """Readable headers in the interface language and number formats for a table on this page
+    (the downloaded CSV keeps the plain column names a CRM imports)."""
+    money = ui.currency().replace("%", "%%")
+    spec = {
+        "segment": (tr("Segment", "分群"), None), "segment_start": (tr("From", "起始分群"), None),
+        "segment_end": (tr("To", "目标分群"), None), "customers": (tr("Customers", "客户数"), "localized"),
+        "customer_share": (tr("Share of customers", "客户占比"), "percent"),
+        "revenue": (tr("Revenue", "收入"), money + "%.0f"), "revenue_share": (tr("Share of revenue", "收入占比"), "percent"),
+        "median_recency_days": (tr("Median days since last purchase", "距上次购买天数中位数"), "%.0f"),
+        "mean_frequency": (tr("Mean orders", "平均订单数"), "%.1f"),
+        "mean_monetary": (tr("Mean spend", "平均消费"), money + "%.2f"),
+        "description": (tr("Who they are", "客户特征"), None), "cluster": (tr("Cluster", "聚类"), "%d"),
+        "name": (tr("Name", "名称"), None), "share": (tr("Share", "占比"), "percent"),
+        "recency_days": (tr("Days since last purchase", "距上次购买天数"), "%.0f"),
+        "frequency": (tr("Orders", "订单数"), "%.0f"), "monetary": (tr("Spend", "消费"), money + "%.2f"),
+        "discount_share": (tr("Orders with a discount", "使用折扣的订单"), "percent"),
+        "mean_p_alive": (tr("Mean P(alive)", "平均 P(alive)"), "percent"),
+        "mean_clv": (tr("Mean lifetime value", "平均终身价值"), money + "%.2f"),
+        "total_clv": (tr("Total lifetime value", "终身价值合计"), money + "%.0f"),
+        "falling_customers": (tr("Customers with P(alive) falling", "P(alive) 下降的客户"), "localized"),
+        "value_at_risk": (tr("Value at risk", "风险价值"), money + "%.0f"),
+        "share_of_start": (tr("Share of the starting segment", "占起始分群比例"), "percent"),
+        "revenue_before": (tr("Revenue in the year before", "之前一年收入"), money + "%.0f"),
+        "revenue_between": (tr("Revenue between the dates", "两日期之间收入"), money + "%.0f"),
+        "channel_type": (tr("Channel type", "渠道类型"), None),
+        "revenue_per_customer": (tr("Revenue per customer", "客均收入"), money + "%.2f"),
+        "action": (tr("Action", "行动"), None), "offer": (tr("Offer", "优惠"), None),
+        "customer_id": (tr("Customer", "客户"), None),
+    }
+    config = {}
+    for col in frame.columns:
+        label, fmt = spec.get(col, (None, None))
+        if col.startswith(("channel: ", "category: ")):
+            label, fmt = col, "percent"
+        if fmt is not None:
+            config[col] = st.column_config.NumberColumn(label, format=fmt)
+        elif label is not None:
+            config[col] = st.column_config.TextColumn(label)
+    return config
+
+
 def attempt(compute, *args):
     """Run one section's computation; on bad input show the message there and carry on with the page."""
     try:
@@ -154,25 +196,29 @@ c1.metric(tr("Customers", "客户数"), ui.number(len(table)),
                   "left out.", "截至分析日期至少购买过一次的客户。游客订单（无客户编号）不计入。"))
 top = summary.set_index("segment").loc[["Champions", "Loyal Customers"]]
 if has_money:
-    c2.metric(tr("Revenue from Champions + Loyal", "冠军与忠诚客户贡献的收入"), fmt_pct(top["revenue_share"].sum(), 0),
-              help=tr(f"Share of revenue (net of returns) from the two best segments, who are "
+    c2.metric(tr("Revenue, top segments", "头部分群收入占比"), fmt_pct(top["revenue_share"].sum(), 0),
+              help=tr(f"Share of revenue (net of returns) from the two best segments, Champions and Loyal "
+                      f"Customers, who are "
                       f"{fmt_pct(top['customer_share'].sum(), 0)} of customers.",
-                      f"两个最佳分群贡献的收入占比（已扣除退货），他们占客户总数的 {fmt_pct(top['customer_share'].sum(), 0)}。"))
+                      f"两个最佳分群（冠军客户与忠诚客户）贡献的收入占比（已扣除退货），他们占客户总数的 "
+                      f"{fmt_pct(top['customer_share'].sum(), 0)}。"))
 else:
-    c2.metric(tr("Champions + Loyal", "冠军与忠诚客户"), fmt_pct(top["customer_share"].sum(), 0),
-              help=tr("Share of customers in the two best segments (the data has no prices).",
-                      "两个最佳分群的客户占比（数据中没有价格）。"))
+    c2.metric(tr("Customers, top segments", "头部分群客户占比"), fmt_pct(top["customer_share"].sum(), 0),
+              help=tr("Share of customers in the two best segments, Champions and Loyal Customers (the data has "
+                      "no prices).", "两个最佳分群（冠军客户与忠诚客户）的客户占比（数据中没有价格）。"))
 if value is not None:
     alive = value.customers["p_alive"]
     c3.metric(tr("Probably still active", "可能仍活跃"), fmt_pct((alive >= 0.5).mean(), 0),
               help=tr("Share of customers whose chance of still buying from you (P(alive), BG/NBD model) is at "
                       "least 50%.", "仍会向您购买的概率（P(alive)，BG/NBD 模型）不低于 50% 的客户占比。"))
     total_clv = value.customers["clv"].sum(min_count=1)
-    c4.metric(tr(f"Expected profit, next {horizon} months", f"未来 {horizon} 个月预期利润"),
+    c4.metric(tr(f"{horizon}-month CLV", f"{horizon} 个月客户价值"),
               ui.money(total_clv, 0) if pd.notna(total_clv) else "–",
-              help=tr(f"Sum of every customer's lifetime value: expected purchases × expected spend × "
+              help=tr(f"Expected profit from today's customers over the next {horizon} months, the sum of their "
+                      f"lifetime values (CLV): expected purchases × expected spend × "
                       f"{margin:.0%} margin, discounted at {rate:.0%} a year.",
-                      f"所有客户终身价值之和：预期购买次数 × 预期客单价 × {margin:.0%} 毛利率，按年 {rate:.0%} 折现。"))
+                      f"现有客户未来 {horizon} 个月的预期利润，即所有客户终身价值（CLV）之和：预期购买次数 × 预期客单价 × "
+                      f"{margin:.0%} 毛利率，按年 {rate:.0%} 折现。"))
     at_risk = seg_value["value_at_risk"].sum(min_count=1)
     c5.metric(tr("Value at risk", "风险价值"), ui.money(at_risk, 0) if pd.notna(at_risk) else "–",
               help=tr("Lifetime value of customers whose P(alive) fell by 10 points or more in the last 90 days "
@@ -243,13 +289,9 @@ with tabs[0]:
         st.dataframe(pivot, width="stretch")
     seg_table = shown_summary[["segment_label", "customers", "customer_share", "revenue", "revenue_share",
                                "median_recency_days", "mean_frequency", "mean_monetary", "description"]]
-    ui.table(seg_table.rename(columns={"segment_label": tr("segment", "分群")}), "segments.csv",
-             caption=tr("Every segment: its customers, revenue and typical behaviour.", "每个分群的客户、收入和典型行为。"),
-             column_config={"customer_share": st.column_config.NumberColumn(format="percent"),
-                            "revenue_share": st.column_config.NumberColumn(format="percent"),
-                            "revenue": st.column_config.NumberColumn(format="%.0f"),
-                            "mean_monetary": st.column_config.NumberColumn(format="%.2f"),
-                            "mean_frequency": st.column_config.NumberColumn(format="%.1f")})
+    seg_table = seg_table.rename(columns={"segment_label": "segment"})
+    ui.table(seg_table, "segments.csv", height=35 * (len(seg_table) + 1) + 3, column_config=columns(seg_table),
+             caption=tr("Every segment: its customers, revenue and typical behaviour.", "每个分群的客户、收入和典型行为。"))
     report_tables[tr("Segments", "客户分群")] = seg_table
 
 # --------------------------------------------------------------------------------------------
@@ -286,16 +328,18 @@ with tabs[1]:
         figures[tr("Cluster map", "聚类分布图")] = scatter
         st.markdown(tr("**Rules that pick out each cluster**", "**识别各聚类的规则**"))
         rules = clusters.rules.rules.assign(name=lambda r: r["cluster"].map(names))
-        ui.table(rules[["cluster", "name", "rule", "customers", "precision", "recall"]], "cluster-rules.csv",
-                 caption=tr(f"From a shallow decision tree. Precision: share of customers matching the rule who are in "
-                            f"the cluster; recall: share of the cluster the rule catches. The rules describe "
-                            f"{fmt_pct(clusters.rules.coverage, 0)} of customers correctly.",
-                            f"来自浅层决策树。精确率：符合规则的客户中属于该聚类的比例；召回率：该聚类中被规则覆盖的比例。"
-                            f"规则正确描述了 {fmt_pct(clusters.rules.coverage, 0)} 的客户。"),
-                 column_config={"precision": st.column_config.NumberColumn(format="percent"),
-                                "recall": st.column_config.NumberColumn(format="percent")})
+        st.markdown("\n".join(
+            f"- **{r.cluster}. {r.name}:** {r.rule} "
+            + tr(f"(right for {fmt_pct(r.precision, 0)} of those it picks, catches {fmt_pct(r.recall, 0)} of the cluster)",
+                 f"（所选客户中 {fmt_pct(r.precision, 0)} 正确，覆盖该聚类 {fmt_pct(r.recall, 0)}）")
+            for r in rules.itertuples()))
+        st.caption(tr(f"From a shallow decision tree on the features in their own units. The rules describe "
+                      f"{fmt_pct(clusters.rules.coverage, 0)} of customers correctly.",
+                      f"来自基于原始单位特征的浅层决策树。规则正确描述了 {fmt_pct(clusters.rules.coverage, 0)} 的客户。"))
+        ui.download_csv(rules[["cluster", "name", "rule", "customers", "precision", "recall"]], "cluster-rules.csv",
+                        label=tr("Download the rules (CSV)", "下载规则（CSV）"))
         profile_table = clusters.profiles.drop(columns=["description"])
-        ui.table(profile_table, "cluster-profiles.csv",
+        ui.table(profile_table, "cluster-profiles.csv", column_config=columns(profile_table),
                  caption=tr("Cluster profiles: medians of recency (days), orders and spend; means of the shares.",
                             "聚类概况：最近度（天）、订单数和消费的中位数；各占比的平均值。"))
         report_tables[tr("Cluster profiles", "聚类概况")] = clusters.profiles
@@ -352,11 +396,11 @@ with tabs[2]:
             ui.chart(bars, key="seg-value-bars")
             figures[tr("Value at risk by segment", "各分群风险价值")] = bars
         seg_value_shown = seg_value.assign(segment=seg_value["segment"].map(labels))
-        ui.table(seg_value_shown, "segment-value.csv",
+        ui.table(seg_value_shown, "segment-value.csv", height=35 * (len(seg_value_shown) + 1) + 3,
+                 column_config=columns(seg_value_shown),
                  caption=tr("Per segment: mean P(alive), mean and total lifetime value, customers whose P(alive) is "
                             "falling and their lifetime value (value at risk).",
-                            "各分群：平均 P(alive)、平均与总终身价值、P(alive) 正在下降的客户数及其终身价值（风险价值）。"),
-                 column_config={"mean_p_alive": st.column_config.NumberColumn(format="percent")})
+                            "各分群：平均 P(alive)、平均与总终身价值、P(alive) 正在下降的客户数及其终身价值（风险价值）。"))
         report_tables[tr("Value by segment", "各分群价值")] = seg_value_shown
 
         st.markdown(tr("**Does the model earn its keep?**", "**模型是否值得信赖？**"))
@@ -371,13 +415,15 @@ with tabs[2]:
                               f"校准期客户在 {holdout_days} 天留出期（{check.calibration_end:%Y-%m-%d} 至 "
                               f"{check.holdout_end:%Y-%m-%d}）内的复购天数。"))
             h2.metric(tr("Model predicted", "模型预测"), ui.number(check.total_model),
-                      delta=fmt_pct(check.total_model / check.total_actual - 1, 0) if check.total_actual else None,
+                      delta=tr(f"{check.total_model / check.total_actual - 1:+.0%} vs actual",
+                               f"较实际 {check.total_model / check.total_actual - 1:+.0%}") if check.total_actual else None,
                       delta_color="off", help=tr(f"BG/NBD fitted on the data before {check.calibration_end:%Y-%m-%d} "
                                                  f"only. Mean error per customer: {check.mae_model:.2f} purchases.",
                                                  f"仅用 {check.calibration_end:%Y-%m-%d} 之前的数据拟合的 BG/NBD。"
                                                  f"每位客户平均误差：{check.mae_model:.2f} 次。"))
             h3.metric(tr("Naive rule predicted", "简单规则预测"), ui.number(check.total_naive),
-                      delta=fmt_pct(check.total_naive / check.total_actual - 1, 0) if check.total_actual else None,
+                      delta=tr(f"{check.total_naive / check.total_actual - 1:+.0%} vs actual",
+                               f"较实际 {check.total_naive / check.total_actual - 1:+.0%}") if check.total_actual else None,
                       delta_color="off", help=tr(f"Each customer keeps buying at their past rate. Mean error per "
                                                  f"customer: {check.mae_naive:.2f} purchases.",
                                                  f"每位客户保持过去的购买速度。每位客户平均误差：{check.mae_naive:.2f} 次。"))
@@ -443,11 +489,10 @@ with tabs[3]:
         figures[tr("Segment migration", "分群迁移")] = sankey
         flows = mig.flows.assign(segment_start=mig.flows["segment_start"].map(labels),
                                  segment_end=mig.flows["segment_end"].map(labels))
-        ui.table(flows, "segment-migration.csv",
+        ui.table(flows, "segment-migration.csv", column_config=columns(flows),
                  caption=tr("Each flow: customers, their share of the starting segment, the revenue they brought in the "
                             "year before the first date (what is at stake) and between the dates.",
-                            "每个流向：客户数、占起始分群的比例、第一个日期之前一年带来的收入（涉及金额）以及两日期之间的收入。"),
-                 column_config={"share_of_start": st.column_config.NumberColumn(format="percent")})
+                            "每个流向：客户数、占起始分群的比例、第一个日期之前一年带来的收入（涉及金额）以及两日期之间的收入。"))
         report_tables[tr("Segment migration", "分群迁移")] = flows
 
 # --------------------------------------------------------------------------------------------
@@ -477,9 +522,8 @@ with tabs[4]:
         ui.chart(omni, key="seg-omni")
         figures[tr("Omnichannel", "全渠道")] = omni
         mix_shown = mix.assign(segment=mix["segment"].map(labels), channel_type=mix["channel_type"].map(type_names))
-        ui.table(mix_shown[mix_shown["customers"] > 0], "segment-channels.csv",
-                 caption=tr("Customers and revenue per segment and channel type.", "各分群与渠道类型的客户数和收入。"),
-                 column_config={"share": st.column_config.NumberColumn(format="percent")})
+        ui.table(mix_shown[mix_shown["customers"] > 0], "segment-channels.csv", column_config=columns(mix_shown),
+                 caption=tr("Customers and revenue per segment and channel type.", "各分群与渠道类型的客户数和收入。"))
         report_tables[tr("Channel mix", "渠道构成")] = mix_shown
 
 # --------------------------------------------------------------------------------------------
@@ -502,9 +546,10 @@ with tabs[5]:
         base.assign(segment_label=base["segment"].map(labels))[["segment_label", "segment", "action", "offer",
                                                                    "send_coupon"]],
         key="seg-playbook-editor", hide_index=True, width="stretch", num_rows="fixed",
-        disabled=["segment_label", "segment"],
+        disabled=["segment_label", "segment"], height=35 * (len(base) + 1) + 3,
+        column_order=["segment_label", "action", "offer", "send_coupon"] if lang == "en" else None,
         column_config={"segment_label": st.column_config.TextColumn(tr("Segment", "分群")),
-                       "segment": st.column_config.TextColumn(tr("Key", "键")),
+                       "segment": st.column_config.TextColumn(tr("Key", "英文名")),
                        "action": st.column_config.TextColumn(tr("Action", "行动"), width="large"),
                        "offer": st.column_config.TextColumn(tr("Offer", "优惠")),
                        "send_coupon": st.column_config.CheckboxColumn(
@@ -517,7 +562,8 @@ with tabs[5]:
     st.markdown(tr(f"**Coupon target list:** {len(targets):,} customers in "
                    f"{targets['segment'].nunique()} segments.",
                    f"**优惠券目标名单：** {targets['segment'].nunique()} 个分群共 {len(targets):,} 位客户。"))
-    ui.table(targets.assign(segment=targets["segment"].map(labels)).head(1000), "coupon-targets-preview.csv",
+    preview = targets.assign(segment=targets["segment"].map(labels)).drop(columns=["send_coupon"]).head(1000)
+    ui.table(preview, "coupon-targets-preview.csv", column_config=columns(preview),
              caption=tr("The first 1,000 rows; the full list is in the CRM export below.",
                         "显示前 1,000 行；完整名单见下方的 CRM 导出。"))
     st.markdown(tr("**CRM export**", "**CRM 导出**"))

@@ -447,10 +447,11 @@ def clv_histogram(values: pd.Series, title: str, x_title: str, y_title: str, nam
     upper = float(values.quantile(0.99))
     fig = go.Figure(go.Histogram(x=values.clip(upper=upper), nbinsx=50, marker_color=PRIMARY,
                                  hovertemplate="%{x}: %{y:,}<extra></extra>"))
-    fig.add_vline(x=float(values.median()), line={"color": GOOD, "width": 2, "dash": "dash"},
-                  annotation_text=names["median"], annotation_position="top right")
-    fig.add_vline(x=float(values.mean()), line={"color": ACCENT, "width": 2}, annotation_text=names["mean"],
-                  annotation_position="top left")
+    median, mean = float(values.median()), float(values.mean())
+    fig.add_vline(x=median, line={"color": GOOD, "width": 2, "dash": "dash"}, annotation_text=names["median"],
+                  annotation_position="top left" if median <= mean else "top right")
+    fig.add_vline(x=mean, line={"color": ACCENT, "width": 2}, annotation_text=names["mean"],
+                  annotation_position="top right" if median <= mean else "top left")
     return styled(fig, title, x_title, y_title, height=380)
 
 
@@ -528,3 +529,126 @@ def omnichannel_bars(mix: pd.DataFrame, labels: dict, type_names: dict, title: s
     fig.update_layout(barmode="stack", xaxis={"tickformat": ".0%"}, yaxis={"autorange": "reversed"},
                       legend={"orientation": "h", "y": -0.2})
     return styled(fig, title, x_title, None, height=440)
+
+
+# === Coupons page =================================================================================
+def lift_bars(results: pd.DataFrame, names: dict, title: str, y_title: str) -> go.Figure:
+    """Relative lift of every treatment arm over control, grouped by outcome, with 95% intervals.
+
+    ``results`` is ``experiments.compare_outcomes`` output (control rows are skipped); ``names``
+    maps outcome columns to their labels."""
+    treated = results[results["lift_low"].notna()]
+    fig = go.Figure()
+    for i, (arm, rows) in enumerate(treated.groupby("arm", sort=False)):
+        fig.add_trace(go.Bar(
+            x=[names.get(o, o) for o in rows["outcome"]], y=rows["rel_lift"], name=str(arm),
+            marker_color=PALETTE[i % len(PALETTE)],
+            error_y={"type": "data", "symmetric": False, "array": rows["rel_lift_high"] - rows["rel_lift"],
+                     "arrayminus": rows["rel_lift"] - rows["rel_lift_low"], "color": "#444"},
+            hovertemplate="%{x}: %{y:+.1%}<extra>" + str(arm) + "</extra>"))
+    fig.add_hline(y=0, line_color=MUTED)
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.18})
+    fig.update_yaxes(tickformat="+.0%")
+    return styled(fig, title, None, y_title)
+
+
+def qini_curves(curves: pd.DataFrame, best: str, random_name: str, title: str, x_title: str,
+                y_title: str) -> go.Figure:
+    """Qini curves of every model, the best one bold, with the random-targeting diagonal.
+
+    ``curves`` holds ``model``, ``share`` (0-1) and ``qini`` (incremental buyers)."""
+    fig = go.Figure()
+    for i, (model, rows) in enumerate(curves.groupby("model", sort=False)):
+        fig.add_trace(go.Scatter(x=rows["share"], y=rows["qini"], mode="lines", name=str(model),
+                                 line={"width": 4 if model == best else 2, "color": PALETTE[i % len(PALETTE)]},
+                                 hovertemplate="%{x:.0%}: %{y:,.1f}<extra>" + str(model) + "</extra>"))
+    end = curves.sort_values("share").groupby("model")["qini"].last().mean()
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, end], mode="lines", name=random_name,
+                             line={"dash": "dash", "color": MUTED}, hoverinfo="skip"))
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title)
+
+
+def uplift_deciles(deciles: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Observed uplift per decile of predicted uplift (bars with 95% intervals) and the predicted line.
+
+    ``deciles`` is ``uplift.uplift_by_decile`` output; ``names`` labels "observed" and "predicted"."""
+    fig = go.Figure(go.Bar(
+        x=deciles["decile"], y=deciles["uplift"], name=names["observed"], marker_color=PRIMARY,
+        error_y={"type": "data", "symmetric": False, "array": deciles["uplift_high"] - deciles["uplift"],
+                 "arrayminus": deciles["uplift"] - deciles["uplift_low"], "color": "#444"},
+        hovertemplate="%{x}: %{y:+.1%}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=deciles["decile"], y=deciles["predicted_uplift"], mode="lines+markers",
+                             name=names["predicted"], line={"color": ACCENT},
+                             hovertemplate="%{x}: %{y:+.1%}<extra></extra>"))
+    fig.add_hline(y=0, line_color=MUTED)
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(tickformat="+.0%")
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title)
+
+
+def profit_curves(curves: pd.DataFrame, chosen_share: float | None, names: dict, title: str, x_title: str,
+                  y_title: str, currency: str = "£") -> go.Figure:
+    """Cumulative expected incremental profit against the share of customers targeted, per coupon.
+
+    ``curves`` is ``targeting.profit_curve`` output; ``names`` labels each ``coupon`` value and
+    "plan" (the vertical marker at the chosen plan's share)."""
+    fig = go.Figure()
+    for i, (coupon, rows) in enumerate(curves.groupby("coupon", sort=False)):
+        best = coupon == "best coupon"
+        fig.add_trace(go.Scatter(
+            x=rows["share_targeted"], y=rows["expected_incremental_profit"], mode="lines",
+            name=names.get(coupon, coupon), line={"width": 4 if best else 2,
+                                                  "color": PRIMARY if best else PALETTE[(i + 1) % len(PALETTE)]},
+            hovertemplate="%{x:.0%}: " + currency + "%{y:,.0f}<extra>" + names.get(coupon, coupon) + "</extra>"))
+    if chosen_share is not None:
+        fig.add_vline(x=chosen_share, line_dash="dot", line_color=GOOD, annotation_text=names["plan"],
+                      annotation_position="top right")
+    fig.add_hline(y=0, line_color=MUTED)
+    fig.update_xaxes(tickformat=".0%")
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title)
+
+
+def strategy_bars(comparison: pd.DataFrame, title: str, x_title: str, over_budget: str,
+                  currency: str = "£") -> go.Figure:
+    """Expected incremental profit of each targeting strategy; strategies over budget are hatched."""
+    frame = comparison.iloc[::-1]
+    labels = [f"{s} ({c})" for s, c in zip(frame["strategy"], frame["coupon"])]
+    colours = [GOOD if p > 0 else ACCENT for p in frame["expected_incremental_profit"]]
+    fig = go.Figure(go.Bar(
+        x=frame["expected_incremental_profit"], y=labels, orientation="h", marker_color=colours,
+        marker_pattern_shape=["" if ok else "/" for ok in frame["within_budget"]],
+        customdata=[("" if ok else over_budget) for ok in frame["within_budget"]],
+        hovertemplate="%{y}: " + currency + "%{x:,.0f} %{customdata}<extra></extra>"))
+    fig.add_vline(x=0, line_color=MUTED)
+    return styled(fig, title, x_title, None, height=max(320, 40 * len(frame) + 120))
+
+
+def points_over_time(table: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str,
+                     currency: str = "£") -> go.Figure:
+    """Loyalty points money over time: expected liability, face value of outstanding points and the
+    monthly redemption cost. ``table`` is ``loyalty.simulate_points(...).table``."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=table["month"], y=table["redemption_cost"], name=names["redemption_cost"],
+                         marker_color=MUTED, hovertemplate=currency + "%{y:,.0f}<extra></extra>"))
+    for col, colour, dash in (("liability", PRIMARY, None), ("liability_face_value", ACCENT, "dot")):
+        fig.add_trace(go.Scatter(x=table["month"], y=table[col], mode="lines", name=names[col],
+                                 line={"color": colour, "dash": dash, "width": 3},
+                                 hovertemplate=currency + "%{y:,.0f}<extra></extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return styled(fig, title, x_title, y_title)
+
+
+def mde_curve(curve: pd.DataFrame, current_n: int | None, binary: bool, names: dict, title: str, x_title: str,
+              y_title: str) -> go.Figure:
+    """Smallest detectable lift against customers per arm (``experiments.power_curve`` output)."""
+    y = curve["mde"] * (100 if binary else 1)
+    fig = go.Figure(go.Scatter(x=curve["n_per_arm"], y=y, mode="lines", line={"color": PRIMARY, "width": 3},
+                               name=names["mde"], hovertemplate="%{x:,}: %{y:.2f}<extra></extra>"))
+    if current_n:
+        fig.add_vline(x=current_n, line_dash="dot", line_color=GOOD, annotation_text=names["current"])
+    fig.update_xaxes(type="log")
+    return styled(fig, title, x_title, y_title)

@@ -589,6 +589,7 @@ def cluster_profiles(features: pd.DataFrame, labels, lang: str = "en", currency:
         if not traits:
             traits = [text("Typical customers", "普通客户", lang)]
         name = (", " if lang != "zh" else "、").join([traits[0]] + [t if lang == "zh" else t.lower() for t in traits[1:]])
+        name = name[:1].upper() + name[1:]
         med = f.loc[m, ["recency_days", "frequency", "monetary"]].median()
         shares = f.loc[m, share_cols].mean()
         row = {"cluster": int(c), "name": name, "customers": int(m.sum()), "share": m.mean(),
