@@ -148,9 +148,8 @@ def settings() -> tuple[str, str, str, int]:
 
 def downloads(selection: tuple, title: str, lang: str, currency: str, max_rows: int) -> None:
     path = str(ui.workspace().path)
-    with st.spinner(tr("Building the report and the workbook…", "正在生成报告和工作簿…")):
+    with st.spinner(tr("Building the report…", "正在生成报告…")):
         html_bytes = _html(path, selection, title, lang, currency, max_rows)
-        book = _workbook(path, selection, lang, currency)
     stamp = pd.Timestamp.now().strftime("%Y-%m-%d")
     left, right = st.columns(2)
     left.download_button(tr("Download HTML report", "下载 HTML 报告"), html_bytes, file_name=f"promolens-report-{stamp}.html",
@@ -159,7 +158,8 @@ def downloads(selection: tuple, title: str, lang: str, currency: str, max_rows: 
     left.caption(tr(f"{len(html_bytes) / 1e6:,.1f} MB, one file: interactive charts, opens without internet, "
                     "prints one analysis per page.",
                     f"{len(html_bytes) / 1e6:,.1f} MB，单个文件：图表可交互，无需联网即可打开，打印时每个分析单独成页。"))
-    right.download_button(tr("Download Excel workbook", "下载 Excel 工作簿"), book,
+    right.download_button(tr("Download Excel workbook", "下载 Excel 工作簿"),  # built on click: every row of every table
+                          lambda: _workbook(path, selection, lang, currency),
                           file_name=f"promolens-report-{stamp}.xlsx", icon=":material/table_view:",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                           key="dl-report-xlsx", on_click="ignore", width="stretch")
