@@ -132,3 +132,14 @@ def test_excel_writes_missing_values_as_empty_cells_and_infinity_as_text():
 def test_a_table_too_long_for_excel_is_refused_with_advice():
     with pytest.raises(DataError, match="Download it as CSV instead"):
         to_excel_bytes({"huge": pd.DataFrame({"a": range(1_048_576)})})
+
+
+def test_pages_export_only_through_the_safe_writers():
+    """Issue point 3 everywhere: no page or the app glue writes CSV or Excel itself (which would
+    bypass the formula neutralising); they call ui.download_* or promo_core.export."""
+    from tests.conftest import ROOT
+
+    offenders = [f"{path.name}: {needle}" for path in [ROOT / "ui.py", ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+                 for needle in (".to_csv(", ".to_excel(", "ExcelWriter(", "csv.writer(")
+                 if needle in path.read_text(encoding="utf-8")]
+    assert not offenders, offenders
