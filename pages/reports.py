@@ -177,7 +177,7 @@ def preview(selection: tuple) -> None:
             st.caption(f"{report.page_title(analysis.page, ui.lang())} · "
                        f"{i18n.fmt_date(analysis.created_at, ui.lang())} {analysis.created_at:%H:%M}")
             for note in analysis.notes:
-                st.markdown(f"- {note}", unsafe_allow_html=False)
+                st.markdown(f"- {note}")
             if analysis.params:
                 st.caption(tr("Settings: ", "参数：") + "; ".join(f"{k}: {v}" for k, v in analysis.params.items()))
             for figure_name, spec in analysis.figures.items():
