@@ -145,6 +145,22 @@ def uplift_curve(y_true, uplift, treatment) -> pd.DataFrame:
     return pd.DataFrame({"n": x.astype(np.int64), "share": x / n, "uplift": v})
 
 
+def qini_curves(y_true, scores: pd.DataFrame, treatment, points: int = 101) -> pd.DataFrame:
+    """Every model's Qini curve read at ``points`` evenly spaced shares (for charts).
+
+    Returns
+    -------
+    DataFrame
+        ``model, share, qini`` (incremental buyers, interpolated between the curve's points).
+    """
+    grid = np.linspace(0, 1, points)
+    parts = []
+    for m in scores.columns:
+        curve = qini_curve(y_true, scores[m], treatment)
+        parts.append(pd.DataFrame({"model": m, "share": grid, "qini": np.interp(grid, curve["share"], curve["qini"])}))
+    return pd.concat(parts, ignore_index=True)
+
+
 def perfect_qini_curve(y_true, treatment) -> pd.DataFrame:
     """The Qini curve of the perfect ranking (treated buyers first, control buyers last)."""
     y = np.asarray(y_true, dtype=float)
@@ -267,6 +283,11 @@ def uplift_by_decile(y_true, uplift, treatment, bins: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+EVALUATION_COLUMNS = ["qini", "qini_low", "qini_high", "uplift_auc", "uplift_at_k", "uplift_at_k_low",
+                      "uplift_at_k_high", "ate", "ate_low", "ate_high", "gain_over_all", "gain_over_all_low",
+                      "gain_over_all_high"]
+
+
 def evaluate_scores(y_true, scores: pd.DataFrame, treatment, *, k: float = 0.3, n_boot: int = 200,
                     alpha: float = 0.05, random_state: int | None = 0) -> pd.DataFrame:
     """How well each column of scores targets, with paired percentile-bootstrap intervals.
@@ -326,10 +347,9 @@ def evaluate_scores(y_true, scores: pd.DataFrame, treatment, *, k: float = 0.3, 
         at_k = uplift_at_k(y, u, t, "overall", k)
         (q_lo, q_hi), (k_lo, k_hi), (g_lo, g_hi) = (np.nanpercentile(v, q) for v in (
             boot[m][:, 0], boot[m][:, 1], boot[m][:, 1] - ate_b))
-        out.append({"model": m, "k": float(k), "qini": qini_auc_score(y, u, t), "qini_low": q_lo, "qini_high": q_hi,
-                    "uplift_auc": uplift_auc_score(y, u, t), "uplift_at_k": at_k, "uplift_at_k_low": k_lo,
-                    "uplift_at_k_high": k_hi, "ate": ate, "ate_low": a_lo, "ate_high": a_hi,
-                    "gain_over_all": at_k - ate, "gain_over_all_low": g_lo, "gain_over_all_high": g_hi})
+        values = [qini_auc_score(y, u, t), q_lo, q_hi, uplift_auc_score(y, u, t), at_k, k_lo, k_hi, ate, a_lo, a_hi,
+                  at_k - ate, g_lo, g_hi]
+        out.append({"model": m, "k": float(k), **dict(zip(EVALUATION_COLUMNS, values))})
     return pd.DataFrame(out)
 
 
@@ -685,12 +705,13 @@ def targeting_verdict(row: pd.Series | dict, arm: str, lang: str = "en") -> str:
     above zero; otherwise the page says so rather than sell the model.
     """
     r = dict(row)
-    q = f"{r['qini']:.3f} (95% CI {r['qini_low']:.3f} to {r['qini_high']:.3f})"
+    to = text(" to ", " 至 ", lang)
+    q = f"{r['qini']:.3f} (" + text("95% CI ", "95% 置信区间 ", lang) + f"{r['qini_low']:.3f}{to}{r['qini_high']:.3f})"
     k = f"{r['k']:.0%}"
     ate = f"{100 * r['ate']:+.2f}"
-    ate_ci = f"{100 * r['ate_low']:+.2f} to {100 * r['ate_high']:+.2f}"
+    ate_ci = f"{100 * r['ate_low']:+.2f}{to}{100 * r['ate_high']:+.2f}"
     gain = f"{100 * r['gain_over_all']:+.2f}"
-    gain_ci = f"{100 * r['gain_over_all_low']:+.2f} to {100 * r['gain_over_all_high']:+.2f}"
+    gain_ci = f"{100 * r['gain_over_all_low']:+.2f}{to}{100 * r['gain_over_all_high']:+.2f}"
     everyone_pays = r["ate_low"] > 0
     if r["qini_low"] > 0 and r["gain_over_all_low"] > 0:
         return text(

@@ -1,0 +1,83 @@
+"""AppTest of the Coupons page on the demo retailer's coupon campaign: lifts with intervals, uplift
+models with an honest verdict, a budgeted target list compared with other strategies, the loyalty
+points simulator; in English and Chinese."""
+from __future__ import annotations
+
+from conftest import page_text
+
+from promo_core import experiments as ex
+
+PAGE = "pages/coupons.py"
+
+
+def _metrics(at) -> dict:
+    return {m.label: m for m in at.metric}
+
+
+def _frame(at, column: str):
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with a column {column!r}")
+
+
+def test_coupons_page_tells_the_whole_campaign_story(app_page, demo):
+    at = app_page(PAGE)
+    assert not at.exception, at.exception
+    text = page_text(at)
+    metrics = _metrics(at)
+    lifts = ex.compare_arms(demo.campaign, "arm", "converted", "control").set_index("arm")
+    # 1. did it work: metrics, sentences and the table come from the data
+    assert "randomisation looks healthy" in text
+    for arm in ("coupon_5", "coupon_10"):
+        m = metrics[f"{arm} · converted"]
+        assert m.value == f"{100 * lifts.loc[arm, 'lift']:+.1f} pts"
+        assert m.delta == f"{lifts.loc[arm, 'rel_lift']:+.0%}"
+    assert f"coupon_10 raised the converted rate by {100 * lifts.loc['coupon_10', 'lift']:.1f} points (95% CI" in text
+    assert "coupon_5 changed spend per customer" in text and "not distinguishable from no effect" in text
+    table = _frame(at, "p_value_holm")
+    assert set(table["outcome"]) == {"converted", "spend"} and len(table) == 6
+    assert "Adjusting for monetary narrows the intervals" in text
+    assert metrics["Smallest detectable lift"].value.endswith("pts")
+    # 2. who it moves: the definition is stated, every model is scored, the verdict is explicit
+    assert "scikit-uplift's definition" in text and "causalml" in text
+    assert metrics["Best model"].value in ("T-learner", "S-learner", "X-learner", "Class transformation")
+    assert "better than random" in text
+    scores = _frame(at, "qini_low")
+    assert len(scores) == 8 and scores["qini"].notna().all()
+    # 3. whom to send next: a target list within budget, better than the alternatives
+    targets = _frame(at, "rank")
+    assert list(targets.columns[:5]) == ["customer_id", "coupon", "expected_uplift", "expected_incremental_profit",
+                                         "rank"]
+    assert targets["rank"].tolist() == list(range(1, len(targets) + 1))
+    assert (targets["expected_incremental_profit"] > 0).all()
+    strategies = _frame(at, "within_budget")
+    assert strategies.iloc[0]["strategy"] == "Uplift model, optimised"
+    assert {"Send to everyone", "Random customers", "Segments playbook"} <= set(strategies["strategy"])
+    assert metrics["Expected incremental profit"].value.startswith("£")
+    assert "counting the coupons used by customers who would have bought anyway" in text
+    # 4. loyalty points: 60% members x 1 point per £1 x 1p x (1 - 30% breakage) = 0.42p per £1
+    assert metrics["Cost per £100 of sales"].value == "£0.42"
+    assert "Once running, the programme costs £0.42 per £100 of sales" in text
+
+
+def test_coupons_page_answers_a_count_budget_and_the_second_coupon(app_page):
+    at = app_page(PAGE)
+    at.radio(key="cp-budget-kind").set_value("count").run()
+    budget_box = next(n for n in at.number_input if n.key.startswith("cp-budget-n-"))
+    budget_box.set_value(300).run()
+    assert not at.exception, at.exception
+    assert _metrics(at)["Customers to send"].value == "300"
+    arm_radio = next(r for r in at.radio if r.key.startswith("cp-uplift-arm-"))
+    arm_radio.set_value("coupon_10").run()
+    assert not at.exception
+    assert "For coupon_10, the" in page_text(at)
+
+
+def test_coupons_page_in_chinese(app_page):
+    at = app_page(PAGE, lang="zh")
+    assert not at.exception, at.exception
+    text = page_text(at)
+    assert "优惠券" in text and "95% 置信区间" in text and "Qini 系数" in text
+    assert "每 £100 销售额成本" in {m.label for m in at.metric}
+    assert "95% CI" not in text.split("Qini 系数")[1][:200]
