@@ -4,6 +4,7 @@ beat simply showing best-sellers."""
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 from dataclasses import replace
 
 import pandas as pd
@@ -36,7 +37,24 @@ MODEL_HELP = {
                 "reaches products nobody has bought yet.", "名称、类目和描述与客户所购商品相似的商品；也能推荐尚无人购买的新品。"),
     "hybrid": ("A weighted blend of item kNN, ALS, content and best-sellers.", "物品近邻、ALS、内容相似和畅销榜的加权组合。"),
 }
+SHORT = {"popularity": ("Best-sellers", "畅销榜"), "segment": ("Segment best-sellers", "客群畅销榜"),
+         "knn": ("Item kNN", "物品近邻"), "als": ("ALS", "ALS"), "content": ("Content", "内容相似"),
+         "hybrid": ("Hybrid", "混合模型")}
 HALF_LIVES = [None, 30, 90, 180, 365]
+
+
+RULE_FORMAT = {name: st.column_config.NumberColumn(format="percent") for name in (
+    "Confidence", "置信度", "Support", "支持度", "Antecedent support", "前项支持度", "Consequent support", "后项支持度")} | {
+    name: st.column_config.NumberColumn(format="%.2f×") for name in ("Lift", "提升度")}
+
+
+def rule_columns() -> dict:
+    """Display names of the rules table's columns."""
+    return {"antecedents": tr("If a basket holds", "若购物篮中有"), "consequents": tr("it also holds", "则也会有"),
+            "antecedent_support": tr("Antecedent support", "前项支持度"),
+            "consequent_support": tr("Consequent support", "后项支持度"), "support": tr("Support", "支持度"),
+            "confidence": tr("Confidence", "置信度"), "lift": tr("Lift", "提升度"), "leverage": tr("Leverage", "杠杆值"),
+            "conviction": tr("Conviction", "确信度"), "count": tr("Baskets", "购物篮数")}
 
 
 def model_name(key: str) -> str:
@@ -95,13 +113,28 @@ def _models(segs: pd.Series | None, weighting: str) -> dict:
     return models
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False)
+def _evaluations() -> OrderedDict:
+    """Finished evaluations by parameters, shared by all sessions (the newest four are kept).
+
+    Not an ``st.cache_*`` function itself, because the evaluation reports live progress to the page
+    and cached functions may not touch page elements created outside them."""
+    return OrderedDict()
+
+
 def _evaluation(dataset: str, cut: str, half_life, k: int, exclude: bool, weighting: str, catalogue_key: str,
-                _catalogue_frame, _progress) -> rec.Evaluation:
-    tx = ui.load_table("transactions", dataset.split("@")[0])
-    split = rec.temporal_split(tx, cut=cut, half_life_days=half_life, catalogue=_catalogue_frame)
-    models = _models(_segments(dataset, cut), weighting)
-    return rec.evaluate(models, split, k=k, exclude_bought=exclude, progress=_progress)
+                catalogue_frame, progress) -> rec.Evaluation:
+    store = _evaluations()
+    key = (dataset, cut, half_life, k, exclude, weighting, catalogue_key)
+    if key not in store:
+        tx = ui.load_table("transactions", dataset.split("@")[0])
+        split = rec.temporal_split(tx, cut=cut, half_life_days=half_life, catalogue=catalogue_frame)
+        models = _models(_segments(dataset, cut), weighting)
+        store[key] = rec.evaluate(models, split, k=k, exclude_bought=exclude, progress=progress)
+        while len(store) > 4:
+            store.popitem(last=False)
+    store.move_to_end(key)
+    return store[key]
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -211,7 +244,7 @@ if has_customers:
               delta=f"{chosen['ndcg'] - table.set_index('model').loc[evaluation.baseline, 'ndcg']:+.3f}",
               help=tr("Best model's NDCG (0 to 1); the change is against the best-seller list.",
                       "最佳模型的 NDCG（0 到 1）；变化值相对于畅销榜。"))
-    m4.metric(tr("Recommended model", "建议使用的模型"), model_name(best_key),
+    m4.metric(tr("Recommended model", "建议使用的模型"), tr(*SHORT[best_key]),
               help=tr("The honest choice: a personalised model only when it clearly beats best-sellers (at least "
                       "10% higher NDCG, with the 95% interval of the gain above zero).",
                       "诚实的选择：只有当个性化模型明显优于畅销榜（NDCG 至少高 10%，且提升的 95% 区间大于零）时才推荐它。"))
@@ -292,22 +325,24 @@ if strong.empty:
                "support, or check that baskets hold more than one product.",
                "在此最小支持度下，没有商品组合比随机更常一起出现。请降低最小支持度，或确认购物篮中有多件商品。"))
 else:
-    with_rules = strong.loc[strong["antecedents"].map(len) == 1, "antecedents"].str[0].value_counts()
+    singles = strong[strong["antecedents"].map(len) == 1]
+    with_rules = singles.groupby(singles["antecedents"].str[0])["lift"].max().sort_values(ascending=False)
     product = st.selectbox(tr("Product", "商品"), with_rules.index.tolist(), key="rec-product",
                            format_func=lambda p: f"{name_map.get(p, p)} ({p})",
-                           help=tr("Products that have at least one rule, most rules first.", "至少有一条规则的商品，规则多的排在前面。"))
+                           help=tr("Products with at least one rule, the most strongly linked first.",
+                                   "至少有一条规则的商品，关联最强的排在前面。"))
     together = basket.bought_with(strong, product, names, top=10, lang=ui.lang())
     p1, p2 = st.columns([2, 3])
     with p1:
         ui.chart(charts.bought_with_bars(together, tr(f"Bought with {name_map.get(product, product)}",
                                                       f"与 {name_map.get(product, product)} 一起购买"),
-                                         tr("Share of its baskets that also hold the product (%)", "同时含有该商品的购物篮占比（%）")),
+                                         tr("Share of its baskets (%)", "占其购物篮的比例（%）")),
                  key="rec-bought-with")
     with p2:
         ui.table(together[["product_name", "confidence", "lift", "count", "explanation"]].rename(columns={
             "product_name": tr("Bought with it", "一起购买的商品"), "confidence": tr("Confidence", "置信度"),
             "lift": tr("Lift", "提升度"), "count": tr("Baskets", "购物篮数"), "explanation": tr("In words", "说明")}),
-            f"bought-with-{product}.csv",
+            f"bought-with-{product}.csv", column_config=RULE_FORMAT,
             caption=tr("Confidence: share of baskets with the product that also hold the other. Lift: how many "
                        "times likelier than in baskets overall (1 = no link).",
                        "置信度：含有该商品的购物篮中也含有另一商品的比例。提升度：比所有购物篮的平均水平高多少倍（1 表示无关联）。"))
@@ -319,13 +354,13 @@ else:
     rules_out = strong.assign(
         antecedents=strong["antecedents"].map(lambda t: " + ".join(name_map.get(p, p) for p in t)),
         consequents=strong["consequents"].map(lambda t: " + ".join(name_map.get(p, p) for p in t)))
-    ui.table(rules_out.head(500).rename(columns={
-        "antecedents": tr("If a basket holds", "若购物篮中有"), "consequents": tr("it also holds", "则也会有")}),
-        "basket-rules.csv", caption=tr(f"The {min(500, len(rules_out)):,} strongest of {len(rules_out):,} rules by lift; "
+    ui.table(rules_out.head(500).rename(columns=rule_columns()), "basket-rules.csv", column_config=RULE_FORMAT,
+             caption=tr(f"The {min(500, len(rules_out)):,} strongest of {len(rules_out):,} rules by lift; "
                                        "the download holds them all.",
                                        f"按提升度排列的前 {min(500, len(rules_out)):,} 条规则（共 {len(rules_out):,} 条）；下载文件包含全部规则。"))
     st.download_button(tr("Download all rules (CSV)", "下载全部规则（CSV）"), to_csv_bytes(rules_out),
-                       file_name="basket-rules-all.csv", mime="text/csv", key="dl-rules-all", icon=":material/download:")
+                       file_name="basket-rules-all.csv", mime="text/csv", key="dl-rules-all", icon=":material/download:",
+                       on_click="ignore")
 
 # --- model comparison and exports ---------------------------------------------------------------
 if evaluation is not None:
@@ -342,7 +377,10 @@ if evaluation is not None:
                                        "lift_low": tr("Lift, 95% low", "提升 95% 下限"),
                                        "lift_high": tr("Lift, 95% high", "提升 95% 上限"),
                                        "fit_seconds": tr("Seconds to fit and rank", "训练与排序耗时（秒）")})
-    ui.table(comparison.round(4), "model-comparison.csv")
+    ui.table(comparison, "model-comparison.csv", column_config={
+        c: st.column_config.NumberColumn(format="percent") for c in comparison.columns[7:10]} | {
+        c: st.column_config.NumberColumn(format="%.3f") for c in comparison.columns[1:7]} | {
+        comparison.columns[10]: st.column_config.NumberColumn(format="%.1f")})
     split = evaluation.split
     st.caption(tr(
         f"Models learnt from purchases before {pd.Timestamp(split.cut):%d %b %Y} and were checked against what "
@@ -351,12 +389,13 @@ if evaluation is not None:
         + f". {split.new_customers:,} customers who first bought after the cut cannot be evaluated (they get "
         "best-sellers). Precision: share of the list they bought. Recall: share of what they bought that was on the "
         "list. NDCG: like recall, but hits near the top count more. Hit rate: customers with at least one hit. "
-        "Coverage: share of the catalogue recommended to somebody. ",
+        "Coverage: share of the catalogue recommended to somebody.",
         f"模型使用 {pd.Timestamp(split.cut):%Y-%m-%d} 之前的购买进行学习，并用 {evaluation.customers:,} 位客户此后的实际购买进行检验"
         + ("（客户之前买过的商品不计入推荐列表和检验）" if exclude else "")
         + f"。{split.new_customers:,} 位在切分日期后才首次购买的客户无法评估（他们会看到畅销榜）。精确率：列表中被购买的比例。"
         "召回率：客户所购商品中出现在列表里的比例。NDCG：类似召回率，但排在前面的命中更重要。命中率：至少命中一件的客户比例。"
-        "覆盖率：被推荐给至少一位客户的商品占全部商品的比例。") + tr(*rec.MAP_DEFINITION))
+        "覆盖率：被推荐给至少一位客户的商品占全部商品的比例。"))
+    st.caption(tr(*rec.MAP_DEFINITION))
 
     st.subheader(tr("Export", "导出"))
     with st.spinner(tr(f"Ranking products for all {len(inter.customers):,} customers…",
@@ -369,7 +408,7 @@ if evaluation is not None:
                   "score、reason），可直接用于邮件或 App 营销。"))
     st.download_button(tr("Download recommendations for every customer (CSV)", "下载全部客户的推荐（CSV）"),
                        lambda: to_csv_bytes(everyone), file_name=f"recommendations-{key}.csv", mime="text/csv",
-                       key="dl-all-recommendations", icon=":material/download:", type="primary")
+                       key="dl-all-recommendations", icon=":material/download:", type="primary", on_click="ignore")
 
 report_tables = {} if strong.empty else {"basket_rules": rules_out.head(200)}
 report_figures = {} if strong.empty else {"rules_heatmap": heat}

@@ -245,6 +245,12 @@ class Recommender(BaseEstimator):
 
     def fit(self, interactions: Interactions) -> "Recommender":
         """Learn from ``interactions``; returns self."""
+        self._prepare(interactions)
+        self._fit(interactions)
+        return self
+
+    def _prepare(self, interactions: Interactions) -> None:
+        """State every model shares: the training data and the best-seller fallback."""
         if not isinstance(interactions, Interactions):
             raise DataError("Fit a recommender on recommend.interactions_from(transactions).")
         self.interactions_ = interactions
@@ -252,8 +258,6 @@ class Recommender(BaseEstimator):
         self.popularity_ = np.asarray(capped.sum(axis=0)).ravel().astype(np.float32)
         top = max(float(self.popularity_.max()), 1.0)
         self._tiebreak = (self.popularity_ / top * 1e-6).astype(np.float32)
-        self._fit(interactions)
-        return self
 
     # subclasses -----------------------------------------------------------------------------
     def _fit(self, interactions: Interactions) -> None:
@@ -753,6 +757,13 @@ class _Padded:
                                 np.zeros((len(empty), 1), np.float32)))
 
 
+def model_key(model: Recommender) -> tuple:
+    """Identifies a model by its class and parameters (non-scalar parameters by identity)."""
+    params = model.get_params(deep=False)
+    simple = (int, float, str, bool, type(None), np.integer, np.floating)
+    return type(model).__name__, tuple(sorted((k, v if isinstance(v, simple) else id(v)) for k, v in params.items()))
+
+
 class Hybrid(Recommender):
     """A weighted blend of other models; each model's scores are scaled to 0-1 per customer first.
 
@@ -778,6 +789,14 @@ class Hybrid(Recommender):
     def _fit(self, interactions):
         self.fitted_ = [(name, clone(model).fit(interactions), float(weight))
                         for name, model, weight in self._components()]
+
+    def fit_with(self, interactions: Interactions, fitted: dict) -> "Hybrid":
+        """Fit, reusing components already fitted on the same ``interactions`` (``fitted`` maps
+        ``model_key(model)`` to a fitted model), so an evaluation does not fit them twice."""
+        self._prepare(interactions)
+        self.fitted_ = [(name, fitted.get(model_key(model)) or clone(model).fit(interactions), float(weight))
+                        for name, model, weight in self._components()]
+        return self
 
     def _scores(self, rows):
         parts = []
@@ -1029,12 +1048,16 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
     rng = np.random.default_rng(random_state)
     rows = np.sort(rng.choice(candidates, min(max_customers, len(candidates)), replace=False))
     relevant = test[rows]
-    results, per_customer, timings = {}, [], {}
+    results, per_customer, timings, fitted_by_key = {}, [], {}, {}
     for i, (name, model) in enumerate(models.items()):
         if progress is not None:
             progress(i, len(models), name)
         start = time.perf_counter()
-        fitted = clone(model).fit(split.train)
+        if isinstance(model, Hybrid):
+            fitted = clone(model).fit_with(split.train, fitted_by_key)
+        else:
+            fitted = clone(model).fit(split.train)
+            fitted_by_key[model_key(model)] = fitted
         items, _, _, _ = fitted._rank(rows, k, exclude_bought, explain=False)
         timings[name] = time.perf_counter() - start
         metrics = ranking_metrics(items, relevant, k)

@@ -13,7 +13,7 @@ def test_recommendations_page_on_the_demo(app_page):
     assert metrics["Customers evaluated"] == "3,000"
     lift = float(metrics["Lift over popularity"].rstrip("%"))
     assert lift > 100  # planted tastes: the best model far exceeds best-sellers
-    assert metrics["Recommended model"] in ("Bought together (item kNN)", "Hidden tastes (ALS)", "Hybrid")
+    assert metrics["Recommended model"] in ("Item kNN", "ALS", "Hybrid")
     assert at.success[0].value.startswith("Use ")
     # one customer's list carries checkable reasons
     first = at.dataframe[0].value
@@ -28,3 +28,15 @@ def test_recommendations_page_on_the_demo(app_page):
     assert "MAP@k is the mean over customers of AP@k" in text
     labels = [b.label for b in at.get("download_button")]
     assert "Download recommendations for every customer (CSV)" in labels and "Download all rules (CSV)" in labels
+
+
+def test_recommendations_page_in_chinese(app_page):
+    at = app_page("pages/recommendations.py", lang="zh")
+    assert not at.exception, at.exception
+    text = page_text(at)
+    labels = [m.label for m in at.metric]
+    assert "相对畅销榜的提升" in labels and "建议使用的模型" in labels
+    assert at.success[0].value.startswith("建议使用")
+    assert "MAP@k 为所有客户 AP@k 的平均值" in text
+    reasons = at.dataframe[0].value["理由"]
+    assert reasons.str.contains("相似|一起购买|畅销").all()

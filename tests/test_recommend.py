@@ -283,3 +283,13 @@ def test_cut_dates_outside_the_data_are_explained():
 def test_bad_weighting_is_explained():
     with pytest.raises(DataError, match="weighting"):
         rec.ItemKNN(weighting="magic").fit(_interactions({"u1": ["a"]}))
+
+
+def test_evaluation_reuses_fitted_components_inside_the_hybrid(demo_split, monkeypatch):
+    fits = []
+    original = rec.ALS._fit
+    monkeypatch.setattr(rec.ALS, "_fit", lambda self, inter: (fits.append(1), original(self, inter))[1])
+    models = {"Popularity": rec.Popularity(), "ALS": rec.ALS(iterations=2),
+              "Hybrid": rec.Hybrid([("ALS", rec.ALS(iterations=2), 0.5), ("pop", rec.Popularity(), 0.5)])}
+    ev = rec.evaluate(models, demo_split, max_customers=300)
+    assert len(fits) == 1 and set(ev.table["model"]) == set(models)
