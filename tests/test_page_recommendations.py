@@ -40,3 +40,29 @@ def test_recommendations_page_in_chinese(app_page):
     assert "MAP@k 为所有客户 AP@k 的平均值" in text
     reasons = at.dataframe[0].value["理由"]
     assert reasons.str.contains("相似|一起购买|畅销").all()
+
+
+def test_groceries_page_says_plainly_that_best_sellers_win(shared_data, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+    from promo_core.io import load_transactions
+    from promo_core.store import Workspace
+
+    loaded = load_transactions(shared_data / "groceries.csv")
+    path = tmp_path / "groceries.duckdb"
+    Workspace(path).save_dataset("Groceries", {"transactions": loaded.data, "quarantine": loaded.quarantine},
+                                 source="groceries.csv", rows_in=loaded.rows_in, mapping=loaded.mapping,
+                                 report=loaded.report)
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/recommendations.py")
+    at.run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Recommended model"] == "Best-sellers"
+    assert at.info[0].value.startswith("No model clearly beats simply showing best-sellers on this data, so use "
+                                       "the best-seller list (Best-sellers)")
+    assert metrics["Baskets"] == "14,963"
