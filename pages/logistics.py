@@ -196,7 +196,7 @@ def forecast_tab(dataset: str, catalogue: pd.DataFrame) -> tuple:
     best = result.recommended
     fc = result.forecast
     main = fc[fc["model"] == best]
-    m1, m2, m3, m4 = st.columns(4)
+    m1, m2, m3, m4 = st.columns([1.4, 1, 1, 1])
     m1.metric(tr("Most accurate model", "最准确的模型"), model_label(best, ui.lang()),
               help=tr("Lowest average MASE in the backtest: the model that would have forecast the last weeks best.",
                       "回测中平均 MASE 最低：对最近几周预测得最好的模型。"))
@@ -243,13 +243,15 @@ def forecast_tab(dataset: str, catalogue: pd.DataFrame) -> tuple:
                   f"滚动起点回测：每个模型在过去某周之前的数据上重新拟合 {result.errors['origin'].nunique()} 次，"
                   f"并在随后 {horizon} 周上评估。MASE：相对于样本内照搬去年同周的误差（小于 1 更好）；"
                   "sMAPE：典型百分比误差；偏差：总体高估（+）或低估（−）。"))
-    table = result.backtest.assign(model=result.backtest["model"].map(names))
+    table = result.backtest.assign(model=result.backtest["model"].map(names),
+                                   beats_naive=100 * result.backtest["beats_naive"])
     table = table.rename(columns={
         "model": tr("Model", "模型"), "mase": "MASE", "smape": tr("sMAPE (%)", "sMAPE (%)"),
         "bias": tr("Bias (%)", "偏差 (%)"), "mase_vs_naive": tr("MASE vs seasonal naive", "相对季节性朴素的 MASE"),
-        "beats_naive": tr("Beats seasonal naive (share of series)", "优于季节性朴素的序列占比"),
+        "beats_naive": tr("Beats seasonal naive (% of series)", "优于季节性朴素的序列占比 (%)"),
         "n_series": tr("Series", "序列数"), "n_forecasts": tr("Forecasts scored", "评估的预测数")})
-    ui.table(table.round(3), "backtest.csv")
+    ui.table(table.round(3), "backtest.csv",
+             column_config={c: st.column_config.NumberColumn(format="%.1f") for c in table.columns[2:5]})
     with st.expander(tr("Forecast table and backtest per series", "预测明细与各序列回测")):
         out = fc.assign(name=fc["series"].map(labels), model=fc["model"].map(names))
         out = out[["series", "name", "week", "model", "baseline", "forecast", "lower", "upper", "uplift"]]
@@ -322,19 +324,36 @@ def inventory_tab(dataset: str, catalogue: pd.DataFrame, horizon: int, interval:
                       "预计在下一批到货前断货的补货周期数，所有商品合计。"))
     fig = charts.service_level_costs(
         curve, service, tr("What a higher service level costs", "更高服务水平的成本"), tr("Service level (%)", "服务水平 (%)"),
-        tr(f"Stock cost a year ({ui.currency()})", f"年库存成本（{ui.currency()}）"),
-        tr("Units short a year", "年缺货件数"), tr("Stock cost", "库存成本"), tr("Units short", "缺货件数"),
+        tr(f"Safety stock holding cost a year ({ui.currency()})", f"安全库存年持有成本（{ui.currency()}）"),
+        tr("Units short a year", "年缺货件数"), tr("Safety stock cost", "安全库存成本"), tr("Units short", "缺货件数"),
         tr("your target", "当前目标"))
     ui.chart(fig, key="lg-curve")
     st.caption(tr("Each extra point of service costs more than the last: safety stock grows with z, the normal quantile "
-                  "of the service level, while shortages fall ever more slowly.",
-                  "服务水平每提高一点，成本都比上一点更高：安全库存随服务水平的正态分位数 z 增长，而缺货下降得越来越慢。"))
+                  "of the service level, while shortages fall ever more slowly. Ordering and cycle-stock costs do not "
+                  "depend on the service level and are left out of this chart.",
+                  "服务水平每提高一点，成本都比上一点更高：安全库存随服务水平的正态分位数 z 增长，而缺货下降得越来越慢。"
+                  "订货成本和周转库存成本与服务水平无关，未计入此图。"))
     show = policy.rename(columns={"item": "product_id", "name": "product_name"})
     cols = ["product_id", "product_name", "mean_weekly", "sd_weekly", "unit_cost", "eoq", "safety_stock",
             "reorder_point", "orders_per_year", "holding_cost", "ordering_cost", "total_cost",
             "expected_short_per_year", "fill_rate"]
     show = show[cols].sort_values("total_cost", ascending=False).round(2)
-    ui.table(show, "inventory_policy.csv", caption=tr(
+    money, units = f"{ui.currency()}%.2f", "%.1f"
+    labels = {"product_id": (tr("Product", "商品编号"), None), "product_name": (tr("Name", "名称"), None),
+              "mean_weekly": (tr("Units a week", "每周件数"), units),
+              "sd_weekly": (tr("Forecast error a week (units)", "每周预测误差（件）"), units),
+              "unit_cost": (tr("Unit cost", "单位成本"), money), "eoq": (tr("Order quantity (EOQ)", "经济订货量"), "%.0f"),
+              "safety_stock": (tr("Safety stock", "安全库存"), "%.0f"),
+              "reorder_point": (tr("Reorder point", "再订货点"), "%.0f"),
+              "orders_per_year": (tr("Orders a year", "年订货次数"), units),
+              "holding_cost": (tr("Holding cost a year", "年持有成本"), money),
+              "ordering_cost": (tr("Ordering cost a year", "年订货成本"), money),
+              "total_cost": (tr("Total cost a year", "年总成本"), money),
+              "expected_short_per_year": (tr("Units short a year", "年缺货件数"), units),
+              "fill_rate": (tr("Fill rate", "满足率"), "percent")}
+    config = {c: (st.column_config.NumberColumn(label, format=fmt) if fmt else st.column_config.TextColumn(label))
+              for c, (label, fmt) in labels.items()}
+    ui.table(show, "inventory_policy.csv", column_config=config, caption=tr(
         "Per product: weekly demand and forecast error (units), economic order quantity, safety stock and reorder "
         "point (units), yearly costs and expected units short.",
         "每个商品：每周需求与预测误差（件）、经济订货量、安全库存与再订货点（件）、年度成本与预计缺货件数。"))
@@ -427,7 +446,16 @@ def network_tab(dataset: str, uplift_pct: float):
                   "Hover for names and units. Distances are straight-line (great-circle).",
                   "方块：仓库（实心 = 开放）；圆点：门店；线条：配送，越粗件数越多。悬停查看名称和件数。距离为直线（球面）距离。"))
     flows = tables.flows.round(2)
-    ui.table(flows, "network_plan_flows.csv", caption=tr("The plan: units a week on every lane used.",
+    money = f"{ui.currency()}%.2f"
+    flow_config = {"warehouse_id": st.column_config.TextColumn(tr("Warehouse id", "仓库编号")),
+                   "warehouse": st.column_config.TextColumn(tr("Warehouse", "仓库")),
+                   "store_id": st.column_config.TextColumn(tr("Store id", "门店编号")),
+                   "store": st.column_config.TextColumn(tr("Store", "门店")),
+                   "units": st.column_config.NumberColumn(tr("Units a week", "每周件数"), format="%.0f"),
+                   "cost_per_unit": st.column_config.NumberColumn(tr("Cost per unit", "单位运费"), format=money),
+                   "distance_km": st.column_config.NumberColumn(tr("Distance (km)", "距离（公里）"), format="%.0f"),
+                   "shipping_cost": st.column_config.NumberColumn(tr("Shipping cost a week", "每周运费"), format=money)}
+    ui.table(flows, "network_plan_flows.csv", column_config=flow_config, caption=tr("The plan: units a week on every lane used.",
                                                           "配送方案：每条使用线路的每周件数。"))
     with st.expander(tr("Warehouses and stores in the plan", "方案中的仓库与门店")):
         ui.table(tables.warehouses.round(3), "network_warehouses.csv")

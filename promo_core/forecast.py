@@ -398,7 +398,7 @@ class GradientBoostingForecaster:
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, early_stopping=False, random_state=self.random_state)
         with threadpool_limits(1):  # OpenMP threads spin-wait and thrash on a small, busy machine
-            self.model_.fit(feats[ok], (y / np.where(ok, level, 1.0))[ok], sample_weight=level[ok])
+            self.model_.fit(feats[ok], (y / np.where(ok, level, 1.0))[ok])
         self.history_, self.index_, self.columns_ = y, units.index, units.columns
         return self
 

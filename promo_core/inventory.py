@@ -141,8 +141,9 @@ def service_cost_curve(demand: pd.DataFrame, *, lead_time_weeks: float, order_co
     -------
     DataFrame
         One row per service level: service_level, safety_stock (units), safety_stock_value (money
-        tied up), holding_cost, ordering_cost, total_cost (per year), expected_short_per_year
-        (units) and fill_rate (units served from stock / units demanded).
+        tied up), safety_stock_cost (holding the safety stock for a year: the part of the cost the
+        service level drives), holding_cost, ordering_cost, total_cost (per year),
+        expected_short_per_year (units) and fill_rate (units served from stock / units demanded).
     """
     levels = np.asarray(levels if levels is not None else
                         [0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.925, 0.95, 0.97, 0.98, 0.99, 0.995, 0.999], float)
@@ -154,6 +155,7 @@ def service_cost_curve(demand: pd.DataFrame, *, lead_time_weeks: float, order_co
         annual = p["annual_demand"].sum()
         rows.append({"service_level": float(level), "safety_stock": p["safety_stock"].sum(),
                      "safety_stock_value": (p["safety_stock"] * p["unit_cost"]).sum(),
+                     "safety_stock_cost": (p["safety_stock"] * p["unit_cost"]).sum() * holding_rate,
                      "holding_cost": p["holding_cost"].sum(), "ordering_cost": p["ordering_cost"].sum(),
                      "total_cost": p["total_cost"].sum(), "expected_short_per_year": p["expected_short_per_year"].sum(),
                      "fill_rate": 1 - p["expected_short_per_year"].sum() / annual if annual > 0 else 1.0})

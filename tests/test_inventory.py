@@ -73,6 +73,8 @@ def test_service_cost_curve_trades_cost_for_fewer_stockouts():
     assert (curve["ordering_cost"] == curve["ordering_cost"].iloc[0]).all(), "EOQ does not depend on service"
     at_50 = curve.set_index("service_level").loc[0.5]
     assert at_50["safety_stock"] == pytest.approx(0.0, abs=1e-12)
+    assert at_50["safety_stock_cost"] == pytest.approx(0.0, abs=1e-12)
+    np.testing.assert_allclose(curve["safety_stock_cost"], 0.25 * curve["safety_stock_value"])
 
 
 @pytest.mark.parametrize("change, message", [
