@@ -5,6 +5,12 @@ Sections below belong to one page each; shared styling is at the top.
 """
 from __future__ import annotations
 
+import functools
+import gzip
+import json
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -163,18 +169,52 @@ def service_level_costs(curve: pd.DataFrame, chosen: float, title: str, x_title:
     return fig
 
 
+@functools.lru_cache(maxsize=1)
+def _land_rings() -> tuple:
+    """Natural Earth 1:50m land polygons (lon, lat rings), shipped in promo_core/geodata."""
+    with gzip.open(Path(__file__).parent / "geodata" / "land_50m.json.gz", "rt", encoding="utf-8") as fh:
+        rings = json.load(fh)["rings"]
+    return tuple((tuple(r[0::2]), tuple(r[1::2])) for r in rings)
+
+
+def _land_outline(x_range, y_range) -> tuple[list, list]:
+    """Land rings that reach into the box, joined with gaps for one filled trace."""
+    xs: list = []
+    ys: list = []
+    for lon, lat in _land_rings():
+        if max(lon) < x_range[0] or min(lon) > x_range[1] or max(lat) < y_range[0] or min(lat) > y_range[1]:
+            continue
+        xs += list(lon) + [None]
+        ys += list(lat) + [None]
+    return xs, ys
+
+
 def network_map(warehouses: pd.DataFrame, stores: pd.DataFrame, flows: pd.DataFrame, title: str, names: dict,
                 x_title: str, y_title: str) -> go.Figure:
     """Warehouses, stores and the flows between them on longitude/latitude axes.
 
     Drawn on plain axes scaled so a kilometre east equals a kilometre north at the network's
-    latitude: no map tiles, no token and no download, so it renders offline and in saved reports.
+    latitude, over Natural Earth's land outline shipped with PromoLens: no map tiles, no token and
+    no download, so it renders offline and in saved reports.
     ``warehouses`` has site_id, name, lat, lon, open, capacity, shipped; ``stores`` site_id, name,
     lat, lon, demand; ``flows`` warehouse_id, store_id, units.
     """
-    import numpy as np
-
     fig = go.Figure()
+    lons = np.r_[warehouses["lon"].to_numpy(float), stores["lon"].to_numpy(float)]
+    lats = np.r_[warehouses["lat"].to_numpy(float), stores["lat"].to_numpy(float)]
+    pad_lon = max(0.5, 0.15 * (lons.max() - lons.min()))
+    pad_lat = max(0.5, 0.15 * (lats.max() - lats.min()))
+    x_range = [lons.min() - pad_lon, lons.max() + pad_lon]
+    y_range = [lats.min() - pad_lat, lats.max() + pad_lat]
+    squash = np.cos(np.radians(float(np.mean(lats))))
+    wide = 1.6 * (y_range[1] - y_range[0]) / max(squash, 0.1)  # fill a landscape chart
+    if x_range[1] - x_range[0] < wide:
+        extra = (wide - (x_range[1] - x_range[0])) / 2
+        x_range = [x_range[0] - extra, x_range[1] + extra]
+    land_x, land_y = _land_outline(x_range, y_range)
+    if land_x:
+        fig.add_trace(go.Scatter(x=land_x, y=land_y, mode="lines", fill="toself", fillcolor="#EEF1F4",
+                                 line={"color": "#C3CBD5", "width": 0.8}, hoverinfo="skip", showlegend=False))
     w = warehouses.set_index("site_id")
     s = stores.set_index("site_id")
     if len(flows):
@@ -212,8 +252,9 @@ def network_map(warehouses: pd.DataFrame, stores: pd.DataFrame, flows: pd.DataFr
                     "line": {"color": colour, "width": 2}},
             customdata=np.c_[part["name"], part["shipped"], part["capacity"]],
             hovertemplate="%{customdata[0]}: %{customdata[1]:,.0f} / %{customdata[2]:,.0f}<extra></extra>"))
-    mean_lat = float(np.nanmean(np.r_[warehouses["lat"], stores["lat"]]))
-    fig.update_yaxes(scaleanchor="x", scaleratio=1 / max(np.cos(np.radians(mean_lat)), 0.1), showgrid=True)
+    fig.update_xaxes(range=x_range, constrain="domain", showgrid=False, zeroline=False)
+    fig.update_yaxes(range=y_range, scaleanchor="x", scaleratio=1 / max(squash, 0.1),
+                     constrain="domain", showgrid=False, zeroline=False)
     fig.update_layout(legend={"orientation": "h", "y": -0.12})
     return styled(fig, title, x_title, y_title, height=620)
 

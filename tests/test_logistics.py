@@ -254,3 +254,24 @@ def test_read_cost_matrix_rejects_unknown_sites():
     wh, st = _two_by_two()
     with pytest.raises(DataError, match="not in the warehouses/stores tables: W9"):
         read_cost_matrix(b"from,to,cost\nW9,S1,1\n", wh, st)
+
+
+def test_network_map_draws_the_shipped_land_outline_under_the_plan(demo):
+    from promo_core import charts
+
+    km = distance_matrix(demo.warehouses, demo.stores)
+    cost = km * demo.cost_per_unit_km
+    plan = facility_location(demo.warehouses["fixed_cost"], demo.warehouses["capacity"], demo.stores["demand"], cost)
+    tables = plan_tables(plan, demo.warehouses, demo.stores, cost, km)
+    wh = demo.warehouses.merge(tables.warehouses[["site_id", "open", "shipped"]], on="site_id")
+    names = {"flows": "Flows", "stores": "Stores", "open": "Open", "closed": "Closed"}
+    fig = charts.network_map(wh, demo.stores, tables.flows, "Optimal network", names, "Longitude (°)", "Latitude (°)")
+    land = fig.data[0]
+    assert land.fill == "toself" and len(land.x) > 1000
+    lon = np.array([v for v in land.x if v is not None], float)
+    lat = np.array([v for v in land.y if v is not None], float)
+    # Great Britain's coast is there: near Brighton and near Liverpool, both coastal store cities
+    assert (np.hypot(lon - (-0.14), lat - 50.82) < 0.1).any() and (np.hypot(lon - (-3.0), lat - 53.41) < 0.15).any()
+    assert fig.layout.title.text == "Optimal network"
+    assert fig.layout.xaxis.title.text == "Longitude (°)" and fig.layout.yaxis.title.text == "Latitude (°)"
+    assert sum(t.name == "Open" for t in fig.data) == 1
