@@ -397,8 +397,10 @@ class GradientBoostingForecaster:
         self.model_ = HistGradientBoostingRegressor(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, early_stopping=False, random_state=self.random_state)
+        X = feats[ok]
+        self.used_features_ = np.isfinite(X).any(axis=0)  # e.g. no "last year" yet in a short history
         with threadpool_limits(1):  # OpenMP threads spin-wait and thrash on a small, busy machine
-            self.model_.fit(feats[ok], (y / np.where(ok, level, 1.0))[ok])
+            self.model_.fit(X[:, self.used_features_], (y / np.where(ok, level, 1.0))[ok])
         self.history_, self.index_, self.columns_ = y, units.index, units.columns
         return self
 
@@ -424,7 +426,7 @@ class GradientBoostingForecaster:
         feats, level = self._features(self.index_.append(weeks), y_ext, price_ext, promo_ext, t_all)
         feats, level = feats[-horizon:], level[-horizon:]
         with threadpool_limits(1):
-            ratio = self.model_.predict(feats.reshape(-1, feats.shape[-1])).reshape(horizon, s)
+            ratio = self.model_.predict(feats.reshape(-1, feats.shape[-1])[:, self.used_features_]).reshape(horizon, s)
         values = np.maximum(ratio, 0.0) * np.nan_to_num(level, nan=0.0)
         return pd.DataFrame(values, index=weeks, columns=self.columns_)
 
@@ -689,8 +691,18 @@ def forecast_demand(tx: pd.DataFrame, level: str = "product", horizon: int = 12,
     if len(origins) < n_origins:
         notes.append(text(f"Backtested from {len(origins)} origins (history too short for {n_origins}).",
                           f"回测使用了 {len(origins)} 个起点（历史数据不足 {n_origins} 个）。", lang))
-    models = ["seasonal_naive"] + [mo for mo in models if mo != "seasonal_naive"]
     exog_all = {"price_ratio": demand.price_ratio.to_numpy(float), "promo_share": demand.promo_share.to_numpy(float)}
+    lineup = ["seasonal_naive"]
+    shortest = min(origins)
+    for model in (mo for mo in models if mo != "seasonal_naive"):
+        try:  # a model that cannot learn from the shortest backtest fold is left out, with a note
+            make_model(model, horizon, m, random_state).fit(units.iloc[:shortest],
+                                                            {k: v[:shortest] for k, v in exog_all.items()})
+            lineup.append(model)
+        except DataError:
+            notes.append(text(f"{model_label(model)} was left out: the history is too short for it at this level.",
+                              f"{model_label(model, 'zh')}未参与：在该层级下历史数据太短。", lang))
+    models = lineup
     y_all = units.to_numpy(float)
     n_steps = (len(origins) + 1) * len(models)
     done = 0

@@ -261,3 +261,21 @@ def test_forecast_beyond_the_history_is_refused():
     tx = _weekly_tx(np.full(14, 5.0))
     with pytest.raises(DataError, match="too few to backtest"):
         forecast_demand(tx, "product", horizon=8)
+
+
+def test_a_model_that_cannot_learn_is_left_out_with_a_note():
+    rng = np.random.default_rng(5)
+    result = forecast_demand(_weekly_tx(rng.poisson(20, 40)), "total", horizon=8)
+    assert set(result.forecast["model"]) == {"seasonal_naive", "holt_winters"}
+    assert any("Gradient boosting was left out" in note for note in result.notes)
+    assert list(result.backtest["model"]) == ["seasonal_naive", "holt_winters"]
+
+
+def test_online_retail_year_forecasts_without_seasonality(shared_data):
+    from promo_core.io import load_transactions
+
+    tx = load_transactions(shared_data / "online_retail_sample.xlsx").data
+    result = forecast_demand(tx, "total", horizon=8)
+    assert result.season_length == 1
+    assert len(result.demand.units) == 52
+    assert (result.forecast["forecast"] >= 0).all()
