@@ -627,7 +627,10 @@ class ALS(Recommender):
     Parameters
     ----------
     factors : int
-        Hidden tastes per customer and product.
+        Hidden tastes per customer and product. The defaults (48 factors, 10 passes, penalty
+        100, alpha 5) were chosen on the demo retailer's held-out purchases, where 64 factors and
+        12 passes scored the same NDCG@10, and on the Groceries data, where a weaker penalty
+        overfits short histories.
     regularization : float
         Ridge penalty on the factors.
     alpha : float
@@ -648,7 +651,7 @@ class ALS(Recommender):
     feedback collaborative filtering. RecSys.
     """
 
-    def __init__(self, factors: int = 64, regularization: float = 100.0, alpha: float = 5.0, iterations: int = 12,
+    def __init__(self, factors: int = 48, regularization: float = 100.0, alpha: float = 5.0, iterations: int = 10,
                  cg_steps: int = 3, random_state: int = 0, exclude_bought: bool = True):
         self.factors = factors
         self.regularization = regularization
