@@ -3,7 +3,7 @@ models with an honest verdict, a budgeted target list compared with other strate
 points simulator; in English and Chinese."""
 from __future__ import annotations
 
-from conftest import page_text
+from tests.conftest import page_text
 
 from promo_core import experiments as ex
 

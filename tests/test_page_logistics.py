@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from conftest import page_text
+from tests.conftest import page_text
 
 PAGE = "pages/logistics.py"
 

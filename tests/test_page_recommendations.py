@@ -2,7 +2,7 @@
 with reasons, basket rules for a product, the model comparison and the exports."""
 from __future__ import annotations
 
-from conftest import page_text
+from tests.conftest import page_text
 
 
 def test_recommendations_page_on_the_demo(app_page):
