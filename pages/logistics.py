@@ -215,6 +215,10 @@ def forecast_tab(dataset: str, catalogue: pd.DataFrame) -> tuple:
     promoted = main.groupby("series")["uplift"].sum()
     default = promoted.idxmax() if promoted.max() > 0 else totals.index[0]
     labels = result.demand.labels
+    sites = ui.load_table("stores") if level == "store" else None
+    if sites is not None and "name" in sites.columns:
+        names_by_id = dict(zip(sites["site_id"].astype(str), sites["name"].astype(str)))
+        labels = pd.Series([names_by_id.get(s, s) for s in labels.index], index=labels.index)
     pick = st.selectbox(tr("Show", "显示"), totals.index.tolist(), index=totals.index.tolist().index(default),
                         key=f"lg-series-{level}", format_func=lambda s: f"{labels.get(s, s)}" +
                         (f" ({s})" if labels.get(s, s) != s else ""),
