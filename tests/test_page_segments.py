@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from conftest import page_text
+from tests.conftest import page_text
 from promo_core import segments
 
 PAGE = "pages/segments.py"
@@ -93,3 +93,33 @@ def test_fixed_cluster_count_and_chinese_labels(app_page):
     at.selectbox(key="seg-k").set_value(3).run()
     assert not at.exception, at.exception
     assert "**3 个聚类**（在侧边栏设定）。" in page_text(at)
+
+
+def test_groceries_without_prices_or_channels_still_segments(shared_data, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from promo_core.io import load_transactions
+    from promo_core.store import Workspace
+
+    loaded = load_transactions(shared_data / "groceries.csv")
+    path = tmp_path / "groceries.duckdb"
+    Workspace(path).save_dataset("Groceries", {"transactions": loaded.data, "quarantine": loaded.quarantine},
+                                 source="groceries.csv", rows_in=loaded.rows_in, mapping=loaded.mapping,
+                                 report=loaded.report)
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    metrics = _metrics(at)
+    text = page_text(at)
+    assert _number(metrics["Customers"]) == 3898, "the README's 3,898 members"
+    assert "Customers, top segments" in metrics and metrics["12-month CLV"] == "–"
+    assert "The data has no prices: segments use recency and frequency only" in text
+    assert "This data has no channel column" in text
+    seg = _frame(at, "revenue_share")
+    assert seg["customers"].sum() == 3898 and seg["revenue"].isna().all()
+    assert "it earns its keep" in text or "does not beat the naive rule" in text
