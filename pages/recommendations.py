@@ -35,7 +35,8 @@ MODEL_HELP = {
     "als": ("Matrix factorisation: finds hidden tastes shared by groups of customers.", "矩阵分解：发现客户群体共有的潜在偏好。"),
     "content": ("Products whose name, category and description resemble what the customer bought; also "
                 "reaches products nobody has bought yet.", "名称、类目和描述与客户所购商品相似的商品；也能推荐尚无人购买的新品。"),
-    "hybrid": ("A weighted blend of item kNN, ALS, content and best-sellers.", "物品近邻、ALS、内容相似和畅销榜的加权组合。"),
+    "hybrid": ("A weighted blend of item kNN, ALS, content and best-sellers in the customer’s segment.",
+               "物品近邻、ALS、内容相似和客户所在客群畅销榜的加权组合。"),
 }
 SHORT = {"popularity": ("Best-sellers", "畅销榜"), "segment": ("Segment best-sellers", "客群畅销榜"),
          "knn": ("Item kNN", "物品近邻"), "als": ("ALS", "ALS"), "content": ("Content", "内容相似"),
@@ -104,10 +105,13 @@ def _segments(dataset: str, before: str | None) -> pd.Series | None:
 
 
 def _models(segs: pd.Series | None, weighting: str) -> dict:
-    models = {"popularity": rec.Popularity(), "segment": rec.Popularity(segments=segs), "knn":
-              rec.ItemKNN(weighting=weighting), "als": rec.ALS(), "content": rec.ContentBased(),
-              "hybrid": rec.Hybrid([("kNN", rec.ItemKNN(weighting=weighting), 0.45), ("ALS", rec.ALS(), 0.35),
-                                    ("content", rec.ContentBased(), 0.1), ("popularity", rec.Popularity(), 0.1)])}
+    """The models compared on the page; the hybrid's best-seller part is per segment when segments exist
+    (the same objects as the stand-alone models, so an evaluation fits each only once)."""
+    knn, als, content = rec.ItemKNN(weighting=weighting), rec.ALS(), rec.ContentBased()
+    popular, popular_in_segment = rec.Popularity(), rec.Popularity(segments=segs)
+    models = {"popularity": popular, "segment": popular_in_segment, "knn": knn, "als": als, "content": content,
+              "hybrid": rec.Hybrid([("kNN", knn, 0.45), ("ALS", als, 0.35), ("content", content, 0.1),
+                                    ("popularity", popular if segs is None else popular_in_segment, 0.1)])}
     if segs is None:
         del models["segment"]
     return models

@@ -2,6 +2,8 @@
 with reasons, basket rules for a product, the model comparison and the exports."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from tests.conftest import page_text
 
 
@@ -45,7 +47,6 @@ def test_recommendations_page_in_chinese(app_page):
 def test_groceries_page_says_plainly_that_best_sellers_win(shared_data, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
-    from conftest import ROOT
     from promo_core.io import load_transactions
     from promo_core.store import Workspace
 
@@ -55,7 +56,7 @@ def test_groceries_page_says_plainly_that_best_sellers_win(shared_data, tmp_path
                                  source="groceries.csv", rows_in=loaded.rows_in, mapping=loaded.mapping,
                                  report=loaded.report)
     monkeypatch.setenv("PROMO_WORKSPACE", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=180)
     at.session_state["lang"] = "en"
     at.run()
     at.switch_page("pages/recommendations.py")
