@@ -263,7 +263,8 @@ with tabs[0]:
         {"customers": tr("customers", "客户"), "revenue": tr("revenue", "收入")}, currency)
     ui.chart(treemap, key="seg-treemap")
     figures[tr("Segments treemap", "分群树图")] = treemap
-    heat = charts.rfm_heatmap(segments.rfm_grid(table), labels, tr("Customers by R score and FM score", "按 R 分与 FM 分的客户分布"),
+    heat = charts.rfm_heatmap(segments.rfm_grid(table), labels,
+                              tr("Customers by R score and FM score", "按 R 分与 FM 分的客户分布"),
                               tr("R score (5 = bought most recently)", "R 分（5 = 最近购买）"),
                               tr("FM score (5 = buys most often and spends most)", "FM 分（5 = 购买最频繁、消费最多）"),
                               {"customers": tr("Customers", "客户"), "r": "R", "fm": "FM"})
@@ -322,7 +323,8 @@ with tabs[1]:
             tr(f"Component 1 ({pc1} of the variation)", f"主成分 1（解释 {pc1} 的差异）"),
             tr(f"Component 2 ({pc2} of the variation)", f"主成分 2（解释 {pc2} 的差异）"))
         ui.chart(scatter, key="seg-cluster-scatter")
-        st.caption(tr("Each dot is a customer (a sample of up to 5,000); nearby dots behave alike. The axes are the two "
+        st.caption(tr("Each dot is a customer (a sample of up to 5,000); nearby dots behave alike. The axes are the "
+                      "two "
                       "combinations of the features that spread customers out most (principal components).",
                       "每个点是一位客户（最多抽样 5,000 位）；距离近的点行为相似。坐标轴是最能区分客户的两个特征组合（主成分）。"))
         figures[tr("Cluster map", "聚类分布图")] = scatter
@@ -330,7 +332,8 @@ with tabs[1]:
         rules = clusters.rules.rules.assign(name=lambda r: r["cluster"].map(names))
         st.markdown("\n".join(
             f"- **{r.cluster}. {r.name}:** {r.rule} "
-            + tr(f"(right for {fmt_pct(r.precision, 0)} of those it picks, catches {fmt_pct(r.recall, 0)} of the cluster)",
+            + tr(f"(right for {fmt_pct(r.precision, 0)} of those it picks, catches {fmt_pct(r.recall, 0)} of "
+                 "the cluster)",
                  f"（所选客户中 {fmt_pct(r.precision, 0)} 正确，覆盖该聚类 {fmt_pct(r.recall, 0)}）")
             for r in rules.itertuples()))
         st.caption(tr(f"From a shallow decision tree on the features in their own units. The rules describe "
@@ -343,19 +346,22 @@ with tabs[1]:
                  caption=tr("Cluster profiles: medians of recency (days), orders and spend; means of the shares.",
                             "聚类概况：最近度（天）、订单数和消费的中位数；各占比的平均值。"))
         report_tables[tr("Cluster profiles", "聚类概况")] = clusters.profiles
-        with st.expander(tr("Why this many clusters?", "为什么是这个聚类数？"), icon=":material/help:"):
-            elbow = charts.cluster_elbow(
-                clusters.selection, clusters.n_clusters, tr("Spread left within clusters", "聚类内剩余差异"),
-                tr("Number of clusters", "聚类数量"),
-                {"spread": tr("Spread left (% of total)", "剩余差异（占总量 %）"), "silhouette": tr("Silhouette", "轮廓系数"),
-                 "chosen": tr("chosen", "选定")})
-            ui.chart(elbow, key="seg-elbow")
-            st.caption(tr("More clusters always leave less spread; the elbow is where one more cluster stops paying "
-                          "(the point farthest below the line joining the ends of the curve). The silhouette "
-                          "(−1 to 1, higher = better separated) is shown for reference: it tends to favour very few "
-                          "coarse groups.",
-                          "聚类越多剩余差异越小；肘部是再增加一个聚类不再划算的位置（曲线上离两端连线最远的点）。轮廓系数（−1 到 1，"
-                          "越高分得越开）仅供参考：它往往偏好很少的几个粗略群体。"))
+        if clusters.chosen_automatically:
+            with st.expander(tr("Why this many clusters?", "为什么是这个聚类数？"), icon=":material/help:"):
+                elbow = charts.cluster_elbow(
+                    clusters.selection, clusters.n_clusters, tr("Spread left within clusters", "聚类内剩余差异"),
+                    tr("Number of clusters", "聚类数量"),
+                    {"spread": tr("Spread left (% of total)", "剩余差异（占总量 %）"), "silhouette": tr("Silhouette", "轮廓系数"),
+                     "chosen": tr("chosen", "选定")})
+                ui.chart(elbow, key="seg-elbow")
+                st.caption(tr("More clusters always leave less spread; the elbow is where one more cluster stops "
+                              "paying "
+                              "(the point farthest below the line joining the ends of the curve). The silhouette "
+                              "(−1 to 1, higher = better separated) is shown for reference: it tends to favour very "
+                              "few "
+                              "coarse groups.",
+                              "聚类越多剩余差异越小；肘部是再增加一个聚类不再划算的位置（曲线上离两端连线最远的点）。轮廓系数（−1 到 1，"
+                              "越高分得越开）仅供参考：它往往偏好很少的几个粗略群体。"))
 
 # --------------------------------------------------------------------------------------------
 # 3. Lifetime value
@@ -367,14 +373,17 @@ with tabs[2]:
     else:
         st.caption(tr(f"BG/NBD predicts how often each customer will buy and whether they are still active "
                       f"(P(alive)); Gamma-Gamma predicts how much they spend per purchase. Lifetime value = expected "
-                      f"profit over the next {horizon} months at a {margin:.0%} margin, discounted at {rate:.0%} a year.",
+                      f"profit over the next {horizon} months at a {margin:.0%} margin, discounted at {rate:.0%} a "
+                      "year.",
                       f"BG/NBD 模型预测每位客户的购买频率及是否仍活跃（P(alive)）；Gamma-Gamma 模型预测每次购买的金额。"
                       f"终身价值 = 未来 {horizon} 个月按 {margin:.0%} 毛利率计算、按年 {rate:.0%} 折现的预期利润。"))
         v = value.customers
         if v["clv"].notna().any():
-            hist = charts.clv_histogram(v["clv"], tr(f"Lifetime value, next {horizon} months", f"未来 {horizon} 个月终身价值分布"),
+            hist = charts.clv_histogram(v["clv"],
+                                        tr(f"Lifetime value, next {horizon} months", f"未来 {horizon} 个月终身价值分布"),
                                         tr(f"Lifetime value per customer ({currency})", f"每位客户终身价值（{currency}）"),
-                                        tr("Customers", "客户数"), {"mean": tr("mean", "平均"), "median": tr("median", "中位数")})
+                                        tr("Customers", "客户数"),
+                                        {"mean": tr("mean", "平均"), "median": tr("median", "中位数")})
             ui.chart(hist, key="seg-clv-hist")
             figures[tr("CLV distribution", "终身价值分布")] = hist
         cap = int(max(v["frequency"].quantile(0.95), 1))
@@ -392,7 +401,8 @@ with tabs[2]:
             bars = charts.segment_value_bars(
                 seg_value, labels, tr("Lifetime value by segment, and the part at risk", "各分群的终身价值及风险部分"),
                 tr(f"Lifetime value ({currency})", f"终身价值（{currency}）"),
-                {"safe": tr("customers still active", "仍活跃客户"), "risk": tr("at risk (P(alive) falling)", "有风险（P(alive) 下降）")})
+                {"safe": tr("customers still active", "仍活跃客户"),
+                 "risk": tr("at risk (P(alive) falling)", "有风险（P(alive) 下降）")})
             ui.chart(bars, key="seg-value-bars")
             figures[tr("Value at risk by segment", "各分群风险价值")] = bars
         seg_value_shown = seg_value.assign(segment=seg_value["segment"].map(labels))
@@ -416,14 +426,16 @@ with tabs[2]:
                               f"{check.holdout_end:%Y-%m-%d}）内的复购天数。"))
             h2.metric(tr("Model predicted", "模型预测"), ui.number(check.total_model),
                       delta=tr(f"{check.total_model / check.total_actual - 1:+.0%} vs actual",
-                               f"较实际 {check.total_model / check.total_actual - 1:+.0%}") if check.total_actual else None,
+                               f"较实际 {check.total_model / check.total_actual - 1:+.0%}")
+                      if check.total_actual else None,
                       delta_color="off", help=tr(f"BG/NBD fitted on the data before {check.calibration_end:%Y-%m-%d} "
                                                  f"only. Mean error per customer: {check.mae_model:.2f} purchases.",
                                                  f"仅用 {check.calibration_end:%Y-%m-%d} 之前的数据拟合的 BG/NBD。"
                                                  f"每位客户平均误差：{check.mae_model:.2f} 次。"))
             h3.metric(tr("Naive rule predicted", "简单规则预测"), ui.number(check.total_naive),
                       delta=tr(f"{check.total_naive / check.total_actual - 1:+.0%} vs actual",
-                               f"较实际 {check.total_naive / check.total_actual - 1:+.0%}") if check.total_actual else None,
+                               f"较实际 {check.total_naive / check.total_actual - 1:+.0%}")
+                      if check.total_actual else None,
                       delta_color="off", help=tr(f"Each customer keeps buying at their past rate. Mean error per "
                                                  f"customer: {check.mae_naive:.2f} purchases.",
                                                  f"每位客户保持过去的购买速度。每位客户平均误差：{check.mae_naive:.2f} 次。"))
@@ -490,7 +502,8 @@ with tabs[3]:
         flows = mig.flows.assign(segment_start=mig.flows["segment_start"].map(labels),
                                  segment_end=mig.flows["segment_end"].map(labels))
         ui.table(flows, "segment-migration.csv", column_config=columns(flows),
-                 caption=tr("Each flow: customers, their share of the starting segment, the revenue they brought in the "
+                 caption=tr("Each flow: customers, their share of the starting segment, the revenue they brought in "
+                            "the "
                             "year before the first date (what is at stake) and between the dates.",
                             "每个流向：客户数、占起始分群的比例、第一个日期之前一年带来的收入（涉及金额）以及两日期之间的收入。"))
         report_tables[tr("Segment migration", "分群迁移")] = flows

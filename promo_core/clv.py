@@ -76,7 +76,8 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
         out = con.sql(f"""
             WITH days AS (
                 SELECT customer_id, CAST(order_date AS DATE) AS d, sum(revenue) AS v FROM tx
-                WHERE customer_id IS NOT NULL AND NOT is_return AND order_date < {sql_timestamp(end + pd.Timedelta(days=1))}
+                WHERE customer_id IS NOT NULL AND NOT is_return
+                  AND order_date < {sql_timestamp(end + pd.Timedelta(days=1))}
                 GROUP BY ALL)
             SELECT customer_id, count(*) - 1 AS frequency, date_diff('day', min(d), max(d)) AS recency,
                    date_diff('day', min(d), DATE '{end:%Y-%m-%d}') AS T,

@@ -19,7 +19,6 @@ import pandas as pd
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.metrics import silhouette_score
-from sklearn.mixture import GaussianMixture
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
@@ -371,7 +370,7 @@ def customer_features(transactions: pd.DataFrame, rfm_table: pd.DataFrame) -> pd
         has_disc = "discount" in frame.columns and frame["discount"].fillna(0).ne(0).any()
         has_coupon = "coupon_code" in frame.columns and frame["coupon_code"].notna().any()
         if has_disc or has_coupon:
-            cond = " OR ".join(([f"coalesce(discount, 0) > 0"] if has_disc else [])
+            cond = " OR ".join((["coalesce(discount, 0) > 0"] if has_disc else [])
                                + (["coupon_code IS NOT NULL"] if has_coupon else []))
             part = con.sql(f"""SELECT customer_id, avg(d) AS discount_share FROM (
                 SELECT customer_id, order_id, bool_or({cond})::DOUBLE AS d FROM tx WHERE {where} GROUP BY ALL)
@@ -490,16 +489,13 @@ class BehaviourClusters:
         zs = z[sample]
         ks = list(range(max(lo, 1), min(hi, len(zs) - 1) + 1))
         rows, models = [], {}
-        sil_idx = sample[:0]
-        if len(zs) > 2000:
-            sil_idx = np.sort(rng.choice(len(zs), 2000, replace=False))
+        scored = np.sort(rng.choice(len(zs), 2000, replace=False)) if len(zs) > 2000 else np.arange(len(zs))
         for k in ks if self.n_clusters is None else [self.n_clusters]:
             with threadpool_limits(1):  # OpenMP threads thrash on a busy 2-core server; one is faster
                 km = KMeans(k, n_init=4, random_state=self.random_state).fit(zs)
             models[k] = km
-            labels = km.labels_ if not len(sil_idx) else km.labels_[sil_idx]
-            pts = zs if not len(sil_idx) else zs[sil_idx]
-            sil = silhouette_score(pts, labels) if 1 < len(np.unique(labels)) < len(pts) else np.nan
+            labels = km.labels_[scored]
+            sil = silhouette_score(zs[scored], labels) if 1 < len(np.unique(labels)) < len(scored) else np.nan
             rows.append({"k": k, "spread": km.inertia_, "silhouette": sil})
         sel = pd.DataFrame(rows)
         total = ((zs - zs.mean(axis=0)) ** 2).sum()
@@ -588,7 +584,8 @@ def cluster_profiles(features: pd.DataFrame, labels, lang: str = "en", currency:
                 traits.append(word)
         if not traits:
             traits = [text("Typical customers", "普通客户", lang)]
-        name = (", " if lang != "zh" else "、").join([traits[0]] + [t if lang == "zh" else t.lower() for t in traits[1:]])
+        rest = [t if lang == "zh" else t.lower() for t in traits[1:]]
+        name = (", " if lang != "zh" else "、").join([traits[0], *rest])
         name = name[:1].upper() + name[1:]
         med = f.loc[m, ["recency_days", "frequency", "monetary"]].median()
         shares = f.loc[m, share_cols].mean()
@@ -609,14 +606,16 @@ def _describe(n, share, med, overall, shares, overall_share, lang, currency) -> 
                   f"({_fmt_money(overall['monetary'], currency, lang)}).",
                   f"典型客户最近一次购买在 {med['recency_days']:.0f} 天前（全体：{overall['recency_days']:.0f}），"
                   f"下了 {med['frequency']:.0f} 单（全体：{overall['frequency']:.0f}），消费 "
-                  f"{_fmt_money(med['monetary'], currency, lang)}（全体：{_fmt_money(overall['monetary'], currency, lang)}）。",
+                  f"{_fmt_money(med['monetary'], currency, lang)}"
+                  f"（全体：{_fmt_money(overall['monetary'], currency, lang)}）。",
                   lang)]
     groups = feature_groups(shares.index)
     for kind, cols in groups.items():
         if kind == "channel":
             top = shares[cols].idxmax()
             ch = top.split(": ", 1)[1]
-            parts.append(text(f"{fmt_pct(shares[top], 0)} of their orders are {ch} (all: {fmt_pct(overall_share[top], 0)}).",
+            parts.append(text(f"{fmt_pct(shares[top], 0)} of their orders are {ch} "
+                              f"(all: {fmt_pct(overall_share[top], 0)}).",
                               f"{fmt_pct(shares[top], 0)} 的订单来自{ch}（全体：{fmt_pct(overall_share[top], 0)}）。", lang))
         elif kind == "discount_share":
             parts.append(text(f"{fmt_pct(shares[kind], 0)} of orders use a discount or coupon "
@@ -725,7 +724,8 @@ def explain_clusters(features: pd.DataFrame, labels, max_depth: int = 3, random_
             continue
         _, bounds, hit, precision, recall = _simplify(best[1], x, y)
         conds = [_condition(cols[f], lo, hi, lang, currency) for f, (lo, hi) in bounds.items()]
-        rows.append({"cluster": int(c), "rule": text(" and ", " 且 ", lang).join(conds) or text("everyone", "所有客户", lang),
+        rule = text(" and ", " 且 ", lang).join(conds) or text("everyone", "所有客户", lang)
+        rows.append({"cluster": int(c), "rule": rule,
                      "customers": int(hit.sum()), "precision": float(precision), "recall": float(recall)})
         covered |= hit & y
     return ClusterRules(rules=pd.DataFrame(rows, columns=["cluster", "rule", "customers", "precision", "recall"]),
@@ -881,7 +881,8 @@ def segment_migration(transactions: pd.DataFrame, end=None, days: int = 90) -> M
         rev = con.sql(f"""SELECT customer_id,
                 coalesce(sum(revenue) FILTER (WHERE order_date >= {sql_timestamp(s1 - pd.Timedelta(days=365))}
                                               AND order_date < {sql_timestamp(s1)}), 0) AS revenue_before,
-                coalesce(sum(revenue) FILTER (WHERE order_date >= {sql_timestamp(s1)} AND order_date < {sql_timestamp(s2)}), 0)
+                coalesce(sum(revenue) FILTER (WHERE order_date >= {sql_timestamp(s1)}
+                                              AND order_date < {sql_timestamp(s2)}), 0)
                     AS revenue_between
             FROM tx WHERE customer_id IS NOT NULL GROUP BY customer_id""").df()
     rev["customer_id"] = rev["customer_id"].astype("str")
@@ -1015,7 +1016,8 @@ def check_playbook(book: pd.DataFrame) -> pd.DataFrame:
     """An edited playbook, validated: one row per known segment, ``send_coupon`` as bool."""
     missing = [c for c in PLAYBOOK_COLUMNS if c not in book.columns]
     if missing:
-        raise DataError(f"The playbook lacks the column(s) {', '.join(missing)}. It needs {', '.join(PLAYBOOK_COLUMNS)}.")
+        raise DataError(f"The playbook lacks the column(s) {', '.join(missing)}. It needs "
+                        f"{', '.join(PLAYBOOK_COLUMNS)}.")
     unknown = sorted(set(book["segment"].dropna().astype(str)) - set(SEGMENTS))
     if unknown:
         raise DataError(f"The playbook names unknown segment(s): {', '.join(unknown)}. Use the eleven RFM segment "

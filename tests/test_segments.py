@@ -139,7 +139,8 @@ def test_rfm_matches_plain_pandas_on_the_demo(demo_tx):
     buys = tx[~tx["is_return"]]
     as_of = demo_tx["order_date"].max().normalize()
     ref = pd.DataFrame({"frequency": buys.groupby("customer_id")["order_id"].nunique(),
-                        "recency_days": (as_of - buys.groupby("customer_id")["order_date"].max().dt.normalize()).dt.days,
+                        "recency_days": (as_of - buys.groupby("customer_id")["order_date"].max().dt.normalize())
+                        .dt.days,
                         "monetary": tx.groupby("customer_id")["revenue"].sum()}).dropna(subset=["frequency"])
     ref = ref.sort_index()
     assert out.index.tolist() == ref.index.tolist()
