@@ -171,14 +171,63 @@ def _shown_results(results: pd.DataFrame) -> pd.DataFrame:
                 "rel_lift_high", "p_value", "p_value_holm", "significant", "test"]]
 
 
-RESULT_CONFIG = {
-    "mean": st.column_config.NumberColumn(format="%.3f"), "lift": st.column_config.NumberColumn(format="%+.3f"),
-    "lift_low": st.column_config.NumberColumn(format="%+.3f"), "lift_high": st.column_config.NumberColumn(format="%+.3f"),
-    "rel_lift": st.column_config.NumberColumn(format="percent"),
-    "rel_lift_low": st.column_config.NumberColumn(format="percent"),
-    "rel_lift_high": st.column_config.NumberColumn(format="percent"),
-    "p_value": st.column_config.NumberColumn(format="%.2g"), "p_value_holm": st.column_config.NumberColumn(format="%.2g"),
+# column -> (English header, Chinese header, number format; "money" = the configured currency)
+COLUMNS = {
+    "outcome": ("Outcome", "结果", None), "arm": ("Arm", "分组", None), "n": ("Customers", "客户数", "%d"),
+    "mean": ("Mean", "均值", "%.3f"), "unit": ("Unit", "单位", None), "lift": ("Lift", "提升", "%+.3f"),
+    "lift_low": ("Lift, 95% low", "提升下限", "%+.3f"), "lift_high": ("Lift, 95% high", "提升上限", "%+.3f"),
+    "rel_lift": ("Relative lift", "相对提升", "percent"), "rel_lift_low": ("Relative, 95% low", "相对提升下限", "percent"),
+    "rel_lift_high": ("Relative, 95% high", "相对提升上限", "percent"), "p_value": ("p-value", "p 值", "%.2g"),
+    "p_value_holm": ("p-value (Holm)", "p 值（Holm）", "%.2g"), "significant": ("Significant", "显著", None),
+    "test": ("Test", "检验", None),
+    "lift_cuped": ("Lift, CUPED", "提升（CUPED）", "%+.4f"), "lift_cuped_low": ("CUPED, 95% low", "CUPED 下限", "%+.4f"),
+    "lift_cuped_high": ("CUPED, 95% high", "CUPED 上限", "%+.4f"), "ci_width": ("Interval width", "区间宽度", "%.4f"),
+    "ci_width_cuped": ("Width, CUPED", "区间宽度（CUPED）", "%.4f"), "narrower_by": ("Narrower by", "缩窄", "percent"),
+    "correlation": ("Correlation", "相关系数", "%.3f"),
+    "model": ("Model", "模型", None), "k": ("Top share k", "前 k 比例", "percent"), "qini": ("Qini", "Qini", "%.4f"),
+    "qini_low": ("Qini, 95% low", "Qini 下限", "%.4f"), "qini_high": ("Qini, 95% high", "Qini 上限", "%.4f"),
+    "uplift_auc": ("Uplift AUC", "增量 AUC", "%.4f"), "uplift_at_k": ("Uplift in top k", "前 k 增量", "percent"),
+    "uplift_at_k_low": ("Top k, 95% low", "前 k 下限", "percent"),
+    "uplift_at_k_high": ("Top k, 95% high", "前 k 上限", "percent"),
+    "ate": ("Uplift, everyone", "全体增量", "percent"), "ate_low": ("Everyone, 95% low", "全体下限", "percent"),
+    "ate_high": ("Everyone, 95% high", "全体上限", "percent"),
+    "gain_over_all": ("Top k minus everyone", "前 k 减全体", "percent"),
+    "gain_over_all_low": ("Gain, 95% low", "差值下限", "percent"),
+    "gain_over_all_high": ("Gain, 95% high", "差值上限", "percent"), "best": ("Best", "最佳", None),
+    "decile": ("Decile", "十分位", "%d"), "n_treatment": ("Treated", "处理组人数", "%d"),
+    "n_control": ("Control", "对照组人数", "%d"), "rate_treatment": ("Rate, treated", "处理组比率", "percent"),
+    "rate_control": ("Rate, control", "对照组比率", "percent"), "uplift": ("Uplift", "增量", "percent"),
+    "uplift_low": ("Uplift, 95% low", "增量下限", "percent"), "uplift_high": ("Uplift, 95% high", "增量上限", "percent"),
+    "predicted_uplift": ("Predicted uplift", "预测增量", "percent"),
+    "strategy": ("Strategy", "策略", None), "coupon": ("Coupon", "优惠券", None),
+    "customers": ("Customers", "客户数", "%.0f"), "expected_cost": ("Expected cost", "预期成本", "money"),
+    "expected_incremental_buyers": ("Extra buyers", "额外购买者", "%.1f"),
+    "expected_incremental_profit": ("Expected incremental profit", "预期增量利润", "money"),
+    "within_budget": ("Within budget", "预算内", None), "customer_id": ("Customer", "客户", None),
+    "expected_uplift": ("Expected uplift", "预期增量", "percent"), "rank": ("Rank", "排名", "%d"),
+    "month": ("Month", "月份", "%d"), "sales": ("Sales", "销售额", "money"),
+    "points_earned": ("Points earned", "获得积分", "%.0f"), "points_redeemed": ("Points redeemed", "兑换积分", "%.0f"),
+    "points_expired": ("Points expired", "过期积分", "%.0f"),
+    "points_outstanding": ("Points outstanding", "未兑换积分", "%.0f"),
+    "redemption_cost": ("Redemption cost", "兑换成本", "money"), "liability": ("Expected liability", "预计负债", "money"),
+    "liability_face_value": ("Face value outstanding", "未兑换面值", "money"),
+    "cost_per_sales": ("Cost per sales", "成本占销售额", "percent"),
 }
+
+
+def column_config(frame: pd.DataFrame) -> dict:
+    """Readable headers and number formats for the page's tables (downloads keep the plain names)."""
+    config = {}
+    for col in frame.columns:
+        if col not in COLUMNS:
+            continue
+        en, zh, fmt = COLUMNS[col]
+        if fmt is None:
+            config[col] = st.column_config.Column(tr(en, zh))
+        else:
+            config[col] = st.column_config.NumberColumn(
+                tr(en, zh), format=f"{ui.currency()}%.2f" if fmt == "money" else fmt)
+    return config
 
 
 # --------------------------------------------------------------------------------------------
@@ -361,7 +410,7 @@ with tabs[0]:
     ui.chart(fig, key="cp-lift-chart")
     report_figures[tr("Lift over control", "相对对照组的提升")] = fig
     shown = _shown_results(results)
-    ui.table(shown, "campaign-lifts.csv", column_config=RESULT_CONFIG,
+    ui.table(shown, "campaign-lifts.csv", column_config=column_config(shown),
              caption=tr("Every arm and outcome: customers, mean (rate in % for 0/1 outcomes), absolute lift with its "
                         "95% interval (points or money), relative lift, raw and Holm-adjusted p-values.",
                         "每个分组和结果：客户数、均值（0/1 结果为百分比）、绝对提升及 95% 区间（百分点或金额）、相对提升、"
@@ -386,9 +435,7 @@ with tabs[0]:
                       "达到几个百分点时才值得使用。"))
         cuped_shown = cuped[["outcome", "arm", "lift", "lift_low", "lift_high", "lift_cuped", "lift_cuped_low",
                              "lift_cuped_high", "ci_width", "ci_width_cuped", "narrower_by", "correlation"]]
-        ui.table(cuped_shown, "campaign-cuped.csv",
-                 column_config={"narrower_by": st.column_config.NumberColumn(format="percent"),
-                                **{c: st.column_config.NumberColumn(format="%.4f") for c in cuped_shown.columns[2:10]}})
+        ui.table(cuped_shown, "campaign-cuped.csv", column_config=column_config(cuped_shown))
         report_tables["CUPED"] = cuped_shown
     else:
         st.caption(tr("No numeric column is left to use as a pre-campaign covariate.", "没有可用作活动前协变量的数值列。"))
@@ -446,7 +493,7 @@ with tabs[1]:
     elif not features:
         st.info(tr("Pick customer features under Columns to fit uplift models.", "请在“列设置”中选择客户特征以训练增量模型。"))
     else:
-        c1, c2, c3, c4 = st.columns(4)
+        c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
         model_outcome = c1.selectbox(tr("Outcome to model", "建模结果"), binary_outcomes, key=f"cp-model-outcome-{src}",
                                      help=tr("The 0/1 outcome whose uplift the models predict (for targeting: did "
                                              "the customer buy).", "模型预测其增量的 0/1 结果（用于定向：客户是否购买）。"))
@@ -523,11 +570,8 @@ with tabs[1]:
                             "curve, uplift among the top share and for everyone (ate), with 95% bootstrap intervals.",
                             "每个模型在每个处理组上的表现：Qini 系数、归一化增量曲线面积、前若干比例客户与全体客户（ate）的增量，"
                             "均含 95% 自助法区间。"),
-                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in up.EVALUATION_COLUMNS})
-        ui.table(deciles, f"uplift-deciles-{arm_pick}.csv",
-                 column_config={c: st.column_config.NumberColumn(format="percent") for c in
-                                ("rate_treatment", "rate_control", "uplift", "uplift_low", "uplift_high",
-                                 "predicted_uplift")})
+                 column_config=column_config(scores))
+        ui.table(deciles, f"uplift-deciles-{arm_pick}.csv", column_config=column_config(deciles))
         report_tables[tr("Uplift models", "增量模型")] = scores
         report_tables[tr(f"Uplift by decile ({arm_pick})", f"十分位增量（{arm_pick}）")] = deciles
 
@@ -637,18 +681,14 @@ with tabs[2]:
                  caption=tr("All strategies valued with the same predictions. Random targeting is its expected value "
                             "within the budget; send-to-everyone ignores the budget (see within_budget).",
                             "所有策略都用同一组预测估值。随机定向为预算内的期望值；发给所有人不受预算限制（见 within_budget）。"),
-                 column_config={"customers": st.column_config.NumberColumn(format="%.0f"),
-                                "expected_incremental_buyers": st.column_config.NumberColumn(format="%.1f")})
+                 column_config=column_config(comparison))
         if playbook_ids is None:
             st.caption(tr("The Segments playbook is compared only when the campaign's customer ids match customers in "
                           "the sales data.", "只有活动客户编号与销售数据中的客户匹配时，才会比较分群策略。"))
         st.subheader(tr("Target list", "目标名单"))
         export = plan.targets[["customer_id", "coupon", "expected_uplift", "expected_incremental_profit", "rank",
                                "expected_cost"]]
-        st.dataframe(export.head(500), hide_index=True, width="stretch",
-                     column_config={"expected_uplift": st.column_config.NumberColumn(format="percent"),
-                                    "expected_incremental_profit": st.column_config.NumberColumn(format="%.2f"),
-                                    "expected_cost": st.column_config.NumberColumn(format="%.2f")})
+        st.dataframe(export.head(500), hide_index=True, width="stretch", column_config=column_config(export))
         st.caption(tr(f"The first 500 of {len(export):,} customers; the downloads hold all of them.",
                       f"共 {len(export):,} 位客户，此处显示前 500 位；下载文件包含全部。"))
         d1, d2 = st.columns(2)
@@ -709,8 +749,7 @@ with tabs[3]:
                                    tr("Month", "月份"), tr(f"Amount ({ui.currency()})", f"金额（{ui.currency()}）"),
                                    ui.currency())
     ui.chart(lfig, key="cp-points-chart")
-    ui.table(sim.table, "loyalty-points-simulation.csv",
-             column_config={"cost_per_sales": st.column_config.NumberColumn(format="percent")})
+    ui.table(sim.table, "loyalty-points-simulation.csv", column_config=column_config(sim.table))
     report_tables[tr("Loyalty points simulation", "积分模拟")] = sim.table
     report_figures[tr("Points liability", "积分负债")] = lfig
 

@@ -612,20 +612,21 @@ def qini_curves(curves: pd.DataFrame, best: str, random_name: str, title: str, x
 
 
 def uplift_deciles(deciles: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
-    """Observed uplift per decile of predicted uplift (bars with 95% intervals) and the predicted line.
-
-    ``deciles`` is ``uplift.uplift_by_decile`` output; ``names`` labels "observed" and "predicted"."""
+    """Observed uplift per decile of predicted uplift in percentage points (bars with 95% intervals)
+    and the predicted uplift as a line. ``deciles`` is ``uplift.uplift_by_decile`` output; ``names``
+    labels "observed" and "predicted"."""
+    pts = deciles[["uplift", "uplift_low", "uplift_high", "predicted_uplift"]] * 100
     fig = go.Figure(go.Bar(
-        x=deciles["decile"], y=deciles["uplift"], name=names["observed"], marker_color=PRIMARY,
-        error_y={"type": "data", "symmetric": False, "array": deciles["uplift_high"] - deciles["uplift"],
-                 "arrayminus": deciles["uplift"] - deciles["uplift_low"], "color": "#444"},
-        hovertemplate="%{x}: %{y:+.1%}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=deciles["decile"], y=deciles["predicted_uplift"], mode="lines+markers",
+        x=deciles["decile"], y=pts["uplift"], name=names["observed"], marker_color=PRIMARY,
+        error_y={"type": "data", "symmetric": False, "array": pts["uplift_high"] - pts["uplift"],
+                 "arrayminus": pts["uplift"] - pts["uplift_low"], "color": "#444"},
+        hovertemplate="%{x}: %{y:+.1f}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=deciles["decile"], y=pts["predicted_uplift"], mode="lines+markers",
                              name=names["predicted"], line={"color": ACCENT},
-                             hovertemplate="%{x}: %{y:+.1%}<extra></extra>"))
+                             hovertemplate="%{x}: %{y:+.1f}<extra></extra>"))
     fig.add_hline(y=0, line_color=MUTED)
     fig.update_xaxes(dtick=1)
-    fig.update_yaxes(tickformat="+.0%")
+    fig.update_yaxes(tickformat="+.0f")
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     return styled(fig, title, x_title, y_title)
 
@@ -648,6 +649,9 @@ def profit_curves(curves: pd.DataFrame, chosen_share: float | None, names: dict,
         fig.add_vline(x=chosen_share, line_dash="dot", line_color=GOOD, annotation_text=names["plan"],
                       annotation_position="top right")
     fig.add_hline(y=0, line_color=MUTED)
+    peak = curves["expected_incremental_profit"].max()
+    if peak > 0:  # keep the peak readable; losses from targeting everyone run off the bottom
+        fig.update_yaxes(range=[max(curves["expected_incremental_profit"].min(), -2 * peak) * 1.05, 1.25 * peak])
     fig.update_xaxes(tickformat=".0%")
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
     return styled(fig, title, x_title, y_title)

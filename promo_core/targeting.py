@@ -150,13 +150,16 @@ def _hull_steps(cand: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
     profit per unit of budget falls, so steps taken in order of that ratio respect each customer's
     sequence.
     """
-    df = pd.DataFrame({"cust": pd.factorize(cand["customer_id"])[0], "row": np.arange(len(cand)), "w": weight,
-                       "p": cand["expected_incremental_profit"].to_numpy()})
-    df = df.sort_values(["cust", "w", "p"], ascending=[True, True, False], kind="mergesort")
+    cust = pd.factorize(cand["customer_id"])[0]
+    profit = cand["expected_incremental_profit"].to_numpy()
+    order = np.lexsort((-profit, weight, cust))  # by customer, then cheapest first, then most profitable
+    c_sorted = cust[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(c_sorted)) + 1, len(order)]
+    w_all, p_all, rows_all = weight[order].tolist(), profit[order].tolist(), order.tolist()
     steps = []
-    for cust, g in df.groupby("cust", sort=False):
+    for lo, hi in zip(starts[:-1].tolist(), starts[1:].tolist()):
         hull = [(0.0, 0.0, -1)]
-        for w, p, row in zip(g["w"], g["p"], g["row"]):
+        for w, p, row in zip(w_all[lo:hi], p_all[lo:hi], rows_all[lo:hi]):
             if p <= hull[-1][1]:
                 continue  # costs at least as much and earns no more than a cheaper choice
             while len(hull) >= 2:
@@ -167,8 +170,9 @@ def _hull_steps(cand: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
                 else:
                     break
             hull.append((w, p, row))
+        c = int(c_sorted[lo])
         for (w1, p1, r1), (w2, p2, r2) in zip(hull, hull[1:]):
-            steps.append((cust, r1, r2, w2 - w1, p2 - p1))
+            steps.append((c, r1, r2, w2 - w1, p2 - p1))
     out = pd.DataFrame(steps, columns=["cust", "from_row", "to_row", "dw", "dp"])
     with np.errstate(divide="ignore"):
         out["ratio"] = np.where(out["dw"] > 0, out["dp"] / out["dw"], np.inf)

@@ -397,6 +397,9 @@ class TLearner(BaseEstimator):
     ----------
     estimator : scikit-learn estimator, optional
         Classifier (0/1 outcome) or regressor; ``default_classifier()`` by default.
+    control_model : fitted estimator, optional
+        A model of the control customers' response that is already fitted on exactly these control
+        customers, used as is (cross-fitting shares one across several treatment arms).
 
     References
     ----------
@@ -404,15 +407,17 @@ class TLearner(BaseEstimator):
     using machine learning. PNAS 116(10).
     """
 
-    def __init__(self, estimator=None):
+    def __init__(self, estimator=None, control_model=None):
         self.estimator = estimator
+        self.control_model = control_model
 
     def fit(self, X, y, treatment):
         """Fit the treated and the control model."""
         X, y, t = _fit_data(X, y, treatment)
         base = self.estimator if self.estimator is not None else default_classifier()
         self.model_treated_ = clone(base).fit(X[t == 1], y[t == 1])
-        self.model_control_ = clone(base).fit(X[t == 0], y[t == 0])
+        self.model_control_ = self.control_model if self.control_model is not None else \
+            clone(base).fit(X[t == 0], y[t == 0])
         return self
 
     def predict(self, X) -> np.ndarray:
@@ -461,6 +466,8 @@ class XLearner(BaseEstimator):
         Response models; ``default_classifier()`` by default.
     effect_estimator : scikit-learn regressor, optional
         Effect models; ``default_regressor()`` by default.
+    response_models : TLearner, optional
+        A T-learner already fitted on the same customers, whose two response models are used as is.
 
     References
     ----------
@@ -468,18 +475,19 @@ class XLearner(BaseEstimator):
     using machine learning. PNAS 116(10).
     """
 
-    def __init__(self, estimator=None, effect_estimator=None):
+    def __init__(self, estimator=None, effect_estimator=None, response_models=None):
         self.estimator = estimator
         self.effect_estimator = effect_estimator
+        self.response_models = response_models
 
     def fit(self, X, y, treatment):
         """Fit response models, then effect models on the imputed effects."""
         X, y, t = _fit_data(X, y, treatment)
-        base = self.estimator if self.estimator is not None else default_classifier()
         effect = self.effect_estimator if self.effect_estimator is not None else default_regressor()
         Xt, Xc = X[t == 1], X[t == 0]
-        self.model_treated_ = clone(base).fit(Xt, y[t == 1])
-        self.model_control_ = clone(base).fit(Xc, y[t == 0])
+        responses = self.response_models if self.response_models is not None else \
+            TLearner(self.estimator).fit(X, y, t)
+        self.model_treated_, self.model_control_ = responses.model_treated_, responses.model_control_
         self.effect_treated_ = clone(effect).fit(Xt, y[t == 1] - _mean_response(self.model_control_, Xt))
         self.effect_control_ = clone(effect).fit(Xc, _mean_response(self.model_treated_, Xc) - y[t == 0])
         self.propensity_ = float(t.mean())
@@ -601,16 +609,23 @@ def _fit_fold(X: np.ndarray, a_np: np.ndarray, y_np: np.ndarray, control: str, t
     with threadpool_limits(limits=1, user_api="openmp"):
         Xtr, Xte = X[train], X[test]
         is_ctl = a_np[train] == control
-        baseline = default_classifier(seed).fit(Xtr[is_ctl], y_np[train][is_ctl]).predict_proba(Xte)[:, 1]
+        control_model = default_classifier(seed).fit(Xtr[is_ctl], y_np[train][is_ctl])
+        baseline = control_model.predict_proba(Xte)[:, 1]
         preds = {}
         for a in treatments:
             rows = is_ctl | (a_np[train] == a)
-            t = (a_np[train][rows] == a).astype(float)
+            Xa, ya, t = Xtr[rows], y_np[train][rows], (a_np[train][rows] == a).astype(float)
+            # the T-learner's response models are the X-learner's first stage: fit them once
+            t_learner = TLearner(default_classifier(seed), control_model=control_model).fit(Xa, ya, t) \
+                if {"T-learner", "X-learner"} & set(models) else None
             for name in models:
-                est = MODELS[name](default_classifier(seed))
-                if name == "X-learner":
-                    est.set_params(effect_estimator=default_regressor(seed))
-                preds[a, name] = est.fit(Xtr[rows], y_np[train][rows], t).predict(Xte)
+                if name == "T-learner":
+                    est = t_learner
+                elif name == "X-learner":
+                    est = XLearner(effect_estimator=default_regressor(seed), response_models=t_learner).fit(Xa, ya, t)
+                else:
+                    est = MODELS[name](default_classifier(seed)).fit(Xa, ya, t)
+                preds[a, name] = est.predict(Xte)
     return test, baseline, preds
 
 

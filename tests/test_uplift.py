@@ -207,3 +207,17 @@ def test_metrics_refuse_scores_with_gaps_and_non_binary_flags():
         up.uplift_auc_score([0, 1, 1, 0], [0.1, 0.2, 0.3, 0.4], [0, 2, 1, 1])
     with pytest.raises(DataError, match="k="):
         up.uplift_at_k([0, 1, 1, 0], [0.1, 0.2, 0.3, 0.4], [0, 0, 1, 1], "overall", 1.5)
+
+
+def test_shared_response_models_give_the_same_predictions_as_fitting_them_again():
+    rng = np.random.default_rng(12)
+    n = 3000
+    X = pd.DataFrame({"x": rng.normal(size=n), "z": rng.normal(size=n)})
+    t = rng.integers(0, 2, n)
+    y = (rng.random(n) < 0.2 + t * np.where(X["x"] > 0, 0.2, 0.0)).astype(int)
+    control = up.default_classifier().fit(X[t == 0], y[t == 0])
+    shared = up.TLearner(control_model=control).fit(X, y, t)
+    assert shared.model_control_ is control
+    np.testing.assert_allclose(shared.predict(X), up.TLearner().fit(X, y, t).predict(X), atol=1e-12)
+    np.testing.assert_allclose(up.XLearner(response_models=shared).fit(X, y, t).predict(X),
+                               up.XLearner().fit(X, y, t).predict(X), atol=1e-12)
