@@ -230,9 +230,13 @@ if has_customers:
                                                    f"正在训练并检验 {label}（{done + 1}/{total}）…")
                      if done < total else tr("Done", "完成"))
 
-    evaluation = ui.run(_evaluation, dataset, str(cut), half_life, int(k), exclude, weighting, catalogue_key,
-                        catalogue, report_progress)
+    try:
+        evaluation = _evaluation(dataset, str(cut), half_life, int(k), exclude, weighting, catalogue_key, catalogue,
+                                 report_progress)
+    except DataError as exc:  # e.g. a cut date with nothing after it: say so, and still show the basket rules
+        ui.show_error(exc)
     bar.empty()
+if evaluation is not None:
     table = evaluation.table.copy()
     best_key = evaluation.best if evaluation.beats_baseline else evaluation.baseline
     chosen = table.set_index("model").loc[evaluation.best]
