@@ -109,6 +109,8 @@ def _group_cross(group: np.ndarray, n_groups: int, left: np.ndarray, right: np.n
                  weights: np.ndarray | None = None) -> np.ndarray:
     """Per-group sums of weighted outer products: (G, a, b) = sum_i w_i left_i right_i'."""
     w = np.ones(len(group)) if weights is None else weights
+    if n_groups == 1:  # one block: a single matrix product
+        return ((left * w[:, None]).T @ right)[None, :, :]
     out = np.empty((n_groups, left.shape[1], right.shape[1]))
     for a in range(left.shape[1]):
         for b in range(right.shape[1]):
@@ -270,8 +272,12 @@ class PPMLFixedEffects:
         meat_cluster = _group_cross(ent_group, n_groups, cluster_score, cluster_score)
         meat_hc = _group_cross(group, n_groups, score, score)
         n_obs = np.bincount(group, minlength=n_groups)
-        n_time = (np.bincount(np.unique(np.column_stack([effects[1], group]), axis=0)[:, 1], minlength=n_groups)
-                  if time is not None else np.zeros(n_groups, dtype=np.int64))
+        if time is not None:  # time effects per group (each time code lies within one group)
+            time_group = np.zeros(int(effects[1].max()) + 1, dtype=np.int64)
+            time_group[effects[1]] = group
+            n_time = np.bincount(time_group, minlength=n_groups)
+        else:
+            n_time = np.zeros(n_groups, dtype=np.int64)
         n_params = X.shape[1] + n_ent_per_group + n_time
         self.clustered_ = n_ent_per_group >= self.min_clusters
         factor_cluster = n_ent_per_group / np.maximum(n_ent_per_group - 1, 1)
@@ -363,6 +369,26 @@ def _period_start(dates: pd.Series, period: str) -> np.ndarray:
     return (days - (days + 3) % 7).astype("datetime64[D]")  # Monday-start weeks (1970-01-01 was a Thursday)
 
 
+def _index_periods(days: np.ndarray, period: str) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct period starts (as day numbers) and each line's index into them, without a sort
+    of the lines: period starts are evenly spaced for days and weeks, and months are counted."""
+    if period == "M":
+        months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+        first = months.min()
+        index = months - first
+        used = np.flatnonzero(np.bincount(index))
+        starts = (used + first).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    else:
+        step = 7 if period == "W" else 1
+        first = days.min()
+        index = (days - first) // step
+        used = np.flatnonzero(np.bincount(index))
+        starts = first + used * step
+    remap = np.zeros(index.max() + 1, dtype=np.int64)
+    remap[used] = np.arange(len(used))
+    return starts, remap[index]
+
+
 def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[str] | None = None) -> pd.DataFrame:
     """One row per product and period with units sold and the average price paid.
 
@@ -401,29 +427,49 @@ def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[st
     if sales.empty:
         raise DataError("No sales lines with a positive quantity and price were found, so there is nothing to "
                         "measure price sensitivity on. Check the unit price column is mapped.")
-    category = (sales["category"] if "category" in sales.columns else pd.Series(None, index=sales.index))
-    name = sales["product_name"] if "product_name" in sales.columns else sales["product_id"]
-    frame = pd.DataFrame({
-        "product_id": sales["product_id"].astype(str).to_numpy(),
-        "period": _period_start(sales["order_date"], period),
-        "units": qty[sale].to_numpy(dtype=float),
-        "revenue": (qty[sale] * price[sale]).to_numpy(dtype=float),
+    # one integer key per product and period, summed with bincount (pandas' string group-by is several
+    # times slower on millions of lines)
+    codes, ids = pd.factorize(sales["product_id"].astype(str), sort=True)
+    days = _period_start(sales["order_date"], period).astype(np.int64)
+    day_values, day_codes = _index_periods(days, period)
+    line_key = codes.astype(np.int64) * len(day_values) + day_codes
+    if len(ids) * len(day_values) <= 20_000_000:  # dense key space: counting beats sorting
+        keys = np.flatnonzero(np.bincount(line_key, minlength=len(ids) * len(day_values)))
+        line_key = np.searchsorted(keys, line_key)
+    else:
+        keys, line_key = np.unique(line_key, return_inverse=True)
+    units = qty[sale].to_numpy(dtype=float)
+    panel = pd.DataFrame({
+        "product_id": np.asarray(ids, dtype=object)[keys // len(day_values)],
+        "period": day_values[keys % len(day_values)].astype("datetime64[D]"),
+        "units": np.bincount(line_key, units, minlength=len(keys)),
+        "revenue": np.bincount(line_key, units * price[sale].to_numpy(dtype=float), minlength=len(keys)),
     })
     for col in controls:
-        values = pd.to_numeric(sales[col], errors="coerce")
-        if values.notna().sum() == 0:
+        values = pd.to_numeric(sales[col], errors="coerce").to_numpy(dtype=float)
+        if np.isnan(values).all():
             raise DataError(f"Control column {col!r} holds no numbers. Pick a numeric column such as a "
                             "competitor's price.")
-        frame[col] = values.to_numpy(dtype=float)
-    agg = {"units": "sum", "revenue": "sum", **{c: "mean" for c in controls}}
-    panel = frame.groupby(["product_id", "period"], sort=True).agg(agg).reset_index()
+        seen = ~np.isnan(values)
+        with np.errstate(invalid="ignore"):
+            panel[col] = (np.bincount(line_key[seen], values[seen], minlength=len(keys))
+                          / np.bincount(line_key[seen], minlength=len(keys)))
     panel["price"] = panel["revenue"] / panel["units"]
-    info = pd.DataFrame({"product_id": frame["product_id"], "category": category.astype("object").to_numpy(),
-                         "product_name": name.astype(str).to_numpy()})
-    info = info.groupby("product_id", sort=False).agg(
-        category=("category", lambda s: s.mode().iloc[0] if s.notna().any() else "All products"),
-        product_name=("product_name", "first"))
-    panel = panel.join(info, on="product_id")
+    # a product's category is the one most of its lines carry; its name, the first one seen
+    category = np.full(len(ids), "All products", dtype=object)
+    if "category" in sales.columns and sales["category"].notna().any():
+        cat_codes, cat_ids = pd.factorize(sales["category"])
+        seen = cat_codes >= 0
+        votes = np.bincount(codes[seen].astype(np.int64) * len(cat_ids) + cat_codes[seen],
+                            minlength=len(ids) * len(cat_ids)).reshape(len(ids), len(cat_ids))
+        has = votes.sum(axis=1) > 0
+        category[has] = np.asarray(cat_ids, dtype=object)[votes[has].argmax(axis=1)]
+    name_col = sales["product_name"] if "product_name" in sales.columns else sales["product_id"]
+    first = np.unique(codes, return_index=True)[1]
+    names = name_col.iloc[first].astype(str).to_numpy(dtype=object)
+    product = keys // len(day_values)
+    panel["category"] = category[product]
+    panel["product_name"] = names[product]
     panel["period"] = pd.to_datetime(panel["period"]).astype("datetime64[us]")
     return panel[["product_id", "product_name", "category", "period", "units", "revenue", "price", *controls]]
 
@@ -592,8 +638,8 @@ def fit_demand(transactions: pd.DataFrame, period: str = "W", controls: list[str
         group = np.searchsorted(cats, cat_code[rows])
         x = panel[["log_price", *control_cols]].to_numpy(dtype=float)[rows]
         if fe_mode:
-            time = pd.factorize(pd.Series(cat_code[rows]).astype(str) + "|"
-                                + panel["period"].iloc[rows].astype(str).to_numpy())[0]
+            period_code = pd.factorize(panel["period"].to_numpy()[rows])[0]
+            time = pd.factorize(cat_code[rows] * (period_code.max() + 1) + period_code)[0]
         else:
             time = None
             x = np.column_stack([x, trend_x[rows]])

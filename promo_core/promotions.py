@@ -24,6 +24,7 @@ estimation, validation and management applications of a model of consumer promot
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,30 +90,40 @@ class PromotionHistory:
 def find_promotions(panel: pd.DataFrame, min_depth: float = 0.05, window: int = 4) -> pd.DataFrame:
     """Mark product-periods whose price sits below the regular price on both sides.
 
-    The regular price before (after) a period is the median of the ``window`` periods before
-    (after) it; a period is a promotion when its price is at least ``min_depth`` below the lower
-    of the two, so a permanent price change (regular price moves to a new level) is not one. The
-    depth is measured from the regular price before the cut.
+    The regular price before (after) a period is the median price over the ``window`` periods
+    before (after) it; a period is a promotion when its price is at least ``min_depth`` below the
+    lower of the two, so a permanent price change (regular price moves to a new level) is not
+    one. The depth is measured from the regular price before the cut.
 
     Returns
     -------
     DataFrame
         The panel with ``regular_price``, ``depth`` and ``on_promotion``.
     """
-    out = panel.sort_values(["product_id", "period"]).copy()
-    grouped = out.groupby("product_id", sort=False)["price"]
-    before = grouped.transform(lambda s: s.shift(1).rolling(window, min_periods=1).median())
-    after = grouped.transform(lambda s: s[::-1].shift(1).rolling(window, min_periods=1).median()[::-1])
-    lower = np.fmin(before, after).fillna(out["price"])
-    out["on_promotion"] = out["price"] <= (1 - min_depth) * lower
-    regular = before.fillna(after).fillna(out["price"])  # the price shoppers saw before the cut
-    out["regular_price"] = np.where(out["on_promotion"], regular, out["price"])
-    out["depth"] = np.where(out["on_promotion"], 1 - out["price"] / out["regular_price"], 0.0)
+    out = panel.sort_values(["product_id", "period"]).reset_index(drop=True)
+    p_codes, _ = pd.factorize(out["product_id"])
+    t_codes, periods = pd.factorize(out["period"], sort=True)
+    grid = np.full((p_codes.max() + 1, len(periods) + 2 * window), np.nan)  # padded with empty periods
+    grid[p_codes, t_codes + window] = out["price"].to_numpy(dtype=float)
+    windows = np.lib.stride_tricks.sliding_window_view(grid, window, axis=1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-empty windows give NaN, as they should
+        medians = np.nanmedian(windows, axis=2)  # medians[:, j] covers padded columns j .. j + window - 1
+    before = medians[p_codes, t_codes]  # the window periods just before
+    after = medians[p_codes, t_codes + window + 1]  # the window periods just after
+    price = out["price"].to_numpy(dtype=float)
+    lower = np.fmin(before, after)
+    lower = np.where(np.isnan(lower), price, lower)
+    out["on_promotion"] = price <= (1 - min_depth) * lower
+    regular = np.where(np.isnan(before), after, before)  # the price shoppers saw before the cut
+    out["regular_price"] = np.where(out["on_promotion"], regular, price)
+    out["depth"] = np.where(out["on_promotion"], 1 - price / out["regular_price"], 0.0)
     return out
 
 
 def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: int | None = None,
-                      min_events: int = 10, lang: str = "en") -> PromotionHistory:
+                      min_events: int = 10, max_categories: int = 10, max_rows: int = 60_000,
+                      random_state: int = 0, lang: str = "en") -> PromotionHistory:
     """Find past promotions and measure pull-forward and cannibalisation from them.
 
     Parameters
@@ -125,6 +136,12 @@ def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: 
         Periods after a promotion in which a dip is looked for (default: 2 weeks, 1 month, 14 days).
     min_events : int
         Fewer past promotions than this: nothing is measured (assumed none, and said so).
+    max_categories, max_rows : int
+        Larger catalogues are measured on a random sample of this many categories and rows (whole
+        products; every regressor still counts all products): two shares do not need every
+        product, and the joint fit grows with the square of the number of categories.
+    random_state : int
+        Seed of that sample.
     lang : {'en', 'zh'}
         Language of the notes.
 
@@ -170,6 +187,22 @@ def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: 
     beta_row = panel["beta"].to_numpy()
     price_cols = np.zeros((len(panel), len(c_ids)))
     price_cols[np.arange(len(panel)), c_codes] = log_price
+    # the sample the joint fit runs on: whole categories, then whole products, at random
+    rng = np.random.default_rng(random_state)
+    sampled_cats = np.sort(rng.permutation(len(c_ids))[:max_categories])
+    in_cats = np.isin(c_codes, sampled_cats)
+    products = np.unique(p_codes[in_cats])
+    rows_per_product = np.bincount(p_codes, minlength=len(p_ids))
+    if in_cats.sum() > max_rows:
+        order = rng.permutation(products)
+        products = np.sort(order[np.cumsum(rows_per_product[order]) <= max_rows])
+    sample = np.isin(p_codes, products)
+    keep_cols = np.r_[0, 1, 2 + sampled_cats]
+    sample_note = (text(f" (measured on a random sample of {len(products):,} products in {len(sampled_cats)} "
+                        "categories)", f"（基于随机抽取的 {len(sampled_cats)} 个品类中的 {len(products):,} 个商品测得）", lang)
+                   if sample.sum() < len(panel) else "")
+    beta_cat = np.zeros(len(c_ids))
+    beta_cat[c_codes] = beta_row
     for _ in range(3):
         incremental = np.where(promo, fitted * (1 - np.exp(beta_row * log_ratio)), 0.0)
         base = pd.Series(np.where(promo, fitted - incremental, fitted)).groupby(p_codes).transform("mean").to_numpy()
@@ -180,17 +213,19 @@ def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: 
         cat_lift = np.bincount(cat_t, incremental)[cat_t]
         cat_base = np.bincount(cat_t, base)[cat_t]
         sisters = np.where(cat_base - base > 0, (cat_lift - incremental) / np.maximum(cat_base - base, 1e-12), 0.0)
-        fit = PPMLFixedEffects().fit(np.column_stack([own_after, sisters, price_cols]), units, p_codes, t_index)
+        x = np.column_stack([own_after, sisters, price_cols])[sample][:, keep_cols]
+        fit = PPMLFixedEffects().fit(x, units[sample], pd.factorize(p_codes[sample])[0],
+                                     pd.factorize(t_index[sample])[0])
         if not np.all(fit.used_[0, 2:]):
             break
-        beta_row = fit.coef_[0, 2:][c_codes]
-        fitted = fit.fitted_
+        beta_cat[sampled_cats] = fit.coef_[0, 2:]
+        beta_row = beta_cat[c_codes]
     df = fit.df_[0]
     q = stats.t.ppf(0.95, df)
     effects = []
     for j, (what_en, what_zh) in enumerate([("pull-forward", "提前透支"), ("cannibalisation", "蚕食")]):
         coef, var = fit.coef_[0, j], fit.vcov_[0, j, j]
-        measured = bool(fit.used_[0, j]) and np.isfinite(var) and (j == 0 or len(c_ids) >= 2)
+        measured = bool(fit.used_[0, j]) and np.isfinite(var) and (j == 0 or len(sampled_cats) >= 2)
         if not measured:
             reason = text(f"The history cannot separate {what_en} from the period effects (for cannibalisation, "
                           "at least two categories are needed); assumed zero.",
@@ -201,13 +236,15 @@ def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: 
         low, high = share - q * se, share + q * se
         if low > 0:
             verdict = text(f"Measured on {len(events):,} past promotions: {share:.0%} of the extra units "
-                           f"(90% interval {low:.0%} to {high:.0%}).",
-                           f"基于 {len(events):,} 次历史促销测得：额外销量的 {share:.0%}（90% 区间 {low:.0%} 至 {high:.0%}）。", lang)
+                           f"(90% interval {low:.0%} to {high:.0%})",
+                           f"基于 {len(events):,} 次历史促销测得：额外销量的 {share:.0%}（90% 区间 {low:.0%} 至 {high:.0%}）", lang)
+            verdict += sample_note + "."
         else:
             verdict = text(f"Measured on {len(events):,} past promotions: {share:.0%} of the extra units (90% "
-                           f"interval {low:.0%} to {high:.0%}), not distinguishable from none.",
+                           f"interval {low:.0%} to {high:.0%}), not distinguishable from none",
                            f"基于 {len(events):,} 次历史促销测得：额外销量的 {share:.0%}（90% 区间 {low:.0%} 至 {high:.0%}），"
-                           "与零无显著差别。", lang)
+                           "与零无显著差别", lang)
+            verdict += sample_note + "."
         effects.append(PromotionEffect(share, se, low, high, True, verdict))
     return PromotionHistory(events, effects[0], effects[1])
 
