@@ -183,8 +183,12 @@ with st.spinner(tr("Scoring customers…", "正在为客户评分…")):
     cover = ui.run(_coverage, dataset)
 summary = segments.segment_summary(table, lang)
 has_money = table["monetary"].notna().any()
+value_error = None
 with st.spinner(tr("Estimating lifetime value…", "正在估计客户终身价值…")):
-    value = attempt(_value, dataset, as_of_s, horizon, margin, rate)
+    try:
+        value = _value(dataset, as_of_s, horizon, margin, rate)
+    except DataError as exc:  # shown in the Lifetime value tab; the rest of the page still works
+        value, value_error = None, exc
 seg_value = clv.segment_value(value.customers, table) if value is not None else None
 
 # --------------------------------------------------------------------------------------------
@@ -369,7 +373,7 @@ with tabs[1]:
 with tabs[2]:
     st.subheader(tr("What each customer is worth", "每位客户的价值"))
     if value is None:
-        st.info(tr("Lifetime value needs repeat customers; see the message above.", "终身价值需要有复购客户；请见上方提示。"))
+        ui.show_error(value_error)
     else:
         st.caption(tr(f"BG/NBD predicts how often each customer will buy and whether they are still active "
                       f"(P(alive)); Gamma-Gamma predicts how much they spend per purchase. Lifetime value = expected "

@@ -27,6 +27,7 @@ from promo_core.segments import SEGMENTS, naive_dates, sql_connection, sql_frame
 
 DAYS_PER_UNIT = {"D": 1.0, "W": 7.0}
 DAYS_PER_MONTH = 365.25 / 12
+MIN_HISTORY_DAYS = 60  # below this the BG/NBD has too little to learn repeat and drop-out rates from
 SUMMARY_COLUMNS = ["customer_id", "frequency", "recency", "T", "monetary_value"]
 
 
@@ -252,7 +253,7 @@ def fit_bgnbd(summary: pd.DataFrame, time_unit: str | None = None) -> BGNBDFit:
                         "repeat purchase. Use a longer period or a dataset with more customers.")
     n = len(x)
     rate = max(x.mean(), 0.1) / max(T.mean(), 1e-3)
-    start = np.log([1.0, 1.0 / rate, 1.0, 1.0])
+    start = np.log([1.0, 1.0 / rate, 0.8, 2.5])  # a = 1 exactly is a removable singularity of E[purchases]
     with threadpool_limits(1):  # BLAS threads only add wake-up latency to these small dot products
         res = minimize(_BGNBDLikelihood(x, t_x, T), start, jac=True, method="L-BFGS-B", bounds=[(-12, 12)] * 4,
                        options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
@@ -496,10 +497,13 @@ def holdout_check(transactions: pd.DataFrame, holdout_days: int = 180, time_unit
     end = last_day if end is None else to_day(end, "end date")
     cal_end = end - pd.Timedelta(days=int(holdout_days))
     first_day = to_day(naive_dates(transactions["order_date"]).min(), "first order date")
+    span = (end - first_day).days
+    if span < 3 * 7:
+        raise DataError(f"The data covers only {span} day(s) up to {end:%Y-%m-%d}: too short to check the model on "
+                        "held-out weeks (it needs at least three weeks). Pick a later date or load more history.")
     if holdout_days < 7 or cal_end - first_day < pd.Timedelta(days=2 * holdout_days):
-        span = (end - first_day).days
         raise DataError(f"The data covers {span} days; a {holdout_days}-day holdout needs at least twice as long "
-                        f"before it. Choose a holdout of 7 to {max(span // 3, 7)} days.")
+                        f"before it. Choose a holdout of 7 to {span // 3} days.")
     cal = customer_summary(transactions, cal_end, time_unit)
     fit = fit_bgnbd(cal, time_unit)
     whole = customer_summary(transactions, end, time_unit)
@@ -542,6 +546,11 @@ def lifetime_value(transactions: pd.DataFrame, as_of=None, time_unit: str = "D",
                    margin: float = 0.3, annual_discount_rate: float = 0.10, falling_days: int = 90) -> LifetimeValue:
     """Summary, both fits and every customer's value, as of a date (default the data's last day)."""
     summary = customer_summary(transactions, as_of, time_unit)
+    history_days = summary["T"].max() * _days_per_unit(time_unit)
+    if history_days < MIN_HISTORY_DAYS:
+        raise DataError(f"Lifetime value needs at least {MIN_HISTORY_DAYS} days of purchases to learn how often "
+                        f"customers come back; the data has {history_days:.0f} day(s) up to this date. Pick a later "
+                        "as-of date or load more history.")
     bgnbd = fit_bgnbd(summary, time_unit)
     has_money = summary["monetary_value"].notna().any()
     gg = fit_gamma_gamma(summary) if has_money else None

@@ -865,7 +865,7 @@ def segment_migration(transactions: pd.DataFrame, end=None, days: int = 90) -> M
     first_day = to_day(naive_dates(transactions["order_date"]).min(), "first order date")
     if start_day < first_day:
         raise DataError(f"The data starts on {first_day:%Y-%m-%d}, so there are no segments {days} days before "
-                        f"{end_day:%Y-%m-%d}. Choose a shorter gap (at most {(end_day - first_day).days} days).")
+                        f"{end_day:%Y-%m-%d}. Choose a shorter gap (at most {(end_day - first_day).days} day(s)).")
     early = rfm(transactions, start_day)
     both = late[["customer_id", "segment", "r_score", "fm_score"]].merge(
         early[["customer_id", "segment", "r_score", "fm_score"]], on="customer_id", how="left",

@@ -199,6 +199,11 @@ def test_segment_value_adds_up(demo_tx, demo_value):
     assert out.loc["Champions", "value_at_risk"] == 0
 
 
+def test_holdout_longer_than_a_third_of_the_history_is_refused(demo_tx):
+    with pytest.raises(DataError, match="Choose a holdout of 7 to 242 days"):
+        clv.holdout_check(demo_tx, holdout_days=300)
+
+
 def test_holdout_check_beats_the_naive_rate(demo_tx):
     check = clv.holdout_check(demo_tx, holdout_days=180)
     assert check.calibration_end == demo_tx["order_date"].max().normalize() - pd.Timedelta(days=180)
@@ -230,8 +235,10 @@ def test_hostile_inputs_get_clear_messages(demo_value):
         clv.customer_value(demo_value.summary, demo_value.bgnbd, demo_value.gamma_gamma, margin=30)
     with pytest.raises(DataError, match="time unit"):
         clv.customer_summary(make_tx(SMALL), time_unit="fortnight")
-    with pytest.raises(DataError, match="holdout"):
+    with pytest.raises(DataError, match="too short to check the model"):
         clv.holdout_check(make_tx(SMALL), holdout_days=180)
+    with pytest.raises(DataError, match="Lifetime value needs at least 60 days"):
+        clv.lifetime_value(make_tx(SMALL))
     with pytest.raises(DataError, match="customer ID"):
         clv.customer_summary(make_tx(SMALL).assign(customer_id=None))
 

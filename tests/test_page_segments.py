@@ -123,3 +123,16 @@ def test_groceries_without_prices_or_channels_still_segments(shared_data, tmp_pa
     seg = _frame(at, "revenue_share")
     assert seg["customers"].sum() == 3898 and seg["revenue"].isna().all()
     assert "it earns its keep" in text or "does not beat the naive rule" in text
+
+
+def test_an_as_of_date_at_the_start_of_the_data_explains_what_is_missing(app_page):
+    import datetime
+
+    at = app_page(PAGE)
+    at.date_input(key="seg-as-of").set_value(datetime.date(2024, 11, 26)).run()
+    assert not at.exception, at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "Lifetime value needs at least 60 days of purchases" in errors
+    assert "Choose a shorter gap (at most 1 day(s))" in errors
+    metrics = _metrics(at)
+    assert _number(metrics["Customers"]) > 0 and "12-month CLV" not in metrics
