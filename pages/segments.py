@@ -140,6 +140,10 @@ tx = ui.require_transactions()
 dataset = _dataset_key()
 dates = pd.to_datetime(tx["order_date"])
 first_day, last_day = dates.min().normalize(), dates.max().normalize()
+if st.session_state.get("seg-dataset") != dataset:  # another dataset: dates and gaps start from its own range
+    for key in ("seg-as-of", "seg-gap", "seg-holdout"):
+        st.session_state.pop(key, None)
+    st.session_state["seg-dataset"] = dataset
 
 with st.sidebar:
     st.subheader(tr("Segments settings", "分群设置"))
