@@ -67,3 +67,9 @@ def test_groceries_page_says_plainly_that_best_sellers_win(shared_data, tmp_path
     assert at.info[0].value.startswith("No model clearly beats simply showing best-sellers on this data, so use "
                                        "the best-seller list (Best-sellers)")
     assert metrics["Baskets"] == "14,963"
+    # the analysis is saved for the Reports page (in this test's own workspace)
+    at.button(key="save-btn-recommendations").click().run()
+    assert not at.exception, at.exception
+    assert any(s.value.startswith("Saved “Recommendations”") for s in at.success)
+    saved = Workspace(path).list_analyses()
+    assert saved["page"].tolist() == ["recommendations"]
