@@ -31,7 +31,11 @@ def _plot_in(panel, title: str):
     return chart
 
 
-def test_logistics_click_through_offline(page):
+WAREHOUSES = "Warehouse,Latitude,Longitude,Capacity,Fixed cost\nNorth Hub,53.48,-2.24,120,500\nSouth Hub,51.51,-0.13,120,400\n"
+STORES = "Store,Latitude,Longitude,Demand\nLeeds,53.80,-1.55,40\nBristol,51.45,-2.59,30\nBrighton,50.82,-0.14,35\n"
+
+
+def test_logistics_click_through_offline(page, tmp_path):
     blocked = _offline(page)
     open_page(page, "Logistics")
     panels = page.get_by_test_id("stTabPanel")
@@ -66,5 +70,18 @@ def test_logistics_click_through_offline(page):
     rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8-sig"))))
     assert rows and {"warehouse_id", "store_id", "units", "shipping_cost"} <= set(rows[0])
     assert round(sum(float(r["units"]) for r in rows)) > 0
+
+    # the user's own network from two uploaded CSVs
+    (tmp_path / "warehouses.csv").write_text(WAREHOUSES, encoding="utf-8")
+    (tmp_path / "stores.csv").write_text(STORES, encoding="utf-8")
+    network.get_by_text("Use your own network").click()
+    uploads = network.get_by_test_id("stFileUploaderDropzoneInput")
+    uploads.nth(0).set_input_files(str(tmp_path / "warehouses.csv"))
+    wait_idle(page)
+    uploads.nth(1).set_input_files(str(tmp_path / "stores.csv"))
+    wait_idle(page)
+    opened = network.get_by_test_id("stMetric").filter(has_text="Warehouses open").first
+    opened.get_by_text("/ 2").wait_for(timeout=60_000)
+    _plot_in(network, "Optimal network")
     assert page.get_by_test_id("stException").count() == 0
     assert not [u for u in blocked if "tile" in u or "mapbox" in u or "topojson" in u]
