@@ -156,8 +156,8 @@ def _monthly_sales(dataset: str) -> float:
 # --------------------------------------------------------------------------------------------
 # Formatting helpers
 # --------------------------------------------------------------------------------------------
-def _lift_text(value: float, binary: bool) -> str:
-    return f"{100 * value:+.1f} " + tr("pts", "个百分点") if binary else \
+def _lift_text(value: float, binary: bool, digits: int = 1) -> str:
+    return f"{100 * value:+.{digits}f} " + tr("pts", "个百分点") if binary else \
         ("+" if value >= 0 else "-") + ui.money(abs(value))
 
 
@@ -390,10 +390,11 @@ with tabs[0]:
         part = results[results["outcome"] == outcome].set_index("arm")
         binary = part["kind"].iloc[0] == "binary"
         cols = st.columns(max(len(treatments), 1))
+        digits = 2 if binary and part["mean"].max() < 0.05 else 1  # rare outcomes need two decimals
         for col, a in zip(cols, treatments):
             r = part.loc[a]
-            ci = f"{_lift_text(r['lift_low'], binary)} … {_lift_text(r['lift_high'], binary)}"
-            col.metric(f"{a} · {outcome}", _lift_text(r["lift"], binary),
+            ci = f"{_lift_text(r['lift_low'], binary, digits)} … {_lift_text(r['lift_high'], binary, digits)}"
+            col.metric(f"{a} · {outcome}", _lift_text(r["lift"], binary, digits),
                        delta=f"{r['rel_lift']:+.0%}" if pd.notna(r["rel_lift"]) else None,
                        delta_color="normal" if r["significant"] else "off", border=True,
                        help=tr(f"Lift over {control} ({'rate in points' if binary else 'per customer'}); 95% CI {ci}; "
@@ -493,11 +494,11 @@ with tabs[1]:
     elif not features:
         st.info(tr("Pick customer features under Columns to fit uplift models.", "请在“列设置”中选择客户特征以训练增量模型。"))
     else:
-        c1, c2, c3, c4 = st.columns([1, 2, 1, 1])
+        c1, c3, c4 = st.columns(3)
         model_outcome = c1.selectbox(tr("Outcome to model", "建模结果"), binary_outcomes, key=f"cp-model-outcome-{src}",
                                      help=tr("The 0/1 outcome whose uplift the models predict (for targeting: did "
                                              "the customer buy).", "模型预测其增量的 0/1 结果（用于定向：客户是否购买）。"))
-        models = c2.multiselect(tr("Models", "模型"), list(up.MODELS), default=list(up.MODELS), key="cp-models",
+        models = st.multiselect(tr("Models", "模型"), list(up.MODELS), default=list(up.MODELS), key="cp-models",
                                 format_func=model_label, help=tr(*MODEL_HELP))
         n_folds = c3.select_slider(tr("Cross-fitting folds", "交叉拟合折数"), [3, 4, 5, 8, 10], value=5, key="cp-folds",
                                    help=tr("Each customer is scored by models trained without them.",
@@ -589,6 +590,12 @@ with tabs[2]:
                       f"一张券的预期增量利润 = 额外 {model_outcome} × 订单金额 × 毛利率 − 每次预期兑换的券面额与处理费用"
                       "（包括本来就会购买的客户）− 发送成本。预测值为最佳模型的交叉拟合分数。"))
         guess = tg.face_values_from_names(treatments)
+        playbook_ids = None
+        if tx is not None and id_col != NO_ID and tx["customer_id"].notna().any():
+            book = st.session_state.get("segment_playbook")
+            book = segments.playbook(ui.lang()) if book is None else book
+            known = set(ids)
+            playbook_ids = tuple(i for i in ui.run(_rfm_targets, dataset, book) if i in known) or None
         money_out = [o for o in outcomes if o not in binary_outcomes]
         buyers = frame[(frame[arm].astype(str) == control) & (frame[model_outcome] == 1)]
         order_guess = float(buyers[money_out[0]].mean()) if money_out and len(buyers) else 50.0
@@ -608,7 +615,8 @@ with tabs[2]:
             margin = c2.slider(tr("Gross margin (%)", "毛利率（%）"), 1, 90, 35, key="cp-margin",
                                help=tr("Share of the order value left after the cost of goods.", "扣除商品成本后订单金额的剩余比例。"))
             redemption = c3.number_input(tr(f"Handling per redemption ({ui.currency()})", f"每次兑换处理成本（{ui.currency()}）"),
-                                         0.0, 1000.0, 0.2, step=0.05, key="cp-redemption",
+                                         0.0, 1000.0, 0.2 if any(guess.values()) else 0.0, step=0.05,
+                                         key=f"cp-redemption-{src}",
                                          help=tr("Clearing fees and till time per coupon used.", "每张券兑换的清算费用和收银时间。"))
             contact = c4.number_input(tr(f"Cost per coupon sent ({ui.currency()})", f"每张券发送成本（{ui.currency()}）"),
                                       0.0, 1000.0, 0.1, step=0.05, key="cp-contact",
@@ -625,18 +633,16 @@ with tabs[2]:
             else:
                 budget = c6.number_input(tr("Coupons to send", "发券数量"), 0, len(frame), min(len(frame), 2000),
                                          step=100, key=f"cp-budget-n-{src}")
-            playbook_coupon = c7.selectbox(tr("Coupon in the Segments playbook", "分群策略使用的券"), treatments,
-                                           index=int(np.argmin([faces[a] for a in treatments])), key=f"cp-book-{src}",
-                                           help=tr("The coupon sent to the segments the Segments page ticks.",
-                                                   "发给“客户分群”页面中勾选分群的券。"))
+            playbook_coupon = None
+            if playbook_ids is not None:
+                playbook_coupon = c7.selectbox(
+                    tr("Coupon in the Segments playbook", "分群策略使用的券"), treatments,
+                    index=int(np.argmin([faces[a] for a in treatments])), key=f"cp-book-{src}",
+                    help=tr("The coupon sent to the customers of the segments the Segments page ticks for coupons "
+                            "(default playbook until you edit it there).",
+                            "发给“客户分群”页面中勾选发券的分群客户的券（在该页面编辑前使用默认策略）。"))
         econ = ui.run(tg.CouponEconomics, face_value=faces, order_value=float(order_value), margin=margin / 100,
                       redemption_cost=float(redemption), contact_cost=float(contact))
-        playbook_ids = None
-        if tx is not None and id_col != NO_ID and tx["customer_id"].notna().any():
-            book = st.session_state.get("segment_playbook")
-            book = segments.playbook(ui.lang()) if book is None else book
-            known = set(ids)
-            playbook_ids = tuple(i for i in ui.run(_rfm_targets, dataset, book) if i in known) or None
         with st.spinner(tr("Choosing customers and coupons…", "正在挑选客户和优惠券…")):
             options, plan, comparison, pcurve = ui.run(_targeting, fit_key, repr(econ), float(budget), budget_kind,
                                                       playbook_ids, playbook_coupon, ui.lang(), econ, ids, fit)

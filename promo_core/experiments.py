@@ -416,15 +416,17 @@ def lift_sentence(row: pd.Series | dict, outcome: str, control: str, *, currency
     base, treated = r["mean"] - r["lift"], r["mean"]
     p = r["p_value_holm"] if pd.notna(r.get("p_value_holm")) else r["p_value"]
 
+    small = binary and max(abs(r["lift_low"]), abs(r["lift_high"]), treated) < 0.05  # rare outcomes: 2 decimals
+    digits = 2 if small else 1
+
     def amount(v: float, signed: bool = False) -> str:
         if binary:
-            s = f"{100 * abs(v) if not signed else 100 * v:.1f}"
-            return s
+            return f"{100 * (v if signed else abs(v)):.{digits}f}"
         return fmt_money(v if signed else abs(v), currency, 2, lang)
 
     low, high = amount(r["lift_low"], True), amount(r["lift_high"], True)
     rel = f"{r['rel_lift']:+.0%}" if pd.notna(r["rel_lift"]) else "–"
-    levels = (f"{fmt_pct(base)} → {fmt_pct(treated)}" if binary
+    levels = (f"{fmt_pct(base, digits)} → {fmt_pct(treated, digits)}" if binary
               else f"{fmt_money(base, currency, 2, lang)} → {fmt_money(treated, currency, 2, lang)}")
     unit_en, unit_zh = (" points", " 个百分点") if binary else ("", "")
     what_en = f"the {outcome} rate" if binary else f"{outcome} per customer"

@@ -282,7 +282,8 @@ def compare_strategies(options: pd.DataFrame, budget: float | None = None, budge
     -------
     DataFrame
         ``strategy, coupon, customers, expected_cost, expected_incremental_buyers,
-        expected_incremental_profit, within_budget``, best profit first.
+        expected_incremental_profit, within_budget``: the optimised plan first, then the others by
+        expected profit.
     """
     _check_budget(budget, budget_kind)
     rows = []
@@ -313,7 +314,8 @@ def compare_strategies(options: pd.DataFrame, budget: float | None = None, budge
         add(text("Segments playbook", "客户分群策略", lang), coupon,
             _take_in_order(pool.loc[ids].reset_index(), budget, budget_kind))
     out = pd.DataFrame(rows)
-    return out.sort_values("expected_incremental_profit", ascending=False, kind="mergesort").reset_index(drop=True)
+    others = out.iloc[1:].sort_values("expected_incremental_profit", ascending=False, kind="mergesort")
+    return pd.concat([out.iloc[:1], others], ignore_index=True)
 
 
 def profit_curve(options: pd.DataFrame, points: int = 201) -> pd.DataFrame:
@@ -351,7 +353,7 @@ def plan_summary(plan: TargetPlan, comparison: pd.DataFrame, currency: str = "£
                     "the face value.", "没有任何客户预计带来的利润高于券的成本：不发券，或降低面额。", lang)
     mix = plan.targets["coupon"].value_counts()
     mix_en = ", ".join(f"{fmt_number(v)} × {k}" for k, v in mix.items())
-    others = comparison.iloc[1:] if len(comparison) > 1 else comparison
+    others = comparison.iloc[1:]
     runner = others.loc[others["within_budget"]].head(1)
     money = lambda x: fmt_money(x, currency, 0, lang)  # noqa: E731
     vs_en = vs_zh = ""

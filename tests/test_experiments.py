@@ -246,3 +246,10 @@ def test_read_table_types_hillstrom_and_quarantines_unreadable_lines(shared_data
     broken = read_table(io.BytesIO(b"arm,visit\nA,1\nB,0,9\nC,1\n"))
     assert broken.rows_in == len(broken.data) + len(broken.quarantine) == 3
     assert broken.data["visit"].tolist() == [1, 1] and "more values" in broken.quarantine["reason"].iloc[0]
+
+
+def test_lift_sentence_gives_rare_outcomes_two_decimals(hillstrom):
+    res = ex.compare_arms(hillstrom, "segment", "conversion", "No E-Mail").set_index("arm")
+    sentence = ex.lift_sentence(res.loc["Mens E-Mail"].to_dict() | {"arm": "Mens E-Mail"}, "conversion", "No E-Mail")
+    assert "raised the conversion rate by 0.68 points (95% CI 0.50 to 0.86)" in sentence
+    assert "0.57% → 1.25%" in sentence

@@ -208,3 +208,14 @@ def test_on_the_demo_the_model_plan_earns_more_true_profit_than_random_everyone_
                                .reset_index(), budget, "money")
     assert cmp[cmp["strategy"] == "Segments playbook"]["customers"].iloc[0] == len(chosen)
     assert model > true_profit(playbook_pairs[:len(chosen)])
+
+
+def test_the_optimised_plan_stays_first_even_when_an_over_budget_strategy_earns_more():
+    options = tg.coupon_options([f"K{i}" for i in range(50)], np.zeros(50), {"c5": np.full(50, 0.3)}, ECON)
+    cmp = tg.compare_strategies(options, budget=10.0)
+    assert cmp.iloc[0]["strategy"] == "Uplift model, optimised" and cmp.iloc[0]["within_budget"]
+    everyone = cmp[cmp["strategy"] == "Send to everyone"].iloc[0]
+    assert everyone["expected_incremental_profit"] > cmp.iloc[0]["expected_incremental_profit"]
+    assert not everyone["within_budget"]
+    assert "best alternative within the budget (random customers" in tg.plan_summary(
+        tg.optimise_targets(options, 10.0), cmp)
