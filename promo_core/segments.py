@@ -10,6 +10,7 @@ customer recent).
 from __future__ import annotations
 
 import re
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -160,10 +161,21 @@ def sql_timestamp(ts: pd.Timestamp) -> str:
     return f"TIMESTAMP '{ts:%Y-%m-%d %H:%M:%S}'"
 
 
+_DATABASE: list = []  # one in-memory DuckDB per process, created on first use
+_DATABASE_LOCK = threading.Lock()
+
+
 @contextmanager
 def sql_connection():
-    """A private in-memory DuckDB connection (no progress bar on the server's console)."""
-    con = duckdb.connect()
+    """A private cursor on the process's in-memory DuckDB (no progress bar on the server's console).
+
+    Opening a database costs tens of milliseconds; a cursor is free and safe to use from one
+    thread while other threads (browser sessions) use theirs.
+    """
+    with _DATABASE_LOCK:
+        if not _DATABASE:
+            _DATABASE.append(duckdb.connect())
+        con = _DATABASE[0].cursor()
     con.execute("SET enable_progress_bar = false")
     try:
         yield con
