@@ -1,7 +1,10 @@
 """AppTest of the Coupons page on the demo retailer's coupon campaign: lifts with intervals, uplift
 models with an honest verdict, a budgeted target list compared with other strategies, the loyalty
-points simulator; in English and Chinese."""
+points simulator; in English and Chinese. And on Hillstrom's e-mail test stored as a dataset's
+campaign: every lift of both e-mails, and the men's e-mail models called barely better than random."""
 from __future__ import annotations
+
+from pathlib import Path
 
 from tests.conftest import page_text
 
@@ -81,3 +84,31 @@ def test_coupons_page_in_chinese(app_page):
     assert "优惠券" in text and "95% 置信区间" in text and "Qini 系数" in text
     assert "每 £100 销售额成本" in {m.label for m in at.metric}
     assert "95% CI" not in text.split("Qini 系数")[1][:200]
+
+
+def test_coupons_page_on_hillstrom_shows_every_lift_and_the_honest_mens_verdict(tmp_path, monkeypatch, shared_data,
+                                                                               demo_tx):
+    from streamlit.testing.v1 import AppTest
+
+    from promo_core.io import read_table
+    from promo_core.store import Workspace
+
+    hillstrom = read_table(shared_data / "hillstrom.csv").data
+    path = tmp_path / "promo.duckdb"
+    Workspace(path).save_dataset("Hillstrom e-mail test", {"transactions": demo_tx.head(50), "campaign": hillstrom})
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    metrics = _metrics(at)
+    lifts = ex.compare_outcomes(hillstrom, "segment", ["visit", "conversion", "spend"], "No E-Mail")
+    for _, row in lifts[lifts["arm"] != "No E-Mail"].iterrows():
+        shown = metrics[f"{row['arm']} · {row['outcome']}"].value
+        expected = f"{100 * row['lift']:+.{2 if row['outcome'] == 'conversion' else 1}f} pts" \
+            if row["outcome"] != "spend" else f"+£{row['lift']:.2f}"
+        assert shown == expected
+    assert metrics["Mens E-Mail · visit"].value == "+7.7 pts"
+    text = page_text(at)
+    assert "For Mens E-Mail, even the best model" in text and "barely beats random targeting" in text
