@@ -93,7 +93,8 @@ def promotion_controls(base, catalogue: pd.DataFrame) -> str:
         use = st.toggle(tr("Use the promotion planned on the Pricing page", "使用“定价”页面规划的促销"), value=True,
                         help=tr("The scenario you chose on the Pricing page: its discount, dates and elasticity.",
                                 "您在“定价”页面选定的方案：折扣、日期和弹性。"))
-        st.caption(tr(f"{promotion.discount:.0%} off {what} from {promotion.start:%d %b %Y} to {promotion.end:%d %b %Y}, "
+        name = f"“{scenario['name']}”: " if scenario.get("name") else ""
+        st.caption(name + tr(f"{promotion.discount:.0%} off {what} from {promotion.start:%d %b %Y} to {promotion.end:%d %b %Y}, "
                       f"elasticity {promotion.elasticity:.2f}: {promotion.lift:+.0%} units while it runs.",
                       f"{what} 打 {10 * (1 - promotion.discount):.1f} 折（{promotion.discount:.0%} off），"
                       f"{promotion.start:%Y-%m-%d} 至 {promotion.end:%Y-%m-%d}，弹性 {promotion.elasticity:.2f}："
@@ -255,7 +256,8 @@ def forecast_tab(dataset: str, catalogue: pd.DataFrame) -> tuple:
         "beats_naive": tr("Beats seasonal naive (% of series)", "优于季节性朴素的序列占比 (%)"),
         "n_series": tr("Series", "序列数"), "n_forecasts": tr("Forecasts scored", "评估的预测数")})
     ui.table(table.round(3), "backtest.csv",
-             column_config={c: st.column_config.NumberColumn(format="%.1f") for c in table.columns[2:5]})
+             column_config={c: st.column_config.NumberColumn(format="%.3f" if i in (1, 4) else "%.1f")
+                            for i, c in enumerate(table.columns) if i in (1, 2, 3, 4, 5)})
     with st.expander(tr("Forecast table and backtest per series", "预测明细与各序列回测")):
         out = fc.assign(name=fc["series"].map(labels), model=fc["model"].map(names))
         out = out[["series", "name", "week", "model", "baseline", "forecast", "lower", "upper", "uplift"]]
@@ -438,8 +440,10 @@ def network_tab(dataset: str, uplift_pct: float):
     status = (tr("Proven optimal", "已证明最优") if plan.optimal
               else tr(f"Best plan found in the time limit (within {plan.gap:.2%} of optimal)",
                       f"时间上限内找到的最佳方案（与最优相差不超过 {plan.gap:.2%}）"))
+    model_zh = {"facility-location MILP": "设施选址混合整数规划", "single-sourcing MILP": "单一供货混合整数规划",
+                "transportation LP": "运输线性规划"}[plan.model]
     st.caption(tr(f"{status} by HiGHS ({plan.model}, {plan.seconds:.2f} s).",
-                  f"{status}，由 HiGHS 求解（{plan.model}，{plan.seconds:.2f} 秒）。"))
+                  f"{status}，由 HiGHS 求解（{model_zh}，{plan.seconds:.2f} 秒）。"))
     map_names = {"flows": tr("Flows", "配送线路"), "stores": tr("Stores (size = demand)", "门店（大小 = 需求）"),
                  "open": tr("Open warehouse", "开放仓库"), "closed": tr("Closed warehouse", "关闭仓库")}
     wh_map = warehouses.merge(tables.warehouses[["site_id", "open", "shipped"]], on="site_id")
@@ -469,7 +473,7 @@ def network_tab(dataset: str, uplift_pct: float):
     c1, c2, c3 = st.columns(3)
     names = dict(zip(warehouses["site_id"], warehouses["name"]))
     close = c1.multiselect(tr("Close warehouses", "关闭仓库"), warehouses["site_id"].tolist(), format_func=names.get,
-                           key="lg-close", help=tr("These may not be used; the rest is re-optimised.",
+                           key="lg-close", placeholder=tr("Choose warehouses", "选择仓库"), help=tr("These may not be used; the rest is re-optimised.",
                                                    "这些仓库不可使用；其余部分重新优化。"))
     changed = c2.selectbox(tr("Change the capacity of", "修改容量的仓库"), [""] + warehouses["site_id"].tolist(),
                            format_func=lambda w: names.get(w, tr("(none)", "（无）")), key="lg-cap-w")

@@ -50,7 +50,7 @@ def test_logistics_page_forecasts_stocks_and_plans_the_network(app_page, demo):
     assert metrics["Warehouses open"].endswith("/ 8")
 
 
-def test_what_if_closing_a_warehouse_and_single_sourcing(app_page):
+def test_what_if_single_sourcing_and_category_level(app_page):
     at = app_page(PAGE)
     at.slider(key="lg-demand").set_value(0).run()
     assert "Close a warehouse, change a capacity" in page_text(at)
@@ -66,10 +66,6 @@ def test_what_if_closing_a_warehouse_and_single_sourcing(app_page):
     assert not at.exception, at.exception
     flows = _frame(at, "shipping_cost")
     assert flows.groupby("store_id")["warehouse_id"].nunique().max() == 1
-
-
-def test_switching_to_category_forecasts(app_page):
-    at = app_page(PAGE)
     at.selectbox(key="lg-level").set_value("category").run()
     assert not at.exception, at.exception
     backtest = _frame(at, "MASE vs seasonal naive")
