@@ -157,9 +157,15 @@ def data_source() -> dict:
                 "extras": tuple(extras), "key": f"upload:{digest}:{hashlib.sha1(mapping_json.encode()).hexdigest()[:8]}"}
 
 
+# widgets whose choices come from the data (products, categories, dates): reset when the data changes
+DATA_BOUND_WIDGETS = ("pr-sc-", "pr-curve-product", "pr-dyn-", "pr-send-choice", "pr-controls")
+
+
 def settings(tx: pd.DataFrame, source_key: str) -> tuple[str, tuple, str]:
     """Sidebar: period, time effects and controls."""
-    if st.session_state.get("pr-period-source") != source_key:  # new data: start from its own granularity
+    if st.session_state.get("pr-period-source") != source_key:  # new data: start from its own defaults
+        for key in [k for k in st.session_state if str(k).startswith(DATA_BOUND_WIDGETS)]:
+            del st.session_state[key]
         st.session_state["pr-period"] = pricing.detect_period(tx)
         st.session_state["pr-period-source"] = source_key
     with st.sidebar:
@@ -232,8 +238,10 @@ def elasticity_section(model: pricing.DemandModel) -> dict:
          "unreliable": tr("Leans on its category", "主要借用品类估计"), "diagonal": tr("No pooling", "不合并")})
     if level == "category":
         ui.chart(fig_cat, key="pr-elasticity-chart")
+        cats = cats.assign(time_effects=cats["time_effects"].map(
+            lambda v: tr("One effect per period", "每期一个效应") if v == "period" else tr("Trend + seasonality", "趋势 + 季节性")))
         table = cats.rename(columns=_labels(CAT_COLUMNS))[[_label(c) for c in CAT_COLUMNS]]
-        ui.table(table, "elasticities-by-category.csv", caption=tr(
+        ui.table(table, "elasticities-by-category.csv", column_config=_decimals(cats, CAT_COLUMNS), caption=tr(
             "“Without product effects” is the same model ignoring which product sold: it compares cheap and dear "
             "products instead of price changes, which is why it can even get the sign wrong.",
             "“不含商品效应”是忽略商品差异的同一模型：它比较的是便宜与昂贵的商品而不是价格变化，因此甚至可能得出错误的符号。"))
@@ -241,7 +249,7 @@ def elasticity_section(model: pricing.DemandModel) -> dict:
         ui.chart(fig_prod, key="pr-pooling-chart")
         prods = model.products.sort_values(["category", "elasticity"])
         table = prods.rename(columns=_labels(PROD_COLUMNS))[[_label(c) for c in PROD_COLUMNS]]
-        ui.table(table, "elasticities-by-product.csv", caption=tr(
+        ui.table(table, "elasticities-by-product.csv", column_config=_decimals(prods, PROD_COLUMNS), caption=tr(
             "Each product's own estimate is pulled toward its category in proportion to how uncertain it is "
             "(empirical Bayes); “category weight” says how much. Products whose price never changed are not estimated.",
             "每个商品的自身估计按其不确定程度向品类估计收缩（经验贝叶斯）；“品类权重”表示收缩程度。价格从未变化的商品不作估计。"))
@@ -287,6 +295,15 @@ def _label(col: str) -> str:
 
 def _labels(cols: list[str]) -> dict:
     return {c: _label(c) for c in cols}
+
+
+def _decimals(frame: pd.DataFrame, cols: list[str]) -> dict:
+    """Show float columns with two decimals (shares as percentages); downloads keep full precision."""
+    config = {}
+    for col in cols:
+        if pd.api.types.is_float_dtype(frame[col]):
+            config[_label(col)] = st.column_config.NumberColumn(format="percent" if col == "pooling" else "%.2f")
+    return config
 
 
 def cost_inputs(model: pricing.DemandModel) -> tuple[str, float | None, pd.DataFrame | None]:
@@ -409,10 +426,10 @@ def _rec_labels() -> dict:
 # Promotion simulator
 # ------------------------------------------------------------------------------------------------
 DEFAULT_SCENARIOS = [
-    {"name": "20% off", "mechanic": "percent_off", "level": "category", "discount": 0.2},
-    {"name": "Spend & save", "mechanic": "threshold", "level": "store"},
-    {"name": "Buy 1 get 1", "mechanic": "bogo", "level": "product"},
-    {"name": "Flash sale", "mechanic": "flash_sale", "level": "category", "discount": 0.3},
+    {"name": ("20% off", "八折"), "mechanic": "percent_off", "level": "category", "discount": 0.2},
+    {"name": ("Spend & save", "满减"), "mechanic": "threshold", "level": "store"},
+    {"name": ("Buy 1 get 1", "买一送一"), "mechanic": "bogo", "level": "product"},
+    {"name": ("Flash sale", "限量闪购"), "mechanic": "flash_sale", "level": "category", "discount": 0.3},
 ]
 
 
@@ -452,9 +469,9 @@ def scenario_inputs(src: dict, model: pricing.DemandModel, tx: pd.DataFrame, n: 
     for i, col in enumerate(cols):
         d = DEFAULT_SCENARIOS[i]
         if d["mechanic"] == "threshold" and not has_baskets:  # monthly summaries hold no baskets
-            d = {"name": "10% off", "mechanic": "percent_off", "level": "store", "discount": 0.1}
+            d = {"name": ("10% off", "九折"), "mechanic": "percent_off", "level": "store", "discount": 0.1}
         with col.container(border=True):
-            name = st.text_input(tr("Name", "名称"), d["name"], key=f"pr-sc-name-{i}")
+            name = st.text_input(tr("Name", "名称"), tr(*d["name"]), key=f"pr-sc-name-{i}")
             mechanic = st.selectbox(tr("Type", "类型"), list(promotions.MECHANICS), key=f"pr-sc-mech-{i}",
                                     index=list(promotions.MECHANICS).index(d["mechanic"]),
                                     format_func=lambda k: tr(*promotions.MECHANICS[k]))
@@ -642,16 +659,18 @@ def dynamic_section(model: pricing.DemandModel, recs: pd.DataFrame) -> dict:
                   "Regret is what each gives up against always charging the run's best price.",
                   "价格试验值得做吗？每次模拟从数据允许的范围中抽取一个真实弹性，让三种策略逐期定价：保持当前价格、ε-贪心（多数时候用看起来最好的价格，"
                   "偶尔随机试价）和汤普森采样（按每个价格是最优的概率选价）。遗憾值是相对于始终使用最优价格所损失的收益。"))
-    usable = recs[recs["elasticity"] < 0].sort_values("profit_change", ascending=False)
+    usable = recs[recs["elasticity"] < 0].sort_values(["reliable", "profit_change"], ascending=False)
     if usable.empty:
         st.info(tr("No product has a negative elasticity estimate to simulate with.", "没有可用于模拟的负弹性商品。"))
         return {}
     labels = dict(zip(usable["product_id"], usable["product_name"].astype(str) + " (" + usable["product_id"] + ")"))
     c = st.columns(3)
     pick = c[0].selectbox(tr("Product", "商品"), list(labels), format_func=labels.get, key="pr-dyn-product",
-                          help=tr("Sorted by how much a better price would earn: at the top, today's price is furthest "
-                                  "from the best one.", "按更优价格能多赚多少排序：排在前面的商品当前价格离最优价格最远。"))
-    horizon = c[1].slider(tr(f"Horizon ({per()}s)", f"期数（{per()}）"), 8, 156, 52, 4, key="pr-dyn-horizon",
+                          help=tr("Dependable estimates first, then by how much a better price would earn: at the top, "
+                                  "today's price is furthest from the best one.",
+                                  "先列估计可靠的商品，再按更优价格能多赚多少排序：排在前面的商品当前价格离最优价格最远。"))
+    horizon = c[1].slider(tr(f"Horizon ({per()}s)", f"期数（{per()}）"), 4, 156,
+                          {"W": 52, "M": 24}.get(st.session_state.get("pr-period"), 52), 4, key="pr-dyn-horizon",
                           help=tr("How long the experiment runs.", "试验持续的期数。"))
     width = c[2].slider(tr("Price grid", "价格网格"), 5, 40, 20, 5, format="±%d%%", key="pr-dyn-width",
                         help=tr("Prices tried around today's.", "围绕当前价格试验的价格范围。")) / 100

@@ -90,7 +90,7 @@ def elasticity_intervals(frame: pd.DataFrame, label: str, title: str, x_title: s
                      "arrayminus": part["elasticity"] - part["ci_low"], "color": color},
             hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     fig.add_vline(x=0, line_color=MUTED)
-    fig.update_yaxes(autorange="reversed")
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame[label].astype(str).tolist())
     return styled(fig, title, x_title, None, height=max(320, 34 * len(frame) + 120))
 
 

@@ -1055,6 +1055,10 @@ def optimal_prices(model: DemandModel, costs: pd.DataFrame, rules: PriceRules = 
     items = base.merge(est, on="product_id").merge(costs, on="product_id", how="left")
     items["id"] = items["product_id"]
     result = optimise_prices(items, rules, n_draws, random_state, lang)
+    shaky = (~items["reliable"].to_numpy(dtype=bool)) & result["status"].isin(["change", "keep"]).to_numpy()
+    result.loc[shaky, "note"] = result.loc[shaky, "note"] + text(
+        " This product's own elasticity is not dependable (see the Elasticity section): test the price on a few "
+        "stores or weeks before rolling it out.", "该商品自身的弹性估计不可靠（见“价格弹性”部分）：全面推行前请先在少数门店或几周内测试。", lang)
     out = items[["product_id", "product_name", "category", "current_price", "unit_cost", "cost_source",
                  "elasticity", "se", "reliable"]].rename(columns={"se": "elasticity_se"})
     return pd.concat([out.reset_index(drop=True), result.drop(columns="id")], axis=1)

@@ -360,8 +360,8 @@ def basket_values(transactions: pd.DataFrame, level: str = "store", target: str 
                         "threshold offer on.")
     lines_per_basket = len(recent) / max(recent["order_id"].nunique(), 1)
     if lines_per_basket > 50 or detect_period(sales) == "M":
-        raise DataError("The data has no real baskets (orders hold hundreds of lines, as in monthly summaries), so "
-                        "a spend-X-save-Y offer cannot be simulated. Use order-level sales data.")
+        raise DataError("The data has no real baskets (it holds monthly summaries, or orders of hundreds of lines), "
+                        "so a spend-X-save-Y offer cannot be simulated. Use order-level sales data.")
     return values, days
 
 
