@@ -275,3 +275,26 @@ def test_network_map_draws_the_shipped_land_outline_under_the_plan(demo):
     assert fig.layout.title.text == "Optimal network"
     assert fig.layout.xaxis.title.text == "Longitude (°)" and fig.layout.yaxis.title.text == "Latitude (°)"
     assert sum(t.name == "Open" for t in fig.data) == 1
+
+
+def test_what_if_capacity_change_is_respected_and_more_capacity_never_costs_more(demo):
+    cost = distance_matrix(demo.warehouses, demo.stores) * demo.cost_per_unit_km
+    base = facility_location(demo.warehouses["fixed_cost"], demo.warehouses["capacity"], demo.stores["demand"], cost)
+    busiest = demo.warehouses["site_id"].iloc[int(np.argmax(base.flows.sum(axis=1)))]
+    row = demo.warehouses["site_id"].eq(busiest).to_numpy()
+    cut = what_if(demo.warehouses, demo.stores, cost, base, capacity={busiest: 500})
+    assert cut.scenario.flows[row].sum() <= 500 + 1e-6
+    assert cut.summary.set_index("measure").loc["total_cost", "difference"] >= -1e-6
+    doubled = what_if(demo.warehouses, demo.stores, cost, base,
+                      capacity={w: 2 * c for w, c in zip(demo.warehouses["site_id"], demo.warehouses["capacity"])})
+    assert doubled.summary.set_index("measure").loc["total_cost", "difference"] <= 1e-6
+
+
+def test_read_sites_reads_an_excel_upload():
+    import io
+
+    frame = pd.DataFrame({"ID": ["A", "B"], "Lat": [52.0, 53.0], "Lon": [-1.0, -2.0], "Demand": [10, 20]})
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    sites = read_sites(buffer.getvalue(), "stores")
+    assert sites["demand"].tolist() == [10.0, 20.0] and sites["site_id"].tolist() == ["A", "B"]
