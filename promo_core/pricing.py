@@ -221,7 +221,8 @@ class PPMLFixedEffects:
         -------
         self
             With ``coef_`` (G, k; 0 for a column left out), ``used_`` (G, k: columns with variation
-            of their own), ``vcov_`` (G, k, k), ``clustered_`` (G,), ``df_`` (G,),
+            of their own), ``vcov_`` (G, k, k), ``clustered_`` (G,), ``df_`` (G, degrees of freedom
+            of the interval), ``resid_df_`` (G, observations minus parameters),
             ``fitted_`` (n,), ``deviance_`` and ``null_deviance_`` (G,), ``n_iter_``, ``converged_``.
         """
         X = np.asarray(X, dtype=float).reshape(len(y), -1)
@@ -286,6 +287,7 @@ class PPMLFixedEffects:
                         meat_hc * factor_hc[:, None, None])
         clean = np.nan_to_num(bread)
         self.vcov_ = np.where(np.isnan(bread), np.nan, clean @ np.nan_to_num(meat) @ clean)
+        self.resid_df_ = n_obs - n_params
         self.df_ = np.where(self.clustered_, n_ent_per_group - 1, n_obs - n_params).clip(min=1)
         self.fitted_ = mu
         self.deviance_ = np.bincount(group, _poisson_deviance(y, mu, total=False), minlength=n_groups)
@@ -645,8 +647,10 @@ def fit_demand(transactions: pd.DataFrame, period: str = "W", controls: list[str
             x = np.column_stack([x, trend_x[rows]])
         entity = pd.factorize(prod_code[rows])[0]
         model = PPMLFixedEffects().fit(x, panel["units"].to_numpy()[rows], entity, time, group)
-        coef[cats] = model.coef_[:, 0]
-        se[cats] = np.sqrt(model.vcov_[:, 0, 0])
+        # no estimate without at least two degrees of freedom left over: the fit would be exact
+        supported = model.resid_df_ >= 2
+        coef[cats] = np.where(supported, model.coef_[:, 0], np.nan)
+        se[cats] = np.where(supported, np.sqrt(model.vcov_[:, 0, 0]), np.nan)
         df[cats] = model.df_
         clustered[cats] = model.clustered_
         controls_used[cats] = [", ".join(c for c, u in zip(controls, used[1:1 + len(controls)]) if u)

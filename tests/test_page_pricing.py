@@ -43,7 +43,7 @@ def test_pricing_controls_change_the_answers(app_page):
     assert _frame(at, "Measure").shape[1] == 5
 
 
-def test_chosen_scenario_is_handed_to_logistics(app_page):
+def test_chosen_scenario_is_handed_to_logistics_and_the_analysis_saves(app_page):
     at = app_page("pages/pricing.py")
     at.selectbox(key="pr-send-choice").set_value("20% off").run()
     at.button(key="pr-send").click().run()
@@ -51,6 +51,10 @@ def test_chosen_scenario_is_handed_to_logistics(app_page):
     assert saved["mechanic"] == "percent_off" and saved["level"] == "category" and saved["discount"] == 0.2
     assert saved["elasticity"] < -1 and saved["start"] < saved["end"]
     assert any("Logistics page will forecast" in s.value for s in at.success)
+    at.text_input(key="save-name-pricing").set_value("Pricing check").run()
+    at.button(key="save-btn-pricing").click().run()
+    assert not at.exception, at.exception
+    assert any("Saved “Pricing check”" in s.value for s in at.success)
 
 
 def test_pricing_page_in_chinese(app_page):

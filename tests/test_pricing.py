@@ -307,3 +307,16 @@ def test_unit_cost_file_without_a_cost_column_is_a_clear_error():
 
     with pytest.raises(DataError, match="cost column"):
         pricing.read_unit_costs(_io.BytesIO(b"sku,price\nA0,3\n"))
+
+
+def test_two_periods_give_no_number_and_say_why():
+    tx = simulated_sales({"A0": ("Alpha", -1.5)}, n_weeks=30).head(2)
+    row = pricing.elasticities(tx).iloc[0]
+    assert np.isnan(row["elasticity"]) and np.isnan(row["ci_low"])
+    assert row["flag"] == "few_periods" and not row["reliable"]
+
+
+def test_data_without_categories_is_one_group():
+    tx = simulated_sales({f"A{i}": ("Alpha", -1.5) for i in range(6)}, seed=8).drop(columns="category")
+    cats = pricing.elasticities(tx)
+    assert cats["category"].tolist() == ["All products"] and abs(cats.iloc[0]["elasticity"] + 1.5) < 0.3
