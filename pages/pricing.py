@@ -20,7 +20,6 @@ tr = ui.tr
 PERIOD_LABELS = {"W": ("week", "周"), "M": ("month", "月"), "D": ("day", "天")}
 TIME_EFFECTS = {"auto": ("Automatic", "自动"), "period": ("One effect per category and period", "每个品类每期一个效应"),
                 "trend": ("Trend + yearly seasonality", "趋势 + 年度季节性")}
-POLICY_NAMES = {k: v for k, v in dp.POLICIES.items()}
 
 
 def per() -> str:

@@ -491,7 +491,8 @@ class DemandModel:
         Control columns used (as logs when all positive).
     panel : DataFrame
         The product x period panel with ``log_price``, ``fitted`` (expected units) and
-        ``time_offset`` (log of the category's time effect and controls, per row).
+        ``time_offset`` (log expected units minus the category's price effect: the product,
+        time and control effects, which product-level fits take as given).
     categories : DataFrame
         One row per category (see ``elasticities``).
     products : DataFrame
@@ -503,14 +504,6 @@ class DemandModel:
     panel: pd.DataFrame
     categories: pd.DataFrame
     products: pd.DataFrame
-
-    def elasticity_of(self, level: str, target: str) -> pd.Series:
-        """The estimate row for one product or category (raises DataError when unknown)."""
-        table, key = (self.categories, "category") if level == "category" else (self.products, "product_id")
-        row = table[table[key] == target]
-        if row.empty:
-            raise DataError(f"{target!r} is not a {level} in this data.")
-        return row.iloc[0]
 
 
 def _interval(est, se, df):

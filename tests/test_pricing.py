@@ -75,7 +75,7 @@ def test_ppml_predict_reproduces_fitted_values_and_counterfactuals():
 
 def test_ppml_leaves_out_a_control_that_copies_the_price():
     rng = np.random.default_rng(3)
-    ent, t = np.repeat(np.arange(12), 20), np.tile(np.arange(20), 12)
+    ent = np.repeat(np.arange(12), 20)
     logp = rng.normal(0, 0.2, len(ent))
     y = rng.poisson(np.exp(2 - 1.5 * logp))
     model = pricing.PPMLFixedEffects().fit(np.column_stack([logp, logp]), y, ent)
