@@ -131,8 +131,8 @@ def quintile_scores(values, higher_is_better: bool = True) -> np.ndarray:
 _NEEDED = ["order_id", "customer_id", "order_date", "revenue", "is_return"]
 
 
-def _check_transactions(tx: pd.DataFrame, extra: tuple[str, ...] = ()) -> None:
-    missing = [c for c in (*_NEEDED, *extra) if c not in tx.columns]
+def _check_transactions(tx: pd.DataFrame) -> None:
+    missing = [c for c in _NEEDED if c not in tx.columns]
     if missing:
         raise DataError(f"The sales table lacks the column(s) {', '.join(missing)}. Load the file through the Data "
                         "page so every column gets its role.")
