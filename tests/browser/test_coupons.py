@@ -1,5 +1,6 @@
 """The real app in Chromium: open Coupons on the demo's coupon campaign, see the lift, Qini and
-profit charts draw, download the target list, then upload a slice of Hillstrom's e-mail test."""
+profit charts draw, download the target list, rebuild the campaign from the sales' coupon codes and
+a recipient list, then upload a slice of Hillstrom's e-mail test."""
 import csv
 import io
 
@@ -10,7 +11,7 @@ from tests.browser.conftest import ROOT, open_page, wait_idle
 HILLSTROM = ROOT.parent / "shared" / "data" / "hillstrom.csv"
 
 
-def test_coupons_click_through_download_and_upload(page, tmp_path):
+def test_coupons_click_through_download_and_upload(page, tmp_path, demo):
     open_page(page, "Coupons")
     page.get_by_test_id("stMetric").filter(has_text="Expected incremental profit").first.wait_for(state="attached",
                                                                                           timeout=180_000)
@@ -35,15 +36,32 @@ def test_coupons_click_through_download_and_upload(page, tmp_path):
     assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1)) and len(rows) > 100
     assert all(float(r["expected_incremental_profit"]) > 0 for r in rows)
 
+    # the same campaign rebuilt from the sales' coupon codes and the list of who got what
+    recipients = tmp_path / "recipients.csv"
+    demo.campaign[["customer_id", "arm"]].to_csv(recipients, index=False)
+    page.get_by_text("Campaign data").click()
+    page.get_by_text("Build from the coupon codes in the sales").click()
+    wait_idle(page)
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Who got what")
+    uploader.wait_for(timeout=30_000)
+    uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(recipients))
+    wait_idle(page)
+    assert page.get_by_test_id("stException").count() == 0
+    lift = demo.campaign.groupby("arm")["converted"].mean()
+    metric = page.get_by_test_id("stMetric").filter(has=page.get_by_text("coupon_10 · converted", exact=True))
+    metric.wait_for(timeout=120_000)
+    assert f"{100 * (lift['coupon_10'] - lift['control']):+.1f} pts" in metric.inner_text()
+
     # an uploaded experiment: the first 8,000 customers of Hillstrom's e-mail test
     sample = tmp_path / "hillstrom-sample.csv"
     frame = pd.read_csv(HILLSTROM, nrows=8000)
     frame.to_csv(sample, index=False)
     expected = frame.groupby("segment")["visit"].mean()
-    page.get_by_text("Campaign data").click()
     page.get_by_text("Upload an experiment file").click()
     wait_idle(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(sample))
+    uploader = page.get_by_test_id("stFileUploader").filter(has_text="Experiment file")
+    uploader.wait_for(timeout=30_000)
+    uploader.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(sample))
     metric = page.get_by_test_id("stMetric").filter(has=page.get_by_text("Mens E-Mail · visit", exact=True))
     metric.wait_for(timeout=180_000)
     wait_idle(page)
