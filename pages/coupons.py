@@ -102,7 +102,7 @@ def _fits() -> dict:
 
 
 def _fit(key: str, frame: pd.DataFrame, arm: str, outcome: str, control: str, features: list, models: tuple,
-         n_folds: int, k: float) -> up.UpliftResult:
+         n_folds: int, k: float) -> up.UpliftResult | None:
     store = _fits()
     if key not in store:
         bar = st.progress(0.0, text=tr("Fitting uplift models…", "正在训练增量模型…"))
@@ -111,8 +111,13 @@ def _fit(key: str, frame: pd.DataFrame, arm: str, outcome: str, control: str, fe
             bar.progress(done / total, text=tr(f"Fitting uplift models: fold {done} of {total} done…",
                                                f"正在训练增量模型：已完成 {done}/{total} 折…"))
 
-        result = ui.run(up.fit_uplift, frame, arm, outcome, control, features, models=models, n_folds=n_folds, k=k,
-                        progress=report)
+        try:
+            result = up.fit_uplift(frame, arm, outcome, control, features, models=models, n_folds=n_folds, k=k,
+                                   progress=report)
+        except DataError as exc:  # the rest of the page (lifts, loyalty points) still works
+            bar.empty()
+            ui.show_error(exc)
+            return None
         bar.empty()
         while len(store) >= 4:
             store.pop(next(iter(store)))

@@ -112,3 +112,35 @@ def test_coupons_page_on_hillstrom_shows_every_lift_and_the_honest_mens_verdict(
     assert metrics["Mens E-Mail · visit"].value == "+7.7 pts"
     text = page_text(at)
     assert "For Mens E-Mail, even the best model" in text and "barely beats random targeting" in text
+    at.button(key="save-btn-coupons").click().run()
+    assert not at.exception
+    saved = Workspace(path).list_analyses()
+    assert len(saved) == 1 and saved["page"].iloc[0] == "coupons"
+    analysis = Workspace(path).load_analysis(saved["id"].iloc[0])
+    assert any("barely beats random targeting" in n for n in analysis.notes)
+    assert any("Mens E-Mail raised the visit rate by 7.7 points" in n for n in analysis.notes)
+
+
+def test_a_campaign_too_small_for_uplift_models_is_explained_and_the_rest_still_works(tmp_path, monkeypatch,
+                                                                                      demo_tx):
+    import numpy as np
+    import pandas as pd
+    from streamlit.testing.v1 import AppTest
+
+    from promo_core.store import Workspace
+
+    rng = np.random.default_rng(0)
+    tiny = pd.DataFrame({"customer_id": [f"K{i}" for i in range(60)], "arm": ["control", "mailer"] * 30,
+                         "visited": [1, 0, 0, 0, 0, 0] * 10, "tenure": rng.integers(1, 900, 60)})
+    path = tmp_path / "promo.duckdb"
+    Workspace(path).save_dataset("Tiny test", {"transactions": demo_tx.head(50), "campaign": tiny})
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
+    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=120)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    errors = " ".join(str(e.value) for e in at.error)
+    assert "needs at least 5 customers with and 5 without 'visited' = 1" in errors
+    assert "mailer · visited" in _metrics(at) and "Cost per £100 of sales" in _metrics(at)
+    assert "Fit the uplift models on the previous tab first" in page_text(at)

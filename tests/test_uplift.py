@@ -160,8 +160,8 @@ def test_planted_truth_best_model_beats_random_and_its_top_decile_has_high_true_
         score = demo_fit.uplift[arm][best["model"]].to_numpy()
         top = score >= np.quantile(score, 0.9)
         assert truth[arm].to_numpy()[top].mean() > 1.4 * truth[arm].mean()
-        assert "targets clearly better than random" in up.targeting_verdict(best, arm) or \
-            "better than random" in up.targeting_verdict(best, arm)
+        verdict = up.targeting_verdict(best, arm)
+        assert "better than random" in verdict and "barely" not in verdict
     corr = np.corrcoef(demo_fit.baseline, demo.truth.baseline_conversion.reindex(demo.campaign["customer_id"]))[0, 1]
     assert corr > 0.8  # the no-coupon response model, used for the subsidy, is close to the planted one
 
