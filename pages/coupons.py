@@ -16,7 +16,6 @@ from promo_core import experiments as ex
 from promo_core import targeting as tg
 from promo_core import uplift as up
 from promo_core.errors import DataError
-from promo_core.i18n import fmt_pct
 from promo_core.io import read_table
 
 tr = ui.tr
@@ -146,7 +145,7 @@ def _targeting(fit_key: str, econ_key: str, budget: float | None, budget_kind: s
     plan = tg.optimise_targets(options, budget, budget_kind)
     comparison = tg.compare_strategies(options, budget, budget_kind, playbook_customers=list(playbook) if playbook
                                        else None, playbook_coupon=playbook_coupon, lang=lang)
-    return options, plan, comparison, tg.profit_curve(options)
+    return plan, comparison, tg.profit_curve(options)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -649,8 +648,8 @@ with tabs[2]:
         econ = ui.run(tg.CouponEconomics, face_value=faces, order_value=float(order_value), margin=margin / 100,
                       redemption_cost=float(redemption), contact_cost=float(contact))
         with st.spinner(tr("Choosing customers and coupons…", "正在挑选客户和优惠券…")):
-            options, plan, comparison, pcurve = ui.run(_targeting, fit_key, repr(econ), float(budget), budget_kind,
-                                                      playbook_ids, playbook_coupon, ui.lang(), econ, ids, fit)
+            plan, comparison, pcurve = ui.run(_targeting, fit_key, repr(econ), float(budget), budget_kind,
+                                        playbook_ids, playbook_coupon, ui.lang(), econ, ids, fit)
         alternatives = comparison.iloc[1:]
         runner = alternatives[alternatives["within_budget"]].head(1)
         m1, m2, m3, m4 = st.columns(4)
