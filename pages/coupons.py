@@ -291,7 +291,8 @@ with st.expander(tr("Campaign data", "活动数据"), expanded=campaign_table is
                                                        "dates and who redeemed.",
                                                        "本次活动优惠券上的券码；用于确定活动日期和兑换情况。"))
         if codes:
-            first, last = ui.run(ex.coupon_window, tx, codes)
+            window = ui.run(ex.coupon_window, tx, codes)
+            first, last = window.first_day, window.last_day
             c1, c2 = st.columns(2)
             launch = c1.date_input(tr("Campaign start", "活动开始日期"), value=first.date(), key="cp-launch",
                                    help=tr("Features use sales before this day; outcomes the days after.",

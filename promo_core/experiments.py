@@ -43,7 +43,15 @@ def is_binary(values: pd.Series) -> bool:
     return pd.api.types.is_bool_dtype(v) or (pd.api.types.is_numeric_dtype(v) and bool(v.isin([0, 1]).all()))
 
 
-def _outcome(df: pd.DataFrame, arm: str, outcome: str, control) -> tuple[pd.Series, pd.Series]:
+def checked_outcome(df: pd.DataFrame, arm: str, outcome: str, control) -> pd.DataFrame:
+    """The arm labels (as text) and the outcome (as float) of an experiment, after checking them.
+
+    Returns
+    -------
+    DataFrame
+        ``arm`` and ``outcome``, indexed like ``df``. Missing values, text outcomes, an unknown
+        control or a single arm raise ``DataError`` with what to do about it.
+    """
     _check_columns(df, arm, outcome)
     if len(df) == 0:
         raise DataError("The experiment table has no rows. Check the file or the filter.")
@@ -65,7 +73,7 @@ def _outcome(df: pd.DataFrame, arm: str, outcome: str, control) -> tuple[pd.Seri
     if arms.nunique() < 2:
         raise DataError(f"{arm!r} holds only one arm ({control!r}). An experiment needs a control and at least "
                         "one treatment arm.")
-    return arms, y.astype(float)
+    return pd.DataFrame({"arm": arms, "outcome": y.astype(float)}, index=df.index)
 
 
 def natural_key(label) -> list:
@@ -109,7 +117,8 @@ def compare_arms(df: pd.DataFrame, arm: str, outcome: str, control, *, kind: str
         Money: Welch's t interval and test. Relative intervals use the delta method on the log
         of the ratio of means. ``p_value_holm`` adjusts for several treatment arms (Holm, 1979).
     """
-    arms, y = _outcome(df, arm, outcome, control)
+    checked = checked_outcome(df, arm, outcome, control)
+    arms, y = checked["arm"], checked["outcome"]
     if kind == "auto":
         kind = "binary" if is_binary(y) else "money"
     if kind == "binary" and not is_binary(y):
@@ -285,7 +294,8 @@ def cuped(df: pd.DataFrame, arm: str, outcome: str, control, covariate: str, alp
     if x.isna().any():
         raise DataError(f"{int(x.isna().sum())} customers have no value in {covariate!r}. Fill them in (0 for "
                         "no purchases) or pick another covariate.")
-    arms, y = _outcome(df, arm, outcome, control)
+    checked = checked_outcome(df, arm, outcome, control)
+    arms, y = checked["arm"], checked["outcome"]
     x = x.astype(float)
     if x.var() == 0:
         raise DataError(f"{covariate!r} has the same value for every customer, so it cannot explain anything.")
@@ -495,15 +505,23 @@ def suggest_columns(df: pd.DataFrame) -> ExperimentColumns:
 # --------------------------------------------------------------------------------------------
 # A campaign inside the transactions
 # --------------------------------------------------------------------------------------------
-def coupon_window(tx: pd.DataFrame, codes: list[str]) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day the campaign's coupon codes were used (a first guess of its window)."""
+@dataclass(frozen=True)
+class CampaignWindow:
+    """The first and last day a campaign's coupon codes were used."""
+
+    first_day: pd.Timestamp
+    last_day: pd.Timestamp
+
+
+def coupon_window(tx: pd.DataFrame, codes: list[str]) -> CampaignWindow:
+    """When the campaign's coupon codes were used (a first guess of its window)."""
     if "coupon_code" not in tx.columns or tx["coupon_code"].isna().all():
         raise DataError("These sales have no coupon codes. Map a coupon code column on the Data page, or "
                         "upload the campaign as an experiment file.")
     used = tx[tx["coupon_code"].isin(codes)]
     if used.empty:
         raise DataError(f"None of the codes {', '.join(codes)} occurs in the sales. Pick codes from the list.")
-    return used["order_date"].min().normalize(), used["order_date"].max().normalize()
+    return CampaignWindow(first_day=used["order_date"].min().normalize(), last_day=used["order_date"].max().normalize())
 
 
 def campaign_from_transactions(tx: pd.DataFrame, recipients: pd.DataFrame, launch, days: int,

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from promo_core.experiments import campaign_from_transactions
+
 START = pd.Timestamp("2024-11-25")  # a Monday; 104 weeks follow
 N_WEEKS = 104
 CAMPAIGN_WEEK = 98
@@ -390,7 +392,8 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
                                                 unit="D")).astype("datetime64[us]"),
         "home_store": store_ids[home_store[:n_customers]],
     })
-    campaign = _campaign_table(tx, ids[members], arm, converted, c_cust, customer_ids, n_orders)
+    campaign = campaign_from_transactions(tx, pd.DataFrame({"customer_id": ids[members], "arm": arm}),
+                                          START + pd.Timedelta(days=CAMPAIGN_WEEK * 7), CAMPAIGN_DAYS)
     sold = tx[(tx["channel"] == "store") & (tx["quantity"] > 0)]
     last_year = sold[sold["order_date"] >= end - pd.Timedelta(days=364)]
     store_demand = (last_year.groupby("store_id")["quantity"].sum() / 52).reindex(store_ids, fill_value=0)
@@ -440,39 +443,6 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
         stores=stores,
         truth=truth,
     )
-
-
-def _campaign_table(tx: pd.DataFrame, member_ids: np.ndarray, arm: np.ndarray, converted: np.ndarray,
-                    c_cust: np.ndarray, customer_ids: np.ndarray, n_base_orders: int) -> pd.DataFrame:
-    """One row per campaign member: arm, pre-period features, outcomes in the two-week window."""
-    launch = START + pd.Timedelta(days=CAMPAIGN_WEEK * 7)
-    pre = tx[(tx["order_date"] < launch) & tx["customer_id"].isin(member_ids)].copy()
-    pre["revenue"] = pre["quantity"] * pre["unit_price"]
-    pre["gross"] = pre["revenue"].clip(lower=0)
-    g = pre.groupby("customer_id")
-    feats = pd.DataFrame({
-        "recency_days": (launch - g["order_date"].max()).dt.days,
-        "frequency": g["order_id"].nunique(),
-        "monetary": g["revenue"].sum().round(2),
-        "tenure_days": (launch - g["order_date"].min()).dt.days,
-        "online_share": (pre.assign(o=pre["channel"].eq("online")).groupby("customer_id")["o"].mean()).round(3),
-        "discount_share": (g["discount"].sum() / g["gross"].sum().where(lambda s: s > 0)).fillna(0).round(4),
-    }).reindex(member_ids)
-    feats["preferred_channel"] = np.select([feats["online_share"] >= 0.8, feats["online_share"] <= 0.2],
-                                           ["online", "store"], "both")
-    feats.loc[feats["frequency"].isna(), "preferred_channel"] = "none"
-    feats[["frequency", "recency_days", "tenure_days"]] = feats[["frequency", "recency_days", "tenure_days"]].fillna(-1)
-    feats = feats.fillna(0)
-    window = tx[(tx["order_date"] >= launch) & (tx["order_date"] < launch + pd.Timedelta(days=CAMPAIGN_DAYS))
-                & tx["customer_id"].isin(member_ids) & (tx["quantity"] > 0)]
-    spend = (window["quantity"] * window["unit_price"] - window["discount"]).groupby(window["customer_id"]).sum()
-    campaign = feats.reset_index().rename(columns={"index": "customer_id"})
-    campaign.insert(1, "arm", arm)
-    campaign["converted"] = converted.astype(np.int64)
-    campaign["spend"] = spend.reindex(member_ids, fill_value=0.0).round(2).to_numpy()
-    for col in ("frequency", "recency_days", "tenure_days"):
-        campaign[col] = campaign[col].astype(np.int64)
-    return campaign
 
 
 def save_demo(workspace, seed: int = 0) -> str:

@@ -26,6 +26,7 @@ from joblib import Parallel, delayed
 from threadpoolctl import threadpool_limits
 
 from promo_core.errors import DataError
+from promo_core.experiments import checked_outcome, natural_key
 from promo_core.i18n import text
 
 MAX_CATEGORIES = 30  # rarer levels of a text feature are pooled into "other"
@@ -664,9 +665,8 @@ def fit_uplift(df: pd.DataFrame, arm: str, outcome: str, control, features: list
     -------
     UpliftResult
     """
-    from promo_core.experiments import _outcome, natural_key
-
-    arms, y = _outcome(df, arm, outcome, control)
+    checked = checked_outcome(df, arm, outcome, control)
+    arms, y = checked["arm"], checked["outcome"]
     control = str(control)
     if not np.isin(y.to_numpy(), [0, 1]).all():
         raise DataError(f"Uplift models need a 0/1 outcome; {outcome!r} has other values. Pick visited / "

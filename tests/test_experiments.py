@@ -215,13 +215,41 @@ def test_columns_are_suggested_for_hillstrom_and_the_demo_campaign(hillstrom, de
     assert "monetary" in d.features and "preferred_channel" in d.features
 
 
-def test_the_demo_campaign_is_rebuilt_from_the_transactions(demo, demo_tx):
+def test_campaign_features_and_outcomes_are_built_from_the_sales_as_worked_out_by_hand():
+    t = pd.Timestamp
+    tx = pd.DataFrame({
+        "order_id": ["O1", "O2", "O3", "O4", "O5"],
+        "customer_id": ["A", "A", "A", "C", "C"],
+        "order_date": [t("2025-01-01 12:00"), t("2025-01-20 12:00"), t("2025-02-03 09:00"), t("2025-01-31 08:00"),
+                       t("2025-02-20 10:00")],
+        "quantity": [2, 1, 1, 1, 1], "unit_price": [10.0, 30.0, 20.0, 40.0, 9.0],
+        "channel": ["store", "online", "online", "online", "store"], "discount": [0.0, 3.0, 5.0, 0.0, 0.0],
+        "coupon_code": [None, None, "WIN5", None, None]})
+    recipients = pd.DataFrame({"customer_id": ["A", "B", "C"], "arm": ["coupon", "control", "coupon"]})
+    got = ex.campaign_from_transactions(tx, recipients, "2025-02-01", 14, codes=["WIN5"])
+    expected = pd.DataFrame({
+        "customer_id": ["A", "B", "C"], "arm": ["coupon", "control", "coupon"],
+        "recency_days": np.array([11, -1, 0]), "frequency": np.array([2, -1, 1]), "monetary": [50.0, 0.0, 40.0],
+        "tenure_days": np.array([30, -1, 0]), "online_share": [0.5, 0.0, 1.0], "discount_share": [0.06, 0.0, 0.0],
+        "preferred_channel": ["both", "none", "online"],
+        "converted": np.array([1, 0, 0]), "spend": [15.0, 0.0, 0.0],  # C bought after the 14-day window
+        "redeemed": np.array([1, 0, 0])})
+    pd.testing.assert_frame_equal(got, expected, check_dtype=False)
+    assert got["recency_days"].dtype == np.int64 and got["converted"].dtype == np.int64
+
+
+def test_the_demo_campaign_is_rebuilt_from_the_loaded_transactions(demo, demo_tx):
     launch = sample_data.START + pd.Timedelta(days=sample_data.CAMPAIGN_WEEK * 7)
-    first, last = ex.coupon_window(demo_tx, ["WINBACK5", "WINBACK10"])
-    assert first == launch and last == launch + pd.Timedelta(days=sample_data.CAMPAIGN_DAYS - 1)
+    window = ex.coupon_window(demo_tx, ["WINBACK5", "WINBACK10"])
+    assert window.first_day == launch
+    assert window.last_day == launch + pd.Timedelta(days=sample_data.CAMPAIGN_DAYS - 1)
     rebuilt = ex.campaign_from_transactions(demo_tx, demo.campaign[["customer_id", "arm"]], launch,
                                             sample_data.CAMPAIGN_DAYS, codes=["WINBACK5", "WINBACK10"])
     pd.testing.assert_frame_equal(rebuilt.drop(columns="redeemed"), demo.campaign)
+    window = demo_tx[(demo_tx["order_date"] >= launch) & (demo_tx["quantity"] > 0)
+                     & (demo_tx["order_date"] < launch + pd.Timedelta(days=sample_data.CAMPAIGN_DAYS))]
+    buyers = set(window["customer_id"].dropna())
+    assert rebuilt["converted"].tolist() == [int(c in buyers) for c in rebuilt["customer_id"]]
     treated = rebuilt["arm"] != "control"
     assert (rebuilt.loc[treated, "redeemed"] == rebuilt.loc[treated, "converted"]).all()
     assert rebuilt.loc[~treated, "redeemed"].sum() == 0
