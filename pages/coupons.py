@@ -412,7 +412,7 @@ with tabs[0]:
     st.markdown("\n".join(f"- {s}" for s in sentences))
     report_notes += sentences
     fig = charts.lift_bars(results, {}, tr("Lift over control, relative, with 95% intervals", "相对对照组的提升（相对值，含 95% 区间）"),
-                           tr("Relative lift (%)", "相对提升（%）"))
+                           tr("Outcome", "结果指标"), tr("Relative lift (%)", "相对提升（%）"))
     ui.chart(fig, key="cp-lift-chart")
     report_figures[tr("Lift over control", "相对对照组的提升")] = fig
     shown = _shown_results(results)
@@ -674,6 +674,7 @@ with tabs[2]:
         report_notes.append(summary)
         sfig = charts.strategy_bars(comparison, tr("Expected incremental profit by strategy", "各策略的预期增量利润"),
                                     tr(f"Expected incremental profit ({ui.currency()})", f"预期增量利润（{ui.currency()}）"),
+                                    tr("Strategy (coupon); hatched = over budget", "策略（优惠券）；斜线 = 超出预算"),
                                     tr("over budget", "超出预算"), ui.currency())
         ui.chart(sfig, key="cp-strategy-chart")
         share = len(plan.targets) / max(len(frame), 1)

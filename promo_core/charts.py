@@ -573,7 +573,7 @@ def omnichannel_bars(mix: pd.DataFrame, labels: dict, type_names: dict, title: s
 
 
 # === Coupons page =================================================================================
-def lift_bars(results: pd.DataFrame, names: dict, title: str, y_title: str) -> go.Figure:
+def lift_bars(results: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
     """Relative lift of every treatment arm over control, grouped by outcome, with 95% intervals.
 
     ``results`` is ``experiments.compare_outcomes`` output (control rows are skipped); ``names``
@@ -590,7 +590,7 @@ def lift_bars(results: pd.DataFrame, names: dict, title: str, y_title: str) -> g
     fig.add_hline(y=0, line_color=MUTED)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.18})
     fig.update_yaxes(tickformat="+.0%")
-    return styled(fig, title, None, y_title)
+    return styled(fig, title, x_title, y_title)
 
 
 def qini_curves(curves: pd.DataFrame, best: str, random_name: str, title: str, x_title: str,
@@ -657,7 +657,7 @@ def profit_curves(curves: pd.DataFrame, chosen_share: float | None, names: dict,
     return styled(fig, title, x_title, y_title)
 
 
-def strategy_bars(comparison: pd.DataFrame, title: str, x_title: str, over_budget: str,
+def strategy_bars(comparison: pd.DataFrame, title: str, x_title: str, y_title: str, over_budget: str,
                   currency: str = "£") -> go.Figure:
     """Expected incremental profit of each targeting strategy; strategies over budget are hatched."""
     frame = comparison.iloc[::-1]
@@ -669,7 +669,7 @@ def strategy_bars(comparison: pd.DataFrame, title: str, x_title: str, over_budge
         customdata=[("" if ok else over_budget) for ok in frame["within_budget"]],
         hovertemplate="%{y}: " + currency + "%{x:,.0f} %{customdata}<extra></extra>"))
     fig.add_vline(x=0, line_color=MUTED)
-    return styled(fig, title, x_title, None, height=max(320, 40 * len(frame) + 120))
+    return styled(fig, title, x_title, y_title, height=max(320, 40 * len(frame) + 120))
 
 
 def points_over_time(table: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str,
