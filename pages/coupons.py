@@ -411,7 +411,7 @@ with tabs[0]:
                                   currency=ui.currency(), lang=ui.lang()) for o in outcomes for a in treatments]
     st.markdown("\n".join(f"- {s}" for s in sentences))
     report_notes += sentences
-    fig = charts.lift_bars(results, {}, tr("Lift over control, relative, with 95% intervals", "相对对照组的提升（相对值，含 95% 区间）"),
+    fig = charts.lift_bars(results, tr("Lift over control, relative, with 95% intervals", "相对对照组的提升（相对值，含 95% 区间）"),
                            tr("Outcome", "结果指标"), tr("Relative lift (%)", "相对提升（%）"))
     ui.chart(fig, key="cp-lift-chart")
     report_figures[tr("Lift over control", "相对对照组的提升")] = fig

@@ -573,16 +573,15 @@ def omnichannel_bars(mix: pd.DataFrame, labels: dict, type_names: dict, title: s
 
 
 # === Coupons page =================================================================================
-def lift_bars(results: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+def lift_bars(results: pd.DataFrame, title: str, x_title: str, y_title: str) -> go.Figure:
     """Relative lift of every treatment arm over control, grouped by outcome, with 95% intervals.
 
-    ``results`` is ``experiments.compare_outcomes`` output (control rows are skipped); ``names``
-    maps outcome columns to their labels."""
+    ``results`` is ``experiments.compare_outcomes`` output (control rows are skipped)."""
     treated = results[results["lift_low"].notna()]
     fig = go.Figure()
     for i, (arm, rows) in enumerate(treated.groupby("arm", sort=False)):
         fig.add_trace(go.Bar(
-            x=[names.get(o, o) for o in rows["outcome"]], y=rows["rel_lift"], name=str(arm),
+            x=rows["outcome"], y=rows["rel_lift"], name=str(arm),
             marker_color=PALETTE[i % len(PALETTE)],
             error_y={"type": "data", "symmetric": False, "array": rows["rel_lift_high"] - rows["rel_lift"],
                      "arrayminus": rows["rel_lift"] - rows["rel_lift_low"], "color": "#444"},
