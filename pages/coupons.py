@@ -285,8 +285,8 @@ with st.expander(tr("Campaign data", "活动数据"), expanded=campaign_table is
             st.caption(note)
     else:
         codes_all = sorted(tx["coupon_code"].dropna().unique())
-        campaign_codes = [c for c in codes_all if c.upper().startswith(("WINBACK", "CAMP"))] or codes_all[:1]
-        codes = st.multiselect(tr("The campaign's coupon codes", "活动的优惠券码"), codes_all, default=campaign_codes,
+        codes = st.multiselect(tr("The campaign's coupon codes", "活动的优惠券码"), codes_all,
+                               default=ex.suggest_campaign_codes(tx) or codes_all[:1],
                                key="cp-codes", help=tr("Codes printed on this campaign's coupons; used to find its "
                                                        "dates and who redeemed.",
                                                        "本次活动优惠券上的券码；用于确定活动日期和兑换情况。"))

@@ -513,6 +513,17 @@ class CampaignWindow:
     last_day: pd.Timestamp
 
 
+def suggest_campaign_codes(tx: pd.DataFrame, max_days: int = 60) -> list[str]:
+    """Coupon codes that look like one campaign's: all their uses fall within ``max_days`` days
+    (a standing code such as SAVE10 is used all year round)."""
+    if "coupon_code" not in tx.columns:
+        return []
+    used = tx.loc[tx["coupon_code"].notna(), ["coupon_code", "order_date"]]
+    span = used.groupby("coupon_code")["order_date"].agg(["min", "max"])
+    short = span[(span["max"] - span["min"]) <= pd.Timedelta(days=max_days)]
+    return sorted(short.index.astype(str), key=natural_key)
+
+
 def coupon_window(tx: pd.DataFrame, codes: list[str]) -> CampaignWindow:
     """When the campaign's coupon codes were used (a first guess of its window)."""
     if "coupon_code" not in tx.columns or tx["coupon_code"].isna().all():

@@ -261,6 +261,11 @@ def test_campaign_from_transactions_refuses_a_customer_in_two_arms(demo_tx):
         ex.campaign_from_transactions(demo_tx, recipients, "2026-10-12", 14)
 
 
+def test_campaign_codes_are_told_from_standing_codes_by_how_long_they_were_used(demo_tx):
+    assert ex.suggest_campaign_codes(demo_tx) == ["WINBACK5", "WINBACK10"]  # SAVE10 runs all year
+    assert ex.suggest_campaign_codes(demo_tx.drop(columns="coupon_code")) == []
+
+
 def test_coupon_window_names_unknown_codes(demo_tx):
     with pytest.raises(DataError, match="NOPE"):
         ex.coupon_window(demo_tx, ["NOPE"])
