@@ -3,6 +3,7 @@ demo dataset, and an AppTest runner for pages."""
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -61,6 +62,16 @@ def app_page(demo_workspace, monkeypatch):
         return at
 
     return open_page
+
+
+@pytest.fixture
+def own_workspace(app_page, demo_workspace, tmp_path, monkeypatch) -> Path:
+    """A private copy of the demo workspace that pages in this test use (saving there leaves
+    other tests' data alone); it comes after ``app_page`` so it wins over the shared one."""
+    path = tmp_path / "promo.duckdb"
+    shutil.copy(demo_workspace, path)
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
+    return path
 
 
 def page_text(at) -> str:

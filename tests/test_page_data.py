@@ -1,7 +1,4 @@
 """The Data page in AppTest: the demo profile, an upload with its quarantine, saving, languages."""
-import shutil
-
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from promo_core.store import Workspace
@@ -10,15 +7,6 @@ from tests.conftest import ROOT, page_text
 CSV = ("InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
        "1,A,Tea,2,2024-01-02 10:00,3.50,C1\n2,B,Mug,1,2024-01-03 11:00,8.00,C2\n"
        "3,C,Bad,two,2024-01-03 11:00,1.00,C2\n4,A,Tea,-1,2024-01-05 09:00,3.50,C1\n5,D,Guest,1,2024-01-05 09:00,2.00,\n")
-
-
-@pytest.fixture
-def own_workspace(demo_workspace, tmp_path, monkeypatch):
-    """A private copy of the demo workspace, so saving here does not change other tests' data."""
-    path = tmp_path / "promo.duckdb"
-    shutil.copy(demo_workspace, path)
-    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
-    return path
 
 
 def _first_metrics(at) -> dict:

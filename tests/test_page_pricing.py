@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from promo_core.store import Workspace
 from tests.conftest import page_text
 
 
@@ -43,7 +44,7 @@ def test_pricing_controls_change_the_answers(app_page):
     assert _frame(at, "Measure").shape[1] == 5
 
 
-def test_chosen_scenario_is_handed_to_logistics_and_the_analysis_saves(app_page):
+def test_chosen_scenario_is_handed_to_logistics_and_the_analysis_saves(app_page, own_workspace):
     at = app_page("pages/pricing.py")
     at.selectbox(key="pr-send-choice").set_value("20% off").run()
     at.button(key="pr-send").click().run()
@@ -55,6 +56,7 @@ def test_chosen_scenario_is_handed_to_logistics_and_the_analysis_saves(app_page)
     at.button(key="save-btn-pricing").click().run()
     assert not at.exception, at.exception
     assert any("Saved “Pricing check”" in s.value for s in at.success)
+    assert Workspace(own_workspace).list_analyses()["name"].tolist() == ["Pricing check"]
 
 
 def test_pricing_page_in_chinese(app_page):

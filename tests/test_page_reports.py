@@ -1,7 +1,5 @@
 """The Reports page in AppTest: analyses saved through the Workspace API are listed, picked,
 previewed, renamed and deleted; the standard overview is saved; English and Chinese."""
-import shutil
-
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -12,14 +10,6 @@ from tests.conftest import page_text
 
 PAGE = "pages/reports.py"
 HOSTILE = "<script>alert(1)</script> =HYPERLINK(\"http://x\")"
-
-
-@pytest.fixture
-def own_workspace(demo_workspace, tmp_path, monkeypatch):
-    """A private copy of the demo workspace (saving here leaves other tests' data alone)."""
-    path = tmp_path / "promo.duckdb"
-    shutil.copy(demo_workspace, path)
-    return path
 
 
 @pytest.fixture
