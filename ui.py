@@ -208,7 +208,7 @@ def save_to_report(page: str, default_name: str, *, params: dict | None = None,
                    tables: dict[str, pd.DataFrame] | None = None, figures: dict[str, go.Figure] | None = None,
                    notes: list[str] | None = None) -> None:
     """An expander that saves the page's current analysis into the workspace for the Reports page."""
-    with st.expander(tr("Save this analysis to a report", "将此分析保存到报告"), icon=":material/bookmark_add:"):
+    with st.expander(tr("Save this analysis to a report", "将此分析保存到报告"), icon=":material/bookmark_add:", key=f"exp-save-{page}"):
         name = st.text_input(tr("Name", "名称"), value=default_name, key=f"save-name-{page}")
         if st.button(tr("Save analysis", "保存分析"), key=f"save-btn-{page}"):
             try:

@@ -253,7 +253,7 @@ source_names = {"dataset": tr("Campaign in this dataset", "本数据集中的活
                 "upload": tr("Upload an experiment file", "上传实验文件"),
                 "sales": tr("Build from the coupon codes in the sales", "根据销售数据中的优惠券码生成")}
 
-with st.expander(tr("Campaign data", "活动数据"), expanded=campaign_table is None, icon=":material/upload_file:"):
+with st.expander(tr("Campaign data", "活动数据"), expanded=campaign_table is None, icon=":material/upload_file:", key="exp-campaign-data"):
     source = st.radio(tr("Where is the campaign?", "活动数据来源"), sources, format_func=source_names.get,
                       horizontal=True, key="cp-source",
                       help=tr("A randomised campaign: every customer was assigned to one arm (one arm gets nothing, "
@@ -324,7 +324,7 @@ if not arm_options:
     st.stop()
 numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
 
-with st.expander(tr("Columns", "列设置"), expanded=False, icon=":material/view_column:"):
+with st.expander(tr("Columns", "列设置"), expanded=False, icon=":material/view_column:", key="exp-columns"):
     c1, c2, c3 = st.columns(3)
     arm = c1.selectbox(tr("Arm column", "分组列"), arm_options, key=f"cp-arm-{src}",
                        index=arm_options.index(suggested.arm) if suggested.arm in arm_options else 0,
@@ -605,7 +605,7 @@ with tabs[2]:
         buyers = frame[(frame[arm].astype(str) == control) & (frame[model_outcome] == 1)]
         order_guess = float(buyers[money_out[0]].mean()) if money_out and len(buyers) else 50.0
         with st.expander(tr("Coupon economics and budget", "优惠券经济参数与预算"), expanded=True,
-                         icon=":material/payments:"):
+                         icon=":material/payments:", key="exp-economics"):
             cols = st.columns(min(len(treatments), 4))
             faces = {a: cols[i % len(cols)].number_input(
                 tr(f"Face value of {a} ({ui.currency()})", f"{a} 面额（{ui.currency()}）"), 0.0, 10_000.0,

@@ -220,7 +220,7 @@ def profile_section() -> None:
 
 
 def manage_section() -> None:
-    with st.expander(tr("Manage datasets", "管理数据集"), icon=":material/folder_open:"):
+    with st.expander(tr("Manage datasets", "管理数据集"), icon=":material/folder_open:", key="manage-datasets"):
         ws = ui.workspace()
         datasets = ws.list_datasets()
         st.dataframe(datasets.drop(columns=["id"]), hide_index=True, width="stretch")
@@ -247,7 +247,7 @@ def _delete(dataset: str) -> None:
 st.title(tr("Data", "数据"))
 if saved := st.session_state.pop("saved_message", None):
     st.success(tr(f"Saved “{saved}” to the workspace; it is now the active dataset.", f"已将“{saved}”保存到工作区，并设为当前数据集。"))
-with st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:"):
+with st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:", key="exp-upload"):
     upload_section()
 profile_section()
 manage_section()

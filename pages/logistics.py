@@ -172,7 +172,7 @@ def _elasticity_estimate(scope: str, target: str | None, catalogue: pd.DataFrame
 
 
 def forecast_tab(dataset: str, catalogue: pd.DataFrame) -> tuple:
-    with st.expander(tr("Forecast settings", "预测设置"), expanded=True, icon=":material/tune:"):
+    with st.expander(tr("Forecast settings", "预测设置"), expanded=True, icon=":material/tune:", key="exp-forecast-settings"):
         c1, c2, c3 = st.columns(3)
         level = c1.selectbox(tr("Forecast demand per", "预测层级"), LEVELS, format_func=level_label, key="lg-level",
                              help=tr("Weekly units per product, per category, per store (store sales only) or "
@@ -187,7 +187,7 @@ def forecast_tab(dataset: str, catalogue: pd.DataFrame) -> tuple:
                                             "阴影区间应以此概率包含实际需求；根据模型自身的回测误差设定。"))
     with st.spinner(tr("Forecasting and backtesting three models…", "正在预测并回测三个模型…")):
         base = ui.run(_forecast, dataset, level, horizon, interval, ui.lang())
-    with st.expander(tr("Planned promotion", "计划中的促销"), expanded=True, icon=":material/sell:"):
+    with st.expander(tr("Planned promotion", "计划中的促销"), expanded=True, icon=":material/sell:", key="exp-promotion"):
         promo = promotion_controls(base, catalogue)
     result = ui.run(_promoted, dataset, level, horizon, interval, promo, ui.lang())
     for note in result.notes:
@@ -277,7 +277,7 @@ def inventory_tab(dataset: str, catalogue: pd.DataFrame, horizon: int, interval:
                   "its backtest error over the lead time.",
                   "每个商品的再订货点策略：库存降到再订货点时，按经济订货量下单。需求取商品预测（含计划中的促销）；"
                   "安全库存覆盖提前期内的预测误差。"))
-    with st.expander(tr("Stock settings", "库存参数"), expanded=True, icon=":material/tune:"):
+    with st.expander(tr("Stock settings", "库存参数"), expanded=True, icon=":material/tune:", key="exp-stock-settings"):
         c1, c2, c3 = st.columns(3)
         lead = c1.number_input(tr("Lead time (weeks)", "补货提前期（周）"), 0.5, 26.0, 2.0, 0.5, key="lg-lead",
                                help=tr("Weeks from placing an order to the stock being on the shelf.",
@@ -376,7 +376,7 @@ def network_inputs(dataset: str):
     """Warehouses, stores, cost per unit and distances, from the dataset or the user's uploads."""
     warehouses, stores = ui.load_table("warehouses"), ui.load_table("stores")
     with st.expander(tr("Use your own network", "使用自己的网络"), expanded=warehouses is None or stores is None,
-                     icon=":material/upload_file:"):
+                     icon=":material/upload_file:", key="exp-own-network"):
         st.caption(tr("Warehouses CSV/Excel: site_id, name, lat, lon, capacity (units a week), fixed_cost (per week). "
                       "Stores: site_id, name, lat, lon, demand (units a week). Optional cost table: one row per "
                       "warehouse and one column per store, or rows of warehouse, store, cost per unit; a lane left "

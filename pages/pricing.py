@@ -96,7 +96,7 @@ def _dynamic(params: str) -> dp.PricingSimulation:
 def data_source() -> dict:
     """Where the page's sales data comes from, with a cache key."""
     with st.expander(tr("Data for this page", "本页数据"), icon=":material/table_chart:",
-                     expanded=st.session_state.get("pr-source") == "upload"):
+                     expanded=st.session_state.get("pr-source") == "upload", key="exp-page-data"):
         choice = st.radio(tr("Use", "使用"), ["dataset", "upload"], horizontal=True, key="pr-source",
                           format_func=lambda k: {"dataset": tr("The dataset picked in the sidebar", "侧边栏所选数据集"),
                                                  "upload": tr("A pricing-data upload", "上传定价数据")}[k],

@@ -185,7 +185,7 @@ if tx["customer_id"].notna().sum() == 0:
 dataset = _dataset_key()
 dates = pd.to_datetime(tx["order_date"])
 
-with st.expander(tr("Settings", "设置"), expanded=False, icon=":material/tune:"):
+with st.expander(tr("Settings", "设置"), expanded=False, icon=":material/tune:", key="exp-settings"):
     c1, c2, c3 = st.columns(3)
     k = c1.slider(tr("Products per customer", "每位客户推荐数"), 3, 20, 10, key="rec-k",
                   help=tr("How many products each list holds (the k in precision@k, NDCG@k …).",

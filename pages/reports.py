@@ -85,7 +85,7 @@ def flash() -> None:
 def standard_overview() -> None:
     dataset = ui.dataset_id()
     with st.expander(tr("Add the standard overview of the current dataset", "添加当前数据集的标准概览"),
-                     icon=":material/auto_awesome:"):
+                     icon=":material/auto_awesome:", key="exp-standard-overview"):
         steps = [tr("business profile", "业务概况")] + [tr(step.name_en.lower(), step.name_zh)
                                                        for step in report.STANDARD_STEPS]
         st.caption(tr(f"The analyses the command line runs: {', '.join(steps)} (each where the data supports it). "
@@ -112,7 +112,7 @@ def saved_table(saved: pd.DataFrame) -> None:
 
 
 def manage(saved: pd.DataFrame) -> None:
-    with st.expander(tr("Rename or delete saved analyses", "重命名或删除已保存的分析"), icon=":material/edit:"):
+    with st.expander(tr("Rename or delete saved analyses", "重命名或删除已保存的分析"), icon=":material/edit:", key="exp-manage-analyses"):
         names = dict(zip(saved["id"], saved["name"]))
         target = st.selectbox(tr("Saved analysis", "已保存的分析"), list(names), format_func=names.get,
                               key="manage-analysis")
@@ -126,7 +126,7 @@ def manage(saved: pd.DataFrame) -> None:
 
 
 def settings() -> tuple[str, str, str, int]:
-    with st.sidebar.expander(tr("Report settings", "报告设置"), expanded=True, icon=":material/tune:"):
+    with st.sidebar.expander(tr("Report settings", "报告设置"), expanded=True, icon=":material/tune:", key="exp-report-settings"):
         title = st.text_input(tr("Report title", "报告标题"), value=tr("PromoLens report", "PromoLens 报告"),
                               key=f"report-title-{ui.lang()}", help=tr("The heading of the HTML report.", "HTML 报告的标题。"))
         langs = list(i18n.LANGUAGES)

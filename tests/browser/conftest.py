@@ -92,4 +92,5 @@ def open_page(tab, title: str) -> None:
     """Click a page in the sidebar navigation and wait for it to render."""
     tab.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()
     wait_idle(tab)
-    assert tab.get_by_test_id("stException").count() == 0, "the page shows an exception"
+    errors = tab.get_by_test_id("stException")
+    assert errors.count() == 0, f"the page shows an exception: {errors.first.inner_text()[:2000]}"

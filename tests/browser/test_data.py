@@ -31,3 +31,20 @@ def test_upload_csv_then_see_its_profile(page, tmp_path):
     customers = page.get_by_test_id("stMetric").filter(has_text="Customers").first
     assert customers.inner_text().split()[-1] == "7"
     assert page.get_by_test_id("stException").count() == 0
+
+    # delete it again through "Manage datasets": the sidebar falls back on the demo retailer,
+    # which is also what the other browser tests expect to open on
+    page.get_by_text("Manage datasets").click()
+    wait_idle(page)
+    manage = page.get_by_test_id("stExpander").filter(has_text="Yes, delete it for good")
+    target = manage.get_by_role("combobox", name="Dataset")
+    target.fill("browser_shop")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    expect(target).to_have_value("browser_shop", timeout=30_000)
+    manage.get_by_text("Yes, delete it for good").click()
+    wait_idle(page)
+    page.locator("[class*='st-key-delete-btn'] button").click()
+    wait_idle(page)
+    expect(sidebar.get_by_role("combobox", name="Dataset").first).not_to_have_value("browser_shop", timeout=30_000)
+    assert "browser_shop" not in manage.get_by_test_id("stDataFrame").inner_text()
