@@ -227,6 +227,9 @@ def manage_section() -> None:
         if datasets.empty:
             return
         names = dict(zip(datasets["id"], datasets["name"]))
+        state, active = st.session_state, ui.dataset_id()
+        if state.get("manage-for") != active or state.get("manage-target") not in names:
+            state["manage-target"], state["manage-for"] = active, active  # start on the active dataset
         target = st.selectbox(tr("Dataset", "数据集"), datasets["id"], format_func=names.get, key="manage-target")
         new_name = st.text_input(tr("New name", "新名称"), value=names[target], key=f"rename-{target}")
         c1, c2 = st.columns(2)
