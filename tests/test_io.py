@@ -171,6 +171,17 @@ def test_month_first_dates_are_recognised_from_a_day_above_twelve():
     assert r.data["order_date"].tolist() == [pd.Timestamp("2024-03-05 10:00"), pd.Timestamp("2024-12-25 10:00")]
 
 
+def test_rare_non_iso_dates_in_a_large_file_are_read_not_quarantined():
+    # 150,000 ISO dates and, far down, three day-first ones that a sample of the file may not contain
+    iso = "".join(f"{i},A,x,1,2024-03-{1 + i % 28:02d} 10:00,1.00,C1\n" for i in range(150_000))
+    text = HEADER + iso + "150000,A,x,1,25/03/2024 11:00,1.00,C1\n150001,A,x,1,13/01/2024,1.00,C1\n" \
+        "150002,A,x,1,2024-13-45,1.00,C1\n"
+    r = load_transactions(_file(text))
+    _check_invariant(r)
+    assert r.data["order_date"].tail(2).tolist() == [pd.Timestamp("2024-03-25 11:00"), pd.Timestamp("2024-01-13")]
+    assert r.quarantine["reason"].tolist() == ["order date 2024-13-45 is not a date we can read"]
+
+
 # --- bad values ----------------------------------------------------------------------------------
 def test_bad_values_are_quarantined_with_reasons_and_original_values():
     text = HEADER + ("1,A,ok,2,2024-01-02 10:00,5.00,C1\n2,B,bad qty,two,2024-01-02 10:00,5.00,C1\n"
