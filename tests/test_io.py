@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from promo_core.errors import DataError
-from promo_core.io import CANONICAL, DERIVED, detect_encoding, load_transactions, suggest_mapping
+from promo_core.io import CANONICAL, DERIVED, detect_encoding, finalize_transactions, load_transactions, suggest_mapping
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
 
@@ -328,3 +328,12 @@ def test_every_load_note_has_a_chinese_text(shared_data):
     for note in notes:
         zh = note_text(note, "zh")
         assert zh != note and any("\u4e00" <= ch <= "\u9fff" for ch in zh), note
+
+
+def test_a_loaded_table_is_canonical_as_built_and_finalizing_it_changes_nothing():
+    text = HEADER + ("1,A,Tea,2,2024-01-02 10:00,3.50,C1\n2,B,,1,2024-01-03 11:00,8.00,\n"
+                     "C3,A,Tea,-1,2024-01-05 09:00,3.50,C1\n")
+    data = load_transactions(_file(text)).data
+    assert finalize_transactions(data) is data  # nothing to redo
+    shuffled = data[list(reversed(data.columns))]  # the general path rebuilds the same table
+    pd.testing.assert_frame_equal(finalize_transactions(shuffled), data)
