@@ -140,17 +140,23 @@ def quality_panel(report: dict, quarantine: pd.DataFrame, filename: str) -> None
     c[3].metric(tr("Quarantined", "隔离"), f"{len(quarantine):,}",
                 help=tr("Rows not loaded, with the reason for each.", "未读入的行及其原因。"))
     for note in report.get("notes", []):
-        st.info(io.note_text(note, ui.lang()), icon=":material/info:")
+        st.info(io.message_text(note, ui.lang()), icon=":material/info:")
     if report.get("price_missing"):
         st.warning(tr("This file has no price column, so revenue, spend, CLV and pricing cannot be computed. We did not "
                       "invent prices: map a price column above if the file has one under another name.",
                       "该文件没有价格列，因此无法计算收入、消费额、客户终身价值和定价。我们不会虚构价格：如果文件中有其他名称的价格列，请在上方映射。"))
     if len(quarantine):
-        reasons = quarantine["reason"].str.replace(r" '.*' ", " … ", regex=True).value_counts().rename_axis("reason")
-        st.dataframe(reasons.reset_index(name="rows"), hide_index=True)
-        ui.table(quarantine.head(5000), filename, caption=tr(
-            "Quarantined rows with their original values and the reason (first 5,000 shown; the download has all).",
-            "被隔离的行及其原始值和原因（显示前 5,000 行；下载包含全部）。"))
+        def in_language(reasons: pd.Series) -> pd.Series:
+            return reasons.map({r: io.message_text(r, ui.lang()) for r in reasons.dropna().unique()})
+
+        counts = quarantine["reason"].str.replace(r" '.*' ", " … ", regex=True).value_counts().rename_axis("reason")
+        counts.index = in_language(counts.index.to_series())
+        st.dataframe(counts.reset_index(name="rows"), hide_index=True)
+        readable = quarantine.assign(reason=in_language(quarantine["reason"]))
+        st.caption(tr("Quarantined rows with their original values and the reason (first 5,000 shown; the download "
+                      "has all).", "被隔离的行及其原始值和原因（显示前 5,000 行；下载包含全部）。"))
+        st.dataframe(readable.head(5000), hide_index=True, width="stretch")
+        ui.download_csv(readable, filename, deferred=len(readable) > 5000)
     else:
         st.success(tr("No rows were rejected.", "没有被拒绝的行。"))
 

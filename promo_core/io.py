@@ -960,7 +960,10 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
 
 
 # The load notes in Chinese, for the Data page and reports in 简体中文.
-_NOTES_ZH = [
+# What ingestion says (load notes, errors, quarantine reasons) is written and stored in English;
+# these patterns give the Chinese interface its text.
+_ZH = [
+    # load notes
     (r"column '(.+)' uses a decimal comma \(3,50 = 3\.50\)", r"列“\1”使用逗号作小数点（3,50 = 3.50）"),
     (r"column '(.+)': dates read day first \(DD/MM/YYYY\); every date in the file also reads month first "
      r"\(no day above 12\), so check a few", r"列“\1”：日期按“日/月/年”读取；文件中的所有日期也能按“月/日/年”读取（没有大于 12 的日），请抽查几条"),
@@ -975,13 +978,63 @@ _NOTES_ZH = [
     (r"customer ids are pseudonymised with a keyed hash; personal columns left out: (.+)",
      r"客户ID已用带密钥的哈希转为化名；已去除个人信息列：\1"),
     (r"customer ids are pseudonymised with a keyed hash", "客户ID已用带密钥的哈希转为化名"),
+    # errors
+    (r"File not found: (.+)\. Check the path and try again\.", r"找不到文件：\1。请检查路径后重试。"),
+    (r"Give a file path or an uploaded file\.", "请提供文件路径或上传的文件。"),
+    (r"(.+) is an old-style Excel \(\.xls\) file\. .*", r"\1 是旧版 Excel（.xls）文件。请在 Excel 中打开并另存为 .xlsx 或 CSV（UTF-8）后再上传。"),
+    (r"(.+) is named like an Excel file but is not one .*",
+     r"\1 的扩展名是 Excel，但内容不是 Excel 文件（可能已损坏或被改名）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。"),
+    (r"(.+) is named like a Parquet file but is not one\. .*", r"\1 的扩展名是 Parquet，但内容不是 Parquet 文件。请重新导出。"),
+    (r"(.+) is empty\. Export the sales data again .*", r"\1 是空文件。请重新导出销售数据，并确认文件中有数据行。"),
+    (r"(.+) is not a text table: it contains binary data\. .*",
+     r"\1 不是文本表格：其中含有二进制数据。请上传销售数据的 CSV、Excel（.xlsx）或 Parquet 导出文件。"),
+    (r"(.+) does not look like a table of sales .*",
+     r"\1 看起来不像销售表格（大部分是无法识别的字符）。请上传 CSV、Excel（.xlsx）或 Parquet 导出文件。"),
+    (r"(.+) could not be read as Parquet \((.*)\)\. Export it again\.", r"无法按 Parquet 读取 \1（\2）。请重新导出。"),
+    (r"(.+) could not be read as a table \((.*)\)\. Check it is a CSV export .*",
+     r"无法把 \1 读成表格（\2）。请确认它是只有一行表头的 CSV 导出文件，或另存为 .xlsx。"),
+    (r"(.+) could not be opened as an Excel workbook \((.*)\)\. .*",
+     r"无法把 \1 作为 Excel 工作簿打开（\2）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。"),
+    (r"(.+) has no sheet called (.+); its sheets are (.+)\.", r"\1 中没有名为 \2 的工作表；现有工作表：\3。"),
+    (r"The sheet (.+) in (.+) is empty\. .*", r"\2 中的工作表 \1 是空的。请把销售表格放在第一个工作表。"),
+    (r"Unknown role\(s\) (.+) in the mapping\. Roles are: (.+)\.", r"映射中有未知的角色 \1。可用的角色：\2。"),
+    (r"The mapping uses column (.+) for (.+), but the file has no such column\. Its columns are: (.+)\.",
+     r"映射把列 \1 用作“\2”，但文件中没有这一列。文件的列为：\3。"),
+    (r"Column (.+) is mapped twice: to (.+) and to (.+)\. .*", r"列 \1 被映射了两次：“\2”和“\3”。每列只能担任一个角色，请修改其中之一。"),
+    (r"(.+) has a header row but no data rows\. .*", r"\1 只有表头，没有数据行。请重新导出并包含数据行。"),
+    (r"Extra column\(s\) (.+) cannot be kept: .* The file's columns are: (.+)\.",
+     r"无法保留额外列 \1：文件中没有这些列，或与标准列名冲突。文件的列为：\2。"),
+    (r"(.+) has no column we recognise as the order date\. Its columns are: (.+)\. Map the date column .*",
+     r"\1 中没有能识别为下单日期的列。文件的列为：\2。请在“数据”页面映射日期列。"),
+    (r"(.+) has no product column \(SKU, stock code or product name\)\. Its columns are: (.+)\. Map one .*",
+     r"\1 中没有商品列（SKU、商品编码或商品名称）。文件的列为：\2。请在“数据”页面映射一列。"),
+    # quarantine reasons
+    (r"order date (.*) is not a date we can read", r"下单日期 \1 无法识别为日期"),
+    (r"product is empty", "商品为空"),
+    (r"quantity (.*) is not a number", r"数量 \1 不是数字"),
+    (r"quantity is 0", "数量为 0"),
+    (r"unit price is empty", "单价为空"),
+    (r"unit price (.*) is not a number", r"单价 \1 不是数字"),
+    (r"negative unit price \(an adjustment, not a sale\)", "单价为负（调整项，不是销售）"),
+    (r"order number is empty", "订单号为空"),
+    (r"discount (.*) is not a number", r"折扣 \1 不是数字"),
+    (r"order date is empty", "下单日期为空"),
+    (r"too few values on this line for the header's columns", "此行的值少于表头的列数"),
+    (r"more values on this line than the header has columns", "此行的值多于表头的列数"),
+    (r"a quote character in an unquoted value", "未加引号的值中出现了引号"),
+    (r"unreadable line: (.*)", r"无法读取的行：\1"),
 ]
 
 
-def note_text(note: str, lang: str = "en") -> str:
-    """A load note in the interface language (the notes are stored in English)."""
+def message_text(message: str, lang: str = "en") -> str:
+    """A load note, ingestion error or quarantine reason in the interface language (they are
+    written and stored in English); a message without a translation stays as it is."""
     if lang != "zh":
-        return note
+        return message
+    for pattern, zh in _ZH:
+        if re.fullmatch(pattern, message, flags=re.S):
+            return re.sub(pattern, zh, message, flags=re.S)
+    return message
     for pattern, zh in _NOTES_ZH:
         if re.fullmatch(pattern, note):
             return re.sub(pattern, zh, note)

@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from promo_core.errors import DataError
-from promo_core.io import CANONICAL, DERIVED, detect_encoding, finalize_transactions, load_transactions, suggest_mapping
+from promo_core.io import (CANONICAL, DERIVED, detect_encoding, finalize_transactions, load_transactions, message_text,
+                           suggest_mapping)
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
 
@@ -315,8 +316,11 @@ def test_xlsx_that_is_a_zip_of_something_else_is_refused(tmp_path):
         load_transactions(buf)
 
 
+def _is_chinese(text: str, original: str) -> bool:
+    return text != original and any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def test_every_load_note_has_a_chinese_text(shared_data):
-    from promo_core.io import note_text
     from promo_core.privacy import Privacy
 
     notes = load_transactions(shared_data / "groceries.csv").report["notes"]
@@ -326,8 +330,38 @@ def test_every_load_note_has_a_chinese_text(shared_data):
                                mapping={"product_id": "Artikel", "quantity": "Menge"}).report["notes"]
     assert len(notes) >= 6
     for note in notes:
-        zh = note_text(note, "zh")
-        assert zh != note and any("\u4e00" <= ch <= "\u9fff" for ch in zh), note
+        assert _is_chinese(message_text(note, "zh"), note), note
+        assert message_text(note, "en") == note
+
+
+def test_ingestion_errors_and_quarantine_reasons_have_a_chinese_text(tmp_path):
+    xls = _file("", "old.xls")
+    xls.write(b"\xd0\xcf\x11\xe0" + b"\x00" * 600)
+    files = [(_file("", "empty.csv"), None), (_file("a,b\n", "header_only.csv"), None),
+             (_file("x" * 10 + "\x00\x01\x02" * 300, "garbage.csv"), None), (xls, None),
+             (_file("just text", "fake.xlsx"), None), (_file("just text", "fake.parquet"), None),
+             (_file("Order,Product,Qty\n1,A,2\n", "nodate.csv"), None),
+             (_file("Order,Qty,Date\n1,2,2024-01-01\n", "noproduct.csv"), None),
+             (_file(HEADER + "1,A,x,1,2024-01-02,1.0,C1\n"), {"quantity": "InvoiceNo"}),
+             (_file(HEADER + "1,A,x,1,2024-01-02,1.0,C1\n"), {"quantity": "Missing"}),
+             (_file(HEADER + "1,A,x,1,2024-01-02,1.0,C1\n"), {"colour": "StockCode"}),
+             (tmp_path / "nowhere.csv", None)]
+    messages = []
+    for source, mapping in files:
+        if hasattr(source, "seek"):
+            source.seek(0)
+        with pytest.raises(DataError) as err:
+            load_transactions(source, mapping=mapping)
+        messages.append(str(err.value))
+    text = HEADER + ("1,A,x,two,2024-01-02 10:00,5.00,C1\n2,,x,1,2024-01-02 10:00,5.00,C1\n"
+                     "3,C,x,0,2024-01-02 10:00,5.00,C1\n4,D,x,1,2024-01-02 10:00,,C1\n"
+                     "5,E,x,1,2024-01-02 10:00,abc,C1\n6,F,x,1,2024-01-02 10:00,-3,C1\n,G,x,1,2024-01-02 10:00,5,C1\n"
+                     "8,H,x,1,someday,5,C1\n9,I,x,1,,5,C1\n10,J,x,1,2024-01-02 10:00,5\n"
+                     "11,K,x,1,2024-01-02 10:00,5,C1,extra\n")
+    reasons = load_transactions(_file(text)).quarantine["reason"].tolist()
+    assert len(set(reasons)) == 11
+    for message in messages + reasons:
+        assert _is_chinese(message_text(message, "zh"), message), message
 
 
 def test_a_loaded_table_is_canonical_as_built_and_finalizing_it_changes_nothing():

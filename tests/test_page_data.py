@@ -61,6 +61,17 @@ def test_garbage_upload_gets_a_message_not_a_traceback(own_workspace):
     assert any("binary" in e.value for e in at.error)
 
 
+def test_upload_errors_and_quarantine_reasons_in_chinese(own_workspace):
+    at = _app("zh")
+    at.file_uploader[0].set_value(("junk.csv", bytes(range(256)) * 50, "text/csv")).run()
+    assert not at.exception
+    assert any("二进制数据" in e.value for e in at.error)
+    at.file_uploader[0].set_value(("shop.csv", CSV.encode(), "text/csv")).run()
+    assert not at.exception
+    quarantine = next(d.value for d in at.dataframe if "InvoiceNo" in d.value.columns)
+    assert quarantine["reason"].tolist() == ["数量 'two' 不是数字"]
+
+
 def test_saved_data_is_there_after_a_restart(own_workspace):
     at = _app()
     at.file_uploader[0].set_value(("shop.csv", CSV.encode(), "text/csv")).run()
