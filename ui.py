@@ -13,7 +13,6 @@ import streamlit as st
 
 from promo_core import i18n
 from promo_core.errors import DataError
-from promo_core.io import message_text
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.store import Workspace, workspace_path
 
@@ -151,10 +150,9 @@ def require_transactions() -> pd.DataFrame:
 
 
 def show_error(exc: Exception) -> None:
-    """Show a DataError's message (ingestion's in the interface language); anything else as a
-    short, honest apology."""
+    """Show a DataError's message in the interface language; anything else as a short, honest apology."""
     if isinstance(exc, DataError):
-        st.error(message_text(str(exc), lang()), icon="⚠️")
+        st.error(exc.text(lang()), icon="⚠️")
     else:
         st.error(tr(f"Something went wrong while computing this ({type(exc).__name__}: {exc}). "
                     "Try other settings or another file; if it keeps happening, tell us what you did.",

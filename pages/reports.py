@@ -38,7 +38,7 @@ def _rename(analysis_id: str, widget: str) -> None:
         ui.workspace().rename_analysis(analysis_id, st.session_state[widget])
         st.session_state["reports-flash"] = ("success", tr("Renamed.", "已重命名。"))
     except DataError as exc:
-        st.session_state["reports-flash"] = ("error", str(exc))
+        st.session_state["reports-flash"] = ("error", exc.text(ui.lang()))
 
 
 def _delete(analysis_id: str, name: str) -> None:
