@@ -98,7 +98,8 @@ def mapping_review(result: io.LoadResult, file_key: str) -> None:
         cols = st.columns(4)
         chosen = {}
         for i, role in enumerate(io.CANONICAL):
-            label = io.ROLE_LABELS[role] + (" *" if role in ("order_date", "product_id") else "")
+            label = (io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS)[role] \
+                + (" *" if role in ("order_date", "product_id") else "")
             helptext = ROLE_HELP.get(role)
             chosen[role] = cols[i % 4].selectbox(
                 label, options, index=options.index(result.mapping.get(role)),

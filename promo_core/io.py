@@ -36,6 +36,12 @@ ROLE_LABELS = {
     "quantity": "Quantity", "unit_price": "Unit price", "channel": "Channel", "store_id": "Store",
     "coupon_code": "Coupon code", "discount": "Discount amount",
 }
+ROLE_LABELS_ZH = {
+    "order_id": "订单 / 发票号", "customer_id": "客户ID", "order_date": "下单日期和时间",
+    "product_id": "商品编码 / SKU", "product_name": "商品名称", "category": "品类",
+    "quantity": "数量", "unit_price": "单价", "channel": "渠道", "store_id": "门店",
+    "coupon_code": "优惠券码", "discount": "折扣金额",
+}
 
 
 def _norm(name: str) -> str:
@@ -115,7 +121,8 @@ def _read_bytes(source) -> tuple[bytes | None, str | None, str]:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.exists():
-            raise DataError(f"File not found: {path}. Check the path and try again.")
+            raise DataError(f"File not found: {path}. Check the path and try again.",
+                        zh=f"找不到文件：{path}。请检查路径后重试。")
         return None, str(path), path.name
     if hasattr(source, "getvalue"):
         data = source.getvalue()
@@ -124,7 +131,8 @@ def _read_bytes(source) -> tuple[bytes | None, str | None, str]:
     elif isinstance(source, (bytes, bytearray)):
         data = bytes(source)
     else:
-        raise DataError("Give a file path or an uploaded file.")
+        raise DataError("Give a file path or an uploaded file.",
+                        zh="请提供文件路径或上传的文件。")
     if isinstance(data, str):
         data = data.encode("utf-8")
     return data, None, getattr(source, "name", "upload")
@@ -137,13 +145,16 @@ def _sniff_kind(head: bytes, name: str) -> str:
         return "parquet"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise DataError(f"{name} is an old-style Excel (.xls) file. Open it in Excel and save it as .xlsx or "
-                        "CSV (UTF-8), then upload that.")
+                        "CSV (UTF-8), then upload that.",
+                        zh=f"{name} 是旧版 Excel（.xls）文件。请在 Excel 中打开并另存为 .xlsx 或 CSV（UTF-8）后再上传。")
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm") and not head.startswith(b"PK"):
         raise DataError(f"{name} is named like an Excel file but is not one (it may be damaged or renamed). "
-                        "Open it in Excel and save it again as .xlsx, or export CSV.")
+                        "Open it in Excel and save it again as .xlsx, or export CSV.",
+                        zh=f"{name} 的扩展名是 Excel，但内容不是 Excel 文件（可能已损坏或被改名）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。")
     if suffix == ".parquet":
-        raise DataError(f"{name} is named like a Parquet file but is not one. Export it again.")
+        raise DataError(f"{name} is named like a Parquet file but is not one. Export it again.",
+                        zh=f"{name} 的扩展名是 Parquet，但内容不是 Parquet 文件。请重新导出。")
     return "text"
 
 
@@ -187,15 +198,18 @@ def detect_encoding(sample: bytes) -> str:
 
 def _check_text(sample: bytes, name: str) -> None:
     if not sample.strip():
-        raise DataError(f"{name} is empty. Export the sales data again and check the file has rows.")
+        raise DataError(f"{name} is empty. Export the sales data again and check the file has rows.",
+                        zh=f"{name} 是空文件。请重新导出销售数据，并确认文件中有数据行。")
     if b"\x00" in sample[:65536] and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(f"{name} is not a text table: it contains binary data. Upload a CSV, Excel (.xlsx) "
-                        "or Parquet export of your sales.")
+                        "or Parquet export of your sales.",
+                        zh=f"{name} 不是文本表格：其中含有二进制数据。请上传销售数据的 CSV、Excel（.xlsx）或 Parquet 导出文件。")
     text = sample[:65536].decode("latin-1")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\x0c")
     if controls > 0.01 * len(text):
         raise DataError(f"{name} does not look like a table of sales (it is mostly unreadable characters). "
-                        "Upload a CSV, Excel (.xlsx) or Parquet export.")
+                        "Upload a CSV, Excel (.xlsx) or Parquet export.",
+                        zh=f"{name} 看起来不像销售表格（大部分是无法识别的字符）。请上传 CSV、Excel（.xlsx）或 Parquet 导出文件。")
 
 
 def _detect_delimiter(text_sample: str) -> str:
@@ -253,7 +267,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
     else:
         head = data[: 1 << 20]
     if not head:
-        raise DataError(f"{name} is empty. Export the sales data again and check the file has rows.")
+        raise DataError(f"{name} is empty. Export the sales data again and check the file has rows.",
+                        zh=f"{name} 是空文件。请重新导出销售数据，并确认文件中有数据行。")
     kind = _sniff_kind(head, name)
     info: dict = {"file": name, "format": kind}
     con.execute("CREATE TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR)")
@@ -267,7 +282,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
         try:
             con.execute(f"CREATE TABLE raw0 AS SELECT * FROM read_parquet('{_sql_path(path)}')")
         except duckdb.Error as exc:
-            raise DataError(f"{name} could not be read as Parquet ({exc}). Export it again.") from exc
+            raise DataError(f"{name} could not be read as Parquet ({exc}). Export it again.",
+                        zh=f"无法按 Parquet 读取 {name}（{exc}）。请重新导出。") from exc
         types = con.execute("DESCRIBE raw0").fetchall()
         select = ", ".join(_keep_or_text(c, t) for c, t, *_ in types)
         con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM raw0")
@@ -282,7 +298,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
             text = raw_bytes.decode(encoding, errors="replace")
             if "\x00" in text:
                 raise DataError(f"{name} is not a text table: it contains binary data. Upload a CSV, Excel "
-                                "(.xlsx) or Parquet export of your sales.")
+                                "(.xlsx) or Parquet export of your sales.",
+                        zh=f"{name} 不是文本表格：其中含有二进制数据。请上传销售数据的 CSV、Excel（.xlsx）或 Parquet 导出文件。")
             data, path = text.encode("utf-8"), None
             head_text = text[: 1 << 20]
         else:
@@ -301,7 +318,8 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
                 max_line_size=268435456, strict_mode=true, encoding='utf-8')""")
         except duckdb.Error as exc:
             raise DataError(f"{name} could not be read as a table ({str(exc).splitlines()[0]}). Check it is a "
-                            "CSV export with one header row, or save it as .xlsx.") from exc
+                            "CSV export with one header row, or save it as .xlsx.",
+                        zh=f"无法把 {name} 读成表格（{str(exc).splitlines()[0]}）。请确认它是只有一行表头的 CSV 导出文件，或另存为 .xlsx。") from exc
         con.execute("""INSERT INTO rejects SELECT DISTINCT ON (line) line, csv_line,
             CASE error_type WHEN 'MISSING COLUMNS' THEN 'too few values on this line for the header''s columns'
                             WHEN 'TOO MANY COLUMNS' THEN 'more values on this line than the header has columns'
@@ -338,17 +356,20 @@ def _read_excel(source, name: str, sheet) -> tuple[pd.DataFrame, str]:
             else CalamineWorkbook.from_path(source)
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise DataError(f"{name} could not be opened as an Excel workbook ({exc}). Open it in Excel and save "
-                        "it again as .xlsx, or export CSV.") from exc
+                        "it again as .xlsx, or export CSV.",
+                        zh=f"无法把 {name} 作为 Excel 工作簿打开（{exc}）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。") from exc
     names = book.sheet_names
     if sheet is None:
         chosen = next((s for s in names if len(book.get_sheet_by_name(s).to_python(nrows=2)) > 1), names[0])
     else:
         chosen = names[sheet] if isinstance(sheet, int) else sheet
         if chosen not in names:
-            raise DataError(f"{name} has no sheet called {sheet!r}; its sheets are {', '.join(names)}.")
+            raise DataError(f"{name} has no sheet called {sheet!r}; its sheets are {', '.join(names)}.",
+                        zh=f"{name} 中没有名为 {sheet!r} 的工作表；现有工作表：{'、'.join(names)}。")
     rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=True)
     if not rows or not any(str(v).strip() for v in rows[0]):
-        raise DataError(f"The sheet {chosen!r} in {name} is empty. Put the sales table on the first sheet.")
+        raise DataError(f"The sheet {chosen!r} in {name} is empty. Put the sales table on the first sheet.",
+                        zh=f"{name} 中的工作表 {chosen!r} 是空的。请把销售表格放在第一个工作表。")
     header = _dedupe_header([str(h).strip() for h in rows[0]])
     body = rows[1:]
     frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
@@ -613,17 +634,20 @@ def _check_mapping(mapping: dict, columns: list[str]) -> None:
     unknown = [r for r in mapping if r not in CANONICAL]
     if unknown:
         raise DataError(f"Unknown role(s) {', '.join(map(repr, unknown))} in the mapping. Roles are: "
-                        f"{', '.join(CANONICAL)}.")
+                        f"{', '.join(CANONICAL)}.",
+                        zh=f"映射中有未知的角色 {', '.join(map(repr, unknown))}。可用的角色：{', '.join(CANONICAL)}。")
     used: dict[str, str] = {}
     for role, col in mapping.items():
         if col is None:
             continue
         if col not in columns:
             raise DataError(f"The mapping uses column {col!r} for {ROLE_LABELS[role]}, but the file has no such "
-                            f"column. Its columns are: {', '.join(columns)}.")
+                            f"column. Its columns are: {', '.join(columns)}.",
+                        zh=f"映射把列 {col!r} 用作“{ROLE_LABELS_ZH[role]}”，但文件中没有这一列。文件的列为：{', '.join(columns)}。")
         if col in used:
             raise DataError(f"Column {col!r} is mapped twice: to {ROLE_LABELS[used[col]]} and to "
-                            f"{ROLE_LABELS[role]}. Each column can fill one role; change one of them.")
+                            f"{ROLE_LABELS[role]}. Each column can fill one role; change one of them.",
+                        zh=f"列 {col!r} 被映射了两次：“{ROLE_LABELS_ZH[used[col]]}”和“{ROLE_LABELS_ZH[role]}”。每列只能担任一个角色，请修改其中之一。")
         used[col] = role
 
 
@@ -662,7 +686,8 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         rows_in = rows_read + n_rejects
         if rows_in == 0:
             raise DataError(f"{info['file']} has a header row but no data rows. Export the sales again with "
-                            "the rows included.")
+                            "the rows included.",
+                        zh=f"{info['file']} 只有表头，没有数据行。请重新导出并包含数据行。")
         sample = con.execute(f"{_sample(con, '*', 500)} LIMIT 500").df() if rows_read else None
         auto = suggest_mapping(columns, sample)
         final = dict(auto)
@@ -674,7 +699,8 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         bad = [c for c in extra if c not in columns or c in CANONICAL + DERIVED]
         if bad:
             raise DataError(f"Extra column(s) {', '.join(map(repr, bad))} cannot be kept: they are not in the file or "
-                            f"clash with a standard column name. The file's columns are: {', '.join(columns)}.")
+                            f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
+                        zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
         result = _validate(con, info, final, rows_in, extra)
         return _protect(result, privacy) if privacy is not None else result
     finally:
@@ -692,10 +718,12 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
     if m["order_date"] is None:
         raise DataError(f"{info['file']} has no column we recognise as the order date. Its columns are: "
                         f"{', '.join(columns)}. Map the date column on the Data page (or pass mapping="
-                        "{'order_date': 'your column'}).")
+                        "{'order_date': 'your column'}).",
+                        zh=f"{info['file']} 中没有能识别为下单日期的列。文件的列为：{', '.join(columns)}。请在“数据”页面映射日期列。")
     if m["product_id"] is None and m["product_name"] is None:
         raise DataError(f"{info['file']} has no product column (SKU, stock code or product name). Its columns "
-                        f"are: {', '.join(columns)}. Map one on the Data page.")
+                        f"are: {', '.join(columns)}. Map one on the Data page.",
+                        zh=f"{info['file']} 中没有商品列（SKU、商品编码或商品名称）。文件的列为：{', '.join(columns)}。请在“数据”页面映射一列。")
     date = _date_expr(con, m["order_date"], notes)
     qty = _number_expr(con, m["quantity"], notes) if m["quantity"] else "1.0"
     price = _number_expr(con, m["unit_price"], notes)
@@ -955,13 +983,14 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
                 data[col] = num
     rows_in = len(data) + len(quarantine)
     if rows_in == 0:
-        raise DataError(f"{info['file']} has a header row but no data rows. Export it again with the rows included.")
+        raise DataError(f"{info['file']} has a header row but no data rows. Export it again with the rows included.",
+                        zh=f"{info['file']} 只有表头，没有数据行。请重新导出并包含数据行。")
     return RawTable(data=data, quarantine=quarantine.astype({"row": "int64"}), rows_in=rows_in, file=info["file"])
 
 
 # The load notes in Chinese, for the Data page and reports in 简体中文.
-# What ingestion says (load notes, errors, quarantine reasons) is written and stored in English;
-# these patterns give the Chinese interface its text.
+# Load notes and quarantine reasons are stored in English with the data; these patterns give the
+# Chinese interface its text.
 _ZH = [
     # load notes
     (r"column '(.+)' uses a decimal comma \(3,50 = 3\.50\)", r"列“\1”使用逗号作小数点（3,50 = 3.50）"),
@@ -978,36 +1007,6 @@ _ZH = [
     (r"customer ids are pseudonymised with a keyed hash; personal columns left out: (.+)",
      r"客户ID已用带密钥的哈希转为化名；已去除个人信息列：\1"),
     (r"customer ids are pseudonymised with a keyed hash", "客户ID已用带密钥的哈希转为化名"),
-    # errors
-    (r"File not found: (.+)\. Check the path and try again\.", r"找不到文件：\1。请检查路径后重试。"),
-    (r"Give a file path or an uploaded file\.", "请提供文件路径或上传的文件。"),
-    (r"(.+) is an old-style Excel \(\.xls\) file\. .*", r"\1 是旧版 Excel（.xls）文件。请在 Excel 中打开并另存为 .xlsx 或 CSV（UTF-8）后再上传。"),
-    (r"(.+) is named like an Excel file but is not one .*",
-     r"\1 的扩展名是 Excel，但内容不是 Excel 文件（可能已损坏或被改名）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。"),
-    (r"(.+) is named like a Parquet file but is not one\. .*", r"\1 的扩展名是 Parquet，但内容不是 Parquet 文件。请重新导出。"),
-    (r"(.+) is empty\. Export the sales data again .*", r"\1 是空文件。请重新导出销售数据，并确认文件中有数据行。"),
-    (r"(.+) is not a text table: it contains binary data\. .*",
-     r"\1 不是文本表格：其中含有二进制数据。请上传销售数据的 CSV、Excel（.xlsx）或 Parquet 导出文件。"),
-    (r"(.+) does not look like a table of sales .*",
-     r"\1 看起来不像销售表格（大部分是无法识别的字符）。请上传 CSV、Excel（.xlsx）或 Parquet 导出文件。"),
-    (r"(.+) could not be read as Parquet \((.*)\)\. Export it again\.", r"无法按 Parquet 读取 \1（\2）。请重新导出。"),
-    (r"(.+) could not be read as a table \((.*)\)\. Check it is a CSV export .*",
-     r"无法把 \1 读成表格（\2）。请确认它是只有一行表头的 CSV 导出文件，或另存为 .xlsx。"),
-    (r"(.+) could not be opened as an Excel workbook \((.*)\)\. .*",
-     r"无法把 \1 作为 Excel 工作簿打开（\2）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。"),
-    (r"(.+) has no sheet called (.+); its sheets are (.+)\.", r"\1 中没有名为 \2 的工作表；现有工作表：\3。"),
-    (r"The sheet (.+) in (.+) is empty\. .*", r"\2 中的工作表 \1 是空的。请把销售表格放在第一个工作表。"),
-    (r"Unknown role\(s\) (.+) in the mapping\. Roles are: (.+)\.", r"映射中有未知的角色 \1。可用的角色：\2。"),
-    (r"The mapping uses column (.+) for (.+), but the file has no such column\. Its columns are: (.+)\.",
-     r"映射把列 \1 用作“\2”，但文件中没有这一列。文件的列为：\3。"),
-    (r"Column (.+) is mapped twice: to (.+) and to (.+)\. .*", r"列 \1 被映射了两次：“\2”和“\3”。每列只能担任一个角色，请修改其中之一。"),
-    (r"(.+) has a header row but no data rows\. .*", r"\1 只有表头，没有数据行。请重新导出并包含数据行。"),
-    (r"Extra column\(s\) (.+) cannot be kept: .* The file's columns are: (.+)\.",
-     r"无法保留额外列 \1：文件中没有这些列，或与标准列名冲突。文件的列为：\2。"),
-    (r"(.+) has no column we recognise as the order date\. Its columns are: (.+)\. Map the date column .*",
-     r"\1 中没有能识别为下单日期的列。文件的列为：\2。请在“数据”页面映射日期列。"),
-    (r"(.+) has no product column \(SKU, stock code or product name\)\. Its columns are: (.+)\. Map one .*",
-     r"\1 中没有商品列（SKU、商品编码或商品名称）。文件的列为：\2。请在“数据”页面映射一列。"),
     # quarantine reasons
     (r"order date (.*) is not a date we can read", r"下单日期 \1 无法识别为日期"),
     (r"product is empty", "商品为空"),
@@ -1027,8 +1026,8 @@ _ZH = [
 
 
 def message_text(message: str, lang: str = "en") -> str:
-    """A load note, ingestion error or quarantine reason in the interface language (they are
-    written and stored in English); a message without a translation stays as it is."""
+    """A load note or quarantine reason in the interface language (they are stored in English);
+    a message without a translation stays as it is."""
     if lang != "zh":
         return message
     for pattern, zh in _ZH:
