@@ -152,7 +152,8 @@ def quality_panel(report: dict, quarantine: pd.DataFrame, filename: str) -> None
 
         counts = quarantine["reason"].str.replace(r" '.*' ", " … ", regex=True).value_counts().rename_axis("reason")
         counts.index = in_language(counts.index.to_series())
-        st.dataframe(counts.reset_index(name="rows"), hide_index=True)
+        st.dataframe(counts.reset_index(name="rows").set_axis([tr("Reason", "原因"), tr("Rows", "行数")], axis=1),
+                     hide_index=True)
         readable = quarantine.assign(reason=in_language(quarantine["reason"]))
         st.caption(tr("Quarantined rows with their original values and the reason (first 5,000 shown; the download "
                       "has all).", "被隔离的行及其原始值和原因（显示前 5,000 行；下载包含全部）。"))
