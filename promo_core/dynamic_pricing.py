@@ -61,9 +61,11 @@ def price_grid(current_price: float, width: float = 0.2, n_prices: int = 9) -> n
     """``n_prices`` evenly spaced prices within ±``width`` of the current price (which is one of them
     when ``n_prices`` is odd), rounded to cents."""
     if current_price <= 0:
-        raise DataError("The current price must be above zero.")
+        raise DataError("The current price must be above zero.",
+                        zh="当前价格必须大于零。")
     if not 0 < width < 1 or not 2 <= n_prices <= 25:
-        raise DataError("The price grid needs a width between 1% and 99% and 2 to 25 prices.")
+        raise DataError("The price grid needs a width between 1% and 99% and 2 to 25 prices.",
+                        zh="价格网格的范围必须在 1% 到 99% 之间，网格价格数为 2 到 25 个。")
     return np.round(np.linspace(current_price * (1 - width), current_price * (1 + width), n_prices), 2)
 
 
@@ -103,13 +105,17 @@ def simulate_dynamic_pricing(current_price: float, elasticity: float, se: float,
     """
     if not np.isfinite(elasticity) or elasticity >= 0:
         raise DataError("Dynamic pricing needs a negative estimated elasticity; this product's is missing or not "
-                        "negative (see the Elasticity section).")
+                        "negative (see the Elasticity section).",
+                        zh="动态定价需要为负数的价格弹性估计；该商品的弹性缺失或不是负数（见“价格弹性”部分）。")
     if base_units <= 0:
-        raise DataError("The product sells no units at the current price in the recent periods.")
+        raise DataError("The product sells no units at the current price in the recent periods.",
+                        zh="最近几期内，该商品按当前价格没有任何销量。")
     if not 2 <= horizon <= 1000 or not 10 <= n_runs <= 2000:
-        raise DataError("Choose a horizon of 2 to 1,000 periods and 10 to 2,000 runs.")
+        raise DataError("Choose a horizon of 2 to 1,000 periods and 10 to 2,000 runs.",
+                        zh="请将期数设为 2 到 1,000 期，模拟次数设为 10 到 2,000 次。")
     if noise < 0 or not 0 <= epsilon <= 1:
-        raise DataError("Noise must be zero or more and epsilon between 0 and 1.")
+        raise DataError("Noise must be zero or more and epsilon between 0 and 1.",
+                        zh="需求噪声必须不小于零，ε（探索比例）必须在 0 到 1 之间。")
     rng = np.random.default_rng(random_state)
     prices = price_grid(current_price, width, n_prices)
     if current_price not in prices:

@@ -34,7 +34,9 @@ def _check_columns(df: pd.DataFrame, *cols: str | None) -> None:
     missing = [c for c in cols if c is not None and c not in df.columns]
     if missing:
         raise DataError(f"The data has no column {', '.join(map(repr, missing))}. Its columns are: "
-                        f"{', '.join(map(str, df.columns))}. Pick the right column.")
+                        f"{', '.join(map(str, df.columns))}. Pick the right column.",
+                        zh=f"数据中没有列 {', '.join(map(repr, missing))}。现有的列为：{', '.join(map(str, df.columns))}。"
+                           "请选择正确的列。")
 
 
 def is_binary(values: pd.Series) -> bool:
@@ -54,25 +56,32 @@ def checked_outcome(df: pd.DataFrame, arm: str, outcome: str, control) -> pd.Dat
     """
     _check_columns(df, arm, outcome)
     if len(df) == 0:
-        raise DataError("The experiment table has no rows. Check the file or the filter.")
+        raise DataError("The experiment table has no rows. Check the file or the filter.",
+                        zh="实验表中没有任何行。请检查文件或筛选条件。")
     y = df[outcome]
     if pd.api.types.is_bool_dtype(y):
         y = y.astype(float)
     if not pd.api.types.is_numeric_dtype(y):
         raise DataError(f"The outcome column {outcome!r} holds text, not numbers. Pick a 0/1 column (visited, "
-                        "converted) or a money column (spend).")
+                        "converted) or a money column (spend).",
+                        zh=f"结果列 {outcome!r} 中是文字而不是数字。请选择 0/1 列（是否到访、是否转化）或金额列（消费额）。")
     bad = y.isna() | df[arm].isna()
     if bad.any():
         rows = ", ".join(str(i + 1) for i in np.flatnonzero(bad.to_numpy())[:5])
         raise DataError(f"{int(bad.sum())} rows have no value in {outcome!r} or {arm!r} (data rows {rows}…). "
-                        "Fill them in (0 when nothing happened) or remove those customers.")
+                        "Fill them in (0 when nothing happened) or remove those customers.",
+                        zh=f"有 {int(bad.sum())} 行在 {outcome!r} 或 {arm!r} 中没有值（数据第 {rows} 行…）。"
+                           "请补上（没有发生时填 0），或删除这些客户。")
     arms = df[arm].astype(str)
     if str(control) not in set(arms):
         raise DataError(f"The control arm {control!r} does not occur in {arm!r}; its values are: "
-                        f"{', '.join(sorted(set(arms))[:20])}. Pick the arm that got nothing.")
+                        f"{', '.join(sorted(set(arms))[:20])}. Pick the arm that got nothing.",
+                        zh=f"对照组 {control!r} 没有出现在 {arm!r} 中；该列的值为：{', '.join(sorted(set(arms))[:20])}。"
+                           "请选择什么都没收到的那一组。")
     if arms.nunique() < 2:
         raise DataError(f"{arm!r} holds only one arm ({control!r}). An experiment needs a control and at least "
-                        "one treatment arm.")
+                        "one treatment arm.",
+                        zh=f"{arm!r} 中只有一个组（{control!r}）。实验需要一个对照组和至少一个处理组。")
     return pd.DataFrame({"arm": arms, "outcome": y.astype(float)}, index=df.index)
 
 
@@ -123,14 +132,16 @@ def compare_arms(df: pd.DataFrame, arm: str, outcome: str, control, *, kind: str
         kind = "binary" if is_binary(y) else "money"
     if kind == "binary" and not is_binary(y):
         raise DataError(f"{outcome!r} has values other than 0 and 1, so it cannot be analysed as a rate. "
-                        "Analyse it as money instead.")
+                        "Analyse it as money instead.",
+                        zh=f"{outcome!r} 中有 0 和 1 以外的值，因此不能按比率分析。请改为按金额分析。")
     control = str(control)
     g = y.groupby(arms, sort=True)
     n, mean = g.size(), g.mean()
     std = g.std(ddof=0) if kind == "binary" else g.std(ddof=1)
     if (n < 2).any():
         small = ", ".join(n.index[n < 2])
-        raise DataError(f"The arm(s) {small} have fewer than 2 customers; a lift needs at least 2 per arm.")
+        raise DataError(f"The arm(s) {small} have fewer than 2 customers; a lift needs at least 2 per arm.",
+                        zh=f"组 {small} 的客户少于 2 位；计算提升需要每组至少 2 位客户。")
     order = [control] + sorted((a for a in n.index if a != control), key=natural_key)
     z = stats.norm.ppf(1 - alpha / 2)
     nc, mc, sc = n[control], mean[control], std[control]
@@ -227,11 +238,13 @@ def sample_ratio_check(df: pd.DataFrame, arm: str, intended: dict | None = None)
     _check_columns(df, arm)
     counts = df[arm].dropna().astype(str).value_counts().sort_index()
     if len(counts) < 2:
-        raise DataError(f"{arm!r} holds fewer than two arms, so there is no split to check.")
+        raise DataError(f"{arm!r} holds fewer than two arms, so there is no split to check.",
+                        zh=f"{arm!r} 中不到两个组，因此没有可检查的分组比例。")
     if intended:
         weights = pd.Series({str(k): float(v) for k, v in intended.items()})
         if (weights < 0).any() or weights.sum() <= 0:
-            raise DataError("The intended shares must be positive numbers, e.g. 1/3 each.")
+            raise DataError("The intended shares must be positive numbers, e.g. 1/3 each.",
+                            zh="计划的分组比例必须是正数，例如各 1/3。")
         arms = counts.index.union(weights.index)
         counts = counts.reindex(arms, fill_value=0)
         weights = weights.reindex(arms, fill_value=0.0)
@@ -290,15 +303,19 @@ def cuped(df: pd.DataFrame, arm: str, outcome: str, control, covariate: str, alp
     x = df[covariate]
     if not pd.api.types.is_numeric_dtype(x):
         raise DataError(f"The covariate {covariate!r} holds text. Pick a number measured before the campaign, "
-                        "e.g. last year's spend.")
+                        "e.g. last year's spend.",
+                        zh=f"协变量 {covariate!r} 中是文字。请选择活动开始前测得的数值，例如去年的消费额。")
     if x.isna().any():
         raise DataError(f"{int(x.isna().sum())} customers have no value in {covariate!r}. Fill them in (0 for "
-                        "no purchases) or pick another covariate.")
+                        "no purchases) or pick another covariate.",
+                        zh=f"有 {int(x.isna().sum())} 位客户在 {covariate!r} 中没有值。"
+                           "请补上（没有购买时填 0），或选择其他协变量。")
     checked = checked_outcome(df, arm, outcome, control)
     arms, y = checked["arm"], checked["outcome"]
     x = x.astype(float)
     if x.var() == 0:
-        raise DataError(f"{covariate!r} has the same value for every customer, so it cannot explain anything.")
+        raise DataError(f"{covariate!r} has the same value for every customer, so it cannot explain anything.",
+                        zh=f"{covariate!r} 对每位客户都是同一个值，因此无法解释任何差异。")
     theta = float(np.cov(y, x, ddof=1)[0, 1] / x.var(ddof=1))
     corr = float(np.corrcoef(y, x)[0, 1]) if y.var() > 0 else 0.0
     frame = pd.DataFrame({"arm": arms, "y": y, "y_cuped": y - theta * (x - x.mean())})
@@ -333,14 +350,18 @@ def _effect_size(baseline: float, lift: float, kind: str, sd: float | None) -> f
 
 def _check_power_inputs(baseline: float, kind: str, sd: float | None, alpha: float, power: float) -> None:
     if kind not in ("binary", "money"):
-        raise DataError("kind must be 'binary' (a rate) or 'money'.")
+        raise DataError("kind must be 'binary' (a rate) or 'money'.",
+                        zh="结果类型（kind）必须是 'binary'（比率）或 'money'（金额）。")
     if kind == "binary" and not 0 < baseline < 1:
-        raise DataError("The control group's rate must be between 0% and 100% (exclusive), e.g. 0.05 for 5%.")
+        raise DataError("The control group's rate must be between 0% and 100% (exclusive), e.g. 0.05 for 5%.",
+                        zh="对照组的比率必须大于 0% 且小于 100%，例如 5% 填 0.05。")
     if kind == "money" and (sd is None or not sd > 0):
         raise DataError("For a money outcome give the standard deviation of spend per customer (it is shown "
-                        "in the campaign table as std).")
+                        "in the campaign table as std).",
+                        zh="金额类结果需要填写每位客户消费额的标准差（活动表中显示为 std）。")
     if not 0 < alpha < 1 or not 0 < power < 1:
-        raise DataError("Significance level and power must be between 0 and 1, e.g. 0.05 and 0.8.")
+        raise DataError("Significance level and power must be between 0 and 1, e.g. 0.05 and 0.8.",
+                        zh="显著性水平和检验功效必须在 0 到 1 之间，例如 0.05 和 0.8。")
 
 
 def sample_size_per_arm(baseline: float, lift: float, *, kind: str = "binary", sd: float | None = None,
@@ -371,7 +392,8 @@ def sample_size_per_arm(baseline: float, lift: float, *, kind: str = "binary", s
 
     _check_power_inputs(baseline, kind, sd, alpha, power)
     if lift == 0 or (kind == "binary" and not 0 < baseline + lift < 1):
-        raise DataError("The lift to detect must be non-zero (and keep the treated rate between 0% and 100%).")
+        raise DataError("The lift to detect must be non-zero (and keep the treated rate between 0% and 100%).",
+                        zh="要检测的提升不能为零（并且处理组的比率必须保持在 0% 到 100% 之间）。")
     n = NormalIndPower().solve_power(effect_size=abs(_effect_size(baseline, lift, kind, sd)), alpha=alpha,
                                      power=power, ratio=ratio, alternative="two-sided")
     return int(np.ceil(n - 1e-9))
@@ -388,7 +410,8 @@ def minimum_detectable_effect(baseline: float, n_per_arm: int, *, kind: str = "b
 
     _check_power_inputs(baseline, kind, sd, alpha, power)
     if n_per_arm < 2:
-        raise DataError("An arm needs at least 2 customers.")
+        raise DataError("An arm needs at least 2 customers.",
+                        zh="每组至少需要 2 位客户。")
     h = NormalIndPower().solve_power(effect_size=None, nobs1=n_per_arm, alpha=alpha, power=power, ratio=ratio,
                                      alternative="two-sided")
     if kind == "binary":
@@ -528,10 +551,12 @@ def coupon_window(tx: pd.DataFrame, codes: list[str]) -> CampaignWindow:
     """When the campaign's coupon codes were used (a first guess of its window)."""
     if "coupon_code" not in tx.columns or tx["coupon_code"].isna().all():
         raise DataError("These sales have no coupon codes. Map a coupon code column on the Data page, or "
-                        "upload the campaign as an experiment file.")
+                        "upload the campaign as an experiment file.",
+                        zh="这些销售数据中没有优惠码。请在“数据”页面映射优惠码列，或将活动作为实验文件上传。")
     used = tx[tx["coupon_code"].isin(codes)]
     if used.empty:
-        raise DataError(f"None of the codes {', '.join(codes)} occurs in the sales. Pick codes from the list.")
+        raise DataError(f"None of the codes {', '.join(codes)} occurs in the sales. Pick codes from the list.",
+                        zh=f"销售数据中没有出现优惠码 {', '.join(codes)} 中的任何一个。请从列表中选择优惠码。")
     return CampaignWindow(first_day=used["order_date"].min().normalize(), last_day=used["order_date"].max().normalize())
 
 
@@ -562,13 +587,16 @@ def campaign_from_transactions(tx: pd.DataFrame, recipients: pd.DataFrame, launc
     """
     _check_columns(recipients, "customer_id", "arm")
     if "customer_id" not in tx.columns or tx["customer_id"].isna().all():
-        raise DataError("These sales have no customer ids, so purchases cannot be matched to recipients.")
+        raise DataError("These sales have no customer ids, so purchases cannot be matched to recipients.",
+                        zh="这些销售数据中没有客户编号，因此无法将购买记录与收到活动的客户对应起来。")
     if recipients["customer_id"].duplicated().any():
         dup = recipients.loc[recipients["customer_id"].duplicated(), "customer_id"].iloc[0]
         raise DataError(f"Customer {dup} appears more than once in the recipient list; each customer must be in "
-                        "exactly one arm.")
+                        "exactly one arm.",
+                        zh=f"客户 {dup} 在接收名单中出现了不止一次；每位客户只能属于一个组。")
     if days < 1:
-        raise DataError("The outcome window must be at least one day long.")
+        raise DataError("The outcome window must be at least one day long.",
+                        zh="结果观察期至少需要一天。")
     launch = pd.Timestamp(launch)
     end = launch + pd.Timedelta(days=int(days))
     ids = recipients["customer_id"].astype(str).to_numpy()

@@ -229,7 +229,8 @@ class PPMLFixedEffects:
         y = np.asarray(y, dtype=float)
         if np.any(y < 0) or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
             raise DataError("Units must be zero or more and prices positive for the demand model; "
-                            "remove returns and zero prices first.")
+                            "remove returns and zero prices first.",
+                            zh="需求模型要求销量不小于零、价格大于零；请先去掉退货和零价格的记录。")
         entity = np.asarray(entity, dtype=np.int64)
         group = np.zeros(len(y), dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
         offset = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
@@ -411,15 +412,18 @@ def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[st
         product_id, product_name, category, period, units, revenue, price and the controls.
     """
     if period not in PERIODS:
-        raise DataError(f"Period {period!r} is not one we know; choose W (weeks), M (months) or D (days).")
+        raise DataError(f"Period {period!r} is not one we know; choose W (weeks), M (months) or D (days).",
+                        zh=f"无法识别时间周期 {period!r}；请选择 W（周）、M（月）或 D（日）。")
     missing = [c for c in ("product_id", "order_date", "quantity", "unit_price") if c not in transactions.columns]
     if missing:
         raise DataError(f"The sales data lacks {', '.join(missing)}: price analysis needs product, date, quantity "
-                        "and unit price. Map these columns on the Data page.")
+                        "and unit price. Map these columns on the Data page.",
+                        zh=f"销售数据缺少 {', '.join(missing)}：价格分析需要商品、日期、数量和单价。请在“数据”页面映射这些列。")
     controls = list(controls or [])
     absent = [c for c in controls if c not in transactions.columns]
     if absent:
-        raise DataError(f"Control column(s) {', '.join(absent)} are not in the data. Pick columns the file has.")
+        raise DataError(f"Control column(s) {', '.join(absent)} are not in the data. Pick columns the file has.",
+                        zh=f"数据中没有控制变量列 {', '.join(absent)}。请选择文件中已有的列。")
     price = pd.to_numeric(transactions["unit_price"], errors="coerce")
     qty = pd.to_numeric(transactions["quantity"], errors="coerce")
     sale = (qty > 0) & (price > 0)
@@ -428,7 +432,8 @@ def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[st
     sales = transactions.loc[sale]
     if sales.empty:
         raise DataError("No sales lines with a positive quantity and price were found, so there is nothing to "
-                        "measure price sensitivity on. Check the unit price column is mapped.")
+                        "measure price sensitivity on. Check the unit price column is mapped.",
+                        zh="没有找到数量和价格都大于零的销售记录，因此无法衡量价格敏感度。请检查单价列是否已映射。")
     # one integer key per product and period, summed with bincount (pandas' string group-by is several
     # times slower on millions of lines)
     codes, ids = pd.factorize(sales["product_id"].astype(str), sort=True)
@@ -451,7 +456,8 @@ def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[st
         values = pd.to_numeric(sales[col], errors="coerce").to_numpy(dtype=float)
         if np.isnan(values).all():
             raise DataError(f"Control column {col!r} holds no numbers. Pick a numeric column such as a "
-                            "competitor's price.")
+                            "competitor's price.",
+                            zh=f"控制变量列 {col!r} 中没有数字。请选择数值列，例如竞争对手的价格。")
         seen = ~np.isnan(values)
         with np.errstate(invalid="ignore"):
             panel[col] = (np.bincount(line_key[seen], values[seen], minlength=len(keys))
@@ -591,7 +597,8 @@ def fit_demand(transactions: pd.DataFrame, period: str = "W", controls: list[str
     DemandModel
     """
     if time_effects not in ("auto", "period", "trend"):
-        raise DataError("time_effects must be 'auto', 'period' or 'trend'.")
+        raise DataError("time_effects must be 'auto', 'period' or 'trend'.",
+                        zh="时间效应（time_effects）必须是 'auto'、'period' 或 'trend'。")
     controls = list(controls or [])
     panel = price_panel(transactions, period, controls)
     panel = panel.sort_values(["category", "product_id", "period"], ignore_index=True)
@@ -800,7 +807,8 @@ def elasticities(transactions: pd.DataFrame, level: str = "category", period: st
         n_price_changes, r2, mean_units, last_price, reliable, flag, reason.
     """
     if level not in ("category", "product"):
-        raise DataError("level must be 'category' or 'product'.")
+        raise DataError("level must be 'category' or 'product'.",
+                        zh="层级（level）必须是 'category'（品类）或 'product'（商品）。")
     model = fit_demand(transactions, period, controls, time_effects, min_periods, lang)
     return model.categories if level == "category" else model.products
 
@@ -828,11 +836,14 @@ class PriceRules:
 
     def __post_init__(self):
         if not 0 < self.max_change <= 1:
-            raise DataError("The maximum price change must be between 1% and 100%.")
+            raise DataError("The maximum price change must be between 1% and 100%.",
+                            zh="最大调价幅度必须在 1% 到 100% 之间。")
         if not 0 <= self.min_margin < 1:
-            raise DataError("The minimum margin must be at least 0% and below 100%.")
+            raise DataError("The minimum margin must be at least 0% and below 100%.",
+                            zh="最低毛利率必须不低于 0%，且低于 100%。")
         if any(not 0 <= e < 1 for e in self.endings):
-            raise DataError("Price endings are the cents part of a price, e.g. 0.99 or 0.49.")
+            raise DataError("Price endings are the cents part of a price, e.g. 0.99 or 0.49.",
+                            zh="价格尾数是价格的小数部分，例如 0.99 或 0.49。")
 
 
 def _candidate_prices(current: float, cost: float, elasticity: float, rules: PriceRules) -> np.ndarray:
@@ -1004,7 +1015,9 @@ def unit_costs(model: DemandModel, products: pd.DataFrame | None = None, margin:
     if products is not None and len(products):
         if not {"product_id", "unit_cost"} <= set(products.columns):
             raise DataError("The products table needs the columns product_id and unit_cost (cost of one unit). "
-                            f"It has: {', '.join(map(str, products.columns))}.")
+                            f"It has: {', '.join(map(str, products.columns))}.",
+                            zh="商品表需要 product_id 和 unit_cost（单位成本）两列。"
+                               f"该表现有的列为：{', '.join(map(str, products.columns))}。")
         given = pd.to_numeric(products["unit_cost"], errors="coerce")
         given.index = products["product_id"].astype(str)
         given = given[~given.index.duplicated()].reindex(prices.index)
@@ -1012,7 +1025,8 @@ def unit_costs(model: DemandModel, products: pd.DataFrame | None = None, margin:
         cost[ok], source[ok] = given[ok], "products table"
     if margin is not None:
         if not 0 <= margin < 1:
-            raise DataError("The assumed margin must be between 0% and 100%.")
+            raise DataError("The assumed margin must be between 0% and 100%.",
+                            zh="假设毛利率必须在 0% 到 100% 之间。")
         fill = cost.isna()
         cost[fill], source[fill] = (prices * (1 - margin))[fill].round(4), "margin assumption"
     return pd.DataFrame({"product_id": prices.index, "unit_cost": cost.to_numpy(), "cost_source": source.to_numpy()})
@@ -1073,7 +1087,8 @@ def demand_curve(current_price: float, unit_cost: float, elasticity: float, se: 
         price, units, units_low, units_high, revenue, profit, profit_low, profit_high.
     """
     if not (current_price > 0 and np.isfinite(elasticity)):
-        raise DataError("A demand curve needs a positive current price and an estimated elasticity.")
+        raise DataError("A demand curve needs a positive current price and an estimated elasticity.",
+                        zh="需求曲线需要大于零的当前价格和已估计出的价格弹性。")
     rng = np.random.default_rng(random_state)
     prices = np.linspace(current_price * (1 - width), current_price * (1 + width), n_points)
     draws = rng.normal(elasticity, se if np.isfinite(se) else 0.0, n_draws)
@@ -1134,7 +1149,8 @@ def read_unit_costs(source) -> CostFile:
                     continue
             frame = pd.read_csv(_io.StringIO(text_data), sep=None, engine="python", dtype=str)
     except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx with one header row.") \
+        raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx with one header row.",
+                        zh=f"无法将 {name} 读取为表格（{exc}）。请上传只有一行表头的 CSV 或 .xlsx 文件。") \
             from exc
     norm = {c: re.sub(r"[\s_\-./#:()（）]+", "", str(c).strip().lower()) for c in frame.columns}
     found = {}
@@ -1142,11 +1158,14 @@ def read_unit_costs(source) -> CostFile:
         found[role] = next((c for n in names for c, v in norm.items() if v == n), None)
     if found["product_id"] is None or found["unit_cost"] is None:
         raise DataError(f"{name} needs a product column (product_id, SKU, 商品编码) and a cost column (unit_cost, "
-                        f"cost, 成本). Its columns are: {', '.join(map(str, frame.columns))}.")
+                        f"cost, 成本). Its columns are: {', '.join(map(str, frame.columns))}.",
+                        zh=f"{name} 需要一个商品列（product_id、SKU、商品编码）和一个成本列（unit_cost、cost、成本）。它的列为："
+                           f"{', '.join(map(str, frame.columns))}。")
     cost_text = frame[found["unit_cost"]].astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True)
     cost = pd.to_numeric(cost_text, errors="coerce")
     if (cost.isna() | (cost < 0)).all():
-        raise DataError(f"No usable unit costs in {name}: column {found['unit_cost']!r} holds no numbers of 0 or more.")
+        raise DataError(f"No usable unit costs in {name}: column {found['unit_cost']!r} holds no numbers of 0 or more.",
+                        zh=f"{name} 中没有可用的单位成本：列 {found['unit_cost']!r} 中没有大于或等于 0 的数字。")
     ids = frame[found["product_id"]].fillna("").astype(str).str.strip()
     reason = np.select([ids.eq("").to_numpy(), cost.isna().to_numpy(), (cost < 0).to_numpy()],
                        ["product is empty", "cost is not a number", "cost is negative"], "")

@@ -308,12 +308,15 @@ def threshold_outcome(values, tiers, stretch: float = 1.0, take_up: float = 1.0)
     """
     tiers = sorted((float(x), float(y)) for x, y in tiers)
     if not tiers:
-        raise DataError("Give at least one threshold: spend X, save Y.")
+        raise DataError("Give at least one threshold: spend X, save Y.",
+                        zh="请至少设置一档满减：满 X 减 Y。")
     if any(x <= 0 or y <= 0 or y >= x for x, y in tiers):
         raise DataError("Each threshold needs a spend above zero and a saving above zero but below the spend "
-                        "(spend 100, save 10).")
+                        "(spend 100, save 10).",
+                        zh="每一档满减的门槛金额必须大于零，减免金额必须大于零且小于门槛金额（例如满 100 减 10）。")
     if stretch < 0 or not 0 <= take_up <= 1:
-        raise DataError("Stretch must be zero or more and take-up between 0% and 100%.")
+        raise DataError("Stretch must be zero or more and take-up between 0% and 100%.",
+                        zh="凑单幅度必须不小于零，会凑单的顾客比例必须在 0% 到 100% 之间。")
     v = np.asarray(values, dtype=float)
     spend = np.array([x for x, _ in tiers])
     save = np.array([y for _, y in tiers])
@@ -346,7 +349,8 @@ def basket_values(transactions: pd.DataFrame, level: str = "store", target: str 
     """
     for col in ("order_id", "order_date", "quantity", "unit_price"):
         if col not in transactions.columns:
-            raise DataError(f"Threshold offers need order-level sales with {col}; this data lacks it.")
+            raise DataError(f"Threshold offers need order-level sales with {col}; this data lacks it.",
+                            zh=f"满减活动需要包含 {col} 的订单级销售数据；当前数据缺少该列。")
     sales = transactions[(transactions["quantity"] > 0) & (transactions["unit_price"] > 0)]
     if "is_return" in sales.columns:
         sales = sales[~sales["is_return"].astype(bool)]
@@ -357,11 +361,13 @@ def basket_values(transactions: pd.DataFrame, level: str = "store", target: str 
     values = values[values > 0]
     if values.empty:
         raise DataError(f"No baskets with {target or 'any item'} in the last {days} days: nothing to simulate a "
-                        "threshold offer on.")
+                        "threshold offer on.",
+                        zh=f"最近 {days} 天内没有{f'包含 {target} 的' if target else '任何'}购物篮，无法模拟满减活动。")
     lines_per_basket = len(recent) / max(recent["order_id"].nunique(), 1)
     if lines_per_basket > 50 or detect_period(sales) == "M":
         raise DataError("The data has no real baskets (it holds monthly summaries, or orders of hundreds of lines), "
-                        "so a spend-X-save-Y offer cannot be simulated. Use order-level sales data.")
+                        "so a spend-X-save-Y offer cannot be simulated. Use order-level sales data.",
+                        zh="数据中没有真实的购物篮（只有月度汇总，或每个订单有数百行），因此无法模拟满减活动。请使用订单级销售数据。")
     return values, days
 
 
@@ -422,19 +428,26 @@ class Scenario:
     def check(self) -> None:
         """Raise DataError when the scenario cannot be simulated as given."""
         if self.mechanic not in MECHANICS:
-            raise DataError(f"Unknown promotion type {self.mechanic!r}; choose one of {', '.join(MECHANICS)}.")
+            raise DataError(f"Unknown promotion type {self.mechanic!r}; choose one of {', '.join(MECHANICS)}.",
+                            zh=f"未知的促销类型 {self.mechanic!r}；请从 {', '.join(MECHANICS)} 中选择。")
         if self.level not in LEVELS:
-            raise DataError(f"Unknown level {self.level!r}; choose product, category or store.")
+            raise DataError(f"Unknown level {self.level!r}; choose product, category or store.",
+                            zh=f"未知的层级 {self.level!r}；请选择 product（商品）、category（品类）或 store（全店）。")
         if self.level != "store" and not self.target:
-            raise DataError(f"Scenario {self.name!r}: pick the {self.level} the promotion applies to.")
+            raise DataError(f"Scenario {self.name!r}: pick the {self.level} the promotion applies to.",
+                            zh=f"方案 {self.name!r}：请选择促销适用的{LEVELS[self.level][1]}。")
         if self.days < 1:
-            raise DataError(f"Scenario {self.name!r}: the end date is before the start date.")
+            raise DataError(f"Scenario {self.name!r}: the end date is before the start date.",
+                            zh=f"方案 {self.name!r}：结束日期早于开始日期。")
         if self.mechanic in ("percent_off", "flash_sale") and not 0 < self.discount < 1:
-            raise DataError(f"Scenario {self.name!r}: the discount must be between 1% and 99%.")
+            raise DataError(f"Scenario {self.name!r}: the discount must be between 1% and 99%.",
+                            zh=f"方案 {self.name!r}：折扣必须在 1% 到 99% 之间。")
         if self.mechanic == "bogo" and (self.buy < 1 or self.free < 1):
-            raise DataError(f"Scenario {self.name!r}: buy and free quantities must be at least 1.")
+            raise DataError(f"Scenario {self.name!r}: buy and free quantities must be at least 1.",
+                            zh=f"方案 {self.name!r}：购买数量和赠送数量都必须至少为 1。")
         if self.mechanic == "flash_sale" and (self.cap_units is None or self.cap_units <= 0):
-            raise DataError(f"Scenario {self.name!r}: a flash sale needs a quantity cap above zero.")
+            raise DataError(f"Scenario {self.name!r}: a flash sale needs a quantity cap above zero.",
+                            zh=f"方案 {self.name!r}：闪购需要设置大于零的限量。")
 
 
 def _target_items(model: DemandModel, scenario: Scenario, costs: pd.DataFrame, recent_periods: int) -> pd.DataFrame:
@@ -446,12 +459,16 @@ def _target_items(model: DemandModel, scenario: Scenario, costs: pd.DataFrame, r
     elif scenario.level == "product":
         items = items[items["product_id"].astype(str) == str(scenario.target)]
     if items.empty:
-        raise DataError(f"Scenario {scenario.name!r}: {scenario.target!r} is not a {scenario.level} in this data.")
+        raise DataError(f"Scenario {scenario.name!r}: {scenario.target!r} is not a {scenario.level} in this data.",
+                        zh=f"方案 {scenario.name!r}：此数据中没有名为 {scenario.target!r} 的"
+                           f"{LEVELS.get(scenario.level, ('', scenario.level))[1]}。")
     items = items.copy()
     items["beta"] = items["elasticity"].fillna(items["category_elasticity"])
     if items["beta"].isna().all():
         raise DataError(f"Scenario {scenario.name!r}: no elasticity could be estimated for {scenario.target or 'the store'}"
-                        " (see the Elasticity section for why), so its response to price is unknown.")
+                        " (see the Elasticity section for why), so its response to price is unknown.",
+                        zh=f"方案 {scenario.name!r}：无法估计{f' {scenario.target} ' if scenario.target else '全店'}的价格弹性（原因见“价格弹性”部分），"
+                           "因此不知道它对价格变化的反应。")
     items = items[items["beta"].notna()]
     items["unit_cost"] = items["unit_cost"].fillna(items["current_price"])
     return items
@@ -492,10 +509,12 @@ def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transacti
         pull-forward and cannibalisation.
     """
     if not 1 <= len(scenarios) <= 4:
-        raise DataError("Compare one to four scenarios at a time.")
+        raise DataError("Compare one to four scenarios at a time.",
+                        zh="每次可比较一到四个方案。")
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
-        raise DataError("Give each scenario its own name.")
+        raise DataError("Give each scenario its own name.",
+                        zh="请给每个方案取不同的名称。")
     rows, notes = [], []
     for scenario in scenarios:
         scenario.check()

@@ -286,3 +286,44 @@ def test_lift_sentence_gives_rare_outcomes_two_decimals(hillstrom):
     sentence = ex.lift_sentence(res.loc["Mens E-Mail"].to_dict() | {"arm": "Mens E-Mail"}, "conversion", "No E-Mail")
     assert "raised the conversion rate by 0.68 points (95% CI 0.50 to 0.86)" in sentence
     assert "0.57% → 1.25%" in sentence
+
+
+def test_hostile_input_errors_have_a_chinese_text_with_the_same_values():
+    two = pd.DataFrame({"arm": ["a", "a", "b", "b"], "y": [1, 0, 0, 1], "x": [1.0, 2.0, np.nan, 4.0],
+                        "t": ["p", "q", "r", "s"], "c": [3.0] * 4})
+    tx = pd.DataFrame({"order_date": pd.to_datetime(["2024-01-01"]), "customer_id": ["C1"], "coupon_code": ["SAVE"]})
+    recipients = pd.DataFrame({"customer_id": ["C1", "C2"], "arm": ["control", "coupon"]})
+    cases = [  # (call, a value the Chinese text must repeat)
+        (lambda: ex.compare_arms(two, "arm", "z", "a"), "'z'"),
+        (lambda: ex.compare_arms(two.iloc[:0], "arm", "y", "a"), None),
+        (lambda: ex.compare_arms(two, "arm", "t", "a"), "'t'"),
+        (lambda: ex.compare_arms(two, "arm", "x", "a"), "'x'"),
+        (lambda: ex.compare_arms(two, "arm", "y", "control"), "'control'"),
+        (lambda: ex.compare_arms(two.iloc[:2], "arm", "y", "a"), "'a'"),
+        (lambda: ex.compare_arms(two.iloc[:3], "arm", "y", "a"), "b"),
+        (lambda: ex.compare_arms(two.assign(y=[1.5, 0, 0, 1]), "arm", "y", "a", kind="binary"), "'y'"),
+        (lambda: ex.sample_ratio_check(two.iloc[:2], "arm"), "'arm'"),
+        (lambda: ex.sample_ratio_check(two, "arm", intended={"a": -1, "b": 1}), None),
+        (lambda: ex.cuped(two, "arm", "y", "a", "t"), "'t'"),
+        (lambda: ex.cuped(two, "arm", "y", "a", "x"), "'x'"),
+        (lambda: ex.cuped(two, "arm", "y", "a", "c"), "'c'"),
+        (lambda: ex.sample_size_per_arm(0.1, 0.01, kind="count"), None),
+        (lambda: ex.sample_size_per_arm(1.2, 0.01), None),
+        (lambda: ex.sample_size_per_arm(5.0, 1.0, kind="money"), None),
+        (lambda: ex.sample_size_per_arm(0.1, 0.01, alpha=1.5), None),
+        (lambda: ex.sample_size_per_arm(0.1, 0.0), None),
+        (lambda: ex.minimum_detectable_effect(0.1, 1), None),
+        (lambda: ex.coupon_window(tx.drop(columns="coupon_code"), ["SAVE"]), None),
+        (lambda: ex.coupon_window(tx, ["NOPE"]), "NOPE"),
+        (lambda: ex.campaign_from_transactions(tx.drop(columns="customer_id"), recipients, "2024-01-01", 7), None),
+        (lambda: ex.campaign_from_transactions(tx, pd.concat([recipients] * 2), "2024-01-01", 7), "C1"),
+        (lambda: ex.campaign_from_transactions(tx, recipients, "2024-01-01", 0), None),
+    ]
+    for call, value in cases:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        zh = err.text("zh")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) and zh != str(err), str(err)
+        assert err.text("en") == str(err)
+        assert value is None or value in zh, (value, zh)

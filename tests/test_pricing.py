@@ -320,3 +320,35 @@ def test_data_without_categories_is_one_group():
     tx = simulated_sales({f"A{i}": ("Alpha", -1.5) for i in range(6)}, seed=8).drop(columns="category")
     cats = pricing.elasticities(tx)
     assert cats["category"].tolist() == ["All products"] and abs(cats.iloc[0]["elasticity"] + 1.5) < 0.3
+
+
+def test_hostile_input_errors_have_a_chinese_text_with_the_same_values():
+    import io as _io
+
+    tx = pd.DataFrame({"product_id": ["a", "b"], "order_date": pd.to_datetime(["2024-01-01", "2024-01-09"]),
+                       "quantity": [1, 2], "unit_price": [2.0, 3.0], "comp": ["x", "y"]})
+    returns = tx.assign(quantity=[-1, -2])
+    cases = [  # (call, a value the Chinese text must repeat)
+        (lambda: pricing.price_panel(tx, period="Q"), "'Q'"),
+        (lambda: pricing.price_panel(tx.drop(columns="unit_price")), "unit_price"),
+        (lambda: pricing.price_panel(tx, controls=["comp_9"]), "comp_9"),
+        (lambda: pricing.price_panel(returns), None),
+        (lambda: pricing.price_panel(tx, controls=["comp"]), "'comp'"),
+        (lambda: pricing.PPMLFixedEffects().fit(np.ones((2, 1)), np.array([-1.0, 1.0]), [0, 0]), None),
+        (lambda: pricing.fit_demand(tx, time_effects="yearly"), None),
+        (lambda: pricing.elasticities(tx, level="store"), None),
+        (lambda: pricing.PriceRules(max_change=0), None),
+        (lambda: pricing.PriceRules(min_margin=1.5), None),
+        (lambda: pricing.PriceRules(endings=(1.99,)), None),
+        (lambda: pricing.demand_curve(0.0, 1.0, -2.0, 0.1, 10.0), None),
+        (lambda: pricing.read_unit_costs(_io.BytesIO(b"sku,price\nA0,3\n")), "sku, price"),
+        (lambda: pricing.read_unit_costs(_io.BytesIO(b"sku,cost\nA0,abc\nA1,-2\n")), "'cost'"),
+    ]
+    for call, value in cases:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        zh = err.text("zh")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) and zh != str(err), str(err)
+        assert err.text("en") == str(err)
+        assert value is None or (value in zh and value in str(err)), (value, zh)

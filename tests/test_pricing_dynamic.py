@@ -58,3 +58,18 @@ def test_bad_simulation_input_is_a_clear_error(kwargs, message):
     args = {"current_price": 10.0, "elasticity": -2.0, "se": 0.1, "base_units": 20} | kwargs
     with pytest.raises(DataError, match=message):
         dp.simulate_dynamic_pricing(**args)
+
+
+def test_bad_input_errors_have_a_chinese_text():
+    args = {"current_price": 10.0, "elasticity": -2.0, "se": 0.1, "base_units": 20}
+    cases = [lambda: dp.price_grid(0.0), lambda: dp.price_grid(10.0, n_prices=1)] + [
+        lambda kw=kw: dp.simulate_dynamic_pricing(**(args | kw))
+        for kw in ({"elasticity": float("nan")}, {"elasticity": 0.4}, {"base_units": 0}, {"n_runs": 5},
+                   {"epsilon": 2.0}, {"width": 1.5})]
+    for call in cases:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        zh = err.text("zh")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) and zh != str(err), str(err)
+        assert err.text("en") == str(err)

@@ -239,3 +239,34 @@ def test_more_than_four_or_duplicate_scenarios_are_refused(demo_model, demo_tx, 
         promotions.simulate_promotions(five, demo_model, demo_tx, demo_costs)
     with pytest.raises(DataError, match="own name"):
         promotions.simulate_promotions(five[:1] * 2, demo_model, demo_tx, demo_costs)
+
+
+def test_hostile_input_errors_have_a_chinese_text_with_the_same_values():
+    tx = pd.DataFrame({"order_id": ["o1", "o2"], "order_date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                       "product_id": ["a", "b"], "quantity": [1, 2], "unit_price": [2.0, 3.0]})
+    plan = promotions.Scenario
+    cases = [  # (call, a value the Chinese text must repeat)
+        (lambda: promotions.threshold_outcome([10, 20], []), None),
+        (lambda: promotions.threshold_outcome([10, 20], [(100, 120)]), None),
+        (lambda: promotions.threshold_outcome([10, 20], [(100, 10)], stretch=-1), None),
+        (lambda: promotions.basket_values(tx.drop(columns="order_id")), "order_id"),
+        (lambda: promotions.basket_values(tx, level="product", target="NOPE", days=7), "NOPE"),
+        (lambda: plan("x", "coupon").check(), "'coupon'"),
+        (lambda: plan("x", "percent_off", level="aisle").check(), "'aisle'"),
+        (lambda: plan("x", "percent_off", "category", None).check(), "品类"),
+        (lambda: plan("x", "percent_off", start="2026-12-10", end="2026-12-01").check(), "'x'"),
+        (lambda: plan("x", "percent_off", discount=1.5).check(), "'x'"),
+        (lambda: plan("x", "bogo", buy=0).check(), "'x'"),
+        (lambda: plan("x", "flash_sale").check(), "'x'"),
+        (lambda: promotions.simulate_promotions([plan(f"s{i}", "percent_off") for i in range(5)], None, tx, None),
+         None),
+        (lambda: promotions.simulate_promotions([plan("s", "percent_off")] * 2, None, tx, None), None),
+    ]
+    for call, value in cases:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        zh = err.text("zh")
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) and zh != str(err), str(err)
+        assert err.text("en") == str(err)
+        assert value is None or value in zh, (value, zh)
