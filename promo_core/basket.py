@@ -34,6 +34,7 @@ MAX_CANDIDATES = 20_000_000
 _CHUNK_WORDS = 8_000_000  # bitset words combined at once while counting (64 MB)
 _PAIR_BINS = 30_000_000  # up to this many possible pairs (about 5,500 frequent products), count pairs directly
 _PAIR_CHUNK = 20_000_000  # pairs listed at once while counting
+_SHARE_NAMES_ZH = {"The minimum support": "最低支持度", "The minimum confidence": "最低置信度"}  # for messages in Chinese
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,13 @@ def baskets_from(transactions: pd.DataFrame, by: str = "order") -> Baskets:
     Baskets
     """
     if by not in ("order", "customer_date"):
-        raise DataError(f"Baskets can be built by 'order' or 'customer_date', not {by!r}.")
+        raise DataError(f"Baskets can be built by 'order' or 'customer_date', not {by!r}.",
+                        zh=f"购物篮只能按“order”（订单）或“customer_date”（客户加日期）组成，不能按 {by!r}。")
     need = ["order_id", "product_id"] + (["customer_id", "order_date"] if by == "customer_date" else [])
     missing = [c for c in need if c not in transactions.columns]
     if missing:
-        raise DataError(f"Building baskets needs the column(s) {', '.join(missing)}. Map them on the Data page.")
+        raise DataError(f"Building baskets needs the column(s) {', '.join(missing)}. Map them on the Data page.",
+                        zh=f"组成购物篮需要以下列：{'、'.join(missing)}。请在“数据”页面映射这些列。")
     tx = transactions
     keep = tx["product_id"].notna().to_numpy().copy()
     if "quantity" in tx.columns:
@@ -98,7 +101,8 @@ def baskets_from(transactions: pd.DataFrame, by: str = "order") -> Baskets:
     tx = tx.loc[keep]
     if tx.empty:
         raise DataError("There are no purchase lines to build baskets from (every line is a return or has no "
-                        "product). Check the quantity and product columns.")
+                        "product). Check the quantity and product columns.",
+                        zh="没有可以组成购物篮的购买行（每一行都是退货或没有商品）。请检查数量列和商品列。")
     if by == "order":
         key = tx["order_id"]
     else:
@@ -124,7 +128,8 @@ def _as_baskets(baskets) -> Baskets:
     if isinstance(baskets, Baskets):
         return baskets
     if isinstance(baskets, pd.DataFrame):
-        raise DataError("Pass baskets made by basket.baskets_from(transactions), or a list of item lists.")
+        raise DataError("Pass baskets made by basket.baskets_from(transactions), or a list of item lists.",
+                        zh="请传入由 basket.baskets_from(transactions) 生成的购物篮，或由商品列表组成的列表。")
     lists = baskets if isinstance(baskets, list) else list(baskets)
     try:
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
@@ -133,7 +138,8 @@ def _as_baskets(baskets) -> Baskets:
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     flat = np.array(list(chain.from_iterable(lists)), dtype=object)
     if len(flat) == 0:
-        raise DataError("There are no baskets with products in them.")
+        raise DataError("There are no baskets with products in them.",
+                        zh="没有包含商品的购物篮。")
     cols, items = pd.factorize(flat, sort=True)
     indptr = np.r_[0, np.cumsum(lengths)]
     matrix = sp.csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(lists), len(items)))
@@ -148,11 +154,13 @@ def _check_share(value: float, name: str, allow_zero: bool) -> float:
     try:
         value = float(value)
     except (TypeError, ValueError):
-        raise DataError(f"{name} must be a number between 0 and 1, not {value!r}.") from None
+        raise DataError(f"{name} must be a number between 0 and 1, not {value!r}.",
+                        zh=f"{_SHARE_NAMES_ZH.get(name, name)}必须是 0 到 1 之间的数字，不能是 {value!r}。") from None
     low_ok = value >= 0 if allow_zero else value > 0
     if not (low_ok and value <= 1) or math.isnan(value):
         raise DataError(f"{name} must be {'between 0' if allow_zero else 'above 0'} and at most 1 (it is a share "
-                        f"of baskets); got {value}.")
+                        f"of baskets); got {value}.",
+                        zh=f"{_SHARE_NAMES_ZH.get(name, name)}必须{'不小于 0' if allow_zero else '大于 0'} 且不超过 1（它是购物篮所占的比例）；当前为 {value}。")
     return value
 
 
@@ -234,7 +242,8 @@ def _join(prev: np.ndarray) -> np.ndarray:
     total = int(partners.sum())
     if total > MAX_CANDIDATES:
         raise DataError(f"The minimum support is too low for this data: it would test {total:,} product "
-                        f"combinations of {k1 + 1}. Raise the minimum support (or limit the rule length).")
+                        f"combinations of {k1 + 1}. Raise the minimum support (or limit the rule length).",
+                        zh=f"对这份数据来说，最低支持度设得太低：需要检验 {total:,} 个 {k1 + 1} 件商品的组合。请提高最低支持度（或限制规则长度）。")
     left = np.repeat(np.arange(n), partners)
     offset = np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners)
     right = left + 1 + offset

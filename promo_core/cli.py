@@ -57,8 +57,10 @@ def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
     path = path or workspace_path()
     if not path.exists():
         what = f"{looking_for!r} is not a file, and there" if looking_for else "There"
+        what_zh = f"{looking_for!r} 不是文件，而且" if looking_for else ""
         raise DataError(f"{what} is no workspace at {path} to look up datasets in. Give a sales file, or point "
-                        "--workspace (or PROMO_WORKSPACE) at the workspace file the app uses.")
+                        "--workspace (or PROMO_WORKSPACE) at the workspace file the app uses.",
+                        zh=f"{what_zh}在 {path} 没有可以查找数据集的工作区。请提供销售文件，或用 --workspace（或 PROMO_WORKSPACE）指向应用使用的工作区文件。")
     return Workspace(path)
 
 
@@ -70,17 +72,21 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
         result = load_transactions(path, sheet=sheet)
         return result.data, path.name, result.report, result.quarantine, {}
     if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet") or os.sep in data:
-        raise DataError(f"File not found: {data}. Check the path (it is read relative to {Path.cwd()}).")
+        raise DataError(f"File not found: {data}. Check the path (it is read relative to {Path.cwd()}).",
+                        zh=f"找不到文件：{data}。请检查路径（相对路径以 {Path.cwd()} 为起点）。")
     ws = _workspace(workspace, data)
     datasets = ws.list_datasets()
     match = datasets[(datasets["id"] == data) | (datasets["name"].str.casefold() == data.strip().casefold())]
     if match.empty:
         known = ", ".join(f"{n!r}" for n in datasets["name"]) or "none"
+        known_zh = "、".join(f"{n!r}" for n in datasets["name"]) or "无"
         raise DataError(f"{data!r} is neither a file nor a dataset in the workspace {ws.path}. "
-                        f"Datasets there: {known}.")
+                        f"Datasets there: {known}.",
+                        zh=f"{data!r} 既不是文件，也不是工作区 {ws.path} 中的数据集。该工作区中的数据集：{known_zh}。")
     if len(match) > 1:
         ids = ", ".join(match["id"])
-        raise DataError(f"Several datasets are called {data!r} (ids {ids}). Give the id instead of the name.")
+        raise DataError(f"Several datasets are called {data!r} (ids {ids}). Give the id instead of the name.",
+                        zh=f"有多个数据集名为 {data!r}（编号 {'、'.join(match['id'])}）。请改用编号而不是名称。")
     dataset_id = match["id"].iloc[0]
     info = ws.dataset(dataset_id)
     quarantine = ws.load_table(dataset_id, "quarantine") if "quarantine" in info["tables"] else None
@@ -107,18 +113,22 @@ def run_report(args: argparse.Namespace) -> str:
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
         raise DataError(f"--out must end in .html or .xlsx (got {out.name!r}): .html writes the report, "
-                        ".xlsx the Excel workbook.")
+                        ".xlsx the Excel workbook.",
+                        zh=f"--out 必须以 .html 或 .xlsx 结尾（当前为 {out.name!r}）：.html 生成报告，.xlsx 生成 Excel 工作簿。")
     if not out.parent.is_dir():
-        raise DataError(f"The folder {out.parent} does not exist. Create it or write the report elsewhere.")
+        raise DataError(f"The folder {out.parent} does not exist. Create it or write the report elsewhere.",
+                        zh=f"文件夹 {out.parent} 不存在。请先创建该文件夹，或把报告写到其他位置。")
     if args.max_rows < 1:
-        raise DataError("--max-rows must be at least 1.")
+        raise DataError("--max-rows must be at least 1.",
+                        zh="--max-rows 至少为 1。")
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     say(f"Reading {args.data} …")
     tx, source, load_report, quarantine, extra = _load(args.data, args.sheet, args.workspace)
     if tx.empty:
         n_bad = 0 if quarantine is None else len(quarantine)
         raise DataError(f"{source} has no usable sales lines (all {n_bad:,} rows were quarantined). "
-                        "Open it on the Data page to see why.")
+                        "Open it on the Data page to see why.",
+                        zh=f"{source} 中没有可用的销售行（全部 {n_bad:,} 行都被隔离）。请在“数据”页面打开它查看原因。")
     say(f"Analysing {len(tx):,} lines …")
     analyses, skipped = report.standard_analyses(tx, source=source, load_report=load_report, quarantine=quarantine,
                                                  tables=extra, lang=args.lang, currency=args.currency)

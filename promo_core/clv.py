@@ -38,7 +38,8 @@ def months_to_units(months: float, time_unit: str) -> float:
 
 def _days_per_unit(time_unit: str) -> float:
     if time_unit not in DAYS_PER_UNIT:
-        raise DataError(f"Unknown time unit '{time_unit}'. Use 'D' (days) or 'W' (weeks).")
+        raise DataError(f"Unknown time unit '{time_unit}'. Use 'D' (days) or 'W' (weeks).",
+                        zh=f"无法识别的时间单位“{time_unit}”。请使用“D”（天）或“W”（周）。")
     return DAYS_PER_UNIT[time_unit]
 
 
@@ -66,10 +67,12 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
     per_unit = _days_per_unit(time_unit)
     for col in ("customer_id", "order_date", "revenue", "is_return"):
         if col not in transactions.columns:
-            raise DataError(f"The sales table lacks the column {col}. Load the file through the Data page.")
+            raise DataError(f"The sales table lacks the column {col}. Load the file through the Data page.",
+                            zh=f"销售表缺少 {col} 列。请通过“数据”页面加载文件。")
     if transactions["customer_id"].isna().all():
         raise DataError("No line has a customer ID, so lifetime value cannot be computed. On the Data page, map "
-                        "the column that holds the customer / member number.")
+                        "the column that holds the customer / member number.",
+                        zh="没有任何一行带有客户编号，因此无法计算客户终身价值。请在“数据”页面映射存放客户编号或会员号的列。")
     last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
     end = last_day if calibration_end is None else to_day(calibration_end, "calibration end")
     with sql_connection() as con:
@@ -87,7 +90,8 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
             FROM days GROUP BY customer_id ORDER BY customer_id""").to_arrow_table().to_pandas()
     if out.empty:
         raise DataError(f"No customer bought anything on or before {end:%Y-%m-%d}. Pick a later date "
-                        f"(the data ends on {last_day:%Y-%m-%d}).")
+                        f"(the data ends on {last_day:%Y-%m-%d}).",
+                        zh=f"{end:%Y-%m-%d}（含）之前没有任何客户购买记录。请选择更晚的日期（数据截至 {last_day:%Y-%m-%d}）。")
     out["customer_id"] = out["customer_id"].astype("str")
     out["frequency"] = out["frequency"].astype(np.int64)
     out["recency"] = out["recency"].astype(float) / per_unit
@@ -101,7 +105,8 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
 def _summary_arrays(summary: pd.DataFrame):
     for col in ("frequency", "recency", "T"):
         if col not in summary.columns:
-            raise DataError(f"The customer summary lacks the column {col}; make it with customer_summary().")
+            raise DataError(f"The customer summary lacks the column {col}; make it with customer_summary().",
+                            zh=f"客户汇总表缺少 {col} 列；请用 customer_summary() 生成客户汇总表。")
     x = summary["frequency"].to_numpy(dtype=float)
     t_x = summary["recency"].to_numpy(dtype=float)
     T = summary["T"].to_numpy(dtype=float)
@@ -111,7 +116,8 @@ def _summary_arrays(summary: pd.DataFrame):
         i = int(np.flatnonzero(bad)[0])
         raise DataError(f"The customer summary has {int(bad.sum())} impossible row(s) (e.g. row {i}: frequency "
                         f"{x[i]}, recency {t_x[i]}, T {T[i]}): recency must lie between 0 and T, and be 0 without "
-                        "repeat purchases.")
+                        "repeat purchases.",
+                        zh=f"客户汇总表中有 {int(bad.sum())} 行数据不合理（例如第 {i} 行：购买次数 {x[i]}，最近度 {t_x[i]}，观察期 T {T[i]}）：最近度必须在 0 到 T 之间，且没有回购时必须为 0。")
     return x, t_x, T
 
 
@@ -250,7 +256,8 @@ def fit_bgnbd(summary: pd.DataFrame, time_unit: str | None = None) -> BGNBDFit:
     x, t_x, T = _summary_arrays(summary)
     if len(x) < 10 or (x > 0).sum() < 3:
         raise DataError(f"Lifetime value needs customers who came back: {len(x)} customer(s), {(x > 0).sum()} with a "
-                        "repeat purchase. Use a longer period or a dataset with more customers.")
+                        "repeat purchase. Use a longer period or a dataset with more customers.",
+                        zh=f"计算终身价值需要有回头客：目前共 {len(x)} 位客户，其中 {(x > 0).sum()} 位有回购。请使用更长的时间段，或客户更多的数据集。")
     n = len(x)
     rate = max(x.mean(), 0.1) / max(T.mean(), 1e-3)
     start = np.log([1.0, 1.0 / rate, 0.8, 2.5])  # a = 1 exactly is a removable singularity of E[purchases]
@@ -341,13 +348,15 @@ def fit_gamma_gamma(summary: pd.DataFrame) -> GammaGammaFit:
     """
     if "monetary_value" not in summary.columns or summary["monetary_value"].isna().all():
         raise DataError("Spend per purchase is unknown (the data has no prices), so lifetime value in money cannot "
-                        "be computed. Map a price column on the Data page.")
+                        "be computed. Map a price column on the Data page.",
+                        zh="不知道每次购买的金额（数据中没有价格），因此无法计算以金额表示的终身价值。请在“数据”页面映射价格列。")
     keep = (summary["frequency"] > 0) & (summary["monetary_value"] > 0)
     x = summary.loc[keep, "frequency"].to_numpy(dtype=float)
     m = summary.loc[keep, "monetary_value"].to_numpy(dtype=float)
     if len(x) < 3:
         raise DataError(f"Only {len(x)} customer(s) made repeat purchases with a positive value: too few to learn "
-                        "how much customers spend. Use a longer period.")
+                        "how much customers spend. Use a longer period.",
+                        zh=f"只有 {len(x)} 位客户有金额为正的回购，人数太少，无法估计客户的消费金额。请使用更长的时间段。")
     n = len(x)
     start = np.log([1.0, 2.0, max(float(np.mean(m)), 1e-3)])
     with threadpool_limits(1):
@@ -392,11 +401,14 @@ def customer_value(summary: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGam
         (discounted profit over the horizon).
     """
     if not 0 <= margin <= 1:
-        raise DataError(f"The margin must be between 0% and 100%; got {margin:.0%}.")
+        raise DataError(f"The margin must be between 0% and 100%; got {margin:.0%}.",
+                        zh=f"毛利率必须在 0% 到 100% 之间；当前为 {margin:.0%}。")
     if not 0 <= annual_discount_rate < 1:
-        raise DataError(f"The annual discount rate must be between 0% and 100%; got {annual_discount_rate:.0%}.")
+        raise DataError(f"The annual discount rate must be between 0% and 100%; got {annual_discount_rate:.0%}.",
+                        zh=f"年折现率必须在 0% 到 100% 之间；当前为 {annual_discount_rate:.0%}。")
     if horizon_months < 1:
-        raise DataError("The horizon must be at least one month.")
+        raise DataError("The horizon must be at least one month.",
+                        zh="预测期至少为一个月。")
     x, t_x, T = _summary_arrays(summary)
     unit_month = months_to_units(1, bgnbd.time_unit)
     out = summary.copy()
@@ -500,10 +512,12 @@ def holdout_check(transactions: pd.DataFrame, holdout_days: int = 180, time_unit
     span = (end - first_day).days
     if span < 3 * 7:
         raise DataError(f"The data covers only {span} day(s) up to {end:%Y-%m-%d}: too short to check the model on "
-                        "held-out weeks (it needs at least three weeks). Pick a later date or load more history.")
+                        "held-out weeks (it needs at least three weeks). Pick a later date or load more history.",
+                        zh=f"截至 {end:%Y-%m-%d}，数据只覆盖 {span} 天，太短，无法用留出的几周检验模型（至少需要三周）。请选择更晚的日期，或加载更多历史数据。")
     if holdout_days < 7 or cal_end - first_day < pd.Timedelta(days=2 * holdout_days):
         raise DataError(f"The data covers {span} days; a {holdout_days}-day holdout needs at least twice as long "
-                        f"before it. Choose a holdout of 7 to {span // 3} days.")
+                        f"before it. Choose a holdout of 7 to {span // 3} days.",
+                        zh=f"数据覆盖 {span} 天；{holdout_days} 天的留出期之前至少需要两倍长的数据。请选择 7 到 {span // 3} 天的留出期。")
     cal = customer_summary(transactions, cal_end, time_unit)
     fit = fit_bgnbd(cal, time_unit)
     whole = customer_summary(transactions, end, time_unit)
@@ -550,7 +564,8 @@ def lifetime_value(transactions: pd.DataFrame, as_of=None, time_unit: str = "D",
     if history_days < MIN_HISTORY_DAYS:
         raise DataError(f"Lifetime value needs at least {MIN_HISTORY_DAYS} days of purchases to learn how often "
                         f"customers come back; the data has {history_days:.0f} day(s) up to this date. Pick a later "
-                        "as-of date or load more history.")
+                        "as-of date or load more history.",
+                        zh=f"计算终身价值至少需要 {MIN_HISTORY_DAYS} 天的购买记录，才能了解客户多久回购一次；截至这一天，数据只有 {history_days:.0f} 天。请选择更晚的分析日期，或加载更多历史数据。")
     bgnbd = fit_bgnbd(summary, time_unit)
     has_money = summary["monetary_value"].notna().any()
     gg = fit_gamma_gamma(summary) if has_money else None

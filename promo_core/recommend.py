@@ -92,20 +92,24 @@ def interactions_from(transactions: pd.DataFrame, value: str = "purchases", half
     """
     need = [c for c in ("customer_id", "product_id", "order_date", "quantity") if c not in transactions.columns]
     if need:
-        raise DataError(f"Recommendations need the column(s) {', '.join(need)}. Map them on the Data page.")
+        raise DataError(f"Recommendations need the column(s) {', '.join(need)}. Map them on the Data page.",
+                        zh=f"商品推荐需要以下列：{'、'.join(need)}。请在“数据”页面映射这些列。")
     if value not in ("purchases", "quantity"):
-        raise DataError(f"Interactions count 'purchases' or 'quantity', not {value!r}.")
+        raise DataError(f"Interactions count 'purchases' or 'quantity', not {value!r}.",
+                        zh=f"购买记录只能按“purchases”（购买次数）或“quantity”（数量）计算，不能按 {value!r}。")
     tx = transactions[transactions["customer_id"].notna() & transactions["product_id"].notna()]
     if tx.empty:
         raise DataError("No sale line has a customer id, so there is nobody to recommend to. Map the customer "
-                        "column on the Data page (guest orders cannot get personal recommendations).")
+                        "column on the Data page (guest orders cannot get personal recommendations).",
+                        zh="没有任何销售行带有客户编号，因此没有可推荐的对象。请在“数据”页面映射客户列（游客订单无法获得个性化推荐）。")
     dates = pd.to_datetime(tx["order_date"])
     as_of = dates.max() if as_of is None else pd.Timestamp(as_of)
     qty = tx["quantity"].to_numpy(dtype=float)
     weight = np.sign(qty) if value == "purchases" else qty
     if half_life_days is not None:
         if not half_life_days > 0:
-            raise DataError("The recency half-life must be a positive number of days.")
+            raise DataError("The recency half-life must be a positive number of days.",
+                            zh="时间衰减半衰期必须是大于 0 的天数。")
         age = ((as_of - dates).dt.total_seconds() / 86_400).clip(lower=0).to_numpy()
         weight = weight * np.power(0.5, age / float(half_life_days))
     rows, customers = pd.factorize(tx["customer_id"], sort=True)
@@ -118,7 +122,8 @@ def interactions_from(transactions: pd.DataFrame, value: str = "purchases", half
     keep = np.diff(matrix.indptr) > 0
     matrix = matrix[keep]
     if matrix.nnz == 0:
-        raise DataError("Every purchase was returned: there is nothing to learn from. Check the quantity column.")
+        raise DataError("Every purchase was returned: there is nothing to learn from. Check the quantity column.",
+                        zh="所有购买都已退货，没有可以学习的数据。请检查数量列。")
     return Interactions(matrix=matrix.astype(np.float32), customers=pd.Index(customers[keep], name="customer_id"),
                         products=pd.Index(info.index, name="product_id"), catalogue=info, as_of=as_of)
 
@@ -129,7 +134,8 @@ def _catalogue(tx: pd.DataFrame, catalogue: pd.DataFrame | None) -> pd.DataFrame
     seen = seen.reindex(columns=cols)
     if catalogue is not None and len(catalogue):
         if "product_id" not in catalogue.columns:
-            raise DataError("The products table needs a product_id column to join the sales.")
+            raise DataError("The products table needs a product_id column to join the sales.",
+                            zh="商品表需要有 product_id 列，才能与销售数据关联。")
         cat = catalogue.drop_duplicates("product_id").assign(product_id=lambda d: d["product_id"].astype(str))
         cat = cat.set_index("product_id").reindex(columns=cols)
         seen = cat.combine_first(seen)
@@ -252,7 +258,8 @@ class Recommender(BaseEstimator):
     def _prepare(self, interactions: Interactions) -> None:
         """State every model shares: the training data and the best-seller fallback."""
         if not isinstance(interactions, Interactions):
-            raise DataError("Fit a recommender on recommend.interactions_from(transactions).")
+            raise DataError("Fit a recommender on recommend.interactions_from(transactions).",
+                            zh="请用 recommend.interactions_from(transactions) 的结果训练推荐模型。")
         self.interactions_ = interactions
         capped = interactions.matrix.minimum(1.0)
         self.popularity_ = np.asarray(capped.sum(axis=0)).ravel().astype(np.float32)
@@ -325,9 +332,11 @@ class Recommender(BaseEstimator):
 
     def _check_fitted(self, k) -> None:
         if not hasattr(self, "interactions_"):
-            raise DataError("Fit the recommender before asking it for recommendations.")
+            raise DataError("Fit the recommender before asking it for recommendations.",
+                            zh="请先训练推荐模型，再生成推荐。")
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
-            raise DataError(f"The number of recommendations must be a whole number of at least 1, not {k!r}.")
+            raise DataError(f"The number of recommendations must be a whole number of at least 1, not {k!r}.",
+                            zh=f"推荐数量必须是不小于 1 的整数，不能是 {k!r}。")
 
     def _rank(self, rows: np.ndarray, k: int, exclude: bool, explain: bool):
         """Top-k product columns per customer row (-1 = unknown customer gets best-sellers), with
@@ -553,7 +562,8 @@ class ItemKNN(_Neighbourhood):
 
     def _fit(self, interactions):
         if self.weighting not in ("bm25", "tfidf", "none"):
-            raise DataError(f"Item similarity weighting must be 'bm25', 'tfidf' or 'none', not {self.weighting!r}.")
+            raise DataError(f"Item similarity weighting must be 'bm25', 'tfidf' or 'none', not {self.weighting!r}.",
+                            zh=f"物品相似度的加权方式只能是“bm25”“tfidf”或“none”，不能是 {self.weighting!r}。")
         x = interactions.matrix
         w = bm25_weight(x, self.k1, self.b) if self.weighting == "bm25" else \
             tfidf_weight(x) if self.weighting == "tfidf" else x.copy()
@@ -600,7 +610,8 @@ class ContentBased(_Neighbourhood):
             tfidf = vec.fit_transform(docs.tolist()).astype(np.float32).tocsr()
         except ValueError:
             raise DataError("The products have no names, categories or descriptions to compare. Upload a "
-                            "products table with product_name, category or description.") from None
+                            "products table with product_name, category or description.",
+                            zh="商品没有名称、品类或描述，无法比较相似度。请上传含有 product_name、category 或 description 列的商品表。") from None
         tt = tfidf.T.tocsr()
 
         def rows(lo, hi):
@@ -902,10 +913,12 @@ def temporal_split(transactions: pd.DataFrame, cut=None, value: str = "purchases
     before = transactions[dates < cut]
     after = transactions[(dates >= cut) & transactions["customer_id"].notna()]
     if before["customer_id"].notna().sum() == 0:
-        raise DataError(f"No customer bought anything before {cut:%Y-%m-%d}: pick a later cut date.")
+        raise DataError(f"No customer bought anything before {cut:%Y-%m-%d}: pick a later cut date.",
+                        zh=f"{cut:%Y-%m-%d} 之前没有任何客户购买记录：请选择更晚的评估切分日期。")
     if after.empty:
         raise DataError(f"Nothing was bought on or after {cut:%Y-%m-%d}: pick an earlier cut date so there is "
-                        "something to check the recommendations against.")
+                        "something to check the recommendations against.",
+                        zh=f"{cut:%Y-%m-%d}（含）之后没有任何购买：请选择更早的评估切分日期，以便有数据来检验推荐结果。")
     train = interactions_from(before, value=value, half_life_days=half_life_days, as_of=cut, catalogue=catalogue)
     net = after.groupby(["customer_id", "product_id"], sort=False)["quantity"].sum()
     net = net[net > 0].reset_index()
@@ -1031,13 +1044,16 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
     Evaluation
     """
     if not models:
-        raise DataError("Pick at least one model to evaluate.")
+        raise DataError("Pick at least one model to evaluate.",
+                        zh="请至少选择一个要评估的模型。")
     if baseline is None:
         baseline = next((n for n, m in models.items() if isinstance(m, Popularity) and m.segments is None), None)
         if baseline is None:
-            raise DataError("The comparison needs the best-seller model (Popularity) as its baseline.")
+            raise DataError("The comparison needs the best-seller model (Popularity) as its baseline.",
+                            zh="比较时需要以畅销榜模型（Popularity）作为基准。")
     if baseline not in models:
-        raise DataError(f"The baseline model {baseline!r} is not among the models evaluated.")
+        raise DataError(f"The baseline model {baseline!r} is not among the models evaluated.",
+                        zh=f"基准模型 {baseline!r} 不在参与评估的模型之中。")
     test = split.test
     if exclude_bought:
         seen = split.train.matrix.copy()
@@ -1047,7 +1063,8 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
     candidates = np.flatnonzero(np.diff(test.indptr) > 0)
     if len(candidates) == 0:
         raise DataError("No customer bought anything new after the cut date, so there is nothing to check the "
-                        "recommendations against. Pick an earlier cut date, or include already-bought products.")
+                        "recommendations against. Pick an earlier cut date, or include already-bought products.",
+                        zh="评估切分日期之后没有客户购买新商品，因此无法检验推荐结果。请选择更早的切分日期，或把已购买过的商品也计算在内。")
     rng = np.random.default_rng(random_state)
     rows = np.sort(rng.choice(candidates, min(max_customers, len(candidates)), replace=False))
     relevant = test[rows]

@@ -135,23 +135,32 @@ def _check_transactions(tx: pd.DataFrame) -> None:
     missing = [c for c in _NEEDED if c not in tx.columns]
     if missing:
         raise DataError(f"The sales table lacks the column(s) {', '.join(missing)}. Load the file through the Data "
-                        "page so every column gets its role.")
+                        "page so every column gets its role.",
+                        zh=f"销售表缺少以下列：{'、'.join(missing)}。请通过“数据”页面加载文件，为每一列指定用途。")
     if tx.empty:
-        raise DataError("The sales table is empty: there is nobody to segment. Upload a file with orders.")
+        raise DataError("The sales table is empty: there is nobody to segment. Upload a file with orders.",
+                        zh="销售表是空的，没有可以分群的客户。请上传包含订单的文件。")
     if tx["customer_id"].isna().all():
         raise DataError("No line has a customer ID, so customers cannot be told apart. On the Data page, map the "
-                        "column that holds the customer / member number (every order is a guest order now).")
+                        "column that holds the customer / member number (every order is a guest order now).",
+                        zh="没有任何一行带有客户编号，因此无法区分不同的客户。请在“数据”页面映射存放客户编号或会员号的列（目前所有订单都被当作游客订单）。")
 
 
 def naive_dates(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_localize(None) if getattr(ts.dt, "tz", None) is not None else ts
 
 
+# The dates ``to_day`` is asked about, for its message in Chinese.
+_DATE_NAMES_ZH = {"as-of date": "分析日期", "first order date": "最早下单日期", "last order date": "最后下单日期",
+                  "calibration end": "校准截止日期", "end date": "截止日期"}
+
+
 def to_day(value, what: str) -> pd.Timestamp:
     try:
         day = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"The {what} '{value}' is not a date. Give a date such as 2025-06-30.") from exc
+        raise DataError(f"The {what} '{value}' is not a date. Give a date such as 2025-06-30.",
+                        zh=f"{_DATE_NAMES_ZH.get(what, what)}“{value}”不是有效日期。请填写类似 2025-06-30 的日期。") from exc
     if day.tzinfo is not None:
         day = day.tz_localize(None)
     return day.normalize()
@@ -232,7 +241,8 @@ def rfm(transactions: pd.DataFrame, as_of=None) -> pd.DataFrame:
             ORDER BY customer_id""").to_arrow_table().to_pandas()
     if table.empty:
         raise DataError(f"No customer bought anything on or before {as_of:%Y-%m-%d}. Pick a later as-of date "
-                        f"(the data ends on {last_day:%Y-%m-%d}).")
+                        f"(the data ends on {last_day:%Y-%m-%d}).",
+                        zh=f"{as_of:%Y-%m-%d}（含）之前没有任何客户购买记录。请选择更晚的分析日期（数据截至 {last_day:%Y-%m-%d}）。")
     table["customer_id"] = table["customer_id"].astype("str")
     last = table["last_purchase"].astype("datetime64[us]")
     table["first_purchase"] = table["first_purchase"].astype("datetime64[us]")
@@ -488,10 +498,12 @@ class BehaviourClusters:
         n = len(features)
         lo, hi = self.k_range
         if self.n_clusters is not None and not 1 <= self.n_clusters <= n:
-            raise DataError(f"Cannot make {self.n_clusters} clusters from {n} customers. Choose between 1 and {n}.")
+            raise DataError(f"Cannot make {self.n_clusters} clusters from {n} customers. Choose between 1 and {n}.",
+                            zh=f"无法把 {n} 位客户分成 {self.n_clusters} 个群组。请选择 1 到 {n} 之间的群组数。")
         if n < 3:
             raise DataError(f"Only {n} customer(s) bought in this period: too few to find groups. Pick a longer "
-                            "period or a dataset with more customers.")
+                            "period or a dataset with more customers.",
+                            zh=f"这段时间只有 {n} 位客户有购买，人数太少，无法找出客户群组。请选择更长的时间段，或使用客户更多的数据集。")
         logged = self._log(features)
         self.center_ = logged.mean()
         self.scale_ = logged.std(ddof=0).replace(0, 1.0)
@@ -870,14 +882,16 @@ def segment_migration(transactions: pd.DataFrame, end=None, days: int = 90) -> M
         R + FM score rose ("up"), fell ("down") or stayed ("same").
     """
     if days < 1:
-        raise DataError("The gap between the two dates must be at least one day.")
+        raise DataError("The gap between the two dates must be at least one day.",
+                        zh="两个日期之间至少要相隔一天。")
     late = rfm(transactions, end)
     end_day = rfm_as_of(late)
     start_day = end_day - pd.Timedelta(days=int(days))
     first_day = to_day(naive_dates(transactions["order_date"]).min(), "first order date")
     if start_day < first_day:
         raise DataError(f"The data starts on {first_day:%Y-%m-%d}, so there are no segments {days} days before "
-                        f"{end_day:%Y-%m-%d}. Choose a shorter gap (at most {(end_day - first_day).days} day(s)).")
+                        f"{end_day:%Y-%m-%d}. Choose a shorter gap (at most {(end_day - first_day).days} day(s)).",
+                        zh=f"数据从 {first_day:%Y-%m-%d} 才开始，因此无法得到 {end_day:%Y-%m-%d} 之前 {days} 天的分群。请选择更短的间隔（最多 {(end_day - first_day).days} 天）。")
     early = rfm(transactions, start_day)
     both = late[["customer_id", "segment", "r_score", "fm_score"]].merge(
         early[["customer_id", "segment", "r_score", "fm_score"]], on="customer_id", how="left",
@@ -936,7 +950,8 @@ def customer_channels(transactions: pd.DataFrame, as_of=None) -> pd.Series:
     if "channel" not in transactions.columns or transactions["channel"].isna().all():
         raise DataError("The data has no channel column, so online and in-store customers cannot be told apart. "
                         "On the Data page, map the column that says where each order was placed (e.g. 'online', "
-                        "'store').")
+                        "'store').",
+                        zh="数据中没有渠道列，因此无法区分线上客户和门店客户。请在“数据”页面映射标明每笔订单下单渠道的列（例如“online”“store”）。")
     where = "customer_id IS NOT NULL AND channel IS NOT NULL AND NOT is_return"
     if as_of is not None:
         where += f" AND order_date < {sql_timestamp(to_day(as_of, 'as-of date') + pd.Timedelta(days=1))}"
@@ -1029,14 +1044,17 @@ def check_playbook(book: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in PLAYBOOK_COLUMNS if c not in book.columns]
     if missing:
         raise DataError(f"The playbook lacks the column(s) {', '.join(missing)}. It needs "
-                        f"{', '.join(PLAYBOOK_COLUMNS)}.")
+                        f"{', '.join(PLAYBOOK_COLUMNS)}.",
+                        zh=f"分群策略表缺少以下列：{'、'.join(missing)}。需要的列为：{'、'.join(PLAYBOOK_COLUMNS)}。")
     unknown = sorted(set(book["segment"].dropna().astype(str)) - set(SEGMENTS))
     if unknown:
         raise DataError(f"The playbook names unknown segment(s): {', '.join(unknown)}. Use the eleven RFM segment "
-                        f"names: {', '.join(SEGMENTS)}.")
+                        f"names: {', '.join(SEGMENTS)}.",
+                        zh=f"分群策略表中有无法识别的分群：{'、'.join(unknown)}。请使用以下 11 个 RFM 分群名称：{'、'.join(SEGMENTS)}。")
     dup = book["segment"][book["segment"].duplicated()].astype(str).unique()
     if len(dup):
-        raise DataError(f"The playbook lists {', '.join(dup)} more than once; keep one row per segment.")
+        raise DataError(f"The playbook lists {', '.join(dup)} more than once; keep one row per segment.",
+                        zh=f"分群策略表中 {'、'.join(dup)} 出现了不止一次；每个分群只能保留一行。")
     out = book[PLAYBOOK_COLUMNS].copy()
     out["send_coupon"] = out["send_coupon"].fillna(False).astype(bool)
     out["segment"] = out["segment"].astype(str)

@@ -128,7 +128,8 @@ class Workspace:
                     time.sleep(0.1)
                     continue
                 raise DataError(f"The workspace file {self.path} could not be opened: another program holds it "
-                                "(another PromoLens server?). Close it or set PROMO_WORKSPACE to another file.") from exc
+                                "(another PromoLens server?). Close it or set PROMO_WORKSPACE to another file.",
+                                zh=f"无法打开工作区文件 {self.path}：它正被另一个程序占用（可能是另一个 PromoLens 服务器）。请关闭该程序，或把 PROMO_WORKSPACE 设为另一个文件。") from exc
 
     # --- datasets --------------------------------------------------------------------------
     def save_dataset(self, name: str, tables: dict[str, pd.DataFrame], *, kind: str = "upload",
@@ -140,7 +141,8 @@ class Workspace:
         campaign, warehouses, stores, ...) are stored beside it.
         """
         if "transactions" not in tables:
-            raise DataError("A dataset needs a transactions table.")
+            raise DataError("A dataset needs a transactions table.",
+                            zh="数据集需要有交易表（transactions）。")
         dataset_id = uuid.uuid4().hex[:12]
         data = tables["transactions"]
         quarantine = tables.get("quarantine")
@@ -192,7 +194,8 @@ class Workspace:
         row = rows[0] if rows else None
         if row is None:
             raise DataError(f"Dataset {dataset_id!r} is not in the workspace (it may have been deleted). "
-                            "Pick another dataset in the sidebar.")
+                            "Pick another dataset in the sidebar.",
+                            zh=f"工作区中没有数据集 {dataset_id!r}（可能已被删除）。请在侧边栏选择其他数据集。")
         info = dict(zip(cols, row))
         for key in ("mapping", "report", "tables"):
             info[key] = json.loads(info[key]) if info[key] else {}
@@ -202,7 +205,8 @@ class Workspace:
         """A dataset's table as a DataFrame."""
         info = self.dataset(dataset_id)
         if table not in info["tables"]:
-            raise DataError(f"Dataset {info['name']!r} has no {table} table.")
+            raise DataError(f"Dataset {info['name']!r} has no {table} table.",
+                            zh=f"数据集 {info['name']!r} 中没有 {table} 表。")
         with self.connect() as con:
             return fetch_frame(con, f'SELECT * FROM "{_table_name(dataset_id, table)}"')
 
@@ -215,7 +219,8 @@ class Workspace:
     def rename_dataset(self, dataset_id: str, name: str) -> None:
         """Give a dataset a new name."""
         if not name.strip():
-            raise DataError("A dataset name cannot be empty.")
+            raise DataError("A dataset name cannot be empty.",
+                            zh="数据集名称不能为空。")
         self.dataset(dataset_id)
         with self.connect() as con:
             con.execute("UPDATE datasets SET name = ? WHERE id = ?", [name.strip(), dataset_id])
@@ -240,7 +245,8 @@ class Workspace:
         collections such as basket rules' item sets as text), so any table a page shows can be saved.
         """
         if not name.strip():
-            raise DataError("Give the analysis a name before saving it.")
+            raise DataError("Give the analysis a name before saving it.",
+                            zh="请先为分析命名，再保存。")
         analysis_id = uuid.uuid4().hex[:12]
         tables, figures = tables or {}, figures or {}
         with self.connect() as con:
@@ -277,7 +283,8 @@ class Workspace:
     def rename_analysis(self, analysis_id: str, name: str) -> None:
         """Give a saved analysis a new name."""
         if not name.strip():
-            raise DataError("A saved analysis needs a name: type one before renaming.")
+            raise DataError("A saved analysis needs a name: type one before renaming.",
+                            zh="已保存的分析需要有名称：请先输入名称再重命名。")
         self.load_analysis(analysis_id)
         with self.connect() as con:
             con.execute("UPDATE analyses SET name = ? WHERE id = ?", [name.strip(), analysis_id])
@@ -288,7 +295,8 @@ class Workspace:
             rows = con.execute("SELECT id, name, page, dataset_id, created_at, params, notes FROM analyses "
                                "WHERE id = ?", [analysis_id]).fetchall()
             if not rows:
-                raise DataError(f"Saved analysis {analysis_id!r} no longer exists.")
+                raise DataError(f"Saved analysis {analysis_id!r} no longer exists.",
+                                zh=f"已保存的分析 {analysis_id!r} 已不存在。")
             parts = con.execute("SELECT kind, name, body FROM analysis_parts WHERE analysis_id = ? "
                                 "ORDER BY kind, position", [analysis_id]).fetchall()
         row = rows[0]
@@ -309,5 +317,6 @@ class Workspace:
 
 def _table_name(dataset_id: str, table: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{12}", dataset_id) or not re.fullmatch(r"[a-z_]{1,40}", table):
-        raise DataError(f"Not a valid dataset table: {dataset_id!r} / {table!r}.")
+        raise DataError(f"Not a valid dataset table: {dataset_id!r} / {table!r}.",
+                        zh=f"不是有效的数据集表：{dataset_id!r} / {table!r}。")
     return f"ds_{dataset_id}_{table}"

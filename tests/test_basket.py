@@ -2,6 +2,8 @@
 tiny case, the demo retailer's planted complements, and hostile inputs."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -166,3 +168,23 @@ def test_sparse_product_pair_count_equals_direct_count(groceries, monkeypatch):
     direct = basket.frequent_itemsets(groceries, 0.001)
     monkeypatch.setattr(basket, "_PAIR_BINS", 0)  # the path for catalogues with very many frequent products
     pd.testing.assert_frame_equal(basket.frequent_itemsets(groceries, 0.001), direct)
+
+
+def test_errors_read_in_chinese_too(monkeypatch):
+    returns = pd.DataFrame({"order_id": ["1"], "product_id": ["a"], "quantity": [-2]})
+    calls = [lambda: basket.baskets_from(returns, by="week"),
+             lambda: basket.baskets_from(returns[["order_id", "product_id"]], by="customer_date"),
+             lambda: basket.baskets_from(returns),
+             lambda: basket.association_rules(returns, min_support=0.5),
+             lambda: basket.association_rules([[], []], min_support=0.5),
+             lambda: basket.association_rules([["a", "b"]], min_support="often"),
+             lambda: basket.association_rules([["a", "b"]], min_support=1.5),
+             lambda: basket.association_rules([["a", "b"]], min_support=0.5, min_confidence=2),
+             lambda: basket.association_rules([list("abcdefghijklmnopqrst")] * 10, min_support=0.5)]
+    monkeypatch.setattr(basket, "MAX_CANDIDATES", 1_000)
+    for call in calls:
+        with pytest.raises(DataError) as caught:
+            call()
+        err = caught.value
+        assert re.search("[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)

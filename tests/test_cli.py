@@ -1,6 +1,7 @@
 """`python -m promo_core report` on the shared real files, on a workspace dataset and on bad input:
 the report is written, or nothing is written and the exit status and message say why."""
 import io
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -186,3 +187,26 @@ def test_cli_report_equals_the_library_report(shared_data, tmp_path):
     written = pd.read_excel(io.BytesIO(out.read_bytes()), sheet_name=None)
     assert list(written) == list(expected)
     assert len(written["1.2 Weekly sales"]) == len(expected["1.2 Weekly sales"])
+
+
+def test_errors_read_in_chinese_too(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    for _ in range(2):
+        ws.save_dataset("Shop", {"transactions": pd.DataFrame({"order_id": pd.Series([], dtype=str)})})
+    empty = ws.save_dataset("Empty", {"transactions": pd.DataFrame({"order_id": pd.Series([], dtype=str)})})
+
+    def report(data, out="r.html", *more):
+        return lambda: cli.run_report(cli._parser().parse_args(["report", "--data", data, "--out", out,
+                                                                "--workspace", str(path), "--quiet", *more]))
+    calls = [report("x.csv", "r.pdf"), report("x.csv", "no/such/folder/r.html"), report("x.csv", "r.html",
+                                                                                         "--max-rows", "0"),
+             report("missing.csv"), report("Autumn"), report("Shop"), report(empty),
+             lambda: cli._load("Some dataset", None, tmp_path / "none.duckdb")]
+    for call in calls:
+        with pytest.raises(cli.DataError) as caught:
+            call()
+        err = caught.value
+        assert re.search("[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)

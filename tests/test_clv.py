@@ -2,6 +2,7 @@
 CDNOW estimates and the ``lifetimes`` package, P(alive) against the demo's planted churn, the
 horizon in calendar months, the holdout check and hostile inputs."""
 import importlib.metadata
+import re
 import warnings
 
 import numpy as np
@@ -248,3 +249,28 @@ def test_without_prices_purchases_are_still_predicted(demo_tx):
     lv = clv.lifetime_value(tx)
     assert lv.gamma_gamma is None and lv.customers["clv"].isna().all()
     assert lv.customers["expected_purchases"].gt(0).all()
+
+
+def test_errors_read_in_chinese_too():
+    tx = make_tx(SMALL)
+    month = make_tx([("O1", "A", "2025-01-01", 1, 10.0), ("O2", "A", "2025-02-05", 1, 10.0)])
+    no_repeat = pd.DataFrame({"frequency": [0] * 20, "recency": [0.0] * 20, "T": [10.0] * 20})
+    bad = pd.DataFrame({"frequency": [1, 2], "recency": [5.0, 9.0], "T": [4.0, 10.0]})
+    calls = [lambda: clv.customer_summary(tx, time_unit="fortnight"),
+             lambda: clv.customer_summary(tx.drop(columns=["revenue"])),
+             lambda: clv.customer_summary(tx.assign(customer_id=None)),
+             lambda: clv.customer_summary(tx, calibration_end="2024-01-01"),
+             lambda: clv.fit_bgnbd(pd.DataFrame({"frequency": [1]})), lambda: clv.fit_bgnbd(bad),
+             lambda: clv.fit_bgnbd(no_repeat), lambda: clv.fit_gamma_gamma(no_repeat.assign(monetary_value=np.nan)),
+             lambda: clv.fit_gamma_gamma(no_repeat.assign(monetary_value=5.0)),
+             lambda: clv.customer_value(no_repeat, None, None, margin=30),
+             lambda: clv.customer_value(no_repeat, None, None, annual_discount_rate=1.5),
+             lambda: clv.customer_value(no_repeat, None, None, horizon_months=0),
+             lambda: clv.holdout_check(tx, holdout_days=180), lambda: clv.holdout_check(month, holdout_days=5),
+             lambda: clv.lifetime_value(tx)]
+    for call in calls:
+        with pytest.raises(DataError) as caught:
+            call()
+        err = caught.value
+        assert re.search("[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)

@@ -3,6 +3,8 @@ demo retailer's planted tastes, the real Groceries data (where nothing beats bes
 hostile inputs."""
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -293,3 +295,28 @@ def test_evaluation_reuses_fitted_components_inside_the_hybrid(demo_split, monke
               "Hybrid": rec.Hybrid([("ALS", rec.ALS(iterations=2), 0.5), ("pop", rec.Popularity(), 0.5)])}
     ev = rec.evaluate(models, demo_split, max_customers=300)
     assert len(fits) == 1 and set(ev.table["model"]) == set(models)
+
+
+def test_errors_read_in_chinese_too():
+    tx = _tx([("c1", "a", 1, 0), ("c1", "b", 1, 30)])
+    inter = _interactions({"u1": ["a"]})
+    split = rec.temporal_split(tx, cut="2025-01-15")
+    nothing_new = rec.temporal_split(_tx([("c1", "a", 1, 0), ("c1", "a", 1, 30)]), cut="2025-01-15")
+    calls = [lambda: rec.interactions_from(_tx([(None, "a", 1, 0)])),
+             lambda: rec.interactions_from(tx.drop(columns=["customer_id"])),
+             lambda: rec.interactions_from(tx, value="bananas"), lambda: rec.interactions_from(tx, half_life_days=0),
+             lambda: rec.interactions_from(_tx([("c1", "a", 1, 0), ("c1", "a", -1, 1)])),
+             lambda: rec.interactions_from(tx, catalogue=pd.DataFrame({"name": ["x"]})),
+             lambda: rec.Popularity().fit("a table"), lambda: rec.ItemKNN().recommend(["u1"]),
+             lambda: rec.Popularity().fit(inter).recommend(["u1"], k=0),
+             lambda: rec.ItemKNN(weighting="magic").fit(inter), lambda: rec.ContentBased().fit(_interactions({"u1": ["-", "?"]})),
+             lambda: rec.temporal_split(tx, cut="2024-01-01"), lambda: rec.temporal_split(tx, cut="2026-01-01"),
+             lambda: rec.evaluate({}, split), lambda: rec.evaluate({"knn": rec.ItemKNN()}, split),
+             lambda: rec.evaluate({"pop": rec.Popularity()}, split, baseline="best"),
+             lambda: rec.evaluate({"pop": rec.Popularity()}, nothing_new)]
+    for call in calls:
+        with pytest.raises(DataError) as caught:
+            call()
+        err = caught.value
+        assert re.search("[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)

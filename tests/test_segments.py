@@ -1,6 +1,8 @@
 """RFM scores and segments, behavioural clusters, migration, omnichannel and the playbook:
 hand-checked small cases, the demo retailer's planted behaviour types, the real UCI sample and
 hostile inputs."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -372,3 +374,26 @@ def test_crm_export_has_one_row_per_customer_with_everything(demo_tx, demo_clust
     assert len(out) == len(table) and out["customer_id"].is_unique
     assert {"customer_id", "segment", "rfm_code", "cluster", "cluster_name", "channel_type", "action"} <= set(out)
     assert out["cluster"].notna().all() and out["action"].notna().all()
+
+
+def test_errors_read_in_chinese_too():
+    tx = make_tx(SMALL)
+    book = segments.playbook()
+    few = make_tx([("O1", "A", "2025-01-01", 1, 10.0), ("O2", "B", "2025-01-02", 1, 10.0)])
+    calls = [lambda: segments.rfm(tx.assign(customer_id=None)), lambda: segments.rfm(tx, as_of="2024-01-01"),
+             lambda: segments.rfm(tx, as_of="next tuesday"), lambda: segments.rfm(tx.drop(columns=["is_return"])),
+             lambda: segments.rfm(tx.iloc[:0]), lambda: segments.cluster_customers(few, segments.rfm(few)),
+             lambda: segments.segment_migration(tx, days=0), lambda: segments.segment_migration(tx, days=900),
+             lambda: segments.omnichannel(tx.assign(channel=None), segments.rfm(tx)),
+             lambda: segments.check_playbook(book.drop(columns=["offer"])),
+             lambda: segments.check_playbook(pd.concat([book, book.iloc[:1]])),
+             lambda: segments.check_playbook(book.assign(segment=book["segment"].replace("Champions", "VIPs")))]
+    for call in calls:
+        with pytest.raises(DataError) as caught:
+            call()
+        err = caught.value
+        assert re.search("[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)
+    with pytest.raises(DataError) as caught:
+        segments.rfm(tx, as_of="next tuesday")
+    assert "分析日期“next tuesday”" in caught.value.text("zh")

@@ -1,4 +1,5 @@
 """The workspace keeps datasets and analyses across restarts and between concurrent sessions."""
+import re
 import subprocess
 import sys
 import threading
@@ -123,3 +124,18 @@ def test_workspace_path_follows_the_environment(monkeypatch, tmp_path):
     assert (tmp_path / "x" / "y.duckdb").exists()
     monkeypatch.delenv("PROMO_WORKSPACE")
     assert workspace_path() == Path("workspace") / "promo.duckdb"
+
+
+def test_errors_read_in_chinese_too(tmp_path):
+    ws = Workspace(tmp_path / "ws.duckdb")
+    ds = ws.save_dataset("A", {"transactions": _tx(1, "a")})
+    calls = [lambda: ws.save_dataset("B", {"products": _tx(1, "p")}), lambda: ws.dataset("0123456789ab"),
+             lambda: ws.load_table(ds, "products"), lambda: ws.query(ds, "SELECT 1", table="Bad Table"),
+             lambda: ws.rename_dataset(ds, "   "), lambda: ws.save_analysis(" ", "segments"),
+             lambda: ws.rename_analysis("0123456789ab", ""), lambda: ws.load_analysis("0123456789ab")]
+    for call in calls:
+        with pytest.raises(DataError) as caught:
+            call()
+        err = caught.value
+        assert re.search("[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)
