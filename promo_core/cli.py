@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         message = run_report(args) if args.command == "report" else list_datasets(args)
     except DataError as exc:
-        print(f"PromoLens: {exc}", file=sys.stderr)
+        print(f"PromoLens: {exc.text(getattr(args, 'lang', 'en'))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except Exception as exc:  # a bug, not bad input: say so and keep the traceback for the job's log
         print(f"PromoLens: unexpected error ({type(exc).__name__}: {exc}). The details follow; please report them.",

@@ -75,6 +75,13 @@ def test_a_file_that_is_not_sales_data_exits_2_with_the_reason(shared_data, tmp_
     assert "Traceback" not in err and not out.exists()
 
 
+def test_a_chinese_report_job_explains_bad_input_in_chinese(shared_data, tmp_path, capsys):
+    code = cli.main(["report", "--data", str(shared_data / "README.md"), "--out", str(tmp_path / "r.html"),
+                     "--lang", "zh"])
+    assert code == 2
+    assert "PromoLens: README.md 中没有能识别为下单日期的列" in capsys.readouterr().err
+
+
 def test_bad_input_leaves_an_earlier_report_untouched(tmp_path, capsys):
     bad = tmp_path / "sales.csv"
     bad.write_text("InvoiceNo,InvoiceDate,StockCode,Quantity\n", encoding="utf-8")
