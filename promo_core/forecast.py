@@ -178,7 +178,8 @@ class SeasonalNaive:
     def fit(self, units: pd.DataFrame, exog: dict | None = None) -> "SeasonalNaive":
         """Remember the last season of every series."""
         if len(units) < self.season_length:
-            raise DataError(f"Seasonal naive needs at least {self.season_length} weeks; the series has {len(units)}.")
+            raise DataError(f"Seasonal naive needs at least {self.season_length} weeks; the series has {len(units)}.",
+                            zh=f"季节性朴素预测至少需要 {self.season_length} 周数据；该序列只有 {len(units)} 周。")
         self.last_season_ = units.iloc[-self.season_length:].to_numpy(float)
         self.index_ = units.index
         self.columns_ = units.columns
@@ -230,7 +231,8 @@ class HoltWinters:
         """Initial level (S,), trend (S,) and seasonal indices (S, m) of series in columns of ``y`` (T, S)."""
         m = self.season_length
         if len(y) < m + 2:
-            raise DataError(f"Holt-Winters needs at least {m + 2} weeks; the series has {len(y)}.")
+            raise DataError(f"Holt-Winters needs at least {m + 2} weeks; the series has {len(y)}.",
+                            zh=f"霍尔特-温特斯（Holt-Winters）预测至少需要 {m + 2} 周数据；该序列只有 {len(y)} 周。")
         if m == 1:
             n = min(len(y), 13)
             slope, intercept = np.polynomial.polynomial.polyfit(np.arange(n), y[:n], 1)[::-1]
@@ -393,7 +395,8 @@ class GradientBoostingForecaster:
         feats, level = self._features(units.index, y, price, promo, len(y))
         ok = np.isfinite(level) & (level > 0)
         if ok.sum() < 20:
-            raise DataError(f"Gradient boosting needs more history: only {int(ok.sum())} usable weeks.")
+            raise DataError(f"Gradient boosting needs more history: only {int(ok.sum())} usable weeks.",
+                            zh=f"梯度提升预测需要更长的历史数据：目前只有 {int(ok.sum())} 周可用。")
         self.model_ = HistGradientBoostingRegressor(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, early_stopping=False, random_state=self.random_state)

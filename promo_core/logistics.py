@@ -93,7 +93,9 @@ def _mask(values, m: int, name: str) -> np.ndarray:
         return np.full(m, bool(values))
     arr = np.asarray(values, dtype=bool).ravel()
     if arr.shape != (m,):
-        raise DataError(f"{name} needs one true/false value per warehouse ({m}), got {arr.size}.")
+        name_zh = {"force_open": "强制开放的仓库", "force_closed": "强制关闭的仓库"}.get(name, name)
+        raise DataError(f"{name} needs one true/false value per warehouse ({m}), got {arr.size}.",
+                        zh=f"{name_zh}需要为每个仓库（共 {m} 个）各给一个“是/否”值，实际给了 {arr.size} 个。")
     return arr
 
 
@@ -347,7 +349,8 @@ def read_table(source) -> pd.DataFrame:
         data = source.getvalue() if hasattr(source, "getvalue") else (source.read() if hasattr(source, "read")
                                                                       else bytes(source))
     if not data.strip():
-        raise DataError(f"{name} is empty. Export the table again with its rows.")
+        raise DataError(f"{name} is empty. Export the table again with its rows.",
+                        zh=f"{name} 是空的。请重新导出包含数据行的表格。")
     try:
         if data.startswith(b"PK"):
             return pd.read_excel(io.BytesIO(data), dtype=str)
@@ -355,7 +358,8 @@ def read_table(source) -> pd.DataFrame:
                            encoding=detect_encoding(data[:65536]), skipinitialspace=True)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
         raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx file with a header "
-                        "row.") from None
+                        "row.",
+                        zh=f"无法将 {name} 读取为表格（{exc}）。请上传带标题行的 CSV 或 .xlsx 文件。") from None
 
 
 def read_sites(source, kind: str, lang: str = "en") -> pd.DataFrame:

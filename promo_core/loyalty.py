@@ -44,16 +44,20 @@ class PointsProgramme:
 
     def __post_init__(self):
         if self.earn_rate < 0 or self.point_value < 0:
-            raise DataError("Earn rate and point value cannot be negative.")
+            raise DataError("Earn rate and point value cannot be negative.", zh="积分获取比例和每积分价值不能为负。")
         if not 0 <= self.breakage < 1:
-            raise DataError("Breakage is the share of points never redeemed: from 0% up to (not including) 100%.")
+            raise DataError("Breakage is the share of points never redeemed: from 0% up to (not including) 100%.",
+                            zh="沉淀率是永远不会被兑换的积分比例：从 0% 到 100%（不含 100%）。")
         if self.expiry_months is not None and self.expiry_months < 1:
-            raise DataError("Points must live at least one month before they expire (or never expire).")
+            raise DataError("Points must live at least one month before they expire (or never expire).",
+                            zh="积分有效期至少为一个月（或设为永不过期）。")
         if not self.months_to_redeem >= 1:
             raise DataError("Points are redeemed one month after they are earned at the earliest: the average "
-                            "months to redeem must be 1 or more.")
+                            "months to redeem must be 1 or more.",
+                            zh="积分最早在获得一个月后才能兑换：平均兑换月数必须大于或等于 1。")
         if not 0 < self.member_share <= 1:
-            raise DataError("The members' share of sales must be above 0% and at most 100%.")
+            raise DataError("The members' share of sales must be above 0% and at most 100%.",
+                            zh="会员销售占比必须大于 0% 且不超过 100%。")
 
     @property
     def cost_rate(self) -> float:
@@ -104,11 +108,12 @@ def simulate_points(monthly_sales, programme: PointsProgramme, months: int = 36,
     PointsSimulation
     """
     if months < 1:
-        raise DataError("Simulate at least one month.")
+        raise DataError("Simulate at least one month.", zh="请至少模拟一个月。")
     sales = np.broadcast_to(np.asarray(monthly_sales, dtype=float), (months,)).copy() \
         if np.ndim(monthly_sales) == 0 else np.asarray(monthly_sales, dtype=float)[:months]
     if len(sales) < months or (sales < 0).any() or not np.isfinite(sales).all():
-        raise DataError(f"Give {months} months of sales, each 0 or more.")
+        raise DataError(f"Give {months} months of sales, each 0 or more.",
+                        zh=f"请提供 {months} 个月的销售额，每个月都须大于或等于 0。")
     p = programme
     h = 1.0 / p.months_to_redeem
     life = p.expiry_months if p.expiry_months is not None else months + 1

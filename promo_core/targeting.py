@@ -49,15 +49,17 @@ class CouponEconomics:
 
     def __post_init__(self):
         if not self.face_value:
-            raise DataError("Give the face value of at least one coupon.")
+            raise DataError("Give the face value of at least one coupon.", zh="请至少填写一种优惠券的面额。")
         if any(not np.isfinite(v) or v < 0 for v in self.face_value.values()):
-            raise DataError("Coupon face values must be amounts of money of 0 or more.")
+            raise DataError("Coupon face values must be amounts of money of 0 or more.",
+                            zh="优惠券面额必须是大于或等于 0 的金额。")
         if not self.order_value > 0:
-            raise DataError("The typical order value must be above 0.")
+            raise DataError("The typical order value must be above 0.", zh="典型订单金额必须大于 0。")
         if not 0 <= self.margin <= 1:
-            raise DataError("The margin is a share of the order value between 0% and 100%.")
+            raise DataError("The margin is a share of the order value between 0% and 100%.",
+                            zh="毛利率是占订单金额的比例，须在 0% 到 100% 之间。")
         if self.redemption_cost < 0 or self.contact_cost < 0:
-            raise DataError("Redemption and contact costs cannot be negative.")
+            raise DataError("Redemption and contact costs cannot be negative.", zh="兑换处理成本和发送成本不能为负。")
 
 
 def face_values_from_names(arms) -> dict:
@@ -92,18 +94,21 @@ def coupon_options(customer_id, baseline: pd.Series, uplift: dict, economics: Co
     ids = np.asarray(customer_id).astype(str)
     base = np.clip(np.asarray(baseline, dtype=float), 0, 1)
     if len(ids) != len(base):
-        raise DataError("There must be one baseline prediction per customer.")
+        raise DataError("There must be one baseline prediction per customer.",
+                        zh="每位客户都需要一个基线预测（不发券时的购买概率）。")
     if pd.Series(ids).duplicated().any():
-        raise DataError("Customer ids must be unique to build a target list.")
+        raise DataError("Customer ids must be unique to build a target list.", zh="生成目标名单时，客户编号不能重复。")
     missing = [a for a in uplift if str(a) not in economics.face_value]
     if missing:
-        raise DataError(f"Give the face value of coupon {', '.join(map(str, missing))}.")
+        raise DataError(f"Give the face value of coupon {', '.join(map(str, missing))}.",
+                        zh=f"请填写优惠券 {', '.join(map(str, missing))} 的面额。")
     e = economics
     parts = []
     for arm, u in uplift.items():
         u = np.asarray(u, dtype=float)
         if len(u) != len(base) or np.isnan(u).any() or np.isnan(base).any():
-            raise DataError(f"Every customer needs an uplift prediction for {arm} and a baseline.")
+            raise DataError(f"Every customer needs an uplift prediction for {arm} and a baseline.",
+                            zh=f"每位客户都需要 {arm} 的增量预测和基线预测。")
         p_buy = np.clip(base + u, 0, 1)
         face = float(e.face_value[str(arm)])
         cost = p_buy * (face + e.redemption_cost) + e.contact_cost
@@ -138,9 +143,11 @@ class TargetPlan:
 
 def _check_budget(budget, budget_kind: str) -> None:
     if budget_kind not in ("money", "count"):
-        raise DataError("The budget is either an amount of money ('money') or a number of coupons ('count').")
+        raise DataError("The budget is either an amount of money ('money') or a number of coupons ('count').",
+                        zh="预算只能是金额（'money'）或券数量（'count'）。")
     if budget is not None and (not np.isfinite(budget) or budget < 0):
-        raise DataError("The budget must be a positive amount (or a positive number of coupons).")
+        raise DataError("The budget must be a positive amount (or a positive number of coupons).",
+                        zh="预算必须是正的金额（或正的券数量）。")
 
 
 def _hull_steps(cand: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """CSV and Excel exports cannot run formulas, keep true numbers as numbers and format columns
 the way a manager reads them."""
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -143,3 +144,15 @@ def test_pages_export_only_through_the_safe_writers():
                  for needle in (".to_csv(", ".to_excel(", "ExcelWriter(", "csv.writer(")
                  if needle in path.read_text(encoding="utf-8")]
     assert not offenders, offenders
+
+
+def test_too_long_for_excel_error_has_chinese_text(monkeypatch):
+    from promo_core import export
+
+    monkeypatch.setattr(export, "EXCEL_MAX_ROWS", 3)
+    for frame in (pd.DataFrame({"a": range(3)}), pd.DataFrame({"a": ["=1+1", None, "x", "y"]})):
+        with pytest.raises(DataError) as info:
+            to_excel_bytes({"ok": pd.DataFrame({"a": [1]}), "huge": frame})
+        err = info.value
+        assert re.search(r"[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert "'huge'" in err.text("zh") and err.text("en") == str(err)

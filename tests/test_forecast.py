@@ -2,6 +2,7 @@
 with known seasonality, the demo retailer's planted seasonality, intervals, promotions, backtests."""
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -279,3 +280,16 @@ def test_online_retail_year_forecasts_without_seasonality(shared_data):
     assert result.season_length == 1
     assert len(result.demand.units) == 52
     assert (result.forecast["forecast"] >= 0).all()
+
+
+def test_model_history_errors_have_chinese_text():
+    units = pd.DataFrame({"P1": np.arange(1.0, 9.0)}, index=pd.date_range("2024-01-01", periods=8, freq="W-MON"))
+    calls = [lambda: SeasonalNaive().fit(units), lambda: SeasonalNaive(season_length=9).fit(units),
+             lambda: HoltWinters().initial_states(units.to_numpy()),
+             lambda: GradientBoostingForecaster(horizon=4).fit(units)]
+    for call in calls:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        assert re.search(r"[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)

@@ -3,6 +3,7 @@ what-ifs, distances, uploads and hostile inputs."""
 from __future__ import annotations
 
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -298,3 +299,17 @@ def test_read_sites_reads_an_excel_upload():
     frame.to_excel(buffer, index=False)
     sites = read_sites(buffer.getvalue(), "stores")
     assert sites["demand"].tolist() == [10.0, 20.0] and sites["site_id"].tolist() == ["A", "B"]
+
+
+def test_untranslated_logistics_errors_now_have_chinese_text():
+    args = {"fixed_cost": [1, 1], "capacity": [100, 100], "demand": [5, 5], "unit_cost": np.ones((2, 2))}
+    calls = [lambda: facility_location(**args, force_open=[True]),
+             lambda: facility_location(**args, force_closed=[True, False, True]),
+             lambda: read_sites(b"  \n", "stores"),
+             lambda: read_sites(b'id,lat\n"A,50\n1,2', "warehouses")]
+    for call in calls:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        assert re.search(r"[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)

@@ -1,6 +1,7 @@
 """Budget-constrained coupon targeting: the profit formula by hand, the greedy proved against SciPy's
 HiGHS linprog / milp, strategies compared, and the demo's planted uplift turned into real profit."""
 import itertools
+import re
 
 import numpy as np
 import pandas as pd
@@ -219,3 +220,26 @@ def test_the_optimised_plan_stays_first_even_when_an_over_budget_strategy_earns_
     assert not everyone["within_budget"]
     assert "best alternative within the budget (random customers" in tg.plan_summary(
         tg.optimise_targets(options, 10.0), cmp)
+
+
+def test_targeting_errors_have_chinese_text():
+    options = _random_options(10, 13)
+    calls = [
+        lambda: tg.CouponEconomics(face_value={}, order_value=10.0, margin=0.3),
+        lambda: tg.CouponEconomics(face_value={"a": -1.0}, order_value=10.0, margin=0.3),
+        lambda: tg.CouponEconomics(face_value={"a": 1.0}, order_value=0.0, margin=0.3),
+        lambda: tg.CouponEconomics(face_value={"a": 1.0}, order_value=10.0, margin=30.0),
+        lambda: tg.CouponEconomics(face_value={"a": 1.0}, order_value=10.0, margin=0.3, contact_cost=-1.0),
+        lambda: tg.coupon_options(["A", "B"], [0.1], {"c5": [0.1]}, ECON),
+        lambda: tg.coupon_options(["A", "A"], [0.1, 0.2], {"c5": [0.1, 0.1]}, ECON),
+        lambda: tg.coupon_options(["A"], [0.1], {"c99": [0.1]}, ECON),
+        lambda: tg.coupon_options(["A", "B"], [0.1, 0.2], {"c5": [0.1, np.nan]}, ECON),
+        lambda: tg.optimise_targets(options, 5.0, budget_kind="euros"),
+        lambda: tg.optimise_targets(options, -5.0),
+    ]
+    for call in calls:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        assert re.search(r"[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)

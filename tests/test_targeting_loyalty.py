@@ -1,5 +1,7 @@
 """Loyalty points simulator: a hand-worked programme, conservation of points, breakage exactly as set,
 the steady-state cost rate and the liability, and rules that contradict each other."""
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -101,3 +103,19 @@ def test_sales_of_the_wrong_length_or_sign_are_refused():
         simulate_points([100.0, 200.0], prog, months=12)
     with pytest.raises(DataError, match="months of sales"):
         simulate_points(-5.0, prog, months=3)
+
+
+def test_loyalty_errors_have_chinese_text():
+    base = {"earn_rate": 1, "point_value": 0.01, "breakage": 0.3}
+    prog = PointsProgramme(**base)
+    calls = [*[lambda kw=kw: PointsProgramme(**(base | kw))
+               for kw in ({"earn_rate": -1}, {"breakage": 1.0}, {"expiry_months": 0}, {"months_to_redeem": 0.5},
+                          {"member_share": 0.0})],
+             lambda: simulate_points(100.0, prog, months=0),
+             lambda: simulate_points([100.0, -1.0], prog, months=2)]
+    for call in calls:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        assert re.search(r"[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)

@@ -1,5 +1,6 @@
 """Uplift metrics equal scikit-uplift's to 1e-9; meta-learners recover planted effects; the demo's
 planted coupon uplift is found; Hillstrom's men's e-mail is honestly called barely better than random."""
+import re
 import warnings
 
 import numpy as np
@@ -221,3 +222,30 @@ def test_shared_response_models_give_the_same_predictions_as_fitting_them_again(
     np.testing.assert_allclose(shared.predict(X), up.TLearner().fit(X, y, t).predict(X), atol=1e-12)
     np.testing.assert_allclose(up.XLearner(response_models=shared).fit(X, y, t).predict(X),
                                up.XLearner().fit(X, y, t).predict(X), atol=1e-12)
+
+
+def test_uplift_errors_have_chinese_text():
+    frame = pd.DataFrame({"arm": ["a", "b"] * 20, "y": [0, 1] * 20, "x": range(40)})
+    calls = [
+        lambda: up.qini_auc_score([0, 1], [0.1, 0.2, 0.3], [0, 1]),
+        lambda: up.qini_auc_score([0, 1, 1, 0], [0.1, np.nan, 0.3, 0.2], [0, 0, 1, 1]),
+        lambda: up.uplift_auc_score([0, 1, 1, 0], [0.1, 0.2, 0.3, 0.4], [0, 2, 1, 1]),
+        lambda: up.uplift_at_k([0, 1, 1, 0], [0.1, 0.2, 0.3, 0.4], [0, 0, 1, 1], "overall", 1.5),
+        lambda: up.uplift_at_k([0, 1, 1, 0], [0.1, 0.2, 0.3, 0.4], [0, 0, 1, 1], "everyone", 0.5),
+        lambda: up.uplift_at_k([0, 1, 1, 0], [0.1, 0.2, 0.3, 0.4], [0, 0, 1, 1], "by_group", 3),
+        lambda: up.evaluate_scores([0, 1, 1, 0], pd.DataFrame(index=range(4)), [0, 0, 1, 1]),
+        lambda: up.TLearner().fit(np.ones((3, 1)), [0, 1, 0, 1], [0, 1, 0, 1]),
+        lambda: up.TLearner().fit(np.ones((4, 1)), [0, 1, 0, 1], [1, 1, 1, 1]),
+        lambda: up.ClassTransformation().fit(np.ones((4, 1)), [0, 2, 0, 1], [0, 1, 0, 1]),
+        lambda: up.model_features(frame, ["nope"]),
+        lambda: up.fit_uplift(frame, "arm", "y", "a", ["x"], models=("Magic",)),
+        *[lambda f=f, feats=feats: up.fit_uplift(f, "arm", "y", "a", feats)
+          for f, feats in [(frame.assign(y=[0.5, 1.0] * 20), ["x"]), (frame.assign(x=1), ["x"]), (frame, []),
+                           (frame.assign(y=[0] * 38 + [1, 1]), ["x"])]],
+    ]
+    for call in calls:
+        with pytest.raises(DataError) as info:
+            call()
+        err = info.value
+        assert re.search(r"[\u4e00-\u9fff]", err.text("zh")) and err.text("zh") != str(err), str(err)
+        assert err.text("en") == str(err)
