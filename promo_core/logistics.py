@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -356,7 +357,7 @@ def read_table(source) -> pd.DataFrame:
             return pd.read_excel(io.BytesIO(data), dtype=str)
         return pd.read_csv(io.BytesIO(data), sep=None, engine="python", dtype=str,
                            encoding=detect_encoding(data[:65536]), skipinitialspace=True)
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError, zipfile.BadZipFile, KeyError, OSError) as exc:
         raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx file with a header "
                         "row.",
                         zh=f"无法将 {name} 读取为表格（{exc}）。请上传带标题行的 CSV 或 .xlsx 文件。") from None

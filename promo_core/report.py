@@ -454,7 +454,7 @@ def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
                            f"{margin:.0%}，年折现率 {annual_discount_rate:.0%}）：合计 "
                            f"{i18n.fmt_money(value.customers['clv'].sum(), currency, 0, lang)}。"))
     except DataError as exc:
-        notes.append(t(f"Lifetime value not computed: {exc}", f"未计算客户终身价值：{exc}"))
+        notes.append(t(f"Lifetime value not computed: {exc}", f"未计算客户终身价值：{exc.text('zh')}"))
     summary = summary[summary["customers"] > 0].sort_values("customers", ascending=False)
     has_money = summary["revenue"].notna().any()
     shown = summary.drop(columns=["segment"]).rename(columns={"segment_label": "segment"})
@@ -694,7 +694,7 @@ def campaign_analysis(campaign: pd.DataFrame, *, lang: str = "en", currency: str
         try:
             fitted = uplift.fit_uplift(campaign, cols.arm, target, cols.control, cols.features, models=UPLIFT_MODELS)
         except DataError as exc:
-            notes.append(t(f"Uplift models not fitted: {exc}", f"未拟合增益模型：{exc}"))
+            notes.append(t(f"Uplift models not fitted: {exc}", f"未拟合增益模型：{exc.text('zh')}"))
         else:
             best = fitted.scores[fitted.scores["best"]]
             notes += [uplift.targeting_verdict(row, row["arm"], lang) for _, row in best.iterrows()]
@@ -811,7 +811,7 @@ def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None
             inputs = [tables[n] for n in step.needs] if step.needs else [tx]
             analyses.append(step.run(*inputs, lang=lang, currency=currency))
         except DataError as exc:
-            skipped.append(i18n.text(f"{step.name_en} skipped: {exc}", f"{step.name_zh}：已跳过。{exc}", lang))
+            skipped.append(i18n.text(f"{step.name_en} skipped: {exc}", f"{step.name_zh}：已跳过。{exc.text('zh')}", lang))
     if skipped:
         analyses[0] = dataclasses.replace(analyses[0], notes=analyses[0].notes + skipped)
     return analyses, skipped

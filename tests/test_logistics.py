@@ -217,6 +217,11 @@ def test_read_sites_understands_loose_headers():
     pd.testing.assert_frame_equal(sites, expected, check_dtype=False)
 
 
+def test_a_damaged_excel_upload_gets_a_message():
+    with pytest.raises(DataError, match="could not be read as a table"):
+        read_sites(b"PK\x03\x04 this is not a workbook", "stores")
+
+
 def test_read_sites_reads_chinese_headers():
     csv = "门店编号,纬度,经度,需求\nS1,31.23,121.47,120\nS2,39.90,116.40,80\n"
     sites = read_sites(csv.encode("utf-8"), "stores")
