@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import time
+from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -238,7 +239,7 @@ REASONS = {
 # --------------------------------------------------------------------------------------------
 # The common interface
 # --------------------------------------------------------------------------------------------
-class Recommender(BaseEstimator):
+class Recommender(BaseEstimator, ABC):
     """Base class: ``fit(interactions)`` then ``recommend(customer_ids, k)``.
 
     Subclasses implement ``_fit``, ``_scores(rows)`` (dense scores for customer rows) and
@@ -266,18 +267,19 @@ class Recommender(BaseEstimator):
         top = max(float(self.popularity_.max()), 1.0)
         self._tiebreak = (self.popularity_ / top * 1e-6).astype(np.float32)
 
-    # subclasses -----------------------------------------------------------------------------
+    # what each model defines ------------------------------------------------------------------
+    @abstractmethod
     def _fit(self, interactions: Interactions) -> None:
-        raise NotImplementedError
+        """Learn the model's own state from the (already prepared) interactions."""
 
+    @abstractmethod
     def _scores(self, rows: np.ndarray):
         """(scores, parts): dense float32 scores (len(rows) x products) and whatever
         ``_evidence`` needs from the scoring."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _evidence(self, rows: np.ndarray, items: np.ndarray, parts) -> tuple[np.ndarray, np.ndarray]:
         """Reason kind and supporting product column (-1 for none) for each recommended item."""
-        raise NotImplementedError
 
     # shared ---------------------------------------------------------------------------------
     def _strongest_items(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
