@@ -211,7 +211,6 @@ def forecast_tab(dataset: str, catalogue: pd.DataFrame) -> tuple:
               delta=f"{main['uplift'].sum() / max(main['baseline'].sum(), 1e-9):+.1%}",
               help=tr("Extra units the promotion adds over the forecast without it.", "促销在无促销预测之上增加的件数。"))
 
-    series = result.demand.units.columns
     totals = result.demand.units.iloc[-52:].sum().sort_values(ascending=False)
     promoted = main.groupby("series")["uplift"].sum()
     default = promoted.idxmax() if promoted.max() > 0 else totals.index[0]

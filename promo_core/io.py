@@ -14,7 +14,6 @@ import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 import duckdb
 import numpy as np
@@ -1035,7 +1034,3 @@ def message_text(message: str, lang: str = "en") -> str:
         if re.fullmatch(pattern, message, flags=re.S):
             return re.sub(pattern, zh, message, flags=re.S)
     return message
-    for pattern, zh in _NOTES_ZH:
-        if re.fullmatch(pattern, note):
-            return re.sub(pattern, zh, note)
-    return note

@@ -2,7 +2,6 @@
 demo dataset, and an AppTest runner for pages."""
 from __future__ import annotations
 
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ sys.path.insert(0, str(ROOT))
 
 from promo_core import sample_data  # noqa: E402
 from promo_core.io import finalize_transactions  # noqa: E402
+from promo_core.errors import DataError  # noqa: E402
 from promo_core.store import Workspace  # noqa: E402
 
 
@@ -82,3 +82,18 @@ def page_text(at) -> str:
         parts += [str(e.value) for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(parts)
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def chinese_error(call) -> DataError:
+    """Run ``call``, which must raise a DataError that reads in Chinese too (and in English as its
+    plain message); return the error for further checks."""
+    with pytest.raises(DataError) as caught:
+        call()
+    err = caught.value
+    assert has_chinese(err.text("zh")) and err.text("zh") != str(err), str(err)
+    assert err.text("en") == str(err)
+    return err

@@ -10,6 +10,7 @@ from scipy.optimize import minimize_scalar
 from promo_core import pricing
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
+from tests.conftest import chinese_error
 
 RETAIL_MAPPING = {"product_id": "product_id", "category": "product_category_name", "order_date": "month_year",
                   "quantity": "qty", "unit_price": "unit_price", "customer_id": None, "product_name": None}
@@ -345,10 +346,6 @@ def test_hostile_input_errors_have_a_chinese_text_with_the_same_values():
         (lambda: pricing.read_unit_costs(_io.BytesIO(b"sku,cost\nA0,abc\nA1,-2\n")), "'cost'"),
     ]
     for call, value in cases:
-        with pytest.raises(DataError) as info:
-            call()
-        err = info.value
+        err = chinese_error(call)
         zh = err.text("zh")
-        assert any("\u4e00" <= ch <= "\u9fff" for ch in zh) and zh != str(err), str(err)
-        assert err.text("en") == str(err)
         assert value is None or (value in zh and value in str(err)), (value, zh)
