@@ -541,11 +541,13 @@ def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
     fmts = _DATE_FORMATS_DAYFIRST + _DATE_FORMATS_MONTHFIRST + _DATE_FORMATS_OTHER
     # ISO dates need no format (and say nothing about day or month first); only the rest are tried
     # against every format. Without any in the sample, the first million rows are searched for them
-    # (a bound on the cost; a rarer format further down is quarantined with its reason, not guessed).
-    # (a rowid filter, unlike LIMIT, keeps the scan parallel; values are trimmed only once found)
-    counts_of = lambda source: con.execute(  # noqa: E731
-        f"""SELECT {', '.join(f"count(try_strptime(trim(v), '{_sql_str(f)}'))" for f in fmts)}, count(*) FROM (
-            SELECT v FROM ({source}) WHERE v IS NOT NULL AND {_iso_date('v')} IS NULL LIMIT 20000)""").fetchall()[0]
+    # (a bound on the cost, and a rowid filter keeps that scan parallel where LIMIT would not); a
+    # rarer format further down is quarantined with its reason, not guessed.
+    def counts_of(source: str) -> tuple:
+        return con.execute(
+            f"""SELECT {', '.join(f"count(try_strptime(trim(v), '{_sql_str(f)}'))" for f in fmts)}, count(*)
+            FROM (SELECT v FROM ({source}) WHERE v IS NOT NULL AND {_iso_date('v')} IS NULL LIMIT 20000)""").fetchall()[0]
+
     *counts, n_other = counts_of(_sample(con, f'"{col}" AS v'))
     if n_other == 0:
         *counts, n_other = counts_of(f'SELECT "{col}" AS v FROM raw_t WHERE rowid < 1000000')

@@ -13,8 +13,8 @@ SHARED_DATA = ROOT.parent / "shared" / "data"
 sys.path.insert(0, str(ROOT))
 
 from promo_core import sample_data  # noqa: E402
-from promo_core.io import finalize_transactions  # noqa: E402
 from promo_core.errors import DataError  # noqa: E402
+from promo_core.io import finalize_transactions  # noqa: E402
 from promo_core.store import Workspace  # noqa: E402
 
 
