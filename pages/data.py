@@ -59,15 +59,20 @@ def upload_section() -> None:
     data = uploaded.getvalue()
     file_key = f"{uploaded.name}-{len(data)}"
     overrides = st.session_state.get(f"overrides-{file_key}", {})
-    try:
-        with st.status(tr(f"Reading {uploaded.name} ({len(data) / 1e6:,.1f} MB)…",
-                          f"正在读取 {uploaded.name}（{len(data) / 1e6:,.1f} MB）…"), expanded=False) as status:
-            result = _load(data, uploaded.name, json.dumps(overrides, sort_keys=True),
-                           protect or privacy_mode == "force")
+    size = f"{len(data) / 1e6:,.1f} MB" if len(data) >= 100_000 else f"{len(data) / 1e3:,.1f} KB"
+    with st.status(tr(f"Reading {uploaded.name} ({size})…", f"正在读取 {uploaded.name}（{size}）…"),
+                   expanded=False) as status:
+        try:
+            result, error = _load(data, uploaded.name, json.dumps(overrides, sort_keys=True),
+                                  protect or privacy_mode == "force"), None
+        except DataError as exc:
+            result, error = None, exc
+            status.update(label=tr(f"{uploaded.name} could not be read", f"无法读取 {uploaded.name}"), state="error")
+        else:
             status.update(label=tr(f"Read {result.rows_in:,} rows from {uploaded.name}",
                                    f"已从 {uploaded.name} 读取 {result.rows_in:,} 行"), state="complete")
-    except DataError as exc:
-        ui.show_error(exc)
+    if error is not None:
+        ui.show_error(error)  # below the collapsed status box, where it is seen
         return
     mapping_review(result, file_key)
     load_summary(result.report, result.rows_in, len(result.data), len(result.quarantine))
