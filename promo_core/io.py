@@ -7,11 +7,11 @@ a 10-million-line file within seconds and a few GB.
 """
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, personal_columns, pseudonymise
 from promo_core.store import fetch_frame
@@ -257,8 +258,9 @@ def _split_outside_quotes(line: str, delim: str) -> list[str]:
     return parts
 
 
-def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -> dict:
-    """Create table ``raw`` (text columns + ``__row``) and ``rejects``; return facts about the file."""
+def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.DuckDBPyConnection, dict]:
+    """A locked-down connection (``engine.connect``: it can read this one file and nothing else)
+    holding view ``raw`` (the file's columns + ``__row``) and table ``rejects``; and facts about the file."""
     data, path, name = _read_bytes(source)
     if path is not None:
         with open(path, "rb") as fh:
@@ -270,21 +272,22 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
                         zh=f"{name} 是空文件。请重新导出销售数据，并确认文件中有数据行。")
     kind = _sniff_kind(head, name)
     info: dict = {"file": name, "format": kind}
-    con.execute("CREATE TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR)")
     if kind == "xlsx":
         frame, info["sheet"] = _read_excel(data if data is not None else path, name, sheet)
+        con = _connect_for(None)
         _register_frame(con, frame)
     elif kind == "parquet":
         if data is not None:
-            tmp = _temp_file(data, ".parquet")
-            path = tmp
+            path = tmp.write(data, ".parquet")
+        con = _connect_for(path)
         try:
-            con.execute(f"CREATE TABLE raw0 AS SELECT * FROM read_parquet('{_sql_path(path)}')")
+            con.execute(f"CREATE TABLE raw0 AS SELECT * FROM read_parquet({quote_literal(path)})")
         except duckdb.Error as exc:
             raise DataError(f"{name} could not be read as Parquet ({exc}). Export it again.",
                         zh=f"无法按 Parquet 读取 {name}（{exc}）。请重新导出。") from exc
         types = con.execute("DESCRIBE raw0").fetchall()
-        select = ", ".join(_keep_or_text(c, t) for c, t, *_ in types)
+        names = _dedupe_header([c for c, *_ in types])
+        select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
         con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM raw0")
         con.execute("DROP TABLE raw0")
     else:
@@ -304,15 +307,17 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
         else:
             head_text = head.decode("utf-8", errors="ignore")
         if path is None:
-            path = _temp_file(data, ".csv")
+            path = tmp.write(data, ".csv")
+        con = _connect_for(path)
         delim = _detect_delimiter(head_text)
         info["delimiter"] = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delim]
-        header_line = _logical_lines(head_text)[0] if head_text.strip() else ""
-        header = [h.strip().strip('"').strip() for h in _split_outside_quotes(header_line, delim)]
+        lines = _logical_lines(head_text) or head_text.splitlines()  # (a stray quote leaves no logical line)
+        header_line = lines[0] if head_text.strip() else ""
+        header = [h.strip() for h in next(csv.reader(io.StringIO(header_line), delimiter=delim), [])]
         header = _dedupe_header(header)
-        cols = "{" + ", ".join(f"'{_sql_str(h)}': 'VARCHAR'" for h in header) + "}"
+        cols = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in header) + "}"
         try:
-            con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv('{_sql_path(path)}', delim='{_sql_str(delim)}',
+            con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv({quote_literal(path)}, delim={quote_literal(delim)},
                 quote='"', escape='"', header=true, auto_detect=false, columns={cols}, store_rejects=true,
                 max_line_size=268435456, strict_mode=true, encoding='utf-8')""")
         except duckdb.Error as exc:
@@ -327,8 +332,15 @@ def _load_raw(con: duckdb.DuckDBPyConnection, source, sheet: str | int | None) -
             FROM reject_errors ORDER BY line""")
     # rows keep the file's order (preserve_insertion_order), so rowid + 1 is the data row number
     con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS __row, * FROM raw_t")
-    info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw").fetchall() if c != "__row"]
-    return info
+    info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]
+    return con, info
+
+
+def _connect_for(path: str | None) -> duckdb.DuckDBPyConnection:
+    """``engine.connect`` that may read ``path`` only, with the ``rejects`` table every reader fills."""
+    con = connect([path] if path is not None else ())
+    con.execute("CREATE TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR)")
+    return con
 
 
 def _sample(con, select: str, n: int = 20000) -> str:
@@ -340,11 +352,12 @@ def _sample(con, select: str, n: int = 20000) -> str:
     return f"SELECT {select} FROM raw_t USING SAMPLE {min(100.0, 100.0 * 2 * n / rows):.4f}% (system)"
 
 
-def _keep_or_text(col: str, dtype: str) -> str:
+def _keep_or_text(col: str, dtype: str, name: str) -> str:
+    """A Parquet column under its (deduplicated) name: dates and numbers as they are, the rest as text."""
     if dtype.startswith(("TIMESTAMP", "DATE", "DOUBLE", "FLOAT", "DECIMAL", "BIGINT", "INTEGER", "SMALLINT",
                          "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER")):
-        return f'"{col}"'
-    return f'CAST("{col}" AS VARCHAR) AS "{col}"'
+        return f"{quote_ident(col)} AS {quote_ident(name)}"
+    return f"CAST({quote_ident(col)} AS VARCHAR) AS {quote_ident(name)}"
 
 
 def _read_excel(source, name: str, sheet) -> tuple[pd.DataFrame, str]:
@@ -400,35 +413,20 @@ def _register_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None
 
 
 def _dedupe_header(header: list[str]) -> list[str]:
-    out, seen = [], {}
+    """Unique column names, as DuckDB compares them (ignoring case); empty names and the reader's
+    own ``__row`` get a name of their own."""
+    out, seen = [], set()
     for i, h in enumerate(header):
-        h = h or f"column_{i + 1}"
-        if h in seen:
-            seen[h] += 1
-            h = f"{h}_{seen[h]}"
-        else:
-            seen[h] = 1
+        h = h.replace("\x00", "") or f"column_{i + 1}"
+        if h.casefold() == "__row":
+            h = f"{h}_{i + 1}"
+        base, k = h, 1
+        while h.casefold() in seen:
+            k += 1
+            h = f"{base}_{k}"
+        seen.add(h.casefold())
         out.append(h)
     return out
-
-
-def _temp_file(data: bytes, suffix: str) -> str:
-    fd, path = tempfile.mkstemp(suffix=suffix, prefix="promolens-")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    _TEMP_FILES.append(path)
-    return path
-
-
-_TEMP_FILES: list[str] = []
-
-
-def _sql_str(s: str) -> str:
-    return s.replace("'", "''")
-
-
-def _sql_path(p: str) -> str:
-    return _sql_str(str(p))
 
 
 # --------------------------------------------------------------------------------------------
@@ -521,19 +519,15 @@ _DATE_FORMATS_OTHER = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m
 
 
 def _date_parse_rate(values: pd.Series) -> float:
-    con = duckdb.connect()
+    con = connect()
     try:
         frame = pd.DataFrame({"v": values.astype(str).to_numpy()})
         fmts = _DATE_FORMATS_DAYFIRST + _DATE_FORMATS_MONTHFIRST + _DATE_FORMATS_OTHER
         con.register("f", frame)
-        expr = f"coalesce(try_cast(v AS TIMESTAMP), try_strptime(v, {_fmt_list(fmts)}))"
+        expr = f"coalesce(try_cast(v AS TIMESTAMP), try_strptime(v, {literal_list(fmts)}))"
         return con.execute(f"SELECT avg(({expr}) IS NOT NULL::INT) FROM f").fetchall()[0][0] or 0.0
     finally:
         con.close()
-
-
-def _fmt_list(fmts: list[str]) -> str:
-    return "[" + ", ".join(f"'{_sql_str(f)}'" for f in fmts) + "]"
 
 
 def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
@@ -545,12 +539,12 @@ def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
     # rarer format further down is quarantined with its reason, not guessed.
     def counts_of(source: str) -> tuple:
         return con.execute(
-            f"""SELECT {', '.join(f"count(try_strptime(trim(v), '{_sql_str(f)}'))" for f in fmts)}, count(*)
+            f"""SELECT {', '.join(f"count(try_strptime(trim(v), {quote_literal(f)}))" for f in fmts)}, count(*)
             FROM (SELECT v FROM ({source}) WHERE v IS NOT NULL AND {_iso_date('v')} IS NULL LIMIT 20000)""").fetchall()[0]
 
-    *counts, n_other = counts_of(_sample(con, f'"{col}" AS v'))
+    *counts, n_other = counts_of(_sample(con, f"{quote_ident(col)} AS v"))
     if n_other == 0:
-        *counts, n_other = counts_of(f'SELECT "{col}" AS v FROM raw_t WHERE rowid < 1000000')
+        *counts, n_other = counts_of(f"SELECT {quote_ident(col)} AS v FROM raw_t WHERE rowid < 1000000")
     rates = dict(zip(fmts, counts))
     day = sum(rates[f] for f in _DATE_FORMATS_DAYFIRST)
     month = sum(rates[f] for f in _DATE_FORMATS_MONTHFIRST)
@@ -569,24 +563,23 @@ def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
 # Validation: typed columns, reasons, the split
 # --------------------------------------------------------------------------------------------
 def _col_type(con, col: str) -> str:
-    return dict((c, t) for c, t, *_ in con.execute("DESCRIBE raw").fetchall())[col]
+    return dict((c, t) for c, t, *_ in con.execute("DESCRIBE raw_t").fetchall())[col]
 
 
 def _text_expr(col: str | None) -> str:
     if col is None:
         return "NULL::VARCHAR"
-    return f"nullif(trim(CAST(\"{col}\" AS VARCHAR)), '')"
+    return f"nullif(trim(CAST({quote_ident(col)} AS VARCHAR)), '')"
 
 
 def _id_expr(con, col: str | None) -> str:
     """An identifier as text; Excel's 17850.0 becomes 17850."""
     if col is None:
         return "NULL::VARCHAR"
-    t = _col_type(con, col)
+    t, q = _col_type(con, col), quote_ident(col)
     if t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL"):
-        return f"CASE WHEN \"{col}\" = floor(\"{col}\") THEN CAST(CAST(\"{col}\" AS HUGEINT) AS VARCHAR) " \
-               f"ELSE CAST(\"{col}\" AS VARCHAR) END"
-    has_float_ids = con.execute(f"""SELECT count(*) FROM ({_sample(con, f'"{col}" AS v')})
+        return f"CASE WHEN {q} = floor({q}) THEN CAST(CAST({q} AS HUGEINT) AS VARCHAR) ELSE CAST({q} AS VARCHAR) END"
+    has_float_ids = con.execute(f"""SELECT count(*) FROM ({_sample(con, f"{q} AS v")})
         WHERE regexp_full_match(v, '[0-9]+\\.0+')""").fetchall()[0][0]
     if not has_float_ids:
         return _text_expr(col)
@@ -596,10 +589,10 @@ def _id_expr(con, col: str | None) -> str:
 def _number_expr(con, col: str | None, notes: list[str]) -> str:
     if col is None:
         return "NULL::DOUBLE"
-    t = _col_type(con, col)
+    t, q = _col_type(con, col), quote_ident(col)
     if t != "VARCHAR":
-        return f'TRY_CAST("{col}" AS DOUBLE)'
-    cleaned = f"regexp_replace(trim(\"{col}\"), '[\\s£$€¥￥\\x{{00a0}}]|RMB|EUR|GBP|USD|CNY|元', '', 'g')"
+        return f"TRY_CAST({q} AS DOUBLE)"
+    cleaned = f"regexp_replace(trim({q}), '[\\s£$€¥￥\\x{{00a0}}]|RMB|EUR|GBP|USD|CNY|元', '', 'g')"
     counts = con.execute(f"""SELECT
         count(*) FILTER (WHERE regexp_full_match(v, '[-+]?[0-9.]*[0-9],[0-9]+')),
         count(*) FILTER (WHERE regexp_full_match(v, '[-+]?[0-9,]*[0-9]\\.[0-9]+'))
@@ -609,21 +602,21 @@ def _number_expr(con, col: str | None, notes: list[str]) -> str:
         notes.append(f"column {col!r} uses a decimal comma (3,50 = 3.50)")
         return f"TRY_CAST(replace(replace({cleaned}, '.', ''), ',', '.') AS DOUBLE)"
     # plain numbers take the fast path; only the rest pay for cleaning (currency signs, 1,234.50)
-    return f"coalesce(TRY_CAST(\"{col}\" AS DOUBLE), TRY_CAST(replace({cleaned}, ',', '') AS DOUBLE))"
+    return f"coalesce(TRY_CAST({q} AS DOUBLE), TRY_CAST(replace({cleaned}, ',', '') AS DOUBLE))"
 
 
 def _date_expr(con, col: str, notes: list[str]) -> str:
-    t = _col_type(con, col)
+    t, q = _col_type(con, col), quote_ident(col)
     if t.startswith("TIMESTAMP") or t == "DATE":
-        return f'CAST("{col}" AS TIMESTAMP)'
+        return f"CAST({q} AS TIMESTAMP)"
     if t in ("DOUBLE", "BIGINT", "INTEGER", "FLOAT"):  # Excel serial day numbers
-        return f"CASE WHEN \"{col}\" BETWEEN 20000 AND 80000 THEN TIMESTAMP '1899-12-30' + " \
-               f"to_microseconds(CAST(round(\"{col}\" * 86400000000) AS BIGINT)) END"
+        return f"CASE WHEN {q} BETWEEN 20000 AND 80000 THEN TIMESTAMP '1899-12-30' + " \
+               f"to_microseconds(CAST(round({q} * 86400000000) AS BIGINT)) END"
     fmts, note = _choose_date_formats(con, col)
     if note:
         notes.append(f"column {col!r}: {note}")
-    iso = _iso_date(f'"{col}"')
-    return f"coalesce({iso}, try_strptime(trim(\"{col}\"), {_fmt_list(fmts)}))" if fmts else iso
+    iso = _iso_date(q)
+    return f"coalesce({iso}, try_strptime(trim({q}), {literal_list(fmts)}))" if fmts else iso
 
 
 def _iso_date(v: str) -> str:
@@ -678,40 +671,39 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
     LoadResult
         ``data``, ``quarantine``, ``rows_in``, ``mapping`` and ``report``.
     """
-    con = duckdb.connect()
-    try:
-        con.execute("SET preserve_insertion_order = true")
-        info = _load_raw(con, source, sheet)
-        columns = info["columns"]
-        rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
-        n_rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
-        rows_in = rows_read + n_rejects
-        if rows_in == 0:
-            raise DataError(f"{info['file']} has a header row but no data rows. Export the sales again with "
-                            "the rows included.",
+    with TempFiles() as tmp:
+        con, info = _load_raw(source, sheet, tmp)
+        try:
+            result = _load(con, info, mapping, extra_columns)
+        finally:
+            con.close()
+    return _protect(result, privacy) if privacy is not None else result
+
+
+def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None) -> LoadResult:
+    """Map and validate what ``_load_raw`` read."""
+    columns = info["columns"]
+    rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+    n_rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
+    rows_in = rows_read + n_rejects
+    if rows_in == 0:
+        raise DataError(f"{info['file']} has a header row but no data rows. Export the sales again with "
+                        "the rows included.",
                         zh=f"{info['file']} 只有表头，没有数据行。请重新导出并包含数据行。")
-        sample = con.execute(f"{_sample(con, '*', 500)} LIMIT 500").df() if rows_read else None
-        auto = suggest_mapping(columns, sample)
-        final = dict(auto)
-        if mapping:
-            _check_mapping({**{r: None for r in mapping}, **mapping}, columns)
-            final.update(mapping)
-        _check_mapping(final, columns)
-        extra = list(extra_columns or [])
-        bad = [c for c in extra if c not in columns or c in CANONICAL + DERIVED]
-        if bad:
-            raise DataError(f"Extra column(s) {', '.join(map(repr, bad))} cannot be kept: they are not in the file or "
-                            f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
+    sample = con.execute(f"{_sample(con, '*', 500)} LIMIT 500").df() if rows_read else None
+    auto = suggest_mapping(columns, sample)
+    final = dict(auto)
+    if mapping:
+        _check_mapping({**{r: None for r in mapping}, **mapping}, columns)
+        final.update(mapping)
+    _check_mapping(final, columns)
+    extra = list(extra_columns or [])
+    bad = [c for c in extra if c not in columns or c in CANONICAL + DERIVED]
+    if bad:
+        raise DataError(f"Extra column(s) {', '.join(map(repr, bad))} cannot be kept: they are not in the file or "
+                        f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
                         zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
-        result = _validate(con, info, final, rows_in, extra)
-        return _protect(result, privacy) if privacy is not None else result
-    finally:
-        con.close()
-        while _TEMP_FILES:
-            try:
-                os.unlink(_TEMP_FILES.pop())
-            except OSError:
-                pass
+    return _validate(con, info, final, rows_in, extra)
 
 
 def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadResult:
@@ -765,7 +757,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
                        for c in ["quantity", "unit_price", "discount"])
     finite += "".join(f", CASE WHEN isfinite({c}) THEN {c} END AS {c}" for c in extra_cols)
     parsed = ", ".join([f"__p_{c} AS {c}" for c in CANONICAL] + extra_cols)
-    raw_cols = ", ".join(f'"{c}"' for c in columns)
+    raw_cols = ", ".join(quote_ident(c) for c in columns)
     con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason} AS reason, hash({raw_cols}) AS __h FROM (
         SELECT * REPLACE ({finite}) FROM (SELECT *,
         {_id_expr(con, m['order_id'])} AS __p_order_id, {cust} AS __p_customer_id, {date} AS __p_order_date,
@@ -808,10 +800,10 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
     # The row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
     dup_rows = con.execute(f"""WITH cand AS (SELECT __row FROM typed WHERE __h IN
             (SELECT __h FROM typed GROUP BY __h HAVING count(*) > 1))
-        SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join(f'r."{c}"' for c in columns)}
+        SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join('r.' + quote_ident(c) for c in columns)}
                                                            ORDER BY r.__row) AS k
                            FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""").fetchnumpy()["__row"]
-    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(f'CAST(r."{c}" AS VARCHAR) AS "{c}"' for c in columns)},
+    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(f'CAST(r.{quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}' for c in columns)},
         c.reason FROM checked c JOIN raw r USING (__row) WHERE c.reason IS NOT NULL ORDER BY r.__row""")
     con.execute("DROP VIEW raw")
     con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the fetch
@@ -962,19 +954,13 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
     ``load_transactions``, without the column roles. A column whose every non-empty value is a number
     becomes numeric; unreadable CSV lines go to ``quarantine`` (``row``, ``reason``).
     """
-    con = duckdb.connect()
-    try:
-        con.execute("SET preserve_insertion_order = true")
-        info = _load_raw(con, source, sheet)
-        data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
-        quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()
-    finally:
-        con.close()
-        while _TEMP_FILES:
-            try:
-                os.unlink(_TEMP_FILES.pop())
-            except OSError:
-                pass
+    with TempFiles() as tmp:
+        con, info = _load_raw(source, sheet, tmp)
+        try:
+            data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
+            quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()
+        finally:
+            con.close()
     for col in data.columns:
         s = data[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):

@@ -14,7 +14,6 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-import duckdb
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
@@ -23,6 +22,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
+from promo_core.engine import connect, quote_ident, quote_literal
 from promo_core.errors import DataError
 from promo_core.i18n import fmt_number, fmt_pct, text
 
@@ -183,9 +183,8 @@ def sql_connection():
     """
     with _DATABASE_LOCK:
         if not _DATABASE:
-            _DATABASE.append(duckdb.connect())
+            _DATABASE.append(connect())
         con = _DATABASE[0].cursor()
-    con.execute("SET enable_progress_bar = false")
     try:
         yield con
     finally:
@@ -383,7 +382,7 @@ def customer_features(transactions: pd.DataFrame, rfm_table: pd.DataFrame) -> pd
         con.register("tx", frame)
         channels = _top_values(con, "channel", where, MAX_CHANNELS) if "channel" in frame.columns else []
         if len(channels) >= 2:
-            shares = ", ".join(f"avg((ch = {_sql_text(c)})::DOUBLE) AS {_sql_ident('channel: ' + c)}"
+            shares = ", ".join(f"avg((ch = {quote_literal(c)})::DOUBLE) AS {quote_ident('channel: ' + c)}"
                                for c in channels)
             part = con.sql(f"""SELECT customer_id, {shares} FROM (
                 SELECT customer_id, order_id, mode(channel) AS ch FROM tx WHERE {where} GROUP BY ALL)
@@ -401,8 +400,8 @@ def customer_features(transactions: pd.DataFrame, rfm_table: pd.DataFrame) -> pd
         cats = _top_values(con, "category", where, MAX_CATEGORIES, weight="revenue") if "category" in frame.columns \
             else []
         if len(cats) >= 2:
-            shares = ", ".join(f"sum(revenue) FILTER (WHERE category = {_sql_text(c)}) / nullif(sum(revenue), 0) "
-                               f"AS {_sql_ident('category: ' + c)}" for c in cats)
+            shares = ", ".join(f"sum(revenue) FILTER (WHERE category = {quote_literal(c)}) / nullif(sum(revenue), 0) "
+                               f"AS {quote_ident('category: ' + c)}" for c in cats)
             part = con.sql(f"SELECT customer_id, {shares} FROM tx WHERE {where} AND revenue > 0 "
                            "GROUP BY customer_id").df().set_index("customer_id")
             feats = feats.join(part)
@@ -418,14 +417,6 @@ def feature_groups(columns) -> dict[str, list[str]]:
         kind = col.split(": ", 1)[0] if ": " in col else col
         groups.setdefault(kind, []).append(col)
     return groups
-
-
-def _sql_text(value: str) -> str:
-    return "'" + str(value).replace("'", "''") + "'"
-
-
-def _sql_ident(name: str) -> str:
-    return '"' + str(name).replace('"', '""') + '"'
 
 
 def _top_values(con, column: str, where: str, limit: int, weight: str | None = None) -> list[str]:

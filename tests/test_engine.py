@@ -1,0 +1,70 @@
+"""promo_core.engine: names and values quoted so that they stay names and values, and connections
+that cannot reach the server's files even when handed a crafted statement."""
+import os
+
+import duckdb
+import pytest
+
+from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal
+
+NASTY = ['a"b', "it's", 'x"; DROP TABLE t; --', "/* c */", "line\nbreak", "read_text('/etc/passwd')", ""]
+
+
+@pytest.mark.parametrize("name", NASTY)
+def test_a_quoted_identifier_names_exactly_that_column(name):
+    con = duckdb.connect()
+    con.execute(f"CREATE TABLE t ({quote_ident(name or 'empty')} INTEGER)")
+    con.execute("INSERT INTO t VALUES (7)")
+    assert con.execute(f"SELECT {quote_ident(name or 'empty')} FROM t").fetchall() == [(7,)]
+    assert [c for c, *_ in con.execute("DESCRIBE t").fetchall()] == [name or "empty"]
+
+
+@pytest.mark.parametrize("value", NASTY)
+def test_a_quoted_literal_is_exactly_that_text(value):
+    assert duckdb.connect().execute(f"SELECT {quote_literal(value)}").fetchall() == [(value,)]
+
+
+def test_a_literal_list_keeps_every_item():
+    assert duckdb.connect().execute(f"SELECT {literal_list(NASTY)}").fetchall() == [(NASTY,)]
+
+
+def test_nul_characters_are_refused_rather_than_cut():
+    with pytest.raises(ValueError):
+        quote_ident("a\x00b")
+    with pytest.raises(ValueError):
+        quote_literal("a\x00b")
+
+
+def test_a_locked_connection_reads_its_own_file_and_nothing_else(tmp_path):
+    own, other = tmp_path / "own.csv", tmp_path / "other.csv"
+    own.write_text("a\n1\n")
+    other.write_text("secret\n42\n")
+    con = connect([own])
+    assert con.execute(f"SELECT * FROM read_csv({quote_literal(own)})").fetchall() == [(1,)]
+    for statement in [f"SELECT * FROM read_csv({quote_literal(other)})",
+                      f"SELECT * FROM read_text({quote_literal(other)})",
+                      f"COPY (SELECT 1) TO {quote_literal(tmp_path / 'written.csv')}",
+                      f"ATTACH {quote_literal(tmp_path / 'x.duckdb')} AS x",
+                      "INSTALL httpfs", "LOAD httpfs",
+                      "SET enable_external_access = true", "RESET enable_external_access"]:
+        with pytest.raises(duckdb.Error):
+            con.execute(statement)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.csv", "own.csv"]
+
+
+def test_a_cursor_of_a_locked_connection_is_locked_too(tmp_path):
+    secret = tmp_path / "s.txt"
+    secret.write_text("secret")
+    cursor = connect().cursor()
+    with pytest.raises(duckdb.Error):
+        cursor.execute(f"SELECT * FROM read_text({quote_literal(secret)})")
+
+
+def test_temp_files_belong_to_their_call_and_go_with_it():
+    with TempFiles() as outer:
+        kept = outer.write(b"x", ".csv")
+        with TempFiles() as inner:
+            gone = inner.write(b"y", ".csv")
+        assert not os.path.exists(gone), "the inner call's file goes when the inner call ends"
+        assert open(kept, "rb").read() == b"x", "another call's file is left alone"
+    assert not os.path.exists(kept)
