@@ -481,12 +481,10 @@ def suggest_mapping(columns: list[str], sample: pd.DataFrame | None = None) -> d
 def _map_by_values(mapping: dict, taken: set, columns: list[str], sample: pd.DataFrame) -> None:
     free = [c for c in columns if c not in taken]
     if mapping["order_date"] is None:
-        for c in free:
-            values = sample[c].dropna().astype(str)
-            if len(values) and _date_parse_rate(values) >= 0.9:
-                mapping["order_date"] = c
-                taken.add(c)
-                break
+        date = _first_date_column(sample, free)
+        if date is not None:
+            mapping["order_date"] = date
+            taken.add(date)
     free = [c for c in columns if c not in taken]
     numeric = {}
     for c in free:
@@ -518,16 +516,30 @@ _DATE_FORMATS_OTHER = ["%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y.%m
                        "%d %B %Y", "%b %d, %Y", "%B %d, %Y", "%b %d %Y", "%a, %d %b %Y %H:%M:%S"]
 
 
-def _date_parse_rate(values: pd.Series) -> float:
+_DATE_LIKE = re.compile(r"(?=.*\d)[\w\s/.\-:,+年月日]{6,40}")
+
+
+def _first_date_column(sample: pd.DataFrame, columns: list[str]) -> str | None:
+    """The first column whose sampled values are at least 90 % dates. A cheap look at the text comes
+    first, so a file of thousands of columns costs one DuckDB connection, not one per column."""
+    candidates = []
+    for c in columns:
+        values = sample[c].dropna().astype(str)
+        if len(values) and values.str.fullmatch(_DATE_LIKE).mean() >= 0.9:
+            candidates.append(values)
+    if not candidates:
+        return None
+    fmts = _DATE_FORMATS_DAYFIRST + _DATE_FORMATS_MONTHFIRST + _DATE_FORMATS_OTHER
+    expr = f"coalesce(try_cast(v AS TIMESTAMP), try_strptime(v, {literal_list(fmts)}))"
     con = connect()
     try:
-        frame = pd.DataFrame({"v": values.astype(str).to_numpy()})
-        fmts = _DATE_FORMATS_DAYFIRST + _DATE_FORMATS_MONTHFIRST + _DATE_FORMATS_OTHER
-        con.register("f", frame)
-        expr = f"coalesce(try_cast(v AS TIMESTAMP), try_strptime(v, {literal_list(fmts)}))"
-        return con.execute(f"SELECT avg(({expr}) IS NOT NULL::INT) FROM f").fetchall()[0][0] or 0.0
+        for values in candidates:
+            con.register("f", pd.DataFrame({"v": values.to_numpy()}))
+            if (con.execute(f"SELECT avg(({expr}) IS NOT NULL::INT) FROM f").fetchall()[0][0] or 0.0) >= 0.9:
+                return values.name
     finally:
         con.close()
+    return None
 
 
 def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
@@ -683,6 +695,7 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
 def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None) -> LoadResult:
     """Map and validate what ``_load_raw`` read."""
     columns = info["columns"]
+    _check_width(columns, info["file"])
     rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
     rows_in = rows_read + n_rejects
@@ -704,6 +717,17 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
                         f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
                         zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
     return _validate(con, info, final, rows_in, extra)
+
+
+MAX_COLUMNS = 1000  # wider than any sales export we know (Shopify's has about 80); past it, mapping costs minutes
+
+
+def _check_width(columns: list[str], name: str) -> None:
+    if len(columns) > MAX_COLUMNS:
+        raise DataError(f"{name} has {len(columns):,} columns; PromoLens reads at most {MAX_COLUMNS:,}. Export only "
+                        "the columns of the sales (order, customer, date, product, quantity, price …) and upload again.",
+                        zh=f"{name} 有 {len(columns):,} 列；PromoLens 最多读取 {MAX_COLUMNS:,} 列。请只导出销售相关的列"
+                           "（订单、客户、日期、商品、数量、价格等）后重新上传。")
 
 
 def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadResult:
