@@ -771,10 +771,10 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
     sample = con.execute(f"{_sample(con, '*', 500)} LIMIT 500").df() if rows_read else None
     auto = suggest_mapping(columns, sample)
     final = dict(auto)
-    if mapping and privacy is not None:  # a protected load shows withheld headers by their stand-in name
+    if mapping:
+        # a protected load shows withheld headers by a stand-in name, which may come back here
         real = {shown: col for col, shown in _withheld_headers(columns).items()}
         mapping = {role: real.get(col, col) for role, col in mapping.items()}
-    if mapping:
         _check_mapping({**{r: None for r in mapping}, **mapping}, columns)
         final.update(mapping)
     _check_mapping(final, columns)
@@ -1012,11 +1012,14 @@ def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadR
                  "for a role" + (f"; personal columns left out: {', '.join(dropped)}" if dropped else ""))
     if replaced:
         notes.append("e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in "
-                     + ", ".join(f"{role} ({n:,} lines)" for role, n in replaced.items()))
-    report = {**result.report, **{k: redact(str(result.report[k])) for k in ("file", "sheet") if k in result.report},
+                     + ", ".join(f"{role} ({n:,} line{'s' if n > 1 else ''})" for role, n in replaced.items()))
+    file = Path(result.report["file"])
+    report = {**result.report, "file": redact(file.stem) + file.suffix,
               "columns": [withheld.get(c, c) for c in result.report["columns"]], "notes": notes,
               "privacy": {"pseudonymised": True, "dropped_columns": dropped, "withheld_headers": len(withheld),
                           "replaced_values": replaced}}
+    if "sheet" in report:
+        report["sheet"] = redact(str(report["sheet"]))
     mapping = {role: withheld.get(col, col) if col is not None else None for role, col in m.items()}
     return LoadResult(data=data, quarantine=quarantine, rows_in=result.rows_in, mapping=mapping, report=report)
 
