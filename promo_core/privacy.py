@@ -40,7 +40,10 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # header words that mark a column as personal data (normalised: lower case, no spaces/underscores)
 _PERSONAL = re.compile(
@@ -55,6 +58,7 @@ _NOT_PERSONAL = re.compile(
     r"site|vendor|supplier|region|city|country|segment|department|variant|sku|article|collection|stock|catalog|"
     r"商品|产品|品类|类目|门店|店铺|品牌)(name|title|名称|名)")
 
+_CJK = "\u4e00-\u9fff"  # (as characters, not escapes, which RE2 does not read)
 _EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
 _PHONE = (r"(?<![\w+])(?:\+\s?\(?\d{1,4}\)?(?:[\s.-]?\(?\d{1,5}\)?){1,6}"  # +44 7700 900123, +86 138 1234 5678
           r"|\(?0\d{1,5}\)?[\s.-]\d{2,5}(?:[\s.-]?\d{2,5}){0,4}"  # 07700 900123, (020) 7946 0958
@@ -64,9 +68,12 @@ _STREET = (r"\b\d{1,5}[A-Za-z]?,?\s+(?:[A-Z][\w'.-]*\s+){1,4}(?i:street|st|road|
            r"boulevard|blvd|crescent|terrace|highway|parkway|mews)\b\.?"
            r"|(?i:\bp\.?\s?o\.?\s?box\s+\d+)"
            r"|\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b"  # UK postcode
-           r"|(?:[\u4e00-\u9fff]{1,12}(?:省|市|区|县|镇))*[\u4e00-\u9fff]{1,12}(?:路|街|道|巷|弄|胡同)\s*\d+\s*号"
+           rf"|(?:[{_CJK}]{{1,12}}(?:省|市|区|县|镇))*[{_CJK}]{{1,12}}(?:路|街|道|巷|弄|胡同)\s*\d+\s*号"
            r"(?:\s*[\w-]*?(?:室|栋|楼|单元))?")
 _FIND = re.compile(f"(?P<email>{_EMAIL})|(?P<phone>{_PHONE})|(?P<address>{_STREET})")
+# Arrow's regular expressions (RE2) have no look-around: widened, the pattern finds a superset of the
+# values holding personal data in one fast pass over millions of ids, and only those are checked exactly.
+_CANDIDATE = _FIND.pattern.replace(r"(?<![\w+])", r"(?:^|[^\w+])").replace(r"(?!\w)", r"(?:\W|$)")
 _PLACEHOLDER = {"email": "[e-mail]", "phone": "[phone]", "address": "[address]"}
 _DATE_LIKE = re.compile(r"\d{1,4}([./-])\d{1,2}\1\d{1,4}")
 
@@ -139,7 +146,8 @@ def protect_values(values: pd.Series, key: bytes, *, is_id: bool) -> tuple[pd.Se
     value, so ids stay distinct) or redacted (descriptive text), and how many rows changed.
     Each distinct value is checked once."""
     uniques = pd.Series(values.dropna().unique(), dtype=object)
-    hits = uniques[uniques.map(contains_personal)]
+    maybe = uniques[np.asarray(pc.match_substring_regex(pa.array(uniques, pa.string()), _CANDIDATE))]
+    hits = maybe[maybe.map(contains_personal)]
     if hits.empty:
         return values, 0
     hit = values.isin(hits)
