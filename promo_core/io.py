@@ -98,6 +98,7 @@ class LoadResult:
     quarantine : DataFrame
         Rejected input rows: their original values (as text), ``row`` (the data row number in the
         file, 1 = first row after the header; for unreadable CSV lines, the file line) and ``reason``.
+        With privacy on, only the role columns, protected (see ``promo_core.privacy``).
     rows_in : int
         Rows in the input (after the header).
     mapping : dict
