@@ -51,7 +51,7 @@ _PERSONAL = re.compile(
     r"contact|name|surname|recipient|addressee|^attn$|attention|address|^addr|street|postcode|postalcode|zipcode|"
     r"^zip$|shipto|billto|deliverto|birth|dob$|passport|idcard|nationalid|ssn|socialsecurity|taxid|ipaddress|"
     r"note|comment|remark|memo|message|instruction|giftmessage|"
-    r"邮箱|邮件|电话|手机|联系|姓名|名字|昵称|收货人|收件人|联系人|地址|身份证|生日|微信|备注|留言|评论|说明")
+    r"邮箱|邮件|电话|手机|联系|姓名|名字|昵称|收货人|收件人|联系人|地址|身份证|生日|微信|备注|留言|评论")
 # ... except these: names of things, not people
 _NOT_PERSONAL = re.compile(
     r"(product|item|lineitem|category|store|shop|brand|campaign|channel|company|file|sheet|coupon|promo|warehouse|"
