@@ -880,7 +880,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         filled = con.execute(f"""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c),
                 reason_code = NULL
             FROM (SELECT order_id, max(order_date) FILTER (WHERE {in_dates('order_date')}) AS d, max(customer_id) AS c
-                  FROM typed WHERE order_id IN (SELECT order_id FROM typed WHERE reason_code = {empty}) GROUP BY order_id) f
+                  FROM typed WHERE order_id IN (SELECT order_id FROM typed WHERE reason_code = {empty})
+                  GROUP BY order_id) f
             WHERE typed.order_id = f.order_id AND typed.reason_code = {empty} AND f.d IS NOT NULL
             """).fetchall()[0][0]
         if filled:
@@ -913,10 +914,12 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                                                            ORDER BY r.__row) AS k
                            FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""").fetchnumpy()["__row"]
     if private:  # roles only; a number or date only when it was read and is plausible
-        bounded = {"quantity": (f"abs(c.quantity) <= {max_q}", "q"), "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", "p"),
+        bounded = {"quantity": (f"abs(c.quantity) <= {max_q}", "q"),
+                   "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", "p"),
                    "discount": ("c.discount IS NOT NULL", "x"), "order_date": (in_dates("c.order_date"), "d")}
-        kept = [f"""CASE WHEN t.{bounded[role][1]} IS NULL THEN NULL WHEN {bounded[role][0]} THEN CAST(c.{role} AS VARCHAR)
-                    ELSE '(withheld)' END AS {quote_ident(col)}""" if role in bounded
+        kept = [f"""CASE WHEN t.{bounded[role][1]} IS NULL THEN NULL
+                    WHEN {bounded[role][0]} THEN CAST(c.{role} AS VARCHAR) ELSE '(withheld)' END AS {quote_ident(col)}"""
+                if role in bounded
                 else f"CAST(r.{quote_ident(col)} AS VARCHAR) AS {quote_ident(col)}"
                 for role, col in m.items() if col is not None]
     else:
@@ -995,8 +998,8 @@ def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadR
             replaced[role] = n
     withheld = _withheld_headers(result.report["columns"])
     data = data.drop(columns=[c for c in data.columns[len(CANONICAL + DERIVED):] if c in personal or c in withheld])
-    quarantine["reason"] = quarantine["reason"].str.replace(r"^unreadable line: .*", "unreadable line (details withheld)",
-                                                            regex=True, flags=re.S)
+    quarantine["reason"] = quarantine["reason"].str.replace(
+        r"^unreadable line: .*", "unreadable line (details withheld)", regex=True, flags=re.S)
     if "raw_line" in quarantine.columns:
         quarantine["raw_line"] = quarantine["raw_line"].where(
             quarantine["raw_line"].isna(), "(line text withheld: personal data protection is on)")

@@ -424,7 +424,8 @@ def test_any_parquet_column_type_in_any_role_loads_or_quarantines_row_by_row(tmp
     path = tmp_path / "odd.parquet"
     con = duckdb.connect()
     con.execute(f"""COPY (SELECT i::VARCHAR AS order_no, 'S' || i AS sku, DATE '2024-01-01' + i::INTEGER AS day,
-                                 1.5 AS price, 2 AS qty, {column} AS odd FROM range(3) t(i)) TO '{path}' (FORMAT parquet)""")
+                                 1.5 AS price, 2 AS qty, {column} AS odd FROM range(3) t(i))
+                    TO '{path}' (FORMAT parquet)""")
     con.close()
     roles = {"order_id": "order_no", "product_id": "sku", "order_date": "day", "unit_price": "price", "quantity": "qty",
              "customer_id": None, "category": None}

@@ -43,8 +43,8 @@ def _sales_file(folder):
         sku, product, price = products[i % 4]
         rows.append(_row(str(2000 + i // 2), customers[i % 3], f"2024-{1 + i % 3:02d}-{1 + i % 27:02d} 10:00", sku,
                          product, str(1 + i % 3), price, name=NAMES[i % 3], cell=PHONES[i % 3], ship=STREETS[i % 3],
-                         notes=f"Leave with {NAMES[(i + 1) % 3]}, call {PHONES[(i + 1) % 3]}", field7=NAMES[(i + 2) % 3],
-                         ref=EMAILS[(i + 1) % 3]))
+                         notes=f"Leave with {NAMES[(i + 1) % 3]}, call {PHONES[(i + 1) % 3]}",
+                         field7=NAMES[(i + 2) % 3], ref=EMAILS[(i + 1) % 3]))
     rows += [  # personal data inside role columns of loaded rows
         _row("3001", customers[0], "2024-02-10 09:00", "GIFT-50", f"Gift card for {EMAILS[1]}", price="50.00"),
         _row("3002", customers[1], "2024-02-11 09:00", category=f"VIP {PHONES[2]}", channel=f"phone order {PHONES[1]}",
@@ -86,7 +86,8 @@ def _artefacts(folder, source, protect: bool, monkeypatch) -> dict[str, bytes]:
     name = r.report["file"].rsplit(".", 1)[0]
     dataset = ws.save_dataset(name, {"transactions": r.data, "quarantine": r.quarantine}, source=r.report["file"],
                               rows_in=r.rows_in, mapping=r.mapping, report=r.report)
-    analyses, _ = report.standard_analyses(ws.load_table(dataset), source=name, load_report=ws.dataset(dataset)["report"],
+    analyses, _ = report.standard_analyses(ws.load_table(dataset), source=name,
+                                           load_report=ws.dataset(dataset)["report"],
                                            quarantine=ws.load_table(dataset, "quarantine"))
     for a in analyses:
         ws.save_analysis(a.name, a.page, dataset_id=dataset, params=a.params, tables=a.tables, figures=a.figures,
@@ -117,7 +118,8 @@ def _read_back(path) -> bytes:
             frame = con.execute(f'SELECT * FROM "{table}"').df()
             if table == "analysis_parts":
                 for kind, body in zip(frame["kind"], frame["body"]):
-                    parts.append(pd.read_parquet(io.BytesIO(body)).to_csv() if kind == "table" else bytes(body).decode())
+                    body = bytes(body)
+                    parts.append(pd.read_parquet(io.BytesIO(body)).to_csv() if kind == "table" else body.decode())
                 frame = frame.drop(columns="body")
             parts.append(frame.to_csv())
     finally:
