@@ -1,7 +1,6 @@
 """Data page: upload a sales file, review how its columns were read, see what was rejected and
 why, and get a profile of the business."""
 import json
-import os
 
 import pandas as pd
 import streamlit as st
@@ -9,7 +8,7 @@ import streamlit as st
 import ui
 from promo_core import charts, io
 from promo_core.errors import DataError
-from promo_core.privacy import Privacy, load_key
+from promo_core.privacy import Privacy, load_key, mode, redact
 from promo_core.profile import business_profile
 
 tr = ui.tr
@@ -46,14 +45,15 @@ def upload_section() -> None:
                                 help=tr("Exports from Shopify, WooCommerce, Olist or the UCI Online Retail format are "
                                         "recognised automatically; you can correct the mapping afterwards.",
                                         "可自动识别 Shopify、WooCommerce、Olist 和 UCI Online Retail 等导出格式；之后可手动修正列映射。"))
-    privacy_mode = os.environ.get("PROMO_PRIVACY", "").lower()  # "on": ticked by default; "force": always on
+    privacy_mode = mode()  # "on": ticked by default; "force": always on
     protect = st.checkbox(
-        tr("Protect personal data", "保护个人数据"), value=privacy_mode in ("on", "force", "1", "true"),
+        tr("Protect personal data", "保护个人数据"), value=privacy_mode != "off",
         disabled=privacy_mode == "force", key="protect-personal",
         help=tr("Replaces customer ids by pseudonyms (a keyed hash: the same customer gets the same pseudonym in every "
-                "upload) and leaves e-mail, phone, name and address columns out, so personal data never reaches the "
-                "workspace.", "用带密钥的哈希把客户ID替换为化名（同一客户在每次上传中得到相同化名），并去掉邮箱、电话、姓名和地址列，"
-                "使个人数据不会进入工作区。"))
+                "upload), replaces e-mail addresses, phone numbers and street addresses found in any other column, and "
+                "keeps columns that fill no role out, so personal data never reaches the workspace.",
+                "用带密钥的哈希把客户ID替换为化名（同一客户在每次上传中得到相同化名），替换其他列中出现的邮箱、电话和街道地址，"
+                "并去掉未用作角色的列，使个人数据不会进入工作区。"))
     if uploaded is None:
         return
     data = uploaded.getvalue()
@@ -79,15 +79,18 @@ def upload_section() -> None:
     quality_panel(result.report, result.quarantine, f"quarantine-{uploaded.name}.csv")
     with st.expander(tr("Preview of the loaded data (first 200 rows)", "已读入数据预览（前 200 行）")):
         ui.table(result.data.head(200), f"preview-{uploaded.name}.csv")
-    st.text_input(tr("Dataset name", "数据集名称"), value=uploaded.name.rsplit(".", 1)[0], key=f"name-{file_key}",
+    filename = result.report["file"]  # (with protection on, personal parts of the name are replaced)
+    st.text_input(tr("Dataset name", "数据集名称"), value=filename.rsplit(".", 1)[0], key=f"name-{file_key}",
                   help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))
     st.button(tr("Save to workspace", "保存到工作区"), type="primary", icon=":material/save:",
-              on_click=_save, args=(result, uploaded.name, file_key))
+              on_click=_save, args=(result, filename, file_key))
 
 
 def _save(result: io.LoadResult, filename: str, file_key: str) -> None:
     """Button callback: runs before the next script run, so the sidebar already lists the new dataset."""
     name = st.session_state.get(f"name-{file_key}") or filename
+    if "privacy" in result.report:
+        name = redact(name)
     ui.set_dataset(ui.workspace().save_dataset(
         name, {"transactions": result.data, "quarantine": result.quarantine}, kind="upload", source=filename,
         rows_in=result.rows_in, mapping=result.mapping, report=result.report))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from promo_core import i18n, report
+from promo_core import i18n, privacy, report
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
 from promo_core.store import Workspace, workspace_path
@@ -66,11 +66,15 @@ def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
 
 def _load(data: str, sheet: str | None, workspace: Path | None):
     """(transactions, source name, load report, quarantine, extra tables) from a file or a
-    workspace dataset (whose campaign and network tables the standard analyses use too)."""
+    workspace dataset (whose campaign and network tables the standard analyses use too).
+
+    ``$PROMO_PRIVACY`` on or force reads a file with personal data protection, as the Data page
+    does; force also refuses an uploaded dataset that was saved without it."""
     path = Path(data)
     if path.is_file():
-        result = load_transactions(path, sheet=sheet)
-        return result.data, path.name, result.report, result.quarantine, {}
+        protect = privacy.Privacy(key=privacy.load_key()) if privacy.mode() != "off" else None
+        result = load_transactions(path, sheet=sheet, privacy=protect)
+        return result.data, result.report["file"], result.report, result.quarantine, {}
     if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet") or os.sep in data:
         raise DataError(f"File not found: {data}. Check the path (it is read relative to {Path.cwd()}).",
                         zh=f"找不到文件：{data}。请检查路径（相对路径以 {Path.cwd()} 为起点）。")
@@ -89,6 +93,10 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
                         zh=f"有多个数据集名为 {data!r}（编号 {'、'.join(match['id'])}）。请改用编号而不是名称。")
     dataset_id = match["id"].iloc[0]
     info = ws.dataset(dataset_id)
+    if privacy.mode() == "force" and info["kind"] == "upload" and not info["report"].get("privacy"):
+        raise DataError(f"{data!r} was saved without personal data protection, and PROMO_PRIVACY=force allows no "
+                        "report on it. Upload the file again on the Data page (protection is on) and report on that.",
+                        zh=f"{data!r} 保存时没有启用个人数据保护，而 PROMO_PRIVACY=force 不允许为其生成报告。请在“数据”页面重新上传该文件（保护已开启），再为新数据集生成报告。")
     quarantine = ws.load_table(dataset_id, "quarantine") if "quarantine" in info["tables"] else None
     extra = {name: ws.load_table(dataset_id, name) for name in report.TABLE_NAMES if name in info["tables"]}
     return (ws.load_table(dataset_id), info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine,
@@ -122,7 +130,7 @@ def run_report(args: argparse.Namespace) -> str:
         raise DataError("--max-rows must be at least 1.",
                         zh="--max-rows 至少为 1。")
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    say(f"Reading {args.data} …")
+    say(f"Reading {privacy.redact(args.data) if privacy.mode() != 'off' else args.data} …")
     tx, source, load_report, quarantine, extra = _load(args.data, args.sheet, args.workspace)
     if tx.empty:
         n_bad = 0 if quarantine is None else len(quarantine)

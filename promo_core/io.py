@@ -21,7 +21,7 @@ import pandas as pd
 
 from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal
 from promo_core.errors import DataError
-from promo_core.privacy import Privacy, personal_columns, pseudonymise
+from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
 from promo_core.store import fetch_frame
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
@@ -98,6 +98,7 @@ class LoadResult:
     quarantine : DataFrame
         Rejected input rows: their original values (as text), ``row`` (the data row number in the
         file, 1 = first row after the header; for unreadable CSV lines, the file line) and ``reason``.
+        With privacy on, only the role columns, protected (see ``promo_core.privacy``).
     rows_in : int
         Rows in the input (after the header).
     mapping : dict
@@ -111,6 +112,58 @@ class LoadResult:
     rows_in: int
     mapping: dict
     report: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Plausibility bounds: a row with a value outside them is quarantined with the reason, so a
+    typo, an overflow or a phone number in the wrong column costs one row, not the analysis.
+
+    Attributes
+    ----------
+    max_quantity : float
+        Largest units on one line either way (returns are negative). Default 1,000,000: far above
+        any real order line (the largest in UCI Online Retail is 80,995), far below a phone number.
+    max_unit_price : float
+        Largest price per unit (prices below 0 have their own reason). Default 1,000,000,000: prices
+        are in the file's currency, and a television costs over 10,000,000 in Vietnamese dong or
+        Indonesian rupiah; a phone number (10 digits and more) is still out.
+    first_date, last_date : datetime.date
+        The order dates accepted, both included. Default 1900-01-01 to 2100-12-31: before that is a
+        typing error or a placeholder, after it a "never" marker such as 9999-12-31.
+
+    Revenue (quantity × unit price) is then always finite. The bounds may be at most 10¹⁵, where
+    whole numbers stay exact.
+    """
+
+    max_quantity: float = 1_000_000
+    max_unit_price: float = 1_000_000_000
+    first_date: datetime.date = datetime.date(1900, 1, 1)
+    last_date: datetime.date = datetime.date(2100, 12, 31)
+
+    def __post_init__(self):
+        for name in ("max_quantity", "max_unit_price"):
+            value = getattr(self, name)
+            if not 0 < value <= 1e15:
+                raise DataError(f"Limits: {name} must be above 0 and at most 10^15 (got {value!r}).",
+                                zh=f"Limits：{name} 必须大于 0 且不超过 10^15（当前为 {value!r}）。")
+        if not self.first_date <= self.last_date:
+            raise DataError(f"Limits: first_date ({self.first_date}) must not come after last_date ({self.last_date}).",
+                            zh=f"Limits：first_date（{self.first_date}）不能晚于 last_date（{self.last_date}）。")
+
+    def ranges(self) -> dict[str, str]:
+        """The accepted range of each bounded role, as written in quarantine reasons."""
+        return {"quantity": f"{_amount(-self.max_quantity)} to {_amount(self.max_quantity)}",
+                "unit_price": f"0 to {_amount(self.max_unit_price)}",
+                "order_date": f"{self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}"}
+
+    def date_span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """[first, end): the first accepted instant and the one just after the last day."""
+        return pd.Timestamp(self.first_date), pd.Timestamp(self.last_date) + pd.Timedelta(days=1)
+
+
+def _amount(x: float) -> str:
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -353,11 +406,21 @@ def _sample(con, select: str, n: int = 20000) -> str:
 
 
 def _keep_or_text(col: str, dtype: str, name: str) -> str:
-    """A Parquet column under its (deduplicated) name: dates and numbers as they are, the rest as text."""
-    if dtype.startswith(("TIMESTAMP", "DATE", "DOUBLE", "FLOAT", "DECIMAL", "BIGINT", "INTEGER", "SMALLINT",
-                         "TINYINT", "HUGEINT", "UBIGINT", "UINTEGER")):
-        return f"{quote_ident(col)} AS {quote_ident(name)}"
-    return f"CAST({quote_ident(col)} AS VARCHAR) AS {quote_ident(name)}"
+    """A Parquet column under its (deduplicated) name, in one of the types validation reads:
+    dates and timestamps as they are, whole numbers that fit as BIGINT, fractions as DOUBLE, and
+    the rest as text — 64-bit unsigned and 128-bit integers and DECIMAL(19+, 0) too, since a DOUBLE
+    would round an id (and the text still reads as a number where one is wanted), as well as
+    INTERVAL, BOOLEAN, BLOB and nested types (LIST, STRUCT, MAP), which no role can use as they are."""
+    q, new = quote_ident(col), quote_ident(name)
+    decimal = re.fullmatch(r"DECIMAL\((\d+),(\d+)\)", dtype.replace(" ", ""))
+    if dtype.startswith(("TIMESTAMP", "DATE")):
+        return f"{q} AS {new}"
+    if dtype in ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER") \
+            or (decimal and decimal[2] == "0" and int(decimal[1]) <= 18):
+        return f"CAST({q} AS BIGINT) AS {new}"
+    if dtype in ("FLOAT", "DOUBLE") or (decimal and decimal[2] != "0"):
+        return f"CAST({q} AS DOUBLE) AS {new}"
+    return f"CAST({q} AS VARCHAR) AS {new}"
 
 
 def _read_excel(source, name: str, sheet) -> tuple[pd.DataFrame, str]:
@@ -589,8 +652,12 @@ def _id_expr(con, col: str | None) -> str:
     if col is None:
         return "NULL::VARCHAR"
     t, q = _col_type(con, col), quote_ident(col)
-    if t in ("DOUBLE", "FLOAT") or t.startswith("DECIMAL"):
-        return f"CASE WHEN {q} = floor({q}) THEN CAST(CAST({q} AS HUGEINT) AS VARCHAR) ELSE CAST({q} AS VARCHAR) END"
+    if t in ("DOUBLE", "FLOAT"):  # (NaN and infinity are no id; a whole number beyond HUGEINT stays as written)
+        return f"""CASE WHEN NOT isfinite({q}) THEN NULL
+            WHEN {q} = floor({q}) THEN coalesce(CAST(TRY_CAST({q} AS HUGEINT) AS VARCHAR), CAST({q} AS VARCHAR))
+            ELSE CAST({q} AS VARCHAR) END"""
+    if t != "VARCHAR":
+        return _text_expr(col)
     has_float_ids = con.execute(f"""SELECT count(*) FROM ({_sample(con, f"{q} AS v")})
         WHERE regexp_full_match(v, '[0-9]+\\.0+')""").fetchall()[0][0]
     if not has_float_ids:
@@ -659,7 +726,8 @@ def _check_mapping(mapping: dict, columns: list[str]) -> None:
 
 
 def load_transactions(source, mapping: dict | None = None, sheet: str | int | None = None,
-                      extra_columns: list[str] | None = None, privacy: Privacy | None = None) -> LoadResult:
+                      extra_columns: list[str] | None = None, privacy: Privacy | None = None,
+                      limits: Limits | None = None) -> LoadResult:
     """Read a sales file into the canonical transactions table, rejecting nothing silently.
 
     Parameters
@@ -675,8 +743,12 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         Numeric source columns carried into ``data`` under their own names beside the canonical
         ones (e.g. competitor prices for the Pricing page); unreadable values become empty.
     privacy : promo_core.privacy.Privacy, optional
-        Pseudonymise customer ids with a keyed hash and leave personal columns (e-mail, phone,
-        name, address) out of the result, quarantine included.
+        Keep personal data out of the result (what happens to each column, value, header and
+        reason: ``promo_core.privacy``); customer ids become keyed pseudonyms.
+    limits : Limits, optional
+        Plausibility bounds for quantities, unit prices and order dates (default ``Limits()``:
+        |quantity| ≤ 1,000,000, 0 ≤ unit price ≤ 1,000,000,000, dates 1900-01-01 to 2100-12-31);
+        a value outside them quarantines its row with the reason.
 
     Returns
     -------
@@ -686,14 +758,21 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp)
         try:
-            result = _load(con, info, mapping, extra_columns)
+            result, personal = _load(con, info, mapping, extra_columns, limits or Limits(), privacy)
         finally:
             con.close()
-    return _protect(result, privacy) if privacy is not None else result
+    return _protect(result, privacy, personal) if privacy is not None else result
 
 
-def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None) -> LoadResult:
-    """Map and validate what ``_load_raw`` read."""
+def _withheld_headers(columns: list[str]) -> dict[str, str]:
+    """Headers that are themselves an e-mail address, phone number or street address (a data row
+    taken for the header) -> the name shown instead."""
+    return {c: f"column {i} (withheld)" for i, c in enumerate(columns, 1) if contains_personal(c)}
+
+
+def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None, limits: Limits,
+          privacy: Privacy | None) -> tuple[LoadResult, list[str]]:
+    """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns."""
     columns = info["columns"]
     _check_width(columns, info["file"])
     rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
@@ -707,6 +786,9 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
     auto = suggest_mapping(columns, sample)
     final = dict(auto)
     if mapping:
+        # a protected load shows withheld headers by a stand-in name, which may come back here
+        real = {shown: col for col, shown in _withheld_headers(columns).items()}
+        mapping = {role: real.get(col, col) for role, col in mapping.items()}
         _check_mapping({**{r: None for r in mapping}, **mapping}, columns)
         final.update(mapping)
     _check_mapping(final, columns)
@@ -716,7 +798,8 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
         raise DataError(f"Extra column(s) {', '.join(map(repr, bad))} cannot be kept: they are not in the file or "
                         f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
                         zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
-    return _validate(con, info, final, rows_in, extra)
+    personal = personal_columns(columns, final, sample) if privacy is not None else []
+    return _validate(con, info, final, rows_in, extra, limits, private=privacy is not None), personal
 
 
 MAX_COLUMNS = 1000  # wider than any sales export we know (Shopify's has about 80); past it, mapping costs minutes
@@ -730,7 +813,9 @@ def _check_width(columns: list[str], name: str) -> None:
                            "（订单、客户、日期、商品、数量、价格等）后重新上传。")
 
 
-def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadResult:
+def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool) -> LoadResult:
+    """Type every role, give each bad row its reason, split data from quarantine. ``private``:
+    reasons quote no value and the quarantine keeps the role columns only (``_protect`` does the rest)."""
     columns = info["columns"]
     notes: list[str] = []
     if m["order_date"] is None:
@@ -757,23 +842,46 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
     q_text = _text_expr(m["quantity"]) if m["quantity"] else "'1'"
     p_text, d_text, date_text = _text_expr(m["unit_price"]), _text_expr(m["discount"]), _text_expr(m["order_date"])
     no_price, no_order = m["unit_price"] is None, m["order_id"] is None
-    # The first reason that applies is given. An empty date comes last: Shopify-style exports leave it
-    # blank on an order's later lines, and filling it in below must leave no other reason behind.
-    reason = f"""CASE
-        WHEN __p_order_date IS NULL AND {date_text} IS NOT NULL
-            THEN 'order date ' || {date_text} || ' is not a date we can read'
-        WHEN __p_product_id IS NULL THEN 'product is empty'
-        WHEN __p_quantity IS NULL THEN 'quantity ' || coalesce(chr(39) || {q_text} || chr(39), '(empty)') || ' is not a number'
-        WHEN __p_quantity = 0 THEN 'quantity is 0'
-        WHEN {'FALSE' if no_price else f'__p_unit_price IS NULL AND {p_text} IS NULL'} THEN 'unit price is empty'
-        WHEN {'FALSE' if no_price else '__p_unit_price IS NULL'}
-            THEN 'unit price ' || chr(39) || {p_text} || chr(39) || ' is not a number'
-        WHEN __p_unit_price < 0 THEN 'negative unit price (an adjustment, not a sale)'
-        WHEN {'FALSE' if no_order else '__p_order_id IS NULL'} THEN 'order number is empty'
-        WHEN __p_discount IS NULL AND {d_text} IS NOT NULL
-            THEN 'discount ' || chr(39) || {d_text} || chr(39) || ' is not a number'
-        WHEN __p_order_date IS NULL THEN 'order date is empty'
-        END"""
+    ranges = limits.ranges()
+    first, end = (f"CAST({quote_literal(str(t))} AS TIMESTAMP)" for t in limits.date_span())
+    max_q, max_p = float(limits.max_quantity), float(limits.max_unit_price)
+
+    def in_dates(d: str) -> str:
+        return f"({d} >= {first} AND {d} < {end})"
+
+    def quoted(text: str) -> str:  # a value as read, in quotes (the texts are columns of t below)
+        return f"coalesce(chr(39) || t.{text} || chr(39), '(empty)')"
+
+    def out_of_range(what: str, value: str, role: str) -> tuple[str, str]:
+        tail = f" is outside the plausible range ({ranges[role]})"
+        return f"{quote_literal(what + ' ')} || {value} || {quote_literal(tail)}", what + tail
+
+    # (condition, the reason quoting the value as read, the reason without it); the first that holds
+    # is given. An empty date comes last: Shopify-style exports leave it blank on an order's later
+    # lines, and filling it in below must leave no other reason behind.
+    checks = [
+        (f"__p_order_date IS NULL AND {date_text} IS NOT NULL",
+         "'order date ' || t.d || ' is not a date we can read'", "order date is not a date we can read"),
+        (f"NOT {in_dates('__p_order_date')}", *out_of_range("order date", "t.d", "order_date")),
+        ("__p_product_id IS NULL", None, "product is empty"),
+        ("__p_quantity IS NULL", f"'quantity ' || {quoted('q')} || ' is not a number'", "quantity is not a number"),
+        (f"abs(__p_quantity) > {max_q}", *out_of_range("quantity", quoted("q"), "quantity")),
+        ("__p_quantity = 0", None, "quantity is 0"),
+        ("FALSE" if no_price else f"__p_unit_price IS NULL AND {p_text} IS NULL", None, "unit price is empty"),
+        ("FALSE" if no_price else "__p_unit_price IS NULL",
+         f"'unit price ' || {quoted('p')} || ' is not a number'", "unit price is not a number"),
+        ("__p_unit_price < 0", None, "negative unit price (an adjustment, not a sale)"),
+        (f"__p_unit_price > {max_p}", *out_of_range("unit price", quoted("p"), "unit_price")),
+        ("FALSE" if no_order else "__p_order_id IS NULL", None, "order number is empty"),
+        (f"__p_discount IS NULL AND {d_text} IS NOT NULL",
+         f"'discount ' || {quoted('x')} || ' is not a number'", "discount is not a number"),
+        ("__p_order_date IS NULL", None, "order date is empty"),
+    ]
+    code = {plain: k for k, (_, _, plain) in enumerate(checks, 1)}
+    reason_code = "CASE " + " ".join(f"WHEN {cond} THEN {k}" for k, (cond, _, _) in enumerate(checks, 1)) + " END"
+    reason_text = "CASE c.reason_code " + " ".join(
+        f"WHEN {k} THEN {quote_literal(plain) if private or said is None else said}"
+        for k, (_, said, plain) in enumerate(checks, 1)) + " END"
     # NaN and infinity are not quantities or prices: they become NULL and the row is quarantined
     # (parsed values are named __p_* while inside the query: DuckDB names are case-blind and the file
     # may well have a column called Quantity)
@@ -782,8 +890,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
     finite += "".join(f", CASE WHEN isfinite({c}) THEN {c} END AS {c}" for c in extra_cols)
     parsed = ", ".join([f"__p_{c} AS {c}" for c in CANONICAL] + extra_cols)
     raw_cols = ", ".join(quote_ident(c) for c in columns)
-    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason} AS reason, hash({raw_cols}) AS __h FROM (
-        SELECT * REPLACE ({finite}) FROM (SELECT *,
+    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason_code} AS reason_code, hash({raw_cols}) AS __h
+        FROM (SELECT * REPLACE ({finite}) FROM (SELECT *,
         {_id_expr(con, m['order_id'])} AS __p_order_id, {cust} AS __p_customer_id, {date} AS __p_order_date,
         {_id_expr(con, pid_col)} AS __p_product_id, {_text_expr(m['product_name'] or m['product_id'])} AS __p_product_name,
         {_text_expr(m['category'])} AS __p_category, {qty}::DOUBLE AS __p_quantity, {price} AS __p_unit_price,
@@ -792,11 +900,13 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
         {"".join(f', {_number_expr(con, c, notes)} AS "_extra_{i}"' for i, c in enumerate(extra))}
         FROM raw))""")
     if not no_order:
-        filled = con.execute("""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c),
-                reason = NULL
-            FROM (SELECT order_id, max(order_date) AS d, max(customer_id) AS c FROM typed
-                  WHERE order_id IN (SELECT order_id FROM typed WHERE reason = 'order date is empty') GROUP BY order_id) f
-            WHERE typed.order_id = f.order_id AND typed.reason = 'order date is empty' AND f.d IS NOT NULL
+        empty = code["order date is empty"]
+        filled = con.execute(f"""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c),
+                reason_code = NULL
+            FROM (SELECT order_id, max(order_date) FILTER (WHERE {in_dates('order_date')}) AS d, max(customer_id) AS c
+                  FROM typed WHERE order_id IN (SELECT order_id FROM typed WHERE reason_code = {empty})
+                  GROUP BY order_id) f
+            WHERE typed.order_id = f.order_id AND typed.reason_code = {empty} AND f.d IS NOT NULL
             """).fetchall()[0][0]
         if filled:
             notes.append(f"{filled:,} lines had no date of their own and took it from another line of the same "
@@ -819,7 +929,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
         if share[0] and share[0] > 0 and (share[1] or 0) > 0.5:
             cancel = "regexp_full_match(order_id, 'C[0-9]+')"
     qty_type = "BIGINT" if con.execute("SELECT bool_and(quantity = floor(quantity)) FROM checked "
-                                       "WHERE reason IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
+                                       "WHERE reason_code IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
     # exact duplicate input lines: the second and later copies are flagged (kept: they may be real).
     # The row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
     dup_rows = con.execute(f"""WITH cand AS (SELECT __row FROM typed WHERE __h IN
@@ -827,8 +937,23 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
         SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join('r.' + quote_ident(c) for c in columns)}
                                                            ORDER BY r.__row) AS k
                            FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""").fetchnumpy()["__row"]
-    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(f'CAST(r.{quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}' for c in columns)},
-        c.reason FROM checked c JOIN raw r USING (__row) WHERE c.reason IS NOT NULL ORDER BY r.__row""")
+    if private:  # roles only; a number or date only when it was read and is plausible
+        bounded = {"quantity": (f"abs(c.quantity) <= {max_q}", "q"),
+                   "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", "p"),
+                   "discount": ("c.discount IS NOT NULL", "x"), "order_date": (in_dates("c.order_date"), "d")}
+        kept = [f"""CASE WHEN t.{bounded[role][1]} IS NULL THEN NULL
+                    WHEN {bounded[role][0]} THEN CAST(c.{role} AS VARCHAR) ELSE '(withheld)' END AS {quote_ident(col)}"""
+                if role in bounded
+                else f"CAST(r.{quote_ident(col)} AS VARCHAR) AS {quote_ident(col)}"
+                for role, col in m.items() if col is not None]
+    else:
+        kept = [f"CAST(r.{quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in columns]
+    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(kept)}, {reason_text} AS reason
+        FROM checked c JOIN raw r USING (__row)
+        JOIN (SELECT __row, {date_text} AS d, {q_text} AS q, {p_text} AS p, {d_text} AS x FROM raw) t USING (__row)
+        WHERE c.reason_code IS NOT NULL ORDER BY r.__row""")
+    counts = dict(con.execute("SELECT reason_code, count(*) FROM checked WHERE reason_code IS NOT NULL "
+                              "GROUP BY reason_code ORDER BY reason_code").fetchall())
     con.execute("DROP VIEW raw")
     con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the fetch
     # a filter keeps the table's order (preserve_insertion_order), so no sort is needed
@@ -838,55 +963,93 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str]) -> LoadR
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
         quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
         {"".join(", " + c for c in extra_cols)}
-        FROM checked WHERE reason IS NULL""")
+        FROM checked WHERE reason_code IS NULL""")
     data["is_duplicate"] = np.isin(data.pop("__row").to_numpy(), dup_rows)
+    duplicates = int(data["is_duplicate"].sum()) + int(np.isin(quarantine["row"].to_numpy(), dup_rows).sum())
     rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     if len(rejects):
         quarantine["raw_line"] = None
         quarantine = pd.concat([quarantine, rejects], ignore_index=True)
     extras = {c: data[f"_extra_{i}"].to_numpy(dtype=float) for i, c in enumerate(extra)}
-    data = finalize_transactions(data)
+    data = finalize_transactions(data, limits)
     for col, values in extras.items():
         data[col] = values
 
+    reasons = {checks[k - 1][2]: n for k, n in counts.items()}
+    for reason, n in rejects["reason"].str.split(":").str[0].value_counts().items():
+        reasons[reason] = reasons.get(reason, 0) + int(n)
     report = {
         **{k: v for k, v in info.items() if k != "columns"},
         "columns": info["columns"],
         "rows_in": rows_in, "rows_loaded": len(data), "rows_quarantined": len(quarantine),
         **quality_counts(data),
-        "duplicate_lines": int(data["is_duplicate"].sum()) + _dup_in_quarantine(quarantine),
+        "duplicate_lines": duplicates,
         "cancelled_invoice_lines": int(data["order_id"].str.fullmatch(r"C\d+").fillna(False).sum())
         if cancel != "FALSE" else 0,
         "price_missing": m["unit_price"] is None,
         "quantity_assumed": m["quantity"] is None,
         "order_id_derived": m["order_id"] is None,
-        "quarantine_reasons": quarantine["reason"].str.split(" '").str[0].value_counts().to_dict()
-        if len(quarantine) else {},
+        "quarantine_reasons": reasons,
+        "out_of_range": {role: counts.get(code[f"{what} is outside the plausible range ({ranges[role]})"], 0)
+                         for role, what in [("quantity", "quantity"), ("unit_price", "unit price"),
+                                            ("order_date", "order date")]},
+        "limits": ranges,
         "notes": notes,
     }
     return LoadResult(data=data, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
 
 
-def _protect(result: LoadResult, privacy: Privacy) -> LoadResult:
-    """Pseudonymise customer ids and drop personal columns, in the data and in the quarantine."""
+_ID_ROLES = ["order_id", "product_id", "store_id", "coupon_code"]
+
+
+def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadResult:
+    """Take personal data out of a validated load (what and why, case by case: ``promo_core.privacy``)."""
+    m, key = result.mapping, privacy.key
     data, quarantine = result.data.copy(), result.quarantine.copy()
-    data["customer_id"] = pseudonymise(data["customer_id"], privacy.key)
-    customer_col = result.mapping.get("customer_id")
-    if customer_col in quarantine.columns:
-        ids = quarantine[customer_col].str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
-        quarantine[customer_col] = pseudonymise(ids.where(ids != ""), privacy.key)
-    dropped = [c for c in personal_columns(result.report["columns"], result.mapping) if c != customer_col] \
-        if privacy.drop_personal else []
-    quarantine = quarantine.drop(columns=[c for c in dropped if c in quarantine.columns])
+    data["customer_id"] = pseudonymise(data["customer_id"], key)
+    if m["order_id"] is None and m["customer_id"] is not None:  # baskets are named after customer and day
+        data["order_id"] = pseudonymise(data["order_id"], key)
+    if m["customer_id"] is not None:
+        ids = quarantine[m["customer_id"]].str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+        quarantine[m["customer_id"]] = pseudonymise(ids.where(ids != ""), key)
+    replaced = {}
+    for role in [r for r in TEXT_ROLES if r != "customer_id"]:
+        data[role], n = protect_values(data[role], key, is_id=role in _ID_ROLES)
+        if m[role] is not None:
+            quarantine[m[role]], n_quarantined = protect_values(quarantine[m[role]], key, is_id=role in _ID_ROLES)
+            n += n_quarantined
+        if n:
+            replaced[role] = n
+    withheld = _withheld_headers(result.report["columns"])
+    data = data.drop(columns=[c for c in data.columns[len(CANONICAL + DERIVED):] if c in personal or c in withheld])
+    quarantine["reason"] = quarantine["reason"].str.replace(
+        r"^unreadable line: .*", "unreadable line (details withheld)", regex=True, flags=re.S)
     if "raw_line" in quarantine.columns:
         quarantine["raw_line"] = quarantine["raw_line"].where(
             quarantine["raw_line"].isna(), "(line text withheld: personal data protection is on)")
-    note = "customer ids are pseudonymised with a keyed hash"
-    if dropped:
-        note += f"; personal columns left out: {', '.join(dropped)}"
-    report = {**result.report, "privacy": {"pseudonymised": True, "dropped_columns": dropped},
-              "notes": result.report["notes"] + [note]}
-    return LoadResult(data=data, quarantine=quarantine, rows_in=result.rows_in, mapping=result.mapping, report=report)
+    quarantine = quarantine.rename(columns=withheld)
+
+    def shown(text: str) -> str:
+        for col, name in withheld.items():
+            text = text.replace(col, name)
+        return redact(text)
+
+    dropped = [withheld.get(c, c) for c in personal if c != m["customer_id"]]
+    notes = [shown(n) for n in result.report["notes"]]
+    notes.append("customer ids are pseudonymised with a keyed hash and the quarantine keeps only the columns used "
+                 "for a role" + (f"; personal columns left out: {', '.join(dropped)}" if dropped else ""))
+    if replaced:
+        notes.append("e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in "
+                     + ", ".join(f"{role} ({n:,} line{'s' if n > 1 else ''})" for role, n in replaced.items()))
+    file = Path(result.report["file"])
+    report = {**result.report, "file": redact(file.stem) + file.suffix,
+              "columns": [withheld.get(c, c) for c in result.report["columns"]], "notes": notes,
+              "privacy": {"pseudonymised": True, "dropped_columns": dropped, "withheld_headers": len(withheld),
+                          "replaced_values": replaced}}
+    if "sheet" in report:
+        report["sheet"] = redact(str(report["sheet"]))
+    mapping = {role: withheld.get(col, col) if col is not None else None for role, col in m.items()}
+    return LoadResult(data=data, quarantine=quarantine, rows_in=result.rows_in, mapping=mapping, report=report)
 
 
 def quality_counts(data: pd.DataFrame) -> dict:
@@ -900,21 +1063,22 @@ def quality_counts(data: pd.DataFrame) -> dict:
     }
 
 
-def _dup_in_quarantine(quarantine: pd.DataFrame) -> int:
-    if quarantine.empty:
-        return 0
-    cols = [c for c in quarantine.columns if c not in ("row", "reason", "raw_line")]
-    return int(quarantine.duplicated(subset=cols).sum()) if cols else 0
-
-
-def finalize_transactions(frame: pd.DataFrame) -> pd.DataFrame:
+def finalize_transactions(frame: pd.DataFrame, limits: Limits | None = None) -> pd.DataFrame:
     """Canonical column order and dtypes, with ``revenue``, ``is_return`` and ``is_duplicate``.
 
     Used on loaded files and on tables that are canonical already (the demo retailer), so every
-    analysis can rely on the same columns.
+    analysis can rely on the same columns. A frame comes from code, not from a manager's file, and
+    has no quarantine to go to: a value outside ``limits`` (default ``Limits()``) raises DataError
+    naming its rows, rather than turning into a wrapped-around integer or an infinite revenue.
     """
-    if _is_canonical(frame):  # (a loaded file is built canonical: copying ten million rows costs seconds)
-        return frame
+    limits = limits or Limits()
+    # (a loaded file is built canonical: copying ten million rows costs seconds)
+    out = frame if _is_canonical(frame) else _canonical(frame, limits)
+    _check_plausible(out, limits)
+    return out
+
+
+def _canonical(frame: pd.DataFrame, limits: Limits) -> pd.DataFrame:
     out = {}
     for col in CANONICAL:
         s = frame[col] if col in frame.columns else pd.Series(None, index=frame.index, dtype="object")
@@ -928,7 +1092,8 @@ def finalize_transactions(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = s if pd.api.types.is_datetime64_dtype(s) else pd.to_datetime(s)
         elif col == "quantity":
             num = pd.to_numeric(s)
-            whole = pd.api.types.is_integer_dtype(num) or (num.notna().all() and (num == num.round()).all())
+            whole = pd.api.types.is_integer_dtype(num) or (
+                num.notna().all() and (num == num.round()).all() and (num.abs() <= limits.max_quantity).all())
             out[col] = num.astype("int64") if whole else num.astype(float)
         else:
             out[col] = pd.to_numeric(s).astype(float)
@@ -942,6 +1107,33 @@ def finalize_transactions(frame: pd.DataFrame) -> pd.DataFrame:
     out["is_duplicate"] = (frame["is_duplicate"].astype(bool) if "is_duplicate" in frame.columns
                            else frame.duplicated(keep="first").to_numpy())
     return out.reset_index(drop=True)
+
+
+def _check_plausible(tx: pd.DataFrame, limits: Limits) -> None:
+    """Raise DataError when a canonical frame holds a value outside ``limits`` or an infinite revenue."""
+    first, end = limits.date_span()
+    dates = tx["order_date"].dt.tz_convert(None) if tx["order_date"].dt.tz is not None else tx["order_date"]
+    ranges = limits.ranges()
+    problems = [
+        (f"quantity outside {ranges['quantity']}", f"数量超出 {ranges['quantity']}", tx["quantity"].abs() > limits.max_quantity),
+        (f"unit price above {_amount(limits.max_unit_price)}", f"单价高于 {_amount(limits.max_unit_price)}",
+         tx["unit_price"] > limits.max_unit_price),
+        (f"order date outside {ranges['order_date']}", f"下单日期超出 {ranges['order_date']}", (dates < first) | (dates >= end)),
+        ("infinite revenue", "收入为无穷大", np.isinf(tx["revenue"].to_numpy(dtype=float))),
+    ]
+    bad = [(en, zh, np.flatnonzero(np.asarray(mask))) for en, zh, mask in problems if np.asarray(mask).any()]
+    if not bad:
+        return
+
+    def rows(positions) -> str:
+        return ", ".join(str(i) for i in positions[:5]) + (", …" if len(positions) > 5 else "")
+
+    en = "; ".join(f"{what} in {len(p):,} row(s) (positions {rows(p)})" for what, _, p in bad)
+    zh = "；".join(f"{what}：{len(p):,} 行（位置 {rows(p)}）" for _, what, p in bad)
+    raise DataError(f"Implausible values: {en}. Correct them, or load the table as a file with load_transactions "
+                    "(which quarantines such rows), or pass limits=Limits(...) if the values are real.",
+                    zh=f"存在不合理的值：{zh}。请更正这些值，或用 load_transactions 以文件方式读入（会隔离这些行），"
+                       "如果这些值属实，请传入 limits=Limits(...)。")
 
 
 def _is_canonical(frame: pd.DataFrame) -> bool:
@@ -1016,23 +1208,37 @@ _ZH = [
      r"\1 行本身没有日期，已采用同一订单其他行的日期（Shopify 导出即如此）"),
     (r"no order number: a basket is one customer on one day", "没有订单号：同一客户同一天的购买视为一个购物篮"),
     (r"no order number or customer: .*", "没有订单号和客户：同一时间的购买视为一个购物篮"),
-    (r"customer ids are pseudonymised with a keyed hash; personal columns left out: (.+)",
-     r"客户ID已用带密钥的哈希转为化名；已去除个人信息列：\1"),
-    (r"customer ids are pseudonymised with a keyed hash", "客户ID已用带密钥的哈希转为化名"),
-    # quarantine reasons
+    (r"customer ids are pseudonymised with a keyed hash and the quarantine keeps only the columns used for a "
+     r"role; personal columns left out: (.+)", r"客户ID已用带密钥的哈希转为化名，隔离区只保留用作角色的列；已去除个人信息列：\1"),
+    (r"customer ids are pseudonymised with a keyed hash and the quarantine keeps only the columns used for a role",
+     "客户ID已用带密钥的哈希转为化名，隔离区只保留用作角色的列"),
+    (r"e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in (.+)",
+     r"以下列中的邮箱、电话或街道地址已转为化名或遮盖：\1"),
+    # quarantine reasons (with protection on, no value is quoted)
+    (r"order date is not a date we can read", "下单日期无法识别为日期"),
     (r"order date (.*) is not a date we can read", r"下单日期 \1 无法识别为日期"),
+    (r"order date is outside the plausible range \((.+) to (.+)\)", r"下单日期超出合理范围（\1 至 \2）"),
+    (r"order date (.*) is outside the plausible range \((.+) to (.+)\)", r"下单日期 \1 超出合理范围（\2 至 \3）"),
     (r"product is empty", "商品为空"),
+    (r"quantity is not a number", "数量不是数字"),
     (r"quantity (.*) is not a number", r"数量 \1 不是数字"),
+    (r"quantity is outside the plausible range \((.+) to (.+)\)", r"数量超出合理范围（\1 至 \2）"),
+    (r"quantity (.*) is outside the plausible range \((.+) to (.+)\)", r"数量 \1 超出合理范围（\2 至 \3）"),
     (r"quantity is 0", "数量为 0"),
     (r"unit price is empty", "单价为空"),
+    (r"unit price is not a number", "单价不是数字"),
     (r"unit price (.*) is not a number", r"单价 \1 不是数字"),
     (r"negative unit price \(an adjustment, not a sale\)", "单价为负（调整项，不是销售）"),
+    (r"unit price is outside the plausible range \((.+) to (.+)\)", r"单价超出合理范围（\1 至 \2）"),
+    (r"unit price (.*) is outside the plausible range \((.+) to (.+)\)", r"单价 \1 超出合理范围（\2 至 \3）"),
     (r"order number is empty", "订单号为空"),
+    (r"discount is not a number", "折扣不是数字"),
     (r"discount (.*) is not a number", r"折扣 \1 不是数字"),
     (r"order date is empty", "下单日期为空"),
     (r"too few values on this line for the header's columns", "此行的值少于表头的列数"),
     (r"more values on this line than the header has columns", "此行的值多于表头的列数"),
     (r"a quote character in an unquoted value", "未加引号的值中出现了引号"),
+    (r"unreadable line \(details withheld\)", "无法读取的行（详情已隐藏）"),
     (r"unreadable line: (.*)", r"无法读取的行：\1"),
 ]
 

@@ -365,3 +365,110 @@ def test_a_loaded_table_is_canonical_as_built_and_finalizing_it_changes_nothing(
     assert finalize_transactions(data) is data  # nothing to redo
     shuffled = data[list(reversed(data.columns))]  # the general path rebuilds the same table
     pd.testing.assert_frame_equal(finalize_transactions(shuffled), data)
+
+
+# --- implausible values: one bad value is one quarantined row -------------------------------------------
+GOOD_LINES = ("1,A,Tea,2,2024-01-02 10:00,3.50,C1\n2,B,Mug,1,2024-01-03 11:00,8.00,C2\n"
+              "3,C,Pen,-1,2024-01-04 12:00,1.20,C1\n")
+
+
+@pytest.mark.parametrize("line,role", [
+    ("9,D,x,1e19,2024-01-05 10:00,1.00,C3\n", "quantity"),
+    ("9,D,x,447700900100,2024-01-05 10:00,1.00,C3\n", "quantity"),  # a phone number in the quantity column
+    ("9,D,x,-2000000,2024-01-05 10:00,1.00,C3\n", "quantity"),
+    ("9,D,x,1,2024-01-05 10:00,1e308,C3\n", "unit_price"),
+    ("9,D,x,1,9999-12-31,1.00,C3\n", "order_date"),
+    ("9,D,x,1,1899-12-31 23:59,1.00,C3\n", "order_date"),
+])
+def test_an_implausible_value_quarantines_its_row_and_loads_the_rest(line, role):
+    r = load_transactions(_file(HEADER + GOOD_LINES + line))
+    _check_invariant(r)
+    assert r.rows_in == 4 and len(r.data) == 3 and r.quarantine["InvoiceNo"].tolist() == ["9"]
+    reason = r.quarantine["reason"].iloc[0]
+    assert f"is outside the plausible range ({r.report['limits'][role]})" in reason
+    assert r.report["out_of_range"] == {k: int(k == role) for k in ["quantity", "unit_price", "order_date"]}
+    assert np.isfinite(r.data["revenue"]).all() and str(r.data["quantity"].dtype) == "int64"
+
+
+def test_values_at_the_bounds_are_kept():
+    text = HEADER + ("1,A,x,1000000,2100-12-31 23:59,1000000000,C1\n2,B,y,-1000000,1900-01-01,0,C2\n")
+    r = load_transactions(_file(text))
+    assert len(r.data) == 2 and r.quarantine.empty
+
+
+def test_a_uint64_parquet_column_quarantines_only_the_implausible_row(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    ids = [1, 2, 2**64 - 1]
+    table = pa.table({"order_id": pa.array(ids, pa.uint64()), "sku": ["A", "B", "C"],
+                      "qty": pa.array([1, 2, 2**64 - 1], pa.uint64()), "price": [1.0, 2.0, 3.0],
+                      "order_date": pa.array(pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]))})
+    pq.write_table(table, tmp_path / "sales.parquet")
+    r = load_transactions(tmp_path / "sales.parquet", mapping={"quantity": "qty", "unit_price": "price"})
+    _check_invariant(r)
+    assert r.data["order_id"].tolist() == ["1", "2"] and r.data["quantity"].tolist() == [1, 2]
+    assert r.quarantine["order_id"].tolist() == [str(2**64 - 1)], "a 64-bit id keeps every digit"
+    assert r.quarantine["reason"].iloc[0].startswith(f"quantity '{2**64 - 1}' is outside the plausible range")
+
+
+@pytest.mark.parametrize("column", [
+    "CAST(170141183460469231731687303715884105727 AS HUGEINT)", "CAST(18446744073709551615 AS UBIGINT)",
+    "CAST(3 AS UHUGEINT)", "CAST(12345678901234567890123456789012345678 AS DECIMAL(38, 0))",
+    "CAST(2.5 AS DECIMAL(38, 10))", "INTERVAL 3 DAY", "[1, 2]", "{'a': 1}", "CAST(1e39 AS DOUBLE)",
+    "CAST('nan' AS DOUBLE)",
+])
+def test_any_parquet_column_type_in_any_role_loads_or_quarantines_row_by_row(tmp_path, column):
+    import duckdb
+
+    path = tmp_path / "odd.parquet"
+    con = duckdb.connect()
+    con.execute(f"""COPY (SELECT i::VARCHAR AS order_no, 'S' || i AS sku, DATE '2024-01-01' + i::INTEGER AS day,
+                                 1.5 AS price, 2 AS qty, {column} AS odd FROM range(3) t(i))
+                    TO '{path}' (FORMAT parquet)""")
+    con.close()
+    roles = {"order_id": "order_no", "product_id": "sku", "order_date": "day", "unit_price": "price", "quantity": "qty",
+             "customer_id": None, "category": None}
+    for role in roles:
+        r = load_transactions(path, mapping={**roles, role: "odd"})
+        _check_invariant(r)
+        assert r.rows_in == 3 and r.quarantine["reason"].notna().all(), role
+
+
+def test_plausibility_limits_are_configurable_and_checked():
+    from promo_core.io import Limits
+
+    text = HEADER + GOOD_LINES + "4,D,x,50,2024-01-05 10:00,20.00,C3\n5,E,y,1,2031-01-01,1.00,C3\n"
+    assert load_transactions(_file(text)).quarantine.empty
+    strict = Limits(max_quantity=10, max_unit_price=10, last_date=pd.Timestamp("2030-12-31").date())
+    r = load_transactions(_file(text), limits=strict)
+    _check_invariant(r)
+    assert r.quarantine["InvoiceNo"].tolist() == ["4", "5"]
+    assert r.quarantine["reason"].iloc[0].startswith("quantity '50' is outside the plausible range (-10 to 10)")
+    assert r.report["limits"]["order_date"] == "1900-01-01 to 2030-12-31"
+    for bad in [dict(max_quantity=0), dict(max_unit_price=1e16), dict(first_date=pd.Timestamp("2030-01-01").date(),
+                                                                       last_date=pd.Timestamp("2020-01-01").date())]:
+        chinese_error(lambda: Limits(**bad))
+
+
+def test_out_of_range_reasons_read_in_chinese():
+    text = HEADER + ("1,A,x,1e9,2024-01-02,1.0,C1\n2,B,x,1,2024-01-02,5e9,C1\n3,C,x,1,3000-01-01,1.0,C1\n")
+    reasons = load_transactions(_file(text)).quarantine["reason"].tolist()
+    assert len(reasons) == 3
+    for reason in reasons:
+        zh = message_text(reason, "zh")
+        assert has_chinese(zh) and "合理范围" in zh and zh != reason, reason
+
+
+def test_finalize_transactions_names_the_rows_it_cannot_take_instead_of_overflowing():
+    frame = pd.DataFrame({"order_id": ["1", "2", "3"], "customer_id": ["a", "b", "c"], "product_id": ["A", "B", "C"],
+                          "order_date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+                          "quantity": [1.0, 2.0, 1e19], "unit_price": [1.0, 2.0, 3.0]})
+    err = chinese_error(lambda: finalize_transactions(frame))
+    assert "quantity outside -1,000,000 to 1,000,000 in 1 row(s) (positions 2)" in str(err)
+    late = frame.assign(quantity=[1, 2, 3], order_date=pd.to_datetime(["2024-01-01", "9999-01-01", "2024-01-03"]))
+    assert "order date outside" in str(chinese_error(lambda: finalize_transactions(late)))
+    dear = frame.assign(quantity=[1, 2, 3], unit_price=[1.0, 1e308, 3.0])
+    assert "unit price above" in str(chinese_error(lambda: finalize_transactions(dear)))
+    fine = finalize_transactions(frame.assign(quantity=[1, 2, 3]))
+    assert fine["quantity"].tolist() == [1, 2, 3] and np.isfinite(fine["revenue"]).all()
