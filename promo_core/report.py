@@ -230,16 +230,22 @@ def _plain_figure(node, key: str | None = None):
     return node
 
 
-def _figure_json(spec: str) -> str | None:
-    """A saved figure's JSON with names as plain text, made safe to place inside a <script>
-    element (None if unreadable)."""
+def figure_spec(spec: str) -> dict | None:
+    """A saved figure (its JSON) as a dict whose names from the data are plain text, for the report
+    and the app's preview; None when it cannot be read."""
     try:
         figure = json.loads(spec)
     except (TypeError, ValueError):
         return None
-    if not isinstance(figure, dict):
+    return _plain_figure(figure) if isinstance(figure, dict) else None
+
+
+def _figure_json(spec: str) -> str | None:
+    """A saved figure's JSON with names as plain text, made safe to place inside a <script>
+    element (None if unreadable)."""
+    figure = figure_spec(spec)
+    if figure is None:
         return None
-    figure = _plain_figure(figure)
     layout = figure.setdefault("layout", {})
     if isinstance(layout, dict):
         layout.pop("width", None)  # charts follow the page width on screen and on paper
