@@ -262,8 +262,8 @@ def _delete(dataset: str) -> None:
 st.title(tr("Data", "数据"))
 if saved := st.session_state.pop("saved_message", None):
     st.success(tr(f"Saved “{saved}” to the workspace; it is now the active dataset.", f"已将“{saved}”保存到工作区，并设为当前数据集。"))
-with st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:", key="exp-upload"), \
-        ui.section():
+with (st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:", key="exp-upload"),
+      ui.section()):
     upload_section()
 with ui.section():
     profile_section()

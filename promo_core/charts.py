@@ -30,15 +30,15 @@ def plain(values):
     """Names from the data as text, never markup.
 
     ``<`` and ``>`` become ``&lt;`` and ``&gt;``, which Plotly shows as the characters themselves,
-    so no tag in a name (``<a href>``, ``<br>``, ``<img>``) is read. Takes a string, a list, an
-    array or a Series (other values pass unchanged) and is idempotent: a name escaped twice reads
-    the same, so a label that went through here before is safe to pass again.
+    so no tag in a name (``<a href>``, ``<br>``, ``<img>``) is read. Takes a string, a list or a
+    Series (other values pass unchanged) and is idempotent: a name escaped twice reads the same,
+    so a label that went through here before is safe to pass again.
     """
     if isinstance(values, str):
         return values.replace("<", "&lt;").replace(">", "&gt;")
-    if isinstance(values, (pd.Series, pd.Index)):
+    if isinstance(values, pd.Series):
         return values.map(lambda v: plain(v) if isinstance(v, str) else v)
-    if isinstance(values, (list, tuple, np.ndarray)):
+    if isinstance(values, list):
         return [plain(v) for v in values]
     return values
 
