@@ -5,6 +5,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
+import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Callable
 
 import pandas as pd
@@ -149,23 +153,57 @@ def require_transactions() -> pd.DataFrame:
     return tx
 
 
+_ERRORS = logging.getLogger("promolens.ui")
+_IN_SECTION: ContextVar[bool] = ContextVar("promolens_in_section", default=False)
+
+
+class _SectionFailed(Exception):
+    """Raised by ``run`` inside a ``section`` once the reason is shown: it ends that section only."""
+
+
 def show_error(exc: Exception) -> None:
-    """Show a DataError's message in the interface language; anything else as a short, honest apology."""
+    """Show why a computation failed.
+
+    A DataError's message, in the interface language, says what is wrong with the data. Anything
+    else is a bug whose text can hold SQL, file paths or data, so the user gets a plain apology
+    with a short incident reference and the full traceback goes to the server's log (``logging``,
+    logger ``promolens.ui``) under the same reference.
+    """
     if isinstance(exc, DataError):
         st.error(exc.text(lang()), icon="⚠️")
-    else:
-        st.error(tr(f"Something went wrong while computing this ({type(exc).__name__}: {exc}). "
-                    "Try other settings or another file; if it keeps happening, tell us what you did.",
-                    f"计算时出错（{type(exc).__name__}: {exc}）。请换一组参数或文件再试；如果反复出现，请告诉我们您的操作。"),
-                 icon="⚠️")
+        return
+    incident = uuid.uuid4().hex[:8]
+    _ERRORS.error("incident %s: a computation failed on a page", incident, exc_info=exc)
+    st.error(tr(f"Sorry, something went wrong while computing this (incident {incident}). Try other settings or "
+                "another file; if it keeps happening, give the incident reference to whoever runs PromoLens for you.",
+                f"抱歉，计算时出错（事件编号 {incident}）。请换一组参数或文件再试；如果反复出现，请把事件编号告诉为您运行 "
+                "PromoLens 的同事。"), icon="⚠️")
+
+
+@contextmanager
+def section():
+    """One part of a page (a tab, a panel) that fails on its own: when its computation fails it
+    shows why (``show_error``) and the rest of the page carries on. ``with tab, ui.section():``"""
+    token = _IN_SECTION.set(True)
+    try:
+        yield
+    except _SectionFailed:  # run() has shown the reason already
+        pass
+    except Exception as exc:  # anything else that breaks the section, say so there
+        show_error(exc)
+    finally:
+        _IN_SECTION.reset(token)
 
 
 def run(compute: Callable, *args, **kwargs):
-    """Call a promo_core function; on bad input show the message and stop the page."""
+    """Call a promo_core function; when it fails show why (``show_error``) and stop the page, or
+    only the ``section`` it runs in."""
     try:
         return compute(*args, **kwargs)
-    except DataError as exc:
+    except Exception as exc:
         show_error(exc)
+        if _IN_SECTION.get():
+            raise _SectionFailed from None
         st.stop()
 
 

@@ -113,7 +113,7 @@ def _fit(key: str, frame: pd.DataFrame, arm: str, outcome: str, control: str, fe
         try:
             result = up.fit_uplift(frame, arm, outcome, control, features, models=models, n_folds=n_folds, k=k,
                                    progress=report)
-        except DataError as exc:  # the rest of the page (lifts, loyalty points) still works
+        except Exception as exc:  # the rest of the page (lifts, loyalty points) still works
             bar.empty()
             ui.show_error(exc)
             return None
@@ -379,7 +379,7 @@ report_notes: list[str] = []
 # --------------------------------------------------------------------------------------------
 # 1. Did it work?
 # --------------------------------------------------------------------------------------------
-with tabs[0]:
+with tabs[0], ui.section():
     if srm.mismatch:
         st.error(tr(f"Sample-ratio mismatch: the arms' sizes are far from the intended split (χ² = {srm.chi2:,.1f}, "
                     f"p = {srm.p_value:.2g}). The randomisation or the data export is probably broken — check it "
@@ -492,7 +492,7 @@ with tabs[0]:
 # 2. Who does it move?
 # --------------------------------------------------------------------------------------------
 fit = None
-with tabs[1]:
+with tabs[1], ui.section():
     if not binary_outcomes:
         st.info(tr("Uplift models need a 0/1 outcome (visited, converted). Add one under Columns.",
                    "增量模型需要 0/1 结果（是否访问、是否购买）。请在“列设置”中添加。"))
@@ -584,7 +584,7 @@ with tabs[1]:
 # --------------------------------------------------------------------------------------------
 # 3. Whom to send next
 # --------------------------------------------------------------------------------------------
-with tabs[2]:
+with tabs[2], ui.section():
     if fit is None:
         st.info(tr("Fit the uplift models on the previous tab first: the target list ranks customers by their "
                    "predicted uplift.", "请先在上一个标签页训练增量模型：目标名单按预测增量对客户排序。"))
@@ -716,7 +716,7 @@ with tabs[2]:
 # --------------------------------------------------------------------------------------------
 # 4. Loyalty points
 # --------------------------------------------------------------------------------------------
-with tabs[3]:
+with tabs[3], ui.section():
     st.caption(tr("What a points programme costs per unit of sales and how much it owes in unredeemed points, month "
                   "by month.", "积分计划每单位销售额的成本，以及每月未兑换积分形成的负债。"))
     monthly = _monthly_sales(dataset) if tx is not None and len(tx) else 100_000.0

@@ -7,7 +7,6 @@ import streamlit as st
 
 import ui
 from promo_core import charts, io
-from promo_core.errors import DataError
 from promo_core.privacy import Privacy, load_key, mode, redact
 from promo_core.profile import business_profile
 
@@ -65,7 +64,7 @@ def upload_section() -> None:
         try:
             result, error = _load(data, uploaded.name, json.dumps(overrides, sort_keys=True),
                                   protect or privacy_mode == "force"), None
-        except DataError as exc:
+        except Exception as exc:  # bad input, or a bug: either way the reason is shown below, not a traceback
             result, error = None, exc
             status.update(label=tr(f"{uploaded.name} could not be read", f"无法读取 {uploaded.name}"), state="error")
         else:
@@ -266,7 +265,9 @@ def _delete(dataset: str) -> None:
 st.title(tr("Data", "数据"))
 if saved := st.session_state.pop("saved_message", None):
     st.success(tr(f"Saved “{saved}” to the workspace; it is now the active dataset.", f"已将“{saved}”保存到工作区，并设为当前数据集。"))
-with st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:", key="exp-upload"):
+with (st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:", key="exp-upload"),
+      ui.section()):
     upload_section()
-profile_section()
+with ui.section():
+    profile_section()
 manage_section()

@@ -528,22 +528,38 @@ dataset = ui.dataset_id()
 catalogue = _catalogue(dataset)
 tab_f, tab_i, tab_n = st.tabs([tr("Demand forecast", "需求预测"), tr("Stock policy", "库存策略"),
                                tr("Warehouse network", "仓库网络")])
-with tab_f:
-    result, promo, forecast_fig, backtest_table = forecast_tab(dataset, catalogue)
-with tab_i:
-    policy, curve, curve_fig, stock_params = inventory_tab(dataset, catalogue, result.horizon, result.interval, promo)
-with tab_n:
-    weekly = result.forecast[result.forecast["model"] == result.recommended].groupby("week")[["forecast", "baseline"]].sum()
-    peak_uplift = float((weekly["forecast"] / weekly["baseline"].where(weekly["baseline"] > 0)).max() - 1) if promo else 0.0
+# Each tab fails on its own (ui.section): the network is planned even when the forecast cannot be made.
+forecast = stock = network = None
+with tab_f, ui.section():
+    forecast = forecast_tab(dataset, catalogue)
+with tab_i, ui.section():
+    if forecast is None:
+        st.info(tr("The stock policy starts from the demand forecast, which could not be made: see the Demand "
+                   "forecast tab.", "库存策略以需求预测为基础，而需求预测未能完成：请查看“需求预测”标签页。"))
+    else:
+        stock = inventory_tab(dataset, catalogue, forecast[0].horizon, forecast[0].interval, forecast[1])
+with tab_n, ui.section():
+    peak_uplift = 0.0
+    if forecast is not None and forecast[1]:
+        result = forecast[0]
+        weekly = result.forecast[result.forecast["model"] == result.recommended].groupby("week")[["forecast", "baseline"]].sum()
+        peak_uplift = float((weekly["forecast"] / weekly["baseline"].where(weekly["baseline"] > 0)).max() - 1)
     network = network_tab(dataset, 100 * np.nan_to_num(peak_uplift))
 
-tables = {"backtest": backtest_table, "inventory_policy": policy, "service_curve": curve}
-figures = {"forecast": forecast_fig, "service_curve": curve_fig}
+tables, figures, params, notes = {}, {}, {}, []
+if forecast is not None:
+    result, promo, forecast_fig, backtest_table = forecast
+    tables["backtest"], figures["forecast"] = backtest_table, forecast_fig
+    params["promotion"] = json.loads(promo) if promo else None
+    notes = [tr(f"Most accurate forecast model: {model_label(result.recommended)}.",
+                f"最准确的预测模型：{model_label(result.recommended, 'zh')}。")] + result.notes
+if stock is not None:
+    policy, curve, curve_fig, stock_params = stock
+    tables.update({"inventory_policy": policy, "service_curve": curve})
+    figures["service_curve"] = curve_fig
+    params.update(stock_params)
 if network is not None:
     tables["network_flows"] = network[1]
     figures["network"] = network[2]
-ui.save_to_report("logistics", tr("Logistics plan", "物流方案"),
-                  params={"promotion": json.loads(promo) if promo else None, **stock_params},
-                  tables=tables, figures=figures,
-                  notes=[tr(f"Most accurate forecast model: {model_label(result.recommended)}.",
-                            f"最准确的预测模型：{model_label(result.recommended, 'zh')}。")] + result.notes)
+ui.save_to_report("logistics", tr("Logistics plan", "物流方案"), params=params, tables=tables, figures=figures,
+                  notes=notes)

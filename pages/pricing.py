@@ -756,10 +756,10 @@ headline(model)
 
 
 def guarded(compute, *args, empty=None):
-    """Run one section; a DataError shows its message there and leaves the other sections working."""
+    """Run one section; when it fails it shows why there (ui.show_error) and the other sections keep working."""
     try:
         return compute(*args)
-    except DataError as exc:
+    except Exception as exc:
         ui.show_error(exc)
         return empty
 

@@ -233,7 +233,7 @@ if has_customers:
     try:
         evaluation = _evaluation(dataset, str(cut), half_life, int(k), exclude, weighting, catalogue_key, catalogue,
                                  report_progress)
-    except DataError as exc:  # e.g. a cut date with nothing after it: say so, and still show the basket rules
+    except Exception as exc:  # e.g. a cut date with nothing after it: say so, and still show the basket rules
         ui.show_error(exc)
     bar.empty()
 if evaluation is not None:

@@ -4,7 +4,7 @@ overview of the current dataset; see the command that rebuilds a report on a sch
 import shlex
 
 import pandas as pd
-import plotly.io as pio
+import plotly.graph_objects as go
 import streamlit as st
 
 import ui
@@ -55,14 +55,9 @@ def save_standard(dataset: str) -> None:
         tx = ui.load_table("transactions", dataset)
         quarantine = ui.load_table("quarantine", dataset)
         extra = {name: ui.load_table(name, dataset) for name in report.TABLE_NAMES}
-        try:
-            analyses, skipped = report.standard_analyses(
-                tx, source=info["name"], load_report={"rows_in": info["rows_in"], **info["report"]},
-                quarantine=quarantine, tables=extra, lang=ui.lang(), currency=ui.currency())
-        except DataError as exc:
-            status.update(state="error")
-            ui.show_error(exc)
-            return
+        analyses, skipped = report.standard_analyses(  # an analysis that fails is skipped, with its reason
+            tx, source=info["name"], load_report={"rows_in": info["rows_in"], **info["report"]},
+            quarantine=quarantine, tables=extra, lang=ui.lang(), currency=ui.currency())
         for analysis in analyses:
             name = analysis.name if info["name"] in analysis.name else f"{analysis.name} — {info['name']}"
             ws.save_analysis(name, analysis.page, dataset_id=dataset, params=analysis.params,
@@ -173,7 +168,7 @@ def preview(selection: tuple) -> None:
     ws = ui.workspace()
     for number, (analysis_id, name) in enumerate(selection, start=1):
         analysis = ws.load_analysis(analysis_id)
-        with st.expander(f"{number}. {name}", icon=":material/article:"):
+        with st.expander(f"{number}. {name}", icon=":material/article:"), ui.section():
             st.caption(f"{report.page_title(analysis.page, ui.lang())} · "
                        f"{i18n.fmt_date(analysis.created_at, ui.lang())} {analysis.created_at:%H:%M}")
             for note in analysis.notes:
@@ -181,7 +176,7 @@ def preview(selection: tuple) -> None:
             if analysis.params:
                 st.caption(tr("Settings: ", "参数：") + "; ".join(f"{k}: {v}" for k, v in analysis.params.items()))
             for figure_name, spec in analysis.figures.items():
-                ui.chart(pio.from_json(spec), key=f"preview-{analysis_id}-{figure_name}")
+                ui.chart(go.Figure(report.figure_spec(spec)), key=f"preview-{analysis_id}-{figure_name}")
             for table_name, frame in analysis.tables.items():
                 ui.table(frame, f"{table_name}.csv", caption=table_name)
 

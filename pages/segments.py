@@ -8,7 +8,6 @@ import streamlit as st
 
 import ui
 from promo_core import charts, clv, segments
-from promo_core.errors import DataError
 from promo_core.i18n import fmt_pct
 
 tr = ui.tr
@@ -121,10 +120,10 @@ def columns(frame: pd.DataFrame) -> dict:
 
 
 def attempt(compute, *args):
-    """Run one section's computation; on bad input show the message there and carry on with the page."""
+    """Run one section's computation; when it fails show why there (ui.show_error) and carry on with the page."""
     try:
         return compute(*args)
-    except DataError as exc:
+    except Exception as exc:
         ui.show_error(exc)
         return None
 
@@ -191,7 +190,7 @@ value_error = None
 with st.spinner(tr("Estimating lifetime value…", "正在估计客户终身价值…")):
     try:
         value = _value(dataset, as_of_s, horizon, margin, rate)
-    except DataError as exc:  # shown in the Lifetime value tab; the rest of the page still works
+    except Exception as exc:  # shown in the Lifetime value tab; the rest of the page still works
         value, value_error = None, exc
 seg_value = clv.segment_value(value.customers, table) if value is not None else None
 
@@ -258,7 +257,7 @@ figures, report_tables = {}, {}
 # --------------------------------------------------------------------------------------------
 # 1. RFM segments
 # --------------------------------------------------------------------------------------------
-with tabs[0]:
+with tabs[0], ui.section():
     st.subheader(tr("Eleven segments from recency, frequency and money", "依据最近度、频率和金额划分的十一个分群"))
     size = st.radio(tr("Tile size", "方块大小"), ["customers", "revenue"] if has_money else ["customers"],
                     horizontal=True, key="seg-treemap-size",
@@ -306,7 +305,7 @@ with tabs[0]:
 # --------------------------------------------------------------------------------------------
 # 2. Behavioural clusters
 # --------------------------------------------------------------------------------------------
-with tabs[1]:
+with tabs[1], ui.section():
     st.subheader(tr("Groups that behave alike", "行为相似的客户群"))
     st.caption(tr("K-means on each customer's recency, frequency and spend (log scale) plus the behaviour the data "
                   "records: channel mix, share of orders with a discount and category mix. Unlike RFM segments, "
@@ -374,7 +373,7 @@ with tabs[1]:
 # --------------------------------------------------------------------------------------------
 # 3. Lifetime value
 # --------------------------------------------------------------------------------------------
-with tabs[2]:
+with tabs[2], ui.section():
     st.subheader(tr("What each customer is worth", "每位客户的价值"))
     if value is None:
         ui.show_error(value_error)
@@ -479,7 +478,7 @@ with tabs[2]:
 # --------------------------------------------------------------------------------------------
 # 4. Migration
 # --------------------------------------------------------------------------------------------
-with tabs[3]:
+with tabs[3], ui.section():
     st.subheader(tr("How customers moved between segments", "客户在分群之间的迁移"))
     with st.spinner(tr("Comparing segments at two dates…", "正在比较两个日期的分群…")):
         mig = attempt(_migration, dataset, as_of_s, gap)
@@ -519,7 +518,7 @@ with tabs[3]:
 # --------------------------------------------------------------------------------------------
 # 5. Online & offline
 # --------------------------------------------------------------------------------------------
-with tabs[4]:
+with tabs[4], ui.section():
     st.subheader(tr("Online only, offline only or both", "仅线上、仅线下还是两者兼有"))
     channel_types = None
     if "channel" not in tx.columns or tx["channel"].isna().all():
@@ -550,7 +549,7 @@ with tabs[4]:
 # --------------------------------------------------------------------------------------------
 # 6. Playbook and export
 # --------------------------------------------------------------------------------------------
-with tabs[5]:
+with tabs[5], ui.section():
     st.subheader(tr("Next best action per segment", "各分群的下一步最佳行动"))
     st.caption(tr("Edit the actions and offers to match your business; tick the segments that should receive "
                   "coupons. The Coupons page uses this playbook for its target lists.",

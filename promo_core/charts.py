@@ -1,6 +1,10 @@
 """Plotly figure builders: data in, ``go.Figure`` out. Every figure has a title and axis titles
 with units, so a chart explains itself when it lands in a report.
 
+Plotly reads a subset of HTML in every title, label, tick, legend entry and hover, so names from
+the data (products, categories, channels, arms, stores, customers) pass through ``plain`` on
+their way into a figure: a product called ``<a href=...>`` shows as that text, not as a link.
+
 Sections below belong to one page each; shared styling is at the top.
 """
 from __future__ import annotations
@@ -22,16 +26,34 @@ GOOD = "#3A9D5D"
 MUTED = "#9AA5B1"
 
 
+def plain(values):
+    """Names from the data as text, never markup.
+
+    ``<`` and ``>`` become ``&lt;`` and ``&gt;``, which Plotly shows as the characters themselves,
+    so no tag in a name (``<a href>``, ``<br>``, ``<img>``) is read. Takes a string, a list or a
+    Series (other values pass unchanged) and is idempotent: a name escaped twice reads the same,
+    so a label that went through here before is safe to pass again.
+    """
+    if isinstance(values, str):
+        return values.replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(values, pd.Series):
+        return values.map(lambda v: plain(v) if isinstance(v, str) else v)
+    if isinstance(values, list):
+        return [plain(v) for v in values]
+    return values
+
+
 def styled(fig: go.Figure, title: str, x_title: str | None = None, y_title: str | None = None,
            height: int = 420) -> go.Figure:
-    """The house style: title, axis titles (with units), white background, compact margins."""
-    fig.update_layout(title={"text": title, "x": 0.01, "xanchor": "left"}, template="plotly_white", height=height,
-                      margin={"l": 60, "r": 20, "t": 60, "b": 50}, legend={"title": {"text": ""}},
+    """The house style: title, axis titles (with units), white background, compact margins.
+    Titles often name a product or category, so they are ``plain`` text."""
+    fig.update_layout(title={"text": plain(title), "x": 0.01, "xanchor": "left"}, template="plotly_white",
+                      height=height, margin={"l": 60, "r": 20, "t": 60, "b": 50}, legend={"title": {"text": ""}},
                       colorway=PALETTE, font={"family": "Inter, Segoe UI, Microsoft YaHei, sans-serif"})
     if x_title is not None:
-        fig.update_xaxes(title_text=x_title)
+        fig.update_xaxes(title_text=plain(x_title))
     if y_title is not None:
-        fig.update_yaxes(title_text=y_title)
+        fig.update_yaxes(title_text=plain(y_title))
     return fig
 
 
@@ -47,7 +69,7 @@ def ranked_bars(frame: pd.DataFrame, label: str, value: str, title: str, x_title
                 color: str = PRIMARY, height: int = 460) -> go.Figure:
     """Horizontal bars, largest on top, for top-N lists."""
     frame = frame.iloc[::-1]
-    labels = frame[label].astype(str).str.slice(0, 40)
+    labels = plain(frame[label].astype(str).str.slice(0, 40))
     fig = go.Figure(go.Bar(x=frame[value], y=labels, orientation="h", marker_color=color,
                            hovertemplate="%{y}: %{x:,.2f}<extra></extra>"))
     return styled(fig, title, x_title, None, height=height)
@@ -55,7 +77,7 @@ def ranked_bars(frame: pd.DataFrame, label: str, value: str, title: str, x_title
 
 def share_donut(frame: pd.DataFrame, label: str, value: str, title: str) -> go.Figure:
     """Shares of a whole (e.g. orders by channel)."""
-    fig = go.Figure(go.Pie(labels=frame[label], values=frame[value], hole=0.5, sort=False,
+    fig = go.Figure(go.Pie(labels=plain(frame[label]), values=frame[value], hole=0.5, sort=False,
                            marker={"colors": PALETTE}, textinfo="label+percent"))
     return styled(fig, title, height=360)
 
@@ -66,7 +88,7 @@ def rule_lift_bars(rules: pd.DataFrame, title: str, x_title: str) -> go.Figure:
 
     ``rules`` holds ``rule`` (a label), ``lift`` and ``confidence``."""
     frame = rules.iloc[::-1]
-    fig = go.Figure(go.Bar(x=frame["lift"], y=frame["rule"].astype(str).str.slice(0, 70), orientation="h",
+    fig = go.Figure(go.Bar(x=frame["lift"], y=plain(frame["rule"].astype(str).str.slice(0, 70)), orientation="h",
                            marker_color=PRIMARY, customdata=frame["confidence"],
                            hovertemplate="%{y}<br>lift %{x:.2f}, confidence %{customdata:.1%}<extra></extra>"))
     fig.add_vline(x=1, line_dash="dot", line_color=MUTED)
@@ -84,13 +106,13 @@ def elasticity_intervals(frame: pd.DataFrame, label: str, title: str, x_title: s
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=part["elasticity"], y=part[label].astype(str), mode="markers", name=name,
+            x=part["elasticity"], y=plain(part[label].astype(str)), mode="markers", name=name,
             marker={"color": color, "size": 10},
             error_x={"type": "data", "symmetric": False, "array": part["ci_high"] - part["elasticity"],
                      "arrayminus": part["elasticity"] - part["ci_low"], "color": color},
             hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     fig.add_vline(x=0, line_color=MUTED)
-    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=frame[label].astype(str).tolist())
+    fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=plain(frame[label].astype(str).tolist()))
     return styled(fig, title, x_title, None, height=max(320, 34 * len(frame) + 120))
 
 
@@ -233,24 +255,26 @@ def network_map(warehouses: pd.DataFrame, stores: pd.DataFrame, flows: pd.DataFr
         mid = flows.assign(lon=(w.loc[flows["warehouse_id"], "lon"].to_numpy() + s.loc[flows["store_id"], "lon"].to_numpy()) / 2,
                            lat=(w.loc[flows["warehouse_id"], "lat"].to_numpy() + s.loc[flows["store_id"], "lat"].to_numpy()) / 2)
         fig.add_trace(go.Scatter(x=mid["lon"], y=mid["lat"], mode="markers", marker={"size": 6, "opacity": 0},
-                                 showlegend=False, customdata=np.c_[mid["warehouse"], mid["store"], mid["units"]],
+                                 showlegend=False,
+                                 customdata=np.c_[plain(mid["warehouse"].astype(str)), plain(mid["store"].astype(str)),
+                                                  mid["units"]],
                                  hovertemplate="%{customdata[0]} → %{customdata[1]}: %{customdata[2]:,.0f}<extra></extra>"))
     demand = stores["demand"].to_numpy(float)
     size = 8 + 14 * np.sqrt(demand / demand.max()) if demand.max() > 0 else np.full(len(stores), 8)
     fig.add_trace(go.Scatter(x=stores["lon"], y=stores["lat"], mode="markers", name=names["stores"],
                              marker={"size": size, "color": ACCENT, "line": {"color": "white", "width": 1}},
-                             customdata=np.c_[stores["name"], demand],
+                             customdata=np.c_[plain(stores["name"].astype(str)), demand],
                              hovertemplate="%{customdata[0]}: %{customdata[1]:,.0f}<extra></extra>"))
     for is_open, label, colour in ((True, names["open"], PRIMARY), (False, names["closed"], MUTED)):
         part = warehouses[warehouses["open"] == is_open]
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=part["lon"], y=part["lat"], mode="markers+text", name=label, text=part["name"],
+            x=part["lon"], y=part["lat"], mode="markers+text", name=label, text=plain(part["name"].astype(str)),
             textposition="top center", textfont={"size": 11, "color": colour},
             marker={"symbol": "square" if is_open else "square-open", "size": 16, "color": colour,
                     "line": {"color": colour, "width": 2}},
-            customdata=np.c_[part["name"], part["shipped"], part["capacity"]],
+            customdata=np.c_[plain(part["name"].astype(str)), part["shipped"], part["capacity"]],
             hovertemplate="%{customdata[0]}: %{customdata[1]:,.0f} / %{customdata[2]:,.0f}<extra></extra>"))
     fig.update_xaxes(range=x_range, constrain="domain", showgrid=False, zeroline=False)
     fig.update_yaxes(range=y_range, scaleanchor="x", scaleratio=1 / max(squash, 0.1),
@@ -285,7 +309,7 @@ def rules_heatmap(rules: pd.DataFrame, names: dict, title: str, x_title: str, y_
     grid = (single[single["a"].isin(products) & single["c"].isin(products)]
             .pivot_table(index="a", columns="c", values="lift", aggfunc="max")
             .reindex(index=products, columns=products))
-    label = [str(names.get(p, p))[:32] for p in products]
+    label = plain([str(names.get(p, p))[:32] for p in products])
     fig = go.Figure(go.Heatmap(z=grid.to_numpy(), x=label, y=label, colorscale="Blues", zmin=1, hoverongaps=False,
                                colorbar={"title": {"text": hover}},
                                hovertemplate="%{y} → %{x}<br>" + hover + " %{z:.1f}<extra></extra>"))
@@ -296,7 +320,7 @@ def rules_heatmap(rules: pd.DataFrame, names: dict, title: str, x_title: str, y_
 def bought_with_bars(frame: pd.DataFrame, title: str, x_title: str) -> go.Figure:
     """Products bought with one product: bars of confidence (share of its baskets), lift on hover."""
     frame = frame.iloc[::-1]
-    fig = go.Figure(go.Bar(x=frame["confidence"], y=frame["product_name"].astype(str).str.slice(0, 50),
+    fig = go.Figure(go.Bar(x=frame["confidence"], y=plain(frame["product_name"].astype(str).str.slice(0, 50)),
                            orientation="h", marker_color=PRIMARY, customdata=frame["lift"],
                            hovertemplate="%{y}: %{x:.1%} (lift %{customdata:.1f}×)<extra></extra>"))
     fig.update_xaxes(tickformat=".0%")
@@ -320,7 +344,8 @@ def elasticity_pooling(products: pd.DataFrame, title: str, x_title: str, y_title
             x=part["elasticity_raw"], y=part["elasticity"], mode="markers",
             name=names["reliable" if reliable else "unreliable"],
             marker={"color": color, "size": 7, "opacity": 0.7},
-            customdata=list(zip(part["product_name"], part["category"], part["pooling"])),
+            customdata=list(zip(plain(part["product_name"].astype(str)), plain(part["category"].astype(str)),
+                                part["pooling"])),
             hovertemplate="%{customdata[0]} (%{customdata[1]})<br>own %{x:.2f} → pooled %{y:.2f}"
                           "<br>category weight %{customdata[2]:.0%}<extra></extra>"))
     if len(frame):
@@ -371,7 +396,7 @@ def scenario_bars(results: pd.DataFrame, title: str, y_title: str, names: dict) 
     fig = go.Figure()
     for col, color in (("incremental_revenue", PRIMARY), ("discount_cost", MUTED), ("incremental_margin", GOOD)):
         values = results[col]
-        fig.add_trace(go.Bar(x=results["scenario"], y=values, name=names[col],
+        fig.add_trace(go.Bar(x=plain(results["scenario"].astype(str)), y=values, name=names[col],
                              marker_color=[color if col != "incremental_margin" or v >= 0 else ACCENT for v in values],
                              hovertemplate="%{x}: %{y:,.0f}<extra>" + names[col] + "</extra>"))
     fig.add_hline(y=0, line_color="#333333", line_width=1)
@@ -474,11 +499,11 @@ def cluster_scatter(projection: pd.DataFrame, names: dict, title: str, x_title: 
     ``projection`` has x, y, cluster, customer_id; ``names`` maps cluster -> display name."""
     fig = go.Figure()
     for i, (cluster, rows) in enumerate(projection.groupby("cluster", sort=True)):
-        label = f"{cluster}. {names.get(cluster, '')}"
-        fig.add_trace(go.Scattergl(x=rows["x"], y=rows["y"], mode="markers", name=label,
+        fig.add_trace(go.Scattergl(x=rows["x"], y=rows["y"], mode="markers",
+                                   name=plain(f"{cluster}. {names.get(cluster, '')}"),
                                    marker={"size": 4, "opacity": 0.55, "color": PALETTE[i % len(PALETTE)]},
-                                   customdata=rows[["customer_id"]].to_numpy(),
-                                   hovertemplate="%{customdata[0]}<extra>" + label + "</extra>"))
+                                   customdata=plain(rows["customer_id"].astype(str)),
+                                   hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.2, "itemsizing": "constant"})
     return styled(fig, title, x_title, y_title, height=480)
 
@@ -581,11 +606,11 @@ def lift_bars(results: pd.DataFrame, title: str, x_title: str, y_title: str) -> 
     fig = go.Figure()
     for i, (arm, rows) in enumerate(treated.groupby("arm", sort=False)):
         fig.add_trace(go.Bar(
-            x=rows["outcome"], y=rows["rel_lift"], name=str(arm),
+            x=plain(rows["outcome"].astype(str)), y=rows["rel_lift"], name=plain(str(arm)),
             marker_color=PALETTE[i % len(PALETTE)],
             error_y={"type": "data", "symmetric": False, "array": rows["rel_lift_high"] - rows["rel_lift"],
                      "arrayminus": rows["rel_lift"] - rows["rel_lift_low"], "color": "#444"},
-            hovertemplate="%{x}: %{y:+.1%}<extra>" + str(arm) + "</extra>"))
+            hovertemplate="%{x}: %{y:+.1%}<extra>%{fullData.name}</extra>"))
     fig.add_hline(y=0, line_color=MUTED)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.18})
     fig.update_yaxes(tickformat="+.0%")
@@ -641,9 +666,9 @@ def profit_curves(curves: pd.DataFrame, chosen_share: float | None, names: dict,
         best = coupon == "best coupon"
         fig.add_trace(go.Scatter(
             x=rows["share_targeted"], y=rows["expected_incremental_profit"], mode="lines",
-            name=names.get(coupon, coupon), line={"width": 4 if best else 2,
-                                                  "color": PRIMARY if best else PALETTE[(i + 1) % len(PALETTE)]},
-            hovertemplate="%{x:.0%}: " + currency + "%{y:,.0f}<extra>" + names.get(coupon, coupon) + "</extra>"))
+            name=plain(str(names.get(coupon, coupon))),
+            line={"width": 4 if best else 2, "color": PRIMARY if best else PALETTE[(i + 1) % len(PALETTE)]},
+            hovertemplate="%{x:.0%}: " + currency + "%{y:,.0f}<extra>%{fullData.name}</extra>"))
     if chosen_share is not None:
         fig.add_vline(x=chosen_share, line_dash="dot", line_color=GOOD, annotation_text=names["plan"],
                       annotation_position="top right")
@@ -660,7 +685,7 @@ def strategy_bars(comparison: pd.DataFrame, title: str, x_title: str, y_title: s
                   currency: str = "£") -> go.Figure:
     """Expected incremental profit of each targeting strategy; strategies over budget are hatched."""
     frame = comparison.iloc[::-1]
-    labels = [f"{s} ({c})" for s, c in zip(frame["strategy"], frame["coupon"])]
+    labels = plain([f"{s} ({c})" for s, c in zip(frame["strategy"], frame["coupon"])])
     colours = [GOOD if p > 0 else ACCENT for p in frame["expected_incremental_profit"]]
     fig = go.Figure(go.Bar(
         x=frame["expected_incremental_profit"], y=labels, orientation="h", marker_color=colours,

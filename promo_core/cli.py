@@ -8,10 +8,16 @@
 in the workspace (``$PROMO_WORKSPACE``, or ``--workspace``). The report holds the standard
 analyses (``report.standard_analyses``). Exit status: 0 when the report was written, 2 when the
 input cannot be used (the reason is printed on stderr), 1 on an unexpected error.
+
+An analysis the data cannot support, or one that fails, is a skipped section: the report is still
+written (exit 0) and says why in its first section, and stderr repeats the reason. When the
+failure is a bug, the reader sees only an incident reference; the full traceback goes to stderr
+under ``PromoLens log:`` with the same reference (even with ``--quiet``), for the job's log.
 """
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import tempfile
@@ -167,6 +173,9 @@ def list_datasets(args: argparse.Namespace) -> str:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    log = logging.StreamHandler(sys.stderr)  # promo_core's incidents (tracebacks of skipped analyses)
+    log.setFormatter(logging.Formatter("PromoLens log: %(message)s"))
+    logging.getLogger("promo_core").addHandler(log)
     try:
         message = run_report(args) if args.command == "report" else list_datasets(args)
     except DataError as exc:
@@ -177,5 +186,7 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         traceback.print_exc()
         return EXIT_UNEXPECTED
+    finally:
+        logging.getLogger("promo_core").removeHandler(log)
     print(message)
     return EXIT_OK

@@ -22,6 +22,7 @@ from scipy.optimize import minimize
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 from threadpoolctl import threadpool_limits
 
+from promo_core.dates import check_order_dates
 from promo_core.errors import DataError
 from promo_core.segments import SEGMENTS, naive_dates, sql_connection, sql_frame, sql_timestamp, to_day
 
@@ -73,6 +74,7 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
         raise DataError("No line has a customer ID, so lifetime value cannot be computed. On the Data page, map "
                         "the column that holds the customer / member number.",
                         zh="没有任何一行带有客户编号，因此无法计算客户终身价值。请在“数据”页面映射存放客户编号或会员号的列。")
+    check_order_dates(transactions["order_date"])
     last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
     end = last_day if calibration_end is None else to_day(calibration_end, "calibration end")
     with sql_connection() as con:
@@ -505,6 +507,7 @@ def holdout_check(transactions: pd.DataFrame, holdout_days: int = 180, time_unit
     HoldoutCheck
     """
     per_unit = _days_per_unit(time_unit)
+    check_order_dates(transactions["order_date"])
     last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
     end = last_day if end is None else to_day(end, "end date")
     cal_end = end - pd.Timedelta(days=int(holdout_days))

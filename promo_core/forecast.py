@@ -25,6 +25,7 @@ import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
+from promo_core.dates import check_order_dates
 from promo_core.errors import DataError
 from promo_core.i18n import text
 
@@ -107,7 +108,7 @@ def weekly_demand(tx: pd.DataFrame, level: str = "product", lang: str = "en") ->
     if "is_duplicate" in sales.columns:
         sales = sales[~sales["is_duplicate"].astype(bool)]
     if key is not None:
-        if key not in sales.columns or sales[key].isna().all():
+        if key not in tx.columns or tx[key].isna().all():  # (not sales: with every line a return, say that)
             what = {"category": text("product categories", "商品类目", lang), "store": text("store ids", "门店编号", lang),
                     "product": text("product ids", "商品编号", lang)}[level]
             raise DataError(text(f"The sales data has no {what}, so demand cannot be forecast per {level}. "
@@ -117,6 +118,7 @@ def weekly_demand(tx: pd.DataFrame, level: str = "product", lang: str = "en") ->
     if sales.empty:
         raise DataError(text("There are no sales lines (quantity above zero) to forecast from.",
                              "没有可用于预测的销售记录（数量大于零）。", lang))
+    check_order_dates(sales["order_date"])
     weeks = _complete_weeks(sales["order_date"])
     if len(weeks) < 12:
         raise DataError(text(f"The sales cover only {len(weeks)} complete weeks; forecasts need at least 12 "

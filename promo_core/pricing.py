@@ -130,7 +130,7 @@ def _usable_columns(cross: np.ndarray, variance: np.ndarray, tol: float = 1e-8) 
             if len(keep):
                 sub = cross[g][np.ix_(keep, keep)]
                 resid -= cross[g, j, keep] @ np.linalg.solve(sub, cross[g, keep, j])
-            used[g, j] = np.isfinite(resid) and resid > tol * max(variance[g, j], 1e-300)
+            used[g, j] = np.isfinite(resid) and variance[g, j] > 0 and resid > tol * variance[g, j]
     return used
 
 
@@ -314,12 +314,16 @@ class PPMLFixedEffects:
 
 
 def _group_variance(X: np.ndarray, group: np.ndarray, n_groups: int, weights: np.ndarray) -> np.ndarray:
-    """Weighted variance of each column within each group, times the group's weight (G, k)."""
+    """Weighted variance of each column within each group, times the group's weight (G, k); 0
+    for a column that is constant there (one price throughout), whose computed spread is only
+    rounding noise and would otherwise pass for variation and make the fit singular."""
     wsum = np.maximum(np.bincount(group, weights, minlength=n_groups), 1e-300)
     out = np.empty((n_groups, X.shape[1]))
     for j in range(X.shape[1]):
         mean = np.bincount(group, weights * X[:, j], minlength=n_groups) / wsum
-        out[:, j] = np.bincount(group, weights * (X[:, j] - mean[group]) ** 2, minlength=n_groups)
+        spread = np.bincount(group, weights * (X[:, j] - mean[group]) ** 2, minlength=n_groups)
+        scale = np.bincount(group, weights * X[:, j] ** 2, minlength=n_groups)
+        out[:, j] = np.where(spread > 1e-20 * scale, spread, 0.0)
     return out
 
 

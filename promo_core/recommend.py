@@ -29,6 +29,7 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
+from promo_core.dates import check_order_dates
 from promo_core.errors import DataError
 from promo_core.i18n import fmt_number, fmt_pct, text
 
@@ -910,8 +911,9 @@ def temporal_split(transactions: pd.DataFrame, cut=None, value: str = "purchases
     -------
     Split
     """
-    cut = default_cut(transactions) if cut is None else pd.Timestamp(cut)
     dates = pd.to_datetime(transactions["order_date"])
+    check_order_dates(dates)
+    cut = default_cut(transactions) if cut is None else pd.Timestamp(cut)
     before = transactions[dates < cut]
     after = transactions[(dates >= cut) & transactions["customer_id"].notna()]
     if before["customer_id"].notna().sum() == 0:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import dataclasses
 import html
 import json
+import logging
 import math
 import re
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -58,6 +60,7 @@ COLUMN_LABELS_ZH = {
     "ate": "平均效应", "gain_over_all": "相对平均的增益", "best": "最佳", "control": "对照组",
     "uplift_models": "增益模型", "features": "特征", "cost_per_unit_km": "每件每公里运费", "single_sourcing": "单一供货",
 }
+_log = logging.getLogger(__name__)
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 
 _CSP = ("default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
@@ -203,13 +206,45 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en", currency: str = "£", m
     return out
 
 
-def _figure_json(spec: str) -> str | None:
-    """A saved figure's JSON, made safe to place inside a <script> element (None if unreadable)."""
+# Where a saved figure holds names from the data: the labels, ticks, legend entries and hovers
+# Plotly reads as HTML ("text" covers titles and annotations too).
+_NAME_KEYS = frozenset({"x", "y", "text", "hovertext", "name", "labels", "label", "parents", "ids", "customdata",
+                        "ticktext", "categoryarray"})
+_TEMPLATE_KEYS = frozenset({"hovertemplate", "texttemplate"})
+_LINK_TAG = re.compile(r"<(?=/?a\b)", re.IGNORECASE)
+
+
+def _plain_figure(node, key: str | None = None):
+    """A saved figure with every name shown as text (``charts.plain``), whenever it was saved:
+    figures saved before names were escaped may hold a product called ``<a href=...>``. Templates
+    hold PromoLens's own markup (``<br>``, ``<extra>``), so there only link tags are neutralised
+    (older figures pasted trace names into them)."""
+    if isinstance(node, dict):
+        return {k: v if k == "template" else _plain_figure(v, k) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain_figure(v, key) for v in node]
+    if isinstance(node, str) and key in _NAME_KEYS:
+        return charts.plain(node)
+    if isinstance(node, str) and key in _TEMPLATE_KEYS:
+        return _LINK_TAG.sub("&lt;", node)
+    return node
+
+
+def figure_spec(spec: str) -> dict | None:
+    """A saved figure (its JSON) as a dict whose names from the data are plain text, for the report
+    and the app's preview; None when it cannot be read."""
     try:
         figure = json.loads(spec)
     except (TypeError, ValueError):
         return None
-    if not isinstance(figure, dict):
+    return _plain_figure(figure) if isinstance(figure, dict) else None
+
+
+def _figure_json(spec: str) -> str | None:
+    """A saved figure's JSON with names as plain text, made safe to place inside a <script>
+    element (None if unreadable)."""
+    figure = figure_spec(spec)
+    if figure is None:
         return None
     layout = figure.setdefault("layout", {})
     if isinstance(layout, dict):
@@ -375,6 +410,10 @@ def _analysis(key: str, name: str, page: str, *, params=None, tables=None, figur
                          tables=tables or {}, figures={k: f.to_json() for k, f in (figures or {}).items()})
 
 
+def _profile_name(source: str, lang: str) -> str:
+    return i18n.text(f"Business profile — {source}", f"业务概况 — {source}", lang)
+
+
 def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
                      quarantine: pd.DataFrame | None = None, lang: str = "en", currency: str = "£") -> SavedAnalysis:
     """The business at a glance (``profile.business_profile``) with the data-quality facts of the load."""
@@ -423,7 +462,7 @@ def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None 
         reasons = (quarantine["reason"].astype(str).str.replace(r" '.*' ", " … ", regex=True)
                    .value_counts().rename_axis("reason").reset_index(name="rows"))
         tables[t("Quarantined rows by reason", "隔离行及原因")] = reasons
-    return _analysis("profile", t(f"Business profile — {source}", f"业务概况 — {source}"), "data",
+    return _analysis("profile", _profile_name(source, lang), "data",
                      params={t("data", "数据"): source, t("period", "时间范围"): period}, tables=tables,
                      figures=figures, notes=notes)
 
@@ -751,7 +790,8 @@ class StandardStep:
 
     ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order)
     plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
-    prices, no customer ids), which the report then notes instead of failing.
+    prices, no customer ids), which the report then notes instead of failing (as it does, with an
+    incident reference, for any other error).
     """
 
     name_en: str
@@ -772,11 +812,31 @@ STANDARD_STEPS: list[StandardStep] = [
 TABLE_NAMES = {"campaign": ("campaign", "活动"), "warehouses": ("warehouses", "仓库"), "stores": ("stores", "门店")}
 
 
+def skip_reason(name_en: str, name_zh: str, exc: Exception, lang: str = "en") -> str:
+    """The line that tells the reader an analysis was skipped, and why.
+
+    A DataError says what is wrong with the data in its own words. Anything else is a bug whose
+    text can hold SQL, file paths or data, so the reader gets a plain sentence with an incident
+    reference and the full traceback goes to the log (``logging``, logger ``promo_core.report``)
+    under the same reference.
+    """
+    if isinstance(exc, DataError):
+        return i18n.text(f"{name_en} skipped: {exc}", f"{name_zh}：已跳过。{exc.text('zh')}", lang)
+    incident = uuid.uuid4().hex[:8]
+    _log.error("incident %s: the analysis %r failed", incident, name_en, exc_info=exc)
+    return i18n.text(f"{name_en} skipped: it failed on this data in a way PromoLens did not foresee (incident "
+                     f"{incident}). The rest of the report is complete; please pass the incident reference to whoever "
+                     "runs PromoLens for you.",
+                     f"{name_zh}：已跳过。该分析在此数据上出现了意外错误（事件编号 {incident}）。报告的其余部分完整；"
+                     "请将事件编号告知为您运行 PromoLens 的同事。", lang)
+
+
 def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
                       quarantine: pd.DataFrame | None = None, tables: dict[str, pd.DataFrame] | None = None,
                       lang: str = "en", currency: str = "£") -> tuple[list[SavedAnalysis], list[str]]:
     """The standard report of a dataset: the business profile, then every analysis in
-    ``STANDARD_STEPS`` that the data supports.
+    ``STANDARD_STEPS`` that the data supports. One analysis that fails, whatever the reason, is
+    one skipped section (``skip_reason``), never a failed report.
 
     Parameters
     ----------
@@ -794,12 +854,18 @@ def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None
     -------
     analyses : list of SavedAnalysis
     skipped : list of str
-        One plain-language line per analysis the data could not support, and why.
+        One plain-language line per analysis that was skipped, and why; they are also the last
+        notes of the first analysis (the profile, or an empty section in its place when even the
+        profile failed).
     """
     tables = tables or {}
-    analyses = [profile_analysis(tx, source=source, load_report=load_report, quarantine=quarantine,
-                                 lang=lang, currency=currency)]
     skipped = []
+    try:
+        analyses = [profile_analysis(tx, source=source, load_report=load_report, quarantine=quarantine,
+                                     lang=lang, currency=currency)]
+    except Exception as exc:  # any failure is one skipped section (skip_reason)
+        skipped.append(skip_reason("Business profile", "业务概况", exc, lang))
+        analyses = [_analysis("profile", _profile_name(source, lang), "data")]
     for step in STANDARD_STEPS:
         missing = [n for n in step.needs if tables.get(n) is None]
         try:
@@ -810,8 +876,8 @@ def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None
                 raise DataError(i18n.text(f"the data has no {what} {plural}.", f"数据中没有{what}表。", lang))
             inputs = [tables[n] for n in step.needs] if step.needs else [tx]
             analyses.append(step.run(*inputs, lang=lang, currency=currency))
-        except DataError as exc:
-            skipped.append(i18n.text(f"{step.name_en} skipped: {exc}", f"{step.name_zh}：已跳过。{exc.text('zh')}", lang))
+        except Exception as exc:  # any failure is one skipped section (skip_reason)
+            skipped.append(skip_reason(step.name_en, step.name_zh, exc, lang))
     if skipped:
         analyses[0] = dataclasses.replace(analyses[0], notes=analyses[0].notes + skipped)
     return analyses, skipped

@@ -22,6 +22,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
+from promo_core.dates import check_day, check_order_dates
 from promo_core.engine import connect, quote_ident, quote_literal
 from promo_core.errors import DataError
 from promo_core.i18n import fmt_number, fmt_pct, text
@@ -163,7 +164,7 @@ def to_day(value, what: str) -> pd.Timestamp:
                         zh=f"{_DATE_NAMES_ZH.get(what, what)}“{value}”不是有效日期。请填写类似 2025-06-30 的日期。") from exc
     if day.tzinfo is not None:
         day = day.tz_localize(None)
-    return day.normalize()
+    return check_day(day.normalize(), what, _DATE_NAMES_ZH.get(what, what))
 
 
 def sql_timestamp(ts: pd.Timestamp) -> str:
@@ -222,6 +223,7 @@ def rfm(transactions: pd.DataFrame, as_of=None) -> pd.DataFrame:
         by customer_id.
     """
     _check_transactions(transactions)
+    check_order_dates(transactions["order_date"])
     last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
     as_of = last_day if as_of is None else to_day(as_of, "as-of date")
     cutoff = as_of + pd.Timedelta(days=1)

@@ -1,6 +1,7 @@
 """`python -m promo_core report` on the shared real files, on a workspace dataset and on bad input:
 the report is written, or nothing is written and the exit status and message say why."""
 import io
+import re
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -181,6 +182,59 @@ def test_an_unexpected_error_exits_1_with_the_details(shared_data, tmp_path, mon
     err = capsys.readouterr().err
     assert "unexpected error (RuntimeError: disk on fire)" in err and "Traceback" in err
     assert not out.exists()
+
+
+def write_sales(path: Path, solo_price: float | None = 4.99) -> Path:
+    """A small sales CSV: 30 weeks of three products in Alpha whose prices move and, unless
+    ``solo_price`` is None, one product in Solo that always sells at ``solo_price``."""
+    products = {"A1": [3.0, 3.5, 2.5], "A2": [5.0, 4.5], "A3": [7.0, 6.0, 6.5]}
+    if solo_price is not None:
+        products["S1"] = [solo_price]
+    rows = [{"order_id": f"o{w}-{p}", "customer_id": f"c{w % 7}",
+             "order_date": f"{pd.Timestamp('2024-01-03') + pd.Timedelta(days=7 * w):%Y-%m-%d}", "product_id": p,
+             "category": "Solo" if p == "S1" else "Alpha", "quantity": 1 + (w + i) % 4,
+             "unit_price": prices[w % len(prices)]}
+            for w in range(30) for i, (p, prices) in enumerate(products.items())]
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_a_product_at_one_price_is_reported_not_estimable_and_the_job_exits_0(tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert cli.main(["report", "--data", str(write_sales(tmp_path / "s.csv")), "--out", str(out), "--quiet"]) == 0
+    sheets = pd.read_excel(out, sheet_name=None)
+    contents = sheets["Contents"]
+    elasticities = sheets[contents.loc[contents["Table"] == "Elasticities", "Sheet"].iloc[0]].set_index("category")
+    assert not elasticities.loc["Solo", "reliable"] and pd.isna(elasticities.loc["Solo", "elasticity"])
+    assert elasticities.loc["Solo", "reason"].startswith("The price never changed")
+
+
+def test_a_failing_analysis_is_skipped_with_its_reason_and_the_traceback_goes_to_the_log(tmp_path, monkeypatch,
+                                                                                         capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
+
+    monkeypatch.setattr(report, "STANDARD_STEPS", [report.StandardStep("Price sensitivity", "价格敏感度", broken)])
+    out = tmp_path / "r.html"
+    assert cli.main(["report", "--data", str(write_sales(tmp_path / "s.csv")), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    incident = re.search(r"Price sensitivity skipped: it failed on this data in a way PromoLens did not foresee "
+                         r"\(incident ([0-9a-f]{8})\)", err).group(1)
+    assert f"PromoLens log: incident {incident}: the analysis 'Price sensitivity' failed\nTraceback" in err
+    assert "tx_secret" in err  # the job's log has the whole story ...
+    document = out.read_text(encoding="utf-8")
+    assert f"(incident {incident})" in document and "tx_secret" not in document  # ... the reader only the reference
+
+
+def test_a_quiet_job_still_logs_the_traceback_of_a_failing_analysis(tmp_path, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(report, "STANDARD_STEPS", [report.StandardStep("Demand forecast", "需求预测", broken)])
+    out = tmp_path / "r.xlsx"
+    assert cli.main(["report", "--data", str(write_sales(tmp_path / "s.csv", None)), "--out", str(out), "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("PromoLens log: incident ") and "ZeroDivisionError: division by zero" in err
 
 
 def test_cli_report_equals_the_library_report(shared_data, tmp_path):

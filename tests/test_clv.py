@@ -244,6 +244,18 @@ def test_hostile_inputs_get_clear_messages(demo_value):
         clv.customer_summary(make_tx(SMALL).assign(customer_id=None))
 
 
+def test_an_order_date_in_year_9999_is_named_not_a_crash():
+    tx = make_tx(SMALL + [("O7", "B", "9999-12-31 12:00", 1, 7.0)])
+    for call in (lambda: clv.customer_summary(tx), lambda: clv.holdout_check(tx, holdout_days=7)):
+        err = chinese_error(call)
+        assert "1 sales line has an order date outside 1900–2100 (9999-12-31)" in str(err)
+
+
+def test_a_calibration_end_in_year_9999_is_refused_with_the_date():
+    err = chinese_error(lambda: clv.customer_summary(make_tx(SMALL), calibration_end="9999-12-31"))
+    assert "The calibration end 9999-12-31 lies outside 1900–2100" in str(err)
+
+
 def test_without_prices_purchases_are_still_predicted(demo_tx):
     tx = demo_tx.assign(unit_price=np.nan, revenue=np.nan)
     lv = clv.lifetime_value(tx)

@@ -144,3 +144,21 @@ def test_a_campaign_too_small_for_uplift_models_is_explained_and_the_rest_still_
     assert "needs at least 5 customers with and 5 without 'visited' = 1" in errors
     assert "mailer · visited" in _metrics(at) and "Cost per £100 of sales" in _metrics(at)
     assert "Fit the uplift models on the previous tab first" in page_text(at)
+
+
+def test_uplift_models_that_fail_leave_the_lifts_and_points(app_page, monkeypatch):
+    import streamlit as st
+
+    from promo_core import uplift
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
+
+    st.cache_resource.clear()  # earlier tests kept the fitted models
+    monkeypatch.setattr(uplift, "fit_uplift", broken)
+    at = app_page(PAGE)
+    st.cache_resource.clear()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
+    assert "tx_secret" not in page_text(at)
+    assert "Fit the uplift models on the previous tab first" in page_text(at) and "Cost per £100 of sales" in _metrics(at)

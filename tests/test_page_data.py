@@ -99,3 +99,18 @@ def test_rename_and_delete_a_dataset(own_workspace):
     at.button(key="delete-btn").click().run()
     assert not at.exception
     assert extra not in ws.list_datasets()["id"].tolist()
+
+
+def test_an_upload_that_breaks_the_reader_gets_an_apology_not_its_internals(own_workspace, monkeypatch):
+    from promo_core import io
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT * FROM read_csv('/srv/promolens/uploads/tx_secret.csv')")
+
+    monkeypatch.setattr(io, "load_transactions", broken)
+    at = _app()
+    at.file_uploader[0].set_value(("odd.csv", CSV.encode() + b"6,E,Odd,1,2024-01-06 09:00,1.00,C3\n",
+                                   "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
+    assert "tx_secret" not in page_text(at)

@@ -65,3 +65,21 @@ def test_pricing_page_in_chinese(app_page):
     labels = [m.label for m in at.metric]
     assert "估计可靠的品类" in labels and "发现的历史促销" in labels
     assert any(t.value == "定价" for t in at.title)
+
+
+def test_optimal_prices_that_fail_leave_the_other_sections_working(app_page, monkeypatch):
+    import streamlit as st
+
+    from promo_core import pricing
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
+
+    st.cache_data.clear()  # earlier tests cached the real prices
+    monkeypatch.setattr(pricing, "optimal_prices", broken)
+    at = app_page("pages/pricing.py")
+    st.cache_data.clear()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
+    assert "tx_secret" not in page_text(at)
+    assert len(_frame(at, "Category")) == 10 and "Lift needed to break even" in _frame(at, "Measure")["Measure"].tolist()

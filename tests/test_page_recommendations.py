@@ -73,3 +73,21 @@ def test_groceries_page_says_plainly_that_best_sellers_win(shared_data, tmp_path
     assert any(s.value.startswith("Saved “Recommendations”") for s in at.success)
     saved = Workspace(path).list_analyses()
     assert saved["page"].tolist() == ["recommendations"]
+
+
+def test_an_evaluation_that_fails_leaves_the_basket_rules(app_page, monkeypatch):
+    import streamlit as st
+
+    from promo_core import recommend
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
+
+    st.cache_resource.clear()  # earlier tests kept the real evaluation
+    monkeypatch.setattr(recommend, "evaluate", broken)
+    at = app_page("pages/recommendations.py")
+    st.cache_resource.clear()
+    assert not at.exception, at.exception
+    assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
+    assert "tx_secret" not in page_text(at)
+    assert int({m.label: m.value for m in at.metric}["Rules with lift above 1"].replace(",", "")) > 0

@@ -130,3 +130,18 @@ def test_every_analysis_page_offers_save_to_report():
     assert pages
     missing = [p.name for p in pages if "ui.save_to_report(" not in p.read_text(encoding="utf-8")]
     assert not missing, f"pages without a 'save to report' box: {missing}"
+
+
+def test_a_chart_saved_with_raw_names_is_previewed_as_text(app_page, monkeypatch, own_workspace):
+    """A figure saved before names were escaped shows ``<a href>`` as text in the preview, too."""
+    import json
+    import re
+
+    link = '<a href="https://evil.example">x</a>'
+    raw = go.Figure(go.Bar(x=[link, "Tea"], y=[3, 4], name=link, hovertemplate="%{x}<extra>" + link + "</extra>"))
+    Workspace(own_workspace).save_analysis("Old chart", "pricing", figures={"Bars": raw.to_json()})
+    at = _open(app_page, monkeypatch, own_workspace)
+    assert not at.exception, at.exception
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    shown = json.dumps(spec["data"])
+    assert not re.search(r"<a\b", shown) and "&lt;a href=" in shown

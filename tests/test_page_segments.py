@@ -136,3 +136,29 @@ def test_an_as_of_date_at_the_start_of_the_data_explains_what_is_missing(app_pag
     assert "Choose a shorter gap (at most 1 day(s))" in errors
     metrics = _metrics(at)
     assert _number(metrics["Customers"]) > 0 and "12-month CLV" not in metrics
+
+
+def test_a_failing_section_shows_an_apology_and_the_rest_of_the_page_works(app_page, monkeypatch, caplog):
+    """Behavioural clusters (run through the page's attempt) and the channel mix (run straight in its
+    tab) both break with a bug whose text holds SQL and a path: each tab says sorry with an incident
+    reference, the other tabs still work, and the details go to the server's log only."""
+    import logging
+
+    import streamlit as st
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
+
+    st.cache_data.clear()  # earlier tests cached the real results
+    monkeypatch.setattr(segments, "cluster_customers", broken)
+    monkeypatch.setattr(segments, "omnichannel", broken)
+    with caplog.at_level(logging.ERROR, logger="promolens.ui"):
+        at = app_page(PAGE)
+    st.cache_data.clear()
+    assert not at.exception, at.exception
+    sorry = [e.value for e in at.error if e.value.startswith("Sorry, something went wrong while computing this (incident ")]
+    assert len(sorry) == 2
+    text = page_text(at)
+    assert "tx_secret" not in text and "/srv/" not in text
+    assert "it earns its keep" in text and "Coupon target list" in text  # lifetime value and the playbook still work
+    assert [r for r in caplog.records if r.name == "promolens.ui" and "tx_secret" in str(r.exc_info[1])]

@@ -85,6 +85,16 @@ def test_ppml_leaves_out_a_control_that_copies_the_price():
     assert abs(model.coef_[0, 0] + 1.5) < 0.3
 
 
+def test_ppml_leaves_out_a_price_that_never_changes_in_a_group():
+    rng = np.random.default_rng(4)
+    ent, group = np.repeat(np.arange(12), 20), np.repeat(np.arange(2), 120)
+    logp = np.where(group == 0, rng.normal(0, 0.2, len(ent)), np.log(4.99))  # group 1: one price throughout
+    y = rng.poisson(np.exp(2 - 1.5 * logp))
+    model = pricing.PPMLFixedEffects().fit(logp, y, ent, group=group)
+    assert model.used_[:, 0].tolist() == [True, False]
+    assert abs(model.coef_[0, 0] + 1.5) < 0.3 and np.isnan(model.coef_[1, 0])
+
+
 # --- planted truth ------------------------------------------------------------------------------
 def test_demo_category_elasticities_within_015_of_planted_truth(demo, demo_model):
     est = demo_model.categories.set_index("category")
@@ -315,6 +325,24 @@ def test_two_periods_give_no_number_and_say_why():
     row = pricing.elasticities(tx).iloc[0]
     assert np.isnan(row["elasticity"]) and np.isnan(row["ci_low"])
     assert row["flag"] == "few_periods" and not row["reliable"]
+
+
+def test_a_category_whose_only_product_has_one_price_is_reported_not_estimable():
+    truth = {f"A{i}": ("Alpha", -1.2) for i in range(8)} | {"S0": ("Solo", -1.0)}
+    tx = simulated_sales(truth, constant=("S0",), seed=9)
+    cats = pricing.elasticities(tx).set_index("category")
+    solo = cats.loc["Solo"]
+    assert np.isnan(solo["elasticity"]) and solo["flag"] == "constant_price" and not solo["reliable"]
+    assert "never changed" in solo["reason"]
+    assert abs(cats.loc["Alpha", "elasticity"] + 1.2) < 0.3  # the other category is measured as before
+    product = pricing.elasticities(tx, level="product").set_index("product_id").loc["S0"]
+    assert np.isnan(product["elasticity"]) and product["flag"] == "constant_price"
+
+
+def test_one_price_for_everything_is_reported_not_estimable_everywhere():
+    tx = simulated_sales({f"A{i}": ("Alpha", -1.2) for i in range(4)}, seed=10).assign(unit_price=4.99)
+    cats = pricing.elasticities(tx)
+    assert cats["elasticity"].isna().all() and (cats["flag"] == "constant_price").all()
 
 
 def test_data_without_categories_is_one_group():

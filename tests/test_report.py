@@ -3,6 +3,7 @@ stays text; the standard analyses of the command line are right on the demo reta
 import html
 import io
 import json
+import logging
 import re
 from html.parser import HTMLParser
 
@@ -12,12 +13,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from promo_core import report
+from promo_core import charts, report
 from promo_core.errors import DataError
+from promo_core.io import finalize_transactions
 from promo_core.profile import business_profile
 from promo_core.store import Workspace
 
 ATTACK = "<script>alert(1)</script>"
+LINK = '<a href="https://evil.example">x</a>'
 
 
 class Page(HTMLParser):
@@ -135,10 +138,34 @@ def test_chart_data_survives_embedding_and_cannot_close_its_script(workspace, sa
     page = Page(report.build_html_report(analyses))
     spec = json.loads(page.scripts[1][1])
     original = json.loads(analyses[0].figures["Bars"])
-    assert spec["data"] == original["data"]
-    assert spec["layout"]["title"] == original["layout"]["title"]
+    assert spec["data"][0]["y"] == original["data"][0]["y"]
+    assert spec["data"][0]["x"] == charts.plain(original["data"][0]["x"])  # names as text: see the next test
+    assert spec["layout"]["title"]["text"] == charts.plain(original["layout"]["title"]["text"])
     assert "width" not in spec["layout"]  # charts follow the page (and the paper when printed)
     assert "</script>" not in page.scripts[1][1].lower()
+
+
+def _strings(node, key=None):
+    """(key, text) of every string in a figure spec."""
+    if isinstance(node, dict):
+        return [s for k, v in node.items() for s in _strings(v, k)]
+    if isinstance(node, list):
+        return [s for v in node for s in _strings(v, key)]
+    return [(key, node)] if isinstance(node, str) else []
+
+
+def test_names_in_a_chart_saved_before_escaping_are_text_not_links_in_the_report(workspace):
+    """A figure saved raw (as pages did before names were escaped) still shows no live link."""
+    raw = go.Figure(go.Bar(x=[LINK, "<img src=x onerror=alert(1)>"], y=[1, 2], name=LINK, text=[LINK, "<b>b</b>"],
+                           hovertemplate="%{x}<br>%{y}<extra>" + LINK + "</extra>"))
+    raw.update_layout(title=f"Sales of {LINK}", xaxis={"ticktext": [LINK], "tickvals": [0]})
+    saved = workspace.save_analysis("Old chart", "pricing", figures={"Bars": raw.to_json()})
+    page = Page(report.build_html_report([workspace.load_analysis(saved)]))
+    spec = json.loads(next(body for attrs, body in page.scripts if attrs.get("class") == "figure-data"))
+    strings = [text for key, text in _strings(spec) if key != "template"]
+    assert not [s for s in strings if re.search(r"<(a|img|b)\b", s, re.I)]
+    assert spec["data"][0]["x"][0] == '&lt;a href="https://evil.example"&gt;x&lt;/a&gt;'  # shown as typed
+    assert spec["data"][0]["hovertemplate"].startswith("%{x}<br>%{y}<extra>")  # PromoLens's own markup stays
 
 
 def test_report_prints_one_analysis_per_page_with_repeated_table_headers(workspace, saved):
@@ -394,3 +421,84 @@ def test_standard_profile_lists_quarantine_reasons():
     expected = pd.DataFrame({"reason": ["bad date … in InvoiceDate", "no product"], "rows": [2, 1]})
     pd.testing.assert_frame_equal(profile.tables["Quarantined rows by reason"], expected, check_dtype=False)
     assert "5 rows read from f.csv: 2 loaded, 3 quarantined (the reasons are in the last table)." in profile.notes
+
+
+def small_sales(weeks: int = 70) -> pd.DataFrame:
+    """Canonical sales of 12 customers and 6 products in 2 categories, one to three lines a week
+    for ``weeks`` weeks at three price points."""
+    rows = [{"order_id": f"o{w}", "customer_id": f"c{w % 12}",
+             "order_date": pd.Timestamp("2023-01-02") + pd.Timedelta(days=7 * w + j),
+             "product_id": f"p{(w + j) % 6}", "product_name": f"Product {(w + j) % 6}", "category": f"cat{(w + j) % 2}",
+             "quantity": 1 + (w * (j + 1)) % 3, "unit_price": [2.0, 2.5, 3.0][w % 3] * (1 + (w + j) % 6)}
+            for w in range(weeks) for j in range(1 + w % 3)]
+    return finalize_transactions(pd.DataFrame(rows))
+
+
+def _exploding(*args, **kwargs):
+    raise RuntimeError("Binder Error: SELECT * FROM tx_secret WHERE path = '/srv/promolens/ws.duckdb'")
+
+
+def test_an_analysis_that_fails_is_a_skipped_section_that_keeps_its_internals_out(monkeypatch, caplog):
+    monkeypatch.setattr(report, "STANDARD_STEPS", [report.StandardStep("Exploding analysis", "爆炸分析", _exploding),
+                                                   report.StandardStep("Basket", "购物篮", report.basket_analysis)])
+    with caplog.at_level(logging.ERROR, logger="promo_core.report"):
+        analyses, skipped = report.standard_analyses(small_sales(), source="s.csv")
+    assert [a.name for a in analyses] == ["Business profile — s.csv", "Frequently bought together"]
+    incident = re.fullmatch(r"Exploding analysis skipped: it failed on this data in a way PromoLens did not foresee "
+                            r"\(incident ([0-9a-f]{8})\)\. The rest of the report is complete; please pass the incident "
+                            r"reference to whoever runs PromoLens for you\.", skipped[0]).group(1)
+    assert skipped == [skipped[0]] and analyses[0].notes[-1] == skipped[0]
+    document = report.build_html_report(analyses)
+    assert not re.search("tx_secret|/srv/promolens|Binder Error", document)
+    record, = caplog.records  # the whole story is in the log, under the same incident reference
+    assert incident in record.getMessage() and "tx_secret" in "".join(logging.Formatter().formatException(
+        record.exc_info))
+
+
+def test_an_unforeseen_failure_reads_in_chinese_with_its_incident_reference():
+    line = report.skip_reason("Price sensitivity", "价格敏感度", KeyError("unit_price"), "zh")
+    assert re.fullmatch(r"价格敏感度：已跳过。该分析在此数据上出现了意外错误（事件编号 [0-9a-f]{8}）。.*", line)
+    assert "unit_price" not in line
+
+
+def test_a_failing_business_profile_still_leaves_a_report_that_says_why(monkeypatch):
+    monkeypatch.setattr(report, "profile_analysis", _exploding)
+    monkeypatch.setattr(report, "STANDARD_STEPS", [report.StandardStep("Basket", "购物篮", report.basket_analysis)])
+    analyses, skipped = report.standard_analyses(small_sales(), source="s.csv")
+    assert [a.name for a in analyses] == ["Business profile — s.csv", "Frequently bought together"]
+    assert skipped[0].startswith("Business profile skipped: it failed on this data") and analyses[0].notes == skipped
+    assert "1. Business profile — s.csv" in Page(report.build_html_report(analyses)).texts("h2")
+
+
+def test_an_order_date_in_year_9999_skips_the_analyses_over_time_with_the_reason():
+    tx = small_sales()
+    tx = finalize_transactions(pd.concat([tx, tx.head(1).assign(order_id="late", order_date=pd.Timestamp("9999-12-31"))],
+                                         ignore_index=True))
+    analyses, skipped = report.standard_analyses(tx, source="s.csv")
+    reason = ("1 sales line has an order date outside 1900–2100 (9999-12-31). Such dates are placeholders (9999-12-31 "
+              "often stands for “no date”), not sales")
+    assert [line.split(" skipped: ")[0] for line in skipped if reason in line] == [
+        "Customer segments (RFM)", "Recommendations against best-sellers", "Demand forecast"]
+    assert {"Frequently bought together", "Price sensitivity"} <= {a.name for a in analyses}
+    assert report.build_html_report(analyses)
+
+
+def test_one_price_for_everything_is_a_price_sensitivity_section_that_says_so():
+    analysis = report.pricing_analysis(small_sales().assign(unit_price=4.99, revenue=lambda f: 4.99 * f["quantity"]))
+    table = analysis.tables["Elasticities"]
+    assert table["elasticity"].isna().all() and not table["reliable"].any()
+    assert table["reason"].str.startswith("The price never changed").all()
+    assert "2 estimate(s) are not reliable; the reason column says why. Do not set prices on them." in analysis.notes
+
+
+@pytest.mark.parametrize("hostile", [
+    lambda tx: tx.assign(quantity=-tx["quantity"], revenue=-tx["revenue"], is_return=True),  # every line a return
+    lambda tx: tx.assign(customer_id="c0"),  # one customer
+    lambda tx: tx.assign(order_date=pd.Timestamp("2024-05-01")),  # one day
+    lambda tx: tx.assign(unit_price=1e300, revenue=1e300 * tx["quantity"]),  # absurd prices, all alike
+    lambda tx: tx.assign(product_id="p0", product_name="P", category="c"),  # one product
+], ids=["all-returns", "one-customer", "one-day", "price-1e300", "one-product"])
+def test_hostile_but_loadable_data_skips_analyses_only_for_reasons_it_can_name(hostile):
+    analyses, skipped = report.standard_analyses(hostile(small_sales()), source="s.csv")
+    assert not [line for line in skipped if "did not foresee" in line]
+    assert report.build_html_report(analyses)

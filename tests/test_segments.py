@@ -135,6 +135,19 @@ def test_rfm_hostile_inputs():
         segments.rfm(tx.iloc[:0])
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "1000-01-01"])
+def test_an_order_date_outside_1900_to_2100_is_named_not_a_crash(day):
+    tx = make_tx(SMALL + [("O10", "D", f"{day} 12:00", 1, 5.0)])
+    err = chinese_error(lambda: segments.rfm(tx))
+    assert f"1 sales line has an order date outside 1900–2100 ({day})" in str(err)
+    assert day in err.text("zh")
+
+
+def test_an_as_of_date_in_year_9999_is_refused_with_the_date():
+    with pytest.raises(DataError, match="The as-of date 9999-12-31 lies outside 1900–2100"):
+        segments.rfm(make_tx(SMALL), as_of="9999-12-31")
+
+
 def test_rfm_matches_plain_pandas_on_the_demo(demo_tx):
     out = segments.rfm(demo_tx).set_index("customer_id").sort_index()
     tx = demo_tx[demo_tx["customer_id"].notna()]
