@@ -19,6 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from promo_core.dates import FIRST_YEAR, LAST_YEAR
 from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
@@ -138,8 +139,8 @@ class Limits:
 
     max_quantity: float = 1_000_000
     max_unit_price: float = 1_000_000_000
-    first_date: datetime.date = datetime.date(1900, 1, 1)
-    last_date: datetime.date = datetime.date(2100, 12, 31)
+    first_date: datetime.date = datetime.date(FIRST_YEAR, 1, 1)
+    last_date: datetime.date = datetime.date(LAST_YEAR, 12, 31)
 
     def __post_init__(self):
         for name in ("max_quantity", "max_unit_price"):

@@ -245,7 +245,8 @@ def test_hostile_inputs_get_clear_messages(demo_value):
 
 
 def test_an_order_date_in_year_9999_is_named_not_a_crash():
-    tx = make_tx(SMALL + [("O7", "B", "9999-12-31 12:00", 1, 7.0)])
+    tx = make_tx(SMALL + [("O7", "B", "2024-01-01 12:00", 1, 7.0)])
+    tx.loc[len(tx) - 1, "order_date"] = pd.Timestamp("9999-12-31 12:00")  # (finalize_transactions would refuse it)
     for call in (lambda: clv.customer_summary(tx), lambda: clv.holdout_check(tx, holdout_days=7)):
         err = chinese_error(call)
         assert "1 sales line has an order date outside 1900–2100 (9999-12-31)" in str(err)

@@ -137,7 +137,8 @@ def test_rfm_hostile_inputs():
 
 @pytest.mark.parametrize("day", ["9999-12-31", "1000-01-01"])
 def test_an_order_date_outside_1900_to_2100_is_named_not_a_crash(day):
-    tx = make_tx(SMALL + [("O10", "D", f"{day} 12:00", 1, 5.0)])
+    tx = make_tx(SMALL + [("O10", "D", "2024-01-01 12:00", 1, 5.0)])
+    tx.loc[len(tx) - 1, "order_date"] = pd.Timestamp(f"{day} 12:00")  # (finalize_transactions would refuse it)
     err = chinese_error(lambda: segments.rfm(tx))
     assert f"1 sales line has an order date outside 1900–2100 ({day})" in str(err)
     assert day in err.text("zh")
