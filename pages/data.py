@@ -12,6 +12,8 @@ from promo_core.errors import DataError
 from promo_core.privacy import Privacy, load_key
 from promo_core.profile import business_profile
 
+ui.guard_page()  # first: nothing of this page runs before sign-in
+
 tr = ui.tr
 ROLE_HELP = {
     "order_id": ("Order or invoice number; lines with the same number are one basket.", "订单号；相同订单号的行属于同一购物篮。"),
