@@ -7,7 +7,6 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import pandas as pd
@@ -49,10 +48,10 @@ class _Gate:
 def _gate() -> _Gate:
     try:
         oidc, team = st.secrets.get("auth"), st.secrets.get("promolens")
-    except FileNotFoundError:  # no secrets file, or one that cannot be read
-        if not any(Path(p).exists() for p in st.get_option("secrets.files")):
+    except FileNotFoundError as exc:  # no secrets file, or one that cannot be read
+        if getattr(exc, "error_id", None) == "no-secrets-found":
             return _Gate(None)
-        return _Gate("password", problem=DataError(
+        return _Gate(None, problem=DataError(
             "PromoLens cannot read its secrets.toml, so it stays closed. Whoever set it up should check the "
             "file (the server's log says where the error is).",
             zh="PromoLens 无法读取 secrets.toml，因此保持关闭。请部署者检查该文件（服务器日志中有出错位置）。"))
@@ -94,7 +93,6 @@ def guard_page() -> None:
 
 def sign_in_page() -> None:
     """What a signed-out visitor sees: the sign-in, and nothing of the app or its data."""
-    _hide_menu()
     st.title("PromoLens")
     gate = _gate()
     if gate.problem is not None:
@@ -124,11 +122,6 @@ def _password_form() -> None:
         st.error(tr(f"That password is not right. Ask whoever set up PromoLens for your team. You can try again "
                     f"in {attempt.wait} seconds.",
                     f"密码不正确。请向为团队部署 PromoLens 的同事索取。{attempt.wait} 秒后可再试。"))
-
-
-def _hide_menu() -> None:
-    """Before sign-in the app has no menu; hide the one Streamlit would build from the pages/ folder."""
-    st.html("<style>[data-testid='stSidebarNav'], [data-testid='stSidebarCollapsedControl'] {display: none}</style>")
 
 
 def _check_password() -> None:

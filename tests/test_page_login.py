@@ -5,6 +5,7 @@ import logging
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.util import patch_config_options
 
 from promo_core import auth
 from tests.conftest import ROOT, page_text
@@ -13,6 +14,7 @@ PAGES = ["data", "segments", "recommendations", "pricing", "coupons", "logistics
 TITLES = {"Data", "Segments", "Recommendations", "Pricing", "Coupons", "Logistics", "Reports"}
 PASSWORD = "correct horse"
 HASH = auth.hash_password(PASSWORD)
+SHA256 = hashlib.sha256(PASSWORD.encode()).hexdigest()
 OIDC = {"redirect_uri": "http://127.0.0.1:9/oauth2callback", "cookie_secret": "x" * 32, "client_id": "promolens",
         "client_secret": "s3cret", "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}
 
@@ -79,13 +81,14 @@ def test_password_gate_refuses_then_admits(demo_workspace, monkeypatch, clock):
     assert not at.sidebar.warning, "a salted hash needs no upgrade"
 
 
+@pytest.mark.parametrize("setting", [{"password_hash": HASH}, {"password_sha256": SHA256}])
 @pytest.mark.parametrize("address", [f"/{p}" for p in PAGES] + ["/no-such-page"])
-def test_every_address_shows_only_the_sign_in(address, tmp_path, monkeypatch):
+def test_every_address_shows_only_the_sign_in(address, setting, tmp_path, monkeypatch):
     """AppTest opens a page's address the way a fresh server does before app.py has ever run:
     through Streamlit's pages/ folder fallback, which runs the page file on its own."""
     workspace = tmp_path / "ws" / "promo.duckdb"
     page = address.strip("/") if address.strip("/") in PAGES else None
-    at = _app(workspace, monkeypatch, {"promolens": {"password_hash": HASH}}, page)
+    at = _app(workspace, monkeypatch, {"promolens": setting}, page)
     _shows_nothing_of_the_app(at)
     assert at.text_input(key="login_password")
     assert not workspace.exists(), "a signed-out visit does not even open the workspace"
@@ -124,8 +127,7 @@ def test_guessing_from_new_sessions_is_slowed_down_per_address(demo_workspace, m
     assert not any("guess-1234" in r.getMessage() or PASSWORD in r.getMessage() for r in caplog.records)
 
 
-@pytest.mark.parametrize("setting", [{"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()},
-                                     {"password": PASSWORD}])
+@pytest.mark.parametrize("setting", [{"password_sha256": SHA256}, {"password": PASSWORD}])
 def test_old_password_forms_still_work_and_ask_for_an_upgrade(setting, demo_workspace, monkeypatch, clock):
     at = _app(demo_workspace, monkeypatch, {"promolens": setting})
     _shows_nothing_of_the_app(at)
@@ -140,6 +142,16 @@ def test_a_malformed_password_setting_keeps_the_app_closed(setting, tmp_path, mo
     at = _app(tmp_path / "promo.duckdb", monkeypatch, {"promolens": setting})
     _shows_nothing_of_the_app(at)
     assert not at.text_input and "secrets.toml" in at.error[0].value
+
+
+def test_a_secrets_file_with_a_syntax_error_keeps_the_app_closed(tmp_path, monkeypatch):
+    broken = tmp_path / "secrets.toml"
+    broken.write_text(f'[promolens]\npassword_hash = "{HASH}\n', encoding="utf-8")  # the closing quote is missing
+    workspace = tmp_path / "ws" / "promo.duckdb"
+    with patch_config_options({"secrets.files": [str(broken)]}):
+        at = _app(workspace, monkeypatch, {})
+    _shows_nothing_of_the_app(at)
+    assert "cannot read its secrets.toml" in at.error[0].value and not workspace.exists()
 
 
 @pytest.mark.parametrize("page", [None, "reports", "data"])

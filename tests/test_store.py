@@ -201,16 +201,20 @@ def test_a_busy_workspace_shows_a_message_on_the_page_not_a_traceback(tmp_path, 
     assert "is busy" in at.error[0].value and not at.metric
 
 
-def _save_first(path: str, tag: str):
-    return Workspace(path).save_dataset("Demo retailer", {"transactions": _tx(3, tag)}, kind="demo", if_empty=True)
+def _start_server(path: str, tag: str):
+    """What app.py does as it starts: store the demo when the workspace looks empty."""
+    ws = Workspace(path)
+    if ws.list_datasets().empty:
+        return ws.save_dataset("Demo retailer", {"transactions": _tx(3, tag)}, kind="demo", if_empty=True)
+    return None
 
 
 def test_the_first_dataset_is_stored_once_however_many_servers_race(tmp_path):
     path = tmp_path / "ws.duckdb"
     go = tmp_path / "go"
-    code = ("import sys, time, pathlib; sys.path.insert(0, %r); from tests.test_store import _save_first; "
+    code = ("import sys, time, pathlib; sys.path.insert(0, %r); from tests.test_store import _start_server; "
             "print('ready', flush=True)\nwhile not pathlib.Path(%r).exists(): time.sleep(0.005)\n"
-            "print(_save_first(%r, sys.argv[1]), flush=True)" % (str(ROOT), str(go), str(path)))
+            "print(_start_server(%r, sys.argv[1]), flush=True)" % (str(ROOT), str(go), str(path)))
     servers = [subprocess.Popen([sys.executable, "-c", code, tag], stdout=subprocess.PIPE, text=True, cwd=ROOT)
                for tag in "abc"]
     for server in servers:
@@ -230,7 +234,7 @@ def test_threads_with_their_own_workspace_objects_store_the_first_dataset_once(t
     def server(tag):
         try:
             start.wait()
-            results.append(_save_first(str(path), tag))
+            results.append(_start_server(str(path), tag))
         except Exception as exc:  # noqa: BLE001 - any failure is the finding
             errors.append(exc)
 
