@@ -2,12 +2,14 @@
 
 Entry point: routes the pages with st.navigation and draws the shared sidebar (dataset picker,
 language, currency). On an empty workspace it loads the demo retailer so there is always
-something to explore.
+something to explore. When the deployment asks for sign-in, a signed-out session gets a
+navigation of sign-in pages only, so no address runs a page or touches the workspace.
 """
 import streamlit as st
 
 import ui
 from promo_core import sample_data
+from promo_core.errors import DataError
 from promo_core.i18n import LANGUAGES
 
 st.set_page_config(page_title="PromoLens", page_icon=":material/insights:", layout="wide")
@@ -15,10 +17,11 @@ st.set_page_config(page_title="PromoLens", page_icon=":material/insights:", layo
 
 @st.cache_resource(show_spinner=False)
 def _ensure_demo(path: str) -> None:
-    """Store the demo retailer once when the workspace has no datasets at all."""
+    """Store the demo retailer when the workspace has no datasets at all (once, however many
+    servers start together: the store checks again as it saves)."""
     ws = ui.workspace()
-    if ws.list_datasets().empty:
-        sample_data.save_demo(ws)
+    if ws.list_datasets().empty:  # generating the demo takes seconds: skip it when there is data
+        sample_data.save_demo(ws, if_empty=True)
 
 
 def _keep(widget_key: str, store_key: str) -> None:
@@ -61,9 +64,15 @@ pages = [
     st.Page("pages/logistics.py", title=ui.tr("Logistics", "物流"), icon=":material/local_shipping:"),
     st.Page("pages/reports.py", title=ui.tr("Reports", "报告"), icon=":material/summarize:"),
 ]
-ui.require_login()
+if not ui.signed_in():
+    ui.sign_in_navigation(pages).run()
+    st.stop()
 page = st.navigation(pages)
-with st.spinner(ui.tr("Preparing the demo retailer…", "正在准备演示零售商…")):
-    _ensure_demo(str(ui.workspace().path))
-sidebar()
-page.run()
+try:
+    with st.spinner(ui.tr("Preparing the demo retailer…", "正在准备演示零售商…")):
+        _ensure_demo(str(ui.workspace().path))
+    sidebar()
+    ui.account_sidebar()
+    page.run()
+except DataError as exc:  # e.g. a workspace kept busy by another program: say so, not a traceback
+    ui.show_error(exc)

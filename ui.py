@@ -2,20 +2,21 @@
 errors and "save to report". Pages stay thin by calling these; promo_core never sees streamlit."""
 from __future__ import annotations
 
-import hashlib
-import hmac
+import functools
 import json
 import logging
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
-from promo_core import i18n
+from promo_core import auth, i18n
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.store import Workspace, workspace_path
@@ -31,64 +32,148 @@ def workspace() -> Workspace:
     return _workspace(str(workspace_path()))
 
 
-def _secret(section: str, key: str | None = None):
-    """A value from .streamlit/secrets.toml, or None when there is no such file or entry."""
+ENTRY = "app.py"
+_SIGNED_IN = "signed_in_with"  # session key: the team password this session signed in with
+LOG = logging.getLogger("promolens.auth")
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """How this deployment signs people in: ``method`` None (open), "oidc" or "password"; a
+    ``problem`` keeps the app closed until secrets.toml is fixed."""
+
+    method: str | None
+    password: auth.TeamPassword | None = None
+    problem: DataError | None = None
+
+
+def _gate() -> _Gate:
     try:
-        value = st.secrets[section]
-        return value[key] if key is not None else value
-    except Exception:  # no secrets file, or no such entry: the feature is simply off
-        return None
+        oidc, team = st.secrets.get("auth"), st.secrets.get("promolens")
+    except FileNotFoundError as exc:  # no secrets file, or one that cannot be read
+        if getattr(exc, "error_id", None) == "no-secrets-found":
+            return _Gate(None)
+        return _Gate(None, problem=DataError(
+            "PromoLens cannot read its secrets.toml, so it stays closed. Whoever set it up should check the "
+            "file (the server's log says where the error is).",
+            zh="PromoLens 无法读取 secrets.toml，因此保持关闭。请部署者检查该文件（服务器日志中有出错位置）。"))
+    if oidc is not None:
+        return _Gate("oidc")
+    try:
+        password = auth.team_password(team)
+    except DataError as exc:
+        return _Gate("password", problem=exc)
+    return _Gate("password", password) if password else _Gate(None)
 
 
-def require_login() -> None:
-    """Stop the page until the user is signed in, when the deployment asks for it.
+def signed_in() -> bool:
+    """Whether this session may see the app: signed in, or the deployment asks for no sign-in."""
+    gate = _gate()
+    if gate.problem is not None:
+        return False
+    if gate.method == "oidc":
+        return st.user.get("is_logged_in") is True
+    if gate.method == "password":
+        return st.session_state.get(_SIGNED_IN) == gate.password.value  # a new password signs everyone out
+    return True
 
-    Two ways, both configured in ``.streamlit/secrets.toml`` (see README): an OpenID Connect
-    provider in an ``[auth]`` section (Streamlit's ``st.login``), or a shared team password in
-    ``[promolens] password_sha256 = "..."`` (or ``password = "..."``). Without either, no login.
-    """
-    if _secret("auth") is not None:
-        if not st.user.is_logged_in:
-            _hide_menu()
-            st.title("PromoLens")
-            st.info(tr("Please sign in to use PromoLens.", "请先登录再使用 PromoLens。"))
-            st.button(tr("Sign in", "登录"), on_click=st.login, type="primary")
-            st.stop()
-        with st.sidebar:
-            st.caption(tr(f"Signed in as {st.user.get('name') or st.user.get('email')}",
-                          f"已登录：{st.user.get('name') or st.user.get('email')}"))
-            st.button(tr("Sign out", "退出登录"), on_click=st.logout)
-        return
-    digest = _secret("promolens", "password_sha256")
-    plain = _secret("promolens", "password")
-    if digest is None and plain is None:
-        return
-    expected = str(digest) if digest is not None else hashlib.sha256(str(plain).encode("utf-8")).hexdigest()
-    if st.session_state.get("authenticated"):
-        return
-    _hide_menu()
+
+def sign_in_navigation(pages: list) -> st.Page:
+    """The navigation for a signed-out session: every page's address (and any other) runs the
+    sign-in and nothing else. Addresses are kept, so signing in at /reports opens the Reports page."""
+    return st.navigation([st.Page(sign_in_page, title=tr("Sign in", "登录"), url_path=p.url_path or None,
+                                  default=not p.url_path) for p in pages], position="hidden")
+
+
+def guard_page() -> None:
+    """The first line of every page file. Until some session has run app.py, Streamlit answers a
+    page's address by running the page file on its own (its pages/ folder fallback), past app.py's
+    sign-in: signed out, such a run goes to app.py instead."""
+    if not signed_in():
+        st.switch_page(ENTRY)
+
+
+def sign_in_page() -> None:
+    """What a signed-out visitor sees: the sign-in, and nothing of the app or its data."""
     st.title("PromoLens")
+    gate = _gate()
+    if gate.problem is not None:
+        st.error(gate.problem.text(lang()), icon="🔒")
+    elif gate.method == "oidc":
+        st.info(tr("Please sign in to use PromoLens.", "请先登录再使用 PromoLens。"))
+        st.button(tr("Sign in", "登录"), on_click=_oidc_login, type="primary")
+        if st.session_state.get("login_unavailable"):
+            st.error(tr("Signing in is not set up correctly on this server. Ask whoever set up PromoLens to check the "
+                        "[auth] section of secrets.toml (the server's log says what is missing).",
+                        "此服务器的登录设置不正确。请部署者检查 secrets.toml 的 [auth] 部分（服务器日志中有缺少的内容）。"))
+    else:
+        _password_form()
+
+
+def _password_form() -> None:
     with st.form("login"):
-        st.text_input(tr("Team password", "团队密码"), type="password", key="login_password")
-        st.form_submit_button(tr("Sign in", "登录"), type="primary", on_click=_check_password, args=(expected,))
-    if st.session_state.get("authenticated"):
+        st.text_input(tr("Team password", "团队密码"), type="password", key="login_password", max_chars=256)
+        st.form_submit_button(tr("Sign in", "登录"), type="primary", on_click=_check_password)
+    attempt = st.session_state.get("login_attempt")
+    if attempt is None or attempt.ok:
         return
-    if st.session_state.get("login_failed"):
-        st.error(tr("That password is not right. Ask whoever set up PromoLens for your team.",
-                    "密码不正确。请向为团队部署 PromoLens 的同事索取。"))
-    st.stop()
+    if attempt.refused:
+        st.error(tr(f"Too many wrong passwords from this browser or network. Try again in {attempt.wait} seconds.",
+                    f"来自此浏览器或网络的错误密码过多。请 {attempt.wait} 秒后再试。"))
+    else:
+        st.error(tr(f"That password is not right. Ask whoever set up PromoLens for your team. You can try again "
+                    f"in {attempt.wait} seconds.",
+                    f"密码不正确。请向为团队部署 PromoLens 的同事索取。{attempt.wait} 秒后可再试。"))
 
 
-def _hide_menu() -> None:
-    """Before sign-in the app has no menu; hide the one Streamlit would build from the pages/ folder."""
-    st.html("<style>[data-testid='stSidebarNav'], [data-testid='stSidebarCollapsedControl'] {display: none}</style>")
+def _check_password() -> None:
+    given = st.session_state.pop("login_password", "") or ""
+    gate = _gate()
+    if gate.password is None or gate.problem is not None:
+        return
+    session = st.session_state.setdefault("login_session", uuid.uuid4().hex)
+    address = st.context.ip_address  # None from this machine; AppTest hands a stand-in object
+    attempt = auth.sign_in(gate.password, given, session=session, address=address if isinstance(address, str) else None)
+    st.session_state["login_attempt"] = attempt
+    if attempt.ok:
+        st.session_state[_SIGNED_IN] = gate.password.value
 
 
-def _check_password(expected_sha256: str) -> None:
-    given = hashlib.sha256(st.session_state.pop("login_password", "").encode("utf-8")).hexdigest()
-    ok = hmac.compare_digest(given, expected_sha256)
-    st.session_state["authenticated"] = ok
-    st.session_state["login_failed"] = not ok
+def _oidc_login() -> None:
+    try:
+        st.login()
+    except StreamlitAPIException as exc:  # an incomplete [auth] section
+        LOG.error("Sign-in through [auth] is not possible: %s", exc)
+        st.session_state["login_unavailable"] = True
+
+
+def account_sidebar() -> None:
+    """For a signed-in session: who is signed in, a way to sign out, and a nudge to replace a team
+    password kept in an old, weak form."""
+    gate = _gate()
+    if gate.method is None:
+        return
+    with st.sidebar:
+        if gate.method == "oidc":
+            who = st.user.get("name") or st.user.get("email")
+            st.caption(tr(f"Signed in as {who}", f"已登录：{who}"))
+            st.button(tr("Sign out", "退出登录"), on_click=st.logout)
+            return
+        st.button(tr("Sign out", "退出登录"), on_click=st.session_state.pop, args=(_SIGNED_IN, None))
+        if gate.password.kind != "scrypt":
+            _log_weak_password(gate.password.kind)
+            st.warning(tr("The team password is stored in an old, weak form (as text or an unsalted SHA-256). "
+                          "Whoever set up PromoLens should replace it in secrets.toml with the password_hash "
+                          "line printed by: python -m promo_core hash-password",
+                          "团队密码以旧的弱形式保存（明文或未加盐的 SHA-256）。请部署者运行 "
+                          "python -m promo_core hash-password，并用输出的 password_hash 行替换 secrets.toml 中的旧设置。"),
+                       icon="🔑")
+
+
+@functools.cache
+def _log_weak_password(kind: str) -> None:
+    LOG.warning("The team password in secrets.toml is stored as %s; replace it with a password_hash from "
+                "'python -m promo_core hash-password'", "plain text" if kind == "plain" else "an unsalted SHA-256")
 
 
 def lang() -> str:

@@ -18,6 +18,8 @@ from promo_core import uplift as up
 from promo_core.errors import DataError
 from promo_core.io import read_table
 
+ui.guard_page()  # first: nothing of this page runs before sign-in
+
 tr = ui.tr
 NO_ID = "__row__"
 MODEL_NAMES = {"T-learner": ("T-learner", "T-学习器"), "S-learner": ("S-learner", "S-学习器"),

@@ -10,6 +10,8 @@ from promo_core import charts, io
 from promo_core.privacy import Privacy, load_key, mode, redact
 from promo_core.profile import business_profile
 
+ui.guard_page()  # first: nothing of this page runs before sign-in
+
 tr = ui.tr
 ROLE_HELP = {
     "order_id": ("Order or invoice number; lines with the same number are one basket.", "订单号；相同订单号的行属于同一购物篮。"),

@@ -17,6 +17,8 @@ from promo_core.logistics import (distance_matrix, facility_location, plan_table
                                   what_if)
 from promo_core.sample_data import COST_PER_UNIT_KM
 
+ui.guard_page()  # first: nothing of this page runs before sign-in
+
 tr = ui.tr
 LEVEL_LABELS = {"product": ("Product", "商品"), "category": ("Category", "类目"), "store": ("Store", "门店"),
                 "total": ("Whole business", "整体")}

@@ -16,6 +16,8 @@ from promo_core import charts, io, pricing, promotions
 from promo_core import dynamic_pricing as dp
 from promo_core.errors import DataError
 
+ui.guard_page()  # first: nothing of this page runs before sign-in
+
 tr = ui.tr
 PERIOD_LABELS = {"W": ("week", "周"), "M": ("month", "月"), "D": ("day", "天")}
 TIME_EFFECTS = {"auto": ("Automatic", "自动"), "period": ("One effect per category and period", "每个品类每期一个效应"),

@@ -17,6 +17,8 @@ from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes
 from promo_core.i18n import fmt_pct
 
+ui.guard_page()  # first: nothing of this page runs before sign-in
+
 tr = ui.tr
 
 MODELS = {  # key -> (English, Chinese) display name

@@ -11,6 +11,8 @@ import ui
 from promo_core import i18n, report
 from promo_core.errors import DataError
 
+ui.guard_page()  # first: nothing of this page runs before sign-in
+
 tr = ui.tr
 
 

@@ -10,6 +10,8 @@ import ui
 from promo_core import charts, clv, segments
 from promo_core.i18n import fmt_pct
 
+ui.guard_page()  # first: nothing of this page runs before sign-in
+
 tr = ui.tr
 PLAYBOOK_KEY = "segment_playbook"  # read by the Coupons page: DataFrame segment, action, offer, send_coupon
 

@@ -3,6 +3,7 @@
     python -m promo_core report --data sales.xlsx --out report.html
     python -m promo_core report --data "Demo retailer" --out weekly.xlsx --lang zh --currency ¥
     python -m promo_core datasets
+    python -m promo_core hash-password
 
 ``--data`` is a sales file (read exactly as the Data page reads it) or the name or id of a dataset
 in the workspace (``$PROMO_WORKSPACE``, or ``--workspace``). The report holds the standard
@@ -17,6 +18,7 @@ under ``PromoLens log:`` with the same reference (even with ``--quiet``), for th
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -26,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from promo_core import i18n, privacy, report
+from promo_core import auth, i18n, privacy, report
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
 from promo_core.store import Workspace, workspace_path
@@ -56,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--quiet", action="store_true", help="print nothing but errors")
     lst = sub.add_parser("datasets", help="list the datasets in the workspace")
     lst.add_argument("--workspace", type=Path, help="workspace file (default $PROMO_WORKSPACE)")
+    sub.add_parser("hash-password", help="print the password_hash line for a team password in secrets.toml",
+                   description="Ask for the team password (twice; or read one line from a pipe) and print the "
+                               "salted hash to put under [promolens] in .streamlit/secrets.toml.")
     return parser
 
 
@@ -170,6 +175,18 @@ def list_datasets(args: argparse.Namespace) -> str:
     return shown.to_string(index=False)
 
 
+def hash_password(args: argparse.Namespace) -> str:
+    """The secrets.toml line for a team password typed at the terminal (or piped in)."""
+    if sys.stdin.isatty():
+        password = getpass.getpass("Team password: ")
+        if getpass.getpass("Again: ") != password:
+            raise DataError("The two passwords differ; nothing was printed. Try again.",
+                            zh="两次输入的密码不一致，未输出任何内容。请重试。")
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
+    return f'password_hash = "{auth.hash_password(password)}"'
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -177,7 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     log.setFormatter(logging.Formatter("PromoLens log: %(message)s"))
     logging.getLogger("promo_core").addHandler(log)
     try:
-        message = run_report(args) if args.command == "report" else list_datasets(args)
+        command = {"report": run_report, "datasets": list_datasets, "hash-password": hash_password}[args.command]
+        message = command(args)
     except DataError as exc:
         print(f"PromoLens: {exc.text(getattr(args, 'lang', 'en'))}", file=sys.stderr)
         return EXIT_BAD_INPUT

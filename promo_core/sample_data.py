@@ -445,8 +445,9 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
     )
 
 
-def save_demo(workspace, seed: int = 0) -> str:
-    """Generate the demo retailer and store it as a dataset with all its tables; returns its id."""
+def save_demo(workspace, seed: int = 0, *, if_empty: bool = False) -> str | None:
+    """Generate the demo retailer and store it as a dataset with all its tables; returns its id
+    (None with ``if_empty`` when the workspace already holds a dataset)."""
     from promo_core.io import finalize_transactions, quality_counts
 
     demo = generate(seed)
@@ -459,4 +460,4 @@ def save_demo(workspace, seed: int = 0) -> str:
         kind="demo", source="promo_core.sample_data.generate(seed=%d)" % seed, rows_in=len(data),
         mapping={c: c for c in demo.transactions.columns},
         report={**quality_counts(data), "format": "generated", "cost_per_unit_km": demo.cost_per_unit_km,
-                "notes": []})
+                "notes": []}, if_empty=if_empty)

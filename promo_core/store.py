@@ -7,10 +7,12 @@ Every operation opens its own connection and closes it. Within one process DuckD
 database between connections, so concurrent browser sessions (threads) each get a consistent
 snapshot; a dataset becomes visible only when the transaction that wrote all its tables commits,
 so nobody sees half-written data. Between processes (the app and the command line) the file
-lock is held only for the length of one operation, and a busy file is retried.
+lock is held only for the length of one operation, and a busy file is retried for a while by the
+session that needs it, without holding up the others, before it says so in a DataError.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -18,7 +20,6 @@ import re
 import threading
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -34,6 +35,8 @@ from promo_core.export import tidy_frame
 DEFAULT_PATH = Path("workspace") / "promo.duckdb"
 _LOCK = threading.Lock()
 _SHARED: dict[str, list] = {}  # resolved path -> [open connection, number of operations using it]
+_OPENING: dict[str, threading.Lock] = {}  # resolved path -> held by the thread opening that file
+_CREATE_LOCK = threading.Lock()  # creating the schema, or the first dataset: one thread at a time
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS datasets (
@@ -89,56 +92,88 @@ class Workspace:
     ----------
     path : str or Path, optional
         The DuckDB file; created with its folder when missing. Defaults to ``workspace_path()``.
+    busy_timeout : float, optional
+        Seconds to wait for the file while another process holds it, before a DataError says so.
     """
 
-    def __init__(self, path: str | Path | None = None):
+    def __init__(self, path: str | Path | None = None, busy_timeout: float = 10.0):
         self.path = Path(path) if path is not None else workspace_path()
+        self.busy_timeout = busy_timeout
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as con:
+        with self.connect() as con, _CREATE_LOCK:  # DuckDB refuses two threads creating one table at once
             con.execute(_SCHEMA)
 
-    @contextmanager
+    @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor for one operation. Threads share one open database (opened by the first, closed
         by the last user), so the file is free for other processes whenever nobody is working."""
         key = str(self.path.resolve())
-        with _LOCK:
-            entry = _SHARED.get(key)
-            if entry is None:
-                entry = _SHARED[key] = [self._open(), 0]
-            entry[1] += 1
-            cursor = entry[0].cursor()
+        entry = self._join(key)
         try:
-            yield cursor
+            with entry[0].cursor() as cursor:
+                yield cursor
         finally:
-            cursor.close()
             with _LOCK:
                 entry[1] -= 1
                 if entry[1] == 0:
                     entry[0].close()
                     del _SHARED[key]
 
-    def _open(self, retries: int = 100) -> duckdb.DuckDBPyConnection:
-        """Open the file, waiting while another process holds it."""
-        for attempt in range(retries):
+    def _join(self, key: str) -> list:
+        """The shared entry for the file, opened here when nobody in this process has it open. One
+        thread at a time opens a given file (two at once can leave DuckDB's connection without its
+        pandas scan), and waiting for it holds up no session on a file that is already open."""
+        deadline = time.monotonic() + self.busy_timeout
+        with _LOCK:
+            opening = _OPENING.setdefault(key, threading.Lock())
+        if not opening.acquire(timeout=self.busy_timeout):
+            raise self._busy()
+        try:
+            with _LOCK:
+                entry = _SHARED.get(key)
+                if entry is not None:
+                    entry[1] += 1
+                    return entry
+            con = self._open(deadline)
+            with _LOCK:
+                entry = _SHARED[key] = [con, 1]
+            return entry
+        finally:
+            opening.release()
+
+    def _open(self, deadline: float) -> duckdb.DuckDBPyConnection:
+        """Open the file, retrying until ``deadline`` while another process holds it."""
+        while True:
             try:
                 return duckdb.connect(str(self.path))
             except duckdb.IOException as exc:
-                if "lock" in str(exc).lower() and attempt < retries - 1:
-                    time.sleep(0.1)
-                    continue
-                raise DataError(f"The workspace file {self.path} could not be opened: another program holds it "
-                                "(another PromoLens server?). Close it or set PROMO_WORKSPACE to another file.",
-                                zh=f"无法打开工作区文件 {self.path}：它正被另一个程序占用（可能是另一个 PromoLens 服务器）。请关闭该程序，或把 PROMO_WORKSPACE 设为另一个文件。") from exc
+                if "lock" not in str(exc).lower():
+                    raise DataError(f"The workspace file {self.path} could not be opened ({exc}). Check that it is a "
+                                    "PromoLens workspace and readable, or set PROMO_WORKSPACE to another file.",
+                                    zh=f"无法打开工作区文件 {self.path}（{exc}）。请确认它是 PromoLens 工作区且可读，"
+                                       "或把 PROMO_WORKSPACE 设为另一个文件。") from exc
+                if time.monotonic() >= deadline:
+                    raise self._busy() from exc
+                time.sleep(0.1)
+
+    def _busy(self) -> DataError:
+        return DataError(
+            f"The workspace {self.path} is busy: another program has kept it for the last {self.busy_timeout:g} "
+            "seconds (a report job, or another PromoLens server on the same file). Try again in a minute; if it "
+            "stays busy, stop that program or give this server its own PROMO_WORKSPACE.",
+            zh=f"工作区 {self.path} 正忙：另一个程序在过去 {self.busy_timeout:g} 秒内一直占用它（报告任务，或使用同一文件的"
+               "另一个 PromoLens 服务器）。请一分钟后再试；如果一直忙，请停止该程序，或为此服务器设置单独的 PROMO_WORKSPACE。")
 
     # --- datasets --------------------------------------------------------------------------
     def save_dataset(self, name: str, tables: dict[str, pd.DataFrame], *, kind: str = "upload",
                      source: str | None = None, rows_in: int | None = None, mapping: dict | None = None,
-                     report: dict | None = None) -> str:
+                     report: dict | None = None, if_empty: bool = False) -> str | None:
         """Store a dataset's tables atomically and return its id.
 
         ``tables`` must hold ``transactions``; ``quarantine`` and any extra tables (products,
-        campaign, warehouses, stores, ...) are stored beside it.
+        campaign, warehouses, stores, ...) are stored beside it. With ``if_empty`` the dataset is
+        stored only into a workspace without datasets (None otherwise), checked in the same
+        operation, so that servers starting together on an empty workspace store it once.
         """
         if "transactions" not in tables:
             raise DataError("A dataset needs a transactions table.",
@@ -146,7 +181,11 @@ class Workspace:
         dataset_id = uuid.uuid4().hex[:12]
         data = tables["transactions"]
         quarantine = tables.get("quarantine")
-        with self.connect() as con:
+        # Other processes cannot open the file while this operation holds it; threads of this one
+        # share it, so they take turns here.
+        with self.connect() as con, _CREATE_LOCK if if_empty else contextlib.nullcontext():
+            if if_empty and con.execute("SELECT count(*) FROM datasets").fetchone()[0]:
+                return None
             con.execute("BEGIN TRANSACTION")
             try:
                 for table, frame in tables.items():

@@ -4,6 +4,7 @@ import sys
 import threading
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -11,7 +12,7 @@ import pytest
 
 from promo_core.errors import DataError
 from promo_core.store import Workspace, workspace_path
-from tests.conftest import chinese_error
+from tests.conftest import chinese_error, has_chinese
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -135,3 +136,113 @@ def test_errors_read_in_chinese_too(tmp_path):
              lambda: ws.rename_analysis("0123456789ab", ""), lambda: ws.load_analysis("0123456789ab")]
     for call in calls:
         chinese_error(call)
+
+
+def _hold(path: Path) -> subprocess.Popen:
+    """Another process (a report job, a second server) holding the workspace file until told to stop."""
+    code = ("import sys, duckdb; con = duckdb.connect(%r); print('held', flush=True); sys.stdin.read()" % str(path))
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def _release(holder: subprocess.Popen) -> None:
+    holder.stdin.close()
+    holder.wait(30)
+
+
+def test_a_busy_workspace_says_so_without_holding_up_other_sessions(tmp_path, monkeypatch):
+    busy, free = Workspace(tmp_path / "busy.duckdb"), Workspace(tmp_path / "free.duckdb")
+    busy.busy_timeout = 3
+    waiting, outcome = threading.Event(), {}
+    connect = duckdb.connect
+
+    def noting_waits(path, *args, **kwargs):
+        try:
+            return connect(path, *args, **kwargs)
+        except duckdb.IOException:
+            waiting.set()
+            raise
+
+    monkeypatch.setattr(duckdb, "connect", noting_waits)
+
+    def session_on_the_busy_file():
+        try:
+            busy.list_datasets()
+        except DataError as exc:
+            outcome["error"] = exc
+
+    holder = _hold(busy.path)
+    try:
+        stuck = threading.Thread(target=session_on_the_busy_file)
+        stuck.start()
+        assert waiting.wait(30)
+        free.save_dataset("other", {"transactions": _tx(2, "o")})  # another session carries on meanwhile
+        assert stuck.is_alive(), "the other session had to wait for the busy one to give up"
+        stuck.join(60)
+    finally:
+        _release(holder)
+    err = outcome["error"]
+    assert "busy" in str(err) and "PROMO_WORKSPACE" in str(err) and has_chinese(err.text("zh"))
+    assert busy.list_datasets().empty, "free again once the other program lets go"
+
+
+def test_a_busy_workspace_shows_a_message_on_the_page_not_a_traceback(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    path = tmp_path / "promo.duckdb"
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
+    holder = _hold(path)
+    try:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    finally:
+        _release(holder)
+    assert not at.exception, at.exception
+    assert "is busy" in at.error[0].value and not at.metric
+
+
+def _start_server(path: str, tag: str):
+    """What app.py does as it starts: store the demo when the workspace looks empty."""
+    ws = Workspace(path)
+    if ws.list_datasets().empty:
+        return ws.save_dataset("Demo retailer", {"transactions": _tx(3, tag)}, kind="demo", if_empty=True)
+    return None
+
+
+def test_the_first_dataset_is_stored_once_however_many_servers_race(tmp_path):
+    path = tmp_path / "ws.duckdb"
+    go = tmp_path / "go"
+    code = ("import sys, time, pathlib; sys.path.insert(0, %r); from tests.test_store import _start_server; "
+            "print('ready', flush=True)\nwhile not pathlib.Path(%r).exists(): time.sleep(0.005)\n"
+            "print(_start_server(%r, sys.argv[1]), flush=True)" % (str(ROOT), str(go), str(path)))
+    servers = [subprocess.Popen([sys.executable, "-c", code, tag], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+               for tag in "abc"]
+    for server in servers:
+        assert server.stdout.readline().strip() == "ready"
+    go.touch()
+    results = [server.communicate(timeout=120)[0].strip() for server in servers]
+    assert all(server.returncode == 0 for server in servers), results
+    assert results.count("None") == 2, results
+    assert Workspace(path).list_datasets()["name"].tolist() == ["Demo retailer"]
+    assert Workspace(path).save_dataset("Upload", {"transactions": _tx(1, "u")}, if_empty=True) is None
+
+
+def test_threads_with_their_own_workspace_objects_store_the_first_dataset_once(tmp_path):
+    path = tmp_path / "ws.duckdb"
+    start, results, errors = threading.Barrier(6), [], []
+
+    def server(tag):
+        try:
+            start.wait()
+            results.append(_start_server(str(path), tag))
+        except Exception as exc:  # noqa: BLE001 - any failure is the finding
+            errors.append(exc)
+
+    threads = [threading.Thread(target=server, args=(t,)) for t in "abcdef"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+    assert sum(r is not None for r in results) == 1
+    assert Workspace(path).list_datasets()["name"].tolist() == ["Demo retailer"]

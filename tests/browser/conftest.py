@@ -2,6 +2,7 @@
 Debian's Chromium driven by Playwright (Playwright's own browser download does not work here)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -22,16 +24,16 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """The URL of a running app on an empty workspace (it opens on the demo retailer)."""
+@contextlib.contextmanager
+def serve(script: Path, log_dir: Path, env: dict | None = None, args: tuple = ()) -> Iterator[str]:
+    """Run ``streamlit run script`` from the project's folder (so its .streamlit/config.toml applies)
+    on a free loopback port until the block ends; yields its URL."""
     port = _free_port()
-    env = dict(os.environ, PROMO_WORKSPACE=str(tmp_path_factory.mktemp("browser-ws") / "promo.duckdb"))
-    log = open(tmp_path_factory.mktemp("browser-log") / "streamlit.log", "w")
+    log = open(log_dir / "streamlit.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false", *args],
+        cwd=ROOT, env=dict(os.environ, **(env or {})), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(240):
@@ -52,6 +54,14 @@ def app_url(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The URL of a running app on an empty workspace (it opens on the demo retailer)."""
+    workspace = tmp_path_factory.mktemp("browser-ws") / "promo.duckdb"
+    with serve(ROOT / "app.py", tmp_path_factory.mktemp("browser-log"), {"PROMO_WORKSPACE": str(workspace)}) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
