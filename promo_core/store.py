@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from promo_core.engine import connect_file, quote_ident
 from promo_core.errors import DataError
 from promo_core.export import tidy_frame
 
@@ -145,7 +146,7 @@ class Workspace:
         """Open the file, retrying until ``deadline`` while another process holds it."""
         while True:
             try:
-                return duckdb.connect(str(self.path))
+                return connect_file(self.path)
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise DataError(f"The workspace file {self.path} could not be opened ({exc}). Check that it is a "
@@ -190,7 +191,7 @@ class Workspace:
             try:
                 for table, frame in tables.items():
                     con.register("_frame", frame)
-                    con.execute(f'CREATE TABLE "{_table_name(dataset_id, table)}" AS SELECT * FROM _frame')
+                    con.execute(f'CREATE TABLE {_table_ident(dataset_id, table)} AS SELECT * FROM _frame')
                     con.unregister("_frame")
                 con.execute(
                     "INSERT INTO datasets VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
@@ -210,7 +211,7 @@ class Workspace:
             con.execute("BEGIN TRANSACTION")
             try:
                 con.register("_frame", frame)
-                con.execute(f'CREATE OR REPLACE TABLE "{_table_name(dataset_id, table)}" AS SELECT * FROM _frame')
+                con.execute(f'CREATE OR REPLACE TABLE {_table_ident(dataset_id, table)} AS SELECT * FROM _frame')
                 con.unregister("_frame")
                 con.execute("UPDATE datasets SET tables = ? WHERE id = ?",
                             [json.dumps(sorted(set(info["tables"]) | {table})), dataset_id])
@@ -247,13 +248,13 @@ class Workspace:
             raise DataError(f"Dataset {info['name']!r} has no {table} table.",
                             zh=f"数据集 {info['name']!r} 中没有 {table} 表。")
         with self.connect() as con:
-            return fetch_frame(con, f'SELECT * FROM "{_table_name(dataset_id, table)}"')
+            return fetch_frame(con, f'SELECT * FROM {_table_ident(dataset_id, table)}')
 
     def query(self, dataset_id: str, sql: str, params: list | None = None, table: str = "transactions") -> pd.DataFrame:
         """Run SQL in which ``{table}`` stands for the dataset's table (aggregations stay in DuckDB)."""
         self.dataset(dataset_id)
         with self.connect() as con:
-            return fetch_frame(con, sql.replace("{table}", f'"{_table_name(dataset_id, table)}"'), params)
+            return fetch_frame(con, sql.replace("{table}", _table_ident(dataset_id, table)), params)
 
     def rename_dataset(self, dataset_id: str, name: str) -> None:
         """Give a dataset a new name."""
@@ -270,7 +271,7 @@ class Workspace:
         with self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             for table in info["tables"]:
-                con.execute(f'DROP TABLE IF EXISTS "{_table_name(dataset_id, table)}"')
+                con.execute(f'DROP TABLE IF EXISTS {_table_ident(dataset_id, table)}')
             con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
             con.execute("COMMIT")
 
@@ -354,8 +355,8 @@ class Workspace:
             con.execute("COMMIT")
 
 
-def _table_name(dataset_id: str, table: str) -> str:
+def _table_ident(dataset_id: str, table: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{12}", dataset_id) or not re.fullmatch(r"[a-z_]{1,40}", table):
         raise DataError(f"Not a valid dataset table: {dataset_id!r} / {table!r}.",
                         zh=f"不是有效的数据集表：{dataset_id!r} / {table!r}。")
-    return f"ds_{dataset_id}_{table}"
+    return quote_ident(f"ds_{dataset_id}_{table}")

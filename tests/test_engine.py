@@ -68,3 +68,18 @@ def test_temp_files_belong_to_their_call_and_go_with_it():
         assert not os.path.exists(gone), "the inner call's file goes when the inner call ends"
         assert open(kept, "rb").read() == b"x", "another call's file is left alone"
     assert not os.path.exists(kept)
+
+
+def test_the_workspace_file_reaches_nothing_else_on_disk(tmp_path):
+    from promo_core.store import Workspace
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    ws = Workspace(tmp_path / "ws" / "promo.duckdb")
+    with ws.connect() as con:
+        for statement in [f"SELECT * FROM read_text({quote_literal(secret)})",
+                          f"COPY (SELECT 1) TO {quote_literal(tmp_path / 'out.csv')}",
+                          "SET enable_external_access = true"]:
+            with pytest.raises(duckdb.Error):
+                con.execute(statement)
+    assert not (tmp_path / "out.csv").exists()

@@ -76,6 +76,16 @@ def connect(read_paths=(), *, memory_limit: str | None = None,
     return con
 
 
+def connect_file(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+    """A DuckDB database file (the workspace), locked down like ``connect``: it holds uploads, so it
+    reads and writes itself and nothing else on the server."""
+    con = duckdb.connect(str(path), config={"enable_external_access": False, "autoinstall_known_extensions": False,
+                                            "autoload_known_extensions": False})
+    con.execute("SET enable_progress_bar = false")
+    con.execute("SET lock_configuration = true")
+    return con
+
+
 class TempFiles:
     """Temporary files of one call, removed when the ``with`` block ends.
 
