@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from typing import Callable
 
 import pandas as pd
@@ -12,6 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from promo_core import i18n
+from promo_core.engine import ByteCache
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.store import Workspace, workspace_path
@@ -122,13 +124,40 @@ def set_dataset(dataset: str) -> None:
     st.session_state["dataset_id"] = dataset
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# What the server keeps of users' tables in memory, all sessions together (PROMO_MEMORY_CACHE_MB).
+MEMORY_CACHE_BYTES = int(os.environ.get("PROMO_MEMORY_CACHE_MB", "1536")) << 20
+
+
+def _bytes_of(value) -> int:
+    """The memory of a table, or of an upload's LoadResult (its data and quarantine)."""
+    frames = [value] if isinstance(value, pd.DataFrame) else [value.data, value.quarantine]
+    return int(sum(f.memory_usage(index=True, deep=True).sum() for f in frames))
+
+
+@st.cache_resource(show_spinner=False)
+def shared_frames() -> ByteCache:
+    """Tables (and uploads being reviewed) held in memory for every session, within a budget in bytes.
+
+    Why not ``st.cache_data``: it pickles each entry and hands every call a fresh unpickled copy,
+    so one page run held the order lines several times over, and ``max_entries`` counts entries
+    whatever their size. Here a table is read once and shared; pages must not change it in place
+    (``load_table`` gives each caller its own copy-on-write view).
+    """
+    return ByteCache(MEMORY_CACHE_BYTES, _bytes_of)
+
+
 def _table(path: str, dataset: str, table: str, created_at: str) -> pd.DataFrame:
-    return _workspace(path).load_table(dataset, table)
+    """A dataset's table, read from the workspace once and then shared (``shared_frames``)."""
+    return shared_frames().get_or_make(("table", path, dataset, table, created_at),
+                                       lambda: _workspace(path).load_table(dataset, table))
 
 
 def load_table(table: str = "transactions", dataset: str | None = None) -> pd.DataFrame | None:
-    """A table of the active dataset (cached per dataset), or None when the dataset lacks it."""
+    """A table of the active dataset (cached per dataset), or None when the dataset lacks it.
+
+    The frame shares its memory with every other caller's; under pandas' copy-on-write any change
+    a page makes to it copies what it changes, so the shared table stays as it was.
+    """
     dataset = dataset or dataset_id()
     if dataset is None:
         return None
@@ -136,7 +165,7 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
     if table not in info["tables"]:
         return None
     with st.spinner(tr(f"Loading {table}…", f"正在读取 {table}…")):
-        return _table(str(workspace_path()), dataset, table, str(info["created_at"]))
+        return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
 def require_transactions() -> pd.DataFrame:

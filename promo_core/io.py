@@ -561,7 +561,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
         try:
             con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv({quote_literal(path)}, delim={quote_literal(delim)},
                 quote='"', escape='"', header=true, auto_detect=false, columns={cols}, store_rejects=true,
-                max_line_size=268435456, strict_mode=true, encoding='utf-8')""")
+                max_line_size={CSV_MAX_LINE_BYTES}, strict_mode=true, encoding='utf-8')""")
         except duckdb.Error as exc:
             raise DataError(f"{name} could not be read as a table ({str(exc).splitlines()[0]}). Check it is a "
                             "CSV export with one header row, or save it as .xlsx.",
@@ -581,7 +581,10 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
     return con, info
 
 
-LOAD_MEMORY_LIMIT = "1GB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
+LOAD_MEMORY_LIMIT = "512MB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
+# The longest CSV line read (a longer one is quarantined). DuckDB reads a CSV in buffers of 16 such
+# lines, and two at a time, so this also sets the reader's memory: 8 MB lines, 256 MB of buffers.
+CSV_MAX_LINE_BYTES = 8 << 20
 
 
 def _connect_for(path: str | None, tmp: TempFiles) -> duckdb.DuckDBPyConnection:
