@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from promo_core import i18n
-from promo_core.engine import ByteCache
+from promo_core.engine import ByteCache, own_memory, release_memory
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.store import Workspace, workspace_path
@@ -148,8 +148,12 @@ def shared_frames() -> ByteCache:
 
 def _table(path: str, dataset: str, table: str, created_at: str) -> pd.DataFrame:
     """A dataset's table, read from the workspace once and then shared (``shared_frames``)."""
-    return shared_frames().get_or_make(("table", path, dataset, table, created_at),
-                                       lambda: _workspace(path).load_table(dataset, table))
+    def read() -> pd.DataFrame:
+        frame = own_memory(_workspace(path).load_table(dataset, table))
+        release_memory()  # (what the read left behind)
+        return frame
+
+    return shared_frames().get_or_make(("table", path, dataset, table, created_at), read)
 
 
 def load_table(table: str = "transactions", dataset: str | None = None) -> pd.DataFrame | None:

@@ -25,7 +25,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal, release_memory
+from promo_core.engine import (TempFiles, connect, literal_list, own_memory, quote_ident, quote_literal,
+                               release_memory)
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, personal_columns, pseudonymise
 from promo_core.store import fetch_frame
@@ -1165,8 +1166,9 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
             result = _load(con, info, mapping, extra_columns)
         finally:
             con.close()
+    result = replace(result, data=own_memory(result.data), quarantine=own_memory(result.quarantine),
+                     report={**result.report, "notes": reading_notes + result.report["notes"]})
     release_memory()
-    result = replace(result, report={**result.report, "notes": reading_notes + result.report["notes"]})
     return _protect(result, privacy) if privacy is not None else result
 
 

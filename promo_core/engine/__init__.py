@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 import duckdb
+import pandas as pd
 import pyarrow as pa
+from pandas.arrays import ArrowExtensionArray
 
 
 def quote_ident(name) -> str:
@@ -183,6 +185,25 @@ class ByteCache:
         """Forget ``key`` (when its value is no longer needed, before the budget would drop it)."""
         with self._lock:
             self._items.pop(key, None)
+
+
+def own_memory(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its Arrow-backed (text) columns copied into buffers of their own.
+
+    Why: a DuckDB result reaches pandas without its text being copied, and every text column then
+    keeps DuckDB's whole result batches alive, the other columns' memory included: half a gigabyte
+    beyond the frame itself for a 300 MB CSV, for as long as the frame lives. Copying the text once
+    costs a tenth of a second there and lets DuckDB's batches go.
+    """
+    out = frame.copy(deep=False)
+    for col in frame.columns:
+        values = frame[col].array
+        if isinstance(values, ArrowExtensionArray):
+            arrow = pa.array(values)
+            copied = pa.concat_arrays(arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow])
+            out[col] = pd.Series(copied.to_pandas(types_mapper=lambda _, dtype=frame[col].dtype: dtype),
+                                 index=frame.index, name=col)
+    return out
 
 
 def release_memory() -> None:
