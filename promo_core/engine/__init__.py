@@ -198,11 +198,12 @@ def own_memory(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy(deep=False)
     for col in frame.columns:
         values = frame[col].array
-        if isinstance(values, ArrowExtensionArray):
-            arrow = pa.array(values)
-            copied = pa.concat_arrays(arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow])
-            out[col] = pd.Series(copied.to_pandas(types_mapper=lambda _, dtype=frame[col].dtype: dtype),
-                                 index=frame.index, name=col)
+        if not isinstance(values, ArrowExtensionArray) or not len(values):
+            continue
+        arrow = pa.array(values)
+        copied = pa.concat_arrays(arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow])
+        out[col] = pd.Series(copied.to_pandas(types_mapper=lambda _, dtype=frame[col].dtype: dtype),
+                             index=frame.index, name=col)
     return out
 
 
