@@ -196,14 +196,13 @@ def own_memory(frame: pd.DataFrame) -> pd.DataFrame:
     costs a tenth of a second there and lets DuckDB's batches go.
     """
     out = frame.copy(deep=False)
-    for col in frame.columns:
-        values = frame[col].array
+    for i in range(frame.shape[1]):  # (by position: a quarantine may repeat a name, e.g. a file's own "reason")
+        values = frame.iloc[:, i].array
         if not isinstance(values, ArrowExtensionArray) or not len(values):
             continue
         arrow = pa.array(values)
         copied = pa.concat_arrays(arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow])
-        out[col] = pd.Series(copied.to_pandas(types_mapper=lambda _, dtype=frame[col].dtype: dtype),
-                             index=frame.index, name=col)
+        out.isetitem(i, pd.Series(copied.to_pandas(types_mapper=lambda _, dtype=values.dtype: dtype), index=frame.index))
     return out
 
 
