@@ -64,15 +64,16 @@ def tree_rss(pid: int) -> int:
 
 
 class Sampler:
-    """Peak resident memory of a process tree, sampled in a thread; past ``cap`` bytes the tree is
-    killed (the machine is shared) and ``capped`` says so."""
+    """Peak resident memory of a process tree, sampled in a thread (``phase_peak`` since the last
+    ``new_phase``); past ``cap`` bytes the tree is killed (the machine is shared) and ``capped`` says so."""
 
     def __init__(self, pid: int, cap: int):
-        self.pid, self.cap, self.peak, self.capped, self._stop = pid, cap, 0, False, threading.Event()
+        self.pid, self.cap, self.peak, self.phase_peak, self.capped = pid, cap, 0, 0, False
+        self._stop = threading.Event()
 
     @contextmanager
     def running(self):
-        self.peak = tree_rss(self.pid)
+        self.peak = self.phase_peak = tree_rss(self.pid)
         thread = threading.Thread(target=self._run, daemon=True)
         thread.start()
         try:
@@ -82,14 +83,32 @@ class Sampler:
             thread.join()
             self._stop.clear()
 
+    def new_phase(self) -> int:
+        """The peak of the phase that ends now."""
+        peak, self.phase_peak = self.phase_peak, tree_rss(self.pid)
+        return peak
+
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, tree_rss(self.pid))
+            now = tree_rss(self.pid)
+            self.peak, self.phase_peak = max(self.peak, now), max(self.phase_peak, now)
             if self.peak > self.cap:
                 self.capped = True
                 os.killpg(self.pid, signal.SIGKILL)
                 return
             time.sleep(0.05)
+
+
+def settled_rss(pid: int) -> int:
+    """The server's resident memory once it has stopped changing (the first page's work done)."""
+    previous = tree_rss(pid)
+    for _ in range(60):
+        time.sleep(1)
+        now = tree_rss(pid)
+        if abs(now - previous) < 2**20 * 5:
+            return now
+        previous = now
+    return previous
 
 
 def make_xlsx_bomb(rows: int = 2_000_000, cols: int = 60) -> Path:
@@ -99,7 +118,7 @@ def make_xlsx_bomb(rows: int = 2_000_000, cols: int = 60) -> Path:
     if path.exists():
         return path
     OUT.mkdir(parents=True, exist_ok=True)
-    row_xml = "".join(f'<c t="n"><v>1</v></c>' for _ in range(cols))
+    row_xml = '<c t="n"><v>1</v></c>' * cols
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", (
             '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
@@ -183,14 +202,14 @@ def _wait_text(tab, text: str, sampler: Sampler) -> None:
 
 
 def upload(browser, url: str, pid: int, path: Path, done_text: str, save: bool, cap: int) -> None:
-    """Open the app, upload ``path`` on the Data page, wait for ``done_text`` (and save), print figures."""
+    """Open the app, upload ``path`` on the Data page, wait for ``done_text`` (and save, which also
+    shows the new dataset's profile), print seconds and the server's memory."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     tab = context.new_page()
     tab.set_default_timeout(600_000)
     tab.goto(url, timeout=600_000)
     wait_idle(tab, 600_000)  # the home page is the Data page, on the demo retailer
-    time.sleep(3)
-    before = tree_rss(pid)
+    before = settled_rss(pid)
     sampler = Sampler(pid, cap)
     label = f"{path.name} ({path.stat().st_size / 1e6:,.0f} MB)"
     with sampler.running():
@@ -199,27 +218,28 @@ def upload(browser, url: str, pid: int, path: Path, done_text: str, save: bool, 
         try:
             _wait_text(tab, done_text, sampler)
             wait_idle(tab, 600_000)
-            read = time.perf_counter() - start
+            read, read_peak = time.perf_counter() - start, sampler.new_phase()
             if save:
                 tab.get_by_role("button", name="Save to workspace").click()
                 _wait_text(tab, f"Profile of “{path.stem}”", sampler)
+                tab.locator(".js-plotly-plot").first.wait_for(timeout=600_000)
                 wait_idle(tab, 600_000)
         except MemoryError:
             print(f"{label}: server killed at {gb(sampler.peak)} of RSS after {time.perf_counter() - start:.1f} s "
                   f"(before: {gb(before)}; cores: {os.cpu_count()})", flush=True)
             context.close()
             return
-        seconds = time.perf_counter() - start
+        saved, save_peak = time.perf_counter() - start - read, sampler.new_phase()
         time.sleep(10)
         after_page = tree_rss(pid)
     context.close()
     time.sleep(10)
     after_close = tree_rss(pid)
-    hwm = _status(pid, "VmHWM")
-    print(f"{label}: read in {read:.1f} s" + (f", read and saved in {seconds:.1f} s" if save else "")
-          + f"; server RSS before {gb(before)}, peak {gb(max(sampler.peak, hwm))} (sampled {gb(sampler.peak)},"
-          f" VmHWM {gb(hwm)}), 10 s after {gb(after_page)}, tab closed {gb(after_close)} (cores: {os.cpu_count()})",
-          flush=True)
+    print(f"{label}: read in {read:.1f} s" + (f", saved and profiled in {saved:.1f} s" if save else "")
+          + f"; server RSS before {gb(before)}, peak while reading {gb(read_peak)}"
+          + (f", while saving and showing the profile {gb(save_peak)}" if save else "")
+          + f", 10 s after {gb(after_page)}, tab closed {gb(after_close)} (VmHWM {gb(_status(pid, 'VmHWM'))};"
+          f" cores: {os.cpu_count()})", flush=True)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ a 10-million-line file within seconds and a few GB.
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import datetime
 import functools
@@ -246,18 +247,16 @@ def _encodings_of(head: bytes) -> tuple[str, str | None]:
     """(the encoding most of the file's lines are in, the one its other lines are in or None).
 
     A file pasted together from two exports can be UTF-8 with some Windows-1252 lines (or the other
-    way round): each line is then read in its own encoding, and the one most non-ASCII lines of
-    the first megabyte are in is the file's main encoding.
+    way round): each line is then read in its own encoding (``_decode_line``), and the encoding
+    most non-ASCII lines of the first megabyte read as is the file's main encoding.
     """
     encoding = detect_encoding(head)
     if encoding != "cp1252" and encoding != "gb18030":
         return encoding, None
     lines = [line for line in head[:head.rfind(b"\n") + 1 or None].split(b"\n") if not line.isascii()]
-    legacy = [line for line in lines if not _is_utf8(line)]
-    legacy_encoding = _legacy_encoding(legacy) if legacy else encoding
-    if len(lines) - len(legacy) > len(legacy):
-        return "utf-8", legacy_encoding
-    return legacy_encoding, "utf-8"
+    legacy = _legacy_encoding([line for line in lines if not _is_utf8(line)]) if lines else encoding
+    votes = collections.Counter(read[1] for read in (_decode_line(line, legacy, "utf-8") for line in lines) if read)
+    return ("utf-8", legacy) if votes["utf-8"] > votes[legacy] else (legacy, "utf-8")
 
 
 def _legacy_encoding(lines: list[bytes]) -> str:
@@ -744,8 +743,9 @@ class _SheetExtent:
     def finish(self, name: str) -> None:
         """The whole rectangle, once every piece is read."""
         self.widest = max(self.widest, self.in_row)
-        rows = self.last_row + max(0, self.rows - self.row_refs)
-        cols = max(self.last_col, self.widest) if self.cell_refs < self.cells else self.last_col
+        rows, cols = self.last_row, self.last_col
+        if self.cell_refs < self.cells:  # cells without a reference of their own follow on from the previous
+            rows, cols = rows + max(0, self.rows - self.row_refs), max(cols, self.widest)
         self._check(rows * cols, name)
 
     @staticmethod
