@@ -49,7 +49,9 @@ def _keep_only(key: tuple | None) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _profile(dataset: str, created: str):
-    return business_profile(ui.load_table("transactions", dataset))
+    profile = business_profile(ui.load_table("transactions", dataset))
+    release_memory()  # (the profile's work on every order line, freed but still held by the allocators)
+    return profile
 
 
 def upload_section() -> None:
