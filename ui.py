@@ -156,6 +156,13 @@ def _table(path: str, dataset: str, table: str, created_at: str) -> pd.DataFrame
     return shared_frames().get_or_make(("table", path, dataset, table, created_at), read)
 
 
+def keep_table(dataset: str, table: str, frame: pd.DataFrame) -> None:
+    """Share a table just saved to the workspace as the one ``load_table`` gives, so that the pages
+    after a save do not read a second copy of every order line back while the first is in memory."""
+    created_at = str(workspace().dataset(dataset)["created_at"])
+    shared_frames().put(("table", str(workspace_path()), dataset, table, created_at), frame)
+
+
 def load_table(table: str = "transactions", dataset: str | None = None) -> pd.DataFrame | None:
     """A table of the active dataset (cached per dataset), or None when the dataset lacks it.
 

@@ -220,9 +220,9 @@ def upload(browser, url: str, pid: int, path: Path, done_text: str, save: bool, 
             wait_idle(tab, 600_000)
             read, read_peak = time.perf_counter() - start, sampler.new_phase()
             if save:
+                loaded = tab.get_by_test_id("stMetric").filter(has_text="Rows loaded").first.inner_text().split()[-1]
                 tab.get_by_role("button", name="Save to workspace").click()
-                _wait_text(tab, f"Profile of “{path.stem}”", sampler)
-                tab.locator(".js-plotly-plot").first.wait_for(timeout=600_000)
+                _wait_text(tab, f"{loaded} lines from", sampler)  # the new dataset's profile, computed and shown
                 wait_idle(tab, 600_000)
         except MemoryError:
             print(f"{label}: server killed at {gb(sampler.peak)} of RSS after {time.perf_counter() - start:.1f} s "

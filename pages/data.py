@@ -113,12 +113,15 @@ def _save(uploaded, overrides: str, protect: bool, file_key: str) -> None:
     """
     result = _load(uploaded, overrides, protect)
     name = st.session_state.get(f"name-{file_key}") or uploaded.name
-    ui.set_dataset(ui.workspace().save_dataset(
-        name, {"transactions": result.data, "quarantine": result.quarantine}, kind="upload", source=uploaded.name,
-        rows_in=result.rows_in, mapping=result.mapping, report=result.report))
+    tables = {"transactions": result.data, "quarantine": result.quarantine}
+    dataset = ui.workspace().save_dataset(name, tables, kind="upload", source=uploaded.name, rows_in=result.rows_in,
+                                          mapping=result.mapping, report=result.report)
+    for table, frame in tables.items():
+        ui.keep_table(dataset, table, frame)
+    ui.set_dataset(dataset)
     st.session_state["saved_message"] = name
     st.session_state["uploads-saved"] = st.session_state.get("uploads-saved", 0) + 1
-    del result
+    del result, tables, frame
     _keep_only(None)
     ctx = get_script_run_ctx()
     if ctx is not None:

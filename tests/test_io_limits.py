@@ -305,6 +305,7 @@ def test_an_upload_under_review_is_held_once_and_let_go_when_saved(own_workspace
     from streamlit.testing.v1 import AppTest
 
     import ui
+    from promo_core.store import Workspace
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
@@ -312,7 +313,13 @@ def test_an_upload_under_review_is_held_once_and_let_go_when_saved(own_workspace
     at.file_uploader[0].set_value(("shop.csv", text.encode(), "text/csv")).run()
     review = at.session_state["upload-review"]
     assert ui.shared_frames().get(review) is not None
+    held = ui.shared_frames().get(review).data
     next(b for b in at.button if b.label == "Save to workspace").click().run()
     assert not at.exception
     assert ui.shared_frames().get(review) is None
     assert at.file_uploader[0].value is None, "the uploader starts empty again"
+    ws = Workspace(own_workspace)
+    info = ws.list_datasets().set_index("name").loc["shop"]
+    shared = ui._table(str(own_workspace), info["id"], "transactions", str(ws.dataset(info["id"])["created_at"]))
+    assert shared is held, "the pages after the save share the frame just saved, not a copy read back"
+    pd.testing.assert_frame_equal(shared, ws.load_table(info["id"]))
