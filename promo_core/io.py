@@ -535,6 +535,13 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
         con = _connect_for(path, tmp)
         try:
             types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})").fetchall()
+            rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({quote_literal(path)})").fetchall()[0][0]
+            if rows * len(types) > PARQUET_MAX_CELLS:
+                raise DataError(
+                    f"{name} holds {rows:,} rows of {len(types)} columns: more than one upload may hold "
+                    f"({PARQUET_MAX_CELLS:,} values). Export a shorter period or fewer columns.",
+                    zh=f"{name} 有 {rows:,} 行、{len(types)} 列：超过了单次上传的上限（{PARQUET_MAX_CELLS:,} 个值）。"
+                       "请导出更短的时间段或更少的列。")
             names = _dedupe_header([c for c, *_ in types])
             select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
             con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM read_parquet({quote_literal(path)})")
@@ -581,6 +588,9 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
     return con, info
 
 
+# A Parquet file compresses runs of equal values to nearly nothing, so its size says little about the
+# table inside: its own row count (which is what DuckDB reads) is checked instead. About what a 1 GB CSV holds.
+PARQUET_MAX_CELLS = 150_000_000
 LOAD_MEMORY_LIMIT = "512MB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
 # The longest CSV line read (a longer one is quarantined). DuckDB reads a CSV in buffers of 16 such
 # lines, and two at a time, so this also sets the reader's memory: 8 MB lines, 256 MB of buffers.

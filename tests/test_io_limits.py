@@ -284,6 +284,15 @@ def test_rows_read_in_batches_give_the_same_table(tmp_path, monkeypatch):
     assert batched["Date"].tolist() == frame["Date"].tolist()
 
 
+def test_a_parquet_file_whose_table_is_far_bigger_than_the_file_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(pio, "PARQUET_MAX_CELLS", 100_000)
+    path = tmp_path / "runs.parquet"
+    pd.DataFrame({"InvoiceNo": ["1"] * 60_000, "StockCode": ["A"] * 60_000,
+                  "InvoiceDate": ["2024-01-02"] * 60_000}).to_parquet(path)  # a few kB on disk
+    message = str(chinese_error(lambda: load_transactions(path)))
+    assert "60,000 rows of 3 columns" in message
+
+
 # --- tables shared in memory by their size -------------------------------------------------------------
 def test_a_table_is_read_once_and_shared_and_a_page_changing_it_changes_only_its_copy(demo_workspace, monkeypatch):
     import ui
