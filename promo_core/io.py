@@ -839,14 +839,16 @@ def _read_excel(path: str, name: str, sheet, con: duckdb.DuckDBPyConnection) -> 
                         "it again as .xlsx, or export CSV.",
                         zh=f"无法把 {name} 作为 Excel 工作簿打开（{exc}）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。") from exc
     names = book.sheet_names
-    if sheet is None:
-        chosen = next((s for s in names if len(book.get_sheet_by_name(s).to_python(nrows=2)) > 1), names[0])
+    if sheet is None:  # the first sheet with a row below its header (kept once parsed: parsing is the slow part)
+        cells = next((c for c in map(book.get_sheet_by_name, names) if len(c.to_python(nrows=2)) > 1), None) \
+            or book.get_sheet_by_name(names[0])
     else:
         chosen = names[sheet] if isinstance(sheet, int) else sheet
         if chosen not in names:
             raise DataError(f"{name} has no sheet called {sheet!r}; its sheets are {', '.join(names)}.",
                         zh=f"{name} 中没有名为 {sheet!r} 的工作表；现有工作表：{'、'.join(names)}。")
-    cells = book.get_sheet_by_name(chosen)
+        cells = book.get_sheet_by_name(chosen)
+    chosen = cells.name
 
     def rows() -> Iterator[list]:  # (iter_rows starts at row 1; to_python's skip_empty_area did not)
         return itertools.islice(cells.iter_rows(), cells.start[0] if cells.start else 0, None)
