@@ -287,7 +287,8 @@ class _TextFacts:
         main, other = ENCODING_LABELS[self.main], ENCODING_LABELS.get(self.other or "", "")
         out = []
         if self.other_lines:
-            shown = ", ".join(f"{n:,}" for n in self.first_other) + (", …" if self.other_lines > len(self.first_other) else "")
+            shown = ", ".join(f"{n:,}" for n in self.first_other)
+            shown += ", …" if self.other_lines > len(self.first_other) else ""
             out.append(f"{self.other_lines:,} line{'s are' if self.other_lines != 1 else ' is'} in {other}, not {main}: "
                        f"each line was read in its own encoding (line {shown})")
         if self.unreadable:
@@ -783,14 +784,13 @@ def _references(data: np.ndarray) -> tuple[int, int, int, int] | None:
     equals = np.flatnonzero(data == ord("="))
     equals = equals[(equals >= 2) & (equals < last)]
     starts = equals[(data[equals - 1] == ord("r")) & (data[equals + 1] == ord('"')) & (data[equals - 2] <= 32)] + 2
-    col, letters, in_letters = (np.zeros(len(starts), np.int64), np.zeros(len(starts), np.int64),
-                                np.ones(len(starts), bool))
+    col, letters, in_letters = np.zeros(len(starts), np.int64), np.zeros(len(starts), np.int64), starts >= 0
     for k in range(4):
         char = data[np.minimum(starts + k, last)].astype(np.int64)
         in_letters &= (char >= ord("A")) & (char <= ord("Z"))
         col = np.where(in_letters, col * 26 + char - 64, col)
         letters += in_letters
-    row, digits, in_digits = np.zeros(len(starts), np.int64), np.zeros(len(starts), np.int64), np.ones(len(starts), bool)
+    row, digits, in_digits = np.zeros(len(starts), np.int64), np.zeros(len(starts), np.int64), starts >= 0
     for k in range(8):
         char = data[np.minimum(starts + letters + k, last)].astype(np.int64)
         in_digits &= (char >= ord("0")) & (char <= ord("9"))
