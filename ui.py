@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -17,6 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from promo_core import auth, i18n
+from promo_core.engine import ByteCache, own_memory, release_memory
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.store import Workspace, workspace_path
@@ -211,13 +213,51 @@ def set_dataset(dataset: str) -> None:
     st.session_state["dataset_id"] = dataset
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# What the server keeps of users' tables in memory, all sessions together (PROMO_MEMORY_CACHE_MB).
+MEMORY_CACHE_BYTES = int(os.environ.get("PROMO_MEMORY_CACHE_MB", "1536")) << 20
+
+
+def _bytes_of(value) -> int:
+    """The memory of a table, or of an upload's LoadResult (its data and quarantine)."""
+    frames = [value] if isinstance(value, pd.DataFrame) else [value.data, value.quarantine]
+    return int(sum(f.memory_usage(index=True, deep=True).sum() for f in frames))
+
+
+@st.cache_resource(show_spinner=False)
+def shared_frames() -> ByteCache:
+    """Tables (and uploads being reviewed) held in memory for every session, within a budget in bytes.
+
+    Why not ``st.cache_data``: it pickles each entry and hands every call a fresh unpickled copy,
+    so one page run held the order lines several times over, and ``max_entries`` counts entries
+    whatever their size. Here a table is read once and shared; pages must not change it in place
+    (``load_table`` gives each caller its own copy-on-write view).
+    """
+    return ByteCache(MEMORY_CACHE_BYTES, _bytes_of)
+
+
 def _table(path: str, dataset: str, table: str, created_at: str) -> pd.DataFrame:
-    return _workspace(path).load_table(dataset, table)
+    """A dataset's table, read from the workspace once and then shared (``shared_frames``)."""
+    def read() -> pd.DataFrame:
+        frame = own_memory(_workspace(path).load_table(dataset, table))
+        release_memory()  # (what the read left behind)
+        return frame
+
+    return shared_frames().get_or_make(("table", path, dataset, table, created_at), read)
+
+
+def keep_table(dataset: str, table: str, frame: pd.DataFrame) -> None:
+    """Share a table just saved to the workspace as the one ``load_table`` gives, so that the pages
+    after a save do not read a second copy of every order line back while the first is in memory."""
+    created_at = str(workspace().dataset(dataset)["created_at"])
+    shared_frames().put(("table", str(workspace_path()), dataset, table, created_at), frame)
 
 
 def load_table(table: str = "transactions", dataset: str | None = None) -> pd.DataFrame | None:
-    """A table of the active dataset (cached per dataset), or None when the dataset lacks it."""
+    """A table of the active dataset (cached per dataset), or None when the dataset lacks it.
+
+    The frame shares its memory with every other caller's; under pandas' copy-on-write any change
+    a page makes to it copies what it changes, so the shared table stays as it was.
+    """
     dataset = dataset or dataset_id()
     if dataset is None:
         return None
@@ -225,7 +265,7 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
     if table not in info["tables"]:
         return None
     with st.spinner(tr(f"Loading {table}…", f"正在读取 {table}…")):
-        return _table(str(workspace_path()), dataset, table, str(info["created_at"]))
+        return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
 def require_transactions() -> pd.DataFrame:

@@ -4,9 +4,11 @@ import json
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from promo_core import charts, io
+from promo_core.engine import release_memory
 from promo_core.privacy import Privacy, load_key, mode, redact
 from promo_core.profile import business_profile
 
@@ -23,17 +25,33 @@ ROLE_HELP = {
 }
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
-def _load(data: bytes, name: str, overrides: str, protect: bool) -> io.LoadResult:
-    source = pd.io.common.BytesIO(data)
-    source.name = name
-    return io.load_transactions(source, mapping=json.loads(overrides) or None,
-                                privacy=Privacy(key=load_key()) if protect else None)
+def _load(uploaded, overrides: str, protect: bool) -> io.LoadResult:
+    """The upload as read with this mapping: read once (in chunks, straight from the uploader) and
+    kept in ``ui.shared_frames`` while it is reviewed, rather than in a cache of bytes and pickles."""
+    return ui.shared_frames().get_or_make(
+        _review_key(uploaded, overrides, protect),
+        lambda: io.load_transactions(uploaded, mapping=json.loads(overrides) or None,
+                                     privacy=Privacy(key=load_key()) if protect else None))
+
+
+def _review_key(uploaded, overrides: str, protect: bool) -> tuple:
+    return "upload", uploaded.file_id, overrides, protect
+
+
+def _keep_only(key: tuple | None) -> None:
+    """Forget this session's previous upload result (another file, mapping or none is on screen now)."""
+    previous = st.session_state.get("upload-review")
+    if previous is not None and previous != key:
+        ui.shared_frames().pop(previous)
+        release_memory()
+    st.session_state["upload-review"] = key
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _profile(dataset: str, created: str):
-    return business_profile(ui.load_table("transactions", dataset))
+    profile = business_profile(ui.load_table("transactions", dataset))
+    release_memory()  # (the profile's work on every order line, freed but still held by the allocators)
+    return profile
 
 
 def upload_section() -> None:
@@ -43,6 +61,7 @@ def upload_section() -> None:
                   "支持 CSV（任意分隔符和编码，包括中文 GBK）、Excel .xlsx 或 Parquet。每行一个订单明细。"
                   "不会静默丢弃任何行：每一行要么被读入，要么在下方列出并说明原因。"))
     uploaded = st.file_uploader(tr("Sales file", "销售文件"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
+                                key=f"upload-{st.session_state.get('uploads-saved', 0)}",
                                 help=tr("Exports from Shopify, WooCommerce, Olist or the UCI Online Retail format are "
                                         "recognised automatically; you can correct the mapping afterwards.",
                                         "可自动识别 Shopify、WooCommerce、Olist 和 UCI Online Retail 等导出格式；之后可手动修正列映射。"))
@@ -56,16 +75,17 @@ def upload_section() -> None:
                 "用带密钥的哈希把客户ID替换为化名（同一客户在每次上传中得到相同化名），替换其他列中出现的邮箱、电话和街道地址，"
                 "并去掉未用作角色的列，使个人数据不会进入工作区。"))
     if uploaded is None:
+        _keep_only(None)
         return
-    data = uploaded.getvalue()
-    file_key = f"{uploaded.name}-{len(data)}"
-    overrides = st.session_state.get(f"overrides-{file_key}", {})
-    size = f"{len(data) / 1e6:,.1f} MB" if len(data) >= 100_000 else f"{len(data) / 1e3:,.1f} KB"
+    file_key = f"{uploaded.name}-{uploaded.size}"
+    overrides = json.dumps(st.session_state.get(f"overrides-{file_key}", {}), sort_keys=True)
+    protect = protect or privacy_mode == "force"
+    _keep_only(_review_key(uploaded, overrides, protect))
+    size = f"{uploaded.size / 1e6:,.1f} MB" if uploaded.size >= 100_000 else f"{uploaded.size / 1e3:,.1f} KB"
     with st.status(tr(f"Reading {uploaded.name} ({size})…", f"正在读取 {uploaded.name}（{size}）…"),
                    expanded=False) as status:
         try:
-            result, error = _load(data, uploaded.name, json.dumps(overrides, sort_keys=True),
-                                  protect or privacy_mode == "force"), None
+            result, error = _load(uploaded, overrides, protect), None
         except Exception as exc:  # bad input, or a bug: either way the reason is shown below, not a traceback
             result, error = None, exc
             status.update(label=tr(f"{uploaded.name} could not be read", f"无法读取 {uploaded.name}"), state="error")
@@ -84,18 +104,33 @@ def upload_section() -> None:
     st.text_input(tr("Dataset name", "数据集名称"), value=filename.rsplit(".", 1)[0], key=f"name-{file_key}",
                   help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))
     st.button(tr("Save to workspace", "保存到工作区"), type="primary", icon=":material/save:",
-              on_click=_save, args=(result, filename, file_key))
+              on_click=_save, args=(uploaded, overrides, protect, file_key))
 
 
-def _save(result: io.LoadResult, filename: str, file_key: str) -> None:
-    """Button callback: runs before the next script run, so the sidebar already lists the new dataset."""
+def _save(uploaded, overrides: str, protect: bool, file_key: str) -> None:
+    """Button callback: runs before the next script run, so the sidebar already lists the new dataset.
+
+    Once saved, the upload is done with: its result leaves memory, the uploader starts empty again and
+    the file's bytes are dropped (Streamlit would keep them until the session ends).
+    """
+    result = _load(uploaded, overrides, protect)
+    filename = result.report["file"]  # (with protection on, personal parts of the name are replaced)
     name = st.session_state.get(f"name-{file_key}") or filename
     if "privacy" in result.report:
         name = redact(name)
-    ui.set_dataset(ui.workspace().save_dataset(
-        name, {"transactions": result.data, "quarantine": result.quarantine}, kind="upload", source=filename,
-        rows_in=result.rows_in, mapping=result.mapping, report=result.report))
+    tables = {"transactions": result.data, "quarantine": result.quarantine}
+    dataset = ui.workspace().save_dataset(name, tables, kind="upload", source=filename, rows_in=result.rows_in,
+                                          mapping=result.mapping, report=result.report)
+    for table, frame in tables.items():
+        ui.keep_table(dataset, table, frame)
+    ui.set_dataset(dataset)
     st.session_state["saved_message"] = name
+    st.session_state["uploads-saved"] = st.session_state.get("uploads-saved", 0) + 1
+    del result, tables, frame
+    _keep_only(None)
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        ctx.uploaded_file_mgr.remove_file(ctx.session_id, uploaded.file_id)
 
 
 def mapping_review(result: io.LoadResult, file_key: str) -> None:

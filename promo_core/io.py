@@ -7,20 +7,28 @@ a 10-million-line file within seconds and a few GB.
 """
 from __future__ import annotations
 
+import codecs
+import collections
 import csv
 import datetime
+import functools
 import io
+import itertools
 import os
 import re
-from dataclasses import dataclass, field
+import zipfile
+import zlib
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import numpy as np
 import pandas as pd
 
 from promo_core.dates import FIRST_YEAR, LAST_YEAR
-from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal
+from promo_core.engine import (TempFiles, connect, literal_list, own_memory, quote_ident, quote_literal,
+                               release_memory)
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
 from promo_core.store import fetch_frame
@@ -170,26 +178,45 @@ def _amount(x: float) -> str:
 # --------------------------------------------------------------------------------------------
 # Reading bytes into a DuckDB relation of text columns
 # --------------------------------------------------------------------------------------------
-def _read_bytes(source) -> tuple[bytes | None, str | None, str]:
-    """(bytes or None when ``source`` is a path we can hand to DuckDB, path, display name)."""
+HEAD_BYTES = 1 << 20  # what kind, encoding, delimiter and header are told from
+CHUNK_BYTES = 8 << 20  # a file is read and rewritten in pieces of this size, never held whole
+
+
+def _read_bytes(source) -> tuple[bytes, Iterator[bytes], str | None, str]:
+    """(the first megabyte, the rest in chunks, the file's path when ``source`` is a path, display name).
+
+    Why chunks: an upload of hundreds of megabytes copied into one ``bytes`` (and once more per
+    decoding) multiplies a server's memory by the file size; read in pieces it costs one piece.
+    """
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.exists():
             raise DataError(f"File not found: {path}. Check the path and try again.",
                         zh=f"找不到文件：{path}。请检查路径后重试。")
-        return None, str(path), path.name
-    if hasattr(source, "getvalue"):
-        data = source.getvalue()
-    elif hasattr(source, "read"):
-        data = source.read()
-    elif isinstance(source, (bytes, bytearray)):
-        data = bytes(source)
-    else:
+        with open(path, "rb") as fh:
+            head = fh.read(HEAD_BYTES)
+        return head, _file_chunks(path, len(head)), str(path), path.name
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        view = memoryview(source)
+        chunks = (bytes(view[i:i + CHUNK_BYTES]) for i in range(HEAD_BYTES, len(view), CHUNK_BYTES))
+        return bytes(view[:HEAD_BYTES]), chunks, None, "upload"
+    if not hasattr(source, "read"):
         raise DataError("Give a file path or an uploaded file.",
                         zh="请提供文件路径或上传的文件。")
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    return data, None, getattr(source, "name", "upload")
+    if hasattr(source, "seek"):
+        source.seek(0)  # (an upload another reader has already read)
+
+    def read(size: int) -> bytes:
+        data = source.read(size)
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+    return read(HEAD_BYTES), iter(lambda: read(CHUNK_BYTES), b""), None, getattr(source, "name", "upload")
+
+
+def _file_chunks(path: Path, start: int) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        yield from iter(lambda: fh.read(CHUNK_BYTES), b"")
 
 
 def _sniff_kind(head: bytes, name: str) -> str:
@@ -266,6 +293,238 @@ def _check_text(sample: bytes, name: str) -> None:
                         zh=f"{name} 看起来不像销售表格（大部分是无法识别的字符）。请上传 CSV、Excel（.xlsx）或 Parquet 导出文件。")
 
 
+ENCODING_LABELS = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16",
+                   "gb18030": "GBK / GB18030 (Chinese)", "cp1252": "Latin-1 / Windows-1252"}
+
+
+def _encodings_of(head: bytes) -> tuple[str, str | None]:
+    """(the encoding most of the file's lines are in, the one its other lines are in or None).
+
+    A file pasted together from two exports can be UTF-8 with some Windows-1252 lines (or the other
+    way round): each line is then read in its own encoding (``_decode_line``), and the encoding
+    most non-ASCII lines of the first megabyte read as is the file's main encoding.
+    """
+    encoding = detect_encoding(head)
+    if encoding != "cp1252" and encoding != "gb18030":
+        return encoding, None
+    lines = [line for line in head[:head.rfind(b"\n") + 1 or None].split(b"\n") if not line.isascii()]
+    legacy = _legacy_encoding([line for line in lines if not _is_utf8(line)]) if lines else encoding
+    votes = collections.Counter(read[1] for read in (_decode_line(line, legacy, "utf-8") for line in lines) if read)
+    return ("utf-8", legacy) if votes["utf-8"] > votes[legacy] else (legacy, "utf-8")
+
+
+def _legacy_encoding(lines: list[bytes]) -> str:
+    """GB18030 or Windows-1252, whichever lines that are not UTF-8 are in."""
+    found = detect_encoding(b"\n".join(lines) + b"\n")  # (the LF: no line looks cut short)
+    return found if found in ("gb18030", "cp1252") else "cp1252"
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+@dataclass
+class _TextFacts:
+    """What the streaming pass over a text file found."""
+
+    main: str  # the encoding most lines are in
+    other: str | None = None  # the encoding the rest are in, once a line needs it
+    other_lines: int = 0  # lines read in ``other``
+    first_other: list[int] = field(default_factory=list)  # their first few file line numbers
+    unreadable: int = 0  # lines in neither encoding: left as they are, for the CSV reader to quarantine
+
+    def notes(self) -> list[str]:
+        main, other = ENCODING_LABELS[self.main], ENCODING_LABELS.get(self.other or "", "")
+        out = []
+        if self.other_lines:
+            shown = ", ".join(f"{n:,}" for n in self.first_other)
+            shown += ", …" if self.other_lines > len(self.first_other) else ""
+            out.append(f"{self.other_lines:,} line{'s are' if self.other_lines != 1 else ' is'} in {other}, not {main}: "
+                       f"each line was read in its own encoding (line {shown})")
+        if self.unreadable:
+            out.append(f"{self.unreadable:,} line{'s are' if self.unreadable != 1 else ' is'} neither {main} nor "
+                       f"{other} text: quarantined rather than guessed")
+        return out
+
+    def reason(self) -> str:
+        """The quarantine reason of a line in neither encoding."""
+        return f"characters that are neither {ENCODING_LABELS[self.main]} nor {ENCODING_LABELS[self.other]} text"
+
+
+def _transcode(head: bytes, rest: Iterator[bytes], out_path: str) -> _TextFacts:
+    """Write the text file as UTF-8 with LF line ends to ``out_path``, a chunk at a time.
+
+    Why: DuckDB reads one encoding and one kind of line end per file, so a CSV mixing CRLF and LF
+    failed whole and one decoded in a single guessed encoding turned some of its lines to mojibake.
+    Here every line end becomes LF and every line is decoded on its own merits (``_decode_line``);
+    a line no encoding in play reads is written as it is, and the CSV reader quarantines it.
+    Memory: one chunk and the unfinished line after it.
+    """
+    main, other = _encodings_of(head)
+    facts = _TextFacts(main, other)
+    chunks: Iterator[bytes] = itertools.chain([head], rest)
+    if main == "utf-16":
+        chunks = _utf16_as_utf8(chunks)
+    elif head.startswith(b"\xef\xbb\xbf"):
+        chunks = itertools.chain([head[3:]], rest)
+    line_no, carry = 1, b""
+    with open(out_path, "wb") as out:
+        for chunk in chunks:
+            buf = carry + chunk
+            held = b""
+            if b"\r" in buf:
+                if buf.endswith(b"\r"):  # its LF may start the next chunk
+                    buf, held = buf[:-1], b"\r"
+                buf = buf.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            cut = buf.rfind(b"\n") + 1
+            out.write(_decode_block(buf[:cut], line_no, facts))
+            line_no += buf.count(b"\n", 0, cut)
+            carry = buf[cut:] + held
+        out.write(_decode_block(carry.replace(b"\r", b"\n"), line_no, facts))
+    return facts
+
+
+def _utf16_as_utf8(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
+    for chunk in chunks:
+        yield decoder.decode(chunk).encode("utf-8")
+    yield decoder.decode(b"", final=True).encode("utf-8")
+
+
+def _decode_block(block: bytes, line_no: int, facts: _TextFacts) -> bytes:
+    """Whole lines of the file, from line ``line_no``, as UTF-8.
+
+    The block is decoded in the main encoding in one call; only the lines that call stumbles on,
+    and in a GBK or Windows-1252 file the lines that may be UTF-8, are decided line by line.
+    """
+    if block.isascii():
+        return block
+    unicode = facts.main in ("utf-8", "utf-8-sig", "utf-16")
+    if unicode and _is_utf8(block):
+        return block
+    if facts.other is None:  # the first lines not in the main encoding tell which one they are in
+        facts.other = _legacy_encoding([line for line in block.split(b"\n") if not _is_utf8(line)])
+    encoding = "utf-8" if unicode else facts.main
+    suspects = [] if unicode else _maybe_utf8_lines(block)
+    out, pos, counted, counted_lines = [], 0, 0, line_no
+    view = memoryview(block)
+
+    def take(end: int) -> None:  # block[pos:end], if the main encoding reads it
+        text = codecs.decode(view[pos:end], encoding)
+        out.append(block[pos:end] if unicode else text.encode("utf-8"))
+
+    def decide(start: int, end: int) -> None:  # one line, on its own merits
+        nonlocal counted, counted_lines
+        counted_lines += block.count(b"\n", counted, start)
+        counted = start
+        out.append(_line_as_utf8(block[start:end], counted_lines, facts))
+
+    for start, end in suspects + [(len(block), len(block))]:
+        while pos < start:
+            try:
+                take(start)
+                pos = start
+            except UnicodeDecodeError as exc:
+                bad = pos + exc.start
+                line_start, line_end = block.rfind(b"\n", 0, bad) + 1, block.find(b"\n", bad)
+                line_end = len(block) if line_end == -1 else line_end
+                take(line_start)
+                decide(line_start, line_end)
+                pos = line_end
+        if start < len(block):
+            decide(start, end)
+            pos = end
+    return b"".join(out)
+
+
+def _maybe_utf8_lines(block: bytes) -> list[tuple[int, int]]:
+    """(start, end) of the lines of ``block`` that have bytes above ASCII and break none of UTF-8's
+    rules: the lines of a GBK or Windows-1252 file that may be UTF-8 (vectorised, as a file has millions)."""
+    data = np.frombuffer(block, np.uint8)
+    high = data >= 0x80
+    lead = (data >= 0xC2) & (data <= 0xF4)
+    follower = high & (data <= 0xBF)
+    broken = (data == 0xC0) | (data == 0xC1) | (data >= 0xF5)
+    broken[:-1] |= lead[:-1] & ~follower[1:]  # a lead byte without its continuation
+    broken[-1] |= lead[-1]
+    broken[1:] |= follower[1:] & ~high[:-1]  # a continuation byte after an ASCII one
+    broken[0] |= follower[0]
+    ends = np.flatnonzero(data == ord("\n"))
+    starts = np.r_[0, ends + 1]
+    starts = starts[starts < len(data)]
+    lines = np.flatnonzero(np.logical_or.reduceat(high, starts) & ~np.logical_or.reduceat(broken, starts))
+    return list(zip(starts[lines].tolist(), np.r_[ends, len(data)][lines].tolist()))
+
+
+def _line_as_utf8(line: bytes, n: int, facts: _TextFacts) -> bytes:
+    """Line ``n`` decoded on its own merits (``_decode_line``) and counted in ``facts``; a line neither
+    encoding reads stays as it is."""
+    decoded = _decode_line(line, facts.main, facts.other)
+    if decoded is None:
+        facts.unreadable += 1
+        return line
+    text, encoding = decoded
+    if encoding != ("utf-8" if facts.main in ("utf-8", "utf-8-sig", "utf-16") else facts.main):
+        facts.other_lines += 1
+        if len(facts.first_other) < 5:
+            facts.first_other.append(n)
+    return line if encoding == "utf-8" else text.encode("utf-8")
+
+
+def _decode_line(line: bytes, main: str, other: str) -> tuple[str, str] | None:
+    """(text, encoding) of one line, or None when neither encoding reads it.
+
+    A line that reads as UTF-8 is UTF-8: Windows-1252 or Chinese text only rarely forms valid UTF-8.
+    In a GBK file short lines can read both ways ("猫" in GBK is "è" in UTF-8), so there the reading
+    made of more common characters wins and a tie stays GBK.
+    """
+    legacy = other if main in ("utf-8", "utf-8-sig", "utf-16") else main
+    try:
+        utf8 = line.decode("utf-8")
+    except UnicodeDecodeError:
+        utf8 = None
+    try:
+        old = line.decode(legacy)
+    except UnicodeDecodeError:
+        old = None
+    if utf8 is None:
+        return None if old is None else (old, legacy)
+    if old is not None and main == "gb18030" and _common_share(old) >= _common_share(utf8):
+        return old, legacy
+    return utf8, "utf-8"
+
+
+@functools.lru_cache(maxsize=65536)
+def _is_common(ch: str) -> bool:
+    """Whether a character is in GB2312, the set of everyday Chinese (and Latin, Greek, Cyrillic) text."""
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _common_share(text: str) -> float:
+    """The share of a line's non-ASCII characters that are everyday ones in place: in GB2312, and not
+    a Chinese character wedged between Latin letters ("Cr猫me" is "Crème" read as GBK)."""
+    wide = [i for i, ch in enumerate(text) if ord(ch) > 127]
+    common = sum(_is_common(text[i]) and not (_is_ideograph(text[i]) and _latin_around(text, i)) for i in wide)
+    return common / len(wide) if wide else 1.0
+
+
+def _is_ideograph(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _latin_around(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isascii() and text[i - 1].isalpha() \
+        and text[i + 1].isascii() and text[i + 1].isalpha()
+
+
 def _detect_delimiter(text_sample: str) -> str:
     """The delimiter whose count per line (outside quotes) is most consistent and non-zero."""
     lines = []
@@ -315,54 +574,45 @@ def _split_outside_quotes(line: str, delim: str) -> list[str]:
 def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.DuckDBPyConnection, dict]:
     """A locked-down connection (``engine.connect``: it can read this one file and nothing else)
     holding view ``raw`` (the file's columns + ``__row``) and table ``rejects``; and facts about the file."""
-    data, path, name = _read_bytes(source)
-    if path is not None:
-        with open(path, "rb") as fh:
-            head = fh.read(1 << 20)
-    else:
-        head = data[: 1 << 20]
+    head, rest, path, name = _read_bytes(source)
     if not head:
         raise DataError(f"{name} is empty. Export the sales data again and check the file has rows.",
                         zh=f"{name} 是空文件。请重新导出销售数据，并确认文件中有数据行。")
     kind = _sniff_kind(head, name)
-    info: dict = {"file": name, "format": kind}
+    info: dict = {"file": name, "format": kind, "notes": []}
+    if kind != "text" and path is None:
+        path = tmp.write(itertools.chain([head], rest), f".{kind}")
     if kind == "xlsx":
-        frame, info["sheet"] = _read_excel(data if data is not None else path, name, sheet)
-        con = _connect_for(None)
-        _register_frame(con, frame)
+        _check_xlsx(path, name)
+        con = _connect_for(None, tmp)
+        info["sheet"] = _read_excel(path, name, sheet, con)
     elif kind == "parquet":
-        if data is not None:
-            path = tmp.write(data, ".parquet")
-        con = _connect_for(path)
+        con = _connect_for(path, tmp)
         try:
-            con.execute(f"CREATE TABLE raw0 AS SELECT * FROM read_parquet({quote_literal(path)})")
+            types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})").fetchall()
+            rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({quote_literal(path)})").fetchall()[0][0]
+            if rows * len(types) > PARQUET_MAX_CELLS:
+                raise DataError(
+                    f"{name} holds {rows:,} rows of {len(types)} columns: more than one upload may hold "
+                    f"({PARQUET_MAX_CELLS:,} values). Export a shorter period or fewer columns.",
+                    zh=f"{name} 有 {rows:,} 行、{len(types)} 列：超过了单次上传的上限（{PARQUET_MAX_CELLS:,} 个值）。"
+                       "请导出更短的时间段或更少的列。")
+            names = _dedupe_header([c for c, *_ in types])
+            select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
+            con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM read_parquet({quote_literal(path)})")
         except duckdb.Error as exc:
             raise DataError(f"{name} could not be read as Parquet ({exc}). Export it again.",
                         zh=f"无法按 Parquet 读取 {name}（{exc}）。请重新导出。") from exc
-        types = con.execute("DESCRIBE raw0").fetchall()
-        names = _dedupe_header([c for c, *_ in types])
-        select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
-        con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM raw0")
-        con.execute("DROP TABLE raw0")
     else:
-        encoding = detect_encoding(head)
-        _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if encoding == "utf-16" else head, name)
-        info["encoding"] = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16",
-                            "gb18030": "GBK / GB18030 (Chinese)", "cp1252": "Latin-1 / Windows-1252"}[encoding]
-        if encoding not in ("utf-8",):
-            raw_bytes = data if data is not None else Path(path).read_bytes()
-            text = raw_bytes.decode(encoding, errors="replace")
-            if "\x00" in text:
-                raise DataError(f"{name} is not a text table: it contains binary data. Upload a CSV, Excel "
-                                "(.xlsx) or Parquet export of your sales.",
-                        zh=f"{name} 不是文本表格：其中含有二进制数据。请上传销售数据的 CSV、Excel（.xlsx）或 Parquet 导出文件。")
-            data, path = text.encode("utf-8"), None
-            head_text = text[: 1 << 20]
-        else:
-            head_text = head.decode("utf-8", errors="ignore")
-        if path is None:
-            path = tmp.write(data, ".csv")
-        con = _connect_for(path)
+        utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+        _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if utf16 else head, name)
+        path = tmp.path(".csv")
+        text = _transcode(head, rest, path)
+        info["encoding"] = ENCODING_LABELS[text.main]
+        info["notes"] = text.notes()
+        with open(path, "rb") as fh:
+            head_text = fh.read(HEAD_BYTES).decode("utf-8", errors="ignore")
+        con = _connect_for(path, tmp)
         delim = _detect_delimiter(head_text)
         info["delimiter"] = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delim]
         lines = _logical_lines(head_text) or head_text.splitlines()  # (a stray quote leaves no logical line)
@@ -373,7 +623,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
         try:
             con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv({quote_literal(path)}, delim={quote_literal(delim)},
                 quote='"', escape='"', header=true, auto_detect=false, columns={cols}, store_rejects=true,
-                max_line_size=268435456, strict_mode=true, encoding='utf-8')""")
+                max_line_size={CSV_MAX_LINE_BYTES}, strict_mode=true, encoding='utf-8')""")
         except duckdb.Error as exc:
             raise DataError(f"{name} could not be read as a table ({str(exc).splitlines()[0]}). Check it is a "
                             "CSV export with one header row, or save it as .xlsx.",
@@ -384,15 +634,28 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
                             WHEN 'UNQUOTED VALUE' THEN 'a quote character in an unquoted value'
                             ELSE 'unreadable line: ' || error_message END
             FROM reject_errors ORDER BY line""")
+        if text.unreadable:  # the lines the streaming pass left undecoded: DuckDB rejected them as not UTF-8
+            con.execute("UPDATE rejects SET reason = ? WHERE line IN "
+                        "(SELECT line FROM reject_errors WHERE error_type = 'INVALID ENCODING')", [text.reason()])
     # rows keep the file's order (preserve_insertion_order), so rowid + 1 is the data row number
     con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS __row, * FROM raw_t")
     info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]
     return con, info
 
 
-def _connect_for(path: str | None) -> duckdb.DuckDBPyConnection:
-    """``engine.connect`` that may read ``path`` only, with the ``rejects`` table every reader fills."""
-    con = connect([path] if path is not None else ())
+# A Parquet file compresses runs of equal values to nearly nothing, so its size says little about the
+# table inside: its own row count (which is what DuckDB reads) is checked instead. About what a 1 GB CSV holds.
+PARQUET_MAX_CELLS = 150_000_000
+LOAD_MEMORY_LIMIT = "512MB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
+# The longest CSV line read (a longer one is quarantined). DuckDB reads a CSV in buffers of 16 such
+# lines, and two at a time, so this also sets the reader's memory: 8 MB lines, 256 MB of buffers.
+CSV_MAX_LINE_BYTES = 8 << 20
+
+
+def _connect_for(path: str | None, tmp: TempFiles) -> duckdb.DuckDBPyConnection:
+    """``engine.connect`` that may read ``path`` only, within ``LOAD_MEMORY_LIMIT`` (spilling to the
+    call's own temporary folder), with the ``rejects`` table every reader fills."""
+    con = connect([path] if path is not None else (), memory_limit=LOAD_MEMORY_LIMIT, temp_dir=tmp.folder)
     con.execute("CREATE TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR)")
     return con
 
@@ -424,42 +687,278 @@ def _keep_or_text(col: str, dtype: str, name: str) -> str:
     return f"CAST({q} AS VARCHAR) AS {new}"
 
 
-def _read_excel(source, name: str, sheet) -> tuple[pd.DataFrame, str]:
+XLSX_MAX_CELLS = 10_000_000  # a sheet's cells: about a full Excel sheet (1,048,576 rows) of ten columns
+XLSX_MAX_PART_BYTES = 1 << 30  # one part of a workbook (a sheet's XML, the shared strings) uncompressed
+XLSX_BATCH_ROWS = 100_000  # rows turned into Python values at a time
+
+
+def _check_xlsx(path: str, name: str) -> None:
+    """Refuse a workbook that would expand past ``XLSX_MAX_PART_BYTES`` or ``XLSX_MAX_CELLS`` before
+    calamine parses it.
+
+    Why: an .xlsx is a zip of XML, and a few megabytes can expand to gigabytes; calamine also
+    allocates a sheet as a dense rectangle from its first to its last cell, so two cells at A1 and
+    XFD1048576 ask for 17 billion cells and abort the whole server. Nothing the zip directory or the
+    sheet claims is trusted: every part is inflated here, in pieces, its real size compared with the
+    claim, and a sheet's cells counted and its rectangle measured from the cells' own references.
+    """
+    try:
+        with zipfile.ZipFile(path) as book:
+            parts = book.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise DataError(f"{name} could not be opened as an Excel workbook ({exc}). Open it in Excel and save "
+                        "it again as .xlsx, or export CSV.",
+                        zh=f"无法把 {name} 作为 Excel 工作簿打开（{exc}）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。") from exc
+    if len({p.filename for p in parts}) < len(parts) \
+            or any(p.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for p in parts):
+        raise _damaged_workbook(name)
+    for part in parts:
+        if part.file_size > XLSX_MAX_PART_BYTES:
+            raise _workbook_too_big(name, f"one of its parts ({part.filename}) expands to "
+                                    f"{part.file_size / 2**20:,.0f} MB of XML", f"其中一个部分（{part.filename}）"
+                                    f"解压后有 {part.file_size / 2**20:,.0f} MB XML")
+    with open(path, "rb") as fh:
+        for part in parts:
+            sheet = _SheetExtent() if part.filename.startswith("xl/worksheets/") else None
+            size = 0
+            for piece in _inflate(fh, part, name):
+                size += len(piece)
+                if size > part.file_size:  # more than the directory claims: a forged zip
+                    raise _damaged_workbook(name)
+                if sheet is not None:
+                    sheet.read(piece, name)
+            if size != part.file_size:
+                raise _damaged_workbook(name)
+            if sheet is not None:
+                sheet.finish(name)
+
+
+def _inflate(fh, part: zipfile.ZipInfo, name: str) -> Iterator[bytes]:
+    """A zip part's bytes as they really inflate, a few MB at a time (``zipfile`` would stop at the
+    size the directory claims; calamine does not)."""
+    fh.seek(part.header_offset)
+    local = fh.read(30)
+    if local[:4] != b"PK\x03\x04":
+        raise _damaged_workbook(name)
+    fh.seek(part.header_offset + 30 + int.from_bytes(local[26:28], "little") + int.from_bytes(local[28:30], "little"))
+    inflater = zlib.decompressobj(-15) if part.compress_type == zipfile.ZIP_DEFLATED else None
+    left = part.compress_size
+    while left > 0:
+        data = fh.read(min(left, 1 << 20))
+        if not data:
+            return
+        left -= len(data)
+        if inflater is None:
+            yield data
+            continue
+        try:
+            while data and not inflater.eof:
+                yield inflater.decompress(data, 4 << 20)
+                data = inflater.unconsumed_tail
+        except zlib.error as exc:
+            raise _damaged_workbook(name) from exc
+
+
+_SHEET_TAG = re.compile(rb"<(\w+:)?worksheet[\s>]")
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="([A-Z]+)([0-9]+)(?::([A-Z]+)([0-9]+))?"')
+_WHOLE_TAG = re.compile(rb"""<(?:[^>"']|"[^"]*"|'[^']*')*>""")  # (">" may stand inside quoted values)
+
+
+class _SheetExtent:
+    """A sheet's cells and the rectangle calamine will allocate for them, measured from its XML as
+    it inflates, piece by piece (with numpy: a big sheet has millions of cells).
+
+    The rectangle runs to the largest row and column any reference names (a row's r="12", a
+    cell's r="AB12"); rows and cells without a reference follow on from the previous ones.
+    """
+
+    def __init__(self):
+        self.tail = b""
+        self.cell_tag = self.row_tag = b""  # element names with the sheet's namespace prefix ("c" or "x:c")
+        self.cells = self.rows = self.cell_refs = self.row_refs = 0
+        self.last_row = self.last_col = self.widest = self.in_row = 0
+
+    def read(self, piece: bytes, name: str) -> None:
+        text = self.tail + piece
+        cut = text.rfind(b"<")  # whole tags only: an unfinished one waits for the next piece
+        if cut == -1 or _WHOLE_TAG.match(text, cut):
+            cut = len(text)
+        elif len(text) - cut > 1 << 20:  # no real tag is a megabyte long
+            raise _damaged_workbook(name)
+        text, self.tail = text[:cut], text[cut:]
+        if not self.cell_tag:
+            found = _SHEET_TAG.search(text)
+            if found is None:
+                return
+            prefix = found.group(1) or b""
+            self.cell_tag, self.row_tag = prefix + b"c", prefix + b"row"
+            claim = _DIMENSION.search(text)
+            if claim and claim.group(3):
+                self._check(_column(claim.group(3)) * int(claim.group(4)), name)
+        data = np.frombuffer(text, np.uint8)
+        opens = np.flatnonzero(data == ord("<"))
+        is_cell, is_row = _names_at(data, opens, self.cell_tag), _names_at(data, opens, self.row_tag)
+        self.cells += int(is_cell.sum())
+        self.rows += int(is_row.sum())
+        row_no = np.cumsum(is_row)  # 0: the row the previous piece left open
+        per_row = np.bincount(row_no[is_cell], minlength=int(row_no[-1]) + 1 if len(row_no) else 1)
+        per_row[0] += self.in_row
+        self.widest = max(self.widest, int(per_row[:-1].max(initial=0)))
+        self.in_row = int(per_row[-1])
+        references = _references(data)
+        if references is None:
+            raise _damaged_workbook(name)
+        last_row, last_col, cell_refs, row_refs = references
+        self.last_row, self.last_col = max(self.last_row, last_row), max(self.last_col, last_col)
+        self.cell_refs += cell_refs
+        self.row_refs += row_refs
+        self._check(self.cells, name)
+        self._check(self.last_row * self.last_col, name)
+
+    def finish(self, name: str) -> None:
+        """The whole rectangle, once every piece is read."""
+        self.widest = max(self.widest, self.in_row)
+        rows, cols = self.last_row, self.last_col
+        if self.cell_refs < self.cells:  # cells without a reference of their own follow on from the previous
+            rows, cols = rows + max(0, self.rows - self.row_refs), max(cols, self.widest)
+        self._check(rows * cols, name)
+
+    @staticmethod
+    def _check(cells: int, name: str) -> None:
+        if cells > XLSX_MAX_CELLS:
+            raise _workbook_too_big(name, f"one of its sheets spans {cells:,} cells", f"其中一个工作表有 {cells:,} 个单元格")
+
+
+def _names_at(data: np.ndarray, opens: np.ndarray, tag: bytes) -> np.ndarray:
+    """Which '<' positions ``opens`` start an element called ``tag`` (the name, then a space, '>' or '/')."""
+    last = len(data) - 1
+    found = data[np.minimum(opens + 1, last)] == tag[0]
+    for k in range(1, len(tag) + 1):
+        at = np.minimum(opens[found] + 1 + k, last)
+        found[found] = data[at] == tag[k] if k < len(tag) else \
+            (data[at] <= 32) | (data[at] == ord(">")) | (data[at] == ord("/"))
+    return found
+
+
+def _references(data: np.ndarray) -> tuple[int, int, int, int] | None:
+    """(largest row, largest column, cell references, row references) of the r="..." attributes in
+    ``data`` (a row's r="12", a cell's r="AB12"); None when one is not a reference inside Excel's
+    grid (up to XFD1048576 in form: at most three letters and seven digits)."""
+    last = len(data) - 1
+    equals = np.flatnonzero(data == ord("="))
+    equals = equals[(equals >= 2) & (equals < last)]
+    starts = equals[(data[equals - 1] == ord("r")) & (data[equals + 1] == ord('"')) & (data[equals - 2] <= 32)] + 2
+    col, letters, in_letters = np.zeros(len(starts), np.int64), np.zeros(len(starts), np.int64), starts >= 0
+    for k in range(4):
+        char = data[np.minimum(starts + k, last)].astype(np.int64)
+        in_letters &= (char >= ord("A")) & (char <= ord("Z"))
+        col = np.where(in_letters, col * 26 + char - 64, col)
+        letters += in_letters
+    row, digits, in_digits = np.zeros(len(starts), np.int64), np.zeros(len(starts), np.int64), starts >= 0
+    for k in range(8):
+        char = data[np.minimum(starts + letters + k, last)].astype(np.int64)
+        in_digits &= (char >= ord("0")) & (char <= ord("9"))
+        row = np.where(in_digits, row * 10 + char - ord("0"), row)
+        digits += in_digits
+    ends = data[np.minimum(starts + letters + digits, last)]
+    if ((letters > 3) | (digits == 0) | (digits > 7) | (ends != ord('"'))).any():
+        return None
+    return int(row.max(initial=0)), int(col.max(initial=0)), int((letters > 0).sum()), int((letters == 0).sum())
+
+
+def _column(letters: bytes) -> int:
+    """Excel column letters as a number: A = 1, AB = 28."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _workbook_too_big(name: str, what: str, what_zh: str) -> DataError:
+    return DataError(f"{name} is too big to read as a workbook: {what} (the limit is {XLSX_MAX_CELLS:,} cells and "
+                     f"{XLSX_MAX_PART_BYTES // 2**20:,} MB of XML per part). Save the sheet as CSV (UTF-8) and upload "
+                     "that: CSV files are read in pieces, whatever their size.",
+                     zh=f"{name} 太大，无法作为工作簿读取：{what_zh}（上限为 {XLSX_MAX_CELLS:,} 个单元格、每个部分 "
+                        f"{XLSX_MAX_PART_BYTES // 2**20:,} MB XML）。请把工作表另存为 CSV（UTF-8）后上传：CSV 文件分段读取，不受大小限制。")
+
+
+def _damaged_workbook(name: str) -> DataError:
+    return DataError(f"{name} is damaged: its contents do not match what its zip directory says. Open it in Excel "
+                     "and save it again as .xlsx, or export CSV.",
+                     zh=f"{name} 已损坏：其内容与 zip 目录中的记录不一致。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。")
+
+
+def _read_excel(path: str, name: str, sheet, con: duckdb.DuckDBPyConnection) -> str:
+    """Read a sheet (checked by ``_check_xlsx``) into table ``raw_t`` of ``con``; return its name.
+
+    Rows become Python values ``XLSX_BATCH_ROWS`` at a time: a first pass finds each column's kind
+    (numbers, dates or text, as the whole column decides), a second converts batch by batch.
+    """
     from python_calamine import CalamineWorkbook
 
     try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(source)) if isinstance(source, bytes) \
-            else CalamineWorkbook.from_path(source)
+        book = CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises its own error types for damaged files
         raise DataError(f"{name} could not be opened as an Excel workbook ({exc}). Open it in Excel and save "
                         "it again as .xlsx, or export CSV.",
                         zh=f"无法把 {name} 作为 Excel 工作簿打开（{exc}）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。") from exc
     names = book.sheet_names
-    if sheet is None:
-        chosen = next((s for s in names if len(book.get_sheet_by_name(s).to_python(nrows=2)) > 1), names[0])
+    if sheet is None:  # the first sheet with a row below its header (kept once parsed: parsing is the slow part)
+        cells = next((c for c in map(book.get_sheet_by_name, names) if len(c.to_python(nrows=2)) > 1), None) \
+            or book.get_sheet_by_name(names[0])
     else:
         chosen = names[sheet] if isinstance(sheet, int) else sheet
         if chosen not in names:
             raise DataError(f"{name} has no sheet called {sheet!r}; its sheets are {', '.join(names)}.",
                         zh=f"{name} 中没有名为 {sheet!r} 的工作表；现有工作表：{'、'.join(names)}。")
-    rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=True)
-    if not rows or not any(str(v).strip() for v in rows[0]):
+        cells = book.get_sheet_by_name(chosen)
+    chosen = cells.name
+
+    def rows() -> Iterator[list]:  # (iter_rows starts at row 1; to_python's skip_empty_area did not)
+        return itertools.islice(cells.iter_rows(), cells.start[0] if cells.start else 0, None)
+
+    first = next(rows(), None)
+    if not first or not any(str(v).strip() for v in first):
         raise DataError(f"The sheet {chosen!r} in {name} is empty. Put the sales table on the first sheet.",
                         zh=f"{name} 中的工作表 {chosen!r} 是空的。请把销售表格放在第一个工作表。")
-    header = _dedupe_header([str(h).strip() for h in rows[0]])
-    body = rows[1:]
-    frame = pd.DataFrame(body, columns=header, dtype=object) if body else pd.DataFrame(columns=header)
-    out = {}
-    for col in header:
-        values = frame[col]
-        kinds = {type(v) for v in values if v != ""}
-        if kinds and kinds <= {float, int}:
-            out[col] = pd.to_numeric(values.replace("", np.nan), errors="coerce")
-        elif kinds and all(issubclass(k, (datetime.datetime, datetime.date)) for k in kinds):
-            out[col] = pd.to_datetime(values.replace("", pd.NaT), errors="coerce")
-        else:
-            out[col] = values.map(_cell_text).astype("str").where(values.map(_cell_text).notna())
-    return pd.DataFrame(out, columns=header), chosen
+    header = _dedupe_header([str(h).strip() for h in first])
+    kinds: list[set] = [set() for _ in header]
+    blanks = [False] * len(header)
+    for batch in _batches(itertools.islice(rows(), 1, None)):
+        for j, values in enumerate(zip(*batch)):
+            kinds[j].update(type(v) for v in values if v != "")
+            blanks[j] = blanks[j] or "" in values
+    dtypes = [_excel_dtype(k, blank) for k, blank in zip(kinds, blanks)]
+    batches = _batches(itertools.islice(rows(), 1, None))
+    for n, batch in enumerate(itertools.chain(batches, [[]] if not cells.height or cells.height == 1 else [])):
+        frame = pd.DataFrame({col: _excel_column([row[j] for row in batch], dtype)
+                              for j, (col, dtype) in enumerate(zip(header, dtypes))}, columns=header)
+        _register_frame(con, frame, append=n > 0)
+    return chosen
+
+
+def _batches(rows: Iterator[list]) -> Iterator[list[list]]:
+    while batch := list(itertools.islice(rows, XLSX_BATCH_ROWS)):
+        yield batch
+
+
+def _excel_dtype(kinds: set, blank: bool) -> str:
+    """How a column is kept: numbers (whole numbers without blanks as integers), dates, else text."""
+    if kinds and kinds <= {float, int}:
+        return "int64" if kinds == {int} and not blank else "float64"
+    if kinds and all(issubclass(k, (datetime.datetime, datetime.date)) for k in kinds):
+        return "datetime64[us]"
+    return "str"
+
+
+def _excel_column(values: list, dtype: str) -> pd.Series:
+    series = pd.Series(values, dtype=object)
+    if dtype in ("int64", "float64"):
+        return pd.to_numeric(series.replace("", np.nan), errors="coerce").astype(dtype)
+    if dtype == "datetime64[us]":
+        return pd.to_datetime(series.replace("", pd.NaT), errors="coerce").astype(dtype)
+    text = series.map(_cell_text)
+    return text.astype("str").where(text.notna())
 
 
 def _cell_text(v):
@@ -470,9 +969,10 @@ def _cell_text(v):
     return str(v)
 
 
-def _register_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> None:
+def _register_frame(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, append: bool = False) -> None:
+    """Copy ``frame`` into table ``raw_t`` (created from it, or appended to)."""
     con.register("_frame", frame)
-    con.execute("CREATE TABLE raw_t AS SELECT * FROM _frame")
+    con.execute("INSERT INTO raw_t SELECT * FROM _frame" if append else "CREATE TABLE raw_t AS SELECT * FROM _frame")
     con.unregister("_frame")
 
 
@@ -758,10 +1258,14 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
     """
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp)
+        reading_notes = info.pop("notes")
         try:
             result, personal = _load(con, info, mapping, extra_columns, limits or Limits(), privacy)
         finally:
             con.close()
+    result = replace(result, data=own_memory(result.data), quarantine=own_memory(result.quarantine),
+                     report={**result.report, "notes": reading_notes + result.report["notes"]})
+    release_memory()
     return _protect(result, privacy, personal) if privacy is not None else result
 
 
@@ -1178,6 +1682,7 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
             quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()
         finally:
             con.close()
+    release_memory()
     for col in data.columns:
         s = data[col]
         if s.dtype == object or pd.api.types.is_string_dtype(s):
@@ -1215,6 +1720,10 @@ _ZH = [
      "客户ID已用带密钥的哈希转为化名，隔离区只保留用作角色的列"),
     (r"e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in (.+)",
      r"以下列中的邮箱、电话或街道地址已转为化名或遮盖：\1"),
+    (r"([\d,]+) lines? (?:is|are) in (.+), not (.+): each line was read in its own encoding \(line (.+)\)",
+     r"\1 行是 \2 编码而不是 \3：每一行都按它自己的编码读取（第 \4 行）"),
+    (r"([\d,]+) lines? (?:is|are) neither (.+) nor (.+) text: quarantined rather than guessed",
+     r"\1 行既不是 \2 也不是 \3 文本：已隔离，没有猜测"),
     # quarantine reasons (with protection on, no value is quoted)
     (r"order date is not a date we can read", "下单日期无法识别为日期"),
     (r"order date (.*) is not a date we can read", r"下单日期 \1 无法识别为日期"),
@@ -1241,6 +1750,7 @@ _ZH = [
     (r"a quote character in an unquoted value", "未加引号的值中出现了引号"),
     (r"unreadable line \(details withheld\)", "无法读取的行（详情已隐藏）"),
     (r"unreadable line: (.*)", r"无法读取的行：\1"),
+    (r"characters that are neither (.+) nor (.+) text", r"字符既不是 \1 也不是 \2 文本"),
 ]
 
 

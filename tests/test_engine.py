@@ -3,9 +3,12 @@ that cannot reach the server's files even when handed a crafted statement."""
 import os
 
 import duckdb
+import pandas as pd
+import pyarrow as pa
 import pytest
 
-from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal
+from promo_core.engine import ByteCache, TempFiles, connect, literal_list, own_memory, quote_ident, quote_literal
+from promo_core.store import fetch_frame
 
 NASTY = ['a"b', "it's", 'x"; DROP TABLE t; --', "/* c */", "line\nbreak", "read_text('/etc/passwd')", ""]
 
@@ -83,3 +86,57 @@ def test_the_workspace_file_reaches_nothing_else_on_disk(tmp_path):
             with pytest.raises(duckdb.Error):
                 con.execute(statement)
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_temp_files_are_written_from_chunks():
+    with TempFiles() as tmp:
+        path = tmp.write(iter([b"a,b\n", b"1,", b"2\n"]), ".csv")
+        assert open(path, "rb").read() == b"a,b\n1,2\n"
+
+
+def test_a_limited_connection_spills_to_its_folder_instead_of_growing(tmp_path):
+    con = connect(memory_limit="64MB", temp_dir=tmp_path)
+    con.execute("CREATE TABLE t AS SELECT i, 'a value of some length ' || i AS s FROM range(3000000) r(i)")
+    assert con.execute("SELECT count(*) FROM t").fetchall() == [(3_000_000,)]
+    assert any(tmp_path.iterdir()), "what did not fit went to the call's own folder"
+    con.close()
+
+
+def test_a_byte_cache_keeps_within_its_budget_dropping_the_least_recently_used():
+    cache = ByteCache(100, len)
+    cache.put("a", b"x" * 40)
+    cache.put("b", b"x" * 40)
+    assert cache.get("a") is not None  # "a" is now the most recently used
+    cache.put("c", b"x" * 40)
+    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None
+    assert cache.bytes == 80
+    cache.put("huge", b"x" * 101)
+    assert cache.get("huge") is None and cache.bytes == 80, "a value over the whole budget is not kept"
+    cache.pop("a")
+    assert cache.get("a") is None and cache.bytes == 40
+
+
+def test_a_byte_cache_makes_a_value_once_and_shares_it():
+    cache, made = ByteCache(1 << 20, len), []
+
+    def make():
+        made.append(1)
+        return bytearray(10)
+
+    first, second = cache.get_or_make("k", make), cache.get_or_make("k", make)
+    assert first is second and len(made) == 1
+
+
+def test_own_memory_gives_text_columns_buffers_of_their_own():
+    con = duckdb.connect()
+    frame = fetch_frame(con, "SELECT i, 'row ' || i AS s, CASE WHEN i % 3 = 0 THEN NULL ELSE 'x' END AS t "
+                             "FROM range(5000) r(i)")
+    copied = own_memory(frame)
+    pd.testing.assert_frame_equal(copied, frame)
+
+    def data_buffers(series):
+        arrow = pa.array(series.array)
+        return {c.buffers()[2].address for c in (arrow.chunks if isinstance(arrow, pa.ChunkedArray) else [arrow])}
+
+    assert not data_buffers(copied["s"]) & data_buffers(frame["s"]), "the text was copied, not shared with DuckDB"
+    assert own_memory(frame.iloc[:0]).empty
