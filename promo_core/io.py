@@ -601,8 +601,8 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
             select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
             con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM read_parquet({quote_literal(path)})")
         except duckdb.Error as exc:
-            raise DataError(f"{name} could not be read as Parquet ({exc}). Export it again.",
-                        zh=f"无法按 Parquet 读取 {name}（{exc}）。请重新导出。") from exc
+            raise DataError(f"{name} could not be read as Parquet: it is damaged or was cut short. Export it again.",
+                            zh=f"无法按 Parquet 读取 {name}：文件已损坏或不完整。请重新导出。") from exc
     else:
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
         _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if utf16 else head, name)
@@ -625,9 +625,9 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
                 quote='"', escape='"', header=true, auto_detect=false, columns={cols}, store_rejects=true,
                 max_line_size={CSV_MAX_LINE_BYTES}, strict_mode=true, encoding='utf-8')""")
         except duckdb.Error as exc:
-            raise DataError(f"{name} could not be read as a table ({str(exc).splitlines()[0]}). Check it is a "
-                            "CSV export with one header row, or save it as .xlsx.",
-                        zh=f"无法把 {name} 读成表格（{str(exc).splitlines()[0]}）。请确认它是只有一行表头的 CSV 导出文件，或另存为 .xlsx。") from exc
+            raise DataError(f"{name} could not be read as a table. Check it is a CSV export with one header row, "
+                            "or save it as .xlsx.",
+                            zh=f"无法把 {name} 读成表格。请确认它是只有一行表头的 CSV 导出文件，或另存为 .xlsx。") from exc
         con.execute("""INSERT INTO rejects SELECT DISTINCT ON (line) line, csv_line,
             CASE error_type WHEN 'MISSING COLUMNS' THEN 'too few values on this line for the header''s columns'
                             WHEN 'TOO MANY COLUMNS' THEN 'more values on this line than the header has columns'
@@ -706,9 +706,7 @@ def _check_xlsx(path: str, name: str) -> None:
         with zipfile.ZipFile(path) as book:
             parts = book.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise DataError(f"{name} could not be opened as an Excel workbook ({exc}). Open it in Excel and save "
-                        "it again as .xlsx, or export CSV.",
-                        zh=f"无法把 {name} 作为 Excel 工作簿打开（{exc}）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。") from exc
+        raise _damaged_workbook(name) from exc
     if len({p.filename for p in parts}) < len(parts) \
             or any(p.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for p in parts):
         raise _damaged_workbook(name)
@@ -883,9 +881,10 @@ def _workbook_too_big(name: str, what: str, what_zh: str) -> DataError:
 
 
 def _damaged_workbook(name: str) -> DataError:
-    return DataError(f"{name} is damaged: its contents do not match what its zip directory says. Open it in Excel "
-                     "and save it again as .xlsx, or export CSV.",
-                     zh=f"{name} 已损坏：其内容与 zip 目录中的记录不一致。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。")
+    return DataError(f"{name} could not be opened as an Excel workbook: it is damaged, or not really an .xlsx file. "
+                     "Open it in Excel and save it again as .xlsx, or export CSV.",
+                     zh=f"无法把 {name} 作为 Excel 工作簿打开：文件已损坏，或并不是真正的 .xlsx 文件。请在 Excel 中打开并重新保存为 .xlsx，"
+                        "或导出 CSV。")
 
 
 def _read_excel(path: str, name: str, sheet, con: duckdb.DuckDBPyConnection) -> str:
@@ -899,9 +898,7 @@ def _read_excel(path: str, name: str, sheet, con: duckdb.DuckDBPyConnection) -> 
     try:
         book = CalamineWorkbook.from_path(path)
     except Exception as exc:  # calamine raises its own error types for damaged files
-        raise DataError(f"{name} could not be opened as an Excel workbook ({exc}). Open it in Excel and save "
-                        "it again as .xlsx, or export CSV.",
-                        zh=f"无法把 {name} 作为 Excel 工作簿打开（{exc}）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。") from exc
+        raise _damaged_workbook(name) from exc
     names = book.sheet_names
     if sheet is None:  # the first sheet with a row below its header (kept once parsed: parsing is the slow part)
         cells = next((c for c in map(book.get_sheet_by_name, names) if len(c.to_python(nrows=2)) > 1), None) \
@@ -1310,12 +1307,19 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
 MAX_COLUMNS = 1000  # wider than any sales export we know (Shopify's has about 80); past it, mapping costs minutes
 
 
+def _in_quarantine(col: str) -> str:
+    """A file's column as named in the quarantine, apart from the quarantine's own ``row``, ``reason``
+    and ``raw_line`` (a file may well have a column called Reason)."""
+    return quote_ident(f"{col} (file)" if col.casefold() in ("row", "reason", "raw_line") else col)
+
+
 def _check_width(columns: list[str], name: str) -> None:
     if len(columns) > MAX_COLUMNS:
         raise DataError(f"{name} has {len(columns):,} columns; PromoLens reads at most {MAX_COLUMNS:,}. Export only "
-                        "the columns of the sales (order, customer, date, product, quantity, price …) and upload again.",
-                        zh=f"{name} 有 {len(columns):,} 列；PromoLens 最多读取 {MAX_COLUMNS:,} 列。请只导出销售相关的列"
-                           "（订单、客户、日期、商品、数量、价格等）后重新上传。")
+                        "the columns the analysis needs (for sales: order, customer, date, product, quantity, price …) "
+                        "and upload again.",
+                        zh=f"{name} 有 {len(columns):,} 列；PromoLens 最多读取 {MAX_COLUMNS:,} 列。请只导出分析需要的列"
+                           "（销售数据：订单、客户、日期、商品、数量、价格等）后重新上传。")
 
 
 def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool) -> LoadResult:
@@ -1447,12 +1451,12 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                    "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", "p"),
                    "discount": ("c.discount IS NOT NULL", "x"), "order_date": (in_dates("c.order_date"), "d")}
         kept = [f"""CASE WHEN t.{bounded[role][1]} IS NULL THEN NULL
-                    WHEN {bounded[role][0]} THEN CAST(c.{role} AS VARCHAR) ELSE '(withheld)' END AS {quote_ident(col)}"""
+                    WHEN {bounded[role][0]} THEN CAST(c.{role} AS VARCHAR) ELSE '(withheld)' END AS {_in_quarantine(col)}"""
                 if role in bounded
-                else f"CAST(r.{quote_ident(col)} AS VARCHAR) AS {quote_ident(col)}"
+                else f"CAST(r.{quote_ident(col)} AS VARCHAR) AS {_in_quarantine(col)}"
                 for role, col in m.items() if col is not None]
     else:
-        kept = [f"CAST(r.{quote_ident(c)} AS VARCHAR) AS {quote_ident(c)}" for c in columns]
+        kept = [f"CAST(r.{quote_ident(c)} AS VARCHAR) AS {_in_quarantine(c)}" for c in columns]
     quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(kept)}, {reason_text} AS reason
         FROM checked c JOIN raw r USING (__row)
         JOIN (SELECT __row, {date_text} AS d, {q_text} AS q, {p_text} AS p, {d_text} AS x FROM raw) t USING (__row)
@@ -1678,6 +1682,7 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp)
         try:
+            _check_width(info["columns"], info["file"])
             data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
             quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()
         finally:

@@ -101,3 +101,9 @@ def test_a_hostile_file_loads_whole_or_is_refused_in_plain_words(name, reader):
     assert result.rows_in == len(result.data) + len(result.quarantine)
     if "reason" in result.quarantine:
         assert not result.quarantine["reason"].astype(str).str.contains(INTERNALS).any()
+
+
+@pytest.mark.parametrize("reader", [load_transactions, read_table], ids=["sales", "other table"])
+def test_a_file_of_thousands_of_columns_is_refused_with_the_count(reader):
+    with pytest.raises(DataError, match="has 5,000 columns; PromoLens reads at most 1,000"):
+        reader(CORPUS["five thousand columns"])

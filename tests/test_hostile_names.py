@@ -153,3 +153,11 @@ def test_a_stray_quote_in_an_unquoted_header_is_kept_as_a_character():
     result = load_transactions(b'Invoice"No,StockCode,Quantity,InvoiceDate,UnitPrice\n1,A,2,2024-01-01,1.5\n')
     assert result.report["columns"][0] == 'Invoice"No' and result.mapping["order_id"] == 'Invoice"No'
     assert len(result.data) == 1
+
+
+@pytest.mark.parametrize("header", ["reason", "Row", "RAW_LINE"])
+def test_a_file_column_named_like_the_quarantines_own_keeps_both(header):
+    csv = f"InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,{header}\n1,A,2,2024-01-01,1.5,x\n2,B,x,2024-01-01,1.5,y\n"
+    quarantine = load_transactions(csv.encode()).quarantine
+    assert quarantine.columns.is_unique and f"{header} (file)" in quarantine.columns
+    assert quarantine["reason"].tolist() == ["quantity 'x' is not a number"] and quarantine["row"].tolist() == [2]
