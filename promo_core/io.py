@@ -619,6 +619,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
         header_line = lines[0] if head_text.strip() else ""
         header = [h.strip() for h in next(csv.reader(io.StringIO(header_line), delimiter=delim), [])]
         header = _dedupe_header(header)
+        _check_width(header, name)  # (before DuckDB sets up a buffer per column)
         cols = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in header) + "}"
         try:
             con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv({quote_literal(path)}, delim={quote_literal(delim)},
@@ -640,6 +641,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
     # rows keep the file's order (preserve_insertion_order), so rowid + 1 is the data row number
     con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS __row, * FROM raw_t")
     info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]
+    _check_width(info["columns"], name)
     return con, info
 
 
@@ -1276,7 +1278,6 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
           privacy: Privacy | None) -> tuple[LoadResult, list[str]]:
     """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns."""
     columns = info["columns"]
-    _check_width(columns, info["file"])
     rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
     rows_in = rows_read + n_rejects
@@ -1682,7 +1683,6 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp)
         try:
-            _check_width(info["columns"], info["file"])
             data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
             quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()
         finally:
