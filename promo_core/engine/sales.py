@@ -119,7 +119,7 @@ def sales_table(source: SalesSource, columns=None, *, optional=(), order_id_col:
     < 0`` are derived when absent, and columns named otherwise are named by the ``*_col`` arguments,
     as in lifetimes' ``summary_data_from_transaction_data``. Identifier columns that are not text
     (customer numbers read as numbers) become text, as they do on loading; order dates with a time
-    zone keep their wall-clock time.
+    zone keep their wall-clock time; NaN in a number column is missing, as in pandas.
 
     Parameters
     ----------
@@ -197,6 +197,8 @@ def _canonical_column(role: str, column: ir.Column) -> ir.Column:
         return (column.cast("int64") if dtype.is_floating() else column).cast("string")  # 17850.0 -> "17850"
     if role == "order_date" and not (dtype.is_timestamp() and dtype.timezone is None):
         return column.cast("timestamp")
+    if dtype.is_floating():  # NaN means missing, as in pandas (Spark keeps a DataFrame's NaN as a number)
+        return column.isnan().ifelse(ibis.null(dtype), column)
     return column
 
 

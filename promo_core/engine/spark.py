@@ -48,7 +48,8 @@ def spark_backend(master: str = "local[*]", *, driver_host: str = "127.0.0.1", a
 
     builder = (SparkSession.builder.master(master).appName(app_name)
                .config("spark.driver.host", driver_host).config("spark.driver.bindAddress", driver_host)
-               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false"))
+               .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.execution.arrow.pyspark.enabled", "true"))  # frames in and out through Arrow
     for key, value in (config or {}).items():
         builder = builder.config(key, value)
     return ibis.pyspark.connect(builder.getOrCreate())
