@@ -149,14 +149,22 @@ class Workspace:
             try:
                 return connect_file(self.path)
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise DataError(f"The workspace file {self.path} could not be opened ({exc}). Check that it is a "
+                if "lock" not in str(exc).lower() and not self._being_created():
+                    raise DataError(f"The workspace file {self.path} could not be opened. Check that it is a "
                                     "PromoLens workspace and readable, or set PROMO_WORKSPACE to another file.",
-                                    zh=f"无法打开工作区文件 {self.path}（{exc}）。请确认它是 PromoLens 工作区且可读，"
+                                    zh=f"无法打开工作区文件 {self.path}。请确认它是 PromoLens 工作区且可读，"
                                        "或把 PROMO_WORKSPACE 设为另一个文件。") from exc
                 if time.monotonic() >= deadline:
                     raise self._busy() from exc
                 time.sleep(0.1)
+
+    def _being_created(self) -> bool:
+        """Whether the file is shorter than DuckDB's headers: another process has just created it
+        and not yet written them (servers starting together on a new workspace), so wait as for a lock."""
+        try:
+            return self.path.stat().st_size < 3 * 4096
+        except OSError:
+            return True
 
     def _busy(self) -> DataError:
         return DataError(
