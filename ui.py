@@ -2,15 +2,21 @@
 errors and "save to report". Pages stay thin by calling these; promo_core never sees streamlit."""
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import logging
 import os
+import sys
 import uuid
+from collections.abc import Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Callable
+
+import numpy as np
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,10 +24,12 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from promo_core import auth, i18n
+from promo_core import text as catalogue
 from promo_core.engine import ByteCache, own_memory, release_memory
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.store import Workspace, workspace_path
+from promo_core.text import Message
 
 
 @st.cache_resource(show_spinner=False)
@@ -203,6 +211,30 @@ def number(x: float, digits: int = 0) -> str:
     return i18n.fmt_number(x, digits, lang())
 
 
+def text(message: Message | str, **values) -> str:
+    """A catalogue message (a ``Message``, or an id with its ``values``) in the interface language,
+    amounts in the chosen currency."""
+    if isinstance(message, str):
+        message = Message(message, **values)
+    return catalogue.render(message, lang(), currency())
+
+
+def names(kind: str, codes) -> dict:
+    """``{code: display name}`` of codes of one kind of term (segment, channel_type ...)."""
+    return catalogue.terms(kind, codes, lang())
+
+
+def chart_labels(chart: str, **values) -> dict[str, str]:
+    """The words of a chart of ``promo_core.charts`` in the interface language (its title, axis
+    titles with units, legend and hover words), rendered with ``values``."""
+    return catalogue.chart_labels(chart, lang(), currency(), **values)
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A result table as the reader sees it: messages in words, codes (segments ...) by their names."""
+    return catalogue.render_frame(frame, lang(), currency())
+
+
 def dataset_id() -> str | None:
     """The id of the dataset picked in the sidebar, or None when the workspace is empty."""
     return st.session_state.get("dataset_id")
@@ -268,6 +300,18 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
+def require_dataset() -> str:
+    """The active dataset's id, when it has sales lines; stops the page with guidance when not
+    (without reading a line: the workspace's catalogue knows)."""
+    dataset = dataset_id()
+    info = workspace().dataset(dataset) if dataset is not None else None
+    if info is None or "transactions" not in info["tables"] or not info["n_rows"]:
+        st.info(tr("No sales data yet. Upload a file on the Data page or pick a dataset in the sidebar.",
+                   "还没有销售数据。请在“数据”页面上传文件，或在侧边栏选择一个数据集。"))
+        st.stop()
+    return dataset
+
+
 def require_transactions() -> pd.DataFrame:
     """The active dataset's transactions; stops the page with guidance when there are none."""
     tx = load_table("transactions")
@@ -295,14 +339,16 @@ def show_error(exc: Exception) -> None:
     logger ``promolens.ui``) under the same reference.
     """
     if isinstance(exc, DataError):
-        st.error(exc.text(lang()), icon="⚠️")
+        show_problem(exc.message)
         return
     incident = uuid.uuid4().hex[:8]
     _ERRORS.error("incident %s: a computation failed on a page", incident, exc_info=exc)
-    st.error(tr(f"Sorry, something went wrong while computing this (incident {incident}). Try other settings or "
-                "another file; if it keeps happening, give the incident reference to whoever runs PromoLens for you.",
-                f"抱歉，计算时出错（事件编号 {incident}）。请换一组参数或文件再试；如果反复出现，请把事件编号告诉为您运行 "
-                "PromoLens 的同事。"), icon="⚠️")
+    show_problem(Message("error.unexpected", incident=incident))
+
+
+def show_problem(message: Message) -> None:
+    """Show why a part of a page is missing (a ``Result.problems`` entry, a DataError's message)."""
+    st.error(text(message), icon="⚠️")
 
 
 @contextmanager
@@ -332,21 +378,119 @@ def run(compute: Callable, *args, **kwargs):
         st.stop()
 
 
-def download_csv(frame: pd.DataFrame, filename: str, label: str | None = None, key: str | None = None,
-                 deferred: bool = False) -> None:
-    """A download button for a table as a formula-safe CSV (``deferred``: made only when clicked,
-    for big tables that would slow every rerun)."""
-    data = (lambda: to_csv_bytes(frame)) if deferred else to_csv_bytes(frame)
+# Results of analyses kept for every session (PROMO_RESULT_CACHE_MB): aggregates, never order lines.
+RESULT_CACHE_BYTES = int(os.environ.get("PROMO_RESULT_CACHE_MB", "512")) << 20
+
+
+def _deep_bytes(value) -> int:
+    """The memory of a Result: its tables, arrays and nested results."""
+    if isinstance(value, pd.DataFrame):
+        return int(value.memory_usage(index=True, deep=True).sum())
+    if isinstance(value, pd.Series):
+        return int(value.memory_usage(index=True, deep=True))
+    if isinstance(value, np.ndarray):
+        return int(value.nbytes)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return sum(_deep_bytes(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, Mapping):
+        return sum(_deep_bytes(v) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_deep_bytes(v) for v in value)
+    return sys.getsizeof(value)
+
+
+@st.cache_resource(show_spinner=False)
+def analysis_results() -> ByteCache:
+    """Results of analyses shared by every session, within ``RESULT_CACHE_BYTES``, keyed by the
+    analysis, the dataset and its version, and the params: never by the language or currency, so
+    a rerun that changes no computation (a tab, an expander, the language) touches no engine."""
+    return ByteCache(RESULT_CACHE_BYTES, _deep_bytes)
+
+
+def run_analysis(analysis: ModuleType, params):
+    """The Result of ``analysis.run`` (a module of ``promo_core.analyses``) on the active dataset.
+
+    The first call for a dataset version and params runs it on the workspace's Ibis table (the
+    per-line work stays in DuckDB) under a spinner that names each step; later calls, from any
+    session, return the kept Result. When the analysis raises (its data cannot support even its
+    first step) the reason is shown and the page stops, or only the ``section`` it runs in.
+    """
+    dataset = dataset_id()
+    created_at = str(workspace().dataset(dataset)["created_at"])
+    key = (analysis.__name__, str(workspace_path()), dataset, created_at, params)
+    result = analysis_results().get(key)
+    if result is None:
+        result = run(_run_on_workspace, analysis, dataset, params)
+        analysis_results().put(key, result)
+    return result
+
+
+def _run_on_workspace(analysis: ModuleType, dataset: str, params):
+    step = st.empty()
+    try:
+        with st.spinner(text("analysis.running")), workspace().ibis_table(dataset) as sales:
+            return analysis.run(sales, params, progress=lambda message: step.caption(text(message)))
+    finally:
+        step.empty()
+
+
+# How a column's numbers read on screen (what is downloaded keeps the plain values); a column not
+# named here shows as it is. "money0" / "money2": an amount in the chosen currency.
+COLUMN_FORMATS = {
+    "customers": "localized", "customer_share": "percent", "revenue": "money0", "revenue_share": "percent",
+    "median_recency_days": "%.0f", "mean_frequency": "%.1f", "mean_monetary": "money2", "cluster": "%d",
+    "share": "percent", "recency_days": "%.0f", "frequency": "%.0f", "monetary": "money2",
+    "discount_share": "percent", "mean_p_alive": "percent", "mean_clv": "money2", "total_clv": "money0",
+    "falling_customers": "localized", "value_at_risk": "money0", "share_of_start": "percent",
+    "revenue_before": "money0", "revenue_between": "money0", "revenue_per_customer": "money2",
+}
+_SHARE_PREFIXES = ("channel: ", "category: ")  # customer_features' share columns
+
+
+def columns(frame: pd.DataFrame) -> dict:
+    """``st.column_config`` for a result table: headings from the catalogue in the interface
+    language, numbers as ``COLUMN_FORMATS`` says."""
+    money = currency().replace("%", "%%")
+    config = {}
+    for col in frame.columns:
+        fmt = "percent" if str(col).startswith(_SHARE_PREFIXES) else COLUMN_FORMATS.get(col)
+        title = catalogue.column_title(col, lang())
+        if fmt in ("money0", "money2"):
+            fmt = money + f"%.{fmt[-1]}f"
+        config[col] = (st.column_config.NumberColumn(title, format=fmt) if fmt is not None
+                       else st.column_config.Column(title))
+    return config
+
+
+def result_table(frame: pd.DataFrame, filename: str, caption: str | None = None, height: int | None = None) -> None:
+    """A result table as the reader sees it (``shown``, ``columns``) with its download button."""
+    frame = shown(frame)
+    table(frame, filename, caption=caption, height=height, column_config=columns(frame))
+
+
+def download_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], filename: str, label: str | None = None,
+                 key: str | None = None, deferred: bool = False) -> None:
+    """A download button for a table as a formula-safe CSV (``deferred``, or a function making the
+    table: made only when clicked, for big tables that would slow every rerun)."""
+    if callable(frame):
+        make, deferred = frame, True
+    else:
+        make = lambda: frame  # noqa: E731
+    data = (lambda: to_csv_bytes(make())) if deferred else to_csv_bytes(frame)
     st.download_button(label or tr("Download CSV", "下载 CSV"), data, file_name=filename,
                        mime="text/csv", key=key or f"dl-{filename}", icon=":material/download:")
 
 
-def download_excel(sheets: dict[str, pd.DataFrame], filename: str, label: str | None = None,
-                   key: str | None = None, deferred: bool = False) -> None:
-    """A download button for tables as a formatted, formula-safe Excel workbook (``deferred``: made
-    only when clicked)."""
+def download_excel(sheets: dict[str, pd.DataFrame] | Callable[[], dict[str, pd.DataFrame]], filename: str,
+                   label: str | None = None, key: str | None = None, deferred: bool = False) -> None:
+    """A download button for tables as a formatted, formula-safe Excel workbook (``deferred``, or a
+    function making the sheets: made only when clicked)."""
     money = currency()
-    data = (lambda: to_excel_bytes(sheets, currency=money)) if deferred else to_excel_bytes(sheets, currency=money)
+    if callable(sheets):
+        make, deferred = sheets, True
+    else:
+        make = lambda: sheets  # noqa: E731
+    data = (lambda: to_excel_bytes(make(), currency=money)) if deferred else to_excel_bytes(sheets, currency=money)
     st.download_button(label or tr("Download Excel", "下载 Excel"), data,
                        file_name=filename,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -135,9 +135,9 @@ def _curves(data_key: str, fit_key: str, arm: str, _frame: pd.DataFrame, _fit: u
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _rfm_targets(dataset: str, book: pd.DataFrame) -> list:
+def _rfm_targets(dataset: str, coupon_segments: tuple, _book: segments.SegmentPlaybook) -> list:
     tx = ui.load_table("transactions", dataset.split("@")[0])
-    return segments.target_list(segments.rfm(tx), book)["customer_id"].astype(str).tolist()
+    return segments.target_list(segments.rfm(tx), _book.table)["customer_id"].astype(str).tolist()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -599,10 +599,11 @@ with tabs[2], ui.section():
         guess = tg.face_values_from_names(treatments)
         playbook_ids = None
         if tx is not None and id_col != NO_ID and tx["customer_id"].notna().any():
-            book = st.session_state.get("segment_playbook")
-            book = segments.playbook(ui.lang()) if book is None else book
+            book = (ui.workspace().load_handoff(ui.dataset_id(), segments.SegmentPlaybook)
+                    or segments.SegmentPlaybook.default())  # the one the Segments page keeps, else the default
             known = set(ids)
-            playbook_ids = tuple(i for i in ui.run(_rfm_targets, dataset, book) if i in known) or None
+            playbook_ids = tuple(i for i in ui.run(_rfm_targets, dataset, book.coupon_segments, book)
+                                 if i in known) or None
         money_out = [o for o in outcomes if o not in binary_outcomes]
         buyers = frame[(frame[arm].astype(str) == control) & (frame[model_outcome] == 1)]
         order_guess = float(buyers[money_out[0]].mean()) if money_out and len(buyers) else 50.0

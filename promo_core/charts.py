@@ -5,13 +5,17 @@ Plotly reads a subset of HTML in every title, label, tick, legend entry and hove
 the data (products, categories, channels, arms, stores, customers) pass through ``plain`` on
 their way into a figure: a product called ``<a href=...>`` shows as that text, not as a link.
 
-Sections below belong to one page each; shared styling is at the top.
+Sections below belong to one page each; shared styling is at the top. The Segments page's charts
+take their words ready-made (``labels``: title, axis titles with units, legend and hover words, and
+``money``, how an amount reads, e.g. "£{}") and the display ``names`` of the codes they show, from
+``ui`` or ``report`` through ``promo_core.text.chart_labels``: no chart here knows the language.
 """
 from __future__ import annotations
 
 import functools
 import gzip
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -114,22 +118,6 @@ def elasticity_intervals(frame: pd.DataFrame, label: str, title: str, x_title: s
     fig.add_vline(x=0, line_color=MUTED)
     fig.update_yaxes(autorange="reversed", categoryorder="array", categoryarray=plain(frame[label].astype(str).tolist()))
     return styled(fig, title, x_title, None, height=max(320, 34 * len(frame) + 120))
-
-
-def segment_share_bars(frame: pd.DataFrame, title: str, x_title: str, names: dict) -> go.Figure:
-    """Each segment's share of customers beside its share of revenue (largest segments on top).
-
-    ``frame`` holds ``label``, ``customer_share`` and optionally ``revenue_share``; ``names`` maps
-    those two column names to legend labels."""
-    frame = frame.iloc[::-1]
-    fig = go.Figure()
-    for col, color in (("customer_share", MUTED), ("revenue_share", PRIMARY)):
-        if col in frame.columns:
-            fig.add_trace(go.Bar(x=frame[col], y=frame["label"], orientation="h", name=names[col], marker_color=color,
-                                 hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
-    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15})
-    fig.update_xaxes(tickformat=".0%")
-    return styled(fig, title, x_title, None, height=max(360, 40 * len(frame) + 140))
 
 
 # === Logistics page ===============================================================================
@@ -446,57 +434,84 @@ SEGMENT_COLOURS = {"Champions": "#1B7837", "Loyal Customers": "#5AAE61", "Potent
                    "Hibernating": "#9AA5B1", "Lost": "#5D6D7E"}
 
 
-def segment_treemap(summary: pd.DataFrame, size: str, title: str, names: dict, currency: str = "£") -> go.Figure:
+def _money(labels: Mapping[str, str], number_format: str) -> str:
+    """An amount in a hover: the reader's ``labels["money"]`` ("£{}") around Plotly's number format."""
+    return labels.get("money", "{}").replace("{}", number_format, 1)
+
+
+def segment_treemap(summary: pd.DataFrame, size: str, labels: Mapping[str, str], names: Mapping) -> go.Figure:
     """Segments as tiles sized by customers or revenue, coloured by segment, with both in the hover.
 
-    ``summary`` is ``segments.segment_summary``; ``size`` is 'customers' or 'revenue'; ``names``
-    labels 'customers' and 'revenue' in the hover."""
+    ``summary`` is ``segments.segment_summary``; ``size`` is 'customers' or 'revenue'; ``labels``
+    holds title, customers, revenue and money; ``names`` maps segment -> display name."""
     rows = summary[summary[size].fillna(0) > 0]
     fig = go.Figure(go.Treemap(
-        labels=rows["segment_label"], parents=[""] * len(rows), values=rows[size].clip(lower=0),
+        labels=[names.get(s, s) for s in rows["segment"]], parents=[""] * len(rows), values=rows[size].clip(lower=0),
         marker={"colors": [SEGMENT_COLOURS.get(s, MUTED) for s in rows["segment"]]},
         customdata=rows[["customers", "customer_share", "revenue", "revenue_share"]].fillna(0).to_numpy(),
-        texttemplate="<b>%{label}</b><br>%{customdata[1]:.0%} " + names["customers"]
-                     + "<br>%{customdata[3]:.0%} " + names["revenue"],
-        hovertemplate="<b>%{label}</b><br>" + names["customers"] + ": %{customdata[0]:,} (%{customdata[1]:.1%})<br>"
-                      + names["revenue"] + ": " + currency + "%{customdata[2]:,.0f} (%{customdata[3]:.1%})<extra></extra>",
+        texttemplate="<b>%{label}</b><br>%{customdata[1]:.0%} " + labels["customers"]
+                     + "<br>%{customdata[3]:.0%} " + labels["revenue"],
+        hovertemplate="<b>%{label}</b><br>" + labels["customers"] + ": %{customdata[0]:,} (%{customdata[1]:.1%})<br>"
+                      + labels["revenue"] + ": " + _money(labels, "%{customdata[2]:,.0f}")
+                      + " (%{customdata[3]:.1%})<extra></extra>",
         sort=True))
-    return styled(fig, title, height=460)
+    return styled(fig, labels["title"], height=460)
 
 
-def rfm_heatmap(grid: pd.DataFrame, labels: dict, title: str, x_title: str, y_title: str, hover: dict) -> go.Figure:
+def segment_share_bars(summary: pd.DataFrame, labels: Mapping[str, str], names: Mapping) -> go.Figure:
+    """Each segment's share of customers beside its share of revenue (first rows on top).
+
+    ``summary`` holds ``segment``, ``customer_share`` and optionally ``revenue_share``; ``labels``
+    holds title, x, customer_share and revenue_share; ``names`` maps segment -> display name."""
+    frame = summary.iloc[::-1]
+    y = [names.get(s, s) for s in frame["segment"]]
+    fig = go.Figure()
+    for col, color in (("customer_share", MUTED), ("revenue_share", PRIMARY)):
+        if col in frame.columns:
+            fig.add_trace(go.Bar(x=frame[col], y=y, orientation="h", name=labels[col], marker_color=color,
+                                 hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.15})
+    fig.update_xaxes(tickformat=".0%")
+    return styled(fig, labels["title"], labels["x"], None, height=max(360, 40 * len(frame) + 140))
+
+
+def rfm_heatmap(grid: pd.DataFrame, labels: Mapping[str, str], names: Mapping) -> go.Figure:
     """Customers in every (R score, FM score) cell, each cell named by its segment.
 
-    ``grid`` is ``segments.rfm_grid``; ``labels`` maps segment -> display name."""
+    ``grid`` is ``segments.rfm_grid``; ``labels`` holds title, x, y, customers, r and fm;
+    ``names`` maps segment -> display name."""
     z = grid.pivot(index="fm_score", columns="r_score", values="customers").sort_index()
     seg = grid.pivot(index="fm_score", columns="r_score", values="segment").sort_index()
-    text = [[f"{labels.get(seg.loc[f, r], seg.loc[f, r])}<br>{int(z.loc[f, r]):,}" for r in z.columns] for f in z.index]
+    text = [[f"{names.get(seg.loc[f, r], seg.loc[f, r])}<br>{int(z.loc[f, r]):,}" for r in z.columns] for f in z.index]
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(), x=[str(c) for c in z.columns], y=[str(i) for i in z.index], text=text,
-        texttemplate="%{text}", textfont={"size": 10}, colorscale="Blues", colorbar={"title": {"text": hover["customers"]}},
-        hovertemplate=hover["r"] + " %{x}, " + hover["fm"] + " %{y}<br>%{text}<extra></extra>"))
-    return styled(fig, title, x_title, y_title, height=460)
+        texttemplate="%{text}", textfont={"size": 10}, colorscale="Blues",
+        colorbar={"title": {"text": labels["customers"]}},
+        hovertemplate=labels["r"] + " %{x}, " + labels["fm"] + " %{y}<br>%{text}<extra></extra>"))
+    return styled(fig, labels["title"], labels["x"], labels["y"], height=460)
 
 
-def cluster_elbow(selection: pd.DataFrame, chosen: int, title: str, x_title: str, names: dict) -> go.Figure:
-    """How much of the spread each number of clusters leaves, and its silhouette, with the choice marked."""
+def cluster_elbow(selection: pd.DataFrame, chosen: int, labels: Mapping[str, str]) -> go.Figure:
+    """How much of the spread each number of clusters leaves, and its silhouette, with the choice
+    marked; ``labels`` holds title, x, spread, silhouette and chosen."""
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=selection["k"], y=selection["spread"], mode="lines+markers", name=names["spread"],
+    fig.add_trace(go.Scatter(x=selection["k"], y=selection["spread"], mode="lines+markers", name=labels["spread"],
                              line={"color": PRIMARY}, hovertemplate="k=%{x}: %{y:.0%}<extra></extra>"))
     fig.add_trace(go.Scatter(x=selection["k"], y=selection["silhouette"], mode="lines+markers",
-                             name=names["silhouette"], yaxis="y2", line={"color": MUTED, "dash": "dot"},
+                             name=labels["silhouette"], yaxis="y2", line={"color": MUTED, "dash": "dot"},
                              hovertemplate="k=%{x}: %{y:.2f}<extra></extra>"))
-    fig.add_vline(x=chosen, line={"color": ACCENT, "width": 2}, annotation_text=names["chosen"])
+    fig.add_vline(x=chosen, line={"color": ACCENT, "width": 2}, annotation_text=labels["chosen"])
     fig.update_layout(yaxis={"tickformat": ".0%"}, legend={"orientation": "h", "y": -0.25},
-                      yaxis2={"title": {"text": names["silhouette"]}, "overlaying": "y", "side": "right",
+                      yaxis2={"title": {"text": labels["silhouette"]}, "overlaying": "y", "side": "right",
                               "showgrid": False})
-    return styled(fig, title, x_title, names["spread"], height=360)
+    return styled(fig, labels["title"], labels["x"], labels["spread"], height=360)
 
 
-def cluster_scatter(projection: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+def cluster_scatter(projection: pd.DataFrame, labels: Mapping[str, str], names: Mapping) -> go.Figure:
     """Customers on the two main directions of their behaviour, coloured by cluster.
 
-    ``projection`` has x, y, cluster, customer_id; ``names`` maps cluster -> display name."""
+    ``projection`` has x, y, cluster, customer_id; ``labels`` holds title, x and y; ``names``
+    maps cluster -> display name."""
     fig = go.Figure()
     for i, (cluster, rows) in enumerate(projection.groupby("cluster", sort=True)):
         fig.add_trace(go.Scattergl(x=rows["x"], y=rows["y"], mode="markers",
@@ -505,62 +520,68 @@ def cluster_scatter(projection: pd.DataFrame, names: dict, title: str, x_title: 
                                    customdata=plain(rows["customer_id"].astype(str)),
                                    hovertemplate="%{customdata}<extra>%{fullData.name}</extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.2, "itemsizing": "constant"})
-    return styled(fig, title, x_title, y_title, height=480)
+    return styled(fig, labels["title"], labels["x"], labels["y"], height=480)
 
 
-def clv_histogram(values: pd.Series, title: str, x_title: str, y_title: str, names: dict) -> go.Figure:
-    """Distribution of customer lifetime value (the top 1% folded into the last bar) with mean and median."""
-    upper = float(values.quantile(0.99))
-    fig = go.Figure(go.Histogram(x=values.clip(upper=upper), nbinsx=50, marker_color=PRIMARY,
-                                 hovertemplate="%{x}: %{y:,}<extra></extra>"))
-    median, mean = float(values.median()), float(values.mean())
-    fig.add_vline(x=median, line={"color": GOOD, "width": 2, "dash": "dash"}, annotation_text=names["median"],
+def clv_histogram(bands: pd.DataFrame, mean: float, median: float, labels: Mapping[str, str]) -> go.Figure:
+    """Customers per band of lifetime value (``clv.value_bands``: the top 1% folded into the last
+    band) with the mean and median marked; ``labels`` holds title, x, y, mean and median."""
+    fig = go.Figure(go.Bar(x=(bands["lower"] + bands["upper"]) / 2, y=bands["customers"],
+                           width=bands["upper"] - bands["lower"], marker_color=PRIMARY,
+                           customdata=bands[["lower", "upper"]].to_numpy(),
+                           hovertemplate="%{customdata[0]:,.0f}–%{customdata[1]:,.0f}: %{y:,}<extra></extra>"))
+    fig.add_vline(x=median, line={"color": GOOD, "width": 2, "dash": "dash"}, annotation_text=labels["median"],
                   annotation_position="top left" if median <= mean else "top right")
-    fig.add_vline(x=mean, line={"color": ACCENT, "width": 2}, annotation_text=names["mean"],
+    fig.add_vline(x=mean, line={"color": ACCENT, "width": 2}, annotation_text=labels["mean"],
                   annotation_position="top right" if median <= mean else "top left")
-    return styled(fig, title, x_title, y_title, height=380)
+    fig.update_layout(bargap=0)
+    return styled(fig, labels["title"], labels["x"], labels["y"], height=380)
 
 
-def p_alive_heatmap(matrix: pd.DataFrame, title: str, x_title: str, y_title: str, name: str) -> go.Figure:
+def p_alive_heatmap(matrix: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """P(alive) by repeat purchases (rows) and time from first to last purchase (columns).
 
-    ``matrix`` is ``clv.p_alive_matrix`` with recency already in the unit of ``x_title``."""
+    ``matrix`` is ``clv.p_alive_matrix`` with recency in the unit of ``labels["x"]``; ``labels``
+    holds title, x, y and p_alive."""
     z = matrix.pivot(index="frequency", columns="recency", values="p_alive").sort_index()
+    x_title, y_title, name = labels["x"], labels["y"], labels["p_alive"]
     fig = go.Figure(go.Heatmap(z=z.to_numpy(), x=z.columns.to_numpy(), y=z.index.to_numpy(), zmin=0, zmax=1,
                                colorscale="RdYlGn", colorbar={"title": {"text": name}, "tickformat": ".0%"},
                                hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x:.0f}}<br>{name}: "
                                              "%{z:.0%}<extra></extra>"))
-    return styled(fig, title, x_title, y_title, height=420)
+    return styled(fig, labels["title"], x_title, y_title, height=420)
 
 
-def holdout_bars(by_frequency: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+def holdout_bars(by_frequency: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """Actual holdout purchases per customer beside the model's and the naive rule's predictions,
-    for customers grouped by their repeat purchases in the calibration period."""
+    for customers grouped by their repeat purchases in the calibration period; ``labels`` holds
+    title, x, y, actual, model and naive."""
     fig = go.Figure()
     for col, colour in (("actual", "#333333"), ("model", PRIMARY), ("naive", MUTED)):
-        fig.add_trace(go.Bar(x=by_frequency["frequency_group"], y=by_frequency[col], name=names[col],
-                             marker_color=colour, hovertemplate="%{x}: %{y:.2f}<extra>" + names[col] + "</extra>"))
+        fig.add_trace(go.Bar(x=by_frequency["frequency_group"], y=by_frequency[col], name=labels[col],
+                             marker_color=colour, hovertemplate="%{x}: %{y:.2f}<extra>" + labels[col] + "</extra>"))
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.2})
-    return styled(fig, title, x_title, y_title, height=400)
+    return styled(fig, labels["title"], labels["x"], labels["y"], height=400)
 
 
-def segment_value_bars(value: pd.DataFrame, labels: dict, title: str, x_title: str, names: dict) -> go.Figure:
-    """Total lifetime value per segment and the part at risk (customers whose P(alive) is falling)."""
+def segment_value_bars(value: pd.DataFrame, labels: Mapping[str, str], names: Mapping) -> go.Figure:
+    """Total lifetime value per segment and the part at risk (customers whose P(alive) is falling);
+    ``labels`` holds title, x, safe and risk; ``names`` maps segment -> display name."""
     rows = value[value["customers"] > 0]
-    y = [labels.get(s, s) for s in rows["segment"]]
+    y = [names.get(s, s) for s in rows["segment"]]
     fig = go.Figure()
     fig.add_trace(go.Bar(y=y, x=rows["total_clv"] - rows["value_at_risk"].fillna(0), orientation="h",
-                         name=names["safe"], marker_color=GOOD, hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
-    fig.add_trace(go.Bar(y=y, x=rows["value_at_risk"].fillna(0), orientation="h", name=names["risk"],
+                         name=labels["safe"], marker_color=GOOD, hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
+    fig.add_trace(go.Bar(y=y, x=rows["value_at_risk"].fillna(0), orientation="h", name=labels["risk"],
                          marker_color=ACCENT, hovertemplate="%{y}: %{x:,.0f}<extra></extra>"))
     fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.2})
-    return styled(fig, title, x_title, None, height=420)
+    return styled(fig, labels["title"], labels["x"], None, height=420)
 
 
-def migration_sankey(flows: pd.DataFrame, labels: dict, value: str, title: str, names: dict,
-                     currency: str = "£") -> go.Figure:
+def migration_sankey(flows: pd.DataFrame, value: str, labels: Mapping[str, str], names: Mapping) -> go.Figure:
     """Customers flowing from their segment at the first date (left) to the second (right); link
-    width by customers or by the revenue at stake, both in the hover."""
+    width by customers or by the revenue at stake, both in the hover. ``labels`` holds title,
+    customers, revenue_before, revenue_between and money; ``names`` maps segment -> display name."""
     starts = list(dict.fromkeys(flows["segment_start"]))
     ends = list(dict.fromkeys(flows["segment_end"]))
     idx_start = {s: i for i, s in enumerate(starts)}
@@ -570,31 +591,33 @@ def migration_sankey(flows: pd.DataFrame, labels: dict, value: str, title: str, 
     link_colours = [f"rgba({int(c[1:3], 16)}, {int(c[3:5], 16)}, {int(c[5:7], 16)}, 0.35)" for c in link_colours]
     fig = go.Figure(go.Sankey(
         arrangement="snap",
-        node={"label": [labels.get(s, s) for s in starts] + [labels.get(s, s) for s in ends], "color": node_colours,
+        node={"label": [names.get(s, s) for s in starts] + [names.get(s, s) for s in ends], "color": node_colours,
               "pad": 12, "thickness": 16},
         link={"source": flows["segment_start"].map(idx_start), "target": flows["segment_end"].map(idx_end),
               "value": flows[value].clip(lower=0), "color": link_colours,
               "customdata": flows[["customers", "revenue_before", "revenue_between"]].to_numpy(),
-              "hovertemplate": "%{source.label} → %{target.label}<br>" + names["customers"] + ": %{customdata[0]:,}<br>"
-                               + names["revenue_before"] + ": " + currency + "%{customdata[1]:,.0f}<br>"
-                               + names["revenue_between"] + ": " + currency + "%{customdata[2]:,.0f}<extra></extra>"}))
-    return styled(fig, title, height=560)
+              "hovertemplate": "%{source.label} → %{target.label}<br>" + labels["customers"]
+                               + ": %{customdata[0]:,}<br>" + labels["revenue_before"] + ": "
+                               + _money(labels, "%{customdata[1]:,.0f}") + "<br>" + labels["revenue_between"] + ": "
+                               + _money(labels, "%{customdata[2]:,.0f}") + "<extra></extra>"}))
+    return styled(fig, labels["title"], height=560)
 
 
-def omnichannel_bars(mix: pd.DataFrame, labels: dict, type_names: dict, title: str, x_title: str) -> go.Figure:
-    """Share of each segment's customers buying online only, offline only or in both."""
+def omnichannel_bars(mix: pd.DataFrame, labels: Mapping[str, str], names: Mapping) -> go.Figure:
+    """Share of each segment's customers buying online only, offline only or in both; ``labels``
+    holds title and x; ``names`` maps segments and channel types -> display names."""
     colours = {"online only": PRIMARY, "offline only": MUTED, "both": GOOD}
     mix = mix[mix.groupby("segment")["customers"].transform("sum") > 0]
     fig = go.Figure()
     for kind, rows in mix.groupby("channel_type", sort=False):
-        fig.add_trace(go.Bar(y=[labels.get(s, s) for s in rows["segment"]], x=rows["share"], orientation="h",
-                             name=type_names.get(kind, kind), marker_color=colours.get(kind, ACCENT),
+        fig.add_trace(go.Bar(y=[names.get(s, s) for s in rows["segment"]], x=rows["share"], orientation="h",
+                             name=names.get(kind, kind), marker_color=colours.get(kind, ACCENT),
                              customdata=rows[["customers"]].to_numpy(),
-                             hovertemplate="%{y}: %{x:.0%} (%{customdata[0]:,})<extra>" + type_names.get(kind, kind)
+                             hovertemplate="%{y}: %{x:.0%} (%{customdata[0]:,})<extra>" + names.get(kind, kind)
                                            + "</extra>"))
     fig.update_layout(barmode="stack", xaxis={"tickformat": ".0%"}, yaxis={"autorange": "reversed"},
                       legend={"orientation": "h", "y": -0.2})
-    return styled(fig, title, x_title, None, height=440)
+    return styled(fig, labels["title"], labels["x"], None, height=440)
 
 
 # === Coupons page =================================================================================

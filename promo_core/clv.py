@@ -27,6 +27,7 @@ from promo_core.dates import order_span
 from promo_core.engine import SalesSource, fetch, sales_table
 from promo_core.errors import DataError
 from promo_core.segments import DAY, SEGMENTS, to_day
+from promo_core.text import Message
 
 DAYS_PER_UNIT = {"D": 1.0, "W": 7.0}
 DAYS_PER_MONTH = 365.25 / 12
@@ -42,8 +43,7 @@ def months_to_units(months: float, time_unit: str) -> float:
 
 def _days_per_unit(time_unit: str) -> float:
     if time_unit not in DAYS_PER_UNIT:
-        raise DataError(f"Unknown time unit '{time_unit}'. Use 'D' (days) or 'W' (weeks).",
-                        zh=f"无法识别的时间单位“{time_unit}”。请使用“D”（天）或“W”（周）。")
+        raise DataError(Message("clv.error.time_unit", unit=str(time_unit)))
     return DAYS_PER_UNIT[time_unit]
 
 
@@ -73,16 +73,12 @@ def customer_summary(transactions: SalesSource, calibration_end=None, time_unit:
     sales = sales_table(transactions, _SUMMARY_NEEDS)
     span = order_span(sales)
     if not span.customer_lines:
-        raise DataError("No line has a customer ID, so lifetime value cannot be computed. On the Data page, map "
-                        "the column that holds the customer / member number.",
-                        zh="没有任何一行带有客户编号，因此无法计算客户终身价值。请在“数据”页面映射存放客户编号或会员号的列。")
-    last_day = to_day(span.last, "last order date")
-    end = last_day if calibration_end is None else to_day(calibration_end, "calibration end")
+        raise DataError(Message("clv.error.no_customer_ids"))
+    last_day = to_day(span.last, "last_order")
+    end = last_day if calibration_end is None else to_day(calibration_end, "calibration_end")
     out = fetch(_purchase_days_per_customer(sales, end))
     if out.empty:
-        raise DataError(f"No customer bought anything on or before {end:%Y-%m-%d}. Pick a later date "
-                        f"(the data ends on {last_day:%Y-%m-%d}).",
-                        zh=f"{end:%Y-%m-%d}（含）之前没有任何客户购买记录。请选择更晚的日期（数据截至 {last_day:%Y-%m-%d}）。")
+        raise DataError(Message("clv.error.no_purchase_by", end=end, last_day=last_day))
     out["customer_id"] = out["customer_id"].astype("str")
     out["frequency"] = out["frequency"].astype(np.int64)
     out["recency"] = out["recency"].astype(float) / per_unit
@@ -111,8 +107,7 @@ def _purchase_days_per_customer(sales, end: pd.Timestamp):
 def _summary_arrays(summary: pd.DataFrame):
     for col in ("frequency", "recency", "T"):
         if col not in summary.columns:
-            raise DataError(f"The customer summary lacks the column {col}; make it with customer_summary().",
-                            zh=f"客户汇总表缺少 {col} 列；请用 customer_summary() 生成客户汇总表。")
+            raise DataError(Message("clv.error.summary_column", column=col))
     x = summary["frequency"].to_numpy(dtype=float)
     t_x = summary["recency"].to_numpy(dtype=float)
     T = summary["T"].to_numpy(dtype=float)
@@ -120,10 +115,8 @@ def _summary_arrays(summary: pd.DataFrame):
         | ((x == 0) & (t_x > 0))
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise DataError(f"The customer summary has {int(bad.sum())} impossible row(s) (e.g. row {i}: frequency "
-                        f"{x[i]}, recency {t_x[i]}, T {T[i]}): recency must lie between 0 and T, and be 0 without "
-                        "repeat purchases.",
-                        zh=f"客户汇总表中有 {int(bad.sum())} 行数据不合理（例如第 {i} 行：购买次数 {x[i]}，最近度 {t_x[i]}，观察期 T {T[i]}）：最近度必须在 0 到 T 之间，且没有回购时必须为 0。")
+        raise DataError(Message("clv.error.impossible_rows", rows=int(bad.sum()), row=i, frequency=x[i],
+                                recency=t_x[i], T=T[i]))
     return x, t_x, T
 
 
@@ -261,9 +254,7 @@ def fit_bgnbd(summary: pd.DataFrame, time_unit: str | None = None) -> BGNBDFit:
     """
     x, t_x, T = _summary_arrays(summary)
     if len(x) < 10 or (x > 0).sum() < 3:
-        raise DataError(f"Lifetime value needs customers who came back: {len(x)} customer(s), {(x > 0).sum()} with a "
-                        "repeat purchase. Use a longer period or a dataset with more customers.",
-                        zh=f"计算终身价值需要有回头客：目前共 {len(x)} 位客户，其中 {(x > 0).sum()} 位有回购。请使用更长的时间段，或客户更多的数据集。")
+        raise DataError(Message("clv.error.too_few_repeaters", customers=len(x), repeaters=int((x > 0).sum())))
     n = len(x)
     rate = max(x.mean(), 0.1) / max(T.mean(), 1e-3)
     start = np.log([1.0, 1.0 / rate, 0.8, 2.5])  # a = 1 exactly is a removable singularity of E[purchases]
@@ -353,16 +344,12 @@ def fit_gamma_gamma(summary: pd.DataFrame) -> GammaGammaFit:
         ``p``, ``q``, ``v`` and the log-likelihood.
     """
     if "monetary_value" not in summary.columns or summary["monetary_value"].isna().all():
-        raise DataError("Spend per purchase is unknown (the data has no prices), so lifetime value in money cannot "
-                        "be computed. Map a price column on the Data page.",
-                        zh="不知道每次购买的金额（数据中没有价格），因此无法计算以金额表示的终身价值。请在“数据”页面映射价格列。")
+        raise DataError(Message("clv.error.no_prices"))
     keep = (summary["frequency"] > 0) & (summary["monetary_value"] > 0)
     x = summary.loc[keep, "frequency"].to_numpy(dtype=float)
     m = summary.loc[keep, "monetary_value"].to_numpy(dtype=float)
     if len(x) < 3:
-        raise DataError(f"Only {len(x)} customer(s) made repeat purchases with a positive value: too few to learn "
-                        "how much customers spend. Use a longer period.",
-                        zh=f"只有 {len(x)} 位客户有金额为正的回购，人数太少，无法估计客户的消费金额。请使用更长的时间段。")
+        raise DataError(Message("clv.error.too_few_spenders", customers=len(x)))
     n = len(x)
     start = np.log([1.0, 2.0, max(float(np.mean(m)), 1e-3)])
     with threadpool_limits(1):
@@ -407,14 +394,11 @@ def customer_value(summary: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGam
         (discounted profit over the horizon).
     """
     if not 0 <= margin <= 1:
-        raise DataError(f"The margin must be between 0% and 100%; got {margin:.0%}.",
-                        zh=f"毛利率必须在 0% 到 100% 之间；当前为 {margin:.0%}。")
+        raise DataError(Message("clv.error.margin", margin=margin))
     if not 0 <= annual_discount_rate < 1:
-        raise DataError(f"The annual discount rate must be between 0% and 100%; got {annual_discount_rate:.0%}.",
-                        zh=f"年折现率必须在 0% 到 100% 之间；当前为 {annual_discount_rate:.0%}。")
+        raise DataError(Message("clv.error.discount_rate", rate=annual_discount_rate))
     if horizon_months < 1:
-        raise DataError("The horizon must be at least one month.",
-                        zh="预测期至少为一个月。")
+        raise DataError(Message("clv.error.horizon"))
     x, t_x, T = _summary_arrays(summary)
     unit_month = months_to_units(1, bgnbd.time_unit)
     out = summary.copy()
@@ -462,6 +446,33 @@ def segment_value(value_table: pd.DataFrame, rfm_table: pd.DataFrame) -> pd.Data
                         "value_at_risk": g["at_risk_clv"].sum(min_count=1)}).reindex(SEGMENTS)
     out[["customers", "falling_customers"]] = out[["customers", "falling_customers"]].fillna(0).astype(np.int64)
     return out.reset_index(names="segment")
+
+
+def value_bands(values, bands: int = 50, top_share: float = 0.01) -> pd.DataFrame:
+    """Customers per band of lifetime value, the top ``top_share`` of values folded into the last
+    band: a histogram's data that stays ``bands`` rows however many customers there are.
+
+    Returns
+    -------
+    DataFrame
+        ``lower``, ``upper`` (the band's edges) and ``customers``.
+    """
+    v = pd.Series(values, dtype=float).dropna()
+    counts, edges = np.histogram(v.clip(upper=float(v.quantile(1 - top_share))), bins=bands)
+    return pd.DataFrame({"lower": edges[:-1], "upper": edges[1:], "customers": counts})
+
+
+def parameter_table(bgnbd: BGNBDFit, gamma_gamma: GammaGammaFit | None) -> pd.DataFrame:
+    """The fitted models for the record: ``model``, ``parameters`` (as text), ``log_likelihood``,
+    ``customers``; one row per model."""
+    rows = [{"model": "BG/NBD", "parameters": f"r={bgnbd.r:.4g}, alpha={bgnbd.alpha:.4g}, a={bgnbd.a:.4g}, "
+                                              f"b={bgnbd.b:.4g}",
+             "log_likelihood": bgnbd.log_likelihood, "customers": bgnbd.n_customers}]
+    if gamma_gamma is not None:
+        rows.append({"model": "Gamma-Gamma", "parameters": f"p={gamma_gamma.p:.4g}, q={gamma_gamma.q:.4g}, "
+                                                          f"v={gamma_gamma.v:.4g}",
+                     "log_likelihood": gamma_gamma.log_likelihood, "customers": gamma_gamma.n_customers})
+    return pd.DataFrame(rows)
 
 
 def p_alive_matrix(bgnbd: BGNBDFit, max_frequency: int, T: float, n_recency: int = 25) -> pd.DataFrame:
@@ -513,19 +524,16 @@ def holdout_check(transactions: SalesSource, holdout_days: int = 180, time_unit:
     per_unit = _days_per_unit(time_unit)
     sales = sales_table(transactions, _SUMMARY_NEEDS)
     span = order_span(sales)
-    last_day = to_day(span.last, "last order date")
-    end = last_day if end is None else to_day(end, "end date")
+    last_day = to_day(span.last, "last_order")
+    end = last_day if end is None else to_day(end, "end")
     cal_end = end - pd.Timedelta(days=int(holdout_days))
-    first_day = to_day(span.first, "first order date")
+    first_day = to_day(span.first, "first_order")
     span = (end - first_day).days
     if span < 3 * 7:
-        raise DataError(f"The data covers only {span} day(s) up to {end:%Y-%m-%d}: too short to check the model on "
-                        "held-out weeks (it needs at least three weeks). Pick a later date or load more history.",
-                        zh=f"截至 {end:%Y-%m-%d}，数据只覆盖 {span} 天，太短，无法用留出的几周检验模型（至少需要三周）。请选择更晚的日期，或加载更多历史数据。")
+        raise DataError(Message("clv.error.holdout_history", days=span, end=end))
     if holdout_days < 7 or cal_end - first_day < pd.Timedelta(days=2 * holdout_days):
-        raise DataError(f"The data covers {span} days; a {holdout_days}-day holdout needs at least twice as long "
-                        f"before it. Choose a holdout of 7 to {span // 3} days.",
-                        zh=f"数据覆盖 {span} 天；{holdout_days} 天的留出期之前至少需要两倍长的数据。请选择 7 到 {span // 3} 天的留出期。")
+        raise DataError(Message("clv.error.holdout_length", days=span, holdout_days=holdout_days,
+                                longest=span // 3))
     cal = customer_summary(sales, cal_end, time_unit)
     fit = fit_bgnbd(cal, time_unit)
     whole = customer_summary(sales, end, time_unit)
@@ -570,10 +578,7 @@ def lifetime_value(transactions: SalesSource, as_of=None, time_unit: str = "D", 
     summary = customer_summary(transactions, as_of, time_unit)
     history_days = summary["T"].max() * _days_per_unit(time_unit)
     if history_days < MIN_HISTORY_DAYS:
-        raise DataError(f"Lifetime value needs at least {MIN_HISTORY_DAYS} days of purchases to learn how often "
-                        f"customers come back; the data has {history_days:.0f} day(s) up to this date. Pick a later "
-                        "as-of date or load more history.",
-                        zh=f"计算终身价值至少需要 {MIN_HISTORY_DAYS} 天的购买记录，才能了解客户多久回购一次；截至这一天，数据只有 {history_days:.0f} 天。请选择更晚的分析日期，或加载更多历史数据。")
+        raise DataError(Message("clv.error.short_history", needed=MIN_HISTORY_DAYS, days=history_days))
     bgnbd = fit_bgnbd(summary, time_unit)
     has_money = summary["monetary_value"].notna().any()
     gg = fit_gamma_gamma(summary) if has_money else None

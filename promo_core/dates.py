@@ -15,6 +15,7 @@ import pandas as pd
 
 from promo_core.engine import fetch
 from promo_core.errors import DataError
+from promo_core.text import Message
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 _START, _END = pd.Timestamp(f"{FIRST_YEAR}-01-01"), pd.Timestamp(f"{LAST_YEAR + 1}-01-01")
@@ -29,13 +30,13 @@ def _naive(ts):
     return ts.tz_localize(None) if getattr(ts, "tzinfo", None) is not None else ts
 
 
-def check_day(day: pd.Timestamp, what: str, what_zh: str) -> pd.Timestamp:
-    """``day`` itself, or a DataError when it lies outside 1900-2100."""
+def check_day(day: pd.Timestamp, what: str) -> pd.Timestamp:
+    """``day`` itself, or a DataError when it lies outside 1900-2100; ``what`` names the date
+    (``date_name.<what>`` in the catalogue: "as_of", "last_order" ...)."""
     if _START <= _naive(day) < _END:
         return day
-    raise DataError(f"The {what} {day_text(day)} lies outside {FIRST_YEAR}–{LAST_YEAR}. Give a date such as "
-                    "2025-06-30.",
-                    zh=f"{what_zh} {day_text(day)} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间。请填写类似 2025-06-30 的日期。")
+    raise DataError(Message("dates.day_outside", what=Message(f"date_name.{what}"), day=day_text(day),
+                            first_year=FIRST_YEAR, last_year=LAST_YEAR))
 
 
 def check_order_dates(dates: pd.Series) -> None:
@@ -90,9 +91,5 @@ def order_span(sales) -> OrderSpan:
 
 def _outside_error(n: int, first_bad: pd.Timestamp, last_bad: pd.Timestamp) -> DataError:
     examples = ", ".join(day_text(d) for d in dict.fromkeys([first_bad, last_bad]))
-    lines = "line has an order date" if n == 1 else "lines have order dates"
-    return DataError(f"{n:,} sales {lines} outside {FIRST_YEAR}–{LAST_YEAR} ({examples}). Such dates are "
-                     "placeholders (9999-12-31 often stands for “no date”), not sales, and would distort every "
-                     "figure over time. Correct or remove those lines and run the analysis again.",
-                     zh=f"有 {n:,} 个销售行的下单日期不在 {FIRST_YEAR}–{LAST_YEAR} 年之间（{examples}）。这类日期是占位值"
-                        "（9999-12-31 常表示“无日期”），不是真实销售，会扭曲所有按时间计算的结果。请更正或删除这些行后再运行分析。")
+    return DataError(Message("dates.lines_outside.one" if n == 1 else "dates.lines_outside.many", lines=n,
+                             examples=examples, first_year=FIRST_YEAR, last_year=LAST_YEAR))

@@ -1,6 +1,8 @@
 """The one exception a user ever sees from promo_core."""
 from __future__ import annotations
 
+from promo_core.text import Message, render
+
 
 class DataError(ValueError):
     """Input that cannot be used as given.
@@ -11,16 +13,28 @@ class DataError(ValueError):
 
     Parameters
     ----------
-    message : str
-        The English text.
+    message : Message or str
+        What is wrong, as a catalogue message (``promo_core.text``: an id and its values). Modules
+        not yet moved to the catalogue give the English text instead, with ``zh``.
     zh : str, optional
-        The same message in Simplified Chinese.
+        With an English ``message``: the same in Simplified Chinese.
+
+    Attributes
+    ----------
+    message : Message
+        What ``ui`` and ``report`` render (for English text, one that quotes it).
+    id : str or None
+        The catalogue id; None for a message given as text.
+    values : dict
+        The values the message quotes.
     """
 
-    def __init__(self, message: str, zh: str | None = None):
-        super().__init__(message)
-        self.zh = zh
+    def __init__(self, message: Message | str, zh: str | None = None):
+        self.id = message.id if isinstance(message, Message) else None
+        self.message = message if isinstance(message, Message) else Message("error.text", en=message, zh=zh or message)
+        self.values = self.message.values
+        super().__init__(self.text())
 
     def text(self, lang: str = "en") -> str:
-        """The message in ``lang`` ('en' or 'zh'); English where no Chinese was written."""
-        return self.zh if lang == "zh" and self.zh else str(self)
+        """The message in ``lang``; English where the language has no text for it."""
+        return render(self.message, lang)

@@ -485,11 +485,11 @@ class Popularity(Recommender):
     def _segment_names(self, customer_ids, lang):
         if not len(self.segment_names_):
             return super()._segment_names(customer_ids, lang)
-        from promo_core.segments import segment_label
+        from promo_core.text import term
 
         rows = self.interactions_.customers.get_indexer(customer_ids)
         seg = np.where(rows >= 0, self.segment_of_[np.maximum(rows, 0)], -1)
-        labels = np.array([segment_label(s, lang) for s in self.segment_names_] + [""], dtype=object)
+        labels = np.array([term("segment", s, lang) for s in self.segment_names_] + [""], dtype=object)
         return labels[seg]
 
 

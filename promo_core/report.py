@@ -23,42 +23,17 @@ from functools import lru_cache
 import pandas as pd
 import plotly.offline
 
-from promo_core import charts, i18n
+from promo_core import charts, i18n, text
 from promo_core.errors import DataError
 from promo_core.export import column_kind, sheet_name, tidy_frame, to_excel_bytes
 from promo_core.profile import business_profile
 from promo_core.store import SavedAnalysis
+from promo_core.text import Message
 
 PAGE_TITLES = {
     "data": ("Data profile", "数据概况"), "segments": ("Segments", "客户分群"),
     "recommendations": ("Recommendations", "商品推荐"), "pricing": ("Pricing", "定价"),
     "coupons": ("Coupons", "优惠券"), "logistics": ("Logistics", "物流"), "reports": ("Reports", "报告"),
-}
-# Chinese headings for the column names the analyses use; other names are shown as they are.
-COLUMN_LABELS_ZH = {
-    "metric": "指标", "value": "数值", "revenue": "收入", "orders": "订单数", "units": "件数", "customers": "客户数",
-    "share": "占比", "week": "周起始日", "product_id": "商品编码", "product_name": "商品名称", "category": "品类",
-    "channel": "渠道", "customer_id": "客户ID", "segment": "分群", "recency_days": "距最近购买（天）",
-    "frequency": "购买次数", "monetary": "消费金额", "r_score": "R 分", "f_score": "F 分", "m_score": "M 分",
-    "elasticity": "价格弹性", "reason": "原因", "rows": "行数", "support": "支持度", "confidence": "置信度",
-    "lift": "提升度", "antecedents": "前项商品", "consequents": "后项商品", "leverage": "杠杆值", "conviction": "确信度",
-    "lines": "行数", "price": "价格", "profit": "利润", "cost": "成本", "n": "样本数", "mean": "平均值",
-    "p_value": "p 值", "clv": "客户终身价值", "p_alive": "存活概率", "baskets": "购物篮数", "periods": "期数",
-    "products": "商品数", "reliable": "可靠", "min_support": "最小支持度", "min_confidence": "最小置信度",
-    "max_len": "规则最多商品数", "level": "层级", "period": "周期", "customer_share": "客户占比",
-    "revenue_share": "收入占比", "median_recency_days": "距最近购买中位数（天）", "mean_frequency": "平均购买次数",
-    "mean_monetary": "平均消费金额", "mean_p_alive": "平均存活概率", "mean_clv": "平均客户终身价值",
-    "clv_at_risk": "流失风险价值", "description": "说明", "as_of": "截至日期", "margin": "毛利率",
-    "horizon_months": "预测期（月）", "annual_discount_rate": "年折现率", "model": "模型", "precision": "精确率",
-    "recall": "召回率", "ndcg": "NDCG", "map": "MAP", "hit_rate": "命中率", "coverage": "覆盖率",
-    "ndcg_lift": "NDCG 相对畅销榜提升", "lift_low": "提升 95% 下限", "lift_high": "提升 95% 上限", "k": "推荐数",
-    "cut": "切分日期", "exclude_bought": "排除已购商品", "mase": "MASE", "smape": "sMAPE（%）", "bias": "偏差（%）",
-    "mase_vs_naive": "相对季节性朴素的 MASE", "beats_naive": "优于朴素的序列占比", "n_series": "序列数",
-    "n_forecasts": "预测数", "horizon_weeks": "预测周数", "models": "模型", "total": "合计", "outcome": "结果指标",
-    "arm": "组别", "rel_lift": "相对提升", "p_value_holm": "p 值（Holm 校正）", "significant": "显著", "test": "检验",
-    "qini": "Qini 系数", "qini_low": "Qini 95% 下限", "qini_high": "Qini 95% 上限", "uplift_at_k": "前 k 增益",
-    "ate": "平均效应", "gain_over_all": "相对平均的增益", "best": "最佳", "control": "对照组",
-    "uplift_models": "增益模型", "features": "特征", "cost_per_unit_km": "每件每公里运费", "single_sourcing": "单一供货",
 }
 _log = logging.getLogger(__name__)
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
@@ -135,16 +110,6 @@ def page_title(page: str, lang: str = "en") -> str:
     return i18n.text(en, zh, lang)
 
 
-def column_label(name: str, lang: str = "en") -> str:
-    """A column name as a table heading: ``recency_days`` -> ``Recency days`` / ``距最近购买（天）``."""
-    name = str(name)
-    if lang == "zh" and name in COLUMN_LABELS_ZH:
-        return COLUMN_LABELS_ZH[name]
-    if re.fullmatch(r"[a-z][a-z0-9_]*", name):
-        return name.replace("_", " ").capitalize()
-    return name
-
-
 def format_cell(value, kind: str, lang: str = "en", currency: str = "£") -> str:
     """One table value as text for the report (``kind`` from ``export.column_kind``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
@@ -190,7 +155,7 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en", currency: str = "£", m
         return f'<p class="empty">{_esc(i18n.text("This table is empty.", "此表为空。", lang))}</p>'
     shown = frame if max_rows is None else frame.head(max_rows)
     kinds = [column_kind(c, frame[c]) for c in frame.columns]
-    head = "".join(f'<th scope="col">{_esc(column_label(c, lang))}</th>' for c in frame.columns)
+    head = "".join(f'<th scope="col">{_esc(text.column_title(c, lang))}</th>' for c in frame.columns)
     rows = []
     for record in shown.itertuples(index=False, name=None):
         cells = []
@@ -309,7 +274,7 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
         if analysis.notes:
             parts.append('<ul class="notes">' + "".join(f"<li>{_esc(n)}</li>" for n in analysis.notes) + "</ul>")
         if analysis.params:
-            rows = "".join(f'<tr><th scope="row">{_esc(column_label(k, lang))}</th><td>{_esc(_param_text(v))}</td></tr>'
+            rows = "".join(f'<tr><th scope="row">{_esc(text.column_title(k, lang))}</th><td>{_esc(_param_text(v))}</td></tr>'
                            for k, v in analysis.params.items())
             parts.append(f'<h3>{_esc(t("Settings", "参数"))}</h3><table class="params"><tbody>{rows}</tbody></table>')
         for name, spec in analysis.figures.items():
@@ -469,61 +434,44 @@ def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None 
 
 def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", margin: float = 0.3,
                       horizon_months: int = 12, annual_discount_rate: float = 0.10) -> SavedAnalysis:
-    """Who the customers are: the eleven RFM segments (``segments.rfm``) with each segment's share
-    of customers and revenue and, where the data allows, its customers' mean P(alive), lifetime
-    value and value at risk (``clv.lifetime_value``)."""
-    from promo_core import clv, segments
+    """Who the customers are: the Segments page's analysis (``analyses.segments.run``, lifetime value
+    its only optional step) as a section: each segment's share of customers and revenue and, where
+    the data allows, its customers' mean P(alive), lifetime value and value at risk."""
+    from promo_core.analyses import segments as analysis
 
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    table = segments.rfm(tx)
-    summary = segments.segment_summary(table, lang)
-    notes = []
-    try:
-        value = clv.lifetime_value(tx, horizon_months=horizon_months, margin=margin,
-                                   annual_discount_rate=annual_discount_rate)
-        by_segment = clv.segment_value(value.customers, table).set_index("segment")
-        summary["mean_p_alive"] = summary["segment"].map(by_segment["mean_p_alive"])
-        if value.customers["clv"].notna().any():  # money values exist only when the data has prices
-            summary["mean_clv"] = summary["segment"].map(by_segment["mean_clv"])
-            summary["clv_at_risk"] = summary["segment"].map(by_segment["value_at_risk"])
-            notes.append(t(f"Lifetime value: expected margin of each customer over the next {horizon_months} months "
-                           f"(BG/NBD and Gamma-Gamma models, {margin:.0%} margin, {annual_discount_rate:.0%} annual "
-                           f"discount rate): {i18n.fmt_money(value.customers['clv'].sum(), currency, 0, lang)} in all.",
-                           f"客户终身价值：每位客户未来 {horizon_months} 个月的预期毛利（BG/NBD 与 Gamma-Gamma 模型，毛利率 "
-                           f"{margin:.0%}，年折现率 {annual_discount_rate:.0%}）：合计 "
-                           f"{i18n.fmt_money(value.customers['clv'].sum(), currency, 0, lang)}。"))
-    except DataError as exc:
-        notes.append(t(f"Lifetime value not computed: {exc}", f"未计算客户终身价值：{exc.text('zh')}"))
-    summary = summary[summary["customers"] > 0].sort_values("customers", ascending=False)
-    has_money = summary["revenue"].notna().any()
-    shown = summary.drop(columns=["segment"]).rename(columns={"segment_label": "segment"})
-    shown = shown.loc[:, shown.notna().any()]
-    covered = segments.coverage(tx)
-    notes.insert(0, t(f"{covered.customers:,} customers scored on recency (days since the last purchase), frequency "
-                      "(orders) and money spent, each from 1 to 5 against the other customers; the scores name "
-                      "the segment.",
-                      f"共 {covered.customers:,} 位客户按最近度（距上次购买天数）、频率（订单数）和消费金额各打 1–5 分"
-                      "（与其他客户相比），分数决定所属分群。"))
-    if covered.guest_lines:
-        notes.append(t(f"{covered.guest_lines:,} guest lines (no customer id) are left out.",
-                       f"{covered.guest_lines:,} 个游客订单行（无客户ID）未计入。"))
-    if has_money:
-        top = summary.sort_values("revenue", ascending=False).iloc[0]
-        notes.insert(1, t(f"{top['segment_label']}: {top['customer_share']:.0%} of customers bring "
-                          f"{top['revenue_share']:.0%} of revenue.",
-                          f"{top['segment_label']}：{top['customer_share']:.0%} 的客户贡献了 {top['revenue_share']:.0%} 的收入。"))
+    params = analysis.Params(margin=margin, horizon_months=horizon_months, annual_discount_rate=annual_discount_rate,
+                             parts=frozenset({"value"}))
+    result = analysis.run(tx, params)
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    summary, value = result.summary, result.value
+    notes = [say("report.segments.scored", customers=result.coverage.customers)]
+    if value is None:
+        notes.append(say("report.segments.no_value", reason=result.problems["value"]))
     else:
-        notes.append(t("The data has no prices, so segments use recency and frequency only.",
-                       "数据中没有价格，分群只依据最近度和频率。"))
-    bars = summary.rename(columns={"segment_label": "label"})[
-        ["label", "customer_share"] + (["revenue_share"] if has_money else [])]
-    figure = charts.segment_share_bars(
-        bars, t("Customer segments: share of customers and of revenue", "客户分群：客户占比与收入占比"),
-        t("Share (%)", "占比（%）"), {"customer_share": t("customers", "客户"), "revenue_share": t("revenue", "收入")})
-    return _analysis("segments", t("Customer segments (RFM)", "客户分群（RFM）"), "segments",
-                     params={"as_of": f"{segments.rfm_as_of(table):%Y-%m-%d}", "margin": margin,
-                             "horizon_months": horizon_months, "annual_discount_rate": annual_discount_rate},
-                     tables={t("Segments", "客户分群"): shown}, figures={t("Segments", "客户分群"): figure}, notes=notes)
+        by_segment = value.by_segment.set_index("segment")
+        summary = summary.assign(mean_p_alive=summary["segment"].map(by_segment["mean_p_alive"]))
+        if value.model.customers["clv"].notna().any():  # money values exist only when the data has prices
+            summary = summary.assign(mean_clv=summary["segment"].map(by_segment["mean_clv"]),
+                                     clv_at_risk=summary["segment"].map(by_segment["value_at_risk"]))
+            notes.append(say("report.segments.value", horizon=horizon_months, margin=margin, rate=annual_discount_rate,
+                             total=value.total_clv))
+    summary = summary[summary["customers"] > 0].sort_values("customers", ascending=False)
+    if result.has_money:
+        top = summary.sort_values("revenue", ascending=False).iloc[0]
+        notes.insert(1, say("report.segments.top", segment=Message(f"segment.{top['segment']}"),
+                            customer_share=top["customer_share"], revenue_share=top["revenue_share"]))
+    notes += [say(note) for note in result.notes]
+    shown = text.render_frame(summary, lang, currency)
+    shown = shown.loc[:, shown.notna().any()]
+    bars = summary[["segment", "customer_share", *(["revenue_share"] if result.has_money else [])]]
+    figure = charts.segment_share_bars(bars, text.chart_labels("segment_share_bars", lang, currency),
+                                       text.terms("segment", bars["segment"], lang))
+    name = say("segments.table.segments")
+    return _analysis("segments", say("report.segments.name"), "segments",
+                     params={"as_of": f"{result.as_of:%Y-%m-%d}", "margin": margin, "horizon_months": horizon_months,
+                             "annual_discount_rate": annual_discount_rate},
+                     tables={name: shown}, figures={name: figure}, notes=notes)
 
 
 BASKET_SUPPORTS = (0.01, 0.005, 0.002, 0.001)  # tried in turn until about ten rules appear

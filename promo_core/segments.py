@@ -4,7 +4,9 @@ mix, and the playbook of next best actions per segment.
 
 The functions that read order lines take a *source*: a DataFrame or an Ibis table (the
 workspace's DuckDB, a Spark table), see ``promo_core.engine.sales_table``; the per-line work runs in
-its engine and only per-customer tables come back.
+its engine and only per-customer tables come back. Nothing here is in a language: segment names,
+cluster names, descriptions, rules and errors are codes or ``promo_core.text.Message`` objects that
+``ui`` and ``report`` render.
 
 Conventions shared with the Data page: guest lines (no customer id) are left out of customer
 analytics and counted; returns stay in the data, so ``monetary`` is revenue net of returns, while
@@ -13,8 +15,10 @@ customer recent).
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 import ibis
 import ibis.expr.types as ir
@@ -29,33 +33,13 @@ from threadpoolctl import threadpool_limits
 from promo_core.dates import check_day, order_span
 from promo_core.engine import SalesSource, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.i18n import fmt_number, fmt_pct, text
+from promo_core.text import Message
 
 # --------------------------------------------------------------------------------------------
 # The eleven segments
 # --------------------------------------------------------------------------------------------
 SEGMENTS = ["Champions", "Loyal Customers", "Potential Loyalists", "New Customers", "Promising",
             "Need Attention", "About to Sleep", "At Risk", "Can't Lose Them", "Hibernating", "Lost"]
-
-# segment -> (Chinese name, English description, Chinese description)
-SEGMENT_INFO = {
-    "Champions": ("冠军客户", "Bought recently, buy often and spend the most.", "最近购买、购买频繁且消费最高。"),
-    "Loyal Customers": ("忠诚客户", "Buy often and spend well; respond to loyalty offers.",
-                        "经常购买、消费不错，对会员权益有反应。"),
-    "Potential Loyalists": ("潜在忠诚客户", "Recent customers with a few orders: nurture them into regulars.",
-                            "最近购买过几次的客户，值得培养成常客。"),
-    "New Customers": ("新客户", "Bought for the first time very recently.", "最近刚完成首次购买。"),
-    "Promising": ("有潜力客户", "Recent one-off shoppers who have not spent much yet.", "最近的单次购买者，消费还不多。"),
-    "Need Attention": ("需要关注", "Average recency, frequency and spend; slipping without a nudge.",
-                       "最近度、频率和消费都居中，不加关注就会流失。"),
-    "About to Sleep": ("即将沉睡", "Below-average recency and a small history; will drift off soon.",
-                       "最近度偏低、购买历史较少，很快会沉睡。"),
-    "At Risk": ("有流失风险", "Used to buy often and spend well, but not for a while.", "以前购买频繁、消费不错，但已有一段时间没买。"),
-    "Can't Lose Them": ("不能失去的客户", "Were among the best customers, but have not come back for long.",
-                        "曾是最好的客户之一，但很久没有回来了。"),
-    "Hibernating": ("休眠客户", "Low spend and few orders, long ago.", "消费低、订单少，且很久以前。"),
-    "Lost": ("已流失", "Lowest recency, frequency and spend.", "最近度、频率和消费都最低。"),
-}
 
 # Segment by R score (columns 1..5) and FM score (rows 1..5): the usual R x FM grid.
 _GRID = {
@@ -70,19 +54,6 @@ RFM_CODES = [f"{r}{f}{m}" for r in range(1, 6) for f in range(1, 6) for m in ["1
 _GRID_CODES = np.array([[SEGMENTS.index(_GRID[fm][r - 1]) for fm in range(1, 6)] for r in range(1, 6)])
 
 
-def segment_label(segment: str, lang: str = "en") -> str:
-    """A segment's display name in the interface language (data keeps the English name)."""
-    if lang == "zh" and segment in SEGMENT_INFO:
-        return SEGMENT_INFO[segment][0]
-    return segment
-
-
-def segment_description(segment: str, lang: str = "en") -> str:
-    """One sentence on who is in a segment."""
-    info = SEGMENT_INFO.get(segment)
-    return "" if info is None else text(info[1], info[2], lang)
-
-
 def segment_map() -> pd.DataFrame:
     """The score-to-segment map: one row per (R score, FM score) with its segment.
 
@@ -91,6 +62,12 @@ def segment_map() -> pd.DataFrame:
     rows = [{"r_score": r, "fm_score": fm, "segment": _GRID[fm][r - 1]} for fm in range(5, 0, -1)
             for r in range(1, 6)]
     return pd.DataFrame(rows)
+
+
+def segment_grid() -> pd.DataFrame:
+    """The score-to-segment map to read at a glance: rows FM score 5 to 1, columns R score 1 to 5."""
+    return pd.DataFrame({r: [_GRID[fm][r - 1] for fm in range(5, 0, -1)] for r in range(1, 6)},
+                        index=pd.Index(range(5, 0, -1), name="fm_score")).rename_axis(columns="r_score")
 
 
 def quintile_scores(values, higher_is_better: bool = True) -> np.ndarray:
@@ -139,28 +116,21 @@ DAY = pd.Timedelta(days=1)
 
 def _check_customers(lines: int, customer_lines: int) -> None:
     if not lines:
-        raise DataError("The sales table is empty: there is nobody to segment. Upload a file with orders.",
-                        zh="销售表是空的，没有可以分群的客户。请上传包含订单的文件。")
+        raise DataError(Message("segments.error.empty_sales"))
     if not customer_lines:
-        raise DataError("No line has a customer ID, so customers cannot be told apart. On the Data page, map the "
-                        "column that holds the customer / member number (every order is a guest order now).",
-                        zh="没有任何一行带有客户编号，因此无法区分不同的客户。请在“数据”页面映射存放客户编号或会员号的列（目前所有订单都被当作游客订单）。")
-
-
-# The dates ``to_day`` is asked about, for its message in Chinese.
-_DATE_NAMES_ZH = {"as-of date": "分析日期", "first order date": "最早下单日期", "last order date": "最后下单日期",
-                  "calibration end": "校准截止日期", "end date": "截止日期"}
+        raise DataError(Message("segments.error.no_customer_ids"))
 
 
 def to_day(value, what: str) -> pd.Timestamp:
+    """``value`` as a day (midnight, no time zone); a DataError naming ``what`` (``date_name.<what>``
+    in the catalogue: "as_of", "last_order" ...) when it is not a date or lies outside 1900-2100."""
     try:
         day = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"The {what} '{value}' is not a date. Give a date such as 2025-06-30.",
-                        zh=f"{_DATE_NAMES_ZH.get(what, what)}“{value}”不是有效日期。请填写类似 2025-06-30 的日期。") from exc
+        raise DataError(Message("dates.not_a_date", what=Message(f"date_name.{what}"), value=str(value))) from exc
     if day.tzinfo is not None:
         day = day.tz_localize(None)
-    return check_day(day.normalize(), what, _DATE_NAMES_ZH.get(what, what))
+    return check_day(day.normalize(), what)
 
 
 def rfm(transactions: SalesSource, as_of=None) -> pd.DataFrame:
@@ -189,13 +159,11 @@ def rfm(transactions: SalesSource, as_of=None) -> pd.DataFrame:
     sales = sales_table(transactions, _NEEDED)
     span = order_span(sales)
     _check_customers(span.lines, span.customer_lines)
-    last_day = to_day(span.last, "last order date")
-    as_of = last_day if as_of is None else to_day(as_of, "as-of date")
+    last_day = to_day(span.last, "last_order")
+    as_of = last_day if as_of is None else to_day(as_of, "as_of")
     table = fetch(_purchases_per_customer(sales, as_of + DAY))
     if table.empty:
-        raise DataError(f"No customer bought anything on or before {as_of:%Y-%m-%d}. Pick a later as-of date "
-                        f"(the data ends on {last_day:%Y-%m-%d}).",
-                        zh=f"{as_of:%Y-%m-%d}（含）之前没有任何客户购买记录。请选择更晚的分析日期（数据截至 {last_day:%Y-%m-%d}）。")
+        raise DataError(Message("segments.error.no_purchase_by", as_of=as_of, last_day=last_day))
     table["customer_id"] = table["customer_id"].astype("str")
     last = table["last_purchase"].astype("datetime64[us]")
     table["first_purchase"] = table["first_purchase"].astype("datetime64[us]")
@@ -267,16 +235,16 @@ def coverage(transactions: SalesSource) -> Coverage:
                     returns_only_customers=int(row["identified"] - row["customers"]))
 
 
-def segment_summary(rfm_table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def segment_summary(rfm_table: pd.DataFrame) -> pd.DataFrame:
     """One row per segment (all eleven, in the standard order): customers, revenue and the
     typical customer.
 
     Returns
     -------
     DataFrame
-        ``segment``, ``segment_label`` (in ``lang``), ``customers``, ``customer_share``,
-        ``revenue``, ``revenue_share``, ``median_recency_days``, ``mean_frequency``,
-        ``mean_monetary``, ``description``.
+        ``segment``, ``customers``, ``customer_share``, ``revenue``, ``revenue_share``,
+        ``median_recency_days``, ``mean_frequency``, ``mean_monetary`` and ``description`` (a
+        ``Message``: who is in the segment).
     """
     g = rfm_table.groupby("segment")
     out = pd.DataFrame({
@@ -291,10 +259,9 @@ def segment_summary(rfm_table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     total = rfm_table["monetary"].sum()
     out["revenue_share"] = out["revenue"] / total if total else np.nan
     out = out.reset_index(names="segment")
-    out.insert(1, "segment_label", [segment_label(s, lang) for s in out["segment"]])
-    out["description"] = [segment_description(s, lang) for s in out["segment"]]
-    return out[["segment", "segment_label", "customers", "customer_share", "revenue", "revenue_share",
-                "median_recency_days", "mean_frequency", "mean_monetary", "description"]]
+    out["description"] = [Message(f"segment_about.{s}") for s in out["segment"]]
+    return out[["segment", "customers", "customer_share", "revenue", "revenue_share", "median_recency_days",
+                "mean_frequency", "mean_monetary", "description"]]
 
 
 def rfm_grid(rfm_table: pd.DataFrame) -> pd.DataFrame:
@@ -479,12 +446,9 @@ class BehaviourClusters:
         n = len(features)
         lo, hi = self.k_range
         if self.n_clusters is not None and not 1 <= self.n_clusters <= n:
-            raise DataError(f"Cannot make {self.n_clusters} clusters from {n} customers. Choose between 1 and {n}.",
-                            zh=f"无法把 {n} 位客户分成 {self.n_clusters} 个群组。请选择 1 到 {n} 之间的群组数。")
+            raise DataError(Message("segments.error.too_many_clusters", clusters=self.n_clusters, customers=n))
         if n < 3:
-            raise DataError(f"Only {n} customer(s) bought in this period: too few to find groups. Pick a longer "
-                            "period or a dataset with more customers.",
-                            zh=f"这段时间只有 {n} 位客户有购买，人数太少，无法找出客户群组。请选择更长的时间段，或使用客户更多的数据集。")
+            raise DataError(Message("segments.error.too_few_to_cluster", customers=n))
         logged = self._log(features)
         self.center_ = logged.mean()
         self.scale_ = logged.std(ddof=0).replace(0, 1.0)
@@ -533,40 +497,31 @@ def _elbow(ks: np.ndarray, spread: np.ndarray) -> int:
     return int(ks[int(np.argmax((1 - x) - y))])
 
 
-# trait words: feature kind -> (high en, high zh, low en, low zh); None = not worth saying
-_TRAITS = {
-    "recency_days": ("Lapsed", "久未购买", "Recently active", "近期活跃"),
-    "frequency": ("Frequent", "高频", "Occasional", "低频"),
-    "monetary": ("Big spenders", "高消费", "Low spenders", "低消费"),
-    "discount_share": ("Deal seekers", "爱用优惠", None, None),
-}
+# Features with a word for a cluster well above (True) or below (False) all customers: trait.<feature>.<high|low>
+_TRAIT_WORDS = {("recency_days", True), ("recency_days", False), ("frequency", True), ("frequency", False),
+                ("monetary", True), ("monetary", False), ("discount_share", True)}
 
 
-def _trait(col: str, high: bool, lang: str) -> str | None:
-    if col in _TRAITS:
-        words = _TRAITS[col]
-        return text(words[0], words[1], lang) if high else (text(words[2], words[3], lang) if words[2] else None)
-    if not high:
+def _trait(col: str, high: bool) -> Message | None:
+    """The word for a cluster far from everyone on ``col`` (None: not worth saying)."""
+    if (col, high) in _TRAIT_WORDS:
+        return Message(f"trait.{col}.{'high' if high else 'low'}")
+    if not high or ": " not in col:
         return None
     kind, name = col.split(": ", 1)
-    if kind == "channel":
-        return text(f"{name} shoppers", f"{name}渠道为主", lang)
-    return text(f"{name} fans", f"偏爱{name}", lang)
+    return Message(f"trait.{kind}", name=name)
 
 
-def _fmt_money(x: float, currency: str, lang: str) -> str:
-    return f"{'-' if x < 0 else ''}{currency}{fmt_number(abs(x), 0, lang)}"
-
-
-def cluster_profiles(features: pd.DataFrame, labels, lang: str = "en", currency: str = "£") -> pd.DataFrame:
+def cluster_profiles(features: pd.DataFrame, labels) -> pd.DataFrame:
     """Each cluster in numbers and in words.
 
     Returns
     -------
     DataFrame
-        ``cluster``, ``name`` (its two strongest traits, e.g. "Frequent, online shoppers"),
-        ``customers``, ``share``, median ``recency_days``, ``frequency`` and ``monetary``, the mean
-        of every share column, and ``description`` (a sentence comparing it with all customers).
+        ``cluster``, ``name`` (a ``Message``: its two strongest traits, e.g. "Frequent, online
+        shoppers"), ``customers``, ``share``, median ``recency_days``, ``frequency`` and
+        ``monetary``, the mean of every share column, and ``description`` (a ``Message``: the
+        cluster compared with all customers).
     """
     labels = np.asarray(labels)
     f = features
@@ -584,106 +539,65 @@ def cluster_profiles(features: pd.DataFrame, labels, lang: str = "en", currency:
         for col in z.abs().sort_values(ascending=False).index:
             if abs(z[col]) < 0.5 or len(traits) == 2:
                 break
-            word = _trait(col, z[col] > 0, lang)
+            word = _trait(col, z[col] > 0)
             if word and word not in traits:
                 traits.append(word)
-        if not traits:
-            traits = [text("Typical customers", "普通客户", lang)]
-        rest = [t if lang == "zh" else t.lower() for t in traits[1:]]
-        name = (", " if lang != "zh" else "、").join([traits[0], *rest])
-        name = name[:1].upper() + name[1:]
+        name = (Message("cluster.name.two", first=traits[0], second=traits[1]) if len(traits) == 2
+                else Message("cluster.name.one", first=traits[0] if traits else Message("trait.typical")))
         med = f.loc[m, ["recency_days", "frequency", "monetary"]].median()
         shares = f.loc[m, share_cols].mean()
         row = {"cluster": int(c), "name": name, "customers": int(m.sum()), "share": m.mean(),
                "recency_days": med["recency_days"], "frequency": med["frequency"], "monetary": med["monetary"],
                **shares.to_dict()}
-        row["description"] = _describe(m.sum(), m.mean(), med, overall_med, shares, overall_share, lang, currency)
+        row["description"] = _describe(m.sum(), m.mean(), med, overall_med, shares, overall_share)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-def _describe(n, share, med, overall, shares, overall_share, lang, currency) -> str:
-    parts = [text(f"{fmt_number(n, 0, lang)} customers ({fmt_pct(share, 0)}).",
-                  f"{fmt_number(n, 0, lang)} 位客户（{fmt_pct(share, 0)}）。", lang),
-             text(f"The typical one last bought {med['recency_days']:.0f} days ago (all customers: "
-                  f"{overall['recency_days']:.0f}), placed {med['frequency']:.0f} orders ({overall['frequency']:.0f}) "
-                  f"and spent {_fmt_money(med['monetary'], currency, lang)} "
-                  f"({_fmt_money(overall['monetary'], currency, lang)}).",
-                  f"典型客户最近一次购买在 {med['recency_days']:.0f} 天前（全体：{overall['recency_days']:.0f}），"
-                  f"下了 {med['frequency']:.0f} 单（全体：{overall['frequency']:.0f}），消费 "
-                  f"{_fmt_money(med['monetary'], currency, lang)}"
-                  f"（全体：{_fmt_money(overall['monetary'], currency, lang)}）。",
-                  lang)]
-    groups = feature_groups(shares.index)
-    for kind, cols in groups.items():
+def _describe(n, share, med, overall, shares, overall_share) -> Message:
+    parts = [Message("cluster.about.size", customers=int(n), share=share),
+             Message("cluster.about.typical", recency=med["recency_days"], all_recency=overall["recency_days"],
+                     orders=med["frequency"], all_orders=overall["frequency"], spend=med["monetary"],
+                     all_spend=overall["monetary"])]
+    for kind, cols in feature_groups(shares.index).items():
         if kind == "channel":
             top = shares[cols].idxmax()
-            ch = top.split(": ", 1)[1]
-            parts.append(text(f"{fmt_pct(shares[top], 0)} of their orders are {ch} "
-                              f"(all: {fmt_pct(overall_share[top], 0)}).",
-                              f"{fmt_pct(shares[top], 0)} 的订单来自{ch}（全体：{fmt_pct(overall_share[top], 0)}）。", lang))
+            parts.append(Message("cluster.about.channel", channel=top.split(": ", 1)[1], share=shares[top],
+                                 all_share=overall_share[top]))
         elif kind == "discount_share":
-            parts.append(text(f"{fmt_pct(shares[kind], 0)} of orders use a discount or coupon "
-                              f"(all: {fmt_pct(overall_share[kind], 0)}).",
-                              f"{fmt_pct(shares[kind], 0)} 的订单使用了折扣或优惠券（全体：{fmt_pct(overall_share[kind], 0)}）。",
-                              lang))
+            parts.append(Message("cluster.about.discount", share=shares[kind], all_share=overall_share[kind]))
         elif kind == "category" and (shares[cols] - overall_share[cols]).max() >= 0.05:
             top = (shares[cols] - overall_share[cols]).idxmax()
-            cat = top.split(": ", 1)[1]
-            parts.append(text(f"Favourite category: {cat} ({fmt_pct(shares[top], 0)} of spend, all: "
-                              f"{fmt_pct(overall_share[top], 0)}).",
-                              f"最偏爱的品类：{cat}（占消费 {fmt_pct(shares[top], 0)}，全体：{fmt_pct(overall_share[top], 0)}）。",
-                              lang))
-    return " ".join(parts)
+            parts.append(Message("cluster.about.category", category=top.split(": ", 1)[1], share=shares[top],
+                                 all_share=overall_share[top]))
+    return Message("cluster.about", parts=tuple(parts))
 
 
 @dataclass(frozen=True)
 class ClusterRules:
     """Rules in plain words that pick out each cluster."""
 
-    rules: pd.DataFrame  # cluster, rule, customers (matching the rule), precision, recall
+    rules: pd.DataFrame  # cluster, rule (a Message), customers (matching the rule), precision, recall
     coverage: float  # share of all customers whose own cluster's rule describes them
 
 
-def _condition(col: str, lo: float | None, hi: float | None, lang: str, currency: str) -> str:
-    """'lo < col <= hi' in words and the right units."""
-    if col == "recency_days":
-        if lo is not None and hi is not None:
-            return text(f"last bought {lo:.0f}–{hi:.0f} days ago", f"最近一次购买在 {lo:.0f}–{hi:.0f} 天前", lang)
-        if hi is not None:
-            return text(f"last bought at most {hi:.0f} days ago", f"最近一次购买不超过 {hi:.0f} 天前", lang)
-        return text(f"last bought more than {lo:.0f} days ago", f"最近一次购买超过 {lo:.0f} 天前", lang)
-    if col == "frequency":
-        a = None if lo is None else int(np.floor(lo)) + 1
-        b = None if hi is None else int(np.floor(hi))
-        if a is not None and b is not None:
-            return text(f"{a}–{b} orders", f"{a}–{b} 单", lang)
-        if b is not None:
-            return text(f"at most {b} orders", f"不超过 {b} 单", lang)
-        return text(f"at least {a} orders", f"至少 {a} 单", lang)
-    if col == "monetary":
-        def m(v):
-            return _fmt_money(v, currency, lang)
-        if lo is not None and hi is not None:
-            return text(f"spent {m(lo)}–{m(hi)}", f"消费 {m(lo)}–{m(hi)}", lang)
-        if hi is not None:
-            return text(f"spent at most {m(hi)}", f"消费不超过 {m(hi)}", lang)
-        return text(f"spent more than {m(lo)}", f"消费超过 {m(lo)}", lang)
+def _condition(col: str, lo: float | None, hi: float | None) -> Message:
+    """'lo < col <= hi' as a message in the feature's own units."""
+    bound = "between" if lo is not None and hi is not None else "at_most" if hi is not None else "above"
+    if col == "frequency":  # whole orders: more than 6.5 orders is at least 7
+        lo = None if lo is None else int(np.floor(lo)) + 1
+        hi = None if hi is None else int(np.floor(hi))
+    if col in ("recency_days", "frequency", "monetary"):
+        return Message(f"rule.{col}.{bound}", lo=lo, hi=hi)
     if col == "discount_share":
-        what = text("of orders with a discount", "的订单使用折扣", lang)
+        what = Message("rule.what.discount_share")
     else:
         kind, name = col.split(": ", 1)
-        what = (text(f"of orders {name}", f"的订单来自{name}", lang) if kind == "channel"
-                else text(f"of spend on {name}", f"的消费用于{name}", lang))
-    if lo is not None and hi is not None:
-        return text(f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)} {what}", f"{fmt_pct(lo, 0)}–{fmt_pct(hi, 0)}{what}", lang)
-    if hi is not None:
-        return text(f"at most {fmt_pct(hi, 0)} {what}", f"不超过 {fmt_pct(hi, 0)}{what}", lang)
-    return text(f"more than {fmt_pct(lo, 0)} {what}", f"超过 {fmt_pct(lo, 0)}{what}", lang)
+        what = Message(f"rule.what.{kind}", name=name)
+    return Message(f"rule.share.{bound}", lo=lo, hi=hi, what=what)
 
 
-def explain_clusters(features: pd.DataFrame, labels, max_depth: int = 3, random_state: int = 0,
-                     lang: str = "en", currency: str = "£") -> ClusterRules:
+def explain_clusters(features: pd.DataFrame, labels, max_depth: int = 3, random_state: int = 0) -> ClusterRules:
     """One rule per cluster that a manager can read ("at least 7 orders and more than 80% of
     orders online"), from a shallow decision tree on the features in their own units.
 
@@ -728,8 +642,8 @@ def explain_clusters(features: pd.DataFrame, labels, max_depth: int = 3, random_
         if best is None:
             continue
         _, bounds, hit, precision, recall = _simplify(best[1], x, y)
-        conds = [_condition(cols[f], lo, hi, lang, currency) for f, (lo, hi) in bounds.items()]
-        rule = text(" and ", " 且 ", lang).join(conds) or text("everyone", "所有客户", lang)
+        conds = tuple(_condition(cols[f], lo, hi) for f, (lo, hi) in bounds.items())
+        rule = Message("rule.all", conditions=conds) if conds else Message("rule.everyone")
         rows.append({"cluster": int(c), "rule": rule,
                      "customers": int(hit.sum()), "precision": float(precision), "recall": float(recall)})
         covered |= hit & y
@@ -789,7 +703,7 @@ class ClusterResult:
 
 
 def cluster_customers(transactions: SalesSource, rfm_table: pd.DataFrame, n_clusters: int | None = None,
-                      random_state: int = 0, lang: str = "en", currency: str = "£") -> ClusterResult:
+                      random_state: int = 0) -> ClusterResult:
     """Behavioural clusters with profiles, readable rules and a 2-D map of the customers.
 
     Parameters
@@ -819,8 +733,8 @@ def cluster_customers(transactions: SalesSource, rfm_table: pd.DataFrame, n_clus
                                "y": xy[:, 1] if xy.shape[1] > 1 else 0.0, "cluster": model.labels_[shown]})
     return ClusterResult(
         labels=labels, n_clusters=model.n_clusters_, chosen_automatically=n_clusters is None,
-        selection=model.selection_, profiles=cluster_profiles(features, model.labels_, lang, currency),
-        rules=explain_clusters(features, model.labels_, random_state=random_state, lang=lang, currency=currency),
+        selection=model.selection_, profiles=cluster_profiles(features, model.labels_),
+        rules=explain_clusters(features, model.labels_, random_state=random_state),
         projection=projection, explained_variance=tuple(float(v) for v in pca.explained_variance_ratio_),
         features=list(features.columns))
 
@@ -839,6 +753,11 @@ class Migration:
     end: pd.Timestamp
     customers: pd.DataFrame  # customer_id, segment_start, segment_end, direction, revenue_before, revenue_between
     flows: pd.DataFrame  # segment_start, segment_end, customers, share_of_start, revenue_before, revenue_between
+
+    def directions(self) -> dict[str, int]:
+        """Customers who moved ``up``, ``down``, stayed the ``same`` or are ``new`` (all four keys)."""
+        counts = self.customers["direction"].value_counts()
+        return {d: int(counts.get(d, 0)) for d in ("up", "down", "same", "new")}
 
 
 def segment_migration(transactions: SalesSource, end=None, days: int = 90) -> Migration:
@@ -863,17 +782,15 @@ def segment_migration(transactions: SalesSource, end=None, days: int = 90) -> Mi
         R + FM score rose ("up"), fell ("down") or stayed ("same").
     """
     if days < 1:
-        raise DataError("The gap between the two dates must be at least one day.",
-                        zh="两个日期之间至少要相隔一天。")
+        raise DataError(Message("segments.error.gap_too_small"))
     sales = sales_table(transactions, _NEEDED)
     late = rfm(sales, end)
     end_day = rfm_as_of(late)
     start_day = end_day - pd.Timedelta(days=int(days))
-    first_day = to_day(order_span(sales).first, "first order date")
+    first_day = to_day(order_span(sales).first, "first_order")
     if start_day < first_day:
-        raise DataError(f"The data starts on {first_day:%Y-%m-%d}, so there are no segments {days} days before "
-                        f"{end_day:%Y-%m-%d}. Choose a shorter gap (at most {(end_day - first_day).days} day(s)).",
-                        zh=f"数据从 {first_day:%Y-%m-%d} 才开始，因此无法得到 {end_day:%Y-%m-%d} 之前 {days} 天的分群。请选择更短的间隔（最多 {(end_day - first_day).days} 天）。")
+        raise DataError(Message("segments.error.gap_before_data", first_day=first_day, end_day=end_day, days=days,
+                                longest=(end_day - first_day).days))
     early = rfm(sales, start_day)
     both = late[["customer_id", "segment", "r_score", "fm_score"]].merge(
         early[["customer_id", "segment", "r_score", "fm_score"]], on="customer_id", how="left",
@@ -908,7 +825,7 @@ def segment_migration(transactions: SalesSource, end=None, days: int = 90) -> Mi
 # Online / offline
 # --------------------------------------------------------------------------------------------
 CHANNEL_TYPES = ["online only", "offline only", "both"]
-CHANNEL_TYPE_ZH = {"online only": "仅线上", "offline only": "仅线下", "both": "线上线下都买"}
+NO_CHANNEL = "segments.error.no_channel"  # the id of the DataError for data without channels
 
 
 def is_online_channel(name: str) -> bool:
@@ -939,14 +856,11 @@ def customer_channels(transactions: SalesSource, as_of=None) -> pd.Series:
     sales = sales_table(transactions, ["customer_id", "order_date", "is_return"], optional=["channel"])
     bought = sales.customer_id.notnull() & ~sales.is_return
     if as_of is not None:
-        bought &= sales.order_date < to_day(as_of, "as-of date") + DAY
+        bought &= sales.order_date < to_day(as_of, "as_of") + DAY
     names = (fetch(sales.filter(sales.channel.notnull()).group_by("channel").aggregate(bought=bought.any()))
              if "channel" in sales.columns else pd.DataFrame())
     if names.empty:
-        raise DataError("The data has no channel column, so online and in-store customers cannot be told apart. "
-                        "On the Data page, map the column that says where each order was placed (e.g. 'online', "
-                        "'store').",
-                        zh="数据中没有渠道列，因此无法区分线上客户和门店客户。请在“数据”页面映射标明每笔订单下单渠道的列（例如“online”“store”）。")
+        raise DataError(Message(NO_CHANNEL))
     online = [c for c in names.loc[names["bought"], "channel"] if is_online_channel(c)]
     lines = sales.filter(bought, sales.channel.notnull())
     is_online = lines.channel.isin(online) if online else ibis.literal(False)
@@ -958,8 +872,12 @@ def customer_channels(transactions: SalesSource, as_of=None) -> pd.Series:
     return out
 
 
-def omnichannel(transactions: SalesSource, rfm_table: pd.DataFrame) -> pd.DataFrame:
+def omnichannel(transactions: SalesSource, rfm_table: pd.DataFrame,
+                channel_types: pd.Series | None = None) -> pd.DataFrame:
     """Online-only, offline-only and both-channel customers in every segment.
+
+    ``channel_types``, when already computed (``customer_channels`` as of the RFM table's day),
+    saves reading the lines again.
 
     Returns
     -------
@@ -967,7 +885,7 @@ def omnichannel(transactions: SalesSource, rfm_table: pd.DataFrame) -> pd.DataFr
         ``segment``, ``channel_type``, ``customers``, ``share`` (of the segment's customers),
         ``revenue`` and ``revenue_per_customer``; all segments x three types, zeros included.
     """
-    kinds = customer_channels(transactions, rfm_as_of(rfm_table))
+    kinds = customer_channels(transactions, rfm_as_of(rfm_table)) if channel_types is None else channel_types
     t = rfm_table[["customer_id", "segment", "monetary"]].assign(
         channel_type=kinds.reindex(rfm_table["customer_id"]).to_numpy())
     t = t[t["channel_type"].notna()]
@@ -985,46 +903,24 @@ def omnichannel(transactions: SalesSource, rfm_table: pd.DataFrame) -> pd.DataFr
 # --------------------------------------------------------------------------------------------
 # Playbook: next best action per segment
 # --------------------------------------------------------------------------------------------
-# segment -> (action en, action zh, offer en, offer zh, send a coupon?)
-_PLAYBOOK = {
-    "Champions": ("Reward them: early access, VIP perks, ask for reviews and referrals. No discount needed.",
-                  "奖励他们：新品抢先购、VIP 权益、邀请评价和推荐。无需折扣。", "VIP perk", "VIP 权益", False),
-    "Loyal Customers": ("Upsell higher-value products and invite them to the loyalty programme.",
-                        "推荐更高价值的商品，邀请加入会员计划。", "Loyalty points", "会员积分", False),
-    "Potential Loyalists": ("Build the habit: membership offer and recommendations based on what they bought.",
-                            "培养购买习惯：会员邀请，并按已购商品推荐。", "Membership bonus", "入会礼", True),
-    "New Customers": ("Welcome series and a second-order incentive.", "欢迎系列消息，外加第二单激励。",
-                      "Second-order coupon", "第二单优惠券", True),
-    "Promising": ("Make them aware of the range: free samples or a small second-order incentive.",
-                  "让他们了解更多商品：免费试用或小额第二单激励。", "Small coupon", "小额优惠券", True),
-    "Need Attention": ("Limited-time offer on products like the ones they bought.", "针对他们买过的同类商品推出限时优惠。",
-                       "Limited-time offer", "限时优惠", True),
-    "About to Sleep": ("Remind them with bestsellers and a renewed discount.", "用热销商品和新的折扣提醒他们。",
-                       "Reminder discount", "唤醒折扣", True),
-    "At Risk": ("Win-back coupon with a personal e-mail about what is new.", "发送挽回优惠券，并用个性化邮件介绍新品。",
-                "Win-back coupon", "挽回优惠券", True),
-    "Can't Lose Them": ("Win them back personally: the best win-back offer, a call or e-mail, ask what went wrong.",
-                        "一对一挽回：最优惠的挽回方案，电话或邮件联系，询问原因。", "Best win-back offer", "最优挽回方案",
-                        True),
-    "Hibernating": ("Low-cost reactivation: relevant products and a special discount.", "低成本唤醒：相关商品加专属折扣。",
-                    "Reactivation discount", "唤醒折扣", True),
-    "Lost": ("Try one low-cost campaign; otherwise do not spend on them.", "尝试一次低成本活动；否则不再投入。",
-             "None", "无", False),
-}
+# The segments a coupon goes to by default; each segment's action and offer are playbook.action.<segment>
+# and playbook.offer.<segment> in the catalogue.
+_COUPON_SEGMENTS = {"Potential Loyalists", "New Customers", "Promising", "Need Attention", "About to Sleep", "At Risk",
+                    "Can't Lose Them", "Hibernating"}
 PLAYBOOK_COLUMNS = ["segment", "action", "offer", "send_coupon"]
 
 
-def playbook(lang: str = "en") -> pd.DataFrame:
+def playbook() -> pd.DataFrame:
     """The default next best action per segment (the page lets the manager edit it).
 
     Returns
     -------
     DataFrame
-        ``segment`` (English name, the key), ``action``, ``offer`` (in ``lang``) and
+        ``segment`` (English name, the key), ``action`` and ``offer`` (``Message`` objects) and
         ``send_coupon`` (whether the segment belongs in a coupon target list).
     """
-    rows = [{"segment": s, "action": text(a_en, a_zh, lang), "offer": text(o_en, o_zh, lang), "send_coupon": send}
-            for s, (a_en, a_zh, o_en, o_zh, send) in _PLAYBOOK.items()]
+    rows = [{"segment": s, "action": Message(f"playbook.action.{s}"), "offer": Message(f"playbook.offer.{s}"),
+             "send_coupon": s in _COUPON_SEGMENTS} for s in SEGMENTS]
     return pd.DataFrame(rows, columns=PLAYBOOK_COLUMNS)
 
 
@@ -1032,22 +928,61 @@ def check_playbook(book: pd.DataFrame) -> pd.DataFrame:
     """An edited playbook, validated: one row per known segment, ``send_coupon`` as bool."""
     missing = [c for c in PLAYBOOK_COLUMNS if c not in book.columns]
     if missing:
-        raise DataError(f"The playbook lacks the column(s) {', '.join(missing)}. It needs "
-                        f"{', '.join(PLAYBOOK_COLUMNS)}.",
-                        zh=f"分群策略表缺少以下列：{'、'.join(missing)}。需要的列为：{'、'.join(PLAYBOOK_COLUMNS)}。")
+        raise DataError(Message("segments.error.playbook_columns", missing=tuple(missing),
+                                needed=tuple(PLAYBOOK_COLUMNS)))
     unknown = sorted(set(book["segment"].dropna().astype(str)) - set(SEGMENTS))
     if unknown:
-        raise DataError(f"The playbook names unknown segment(s): {', '.join(unknown)}. Use the eleven RFM segment "
-                        f"names: {', '.join(SEGMENTS)}.",
-                        zh=f"分群策略表中有无法识别的分群：{'、'.join(unknown)}。请使用以下 11 个 RFM 分群名称：{'、'.join(SEGMENTS)}。")
+        raise DataError(Message("segments.error.playbook_unknown", unknown=tuple(unknown), known=tuple(SEGMENTS)))
     dup = book["segment"][book["segment"].duplicated()].astype(str).unique()
     if len(dup):
-        raise DataError(f"The playbook lists {', '.join(dup)} more than once; keep one row per segment.",
-                        zh=f"分群策略表中 {'、'.join(dup)} 出现了不止一次；每个分群只能保留一行。")
+        raise DataError(Message("segments.error.playbook_duplicates", segments=tuple(dup)))
     out = book[PLAYBOOK_COLUMNS].copy()
     out["send_coupon"] = out["send_coupon"].fillna(False).astype(bool)
     out["segment"] = out["segment"].astype(str)
     return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True, eq=False)
+class SegmentPlaybook:
+    """The manager's playbook as the Segments page hands it to the Coupons page (kept in the
+    workspace per dataset: ``Workspace.save_handoff``). Why a type and not a table under a string
+    key: the reader knows what it gets, and it is checked once, where it is made.
+
+    Attributes
+    ----------
+    table : DataFrame
+        ``check_playbook``'s table: segment, action, offer, send_coupon.
+    """
+
+    kind: ClassVar[str] = "segment_playbook"
+    table: pd.DataFrame
+
+    def __post_init__(self):
+        object.__setattr__(self, "table", check_playbook(self.table))
+
+    @classmethod
+    def default(cls) -> "SegmentPlaybook":
+        """The default playbook (``playbook``)."""
+        return cls(playbook())
+
+    @property
+    def coupon_segments(self) -> tuple[str, ...]:
+        """The segments a coupon goes to, in the playbook's order."""
+        return tuple(self.table.loc[self.table["send_coupon"], "segment"])
+
+    def to_json(self) -> str:
+        """The playbook as JSON text (what the workspace stores); actions and offers as text."""
+        if self.table[["action", "offer"]].map(lambda v: isinstance(v, Message)).any().any():
+            raise ValueError("store a playbook as the manager reads it: render its messages first")
+        return self.table.to_json(orient="records", force_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "SegmentPlaybook":
+        """A playbook stored by ``to_json``."""
+        return cls(pd.DataFrame(json.loads(text), columns=PLAYBOOK_COLUMNS))
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, SegmentPlaybook) and self.table.to_dict("records") == other.table.to_dict("records")
 
 
 def target_list(rfm_table: pd.DataFrame, book: pd.DataFrame | None = None, coupon_only: bool = True) -> pd.DataFrame:

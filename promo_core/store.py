@@ -22,7 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import ClassVar, Iterator, Protocol, TypeVar
 
 import duckdb
 import ibis
@@ -51,6 +51,9 @@ CREATE TABLE IF NOT EXISTS analyses (
 CREATE TABLE IF NOT EXISTS analysis_parts (
     analysis_id VARCHAR NOT NULL, kind VARCHAR NOT NULL, position INTEGER NOT NULL,
     name VARCHAR NOT NULL, body BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS handoffs (
+    kind VARCHAR NOT NULL, dataset_id VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL, body VARCHAR NOT NULL,
+    PRIMARY KEY (kind, dataset_id));
 """
 
 
@@ -311,6 +314,7 @@ class Workspace:
             for table in info["tables"]:
                 con.execute(f'DROP TABLE IF EXISTS {_table_ident(dataset_id, table)}')
             con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
+            con.execute("DELETE FROM handoffs WHERE dataset_id = ?", [dataset_id])
             con.execute("COMMIT")
 
     # --- saved analyses ------------------------------------------------------------------------
@@ -391,6 +395,46 @@ class Workspace:
             con.execute("DELETE FROM analysis_parts WHERE analysis_id = ?", [analysis_id])
             con.execute("DELETE FROM analyses WHERE id = ?", [analysis_id])
             con.execute("COMMIT")
+
+
+    # --- hand-offs between pages --------------------------------------------------------------
+    def save_handoff(self, dataset_id: str, handoff: Handoff) -> None:
+        """Keep what one page hands another for a dataset, replacing the last one of its kind.
+
+        Why here and not in a browser session: the page that reads it (the Coupons page reads the
+        Segments playbook) may run in another session, and the team shares one playbook.
+        """
+        self.dataset(dataset_id)
+        with self.connect() as con:
+            con.execute("INSERT OR REPLACE INTO handoffs VALUES (?, ?, now()::TIMESTAMP, ?)",
+                        [handoff.kind, dataset_id, handoff.to_json()])
+
+    def load_handoff(self, dataset_id: str, kind: type[H]) -> H | None:
+        """The hand-off of type ``kind`` kept for a dataset, or None when there is none."""
+        with self.connect() as con:
+            rows = con.execute("SELECT body FROM handoffs WHERE kind = ? AND dataset_id = ?",
+                               [kind.kind, dataset_id]).fetchall()
+        return kind.from_json(rows[0][0]) if rows else None
+
+    def delete_handoff(self, dataset_id: str, kind: type[Handoff]) -> None:
+        """Forget the hand-off of type ``kind`` kept for a dataset (the reader falls back to its default)."""
+        with self.connect() as con:
+            con.execute("DELETE FROM handoffs WHERE kind = ? AND dataset_id = ?", [kind.kind, dataset_id])
+
+
+class Handoff(Protocol):
+    """What one page hands another (``segments.SegmentPlaybook``): a ``kind`` naming it in the
+    workspace and its JSON text both ways."""
+
+    kind: ClassVar[str]
+
+    def to_json(self) -> str: ...
+
+    @classmethod
+    def from_json(cls, text: str) -> "Handoff": ...
+
+
+H = TypeVar("H", bound=Handoff)
 
 
 def _table_name(dataset_id: str, table: str) -> str:

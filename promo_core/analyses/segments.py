@@ -1,0 +1,213 @@
+"""The Segments page's analysis: who the customers are (RFM segments, behavioural clusters), what
+each is worth (lifetime value, P(alive), value at risk, and whether the model beats a naive rule),
+how they moved between two dates, and where they shop (online, offline, both).
+
+>>> result = run(transactions, Params(horizon_months=6))
+>>> result.summary            # one row per segment
+>>> result.value.total_clv    # the headline lifetime value (None when it could not be computed)
+>>> result.problems           # {"holdout": Message(...)} for a step the data cannot support
+"""
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from promo_core import clv, segments
+from promo_core.analyses import Progress, Steps
+from promo_core.engine import SalesSource, sales_table
+from promo_core.text import Message
+
+PARTS = frozenset({"clusters", "value", "holdout", "migration", "channels"})
+TOP_SEGMENTS = ("Champions", "Loyal Customers")  # the headline's "top segments"
+ACTIVE = 0.5  # a customer counts as probably still active from this P(alive) on
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every setting of the Segments page.
+
+    Attributes
+    ----------
+    as_of : date, optional
+        The day the analysis looks back from (later lines are ignored); None: the data's last day.
+    horizon_months : int
+        How far ahead lifetime value looks, in calendar months.
+    margin : float
+        Share of revenue kept as profit (lifetime value is profit).
+    annual_discount_rate : float
+        Yearly rate future profit is discounted at (month by month).
+    n_clusters : int, optional
+        Number of behavioural clusters; None chooses it at the elbow.
+    migration_days : int
+        Days between the two dates whose segments are compared.
+    holdout_days : int
+        Days held out to check the lifetime-value model against what happened.
+    random_state : int
+        Seed of the clustering; the same data and settings give the same clusters.
+    parts : frozenset of str
+        The steps to run besides RFM and coverage (always run): any of ``PARTS``.
+    """
+
+    as_of: datetime.date | None = None
+    horizon_months: int = 12
+    margin: float = 0.30
+    annual_discount_rate: float = 0.10
+    n_clusters: int | None = None
+    migration_days: int = 90
+    holdout_days: int = 180
+    random_state: int = 0
+    parts: frozenset = PARTS
+
+
+@dataclass(frozen=True)
+class Value:
+    """Lifetime value: the fitted models, every customer's value and the headline numbers."""
+
+    model: clv.LifetimeValue  # summary, BG/NBD and Gamma-Gamma fits, customers' P(alive) and CLV
+    by_segment: pd.DataFrame  # clv.segment_value: mean P(alive), CLV and value at risk per segment
+    active_share: float  # share of customers with P(alive) >= ACTIVE
+    total_clv: float  # NaN without prices
+    value_at_risk: float  # lifetime value of customers whose P(alive) is falling; NaN without prices
+    clv_bands: pd.DataFrame | None  # clv.value_bands (figure data); None without prices
+    mean_clv: float
+    median_clv: float
+    p_alive: pd.DataFrame  # clv.p_alive_matrix for the oldest customer (figure data)
+    oldest_days: float  # that customer's age in days
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Online only, offline only or both: per customer, per segment and in all."""
+
+    types: pd.Series  # customer_id -> channel type
+    mix: pd.DataFrame  # segments.omnichannel
+    shares: Mapping[str, float]  # channel type -> share of customers
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the Segments page and the report's Segments section show.
+
+    ``customers`` is ``segments.rfm`` (one row per customer); ``summary`` one row per segment
+    (``segments.segment_summary``); ``grid`` customers per R and FM score. A part that was not
+    asked for (``Params.parts``) or could not be computed is None, with the reason in
+    ``problems`` under its name ("clusters", "value", "holdout", "migration", "channels").
+    """
+
+    params: Params
+    as_of: pd.Timestamp
+    customers: pd.DataFrame
+    coverage: segments.Coverage
+    summary: pd.DataFrame
+    grid: pd.DataFrame
+    has_money: bool
+    top_customer_share: float  # Champions and Loyal Customers: their share of customers
+    top_revenue_share: float  # and of revenue (NaN without prices)
+    notes: tuple[Message, ...]  # what the numbers leave out
+    value: Value | None = None
+    clusters: segments.ClusterResult | None = None
+    holdout: clv.HoldoutCheck | None = None
+    migration: segments.Migration | None = None
+    channels: Channels | None = None
+    problems: Mapping[str, Message] = field(default_factory=dict)
+
+
+def run(source: SalesSource, params: Params = Params(), progress: Progress | None = None) -> Result:
+    """The Segments analysis of a sales source.
+
+    Parameters
+    ----------
+    source : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``); per-line work runs in its engine.
+    params : Params
+    progress : callable, optional
+        Told each step's ``Message`` as it starts.
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    DataError
+        When no customer can be scored (no lines, no customer ids, nothing bought by the as-of
+        date): nothing of the page can be shown. Every later step fails on its own (``problems``).
+    """
+    steps = Steps(params.parts, progress)
+    steps.announce(Message("segments.step.scoring"))
+    sales = sales_table(source)
+    table = segments.rfm(sales, params.as_of)
+    as_of = segments.rfm_as_of(table)
+    cover = segments.coverage(sales)
+    summary = segments.segment_summary(table)
+    top = summary.set_index("segment").loc[list(TOP_SEGMENTS)]
+    has_money = bool(table["monetary"].notna().any())
+    value = steps.run("value", Message("segments.step.value"), _value, sales, table, as_of, params)
+    clusters = steps.run("clusters", Message("segments.step.clusters"), segments.cluster_customers, sales, table,
+                         n_clusters=params.n_clusters, random_state=params.random_state)
+    holdout = steps.run("holdout", Message("segments.step.holdout"), clv.holdout_check, sales,
+                        holdout_days=params.holdout_days, end=as_of)
+    migration = steps.run("migration", Message("segments.step.migration"), segments.segment_migration, sales, as_of,
+                          params.migration_days)
+    channels = steps.run("channels", Message("segments.step.channels"), _channels, sales, table, as_of)
+    return Result(params=params, as_of=as_of, customers=table, coverage=cover, summary=summary,
+                  grid=segments.rfm_grid(table), has_money=has_money,
+                  top_customer_share=float(top["customer_share"].sum()),
+                  top_revenue_share=float(top["revenue_share"].sum()) if has_money else float("nan"),
+                  notes=_notes(cover, has_money), value=value, clusters=clusters, holdout=holdout,
+                  migration=migration, channels=channels, problems=steps.problems)
+
+
+def _value(sales, table: pd.DataFrame, as_of: pd.Timestamp, params: Params) -> Value:
+    model = clv.lifetime_value(sales, as_of, "D", params.horizon_months, params.margin, params.annual_discount_rate)
+    by_segment = clv.segment_value(model.customers, table)
+    v = model.customers
+    oldest = float(v["T"].max())
+    priced = v["clv"].notna().any()
+    return Value(model=model, by_segment=by_segment, active_share=float((v["p_alive"] >= ACTIVE).mean()),
+                 total_clv=float(v["clv"].sum(min_count=1)),
+                 value_at_risk=float(by_segment["value_at_risk"].sum(min_count=1)),
+                 clv_bands=clv.value_bands(v["clv"]) if priced else None, mean_clv=float(v["clv"].mean()),
+                 median_clv=float(v["clv"].median()),
+                 p_alive=clv.p_alive_matrix(model.bgnbd, int(max(v["frequency"].quantile(0.95), 1)), oldest),
+                 oldest_days=oldest)
+
+
+def _channels(sales, table: pd.DataFrame, as_of: pd.Timestamp) -> Channels:
+    types = segments.customer_channels(sales, as_of)
+    share = types.value_counts(normalize=True)
+    return Channels(types=types, mix=segments.omnichannel(sales, table, channel_types=types),
+                    shares={kind: float(share.get(kind, 0.0)) for kind in segments.CHANNEL_TYPES})
+
+
+def _notes(cover: segments.Coverage, has_money: bool) -> tuple[Message, ...]:
+    """What the customer analytics leave out, and how returns count."""
+    notes = []
+    if cover.guest_lines:
+        notes.append(Message("segments.note.guest_lines", lines=cover.guest_lines)
+                     if pd.isna(cover.guest_revenue_share) else
+                     Message("segments.note.guest_lines_revenue", lines=cover.guest_lines,
+                             share=cover.guest_revenue_share))
+    if cover.returns_only_customers:
+        notes.append(Message("segments.note.returns_only", customers=cover.returns_only_customers))
+    notes.append(Message("segments.note.returns"))
+    if not has_money:
+        notes.append(Message("segments.note.no_prices"))
+    return tuple(notes)
+
+
+def target_list(result: Result, playbook: segments.SegmentPlaybook) -> pd.DataFrame:
+    """The customers the playbook sends a coupon to, with their segment's action and offer
+    (``segments.target_list``)."""
+    return segments.target_list(result.customers, playbook.table, coupon_only=True)
+
+
+def crm_list(result: Result, playbook: segments.SegmentPlaybook) -> pd.DataFrame:
+    """One row per customer with everything a CRM needs: segment, scores, cluster, lifetime value,
+    P(alive), channel type and the playbook's action (``segments.crm_export``)."""
+    return segments.crm_export(result.customers, result.clusters,
+                               result.value.model.customers if result.value is not None else None,
+                               result.channels.types if result.channels is not None else None, playbook.table)

@@ -1,0 +1,547 @@
+"""English: every id of the catalogue (the fallback of every other language)."""
+
+NAME = "English"
+
+MESSAGES = {
+    # --- building blocks -------------------------------------------------------------------
+    "error.text": "{en}",
+    "error.unexpected": "Sorry, something went wrong while computing this (incident {incident}). Try other settings "
+                        "or another file; if it keeps happening, give the incident reference to whoever runs "
+                        "PromoLens for you.",
+    "join.list": ", ",
+    "join.and": " and ",
+    "join.sentences": " ",
+    "value.none": "–",
+
+    # --- dates ---------------------------------------------------------------------------------
+    "date_name.as_of": "as-of date",
+    "date_name.first_order": "first order date",
+    "date_name.last_order": "last order date",
+    "date_name.calibration_end": "calibration end",
+    "date_name.end": "end date",
+    "dates.not_a_date": "The {what} '{value}' is not a date. Give a date such as 2025-06-30.",
+    "dates.day_outside": "The {what} {day} lies outside {first_year}–{last_year}. Give a date such as 2025-06-30.",
+    "dates.lines_outside.one": "{lines:,} sales line has an order date outside {first_year}–{last_year} ({examples}). "
+                               "Such dates are placeholders (9999-12-31 often stands for “no date”), not sales, and "
+                               "would distort every figure over time. Correct or remove those lines and run the "
+                               "analysis again.",
+    "dates.lines_outside.many": "{lines:,} sales lines have order dates outside {first_year}–{last_year} ({examples}). "
+                                "Such dates are placeholders (9999-12-31 often stands for “no date”), not sales, and "
+                                "would distort every figure over time. Correct or remove those lines and run the "
+                                "analysis again.",
+
+    # --- segments: errors ------------------------------------------------------------------------
+    "segments.error.empty_sales": "The sales table is empty: there is nobody to segment. Upload a file with orders.",
+    "segments.error.no_customer_ids": "No line has a customer ID, so customers cannot be told apart. On the Data "
+                                      "page, map the column that holds the customer / member number (every order is "
+                                      "a guest order now).",
+    "segments.error.no_purchase_by": "No customer bought anything on or before {as_of:date}. Pick a later as-of date "
+                                     "(the data ends on {last_day:date}).",
+    "segments.error.too_many_clusters": "Cannot make {clusters} clusters from {customers} customers. Choose between 1 "
+                                        "and {customers}.",
+    "segments.error.too_few_to_cluster": "Only {customers} customer(s) bought in this period: too few to find groups. "
+                                         "Pick a longer period or a dataset with more customers.",
+    "segments.error.gap_too_small": "The gap between the two dates must be at least one day.",
+    "segments.error.gap_before_data": "The data starts on {first_day:date}, so there are no segments {days} days "
+                                      "before {end_day:date}. Choose a shorter gap (at most {longest} day(s)).",
+    "segments.error.no_channel": "The data has no channel column, so online and in-store customers cannot be told "
+                                 "apart. On the Data page, map the column that says where each order was placed "
+                                 "(e.g. 'online', 'store').",
+    "segments.error.playbook_columns": "The playbook lacks the column(s) {missing}. It needs {needed}.",
+    "segments.error.playbook_unknown": "The playbook names unknown segment(s): {unknown}. Use the eleven RFM segment "
+                                       "names: {known}.",
+    "segments.error.playbook_duplicates": "The playbook lists {segments} more than once; keep one row per segment.",
+
+    # --- lifetime value: errors ------------------------------------------------------------------
+    "clv.error.time_unit": "Unknown time unit '{unit}'. Use 'D' (days) or 'W' (weeks).",
+    "clv.error.no_customer_ids": "No line has a customer ID, so lifetime value cannot be computed. On the Data page, "
+                                 "map the column that holds the customer / member number.",
+    "clv.error.no_purchase_by": "No customer bought anything on or before {end:date}. Pick a later date (the data "
+                                "ends on {last_day:date}).",
+    "clv.error.summary_column": "The customer summary lacks the column {column}; make it with customer_summary().",
+    "clv.error.impossible_rows": "The customer summary has {rows} impossible row(s) (e.g. row {row}: frequency "
+                                 "{frequency}, recency {recency}, T {T}): recency must lie between 0 and T, and be 0 "
+                                 "without repeat purchases.",
+    "clv.error.too_few_repeaters": "Lifetime value needs customers who came back: {customers} customer(s), "
+                                   "{repeaters} with a repeat purchase. Use a longer period or a dataset with more "
+                                   "customers.",
+    "clv.error.no_prices": "Spend per purchase is unknown (the data has no prices), so lifetime value in money cannot "
+                           "be computed. Map a price column on the Data page.",
+    "clv.error.too_few_spenders": "Only {customers} customer(s) made repeat purchases with a positive value: too few "
+                                  "to learn how much customers spend. Use a longer period.",
+    "clv.error.margin": "The margin must be between 0% and 100%; got {margin:.0%}.",
+    "clv.error.discount_rate": "The annual discount rate must be between 0% and 100%; got {rate:.0%}.",
+    "clv.error.horizon": "The horizon must be at least one month.",
+    "clv.error.holdout_history": "The data covers only {days} day(s) up to {end:date}: too short to check the model "
+                                 "on held-out weeks (it needs at least three weeks). Pick a later date or load more "
+                                 "history.",
+    "clv.error.holdout_length": "The data covers {days} days; a {holdout_days}-day holdout needs at least twice as "
+                                "long before it. Choose a holdout of 7 to {longest} days.",
+    "clv.error.short_history": "Lifetime value needs at least {needed} days of purchases to learn how often customers "
+                               "come back; the data has {days:.0f} day(s) up to this date. Pick a later as-of date or "
+                               "load more history.",
+
+    # --- segments: terms -------------------------------------------------------------------------
+    "segment.Champions": "Champions",
+    "segment.Loyal Customers": "Loyal Customers",
+    "segment.Potential Loyalists": "Potential Loyalists",
+    "segment.New Customers": "New Customers",
+    "segment.Promising": "Promising",
+    "segment.Need Attention": "Need Attention",
+    "segment.About to Sleep": "About to Sleep",
+    "segment.At Risk": "At Risk",
+    "segment.Can't Lose Them": "Can't Lose Them",
+    "segment.Hibernating": "Hibernating",
+    "segment.Lost": "Lost",
+    "segment.Not yet a customer": "Not yet a customer",
+    "segment_about.Champions": "Bought recently, buy often and spend the most.",
+    "segment_about.Loyal Customers": "Buy often and spend well; respond to loyalty offers.",
+    "segment_about.Potential Loyalists": "Recent customers with a few orders: nurture them into regulars.",
+    "segment_about.New Customers": "Bought for the first time very recently.",
+    "segment_about.Promising": "Recent one-off shoppers who have not spent much yet.",
+    "segment_about.Need Attention": "Average recency, frequency and spend; slipping without a nudge.",
+    "segment_about.About to Sleep": "Below-average recency and a small history; will drift off soon.",
+    "segment_about.At Risk": "Used to buy often and spend well, but not for a while.",
+    "segment_about.Can't Lose Them": "Were among the best customers, but have not come back for long.",
+    "segment_about.Hibernating": "Low spend and few orders, long ago.",
+    "segment_about.Lost": "Lowest recency, frequency and spend.",
+    "channel_type.online only": "Online only",
+    "channel_type.offline only": "Offline only",
+    "channel_type.both": "Both",
+
+    # --- behavioural clusters: names, descriptions, rules ----------------------------------------
+    "trait.recency_days.high": "Lapsed",
+    "trait.recency_days.low": "Recently active",
+    "trait.frequency.high": "Frequent",
+    "trait.frequency.low": "Occasional",
+    "trait.monetary.high": "Big spenders",
+    "trait.monetary.low": "Low spenders",
+    "trait.discount_share.high": "Deal seekers",
+    "trait.channel": "{name} shoppers",
+    "trait.category": "{name} fans",
+    "trait.typical": "Typical customers",
+    "cluster.name.one": "{first:cap}",
+    "cluster.name.two": "{first:cap}, {second:lower}",
+    "cluster.about": "{parts:sentences}",
+    "cluster.about.size": "{customers:num0} customers ({share:pct0}).",
+    "cluster.about.typical": "The typical one last bought {recency:.0f} days ago (all customers: {all_recency:.0f}), "
+                             "placed {orders:.0f} orders ({all_orders:.0f}) and spent {spend:money0} "
+                             "({all_spend:money0}).",
+    "cluster.about.channel": "{share:pct0} of their orders are {channel} (all: {all_share:pct0}).",
+    "cluster.about.discount": "{share:pct0} of orders use a discount or coupon (all: {all_share:pct0}).",
+    "cluster.about.category": "Favourite category: {category} ({share:pct0} of spend, all: {all_share:pct0}).",
+    "rule.all": "{conditions:and}",
+    "rule.everyone": "everyone",
+    "rule.recency_days.between": "last bought {lo:.0f}–{hi:.0f} days ago",
+    "rule.recency_days.at_most": "last bought at most {hi:.0f} days ago",
+    "rule.recency_days.above": "last bought more than {lo:.0f} days ago",
+    "rule.frequency.between": "{lo}–{hi} orders",
+    "rule.frequency.at_most": "at most {hi} orders",
+    "rule.frequency.above": "at least {lo} orders",
+    "rule.monetary.between": "spent {lo:money0}–{hi:money0}",
+    "rule.monetary.at_most": "spent at most {hi:money0}",
+    "rule.monetary.above": "spent more than {lo:money0}",
+    "rule.share.between": "{lo:pct0}–{hi:pct0} {what}",
+    "rule.share.at_most": "at most {hi:pct0} {what}",
+    "rule.share.above": "more than {lo:pct0} {what}",
+    "rule.what.discount_share": "of orders with a discount",
+    "rule.what.channel": "of orders {name}",
+    "rule.what.category": "of spend on {name}",
+
+    # --- the default playbook ------------------------------------------------------------------
+    "playbook.action.Champions": "Reward them: early access, VIP perks, ask for reviews and referrals. No discount "
+                                 "needed.",
+    "playbook.action.Loyal Customers": "Upsell higher-value products and invite them to the loyalty programme.",
+    "playbook.action.Potential Loyalists": "Build the habit: membership offer and recommendations based on what they "
+                                           "bought.",
+    "playbook.action.New Customers": "Welcome series and a second-order incentive.",
+    "playbook.action.Promising": "Make them aware of the range: free samples or a small second-order incentive.",
+    "playbook.action.Need Attention": "Limited-time offer on products like the ones they bought.",
+    "playbook.action.About to Sleep": "Remind them with bestsellers and a renewed discount.",
+    "playbook.action.At Risk": "Win-back coupon with a personal e-mail about what is new.",
+    "playbook.action.Can't Lose Them": "Win them back personally: the best win-back offer, a call or e-mail, ask what "
+                                       "went wrong.",
+    "playbook.action.Hibernating": "Low-cost reactivation: relevant products and a special discount.",
+    "playbook.action.Lost": "Try one low-cost campaign; otherwise do not spend on them.",
+    "playbook.offer.Champions": "VIP perk",
+    "playbook.offer.Loyal Customers": "Loyalty points",
+    "playbook.offer.Potential Loyalists": "Membership bonus",
+    "playbook.offer.New Customers": "Second-order coupon",
+    "playbook.offer.Promising": "Small coupon",
+    "playbook.offer.Need Attention": "Limited-time offer",
+    "playbook.offer.About to Sleep": "Reminder discount",
+    "playbook.offer.At Risk": "Win-back coupon",
+    "playbook.offer.Can't Lose Them": "Best win-back offer",
+    "playbook.offer.Hibernating": "Reactivation discount",
+    "playbook.offer.Lost": "None",
+
+    # --- running an analysis (ui) ------------------------------------------------------------------
+    "analysis.running": "Working on it…",
+    "period.error.empty": "The sales table is empty. Upload a file with orders.",
+
+    # --- the Segments page -------------------------------------------------------------------------
+    "segments.title": "Segments",
+    "segments.lead": "Who your customers are, which groups carry the revenue, who is slipping away, what each "
+                     "customer is worth, and a list to act on for every group.",
+    "segments.step.scoring": "Scoring customers…",
+    "segments.step.value": "Estimating lifetime value…",
+    "segments.step.clusters": "Finding behavioural clusters…",
+    "segments.step.holdout": "Checking the model on a holdout period…",
+    "segments.step.migration": "Comparing segments at two dates…",
+    "segments.step.channels": "Sorting customers into online and offline…",
+    "segments.settings": "Segments settings",
+    "segments.as_of": "As of",
+    "segments.as_of.help": "The day the analysis looks back from: recency counts days to this date, later sales are "
+                           "ignored. Default: the last day in the data.",
+    "segments.horizon": "CLV horizon (months)",
+    "segments.horizon.help": "How far ahead lifetime value looks, in calendar months.",
+    "segments.margin": "Profit margin (%)",
+    "segments.margin.help": "Share of revenue you keep as profit; lifetime value is profit, not revenue.",
+    "segments.rate": "Annual discount rate (%)",
+    "segments.rate.help": "Money next year is worth less than money today: future profit is discounted at this "
+                          "yearly rate (month by month).",
+    "segments.clusters": "Number of clusters",
+    "segments.clusters.auto": "Automatic",
+    "segments.clusters.help": "Automatic picks the number after which one more cluster stops explaining much more "
+                              "(the elbow). Override it to merge or split groups.",
+    "segments.gap": "Migration: days between the two dates",
+    "segments.gap.help": "Segments are compared at the as-of date and this many days earlier.",
+    "segments.holdout": "Model check: holdout days",
+    "segments.holdout.help": "The model learns from everything before the last this-many days and predicts them; you "
+                             "see whether it beats a naive rule.",
+    "segments.metric.customers": "Customers",
+    "segments.metric.customers.help": "Customers with at least one purchase up to the as-of date. Guest orders (no "
+                                      "customer id) are left out.",
+    "segments.metric.top_revenue": "Revenue, top segments",
+    "segments.metric.top_revenue.help": "Share of revenue (net of returns) from the two best segments, Champions and "
+                                        "Loyal Customers, who are {customer_share:pct0} of customers.",
+    "segments.metric.top_customers": "Customers, top segments",
+    "segments.metric.top_customers.help": "Share of customers in the two best segments, Champions and Loyal "
+                                          "Customers (the data has no prices).",
+    "segments.metric.active": "Probably still active",
+    "segments.metric.active.help": "Share of customers whose chance of still buying from you (P(alive), BG/NBD "
+                                   "model) is at least 50%.",
+    "segments.metric.clv": "{horizon}-month CLV",
+    "segments.metric.clv.help": "Expected profit from today's customers over the next {horizon} months, the sum of "
+                                "their lifetime values (CLV): expected purchases × expected spend × {margin:.0%} "
+                                "margin, discounted at {rate:.0%} a year.",
+    "segments.metric.at_risk": "Value at risk",
+    "segments.metric.at_risk.help": "Lifetime value of customers whose P(alive) fell by 10 points or more in the last "
+                                    "90 days without a purchase: win them back first.",
+    "segments.note.guest_lines": "{lines:,} guest lines (no customer id) are left out of customer analytics.",
+    "segments.note.guest_lines_revenue": "{lines:,} guest lines (no customer id, {share:pct1} of revenue) are left "
+                                         "out of customer analytics.",
+    "segments.note.returns_only": "{customers:,} customers have only returns in the data and are not scored.",
+    "segments.note.returns": "Returns reduce a customer's money spent; an order made only of returns is not a "
+                             "purchase.",
+    "segments.note.no_prices": "The data has no prices: segments use recency and frequency only, and lifetime value "
+                               "is in purchases, not money.",
+    "segments.tab.rfm": "RFM segments",
+    "segments.tab.clusters": "Behavioural clusters",
+    "segments.tab.value": "Lifetime value",
+    "segments.tab.migration": "Migration",
+    "segments.tab.channels": "Online & offline",
+    "segments.tab.playbook": "Playbook & export",
+    "segments.rfm.heading": "Eleven segments from recency, frequency and money",
+    "segments.rfm.tile_size": "Tile size",
+    "segments.rfm.tile_size.help": "Size the tiles by how many customers or by how much revenue each segment holds.",
+    "segments.rfm.how": "How customers are scored and named",
+    "segments.rfm.how.text": "Each customer gets three scores from 1 to 5 against the other customers: **R** "
+                             "(recency: days since the last purchase, fewer is better), **F** (frequency: number of "
+                             "orders) and **M** (money: revenue net of returns). Scores are quintiles: without ties "
+                             "each score holds a fifth of the customers; tied customers always share a score, the "
+                             "lowest value scores 1 and the highest 5 (a customer's score is 1 + ⌊5·b/(n−e)⌋, b "
+                             "customers worse, e tied, n in all). **FM** is the average of F and M, rounded half up. "
+                             "The segment comes from R and FM on this grid:",
+    "segments.rfm.table": "Every segment: its customers, revenue and typical behaviour.",
+    "segments.clusters.heading": "Groups that behave alike",
+    "segments.clusters.lead": "K-means on each customer's recency, frequency and spend (log scale) plus the behaviour "
+                              "the data records: channel mix, share of orders with a discount and category mix. "
+                              "Unlike RFM segments, clusters find groups nobody defined in advance.",
+    "segments.clusters.auto_chosen": "chosen automatically at the elbow",
+    "segments.clusters.set": "set in the sidebar",
+    "segments.clusters.count": "**{clusters} clusters** ({how}).",
+    "segments.clusters.map": "Each dot is a customer (a sample of up to 5,000); nearby dots behave alike. The axes are "
+                             "the two combinations of the features that spread customers out most (principal "
+                             "components).",
+    "segments.clusters.rules": "**Rules that pick out each cluster**",
+    "segments.clusters.rule": "- **{cluster}. {name}:** {rule} (right for {precision:pct0} of those it picks, catches "
+                              "{recall:pct0} of the cluster)",
+    "segments.clusters.rules.caption": "From a shallow decision tree on the features in their own units. The rules "
+                                       "describe {coverage:pct0} of customers correctly.",
+    "segments.clusters.rules.download": "Download the rules (CSV)",
+    "segments.clusters.profiles": "Cluster profiles: medians of recency (days), orders and spend; means of the "
+                                  "shares.",
+    "segments.clusters.why": "Why this many clusters?",
+    "segments.clusters.why.caption": "More clusters always leave less spread; the elbow is where one more cluster "
+                                     "stops paying (the point farthest below the line joining the ends of the curve). "
+                                     "The silhouette (−1 to 1, higher = better separated) is shown for reference: it "
+                                     "tends to favour very few coarse groups.",
+    "segments.value.heading": "What each customer is worth",
+    "segments.value.lead": "BG/NBD predicts how often each customer will buy and whether they are still active "
+                           "(P(alive)); Gamma-Gamma predicts how much they spend per purchase. Lifetime value = "
+                           "expected profit over the next {horizon} months at a {margin:.0%} margin, discounted at "
+                           "{rate:.0%} a year.",
+    "segments.value.p_alive": "For a customer who first bought {days:.0f} days ago: the more they bought and the more "
+                              "recently, the likelier they are still with you. Red: probably gone.",
+    "segments.value.table": "Per segment: mean P(alive), mean and total lifetime value, customers whose P(alive) is "
+                            "falling and their lifetime value (value at risk).",
+    "segments.value.details": "Model details",
+    "segments.value.details.caption": "Maximum-likelihood estimates (time unit: days). References: Fader, Hardie & "
+                                      "Lee (2005), Marketing Science 24(2); Fader & Hardie (2013), The Gamma-Gamma "
+                                      "Model of Monetary Value.",
+    "segments.holdout.heading": "**Does the model earn its keep?**",
+    "segments.holdout.actual": "Actual repeat purchases",
+    "segments.holdout.actual.help": "Repeat purchase days of the calibration customers in the {days} holdout days "
+                                    "({start:date} to {end:date}).",
+    "segments.holdout.model": "Model predicted",
+    "segments.holdout.model.help": "BG/NBD fitted on the data before {start:date} only. Mean error per customer: "
+                                   "{error:.2f} purchases.",
+    "segments.holdout.naive": "Naive rule predicted",
+    "segments.holdout.naive.help": "Each customer keeps buying at their past rate. Mean error per customer: "
+                                   "{error:.2f} purchases.",
+    "segments.holdout.vs_actual": "{change:+.0%} vs actual",
+    "segments.holdout.verdict": "The model's per-customer error is {model:.2f} purchases against {naive:.2f} for the "
+                                "naive rule: {outcome}",
+    "segments.holdout.better": "it earns its keep.",
+    "segments.holdout.worse": "it does not beat the naive rule on this data; treat its lifetime values with caution.",
+    "segments.migration.heading": "How customers moved between segments",
+    "segments.migration.up": "Moved up",
+    "segments.migration.up.help": "Customers whose R + FM score rose between the two dates.",
+    "segments.migration.down": "Moved down",
+    "segments.migration.down.help": "Customers whose R + FM score fell.",
+    "segments.migration.same": "Unchanged",
+    "segments.migration.same.help": "Customers with the same R + FM score.",
+    "segments.migration.new": "New customers",
+    "segments.migration.new.help": "First purchase between the two dates.",
+    "segments.migration.width": "Flow width",
+    "segments.migration.width.customers": "Customers",
+    "segments.migration.width.revenue_before": "Revenue at stake",
+    "segments.migration.width.help": "Revenue at stake: what the customers in a flow spent in the 365 days before the "
+                                     "first date.",
+    "segments.migration.table": "Each flow: customers, their share of the starting segment, the revenue they brought "
+                                "in the year before the first date (what is at stake) and between the dates.",
+    "segments.channels.heading": "Online only, offline only or both",
+    "segments.channels.none": "This data has no channel column. Map the column that says where each order was placed "
+                              "(e.g. 'online', 'store') on the Data page to see the omnichannel view.",
+    "segments.channels.share.help": "Share of customers. Channels whose name means web, app, marketplace or 线上 count "
+                                    "as online; the others (stores, POS) as offline.",
+    "segments.channels.table": "Customers and revenue per segment and channel type.",
+    "segments.playbook.heading": "Next best action per segment",
+    "segments.playbook.lead": "Edit the actions and offers to match your business; tick the segments that should "
+                              "receive coupons. The Coupons page uses this playbook for its target lists.",
+    "segments.playbook.reset": "Reset to the default playbook",
+    "segments.playbook.key": "Key",
+    "segments.playbook.send": "Send coupon",
+    "segments.playbook.send.help": "Include this segment in coupon target lists.",
+    "segments.playbook.download": "Download the playbook",
+    "segments.playbook.targets": "**Coupon target list:** {customers:,} customers in {segments} segments.",
+    "segments.playbook.preview": "The first 1,000 rows; the full list is in the CRM export below.",
+    "segments.playbook.crm": "**CRM export**",
+    "segments.playbook.crm.caption": "One row per customer ({customers:,}): segment, RFM scores, cluster, lifetime "
+                                     "value, P(alive), channel type and the playbook's action — ready to import into "
+                                     "your CRM or e-mail tool.",
+    "segments.playbook.crm.csv": "Download CRM list (CSV)",
+    "segments.playbook.crm.excel": "Download CRM workbook (Excel)",
+    "segments.saved_name": "Customer segments as of {as_of:date}",
+    "segments.figure.treemap": "Segments treemap",
+    "segments.figure.heatmap": "RFM heatmap",
+    "segments.figure.clusters": "Cluster map",
+    "segments.figure.clv": "CLV distribution",
+    "segments.figure.p_alive": "P(alive) matrix",
+    "segments.figure.at_risk": "Value at risk by segment",
+    "segments.figure.holdout": "Holdout check",
+    "segments.figure.migration": "Segment migration",
+    "segments.figure.channels": "Omnichannel",
+    "segments.table.segments": "Segments",
+    "segments.table.clusters": "Cluster profiles",
+    "segments.table.value": "Value by segment",
+    "segments.table.migration": "Segment migration",
+    "segments.table.channels": "Channel mix",
+    "segments.table.playbook": "Playbook",
+
+    # --- the report's Segments section ---------------------------------------------------------
+    "report.segments.name": "Customer segments (RFM)",
+    "report.segments.scored": "{customers:,} customers scored on recency (days since the last purchase), frequency "
+                              "(orders) and money spent, each from 1 to 5 against the other customers; the scores "
+                              "name the segment.",
+    "report.segments.top": "{segment}: {customer_share:.0%} of customers bring {revenue_share:.0%} of revenue.",
+    "report.segments.value": "Lifetime value: expected margin of each customer over the next {horizon} months "
+                             "(BG/NBD and Gamma-Gamma models, {margin:.0%} margin, {rate:.0%} annual discount rate): "
+                             "{total:money0} in all.",
+    "report.segments.no_value": "Lifetime value not computed: {reason}",
+
+    # --- charts of the Segments page and its report section -------------------------------------
+    "chart.segment_treemap.title": "Segments by customers and revenue",
+    "chart.segment_treemap.customers": "customers",
+    "chart.segment_treemap.revenue": "revenue",
+    "chart.segment_share_bars.title": "Customer segments: share of customers and of revenue",
+    "chart.segment_share_bars.x": "Share (%)",
+    "chart.segment_share_bars.customer_share": "customers",
+    "chart.segment_share_bars.revenue_share": "revenue",
+    "chart.rfm_heatmap.title": "Customers by R score and FM score",
+    "chart.rfm_heatmap.x": "R score (5 = bought most recently)",
+    "chart.rfm_heatmap.y": "FM score (5 = buys most often and spends most)",
+    "chart.rfm_heatmap.customers": "Customers",
+    "chart.rfm_heatmap.r": "R",
+    "chart.rfm_heatmap.fm": "FM",
+    "chart.cluster_scatter.title": "Customers on the two main directions of behaviour",
+    "chart.cluster_scatter.x": "Component 1 ({pc1:pct0} of the variation)",
+    "chart.cluster_scatter.y": "Component 2 ({pc2:pct0} of the variation)",
+    "chart.cluster_elbow.title": "Spread left within clusters",
+    "chart.cluster_elbow.x": "Number of clusters",
+    "chart.cluster_elbow.spread": "Spread left (% of total)",
+    "chart.cluster_elbow.silhouette": "Silhouette",
+    "chart.cluster_elbow.chosen": "chosen",
+    "chart.clv_histogram.title": "Lifetime value, next {horizon} months",
+    "chart.clv_histogram.x": "Lifetime value per customer ({currency})",
+    "chart.clv_histogram.y": "Customers",
+    "chart.clv_histogram.mean": "mean",
+    "chart.clv_histogram.median": "median",
+    "chart.p_alive_heatmap.title": "Chance a customer is still active",
+    "chart.p_alive_heatmap.x": "Days from first to last purchase",
+    "chart.p_alive_heatmap.y": "Repeat purchases",
+    "chart.p_alive_heatmap.p_alive": "P(alive)",
+    "chart.segment_value_bars.title": "Lifetime value by segment, and the part at risk",
+    "chart.segment_value_bars.x": "Lifetime value ({currency})",
+    "chart.segment_value_bars.safe": "customers still active",
+    "chart.segment_value_bars.risk": "at risk (P(alive) falling)",
+    "chart.holdout_bars.title": "Holdout purchases per customer: actual vs predicted",
+    "chart.holdout_bars.x": "Repeat purchases before the holdout",
+    "chart.holdout_bars.y": "Purchases per customer in the holdout",
+    "chart.holdout_bars.actual": "actual",
+    "chart.holdout_bars.model": "BG/NBD model",
+    "chart.holdout_bars.naive": "naive rule",
+    "chart.migration_sankey.title": "Segments on {start:date} (left) and {end:date} (right)",
+    "chart.migration_sankey.customers": "Customers",
+    "chart.migration_sankey.revenue_before": "Revenue in the year before",
+    "chart.migration_sankey.revenue_between": "Revenue between the dates",
+    "chart.omnichannel_bars.title": "Channel mix of each segment",
+    "chart.omnichannel_bars.x": "Share of the segment's customers",
+
+    # --- column titles (tables on the pages and in reports) ---------------------------------------
+    "column.action": "Action",
+    "column.annual_discount_rate": "Annual discount rate",
+    "column.antecedents": "Antecedents",
+    "column.arm": "Arm",
+    "column.as_of": "As of",
+    "column.ate": "Ate",
+    "column.baskets": "Baskets",
+    "column.beats_naive": "Beats naive",
+    "column.best": "Best",
+    "column.bias": "Bias",
+    "column.category": "Category",
+    "column.channel": "Channel",
+    "column.channel_type": "Channel type",
+    "column.cluster": "Cluster",
+    "column.clusters": "Clusters",
+    "column.clv": "Lifetime value",
+    "column.clv_at_risk": "Value at risk",
+    "column.confidence": "Confidence",
+    "column.consequents": "Consequents",
+    "column.control": "Control",
+    "column.conviction": "Conviction",
+    "column.cost": "Cost",
+    "column.cost_per_unit_km": "Cost per unit km",
+    "column.coverage": "Coverage",
+    "column.customer_id": "Customer ID",
+    "column.customer_share": "Share of customers",
+    "column.customers": "Customers",
+    "column.cut": "Cut",
+    "column.description": "Who they are",
+    "column.discount_share": "Orders with a discount",
+    "column.elasticity": "Elasticity",
+    "column.exclude_bought": "Exclude bought",
+    "column.f_score": "F score",
+    "column.falling_customers": "Customers with P(alive) falling",
+    "column.features": "Features",
+    "column.frequency": "Orders",
+    "column.gain_over_all": "Gain over all",
+    "column.hit_rate": "Hit rate",
+    "column.holdout_days": "Holdout days",
+    "column.horizon_months": "Horizon months",
+    "column.horizon_weeks": "Horizon weeks",
+    "column.k": "K",
+    "column.level": "Level",
+    "column.leverage": "Leverage",
+    "column.lift": "Lift",
+    "column.lift_high": "Lift high",
+    "column.lift_low": "Lift low",
+    "column.lines": "Lines",
+    "column.log_likelihood": "Log-likelihood",
+    "column.m_score": "M score",
+    "column.map": "Map",
+    "column.margin": "Margin",
+    "column.mase": "Mase",
+    "column.mase_vs_naive": "Mase vs naive",
+    "column.max_len": "Max len",
+    "column.mean": "Mean",
+    "column.mean_clv": "Mean lifetime value",
+    "column.mean_frequency": "Mean orders",
+    "column.mean_monetary": "Mean spend",
+    "column.mean_p_alive": "Mean P(alive)",
+    "column.median_recency_days": "Median days since last purchase",
+    "column.metric": "Metric",
+    "column.migration_days": "Migration days",
+    "column.min_confidence": "Min confidence",
+    "column.min_support": "Min support",
+    "column.model": "Model",
+    "column.models": "Models",
+    "column.monetary": "Spend",
+    "column.n": "N",
+    "column.n_forecasts": "N forecasts",
+    "column.n_series": "N series",
+    "column.name": "Name",
+    "column.ndcg": "Ndcg",
+    "column.ndcg_lift": "Ndcg lift",
+    "column.offer": "Offer",
+    "column.orders": "Orders",
+    "column.outcome": "Outcome",
+    "column.p_alive": "P(alive)",
+    "column.p_value": "P value",
+    "column.p_value_holm": "P value holm",
+    "column.parameters": "Parameters",
+    "column.period": "Period",
+    "column.periods": "Periods",
+    "column.precision": "Precision",
+    "column.price": "Price",
+    "column.product_id": "Product id",
+    "column.product_name": "Product name",
+    "column.products": "Products",
+    "column.profit": "Profit",
+    "column.qini": "Qini",
+    "column.qini_high": "Qini high",
+    "column.qini_low": "Qini low",
+    "column.r_score": "R score",
+    "column.reason": "Reason",
+    "column.recall": "Recall",
+    "column.recency_days": "Days since last purchase",
+    "column.rel_lift": "Rel lift",
+    "column.reliable": "Reliable",
+    "column.revenue": "Revenue",
+    "column.revenue_before": "Revenue in the year before",
+    "column.revenue_between": "Revenue between the dates",
+    "column.revenue_per_customer": "Revenue per customer",
+    "column.revenue_share": "Share of revenue",
+    "column.rows": "Rows",
+    "column.rule": "Rule",
+    "column.segment": "Segment",
+    "column.segment_end": "To",
+    "column.segment_start": "From",
+    "column.send_coupon": "Send coupon",
+    "column.share": "Share",
+    "column.share_of_start": "Share of the starting segment",
+    "column.significant": "Significant",
+    "column.single_sourcing": "Single sourcing",
+    "column.smape": "Smape",
+    "column.support": "Support",
+    "column.test": "Test",
+    "column.total": "Total",
+    "column.total_clv": "Total lifetime value",
+    "column.units": "Units",
+    "column.uplift_at_k": "Uplift at k",
+    "column.uplift_models": "Uplift models",
+    "column.value": "Value",
+    "column.value_at_risk": "Value at risk",
+    "column.week": "Week",
+}
