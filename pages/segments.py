@@ -38,7 +38,7 @@ with st.sidebar:
                              help=t("segments.margin.help")) / 100
     rate = st.number_input(t("segments.rate"), 0.0, 50.0, 10.0, 1.0, key="seg-rate", help=t("segments.rate.help")) / 100
     k_choice = st.selectbox(t("segments.clusters"), ["auto", *range(2, 11)], key="seg-k",
-                            format_func=lambda k: t("segments.clusters.auto") if k == "auto" else str(k),
+                            format_func={"auto": t("segments.clusters.auto"), **{k: str(k) for k in range(2, 11)}}.get,
                             help=t("segments.clusters.help"))
     gap = st.slider(t("segments.gap"), 7, max(min(365, span.days), 8), min(90, max(span.days // 2, 7)), key="seg-gap",
                     help=t("segments.gap.help"))
@@ -81,7 +81,8 @@ tabs = st.tabs([t("segments.tab.rfm"), t("segments.tab.clusters"), t("segments.t
 with tabs[0], ui.section():
     st.subheader(t("segments.rfm.heading"))
     size = st.radio(t("segments.rfm.tile_size"), ["customers", "revenue"] if result.has_money else ["customers"],
-                    horizontal=True, key="seg-treemap-size", format_func=lambda c: t(f"column.{c}"),
+                    horizontal=True, key="seg-treemap-size",
+                    format_func={c: t(f"column.{c}") for c in ("customers", "revenue")}.get,
                     help=t("segments.rfm.tile_size.help"))
     treemap = charts.segment_treemap(result.summary, size, ui.chart_labels("segment_treemap"), seg_names)
     ui.chart(treemap, key="seg-treemap")
@@ -206,7 +207,8 @@ with tabs[3], ui.section():
                           help=t(f"segments.migration.{direction}.help"))
         width = st.radio(t("segments.migration.width"),
                          ["customers", "revenue_before"] if result.has_money else ["customers"], horizontal=True,
-                         key="seg-sankey-width", format_func=lambda c: t(f"segments.migration.width.{c}"),
+                         key="seg-sankey-width", format_func={c: t(f"segments.migration.width.{c}")
+                                                              for c in ("customers", "revenue_before")}.get,
                          help=t("segments.migration.width.help"))
         sankey = charts.migration_sankey(mig.flows, width,
                                          ui.chart_labels("migration_sankey", start=mig.start, end=mig.end), seg_names)

@@ -63,7 +63,7 @@ BUILDERS = {
         {"incremental_revenue": "revenue", "discount_cost": "discount", "incremental_margin": "margin"}),
     "cluster_scatter": lambda: charts.cluster_scatter(pd.DataFrame({
         "x": [0.0, 1.0, 2.0], "y": [1.0, 0.0, 2.0], "cluster": [1, 1, 2], "customer_id": NAMES}),
-        {1: LINK, 2: NAMES[1]}, "Clusters", "Component 1", "Component 2"),
+        {"title": "Clusters", "x": "Component 1", "y": "Component 2"}, {1: LINK, 2: NAMES[1]}),
     "lift_bars": lambda: charts.lift_bars(pd.DataFrame({
         "arm": NAMES[:2] * 2, "outcome": [NAMES[2]] * 2 + ["spend"] * 2, "rel_lift": [0.1, 0.2, 0.05, 0.0],
         "rel_lift_low": [0.0, 0.1, -0.05, -0.1], "rel_lift_high": [0.2, 0.3, 0.15, 0.1], "lift_low": 0.0}),

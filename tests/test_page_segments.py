@@ -64,20 +64,26 @@ def test_segments_page_tells_the_story_of_the_demo_customers(app_page, demo):
     assert "Download the playbook" in labels
 
 
-def test_playbook_is_kept_for_the_coupons_page_and_drives_the_target_list(app_page):
+def test_playbook_is_kept_for_the_coupons_page_and_drives_the_target_list(app_page, own_workspace):
+    from promo_core.store import Workspace
+
     at = app_page(PAGE)
-    book = at.session_state["segment_playbook"]
-    assert list(book.columns) == segments.PLAYBOOK_COLUMNS and book["segment"].tolist() == segments.SEGMENTS
+    workspace = Workspace(own_workspace)
+    dataset = at.session_state["dataset_id"]
+    assert workspace.load_handoff(dataset, segments.SegmentPlaybook) is None, "the default until it is edited"
     before = _number(next(m for m in at.markdown if "Coupon target list" in m.value).value
                      .split(":** ")[1].split(" customers")[0])
-    # the manager decides Champions get a coupon too: the stored playbook and the list follow
+    # the manager decides Champions get a coupon too: the kept playbook and the list follow
     editor_state = {"edited_rows": {0: {"send_coupon": True, "action": "Thank-you voucher"}}, "added_rows": [],
                     "deleted_rows": []}
     at.session_state["seg-playbook-editor"] = editor_state
     at.run()
     assert not at.exception, at.exception
-    book = at.session_state["segment_playbook"].set_index("segment")
+    kept = workspace.load_handoff(dataset, segments.SegmentPlaybook)
+    assert kept.table["segment"].tolist() == segments.SEGMENTS and kept.coupon_segments[0] == "Champions"
+    book = kept.table.set_index("segment")
     assert book.loc["Champions", "send_coupon"] and book.loc["Champions", "action"] == "Thank-you voucher"
+    assert book.loc["Lost", "action"] == "Try one low-cost campaign; otherwise do not spend on them."
     after = _number(next(m for m in at.markdown if "Coupon target list" in m.value).value
                     .split(":** ")[1].split(" customers")[0])
     champions = _number(_frame(at, "revenue_share").set_index("segment").loc["Champions", "customers"].astype(str))
@@ -139,9 +145,9 @@ def test_an_as_of_date_at_the_start_of_the_data_explains_what_is_missing(app_pag
 
 
 def test_a_failing_section_shows_an_apology_and_the_rest_of_the_page_works(app_page, monkeypatch, caplog):
-    """Behavioural clusters (run through the page's attempt) and the channel mix (run straight in its
-    tab) both break with a bug whose text holds SQL and a path: each tab says sorry with an incident
-    reference, the other tabs still work, and the details go to the server's log only."""
+    """Behavioural clusters and the channel mix (two steps of the analysis' run) both break with a bug
+    whose text holds SQL and a path: each tab says sorry with an incident reference, the other tabs
+    still work, and the details go to the server's log only."""
     import logging
 
     import streamlit as st
@@ -149,16 +155,18 @@ def test_a_failing_section_shows_an_apology_and_the_rest_of_the_page_works(app_p
     def broken(*args, **kwargs):
         raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
 
-    st.cache_data.clear()  # earlier tests cached the real results
+    st.cache_resource.clear()  # earlier tests kept the real results (ui.analysis_results)
     monkeypatch.setattr(segments, "cluster_customers", broken)
     monkeypatch.setattr(segments, "omnichannel", broken)
-    with caplog.at_level(logging.ERROR, logger="promolens.ui"):
-        at = app_page(PAGE)
-    st.cache_data.clear()
+    try:
+        with caplog.at_level(logging.ERROR, logger="promo_core.analyses"):
+            at = app_page(PAGE)
+    finally:
+        st.cache_resource.clear()  # (later tests must not get the broken results)
     assert not at.exception, at.exception
     sorry = [e.value for e in at.error if e.value.startswith("Sorry, something went wrong while computing this (incident ")]
     assert len(sorry) == 2
     text = page_text(at)
     assert "tx_secret" not in text and "/srv/" not in text
     assert "it earns its keep" in text and "Coupon target list" in text  # lifetime value and the playbook still work
-    assert [r for r in caplog.records if r.name == "promolens.ui" and "tx_secret" in str(r.exc_info[1])]
+    assert [r for r in caplog.records if r.name == "promo_core.analyses" and "tx_secret" in str(r.exc_info[1])]

@@ -301,7 +301,8 @@ def test_segments_without_prices_show_no_money_columns(shared_data):
     columns = analysis.tables["Segments"].columns
     assert {"revenue", "mean_monetary", "mean_clv", "clv_at_risk"}.isdisjoint(columns)
     assert {"customers", "mean_frequency", "mean_p_alive"} <= set(columns)
-    assert "The data has no prices, so segments use recency and frequency only." in analysis.notes
+    assert ("The data has no prices: segments use recency and frequency only, and lifetime value is in purchases, "
+            "not money.") in analysis.notes  # the page's note: one set of notes for page and report
 
 
 def test_standard_price_sensitivity_finds_the_planted_elasticities(demo_standard, demo):

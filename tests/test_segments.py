@@ -10,6 +10,7 @@ from sklearn.metrics import adjusted_rand_score
 from promo_core import segments
 from promo_core.errors import DataError
 from promo_core.io import finalize_transactions, load_transactions
+from promo_core.text import render, render_frame
 from tests.conftest import chinese_error
 
 
@@ -194,11 +195,12 @@ def test_demo_segments_reflect_planted_behaviour(demo, demo_tx):
 
 def test_segment_summary_lists_all_segments_and_adds_up(demo_tx):
     out = segments.rfm(demo_tx)
-    summary = segments.segment_summary(out, lang="zh")
+    summary = segments.segment_summary(out)
     assert summary["segment"].tolist() == segments.SEGMENTS
     assert summary["customers"].sum() == len(out)
     assert summary["revenue"].sum() == pytest.approx(out["monetary"].sum())
-    assert summary.loc[0, "segment_label"] == "冠军客户"
+    shown = render_frame(summary, "zh")
+    assert shown.loc[0, "segment"] == "冠军客户" and shown.loc[0, "description"] == "最近购买、购买频繁且消费最高。"
     grid = segments.rfm_grid(out)
     assert len(grid) == 25 and grid["customers"].sum() == len(out)
 
@@ -220,7 +222,7 @@ def test_clusters_line_up_with_the_planted_behaviour_types(demo, demo_clusters):
     assert result.chosen_automatically and result.n_clusters == 5
     assert ari > 0.7, f"adjusted Rand index {ari:.3f}"
     # the planted bargain hunters form the cluster the profile calls deal seekers
-    deal = result.profiles.loc[result.profiles["name"].str.contains("Deal seekers"), "cluster"]
+    deal = result.profiles.loc[result.profiles["name"].map(render).str.contains("Deal seekers"), "cluster"]
     assert len(deal) == 1
     hunters = result.labels[truth == "bargain_hunter"]
     assert (hunters == deal.iloc[0]).mean() > 0.85
@@ -231,7 +233,7 @@ def test_cluster_rules_are_readable_and_faithful(demo_clusters):
     rules = result.rules.rules
     assert sorted(rules["cluster"]) == list(range(1, result.n_clusters + 1))
     assert (rules["precision"] > 0.8).all() and result.rules.coverage > 0.8
-    assert rules["rule"].str.contains("orders|days ago|spent|discount").all()
+    assert rules["rule"].map(render).str.contains("orders|days ago|spent|discount").all()
 
 
 def test_cluster_projection_and_selection_table(demo_clusters):
@@ -277,11 +279,10 @@ def test_explain_clusters_finds_the_planted_rule():
                           "monetary": rng.uniform(10, 500, 400)})
     labels = np.where(feats["frequency"] >= 6, 2, 1)
     rules = segments.explain_clusters(feats, labels).rules.set_index("cluster")
-    assert rules.loc[2, "rule"] == "at least 6 orders"
-    assert rules.loc[1, "rule"] == "at most 5 orders"
+    assert render(rules.loc[2, "rule"]) == "at least 6 orders"
+    assert render(rules.loc[1, "rule"]) == "at most 5 orders"
     assert rules.loc[2, "precision"] == 1.0 and rules.loc[2, "recall"] == 1.0
-    zh = segments.explain_clusters(feats, labels, lang="zh").rules.set_index("cluster")
-    assert zh.loc[2, "rule"] == "至少 6 单"
+    assert render(rules.loc[2, "rule"], "zh") == "至少 6 单"
 
 
 def test_clustering_too_few_customers_is_a_clear_error():
@@ -356,7 +357,7 @@ def test_playbook_covers_every_segment_and_drives_the_target_list():
     assert list(book.columns) == segments.PLAYBOOK_COLUMNS
     assert book.set_index("segment").loc["At Risk", "send_coupon"]
     assert not book.set_index("segment").loc["Champions", "send_coupon"]
-    assert "挽回" in segments.playbook("zh").set_index("segment").loc["At Risk", "offer"]
+    assert "挽回" in render(book.set_index("segment").loc["At Risk", "offer"], "zh")
     table = segments.rfm(make_tx(SMALL), as_of="2025-01-31")  # A, C Champions; B, D Hibernating
     targets = segments.target_list(table, book)
     assert targets["customer_id"].tolist() == ["D", "B"], "biggest spenders first"
@@ -368,6 +369,20 @@ def test_playbook_covers_every_segment_and_drives_the_target_list():
     assert targets.loc[0, "action"] == "Thank-you voucher"
     everyone = segments.target_list(table, book, coupon_only=False)
     assert len(everyone) == 4
+
+
+def test_segment_playbook_is_checked_where_it_is_made_and_kept_as_the_manager_reads_it():
+    default = segments.SegmentPlaybook.default()
+    assert default.coupon_segments[:2] == ("Potential Loyalists", "New Customers")
+    assert "Champions" not in default.coupon_segments
+    with pytest.raises(ValueError, match="render"):
+        default.to_json()  # its actions are messages: the page stores them as the manager read them
+    shown = render_frame(default.table, "zh")
+    book = segments.SegmentPlaybook(shown.assign(segment=default.table["segment"], send_coupon=True))
+    assert segments.SegmentPlaybook.from_json(book.to_json()) == book
+    assert book.coupon_segments == tuple(segments.SEGMENTS) and book != default
+    with pytest.raises(DataError, match="more than once"):
+        segments.SegmentPlaybook(pd.concat([book.table, book.table.iloc[:1]]))
 
 
 def test_edited_playbook_is_checked():
