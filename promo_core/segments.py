@@ -111,6 +111,10 @@ def quintile_scores(values, higher_is_better: bool = True) -> np.ndarray:
 # RFM
 # --------------------------------------------------------------------------------------------
 _NEEDED = ["order_id", "customer_id", "order_date", "revenue", "is_return"]
+# Spend is rounded to this many decimals: an engine adds a customer's lines up in whatever order its
+# threads finish, so two customers who spent the same (55.70) can differ in the last bit, and a
+# quintile boundary between them would give equal spenders different M scores.
+MONEY_DECIMALS = 6
 DAY = pd.Timedelta(days=1)
 
 
@@ -150,7 +154,7 @@ def rfm(transactions: SalesSource, as_of=None) -> pd.DataFrame:
     DataFrame
         One row per customer with at least one purchase: ``customer_id``, ``recency_days`` (days
         from the last purchase to ``as_of``), ``frequency`` (distinct purchase orders),
-        ``monetary`` (revenue net of returns; NaN when the data has no prices), ``r_score``,
+        ``monetary`` (revenue net of returns, to ``MONEY_DECIMALS``; NaN without prices), ``r_score``,
         ``f_score``, ``m_score`` (1-5, see ``quintile_scores``; missing without prices),
         ``fm_score``, ``rfm_code`` (e.g. "545", categorical), ``segment`` (categorical in the
         order of ``SEGMENTS``; see ``segment_map``), ``first_purchase`` and ``last_purchase``. Sorted
@@ -170,7 +174,7 @@ def rfm(transactions: SalesSource, as_of=None) -> pd.DataFrame:
     table["last_purchase"] = last
     table["recency_days"] = (as_of - last.dt.normalize()).dt.days.astype(np.int64)
     table["frequency"] = table["frequency"].astype(np.int64)
-    table["monetary"] = table["monetary"].astype(float)
+    table["monetary"] = table["monetary"].astype(float).round(MONEY_DECIMALS)
     return _score(table)
 
 

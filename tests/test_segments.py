@@ -193,6 +193,17 @@ def test_demo_segments_reflect_planted_behaviour(demo, demo_tx):
     assert loyal_top > 0.8, f"loyal customers among Champions / Loyal: {loyal_top:.0%}"
 
 
+def test_equal_spend_is_equal_whatever_order_the_engine_adds_it_in():
+    """0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 differ in their last bit; customers who spent the same
+    share their M score (a quintile boundary between them once split a tie on the demo)."""
+    rows = [("O1", "A", "2025-01-01", 1, 0.1), ("O1", "A", "2025-01-01", 1, 0.2), ("O1", "A", "2025-01-01", 1, 0.3),
+            ("O2", "B", "2025-01-01", 1, 0.3), ("O2", "B", "2025-01-01", 1, 0.2), ("O2", "B", "2025-01-01", 1, 0.1),
+            ("O3", "C", "2025-01-01", 1, 5.0)]
+    table = segments.rfm(make_tx(rows)).set_index("customer_id")
+    assert table.loc["A", "monetary"] == table.loc["B", "monetary"] == 0.6
+    assert table.loc["A", "m_score"] == table.loc["B", "m_score"]
+
+
 def test_segment_summary_lists_all_segments_and_adds_up(demo_tx):
     out = segments.rfm(demo_tx)
     summary = segments.segment_summary(out)
