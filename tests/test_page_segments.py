@@ -3,6 +3,10 @@ value with its holdout check, migration, omnichannel, the playbook the Coupons p
 the exports, in English and Chinese."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from tests.conftest import page_text
@@ -170,3 +174,85 @@ def test_a_failing_section_shows_an_apology_and_the_rest_of_the_page_works(app_p
     assert "tx_secret" not in text and "/srv/" not in text
     assert "it earns its keep" in text and "Coupon target list" in text  # lifetime value and the playbook still work
     assert [r for r in caplog.records if r.name == "promo_core.analyses" and "tx_secret" in str(r.exc_info[1])]
+
+
+# --------------------------------------------------------------------------------------------
+# The redesign keeps the numbers; a rerun that changes no computation touches no engine
+# --------------------------------------------------------------------------------------------
+GOLDEN = Path(__file__).parent / "golden" / "segments_demo.json"
+
+
+def _same_table(shown: pd.DataFrame, recorded: dict, where: str) -> None:
+    """``shown`` holds the recorded table: the same columns and text, numbers to 1e-9."""
+    assert [str(c) for c in shown.columns] == recorded["columns"], where
+    shown = shown.reset_index(drop=True).head(len(recorded["data"]))
+    assert len(shown) == len(recorded["data"]), where
+    for i, col in enumerate(recorded["columns"]):
+        old = [row[i] for row in recorded["data"]]
+        new = shown.iloc[:, i].tolist()
+        if all(isinstance(v, (int, float)) or v is None for v in old + new) and not any(isinstance(v, bool) for v in old):
+            np.testing.assert_allclose(np.array(new, dtype=float), np.array(old, dtype=float), rtol=1e-9,
+                                       err_msg=f"{where}: {col}")
+        else:
+            assert new == old, f"{where}: {col}"
+
+
+def test_the_redesign_keeps_the_numbers_of_the_page_and_the_report(app_page, demo_tx):
+    """What the Segments page and the report's Segments section showed on the demo before the
+    redesign (recorded from the code at 090dde9 in tests/golden/segments_demo.json), they show now."""
+    from promo_core import report
+
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    at = app_page(PAGE)
+    assert _metrics(at) == golden["page"]["metrics"]
+    tables = [df.value for df in at.dataframe]
+    assert len(tables) == len(golden["page"]["tables"])
+    for i, (shown, recorded) in enumerate(zip(tables, golden["page"]["tables"])):
+        _same_table(shown, recorded, f"page table {i}")
+    assert [m.value for m in at.markdown] == golden["page"]["markdown"]
+    assert [c.value for c in at.caption] == golden["page"]["captions"]
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert _metrics(at) == golden["page"]["metrics_zh"]
+
+    section = report.segments_analysis(demo_tx)
+    recorded = golden["report"]
+    _same_table(section.tables["Segments"], recorded["tables"]["Segments"], "report table")
+    assert section.params == recorded["params"]
+    # the same first three notes; then the page's notes on what the numbers leave out (one set for
+    # page and report: the report's own shorter guest-line note is gone)
+    assert section.notes[:3] == recorded["notes"][:3]
+    assert section.notes[3:] == [
+        "36,228 guest lines (no customer id, 4.6% of revenue) are left out of customer analytics.",
+        "Returns reduce a customer's money spent; an order made only of returns is not a purchase."]
+    assert " ".join(section.notes[3:]) == golden["page"]["captions"][1]
+
+
+def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeypatch):
+    """Switching tabs or the language, another tile size or currency: the kept Result is shown again,
+    without running the analysis or opening the workspace's table; a new setting runs it once."""
+    import streamlit as st
+
+    from promo_core.analyses import segments as analysis
+    from promo_core.store import Workspace
+
+    runs, opened = [], []
+    run, ibis_table = analysis.run, Workspace.ibis_table
+    monkeypatch.setattr(analysis, "run", lambda *args, **kwargs: runs.append(args[1]) or run(*args, **kwargs))
+    monkeypatch.setattr(Workspace, "ibis_table",
+                        lambda self, *args, **kwargs: opened.append(args) or ibis_table(self, *args, **kwargs))
+    st.cache_resource.clear()  # (earlier tests kept this dataset's results)
+    at = app_page(PAGE)
+    assert not at.exception, at.exception
+    assert len(runs) == 1 and len(opened) == 2, "the period for the date pickers, then the analysis"
+    at.run()
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.radio(key="seg-treemap-size").set_value("revenue").run()
+    at.session_state["currency"] = "¥"
+    at.run()
+    assert not at.exception, at.exception
+    assert len(runs) == 1 and len(opened) == 2
+    assert "¥" in _metrics(at)["风险价值"]
+    at.slider(key="seg-horizon").set_value(6).run()
+    assert len(runs) == 2 and runs[1].horizon_months == 6 and runs[0].horizon_months == 12
