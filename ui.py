@@ -418,20 +418,20 @@ def run_analysis(analysis: ModuleType, params):
     dataset = dataset_id()
     created_at = str(workspace().dataset(dataset)["created_at"])
     key = (analysis.__name__, str(workspace_path()), dataset, created_at, params)
+    slot = st.empty()  # on every run, kept or not: what follows keeps its place (an open tab stays open)
     result = analysis_results().get(key)
     if result is None:
-        result = run(_run_on_workspace, analysis, dataset, params)
+        with slot.container():
+            result = run(_run_on_workspace, analysis, dataset, params)
+        slot.empty()
         analysis_results().put(key, result)
     return result
 
 
 def _run_on_workspace(analysis: ModuleType, dataset: str, params):
     step = st.empty()
-    try:
-        with st.spinner(text("analysis.running")), workspace().ibis_table(dataset) as sales:
-            return analysis.run(sales, params, progress=lambda message: step.caption(text(message)))
-    finally:
-        step.empty()
+    with st.spinner(text("analysis.running")), workspace().ibis_table(dataset) as sales:
+        return analysis.run(sales, params, progress=lambda message: step.caption(text(message)))
 
 
 # How a column's numbers read on screen (what is downloaded keeps the plain values); a column not
