@@ -10,7 +10,7 @@ import streamlit as st
 import ui
 from promo_core import sample_data
 from promo_core.errors import DataError
-from promo_core.i18n import LANGUAGES
+from promo_core.text import LANGUAGES
 
 st.set_page_config(page_title="PromoLens", page_icon=":material/insights:", layout="wide")
 

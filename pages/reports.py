@@ -10,6 +10,7 @@ import streamlit as st
 import ui
 from promo_core import i18n, report
 from promo_core.errors import DataError
+from promo_core.text import LANGUAGES
 
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
@@ -126,9 +127,9 @@ def settings() -> tuple[str, str, str, int]:
     with st.sidebar.expander(tr("Report settings", "报告设置"), expanded=True, icon=":material/tune:", key="exp-report-settings"):
         title = st.text_input(tr("Report title", "报告标题"), value=tr("PromoLens report", "PromoLens 报告"),
                               key=f"report-title-{ui.lang()}", help=tr("The heading of the HTML report.", "HTML 报告的标题。"))
-        langs = list(i18n.LANGUAGES)
+        langs = list(LANGUAGES)
         lang = st.selectbox(tr("Report language", "报告语言"), langs, index=langs.index(ui.lang()),
-                            format_func=i18n.LANGUAGES.get, key=f"report-lang-{ui.lang()}",
+                            format_func=LANGUAGES.get, key=f"report-lang-{ui.lang()}",
                             help=tr("Headings, labels and dates of the report and workbook. Names in your data "
                                     "stay as they are.", "报告和工作簿的标题、标签和日期格式。数据中的名称保持不变。"))
         currency = st.text_input(tr("Currency in the report", "报告中的货币符号"), value=ui.currency(), max_chars=4,

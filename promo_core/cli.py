@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from promo_core import auth, i18n, privacy, report
+from promo_core import auth, privacy, report, text
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
 from promo_core.store import Workspace, workspace_path
@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="a sales file (CSV, .xlsx or .parquet) or the name or id of a dataset in the workspace")
     rep.add_argument("--out", required=True, type=Path, metavar="FILE",
                      help="where to write the report: .html for the report, .xlsx for the workbook")
-    rep.add_argument("--lang", choices=sorted(i18n.LANGUAGES), default="en", help="language of the report")
+    rep.add_argument("--lang", choices=sorted(text.LANGUAGES), default="en", help="language of the report")
     rep.add_argument("--currency", default="£", help="currency symbol shown with money (default £)")
     rep.add_argument("--title", help="the report's heading")
     rep.add_argument("--sheet", help="the Excel sheet with the sales (default: the first sheet with data)")

@@ -1,15 +1,14 @@
 """English / Simplified Chinese text and number formatting, shared by the app, reports and CLI.
 
-Labels are written where they are used, both languages side by side (``text(en, zh, lang)``), so
-a page reads in either language without a separate catalogue to keep in step.
+Number formatting for every language, and the English / Chinese pairs (``text(en, zh, lang)``)
+of the modules not yet moved to the catalogue (``promo_core.text``: the languages, and every label
+and message of the migrated pages).
 """
 from __future__ import annotations
 
 import math
 
 import pandas as pd
-
-LANGUAGES = {"en": "English", "zh": "简体中文"}
 
 
 def text(en: str, zh: str, lang: str = "en") -> str:
