@@ -56,7 +56,7 @@ class OrderSpan:
     """The totals every customer analysis checks before it starts, from one query."""
 
     lines: int
-    customer_lines: int  # lines with a customer id
+    customer_lines: int  # lines with a customer id (0 in a table without customers)
     first: pd.Timestamp | None  # first and last order date (None without lines)
     last: pd.Timestamp | None
 
@@ -68,17 +68,17 @@ def order_span(sales) -> OrderSpan:
     Parameters
     ----------
     sales : ibis.Table
-        A canonical sales table (``promo_core.engine.sales_table``) with ``order_date`` and
-        ``customer_id``.
+        A canonical sales table (``promo_core.engine.sales_table``) with ``order_date`` (and
+        ``customer_id`` where customers are counted).
 
     Returns
     -------
     OrderSpan
     """
     dates = sales.order_date
-    row = fetch(sales.aggregate(lines=sales.count(), customer_lines=sales.customer_id.count(), first=dates.min(),
-                                last=dates.max())).iloc[0]
-    span = OrderSpan(lines=int(row["lines"]), customer_lines=int(row["customer_lines"]),
+    customers = {"customer_lines": sales.customer_id.count()} if "customer_id" in sales.columns else {}
+    row = fetch(sales.aggregate(lines=sales.count(), **customers, first=dates.min(), last=dates.max())).iloc[0]
+    span = OrderSpan(lines=int(row["lines"]), customer_lines=int(row.get("customer_lines", 0)),
                      first=None if pd.isna(row["first"]) else row["first"],
                      last=None if pd.isna(row["last"]) else row["last"])
     if span.lines and not (_START <= span.first and span.last < _END):
