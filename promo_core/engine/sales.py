@@ -225,6 +225,9 @@ def _missing_columns(missing: list[str]) -> DataError:
            f"（例如 {missing[0]}_col='…'），或在“数据”页面映射这些列。")
 
 
+_EXACT_BELOW = 1e12  # (decimals of 38 digits, 14 after the point, hold 10^12 such terms)
+
+
 def exact_sum(values: ir.NumericColumn, where=None) -> ir.FloatingScalar:
     """The sum of ``values`` (those ``where`` holds) as a float that is the same to the last digit
     in every engine and every run.
@@ -232,11 +235,15 @@ def exact_sum(values: ir.NumericColumn, where=None) -> ir.FloatingScalar:
     Why: a floating-point sum depends on the order of its terms, which a parallel engine does not
     fix. DuckDB's weekly revenue of a demo product differed in the last digit between two runs,
     enough for a price exactly 2% off its median to count as a price change in one run and not in
-    the other. Whole numbers are summed as integers, other numbers as decimals of ten places (both
-    exactly); only the sum is rounded to a float.
+    the other. Whole numbers are summed as integers; other terms are rounded to 14 decimal places
+    and summed as decimals, exactly. Terms of 10^12 and more (no real price, quantity or line
+    revenue) would overflow the decimals, so they are summed as floats.
     """
-    exact = values if values.type().is_integer() else values.cast(dt.Decimal(38, 10))
-    return exact.sum(where=where).cast("float64")
+    if values.type().is_integer():
+        return values.sum(where=where).cast("float64")
+    fits = values.abs() < _EXACT_BELOW
+    exact = fits.ifelse(values, 0.0).cast(dt.Decimal(38, 14)).sum(where=where)
+    return exact.cast("float64") + fits.ifelse(0.0, values).sum(where=where)
 
 
 def most_common(lines: ir.Table, keys: list[str], column: str) -> ir.Table:
