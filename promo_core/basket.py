@@ -105,12 +105,13 @@ def baskets_from(transactions: SalesSource, by: str = "order") -> Baskets:
         lines = lines.filter(~lines.is_return)
     basket = lines.order_id if by == "order" else (
         lines.customer_id + " " + lines.order_date.date().cast("string")).fill_null(lines.order_id)
-    pairs = fetch(lines.select(basket_id=basket, product_id=lines.product_id).distinct())
+    pairs = fetch(lines.select(basket_id=basket, product_id=lines.product_id).distinct().order_by("basket_id"))
     if pairs.empty:
         raise DataError("There are no purchase lines to build baskets from (every line is a return or has no "
                         "product). Check the quantity and product columns.",
                         zh="没有可以组成购物篮的购买行（每一行都是退货或没有商品）。请检查数量列和商品列。")
-    rows, basket_ids = pd.factorize(pairs["basket_id"], sort=True)
+    first_of_basket = pairs["basket_id"].ne(pairs["basket_id"].shift()).to_numpy()
+    rows, basket_ids = np.cumsum(first_of_basket) - 1, pairs["basket_id"][first_of_basket]
     cols, items = pd.factorize(pairs["product_id"], sort=True)
     matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(basket_ids), len(items)))
     matrix.sort_indices()

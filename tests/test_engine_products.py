@@ -186,8 +186,8 @@ def test_split_test_set_equals_a_pandas_reference_on_the_demo(demo_tx):
 
 def test_a_recommender_fits_order_lines_as_it_fits_their_interactions(demo_tx):
     customers = rec.interactions_from(demo_tx).customers[:50]
-    from_lines = rec.ItemKNN().fit(demo_tx).recommend(customers, k=5)
-    pd.testing.assert_frame_equal(from_lines, rec.ItemKNN().fit(rec.interactions_from(demo_tx)).recommend(customers, k=5))
+    from_interactions = rec.ItemKNN().fit(rec.interactions_from(demo_tx)).recommend(customers, k=5)
+    pd.testing.assert_frame_equal(rec.ItemKNN().fit(demo_tx).recommend(customers, k=5), from_interactions)
 
 
 # --------------------------------------------------------------------------------------------
