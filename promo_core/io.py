@@ -25,13 +25,13 @@ from typing import Iterator
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from promo_core.dates import FIRST_YEAR, LAST_YEAR
-from promo_core.engine import (TempFiles, connect, literal_list, own_memory, quote_ident, quote_literal,
-                               release_memory)
+from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal, release_memory
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
-from promo_core.store import fetch_frame
+from promo_core.store import arrow_frame, fetch_frame
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
              "unit_price", "channel", "store_id", "coupon_code", "discount"]
@@ -1259,11 +1259,10 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         con, info = _load_raw(source, sheet, tmp)
         reading_notes = info.pop("notes")
         try:
-            result, personal = _load(con, info, mapping, extra_columns, limits or Limits(), privacy)
+            result, personal = _load(con, info, mapping, extra_columns, limits or Limits(), privacy, tmp)
         finally:
             con.close()
-    result = replace(result, data=own_memory(result.data), quarantine=own_memory(result.quarantine),
-                     report={**result.report, "notes": reading_notes + result.report["notes"]})
+    result = replace(result, report={**result.report, "notes": reading_notes + result.report["notes"]})
     release_memory()
     return _protect(result, privacy, personal) if privacy is not None else result
 
@@ -1275,7 +1274,7 @@ def _withheld_headers(columns: list[str]) -> dict[str, str]:
 
 
 def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None, limits: Limits,
-          privacy: Privacy | None) -> tuple[LoadResult, list[str]]:
+          privacy: Privacy | None, tmp: TempFiles) -> tuple[LoadResult, list[str]]:
     """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns."""
     columns = info["columns"]
     rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
@@ -1302,7 +1301,7 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
                         f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
                         zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
     personal = personal_columns(columns, final, sample) if privacy is not None else []
-    return _validate(con, info, final, rows_in, extra, limits, private=privacy is not None), personal
+    return _validate(con, info, final, rows_in, extra, limits, private=privacy is not None, tmp=tmp), personal
 
 
 MAX_COLUMNS = 1000  # wider than any sales export we know (Shopify's has about 80); past it, mapping costs minutes
@@ -1323,9 +1322,11 @@ def _check_width(columns: list[str], name: str) -> None:
                            "（销售数据：订单、客户、日期、商品、数量、价格等）后重新上传。")
 
 
-def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool) -> LoadResult:
+def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool,
+              tmp: TempFiles) -> LoadResult:
     """Type every role, give each bad row its reason, split data from quarantine. ``private``:
-    reasons quote no value and the quarantine keeps the role columns only (``_protect`` does the rest)."""
+    reasons quote no value and the quarantine keeps the role columns only (``_protect`` does the rest).
+    Closes ``con`` once it has what it needs."""
     columns = info["columns"]
     notes: list[str] = []
     if m["order_date"] is None:
@@ -1464,19 +1465,25 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         WHERE c.reason_code IS NOT NULL ORDER BY r.__row""")
     counts = dict(con.execute("SELECT reason_code, count(*) FROM checked WHERE reason_code IS NOT NULL "
                               "GROUP BY reason_code ORDER BY reason_code").fetchall())
+    rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     con.execute("DROP VIEW raw")
     con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the fetch
-    # a filter keeps the table's order (preserve_insertion_order), so no sort is needed
-    data = fetch_frame(con, f"""SELECT __row, {order_expr} AS order_id, customer_id,
+    # The loaded rows go through a file of the call's own, and DuckDB's memory goes (the connection
+    # closes) before they become a frame: the frame and DuckDB's tables are never in memory together.
+    # (A filter keeps the table's order (preserve_insertion_order), so no sort is needed.)
+    rows = tmp.path(".arrows")
+    _write_batches(con.sql(f"""SELECT __row, {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
         quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
         {"".join(", " + c for c in extra_cols)}
-        FROM checked WHERE reason_code IS NULL""")
+        FROM checked WHERE reason_code IS NULL""").to_arrow_reader(), rows)
+    con.close()
+    with pa.OSFile(rows) as fh:
+        data = arrow_frame(pa.ipc.open_stream(fh))
     data["is_duplicate"] = np.isin(data.pop("__row").to_numpy(), dup_rows)
     duplicates = int(data["is_duplicate"].sum()) + int(np.isin(quarantine["row"].to_numpy(), dup_rows).sum())
-    rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     if len(rejects):
         quarantine["raw_line"] = None
         quarantine = pd.concat([quarantine, rejects], ignore_index=True)
@@ -1507,6 +1514,13 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         "notes": notes,
     }
     return LoadResult(data=data, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
+
+
+def _write_batches(batches: pa.RecordBatchReader, path: str) -> None:
+    """Record batches to an Arrow stream file as they arrive (one batch in memory at a time)."""
+    with pa.OSFile(path, "wb") as fh, pa.ipc.new_stream(fh, batches.schema) as writer:
+        for batch in batches:
+            writer.write_batch(batch)
 
 
 _ID_ROLES = ["order_id", "product_id", "store_id", "coupon_code"]

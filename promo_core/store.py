@@ -69,10 +69,28 @@ class SavedAnalysis:
 
 
 def fetch_frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pd.DataFrame:
-    """A query's result as a DataFrame through Arrow: text lands in pandas' Arrow-backed ``str`` dtype
-    without building Python strings (three times faster than ``.df()`` on text-heavy tables)."""
-    table = con.sql(sql, params=params).to_arrow_table() if params else con.sql(sql).to_arrow_table()
-    return table.to_pandas(types_mapper=_arrow_types)
+    """A query's result as a DataFrame, fetched through Arrow a batch at a time (``arrow_frame``)."""
+    return arrow_frame((con.sql(sql, params=params) if params else con.sql(sql)).to_arrow_reader())
+
+
+def arrow_frame(batches: pa.RecordBatchReader) -> pd.DataFrame:
+    """A DataFrame from Arrow record batches, each copied into buffers of the frame's own as it arrives.
+
+    Why Arrow: text lands in pandas' Arrow-backed ``str`` dtype without building Python strings (three
+    times faster than ``.df()`` on text-heavy tables). Why a batch at a time: a whole Arrow result
+    converted at once is the table twice over, and text pointing into DuckDB's batches keeps every
+    column of them alive (0.85 GB beyond the frame for a 300 MB CSV). Copied as they arrive, the
+    batches go one by one, and each column is freed as pandas takes it: a fetch costs the frame and
+    about one column.
+    """
+    chunks: list[list[pa.Array]] = [[] for _ in batches.schema]
+    for batch in batches:
+        for column, values in zip(chunks, batch.columns):
+            column.append(pa.concat_arrays([values]))  # (a copy: the batch itself goes with the next one)
+    table = pa.Table.from_arrays([pa.chunked_array(column, type=field.type)
+                                  for field, column in zip(batches.schema, chunks)], schema=batches.schema)
+    del chunks
+    return table.to_pandas(types_mapper=_arrow_types, split_blocks=True, self_destruct=True)
 
 
 def _arrow_types(arrow_type):
