@@ -1263,8 +1263,10 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         finally:
             con.close()
     result = replace(result, report={**result.report, "notes": reading_notes + result.report["notes"]})
+    if privacy is not None:
+        result = _protect(result, privacy, personal)
     release_memory()
-    return _protect(result, privacy, personal) if privacy is not None else result
+    return result
 
 
 def _withheld_headers(columns: list[str]) -> dict[str, str]:
@@ -1529,7 +1531,8 @@ _ID_ROLES = ["order_id", "product_id", "store_id", "coupon_code"]
 def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadResult:
     """Take personal data out of a validated load (what and why, case by case: ``promo_core.privacy``)."""
     m, key = result.mapping, privacy.key
-    data, quarantine = result.data.copy(), result.quarantine.copy()
+    # (shallow copies: under copy-on-write, what changes below is copied, not the whole table)
+    data, quarantine = result.data.copy(deep=False), result.quarantine.copy(deep=False)
     data["customer_id"] = pseudonymise(data["customer_id"], key)
     if m["order_id"] is None and m["customer_id"] is not None:  # baskets are named after customer and day
         data["order_id"] = pseudonymise(data["order_id"], key)
