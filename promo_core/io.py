@@ -31,7 +31,7 @@ from promo_core.dates import FIRST_YEAR, LAST_YEAR
 from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal, release_memory
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
-from promo_core.store import arrow_frame, fetch_frame
+from promo_core.store import FRAME_POOL, arrow_frame, fetch_frame
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
              "unit_price", "channel", "store_id", "coupon_code", "discount"]
@@ -1483,7 +1483,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         FROM checked WHERE reason_code IS NULL""").to_arrow_reader(), rows)
     con.close()
     with pa.OSFile(rows) as fh:
-        data = arrow_frame(pa.ipc.open_stream(fh))
+        data = arrow_frame(pa.ipc.open_stream(fh, memory_pool=FRAME_POOL))
     data["is_duplicate"] = np.isin(data.pop("__row").to_numpy(), dup_rows)
     duplicates = int(data["is_duplicate"].sum()) + int(np.isin(quarantine["row"].to_numpy(), dup_rows).sum())
     if len(rejects):
