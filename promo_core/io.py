@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import contextlib
 import csv
 import datetime
 import functools
@@ -31,7 +32,7 @@ from promo_core.dates import FIRST_YEAR, LAST_YEAR
 from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal, release_memory
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
-from promo_core.store import FRAME_POOL, arrow_frame, fetch_frame
+from promo_core.store import column_frame, fetch_frame
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
              "unit_price", "channel", "store_id", "coupon_code", "discount"]
@@ -1470,20 +1471,19 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     con.execute("DROP VIEW raw")
     con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the fetch
-    # The loaded rows go through a file of the call's own, and DuckDB's memory goes (the connection
-    # closes) before they become a frame: the frame and DuckDB's tables are never in memory together.
+    # The loaded rows go to files of the call's own, and DuckDB's memory goes (the connection closes)
+    # before they become a frame: the frame and DuckDB's tables are never in memory together.
     # (A filter keeps the table's order (preserve_insertion_order), so no sort is needed.)
-    rows = tmp.path(".arrows")
-    _write_batches(con.sql(f"""SELECT __row, {order_expr} AS order_id, customer_id,
+    rows = con.sql(f"""SELECT __row, {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
         quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
         {"".join(", " + c for c in extra_cols)}
-        FROM checked WHERE reason_code IS NULL""").to_arrow_reader(), rows)
+        FROM checked WHERE reason_code IS NULL""").to_arrow_reader()
+    staged = _stage_columns(rows, tmp)
     con.close()
-    with pa.OSFile(rows) as fh:
-        data = arrow_frame(pa.ipc.open_stream(fh, memory_pool=FRAME_POOL))
+    data = column_frame(rows.schema, _staged_columns(staged))
     data["is_duplicate"] = np.isin(data.pop("__row").to_numpy(), dup_rows)
     duplicates = int(data["is_duplicate"].sum()) + int(np.isin(quarantine["row"].to_numpy(), dup_rows).sum())
     if len(rejects):
@@ -1518,11 +1518,24 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     return LoadResult(data=data, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
 
 
-def _write_batches(batches: pa.RecordBatchReader, path: str) -> None:
-    """Record batches to an Arrow stream file as they arrive (one batch in memory at a time)."""
-    with pa.OSFile(path, "wb") as fh, pa.ipc.new_stream(fh, batches.schema) as writer:
+def _stage_columns(batches: pa.RecordBatchReader, tmp: TempFiles) -> list[str]:
+    """Each column of ``batches`` to an Arrow stream file of its own, as the batches arrive (one in
+    memory at a time): a column comes back on its own (``_staged_columns``), without copying the others."""
+    schemas = [pa.schema([field]) for field in batches.schema]
+    paths = [tmp.path(".arrows") for _ in schemas]
+    with contextlib.ExitStack() as files:
+        writers = [files.enter_context(pa.ipc.new_stream(path, schema)) for path, schema in zip(paths, schemas)]
         for batch in batches:
-            writer.write_batch(batch)
+            for writer, schema, values in zip(writers, schemas, batch.columns):
+                writer.write_batch(pa.record_batch([values], schema=schema))
+    return paths
+
+
+def _staged_columns(paths: list[str]) -> Iterator[list[pa.Array]]:
+    """The pieces of each staged column in turn, mapped from its file rather than read into memory."""
+    for path in paths:
+        with pa.memory_map(path) as source:
+            yield [batch.column(0) for batch in pa.ipc.open_stream(source)]
 
 
 _ID_ROLES = ["order_id", "product_id", "store_id", "coupon_code"]

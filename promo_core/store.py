@@ -85,28 +85,29 @@ def arrow_frame(batches: pa.RecordBatchReader) -> pd.DataFrame:
     times faster than ``.df()`` on text-heavy tables). Why a batch at a time: a whole Arrow result
     converted at once is the table twice over, and text pointing into DuckDB's batches keeps every
     column of them alive (0.85 GB beyond the frame for a 300 MB CSV). Copied as they arrive, the
-    batches go one by one, and each column is freed as pandas takes it: a fetch costs the frame and
-    about one column.
+    batches go one by one: a fetch costs the frame and about one column (``column_frame``).
     """
     chunks: list[list[pa.Array]] = [[] for _ in batches.schema]
     for batch in batches:
         for pieces, values in zip(chunks, batch.columns):
             pieces.append(pa.concat_arrays([values], memory_pool=FRAME_POOL))  # (a copy: the batch can go)
-    columns = []
-    for field in batches.schema:  # (each column's pieces go in turn)
-        columns.append(_column(field, chunks.pop(0)))
-        release_memory()
-    return pa.table(columns, names=batches.schema.names).to_pandas(
+    return column_frame(batches.schema, (chunks.pop(0) for _ in batches.schema))
+
+
+def column_frame(schema: pa.Schema, columns: Iterator[list[pa.Array]]) -> pd.DataFrame:
+    """A DataFrame from the pieces of each column of ``schema``, given a column at a time: each is
+    joined into one array of the frame's own (text as pandas keeps it: a groupby on text in thirty
+    pieces is slower) and its pieces go before the next column comes."""
+    joined = []
+    for field, pieces in zip(schema, columns):
+        column = pa.concat_arrays(pieces, memory_pool=FRAME_POOL) if pieces else pa.array([], field.type)
+        del pieces
+        joined.append(column.cast(pa.large_string(), memory_pool=FRAME_POOL) if pa.types.is_string(field.type)
+                      else column)
+        del column
+        release_memory()  # (the pieces' memory, before the next column takes more)
+    return pa.table(joined, names=schema.names).to_pandas(
         types_mapper=_arrow_types, split_blocks=True, self_destruct=True, memory_pool=FRAME_POOL)
-
-
-def _column(field: pa.Field, pieces: list[pa.Array]) -> pa.ChunkedArray:
-    """A column from its batches' pieces; text joined into one piece, as pandas keeps it (a groupby on
-    text in thirty pieces is slower)."""
-    if pa.types.is_string(field.type) and pieces:
-        pieces = [pa.concat_arrays([piece.cast(pa.large_string(), memory_pool=FRAME_POOL) for piece in pieces],
-                                   memory_pool=FRAME_POOL)]
-    return pa.chunked_array(pieces, type=pieces[0].type if pieces else field.type)
 
 
 def _arrow_types(arrow_type):
