@@ -6,7 +6,7 @@ before the upload, at the peak, and after (the page done, then the tab closed).
 
 Targets on a 2-core machine: the 300 MB CSV peaks at <= 2 GB of server RSS and returns near its start.
 
-    .venv/bin/python bench/bench_upload.py [--lines 3800000] [--skip-csv] [--skip-xlsx]
+    .venv/bin/python bench/bench_upload.py [--lines 3800000] [--skip-csv] [--skip-xlsx] [--trace]
 """
 from __future__ import annotations
 
@@ -254,6 +254,8 @@ def upload(browser, url: str, pid: int, path: Path, done_text: str, save: bool, 
           + f", 10 s after {gb(after_page)}, tab closed {gb(after_close)} (VmHWM {gb(_status(pid, 'VmHWM'))};"
           f" cores: {os.cpu_count()})", flush=True)
     if trace:
+        print(f"  RSS over time (read until {read:.1f} s" + (f", saved and profiled until {read + saved:.1f} s" if save
+                                                             else "") + "):")
         print_trace(sampler.trace)
 
 
