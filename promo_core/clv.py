@@ -16,20 +16,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 from threadpoolctl import threadpool_limits
 
-from promo_core.dates import check_order_dates
+from promo_core.dates import order_span
+from promo_core.engine import SalesSource, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.segments import SEGMENTS, naive_dates, sql_connection, sql_frame, sql_timestamp, to_day
+from promo_core.segments import DAY, SEGMENTS, to_day
 
 DAYS_PER_UNIT = {"D": 1.0, "W": 7.0}
 DAYS_PER_MONTH = 365.25 / 12
 MIN_HISTORY_DAYS = 60  # below this the BG/NBD has too little to learn repeat and drop-out rates from
 SUMMARY_COLUMNS = ["customer_id", "frequency", "recency", "T", "monetary_value"]
+_SUMMARY_NEEDS = ["customer_id", "order_date", "revenue", "is_return"]  # the sales columns the summary reads
 
 
 def months_to_units(months: float, time_unit: str) -> float:
@@ -44,13 +47,14 @@ def _days_per_unit(time_unit: str) -> float:
     return DAYS_PER_UNIT[time_unit]
 
 
-def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit: str = "D") -> pd.DataFrame:
+def customer_summary(transactions: SalesSource, calibration_end=None, time_unit: str = "D") -> pd.DataFrame:
     """One row per customer: repeat purchases, recency, age and mean repeat spend.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions.
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``); the purchase days are found in the
+        source's engine.
     calibration_end : date-like, optional
         Last day of the calibration period (later lines are ignored); default the data's last day.
     time_unit : {'D', 'W'}
@@ -66,30 +70,15 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
         not in it. Sorted by customer_id.
     """
     per_unit = _days_per_unit(time_unit)
-    for col in ("customer_id", "order_date", "revenue", "is_return"):
-        if col not in transactions.columns:
-            raise DataError(f"The sales table lacks the column {col}. Load the file through the Data page.",
-                            zh=f"销售表缺少 {col} 列。请通过“数据”页面加载文件。")
-    if transactions["customer_id"].isna().all():
+    sales = sales_table(transactions, _SUMMARY_NEEDS)
+    span = order_span(sales)
+    if not span.customer_lines:
         raise DataError("No line has a customer ID, so lifetime value cannot be computed. On the Data page, map "
                         "the column that holds the customer / member number.",
                         zh="没有任何一行带有客户编号，因此无法计算客户终身价值。请在“数据”页面映射存放客户编号或会员号的列。")
-    check_order_dates(transactions["order_date"])
-    last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
+    last_day = to_day(span.last, "last order date")
     end = last_day if calibration_end is None else to_day(calibration_end, "calibration end")
-    with sql_connection() as con:
-        con.register("tx", sql_frame(transactions, ["customer_id", "order_date", "revenue", "is_return"]))
-        out = con.sql(f"""
-            WITH days AS (
-                SELECT customer_id, CAST(order_date AS DATE) AS d, sum(revenue) AS v FROM tx
-                WHERE customer_id IS NOT NULL AND NOT is_return
-                  AND order_date < {sql_timestamp(end + pd.Timedelta(days=1))}
-                GROUP BY ALL)
-            SELECT customer_id, count(*) - 1 AS frequency, date_diff('day', min(d), max(d)) AS recency,
-                   date_diff('day', min(d), DATE '{end:%Y-%m-%d}') AS T,
-                   CASE WHEN count(*) > 1 THEN (sum(v) - arg_min(v, d)) / (count(*) - 1)
-                        WHEN count(v) > 0 THEN 0.0 END AS monetary_value
-            FROM days GROUP BY customer_id ORDER BY customer_id""").to_arrow_table().to_pandas()
+    out = fetch(_purchase_days_per_customer(sales, end))
     if out.empty:
         raise DataError(f"No customer bought anything on or before {end:%Y-%m-%d}. Pick a later date "
                         f"(the data ends on {last_day:%Y-%m-%d}).",
@@ -102,6 +91,21 @@ def customer_summary(transactions: pd.DataFrame, calibration_end=None, time_unit
     out = out[SUMMARY_COLUMNS]
     out.attrs["time_unit"] = time_unit
     return out
+
+
+def _purchase_days_per_customer(sales, end: pd.Timestamp):
+    """The BTYD summary in days, per customer with a purchase on or before ``end``: a purchase is
+    a day with a line that is not a return, worth that day's revenue."""
+    lines = sales.filter(sales.customer_id.notnull(), ~sales.is_return, sales.order_date < end + DAY)
+    days = lines.group_by(["customer_id", lines.order_date.date().name("day")]).aggregate(value=lines.revenue.sum())
+    per = days.group_by("customer_id").aggregate(
+        n=days.count(), first=days.day.min(), last=days.day.max(), total=days.value.sum(),
+        first_value=days.value.argmin(days.day), priced=days.value.count())
+    return per.select(
+        "customer_id", frequency=per.n - 1, recency=per["last"].delta(per["first"], unit="day"),
+        T=ibis.literal(end.date()).delta(per["first"], unit="day"),
+        monetary_value=ibis.cases((per.n > 1, (per.total - per.first_value) / (per.n - 1)),
+                                  (per.priced > 0, 0.0))).order_by("customer_id")
 
 
 def _summary_arrays(summary: pd.DataFrame):
@@ -496,7 +500,7 @@ class HoldoutCheck:
     total_naive: float
 
 
-def holdout_check(transactions: pd.DataFrame, holdout_days: int = 180, time_unit: str = "D",
+def holdout_check(transactions: SalesSource, holdout_days: int = 180, time_unit: str = "D",
                   end=None) -> HoldoutCheck:
     """Fit the BG/NBD on all but the last ``holdout_days`` and compare its predictions of the
     holdout's repeat purchases with what happened and with a naive baseline (each customer keeps
@@ -507,11 +511,12 @@ def holdout_check(transactions: pd.DataFrame, holdout_days: int = 180, time_unit
     HoldoutCheck
     """
     per_unit = _days_per_unit(time_unit)
-    check_order_dates(transactions["order_date"])
-    last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
+    sales = sales_table(transactions, _SUMMARY_NEEDS)
+    span = order_span(sales)
+    last_day = to_day(span.last, "last order date")
     end = last_day if end is None else to_day(end, "end date")
     cal_end = end - pd.Timedelta(days=int(holdout_days))
-    first_day = to_day(naive_dates(transactions["order_date"]).min(), "first order date")
+    first_day = to_day(span.first, "first order date")
     span = (end - first_day).days
     if span < 3 * 7:
         raise DataError(f"The data covers only {span} day(s) up to {end:%Y-%m-%d}: too short to check the model on "
@@ -521,9 +526,9 @@ def holdout_check(transactions: pd.DataFrame, holdout_days: int = 180, time_unit
         raise DataError(f"The data covers {span} days; a {holdout_days}-day holdout needs at least twice as long "
                         f"before it. Choose a holdout of 7 to {span // 3} days.",
                         zh=f"数据覆盖 {span} 天；{holdout_days} 天的留出期之前至少需要两倍长的数据。请选择 7 到 {span // 3} 天的留出期。")
-    cal = customer_summary(transactions, cal_end, time_unit)
+    cal = customer_summary(sales, cal_end, time_unit)
     fit = fit_bgnbd(cal, time_unit)
-    whole = customer_summary(transactions, end, time_unit)
+    whole = customer_summary(sales, end, time_unit)
     actual = (whole.set_index("customer_id")["frequency"].reindex(cal["customer_id"]).to_numpy()
               - cal["frequency"].to_numpy())
     units = holdout_days / per_unit
@@ -559,7 +564,7 @@ class LifetimeValue:
     annual_discount_rate: float
 
 
-def lifetime_value(transactions: pd.DataFrame, as_of=None, time_unit: str = "D", horizon_months: int = 12,
+def lifetime_value(transactions: SalesSource, as_of=None, time_unit: str = "D", horizon_months: int = 12,
                    margin: float = 0.3, annual_discount_rate: float = 0.10, falling_days: int = 90) -> LifetimeValue:
     """Summary, both fits and every customer's value, as of a date (default the data's last day)."""
     summary = customer_summary(transactions, as_of, time_unit)

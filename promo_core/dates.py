@@ -3,13 +3,17 @@
 A date such as 9999-12-31 (many systems' "no end date") or 0001-01-01 is a placeholder, not a
 sale. Left in, it stretches weekly grids over thousands of years, puts a recommendation cut date
 in the 93rd century and overflows date arithmetic (one day after 9999-12-31 has no calendar date).
-Ingestion quarantines such rows, but the analyses take plain DataFrames from notebooks too, so
-they check again and say which dates are wrong.
+Ingestion quarantines such rows, but the analyses take plain DataFrames from notebooks and tables
+in other engines too, so they check again (in the engine: ``order_span``) and say which dates are
+wrong.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
+from promo_core.engine import fetch
 from promo_core.errors import DataError
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
@@ -44,11 +48,51 @@ def check_order_dates(dates: pd.Series) -> None:
     if dates.empty or (_START <= dates.min() and dates.max() < _END):
         return
     bad = dates[(dates < _START) | (dates >= _END)]
-    examples = ", ".join(day_text(d) for d in bad.drop_duplicates().sort_values().iloc[[0, -1]].drop_duplicates())
-    n = len(bad)
+    raise _outside_error(len(bad), bad.min(), bad.max())
+
+
+@dataclass(frozen=True)
+class OrderSpan:
+    """The totals every customer analysis checks before it starts, from one query."""
+
+    lines: int
+    customer_lines: int  # lines with a customer id
+    first: pd.Timestamp | None  # first and last order date (None without lines)
+    last: pd.Timestamp | None
+
+
+def order_span(sales) -> OrderSpan:
+    """Lines, identified lines and the first and last order date of a sales table, computed in its
+    engine; a DataError as ``check_order_dates`` gives when a date lies outside 1900-2100.
+
+    Parameters
+    ----------
+    sales : ibis.Table
+        A canonical sales table (``promo_core.engine.sales_table``) with ``order_date`` and
+        ``customer_id``.
+
+    Returns
+    -------
+    OrderSpan
+    """
+    dates = sales.order_date
+    row = fetch(sales.aggregate(lines=sales.count(), customer_lines=sales.customer_id.count(), first=dates.min(),
+                                last=dates.max())).iloc[0]
+    span = OrderSpan(lines=int(row["lines"]), customer_lines=int(row["customer_lines"]),
+                     first=None if pd.isna(row["first"]) else row["first"],
+                     last=None if pd.isna(row["last"]) else row["last"])
+    if span.lines and not (_START <= span.first and span.last < _END):
+        bad = sales.filter((dates < _START) | (dates >= _END))
+        row = fetch(bad.aggregate(n=bad.count(), first=bad.order_date.min(), last=bad.order_date.max())).iloc[0]
+        raise _outside_error(int(row["n"]), row["first"], row["last"])
+    return span
+
+
+def _outside_error(n: int, first_bad: pd.Timestamp, last_bad: pd.Timestamp) -> DataError:
+    examples = ", ".join(day_text(d) for d in dict.fromkeys([first_bad, last_bad]))
     lines = "line has an order date" if n == 1 else "lines have order dates"
-    raise DataError(f"{n:,} sales {lines} outside {FIRST_YEAR}–{LAST_YEAR} ({examples}). Such dates are "
-                    "placeholders (9999-12-31 often stands for “no date”), not sales, and would distort every "
-                    "figure over time. Correct or remove those lines and run the analysis again.",
-                    zh=f"有 {n:,} 个销售行的下单日期不在 {FIRST_YEAR}–{LAST_YEAR} 年之间（{examples}）。这类日期是占位值"
-                       "（9999-12-31 常表示“无日期”），不是真实销售，会扭曲所有按时间计算的结果。请更正或删除这些行后再运行分析。")
+    return DataError(f"{n:,} sales {lines} outside {FIRST_YEAR}–{LAST_YEAR} ({examples}). Such dates are "
+                     "placeholders (9999-12-31 often stands for “no date”), not sales, and would distort every "
+                     "figure over time. Correct or remove those lines and run the analysis again.",
+                     zh=f"有 {n:,} 个销售行的下单日期不在 {FIRST_YEAR}–{LAST_YEAR} 年之间（{examples}）。这类日期是占位值"
+                        "（9999-12-31 常表示“无日期”），不是真实销售，会扭曲所有按时间计算的结果。请更正或删除这些行后再运行分析。")

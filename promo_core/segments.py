@@ -2,6 +2,10 @@
 plain-language profiles and rules, segment migration between two dates, the online / offline
 mix, and the playbook of next best actions per segment.
 
+The functions that read order lines take a *source*: a DataFrame or an Ibis table (the
+workspace's DuckDB, a Spark table), see ``promo_core.engine.sales_table``; the per-line work runs in
+its engine and only per-customer tables come back.
+
 Conventions shared with the Data page: guest lines (no customer id) are left out of customer
 analytics and counted; returns stay in the data, so ``monetary`` is revenue net of returns, while
 an order made only of returns is not a purchase (it neither counts as an order nor makes a
@@ -10,10 +14,10 @@ customer recent).
 from __future__ import annotations
 
 import re
-import threading
-from contextlib import contextmanager
 from dataclasses import dataclass
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
@@ -22,8 +26,8 @@ from sklearn.metrics import silhouette_score
 from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
-from promo_core.dates import check_day, check_order_dates
-from promo_core.engine import connect, quote_ident, quote_literal
+from promo_core.dates import check_day, order_span
+from promo_core.engine import SalesSource, fetch, sales_table
 from promo_core.errors import DataError
 from promo_core.i18n import fmt_number, fmt_pct, text
 
@@ -130,25 +134,17 @@ def quintile_scores(values, higher_is_better: bool = True) -> np.ndarray:
 # RFM
 # --------------------------------------------------------------------------------------------
 _NEEDED = ["order_id", "customer_id", "order_date", "revenue", "is_return"]
+DAY = pd.Timedelta(days=1)
 
 
-def _check_transactions(tx: pd.DataFrame) -> None:
-    missing = [c for c in _NEEDED if c not in tx.columns]
-    if missing:
-        raise DataError(f"The sales table lacks the column(s) {', '.join(missing)}. Load the file through the Data "
-                        "page so every column gets its role.",
-                        zh=f"销售表缺少以下列：{'、'.join(missing)}。请通过“数据”页面加载文件，为每一列指定用途。")
-    if tx.empty:
+def _check_customers(lines: int, customer_lines: int) -> None:
+    if not lines:
         raise DataError("The sales table is empty: there is nobody to segment. Upload a file with orders.",
                         zh="销售表是空的，没有可以分群的客户。请上传包含订单的文件。")
-    if tx["customer_id"].isna().all():
+    if not customer_lines:
         raise DataError("No line has a customer ID, so customers cannot be told apart. On the Data page, map the "
                         "column that holds the customer / member number (every order is a guest order now).",
                         zh="没有任何一行带有客户编号，因此无法区分不同的客户。请在“数据”页面映射存放客户编号或会员号的列（目前所有订单都被当作游客订单）。")
-
-
-def naive_dates(ts: pd.Series) -> pd.Series:
-    return ts.dt.tz_localize(None) if getattr(ts.dt, "tz", None) is not None else ts
 
 
 # The dates ``to_day`` is asked about, for its message in Chinese.
@@ -167,46 +163,14 @@ def to_day(value, what: str) -> pd.Timestamp:
     return check_day(day.normalize(), what, _DATE_NAMES_ZH.get(what, what))
 
 
-def sql_timestamp(ts: pd.Timestamp) -> str:
-    return f"TIMESTAMP '{ts:%Y-%m-%d %H:%M:%S}'"
-
-
-_DATABASE: list = []  # one in-memory DuckDB per process, created on first use
-_DATABASE_LOCK = threading.Lock()
-
-
-@contextmanager
-def sql_connection():
-    """A private cursor on the process's in-memory DuckDB (no progress bar on the server's console).
-
-    Opening a database costs tens of milliseconds; a cursor is free and safe to use from one
-    thread while other threads (browser sessions) use theirs.
-    """
-    with _DATABASE_LOCK:
-        if not _DATABASE:
-            _DATABASE.append(connect())
-        con = _DATABASE[0].cursor()
-    try:
-        yield con
-    finally:
-        con.close()
-
-
-def sql_frame(tx: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    frame = tx[[c for c in columns if c in tx.columns]]
-    if getattr(frame["order_date"].dt, "tz", None) is not None:
-        frame = frame.assign(order_date=naive_dates(frame["order_date"]))
-    return frame
-
-
-def rfm(transactions: pd.DataFrame, as_of=None) -> pd.DataFrame:
+def rfm(transactions: SalesSource, as_of=None) -> pd.DataFrame:
     """Recency, frequency and monetary value per customer, their 1-5 scores and the named segment.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions (``promo_core.io``). Guest lines are left out; returns reduce
-        ``monetary``; orders made only of returns are not purchases.
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``). Guest lines are left out; returns
+        reduce ``monetary``; orders made only of returns are not purchases.
     as_of : date-like, optional
         The day the analysis looks back from (lines after that day are ignored). Defaults to the
         day of the last line.
@@ -222,24 +186,12 @@ def rfm(transactions: pd.DataFrame, as_of=None) -> pd.DataFrame:
         order of ``SEGMENTS``; see ``segment_map``), ``first_purchase`` and ``last_purchase``. Sorted
         by customer_id.
     """
-    _check_transactions(transactions)
-    check_order_dates(transactions["order_date"])
-    last_day = to_day(naive_dates(transactions["order_date"]).max(), "last order date")
+    sales = sales_table(transactions, _NEEDED)
+    span = order_span(sales)
+    _check_customers(span.lines, span.customer_lines)
+    last_day = to_day(span.last, "last order date")
     as_of = last_day if as_of is None else to_day(as_of, "as-of date")
-    cutoff = as_of + pd.Timedelta(days=1)
-    with sql_connection() as con:
-        con.register("tx", sql_frame(transactions, _NEEDED))
-        table = con.sql(f"""
-            WITH orders AS (
-                SELECT customer_id, order_id, bool_or(NOT is_return) AS is_purchase,
-                       min(order_date) FILTER (WHERE NOT is_return) AS first_at,
-                       max(order_date) FILTER (WHERE NOT is_return) AS last_at, sum(revenue) AS revenue
-                FROM tx WHERE customer_id IS NOT NULL AND order_date < {sql_timestamp(cutoff)}
-                GROUP BY customer_id, order_id)
-            SELECT customer_id, count(*) FILTER (WHERE is_purchase) AS frequency, sum(revenue) AS monetary,
-                   min(first_at) AS first_purchase, max(last_at) AS last_purchase
-            FROM orders GROUP BY customer_id HAVING count(*) FILTER (WHERE is_purchase) > 0
-            ORDER BY customer_id""").to_arrow_table().to_pandas()
+    table = fetch(_purchases_per_customer(sales, as_of + DAY))
     if table.empty:
         raise DataError(f"No customer bought anything on or before {as_of:%Y-%m-%d}. Pick a later as-of date "
                         f"(the data ends on {last_day:%Y-%m-%d}).",
@@ -252,6 +204,20 @@ def rfm(transactions: pd.DataFrame, as_of=None) -> pd.DataFrame:
     table["frequency"] = table["frequency"].astype(np.int64)
     table["monetary"] = table["monetary"].astype(float)
     return _score(table)
+
+
+def _purchases_per_customer(sales: ir.Table, cutoff: pd.Timestamp) -> ir.Table:
+    """Purchase orders, net revenue and first / last purchase of each customer with a purchase
+    before ``cutoff``: an order counts when one of its lines is not a return."""
+    lines = sales.filter(sales.customer_id.notnull(), sales.order_date < cutoff)
+    bought = ~lines.is_return
+    orders = lines.group_by(["customer_id", "order_id"]).aggregate(
+        is_purchase=bought.any(), first_at=lines.order_date.min(where=bought),
+        last_at=lines.order_date.max(where=bought), revenue=lines.revenue.sum())
+    per = orders.group_by("customer_id").aggregate(
+        frequency=orders.count(where=orders.is_purchase), monetary=orders.revenue.sum(),
+        first_purchase=orders.first_at.min(), last_purchase=orders.last_at.max())
+    return per.filter(per.frequency > 0).order_by("customer_id")
 
 
 def _score(table: pd.DataFrame) -> pd.DataFrame:
@@ -284,19 +250,21 @@ class Coverage:
     returns_only_customers: int  # customers whose lines are all returns (no purchase to score)
 
 
-def coverage(transactions: pd.DataFrame) -> Coverage:
+def coverage(transactions: SalesSource) -> Coverage:
     """How much of the data belongs to identified customers (for the page's caveats)."""
-    _check_transactions(transactions)
-    guest = transactions["customer_id"].isna()
-    revenue = transactions["revenue"]
-    total = revenue.sum()
-    ident = transactions.loc[~guest, ["customer_id", "is_return"]]
-    bought = ident.loc[~ident["is_return"], "customer_id"].unique()
-    all_ids = ident["customer_id"].unique()
-    return Coverage(customers=len(bought), guest_lines=int(guest.sum()),
-                    guest_revenue_share=float(revenue[guest].sum() / total) if revenue.notna().any() and total
+    sales = sales_table(transactions, _NEEDED)
+    guest = sales.customer_id.isnull()
+    row = fetch(sales.aggregate(
+        lines=sales.count(), guest_lines=sales.count(where=guest), guest_revenue=sales.revenue.sum(where=guest),
+        revenue=sales.revenue.sum(), priced_lines=sales.revenue.count(),
+        customers=sales.customer_id.nunique(where=~sales.is_return), identified=sales.customer_id.nunique())).iloc[0]
+    lines, guest_lines = int(row["lines"]), int(row["guest_lines"])
+    _check_customers(lines, lines - guest_lines)
+    total, guest_revenue = row["revenue"], 0.0 if pd.isna(row["guest_revenue"]) else row["guest_revenue"]
+    return Coverage(customers=int(row["customers"]), guest_lines=guest_lines,
+                    guest_revenue_share=float(guest_revenue / total) if row["priced_lines"] and total
                     else float("nan"),
-                    returns_only_customers=len(all_ids) - len(bought))
+                    returns_only_customers=int(row["identified"] - row["customers"]))
 
 
 def segment_summary(rfm_table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
@@ -353,13 +321,13 @@ def rfm_as_of(rfm_table: pd.DataFrame) -> pd.Timestamp:
     return pd.Timestamp(row["last_purchase"]).normalize() + pd.Timedelta(days=int(row["recency_days"]))
 
 
-def customer_features(transactions: pd.DataFrame, rfm_table: pd.DataFrame) -> pd.DataFrame:
+def customer_features(transactions: SalesSource, rfm_table: pd.DataFrame) -> pd.DataFrame:
     """The behaviour of each customer in readable units, for clustering and for its explanation.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions.
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``).
     rfm_table : DataFrame
         The output of ``rfm`` (its as-of date is reused, so both describe the same period).
 
@@ -368,48 +336,70 @@ def customer_features(transactions: pd.DataFrame, rfm_table: pd.DataFrame) -> pd
     DataFrame
         Index ``customer_id`` (the rows of ``rfm_table``). Columns ``recency_days``,
         ``frequency``, ``monetary`` and, where the data has them: ``channel: <name>`` (share of
-        the customer's orders in each channel, the biggest four channels), ``discount_share``
-        (share of orders with a discount or coupon) and ``category: <name>`` (share of spend in
-        each of the eight biggest categories). ``feature_groups`` tells which columns belong together.
+        the customer's orders in each channel, the biggest four channels; an order's channel is
+        the one most of its lines have, alphabetically first on a tie), ``discount_share`` (share
+        of orders with a discount or coupon) and ``category: <name>`` (share of spend in each of
+        the eight biggest categories). ``feature_groups`` tells which columns belong together.
     """
-    as_of = rfm_as_of(rfm_table)
-    cutoff = as_of + pd.Timedelta(days=1)
     feats = rfm_table.set_index("customer_id")[["recency_days", "frequency", "monetary"]].copy()
     feats["monetary"] = feats["monetary"].fillna(0.0)
-    cols = ["order_id", "customer_id", "order_date", "revenue", "is_return", "channel", "discount", "coupon_code",
-            "category"]
-    frame = sql_frame(transactions, cols)
-    where = f"customer_id IS NOT NULL AND NOT is_return AND order_date < {sql_timestamp(cutoff)}"
-    with sql_connection() as con:
-        con.register("tx", frame)
-        channels = _top_values(con, "channel", where, MAX_CHANNELS) if "channel" in frame.columns else []
-        if len(channels) >= 2:
-            shares = ", ".join(f"avg((ch = {quote_literal(c)})::DOUBLE) AS {quote_ident('channel: ' + c)}"
-                               for c in channels)
-            part = con.sql(f"""SELECT customer_id, {shares} FROM (
-                SELECT customer_id, order_id, mode(channel) AS ch FROM tx WHERE {where} GROUP BY ALL)
-                GROUP BY customer_id""").df().set_index("customer_id")
-            feats = feats.join(part)
-        has_disc = "discount" in frame.columns and frame["discount"].fillna(0).ne(0).any()
-        has_coupon = "coupon_code" in frame.columns and frame["coupon_code"].notna().any()
-        if has_disc or has_coupon:
-            cond = " OR ".join((["coalesce(discount, 0) > 0"] if has_disc else [])
-                               + (["coupon_code IS NOT NULL"] if has_coupon else []))
-            part = con.sql(f"""SELECT customer_id, avg(d) AS discount_share FROM (
-                SELECT customer_id, order_id, bool_or({cond})::DOUBLE AS d FROM tx WHERE {where} GROUP BY ALL)
-                GROUP BY customer_id""").df().set_index("customer_id")
-            feats = feats.join(part)
-        cats = _top_values(con, "category", where, MAX_CATEGORIES, weight="revenue") if "category" in frame.columns \
-            else []
-        if len(cats) >= 2:
-            shares = ", ".join(f"sum(revenue) FILTER (WHERE category = {quote_literal(c)}) / nullif(sum(revenue), 0) "
-                               f"AS {quote_ident('category: ' + c)}" for c in cats)
-            part = con.sql(f"SELECT customer_id, {shares} FROM tx WHERE {where} AND revenue > 0 "
-                           "GROUP BY customer_id").df().set_index("customer_id")
-            feats = feats.join(part)
+    sales = sales_table(transactions, _NEEDED, optional=["channel", "discount", "coupon_code", "category"])
+    lines = sales.filter(sales.customer_id.notnull(), ~sales.is_return, sales.order_date < rfm_as_of(rfm_table) + DAY)
+    channels = _top_values(lines, "channel", MAX_CHANNELS) if "channel" in sales.columns else []
+    if len(channels) >= 2:
+        feats = feats.join(_shares(_order_channels(lines), "channel", channels))
+    discounted = _discount_condition(sales)
+    if discounted is not None:
+        orders = lines.group_by(["customer_id", "order_id"]).aggregate(d=discounted(lines).any().cast("float64"))
+        feats = feats.join(fetch(orders.group_by("customer_id").aggregate(discount_share=orders.d.mean()))
+                           .set_index("customer_id"))
+    cats = _top_values(lines, "category", MAX_CATEGORIES, weight="revenue") if "category" in sales.columns else []
+    if len(cats) >= 2:
+        spend = lines.filter(lines.revenue > 0)
+        total = spend.revenue.sum().nullif(0)
+        part = spend.group_by("customer_id").aggregate(
+            **{f"c{i}": spend.revenue.sum(where=spend.category == c) / total for i, c in enumerate(cats)})
+        feats = feats.join(fetch(part).set_index("customer_id").set_axis([f"category: {c}" for c in cats], axis=1))
     feats = feats.fillna(0.0)
     feats.index = feats.index.astype("str")
     return feats
+
+
+def _order_channels(lines: ir.Table) -> ir.Table:
+    """Each order's channel (``customer_id``, ``order_id``, ``channel``): the one most of its lines
+    have, the alphabetically first on a tie, so that every engine picks the same."""
+    named = lines.filter(lines.channel.notnull())
+    counted = named.group_by(["customer_id", "order_id", "channel"]).aggregate(n=named.count())
+    ranked = counted.mutate(rank=ibis.row_number().over(group_by=["customer_id", "order_id"],
+                                                        order_by=[ibis.desc("n"), "channel"]))
+    return ranked.filter(ranked["rank"] == 0)
+
+
+def _shares(orders: ir.Table, column: str, values: list[str]) -> pd.DataFrame:
+    """Per customer (index), the share of their orders whose ``column`` is each of ``values``."""
+    part = orders.group_by("customer_id").aggregate(
+        **{f"c{i}": (orders[column] == v).cast("float64").mean() for i, v in enumerate(values)})
+    return fetch(part).set_index("customer_id").set_axis([f"{column}: {v}" for v in values], axis=1)
+
+
+def _discount_condition(sales: ir.Table):
+    """``lines -> whether each line had a discount or a coupon``, or None when no line of the data
+    has either (then the feature would say nothing)."""
+    flags = {}
+    if "discount" in sales.columns:
+        flags["discount"] = (sales.discount.fill_null(0) != 0).any()
+    if "coupon_code" in sales.columns:
+        flags["coupon_code"] = sales.coupon_code.notnull().any()
+    used = [name for name, flag in fetch(sales.aggregate(**flags)).iloc[0].items() if flag] if flags else []
+    if not used:
+        return None
+
+    def discounted(lines: ir.Table) -> ir.BooleanColumn:
+        parts = [lines.discount.fill_null(0) > 0 if name == "discount" else lines.coupon_code.notnull()
+                 for name in used]
+        return parts[0] | parts[1] if len(parts) == 2 else parts[0]
+
+    return discounted
 
 
 def feature_groups(columns) -> dict[str, list[str]]:
@@ -421,13 +411,11 @@ def feature_groups(columns) -> dict[str, list[str]]:
     return groups
 
 
-def _top_values(con, column: str, where: str, limit: int, weight: str | None = None) -> list[str]:
-    measure = f"sum({weight})" if weight else "count(*)"
-    rows = con.sql(f"SELECT {column}, {measure} AS n FROM tx WHERE {where} AND {column} IS NOT NULL "
-                   f"GROUP BY ALL ORDER BY n DESC, {column} LIMIT {limit}").fetchall()
-    return [r[0] for r in rows]
-
-
+def _top_values(lines: ir.Table, column: str, limit: int, weight: str | None = None) -> list[str]:
+    """The ``limit`` values of ``column`` with the most lines (or the most ``weight``)."""
+    kept = lines.filter(lines[column].notnull())
+    top = kept.group_by(column).aggregate(n=kept[weight].sum() if weight else kept.count())
+    return fetch(top.order_by([ibis.desc("n"), column]).limit(limit))[column].tolist()
 
 
 class BehaviourClusters:
@@ -800,14 +788,14 @@ class ClusterResult:
     features: list  # the feature columns used
 
 
-def cluster_customers(transactions: pd.DataFrame, rfm_table: pd.DataFrame, n_clusters: int | None = None,
+def cluster_customers(transactions: SalesSource, rfm_table: pd.DataFrame, n_clusters: int | None = None,
                       random_state: int = 0, lang: str = "en", currency: str = "£") -> ClusterResult:
     """Behavioural clusters with profiles, readable rules and a 2-D map of the customers.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions.
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``).
     rfm_table : DataFrame
         The output of ``rfm``.
     n_clusters : int, optional
@@ -853,13 +841,13 @@ class Migration:
     flows: pd.DataFrame  # segment_start, segment_end, customers, share_of_start, revenue_before, revenue_between
 
 
-def segment_migration(transactions: pd.DataFrame, end=None, days: int = 90) -> Migration:
+def segment_migration(transactions: SalesSource, end=None, days: int = 90) -> Migration:
     """Segments at two dates ``days`` apart and the flows between them.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions.
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``).
     end : date-like, optional
         The later date (default: the last day of the data).
     days : int
@@ -877,15 +865,16 @@ def segment_migration(transactions: pd.DataFrame, end=None, days: int = 90) -> M
     if days < 1:
         raise DataError("The gap between the two dates must be at least one day.",
                         zh="两个日期之间至少要相隔一天。")
-    late = rfm(transactions, end)
+    sales = sales_table(transactions, _NEEDED)
+    late = rfm(sales, end)
     end_day = rfm_as_of(late)
     start_day = end_day - pd.Timedelta(days=int(days))
-    first_day = to_day(naive_dates(transactions["order_date"]).min(), "first order date")
+    first_day = to_day(order_span(sales).first, "first order date")
     if start_day < first_day:
         raise DataError(f"The data starts on {first_day:%Y-%m-%d}, so there are no segments {days} days before "
                         f"{end_day:%Y-%m-%d}. Choose a shorter gap (at most {(end_day - first_day).days} day(s)).",
                         zh=f"数据从 {first_day:%Y-%m-%d} 才开始，因此无法得到 {end_day:%Y-%m-%d} 之前 {days} 天的分群。请选择更短的间隔（最多 {(end_day - first_day).days} 天）。")
-    early = rfm(transactions, start_day)
+    early = rfm(sales, start_day)
     both = late[["customer_id", "segment", "r_score", "fm_score"]].merge(
         early[["customer_id", "segment", "r_score", "fm_score"]], on="customer_id", how="left",
         suffixes=("_end", "_start"))
@@ -893,17 +882,12 @@ def segment_migration(transactions: pd.DataFrame, end=None, days: int = 90) -> M
     before = (both["r_score_start"] + both["fm_score_start"]).to_numpy(dtype=float)
     after = (both["r_score_end"] + both["fm_score_end"]).to_numpy(dtype=float)
     direction = np.select([np.isnan(before), after > before, after < before], ["new", "up", "down"], "same")
-    frame = sql_frame(transactions, ["customer_id", "order_date", "revenue"])
-    s1, s2 = start_day + pd.Timedelta(days=1), end_day + pd.Timedelta(days=1)
-    with sql_connection() as con:
-        con.register("tx", frame)
-        rev = con.sql(f"""SELECT customer_id,
-                coalesce(sum(revenue) FILTER (WHERE order_date >= {sql_timestamp(s1 - pd.Timedelta(days=365))}
-                                              AND order_date < {sql_timestamp(s1)}), 0) AS revenue_before,
-                coalesce(sum(revenue) FILTER (WHERE order_date >= {sql_timestamp(s1)}
-                                              AND order_date < {sql_timestamp(s2)}), 0)
-                    AS revenue_between
-            FROM tx WHERE customer_id IS NOT NULL GROUP BY customer_id""").df()
+    s1, s2 = start_day + DAY, end_day + DAY
+    lines = sales.filter(sales.customer_id.notnull())
+    date = lines.order_date
+    rev = fetch(lines.group_by("customer_id").aggregate(
+        revenue_before=lines.revenue.sum(where=(date >= s1 - pd.Timedelta(days=365)) & (date < s1)).fill_null(0.0),
+        revenue_between=lines.revenue.sum(where=(date >= s1) & (date < s2)).fill_null(0.0)))
     rev["customer_id"] = rev["customer_id"].astype("str")
     customers = pd.DataFrame({"customer_id": both["customer_id"], "segment_start": seg_start,
                               "segment_end": both["segment_end"].astype(str), "direction": direction})
@@ -932,37 +916,49 @@ def is_online_channel(name: str) -> bool:
     return bool(ONLINE_CHANNEL.search(str(name)))
 
 
-def customer_channels(transactions: pd.DataFrame, as_of=None) -> pd.Series:
+def customer_channels(transactions: SalesSource, as_of=None) -> pd.Series:
     """Each customer's channel type: ``online only``, ``offline only`` or ``both``.
+
+    Parameters
+    ----------
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``) with a ``channel``.
+    as_of : date-like, optional
+        Only purchases on or before this day count.
+
+    Returns
+    -------
+    Series
+        Index ``customer_id`` (sorted), one type per customer with a purchase in a named channel.
 
     Raises
     ------
     DataError
         When the data has no channel column (or it is empty).
     """
-    if "channel" not in transactions.columns or transactions["channel"].isna().all():
+    sales = sales_table(transactions, ["customer_id", "order_date", "is_return"], optional=["channel"])
+    bought = sales.customer_id.notnull() & ~sales.is_return
+    if as_of is not None:
+        bought &= sales.order_date < to_day(as_of, "as-of date") + DAY
+    names = (fetch(sales.filter(sales.channel.notnull()).group_by("channel").aggregate(bought=bought.any()))
+             if "channel" in sales.columns else pd.DataFrame())
+    if names.empty:
         raise DataError("The data has no channel column, so online and in-store customers cannot be told apart. "
                         "On the Data page, map the column that says where each order was placed (e.g. 'online', "
                         "'store').",
                         zh="数据中没有渠道列，因此无法区分线上客户和门店客户。请在“数据”页面映射标明每笔订单下单渠道的列（例如“online”“store”）。")
-    where = "customer_id IS NOT NULL AND channel IS NOT NULL AND NOT is_return"
-    if as_of is not None:
-        where += f" AND order_date < {sql_timestamp(to_day(as_of, 'as-of date') + pd.Timedelta(days=1))}"
-    with sql_connection() as con:
-        con.register("tx", sql_frame(transactions, ["customer_id", "channel", "is_return", "order_date"]))
-        names = [r[0] for r in con.sql(f"SELECT DISTINCT channel FROM tx WHERE {where}").fetchall()]
-        con.register("kinds", pd.DataFrame({"channel": pd.Series(names, dtype="str"),
-                                            "online": [is_online_channel(c) for c in names]}))
-        per = con.sql(f"""SELECT customer_id, bool_or(k.online) AS any_online, bool_and(k.online) AS all_online
-            FROM tx JOIN kinds k USING (channel) WHERE {where} GROUP BY customer_id""").df()
+    online = [c for c in names.loc[names["bought"], "channel"] if is_online_channel(c)]
+    lines = sales.filter(bought, sales.channel.notnull())
+    is_online = lines.channel.isin(online) if online else ibis.literal(False)
+    per = fetch(lines.group_by("customer_id").aggregate(any_online=is_online.any(), all_online=is_online.all())
+                .order_by("customer_id"))
     kind = np.select([per["all_online"], ~per["any_online"]], ["online only", "offline only"], "both")
-    per.index = per["customer_id"]
-    out = pd.Series(kind, index=per.index.astype("str"), name="channel_type")
+    out = pd.Series(kind, index=per["customer_id"].astype("str"), name="channel_type")
     out.index.name = "customer_id"
     return out
 
 
-def omnichannel(transactions: pd.DataFrame, rfm_table: pd.DataFrame) -> pd.DataFrame:
+def omnichannel(transactions: SalesSource, rfm_table: pd.DataFrame) -> pd.DataFrame:
     """Online-only, offline-only and both-channel customers in every segment.
 
     Returns

@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Iterator
 
 import duckdb
+import ibis
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from promo_core.engine import connect_file, quote_ident, release_memory
+from promo_core.engine import connect_file, ibis_backend, quote_ident, release_memory
 from promo_core.errors import DataError
 from promo_core.export import tidy_frame
 
@@ -183,14 +184,22 @@ class Workspace:
             try:
                 return connect_file(self.path)
             except duckdb.IOException as exc:
-                if "lock" not in str(exc).lower():
-                    raise DataError(f"The workspace file {self.path} could not be opened ({exc}). Check that it is a "
+                if "lock" not in str(exc).lower() and not self._being_created():
+                    raise DataError(f"The workspace file {self.path} could not be opened. Check that it is a "
                                     "PromoLens workspace and readable, or set PROMO_WORKSPACE to another file.",
-                                    zh=f"无法打开工作区文件 {self.path}（{exc}）。请确认它是 PromoLens 工作区且可读，"
+                                    zh=f"无法打开工作区文件 {self.path}。请确认它是 PromoLens 工作区且可读，"
                                        "或把 PROMO_WORKSPACE 设为另一个文件。") from exc
                 if time.monotonic() >= deadline:
                     raise self._busy() from exc
                 time.sleep(0.1)
+
+    def _being_created(self) -> bool:
+        """Whether the file is shorter than DuckDB's headers: another process has just created it
+        and not yet written them (servers starting together on a new workspace), so wait as for a lock."""
+        try:
+            return self.path.stat().st_size < 3 * 4096
+        except OSError:
+            return True
 
     def _busy(self) -> DataError:
         return DataError(
@@ -278,12 +287,41 @@ class Workspace:
 
     def load_table(self, dataset_id: str, table: str = "transactions") -> pd.DataFrame:
         """A dataset's table as a DataFrame."""
+        self._check_table(dataset_id, table)
+        with self.connect() as con:
+            return fetch_frame(con, f'SELECT * FROM {_table_ident(dataset_id, table)}')
+
+    @contextlib.contextmanager
+    def ibis_table(self, dataset_id: str, table: str = "transactions") -> Iterator[ibis.Table]:
+        """A dataset's table as an Ibis table in the workspace, for one operation.
+
+        Why: an analysis given this table runs its per-line work inside the workspace's DuckDB and
+        brings back only aggregates, instead of a copy of every line. The table is usable inside
+        the ``with`` block only; the file is held (shared with this process's other threads, as
+        any operation) until the block ends.
+
+        >>> with workspace.ibis_table(dataset_id) as sales:
+        ...     table = segments.rfm(sales)
+
+        Parameters
+        ----------
+        dataset_id : str
+        table : str
+            ``transactions`` or another table of the dataset.
+
+        Yields
+        ------
+        ibis.Table
+        """
+        self._check_table(dataset_id, table)
+        with self.connect() as con:
+            yield ibis_backend(con).table(_table_name(dataset_id, table))
+
+    def _check_table(self, dataset_id: str, table: str) -> None:
         info = self.dataset(dataset_id)
         if table not in info["tables"]:
             raise DataError(f"Dataset {info['name']!r} has no {table} table.",
                             zh=f"数据集 {info['name']!r} 中没有 {table} 表。")
-        with self.connect() as con:
-            return fetch_frame(con, f'SELECT * FROM {_table_ident(dataset_id, table)}')
 
     def query(self, dataset_id: str, sql: str, params: list | None = None, table: str = "transactions") -> pd.DataFrame:
         """Run SQL in which ``{table}`` stands for the dataset's table (aggregations stay in DuckDB)."""
@@ -390,8 +428,12 @@ class Workspace:
             con.execute("COMMIT")
 
 
-def _table_ident(dataset_id: str, table: str) -> str:
+def _table_name(dataset_id: str, table: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{12}", dataset_id) or not re.fullmatch(r"[a-z_]{1,40}", table):
         raise DataError(f"Not a valid dataset table: {dataset_id!r} / {table!r}.",
                         zh=f"不是有效的数据集表：{dataset_id!r} / {table!r}。")
-    return quote_ident(f"ds_{dataset_id}_{table}")
+    return f"ds_{dataset_id}_{table}"
+
+
+def _table_ident(dataset_id: str, table: str) -> str:
+    return quote_ident(_table_name(dataset_id, table))

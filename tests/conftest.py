@@ -1,7 +1,8 @@
 """Shared fixtures: the demo retailer, the real files in ../shared/data, a workspace holding the
-demo dataset, and an AppTest runner for pages."""
+demo dataset, one Spark session for the run, and an AppTest runner for pages."""
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -43,6 +44,29 @@ def demo_workspace(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("ws") / "promo.duckdb"
     sample_data.save_demo(Workspace(path))
     return path
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    """One local Spark session (two cores) for every Spark test of the run, as an Ibis backend.
+
+    Starting Spark takes seconds, so the whole run shares it. Without Java the Spark tests are
+    skipped, saying so; where Spark must run (``PROMO_REQUIRE_SPARK=1``: scripts/test.sh, which
+    installs Java) a missing Java fails them instead.
+    """
+    if shutil.which("java") is None:
+        reason = ("Java is not installed, so Spark cannot start: install Debian's openjdk-17-jre-headless "
+                  "(scripts/test.sh does)")
+        if os.environ.get("PROMO_REQUIRE_SPARK") == "1":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from promo_core.engine import spark_backend
+
+    backend = spark_backend("local[2]", config={
+        "spark.sql.shuffle.partitions": "2",  # (the default 200 tasks per shuffle is for clusters)
+        "spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("spark-warehouse"))})
+    yield backend
+    backend.disconnect()
 
 
 @pytest.fixture

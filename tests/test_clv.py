@@ -270,7 +270,7 @@ def test_errors_read_in_chinese_too():
     no_repeat = pd.DataFrame({"frequency": [0] * 20, "recency": [0.0] * 20, "T": [10.0] * 20})
     bad = pd.DataFrame({"frequency": [1, 2], "recency": [5.0, 9.0], "T": [4.0, 10.0]})
     calls = [lambda: clv.customer_summary(tx, time_unit="fortnight"),
-             lambda: clv.customer_summary(tx.drop(columns=["revenue"])),
+             lambda: clv.customer_summary(tx.drop(columns=["revenue", "unit_price"])),
              lambda: clv.customer_summary(tx.assign(customer_id=None)),
              lambda: clv.customer_summary(tx, calibration_end="2024-01-01"),
              lambda: clv.fit_bgnbd(pd.DataFrame({"frequency": [1]})), lambda: clv.fit_bgnbd(bad),

@@ -7,7 +7,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from promo_core.engine import ByteCache, TempFiles, connect, literal_list, own_memory, quote_ident, quote_literal
+from promo_core.engine import (ByteCache, TempFiles, connect, fetch, literal_list, memory_backend, own_memory,
+                               quote_ident, quote_literal, sales_table)
 from promo_core.store import fetch_frame
 
 NASTY = ['a"b', "it's", 'x"; DROP TABLE t; --', "/* c */", "line\nbreak", "read_text('/etc/passwd')", ""]
@@ -140,3 +141,78 @@ def test_own_memory_gives_text_columns_buffers_of_their_own():
 
     assert not data_buffers(copied["s"]) & data_buffers(frame["s"]), "the text was copied, not shared with DuckDB"
     assert own_memory(frame.iloc[:0]).empty
+
+
+# --------------------------------------------------------------------------------------------
+# Sales tables in the engine (promo_core.engine.sales)
+# --------------------------------------------------------------------------------------------
+PLAIN = pd.DataFrame({"Invoice": ["1", "1", "C2"], "CustomerID": [17850.0, 17850.0, None],
+                      "InvoiceDate": pd.to_datetime(["2025-01-01 10:00", "2025-01-01 10:00", "2025-01-02 23:30"]),
+                      "StockCode": ["A", "B", "A"], "Quantity": [2, 3, -1], "Price": [1.5, 2.0, 4.0]})
+PLAIN_NAMES = dict(order_id_col="Invoice", customer_id_col="CustomerID", order_date_col="InvoiceDate",
+                   product_id_col="StockCode", quantity_col="Quantity", unit_price_col="Price")
+
+
+def test_a_plain_order_line_frame_gets_revenue_and_returns_derived_under_its_own_column_names():
+    lines = fetch(sales_table(PLAIN, **PLAIN_NAMES))
+    expected = pd.DataFrame({"order_id": ["1", "1", "C2"], "customer_id": ["17850", "17850", None],
+                             "order_date": PLAIN["InvoiceDate"].astype("datetime64[us]"),
+                             "product_id": ["A", "B", "A"], "quantity": [2, 3, -1], "unit_price": [1.5, 2.0, 4.0],
+                             "revenue": [3.0, 6.0, -4.0], "is_return": [False, False, True]})
+    pd.testing.assert_frame_equal(lines, expected, check_dtype=False)
+    assert lines["customer_id"].dtype == "str", "customer numbers read as numbers become text, as on loading"
+
+
+def test_a_sales_table_holds_the_columns_asked_for_and_the_optional_ones_present():
+    lines = sales_table(PLAIN, ["customer_id", "revenue"], optional=["channel", "quantity"], **PLAIN_NAMES)
+    assert lines.columns == ("customer_id", "revenue", "quantity")
+
+
+def test_given_columns_win_over_derived_ones():
+    frame = PLAIN.assign(Revenue=[1.0, 1.0, 1.0], Return=[True, False, False])
+    lines = fetch(sales_table(frame, ["revenue", "is_return"], revenue_col="Revenue", is_return_col="Return",
+                              **PLAIN_NAMES))
+    assert lines["revenue"].tolist() == [1.0, 1.0, 1.0] and lines["is_return"].tolist() == [True, False, False]
+
+
+def test_a_missing_column_is_named_with_what_would_derive_it():
+    from tests.conftest import chinese_error
+
+    err = chinese_error(lambda: sales_table(PLAIN[["Invoice"]], ["order_id", "customer_id", "revenue"],
+                                            order_id_col="Invoice"))
+    assert "lacks the column(s) customer_id, revenue (or quantity and unit_price)" in str(err)
+
+
+def test_zoned_order_dates_keep_their_wall_clock_time():
+    frame = PLAIN.assign(InvoiceDate=PLAIN["InvoiceDate"].dt.tz_localize("Asia/Shanghai"))
+    lines = fetch(sales_table(frame, ["order_date"], order_date_col="InvoiceDate"))
+    assert lines["order_date"].tolist() == PLAIN["InvoiceDate"].tolist()
+
+
+def test_a_frame_is_scanned_by_a_locked_connection_that_reaches_no_file(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("secret")
+    backend = sales_table(PLAIN, **PLAIN_NAMES).get_backend()
+    with pytest.raises(duckdb.Error):
+        backend.raw_sql(f"SELECT * FROM read_text({quote_literal(secret)})")
+    with pytest.raises(duckdb.Error):
+        backend.raw_sql("SET enable_external_access = true")
+
+
+def test_two_sources_never_see_each_other_s_frames():
+    one, two = memory_backend(), memory_backend()
+    one.con.register("sales", PLAIN)
+    assert one.raw_sql("SELECT count(*) FROM sales").fetchall() == [(3,)]
+    with pytest.raises(duckdb.CatalogException):
+        two.raw_sql("SELECT count(*) FROM sales")
+
+
+def test_a_workspace_table_is_read_in_the_workspace(demo_workspace, demo_tx):
+    from promo_core.store import Workspace
+
+    ws = Workspace(demo_workspace)
+    dataset = ws.list_datasets()["id"][0]
+    with ws.ibis_table(dataset) as sales:
+        totals = fetch(sales.aggregate(lines=sales.count(), units=sales.quantity.sum(),
+                                       returns=sales.is_return.sum()))
+    assert totals.iloc[0].tolist() == [len(demo_tx), demo_tx["quantity"].sum(), demo_tx["is_return"].sum()]

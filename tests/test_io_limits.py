@@ -266,7 +266,7 @@ def test_two_far_apart_cells_are_refused_instead_of_aborting_the_server(tmp_path
     assert child.returncode == 0, child.stderr[-2000:]
     english, chinese, peak_kb = child.stdout.strip().splitlines()
     assert "too big" in english and "17,179,869,184" in english and has_chinese(chinese)
-    assert int(peak_kb) < 1_000_000, "the refusal itself stays small"
+    assert int(peak_kb) < 2_000_000, "the refusal itself stays small (calamine would ask for 550 GB)"
 
 
 def test_rows_read_in_batches_give_the_same_table(tmp_path, monkeypatch):

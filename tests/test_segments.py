@@ -130,7 +130,7 @@ def test_rfm_hostile_inputs():
     with pytest.raises(DataError, match="not a date"):
         segments.rfm(tx, as_of="next tuesday")
     with pytest.raises(DataError, match="lacks the column"):
-        segments.rfm(tx.drop(columns=["is_return"]))
+        segments.rfm(tx.drop(columns=["is_return", "quantity"]))
     with pytest.raises(DataError, match="empty"):
         segments.rfm(tx.iloc[:0])
 
@@ -395,7 +395,8 @@ def test_errors_read_in_chinese_too():
     book = segments.playbook()
     few = make_tx([("O1", "A", "2025-01-01", 1, 10.0), ("O2", "B", "2025-01-02", 1, 10.0)])
     calls = [lambda: segments.rfm(tx.assign(customer_id=None)), lambda: segments.rfm(tx, as_of="2024-01-01"),
-             lambda: segments.rfm(tx, as_of="next tuesday"), lambda: segments.rfm(tx.drop(columns=["is_return"])),
+             lambda: segments.rfm(tx, as_of="next tuesday"),
+             lambda: segments.rfm(tx.drop(columns=["is_return", "quantity"])),
              lambda: segments.rfm(tx.iloc[:0]), lambda: segments.cluster_customers(few, segments.rfm(few)),
              lambda: segments.segment_migration(tx, days=0), lambda: segments.segment_migration(tx, days=900),
              lambda: segments.omnichannel(tx.assign(channel=None), segments.rfm(tx)),

@@ -1,4 +1,5 @@
-"""Engine connections, SQL quoting and temporary files: the one place that builds SQL from names.
+"""Engine connections, SQL quoting and temporary files: the one place that opens an engine or builds
+SQL from names.
 
 Why: a column header, a sheet name or a category comes from a user's file, and a name pasted into
 SQL between quotes can close the quote and run a statement of its own (read a server file, write
@@ -7,6 +8,11 @@ parameter through ``quote_literal``; and every connection that runs SQL built fr
 opened by ``connect``, which shuts DuckDB's file system and extensions off (only the files named
 when it opens stay readable), so that even a quoting slip could reach nothing. Temporary files
 belong to one call (``TempFiles``), never to the module, so one session cannot delete another's.
+
+Analyses reach the engine through Ibis (``promo_core.engine.sales``: a DataFrame or an Ibis table
+becomes a canonical sales table whose per-line work runs in DuckDB, Spark or any Ibis backend;
+``promo_core.engine.spark``: a local or cluster Spark session). Ibis compiles expressions to SQL
+with every name and value quoted, so no analysis pastes either.
 
 Memory: a server holds many users' tables at once, so what stays in memory is counted in bytes
 (``ByteCache``), loading connections get a ``memory_limit`` and spill to the call's own folder, and
@@ -224,3 +230,12 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):  # not glibc: nothing to trim
         pass
+
+
+__all__ = ["ByteCache", "SalesSource", "TempFiles", "connect", "connect_file", "fetch", "ibis_backend", "literal_list",
+           "memory_backend", "own_memory", "quote_ident", "quote_literal", "release_memory", "sales_table",
+           "spark_backend"]
+
+# The Ibis side of the engine, importable from here (these modules use ``connect`` above).
+from promo_core.engine.sales import SalesSource, fetch, ibis_backend, memory_backend, sales_table  # noqa: E402
+from promo_core.engine.spark import spark_backend  # noqa: E402
