@@ -117,6 +117,8 @@ def _save(uploader: str, overrides: str, protect: bool, file_key: str) -> None:
     starts empty again and the file's bytes are dropped (Streamlit would keep them until the session ends).
     """
     uploaded = st.session_state[uploader]
+    if uploaded is None:  # (removed from the uploader since the button was drawn)
+        return
     result = _load(uploaded, overrides, protect)
     filename = result.report["file"]  # (with protection on, personal parts of the name are replaced)
     name = st.session_state.get(f"name-{file_key}") or filename
