@@ -16,8 +16,10 @@ a workspace the way the Data page does, then time every page of the real app on 
    idle: the page's first render, a rerun that changes nothing (Streamlit's "r" key), switching the
    language to 简体中文 and back to English. The server's RSS (its processes, /proc VmRSS) is sampled
    all along. A step past ``--page-cap-min`` minutes, or a server past ``--cap-gb``, is "capped": the
-   server is stopped and the remaining pages run on a fresh one. An error the page shows after a
-   step is printed under its row (the server's log is bench/out/ws_<n>/streamlit.log).
+   server is stopped and the remaining pages run on a fresh one, whose session enters by the Data
+   page again (before app.py has run, a page's own address runs the page file alone, without the
+   app's sidebar). An error the page shows after a step is printed under its row (the server's log
+   is bench/out/ws_<n>/streamlit.log).
    ``--second-session`` then opens every page in a second, concurrent tab and prints what it added.
    ``--demo`` does the same on a workspace holding the demo retailer (``sample_data.save_demo``, what
    the app stores on an empty workspace, done before the server starts so no page's time includes it).
@@ -48,6 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+from playwright.sync_api import Error as PlaywrightError
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -57,8 +60,7 @@ from bench_ingest import OUT  # noqa: E402
 from bench_upload import Sampler, gb, server, tree_rss  # noqa: E402
 from tests.browser.conftest import CHROMIUM  # noqa: E402
 
-PAGES = {"Data": "", "Segments": "segments", "Recommendations": "recommendations", "Pricing": "pricing",
-         "Coupons": "coupons", "Logistics": "logistics", "Reports": "reports"}  # title -> address
+PAGES = ["Data", "Segments", "Recommendations", "Pricing", "Coupons", "Logistics", "Reports"]  # Data: the entry
 CATEGORIES = ["Bakery", "Dairy", "Produce", "Meat", "Seafood", "Frozen", "Pantry", "Snacks", "Beverages", "Coffee",
               "Household", "Cleaning", "Personal care", "Baby", "Pets", "Garden", "Kitchen", "Toys", "Stationery",
               "Electronics"]
@@ -167,7 +169,8 @@ def load(csv: Path, workspace: Path, cap: int) -> bool:
     elif child.returncode:
         print(f"{label}: failed (exit {child.returncode}) after {seconds:.1f} s, peak RSS {gb(peak)}")
     else:
-        print(f"{label}: {seconds:.1f} s, peak RSS {gb(peak)} sampled (cores: {os.cpu_count()})")
+        print(f"{label}: {seconds:.1f} s, peak RSS {gb(peak)} sampled (cores: {os.cpu_count()}, "
+              f"load average {os.getloadavg()[0]:.1f})")
     return not capped and child.returncode == 0
 
 
@@ -215,7 +218,8 @@ class Tab:
 def new_tab(bench: Bench) -> Tab:
     context = bench.browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
-    page.set_default_timeout(bench.step_cap_s * 1000)
+    page.set_default_timeout(60_000)  # finding and clicking an element
+    page.set_default_navigation_timeout(bench.step_cap_s * 1000)
     return Tab(page, Runs(page))
 
 
@@ -230,8 +234,15 @@ def timed(bench: Bench, tab: Tab, action) -> float:
         if time.perf_counter() - start > bench.step_cap_s:
             raise Capped(f"still running after {bench.step_cap_s:.0f} s")
         tab.page.wait_for_timeout(50)
-    tab.page.wait_for_function(IDLE_JS, polling=50)
+    tab.page.wait_for_function(IDLE_JS, polling=50, timeout=bench.step_cap_s * 1000)
     return time.perf_counter() - start
+
+
+def open_page(bench: Bench, tab: Tab, title: str) -> float:
+    """Open the Data page by the app's address (a new session's entry), any other from the sidebar."""
+    if title == "Data":
+        return timed(bench, tab, lambda: tab.page.goto(bench.url))
+    return timed(bench, tab, lambda: tab.page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click())
 
 
 def choose_language(page, name: str) -> None:
@@ -251,18 +262,17 @@ def shown_error(page) -> str | None:
     return " ".join(errors.first.inner_text().split())[:140] if errors.count() else None
 
 
-def visit(bench: Bench, tab: Tab, title: str, first: bool) -> None:
-    """Open a page (by its address in a new tab, else from the sidebar) and time its steps into ``tab.row``."""
+def visit(bench: Bench, tab: Tab, title: str) -> None:
+    """Open a page and time its steps into ``tab.row``."""
     page = tab.page
     tab.row = {"page": title, "errors": []}
     bench.sampler.new_phase()
-    steps = {"first": (lambda: page.goto(f"{bench.url}/{PAGES[title]}")) if first else
-             (lambda: page.get_by_test_id("stSidebarNav").get_by_text(title, exact=True).click()),
-             "rerun": lambda: rerun(page),
-             "中文": lambda: choose_language(page, "简体中文"),
-             "English": lambda: choose_language(page, "English")}
-    for step, action in steps.items():
-        tab.row[step] = timed(bench, tab, action)
+    steps = {"first": lambda: open_page(bench, tab, title),
+             "rerun": lambda: timed(bench, tab, lambda: rerun(page)),
+             "中文": lambda: timed(bench, tab, lambda: choose_language(page, "简体中文")),
+             "English": lambda: timed(bench, tab, lambda: choose_language(page, "English"))}
+    for step, measure in steps.items():
+        tab.row[step] = measure()
         error = shown_error(page)
         if error and not any(e.endswith(error) for e in tab.row["errors"]):
             tab.row["errors"].append(f"after {step}: {error}")
@@ -283,33 +293,38 @@ def warm_up(bench: Bench) -> None:
     tab = new_tab(bench)
     seconds = timed(bench, tab, lambda: tab.page.goto(f"{bench.url}/reports"))
     tab.page.context.close()
-    print(f"  server's first run (/reports, imports): {seconds:.1f} s, "
-          f"RSS {gb(tree_rss(bench.pid))}", flush=True)
+    print(f"  server's first run (/reports, imports): {seconds:.1f} s, RSS {gb(tree_rss(bench.pid))}; "
+          f"machine's load average {os.getloadavg()[0]:.1f} (other work slows every figure)", flush=True)
 
 
 def session(bench: Bench, titles: list[str], second_session: bool) -> list[str]:
-    """Visit ``titles`` in one tab (then in a second one); returns the titles left when a cap stopped the server."""
+    """Visit ``titles`` in one tab, entering by the Data page (then all of them in a second tab);
+    returns the titles left when a cap or a failure stopped the session."""
     warm_up(bench)
     tab = new_tab(bench)
-    for i, title in enumerate(titles):
+    order = ["Data"] + [t for t in titles if t != "Data"]
+    for i, title in enumerate(order):
         try:
-            visit(bench, tab, title, first=i == 0)
-        except Capped as exc:
-            print_row(tab.row, f"  capped: {exc}")
-            return titles[i + 1:]
-        print_row(tab.row)
+            visit(bench, tab, title)
+        except (Capped, PlaywrightError) as exc:
+            print_row(tab.row, f"  {'capped' if isinstance(exc, Capped) else 'failed'}: {str(exc).splitlines()[0]}")
+            if title == "Data":
+                print("  the other pages are reached through the Data page: not timed", flush=True)
+                return []
+            return order[i + 1:]
+        print_row(tab.row, "" if title in titles else "  (again: a fresh server's session enters here)")
     one = tree_rss(bench.pid)
-    print(f"  server RSS after one session visited {len(titles)} pages: {gb(one)} "
-          f"(peak {gb(bench.sampler.peak)})", flush=True)
+    print(f"  server RSS after one session visited {len(order)} pages: {gb(one)} (peak {gb(bench.sampler.peak)}); "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
     if second_session:
-        print("  a second, concurrent tab opens each page by its address (first render only):")
+        print("  a second, concurrent tab opens the same pages (first render only):")
         other = new_tab(bench)
-        for title in titles:
+        for title in order:
             other.row = {"page": title}
             try:
-                other.row["first"] = timed(bench, other, lambda: other.page.goto(f"{bench.url}/{PAGES[title]}"))
-            except Capped as exc:
-                print_row(other.row, f"  capped: {exc}")
+                other.row["first"] = open_page(bench, other, title)
+            except (Capped, PlaywrightError) as exc:
+                print_row(other.row, f"  stopped: {str(exc).splitlines()[0]}")
                 return []
             print_row(other.row)
         print(f"  server RSS with both sessions: {gb(tree_rss(bench.pid))} (+{gb(tree_rss(bench.pid) - one)}), "
