@@ -230,7 +230,7 @@ def timed(bench: Bench, tab: Tab, action) -> float:
     action()
     while tab.runs.finished == before:
         if bench.sampler.capped:
-            raise Capped(f"server killed at {gb(bench.sampler.peak)} of RSS")
+            raise Capped(f"server killed at {gb(bench.sampler.peak)} of RSS after {time.perf_counter() - start:.0f} s")
         if time.perf_counter() - start > bench.step_cap_s:
             raise Capped(f"still running after {bench.step_cap_s:.0f} s")
         tab.page.wait_for_timeout(50)
