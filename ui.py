@@ -18,7 +18,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from promo_core import auth, i18n
-from promo_core.engine import ByteCache, own_memory, release_memory
+from promo_core.engine import ByteCache, release_memory
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.store import Workspace, workspace_path
@@ -238,18 +238,11 @@ def shared_frames() -> ByteCache:
 def _table(path: str, dataset: str, table: str, created_at: str) -> pd.DataFrame:
     """A dataset's table, read from the workspace once and then shared (``shared_frames``)."""
     def read() -> pd.DataFrame:
-        frame = own_memory(_workspace(path).load_table(dataset, table))
+        frame = _workspace(path).load_table(dataset, table)
         release_memory()  # (what the read left behind)
         return frame
 
     return shared_frames().get_or_make(("table", path, dataset, table, created_at), read)
-
-
-def keep_table(dataset: str, table: str, frame: pd.DataFrame) -> None:
-    """Share a table just saved to the workspace as the one ``load_table`` gives, so that the pages
-    after a save do not read a second copy of every order line back while the first is in memory."""
-    created_at = str(workspace().dataset(dataset)["created_at"])
-    shared_frames().put(("table", str(workspace_path()), dataset, table, created_at), frame)
 
 
 def load_table(table: str = "transactions", dataset: str | None = None) -> pd.DataFrame | None:

@@ -1,13 +1,15 @@
-"""The customer analyses through the engine layer, on the demo retailer (870,000 lines): RFM and
-the BTYD customer summary from a DataFrame already in memory, from the workspace read into pandas
-first (what the pages did before the engine layer), and from the workspace as an Ibis table (no
-order line reaches Python).
+"""The analyses that run through the engine layer, on the demo retailer (870,000 lines): RFM, the BTYD
+customer summary, basket rules (baskets by order + rules at 0.02% support), product elasticities,
+weekly series per product and the item-kNN recommender's fit (interactions + fit), each from a
+DataFrame already in memory, from the workspace read into pandas first (what the pages did before
+the engine layer), and from the workspace as an Ibis table (no order line reaches Python).
 
-Each way in runs in a fresh Python process, so the peak RSS printed is that way's own. To compare
-with the code before the engine layer, run the script again with ``--code`` set to a checkout of
-it (the Ibis way needs the engine layer and is skipped there). Run from the project root:
+Each analysis and way in runs in a fresh Python process, so the peak RSS printed is that one's own
+(the data included). To compare with older code, run the script again with ``--code`` set to a
+checkout of it; an analysis that checkout cannot run on an Ibis table is skipped for that way. Run
+from the project root:
 
-    .venv/bin/python bench/bench_engine.py [--repeat 3] [--code ../main]
+    .venv/bin/python bench/bench_engine.py [--repeat 3] [--code ../main] [--analyses basket,weekly]
 """
 from __future__ import annotations
 
@@ -21,38 +23,54 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 WAYS = {"frame": "DataFrame in memory", "workspace-pandas": "workspace read into pandas",
         "workspace-ibis": "workspace as an Ibis table"}
+ANALYSES = ("rfm", "summary", "basket", "elasticities", "weekly", "recommender")
 
 
-def run_way(way: str, workspace: Path, repeat: int) -> None:
-    """Time RFM and the customer summary one way in (this process does nothing else)."""
-    from promo_core import clv, sample_data, segments
+def analyses() -> dict:
+    """Analysis name -> (label, module whose code must accept Ibis tables, source -> result)."""
+    from promo_core import basket, clv, forecast, pricing, recommend, segments
+
+    return {
+        "rfm": ("RFM", segments, segments.rfm),
+        "summary": ("customer summary", clv, clv.customer_summary),
+        "basket": ("basket rules", basket, lambda src: basket.association_rules(
+            basket.baskets_from(src), min_support=0.0002, min_confidence=0.05, max_len=3)),
+        "elasticities": ("product elasticities", pricing, lambda src: pricing.elasticities(src, level="product")),
+        "weekly": ("weekly series per product", forecast, lambda src: forecast.weekly_demand(src, "product")),
+        "recommender": ("item-kNN recommender fit", recommend,
+                        lambda src: recommend.ItemKNN().fit(recommend.interactions_from(src))),
+    }
+
+
+def run_one(way: str, name: str, workspace: Path, repeat: int) -> None:
+    """Time one analysis one way in (this process does nothing else)."""
+    from promo_core import sample_data
     from promo_core.io import finalize_transactions
     from promo_core.store import Workspace
 
     from _measure import measure
     from bench_segments import best_of  # (after promo_core: it puts this checkout first on the path)
 
+    label, module, analysis = analyses()[name]
     ws = Workspace(workspace)
     dataset = ws.list_datasets()["id"][0]
     results: list = []
-    label = WAYS[way]
+    title = f"{WAYS[way]}: {label}"
     if way == "frame":
-        with measure(f"{label}: generate the demo (not an analysis)"):
+        with measure(f"{WAYS[way]}: generate the demo (not an analysis)"):
             tx = finalize_transactions(sample_data.generate(0).transactions)
-        best_of(f"{label}: RFM", repeat, lambda: segments.rfm(tx), results)
-        best_of(f"{label}: customer summary", repeat, lambda: clv.customer_summary(tx), results)
+        best_of(title, repeat, lambda: analysis(tx), results)
     elif way == "workspace-pandas":
-        best_of(f"{label}: load + RFM", repeat, lambda: segments.rfm(ws.load_table(dataset)), results)
-        best_of(f"{label}: load + customer summary", repeat, lambda: clv.customer_summary(ws.load_table(dataset)),
-                results)
+        best_of(f"{WAYS[way]}: load + {label}", repeat, lambda: analysis(ws.load_table(dataset)), results)
+    elif "sales_table" not in vars(module):  # (code from before this analysis was ported)
+        print(f"({title}: this code takes DataFrames only)")
+        return
     else:
-        def on_workspace(analysis):
+        def on_workspace():
             with ws.ibis_table(dataset) as sales:
                 return analysis(sales)
 
-        best_of(f"{label}: RFM", repeat, lambda: on_workspace(segments.rfm), results)
-        best_of(f"{label}: customer summary", repeat, lambda: on_workspace(clv.customer_summary), results)
-    print(f"(promo_core from {Path(segments.__file__).parents[1]})")
+        best_of(title, repeat, on_workspace, results)
     for r in results:
         print(f"RESULT {r['label']}: {r['seconds']:.2f} s, peak RSS {r['peak_gb']:.2f} GB", flush=True)
 
@@ -61,34 +79,36 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--code", type=Path, default=HERE.parent, help="the project checkout whose promo_core is timed")
+    ap.add_argument("--analyses", default=",".join(ANALYSES), help=f"some of {','.join(ANALYSES)}")
+    ap.add_argument("--ways", default=",".join(WAYS), help=f"some of {','.join(WAYS)}")
     ap.add_argument("--way", choices=sorted(WAYS), help=argparse.SUPPRESS)  # (a child process)
+    ap.add_argument("--analysis", choices=ANALYSES, help=argparse.SUPPRESS)
     ap.add_argument("--workspace", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     code = args.code.resolve()
     sys.path[:0] = [str(code), str(HERE)]
     if args.way:
-        run_way(args.way, args.workspace, args.repeat)
+        run_one(args.way, args.analysis, args.workspace, args.repeat)
         return
     from promo_core import sample_data
     from promo_core.store import Workspace
 
     print(f"code: {Path(sample_data.__file__).parents[1]}; cores: {os.cpu_count()}, "
           f"load average: {os.getloadavg()[0]:.1f}", flush=True)
+    lines = []
     with tempfile.TemporaryDirectory() as tmp:
         workspace = Path(tmp) / "promo.duckdb"
         sample_data.save_demo(Workspace(workspace))
-        has_ibis = hasattr(Workspace, "ibis_table")
-        lines = []
-        for way in WAYS:
-            if way == "workspace-ibis" and not has_ibis:
-                print(f"({WAYS[way]}: this code has no engine layer)")
-                continue
-            done = subprocess.run([sys.executable, __file__, "--way", way, "--workspace", str(workspace),
-                                   "--repeat", str(args.repeat), "--code", str(code)],
-                                  capture_output=True, text=True, check=True)
-            print(done.stdout, end="", flush=True)
-            lines += [line.removeprefix("RESULT ") for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    print("\nsummary (fastest run; peak RSS of the whole process, data included):")
+        for name in args.analyses.split(","):
+            for way in args.ways.split(","):
+                done = subprocess.run([sys.executable, __file__, "--way", way, "--analysis", name, "--workspace",
+                                       str(workspace), "--repeat", str(args.repeat), "--code", str(code)],
+                                      capture_output=True, text=True, check=True)
+                print(done.stdout, end="", flush=True)
+                lines += [line.removeprefix("RESULT ") for line in done.stdout.splitlines()
+                          if line.startswith("RESULT ")]
+    print(f"\nsummary (fastest run; peak RSS of the whole process, data included; load average now "
+          f"{os.getloadavg()[0]:.1f}):")
     for line in lines:
         print(f"  {line}")
 

@@ -6,7 +6,7 @@ before the upload, at the peak, and after (the page done, then the tab closed).
 
 Targets on a 2-core machine: the 300 MB CSV peaks at <= 2 GB of server RSS and returns near its start.
 
-    .venv/bin/python bench/bench_upload.py [--lines 3800000] [--skip-csv] [--skip-xlsx]
+    .venv/bin/python bench/bench_upload.py [--lines 3800000] [--skip-csv] [--skip-xlsx] [--trace]
 """
 from __future__ import annotations
 
@@ -69,6 +69,7 @@ class Sampler:
 
     def __init__(self, pid: int, cap: int):
         self.pid, self.cap, self.peak, self.phase_peak, self.capped = pid, cap, 0, 0, False
+        self.trace: list[tuple[float, int]] = []  # (seconds since start, RSS) of every sample
         self._stop = threading.Event()
 
     @contextmanager
@@ -89,8 +90,10 @@ class Sampler:
         return peak
 
     def _run(self):
+        start = time.perf_counter()
         while not self._stop.is_set():
             now = tree_rss(self.pid)
+            self.trace.append((time.perf_counter() - start, now))
             self.peak, self.phase_peak = max(self.peak, now), max(self.phase_peak, now)
             if self.peak > self.cap:
                 self.capped = True
@@ -202,7 +205,17 @@ def _wait_text(tab, text: str, sampler: Sampler) -> None:
     raise TimeoutError(f"{text!r} did not appear within 10 minutes")
 
 
-def upload(browser, url: str, pid: int, path: Path, done_text: str, save: bool, cap: int) -> None:
+def print_trace(trace: list[tuple[float, int]], step: float = 0.5) -> None:
+    """The server's RSS over time: the peak of each ``step`` seconds (to see which phase holds what)."""
+    buckets: dict[int, int] = {}
+    for t, rss in trace:
+        buckets[int(t / step)] = max(buckets.get(int(t / step), 0), rss)
+    for k, rss in sorted(buckets.items()):
+        print(f"  {k * step:6.1f} s  {gb(rss)}  " + "#" * int(rss / 2**30 * 20))
+
+
+def upload(browser, url: str, pid: int, path: Path, done_text: str, save: bool, cap: int,
+           trace: bool = False) -> None:
     """Open the app, upload ``path`` on the Data page, wait for ``done_text`` (and save, which also
     shows the new dataset's profile), print seconds and the server's memory."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -241,6 +254,10 @@ def upload(browser, url: str, pid: int, path: Path, done_text: str, save: bool, 
           + (f", while saving and showing the profile {gb(save_peak)}" if save else "")
           + f", 10 s after {gb(after_page)}, tab closed {gb(after_close)} (VmHWM {gb(_status(pid, 'VmHWM'))};"
           f" cores: {os.cpu_count()})", flush=True)
+    if trace:
+        print(f"  RSS over time (read until {read:.1f} s" + (f", saved and profiled until {read + saved:.1f} s" if save
+                                                             else "") + "):")
+        print_trace(sampler.trace)
 
 
 def main() -> None:
@@ -250,6 +267,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=3_800_000, help="CSV lines (3.8M = ~300 MB)")
     ap.add_argument("--skip-csv", action="store_true")
     ap.add_argument("--skip-xlsx", action="store_true")
+    ap.add_argument("--trace", action="store_true", help="print the server's RSS every half second")
     ap.add_argument("--cap-gb", type=float, default=6.0, help="kill the server past this RSS (a shared machine)")
     args = ap.parse_args()
     cap = int(args.cap_gb * 2**30)
@@ -260,7 +278,8 @@ def main() -> None:
         try:
             if csv_path is not None:
                 with server() as (url, pid):
-                    upload(browser, url, pid, csv_path, f"rows from {csv_path.name}", save=True, cap=cap)
+                    upload(browser, url, pid, csv_path, f"rows from {csv_path.name}", save=True, cap=cap,
+                           trace=args.trace)
             if bomb is not None:
                 with server() as (url, pid):
                     upload(browser, url, pid, bomb, f"{bomb.name} could not be read", save=False, cap=cap)

@@ -10,7 +10,7 @@ import ui
 from promo_core import charts, io
 from promo_core.engine import release_memory
 from promo_core.privacy import Privacy, load_key, mode, redact
-from promo_core.profile import business_profile
+from promo_core.profile import workspace_profile
 
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
@@ -49,9 +49,7 @@ def _keep_only(key: tuple | None) -> None:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _profile(dataset: str, created: str):
-    profile = business_profile(ui.load_table("transactions", dataset))
-    release_memory()  # (the profile's work on every order line, freed but still held by the allocators)
-    return profile
+    return workspace_profile(ui.workspace(), dataset)  # (in the workspace: no order line comes to pandas)
 
 
 def upload_section() -> None:
@@ -60,11 +58,14 @@ def upload_section() -> None:
                   "line. Nothing is dropped silently: every row is either loaded or listed below with the reason.",
                   "支持 CSV（任意分隔符和编码，包括中文 GBK）、Excel .xlsx 或 Parquet。每行一个订单明细。"
                   "不会静默丢弃任何行：每一行要么被读入，要么在下方列出并说明原因。"))
-    uploaded = st.file_uploader(tr("Sales file", "销售文件"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
-                                key=f"upload-{st.session_state.get('uploads-saved', 0)}",
-                                help=tr("Exports from Shopify, WooCommerce, Olist or the UCI Online Retail format are "
-                                        "recognised automatically; you can correct the mapping afterwards.",
-                                        "可自动识别 Shopify、WooCommerce、Olist 和 UCI Online Retail 等导出格式；之后可手动修正列映射。"))
+    uploader = f"upload-{st.session_state.get('uploads-saved', 0)}"
+    st.file_uploader(tr("Sales file", "销售文件"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"], key=uploader,
+                     help=tr("Exports from Shopify, WooCommerce, Olist or the UCI Online Retail format are "
+                             "recognised automatically; you can correct the mapping afterwards.",
+                             "可自动识别 Shopify、WooCommerce、Olist 和 UCI Online Retail 等导出格式；之后可手动修正列映射。"))
+    # The widget returns a copy of the file (Streamlit deep-copies widget values: 300 MB more for a 300 MB
+    # CSV while it is read); the session's own value shares its bytes with Streamlit's upload store.
+    uploaded = st.session_state[uploader]
     privacy_mode = mode()  # "on": ticked by default; "force": always on
     protect = st.checkbox(
         tr("Protect personal data", "保护个人数据"), value=privacy_mode != "off",
@@ -104,29 +105,32 @@ def upload_section() -> None:
     st.text_input(tr("Dataset name", "数据集名称"), value=filename.rsplit(".", 1)[0], key=f"name-{file_key}",
                   help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))
     st.button(tr("Save to workspace", "保存到工作区"), type="primary", icon=":material/save:",
-              on_click=_save, args=(uploaded, overrides, protect, file_key))
+              on_click=_save, args=(uploader, overrides, protect, file_key))
 
 
-def _save(uploaded, overrides: str, protect: bool, file_key: str) -> None:
+def _save(uploader: str, overrides: str, protect: bool, file_key: str) -> None:
     """Button callback: runs before the next script run, so the sidebar already lists the new dataset.
 
-    Once saved, the upload is done with: its result leaves memory, the uploader starts empty again and
-    the file's bytes are dropped (Streamlit would keep them until the session ends).
+    It is given the uploader's key, not the file: a callback's arguments are kept until the next run,
+    and the file Streamlit returns is a copy of the upload's bytes. Once saved, the upload is done
+    with: its result leaves memory (the profile below is computed in the workspace), the uploader
+    starts empty again and the file's bytes are dropped (Streamlit would keep them until the session ends).
     """
+    uploaded = st.session_state[uploader]
+    if uploaded is None:  # (removed from the uploader since the button was drawn)
+        return
     result = _load(uploaded, overrides, protect)
     filename = result.report["file"]  # (with protection on, personal parts of the name are replaced)
     name = st.session_state.get(f"name-{file_key}") or filename
     if "privacy" in result.report:
         name = redact(name)
-    tables = {"transactions": result.data, "quarantine": result.quarantine}
-    dataset = ui.workspace().save_dataset(name, tables, kind="upload", source=filename, rows_in=result.rows_in,
+    dataset = ui.workspace().save_dataset(name, {"transactions": result.data, "quarantine": result.quarantine},
+                                          kind="upload", source=filename, rows_in=result.rows_in,
                                           mapping=result.mapping, report=result.report)
-    for table, frame in tables.items():
-        ui.keep_table(dataset, table, frame)
     ui.set_dataset(dataset)
     st.session_state["saved_message"] = name
     st.session_state["uploads-saved"] = st.session_state.get("uploads-saved", 0) + 1
-    del result, tables, frame
+    del result
     _keep_only(None)
     ctx = get_script_run_ctx()
     if ctx is not None:

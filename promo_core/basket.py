@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from promo_core.engine import SalesSource, fetch, product_labels, sales_table
 from promo_core.errors import DataError
 from promo_core.i18n import text
 
@@ -66,14 +67,17 @@ class Baskets:
         return np.diff(self.matrix.indptr)
 
 
-def baskets_from(transactions: pd.DataFrame, by: str = "order") -> Baskets:
-    """Group sale lines into baskets.
+def baskets_from(transactions: SalesSource, by: str = "order") -> Baskets:
+    """Group sale lines into baskets, in the source's engine: only each basket's distinct products
+    come back.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions (``order_id``, ``product_id``; ``customer_id``, ``order_date`` for
-        ``by="customer_date"``). Return lines are left out: a basket is what was bought together.
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``): ``order_id``, ``product_id``;
+        ``customer_id``, ``order_date`` for ``by="customer_date"``; ``quantity``, ``is_return``
+        and ``product_name`` used when present. Return lines are left out: a basket is what was
+        bought together.
     by : {"order", "customer_date"}
         ``"order"``: one basket per order number. ``"customer_date"``: one basket per customer per
         day, for till data without order numbers (such as the Groceries data); guest lines keep
@@ -82,6 +86,8 @@ def baskets_from(transactions: pd.DataFrame, by: str = "order") -> Baskets:
     Returns
     -------
     Baskets
+        Rows sorted by basket id, columns by product id; a product's name is the one most of its
+        purchase lines carry (``promo_core.engine.product_labels``).
     """
     if by not in ("order", "customer_date"):
         raise DataError(f"Baskets can be built by 'order' or 'customer_date', not {by!r}.",
@@ -91,35 +97,29 @@ def baskets_from(transactions: pd.DataFrame, by: str = "order") -> Baskets:
     if missing:
         raise DataError(f"Building baskets needs the column(s) {', '.join(missing)}. Map them on the Data page.",
                         zh=f"组成购物篮需要以下列：{'、'.join(missing)}。请在“数据”页面映射这些列。")
-    tx = transactions
-    keep = tx["product_id"].notna().to_numpy().copy()
-    if "quantity" in tx.columns:
-        keep &= (tx["quantity"] > 0).to_numpy()
-    if "is_return" in tx.columns:
-        keep &= ~tx["is_return"].astype(bool).to_numpy()
-    tx = tx.loc[keep]
-    if tx.empty:
+    sales = sales_table(transactions, need, optional=["quantity", "is_return", "product_name"])
+    lines = sales.filter(sales.product_id.notnull())
+    if "quantity" in sales.columns:
+        lines = lines.filter(lines.quantity > 0)
+    if "is_return" in sales.columns:
+        lines = lines.filter(~lines.is_return)
+    basket = lines.order_id if by == "order" else (
+        lines.customer_id + " " + lines.order_date.date().cast("string")).fill_null(lines.order_id)
+    pairs = fetch(lines.select(basket_id=basket, product_id=lines.product_id).distinct().order_by("basket_id"))
+    if pairs.empty:
         raise DataError("There are no purchase lines to build baskets from (every line is a return or has no "
                         "product). Check the quantity and product columns.",
                         zh="没有可以组成购物篮的购买行（每一行都是退货或没有商品）。请检查数量列和商品列。")
-    if by == "order":
-        key = tx["order_id"]
-    else:
-        day = tx["order_date"].dt.strftime("%Y-%m-%d")
-        key = (tx["customer_id"] + " " + day).fillna(tx["order_id"])
-    rows, basket_ids = pd.factorize(key, sort=False)
-    cols, items = pd.factorize(tx["product_id"], sort=True)
-    matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
-                           shape=(len(basket_ids), len(items)))
-    matrix.sum_duplicates()
-    matrix.data[:] = 1
-    if "product_name" in tx.columns:
-        names = tx.drop_duplicates("product_id").set_index("product_id")["product_name"]
-        names = names.reindex(items).fillna(pd.Series(items, index=items))
-    else:
-        names = pd.Series(items, index=items)
-    return Baskets(matrix=matrix, items=pd.Index(items, name="product_id"),
-                   basket_ids=pd.Index(basket_ids, name="basket_id"), names=names.rename("product_name"))
+    first_of_basket = pairs["basket_id"].ne(pairs["basket_id"].shift()).to_numpy()
+    rows, basket_ids = np.cumsum(first_of_basket) - 1, pairs["basket_id"][first_of_basket]
+    cols, items = pd.factorize(pairs["product_id"], sort=True)
+    matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(basket_ids), len(items)))
+    matrix.sort_indices()
+    items = pd.Index(items, name="product_id")
+    names = pd.Series(items.to_numpy(), index=items.to_numpy(), name="product_name")
+    if "product_name" in lines.columns:
+        names = product_labels(lines)["product_name"].reindex(names.index).fillna(names)
+    return Baskets(matrix=matrix, items=items, basket_ids=pd.Index(basket_ids, name="basket_id"), names=names)
 
 
 def _as_baskets(baskets) -> Baskets:

@@ -38,47 +38,35 @@ def check_day(day: pd.Timestamp, what: str, what_zh: str) -> pd.Timestamp:
                     zh=f"{what_zh} {day_text(day)} 不在 {FIRST_YEAR}–{LAST_YEAR} 年之间。请填写类似 2025-06-30 的日期。")
 
 
-def check_order_dates(dates: pd.Series) -> None:
-    """Raise a DataError naming the order dates outside 1900-2100, if there are any.
-
-    Costs a min and a max when the dates are fine (the usual case).
-    """
-    if getattr(dates.dt, "tz", None) is not None:
-        dates = dates.dt.tz_localize(None)
-    if dates.empty or (_START <= dates.min() and dates.max() < _END):
-        return
-    bad = dates[(dates < _START) | (dates >= _END)]
-    raise _outside_error(len(bad), bad.min(), bad.max())
-
-
 @dataclass(frozen=True)
 class OrderSpan:
-    """The totals every customer analysis checks before it starts, from one query."""
+    """The totals every analysis of order lines checks before it starts, from one query."""
 
     lines: int
-    customer_lines: int  # lines with a customer id
+    customer_lines: int  # lines with a customer id (0 in a table without customers)
     first: pd.Timestamp | None  # first and last order date (None without lines)
     last: pd.Timestamp | None
 
 
 def order_span(sales) -> OrderSpan:
     """Lines, identified lines and the first and last order date of a sales table, computed in its
-    engine; a DataError as ``check_order_dates`` gives when a date lies outside 1900-2100.
+    engine; a DataError naming the order dates outside 1900-2100, if there are any (costs a second
+    query only then).
 
     Parameters
     ----------
     sales : ibis.Table
-        A canonical sales table (``promo_core.engine.sales_table``) with ``order_date`` and
-        ``customer_id``.
+        A canonical sales table (``promo_core.engine.sales_table``) with ``order_date`` (and
+        ``customer_id`` where customers are counted).
 
     Returns
     -------
     OrderSpan
     """
     dates = sales.order_date
-    row = fetch(sales.aggregate(lines=sales.count(), customer_lines=sales.customer_id.count(), first=dates.min(),
-                                last=dates.max())).iloc[0]
-    span = OrderSpan(lines=int(row["lines"]), customer_lines=int(row["customer_lines"]),
+    customers = {"customer_lines": sales.customer_id.count()} if "customer_id" in sales.columns else {}
+    row = fetch(sales.aggregate(lines=sales.count(), **customers, first=dates.min(), last=dates.max())).iloc[0]
+    span = OrderSpan(lines=int(row["lines"]), customer_lines=int(row.get("customer_lines", 0)),
                      first=None if pd.isna(row["first"]) else row["first"],
                      last=None if pd.isna(row["last"]) else row["last"])
     if span.lines and not (_START <= span.first and span.last < _END):

@@ -20,12 +20,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
-from promo_core.dates import check_order_dates
+from promo_core.dates import order_span
+from promo_core.engine import SalesSource, exact_sum, fetch, product_labels, sales_table
 from promo_core.errors import DataError
 from promo_core.i18n import text
 
@@ -71,8 +74,12 @@ class WeeklyDemand:
     labels: pd.Series
 
 
-def _complete_weeks(dates: pd.Series) -> pd.DatetimeIndex:
-    first, last = dates.min().normalize(), dates.max().normalize()
+_SERIES_KEY = {"product": "product_id", "category": "category", "store": "store_id", "total": None}
+
+
+def _complete_weeks(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex:
+    """The Mondays of the weeks that lie wholly between the days of ``first`` and ``last``."""
+    first, last = first.normalize(), last.normalize()
     start = first - pd.Timedelta(days=first.dayofweek)
     if first > start:
         start += pd.Timedelta(days=7)
@@ -82,8 +89,8 @@ def _complete_weeks(dates: pd.Series) -> pd.DatetimeIndex:
     return pd.date_range(start, end, freq="7D") if end >= start else pd.DatetimeIndex([])
 
 
-def weekly_demand(tx: pd.DataFrame, level: str = "product", lang: str = "en") -> WeeklyDemand:
-    """Weekly units sold per product, category, store or in total, from the transactions.
+def weekly_demand(tx: SalesSource, level: str = "product", lang: str = "en") -> WeeklyDemand:
+    """Weekly units sold per product, category, store or in total, summed in the source's engine.
 
     Sales lines (quantity > 0, exact duplicates left out) are counted in complete Monday-to-Sunday
     weeks; returns are not demand. A product's regular price is the running median of its weekly
@@ -91,71 +98,77 @@ def weekly_demand(tx: pd.DataFrame, level: str = "product", lang: str = "en") ->
 
     Parameters
     ----------
-    tx : DataFrame
-        Canonical transactions (order_date, product_id, quantity, unit_price; category or store_id
-        for those levels).
+    tx : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``): order_date, product_id, quantity,
+        unit_price; category or store_id for those levels; ``is_duplicate`` and product_name used
+        when present.
     level : {"product", "category", "store", "total"}
 
     Returns
     -------
     WeeklyDemand
+        A product series is labelled with the product's most common name
+        (``promo_core.engine.product_labels``).
     """
     if level not in LEVELS:
         raise DataError(text(f"Unknown forecast level {level!r}; use one of {', '.join(LEVELS)}.",
                              f"未知的预测层级 {level!r}；可选 {', '.join(LEVELS)}。", lang))
-    key = {"product": "product_id", "category": "category", "store": "store_id", "total": None}[level]
-    sales = tx[tx["quantity"] > 0]
-    if "is_duplicate" in sales.columns:
-        sales = sales[~sales["is_duplicate"].astype(bool)]
+    key = _SERIES_KEY[level]
+    sales = sales_table(tx, ["order_date", "product_id", "quantity", "unit_price"],
+                        optional=[c for c in (key, "product_name", "is_duplicate") if c])
     if key is not None:
-        if key not in tx.columns or tx[key].isna().all():  # (not sales: with every line a return, say that)
+        # (all lines, not only sales: with every line a return, the next message says so)
+        if key not in sales.columns or not fetch(sales.aggregate(n=sales[key].count()))["n"][0]:
             what = {"category": text("product categories", "商品类目", lang), "store": text("store ids", "门店编号", lang),
                     "product": text("product ids", "商品编号", lang)}[level]
             raise DataError(text(f"The sales data has no {what}, so demand cannot be forecast per {level}. "
                                  "Map that column on the Data page or pick another level.",
                                  f"销售数据中没有{what}，无法按该层级预测。请在“数据”页面映射该列或选择其他层级。", lang))
-        sales = sales[sales[key].notna()]
-    if sales.empty:
+    lines = sales.filter(sales.quantity > 0, *([sales[key].notnull()] if key else []),
+                         *([~sales.is_duplicate] if "is_duplicate" in sales.columns else []))
+    span = order_span(lines)
+    if not span.lines:
         raise DataError(text("There are no sales lines (quantity above zero) to forecast from.",
                              "没有可用于预测的销售记录（数量大于零）。", lang))
-    check_order_dates(sales["order_date"])
-    weeks = _complete_weeks(sales["order_date"])
+    weeks = _complete_weeks(span.first, span.last)
     if len(weeks) < 12:
         raise DataError(text(f"The sales cover only {len(weeks)} complete weeks; forecasts need at least 12 "
                              "(a year or more to see seasonality). Upload a longer history.",
                              f"销售数据只覆盖 {len(weeks)} 个完整周；预测至少需要 12 周（要识别季节性需一年以上）。请上传更长的历史数据。",
                              lang))
-    frame = pd.DataFrame({
-        "week": sales["order_date"].dt.normalize() - pd.to_timedelta(sales["order_date"].dt.dayofweek, unit="D"),
-        "product": sales["product_id"].astype(str).to_numpy(),
-        "series": sales[key].astype(str).to_numpy() if key else "All",
-        "units": sales["quantity"].astype(float).to_numpy(),
-        "revenue": (sales["quantity"] * sales["unit_price"]).astype(float).to_numpy()})
-    frame = frame[frame["week"].isin(weeks)]
-    # price of each product-week against its regular price
-    pw = frame.groupby(["product", "week"], sort=True)[["units", "revenue"]].sum().reset_index()
-    pw["price"] = pw["revenue"] / pw["units"]
-    pw["regular"] = pw.groupby("product")["price"].transform(
-        lambda s: s.rolling(9, center=True, min_periods=1).median())
-    pw["ratio"] = np.where(pw["regular"] > 0, pw["price"] / pw["regular"], 1.0)
-    frame = frame.merge(pw[["product", "week", "ratio"]], on=["product", "week"], how="left")
-    frame["promo_units"] = frame["units"] * (frame["ratio"] < PROMO_THRESHOLD)
-    frame["ratio_units"] = frame["units"] * frame["ratio"]
-    agg = frame.groupby(["week", "series"], sort=True)[["units", "promo_units", "ratio_units"]].sum()
-    units = agg["units"].unstack(fill_value=0.0).reindex(weeks, fill_value=0.0)
+    per_series = fetch(_weekly_units(lines, key, weeks[0], weeks[-1])).set_index(["week", "series"])
+    units = per_series["units"].unstack(fill_value=0.0).reindex(weeks, fill_value=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        price_ratio = (agg["ratio_units"] / agg["units"]).unstack().reindex(weeks).fillna(1.0)
-        promo_share = (agg["promo_units"] / agg["units"]).unstack().reindex(weeks).fillna(0.0)
+        price_ratio = (per_series["ratio_units"] / per_series["units"]).unstack().reindex(weeks).fillna(1.0)
+        promo_share = (per_series["promo_units"] / per_series["units"]).unstack().reindex(weeks).fillna(0.0)
     units.index.name = price_ratio.index.name = promo_share.index.name = "week"
     cols = units.columns
-    if level == "product" and "product_name" in sales.columns:
-        names = sales.drop_duplicates("product_id").set_index(sales.drop_duplicates("product_id")["product_id"]
-                                                              .astype(str))["product_name"]
-        labels = pd.Series(names.reindex(cols).fillna(pd.Series(cols, index=cols)).to_numpy(), index=cols)
-    else:
-        labels = pd.Series(cols.astype(str), index=cols)
+    labels = pd.Series(cols.astype(str), index=cols)
+    if level == "product" and "product_name" in lines.columns:
+        labels = product_labels(lines)["product_name"].reindex(cols).fillna(labels).rename(None)
     return WeeklyDemand(units=units, price_ratio=price_ratio[cols], promo_share=promo_share[cols], level=level,
                         labels=labels)
+
+
+def _weekly_units(lines: ir.Table, key: str | None, first_week: pd.Timestamp, last_week: pd.Timestamp) -> ir.Table:
+    """Per week and series: ``units``, ``promo_units`` (sold at under ``PROMO_THRESHOLD`` of the
+    product's regular price) and ``ratio_units`` (units times their price ratio), from the
+    complete weeks ``first_week`` to ``last_week``."""
+    lines = lines.mutate(week=lines.order_date.truncate("W"),  # (Mondays)
+                         series=lines[key] if key else ibis.literal("All"))
+    lines = lines.filter(lines.week >= first_week, lines.week <= last_week)
+    sold = lines.quantity.cast("float64")
+    products = lines.group_by(["product_id", "week"]).aggregate(
+        units=exact_sum(lines.quantity), revenue=exact_sum(sold * lines.unit_price.cast("float64")).fill_null(0.0))
+    price = products.revenue / products.units
+    regular = price.median().over(ibis.window(group_by="product_id", order_by="week", preceding=4, following=4))
+    products = products.mutate(ratio=ibis.ifelse(regular > 0, price / regular, 1.0))
+    cells = lines.group_by(["week", "series", "product_id"]).aggregate(units=exact_sum(lines.quantity))
+    cells = cells.join(products.select("product_id", "week", "ratio"), ["product_id", "week"])
+    return cells.group_by(["week", "series"]).aggregate(
+        units=exact_sum(cells.units),
+        promo_units=exact_sum(cells.units, where=cells.ratio < PROMO_THRESHOLD).fill_null(0.0),
+        ratio_units=exact_sum(cells.units * cells.ratio))
 
 
 def _future_weeks(index: pd.DatetimeIndex, horizon: int) -> pd.DatetimeIndex:
@@ -539,8 +552,9 @@ class Promotion:
                    target=target)
 
 
-def promotion_shares(tx: pd.DataFrame, demand: WeeklyDemand, promotion: Promotion, weeks: int = 52) -> pd.Series:
-    """Share of each series' units (over its last ``weeks`` weeks) that the promotion covers.
+def promotion_shares(tx: SalesSource, demand: WeeklyDemand, promotion: Promotion, weeks: int = 52) -> pd.Series:
+    """Share of each series' units (over its last ``weeks`` weeks) that the promotion covers,
+    summed in the source's engine.
 
     A category promotion covers all of that category's units in a category series, the products
     of that category in product series, and the category's share of each store's sales in store
@@ -550,15 +564,16 @@ def promotion_shares(tx: pd.DataFrame, demand: WeeklyDemand, promotion: Promotio
     if promotion.level == "all":
         return pd.Series(1.0, index=cols)
     column = "product_id" if promotion.level == "product" else "category"
-    sales = tx[tx["quantity"] > 0]
+    key = _SERIES_KEY[demand.level]
+    sales = sales_table(tx, list(dict.fromkeys(c for c in ("order_date", "quantity", column, key) if c)))
     since = demand.units.index[-1] - pd.Timedelta(weeks=weeks - 1)
-    sales = sales[sales["order_date"] >= since]
-    covered = sales[column].astype(str) == str(promotion.target)
-    key = {"product": "product_id", "category": "category", "store": "store_id", "total": None}[demand.level]
-    group = sales[key].astype(str) if key else pd.Series("All", index=sales.index)
-    total = sales["quantity"].groupby(group).sum()
-    inside = sales["quantity"].where(covered, 0).groupby(group).sum()
-    share = (inside / total.where(total > 0)).reindex(cols).fillna(0.0)
+    lines = sales.filter(sales.quantity > 0, sales.order_date >= since)
+    lines = lines.mutate(series=lines[key] if key else ibis.literal("All"))
+    covered = lines[column] == str(promotion.target)
+    per = fetch(lines.group_by("series").aggregate(total=exact_sum(lines.quantity),
+                                                   inside=exact_sum(lines.quantity, where=covered)))
+    per = per.set_index("series").fillna({"inside": 0.0})
+    share = (per["inside"] / per["total"].where(per["total"] > 0)).reindex(cols).fillna(0.0)
     return share.astype(float)
 
 
@@ -634,7 +649,7 @@ def _interval_quantiles(scaled_abs: pd.DataFrame, horizon: int, interval: float)
     return out
 
 
-def forecast_demand(tx: pd.DataFrame, level: str = "product", horizon: int = 12, *, models=MODELS,
+def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, *, models=MODELS,
                     n_origins: int = 4, step: int = 4, interval: float = 0.8, season_length: int = 52,
                     promotion: Promotion | None = None, random_state: int = 0,
                     progress: Callable[[float, str], None] | None = None, lang: str = "en") -> ForecastResult:
@@ -642,8 +657,8 @@ def forecast_demand(tx: pd.DataFrame, level: str = "product", horizon: int = 12,
 
     Parameters
     ----------
-    tx : DataFrame
-        Canonical transactions.
+    tx : DataFrame or ibis.Table
+        Order lines (see ``weekly_demand``; their weekly sums are made in the source's engine).
     level : {"product", "category", "store", "total"}
     horizon : int
         Weeks to forecast (and to score in each backtest fold).
@@ -778,7 +793,7 @@ def forecast_demand(tx: pd.DataFrame, level: str = "product", horizon: int = 12,
     return with_promotion(result, tx, promotion, lang) if promotion is not None else result
 
 
-def with_promotion(result: ForecastResult, tx: pd.DataFrame, promotion: Promotion, lang: str = "en") -> ForecastResult:
+def with_promotion(result: ForecastResult, tx: SalesSource, promotion: Promotion, lang: str = "en") -> ForecastResult:
     """The forecast with a planned promotion added through its elasticity (no model is refitted).
 
     Each series' forecast and interval are multiplied by ``1 + share x days-on-promotion / 7 x lift``

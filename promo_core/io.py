@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import contextlib
 import csv
 import datetime
 import functools
@@ -25,13 +26,13 @@ from typing import Iterator
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from promo_core.dates import FIRST_YEAR, LAST_YEAR
-from promo_core.engine import (TempFiles, connect, literal_list, own_memory, quote_ident, quote_literal,
-                               release_memory)
+from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal, release_memory
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
-from promo_core.store import fetch_frame
+from promo_core.store import column_frame, fetch_frame
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
              "unit_price", "channel", "store_id", "coupon_code", "discount"]
@@ -1259,13 +1260,14 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
         con, info = _load_raw(source, sheet, tmp)
         reading_notes = info.pop("notes")
         try:
-            result, personal = _load(con, info, mapping, extra_columns, limits or Limits(), privacy)
+            result, personal = _load(con, info, mapping, extra_columns, limits or Limits(), privacy, tmp)
         finally:
             con.close()
-    result = replace(result, data=own_memory(result.data), quarantine=own_memory(result.quarantine),
-                     report={**result.report, "notes": reading_notes + result.report["notes"]})
+    result = replace(result, report={**result.report, "notes": reading_notes + result.report["notes"]})
+    if privacy is not None:
+        result = _protect(result, privacy, personal)
     release_memory()
-    return _protect(result, privacy, personal) if privacy is not None else result
+    return result
 
 
 def _withheld_headers(columns: list[str]) -> dict[str, str]:
@@ -1275,7 +1277,7 @@ def _withheld_headers(columns: list[str]) -> dict[str, str]:
 
 
 def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None, limits: Limits,
-          privacy: Privacy | None) -> tuple[LoadResult, list[str]]:
+          privacy: Privacy | None, tmp: TempFiles) -> tuple[LoadResult, list[str]]:
     """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns."""
     columns = info["columns"]
     rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
@@ -1302,7 +1304,7 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
                         f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
                         zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
     personal = personal_columns(columns, final, sample) if privacy is not None else []
-    return _validate(con, info, final, rows_in, extra, limits, private=privacy is not None), personal
+    return _validate(con, info, final, rows_in, extra, limits, private=privacy is not None, tmp=tmp), personal
 
 
 MAX_COLUMNS = 1000  # wider than any sales export we know (Shopify's has about 80); past it, mapping costs minutes
@@ -1323,9 +1325,11 @@ def _check_width(columns: list[str], name: str) -> None:
                            "（销售数据：订单、客户、日期、商品、数量、价格等）后重新上传。")
 
 
-def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool) -> LoadResult:
+def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool,
+              tmp: TempFiles) -> LoadResult:
     """Type every role, give each bad row its reason, split data from quarantine. ``private``:
-    reasons quote no value and the quarantine keeps the role columns only (``_protect`` does the rest)."""
+    reasons quote no value and the quarantine keeps the role columns only (``_protect`` does the rest).
+    Closes ``con`` once it has what it needs."""
     columns = info["columns"]
     notes: list[str] = []
     if m["order_date"] is None:
@@ -1464,19 +1468,24 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         WHERE c.reason_code IS NOT NULL ORDER BY r.__row""")
     counts = dict(con.execute("SELECT reason_code, count(*) FROM checked WHERE reason_code IS NOT NULL "
                               "GROUP BY reason_code ORDER BY reason_code").fetchall())
+    rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     con.execute("DROP VIEW raw")
     con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the fetch
-    # a filter keeps the table's order (preserve_insertion_order), so no sort is needed
-    data = fetch_frame(con, f"""SELECT __row, {order_expr} AS order_id, customer_id,
+    # The loaded rows go to files of the call's own, and DuckDB's memory goes (the connection closes)
+    # before they become a frame: the frame and DuckDB's tables are never in memory together.
+    # (A filter keeps the table's order (preserve_insertion_order), so no sort is needed.)
+    rows = con.sql(f"""SELECT __row, {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
         quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
         {"".join(", " + c for c in extra_cols)}
-        FROM checked WHERE reason_code IS NULL""")
+        FROM checked WHERE reason_code IS NULL""").to_arrow_reader()
+    staged = _stage_columns(rows, tmp)
+    con.close()
+    data = column_frame(rows.schema, _staged_columns(staged))
     data["is_duplicate"] = np.isin(data.pop("__row").to_numpy(), dup_rows)
     duplicates = int(data["is_duplicate"].sum()) + int(np.isin(quarantine["row"].to_numpy(), dup_rows).sum())
-    rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     if len(rejects):
         quarantine["raw_line"] = None
         quarantine = pd.concat([quarantine, rejects], ignore_index=True)
@@ -1509,13 +1518,34 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     return LoadResult(data=data, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
 
 
+def _stage_columns(batches: pa.RecordBatchReader, tmp: TempFiles) -> list[str]:
+    """Each column of ``batches`` to an Arrow stream file of its own, as the batches arrive (one in
+    memory at a time): a column comes back on its own (``_staged_columns``), without copying the others."""
+    schemas = [pa.schema([field]) for field in batches.schema]
+    paths = [tmp.path(".arrows") for _ in schemas]
+    with contextlib.ExitStack() as files:
+        writers = [files.enter_context(pa.ipc.new_stream(path, schema)) for path, schema in zip(paths, schemas)]
+        for batch in batches:
+            for writer, schema, values in zip(writers, schemas, batch.columns):
+                writer.write_batch(pa.record_batch([values], schema=schema))
+    return paths
+
+
+def _staged_columns(paths: list[str]) -> Iterator[list[pa.Array]]:
+    """The pieces of each staged column in turn, mapped from its file rather than read into memory."""
+    for path in paths:
+        with pa.memory_map(path) as source:
+            yield [batch.column(0) for batch in pa.ipc.open_stream(source)]
+
+
 _ID_ROLES = ["order_id", "product_id", "store_id", "coupon_code"]
 
 
 def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadResult:
     """Take personal data out of a validated load (what and why, case by case: ``promo_core.privacy``)."""
     m, key = result.mapping, privacy.key
-    data, quarantine = result.data.copy(), result.quarantine.copy()
+    # (shallow copies: under copy-on-write, what changes below is copied, not the whole table)
+    data, quarantine = result.data.copy(deep=False), result.quarantine.copy(deep=False)
     data["customer_id"] = pseudonymise(data["customer_id"], key)
     if m["order_id"] is None and m["customer_id"] is not None:  # baskets are named after customer and day
         data["order_id"] = pseudonymise(data["order_id"], key)

@@ -1,7 +1,8 @@
 """Price elasticity and profit-optimal prices.
 
 How sensitive is demand to price? Sales lines are summed into one row per product and period
-(units, average price paid); demand is then modelled as
+(units, average price paid) in the engine that holds them (a DataFrame, the workspace's DuckDB, a
+Spark table: see ``promo_core.engine.sales_table``); demand is then modelled as
 
     E[units] = exp(product effect + time effect + elasticity * log(price) + controls)
 
@@ -34,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from promo_core.engine import SalesSource, exact_sum, fetch, product_labels, sales_table
 from promo_core.errors import DataError
 from promo_core.i18n import text
 
@@ -357,54 +359,27 @@ def _split_effects(fe_part: np.ndarray, effects: list[np.ndarray]):
 # =============================================================================================
 # From sales lines to a product x period panel
 # =============================================================================================
-def detect_period(transactions: pd.DataFrame) -> str:
-    """'M' when the data holds one date per month (monthly summaries), else 'W' (weekly)."""
-    days = pd.to_datetime(transactions["order_date"]).dt.normalize().drop_duplicates().sort_values()
+def detect_period(transactions: SalesSource) -> str:
+    """'M' when the data holds one date per month (monthly summaries), else 'W' (weekly). The
+    distinct order days are found in the source's engine."""
+    sales = sales_table(transactions, ["order_date"])
+    days = pd.to_datetime(fetch(sales.select(day=sales.order_date.date()).distinct())["day"]).sort_values()
     if len(days) < 2:
         return "W"
     gap = days.diff().dt.days.median()
     return "M" if gap >= 25 else "W"
 
 
-def _period_start(dates: pd.Series, period: str) -> np.ndarray:
-    values = pd.to_datetime(dates).to_numpy().astype("datetime64[D]")
-    if period == "D":
-        return values
-    if period == "M":
-        return values.astype("datetime64[M]").astype("datetime64[D]")
-    days = values.astype(np.int64)
-    return (days - (days + 3) % 7).astype("datetime64[D]")  # Monday-start weeks (1970-01-01 was a Thursday)
-
-
-def _index_periods(days: np.ndarray, period: str) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct period starts (as day numbers) and each line's index into them, without a sort
-    of the lines: period starts are evenly spaced for days and weeks, and months are counted."""
-    if period == "M":
-        months = days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
-        first = months.min()
-        index = months - first
-        used = np.flatnonzero(np.bincount(index))
-        starts = (used + first).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-    else:
-        step = 7 if period == "W" else 1
-        first = days.min()
-        index = (days - first) // step
-        used = np.flatnonzero(np.bincount(index))
-        starts = first + used * step
-    remap = np.zeros(index.max() + 1, dtype=np.int64)
-    remap[used] = np.arange(len(used))
-    return starts, remap[index]
-
-
-def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[str] | None = None) -> pd.DataFrame:
-    """One row per product and period with units sold and the average price paid.
+def price_panel(transactions: SalesSource, period: str = "W", controls: list[str] | None = None) -> pd.DataFrame:
+    """One row per product and period with units sold and the average price paid, summed in the
+    source's engine.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions (``product_id``, ``order_date``, ``quantity``, ``unit_price``;
-        ``category`` and ``product_name`` used when present). Returns and zero prices are left out:
-        they say nothing about what a shopper pays.
+    transactions : DataFrame or ibis.Table
+        Order lines (``product_id``, ``order_date``, ``quantity``, ``unit_price``; ``category``,
+        ``product_name`` and ``is_return`` used when present). Returns and zero prices are left
+        out: they say nothing about what a shopper pays.
     period : {'W', 'M', 'D'}
         Weeks (Monday start), calendar months or days.
     controls : list of str, optional
@@ -413,7 +388,9 @@ def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[st
     Returns
     -------
     DataFrame
-        product_id, product_name, category, period, units, revenue, price and the controls.
+        product_id, product_name, category, period, units, revenue, price and the controls, sorted
+        by product and period. A product's name and category are the ones most of its sales lines
+        carry (``promo_core.engine.product_labels``; "All products" without a category).
     """
     if period not in PERIODS:
         raise DataError(f"Period {period!r} is not one we know; choose W (weeks), M (months) or D (days).",
@@ -428,61 +405,34 @@ def price_panel(transactions: pd.DataFrame, period: str = "W", controls: list[st
     if absent:
         raise DataError(f"Control column(s) {', '.join(absent)} are not in the data. Pick columns the file has.",
                         zh=f"数据中没有控制变量列 {', '.join(absent)}。请选择文件中已有的列。")
-    price = pd.to_numeric(transactions["unit_price"], errors="coerce")
-    qty = pd.to_numeric(transactions["quantity"], errors="coerce")
-    sale = (qty > 0) & (price > 0)
-    if "is_return" in transactions.columns:
-        sale &= ~transactions["is_return"].fillna(False).astype(bool)
-    sales = transactions.loc[sale]
-    if sales.empty:
+    sales = sales_table(transactions, ["product_id", "order_date", "quantity", "unit_price"],
+                        optional=["is_return", "category", "product_name"], extra=controls)
+    sale = (sales.quantity > 0) & (sales.unit_price > 0) & sales.product_id.notnull() & sales.order_date.notnull()
+    if "is_return" in sales.columns:
+        sale &= ~sales.is_return.fill_null(False)
+    lines = sales.filter(sale)
+    numbers = {c: lines[c] if lines[c].type().is_numeric() else lines[c].try_cast("float64") for c in controls}
+    found = fetch(lines.aggregate(lines=lines.count(), **{f"c{i}": v.count() for i, v in enumerate(numbers.values())}))
+    if not found["lines"][0]:
         raise DataError("No sales lines with a positive quantity and price were found, so there is nothing to "
                         "measure price sensitivity on. Check the unit price column is mapped.",
                         zh="没有找到数量和价格都大于零的销售记录，因此无法衡量价格敏感度。请检查单价列是否已映射。")
-    # one integer key per product and period, summed with bincount (pandas' string group-by is several
-    # times slower on millions of lines)
-    codes, ids = pd.factorize(sales["product_id"].astype(str), sort=True)
-    days = _period_start(sales["order_date"], period).astype(np.int64)
-    day_values, day_codes = _index_periods(days, period)
-    line_key = codes.astype(np.int64) * len(day_values) + day_codes
-    if len(ids) * len(day_values) <= 20_000_000:  # dense key space: counting beats sorting
-        keys = np.flatnonzero(np.bincount(line_key, minlength=len(ids) * len(day_values)))
-        line_key = np.searchsorted(keys, line_key)
-    else:
-        keys, line_key = np.unique(line_key, return_inverse=True)
-    units = qty[sale].to_numpy(dtype=float)
-    panel = pd.DataFrame({
-        "product_id": np.asarray(ids, dtype=object)[keys // len(day_values)],
-        "period": day_values[keys % len(day_values)].astype("datetime64[D]"),
-        "units": np.bincount(line_key, units, minlength=len(keys)),
-        "revenue": np.bincount(line_key, units * price[sale].to_numpy(dtype=float), minlength=len(keys)),
-    })
-    for col in controls:
-        values = pd.to_numeric(sales[col], errors="coerce").to_numpy(dtype=float)
-        if np.isnan(values).all():
+    for i, col in enumerate(controls):
+        if not found[f"c{i}"][0]:
             raise DataError(f"Control column {col!r} holds no numbers. Pick a numeric column such as a "
                             "competitor's price.",
                             zh=f"控制变量列 {col!r} 中没有数字。请选择数值列，例如竞争对手的价格。")
-        seen = ~np.isnan(values)
-        with np.errstate(invalid="ignore"):
-            panel[col] = (np.bincount(line_key[seen], values[seen], minlength=len(keys))
-                          / np.bincount(line_key[seen], minlength=len(keys)))
+    units = lines.quantity.cast("float64")
+    panel = lines.group_by("product_id", period=lines.order_date.truncate(period)).aggregate(  # (weeks: Mondays)
+        units=exact_sum(lines.quantity), revenue=exact_sum(units * lines.unit_price.cast("float64")),
+        **{c: v.cast("float64").mean() for c, v in numbers.items()})
+    panel = fetch(panel.order_by(["product_id", "period"]))
+    panel["period"] = panel["period"].astype("datetime64[us]")
     panel["price"] = panel["revenue"] / panel["units"]
-    # a product's category is the one most of its lines carry; its name, the first one seen
-    category = np.full(len(ids), "All products", dtype=object)
-    if "category" in sales.columns and sales["category"].notna().any():
-        cat_codes, cat_ids = pd.factorize(sales["category"])
-        seen = cat_codes >= 0
-        votes = np.bincount(codes[seen].astype(np.int64) * len(cat_ids) + cat_codes[seen],
-                            minlength=len(ids) * len(cat_ids)).reshape(len(ids), len(cat_ids))
-        has = votes.sum(axis=1) > 0
-        category[has] = np.asarray(cat_ids, dtype=object)[votes[has].argmax(axis=1)]
-    name_col = sales["product_name"] if "product_name" in sales.columns else sales["product_id"]
-    first = np.unique(codes, return_index=True)[1]
-    names = name_col.iloc[first].astype(str).to_numpy(dtype=object)
-    product = keys // len(day_values)
-    panel["category"] = category[product]
-    panel["product_name"] = names[product]
-    panel["period"] = pd.to_datetime(panel["period"]).astype("datetime64[us]")
+    labels = product_labels(lines, ["product_name", "category"]).reindex(columns=["product_name", "category"])
+    labels["product_name"] = labels["product_name"].fillna(labels.index.to_series()).astype("str")
+    labels["category"] = labels["category"].fillna("All products").astype("str")
+    panel = panel.join(labels, on="product_id")
     return panel[["product_id", "product_name", "category", "period", "units", "revenue", "price", *controls]]
 
 
@@ -575,14 +525,14 @@ def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats, la
     return flags, flags == "ok", np.array(reasons, dtype=object)
 
 
-def fit_demand(transactions: pd.DataFrame, period: str = "W", controls: list[str] | None = None,
+def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str] | None = None,
                time_effects: str = "auto", min_periods: int = MIN_PERIODS, lang: str = "en") -> DemandModel:
     """Fit the demand model at category and product level.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions (see ``price_panel``).
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``price_panel``, which sums them in their engine).
     period : {'W', 'M', 'D'}
         Aggregation period.
     controls : list of str, optional
@@ -776,15 +726,15 @@ def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_period
     })
 
 
-def elasticities(transactions: pd.DataFrame, level: str = "category", period: str = "W",
+def elasticities(transactions: SalesSource, level: str = "category", period: str = "W",
                  controls: list[str] | None = None, time_effects: str = "auto", min_periods: int = MIN_PERIODS,
                  lang: str = "en") -> pd.DataFrame:
     """Own-price elasticity per category or product, with its uncertainty and a reliability flag.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions (``product_id``, ``order_date``, ``quantity``, ``unit_price``,
+    transactions : DataFrame or ibis.Table
+        Order lines (``product_id``, ``order_date``, ``quantity``, ``unit_price``,
         optionally ``category``) plus any control columns.
     level : {'category', 'product'}
         One row per category, or per product (partially pooled toward its category).

@@ -22,6 +22,8 @@ from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+import ibis
+import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -29,7 +31,8 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
-from promo_core.dates import check_order_dates
+from promo_core.dates import OrderSpan, order_span
+from promo_core.engine import SalesSource, exact_sum, fetch, product_labels, sales_table
 from promo_core.errors import DataError
 from promo_core.i18n import fmt_number, fmt_pct, text
 
@@ -69,14 +72,17 @@ class Interactions:
         return self.catalogue["product_name"]
 
 
-def interactions_from(transactions: pd.DataFrame, value: str = "purchases", half_life_days: float | None = None,
+def interactions_from(transactions: SalesSource, value: str = "purchases", half_life_days: float | None = None,
                       as_of=None, catalogue: pd.DataFrame | None = None) -> Interactions:
-    """Build the customer x product matrix from sale lines.
+    """Build the customer x product matrix from sale lines, counted in the source's engine: only
+    one weight per customer and product comes back.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions. Guest lines (no customer id) are left out.
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``promo_core.engine.sales_table``): customer_id, product_id, order_date,
+        quantity; product_name and category used when present. Guest lines (no customer id) are
+        left out.
     value : {"purchases", "quantity"}
         ``"purchases"``: each sale line counts 1 and each return line -1; ``"quantity"``: units
         bought minus units returned.
@@ -91,6 +97,8 @@ def interactions_from(transactions: pd.DataFrame, value: str = "purchases", half
     Returns
     -------
     Interactions
+        A product's name and category come from the catalogue, else are the ones most of its
+        lines carry (``promo_core.engine.product_labels``).
     """
     need = [c for c in ("customer_id", "product_id", "order_date", "quantity") if c not in transactions.columns]
     if need:
@@ -99,40 +107,41 @@ def interactions_from(transactions: pd.DataFrame, value: str = "purchases", half
     if value not in ("purchases", "quantity"):
         raise DataError(f"Interactions count 'purchases' or 'quantity', not {value!r}.",
                         zh=f"购买记录只能按“purchases”（购买次数）或“quantity”（数量）计算，不能按 {value!r}。")
-    tx = transactions[transactions["customer_id"].notna() & transactions["product_id"].notna()]
-    if tx.empty:
+    sales = sales_table(transactions, ["customer_id", "product_id", "order_date", "quantity"],
+                        optional=["product_name", "category"])
+    lines = sales.filter(sales.customer_id.notnull(), sales.product_id.notnull())
+    span = order_span(lines)
+    if not span.lines:
         raise DataError("No sale line has a customer id, so there is nobody to recommend to. Map the customer "
                         "column on the Data page (guest orders cannot get personal recommendations).",
                         zh="没有任何销售行带有客户编号，因此没有可推荐的对象。请在“数据”页面映射客户列（游客订单无法获得个性化推荐）。")
-    dates = pd.to_datetime(tx["order_date"])
-    as_of = dates.max() if as_of is None else pd.Timestamp(as_of)
-    qty = tx["quantity"].to_numpy(dtype=float)
-    weight = np.sign(qty) if value == "purchases" else qty
+    as_of = span.last if as_of is None else pd.Timestamp(as_of)
+    qty = lines.quantity.cast("float64")
+    weight = qty.sign() if value == "purchases" else qty
     if half_life_days is not None:
         if not half_life_days > 0:
             raise DataError("The recency half-life must be a positive number of days.",
                             zh="时间衰减半衰期必须是大于 0 的天数。")
-        age = ((as_of - dates).dt.total_seconds() / 86_400).clip(lower=0).to_numpy()
-        weight = weight * np.power(0.5, age / float(half_life_days))
-    rows, customers = pd.factorize(tx["customer_id"], sort=True)
-    info = _catalogue(tx, catalogue)
-    cols = info.index.get_indexer(tx["product_id"])
-    matrix = sp.csr_matrix((weight.astype(np.float32), (rows, cols)), shape=(len(customers), len(info)))
-    matrix.sum_duplicates()
-    matrix.data[matrix.data <= 1e-6] = 0  # fully returned (or decayed to nothing): not a signal
-    matrix.eliminate_zeros()
-    keep = np.diff(matrix.indptr) > 0
-    matrix = matrix[keep]
-    if matrix.nnz == 0:
+        age_days = (ibis.literal(as_of).delta(lines.order_date, unit="microsecond") / 86_400e6).clip(lower=0)
+        weight = weight * ibis.literal(0.5) ** (age_days / float(half_life_days))
+    cells = lines.group_by(["customer_id", "product_id"]).aggregate(weight=exact_sum(weight))
+    cells = fetch(cells.filter(cells.weight > 1e-6))  # fully returned (or decayed to nothing): not a signal
+    if cells.empty:
         raise DataError("Every purchase was returned: there is nothing to learn from. Check the quantity column.",
                         zh="所有购买都已退货，没有可以学习的数据。请检查数量列。")
-    return Interactions(matrix=matrix.astype(np.float32), customers=pd.Index(customers[keep], name="customer_id"),
+    rows, customers = pd.factorize(cells["customer_id"], sort=True)
+    info = _catalogue(product_labels(lines, ["product_name", "category"]), catalogue)
+    matrix = sp.csr_matrix((cells["weight"].to_numpy(np.float32), (rows, info.index.get_indexer(cells["product_id"]))),
+                           shape=(len(customers), len(info)))
+    matrix.sort_indices()
+    return Interactions(matrix=matrix, customers=pd.Index(customers, name="customer_id"),
                         products=pd.Index(info.index, name="product_id"), catalogue=info, as_of=as_of)
 
 
-def _catalogue(tx: pd.DataFrame, catalogue: pd.DataFrame | None) -> pd.DataFrame:
+def _catalogue(seen: pd.DataFrame, catalogue: pd.DataFrame | None) -> pd.DataFrame:
+    """The products of the sales (``seen``: their labels, indexed by product_id) and of the
+    catalogue, which wins where both name a product."""
     cols = ["product_name", "category", "description"]
-    seen = tx.drop_duplicates("product_id", keep="last").set_index("product_id")
     seen = seen.reindex(columns=cols)
     if catalogue is not None and len(catalogue):
         if "product_id" not in catalogue.columns:
@@ -251,8 +260,11 @@ class Recommender(BaseEstimator, ABC):
     exclude_bought = True
     evidence_items = 50  # a reason is sought among the customer's 50 strongest purchases
 
-    def fit(self, interactions: Interactions) -> "Recommender":
-        """Learn from ``interactions``; returns self."""
+    def fit(self, interactions) -> "Recommender":
+        """Learn from ``interactions`` (from ``interactions_from``, or order lines as a DataFrame or an
+        Ibis table, counted with its defaults); returns self."""
+        if isinstance(interactions, (pd.DataFrame, ir.Table)):
+            interactions = interactions_from(interactions)
         self._prepare(interactions)
         self._fit(interactions)
         return self
@@ -886,22 +898,26 @@ class Split:
     unseen_products: int
 
 
-def default_cut(transactions: pd.DataFrame, test_share: float = 0.1) -> pd.Timestamp:
+def default_cut(transactions: SalesSource, test_share: float = 0.1) -> pd.Timestamp:
     """The day that leaves the last ``test_share`` of the date range (at least 14 days) for testing."""
-    dates = pd.to_datetime(transactions["order_date"])
-    first, last = dates.min().normalize(), dates.max().normalize() + pd.Timedelta(days=1)
+    return _test_cut(order_span(sales_table(transactions, ["order_date"])), test_share)
+
+
+def _test_cut(span: OrderSpan, test_share: float = 0.1) -> pd.Timestamp:
+    first, last = span.first.normalize(), span.last.normalize() + pd.Timedelta(days=1)
     days = max(14, int(round((last - first).days * test_share)))
     return max(first + pd.Timedelta(days=1), last - pd.Timedelta(days=days))
 
 
-def temporal_split(transactions: pd.DataFrame, cut=None, value: str = "purchases",
+def temporal_split(transactions: SalesSource, cut=None, value: str = "purchases",
                    half_life_days: float | None = None, catalogue: pd.DataFrame | None = None) -> Split:
-    """Split sale lines at ``cut`` (default: ``default_cut``) into a training history and a test set.
+    """Split sale lines at ``cut`` (default: ``default_cut``) into a training history and a test set,
+    both counted in the source's engine.
 
     Parameters
     ----------
-    transactions : DataFrame
-        Canonical transactions.
+    transactions : DataFrame or ibis.Table
+        Order lines (see ``interactions_from``).
     cut : date-like, optional
         Lines before this moment train the models; lines from it on are the test.
     value, half_life_days, catalogue
@@ -911,21 +927,25 @@ def temporal_split(transactions: pd.DataFrame, cut=None, value: str = "purchases
     -------
     Split
     """
-    dates = pd.to_datetime(transactions["order_date"])
-    check_order_dates(dates)
-    cut = default_cut(transactions) if cut is None else pd.Timestamp(cut)
-    before = transactions[dates < cut]
-    after = transactions[(dates >= cut) & transactions["customer_id"].notna()]
-    if before["customer_id"].notna().sum() == 0:
+    sales = sales_table(transactions, ["customer_id", "product_id", "order_date", "quantity"],
+                        optional=["product_name", "category"])
+    span = order_span(sales)
+    cut = _test_cut(span) if cut is None else pd.Timestamp(cut)
+    identified = sales.customer_id.notnull()
+    found = fetch(sales.aggregate(before=sales.count(where=identified & (sales.order_date < cut)),
+                                  after=sales.count(where=identified & (sales.order_date >= cut)))).iloc[0]
+    if not found["before"]:
         raise DataError(f"No customer bought anything before {cut:%Y-%m-%d}: pick a later cut date.",
                         zh=f"{cut:%Y-%m-%d} 之前没有任何客户购买记录：请选择更晚的评估切分日期。")
-    if after.empty:
+    if not found["after"]:
         raise DataError(f"Nothing was bought on or after {cut:%Y-%m-%d}: pick an earlier cut date so there is "
                         "something to check the recommendations against.",
                         zh=f"{cut:%Y-%m-%d}（含）之后没有任何购买：请选择更早的评估切分日期，以便有数据来检验推荐结果。")
-    train = interactions_from(before, value=value, half_life_days=half_life_days, as_of=cut, catalogue=catalogue)
-    net = after.groupby(["customer_id", "product_id"], sort=False)["quantity"].sum()
-    net = net[net > 0].reset_index()
+    train = interactions_from(sales.filter(sales.order_date < cut), value=value, half_life_days=half_life_days,
+                              as_of=cut, catalogue=catalogue)
+    after = sales.filter(identified, sales.product_id.notnull(), sales.order_date >= cut)
+    net = after.group_by(["customer_id", "product_id"]).aggregate(quantity=exact_sum(after.quantity))
+    net = fetch(net.filter(net.quantity > 0))
     rows = train.customers.get_indexer(net["customer_id"])
     cols = train.products.get_indexer(net["product_id"])
     ok = (rows >= 0) & (cols >= 0)

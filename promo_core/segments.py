@@ -27,7 +27,7 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from promo_core.dates import check_day, order_span
-from promo_core.engine import SalesSource, fetch, sales_table
+from promo_core.engine import SalesSource, fetch, most_common, sales_table
 from promo_core.errors import DataError
 from promo_core.i18n import fmt_number, fmt_pct, text
 
@@ -347,7 +347,7 @@ def customer_features(transactions: SalesSource, rfm_table: pd.DataFrame) -> pd.
     lines = sales.filter(sales.customer_id.notnull(), ~sales.is_return, sales.order_date < rfm_as_of(rfm_table) + DAY)
     channels = _top_values(lines, "channel", MAX_CHANNELS) if "channel" in sales.columns else []
     if len(channels) >= 2:
-        feats = feats.join(_shares(_order_channels(lines), "channel", channels))
+        feats = feats.join(_shares(most_common(lines, ["customer_id", "order_id"], "channel"), "channel", channels))
     discounted = _discount_condition(sales)
     if discounted is not None:
         orders = lines.group_by(["customer_id", "order_id"]).aggregate(d=discounted(lines).any().cast("float64"))
@@ -363,16 +363,6 @@ def customer_features(transactions: SalesSource, rfm_table: pd.DataFrame) -> pd.
     feats = feats.fillna(0.0)
     feats.index = feats.index.astype("str")
     return feats
-
-
-def _order_channels(lines: ir.Table) -> ir.Table:
-    """Each order's channel (``customer_id``, ``order_id``, ``channel``): the one most of its lines
-    have, the alphabetically first on a tie, so that every engine picks the same."""
-    named = lines.filter(lines.channel.notnull())
-    counted = named.group_by(["customer_id", "order_id", "channel"]).aggregate(n=named.count())
-    ranked = counted.mutate(rank=ibis.row_number().over(group_by=["customer_id", "order_id"],
-                                                        order_by=[ibis.desc("n"), "channel"]))
-    return ranked.filter(ranked["rank"] == 0)
 
 
 def _shares(orders: ir.Table, column: str, values: list[str]) -> pd.DataFrame:

@@ -121,3 +121,30 @@ def chinese_error(call) -> DataError:
     assert has_chinese(err.text("zh")) and err.text("zh") != str(err), str(err)
     assert err.text("en") == str(err)
     return err
+
+
+LEAKY_BUG = "SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb"  # what a bug's message may hold
+
+
+def page_with_failure(app_page, monkeypatch, page: str, module, name: str, error: Exception | None = None):
+    """Open ``page`` with ``module.name`` raising ``error`` (by default a bug whose message holds SQL and
+    a path); the caches are cleared around it, so no other test sees the failure or hides it."""
+    import streamlit as st
+
+    def broken(*args, **kwargs):
+        raise error or RuntimeError(LEAKY_BUG)
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.setattr(module, name, broken)
+    at = app_page(page)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    assert not at.exception, at.exception
+    return at
+
+
+def assert_apology_without_details(at) -> None:
+    """A bug shows an apology with an incident reference, and nothing of its message."""
+    assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
+    assert "tx_secret" not in page_text(at) and "/srv/" not in page_text(at)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import page_text
+from tests.conftest import assert_apology_without_details, page_text, page_with_failure
 
 from promo_core import experiments as ex
 
@@ -147,18 +147,8 @@ def test_a_campaign_too_small_for_uplift_models_is_explained_and_the_rest_still_
 
 
 def test_uplift_models_that_fail_leave_the_lifts_and_points(app_page, monkeypatch):
-    import streamlit as st
-
     from promo_core import uplift
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
-
-    st.cache_resource.clear()  # earlier tests kept the fitted models
-    monkeypatch.setattr(uplift, "fit_uplift", broken)
-    at = app_page(PAGE)
-    st.cache_resource.clear()
-    assert not at.exception, at.exception
-    assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
-    assert "tx_secret" not in page_text(at)
+    at = page_with_failure(app_page, monkeypatch, PAGE, uplift, "fit_uplift")
+    assert_apology_without_details(at)
     assert "Fit the uplift models on the previous tab first" in page_text(at) and "Cost per £100 of sales" in _metrics(at)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tests.conftest import page_text
+from tests.conftest import page_text, page_with_failure
 
 PAGE = "pages/logistics.py"
 
@@ -89,19 +89,11 @@ def test_chinese_page_uses_the_pricing_scenario(app_page, demo):
 
 
 def test_a_forecast_that_cannot_be_made_still_leaves_the_network_plan(app_page, monkeypatch):
-    import streamlit as st
-
     from promo_core import forecast
     from promo_core.errors import DataError
 
-    def too_short(*args, **kwargs):
-        raise DataError("The sales cover only 8 complete weeks; forecasts need at least 12.")
-
-    st.cache_data.clear()  # earlier tests cached the real forecast
-    monkeypatch.setattr(forecast, "forecast_demand", too_short)
-    at = app_page(PAGE)
-    st.cache_data.clear()
-    assert not at.exception, at.exception
+    too_short = DataError("The sales cover only 8 complete weeks; forecasts need at least 12.")
+    at = page_with_failure(app_page, monkeypatch, PAGE, forecast, "forecast_demand", too_short)
     assert [e.value for e in at.error] == ["The sales cover only 8 complete weeks; forecasts need at least 12."]
     assert "The stock policy starts from the demand forecast, which could not be made" in page_text(at)
     assert _number(_metrics(at)["Network cost a week"]) > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from promo_core.store import Workspace
-from tests.conftest import page_text
+from tests.conftest import assert_apology_without_details, page_text, page_with_failure
 
 
 def _frame(at, first_column: str) -> pd.DataFrame:
@@ -68,18 +68,8 @@ def test_pricing_page_in_chinese(app_page):
 
 
 def test_optimal_prices_that_fail_leave_the_other_sections_working(app_page, monkeypatch):
-    import streamlit as st
-
     from promo_core import pricing
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
-
-    st.cache_data.clear()  # earlier tests cached the real prices
-    monkeypatch.setattr(pricing, "optimal_prices", broken)
-    at = app_page("pages/pricing.py")
-    st.cache_data.clear()
-    assert not at.exception, at.exception
-    assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
-    assert "tx_secret" not in page_text(at)
+    at = page_with_failure(app_page, monkeypatch, "pages/pricing.py", pricing, "optimal_prices")
+    assert_apology_without_details(at)
     assert len(_frame(at, "Category")) == 10 and "Lift needed to break even" in _frame(at, "Measure")["Measure"].tolist()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import page_text
+from tests.conftest import assert_apology_without_details, page_text, page_with_failure
 
 
 def test_recommendations_page_on_the_demo(app_page):
@@ -76,18 +76,8 @@ def test_groceries_page_says_plainly_that_best_sellers_win(shared_data, tmp_path
 
 
 def test_an_evaluation_that_fails_leaves_the_basket_rules(app_page, monkeypatch):
-    import streamlit as st
-
     from promo_core import recommend
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
-
-    st.cache_resource.clear()  # earlier tests kept the real evaluation
-    monkeypatch.setattr(recommend, "evaluate", broken)
-    at = app_page("pages/recommendations.py")
-    st.cache_resource.clear()
-    assert not at.exception, at.exception
-    assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
-    assert "tx_secret" not in page_text(at)
+    at = page_with_failure(app_page, monkeypatch, "pages/recommendations.py", recommend, "evaluate")
+    assert_apology_without_details(at)
     assert int({m.label: m.value for m in at.metric}["Rules with lift above 1"].replace(",", "")) > 0

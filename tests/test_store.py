@@ -7,11 +7,12 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import plotly.io as pio
 import pytest
 
 from promo_core.errors import DataError
-from promo_core.store import Workspace, workspace_path
+from promo_core.store import Workspace, fetch_frame, workspace_path
 from tests.conftest import chinese_error, has_chinese
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,3 +247,19 @@ def test_threads_with_their_own_workspace_objects_store_the_first_dataset_once(t
     assert not errors, errors
     assert sum(r is not None for r in results) == 1
     assert Workspace(path).list_datasets()["name"].tolist() == ["Demo retailer"]
+
+
+def test_a_result_fetched_in_many_batches_is_whole_with_each_text_column_in_one_piece():
+    con = duckdb.connect()
+    sql = ("SELECT i, 'row ' || i AS s, CASE WHEN i % 3 = 0 THEN NULL ELSE i / 2 END AS x, i % 2 = 0 AS b "
+           "FROM range(300000) r(i)")  # (DuckDB hands it over in three batches)
+    frame = fetch_frame(con, sql)
+    expected = con.sql(sql).df()
+    assert frame["i"].tolist() == expected["i"].tolist() and frame["s"].tolist() == expected["s"].tolist()
+    pd.testing.assert_series_equal(frame["x"], expected["x"])
+    assert frame["b"].tolist() == expected["b"].tolist()
+    assert str(frame["s"].dtype) == "str"
+    text = pa.array(frame["s"].array)
+    assert not isinstance(text, pa.ChunkedArray) or text.num_chunks == 1
+    empty = fetch_frame(con, "SELECT 'a' AS s, 1 AS i WHERE false")
+    assert empty.empty and list(empty.columns) == ["s", "i"] and str(empty["s"].dtype) == "str"

@@ -232,10 +232,11 @@ def release_memory() -> None:
         pass
 
 
-__all__ = ["ByteCache", "SalesSource", "TempFiles", "connect", "connect_file", "fetch", "ibis_backend", "literal_list",
-           "memory_backend", "own_memory", "quote_ident", "quote_literal", "release_memory", "sales_table",
-           "spark_backend"]
+__all__ = ["ByteCache", "SalesSource", "TempFiles", "connect", "connect_file", "exact_sum", "fetch", "ibis_backend",
+           "literal_list", "memory_backend", "most_common", "own_memory", "product_labels", "quote_ident",
+           "quote_literal", "release_memory", "sales_table", "spark_backend"]
 
 # The Ibis side of the engine, importable from here (these modules use ``connect`` above).
-from promo_core.engine.sales import SalesSource, fetch, ibis_backend, memory_backend, sales_table  # noqa: E402
+from promo_core.engine.sales import (SalesSource, exact_sum, fetch, ibis_backend, memory_backend,  # noqa: E402
+                                     most_common, product_labels, sales_table)
 from promo_core.engine.spark import spark_backend  # noqa: E402

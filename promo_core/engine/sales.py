@@ -16,6 +16,7 @@ from typing import Union
 
 import duckdb
 import ibis
+import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
 import pandas as pd
 from ibis.backends.duckdb import Backend as DuckDBBackend
@@ -29,6 +30,8 @@ SalesSource = Union[pd.DataFrame, ir.Table]
 ROLES = ("order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
          "unit_price", "channel", "store_id", "coupon_code", "discount")
 DERIVED = ("revenue", "is_return")
+# flagged on loading (an exact repeat of an earlier line); a source without it has no line flagged
+FLAGS = ("is_duplicate",)
 _TEXT_ROLES = ("order_id", "customer_id", "product_id", "product_name", "category", "channel", "store_id",
                "coupon_code")
 # what a derived column is computed from when the source lacks it
@@ -111,8 +114,8 @@ def sales_table(source: SalesSource, columns=None, *, optional=(), order_id_col:
                 product_id_col: str = "product_id", product_name_col: str = "product_name",
                 category_col: str = "category", quantity_col: str = "quantity", unit_price_col: str = "unit_price",
                 channel_col: str = "channel", store_id_col: str = "store_id", coupon_code_col: str = "coupon_code",
-                discount_col: str = "discount", revenue_col: str = "revenue",
-                is_return_col: str = "is_return") -> ir.Table:
+                discount_col: str = "discount", revenue_col: str = "revenue", is_return_col: str = "is_return",
+                is_duplicate_col: str = "is_duplicate", extra=()) -> ir.Table:
     """A source of order lines as a canonical Ibis sales table.
 
     A plain order-line table works: ``revenue = quantity * unit_price`` and ``is_return = quantity
@@ -131,14 +134,16 @@ def sales_table(source: SalesSource, columns=None, *, optional=(), order_id_col:
         every canonical column the source has, with the derived ones.
     optional : sequence of str
         Canonical columns added when the source has them (e.g. ``channel`` for channel shares).
-    order_id_col, customer_id_col, ... is_return_col : str
+    order_id_col, customer_id_col, ... is_duplicate_col : str
         The source's name for each canonical column.
+    extra : sequence of str
+        Other columns of the source the caller needs as they are (a price model's controls, such
+        as competitors' prices), added under their own names.
 
     Returns
     -------
     ibis.Table
-        The columns of ``columns`` then the present ones of ``optional``, under their canonical
-        names.
+        The columns of ``columns``, the present ones of ``optional``, then ``extra``.
 
     Raises
     ------
@@ -154,11 +159,11 @@ def sales_table(source: SalesSource, columns=None, *, optional=(), order_id_col:
              "product_id": product_id_col, "product_name": product_name_col, "category": category_col,
              "quantity": quantity_col, "unit_price": unit_price_col, "channel": channel_col,
              "store_id": store_id_col, "coupon_code": coupon_code_col, "discount": discount_col,
-             "revenue": revenue_col, "is_return": is_return_col}
+             "revenue": revenue_col, "is_return": is_return_col, "is_duplicate": is_duplicate_col}
     present = set(source.columns)
     has = {role for role, name in names.items() if name in present}
     derivable = {role for role, inputs in _DERIVED_FROM.items() if role not in has and has.issuperset(inputs)}
-    wanted = list(columns) if columns is not None else [r for r in (*ROLES, *DERIVED) if r in has | derivable]
+    wanted = list(columns) if columns is not None else [r for r in (*ROLES, *DERIVED, *FLAGS) if r in has | derivable]
     unknown = [c for c in [*wanted, *optional] if c not in names]
     if unknown:
         raise ValueError(f"not canonical sales columns: {unknown}")
@@ -166,15 +171,19 @@ def sales_table(source: SalesSource, columns=None, *, optional=(), order_id_col:
     if missing:
         raise _missing_columns(missing)
     wanted += [c for c in optional if c in has and c not in wanted]
+    clash = [c for c in extra if c not in present or c in wanted]
+    if clash:
+        raise ValueError(f"extra columns must be other columns of the source: {clash}")
     derived = [c for c in wanted if c not in has]
     read = [c for c in wanted if c in has] + sorted({i for c in derived for i in _DERIVED_FROM[c]} - set(wanted))
-    table = _as_ibis(source, [names[c] for c in read], names["order_date"] if "order_date" in read else None)
+    table = _as_ibis(source, [names[c] for c in read] + list(extra),
+                     names["order_date"] if "order_date" in read else None)
     values = {c: _canonical_column(c, table[names[c]]) for c in read}
     if "revenue" in derived:
         values["revenue"] = values["quantity"].cast("float64") * values["unit_price"].cast("float64")
     if "is_return" in derived:
         values["is_return"] = values["quantity"] < 0
-    return table.select(**{c: values[c] for c in wanted})
+    return table.select(**{c: values[c] for c in wanted}, **{c: _missing_nan(table[c]) for c in extra})
 
 
 def _as_ibis(source: SalesSource, read: list[str], order_date: str | None) -> ir.Table:
@@ -197,9 +206,13 @@ def _canonical_column(role: str, column: ir.Column) -> ir.Column:
         return (column.cast("int64") if dtype.is_floating() else column).cast("string")  # 17850.0 -> "17850"
     if role == "order_date" and not (dtype.is_timestamp() and dtype.timezone is None):
         return column.cast("timestamp")
-    if dtype.is_floating():  # NaN means missing, as in pandas (Spark keeps a DataFrame's NaN as a number)
-        return column.isnan().ifelse(ibis.null(dtype), column)
-    return column
+    return _missing_nan(column)
+
+
+def _missing_nan(column: ir.Column) -> ir.Column:
+    """NaN as missing, as in pandas (Spark keeps a DataFrame's NaN as a number)."""
+    dtype = column.type()
+    return column.isnan().ifelse(ibis.null(dtype), column) if dtype.is_floating() else column
 
 
 def _missing_columns(missing: list[str]) -> DataError:
@@ -210,6 +223,57 @@ def _missing_columns(missing: list[str]) -> DataError:
         f"that holds each (e.g. {missing[0]}_col='…' in Python), or map it on the Data page.",
         zh=f"销售表缺少以下列：{'、'.join(c + how_zh.get(c, '') for c in missing)}。请在 Python 中指明存放它们的列"
            f"（例如 {missing[0]}_col='…'），或在“数据”页面映射这些列。")
+
+
+_EXACT_BELOW = 1e12  # (decimals of 38 digits, 14 after the point, hold 10^12 such terms)
+
+
+def exact_sum(values: ir.NumericColumn, where=None) -> ir.FloatingScalar:
+    """The sum of ``values`` (those ``where`` holds) as a float that is the same to the last digit
+    in every engine and every run.
+
+    Why: a floating-point sum depends on the order of its terms, which a parallel engine does not
+    fix. DuckDB's weekly revenue of a demo product differed in the last digit between two runs,
+    enough for a price exactly 2% off its median to count as a price change in one run and not in
+    the other. Whole numbers are summed as integers; other terms are rounded to 14 decimal places
+    and summed as decimals, exactly. Terms of 10^12 and more (no real price, quantity or line
+    revenue) would overflow the decimals, so they are summed as floats.
+    """
+    if values.type().is_integer():
+        return values.sum(where=where).cast("float64")
+    fits = values.abs() < _EXACT_BELOW
+    exact = fits.ifelse(values, 0.0).cast(dt.Decimal(38, 14)).sum(where=where)
+    return exact.cast("float64") + fits.ifelse(0.0, values).sum(where=where)
+
+
+def most_common(lines: ir.Table, keys: list[str], column: str) -> ir.Table:
+    """Per ``keys``, the value of ``column`` that most lines carry (``keys`` and ``column``), the
+    alphabetically first on a tie so that every engine picks the same; lines without a value are
+    left out."""
+    named = lines.filter(lines[column].notnull())
+    counted = named.group_by([*keys, column]).aggregate(n=named.count())
+    ranked = counted.mutate(rank=ibis.row_number().over(group_by=keys, order_by=[ibis.desc("n"), column]))
+    return ranked.filter(ranked["rank"] == 0).select(*keys, column)
+
+
+def product_labels(lines: ir.Table, columns=("product_name",)) -> pd.DataFrame:
+    """What to call each product of ``lines``: for each of ``columns`` the source has (name,
+    category), the value most of its lines carry (see ``most_common``).
+
+    Why the most common and not the first line's: a product's lines may disagree (a renamed
+    product, a one-off description on a correction line), and an engine keeps no order of lines.
+
+    Returns
+    -------
+    DataFrame
+        Index ``product_id`` (every product of ``lines``, sorted); one column per label, missing
+        where no line of the product has one.
+    """
+    labels = lines.select("product_id").distinct()
+    for column in (c for c in columns if c in lines.columns):
+        labels = labels.left_join(most_common(lines, ["product_id"], column), "product_id").select(
+            *labels.columns, column)
+    return fetch(labels.order_by("product_id")).set_index("product_id")
 
 
 def fetch(expr: ir.Table) -> pd.DataFrame:
