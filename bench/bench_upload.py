@@ -153,14 +153,15 @@ def make_xlsx_bomb(rows: int = 2_000_000, cols: int = 60) -> Path:
 
 
 @contextmanager
-def server():
-    """``streamlit run app.py`` on a free loopback port with a fresh workspace; yields (url, pid)."""
+def server(workspace: Path | None = None):
+    """``streamlit run app.py`` on a free loopback port with ``workspace`` (its log beside it), or a
+    fresh temporary one; yields (url, pid)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     with tempfile.TemporaryDirectory(prefix="bench-upload-") as folder:
-        env = dict(os.environ, PROMO_WORKSPACE=str(Path(folder) / "promo.duckdb"))
-        log = open(Path(folder) / "streamlit.log", "w")
+        env = dict(os.environ, PROMO_WORKSPACE=str(workspace or Path(folder) / "promo.duckdb"))
+        log = open((workspace.parent if workspace else Path(folder)) / "streamlit.log", "w")
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"],
