@@ -22,6 +22,16 @@ def test_chinese_has_every_id_english_has():
     assert text.missing_keys("zh") == []
 
 
+def test_no_catalogue_file_defines_an_id_twice():
+    # (a dict literal keeps the last of two equal keys without a word: the first text would be lost)
+    for path in Path(text.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                twice = sorted({k for k in keys if keys.count(k) > 1})
+                assert not twice, f"{path.name} defines {twice} twice"
+
+
 def test_every_language_has_a_name_and_english_comes_first():
     assert list(text.LANGUAGES)[0] == "en" and text.LANGUAGES["zh"] == "简体中文"
 
