@@ -806,8 +806,8 @@ MESSAGES = {
                                   "got a top-{k} list of products new to them, scored against what they really "
                                   "bought afterwards. NDCG@{k}: how high those products sit in the list (1 = at the "
                                   "top); hit rate: share of customers with at least one of them in their list.",
-    "chart.recommendation_quality.title": "Recommendation quality on purchases after the cut date",
-    "chart.recommendation_quality.y": "Score (0 to 1, higher is better)",
+    "report.recommendations.chart_title": "Recommendation quality on purchases after the cut date",
+    "report.recommendations.chart_y": "Score (0 to 1, higher is better)",
     # (end of recommendations)
 
     # --- reports -------------------------------------------------------------------------

@@ -690,8 +690,8 @@ MESSAGES = {
     "report.recommendations.table": "模型对比",
     "report.recommendations.how": "模型只用 {cut:date} 之前的购买训练；为 {customers:,} 位客户各生成 {k} 个未买过的商品，并与他们之后的真实购买对照。"
                                   "NDCG@{k}：真实购买的商品在列表中的排名有多靠前（1 表示排在最前）；命中率：列表中至少有一个真实购买商品的客户占比。",
-    "chart.recommendation_quality.title": "切分日期之后真实购买上的推荐质量",
-    "chart.recommendation_quality.y": "得分（0 到 1，越高越好）",
+    "report.recommendations.chart_title": "切分日期之后真实购买上的推荐质量",
+    "report.recommendations.chart_y": "得分（0 到 1，越高越好）",
     # (end of recommendations)
 
     # --- reports -------------------------------------------------------------------------
