@@ -54,8 +54,9 @@ with st.expander(t("recommendations.settings"), expanded=False, icon=":material/
     include = c2.toggle(t("recommendations.include"), value=False, key="rec-include",
                         help=t("recommendations.include.help"))
     half_life = c3.selectbox(t("recommendations.half_life"), HALF_LIVES, key="rec-half-life",
-                             format_func=lambda d: t("recommendations.half_life.none") if d is None else
-                             t("recommendations.half_life.days", days=d), help=t("recommendations.half_life.help"))
+                             format_func={d: t("recommendations.half_life.none") if d is None else
+                                          t("recommendations.half_life.days", days=d) for d in HALF_LIVES}.get,
+                             help=t("recommendations.half_life.help"))
     c4, c5 = st.columns(2)
     cut = c4.date_input(t("recommendations.cut"), value=analysis.default_cut(span.first_day, span.last_day),
                         min_value=span.first_day.date() + datetime.timedelta(days=1), max_value=span.last_day.date(),
@@ -104,7 +105,7 @@ if evaluation is not None:
         c1, c2 = st.columns([2, 3])
         options = evaluation.table["model"].tolist()
         key = c1.selectbox(t("recommendations.customer.model"), options, index=options.index(tested.recommended),
-                           format_func=model_name, key="rec-model",
+                           format_func={m: model_name(m) for m in options}.get, key="rec-model",
                            help=t(f"recommendations.model_help.{tested.recommended}"))
         st.caption(t(f"recommendations.model_help.{key}"))
         trained = ui.run_analysis(analysis, replace(settings, model=key).for_part("model"))
@@ -140,7 +141,8 @@ with ui.section():
     st.subheader(t("recommendations.rules.heading"))
     b1, b2, b3 = st.columns(3)
     by = b1.selectbox(t("recommendations.rules.by"), ["order", "customer_date"], key="rec-basket-by",
-                      format_func=lambda b: t(f"recommendations.rules.by.{b}"), help=t("recommendations.rules.by.help"))
+                      format_func={b: t(f"recommendations.rules.by.{b}") for b in ("order", "customer_date")}.get,
+                      help=t("recommendations.rules.by.help"))
     min_support = b2.number_input(t("recommendations.rules.support"), min_value=0.0001, max_value=1.0, value=None,
                                   step=0.0001, format="%.4f", key=f"rec-support-{by}",
                                   placeholder=t("recommendations.rules.support.placeholder"),
@@ -169,8 +171,8 @@ with ui.section():
             st.info(t("recommendations.rules.none"))
         else:
             product = st.selectbox(t("recommendations.rules.product"), list(rules.products), key="rec-product",
-                                   format_func=lambda p: t("recommendations.rules.product.option",
-                                                           name=rules.names.get(p, p), product=p),
+                                   format_func={p: t("recommendations.rules.product.option", name=rules.names.get(p, p),
+                                                     product=p) for p in rules.products}.get,
                                    help=t("recommendations.rules.product.help"))
             together = analysis.bought_with(rules, product)
             p1, p2 = st.columns([2, 3])
