@@ -24,6 +24,7 @@ from promo_core.recommend import MAP_DEFINITION
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
 HALF_LIVES = [None, 30, 90, 180, 365]
+CUSTOMER_OPTIONS = 1000  # customers listed to pick from (any other can be typed): a browser list stays small
 METRICS = ("precision", "recall", "ndcg", "map", "hit_rate", "coverage")
 
 t = ui.text
@@ -113,11 +114,13 @@ if evaluation is not None:
         if fitted is None:
             ui.show_problem(trained.problems["model"])
         else:
-            sizes = fitted.history_sizes
-            customer = c2.selectbox(t("recommendations.customer.customer"), sizes.index.tolist(), key="rec-customer",
-                                    format_func=lambda c: t("recommendations.customer.option", customer=c,
-                                                            products=sizes[c]),
-                                    help=t("recommendations.customer.customer.help"))
+            longest = fitted.history_sizes.head(CUSTOMER_OPTIONS)
+            labels = {c: t("recommendations.customer.option", customer=c, products=n) for c, n in longest.items()}
+            picked = c2.selectbox(t("recommendations.customer.customer"), list(labels), key="rec-customer",
+                                  format_func=labels.get, help=t("recommendations.customer.customer.help"))
+            typed = c2.text_input(t("recommendations.customer.typed"), key="rec-customer-id",
+                                  help=t("recommendations.customer.typed.help")).strip()
+            customer = typed or picked
             mine = analysis.recommendations_for(fitted, [customer], k, exclude)
             left, right = st.columns([3, 2])
             with left:

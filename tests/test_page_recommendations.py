@@ -202,6 +202,9 @@ def test_another_customer_or_language_touches_no_engine_and_refits_nothing(app_p
     at.selectbox(key="rec-customer").set_value(other).run()
     assert not at.exception, at.exception
     assert not at.dataframe[0].value.equals(shown), "another customer, another list"
+    at.text_input(key="rec-customer-id").input("somebody new").run()  # a customer the model never saw
+    assert at.dataframe[0].value["reason"].eq("best-seller (no purchase history yet)").all()
+    assert at.dataframe[1].value.empty, "no purchases to show"
     at.session_state["lang"] = "zh"
     at.run()
     at.session_state["currency"] = "¥"

@@ -318,9 +318,14 @@ def sample_lists(fitted: Fitted, k: int = 10, exclude_bought: bool = True, rows:
 
 def history(fitted: Fitted, customer: str, top: int = HISTORY_ROWS) -> pd.DataFrame:
     """What one customer bought most: ``product_id``, ``product_name``, ``purchases`` (net of
-    returns, decay applied, 2 decimals), the ``top`` largest."""
+    returns, decay applied, 2 decimals), the ``top`` largest (none for a customer the model does
+    not know)."""
     inter = fitted.model.interactions_
-    own = inter.matrix[inter.customers.get_loc(customer)]
+    row = inter.customers.get_indexer([customer])[0]
+    if row < 0:
+        return pd.DataFrame({"product_id": pd.Series(dtype=str), "product_name": pd.Series(dtype=str),
+                             "purchases": pd.Series(dtype=float)})
+    own = inter.matrix[row]
     frame = pd.DataFrame({"product_id": inter.products[own.indices], "purchases": own.data.round(2)})
     frame["product_name"] = inter.names.reindex(frame["product_id"]).to_numpy()
     return frame.sort_values("purchases", ascending=False).head(top)[["product_id", "product_name", "purchases"]]

@@ -696,7 +696,10 @@ MESSAGES = {
     "recommendations.customer.model": "Model",
     "recommendations.customer.customer": "Customer",
     "recommendations.customer.option": "{customer} ({products} products bought)",
-    "recommendations.customer.customer.help": "Customers with the longest history first.",
+    "recommendations.customer.customer.help": "The customers with the longest history, longest first.",
+    "recommendations.customer.typed": "Or type a customer id",
+    "recommendations.customer.typed.help": "Any customer's list, whether or not they are in the list above; a "
+                                           "customer without purchases gets the best-sellers.",
     "recommendations.customer.caption": "Score: the model's own scale; higher means a stronger match. Why: the "
                                         "purchase or group that led to the suggestion.",
     "recommendations.customer.history_caption": "What this customer bought most (returns netted, decay applied).",
