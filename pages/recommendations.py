@@ -63,7 +63,8 @@ with st.expander(t("recommendations.settings"), expanded=False, icon=":material/
                         min_value=span.first_day.date() + datetime.timedelta(days=1), max_value=span.last_day.date(),
                         key="rec-cut", help=t("recommendations.cut.help"))
     weighting = c5.selectbox(t("recommendations.weighting"), ["bm25", "tfidf"], key="rec-weighting",
-                             format_func={"bm25": "BM25", "tfidf": "TF-IDF"}.get, help=t("recommendations.weighting.help"))
+                             format_func={"bm25": "BM25", "tfidf": "TF-IDF"}.get,
+                             help=t("recommendations.weighting.help"))
     own_products = ui.side_table("products")
     upload = None if own_products is not None else st.file_uploader(
         t("recommendations.products_upload"), type=["csv", "xlsx"], key="rec-catalogue",
@@ -164,7 +165,8 @@ with ui.section():
         r1, r2, r3 = st.columns(3)
         r1.metric(t("recommendations.metric.baskets"), ui.number(rules.n_baskets),
                   help=t("recommendations.metric.baskets.help"))
-        r2.metric(t("recommendations.metric.strong"), ui.number(len(strong)), help=t("recommendations.metric.strong.help"))
+        r2.metric(t("recommendations.metric.strong"), ui.number(len(strong)),
+                  help=t("recommendations.metric.strong.help"))
         r3.metric(t("recommendations.metric.strongest"),
                   t("recommendations.metric.strongest.value", lift=rules.strongest_lift) if len(strong) else "–",
                   help=t("recommendations.metric.strongest.help"))

@@ -491,7 +491,8 @@ def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£",
     label = lambda items: " + ".join(rules.names.get(i, str(i)) for i in items)  # noqa: E731
     shown = analysis.distinct_sets(rules, top)
     table = pd.DataFrame({
-        say("report.basket.if"): shown["antecedents"].map(label), say("report.basket.then"): shown["consequents"].map(label),
+        say("report.basket.if"): shown["antecedents"].map(label),
+        say("report.basket.then"): shown["consequents"].map(label),
         "baskets": shown["count"].astype("int64"), "support": shown["support"],
         "confidence": shown["confidence"], "lift": shown["lift"]})
     notes = [say("report.basket.summary", baskets=rules.n_baskets, support=rules.min_support,

@@ -56,14 +56,16 @@ def test_run_gives_what_the_domain_functions_give(small, demo, result):
     # the model fitted on all purchases is the recommended one, fitted on every line
     assert result.fitted.key == result.recommended
     every_segment = segments.rfm(small).set_index("customer_id")["segment"]  # (all purchases: segments of today)
-    model = {"popularity": recommend.Popularity(), "segment": recommend.Popularity(segments=every_segment),
-             "knn": recommend.ItemKNN(), "content": recommend.ContentBased(),
-             "hybrid": recommend.Hybrid([("kNN", knn, 0.45), ("ALS", recommend.ALS(), 0.35), ("content", content, 0.1),
-                                         ("popularity", recommend.Popularity(segments=every_segment), 0.1)])}[result.fitted.key]
+    in_segment_today = recommend.Popularity(segments=every_segment)
+    model = {"popularity": recommend.Popularity(), "segment": in_segment_today, "knn": recommend.ItemKNN(),
+             "content": recommend.ContentBased(),
+             "hybrid": recommend.Hybrid([("kNN", knn, 0.45), ("ALS", recommend.ALS(), 0.35),
+                                         ("content", content, 0.1), ("popularity", in_segment_today, 0.1)]),
+             }[result.fitted.key]
     fitted = model.fit(recommend.interactions_from(small, catalogue=demo.products))
     some = result.fitted.history_sizes.index[:50]
-    pd.testing.assert_frame_equal(analysis.recommendations_for(result.fitted, some),
-                                  fitted.recommend(some, k=10)[analysis.recommendations_for(result.fitted, some).columns])
+    mine = analysis.recommendations_for(result.fitted, some)
+    pd.testing.assert_frame_equal(mine, fitted.recommend(some, k=10)[mine.columns])
     # basket rules at about 20 baskets' worth of support
     baskets = basket.baskets_from(small)
     support = min(0.05, max(0.0002, round(20 / baskets.n_baskets, 4)))

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 
 from tests.conftest import assert_apology_without_details, page_text, page_with_failure
 from tests.golden.record_recommendations import digest
@@ -168,7 +167,8 @@ def test_the_redesign_keeps_the_numbers_of_the_page_and_the_report(app_page, dem
 
     for name in ("basket_analysis", "recommendations_analysis"):
         section, recorded = getattr(report, name)(demo_tx), golden[name]
-        assert (section.name, section.params, section.notes) == (recorded["name"], recorded["params"], recorded["notes"])
+        assert (section.name, section.params, section.notes) == (recorded["name"], recorded["params"],
+                                                                 recorded["notes"])
         assert list(section.tables) == list(recorded["tables"])
         for title, table in section.tables.items():
             assert digest(table)["columns"] == recorded["tables"][title]["columns"]

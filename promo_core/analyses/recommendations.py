@@ -353,7 +353,8 @@ def _rules(sales: ibis.Table, params: Params, steps: Steps) -> Rules:
     singles = strong[strong["antecedents"].map(len) == 1]
     linked = singles.groupby(singles["antecedents"].str[0])["lift"].max().sort_values(ascending=False)
     return Rules(n_baskets=n, min_support=float(support), chosen=params.min_support in (AUTO, STRONGEST),
-                 rules=rules, strong=strong, strongest_lift=float(strong["lift"].max()) if len(strong) else float("nan"),
+                 rules=rules, strong=strong,
+                 strongest_lift=float(strong["lift"].max()) if len(strong) else float("nan"),
                  names=baskets.names.astype(str).to_dict(),
                  products=tuple(linked.index))
 

@@ -516,7 +516,8 @@ MESSAGES = {
     "recommend.error.baseline_missing": "基准模型 {baseline!r} 不在参与评估的模型之中。",
     "recommend.error.nothing_new": "评估切分日期之后没有客户购买新商品，因此无法检验推荐结果。请选择更早的切分日期，或把已购买过的商品也计算在内。",
     "recommend.error.products_unreadable": "无法把 {name} 读取为商品表。请上传 CSV 或 .xlsx 文件。",
-    "recommend.error.products_no_product_id": "{name} 没有 product_id 列（其列为：{columns:list}）。商品表需要 product_id，以及 product_name、category、description 中的任意列。",
+    "recommend.error.products_no_product_id": "{name} 没有 product_id 列（其列为：{columns:list}）。商品表需要 "
+                                              "product_id，以及 product_name、category、description 中的任意列。",
     "recommend.reason.best_seller": "畅销商品",
     "recommend.reason.buy_again": "之前买过：再次购买",
     "recommend.reason.bought_with": "常与{product}一起购买",
