@@ -229,8 +229,8 @@ if evaluation is not None:
                    for c in ("ndcg_lift", "lift_low", "lift_high")}
         config["fit_seconds"] = st.column_config.NumberColumn(t("recommendations.column.fit_seconds"), format="%.1f")
         ui.table(shown, "model-comparison.csv", column_config=config)
-        st.caption(t("recommendations.comparison.caption", cut=evaluation.split.cut, customers=evaluation.customers,
-                     new=evaluation.split.new_customers,
+        st.caption(t("recommendations.comparison.caption", cut=evaluation.cut, customers=evaluation.customers,
+                     new=evaluation.new_customers,
                      excluded=t("recommendations.comparison.excluded") if exclude else ""))
         st.caption(t(MAP_DEFINITION))
         report_tables["model_comparison"] = shown

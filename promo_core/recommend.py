@@ -21,6 +21,7 @@ import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass
 
 import ibis
@@ -152,6 +153,22 @@ def _catalogue(seen: pd.DataFrame, catalogue: pd.DataFrame | None) -> pd.DataFra
     return seen.astype({c: "str" for c in cols})
 
 
+def _nbytes(value) -> int:
+    """Bytes of the arrays in a fitted model's attribute (0 for scalars and settings)."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if sp.issparse(value):
+        return sum(getattr(value, part).nbytes for part in ("data", "indices", "indptr", "row", "col")
+                   if hasattr(value, part))
+    if isinstance(value, Interactions):
+        return _nbytes(value.matrix) + int(value.catalogue.memory_usage(deep=True).sum())
+    if isinstance(value, Recommender):
+        return value.__sizeof__()
+    if isinstance(value, (list, tuple)):
+        return sum(_nbytes(v) for v in value)
+    return 0
+
+
 # --------------------------------------------------------------------------------------------
 # Weighting and small helpers
 # --------------------------------------------------------------------------------------------
@@ -256,6 +273,11 @@ class Recommender(BaseEstimator, ABC):
         self._prepare(interactions)
         self._fit(interactions)
         return self
+
+    def __sizeof__(self) -> int:
+        """Bytes of the fitted state (the training matrix, similarities, factors), so that a cache
+        of fitted models (``sys.getsizeof``) can keep to its budget."""
+        return object.__sizeof__(self) + sum(_nbytes(v) for v in vars(self).values())
 
     def _prepare(self, interactions: Interactions) -> None:
         """State every model shares: the training data and the best-seller fallback."""
@@ -1001,7 +1023,12 @@ class Evaluation:
         interval of the gain above zero.
     exclude_bought : bool
         Whether products bought before the cut were left out of lists and of the test.
-    split : Split
+    cut : Timestamp
+        Where the purchases were split.
+    new_customers : int
+        Customers whose first purchase came after the cut (``Split.new_customers``).
+    split : Split or None
+        The split the models were scored on; None once let go (``without_split``).
     """
 
     table: pd.DataFrame
@@ -1012,7 +1039,14 @@ class Evaluation:
     best: str
     beats_baseline: bool
     exclude_bought: bool
-    split: Split
+    cut: pd.Timestamp
+    new_customers: int
+    split: Split | None
+
+    def without_split(self) -> "Evaluation":
+        """The same figures without the split: its matrices are as large as the data, and a kept
+        result needs only the figures."""
+        return dataclasses.replace(self, split=None)
 
 
 def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = True, max_customers: int = 3000,
@@ -1099,7 +1133,8 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
     beats = bool(best != baseline and row["ndcg_lift"] >= 0.10 and row["lift_low"] > 0)
     return Evaluation(table=table, per_customer=pd.concat(per_customer, ignore_index=True), k=k,
                       customers=len(rows), baseline=baseline, best=best, beats_baseline=beats,
-                      exclude_bought=exclude_bought, split=split)
+                      exclude_bought=exclude_bought, cut=split.cut, new_customers=split.new_customers,
+                      split=split)
 
 
 def verdict(evaluation: Evaluation, names: Mapping | None = None) -> Message:

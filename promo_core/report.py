@@ -536,10 +536,10 @@ def recommendations_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: st
     figure = charts.model_comparison(table, metric_names, names[evaluation.baseline],
                                      say("report.recommendations.chart_title"), say("report.recommendations.chart_y"))
     notes = [say(result.verdict),
-             say("report.recommendations.how", cut=evaluation.split.cut, customers=evaluation.customers, k=k)]
+             say("report.recommendations.how", cut=evaluation.cut, customers=evaluation.customers, k=k)]
     name = say("report.recommendations.table")
     return _analysis("recommendations", say("report.recommendations.name"), "recommendations",
-                     params={"k": k, "cut": f"{evaluation.split.cut:%Y-%m-%d}", "exclude_bought": True},
+                     params={"k": k, "cut": f"{evaluation.cut:%Y-%m-%d}", "exclude_bought": True},
                      tables={name: table}, figures={name: figure}, notes=notes)
 
 

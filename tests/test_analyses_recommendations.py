@@ -49,6 +49,8 @@ def test_run_gives_what_the_domain_functions_give(small, demo, result):
                                           ("popularity", in_segment, 0.1)])}
     evaluation = recommend.evaluate(models, split)
     assert result.problems == {} and result.has_customers
+    assert result.evaluation.split is None, "a kept Result holds the figures, not matrices as large as the data"
+    assert (result.evaluation.cut, result.evaluation.new_customers) == (cut, split.new_customers)
     pd.testing.assert_frame_equal(_table(result.evaluation), _table(evaluation), **EXACT)
     assert result.recommended == (evaluation.best if evaluation.beats_baseline else "popularity")
     table = evaluation.table.set_index("model")["ndcg"]

@@ -319,3 +319,17 @@ def test_errors_read_in_chinese_too():
              lambda: rec.evaluate({"pop": rec.Popularity()}, nothing_new)]
     for call in calls:
         chinese_error(call)
+
+
+def test_a_fitted_model_counts_its_arrays_in_its_size():
+    """A cache of fitted models keeps to its budget by sys.getsizeof: the training matrix, the
+    similarities and the factors count, a hybrid's parts too."""
+    import sys
+
+    inter = _interactions({f"u{i}": ["a", "b", "c"][: 1 + i % 3] for i in range(30)})
+    als = rec.ALS(factors=8, iterations=1).fit(inter)
+    arrays = als.user_factors_.nbytes + als.item_factors_.nbytes + inter.matrix.data.nbytes
+    assert sys.getsizeof(als) > arrays
+    knn = rec.ItemKNN().fit(inter)
+    hybrid = rec.Hybrid([("kNN", rec.ItemKNN(), 0.5), ("ALS", rec.ALS(factors=8, iterations=1), 0.5)]).fit(inter)
+    assert sys.getsizeof(hybrid) > sys.getsizeof(knn) + arrays

@@ -177,7 +177,7 @@ class Result:
 
     params: Params
     has_customers: bool | None  # whether any line has a customer id (None when no personal part ran)
-    evaluation: recommend.Evaluation | None = None  # model names are keys of MODELS
+    evaluation: recommend.Evaluation | None = None  # model names are keys of MODELS; without its split
     recommended: str | None = None  # the model to use: the best when it clearly beats best-sellers
     ndcg_gain: float | None = None  # the best model's NDCG@k minus the best-sellers'
     verdict: Message | None = None
@@ -283,7 +283,8 @@ def _evaluate(sales: ibis.Table, params: Params, steps: Steps) -> recommend.Eval
             steps.announce(Message("recommendations.step.evaluate", model=model_name(name), done=done + 1,
                                    total=total))
 
-    return recommend.evaluate(models, split, k=params.k, exclude_bought=params.exclude_bought, progress=told)
+    evaluation = recommend.evaluate(models, split, k=params.k, exclude_bought=params.exclude_bought, progress=told)
+    return evaluation.without_split()
 
 
 def _fit(sales: ibis.Table, params: Params, key: str, steps: Steps) -> Fitted:
