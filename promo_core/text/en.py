@@ -731,7 +731,6 @@ MESSAGES = {
     "recommendations.rules.support.placeholder": "automatic",
     "recommendations.rules.support.help": "Smallest share of baskets a product combination must appear in. Leave it "
                                           "empty for about 20 baskets' worth.",
-    "recommendations.rules.support.used": "Minimum support {support:.4f}: {baskets:,} baskets at least.",
     "recommendations.rules.support.auto": "Minimum support {support:.4f} (chosen automatically: about 20 of your "
                                           "{n:,} baskets).",
     "recommendations.rules.confidence": "Minimum confidence",

@@ -632,7 +632,6 @@ MESSAGES = {
     "recommendations.rules.support": "最小支持度",
     "recommendations.rules.support.placeholder": "自动",
     "recommendations.rules.support.help": "商品组合至少要出现在多大比例的购物篮中。留空则约为 20 个购物篮。",
-    "recommendations.rules.support.used": "最小支持度 {support:.4f}：至少 {baskets:,} 个购物篮。",
     "recommendations.rules.support.auto": "最小支持度 {support:.4f}（自动选择：约为 {n:,} 个购物篮中的 20 个）。",
     "recommendations.rules.confidence": "最小置信度",
     "recommendations.rules.confidence.help": "含有前一商品的购物篮中，至少有多大比例也含有后一商品。",
