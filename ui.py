@@ -306,6 +306,14 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
+def side_table(table: str) -> pd.DataFrame | None:
+    """A small table kept beside the active dataset's sales (products, campaign, sites), or None
+    when the dataset has none. Never the order lines: they stay in the engine (``run_analysis``)."""
+    if table == "transactions":
+        raise ValueError("the order lines stay in the engine: run an analysis on them (run_analysis)")
+    return load_table(table)
+
+
 def require_dataset() -> str:
     """The active dataset's id, when it has sales lines; stops the page with guidance when not
     (without reading a line: the workspace's catalogue knows)."""
