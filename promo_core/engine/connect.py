@@ -350,13 +350,13 @@ def _opened(target: _Target, settings: Settings):
 
 def _spark(target: _Target):
     """The process's Spark session as an Ibis backend; a DataError when it runs with another master."""
-    from pyspark.sql import SparkSession
+    from pyspark import SparkContext
 
     from promo_core.engine.spark import spark_backend
 
-    running = SparkSession.getActiveSession()
-    if running is not None and running.sparkContext.master != target.master:
-        raise DataError(Message("connect.error.spark_master", running=running.sparkContext.master))
+    running = SparkContext._active_spark_context  # (the process's, whichever thread started it)
+    if running is not None and running.master != target.master:
+        raise DataError(Message("connect.error.spark_master", running=running.master))
     return spark_backend(target.master, driver_host=target.driver_host)
 
 
@@ -504,14 +504,22 @@ class SourceCheck:
     missing: dict[str, int]  # mapped role -> lines without a value
 
 
-def check(sales: ir.Table) -> SourceCheck:
-    """Count what a canonical sales table holds (one aggregate in its engine; only counts come back).
+def check(spec: SourceSpec, settings: Settings) -> SourceCheck:
+    """Count what a mapped source holds, in its engine (only counts come back): what a manager
+    checks before analysing it.
 
     Raises
     ------
     DataError
-        When an order date lies outside 1900-2100 (``promo_core.dates.order_span``).
+        When the source cannot be opened or mapped, or an order date lies outside 1900-2100
+        (``promo_core.dates.order_span``).
     """
+    with open_sales(spec, settings) as sales:
+        return counts(sales)
+
+
+def counts(sales: ir.Table) -> SourceCheck:
+    """``check`` of a canonical sales table."""
     from promo_core.dates import order_span
 
     span = order_span(sales)
