@@ -26,7 +26,7 @@ from streamlit.errors import StreamlitAPIException
 
 from promo_core import auth, i18n
 from promo_core import text as catalogue
-from promo_core.engine import ByteCache, connect, release_memory
+from promo_core.engine import ByteCache, release_memory, sources
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.store import Workspace, workspace_path
@@ -249,23 +249,23 @@ def set_dataset(dataset: str) -> None:
 _CONNECTION = "connection"  # session key: (SourceSpec, when it was opened) of the active connection, if any
 
 
-def connect_settings() -> connect.Settings:
+def connect_settings() -> sources.Settings:
     """What this deployment lets Connect reach: named connections, data folders and hosts, from
     secrets.toml (``[connect]``, ``[connections.*]``) and the environment."""
     try:
         secrets = {key: st.secrets[key].to_dict() for key in ("connect", "connections") if key in st.secrets}
     except FileNotFoundError:  # no secrets file: the environment alone
         secrets = {}
-    return connect.Settings.from_config(secrets)
+    return sources.Settings.from_config(secrets)
 
 
-def connection() -> connect.SourceSpec | None:
+def connection() -> sources.SourceSpec | None:
     """The connection every migrated page analyses instead of a workspace dataset, if one is active."""
     active = st.session_state.get(_CONNECTION)
     return None if active is None else active[0]
 
 
-def use_connection(spec: connect.SourceSpec | None) -> None:
+def use_connection(spec: sources.SourceSpec | None) -> None:
     """Make a connected source the active one (None: the workspace's datasets again). Opening it
     again starts its results afresh where the engine cannot tell when the table changed."""
     st.session_state[_CONNECTION] = None if spec is None else (spec, time.time_ns())
@@ -332,7 +332,7 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
 
 def require_dataset() -> str:
     """The active source's id: the active dataset's, when it has sales lines, or the active
-    connection's (``connect.SourceSpec.id``); stops the page with guidance when there is neither
+    connection's (``sources.SourceSpec.id``); stops the page with guidance when there is neither
     (without reading a line: the workspace's catalogue knows)."""
     spec = connection()
     if spec is not None:
@@ -479,9 +479,9 @@ def _active_source() -> _Source:
     if active is not None:
         spec, opened = active
         settings = connect_settings()
-        version = connect.version(spec, settings)
+        version = sources.version(spec, settings)
         return _Source(("connection", spec, version if version is not None else opened),
-                       lambda: connect.open_sales(spec, settings))
+                       lambda: sources.open_sales(spec, settings))
     dataset = dataset_id()
     created_at = str(workspace().dataset(dataset)["created_at"])
     return _Source(("dataset", str(workspace_path()), dataset, created_at), lambda: workspace().ibis_table(dataset))

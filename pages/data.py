@@ -9,7 +9,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from promo_core import charts, io
-from promo_core.engine import connect, release_memory
+from promo_core.engine import release_memory, sources
 from promo_core.privacy import Privacy, load_key, mode, redact
 from promo_core.profile import workspace_profile
 
@@ -306,7 +306,7 @@ def _delete(dataset: str) -> None:
 
 # --------------------------------------------------------------------------------------------
 # Connect: analyse a Spark table, a database table or Parquet files where they are
-# (promo_core.engine.connect; credentials stay in the deployment's settings, never on screen)
+# (promo_core.engine.sources; credentials stay in the deployment's settings, never on screen)
 # --------------------------------------------------------------------------------------------
 def connect_section() -> None:
     t = ui.text
@@ -327,27 +327,27 @@ def connect_section() -> None:
                                       help=t("connect.url.help"))}
     table = st.text_input(t("connect.table"), key="connect-table", max_chars=300, help=t("connect.table.help"))
     if st.button(t("connect.open"), key="connect-open", icon=":material/cable:"):
-        st.session_state["connect-opened"] = connect.SourceSpec(**where, table=table.strip())
+        st.session_state["connect-opened"] = sources.SourceSpec(**where, table=table.strip())
     opened = st.session_state.get("connect-opened")
     if opened is None:
         return
     described = st.session_state.get("connect-described")
     if described is None or described[0] != opened:  # (the engine is asked once per source opened)
-        described = st.session_state["connect-described"] = (opened, ui.run(connect.describe, opened, settings))
+        described = st.session_state["connect-described"] = (opened, ui.run(sources.describe, opened, settings))
     spec = dataclasses.replace(opened, mapping=_connect_mapping(described[1], opened.id))
     checked = st.session_state.get("connect-checked")
     if checked is None or checked[0] != spec:
         if not st.session_state.pop("connect-check-asked", False):
             return
-        checked = st.session_state["connect-checked"] = (spec, ui.run(connect.check, spec, settings))
+        checked = st.session_state["connect-checked"] = (spec, ui.run(sources.check, spec, settings))
     _connect_check(checked[1])
-    if connect.version(spec, settings) is None:
+    if sources.version(spec, settings) is None:
         st.caption(t("connect.note.no_version"))
     st.button(t("connect.use"), type="primary", key="connect-use", icon=":material/play_arrow:",
               help=t("connect.use.help"), on_click=ui.use_connection, args=(spec,))
 
 
-def _connect_mapping(columns: connect.Columns, source: str) -> tuple:
+def _connect_mapping(columns: sources.Columns, source: str) -> tuple:
     """The role -> column mapping chosen in a form, starting from the guess (as for an upload)."""
     options = [None, *columns.names]
     labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
@@ -356,20 +356,20 @@ def _connect_mapping(columns: connect.Columns, source: str) -> tuple:
         cols = st.columns(4)
         for i, role in enumerate(io.CANONICAL):
             helptext = ROLE_HELP.get(role)
-            cols[i % 4].selectbox(labels[role] + (" *" if role in connect.REQUIRED else ""), options,
+            cols[i % 4].selectbox(labels[role] + (" *" if role in sources.REQUIRED else ""), options,
                                   index=options.index(columns.suggested.get(role)), key=f"connect-map-{source}-{role}",
                                   format_func=lambda c: ui.text("connect.not_in_table") if c is None else c,
                                   help=tr(*helptext) if helptext else None)
-        st.form_submit_button(ui.text("connect.check"), on_click=st.session_state.__setitem__,
+        st.form_submit_button(ui.text("sources.check"), on_click=st.session_state.__setitem__,
                               args=("connect-check-asked", True))
     return tuple((role, column) for role in io.CANONICAL
                  if (column := st.session_state.get(f"connect-map-{source}-{role}", columns.suggested.get(role))))
 
 
-def _connect_check(found: connect.SourceCheck) -> None:
+def _connect_check(found: sources.SourceCheck) -> None:
     """What the mapped source holds, before it is analysed."""
     t = ui.text
-    st.caption(t("connect.check.lead"))
+    st.caption(t("sources.check.lead"))
     c = st.columns(4)
     for col, (name, value) in zip(c, [("lines", found.lines), ("orders", found.orders),
                                        ("customers", found.customers), ("products", found.products)]):

@@ -5,7 +5,7 @@ query). On a shared server those must not listen on the network for a local sess
 driver binds to the loopback address and the UI stays off; a cluster's driver needs an address its
 executors reach, which the deployment gives as ``driver_host``. Spark SQL's reading of files named
 in a query (``parquet.`/path```) is off: a table is reached through the catalog only, so a table
-name cannot name a file on the server (``promo_core.engine.connect``).
+name cannot name a file on the server (``promo_core.engine.sources``).
 """
 from __future__ import annotations
 

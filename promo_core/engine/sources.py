@@ -51,12 +51,12 @@ from promo_core.engine.sales import ROLES, fetch, ibis_backend, sales_table
 from promo_core.errors import DataError
 from promo_core.text import Message
 
-LOG = logging.getLogger("promo_core.connect")
+LOG = logging.getLogger("promo_core.sources")
 
 NETWORK_SCHEMES = frozenset({"postgres", "postgresql", "mysql", "mssql", "trino", "clickhouse"})
 LOCAL_SCHEMES = frozenset({"duckdb", "file"})
 SPARK_LOCAL = re.compile(r"local(\[(\*|\d+)(,\d+)?\])?")
-SPARK_CLUSTER = ("spark://", "yarn", "k8s://")  # (yarn and k8s: named connections only)
+SPARK_CLUSTER = ("spark://", "k8s://")  # (and "yarn"; yarn and k8s: named connections only)
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
 DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
 # a table name: one to three dotted parts of letters, digits and underscores (catalog.database.table)
@@ -217,14 +217,14 @@ def _target(url: str, label: str, settings: Settings, *, typed: bool, driver_hos
         return _Target("spark", label, master=master, driver_host=driver_host)
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
-    if len(scheme) == 1 or not scheme:  # a bare path (a Windows drive letter is a path too)
-        return _local("file", url, label, settings, typed)
     if typed and _has_credentials(parts):
         raise DataError(Message("connect.error.password_typed"))
-    if url.startswith(SPARK_CLUSTER):
+    if url == "yarn" or url.startswith(SPARK_CLUSTER):
         if typed and (not url.startswith("spark://") or not _hosts_allowed(parts.netloc, settings)):
             raise DataError(Message("connect.error.host_not_listed", host=parts.netloc or url))
         return _Target("spark", label, master=url, driver_host=driver_host)
+    if len(scheme) == 1 or not scheme:  # a bare path (a Windows drive letter is a path too)
+        return _local("file", url, label, settings, typed)
     if scheme in LOCAL_SCHEMES:
         if scheme == "file" and parts.netloc not in ("", "localhost"):
             raise DataError(Message("connect.error.file_host"))
@@ -305,7 +305,7 @@ def open_table(spec: SourceSpec, settings: Settings) -> Iterator[ir.Table]:
     DataError
         When the source is not allowed, cannot be reached or has no such table. The reason never
         quotes a named connection's URL; what the engine said goes to the log (logger
-        ``promo_core.connect``) with every URL and password of the settings blanked out.
+        ``promo_core.sources``) with every URL and password of the settings blanked out.
     """
     target = resolve(spec, settings)
     if target.kind != "parquet" and not TABLE_NAME.fullmatch(spec.table or ""):
