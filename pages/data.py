@@ -311,6 +311,11 @@ def _delete(dataset: str) -> None:
 def connect_section() -> None:
     t = ui.text
     st.caption(t("connect.lead"))
+    if mode() == "force":
+        st.info(t("connect.error.privacy_force"), icon=":material/lock:")
+        return
+    if mode() == "on":
+        st.caption(t("connect.privacy_note"))
     settings = ui.connect_settings()
     if (active := ui.connection()) is not None:
         st.info(t("connect.active", source=active.label), icon=":material/cable:")
@@ -360,7 +365,7 @@ def _connect_mapping(columns: sources.Columns, source: str) -> tuple:
                                   index=options.index(columns.suggested.get(role)), key=f"connect-map-{source}-{role}",
                                   format_func=lambda c: ui.text("connect.not_in_table") if c is None else c,
                                   help=tr(*helptext) if helptext else None)
-        st.form_submit_button(ui.text("sources.check"), on_click=st.session_state.__setitem__,
+        st.form_submit_button(ui.text("connect.check"), on_click=st.session_state.__setitem__,
                               args=("connect-check-asked", True))
     return tuple((role, column) for role in io.CANONICAL
                  if (column := st.session_state.get(f"connect-map-{source}-{role}", columns.suggested.get(role))))
@@ -369,7 +374,7 @@ def _connect_mapping(columns: sources.Columns, source: str) -> tuple:
 def _connect_check(found: sources.SourceCheck) -> None:
     """What the mapped source holds, before it is analysed."""
     t = ui.text
-    st.caption(t("sources.check.lead"))
+    st.caption(t("connect.check.lead"))
     c = st.columns(4)
     for col, (name, value) in zip(c, [("lines", found.lines), ("orders", found.orders),
                                        ("customers", found.customers), ("products", found.products)]):

@@ -46,6 +46,7 @@ import duckdb
 import ibis.expr.types as ir
 import pandas as pd
 
+from promo_core import privacy
 from promo_core.engine import connect as locked_connection
 from promo_core.engine.sales import ROLES, fetch, ibis_backend, sales_table
 from promo_core.errors import DataError
@@ -307,6 +308,8 @@ def open_table(spec: SourceSpec, settings: Settings) -> Iterator[ir.Table]:
         quotes a named connection's URL; what the engine said goes to the log (logger
         ``promo_core.sources``) with every URL and password of the settings blanked out.
     """
+    if privacy.mode() == "force":
+        raise DataError(Message("connect.error.privacy_force"))
     target = resolve(spec, settings)
     if target.kind != "parquet" and not TABLE_NAME.fullmatch(spec.table or ""):
         raise DataError(Message("connect.error.table_name", table=spec.table))

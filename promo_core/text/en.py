@@ -638,6 +638,11 @@ MESSAGES = {
     "connect.note.no_version": "Results are kept until you open the source again (the engine does not say when the "
                                "table changes).",
     "column.mapped_role": "Role",
+    "connect.error.privacy_force": "Personal data protection is compulsory on this server (PROMO_PRIVACY=force), and a "
+                                   "table cannot be protected where it lives, so PromoLens does not connect to it. "
+                                   "Upload the data on the Data page instead: protection is applied as it loads.",
+    "connect.privacy_note": "A connected table is analysed as it is: customer ids are not replaced by pseudonyms "
+                            "(uploads can be protected as they load).",
     # (end of connect)
 
     # --- pricing -------------------------------------------------------------------------

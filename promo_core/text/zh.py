@@ -556,6 +556,9 @@ MESSAGES = {
                             "（“数据”页面或侧边栏）以打开此页面，或在“数据”页面上传数据。",
     "connect.note.no_version": "结果会保留到您再次打开该数据源（该引擎不会告知表何时变化）。",
     "column.mapped_role": "角色",
+    "connect.error.privacy_force": "此服务器强制启用个人数据保护（PROMO_PRIVACY=force），而数据表无法在原处受到保护，因此 "
+                                   "PromoLens 不连接它。请改为在“数据”页面上传数据：读入时会启用保护。",
+    "connect.privacy_note": "连接的数据表按原样分析：客户ID不会被替换为化名（上传的数据可在读入时受到保护）。",
     # (end of connect)
 
     # --- pricing -------------------------------------------------------------------------
