@@ -65,8 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--table", default="", help="with --source or --connection: the table of order lines")
     rep.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
                      help="with --source or --connection: the column that fills a role (order_id, customer_id, "
-                          "order_date, product_id, quantity, unit_price, ...); repeat it per role. Default: guessed "
-                          "from the column names")
+                          "order_date, product_id, quantity, unit_price, ...), repeated per role; ROLE= leaves a role "
+                          "empty. Roles not named are guessed from the column names, as on the Data page")
     rep.add_argument("--out", required=True, type=Path, metavar="FILE",
                      help="where to write the report: .html for the report, .xlsx for the workbook")
     rep.add_argument("--lang", choices=sorted(text.LANGUAGES), default="en", help="language of the report")
@@ -147,16 +147,14 @@ def _load_source(args: argparse.Namespace, say):
     spec = sources.SourceSpec(connection=args.connection, url=args.source, table=args.table)
     sources.resolve(spec, settings)  # (a refused address, one with a password say, is not repeated below)
     say(f"Reading {spec.label} …")
-    mapping = {}
-    for item in args.map:
-        role, _, column = item.partition("=")
-        if role.strip() not in CANONICAL or not column.strip():
+    mapping = sources.describe(spec, settings).suggested
+    for item in args.map:  # (a column named here fills this role only; "ROLE=" leaves the role empty)
+        role, equals, column = (part.strip() for part in item.partition("="))
+        if role not in CANONICAL or not equals:
             raise DataError(f"--map takes ROLE=COLUMN with a role among {', '.join(CANONICAL)} (got {item!r}).",
                             zh=f"--map 的格式为 角色=列名，角色为 {'、'.join(CANONICAL)} 之一（当前为 {item!r}）。")
-        mapping[role.strip()] = column.strip()
-    if not mapping:
-        mapping = {r: c for r, c in sources.describe(spec, settings).suggested.items() if c}
-    spec = dataclasses.replace(spec, mapping=tuple(mapping.items()))
+        mapping = {r: None if c == column else c for r, c in mapping.items()} | {role: column or None}
+    spec = dataclasses.replace(spec, mapping=tuple((r, c) for r, c in mapping.items() if c))
     with sources.open_sales(spec, settings) as sales:
         tx = finalize_transactions(fetch(sales))
     return tx, spec.label, {}, None, {}

@@ -259,3 +259,69 @@ def test_a_spark_table_connects_by_master_and_gives_pandas_rfm(spark, export, de
                                                                  Settings()):
         pass
     assert missing.value.id == "connect.error.no_table"
+
+
+# --- the command line ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def small(export, data_folder) -> pd.DataFrame:
+    """400 customers' order lines, as a DuckDB file in the data folder."""
+    lines = export[export["CustomerID"].isin(export["CustomerID"].dropna().unique()[:400])].reset_index(drop=True)
+    with duckdb.connect(str(data_folder / "small.duckdb")) as con:
+        con.register("lines", lines)
+        con.execute("CREATE TABLE sales AS SELECT * FROM lines")
+    return lines
+
+
+def _report(argv, capsys) -> tuple[int, str]:
+    from promo_core.cli import main
+
+    code = main(argv)
+    return code, capsys.readouterr().err
+
+
+def test_the_command_line_reports_on_a_source_as_on_the_same_lines_in_the_workspace(
+        small, data_folder, tmp_path, monkeypatch, capsys):
+    from promo_core.io import finalize_transactions
+
+    monkeypatch.chdir(tmp_path)  # (no secrets file here: the environment says it all)
+    monkeypatch.setenv("PROMO_DATA_FOLDERS", str(data_folder))
+    monkeypatch.setenv("PROMO_CONNECTION_SHOP", f"duckdb://{data_folder}/small.duckdb")
+    monkeypatch.delenv("PROMO_PRIVACY", raising=False)
+    ws = Workspace(tmp_path / "ws.duckdb")
+    dataset = ws.save_dataset("shop", {"transactions": finalize_transactions(
+        small.rename(columns={v: k for k, v in EXPORT_NAMES.items()}))})
+    code, err = _report(["report", "--data", dataset, "--workspace", str(ws.path), "--out", "dataset.xlsx"], capsys)
+    assert code == 0, err
+    code, err = _report(["report", "--source", f"duckdb://{data_folder}/small.duckdb", "--table", "sales",
+                         "--out", "source.xlsx"], capsys)
+    assert code == 0, err
+    code, err = _report(["report", "--connection", "shop", "--table", "sales", "--map", "product_name=",
+                         "--map", "channel=", "--out", "named.xlsx"], capsys)
+    assert code == 0, err and "Reading shop · sales" in err and str(data_folder) not in err
+    on_dataset, on_source = (pd.read_excel(f, sheet_name=None) for f in ("dataset.xlsx", "source.xlsx"))
+    assert list(on_dataset) == list(on_source) and len(on_dataset) > 4
+    for sheet in list(on_dataset)[1:]:  # (the contents sheet names the source)
+        pd.testing.assert_frame_equal(on_source[sheet], on_dataset[sheet], rtol=1e-9, obj=sheet)
+    named = pd.read_excel("named.xlsx", sheet_name=None)
+    segments_sheet = next(s for s in named if "egment" in s)
+    pd.testing.assert_frame_equal(named[segments_sheet], on_dataset[segments_sheet], rtol=1e-9)
+
+
+@pytest.mark.parametrize("argv, said", [
+    (["--source", "duckdb:///etc/passwd", "--table", "t"], "outside the data folders"),
+    (["--source", "sqlite:///tmp/x.db", "--table", "t"], "does not open 'sqlite'"),
+    (["--source", f"postgres://u:{SECRET}@db/shop", "--table", "t"], "may not carry a password"),
+    (["--connection", "nope", "--table", "t"], "no connection called 'nope'"),
+    (["--source", "{allowed}/small.duckdb", "--table", "nope"], "no table 'nope'"),
+    (["--source", "{allowed}/small.duckdb", "--table", "sales", "--map", "price=UnitPrice"], "--map takes ROLE=COLUMN"),
+    (["--source", "{allowed}/small.duckdb", "--table", "sales", "--map", "order_date=Channel"], "not dates"),
+    (["--source", "{allowed}/small.duckdb", "--table", "sales", "--map", "product_id="], "Map a column to product_id"),
+])
+def test_the_command_line_refuses_a_source_in_plain_words(argv, said, small, data_folder, tmp_path, monkeypatch,
+                                                          capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PROMO_DATA_FOLDERS", str(data_folder))
+    argv = [a.format(allowed=data_folder) for a in argv]
+    code, err = _report(["report", *argv, "--out", "r.html"], capsys)
+    assert code == 2 and said in err and "Traceback" not in err and SECRET not in err, err
+    assert not (tmp_path / "r.html").exists()

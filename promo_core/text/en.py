@@ -589,7 +589,8 @@ MESSAGES = {
     "connect.error.column_twice": "The column {columns:and} is mapped to more than one role. Map each column once.",
     "connect.error.not_numeric": "The column {column} (mapped to {role}) holds {type}, not numbers. Map a column of "
                                  "numbers, or leave the role empty.",
-    "connect.error.not_date": "The column {column} holds {type}, not dates. Map the column with the order dates.",
+    "connect.error.not_date": "The column {column} holds {type}, not dates. Map the column with the order dates; "
+                              "dates stored as text are read when the data is uploaded on the Data page instead.",
     "connect.title": "Connect to where the data lives",
     "connect.lead": "Analyse a Spark table, a database table or Parquet files where they are, without uploading a "
                     "copy. Nothing is copied into the workspace: each analysis runs in that engine and only its "

@@ -517,7 +517,7 @@ MESSAGES = {
     "connect.error.no_column": "表中没有列 {columns:and}。请重新映射。",
     "connect.error.column_twice": "列 {columns:and} 被映射到多个角色。每列只能映射一次。",
     "connect.error.not_numeric": "列 {column}（映射为 {role}）的类型是 {type}，不是数字。请映射数字列，或留空该角色。",
-    "connect.error.not_date": "列 {column} 的类型是 {type}，不是日期。请映射存放下单日期的列。",
+    "connect.error.not_date": "列 {column} 的类型是 {type}，不是日期。请映射存放下单日期的列；以文本存放的日期可在“数据”页面上传时读取。",
     "connect.title": "连接到数据所在之处",
     "connect.lead": "直接分析 Spark 表、数据库表或 Parquet 文件，无需上传副本。不会复制任何数据到工作区：每个分析都在该引擎中运行，"
                     "只有结果会返回。",
