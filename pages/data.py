@@ -320,8 +320,8 @@ def connect_section() -> None:
     if (active := ui.connection()) is not None:
         st.info(t("connect.active", source=active.label), icon=":material/cable:")
         st.button(t("connect.stop"), key="connect-stop-data", on_click=ui.use_connection, args=(None,))
-    ways = ["named", "typed"] if settings.names else ["typed"]
-    how = st.radio(t("connect.how"), ways, horizontal=True, key="connect-how", format_func=lambda w: t(f"connect.how.{w}"))
+    how = "typed" if not settings.names else st.radio(
+        t("connect.how"), ["named", "typed"], horizontal=True, key="connect-how", format_func=lambda w: t(f"connect.how.{w}"))
     if how == "named":
         where = {"connection": st.selectbox(t("connect.named"), settings.names, key="connect-name",
                                             help=t("connect.named.help"))}

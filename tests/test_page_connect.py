@@ -58,7 +58,7 @@ def _signed_in(secrets: dict) -> AppTest:
 
 
 def _open(at, how: str, where: str, table: str = "sales") -> AppTest:
-    at.radio(key="connect-how").set_value(how).run()
+    at.radio(key="connect-how").set_value(how).run()  # (offered when the deployment names connections)
     if how == "named":
         at.selectbox(key="connect-name").set_value(where)
     else:
