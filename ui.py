@@ -579,7 +579,7 @@ def save_to_report(page: str, default_name: str, *, params: dict | None = None,
         if st.button(tr("Save analysis", "保存分析"), key=f"save-btn-{page}"):
             try:
                 workspace().save_analysis(
-                    name, page, dataset_id=dataset_id(), params=params, tables=tables,
+                    name, page, dataset_id=dataset_id() if connection() is None else None, params=params, tables=tables,
                     figures={k: f.to_json() for k, f in (figures or {}).items()}, notes=notes)
                 st.success(tr(f"Saved “{name}”. Build a report from it on the Reports page.",
                               f"已保存“{name}”。可在“报告”页面生成报告。"))
