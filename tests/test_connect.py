@@ -180,6 +180,15 @@ def test_a_typed_url_reaches_only_listed_hosts(url, settings):
     assert _refused(url, settings) == "connect.error.host_not_listed"
 
 
+@pytest.mark.parametrize("url", ["postgres://user@db.internal/shop?host=10.0.0.9",
+                                 "postgres://user@db.internal/shop?hostaddr=10.0.0.9&sslmode=require",
+                                 "postgres://user@db.internal/shop?sslcert=/etc/shadow",
+                                 "postgres://user@db.internal/shop?sslrootcert=/etc/ssl/private/key.pem",
+                                 "postgres://user@db.internal/shop?service=prod", "mysql://db.internal/shop?x"])
+def test_a_typed_database_url_sets_no_option_that_reaches_elsewhere(url, settings):
+    assert _refused(url, settings) == "connect.error.option"
+
+
 @pytest.mark.parametrize("table", ["sales; DROP TABLE x", "parquet.`/etc/passwd`", "../sales", "a.b.c.d", "",
                                    "read_csv('/etc/passwd')"])
 def test_a_table_name_is_a_name(table, data_folder, settings):

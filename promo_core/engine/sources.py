@@ -56,6 +56,9 @@ LOG = logging.getLogger("promo_core.sources")
 
 NETWORK_SCHEMES = frozenset({"postgres", "postgresql", "mysql", "mssql", "trino", "clickhouse"})
 LOCAL_SCHEMES = frozenset({"duckdb", "file"})
+# the options a typed database URL may set: others can name another host (libpq's host=, hostaddr=,
+# service=) or a file on this server (passfile=, sslkey=, sslrootcert=)
+TYPED_OPTIONS = frozenset({"sslmode", "connect_timeout", "application_name"})
 SPARK_LOCAL = re.compile(r"local(\[(\*|\d+)(,\d+)?\])?")
 SPARK_CLUSTER = ("spark://", "k8s://")  # (and "yarn"; yarn and k8s: named connections only)
 PARQUET_SUFFIXES = (".parquet", ".parq", ".pq")
@@ -234,6 +237,9 @@ def _target(url: str, label: str, settings: Settings, *, typed: bool, driver_hos
     if scheme in NETWORK_SCHEMES:
         if typed and not _hosts_allowed(parts.netloc.rsplit("@", 1)[-1], settings):
             raise DataError(Message("connect.error.host_not_listed", host=parts.hostname or "—"))
+        options = sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)} - TYPED_OPTIONS)
+        if typed and (options or (parts.query and not parse_qsl(parts.query))):
+            raise DataError(Message("connect.error.option", options=options or [parts.query], allowed=sorted(TYPED_OPTIONS)))
         return _Target("ibis", label, url=url)
     raise DataError(Message("connect.error.scheme", scheme=scheme if typed else "—"))
 

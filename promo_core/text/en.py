@@ -644,6 +644,8 @@ MESSAGES = {
                                    "Upload the data on the Data page instead: protection is applied as it loads.",
     "connect.privacy_note": "A connected table is analysed as it is: customer ids are not replaced by pseudonyms "
                             "(uploads can be protected as they load).",
+    "connect.error.option": "A typed address may set only {allowed:list} (it sets {options:list}). Ask whoever set up "
+                            "PromoLens for a named connection if this database needs other options.",
     # (end of connect)
 
     # --- pricing -------------------------------------------------------------------------

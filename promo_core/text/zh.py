@@ -559,6 +559,7 @@ MESSAGES = {
     "connect.error.privacy_force": "此服务器强制启用个人数据保护（PROMO_PRIVACY=force），而数据表无法在原处受到保护，因此 "
                                    "PromoLens 不连接它。请改为在“数据”页面上传数据：读入时会启用保护。",
     "connect.privacy_note": "连接的数据表按原样分析：客户ID不会被替换为化名（上传的数据可在读入时受到保护）。",
+    "connect.error.option": "输入的地址只能设置 {allowed:list}（当前设置了 {options:list}）。如果该数据库需要其他选项，请向部署者申请命名连接。",
     # (end of connect)
 
     # --- pricing -------------------------------------------------------------------------
