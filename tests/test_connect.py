@@ -334,3 +334,20 @@ def test_the_command_line_refuses_a_source_in_plain_words(argv, said, small, dat
     code, err = _report(["report", *argv, "--out", "r.html"], capsys)
     assert code == 2 and said in err and "Traceback" not in err and SECRET not in err, err
     assert not (tmp_path / "r.html").exists()
+
+
+def test_a_report_on_a_named_connection_holds_its_name_and_never_its_url(small, data_folder, tmp_path, monkeypatch,
+                                                                          capsys):
+    hidden = tmp_path / SECRET
+    hidden.mkdir()
+    (hidden / "shop.duckdb").write_bytes((data_folder / "small.duckdb").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PROMO_CONNECTION_HIDDEN", f"duckdb://{hidden}/shop.duckdb")
+    monkeypatch.delenv("PROMO_PRIVACY", raising=False)
+    code, err = _report(["report", "--connection", "hidden", "--table", "sales", "--out", "r.html"], capsys)
+    assert code == 0, err
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "hidden · sales" in html and SECRET not in html and SECRET not in err
+    monkeypatch.setenv("PROMO_PRIVACY", "force")
+    code, err = _report(["report", "--connection", "hidden", "--table", "sales", "--out", "p.html"], capsys)
+    assert code == 2 and "PROMO_PRIVACY=force" in err and not (tmp_path / "p.html").exists()
