@@ -45,6 +45,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import duckdb
 import ibis.expr.types as ir
 import pandas as pd
+from ibis.common.exceptions import TableNotFound
 
 from promo_core import privacy
 from promo_core.engine import connect as locked_connection
@@ -378,8 +379,8 @@ def _table(backend, target: _Target, table: str, settings: Settings) -> ir.Table
                                                                                            else None))
     except Exception as exc:
         known = _tables_of(backend)
-        if known is not None and table.split(".")[-1] not in known:
-            raise DataError(Message("connect.error.no_table", table=table, known=known[:20] or ["—"])) from None
+        if isinstance(exc, TableNotFound) or (known is not None and table.split(".")[-1] not in known):
+            raise DataError(Message("connect.error.no_table", table=table, known=(known or [])[:20] or ["—"])) from None
         raise _unreachable(target, exc, settings) from None
 
 
