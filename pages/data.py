@@ -1,5 +1,6 @@
 """Data page: upload a sales file, review how its columns were read, see what was rejected and
-why, and get a profile of the business."""
+why, and get a profile of the business; or connect to where the data lives."""
+import dataclasses
 import json
 
 import pandas as pd
@@ -8,7 +9,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from promo_core import charts, io
-from promo_core.engine import release_memory
+from promo_core.engine import release_memory, sources
 from promo_core.privacy import Privacy, load_key, mode, redact
 from promo_core.profile import workspace_profile
 
@@ -303,12 +304,99 @@ def _delete(dataset: str) -> None:
         st.session_state["dataset_id"] = left.iloc[0] if len(left) else None
 
 
+# --------------------------------------------------------------------------------------------
+# Connect: analyse a Spark table, a database table or Parquet files where they are
+# (promo_core.engine.sources; credentials stay in the deployment's settings, never on screen)
+# --------------------------------------------------------------------------------------------
+def connect_section() -> None:
+    t = ui.text
+    st.caption(t("connect.lead"))
+    if mode() == "force":
+        st.info(t("connect.error.privacy_force"), icon=":material/lock:")
+        return
+    if mode() == "on":
+        st.caption(t("connect.privacy_note"))
+    settings = ui.connect_settings()
+    if (active := ui.connection()) is not None:
+        st.info(t("connect.active", source=active.label), icon=":material/cable:")
+        st.button(t("connect.stop"), key="connect-stop-data", on_click=ui.use_connection, args=(None,))
+    how = "typed" if not settings.names else st.radio(
+        t("connect.how"), ["named", "typed"], horizontal=True, key="connect-how", format_func=lambda w: t(f"connect.how.{w}"))
+    if how == "named":
+        where = {"connection": st.selectbox(t("connect.named"), settings.names, key="connect-name",
+                                            help=t("connect.named.help"))}
+    else:
+        if not settings.names:
+            st.caption(t("connect.named.none"))
+        where = {"url": st.text_input(t("connect.url"), key="connect-url", placeholder="local[*]", max_chars=2000,
+                                      help=t("connect.url.help"))}
+    table = st.text_input(t("connect.table"), key="connect-table", max_chars=300, help=t("connect.table.help"))
+    if st.button(t("connect.open"), key="connect-open", icon=":material/cable:"):
+        st.session_state["connect-opened"] = sources.SourceSpec(**where, table=table.strip())
+    opened = st.session_state.get("connect-opened")
+    if opened is None:
+        return
+    described = st.session_state.get("connect-described")
+    if described is None or described[0] != opened:  # (the engine is asked once per source opened)
+        described = st.session_state["connect-described"] = (opened, ui.run(sources.describe, opened, settings))
+    spec = dataclasses.replace(opened, mapping=_connect_mapping(described[1], opened.id))
+    checked = st.session_state.get("connect-checked")
+    if checked is None or checked[0] != spec:
+        if not st.session_state.pop("connect-check-asked", False):
+            return
+        checked = st.session_state["connect-checked"] = (spec, ui.run(sources.check, spec, settings))
+    _connect_check(checked[1])
+    if sources.version(spec, settings) is None:
+        st.caption(t("connect.note.no_version"))
+    st.button(t("connect.use"), type="primary", key="connect-use", icon=":material/play_arrow:",
+              help=t("connect.use.help"), on_click=ui.use_connection, args=(spec,))
+
+
+def _connect_mapping(columns: sources.Columns, source: str) -> tuple:
+    """The role -> column mapping chosen in a form, starting from the guess (as for an upload)."""
+    options = [None, *columns.names]
+    labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
+    st.markdown(ui.text("connect.columns"))
+    with st.form(f"connect-mapping-{source}"):
+        cols = st.columns(4)
+        for i, role in enumerate(io.CANONICAL):
+            helptext = ROLE_HELP.get(role)
+            cols[i % 4].selectbox(labels[role] + (" *" if role in sources.REQUIRED else ""), options,
+                                  index=options.index(columns.suggested.get(role)), key=f"connect-map-{source}-{role}",
+                                  format_func=lambda c: ui.text("connect.not_in_table") if c is None else c,
+                                  help=tr(*helptext) if helptext else None)
+        st.form_submit_button(ui.text("connect.check"), on_click=st.session_state.__setitem__,
+                              args=("connect-check-asked", True))
+    return tuple((role, column) for role in io.CANONICAL
+                 if (column := st.session_state.get(f"connect-map-{source}-{role}", columns.suggested.get(role))))
+
+
+def _connect_check(found: sources.SourceCheck) -> None:
+    """What the mapped source holds, before it is analysed."""
+    t = ui.text
+    st.caption(t("connect.check.lead"))
+    c = st.columns(4)
+    for col, (name, value) in zip(c, [("lines", found.lines), ("orders", found.orders),
+                                       ("customers", found.customers), ("products", found.products)]):
+        col.metric(t(f"connect.metric.{name}"), ui.number(value), help=t(f"connect.metric.{name}.help"))
+    if found.lines:
+        st.caption(t("connect.period", lines=found.lines, first=found.first, last=found.last,
+                     returns=found.return_lines, guests=found.guest_lines))
+    labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
+    missing = pd.DataFrame({"mapped_role": [labels[r] for r in found.missing], "lines": list(found.missing.values())})
+    ui.result_table(missing[missing["lines"] > 0], "connect-missing.csv", caption=t("connect.missing"))
+
+
+
 st.title(tr("Data", "数据"))
 if saved := st.session_state.pop("saved_message", None):
     st.success(tr(f"Saved “{saved}” to the workspace; it is now the active dataset.", f"已将“{saved}”保存到工作区，并设为当前数据集。"))
 with (st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:", key="exp-upload"),
       ui.section()):
     upload_section()
+with (st.expander(ui.text("connect.title"), expanded=ui.connection() is not None, icon=":material/cable:",
+                 key="exp-connect"), ui.section()):
+    connect_section()
 with ui.section():
     profile_section()
 manage_section()

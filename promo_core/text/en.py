@@ -549,6 +549,103 @@ MESSAGES = {
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------
+    "connect.error.secrets": "PromoLens cannot read {file}, so its connections are unknown. Whoever set up PromoLens "
+                             "should check the file (it is TOML).",
+    "connect.error.unknown_connection": "There is no connection called '{name}'. Connections set up here: "
+                                        "{known:list}.",
+    "connect.error.empty_url": "Type where the data is: a Spark master (local[*]), a database URL "
+                               "(postgres://host/db) or the path of a Parquet file or folder.",
+    "connect.error.password_typed": "A typed address may not carry a password. Ask whoever set up PromoLens to add "
+                                    "this database as a named connection (in secrets.toml or an environment "
+                                    "variable) and pick it by its name.",
+    "connect.error.host_not_listed": "PromoLens may not reach {host} from an address you type. Whoever set up "
+                                     "PromoLens can list the host under [connect] hosts in secrets.toml (or in "
+                                     "PROMO_CONNECT_HOSTS), or set it up as a named connection.",
+    "connect.error.file_host": "A file address names a file on this server only (file:///folder/sales.parquet).",
+    "connect.error.scheme": "PromoLens does not open '{scheme}' addresses. It opens a Spark master (local[*], "
+                            "spark://host:7077), postgres, mysql, mssql, trino or clickhouse databases, a DuckDB "
+                            "file (duckdb:///folder/sales.duckdb) or Parquet files.",
+    "connect.error.no_folders": "This server opens no files from a typed path: no data folder is set up. Whoever set "
+                                "up PromoLens can list folders under [connect] folders in secrets.toml (or in "
+                                "PROMO_DATA_FOLDERS).",
+    "connect.error.outside_folders": "That path lies outside the data folders this server opens (links and '..' "
+                                     "count where they lead). Use a file or folder inside a data folder.",
+    "connect.error.no_files": "No data file was found at {path}. Check the path: a Parquet file, a folder of "
+                              "Parquet files, a pattern such as sales/*.parquet, or one DuckDB file.",
+    "connect.error.not_parquet": "Only Parquet files (.parquet) and DuckDB files (.duckdb) can be opened from a path. "
+                                 "Upload other files on the Data page.",
+    "connect.error.table_name": "'{table}' is not a table name. Give the table's name, such as sales or "
+                                "shop.sales (letters, digits and underscores).",
+    "connect.error.driver": "PromoLens cannot talk to {scheme} databases here: the driver ({module}) is not "
+                            "installed. Whoever set up PromoLens can install it (pip install 'ibis-framework[{scheme}]').",
+    "connect.error.spark_master": "This server's Spark already runs with the master {running}, and one server "
+                                  "runs one Spark. Use that master, or restart PromoLens to use another.",
+    "connect.error.no_table": "There is no table '{table}' there. Tables found: {known:list}.",
+    "connect.error.unreachable": "PromoLens could not open {source} (incident {incident}). Check the name of the "
+                                 "table, that the database or cluster is running, and that this server may reach "
+                                 "it; the server's log says more under the incident reference.",
+    "connect.error.unmapped": "Map a column to {roles:and} first: every analysis needs them.",
+    "connect.error.no_column": "The table has no column {columns:and}. Map the roles again.",
+    "connect.error.column_twice": "The column {columns:and} is mapped to more than one role. Map each column once.",
+    "connect.error.not_numeric": "The column {column} (mapped to {role}) holds {type}, not numbers. Map a column of "
+                                 "numbers, or leave the role empty.",
+    "connect.error.not_date": "The column {column} holds {type}, not dates. Map the column with the order dates; "
+                              "dates stored as text are read when the data is uploaded on the Data page instead.",
+    "connect.title": "Connect to where the data lives",
+    "connect.lead": "Analyse a Spark table, a database table or Parquet files where they are, without uploading a "
+                    "copy. Nothing is copied into the workspace: each analysis runs in that engine and only its "
+                    "results come back.",
+    "connect.how": "How to connect",
+    "connect.how.named": "A connection set up for this server",
+    "connect.how.typed": "An address I type",
+    "connect.named": "Connection",
+    "connect.named.help": "Connections are set up by whoever runs PromoLens (in secrets.toml or environment "
+                          "variables); their passwords stay on the server and are never shown.",
+    "connect.named.none": "No connection is set up for this server; type an address instead.",
+    "connect.url": "Address",
+    "connect.url.help": "local[*] for a Spark table on this machine (or spark://host:7077 for a cluster), "
+                        "postgres://user@host/database, duckdb:///folder/sales.duckdb, or the path of a Parquet file, "
+                        "folder or pattern. No password here: passwords belong in a named connection.",
+    "connect.table": "Table",
+    "connect.table.help": "The table with one row per order line (database.table for another database). Not needed "
+                          "for Parquet files.",
+    "connect.open": "Open",
+    "connect.columns": "**Column mapping**: which column of the table fills each role. We guessed from the names; "
+                       "correct any that are wrong.",
+    "connect.not_in_table": "— not in the table —",
+    "connect.check": "Check the data",
+    "connect.check.lead": "Counted where the data is (nothing is copied).",
+    "connect.metric.lines": "Order lines",
+    "connect.metric.lines.help": "Rows of the table: one per order line.",
+    "connect.metric.orders": "Orders",
+    "connect.metric.orders.help": "Distinct order numbers (baskets).",
+    "connect.metric.customers": "Customers",
+    "connect.metric.customers.help": "Distinct customer ids; lines without one are guest lines.",
+    "connect.metric.products": "Products",
+    "connect.metric.products.help": "Distinct product codes.",
+    "connect.period": "{lines:num} lines from {first:date} to {last:date}; {returns:num} return lines, {guests:num} "
+                      "guest lines (no customer id).",
+    "connect.missing": "Lines without a value, per mapped role (these lines are kept; analyses that need the value "
+                       "leave them out).",
+    "connect.use": "Analyse this source",
+    "connect.use.help": "Segments (and every page that runs on connections) will analyse this source until you "
+                        "pick a dataset again.",
+    "connect.active": "Analysing {source} where it lives. Pages that run on connections use it; pick a dataset "
+                      "here to go back to the workspace.",
+    "connect.stop": "Use the workspace datasets again",
+    "connect.needs_upload": "This page works on datasets in the workspace only for now, and a connection "
+                            "({source}) is active. Use the workspace datasets again (Data page or sidebar) to "
+                            "open this page, or upload the data on the Data page.",
+    "connect.note.no_version": "Results are kept until you open the source again (the engine does not say when the "
+                               "table changes).",
+    "column.mapped_role": "Role",
+    "connect.error.privacy_force": "Personal data protection is compulsory on this server (PROMO_PRIVACY=force), and a "
+                                   "table cannot be protected where it lives, so PromoLens does not connect to it. "
+                                   "Upload the data on the Data page instead: protection is applied as it loads.",
+    "connect.privacy_note": "A connected table is analysed as it is: customer ids are not replaced by pseudonyms "
+                            "(uploads can be protected as they load).",
+    "connect.error.option": "A typed address may set only {allowed:list} (it sets {options:list}). Ask whoever set up "
+                            "PromoLens for a named connection if this database needs other options.",
     # (end of connect)
 
     # --- pricing -------------------------------------------------------------------------

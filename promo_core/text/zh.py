@@ -486,6 +486,80 @@ MESSAGES = {
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------
+    "connect.error.secrets": "PromoLens 无法读取 {file}，因此不知道有哪些连接。请部署者检查该文件（TOML 格式）。",
+    "connect.error.unknown_connection": "没有名为“{name}”的连接。此服务器设置的连接：{known:list}。",
+    "connect.error.empty_url": "请输入数据所在位置：Spark master（local[*]）、数据库地址（postgres://host/db）或 Parquet "
+                               "文件/文件夹的路径。",
+    "connect.error.password_typed": "输入的地址中不能包含密码。请部署者把该数据库设为命名连接（写在 secrets.toml 或环境变量中），"
+                                    "然后按名称选择它。",
+    "connect.error.host_not_listed": "PromoLens 不能通过输入的地址访问 {host}。部署者可以在 secrets.toml 的 [connect] hosts"
+                                     "（或 PROMO_CONNECT_HOSTS）中列出该主机，或把它设为命名连接。",
+    "connect.error.file_host": "file 地址只能指向本服务器上的文件（file:///folder/sales.parquet）。",
+    "connect.error.scheme": "PromoLens 不打开“{scheme}”地址。可以打开：Spark master（local[*]、spark://host:7077）、postgres、"
+                            "mysql、mssql、trino 或 clickhouse 数据库、DuckDB 文件（duckdb:///folder/sales.duckdb）或 "
+                            "Parquet 文件。",
+    "connect.error.no_folders": "此服务器不从输入的路径打开文件：没有设置数据文件夹。部署者可以在 secrets.toml 的 "
+                                "[connect] folders（或 PROMO_DATA_FOLDERS）中列出文件夹。",
+    "connect.error.outside_folders": "该路径位于此服务器允许打开的数据文件夹之外（链接和“..”按其实际指向计算）。请使用数据文件夹内的"
+                                     "文件或文件夹。",
+    "connect.error.no_files": "在 {path} 没有找到数据文件。请检查路径：一个 Parquet 文件、一个含 Parquet 文件的文件夹、"
+                              "sales/*.parquet 这样的通配模式，或一个 DuckDB 文件。",
+    "connect.error.not_parquet": "通过路径只能打开 Parquet 文件（.parquet）和 DuckDB 文件（.duckdb）。其他文件请在“数据”页面上传。",
+    "connect.error.table_name": "“{table}”不是表名。请输入表名，例如 sales 或 shop.sales（字母、数字和下划线）。",
+    "connect.error.driver": "此处的 PromoLens 无法连接 {scheme} 数据库：未安装驱动（{module}）。部署者可以安装它"
+                            "（pip install 'ibis-framework[{scheme}]'）。",
+    "connect.error.spark_master": "此服务器的 Spark 已在 master {running} 上运行，一个服务器只运行一个 Spark。请使用该 master，"
+                                  "或重启 PromoLens 以使用其他 master。",
+    "connect.error.no_table": "那里没有表“{table}”。找到的表：{known:list}。",
+    "connect.error.unreachable": "PromoLens 无法打开 {source}（事件编号 {incident}）。请检查表名、数据库或集群是否在运行，以及"
+                                 "此服务器能否访问它；服务器日志中按事件编号有更多信息。",
+    "connect.error.unmapped": "请先为 {roles:and} 映射列：每个分析都需要它们。",
+    "connect.error.no_column": "表中没有列 {columns:and}。请重新映射。",
+    "connect.error.column_twice": "列 {columns:and} 被映射到多个角色。每列只能映射一次。",
+    "connect.error.not_numeric": "列 {column}（映射为 {role}）的类型是 {type}，不是数字。请映射数字列，或留空该角色。",
+    "connect.error.not_date": "列 {column} 的类型是 {type}，不是日期。请映射存放下单日期的列；以文本存放的日期可在“数据”页面上传时读取。",
+    "connect.title": "连接到数据所在之处",
+    "connect.lead": "直接分析 Spark 表、数据库表或 Parquet 文件，无需上传副本。不会复制任何数据到工作区：每个分析都在该引擎中运行，"
+                    "只有结果会返回。",
+    "connect.how": "连接方式",
+    "connect.how.named": "为此服务器设置的连接",
+    "connect.how.typed": "我输入的地址",
+    "connect.named": "连接",
+    "connect.named.help": "连接由 PromoLens 的部署者设置（在 secrets.toml 或环境变量中）；其密码留在服务器上，从不显示。",
+    "connect.named.none": "此服务器没有设置连接；请改为输入地址。",
+    "connect.url": "地址",
+    "connect.url.help": "本机的 Spark 表用 local[*]（集群用 spark://host:7077），或 postgres://user@host/database、"
+                        "duckdb:///folder/sales.duckdb，或 Parquet 文件、文件夹、通配模式的路径。此处不能写密码：密码应放在命名连接中。",
+    "connect.table": "表",
+    "connect.table.help": "每行一个订单明细的表（其他数据库中的表写作 database.table）。Parquet 文件不需要。",
+    "connect.open": "打开",
+    "connect.columns": "**列映射**：表中的哪一列对应每个角色。我们根据列名做了猜测；如有错误请更正。",
+    "connect.not_in_table": "— 表中没有 —",
+    "connect.check": "检查数据",
+    "connect.check.lead": "在数据所在之处计数（不复制数据）。",
+    "connect.metric.lines": "订单行",
+    "connect.metric.lines.help": "表的行数：每行一个订单明细。",
+    "connect.metric.orders": "订单",
+    "connect.metric.orders.help": "不同订单号（购物篮）数。",
+    "connect.metric.customers": "客户",
+    "connect.metric.customers.help": "不同客户ID数；没有客户ID的行是游客订单行。",
+    "connect.metric.products": "商品",
+    "connect.metric.products.help": "不同商品编码数。",
+    "connect.period": "共 {lines:num} 行，时间从 {first:date} 到 {last:date}；退货行 {returns:num} 行，游客订单行（无客户ID）"
+                      "{guests:num} 行。",
+    "connect.missing": "各映射角色中没有值的行数（这些行会保留；需要该值的分析不使用它们）。",
+    "connect.use": "分析此数据源",
+    "connect.use.help": "“客户分群”（以及所有支持连接的页面）将分析此数据源，直到您重新选择数据集。",
+    "connect.active": "正在直接分析 {source}。支持连接的页面使用它；在此选择数据集即可回到工作区。",
+    "connect.stop": "重新使用工作区数据集",
+    "connect.needs_upload": "此页面目前只能分析工作区中的数据集，而当前使用的是连接（{source}）。请重新使用工作区数据集"
+                            "（“数据”页面或侧边栏）以打开此页面，或在“数据”页面上传数据。",
+    "connect.note.no_version": "结果会保留到您再次打开该数据源（该引擎不会告知表何时变化）。",
+    "column.mapped_role": "角色",
+    "connect.error.privacy_force": "此服务器强制启用个人数据保护（PROMO_PRIVACY=force），而数据表无法在原处受到保护，因此 "
+                                   "PromoLens 不连接它。请改为在“数据”页面上传数据：读入时会启用保护。",
+    "connect.privacy_note": "连接的数据表按原样分析：客户ID不会被替换为化名（上传的数据可在读入时受到保护）。",
+    "connect.error.option": "输入的地址只能设置 {allowed:list}（当前设置了 {options:list}）。如果该数据库需要其他选项，请向部署者申请命名连接。",
     # (end of connect)
 
     # --- pricing -------------------------------------------------------------------------
