@@ -1256,18 +1256,27 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
     LoadResult
         ``data``, ``quarantine``, ``rows_in``, ``mapping`` and ``report``.
     """
+    limits = limits or Limits()
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp)
-        reading_notes = info.pop("notes")
         try:
-            result, personal = _load(con, info, mapping, extra_columns, limits or Limits(), privacy, tmp)
+            checked, personal = _load(con, info, mapping, extra_columns, limits, privacy)
+            rows = _Rows(con.sql(checked.rows_sql).to_arrow_reader(), checked.mapping, privacy)
+            # Each column goes to a file of its own as the batches arrive, and DuckDB's memory goes
+            # (the connection closes) before they become a frame: the frame and DuckDB's tables are
+            # never in memory together.
+            staged = _stage_columns(rows, tmp)
         finally:
             con.close()
-    result = replace(result, report={**result.report, "notes": reading_notes + result.report["notes"]})
-    if privacy is not None:
-        result = _protect(result, privacy, personal)
+        data = column_frame(rows.schema, _staged_columns(staged))
+    extras = {c: data.pop(c).to_numpy(dtype=float) for c in list(data.columns[len(CANONICAL + DERIVED):])}
+    data = finalize_transactions(data, limits)
+    for col, values in extras.items():
+        data[col] = values
+    result = _finish(checked, privacy, personal, rows.replaced)
     release_memory()
-    return result
+    return LoadResult(data=data, quarantine=result.quarantine, rows_in=result.rows_in, mapping=result.mapping,
+                      report=result.report)
 
 
 def _withheld_headers(columns: list[str]) -> dict[str, str]:
@@ -1277,8 +1286,9 @@ def _withheld_headers(columns: list[str]) -> dict[str, str]:
 
 
 def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None, limits: Limits,
-          privacy: Privacy | None, tmp: TempFiles) -> tuple[LoadResult, list[str]]:
-    """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns."""
+          privacy: Privacy | None) -> tuple[_Checked, list[str]]:
+    """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns
+    (and keep personal extra columns out)."""
     columns = info["columns"]
     rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
@@ -1304,7 +1314,14 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
                         f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
                         zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
     personal = personal_columns(columns, final, sample) if privacy is not None else []
-    return _validate(con, info, final, rows_in, extra, limits, private=privacy is not None, tmp=tmp), personal
+    if privacy is not None:
+        withheld = _withheld_headers(columns)
+        extra = [c for c in extra if c not in personal and c not in withheld]
+    info = dict(info)
+    reading_notes = info.pop("notes", [])
+    checked = _validate(con, info, final, rows_in, extra, limits, private=privacy is not None)
+    checked.report["notes"] = reading_notes + checked.report["notes"]
+    return checked, personal
 
 
 MAX_COLUMNS = 1000  # wider than any sales export we know (Shopify's has about 80); past it, mapping costs minutes
@@ -1325,11 +1342,10 @@ def _check_width(columns: list[str], name: str) -> None:
                            "（销售数据：订单、客户、日期、商品、数量、价格等）后重新上传。")
 
 
-def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool,
-              tmp: TempFiles) -> LoadResult:
-    """Type every role, give each bad row its reason, split data from quarantine. ``private``:
-    reasons quote no value and the quarantine keeps the role columns only (``_protect`` does the rest).
-    Closes ``con`` once it has what it needs."""
+def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool) -> _Checked:
+    """Type every role, give each bad row its reason, split data from quarantine, all in SQL on
+    ``con``. ``private``: reasons quote no value and the quarantine keeps the role columns only
+    (``_protected`` and ``_finish`` do the rest)."""
     columns = info["columns"]
     notes: list[str] = []
     if m["order_date"] is None:
@@ -1404,7 +1420,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     finite += "".join(f", CASE WHEN isfinite({c}) THEN {c} END AS {c}" for c in extra_cols)
     parsed = ", ".join([f"__p_{c} AS {c}" for c in CANONICAL] + extra_cols)
     raw_cols = ", ".join(quote_ident(c) for c in columns)
-    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason_code} AS reason_code, hash({raw_cols}) AS __h
+    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason_code} AS reason_code, hash({raw_cols}) AS __h, FALSE AS __dup
         FROM (SELECT * REPLACE ({finite}) FROM (SELECT *,
         {_id_expr(con, m['order_id'])} AS __p_order_id, {cust} AS __p_customer_id, {date} AS __p_order_date,
         {_id_expr(con, pid_col)} AS __p_product_id, {_text_expr(m['product_name'] or m['product_id'])} AS __p_product_name,
@@ -1446,11 +1462,12 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                                        "WHERE reason_code IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
     # exact duplicate input lines: the second and later copies are flagged (kept: they may be real).
     # The row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
-    dup_rows = con.execute(f"""WITH cand AS (SELECT __row FROM typed WHERE __h IN
+    con.execute(f"""CREATE TABLE dups AS WITH cand AS (SELECT __row FROM typed WHERE __h IN
             (SELECT __h FROM typed GROUP BY __h HAVING count(*) > 1))
         SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join('r.' + quote_ident(c) for c in columns)}
                                                            ORDER BY r.__row) AS k
-                           FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""").fetchnumpy()["__row"]
+                           FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""")
+    con.execute("UPDATE typed SET __dup = TRUE FROM dups WHERE typed.__row = dups.__row")  # (in place: rows keep their order)
     if private:  # roles only; a number or date only when it was read and is plausible
         bounded = {"quantity": (f"abs(c.quantity) <= {max_q}", "q"),
                    "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", "p"),
@@ -1470,29 +1487,26 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                               "GROUP BY reason_code ORDER BY reason_code").fetchall())
     rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     con.execute("DROP VIEW raw")
-    con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the fetch
-    # The loaded rows go to files of the call's own, and DuckDB's memory goes (the connection closes)
-    # before they become a frame: the frame and DuckDB's tables are never in memory together.
-    # (A filter keeps the table's order (preserve_insertion_order), so no sort is needed.)
-    rows = con.sql(f"""SELECT __row, {order_expr} AS order_id, customer_id,
+    con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the rows go
+    # The loaded rows in canonical columns and types, computed where they lie. (A filter keeps the
+    # table's order (preserve_insertion_order), so no sort is needed.)
+    rows_sql = f"""SELECT {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
-        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
-        {"".join(", " + c for c in extra_cols)}
-        FROM checked WHERE reason_code IS NULL""").to_arrow_reader()
-    staged = _stage_columns(rows, tmp)
-    con.close()
-    data = column_frame(rows.schema, _staged_columns(staged))
-    data["is_duplicate"] = np.isin(data.pop("__row").to_numpy(), dup_rows)
-    duplicates = int(data["is_duplicate"].sum()) + int(np.isin(quarantine["row"].to_numpy(), dup_rows).sum())
+        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return,
+        __dup AS is_duplicate
+        {"".join(f', {c} AS {quote_ident(name)}' for c, name in zip(extra_cols, extra))}
+        FROM checked WHERE reason_code IS NULL"""
+    tally = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE customer_id IS NULL),
+        count(*) FILTER (WHERE is_return), count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE is_duplicate),
+        count(*) FILTER (WHERE unit_price = 0), count(*) FILTER (WHERE regexp_full_match(order_id, 'C[0-9]+'))
+        FROM ({rows_sql})""").fetchall()[0]
+    loaded = tally[0]
+    duplicates = con.execute("SELECT count(*) FROM dups").fetchall()[0][0]
     if len(rejects):
         quarantine["raw_line"] = None
         quarantine = pd.concat([quarantine, rejects], ignore_index=True)
-    extras = {c: data[f"_extra_{i}"].to_numpy(dtype=float) for i, c in enumerate(extra)}
-    data = finalize_transactions(data, limits)
-    for col, values in extras.items():
-        data[col] = values
 
     reasons = {checks[k - 1][2]: n for k, n in counts.items()}
     for reason, n in rejects["reason"].str.split(":").str[0].value_counts().items():
@@ -1500,11 +1514,10 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     report = {
         **{k: v for k, v in info.items() if k != "columns"},
         "columns": info["columns"],
-        "rows_in": rows_in, "rows_loaded": len(data), "rows_quarantined": len(quarantine),
-        **quality_counts(data),
-        "duplicate_lines": duplicates,
-        "cancelled_invoice_lines": int(data["order_id"].str.fullmatch(r"C\d+").fillna(False).sum())
-        if cancel != "FALSE" else 0,
+        "rows_in": rows_in, "rows_loaded": loaded, "rows_quarantined": len(quarantine),
+        "guest_lines": tally[1], "return_lines": tally[2], "negative_quantity_lines": tally[3],
+        "duplicate_lines": duplicates, "zero_price_lines": tally[5],
+        "cancelled_invoice_lines": tally[6] if cancel != "FALSE" else 0,
         "price_missing": m["unit_price"] is None,
         "quantity_assumed": m["quantity"] is None,
         "order_id_derived": m["order_id"] is None,
@@ -1515,7 +1528,21 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         "limits": ranges,
         "notes": notes,
     }
-    return LoadResult(data=data, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
+    if rows_in != loaded + len(quarantine):  # (the invariant, checked where it is cheap: two counts)
+        raise AssertionError(f"ingestion lost rows: {rows_in} in, {loaded} loaded, {len(quarantine)} quarantined")
+    return _Checked(rows_sql=rows_sql, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A validated file inside its load connection: the SQL of its canonical rows (over the
+    connection's tables), its quarantine, counts and notes."""
+
+    rows_sql: str
+    quarantine: pd.DataFrame
+    rows_in: int
+    mapping: dict
+    report: dict
 
 
 def _stage_columns(batches: pa.RecordBatchReader, tmp: TempFiles) -> list[str]:
@@ -1541,27 +1568,59 @@ def _staged_columns(paths: list[str]) -> Iterator[list[pa.Array]]:
 _ID_ROLES = ["order_id", "product_id", "store_id", "coupon_code"]
 
 
-def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadResult:
-    """Take personal data out of a validated load (what and why, case by case: ``promo_core.privacy``)."""
-    m, key = result.mapping, privacy.key
-    # (shallow copies: under copy-on-write, what changes below is copied, not the whole table)
-    data, quarantine = result.data.copy(deep=False), result.quarantine.copy(deep=False)
-    data["customer_id"] = pseudonymise(data["customer_id"], key)
-    if m["order_id"] is None and m["customer_id"] is not None:  # baskets are named after customer and day
-        data["order_id"] = pseudonymise(data["order_id"], key)
+class _Rows:
+    """The loaded rows as Arrow batches (``reader``), with personal data taken out batch by batch
+    when protection is on; ``replaced`` counts, per role, the values that held some once read."""
+
+    def __init__(self, rows: pa.RecordBatchReader, mapping: dict, privacy: Privacy | None):
+        self.replaced: collections.Counter = collections.Counter()
+        self.schema = rows.schema
+        self.reader = rows if privacy is None else pa.RecordBatchReader.from_batches(
+            rows.schema, (self._protect(batch, mapping, privacy.key) for batch in rows))
+
+    def __iter__(self):
+        return iter(self.reader)
+
+    def _protect(self, batch: pa.RecordBatch, m: dict, key: bytes) -> pa.RecordBatch:
+        """One batch with customer ids pseudonymised, and e-mail addresses, phone numbers and street
+        addresses in the other text roles pseudonymised (ids) or redacted (descriptive text).
+
+        Why a batch at a time: the same functions as for a frame (``promo_core.privacy``), so a
+        file loaded to the workspace and one loaded to a frame get the same pseudonyms, without
+        the whole table in Python at once."""
+        columns = dict(zip(batch.schema.names, batch.columns))
+
+        def series(role: str) -> pd.Series:
+            return columns[role].to_pandas()
+
+        protected = {"customer_id": pseudonymise(series("customer_id"), key)}
+        if m["order_id"] is None and m["customer_id"] is not None:  # baskets are named after customer and day
+            protected["order_id"] = pseudonymise(series("order_id"), key)
+        for role in [r for r in TEXT_ROLES if r != "customer_id"]:
+            protected[role], n = protect_values(protected.get(role, series(role)), key, is_id=role in _ID_ROLES)
+            self.replaced[role] += n
+        for role, values in protected.items():
+            columns[role] = pa.array(values, from_pandas=True).cast(batch.schema.field(role).type)
+        return pa.record_batch(list(columns.values()), schema=batch.schema)
+
+
+def _finish(checked: _Checked, privacy: Privacy | None, personal: list[str], replaced: collections.Counter) -> _Checked:
+    """The quarantine, mapping and report of a load, with personal data taken out when protection
+    is on (what and why, case by case: ``promo_core.privacy``); the rows are ``_Rows``' part."""
+    if privacy is None:
+        return checked
+    m, key = checked.mapping, privacy.key
+    quarantine = checked.quarantine.copy(deep=False)
+    replaced = {role: n for role, n in replaced.items() if n}
     if m["customer_id"] is not None:
         ids = quarantine[m["customer_id"]].str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
         quarantine[m["customer_id"]] = pseudonymise(ids.where(ids != ""), key)
-    replaced = {}
     for role in [r for r in TEXT_ROLES if r != "customer_id"]:
-        data[role], n = protect_values(data[role], key, is_id=role in _ID_ROLES)
         if m[role] is not None:
-            quarantine[m[role]], n_quarantined = protect_values(quarantine[m[role]], key, is_id=role in _ID_ROLES)
-            n += n_quarantined
-        if n:
-            replaced[role] = n
-    withheld = _withheld_headers(result.report["columns"])
-    data = data.drop(columns=[c for c in data.columns[len(CANONICAL + DERIVED):] if c in personal or c in withheld])
+            quarantine[m[role]], n = protect_values(quarantine[m[role]], key, is_id=role in _ID_ROLES)
+            if n:
+                replaced[role] = replaced.get(role, 0) + n
+    withheld = _withheld_headers(checked.report["columns"])
     quarantine["reason"] = quarantine["reason"].str.replace(
         r"^unreadable line: .*", "unreadable line (details withheld)", regex=True, flags=re.S)
     if "raw_line" in quarantine.columns:
@@ -1575,21 +1634,22 @@ def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadR
         return redact(text)
 
     dropped = [withheld.get(c, c) for c in personal if c != m["customer_id"]]
-    notes = [shown(n) for n in result.report["notes"]]
+    notes = [shown(n) for n in checked.report["notes"]]
     notes.append("customer ids are pseudonymised with a keyed hash and the quarantine keeps only the columns used "
                  "for a role" + (f"; personal columns left out: {', '.join(dropped)}" if dropped else ""))
     if replaced:
         notes.append("e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in "
                      + ", ".join(f"{role} ({n:,} line{'s' if n > 1 else ''})" for role, n in replaced.items()))
-    file = Path(result.report["file"])
-    report = {**result.report, "file": redact(file.stem) + file.suffix,
-              "columns": [withheld.get(c, c) for c in result.report["columns"]], "notes": notes,
+    file = Path(checked.report["file"])
+    report = {**checked.report, "file": redact(file.stem) + file.suffix,
+              "columns": [withheld.get(c, c) for c in checked.report["columns"]], "notes": notes,
               "privacy": {"pseudonymised": True, "dropped_columns": dropped, "withheld_headers": len(withheld),
                           "replaced_values": replaced}}
     if "sheet" in report:
         report["sheet"] = redact(str(report["sheet"]))
     mapping = {role: withheld.get(col, col) if col is not None else None for role, col in m.items()}
-    return LoadResult(data=data, quarantine=quarantine, rows_in=result.rows_in, mapping=mapping, report=report)
+    return _Checked(rows_sql=checked.rows_sql, quarantine=quarantine, rows_in=checked.rows_in, mapping=mapping,
+                    report=report)
 
 
 def quality_counts(data: pd.DataFrame) -> dict:
