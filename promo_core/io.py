@@ -21,7 +21,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 import numpy as np
@@ -29,10 +29,12 @@ import pandas as pd
 import pyarrow as pa
 
 from promo_core.dates import FIRST_YEAR, LAST_YEAR
-from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal, release_memory
+from promo_core.engine import (TempFiles, connect, inside_data_folders, literal_list, quote_ident, quote_literal,
+                               release_memory)
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
-from promo_core.store import column_frame, fetch_frame
+from promo_core.store import TableView, Workspace, column_frame, fetch_frame
+from promo_core.text import Message
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
              "unit_price", "channel", "store_id", "coupon_code", "discount"]
@@ -212,6 +214,33 @@ def _read_bytes(source) -> tuple[bytes, Iterator[bytes], str | None, str]:
         return data.encode("utf-8") if isinstance(data, str) else data
 
     return read(HEAD_BYTES), iter(lambda: read(CHUNK_BYTES), b""), None, getattr(source, "name", "upload")
+
+
+Progress = Callable[[Message], None]
+
+
+def _size_of(source) -> int | None:
+    """The bytes of a file path, bytes or upload, when known without reading it."""
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).stat().st_size
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return len(source)
+    return getattr(source, "size", None)
+
+
+def _told(chunks: Iterator[bytes], done: int, total: int | None, name: str,
+          progress: Progress | None) -> Iterator[bytes]:
+    """``chunks`` as they are, telling ``progress`` the bytes read so far every 64 MB."""
+    if progress is None:
+        yield from chunks
+        return
+    told = 0
+    for chunk in chunks:
+        done += len(chunk)
+        if done - told >= 64 << 20:
+            progress(Message("data.progress.reading", file=name, mb=done / 1e6, total_mb=(total or done) / 1e6))
+            told = done
+        yield chunk
 
 
 def _file_chunks(path: Path, start: int) -> Iterator[bytes]:
@@ -572,7 +601,8 @@ def _split_outside_quotes(line: str, delim: str) -> list[str]:
     return parts
 
 
-def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.DuckDBPyConnection, dict]:
+def _load_raw(source, sheet: str | int | None, tmp: TempFiles,
+              progress: Progress | None = None) -> tuple[duckdb.DuckDBPyConnection, dict]:
     """A locked-down connection (``engine.connect``: it can read this one file and nothing else)
     holding view ``raw`` (the file's columns + ``__row``) and table ``rejects``; and facts about the file."""
     head, rest, path, name = _read_bytes(source)
@@ -608,7 +638,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
         _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if utf16 else head, name)
         path = tmp.path(".csv")
-        text = _transcode(head, rest, path)
+        text = _transcode(head, _told(rest, len(head), _size_of(source), name, progress), path)
         info["encoding"] = ENCODING_LABELS[text.main]
         info["notes"] = text.notes()
         with open(path, "rb") as fh:
@@ -655,10 +685,10 @@ LOAD_MEMORY_LIMIT = "512MB"  # DuckDB's share of one load; past it, its tables s
 CSV_MAX_LINE_BYTES = 8 << 20
 
 
-def _connect_for(path: str | None, tmp: TempFiles) -> duckdb.DuckDBPyConnection:
-    """``engine.connect`` that may read ``path`` only, within ``LOAD_MEMORY_LIMIT`` (spilling to the
+def _connect_for(path: str | None, tmp: TempFiles, paths: list[str] = ()) -> duckdb.DuckDBPyConnection:
+    """``engine.connect`` that may read ``path`` (or ``paths``) only, within ``LOAD_MEMORY_LIMIT`` (spilling to the
     call's own temporary folder), with the ``rejects`` table every reader fills."""
-    con = connect([path] if path is not None else (), memory_limit=LOAD_MEMORY_LIMIT, temp_dir=tmp.folder)
+    con = connect([path] if path is not None else paths, memory_limit=LOAD_MEMORY_LIMIT, temp_dir=tmp.folder)
     con.execute("CREATE TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR)")
     return con
 
@@ -1279,6 +1309,160 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
                       report=result.report)
 
 
+def load_into(workspace: Workspace, source, name: str | None = None, *, mapping: dict | None = None,
+              sheet: str | int | None = None, extra_columns: list[str] | None = None,
+              privacy: Privacy | None = None, limits: Limits | None = None, progress: Progress | None = None,
+              kind: str = "upload") -> str:
+    """Read a sales file straight into a new workspace dataset and return its id.
+
+    The same reading, mapping, validation and quarantine as ``load_transactions`` (the same rows,
+    reasons, notes and pseudonyms), but the loaded rows go from the load's DuckDB to the workspace's
+    as a stream of Arrow batches: no session holds the order lines, whatever the file's size.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    source : path, bytes or file-like
+        As for ``load_transactions``.
+    name : str, optional
+        The dataset's name (default: the file's name without its extension).
+    mapping, sheet, extra_columns, privacy, limits
+        As for ``load_transactions``.
+    progress : callable, optional
+        Told, as a ``Message``, the bytes read so far, then each step, then the rows saved so far.
+    kind : str
+        ``"upload"``, or ``"draft"`` for an upload under review (``Workspace.publish_dataset``).
+
+    Returns
+    -------
+    str
+        The dataset id; its report (``Workspace.dataset``) holds the counts and notes, its
+        ``quarantine`` table the rejected rows with their reasons.
+    """
+    limits = limits or Limits()
+    with TempFiles() as tmp:
+        con, info = _load_raw(source, sheet, tmp, progress)
+        try:
+            if progress is not None:
+                progress(Message("data.progress.checking", file=info["file"]))
+            checked, personal = _load(con, info, mapping, extra_columns, limits, privacy)
+            dataset = _save(workspace, con, checked, checked.rows_sql, name, privacy, personal, progress, kind)
+        finally:
+            con.close()
+    release_memory()
+    return dataset
+
+
+def _save(workspace: Workspace, con, checked: _Checked, rows_sql: str, name: str | None, privacy: Privacy | None,
+          personal: list[str], progress: Progress | None, kind: str) -> str:
+    """Stream the rows of ``rows_sql`` into a new dataset, with the quarantine and the report."""
+    loaded = checked.report["rows_loaded"]
+    rows = _Rows(con.sql(rows_sql).to_arrow_reader(), checked.mapping, privacy)
+
+    def batches() -> Iterator[pa.RecordBatch]:
+        saved = 0
+        for batch in rows:
+            yield batch
+            saved += batch.num_rows
+            if progress is not None:
+                progress(Message("data.progress.saving", rows=saved, total=loaded))
+
+    done = _finish(checked, privacy, personal, rows.replaced)
+    file = done.report["file"]
+    name = name or file.rsplit(".", 1)[0]
+    if privacy is not None:
+        name = redact(name)
+    return workspace.save_dataset(
+        name, {"transactions": pa.RecordBatchReader.from_batches(rows.schema, batches()),
+               "quarantine": done.quarantine},
+        kind=kind, source=file, rows_in=checked.rows_in, mapping=done.mapping,
+        # (after the rows are written: the values protection replaced are counted as they go)
+        report=lambda: _finish(checked, privacy, personal, rows.replaced).report)
+
+
+def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None = None, *,
+                 mapping: dict | None = None, extra_columns: list[str] | None = None,
+                 limits: Limits | None = None, progress: Progress | None = None) -> str:
+    """Use a Parquet file or folder as a dataset where it lies, without copying it; return its id.
+
+    The dataset's ``transactions`` is a view: the same validation as an upload, as SQL over the
+    file(s), read at query time; the quarantine (rejected rows and reasons) and the counts are
+    computed once, here. Only paths inside the folders the deployment lists
+    (``engine.data_folders``: ``$PROMO_DATA_FOLDERS`` or ``data_folders`` under ``[promolens]`` in
+    ``.streamlit/secrets.toml``) can be used, so a typed path reaches nothing else on the server.
+    Differences from an upload, by design: an order line without a date stays quarantined
+    ("order date is empty") rather than taking its order's date, which a view cannot repeat; and
+    personal data protection cannot apply to data that is not copied (upload the file instead).
+
+    Parameters
+    ----------
+    workspace : Workspace
+    path : str or Path
+        A ``.parquet`` file, or a folder: every ``.parquet`` file below it, read as one table
+        (the same columns in each).
+    name, mapping, extra_columns, limits, progress
+        As for ``load_into``.
+    """
+    resolved = inside_data_folders(path)
+    if resolved is None:
+        raise DataError(Message("data.error.outside_folders", path=str(path)))
+    files = sorted(str(f) for f in resolved.rglob("*.parquet")) if resolved.is_dir() else [str(resolved)]
+    if not resolved.exists() or not files or any(inside_data_folders(f) is None for f in files):
+        raise DataError(Message("data.error.no_parquet", path=str(path)))
+    for file in files:
+        with open(file, "rb") as fh:
+            if fh.read(4) != b"PAR1":
+                raise DataError(Message("data.error.not_parquet", path=file))
+    limits = limits or Limits()
+    with TempFiles() as tmp:
+        con = _connect_for(None, tmp, files)
+        try:
+            if progress is not None:
+                progress(Message("data.progress.checking", file=resolved.name))
+            raw_sql = _parquet_rows(con, files, resolved.name)
+            con.execute(f"CREATE VIEW raw AS {raw_sql}")
+            con.execute("CREATE VIEW raw_t AS SELECT * EXCLUDE (__row) FROM raw")
+            info = {"file": resolved.name, "format": "parquet (used in place)", "notes": [],
+                    "columns": [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]}
+            _check_width(info["columns"], resolved.name)
+            checked, personal = _load(con, info, mapping, extra_columns, limits, None,
+                                      source=f"({raw_sql})", fill_dates=False)
+            duplicates = con.sql("SELECT __row FROM dups").to_arrow_table()
+
+            def view(ident: Callable[[str], str]) -> str:  # (ident: the name of one of the dataset's tables)
+                return checked.rows_over(f"""(SELECT *, __row IN (SELECT __row FROM {ident('duplicates')}) AS __dup
+                                             FROM ({checked.typed_sql}))""")
+
+            dataset = workspace.save_dataset(
+                name or resolved.name.rsplit(".", 1)[0],
+                {"duplicates": duplicates, "quarantine": checked.quarantine, "transactions": TableView(view)},
+                kind="in place", source=str(resolved), rows_in=checked.rows_in, mapping=checked.mapping,
+                report=checked.report)
+        finally:
+            con.close()
+    return dataset
+
+
+def _parquet_rows(con, files: list[str], name: str) -> str:
+    """SQL of the rows of Parquet ``files`` read as one table, in the types validation reads
+    (``_keep_or_text``), numbered across the files in order (``__row``, 1 = the first file's first row)."""
+    listed = literal_list(files)
+    try:
+        counts = dict(con.execute(f"SELECT file_name, num_rows FROM parquet_file_metadata({listed})").fetchall())
+        types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({listed})").fetchall()
+    except duckdb.Error as exc:
+        raise DataError(Message("data.error.bad_parquet", file=name)) from exc
+    offsets, start = [], 0
+    for file in files:
+        offsets.append(f"({quote_literal(file)}, {start})")
+        start += counts.get(file, 0)
+    names = _dedupe_header([c for c, *_ in types])
+    select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
+    return f"""SELECT o.__offset + p.file_row_number + 1 AS __row, {select}
+        FROM read_parquet({listed}, file_row_number = true, filename = '__file') p
+        JOIN (VALUES {', '.join(offsets)}) o(__file_name, __offset) ON p.__file = o.__file_name"""
+
+
 def _withheld_headers(columns: list[str]) -> dict[str, str]:
     """Headers that are themselves an e-mail address, phone number or street address (a data row
     taken for the header) -> the name shown instead."""
@@ -1286,7 +1470,7 @@ def _withheld_headers(columns: list[str]) -> dict[str, str]:
 
 
 def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None, limits: Limits,
-          privacy: Privacy | None) -> tuple[_Checked, list[str]]:
+          privacy: Privacy | None, **validation) -> tuple[_Checked, list[str]]:
     """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns
     (and keep personal extra columns out)."""
     columns = info["columns"]
@@ -1319,7 +1503,7 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
         extra = [c for c in extra if c not in personal and c not in withheld]
     info = dict(info)
     reading_notes = info.pop("notes", [])
-    checked = _validate(con, info, final, rows_in, extra, limits, private=privacy is not None)
+    checked = _validate(con, info, final, rows_in, extra, limits, private=privacy is not None, **validation)
     checked.report["notes"] = reading_notes + checked.report["notes"]
     return checked, personal
 
@@ -1342,10 +1526,13 @@ def _check_width(columns: list[str], name: str) -> None:
                            "（销售数据：订单、客户、日期、商品、数量、价格等）后重新上传。")
 
 
-def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool) -> _Checked:
+def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool,
+              source: str = "raw", fill_dates: bool = True) -> _Checked:
     """Type every role, give each bad row its reason, split data from quarantine, all in SQL on
     ``con``. ``private``: reasons quote no value and the quarantine keeps the role columns only
-    (``_protected`` and ``_finish`` do the rest)."""
+    (``_Rows`` and ``_finish`` do the rest). ``source``: the relation of the file's rows (``raw``,
+    or the SQL of a view over data used in place); ``fill_dates``: give an order's undated lines the
+    order's date (an update of the typed rows, which a view over data in place cannot repeat)."""
     columns = info["columns"]
     notes: list[str] = []
     if m["order_date"] is None:
@@ -1420,7 +1607,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     finite += "".join(f", CASE WHEN isfinite({c}) THEN {c} END AS {c}" for c in extra_cols)
     parsed = ", ".join([f"__p_{c} AS {c}" for c in CANONICAL] + extra_cols)
     raw_cols = ", ".join(quote_ident(c) for c in columns)
-    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason_code} AS reason_code, hash({raw_cols}) AS __h, FALSE AS __dup
+    typed_sql = f"""SELECT __row, {parsed}, {reason_code} AS reason_code, hash({raw_cols}) AS __h
         FROM (SELECT * REPLACE ({finite}) FROM (SELECT *,
         {_id_expr(con, m['order_id'])} AS __p_order_id, {cust} AS __p_customer_id, {date} AS __p_order_date,
         {_id_expr(con, pid_col)} AS __p_product_id, {_text_expr(m['product_name'] or m['product_id'])} AS __p_product_name,
@@ -1428,8 +1615,9 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         {_text_expr(m['channel'])} AS __p_channel, {_id_expr(con, m['store_id'])} AS __p_store_id,
         {_text_expr(m['coupon_code'])} AS __p_coupon_code, {disc} AS __p_discount
         {"".join(f', {_number_expr(con, c, notes)} AS "_extra_{i}"' for i, c in enumerate(extra))}
-        FROM raw))""")
-    if not no_order:
+        FROM {source}))"""
+    con.execute(f"CREATE TABLE typed AS SELECT *, FALSE AS __dup FROM ({typed_sql})")
+    if not no_order and fill_dates:
         empty = code["order date is empty"]
         filled = con.execute(f"""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c),
                 reason_code = NULL
@@ -1487,17 +1675,21 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                               "GROUP BY reason_code ORDER BY reason_code").fetchall())
     rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     con.execute("DROP VIEW raw")
-    con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the rows go
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_t'").fetchone()[0]:
+        con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the rows go
     # The loaded rows in canonical columns and types, computed where they lie. (A filter keeps the
     # table's order (preserve_insertion_order), so no sort is needed.)
-    rows_sql = f"""SELECT {order_expr} AS order_id, customer_id,
+    def rows_over(typed: str) -> str:  # the canonical rows of a typed relation (a table here, a view in place)
+        return f"""SELECT {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
         quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return,
         __dup AS is_duplicate
         {"".join(f', {c} AS {quote_ident(name)}' for c, name in zip(extra_cols, extra))}
-        FROM checked WHERE reason_code IS NULL"""
+        FROM {typed} WHERE reason_code IS NULL"""
+
+    rows_sql = rows_over("checked")
     tally = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE customer_id IS NULL),
         count(*) FILTER (WHERE is_return), count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE is_duplicate),
         count(*) FILTER (WHERE unit_price = 0), count(*) FILTER (WHERE regexp_full_match(order_id, 'C[0-9]+'))
@@ -1530,7 +1722,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     }
     if rows_in != loaded + len(quarantine):  # (the invariant, checked where it is cheap: two counts)
         raise AssertionError(f"ingestion lost rows: {rows_in} in, {loaded} loaded, {len(quarantine)} quarantined")
-    return _Checked(rows_sql=rows_sql, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
+    return _Checked(rows_sql=rows_sql, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report,
+                    typed_sql=typed_sql, rows_over=rows_over)
 
 
 @dataclass(frozen=True)
@@ -1543,6 +1736,8 @@ class _Checked:
     rows_in: int
     mapping: dict
     report: dict
+    typed_sql: str = ""  # the typed rows of ``raw`` (with reason codes), for a view over data in place
+    rows_over: Callable[[str], str] | None = None  # canonical rows of a typed relation
 
 
 def _stage_columns(batches: pa.RecordBatchReader, tmp: TempFiles) -> list[str]:
@@ -1648,8 +1843,7 @@ def _finish(checked: _Checked, privacy: Privacy | None, personal: list[str], rep
     if "sheet" in report:
         report["sheet"] = redact(str(report["sheet"]))
     mapping = {role: withheld.get(col, col) if col is not None else None for role, col in m.items()}
-    return _Checked(rows_sql=checked.rows_sql, quarantine=quarantine, rows_in=checked.rows_in, mapping=mapping,
-                    report=report)
+    return replace(checked, quarantine=quarantine, mapping=mapping, report=report)
 
 
 def quality_counts(data: pd.DataFrame) -> dict:
