@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import concurrent.futures
 import contextlib
 import csv
 import datetime
@@ -1358,26 +1359,39 @@ def _save(workspace: Workspace, con, checked: _Checked, rows_sql: str, name: str
     """Stream the rows of ``rows_sql`` into a new dataset, with the quarantine and the report."""
     loaded = checked.report["rows_loaded"]
     rows = _Rows(con.sql(rows_sql).to_arrow_reader(), checked.mapping, privacy)
+    saved = [0]
 
-    def batches() -> Iterator[pa.RecordBatch]:
-        saved = 0
+    def batches() -> Iterator[pa.RecordBatch]:  # (run by DuckDB's own threads as the workspace reads them)
         for batch in rows:
             yield batch
-            saved += batch.num_rows
-            if progress is not None:
-                progress(Message("data.progress.saving", rows=saved, total=loaded))
+            saved[0] += batch.num_rows
 
     done = _finish(checked, privacy, personal, rows.replaced)
     file = done.report["file"]
     name = name or file.rsplit(".", 1)[0]
     if privacy is not None:
         name = redact(name)
-    return workspace.save_dataset(
-        name, {"transactions": pa.RecordBatchReader.from_batches(rows.schema, batches()),
-               "quarantine": done.quarantine},
-        kind=kind, source=file, rows_in=checked.rows_in, mapping=done.mapping,
-        # (after the rows are written: the values protection replaced are counted as they go)
-        report=lambda: _finish(checked, privacy, personal, rows.replaced).report)
+    return _telling(progress, lambda: Message("data.progress.saving", rows=saved[0], total=loaded),
+                    lambda: workspace.save_dataset(
+                        name, {"transactions": pa.RecordBatchReader.from_batches(rows.schema, batches()),
+                               "quarantine": done.quarantine},
+                        kind=kind, source=file, rows_in=checked.rows_in, mapping=done.mapping,
+                        # (after the rows are written: the values protection replaced are counted as they go)
+                        report=lambda: _finish(checked, privacy, personal, rows.replaced).report))
+
+
+def _telling(progress: Progress | None, state: Callable[[], Message], work: Callable[[], str]) -> str:
+    """``work()``, telling ``progress`` ``state()`` every half second meanwhile, from the calling
+    thread (a page can only draw from its own thread; the work runs in another)."""
+    if progress is None:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(work)
+        while True:
+            try:
+                return future.result(timeout=0.5)
+            except concurrent.futures.TimeoutError:
+                progress(state())
 
 
 def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None = None, *,

@@ -142,6 +142,7 @@ class Workspace:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as con, _CREATE_LOCK:  # DuckDB refuses two threads creating one table at once
             con.execute(_SCHEMA)
+        self.discard_drafts()
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -513,10 +514,8 @@ def _create(con: duckdb.DuckDBPyConnection, dataset_id: str, table: str, value: 
         con.execute(f"CREATE VIEW {ident} AS {value.sql(lambda other: _table_ident(dataset_id, other))}")
         return
     con.register("_frame", value)
-    try:
-        con.execute(f"CREATE TABLE {ident} AS SELECT * FROM _frame")
-    finally:
-        con.unregister("_frame")
+    con.execute(f"CREATE TABLE {ident} AS SELECT * FROM _frame")
+    con.unregister("_frame")
 
 
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:

@@ -107,7 +107,7 @@ def test_an_upload_that_breaks_the_reader_gets_an_apology_not_its_internals(own_
     def broken(*args, **kwargs):
         raise RuntimeError("SELECT * FROM read_csv('/srv/promolens/uploads/tx_secret.csv')")
 
-    monkeypatch.setattr(io, "load_transactions", broken)
+    monkeypatch.setattr(io, "load_into", broken)
     at = _app()
     at.file_uploader[0].set_value(("odd.csv", CSV.encode() + b"6,E,Odd,1,2024-01-06 09:00,1.00,C3\n",
                                    "text/csv")).run()
