@@ -184,6 +184,7 @@ def _amount(x: float) -> str:
 # --------------------------------------------------------------------------------------------
 HEAD_BYTES = 1 << 20  # what kind, encoding, delimiter and header are told from
 CHUNK_BYTES = 8 << 20  # a file is read and rewritten in pieces of this size, never held whole
+PROGRESS_BYTES = 64 << 20  # how often a load tells the bytes it has read
 
 
 def _read_bytes(source) -> tuple[bytes, Iterator[bytes], str | None, str]:
@@ -231,14 +232,14 @@ def _size_of(source) -> int | None:
 
 def _told(chunks: Iterator[bytes], done: int, total: int | None, name: str,
           progress: Progress | None) -> Iterator[bytes]:
-    """``chunks`` as they are, telling ``progress`` the bytes read so far every 64 MB."""
+    """``chunks`` as they are, telling ``progress`` the bytes read so far every ``PROGRESS_BYTES``."""
     if progress is None:
         yield from chunks
         return
     told = 0
     for chunk in chunks:
         done += len(chunk)
-        if done - told >= 64 << 20:
+        if done - told >= PROGRESS_BYTES:
             progress(Message("data.progress.reading", file=name, mb=done / 1e6, total_mb=(total or done) / 1e6))
             told = done
         yield chunk
