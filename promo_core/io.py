@@ -57,7 +57,10 @@ ROLE_LABELS_ZH = {
 }
 
 
-def _norm(name: str) -> str:
+def normalise_header(name) -> str:
+    """A column header as compared with known names: lower case, without spaces, underscores and
+    punctuation ("Unit Price", "unit_price" and "UNIT-PRICE" all read "unitprice"; "单价（元）" keeps
+    its characters). The one normaliser every reader of headers uses."""
     return re.sub(r"[\s_\-./#:()（）]+", "", str(name).strip().lower())
 
 
@@ -1043,7 +1046,7 @@ def suggest_mapping(columns: list[str], sample: pd.DataFrame | None = None) -> d
     dict
         Every role in ``CANONICAL`` mapped to a column name or None; no column is used twice.
     """
-    normed = {c: _norm(c) for c in columns}
+    normed = {c: normalise_header(c) for c in columns}
     taken: set[str] = set()
     mapping: dict[str, str | None] = {r: None for r in CANONICAL}
     is_shopify = any(n == "lineitemquantity" for n in normed.values())
@@ -1972,12 +1975,15 @@ class RawTable:
     file: str
 
 
-def read_table(source, sheet: str | int | None = None) -> RawTable:
+def read_table(source, sheet: str | int | None = None, text: bool = False) -> RawTable:
     """Read any table (CSV in any common dialect and encoding, .xlsx or .parquet) as it is.
 
-    For inputs that are not sales lines (an experiment, a store list): the same robust reader as
-    ``load_transactions``, without the column roles. A column whose every non-empty value is a number
-    becomes numeric; unreadable CSV lines go to ``quarantine`` (``row``, ``reason``).
+    For inputs that are not sales lines (a products file with costs, a store list, an experiment):
+    the same reader as ``load_transactions`` (kind, encoding and dialect sniffing, bounded memory),
+    without the column roles. A column whose every non-empty value is a number becomes numeric,
+    unless ``text``: then every value is text as written (ids keep their leading zeros; an Excel
+    number 85123.0 reads 85123, as an id in a sales file does). Unreadable CSV lines go to
+    ``quarantine`` (``row``, ``reason``).
     """
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp)
@@ -1989,11 +1995,14 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
     release_memory()
     for col in data.columns:
         s = data[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            text = s.astype("str").str.strip().where(s.notna())
-            text = text.where(text != "")
-            num = pd.to_numeric(text, errors="coerce")
-            if text.notna().any() and num.notna().sum() == text.notna().sum():
+        if text:
+            if not pd.api.types.is_string_dtype(s):
+                data[col] = s.astype(object).map(_cell_text, na_action="ignore").astype("str").where(s.notna())
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            as_text = s.astype("str").str.strip().where(s.notna())
+            as_text = as_text.where(as_text != "")
+            num = pd.to_numeric(as_text, errors="coerce")
+            if as_text.notna().any() and num.notna().sum() == as_text.notna().sum():
                 data[col] = num
     rows_in = len(data) + len(quarantine)
     if rows_in == 0:
