@@ -16,6 +16,7 @@ from promo_core import recommend as rec
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes
 from promo_core.i18n import fmt_pct
+from promo_core.io import normalise_header, read_table
 
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
@@ -74,16 +75,18 @@ def _dataset_key() -> str:
 # --------------------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=4)
 def _uploaded_catalogue(data: bytes, name: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_excel(io.BytesIO(data)) if name.lower().endswith((".xlsx", ".xlsm")) else \
-            pd.read_csv(io.BytesIO(data), sep=None, engine="python", dtype=str)
-    except Exception as exc:  # any reader failure becomes a message for the user
-        raise DataError(f"{name} could not be read as a products table ({exc}). Upload a CSV or .xlsx file.") from None
-    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    upload = io.BytesIO(data)
+    upload.name = name
+    frame = read_table(upload, text=True).data  # (the one reader of files; its errors say what is wrong)
+    frame.columns = [_CATALOGUE_COLUMNS.get(normalise_header(c), str(c).strip()) for c in frame.columns]
     if "product_id" not in frame.columns:
         raise DataError(f"{name} has no product_id column (its columns are: {', '.join(frame.columns)}). The "
                         "products table needs product_id and any of product_name, category, description.")
     return frame.astype({"product_id": str})
+
+
+_CATALOGUE_COLUMNS = {"productid": "product_id", "productname": "product_name", "category": "category",
+                      "description": "description"}
 
 
 def _catalogue() -> pd.DataFrame | None:
