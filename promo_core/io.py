@@ -423,6 +423,12 @@ def _transcode(head: bytes, rest: Iterator[bytes], out_path: str) -> _TextFacts:
     return facts
 
 
+def _plain(chunks: Iterator[bytes]) -> bool:
+    """Whether every chunk is ASCII with LF line ends only: such a file (on disk) needs no rewriting
+    (``_transcode``), which saves writing a copy of a big export."""
+    return all(chunk.isascii() and b"\r" not in chunk for chunk in chunks)
+
+
 def _utf16_as_utf8(chunks: Iterator[bytes]) -> Iterator[bytes]:
     decoder = codecs.getincrementaldecoder("utf-16")(errors="replace")
     for chunk in chunks:
@@ -642,8 +648,14 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles,
     else:
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
         _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if utf16 else head, name)
-        path = tmp.path(".csv")
-        text = _transcode(head, _told(rest, len(head), _size_of(source), name, progress), path)
+        told = _told(rest, len(head), _size_of(source), name, progress)
+        if path is not None and head.isascii() and b"\r" not in head and _plain(told):
+            text = _TextFacts("utf-8")  # a file on disk that DuckDB reads as it is: no copy
+        else:
+            if path is not None:  # (the check above read some of it)
+                told = _told(_file_chunks(Path(path), len(head)), len(head), _size_of(source), name, progress)
+            path = tmp.path(".csv")
+            text = _transcode(head, told, path)
         info["encoding"] = ENCODING_LABELS[text.main]
         info["notes"] = text.notes()
         with open(path, "rb") as fh:
@@ -684,7 +696,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles,
 # A Parquet file compresses runs of equal values to nearly nothing, so its size says little about the
 # table inside: its own row count (which is what DuckDB reads) is checked instead. About what a 1 GB CSV holds.
 PARQUET_MAX_CELLS = 150_000_000
-LOAD_MEMORY_LIMIT = "512MB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
+LOAD_MEMORY_LIMIT = "1GB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
 # The longest CSV line read (a longer one is quarantined). DuckDB reads a CSV in buffers of 16 such
 # lines, and two at a time, so this also sets the reader's memory: 8 MB lines, 256 MB of buffers.
 CSV_MAX_LINE_BYTES = 8 << 20
