@@ -126,7 +126,7 @@ def upload_section() -> None:
     load_summary(report, info["rows_in"], info["n_rows"], info["n_quarantine"])
     quality_panel(report, ws.load_table(dataset, "quarantine"), f"quarantine-{uploaded.name}.csv")
     with st.expander(tr("Preview of the loaded data (first 200 rows)", "已读入数据预览（前 200 行）")):
-        ui.table(ws.query(dataset, "SELECT * FROM {table} LIMIT 200"), f"preview-{uploaded.name}.csv")
+        ui.table(ws.head(dataset, 200), f"preview-{uploaded.name}.csv")
     filename = report["file"]  # (with protection on, personal parts of the name are replaced)
     st.text_input(tr("Dataset name", "数据集名称"), value=filename.rsplit(".", 1)[0], key=f"name-{file_key}",
                   help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))

@@ -313,6 +313,12 @@ class Workspace:
         with self.connect() as con:
             return fetch_frame(con, f'SELECT * FROM {_table_ident(dataset_id, table)}')
 
+    def head(self, dataset_id: str, rows: int = 200, table: str = "transactions") -> pd.DataFrame:
+        """The first ``rows`` rows of a dataset's table (a preview: the rest stays in the workspace)."""
+        self._check_table(dataset_id, table)
+        with self.connect() as con:
+            return fetch_frame(con, f"SELECT * FROM {_table_ident(dataset_id, table)} LIMIT ?", [int(rows)])
+
     @contextlib.contextmanager
     def ibis_table(self, dataset_id: str, table: str = "transactions") -> Iterator[ibis.Table]:
         """A dataset's table as an Ibis table in the workspace, for one operation.
