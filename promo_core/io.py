@@ -34,6 +34,7 @@ from promo_core.engine import (TempFiles, connect, inside_data_folders, literal_
                                release_memory)
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
+from promo_core.privacy import mode as privacy_mode
 from promo_core.store import TableView, Workspace, column_frame, fetch_frame
 from promo_core.text import Message
 
@@ -1433,6 +1434,8 @@ def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None
     name, mapping, extra_columns, limits, progress
         As for ``load_into``.
     """
+    if privacy_mode() == "force":  # (nothing is copied, so nothing could be pseudonymised)
+        raise DataError(Message("data.error.in_place_private"))
     resolved = inside_data_folders(path)
     if resolved is None:
         raise DataError(Message("data.error.outside_folders", path=str(path)))

@@ -55,6 +55,7 @@ def test_a_file_goes_straight_into_a_workspace_table_with_its_quarantine(tmp_pat
     assert data["order_id"].tolist() == ["1", "1", "3", "1"], "the file's order"
     assert data["is_duplicate"].tolist() == [False, False, False, True]
     assert data["revenue"].tolist() == [3.0, 3.0, -1.5, 3.0]
+    pd.testing.assert_frame_equal(ws.head(info["id"], 2), data.head(2))
     with ws.connect() as con:
         types = dict(con.execute("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ?",
                                  [f"ds_{info['id']}_transactions"]).fetchall())
@@ -174,6 +175,14 @@ def test_a_parquet_path_outside_the_shared_folders_is_refused(tmp_path, folders)
             pio.use_in_place(ws, path)
         assert err.value.id == "data.error.outside_folders"
     assert ws.list_datasets().empty
+
+
+def test_in_place_is_refused_when_protection_is_compulsory(tmp_path, folders, monkeypatch):
+    shared, _ = folders
+    monkeypatch.setenv("PROMO_PRIVACY", "force")
+    with pytest.raises(DataError) as err:
+        pio.use_in_place(_ws(tmp_path), shared / "sales")
+    assert err.value.id == "data.error.in_place_private"
 
 
 def test_no_folder_is_shared_unless_the_deployment_lists_it(tmp_path, monkeypatch):

@@ -556,6 +556,8 @@ MESSAGES = {
     "data.error.not_parquet": "{path} is named like a Parquet file but is not one. Export it again.",
     "data.error.bad_parquet": ("{file} could not be read as Parquet: a file is damaged, or the files do not share "
                                "their columns. Export it again."),
+    "data.error.in_place_private": ("Personal data protection is compulsory on this server (PROMO_PRIVACY=force), and "
+                                    "data used in place cannot be pseudonymised: it is not copied. Upload the file instead."),
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------
