@@ -176,8 +176,9 @@ def load(csv: Path, workspace: Path, cap: int) -> bool:
     elif child.returncode:
         print(f"{label}: failed (exit {child.returncode}) after {seconds:.1f} s, peak RSS {gb(peak)}")
     else:
-        print(f"{label}: {seconds:.1f} s, peak RSS {gb(peak)} sampled (cores: {os.cpu_count()}, "
-              f"load average {os.getloadavg()[0]:.1f})")
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)  # (what the load cost, whatever else the machine ran)
+        print(f"{label}: {seconds:.1f} s, peak RSS {gb(peak)} sampled, CPU {used.ru_utime + used.ru_stime:.0f} s "
+              f"(cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f})")
     return not capped and child.returncode == 0
 
 
