@@ -613,8 +613,8 @@ def _split_outside_quotes(line: str, delim: str) -> list[str]:
     return parts
 
 
-def _load_raw(source, sheet: str | int | None, tmp: TempFiles,
-              progress: Progress | None = None) -> tuple[duckdb.DuckDBPyConnection, dict]:
+def _load_raw(source, sheet: str | int | None, tmp: TempFiles, progress: Progress | None = None,
+              max_cells: int | None = None) -> tuple[duckdb.DuckDBPyConnection, dict]:
     """A locked-down connection (``engine.connect``: it can read this one file and nothing else)
     holding view ``raw`` (the file's columns + ``__row``) and table ``rejects``; and facts about the file."""
     head, rest, path, name = _read_bytes(source)
@@ -634,7 +634,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles,
         try:
             types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})").fetchall()
             rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({quote_literal(path)})").fetchall()[0][0]
-            if rows * len(types) > PARQUET_MAX_CELLS:
+            if max_cells is not None and rows * len(types) > max_cells:
                 raise DataError(
                     f"{name} holds {rows:,} rows of {len(types)} columns: more than one upload may hold "
                     f"({PARQUET_MAX_CELLS:,} values). Export a shorter period or fewer columns.",
@@ -695,7 +695,8 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles,
 
 
 # A Parquet file compresses runs of equal values to nearly nothing, so its size says little about the
-# table inside: its own row count (which is what DuckDB reads) is checked instead. About what a 1 GB CSV holds.
+# table inside: its own row count (which is what DuckDB reads) is checked instead, where the table
+# becomes a frame (load_transactions, read_table; load_into streams it). About what a 1 GB CSV holds.
 PARQUET_MAX_CELLS = 150_000_000
 LOAD_MEMORY_LIMIT = "1GB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
 # The longest CSV line read (a longer one is quarantined). DuckDB reads a CSV in buffers of 16 such
@@ -1306,7 +1307,7 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
     """
     limits = limits or Limits()
     with TempFiles() as tmp:
-        con, info = _load_raw(source, sheet, tmp)
+        con, info = _load_raw(source, sheet, tmp, max_cells=PARQUET_MAX_CELLS)
         try:
             checked, personal = _load(con, info, mapping, extra_columns, limits, privacy)
             rows = _Rows(con.sql(checked.rows_sql).to_arrow_reader(), checked.mapping, privacy)
@@ -2001,7 +2002,7 @@ def read_table(source, sheet: str | int | None = None, text: bool = False) -> Ra
     ``quarantine`` (``row``, ``reason``).
     """
     with TempFiles() as tmp:
-        con, info = _load_raw(source, sheet, tmp)
+        con, info = _load_raw(source, sheet, tmp, max_cells=PARQUET_MAX_CELLS)
         try:
             data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
             quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()

@@ -200,3 +200,16 @@ def test_the_workspace_cannot_read_outside_the_shared_folders_even_by_its_own_sq
     ws = _ws(tmp_path)
     with ws.connect() as con, pytest.raises(duckdb.PermissionException):
         con.execute(f"SELECT * FROM read_parquet('{private / 'secret.parquet'}')")
+
+
+def test_a_parquet_upload_streams_into_the_workspace_past_the_bound_of_a_frame(tmp_path, monkeypatch):
+    monkeypatch.setattr(pio, "PARQUET_MAX_CELLS", 100)
+    path = tmp_path / "many.parquet"
+    pd.DataFrame({"InvoiceNo": [str(i // 3) for i in range(300)], "StockCode": ["A", "B", "C"] * 100,
+                  "Quantity": [1] * 300, "InvoiceDate": pd.to_datetime(["2024-01-02"] * 300),
+                  "UnitPrice": [2.5] * 300}).to_parquet(path)
+    with pytest.raises(DataError):
+        pio.load_transactions(path)
+    ws = _ws(tmp_path)
+    info = ws.dataset(pio.load_into(ws, path))
+    assert (info["rows_in"], info["n_rows"]) == (300, 300)
