@@ -213,3 +213,26 @@ def test_a_parquet_upload_streams_into_the_workspace_past_the_bound_of_a_frame(t
     ws = _ws(tmp_path)
     info = ws.dataset(pio.load_into(ws, path))
     assert (info["rows_in"], info["n_rows"]) == (300, 300)
+
+
+# --- the numbers kept: what loading gave before the redesign ----------------------------------------
+def test_the_workspace_path_keeps_every_number_of_the_loads_before_the_redesign(tmp_path, shared_data):
+    """The same counts, reasons, notes, mapping and exact tables (SHA-256 of their CSV text) as the frame
+    loader gave at 6be3845 (tests/golden/record_ingest.py recorded them), for real files and a hostile one
+    with protection on; now read straight into the workspace."""
+    import json
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "golden"))
+    import record_ingest
+
+    golden = json.loads((Path(__file__).parent / "golden" / "ingest_files.json").read_text(encoding="utf-8"))
+    ws = _ws(tmp_path)
+    for name, (source, protect) in record_ingest.CASES.items():
+        data = (shared_data / source) if (shared_data / source).exists() else source.encode("utf-8")
+        info = ws.dataset(pio.load_into(ws, data, privacy=Privacy(key=b"golden") if protect else None))
+        now = {"report": {k: info["report"][k] for k in golden[name]["report"]}, "mapping": info["mapping"],
+               "data": record_ingest.digest(ws.load_table(info["id"])),
+               "quarantine": record_ingest.digest(ws.load_table(info["id"], "quarantine"))}
+        assert now == golden[name], name
