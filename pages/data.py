@@ -39,9 +39,10 @@ def _draft(uploaded, overrides: str, protect: bool, status) -> str:
 
     def progress(message) -> None:
         values = message.values
-        done = {"data.progress.reading": lambda: 0.3 * values["mb"] / max(values["total_mb"], 1e-9),
-                "data.progress.checking": lambda: 0.35,
-                "data.progress.saving": lambda: 0.4 + 0.6 * values["rows"] / max(values["total"], 1)}[message.id]()
+        done = {"data.progress.reading": lambda: 0.2 * values["mb"] / max(values["total_mb"], 1e-9),
+                "data.progress.parsing": lambda: 0.2, "data.progress.checking": lambda: 0.35,
+                "data.progress.duplicates": lambda: 0.5,
+                "data.progress.saving": lambda: 0.55 + 0.45 * values["rows"] / max(values["total"], 1)}[message.id]()
         bar.progress(min(done, 1.0), text=ui.text(message))
 
     dataset = io.load_into(ui.workspace(), uploaded, mapping=json.loads(overrides) or None,

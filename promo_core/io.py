@@ -669,6 +669,8 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles, progress: Progres
         header = [h.strip() for h in next(csv.reader(io.StringIO(header_line), delimiter=delim), [])]
         header = _dedupe_header(header)
         _check_width(header, name)  # (before DuckDB sets up a buffer per column)
+        if progress is not None:
+            progress(Message("data.progress.parsing", file=name))
         cols = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in header) + "}"
         try:
             con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv({quote_literal(path)}, delim={quote_literal(delim)},
@@ -1362,9 +1364,7 @@ def load_into(workspace: Workspace, source, name: str | None = None, *, mapping:
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp, progress)
         try:
-            if progress is not None:
-                progress(Message("data.progress.checking", file=info["file"]))
-            checked, personal = _load(con, info, mapping, extra_columns, limits, privacy)
+            checked, personal = _load(con, info, mapping, extra_columns, limits, privacy, progress=progress)
             dataset = _save(workspace, con, checked, checked.rows_sql, name, privacy, personal, progress, kind)
         finally:
             con.close()
@@ -1451,8 +1451,6 @@ def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None
     with TempFiles() as tmp:
         con = _connect_for(None, tmp, files)
         try:
-            if progress is not None:
-                progress(Message("data.progress.checking", file=resolved.name))
             raw_sql = _parquet_rows(con, files, resolved.name)
             con.execute(f"CREATE VIEW raw AS {raw_sql}")
             con.execute("CREATE VIEW raw_t AS SELECT * EXCLUDE (__row) FROM raw")
@@ -1460,7 +1458,7 @@ def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None
                     "columns": [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]}
             _check_width(info["columns"], resolved.name)
             checked, personal = _load(con, info, mapping, extra_columns, limits, None,
-                                      source=f"({raw_sql})", fill_dates=False)
+                                      source=f"({raw_sql})", fill_dates=False, progress=progress)
             duplicates = con.sql("SELECT __row FROM dups").to_arrow_table()
 
             def view(ident: Callable[[str], str]) -> str:  # (ident: the name of one of the dataset's tables)
@@ -1561,12 +1559,13 @@ def _check_width(columns: list[str], name: str) -> None:
 
 
 def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool,
-              source: str = "raw", fill_dates: bool = True) -> _Checked:
+              source: str = "raw", fill_dates: bool = True, progress: Progress | None = None) -> _Checked:
     """Type every role, give each bad row its reason, split data from quarantine, all in SQL on
     ``con``. ``private``: reasons quote no value and the quarantine keeps the role columns only
     (``_Rows`` and ``_finish`` do the rest). ``source``: the relation of the file's rows (``raw``,
     or the SQL of a view over data used in place); ``fill_dates``: give an order's undated lines the
-    order's date (an update of the typed rows, which a view over data in place cannot repeat)."""
+    order's date (an update of the typed rows, which a view over data in place cannot repeat);
+    ``progress``: told each step as it starts."""
     columns = info["columns"]
     notes: list[str] = []
     if m["order_date"] is None:
@@ -1650,6 +1649,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         {_text_expr(m['coupon_code'])} AS __p_coupon_code, {disc} AS __p_discount
         {"".join(f', {_number_expr(con, c, notes)} AS "_extra_{i}"' for i, c in enumerate(extra))}
         FROM {source}))"""
+    if progress is not None:
+        progress(Message("data.progress.checking", file=info["file"]))
     con.execute(f"CREATE TABLE typed AS SELECT *, FALSE AS __dup FROM ({typed_sql})")
     if not no_order and fill_dates:
         empty = code["order date is empty"]
@@ -1684,6 +1685,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                                        "WHERE reason_code IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
     # exact duplicate input lines: the second and later copies are flagged (kept: they may be real).
     # The row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
+    if progress is not None:
+        progress(Message("data.progress.duplicates", file=info["file"]))
     con.execute(f"""CREATE TABLE dups AS WITH cand AS (SELECT __row FROM typed WHERE __h IN
             (SELECT __h FROM typed GROUP BY __h HAVING count(*) > 1))
         SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join('r.' + quote_ident(c) for c in columns)}

@@ -558,6 +558,8 @@ MESSAGES = {
                                "their columns. Export it again."),
     "data.error.in_place_private": ("Personal data protection is compulsory on this server (PROMO_PRIVACY=force), and "
                                     "data used in place cannot be pseudonymised: it is not copied. Upload the file instead."),
+    "data.progress.parsing": "Splitting {file} into rows and columns…",
+    "data.progress.duplicates": "Looking for lines that repeat another line exactly…",
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------

@@ -493,6 +493,8 @@ MESSAGES = {
     "data.error.not_parquet": "{path} 的扩展名是 Parquet，但内容不是 Parquet 文件。请重新导出。",
     "data.error.bad_parquet": "无法按 Parquet 读取 {file}：某个文件已损坏，或各文件的列不一致。请重新导出。",
     "data.error.in_place_private": "本服务器强制开启个人数据保护（PROMO_PRIVACY=force），而原地使用的数据不会被复制，无法转为化名。请改为上传文件。",
+    "data.progress.parsing": "正在把 {file} 拆分为行和列…",
+    "data.progress.duplicates": "正在查找与其他行完全相同的行…",
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------
