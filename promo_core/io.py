@@ -1486,13 +1486,13 @@ def _parquet_rows(con, files: list[str], name: str) -> str:
         raise DataError(Message("data.error.bad_parquet", file=name)) from exc
     offsets, start = [], 0
     for file in files:
-        offsets.append(f"({quote_literal(file)}, {start})")
+        offsets.append(f"WHEN {quote_literal(file)} THEN {start}")
         start += counts.get(file, 0)
     names = _dedupe_header([c for c, *_ in types])
     select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
-    return f"""SELECT o.__offset + p.file_row_number + 1 AS __row, {select}
-        FROM read_parquet({listed}, file_row_number = true, filename = '__file') p
-        JOIN (VALUES {', '.join(offsets)}) o(__file_name, __offset) ON p.__file = o.__file_name"""
+    # (the files' offsets as a CASE, not a join: a scan keeps the rows in the files' order)
+    return f"""SELECT CASE __file {' '.join(offsets)} END + file_row_number + 1 AS __row, {select}
+        FROM read_parquet({listed}, file_row_number = true, filename = '__file')"""
 
 
 def _withheld_headers(columns: list[str]) -> dict[str, str]:
