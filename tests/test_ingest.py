@@ -237,3 +237,16 @@ def test_the_workspace_path_keeps_every_number_of_the_loads_before_the_redesign(
                "data": record_ingest.digest(ws.load_table(info["id"])),
                "quarantine": record_ingest.digest(ws.load_table(info["id"], "quarantine"))}
         assert now == golden[name], name
+
+
+def test_a_parquet_column_named_like_sql_stays_a_column_of_the_view(tmp_path, folders):
+    shared, _ = folders
+    nasty = 'Stock"; DROP TABLE datasets; --'
+    pd.DataFrame({"InvoiceNo": ["1", "2"], nasty: ["A", "B"], "Quantity": [1, 2],
+                  "InvoiceDate": pd.to_datetime(["2024-01-02", "2024-01-03"]),
+                  "UnitPrice": [1.0, 2.0]}).to_parquet(shared / "nasty.parquet")
+    ws = _ws(tmp_path)
+    info = ws.dataset(pio.use_in_place(ws, shared / "nasty.parquet", mapping={"product_id": nasty}))
+    assert info["mapping"]["product_id"] == nasty and info["report"]["columns"][1] == nasty
+    assert ws.load_table(info["id"])["product_id"].tolist() == ["A", "B"]
+    assert len(ws.list_datasets()) == 1
