@@ -68,6 +68,7 @@ if not ui.signed_in():
     ui.sign_in_navigation(pages).run()
     st.stop()
 page = st.navigation(pages)
+ui.resume_page()
 try:
     with st.spinner(ui.tr("Preparing the demo retailer…", "正在准备演示零售商…")):
         _ensure_demo(str(ui.workspace().path))

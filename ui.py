@@ -43,6 +43,7 @@ def workspace() -> Workspace:
 
 
 ENTRY = "app.py"
+_AFTER_SIGN_IN = "page_asked_before_sign_in"
 _SIGNED_IN = "signed_in_with"  # session key: the team password this session signed in with
 LOG = logging.getLogger("promolens.auth")
 
@@ -98,9 +99,21 @@ def sign_in_navigation(pages: list) -> st.Page:
 def guard_page() -> None:
     """The first line of every page file. Until some session has run app.py, Streamlit answers a
     page's address by running the page file on its own (its pages/ folder fallback), past app.py's
-    sign-in: signed out, such a run goes to app.py instead."""
+    sign-in: signed out, such a run goes to app.py instead, and the page asked for opens once the
+    visitor has signed in (``resume_page``)."""
     if not signed_in():
+        page = os.path.basename(sys._getframe(1).f_globals.get("__file__", ""))
+        if page.endswith(".py"):
+            st.session_state[_AFTER_SIGN_IN] = f"pages/{page}"
         st.switch_page(ENTRY)
+
+
+def resume_page() -> None:
+    """Signed in: open the page whose own address the visitor came by before signing in (the
+    address itself was lost when ``guard_page`` went to app.py)."""
+    asked = st.session_state.pop(_AFTER_SIGN_IN, None)
+    if asked is not None:
+        st.switch_page(asked)
 
 
 def sign_in_page() -> None:
@@ -291,6 +304,14 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
         return None
     with st.spinner(tr(f"Loading {table}…", f"正在读取 {table}…")):
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
+
+
+def side_table(table: str) -> pd.DataFrame | None:
+    """A small table kept beside the active dataset's sales (products, campaign, sites), or None
+    when the dataset has none. Never the order lines: they stay in the engine (``run_analysis``)."""
+    if table == "transactions":
+        raise ValueError("the order lines stay in the engine: run an analysis on them (run_analysis)")
+    return load_table(table)
 
 
 def require_dataset() -> str:

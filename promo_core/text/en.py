@@ -575,6 +575,255 @@ MESSAGES = {
     # (end of logistics)
 
     # --- recommendations -----------------------------------------------------------------
+    "recommend.error.missing_columns": "Recommendations need the column(s) {columns:list}. Map them on the Data page.",
+    "recommend.error.value": "Interactions count 'purchases' or 'quantity', not {value!r}.",
+    "recommend.error.no_customers": "No sale line has a customer id, so there is nobody to recommend to. Map the "
+                                    "customer column on the Data page (guest orders cannot get personal "
+                                    "recommendations).",
+    "recommend.error.half_life": "The recency half-life must be a positive number of days.",
+    "recommend.error.all_returned": "Every purchase was returned: there is nothing to learn from. Check the quantity "
+                                    "column.",
+    "recommend.error.catalogue_no_product_id": "The products table needs a product_id column to join the sales.",
+    "recommend.error.not_interactions": "Fit a recommender on recommend.interactions_from(transactions).",
+    "recommend.error.not_fitted": "Fit the recommender before asking it for recommendations.",
+    "recommend.error.k": "The number of recommendations must be a whole number of at least 1, not {k!r}.",
+    "recommend.error.weighting": "Item similarity weighting must be 'bm25', 'tfidf' or 'none', not {weighting!r}.",
+    "recommend.error.no_product_text": "The products have no names, categories or descriptions to compare. Upload a "
+                                       "products table with product_name, category or description.",
+    "recommend.error.nothing_before": "No customer bought anything before {cut:date}: pick a later cut date.",
+    "recommend.error.nothing_after": "Nothing was bought on or after {cut:date}: pick an earlier cut date so there "
+                                     "is something to check the recommendations against.",
+    "recommend.error.no_models": "Pick at least one model to evaluate.",
+    "recommend.error.no_baseline": "The comparison needs the best-seller model (Popularity) as its baseline.",
+    "recommend.error.baseline_missing": "The baseline model {baseline!r} is not among the models evaluated.",
+    "recommend.error.nothing_new": "No customer bought anything new after the cut date, so there is nothing to "
+                                   "check the recommendations against. Pick an earlier cut date, or include "
+                                   "already-bought products.",
+    "recommend.error.products_unreadable": "{name} could not be read as a products table. Upload a CSV or .xlsx "
+                                           "file.",
+    "recommend.error.products_no_product_id": "{name} has no product_id column (its columns are: {columns:list}). "
+                                              "The products table needs product_id and any of product_name, "
+                                              "category, description.",
+    "recommend.reason.best_seller": "best-seller",
+    "recommend.reason.buy_again": "bought before: buy again",
+    "recommend.reason.bought_with": "bought with {product}",
+    "recommend.reason.similar_to": "similar to {product}",
+    "recommend.reason.segment": "popular in your segment ({segment})",
+    "recommend.reason.new_product": "new to the range, similar to {product}",
+    "recommend.reason.new_customer": "best-seller (no purchase history yet)",
+    "recommend.verdict.beats": "Use {best}: its top-{k} lists scored {lift:pct0} higher NDCG@{k} than simply showing "
+                               "best-sellers ({ndcg:.3f} vs {base_ndcg:.3f}; 95% interval of the gain {low:pct0} "
+                               "to {high:pct0}) on {customers:num} customers' real purchases after the cut date.",
+    "recommend.verdict.no_winner": "No model clearly beats simply showing best-sellers on this data, so use the "
+                                   "best-seller list ({baseline}): it is as good, simpler and easy to explain.",
+    "recommend.verdict.runner_up": "{verdict} The best alternative, {runner}, scored NDCG@{k} {ndcg:.3f} against "
+                                   "{base_ndcg:.3f} ({lift:pct0}; 95% interval {low:pct0} to {high:pct0}).",
+    "recommend.map_definition": "MAP@k is the mean over customers of AP@k = (1 / min(k, R)) × Σ (precision at rank "
+                                "i, for each rank i ≤ k that holds a product the customer bought), where R is the "
+                                "number of different products the customer bought after the cut date. Dividing by "
+                                "min(k, R) lets a perfect list score 1 even when R > k; the other definition in use "
+                                "divides by R and so caps such customers below 1.",
+    "basket.error.by": "Baskets can be built by 'order' or 'customer_date', not {by!r}.",
+    "basket.error.missing_columns": "Building baskets needs the column(s) {columns:list}. Map them on the Data page.",
+    "basket.error.no_purchases": "There are no purchase lines to build baskets from (every line is a return or has "
+                                 "no product). Check the quantity and product columns.",
+    "basket.error.not_baskets": "Pass baskets made by basket.baskets_from(transactions), or a list of item lists.",
+    "basket.error.empty": "There are no baskets with products in them.",
+    "basket.error.share_not_number": "{what} must be a number between 0 and 1, not {value!r}.",
+    "basket.error.share_range": "{what} must be between 0 and at most 1 (it is a share of baskets); got {value}.",
+    "basket.error.share_range_positive": "{what} must be above 0 and at most 1 (it is a share of baskets); got "
+                                         "{value}.",
+    "basket.share.min_support": "The minimum support",
+    "basket.share.min_confidence": "The minimum confidence",
+    "basket.error.too_many_candidates": "The minimum support is too low for this data: it would test {total:,} "
+                                        "product combinations of {size}. Raise the minimum support (or limit the "
+                                        "rule length).",
+    "basket.explanation": "{confidence:pct0} of baskets with {product} also hold {other} ({lift:.1f}× as often as "
+                          "baskets overall).",
+
+    "recommendations.title": "Recommendations",
+    "recommendations.lead": "For every customer, the next products to show in an e-mail or the app, with a reason "
+                            "you can check; for every product, what sells with it; and a fair test, on your own "
+                            "sales, of whether the recommendations beat simply showing best-sellers.",
+    "recommendations.no_customers": "This data has no customer ids, so there is nobody to personalise for. Basket "
+                                    "rules below still work; map a customer column on the Data page for personal "
+                                    "recommendations.",
+    "recommendations.step.split": "Splitting the purchases at the cut date…",
+    "recommendations.step.segments": "Scoring customers into segments…",
+    "recommendations.step.evaluate": "Fitting and testing {model} ({done}/{total})…",
+    "recommendations.step.fit": "Fitting {model} on all purchases…",
+    "recommendations.step.baskets": "Building baskets…",
+    "recommendations.step.rules": "Mining product combinations…",
+    "recommendations.model.popularity": "Best-sellers",
+    "recommendations.model.segment": "Best-sellers in segment",
+    "recommendations.model.knn": "Bought together (item kNN)",
+    "recommendations.model.als": "Hidden tastes (ALS)",
+    "recommendations.model.content": "Similar products (content)",
+    "recommendations.model.hybrid": "Hybrid",
+    "recommendations.model_short.popularity": "Best-sellers",
+    "recommendations.model_short.segment": "Segment best-sellers",
+    "recommendations.model_short.knn": "Item kNN",
+    "recommendations.model_short.als": "ALS",
+    "recommendations.model_short.content": "Content",
+    "recommendations.model_short.hybrid": "Hybrid",
+    "recommendations.model_help.popularity": "The products most customers bought. The baseline every other model "
+                                             "must beat.",
+    "recommendations.model_help.segment": "The best-sellers among customers of the same RFM segment.",
+    "recommendations.model_help.knn": "Products bought by the same customers as what this customer bought.",
+    "recommendations.model_help.als": "Matrix factorisation: finds hidden tastes shared by groups of customers.",
+    "recommendations.model_help.content": "Products whose name, category and description resemble what the customer "
+                                          "bought; also reaches products nobody has bought yet.",
+    "recommendations.model_help.hybrid": "A weighted blend of item kNN, ALS, content and best-sellers in the "
+                                         "customer’s segment.",
+    "recommendations.settings": "Settings",
+    "recommendations.k": "Products per customer",
+    "recommendations.k.help": "How many products each list holds (the k in precision@k, NDCG@k …).",
+    "recommendations.include": "Include products already bought",
+    "recommendations.include.help": "On for repeat purchases (groceries, consumables); off for things people buy "
+                                    "once (gifts, electronics). The evaluation follows this choice.",
+    "recommendations.half_life": "Recency half-life",
+    "recommendations.half_life.none": "No decay",
+    "recommendations.half_life.days": "{days} days",
+    "recommendations.half_life.help": "A purchase this many days old counts half as much as one today.",
+    "recommendations.cut": "Evaluation cut date",
+    "recommendations.cut.help": "Models learn from purchases before this day and are checked against what "
+                                "customers bought from this day on.",
+    "recommendations.weighting": "Item kNN weighting",
+    "recommendations.weighting.help": "How purchases are weighted before products are compared: both make "
+                                      "best-sellers count less, BM25 also damps very heavy buyers.",
+    "recommendations.products_upload": "Products table (optional)",
+    "recommendations.products_upload.help": "Columns: product_id (required), product_name, category, description. "
+                                            "It lets the content model recommend products nobody has bought yet.",
+    "recommendations.metric.customers": "Customers evaluated",
+    "recommendations.metric.customers.help": "Customers who bought before the cut date and bought something new "
+                                             "after it; their later purchases are the test.",
+    "recommendations.metric.lift": "Lift over popularity",
+    "recommendations.metric.lift.help": "How much higher the best model's NDCG@{k} is than the best-seller list's. "
+                                        "NDCG rewards lists that put what customers went on to buy near the top.",
+    "recommendations.metric.ndcg": "NDCG@{k}",
+    "recommendations.metric.ndcg.help": "Best model's NDCG (0 to 1); the change is against the best-seller list.",
+    "recommendations.metric.model": "Recommended model",
+    "recommendations.metric.model.help": "The honest choice: a personalised model only when it clearly beats "
+                                         "best-sellers (at least 10% higher NDCG, with the 95% interval of the gain "
+                                         "above zero).",
+    "recommendations.customer.heading": "Recommendations for a customer",
+    "recommendations.customer.model": "Model",
+    "recommendations.customer.customer": "Customer",
+    "recommendations.customer.option": "{customer} ({products} products bought)",
+    "recommendations.customer.customer.help": "The customers with the longest history, longest first.",
+    "recommendations.customer.typed": "Or type a customer id",
+    "recommendations.customer.typed.help": "Any customer's list, whether or not they are in the list above; a "
+                                           "customer without purchases gets the best-sellers.",
+    "recommendations.customer.caption": "Score: the model's own scale; higher means a stronger match. Why: the "
+                                        "purchase or group that led to the suggestion.",
+    "recommendations.customer.history_caption": "What this customer bought most (returns netted, decay applied).",
+    "recommendations.column.rank": "Rank",
+    "recommendations.column.product_id": "Product",
+    "recommendations.column.product_name": "Name",
+    "recommendations.column.score": "Score",
+    "recommendations.column.reason": "Why",
+    "recommendations.column.bought_before": "Bought before",
+    "recommendations.column.purchases": "Purchases",
+    "recommendations.column.bought_with": "Bought with it",
+    "recommendations.column.in_words": "In words",
+    "recommendations.column.antecedents": "If a basket holds",
+    "recommendations.column.consequents": "it also holds",
+    "recommendations.column.antecedent_support": "Antecedent support",
+    "recommendations.column.consequent_support": "Consequent support",
+    "recommendations.column.count": "Baskets",
+    "recommendations.column.ndcg_lift": "NDCG lift over best-sellers",
+    "recommendations.column.lift_low": "Lift, 95% low",
+    "recommendations.column.lift_high": "Lift, 95% high",
+    "recommendations.column.fit_seconds": "Seconds to fit and rank",
+    "recommendations.rules.heading": "Frequently bought together",
+    "recommendations.rules.by": "A basket is",
+    "recommendations.rules.by.order": "one order",
+    "recommendations.rules.by.customer_date": "one customer on one day",
+    "recommendations.rules.by.help": "Till data without order numbers (such as the Groceries data) groups a "
+                                     "customer's lines of one day.",
+    "recommendations.rules.support": "Minimum support",
+    "recommendations.rules.support.placeholder": "automatic",
+    "recommendations.rules.support.help": "Smallest share of baskets a product combination must appear in. Leave it "
+                                          "empty for about 20 baskets' worth.",
+    "recommendations.rules.support.auto": "Minimum support {support:.4f} (chosen automatically: about 20 of your "
+                                          "{n:,} baskets).",
+    "recommendations.rules.confidence": "Minimum confidence",
+    "recommendations.rules.confidence.help": "Of the baskets with the first product, the share that must also hold "
+                                             "the second.",
+    "recommendations.metric.baskets": "Baskets",
+    "recommendations.metric.baskets.help": "Baskets the rules are mined from (returns left out).",
+    "recommendations.metric.strong": "Rules with lift above 1",
+    "recommendations.metric.strong.help": "Rules where the second product is likelier when the first is in the "
+                                          "basket.",
+    "recommendations.metric.strongest": "Strongest lift",
+    "recommendations.metric.strongest.value": "{lift:.1f}×",
+    "recommendations.metric.strongest.help": "How many times likelier the second product is, for the strongest rule.",
+    "recommendations.rules.none": "No products are bought together more often than chance at this minimum support. "
+                                  "Lower the minimum support, or check that baskets hold more than one product.",
+    "recommendations.rules.product": "Product",
+    "recommendations.rules.product.option": "{name} ({product})",
+    "recommendations.rules.product.help": "Products with at least one rule, the most strongly linked first.",
+    "recommendations.rules.bought_with_caption": "Confidence: share of baskets with the product that also hold the "
+                                                 "other. Lift: how many times likelier than in baskets overall (1 = "
+                                                 "no link).",
+    "recommendations.rules.table_caption": "The {shown:,} strongest of {total:,} rules by lift; the download holds "
+                                           "them all.",
+    "recommendations.rules.download_all": "Download all rules (CSV)",
+    "recommendations.comparison.heading": "Which model works best on your data",
+    "recommendations.comparison.caption": "Models learnt from purchases before {cut:%d %b %Y} and were checked "
+                                          "against what {customers:,} customers bought from then on{excluded}. "
+                                          "{new:,} customers who first bought after the cut cannot be evaluated "
+                                          "(they get best-sellers). Precision: share of the list they bought. "
+                                          "Recall: share of what they bought that was on the list. NDCG: like "
+                                          "recall, but hits near the top count more. Hit rate: customers with at "
+                                          "least one hit. Coverage: share of the catalogue recommended to somebody.",
+    "recommendations.comparison.excluded": " (products they had bought before are left out of lists and test)",
+    "recommendations.metric_name.precision": "Precision@{k}",
+    "recommendations.metric_name.recall": "Recall@{k}",
+    "recommendations.metric_name.ndcg": "NDCG@{k}",
+    "recommendations.metric_name.map": "MAP@{k}",
+    "recommendations.metric_name.hit_rate": "Hit rate@{k}",
+    "recommendations.metric_name.coverage": "Coverage",
+    "recommendations.export.heading": "Export",
+    "recommendations.export.caption": "{model}: {k} products (customer_id, rank, product_id, product_name, score, "
+                                      "reason) for each of {customers:,} customers, ready for an e-mail or app "
+                                      "campaign.",
+    "recommendations.export.download": "Download recommendations for every customer (CSV)",
+    "recommendations.saved_name": "Recommendations",
+    "chart.model_comparison.title": "Model quality on purchases after the cut date",
+    "chart.model_comparison.y": "Score (0 to 1, higher is better)",
+    "chart.bought_with_bars.title": "Bought with {product}",
+    "chart.bought_with_bars.x": "Share of its baskets (%)",
+    "chart.rules_heatmap.title": "Lift between the most strongly linked products",
+    "chart.rules_heatmap.x": "…brings along this product",
+    "chart.rules_heatmap.y": "Basket holds this product…",
+    "chart.rules_heatmap.hover": "lift",
+    "report.basket.name": "Frequently bought together",
+    "report.basket.if": "if a basket holds",
+    "report.basket.then": "it also holds",
+    "report.basket.summary": "{baskets:,} baskets (one per order); rules kept when both sides appear together in at "
+                             "least {support:pct1} of baskets and in at least {min_baskets} baskets: {rules:,} rules "
+                             "with lift above 1.",
+    "report.basket.terms": "Lift: how many times likelier the second product is when the first is in the basket (1 = "
+                           "no link). Confidence: of the baskets with the first, the share that also hold the second.",
+    "report.basket.none": "No products are bought together more often than chance at this support: baskets are small "
+                          "or varied. Recommend best-sellers rather than pairs.",
+    "report.basket.strongest": "Strongest pair: {first} → {second}: {confidence:pct0} of baskets with the first also "
+                               "hold the second, {lift:.1f} times the usual rate.",
+    "report.basket.once": "Each set of products is listed once, in its strongest direction (highest lift, then "
+                          "confidence).",
+    "report.basket.figure": "Strongest rules",
+    "report.basket.table": "Basket rules",
+    "chart.rule_lift_bars.title": "Frequently bought together: strongest rules",
+    "chart.rule_lift_bars.x": "Lift (times the usual rate)",
+    "report.recommendations.name": "Recommendations against best-sellers",
+    "report.recommendations.table": "Model comparison",
+    "report.recommendations.how": "Models learned from purchases before {cut:date}; each of {customers:,} customers "
+                                  "got a top-{k} list of products new to them, scored against what they really "
+                                  "bought afterwards. NDCG@{k}: how high those products sit in the list (1 = at the "
+                                  "top); hit rate: share of customers with at least one of them in their list.",
+    "report.recommendations.chart_title": "Recommendation quality on purchases after the cut date",
+    "report.recommendations.chart_y": "Score (0 to 1, higher is better)",
     # (end of recommendations)
 
     # --- reports -------------------------------------------------------------------------
