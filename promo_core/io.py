@@ -1420,7 +1420,7 @@ def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None
     The dataset's ``transactions`` is a view: the same validation as an upload, as SQL over the
     file(s), read at query time; the quarantine (rejected rows and reasons) and the counts are
     computed once, here. Only paths inside the folders the deployment lists
-    (``engine.data_folders``: ``$PROMO_DATA_FOLDERS`` or ``data_folders`` under ``[promolens]`` in
+    (``engine.data_folders``: ``$PROMO_DATA_FOLDERS`` or ``folders`` under ``[connect]`` in
     ``.streamlit/secrets.toml``) can be used, so a typed path reaches nothing else on the server.
     Differences from an upload, by design: an order line without a date stays quarantined
     ("order date is empty") rather than taking its order's date, which a view cannot repeat; and

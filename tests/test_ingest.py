@@ -192,7 +192,7 @@ def test_no_folder_is_shared_unless_the_deployment_lists_it(tmp_path, monkeypatc
     assert data_folders(secrets_files=[]) == []
     assert inside_data_folders(tmp_path, data_folders(secrets_files=[])) is None
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f'[promolens]\ndata_folders = ["{tmp_path}"]\n')
+    secrets.write_text(f'[connect]\nfolders = ["{tmp_path}"]\n')
     assert data_folders(secrets_files=[secrets]) == [tmp_path.resolve()]
 
 

@@ -118,7 +118,7 @@ def data_folders(secrets_files: Iterable[str | os.PathLike] | None = None) -> li
     Why a list the deployment writes: a path a user types reaches the server's disk, so only folders
     someone chose to share are reachable, and nothing outside them (``inside_data_folders``).
     Read from ``$PROMO_DATA_FOLDERS`` (folders separated by ``os.pathsep``) and from
-    ``data_folders = [...]`` in the ``[promolens]`` section of ``.streamlit/secrets.toml`` (the
+    ``folders = [...]`` in the ``[connect]`` section of ``.streamlit/secrets.toml`` (the
     working folder's, then the user's). None configured: nothing is reachable in place.
     """
     import tomllib
@@ -129,10 +129,10 @@ def data_folders(secrets_files: Iterable[str | os.PathLike] | None = None) -> li
     for file in files:
         try:
             with open(file, "rb") as fh:
-                section = tomllib.load(fh).get("promolens", {})
+                section = tomllib.load(fh).get("connect", {})
         except (OSError, tomllib.TOMLDecodeError):
             continue
-        listed = section.get("data_folders", []) if isinstance(section, dict) else []
+        listed = section.get("folders", []) if isinstance(section, dict) else []
         found += [listed] if isinstance(listed, str) else [str(f) for f in listed]
     folders = []
     for folder in found:

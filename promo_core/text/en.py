@@ -550,8 +550,8 @@ MESSAGES = {
     "data.progress.checking": "Checking every row of {file} (types, plausible values, duplicates)…",
     "data.progress.saving": "Saving to the workspace: {rows:num} of {total:num} rows",
     "data.error.outside_folders": ("{path} is not inside a folder this server shares. Data can be used in place only "
-                                   "from the folders the deployment lists (PROMO_DATA_FOLDERS, or data_folders under "
-                                   "[promolens] in .streamlit/secrets.toml); ask whoever runs PromoLens, or upload the file."),
+                                   "from the folders the deployment lists (PROMO_DATA_FOLDERS, or folders under "
+                                   "[connect] in .streamlit/secrets.toml); ask whoever runs PromoLens, or upload the file."),
     "data.error.no_parquet": "{path} holds no Parquet file (.parquet). Give a Parquet file or a folder of them.",
     "data.error.not_parquet": "{path} is named like a Parquet file but is not one. Export it again.",
     "data.error.bad_parquet": ("{file} could not be read as Parquet: a file is damaged, or the files do not share "

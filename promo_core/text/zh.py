@@ -487,7 +487,7 @@ MESSAGES = {
     "data.progress.checking": "正在逐行检查 {file}（类型、合理取值、重复行）…",
     "data.progress.saving": "正在保存到工作区：{rows:num} / {total:num} 行",
     "data.error.outside_folders": ("{path} 不在本服务器共享的文件夹中。只有部署方列出的文件夹（PROMO_DATA_FOLDERS，或 "
-                                   ".streamlit/secrets.toml 中 [promolens] 下的 data_folders）里的数据才能原地使用；"
+                                   ".streamlit/secrets.toml 中 [connect] 下的 folders）里的数据才能原地使用；"
                                    "请联系 PromoLens 的管理员，或上传该文件。"),
     "data.error.no_parquet": "{path} 中没有 Parquet 文件（.parquet）。请提供一个 Parquet 文件或包含它们的文件夹。",
     "data.error.not_parquet": "{path} 的扩展名是 Parquet，但内容不是 Parquet 文件。请重新导出。",
