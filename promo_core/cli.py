@@ -125,7 +125,7 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
                         zh=f"有多个数据集名为 {data!r}（编号 {'、'.join(match['id'])}）。请改用编号而不是名称。")
     dataset_id = match["id"].iloc[0]
     info = ws.dataset(dataset_id)
-    if privacy.mode() == "force" and info["kind"] == "upload" and not info["report"].get("privacy"):
+    if privacy.mode() == "force" and info["kind"] in ("upload", "in place") and not info["report"].get("privacy"):
         raise DataError(f"{data!r} was saved without personal data protection, and PROMO_PRIVACY=force allows no "
                         "report on it. Upload the file again on the Data page (protection is on) and report on that.",
                         zh=f"{data!r} 保存时没有启用个人数据保护，而 PROMO_PRIVACY=force 不允许为其生成报告。请在“数据”页面重新上传该文件（保护已开启），再为新数据集生成报告。")

@@ -31,6 +31,7 @@ from promo_core import basket, recommend, segments
 from promo_core.analyses import Progress, Steps
 from promo_core.engine import SalesSource, fetch, sales_table
 from promo_core.errors import DataError
+from promo_core.io import normalise_header, read_table
 from promo_core.text import Message
 
 PARTS = frozenset({"evaluation", "model", "rules"})
@@ -61,6 +62,10 @@ class Products:
         return cls(table=table, digest=digest)
 
 
+_PRODUCT_COLUMNS = {"productid": "product_id", "productname": "product_name", "category": "category",
+                    "description": "description"}
+
+
 def read_products(data: bytes, name: str) -> pd.DataFrame:
     """A products table from an uploaded CSV or Excel file (``name`` says which, and is quoted in
     errors); headers are matched case- and space-insensitively.
@@ -70,12 +75,13 @@ def read_products(data: bytes, name: str) -> pd.DataFrame:
     DataError
         When the file cannot be read as a table, or has no ``product_id`` column.
     """
+    upload = io.BytesIO(data)
+    upload.name = name
     try:
-        frame = pd.read_excel(io.BytesIO(data)) if name.lower().endswith((".xlsx", ".xlsm")) else \
-            pd.read_csv(io.BytesIO(data), sep=None, engine="python", dtype=str)
-    except Exception:  # any reader failure is the file's: say so
+        frame = read_table(upload, text=True).data  # (the one reader of files: any dialect, encoding, .xlsx, Parquet)
+    except DataError:  # (the file's fault, whatever it is: said in this page's words)
         raise DataError(Message("recommend.error.products_unreadable", name=name)) from None
-    frame.columns = [str(c).strip().lower().replace(" ", "_") for c in frame.columns]
+    frame.columns = [_PRODUCT_COLUMNS.get(normalise_header(c), str(c).strip()) for c in frame.columns]
     if "product_id" not in frame.columns:
         raise DataError(Message("recommend.error.products_no_product_id", name=name, columns=list(frame.columns)))
     return frame.astype({"product_id": str})

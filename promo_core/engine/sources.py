@@ -35,7 +35,6 @@ import hashlib
 import logging
 import os
 import re
-import tomllib
 import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +47,7 @@ import pandas as pd
 from ibis.common.exceptions import TableNotFound
 
 from promo_core import privacy
+from promo_core.engine import SECRETS_FILES, data_folders, read_secrets
 from promo_core.engine import connect as locked_connection
 from promo_core.engine.sales import ROLES, fetch, ibis_backend, sales_table
 from promo_core.errors import DataError
@@ -68,7 +68,6 @@ DUCKDB_SUFFIXES = (".duckdb", ".ddb", ".db")
 TABLE_NAME = re.compile(r"\w+(\.\w+){0,2}")
 _CREDENTIAL_KEYS = re.compile(r"pass|pwd|secret|token|key|credential|auth", re.IGNORECASE)
 ENV_PREFIX = "PROMO_CONNECTION_"
-SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml")
 
 
 @dataclass(frozen=True)
@@ -105,8 +104,6 @@ class Settings:
         secrets = secrets or {}
         environ = os.environ if environ is None else environ
         section = secrets.get("connect") or {}
-        folders = [*_as_list(section.get("folders")),
-                   *[f for f in environ.get("PROMO_DATA_FOLDERS", "").split(os.pathsep) if f.strip()]]
         hosts = [*_as_list(section.get("hosts")),
                  *[h.strip() for h in environ.get("PROMO_CONNECT_HOSTS", "").split(",") if h.strip()]]
         connections = {}
@@ -116,24 +113,13 @@ class Settings:
         for key, url in environ.items():
             if key.startswith(ENV_PREFIX) and url.strip() and len(key) > len(ENV_PREFIX):
                 connections[key[len(ENV_PREFIX):].lower()] = {"url": url.strip()}
-        return cls(folders=tuple(Path(os.path.realpath(f)) for f in folders),
+        return cls(folders=tuple(data_folders(secrets, environ)),
                    hosts=tuple(h.lower() for h in hosts), connections=connections)
 
     @classmethod
     def load(cls, files=SECRETS_FILES, environ: Mapping[str, str] | None = None) -> "Settings":
         """Settings from the secrets files Streamlit reads (the project's wins) and the environment."""
-        secrets: dict = {}
-        for path in files:
-            path = Path(path)
-            if path.is_file():
-                try:
-                    loaded = tomllib.loads(path.read_text(encoding="utf-8"))
-                except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
-                    raise DataError(Message("connect.error.secrets", file=str(path))) from None
-                for key in ("connect", "connections"):
-                    if isinstance(loaded.get(key), Mapping):
-                        secrets[key] = {**secrets.get(key, {}), **loaded[key]}
-        return cls.from_config(secrets, environ)
+        return cls.from_config(read_secrets(files), environ)
 
 
 def _as_list(value) -> list[str]:

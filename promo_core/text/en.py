@@ -546,6 +546,20 @@ MESSAGES = {
     "column.week": "Week",
 
     # --- data (ingestion, the front door) ------------------------------------------------
+    "data.progress.reading": "Reading {file}: {mb:,.0f} of {total_mb:,.0f} MB",
+    "data.progress.checking": "Checking every row of {file} (types, plausible values, duplicates)…",
+    "data.progress.saving": "Saving to the workspace: {rows:num} of {total:num} rows",
+    "data.error.outside_folders": ("{path} is not inside a folder this server shares. Data can be used in place only "
+                                   "from the folders the deployment lists (PROMO_DATA_FOLDERS, or folders under "
+                                   "[connect] in .streamlit/secrets.toml); ask whoever runs PromoLens, or upload the file."),
+    "data.error.no_parquet": "{path} holds no Parquet file (.parquet). Give a Parquet file or a folder of them.",
+    "data.error.not_parquet": "{path} is named like a Parquet file but is not one. Export it again.",
+    "data.error.bad_parquet": ("{file} could not be read as Parquet: a file is damaged, or the files do not share "
+                               "their columns. Export it again."),
+    "data.error.in_place_private": ("Personal data protection is compulsory on this server (PROMO_PRIVACY=force), and "
+                                    "data used in place cannot be pseudonymised: it is not copied. Upload the file instead."),
+    "data.progress.parsing": "Splitting {file} into rows and columns…",
+    "data.progress.duplicates": "Looking for lines that repeat another line exactly…",
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------

@@ -483,6 +483,18 @@ MESSAGES = {
     "column.week": "周起始日",
 
     # --- data (ingestion, the front door) ------------------------------------------------
+    "data.progress.reading": "正在读取 {file}：{mb:,.0f} / {total_mb:,.0f} MB",
+    "data.progress.checking": "正在逐行检查 {file}（类型、合理取值、重复行）…",
+    "data.progress.saving": "正在保存到工作区：{rows:num} / {total:num} 行",
+    "data.error.outside_folders": ("{path} 不在本服务器共享的文件夹中。只有部署方列出的文件夹（PROMO_DATA_FOLDERS，或 "
+                                   ".streamlit/secrets.toml 中 [connect] 下的 folders）里的数据才能原地使用；"
+                                   "请联系 PromoLens 的管理员，或上传该文件。"),
+    "data.error.no_parquet": "{path} 中没有 Parquet 文件（.parquet）。请提供一个 Parquet 文件或包含它们的文件夹。",
+    "data.error.not_parquet": "{path} 的扩展名是 Parquet，但内容不是 Parquet 文件。请重新导出。",
+    "data.error.bad_parquet": "无法按 Parquet 读取 {file}：某个文件已损坏，或各文件的列不一致。请重新导出。",
+    "data.error.in_place_private": "本服务器强制开启个人数据保护（PROMO_PRIVACY=force），而原地使用的数据不会被复制，无法转为化名。请改为上传文件。",
+    "data.progress.parsing": "正在把 {file} 拆分为行和列…",
+    "data.progress.duplicates": "正在查找与其他行完全相同的行…",
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------
