@@ -276,7 +276,7 @@ def network_tab(dataset: str, peak_uplift: float):
         m1, m2, m3, m4 = st.columns(4)
         m1.metric(t("logistics.metric.network_cost"), ui.money(plan.total_cost, 0),
                   help=t("logistics.metric.network_cost.help"))
-        m2.metric(t("logistics.metric.open"), t("logistics.open_of", open=int(plan.open.sum()), all=len(plan.open)),
+        m2.metric(t("logistics.metric.open"), t("logistics.open_of", open=planned.warehouses_open, all=len(plan.open)),
                   help=t("logistics.metric.open.help"))
         m3.metric(t("logistics.metric.shipping"), ui.money(plan.transport_cost, 0), help=t("logistics.metric.shipping.help"))
         m4.metric(t("logistics.metric.per_unit"), ui.money(planned.cost_per_unit), help=t("logistics.metric.per_unit.help"))

@@ -183,6 +183,10 @@ class Plan:
     def cost_per_unit(self) -> float:
         return self.plan.total_cost / max(self.demand, 1e-9)
 
+    @property
+    def warehouses_open(self) -> int:
+        return int(self.plan.open.sum())
+
 
 @dataclass(frozen=True)
 class Result:

@@ -694,7 +694,8 @@ MESSAGES = {
                                             "elasticity.",
     "logistics.promotion.whole_range": "the whole range",
     "logistics.promotion.scenario_name": "“{name}”: ",
-    "logistics.promotion.from_pricing": "{name}{discount:.0%} off {what} from {start:%d %b %Y} to {end:%d %b %Y}, "
+    "logistics.promotion.from_pricing": "{name}{discount:.0%} off {what} (customers pay {tenths:.1f} in every 10) from "
+                                        "{start:%d %b %Y} to {end:%d %b %Y}, "
                                         "elasticity {elasticity:.2f}: {lift:+.0%} units while it runs.",
     "logistics.promotion.plan": "Plan a promotion",
     "logistics.promotion.plan.help": "Add a price promotion to the forecast: demand rises by (1 − discount) ^ "
