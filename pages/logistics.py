@@ -149,8 +149,9 @@ def forecast_tab(products: analysis.Products | None):
     with st.expander(t("logistics.forecast.details")):
         table = analysis.forecast_table(fc)
         table = table.assign(model=table["model"].map(names))
-        ui.table(table, "forecast.csv", column_config=columns(table, {
+        st.dataframe(table, hide_index=True, width="stretch", column_config=columns(table, {
             c: "%.2f" for c in ("baseline", "forecast", "lower", "upper", "uplift")}))
+        ui.download_csv(table, "forecast.csv", deferred=True)  # (every series and week: made when clicked)
         per = analysis.backtest_series_table(fc)
         per = per.assign(model=per["model"].map(names))
         ui.table(per, "backtest_per_series.csv", column_config=columns(per, {
