@@ -124,7 +124,8 @@ def forecast_tab(products: analysis.Products | None):
     if level == "store":
         sites = ui.side_table("stores")
         if sites is not None and "name" in sites.columns:
-            labels = {s: dict(zip(sites["site_id"].astype(str), sites["name"].astype(str))).get(s, s) for s in labels}
+            store_names = dict(zip(sites["site_id"].astype(str), sites["name"].astype(str)))
+            labels = {s: store_names.get(s, s) for s in labels}
     series = list(fc.series)
     pick = st.selectbox(t("logistics.forecast.show"), series, index=series.index(fc.default_series),
                         key=f"lg-series-{level}",
