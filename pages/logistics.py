@@ -208,8 +208,8 @@ def stock_tab(params: analysis.Params, products: analysis.Products | None):
                        "safety_stock": "%.0f", "reorder_point": "%.0f", "orders_per_year": units,
                        "holding_cost": "money", "ordering_cost": "money", "total_cost": "money",
                        "expected_short_per_year": units, "fill_rate": "percent"}))
-    ui.download_excel({"policy": stock.policy, "service_curve": stock.curve}, "inventory_policy.xlsx",
-                      label=t("logistics.stock.download"))
+    ui.download_excel(lambda: {"policy": stock.policy, "service_curve": stock.curve}, "inventory_policy.xlsx",
+                      label=t("logistics.stock.download"))  # (made when clicked)
     return stock, fig, settings
 
 
