@@ -244,11 +244,13 @@ def _products(sales) -> Products:
     if pd.isna(last):
         raise DataError(Message("forecast.error.no_sales"))
     recent = lines.filter(lines.order_date >= pd.Timestamp(last) - pd.Timedelta(days=RECENT_DAYS))
+    priced = "revenue" in recent.columns
     sums = fetch(recent.group_by("product_id").aggregate(
-        units=exact_sum(recent.quantity),
-        revenue=exact_sum(recent.revenue) if "revenue" in recent.columns else exact_sum(recent.quantity * 0.0)))
+        units=exact_sum(recent.quantity), **({"revenue": exact_sum(recent.revenue)} if priced else {})))
     labels = product_labels(recent, ("product_name", "category"))
     table = sums.set_index("product_id").join(labels.reindex(columns=["product_name", "category"]))
+    if not priced:  # (no prices: no average price, so no unit cost can be assumed from it)
+        table["revenue"] = np.nan
     table["avg_price"] = table["revenue"] / table["units"]
     table = table.sort_values(["units", "product_id"], ascending=[False, True], kind="stable").reset_index()
     table = table[["product_id", "product_name", "category", "units", "revenue", "avg_price"]]
