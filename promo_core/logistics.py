@@ -388,6 +388,17 @@ def read_sites(source, kind: str) -> pd.DataFrame:
     return out
 
 
+def _site_key(value) -> str:
+    """A site id as the cost table is matched on it: a whole number by its value ("001", "1" and
+    1.0 are the same site: the reader reads a column of numbers as numbers, but not the header)."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
 def read_cost_matrix(source, warehouses: pd.DataFrame, stores: pd.DataFrame) -> np.ndarray:
     """A warehouse x store cost per unit from an uploaded table.
 
@@ -400,16 +411,17 @@ def read_cost_matrix(source, warehouses: pd.DataFrame, stores: pd.DataFrame) -> 
         Cost per unit shipped; ``inf`` where the table has no lane.
     """
     raw = read_rows(source)
-    w_ids = warehouses["site_id"].astype(str).tolist()
-    s_ids = stores["site_id"].astype(str).tolist()
+    w_ids = [_site_key(w) for w in warehouses["site_id"]]
+    s_ids = [_site_key(s) for s in stores["site_id"]]
     cols = [str(c).strip() for c in raw.columns]
     raw.columns = cols
-    if len(cols) == 3 and not set(cols[1:]) & set(s_ids):
-        long = pd.DataFrame({"w": raw.iloc[:, 0].astype(str).str.strip(), "s": raw.iloc[:, 1].astype(str).str.strip(),
+    if len(cols) == 3 and not {_site_key(c) for c in cols[1:]} & set(s_ids):
+        long = pd.DataFrame({"w": raw.iloc[:, 0].map(_site_key), "s": raw.iloc[:, 1].map(_site_key),
                              "cost": pd.to_numeric(raw.iloc[:, 2], errors="coerce")})
     else:
         wide = raw.set_index(cols[0])
-        wide.index = wide.index.astype(str).str.strip()
+        wide.index = wide.index.map(_site_key)
+        wide.columns = [_site_key(c) for c in wide.columns]
         long = wide.stack(future_stack=True).rename("cost").reset_index()
         long.columns = ["w", "s", "cost"]
         long["cost"] = pd.to_numeric(long["cost"], errors="coerce")

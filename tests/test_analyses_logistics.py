@@ -137,3 +137,16 @@ def test_an_unreadable_line_of_an_upload_is_named_never_dropped():
         logistics.read_sites(stores, "stores")
     assert caught.value.id == "logistics.error.unreadable_line"
     assert "line 3" in str(caught.value) and "第 3 行" in caught.value.text("zh")
+
+
+def test_zero_padded_site_ids_match_the_cost_table_s_headers():
+    """The reader reads a column of ids made of digits as numbers ("001" -> 1) but leaves a header
+    as it is: the cost table matches them by their value."""
+    warehouses = b"id,lat,lon,capacity,fixed_cost\n010,51,0,100,1\n020,52,0,100,1\n"
+    stores = b"id,lat,lon,demand\n001,52.0,-1.0,30\n002,52.5,-1.5,40\n"
+    network = logistics.Network.build(warehouses, stores, cost_table=b"warehouse,001,002\n010,1,2\n020,3,\n")
+    np.testing.assert_array_equal(network.unit_cost, [[1.0, 2.0], [3.0, np.inf]])
+    long = logistics.Network.build(warehouses, stores, cost_table=b"from,to,cost\n010,001,1\n010,002,2\n020,001,3\n")
+    assert long == network
+    with pytest.raises(DataError, match="not in the warehouses/stores tables: 3\\."):
+        logistics.Network.build(warehouses, stores, cost_table=b"from,to,cost\n010,003,1\n")
