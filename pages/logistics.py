@@ -86,6 +86,15 @@ def promotion_controls(products: analysis.Products | None, horizon: int) -> fore
     return ui.run(forecast.Promotion.build, discount, start, end, elasticity, scope, target)
 
 
+def with_promotion(params: analysis.Params) -> analysis.Result:
+    """The forecast of ``params``: fitted once without the promotion, which is then added to it
+    (so another discount or date fits no model again)."""
+    fitted = ui.run_analysis(analysis, dataclasses.replace(params, promotion=None))
+    if params.promotion is None or fitted.forecast is None:
+        return fitted
+    return ui.run_analysis(analysis, dataclasses.replace(params, fitted=fitted.forecast.result))
+
+
 def forecast_tab(products: analysis.Products | None):
     """The forecast tab; returns its Params and Result (None when it could not be made)."""
     with st.expander(t("logistics.forecast.settings"), expanded=True, icon=":material/tune:",
@@ -103,7 +112,7 @@ def forecast_tab(products: analysis.Products | None):
         promotion = promotion_controls(products, horizon)
     params = analysis.Params(level=level, horizon_weeks=horizon, interval=interval, promotion=promotion,
                              parts=frozenset({"forecast"}))
-    made = ui.run_analysis(analysis, params)
+    made = with_promotion(params)
     fc = made.forecast
     if fc is None:
         ui.show_problem(made.problems["forecast"])
@@ -181,7 +190,7 @@ def stock_tab(params: analysis.Params, products: analysis.Products | None):
                                help=t("logistics.stock.cost_share.help")) / 100
     settings = analysis.StockSettings(lead_time_weeks=lead, lead_time_sd_weeks=lead_sd, service_level=service,
                                       order_cost=order_cost, holding_rate=holding, cost_share=cost_share)
-    by_product = ui.run_analysis(analysis, dataclasses.replace(params, level="product"))
+    by_product = with_promotion(dataclasses.replace(params, level="product"))
     if by_product.forecast is None:
         ui.show_problem(by_product.problems["forecast"])
         return None

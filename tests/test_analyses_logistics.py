@@ -3,6 +3,8 @@ plain pandas on the demo, hand-checked elasticities and stock costs, parts faili
 network as one hashable input read through the project's reader."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -150,3 +152,21 @@ def test_zero_padded_site_ids_match_the_cost_table_s_headers():
     assert long == network
     with pytest.raises(DataError, match="not in the warehouses/stores tables: 3\\."):
         logistics.Network.build(warehouses, stores, cost_table=b"from,to,cost\n010,003,1\n")
+
+
+def test_a_promotion_added_to_a_kept_fit_is_the_promoted_forecast(demo_tx, demo_products, monkeypatch):
+    params = analysis.Params(level="category", horizon_weeks=8, models=("seasonal_naive", "holt_winters"),
+                             parts=frozenset({"forecast"}))
+    fitted = analysis.run(demo_tx, params).forecast.result
+    promotion = forecast.Promotion.build(0.25, fitted.forecast["week"].min(), fitted.forecast["week"].min()
+                                         + pd.Timedelta(days=13), -1.8, "category", demo_products.categories[0])
+    promoted = dataclasses.replace(params, promotion=promotion)
+    fitted_again = dataclasses.replace(promoted, fitted=fitted)
+    assert fitted_again == promoted and hash(fitted_again) == hash(promoted), "a cache keys on the settings"
+    direct = analysis.run(demo_tx, promoted).forecast
+    monkeypatch.setattr(forecast, "forecast_demand", lambda *a, **k: pytest.fail("fitted again"))
+    added = analysis.run(demo_tx, fitted_again).forecast
+    pd.testing.assert_frame_equal(added.result.forecast, direct.result.forecast)
+    assert added.uplift == direct.uplift > 0 and added.peak_uplift == direct.peak_uplift > 0
+    with pytest.raises(ValueError, match="other settings"):
+        analysis.run(demo_tx, dataclasses.replace(fitted_again, horizon_weeks=6))

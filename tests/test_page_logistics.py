@@ -209,7 +209,8 @@ def test_the_report_keeps_the_numbers_and_the_plan_its_exact_cost(demo, demo_tx)
 def test_a_rerun_that_changes_no_computation_refits_nothing(app_page, monkeypatch):
     """A rerun, a language or currency switch: no forecast is fitted,
     no MILP solved, no workspace table opened; a new stock setting fits nothing either (the policy is
-    arithmetic on the kept forecast); a new what-if solves the network once and fits no forecast."""
+    arithmetic on the kept forecast); another discount adds the promotion to the kept fit (one query for
+    the promoted shares); a new what-if solves the network once and fits no forecast."""
     import streamlit as st
 
     from promo_core import forecast, logistics
@@ -235,5 +236,7 @@ def test_a_rerun_that_changes_no_computation_refits_nothing(app_page, monkeypatc
     assert "¥" in _metrics(at)["每周网络成本"]
     at.number_input(key="lg-lead").set_value(3.0).run()
     assert (len(fits), len(solves), len(opened)) == counts
+    at.slider(key="lg-promo-discount").set_value(30).run()  # the promotion is added to the kept fit
+    assert len(fits) == counts[0] and len(solves) == counts[1] and len(opened) == counts[2] + 1
     at.slider(key="lg-demand").set_value(10).run()
     assert len(fits) == counts[0] and len(solves) == counts[1] + 2, "the plan and the scenario, no forecast"

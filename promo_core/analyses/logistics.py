@@ -86,6 +86,11 @@ class Params:
         Seconds the MILP solver may take before it returns its best plan.
     parts : frozenset of str
         The parts to compute: any of ``PARTS``.
+    fitted : forecast.ForecastResult, optional
+        The same forecast already fitted without the promotion (``run`` of these Params with
+        ``promotion=None``): the promotion is then added to it (``forecast.with_promotion``) and
+        no model is fitted again. Not part of the Params' identity (it is what the other settings
+        make), so give it only from the same data.
     """
 
     level: str = "product"
@@ -98,6 +103,7 @@ class Params:
     what_if: WhatIf | None = None
     time_limit: float = 120.0
     parts: frozenset = PARTS
+    fitted: forecast.ForecastResult | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -223,6 +229,10 @@ def run(source: SalesSource | None, params: Params = Params(), progress: Progres
     needs_sales = params.parts & {"products", "forecast"}
     if needs_sales and source is None:
         raise ValueError(f"the parts {sorted(needs_sales)} need order lines")
+    fitted = params.fitted
+    if fitted is not None and (fitted.demand.level, fitted.horizon, fitted.interval) != \
+            (params.level, params.horizon_weeks, params.interval):
+        raise ValueError("the fitted forecast was made with other settings")
     sales = sales_table(source) if needs_sales else None
     products = steps.run("products", Message("logistics.step.products"), _products, sales)
     fc = steps.run("forecast", Message("logistics.step.forecast"), _forecast, sales, params, steps)
@@ -297,9 +307,13 @@ def default_elasticity(products: Products, scope: str, target: str | None) -> El
 # Forecast
 # --------------------------------------------------------------------------------------------
 def _forecast(sales, params: Params, steps: Steps) -> Forecast:
-    result = forecast.forecast_demand(sales, params.level, params.horizon_weeks, models=params.models,
-                                      interval=params.interval, promotion=params.promotion,
-                                      progress=lambda fraction, message: steps.announce(message))
+    fitted = params.fitted
+    if fitted is None:
+        result = forecast.forecast_demand(sales, params.level, params.horizon_weeks, models=params.models,
+                                          interval=params.interval, promotion=params.promotion,
+                                          progress=lambda fraction, message: steps.announce(message))
+    else:
+        result = fitted if params.promotion is None else forecast.with_promotion(fitted, sales, params.promotion)
     best = result.recommended
     backtest = result.backtest.set_index("model")
     main = result.forecast[result.forecast["model"] == best]
