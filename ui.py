@@ -343,12 +343,24 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
+SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers")
+
+
 def side_table(table: str) -> pd.DataFrame | None:
-    """A small table kept beside the active dataset's sales (products, campaign, sites), or None
-    when the dataset has none. Never the order lines: they stay in the engine (``run_analysis``)."""
-    if table == "transactions":
-        raise ValueError("the order lines stay in the engine: run an analysis on them (run_analysis)")
+    """A small side table of the active dataset (products, warehouses, stores, campaign,
+    customers), or None when the dataset has none: what a page turns into an analysis' settings
+    (a network to plan, unit costs). Never the order lines: those reach a page only as a Result."""
+    if table not in SIDE_TABLES:
+        raise ValueError(f"{table!r} is not a side table ({', '.join(SIDE_TABLES)})")
     return load_table(table)
+
+
+def read_upload(uploaded, read: Callable[..., pd.DataFrame], *args) -> pd.DataFrame:
+    """A small uploaded table as the promo_core reader ``read(uploaded, *args)`` gives it, read once
+    per file and kept in ``shared_frames`` (as the Data page keeps an upload under review), so a
+    rerun reads nothing again. A file that cannot be read is explained (``run``)."""
+    key = ("upload", uploaded.file_id, f"{read.__module__}.{read.__qualname__}", args)
+    return shared_frames().get_or_make(key, lambda: run(read, uploaded, *args)).copy(deep=False)
 
 
 def require_dataset() -> str:

@@ -30,20 +30,11 @@ from threadpoolctl import threadpool_limits
 from promo_core.dates import order_span
 from promo_core.engine import SalesSource, exact_sum, fetch, product_labels, sales_table
 from promo_core.errors import DataError
-from promo_core.i18n import text
+from promo_core.text import Message
 
 LEVELS = ("product", "category", "store", "total")
 MODELS = ("seasonal_naive", "holt_winters", "gradient_boosting")
-MODEL_LABELS = {"seasonal_naive": ("Seasonal naive", "季节性朴素"),
-                "holt_winters": ("Holt-Winters", "霍尔特-温特斯"),
-                "gradient_boosting": ("Gradient boosting", "梯度提升")}
 PROMO_THRESHOLD = 0.95  # a week sold at under 95 % of the regular price counts as promoted
-
-
-def model_label(model: str, lang: str = "en") -> str:
-    """A model's display name."""
-    en, zh = MODEL_LABELS[model]
-    return text(en, zh, lang)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -89,7 +80,21 @@ def _complete_weeks(first: pd.Timestamp, last: pd.Timestamp) -> pd.DatetimeIndex
     return pd.date_range(start, end, freq="7D") if end >= start else pd.DatetimeIndex([])
 
 
-def weekly_demand(tx: SalesSource, level: str = "product", lang: str = "en") -> WeeklyDemand:
+def _sales_lines(sales: ir.Table, key: str | None = None) -> ir.Table:
+    """The lines that are demand: sold (quantity > 0), with a series key, exact duplicates left out."""
+    return sales.filter(sales.quantity > 0, *([sales[key].notnull()] if key else []),
+                        *([~sales.is_duplicate] if "is_duplicate" in sales.columns else []))
+
+
+def sales_weeks(tx: SalesSource) -> pd.DatetimeIndex:
+    """The Mondays of the complete weeks of sales a forecast of the whole business learns from
+    (its forecast starts the week after the last)."""
+    sales = sales_table(tx, ["order_date", "quantity"], optional=["is_duplicate"])
+    span = order_span(_sales_lines(sales))
+    return _complete_weeks(span.first, span.last) if span.lines else pd.DatetimeIndex([])
+
+
+def weekly_demand(tx: SalesSource, level: str = "product") -> WeeklyDemand:
     """Weekly units sold per product, category, store or in total, summed in the source's engine.
 
     Sales lines (quantity > 0, exact duplicates left out) are counted in complete Monday-to-Sunday
@@ -111,31 +116,21 @@ def weekly_demand(tx: SalesSource, level: str = "product", lang: str = "en") -> 
         (``promo_core.engine.product_labels``).
     """
     if level not in LEVELS:
-        raise DataError(text(f"Unknown forecast level {level!r}; use one of {', '.join(LEVELS)}.",
-                             f"未知的预测层级 {level!r}；可选 {', '.join(LEVELS)}。", lang))
+        raise DataError(Message("forecast.error.level", level=level, levels=list(LEVELS)))
     key = _SERIES_KEY[level]
     sales = sales_table(tx, ["order_date", "product_id", "quantity", "unit_price"],
                         optional=[c for c in (key, "product_name", "is_duplicate") if c])
     if key is not None:
         # (all lines, not only sales: with every line a return, the next message says so)
         if key not in sales.columns or not fetch(sales.aggregate(n=sales[key].count()))["n"][0]:
-            what = {"category": text("product categories", "商品类目", lang), "store": text("store ids", "门店编号", lang),
-                    "product": text("product ids", "商品编号", lang)}[level]
-            raise DataError(text(f"The sales data has no {what}, so demand cannot be forecast per {level}. "
-                                 "Map that column on the Data page or pick another level.",
-                                 f"销售数据中没有{what}，无法按该层级预测。请在“数据”页面映射该列或选择其他层级。", lang))
-    lines = sales.filter(sales.quantity > 0, *([sales[key].notnull()] if key else []),
-                         *([~sales.is_duplicate] if "is_duplicate" in sales.columns else []))
+            raise DataError(Message("forecast.error.no_key", what=Message(f"forecast.key.{level}"), level=level))
+    lines = _sales_lines(sales, key)
     span = order_span(lines)
     if not span.lines:
-        raise DataError(text("There are no sales lines (quantity above zero) to forecast from.",
-                             "没有可用于预测的销售记录（数量大于零）。", lang))
+        raise DataError(Message("forecast.error.no_sales"))
     weeks = _complete_weeks(span.first, span.last)
     if len(weeks) < 12:
-        raise DataError(text(f"The sales cover only {len(weeks)} complete weeks; forecasts need at least 12 "
-                             "(a year or more to see seasonality). Upload a longer history.",
-                             f"销售数据只覆盖 {len(weeks)} 个完整周；预测至少需要 12 周（要识别季节性需一年以上）。请上传更长的历史数据。",
-                             lang))
+        raise DataError(Message("forecast.error.few_weeks", weeks=len(weeks)))
     per_series = fetch(_weekly_units(lines, key, weeks[0], weeks[-1])).set_index(["week", "series"])
     units = per_series["units"].unstack(fill_value=0.0).reindex(weeks, fill_value=0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -193,8 +188,7 @@ class SeasonalNaive:
     def fit(self, units: pd.DataFrame, exog: dict | None = None) -> "SeasonalNaive":
         """Remember the last season of every series."""
         if len(units) < self.season_length:
-            raise DataError(f"Seasonal naive needs at least {self.season_length} weeks; the series has {len(units)}.",
-                            zh=f"季节性朴素预测至少需要 {self.season_length} 周数据；该序列只有 {len(units)} 周。")
+            raise DataError(Message("forecast.error.naive_history", needed=self.season_length, weeks=len(units)))
         self.last_season_ = units.iloc[-self.season_length:].to_numpy(float)
         self.index_ = units.index
         self.columns_ = units.columns
@@ -246,8 +240,7 @@ class HoltWinters:
         """Initial level (S,), trend (S,) and seasonal indices (S, m) of series in columns of ``y`` (T, S)."""
         m = self.season_length
         if len(y) < m + 2:
-            raise DataError(f"Holt-Winters needs at least {m + 2} weeks; the series has {len(y)}.",
-                            zh=f"霍尔特-温特斯（Holt-Winters）预测至少需要 {m + 2} 周数据；该序列只有 {len(y)} 周。")
+            raise DataError(Message("forecast.error.hw_history", needed=m + 2, weeks=len(y)))
         if m == 1:
             n = min(len(y), 13)
             slope, intercept = np.polynomial.polynomial.polyfit(np.arange(n), y[:n], 1)[::-1]
@@ -410,8 +403,7 @@ class GradientBoostingForecaster:
         feats, level = self._features(units.index, y, price, promo, len(y))
         ok = np.isfinite(level) & (level > 0)
         if ok.sum() < 20:
-            raise DataError(f"Gradient boosting needs more history: only {int(ok.sum())} usable weeks.",
-                            zh=f"梯度提升预测需要更长的历史数据：目前只有 {int(ok.sum())} 周可用。")
+            raise DataError(Message("forecast.error.gb_history", weeks=int(ok.sum())))
         self.model_ = HistGradientBoostingRegressor(
             max_iter=self.max_iter, learning_rate=self.learning_rate, max_leaf_nodes=self.max_leaf_nodes,
             min_samples_leaf=self.min_samples_leaf, early_stopping=False, random_state=self.random_state)
@@ -510,7 +502,7 @@ class Promotion:
         return (1 - self.discount) ** self.elasticity - 1
 
     @classmethod
-    def from_scenario(cls, scenario: dict, lang: str = "en") -> "Promotion":
+    def from_scenario(cls, scenario: dict) -> "Promotion":
         """From the Pricing page's saved scenario (level, target, discount, start, end, elasticity).
 
         A discount above 1 is read as a percentage (20 -> 20 %).
@@ -523,31 +515,27 @@ class Promotion:
             if level in ("store", "total", "all", "whole store", "overall"):
                 level, target = "all", None
             return cls.build(discount, scenario["start"], scenario["end"], float(scenario["elasticity"]),
-                             level, None if target is None else str(target), lang)
+                             level, None if target is None else str(target))
         except (KeyError, TypeError, ValueError) as exc:
             if isinstance(exc, DataError):
                 raise
-            raise DataError(text(f"The saved promotion scenario is incomplete ({exc}). Set the promotion again on "
-                                 "the Pricing page or enter it here.",
-                                 f"保存的促销方案不完整（{exc}）。请在“定价”页面重新设置，或在此处输入。", lang)) from None
+            raise DataError(Message("forecast.error.scenario", detail=str(exc))) from None
 
     @classmethod
-    def build(cls, discount: float, start, end, elasticity: float, level: str = "all", target: str | None = None,
-              lang: str = "en") -> "Promotion":
+    def build(cls, discount: float, start, end, elasticity: float, level: str = "all",
+              target: str | None = None) -> "Promotion":
         """A validated promotion."""
         start, end = pd.Timestamp(start).normalize(), pd.Timestamp(end).normalize()
         if not 0 < discount < 1:
-            raise DataError(text(f"A discount must be between 0 % and 100 % (got {discount:.0%}).",
-                                 f"折扣必须在 0% 到 100% 之间（当前为 {discount:.0%}）。", lang))
+            raise DataError(Message("forecast.error.discount", discount=discount))
         if end < start:
-            raise DataError(text("The promotion ends before it starts. Check the dates.",
-                                 "促销结束日期早于开始日期，请检查日期。", lang))
+            raise DataError(Message("forecast.error.promotion_dates"))
         if not np.isfinite(elasticity):
-            raise DataError(text("The elasticity must be a number.", "弹性必须是数字。", lang))
+            raise DataError(Message("forecast.error.elasticity"))
         if level not in ("product", "category", "all"):
-            raise DataError(text(f"Unknown promotion level {level!r}.", f"未知的促销层级 {level!r}。", lang))
+            raise DataError(Message("forecast.error.promotion_level", level=level))
         if level != "all" and not target:
-            raise DataError(text("Choose which product or category is on promotion.", "请选择促销的商品或类目。", lang))
+            raise DataError(Message("forecast.error.promotion_target"))
         return cls(discount=float(discount), start=start, end=end, elasticity=float(elasticity), level=level,
                    target=target)
 
@@ -615,7 +603,8 @@ class ForecastResult:
     horizon : int
     interval : float
         Nominal coverage of the prediction intervals (0.8 = 80 %).
-    notes : list of str
+    notes : list of Message
+        What the reader should know about the forecast (catalogue messages).
     """
 
     demand: WeeklyDemand
@@ -652,7 +641,7 @@ def _interval_quantiles(scaled_abs: pd.DataFrame, horizon: int, interval: float)
 def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, *, models=MODELS,
                     n_origins: int = 4, step: int = 4, interval: float = 0.8, season_length: int = 52,
                     promotion: Promotion | None = None, random_state: int = 0,
-                    progress: Callable[[float, str], None] | None = None, lang: str = "en") -> ForecastResult:
+                    progress: Callable[[float, Message], None] | None = None) -> ForecastResult:
     """Forecast weekly demand with every model, backtest them, and add a planned promotion.
 
     Parameters
@@ -676,41 +665,33 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
         A planned promotion; its uplift is added through the price elasticity.
     random_state : int
     progress : callable(fraction, message), optional
-        Called as the work advances (for a progress bar).
+        Called as the work advances (for a progress bar), with a ``Message``.
 
     Returns
     -------
     ForecastResult
     """
     if not 1 <= horizon <= 52:
-        raise DataError(text("Forecast between 1 and 52 weeks ahead.", "预测周数须在 1 到 52 之间。", lang))
+        raise DataError(Message("forecast.error.horizon"))
     if not 0.5 <= interval < 1:
-        raise DataError(text("The interval coverage must be between 50 % and 99 %.", "区间覆盖率须在 50% 到 99% 之间。",
-                             lang))
+        raise DataError(Message("forecast.error.interval"))
     report = progress or (lambda fraction, message: None)
-    demand = weekly_demand(tx, level, lang)
+    demand = weekly_demand(tx, level)
     units = demand.units
     n_weeks = len(units)
-    notes: list[str] = []
+    notes: list[Message] = []
     m = season_length
     min_train = lambda m_: m_ + max(GradientBoostingForecaster.WINDOW, horizon)  # noqa: E731
     origins = _origins(n_weeks, horizon, n_origins, step, min_train(m))
     if not origins and m > 1:
-        notes.append(text(
-            f"The history has {n_weeks} weeks: too short to learn a {m}-week season and still backtest "
-            f"{horizon} weeks, so the models ignore seasonality (about {min_train(m) + horizon} weeks are needed).",
-            f"历史数据只有 {n_weeks} 周，不足以在学习 {m} 周季节性的同时回测 {horizon} 周，因此模型不考虑季节性"
-            f"（大约需要 {min_train(m) + horizon} 周）。", lang))
+        notes.append(Message("forecast.note.no_season", weeks=n_weeks, season=m, horizon=horizon,
+                             needed=min_train(m) + horizon))
         m = 1
         origins = _origins(n_weeks, horizon, n_origins, step, min_train(m))
     if not origins:
-        raise DataError(text(
-            f"The history has {n_weeks} weeks, too few to backtest a {horizon}-week forecast. Forecast fewer "
-            "weeks ahead or upload a longer history.",
-            f"历史数据只有 {n_weeks} 周，不足以回测 {horizon} 周的预测。请缩短预测周数或上传更长的历史数据。", lang))
+        raise DataError(Message("forecast.error.backtest_history", weeks=n_weeks, horizon=horizon))
     if len(origins) < n_origins:
-        notes.append(text(f"Backtested from {len(origins)} origins (history too short for {n_origins}).",
-                          f"回测使用了 {len(origins)} 个起点（历史数据不足 {n_origins} 个）。", lang))
+        notes.append(Message("forecast.note.origins", origins=len(origins), wanted=n_origins))
     exog_all = {"price_ratio": demand.price_ratio.to_numpy(float), "promo_share": demand.promo_share.to_numpy(float)}
     lineup = ["seasonal_naive"]
     shortest = min(origins)
@@ -720,8 +701,7 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
                                                             {k: v[:shortest] for k, v in exog_all.items()})
             lineup.append(model)
         except DataError:
-            notes.append(text(f"{model_label(model)} was left out: the history is too short for it at this level.",
-                              f"{model_label(model, 'zh')}未参与：在该层级下历史数据太短。", lang))
+            notes.append(Message("forecast.note.left_out", model=Message(f"forecast_model.{model}")))
     models = lineup
     y_all = units.to_numpy(float)
     n_steps = (len(origins) + 1) * len(models)
@@ -734,8 +714,8 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
         scale = mase_scale(y_all[:origin], m)
         actual = y_all[origin:origin + horizon]
         for model in models:
-            report(done / n_steps, text(f"Backtesting {model_label(model)} from week {origin}…",
-                                        f"正在从第 {origin} 周回测{model_label(model, 'zh')}…", lang))
+            report(done / n_steps, Message("forecast.progress.backtest", model=Message(f"forecast_model.{model}"),
+                                           week=origin))
             pred = make_model(model, horizon, m, random_state).fit(train, exog_train).predict(horizon, exog_test)
             done += 1
             rows.append(pd.DataFrame({
@@ -776,8 +756,7 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
     future = _future_weeks(units.index, horizon)
     out = []
     for model in models:
-        report(done / n_steps, text(f"Forecasting with {model_label(model)}…",
-                                    f"正在用{model_label(model, 'zh')}预测…", lang))
+        report(done / n_steps, Message("forecast.progress.fit", model=Message(f"forecast_model.{model}")))
         base = make_model(model, horizon, m, random_state).fit(units, exog_all).predict(horizon).to_numpy()
         done += 1
         half = quantiles.get(model, np.zeros(horizon))[:, None] * scale[None, :]
@@ -785,15 +764,15 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
             "series": np.tile(units.columns.to_numpy(), horizon), "week": np.repeat(future, units.shape[1]),
             "model": model, "baseline": base.ravel(), "forecast": base.ravel(),
             "lower": np.maximum(base - half, 0).ravel(), "upper": (base + half).ravel(), "uplift": 0.0}))
-    report(1.0, text("Done.", "完成。", lang))
+    report(1.0, Message("forecast.progress.done"))
     forecast = pd.concat(out, ignore_index=True)
     result = ForecastResult(demand=demand, forecast=forecast, backtest=backtest, backtest_series=per_series,
                             errors=errors[["series", "model", "origin", "step", "week", "actual", "forecast"]],
                             recommended=recommended, season_length=m, horizon=horizon, interval=interval, notes=notes)
-    return with_promotion(result, tx, promotion, lang) if promotion is not None else result
+    return with_promotion(result, tx, promotion) if promotion is not None else result
 
 
-def with_promotion(result: ForecastResult, tx: SalesSource, promotion: Promotion, lang: str = "en") -> ForecastResult:
+def with_promotion(result: ForecastResult, tx: SalesSource, promotion: Promotion) -> ForecastResult:
     """The forecast with a planned promotion added through its elasticity (no model is refitted).
 
     Each series' forecast and interval are multiplied by ``1 + share x days-on-promotion / 7 x lift``
@@ -810,9 +789,7 @@ def with_promotion(result: ForecastResult, tx: SalesSource, promotion: Promotion
     out["uplift"] = out["forecast"] - out["baseline"]
     notes = list(result.notes)
     if not (factor != 1).any():
-        notes.append(text("The promotion's dates fall outside the forecast weeks, or it covers none of these "
-                          "series, so it changes nothing here.",
-                          "促销日期不在预测周内，或不涉及这些序列，因此不影响预测。", lang))
+        notes.append(Message("forecast.note.promotion_outside"))
     return ForecastResult(demand=result.demand, forecast=out, backtest=result.backtest,
                           backtest_series=result.backtest_series, errors=result.errors,
                           recommended=result.recommended, season_length=result.season_length,

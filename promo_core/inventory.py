@@ -13,7 +13,7 @@ import pandas as pd
 from scipy.stats import norm
 
 from promo_core.errors import DataError
-from promo_core.i18n import text
+from promo_core.text import Message
 
 WEEKS_PER_YEAR = 52
 
@@ -56,31 +56,25 @@ def normal_loss(z):
     return norm.pdf(z) - z * norm.sf(z)
 
 
-def _check(demand: pd.DataFrame, lead_time_weeks, service_level, order_cost, holding_rate, lead_time_sd_weeks,
-           lang):
+def _check(demand: pd.DataFrame, lead_time_weeks, service_level, order_cost, holding_rate, lead_time_sd_weeks):
     missing = [c for c in ("item", "mean_weekly", "sd_weekly", "unit_cost") if c not in demand.columns]
     if missing:
         raise ValueError(f"demand needs the columns {missing}")
     if lead_time_weeks <= 0:
-        raise DataError(text("The lead time must be longer than zero weeks.", "补货提前期必须大于 0 周。", lang))
+        raise DataError(Message("inventory.error.lead_time"))
     if not 0.5 <= service_level < 1:
-        raise DataError(text("Choose a service level between 50 % and 99.9 %.", "服务水平请选在 50% 到 99.9% 之间。",
-                             lang))
+        raise DataError(Message("inventory.error.service_level"))
     if order_cost <= 0 or holding_rate <= 0:
-        raise DataError(text("The ordering cost and the holding cost rate must be above zero.",
-                             "订货成本和持有成本率必须大于 0。", lang))
+        raise DataError(Message("inventory.error.costs"))
     if lead_time_sd_weeks < 0:
-        raise DataError(text("The lead-time variability cannot be negative.", "提前期波动不能为负。", lang))
+        raise DataError(Message("inventory.error.lead_time_sd"))
     bad = demand[(demand["mean_weekly"] < 0) | (demand["sd_weekly"] < 0) | ~(demand["unit_cost"] > 0)]
     if len(bad):
-        raise DataError(text(f"Item {bad['item'].iloc[0]} has a negative demand or no unit cost above zero. "
-                             "Check the products table's unit_cost or the cost assumption.",
-                             f"商品 {bad['item'].iloc[0]} 的需求为负或单位成本不大于 0。请检查商品表的 unit_cost 或成本假设。",
-                             lang))
+        raise DataError(Message("inventory.error.item", item=str(bad["item"].iloc[0])))
 
 
 def inventory_policy(demand: pd.DataFrame, *, lead_time_weeks: float, service_level: float, order_cost: float,
-                     holding_rate: float, lead_time_sd_weeks: float = 0.0, lang: str = "en") -> pd.DataFrame:
+                     holding_rate: float, lead_time_sd_weeks: float = 0.0) -> pd.DataFrame:
     """The (s, Q) stock policy of every item and what it costs and risks.
 
     Parameters
@@ -106,7 +100,7 @@ def inventory_policy(demand: pd.DataFrame, *, lead_time_weeks: float, service_le
         average_stock, holding_cost, ordering_cost, total_cost (all per year), expected_short_per_cycle,
         expected_short_per_year (units), stockout_cycles_per_year and fill_rate.
     """
-    _check(demand, lead_time_weeks, service_level, order_cost, holding_rate, lead_time_sd_weeks, lang)
+    _check(demand, lead_time_weeks, service_level, order_cost, holding_rate, lead_time_sd_weeks)
     out = demand.copy()
     mu, sd = out["mean_weekly"].to_numpy(float), out["sd_weekly"].to_numpy(float)
     h = holding_rate * out["unit_cost"].to_numpy(float)
@@ -134,7 +128,7 @@ def inventory_policy(demand: pd.DataFrame, *, lead_time_weeks: float, service_le
 
 
 def service_cost_curve(demand: pd.DataFrame, *, lead_time_weeks: float, order_cost: float, holding_rate: float,
-                       lead_time_sd_weeks: float = 0.0, levels=None, lang: str = "en") -> pd.DataFrame:
+                       lead_time_sd_weeks: float = 0.0, levels=None) -> pd.DataFrame:
     """What each target service level costs across all items, to choose the level knowingly.
 
     Returns
@@ -150,8 +144,7 @@ def service_cost_curve(demand: pd.DataFrame, *, lead_time_weeks: float, order_co
     rows = []
     for level in levels:
         p = inventory_policy(demand, lead_time_weeks=lead_time_weeks, service_level=float(level),
-                             order_cost=order_cost, holding_rate=holding_rate, lead_time_sd_weeks=lead_time_sd_weeks,
-                             lang=lang)
+                             order_cost=order_cost, holding_rate=holding_rate, lead_time_sd_weeks=lead_time_sd_weeks)
         annual = p["annual_demand"].sum()
         rows.append({"service_level": float(level), "safety_stock": p["safety_stock"].sum(),
                      "safety_stock_value": (p["safety_stock"] * p["unit_cost"]).sum(),

@@ -12,6 +12,7 @@ forecasts live in ``promo_core.forecast`` and stock policy in ``promo_core.inven
 """
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,9 +23,8 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from promo_core.errors import DataError
-from promo_core.i18n import text
-from promo_core.io import normalise_header
-from promo_core.io import read_table as io_read_table  # (this module's read_table is its public name)
+from promo_core.io import normalise_header, read_table
+from promo_core.text import Message
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -69,19 +69,18 @@ class NetworkPlan:
         return self.status == "optimal"
 
 
-def _vector(values, name: str, lang: str) -> np.ndarray:
+def _vector(values, name: str) -> np.ndarray:
+    """``values`` as finite numbers ≥ 0; ``name`` is the catalogue id of what they are."""
     try:
         arr = np.asarray(values, dtype=float).ravel()
     except (TypeError, ValueError):
-        raise DataError(text(f"The {name} must be numbers.", f"{name}必须是数字。", lang)) from None
+        raise DataError(Message("logistics.error.not_numbers", what=Message(name))) from None
     if not np.isfinite(arr).all():
         bad = int(np.flatnonzero(~np.isfinite(arr))[0])
-        raise DataError(text(f"The {name} has a missing or infinite value (position {bad + 1}). Fill it in and "
-                             "try again.", f"{name}第 {bad + 1} 个值缺失或无穷大，请补全后重试。", lang))
+        raise DataError(Message("logistics.error.missing_value", what=Message(name), position=bad + 1))
     if (arr < 0).any():
         bad = int(np.flatnonzero(arr < 0)[0])
-        raise DataError(text(f"The {name} cannot be negative (position {bad + 1} is {arr[bad]:g}).",
-                             f"{name}不能为负数（第 {bad + 1} 个值为 {arr[bad]:g}）。", lang))
+        raise DataError(Message("logistics.error.negative", what=Message(name), position=bad + 1, value=float(arr[bad])))
     return arr
 
 
@@ -92,15 +91,12 @@ def _mask(values, m: int, name: str) -> np.ndarray:
         return np.full(m, bool(values))
     arr = np.asarray(values, dtype=bool).ravel()
     if arr.shape != (m,):
-        name_zh = {"force_open": "强制开放的仓库", "force_closed": "强制关闭的仓库"}.get(name, name)
-        raise DataError(f"{name} needs one true/false value per warehouse ({m}), got {arr.size}.",
-                        zh=f"{name_zh}需要为每个仓库（共 {m} 个）各给一个“是/否”值，实际给了 {arr.size} 个。")
+        raise DataError(Message("logistics.error.mask", what=Message(f"logistics.{name}"), warehouses=m, given=arr.size))
     return arr
 
 
 def facility_location(fixed_cost, capacity, demand, unit_cost, *, single_sourcing: bool = False,
-                      force_open=None, force_closed=None, time_limit: float | None = None,
-                      lang: str = "en") -> NetworkPlan:
+                      force_open=None, force_closed=None, time_limit: float | None = None) -> NetworkPlan:
     """Open warehouses and route store demand at the lowest total cost.
 
     Minimises ``sum(fixed_cost[i] * open[i]) + sum(unit_cost[i, j] * flow[i, j])`` subject to every
@@ -126,8 +122,6 @@ def facility_location(fixed_cost, capacity, demand, unit_cost, *, single_sourcin
         fixed and demand may split, the pure transportation LP is solved.
     time_limit : float, optional
         Seconds after which HiGHS stops with its best plan (``status="time limit"``, ``gap`` > 0).
-    lang : {"en", "zh"}
-        Language of error messages.
 
     Returns
     -------
@@ -143,37 +137,29 @@ def facility_location(fixed_cost, capacity, demand, unit_cost, *, single_sourcin
     Cornuéjols, Sridharan & Thizy (1991), A comparison of heuristics and relaxations for the
     capacitated plant location problem, EJOR 50, 280-297. Beasley (1988), OR-Library.
     """
-    f = _vector(fixed_cost, text("fixed cost", "固定成本", lang), lang)
-    cap = _vector(capacity, text("capacity", "容量", lang), lang)
-    d = _vector(demand, text("demand", "需求", lang), lang)
+    f = _vector(fixed_cost, "logistics.fixed_cost")
+    cap = _vector(capacity, "logistics.capacity")
+    d = _vector(demand, "logistics.demand")
     m, n = f.size, d.size
     if m == 0 or n == 0:
-        raise DataError(text("The network needs at least one warehouse and one store.",
-                             "网络至少需要一个仓库和一个门店。", lang))
+        raise DataError(Message("logistics.error.empty_network"))
     if cap.size != m:
-        raise DataError(text(f"There are {m} fixed costs but {cap.size} capacities: give one of each per warehouse.",
-                             f"有 {m} 个固定成本但有 {cap.size} 个容量：每个仓库各需一个。", lang))
+        raise DataError(Message("logistics.error.capacities", warehouses=m, capacities=cap.size))
     c = np.asarray(unit_cost, dtype=float)
     if c.shape != (m, n):
-        raise DataError(text(f"The cost table must have one row per warehouse and one column per store ({m} x {n}); "
-                             f"it is {' x '.join(map(str, c.shape))}.",
-                             f"成本表必须每个仓库一行、每个门店一列（{m} x {n}），实际为 {' x '.join(map(str, c.shape))}。",
-                             lang))
+        raise DataError(Message("logistics.error.cost_shape", warehouses=m, stores=n, shape=" x ".join(map(str, c.shape))))
     if np.isnan(c).any() or (c < 0).any():
-        raise DataError(text("The cost table has missing or negative costs. Use a number ≥ 0 for every "
-                             "warehouse-store pair (leave a lane out of an uploaded table to forbid it).",
-                             "成本表有缺失或负的成本。每个仓库-门店组合都需要 ≥ 0 的数字（上传表中省略某条线路即表示禁止）。",
-                             lang))
+        raise DataError(Message("logistics.error.bad_costs"))
     lane = np.isfinite(c)
     closed = _mask(force_closed, m, "force_closed")
     opened = _mask(force_open, m, "force_open") & ~closed
-    _check_feasible(cap, d, lane, closed, single_sourcing, lang)
+    _check_feasible(cap, d, lane, closed, single_sourcing)
 
     start = time.perf_counter()
     if not single_sourcing and (opened | closed).all():
-        plan = _solve_transportation(f, cap, d, c, lane, opened, lang)
+        plan = _solve_transportation(f, cap, d, c, lane, opened)
     else:
-        plan = _solve_assignment(f, cap, d, c, lane, opened, closed, time_limit, single_sourcing, lang)
+        plan = _solve_assignment(f, cap, d, c, lane, opened, closed, time_limit, single_sourcing)
     open_, flows, status, gap, model = plan
     flows = np.where(flows > 1e-9, flows, 0.0)
     fixed = float(f[open_].sum())
@@ -183,56 +169,39 @@ def facility_location(fixed_cost, capacity, demand, unit_cost, *, single_sourcin
                        single_sourcing=single_sourcing, seconds=time.perf_counter() - start)
 
 
-def _check_feasible(cap, d, lane, closed, single_sourcing, lang):
+def _check_feasible(cap, d, lane, closed, single_sourcing):
     available = cap[~closed].sum()
     total = d.sum()
     if total > available * (1 + 1e-9):
-        raise DataError(text(
-            f"The stores need {total:,.0f} units but the warehouses that may open can ship only {available:,.0f}. "
-            f"Add at least {total - available:,.0f} units of capacity, reopen a warehouse or lower the demand.",
-            f"门店需要 {total:,.0f} 件，但可用仓库最多只能发出 {available:,.0f} 件。请至少增加 {total - available:,.0f} 件容量、"
-            "重新开放仓库或降低需求。", lang))
+        raise DataError(Message("logistics.error.capacity_short", demand=float(total), available=float(available), missing=float(total - available)))
     reach = lane & ~closed[:, None]
     stranded = np.flatnonzero((d > 0) & ~reach.any(axis=0))
     if stranded.size:
-        raise DataError(text(
-            f"Store number {stranded[0] + 1} cannot be reached from any open warehouse (no allowed lane). "
-            "Add a lane for it to the cost table or reopen a warehouse.",
-            f"第 {stranded[0] + 1} 个门店无法从任何可用仓库到达（没有允许的线路）。请在成本表中为它添加线路或重新开放仓库。",
-            lang))
+        raise DataError(Message("logistics.error.stranded", store=int(stranded[0]) + 1))
     if single_sourcing:
         biggest = np.where(reach, cap[:, None], 0).max(axis=0)
         too_big = np.flatnonzero(d > biggest * (1 + 1e-9))
         if too_big.size:
             j = too_big[0]
-            raise DataError(text(
-                f"With single sourcing, store number {j + 1} needs {d[j]:,.0f} units but no warehouse that can "
-                f"reach it holds that much (largest {biggest[j]:,.0f}). Allow split deliveries or add capacity.",
-                f"单一供货时，第 {j + 1} 个门店需要 {d[j]:,.0f} 件，但能送达它的仓库都没有这么大容量（最大 {biggest[j]:,.0f}）。"
-                "请允许拆分配送或增加容量。", lang))
+            raise DataError(Message("logistics.error.single_too_big", store=int(j) + 1, demand=float(d[j]), largest=float(biggest[j])))
 
 
-def _infeasible(lang: str) -> DataError:
-    return DataError(text(
-        "No plan can serve every store within the warehouses' capacities (the solver proved it). Add capacity, "
-        "reopen warehouses, allow split deliveries or lower the demand.",
-        "在仓库容量内无法满足所有门店（求解器已证明）。请增加容量、重新开放仓库、允许拆分配送或降低需求。", lang))
+def _infeasible() -> DataError:
+    return DataError(Message("logistics.error.infeasible"))
 
 
-def _status(res, lang: str) -> tuple[str, float]:
+def _status(res) -> tuple[str, float]:
     if res.status == 0:
         return "optimal", 0.0
     if res.status == 2:
-        raise _infeasible(lang)
+        raise _infeasible()
     if res.x is None:
-        raise DataError(text(
-            "The optimiser stopped before it found any plan (time limit). Give it more time or fewer candidate "
-            "warehouses.", "优化器在找到任何方案前就停止了（时间上限）。请给它更多时间或减少候选仓库。", lang))
+        raise DataError(Message("logistics.error.no_plan_in_time"))
     gap = getattr(res, "mip_gap", None)
     return "time limit", float(gap) if gap is not None else float("nan")
 
 
-def _solve_assignment(f, cap, d, c, lane, opened, closed, time_limit, single, lang):
+def _solve_assignment(f, cap, d, c, lane, opened, closed, time_limit, single):
     """The MILP over the share of each store's demand served by each warehouse.
 
     ``z[i, j]`` is the share of store j's demand shipped from warehouse i (binary when single
@@ -272,7 +241,7 @@ def _solve_assignment(f, cap, d, c, lane, opened, closed, time_limit, single, la
     if time_limit is not None:
         options["time_limit"] = float(time_limit)
     res = milp(cost, integrality=integrality, bounds=Bounds(lb, ub), constraints=constraints, options=options)
-    status, gap = _status(res, lang)
+    status, gap = _status(res)
     z = res.x[:nz].reshape(m, n)
     if single:
         z = (z > 0.5).astype(float)
@@ -280,7 +249,7 @@ def _solve_assignment(f, cap, d, c, lane, opened, closed, time_limit, single, la
     return res.x[nz:] > 0.5, z * d[None, :], status, gap, model
 
 
-def _solve_transportation(f, cap, d, c, lane, opened, lang):
+def _solve_transportation(f, cap, d, c, lane, opened):
     m, n = c.shape
     idx = np.argwhere(lane & opened[:, None])  # (warehouse, store) pairs that may carry flow
     k = len(idx)
@@ -290,10 +259,9 @@ def _solve_transportation(f, cap, d, c, lane, opened, lang):
     res = linprog(c[idx[:, 0], idx[:, 1]], A_ub=a_ub, b_ub=cap_open, A_eq=a_eq, b_eq=d, bounds=(0, None),
                   method="highs")
     if res.status == 2:
-        raise _infeasible(lang)
+        raise _infeasible()
     if res.status != 0:
-        raise DataError(text(f"The transportation problem could not be solved ({res.message}).",
-                             f"运输问题无法求解（{res.message}）。", lang))
+        raise DataError(Message("logistics.error.transportation", detail=str(res.message)))
     flows = np.zeros((m, n))
     flows[idx[:, 0], idx[:, 1]] = res.x
     return opened.copy(), flows, "optimal", 0.0, "transportation LP"
@@ -335,24 +303,28 @@ _SITE_COLUMNS = {"warehouses": ["site_id", "name", "lat", "lon", "capacity", "fi
                  "stores": ["site_id", "name", "lat", "lon", "demand"]}
 
 
-def read_table(source) -> pd.DataFrame:
-    """A small table from a path, bytes or an uploaded file (CSV, .xlsx or Parquet), with its text as
-    read: ``io.read_table``, the one reader of files."""
-    table = io_read_table(source, text=True)
-    if len(table.quarantine):  # (a site list is short: every row counts, so a line that cannot be read stops it)
-        row, reason = table.quarantine.iloc[0]
-        raise DataError(f"Line {row} of {table.file} could not be read ({reason}). Correct it and upload the table again.",
-                        zh=f"{table.file} 的第 {row} 行无法读取（{reason}）。请更正后重新上传该表格。")
+def read_rows(source) -> pd.DataFrame:
+    """A small table as read by ``promo_core.io.read_table`` (any CSV dialect and encoding, .xlsx,
+    Parquet), or a DataFrame as it is; a line the reader could not read is an error here, never a
+    silently missing site or lane."""
+    if isinstance(source, pd.DataFrame):
+        return source.copy()
+    table = read_table(source, text=True)
+    if len(table.quarantine):
+        first = table.quarantine.iloc[0]
+        raise DataError(Message("logistics.error.unreadable_line", file=table.file, row=int(first["row"]),
+                                reason=str(first["reason"]), lines=len(table.quarantine)))
     return table.data
 
 
-def read_sites(source, kind: str, lang: str = "en") -> pd.DataFrame:
+def read_sites(source, kind: str) -> pd.DataFrame:
     """Warehouses or stores from an uploaded CSV/Excel, validated, in the canonical columns.
 
     Parameters
     ----------
     source : path, bytes, file-like or DataFrame
-        The table. Headers are matched loosely (``Latitude``, ``lng``, ``纬度`` …).
+        The table (a file is read by ``promo_core.io.read_table``). Headers are matched loosely
+        (``Latitude``, ``lng``, ``纬度`` …).
     kind : {"warehouses", "stores"}
         Warehouses need site_id, lat, lon, capacity, fixed_cost; stores need site_id, lat, lon, demand.
         ``name`` is optional (the id is used).
@@ -364,7 +336,7 @@ def read_sites(source, kind: str, lang: str = "en") -> pd.DataFrame:
     """
     if kind not in _SITE_COLUMNS:
         raise ValueError(f"kind must be 'warehouses' or 'stores', not {kind!r}")
-    raw = source.copy() if isinstance(source, pd.DataFrame) else read_table(source)
+    raw = read_rows(source)
     columns = {normalise_header(c): c for c in raw.columns}
     wanted = _SITE_COLUMNS[kind]
     found: dict[str, str] = {}
@@ -377,22 +349,20 @@ def read_sites(source, kind: str, lang: str = "en") -> pd.DataFrame:
     if "site_id" not in found and "name" in found:
         found["site_id"] = found["name"]
     missing = [r for r in wanted if r not in found and r != "name"]
-    label = text("warehouses" if kind == "warehouses" else "stores", "仓库" if kind == "warehouses" else "门店", lang)
+    table = Message(f"logistics.table.{kind}")
     if missing:
-        raise DataError(text(
-            f"The {label} table needs the columns {', '.join(r for r in wanted if r != 'name')}; "
-            f"it has no column for {', '.join(missing)} (its columns: {', '.join(map(str, raw.columns))}).",
-            f"{label}表需要这些列：{', '.join(r for r in wanted if r != 'name')}；缺少 {', '.join(missing)}"
-            f"（现有列：{', '.join(map(str, raw.columns))}）。", lang))
-    out = pd.DataFrame({"site_id": raw[found["site_id"]].astype(str).str.strip()})
+        raise DataError(Message("logistics.error.site_columns", table=table,
+                                needed=[r for r in wanted if r != "name"], missing=missing,
+                                columns=[str(c) for c in raw.columns]))
+    ids = raw[found["site_id"]]
+    out = pd.DataFrame({"site_id": ids.astype(str).str.strip()})
     out["name"] = raw[found["name"]].astype(str).str.strip() if "name" in found else out["site_id"]
-    if out["site_id"].eq("").any() or raw[found["site_id"]].isna().any():
-        row = int(np.flatnonzero(raw[found["site_id"]].isna().to_numpy() | out["site_id"].eq("").to_numpy())[0]) + 1
-        raise DataError(text(f"Row {row} of the {label} table has no id.", f"{label}表第 {row} 行没有编号。", lang))
+    if out["site_id"].eq("").any() or ids.isna().any():
+        row = int(np.flatnonzero(ids.isna().to_numpy() | out["site_id"].eq("").to_numpy())[0]) + 1
+        raise DataError(Message("logistics.error.site_no_id", table=table, row=row))
     dup = out["site_id"][out["site_id"].duplicated()]
     if len(dup):
-        raise DataError(text(f"The {label} table lists {dup.iloc[0]} more than once. Each site needs its own row.",
-                             f"{label}表中 {dup.iloc[0]} 出现了不止一次，每个站点只能一行。", lang))
+        raise DataError(Message("logistics.error.site_twice", table=table, site=dup.iloc[0]))
     for role in wanted[2:]:
         values = pd.to_numeric(raw[found[role]].astype(str).str.replace(",", "").str.strip(), errors="coerce")
         bad = values.isna()
@@ -404,19 +374,27 @@ def read_sites(source, kind: str, lang: str = "en") -> pd.DataFrame:
             bad |= values < 0
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise DataError(text(
-                f"Row {row + 1} of the {label} table ({out['site_id'].iloc[row]}) has an invalid {role} "
-                f"'{raw[found[role]].iloc[row]}'. Use a number (latitude -90..90, longitude -180..180, "
-                "amounts ≥ 0).",
-                f"{label}表第 {row + 1} 行（{out['site_id'].iloc[row]}）的 {role} 值“{raw[found[role]].iloc[row]}”无效。"
-                "请填写数字（纬度 -90..90，经度 -180..180，数量 ≥ 0）。", lang))
+            raise DataError(Message("logistics.error.site_value", table=table, row=row + 1,
+                                    site=out["site_id"].iloc[row], column=role,
+                                    value=str(raw[found[role]].iloc[row])))
         out[role] = values.astype(float).to_numpy()
     if out.empty:
-        raise DataError(text(f"The {label} table has no rows.", f"{label}表没有数据行。", lang))
+        raise DataError(Message("logistics.error.site_no_rows", table=table))
     return out
 
 
-def read_cost_matrix(source, warehouses: pd.DataFrame, stores: pd.DataFrame, lang: str = "en") -> np.ndarray:
+def _site_key(value) -> str:
+    """A site id as the cost table is matched on it: a whole number by its value ("001", "1" and
+    1.0 are the same site: the reader reads a column of numbers as numbers, but not the header)."""
+    text = str(value).strip()
+    try:
+        number = float(text)
+    except ValueError:
+        return text
+    return str(int(number)) if number.is_integer() else text
+
+
+def read_cost_matrix(source, warehouses: pd.DataFrame, stores: pd.DataFrame) -> np.ndarray:
     """A warehouse x store cost per unit from an uploaded table.
 
     Accepts a wide table (first column the warehouse id, one column per store id) or a long one
@@ -427,17 +405,18 @@ def read_cost_matrix(source, warehouses: pd.DataFrame, stores: pd.DataFrame, lan
     ndarray, shape (len(warehouses), len(stores))
         Cost per unit shipped; ``inf`` where the table has no lane.
     """
-    raw = source.copy() if isinstance(source, pd.DataFrame) else read_table(source)
-    w_ids = warehouses["site_id"].astype(str).tolist()
-    s_ids = stores["site_id"].astype(str).tolist()
+    raw = read_rows(source)
+    w_ids = [_site_key(w) for w in warehouses["site_id"]]
+    s_ids = [_site_key(s) for s in stores["site_id"]]
     cols = [str(c).strip() for c in raw.columns]
     raw.columns = cols
-    if len(cols) == 3 and not set(cols[1:]) & set(s_ids):
-        long = pd.DataFrame({"w": raw.iloc[:, 0].astype(str).str.strip(), "s": raw.iloc[:, 1].astype(str).str.strip(),
+    if len(cols) == 3 and not {_site_key(c) for c in cols[1:]} & set(s_ids):
+        long = pd.DataFrame({"w": raw.iloc[:, 0].map(_site_key), "s": raw.iloc[:, 1].map(_site_key),
                              "cost": pd.to_numeric(raw.iloc[:, 2], errors="coerce")})
     else:
         wide = raw.set_index(cols[0])
-        wide.index = wide.index.astype(str).str.strip()
+        wide.index = wide.index.map(_site_key)
+        wide.columns = [_site_key(c) for c in wide.columns]
         long = wide.stack(future_stack=True).rename("cost").reset_index()
         long.columns = ["w", "s", "cost"]
         long["cost"] = pd.to_numeric(long["cost"], errors="coerce")
@@ -446,18 +425,13 @@ def read_cost_matrix(source, warehouses: pd.DataFrame, stores: pd.DataFrame, lan
     unknown_w = sorted(set(long["w"]) - set(w_ids))
     unknown_s = sorted(set(long["s"]) - set(s_ids))
     if unknown_w or unknown_s:
-        what = ", ".join(unknown_w[:3] + unknown_s[:3])
-        raise DataError(text(f"The cost table names sites that are not in the warehouses/stores tables: {what}. "
-                             "Use the same ids in all three tables.",
-                             f"成本表中的站点不在仓库/门店表里：{what}。三张表请使用相同的编号。", lang))
+        raise DataError(Message("logistics.error.cost_unknown_sites", sites=unknown_w[:3] + unknown_s[:3]))
     if long["cost"].isna().any() or (long["cost"] < 0).any():
         row = long[long["cost"].isna() | (long["cost"] < 0)].iloc[0]
-        raise DataError(text(f"The cost from {row['w']} to {row['s']} is not a number ≥ 0.",
-                             f"从 {row['w']} 到 {row['s']} 的成本不是 ≥ 0 的数字。", lang))
+        raise DataError(Message("logistics.error.cost_value", warehouse=row["w"], store=row["s"]))
     if long.duplicated(["w", "s"]).any():
         row = long[long.duplicated(["w", "s"])].iloc[0]
-        raise DataError(text(f"The cost table gives the lane {row['w']} → {row['s']} twice.",
-                             f"成本表中线路 {row['w']} → {row['s']} 出现了两次。", lang))
+        raise DataError(Message("logistics.error.cost_twice", warehouse=row["w"], store=row["s"]))
     matrix = np.full((len(w_ids), len(s_ids)), np.inf)
     matrix[pd.Index(w_ids).get_indexer(long["w"]), pd.Index(s_ids).get_indexer(long["s"])] = long["cost"].to_numpy()
     return matrix
@@ -542,7 +516,7 @@ class WhatIf:
 
 def what_if(warehouses: pd.DataFrame, stores: pd.DataFrame, unit_cost, base: NetworkPlan, *,
             close: list[str] | tuple = (), capacity: dict | None = None, demand_change: float = 0.0,
-            single_sourcing: bool | None = None, time_limit: float | None = None, lang: str = "en") -> WhatIf:
+            single_sourcing: bool | None = None, time_limit: float | None = None) -> WhatIf:
     """Close warehouses, change capacities or raise demand, re-optimise, and compare with ``base``.
 
     Parameters
@@ -569,9 +543,9 @@ def what_if(warehouses: pd.DataFrame, stores: pd.DataFrame, unit_cost, base: Net
     ids = warehouses["site_id"].astype(str)
     unknown = [w for w in list(close) + list(capacity or {}) if w not in set(ids)]
     if unknown:
-        raise DataError(text(f"Unknown warehouse {unknown[0]}.", f"未知仓库 {unknown[0]}。", lang))
+        raise DataError(Message("logistics.error.unknown_warehouse", warehouse=unknown[0]))
     if demand_change <= -1:
-        raise DataError(text("Demand cannot fall by 100 % or more.", "需求降幅不能达到或超过 100%。", lang))
+        raise DataError(Message("logistics.error.demand_change"))
     cap = warehouses["capacity"].to_numpy(float).copy()
     for w, value in (capacity or {}).items():
         cap[ids.eq(w).to_numpy()] = value
@@ -579,7 +553,7 @@ def what_if(warehouses: pd.DataFrame, stores: pd.DataFrame, unit_cost, base: Net
     single = base.single_sourcing if single_sourcing is None else single_sourcing
     scenario = facility_location(warehouses["fixed_cost"].to_numpy(float), cap, demand, unit_cost,
                                  single_sourcing=single, force_closed=ids.isin(list(close)).to_numpy(),
-                                 time_limit=time_limit, lang=lang)
+                                 time_limit=time_limit)
     measures = ["fixed_cost", "shipping_cost", "total_cost", "units_shipped", "warehouses_open"]
     b = [base.fixed_cost, base.transport_cost, base.total_cost, base.flows.sum(), base.open.sum()]
     s = [scenario.fixed_cost, scenario.transport_cost, scenario.total_cost, scenario.flows.sum(), scenario.open.sum()]
@@ -618,3 +592,75 @@ def read_orlib(path) -> dict:
         pos += 1 + m
     return {"fixed_cost": fixed, "capacity": capacity, "demand": demand,
             "unit_cost": total_cost / np.where(demand > 0, demand, 1.0)[None, :]}
+
+
+# ------------------------------------------------------------------------------------------------
+# The network as one input
+# ------------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Network:
+    """A warehouse-to-store network to plan: the sites and the cost of one unit on each lane.
+
+    Why one object: the warehouses, the stores and their costs come from the dataset or from three
+    uploads, and an analysis takes them as one setting. It is equal to (and hashes like) any
+    network with the same content, so a cache keys on it and an unchanged upload solves nothing again.
+
+    Attributes
+    ----------
+    warehouses, stores : DataFrame
+        ``read_sites``' columns.
+    unit_cost : ndarray, shape (m, n)
+        Cost per unit shipped; ``inf`` where there is no lane.
+    distance_km : ndarray, shape (m, n)
+        Great-circle distances.
+    cost_per_unit_km : float or None
+        The rate the costs were made from (None when they came from a cost table).
+    """
+
+    warehouses: pd.DataFrame
+    stores: pd.DataFrame
+    unit_cost: np.ndarray
+    distance_km: np.ndarray
+    cost_per_unit_km: float | None = None
+
+    def __post_init__(self):
+        digest = hashlib.sha256()
+        for frame in (self.warehouses, self.stores):
+            digest.update(frame.to_csv(index=False).encode("utf-8"))
+        for array in (self.unit_cost, self.distance_km):
+            digest.update(np.ascontiguousarray(array, dtype=float).tobytes())
+        digest.update(repr(self.cost_per_unit_km).encode())
+        object.__setattr__(self, "_digest", digest.hexdigest())
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Network) and self._digest == other._digest
+
+    def __hash__(self) -> int:
+        return hash(self._digest)
+
+    @classmethod
+    def build(cls, warehouses, stores, *, cost_per_unit_km: float | None = None, cost_table=None) -> "Network":
+        """A network from site tables (``read_sites`` sources) and either a rate per unit and km
+        (shipping cost = great-circle distance x rate) or a cost table (``read_cost_matrix``)."""
+        w, s = read_sites(warehouses, "warehouses"), read_sites(stores, "stores")
+        km = distance_matrix(w, s)
+        if cost_table is not None:
+            return cls(w, s, read_cost_matrix(cost_table, w, s), km)
+        if cost_per_unit_km is None or not np.isfinite(cost_per_unit_km) or cost_per_unit_km < 0:
+            raise DataError(Message("logistics.error.rate", rate=cost_per_unit_km))
+        return cls(w, s, km * float(cost_per_unit_km), km, float(cost_per_unit_km))
+
+    @property
+    def store_names(self) -> dict:
+        """Store id -> name."""
+        return dict(zip(self.stores["site_id"], self.stores["name"]))
+
+    @property
+    def warehouse_names(self) -> dict:
+        """Warehouse id -> name."""
+        return dict(zip(self.warehouses["site_id"], self.warehouses["name"]))
+
+    @property
+    def capacities(self) -> dict:
+        """Warehouse id -> capacity (units a week)."""
+        return dict(zip(self.warehouses["site_id"], self.warehouses["capacity"].astype(float)))

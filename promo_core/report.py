@@ -547,42 +547,43 @@ FORECAST_MODELS = ("seasonal_naive", "holt_winters")
 
 
 def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", horizon: int = 8) -> SavedAnalysis:
-    """Weekly demand for the next ``horizon`` weeks per category (in total without categories),
-    from ``forecast.forecast_demand`` with its rolling-origin backtest against seasonal naive."""
-    from promo_core import forecast
+    """Weekly demand for the next ``horizon`` weeks per category (in total without categories): the
+    Logistics page's forecast (``analyses.logistics.run``) with its rolling-origin backtest against
+    seasonal naive."""
+    from promo_core.analyses import logistics as analysis
 
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
     level = "category" if "category" in tx.columns and tx["category"].notna().any() else "total"
-    result = forecast.forecast_demand(tx, level=level, horizon=horizon, models=FORECAST_MODELS, lang=lang)
-    names = {m: forecast.model_label(m, lang) for m in result.backtest["model"]}
-    best = result.recommended
-    backtest = result.backtest.assign(model=result.backtest["model"].map(names))
-    main = result.forecast[result.forecast["model"] == best]
-    labels = result.demand.labels
-    plan = pd.DataFrame({level: main["series"].map(lambda s: labels.get(s, s)), "week": main["week"],
-                         "units": main["forecast"].round(), t("low", "下限"): main["lower"].round(),
-                         t("high", "上限"): main["upper"].round()})
-    totals = result.demand.units.iloc[-52:].sum().sort_values(ascending=False)
-    top = totals.index[0]
+    result = analysis.run(tx, analysis.Params(level=level, horizon_weeks=horizon, models=FORECAST_MODELS,
+                                              parts=frozenset({"forecast"})))
+    fc = result.forecast
+    if fc is None:
+        raise DataError(result.problems["forecast"])
+    names = text.terms("forecast_model", fc.result.backtest["model"], lang)
+    best = fc.best
+    backtest = fc.result.backtest.assign(model=fc.result.backtest["model"].map(names))
+    main = analysis.forecast_table(fc)
+    main = main[main["model"] == best]
+    plan = pd.DataFrame({level: main["name"], "week": main["week"], "units": main["forecast"].round(),
+                         say("report.forecast.low"): main["lower"].round(),
+                         say("report.forecast.high"): main["upper"].round()})
+    top = fc.series[0]
+    history, rows = analysis.series_view(fc, top)
     figure = charts.demand_forecast(
-        result.demand.units[top].iloc[-52:], result.forecast[result.forecast["series"] == top], best, names,
-        t(f"Weekly demand: {labels.get(top, top)}", f"每周需求：{labels.get(top, top)}"), t("Week", "周"),
-        t("Units per week", "每周件数"), t(f"{result.interval:.0%} interval ({names[best]})",
-                                          f"{result.interval:.0%} 区间（{names[best]}）"),
-        t("Without a promotion", "无促销"), t("Actual", "实际"))
-    row = result.backtest.set_index("model").loc[best]
-    naive_en, naive_zh = (("repeating the same week of last year", "照搬去年同周") if result.season_length > 1
-                          else ("repeating last week", "照搬上一周"))
-    notes = [t(f"Most accurate in the backtest: {names[best]} (typical error {row['smape']:.1f}% of weekly units, "
-               f"{row['mase_vs_naive']:.2f} times the error of {naive_en}). The next {horizon} weeks come from it, "
-               f"with an {result.interval:.0%} interval.",
-               f"回测中最准确：{names[best]}（典型误差为每周件数的 {row['smape']:.1f}%，是“{naive_zh}”误差的 "
-               f"{row['mase_vs_naive']:.2f} 倍）。未来 {horizon} 周的预测由它给出，附 {result.interval:.0%} 区间。"),
-             *result.notes]
-    return _analysis("forecast", t("Demand forecast", "需求预测"), "logistics",
+        history, rows, best, names, say("logistics.chart.forecast.title", series=fc.result.demand.labels.get(top, top)),
+        say("logistics.chart.forecast.x"), say("logistics.chart.forecast.y"),
+        say("logistics.chart.forecast.band", interval=fc.result.interval, model=names[best]),
+        say("report.forecast.baseline"), say("logistics.chart.forecast.actual"))
+    row = fc.result.backtest.set_index("model").loc[best]
+    naive = Message("report.forecast.naive_year" if fc.result.season_length > 1 else "report.forecast.naive_week")
+    notes = [say("report.forecast.best", model=names[best], smape=row["smape"], ratio=row["mase_vs_naive"],
+                 naive=naive, horizon=horizon, interval=fc.result.interval),
+             *(say(note) for note in fc.result.notes)]
+    return _analysis("forecast", say("report.forecast.name"), "logistics",
                      params={"level": level, "horizon_weeks": horizon, "models": [names[m] for m in names]},
-                     tables={t("Forecast", "预测"): plan, t("Backtest", "回测"): backtest},
-                     figures={t("Forecast", "预测"): figure}, notes=notes)
+                     tables={say("report.forecast.table"): plan, say("report.forecast.backtest"): backtest},
+                     figures={say("report.forecast.table"): figure}, notes=notes)
 
 
 def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
@@ -672,41 +673,38 @@ def campaign_analysis(campaign: pd.DataFrame, *, lang: str = "en", currency: str
 
 def network_analysis(warehouses: pd.DataFrame, stores: pd.DataFrame, *, lang: str = "en", currency: str = "£",
                      cost_per_unit_km: float | None = None) -> SavedAnalysis:
-    """The cheapest warehouse-to-store network (``logistics.facility_location`` solved to proven
-    optimality), shipping cost = great-circle distance x ``cost_per_unit_km`` per unit."""
+    """The cheapest warehouse-to-store network: the Logistics page's plan (``analyses.logistics.run``,
+    ``logistics.facility_location`` solved to proven optimality), shipping cost = great-circle
+    distance x ``cost_per_unit_km`` per unit."""
     from promo_core import logistics
+    from promo_core.analyses import logistics as analysis
     from promo_core.sample_data import COST_PER_UNIT_KM
 
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
     rate = COST_PER_UNIT_KM if cost_per_unit_km is None else cost_per_unit_km
-    w = logistics.read_sites(warehouses, "warehouses", lang)
-    s = logistics.read_sites(stores, "stores", lang)
-    km = logistics.distance_matrix(w, s)
-    cost = km * rate
-    plan = logistics.facility_location(w["fixed_cost"].to_numpy(), w["capacity"].to_numpy(), s["demand"].to_numpy(),
-                                       cost, lang=lang)
-    plan_tables = logistics.plan_tables(plan, w, s, cost, km)
-    money = lambda x: i18n.fmt_money(x, currency, 0, lang)  # noqa: E731
-    opened = ", ".join(w.loc[plan.open, "name"].astype(str))
-    status = t("proven optimal", "已证明最优") if plan.optimal else t(f"within {plan.gap:.2%} of optimal",
-                                                                     f"与最优相差不超过 {plan.gap:.2%}")
-    notes = [t(f"Open {int(plan.open.sum())} of {len(w)} warehouses: {opened}. Cost per period "
-               f"{money(plan.total_cost)} (fixed {money(plan.fixed_cost)} + shipping {money(plan.transport_cost)}), "
-               f"{status} ({plan.model}, HiGHS).",
-               f"开放 {len(w)} 个仓库中的 {int(plan.open.sum())} 个：{opened}。每期成本 {money(plan.total_cost)}"
-               f"（固定成本 {money(plan.fixed_cost)} + 运费 {money(plan.transport_cost)}），{status}（{plan.model}，HiGHS）。"),
-             t(f"Shipping cost = straight-line (great-circle) distance × {currency}{rate:g} per unit per km; change "
-               "the rate, close a warehouse or force single sourcing on the Logistics page.",
-               f"运费 = 直线（球面）距离 × 每件每公里 {currency}{rate:g}；可在“物流”页面修改费率、关闭仓库或要求单一供货。")]
-    names = {"flows": t("Flows", "配送线路"), "stores": t("Stores (size = demand)", "门店（大小 = 需求）"),
-             "open": t("Open warehouse", "开放仓库"), "closed": t("Closed warehouse", "关闭仓库")}
-    figure = charts.network_map(w.merge(plan_tables.warehouses[["site_id", "open", "shipped"]], on="site_id"), s,
-                                plan_tables.flows, t("Cheapest network", "成本最低的网络"), names,
-                                t("Longitude (°)", "经度 (°)"), t("Latitude (°)", "纬度 (°)"))
-    return _analysis("network", t("Warehouse network", "仓储网络"), "logistics",
+    network = logistics.Network.build(warehouses, stores, cost_per_unit_km=rate)
+    result = analysis.run(None, analysis.Params(network=network, parts=frozenset({"network"})))
+    planned = result.network
+    if planned is None:
+        raise DataError(result.problems["network"])
+    plan = planned.plan
+    status = (Message("report.network.optimal") if plan.optimal else
+              Message("report.network.within", gap=plan.gap))
+    notes = [say("report.network.plan", open=int(plan.open.sum()), all=len(plan.open),
+                 opened=list(network.warehouses.loc[plan.open, "name"].astype(str)), total=plan.total_cost,
+                 fixed=plan.fixed_cost, shipping=plan.transport_cost, status=status,
+                 model=Message(f"logistics.model.{plan.model}")),
+             say("report.network.rate", currency=currency, rate=rate)]
+    names = {k: say(f"logistics.chart.map.{k}") for k in ("flows", "stores", "open", "closed")}
+    figure = charts.network_map(analysis.map_warehouses(network, planned), network.stores, planned.tables.flows,
+                                say("report.network.title"), names, say("logistics.chart.map.x"),
+                                say("logistics.chart.map.y"))
+    return _analysis("network", say("report.network.name"), "logistics",
                      params={"cost_per_unit_km": rate, "single_sourcing": False},
-                     tables={t("Warehouses", "仓库"): plan_tables.warehouses, t("Flows", "配送线路"): plan_tables.flows},
-                     figures={t("Network", "网络"): figure}, notes=notes)
+                     tables={say("report.network.warehouses"): planned.tables.warehouses,
+                             say("report.network.flows"): planned.tables.flows},
+                     figures={say("report.network.figure"): figure}, notes=notes)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import pytest
 from promo_core.errors import DataError
 from promo_core.forecast import (GradientBoostingForecaster, HoltWinters, Promotion, SeasonalNaive, forecast_demand,
                                  mase_scale, promotion_multiplier, smape, weekly_demand)
+from promo_core.text import render
 from tests.conftest import chinese_error
 
 
@@ -254,7 +255,7 @@ def test_short_history_falls_back_to_no_seasonality():
     tx = _weekly_tx(rng.poisson(20, 40))
     result = forecast_demand(tx, "product", horizon=4, models=("holt_winters",))
     assert result.season_length == 1
-    assert any("ignore seasonality" in note for note in result.notes)
+    assert any("ignore seasonality" in render(note) for note in result.notes)
     assert len(result.forecast) == 2 * 4
 
 
@@ -268,7 +269,9 @@ def test_a_model_that_cannot_learn_is_left_out_with_a_note():
     rng = np.random.default_rng(5)
     result = forecast_demand(_weekly_tx(rng.poisson(20, 40)), "total", horizon=8)
     assert set(result.forecast["model"]) == {"seasonal_naive", "holt_winters"}
-    assert any("Gradient boosting was left out" in note for note in result.notes)
+    assert any(render(note) == "Gradient boosting was left out: the history is too short for it at this level."
+               for note in result.notes)
+    assert any(render(note, "zh") == "梯度提升未参与：在该层级下历史数据太短。" for note in result.notes)
     assert list(result.backtest["model"]) == ["seasonal_naive", "holt_winters"]
 
 

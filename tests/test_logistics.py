@@ -133,8 +133,10 @@ def test_demand_above_capacity_gets_a_clear_message():
 
 
 def test_closing_warehouses_below_demand_is_explained_in_chinese():
-    with pytest.raises(DataError, match="门店需要"):
-        facility_location([10, 10], [60, 60], [50, 50], np.ones((2, 2)), force_closed=[True, False], lang="zh")
+    with pytest.raises(DataError) as caught:
+        facility_location([10, 10], [60, 60], [50, 50], np.ones((2, 2)), force_closed=[True, False])
+    assert caught.value.id == "logistics.error.capacity_short"
+    assert caught.value.text("zh").startswith("门店需要 100 件，但可用仓库最多只能发出 60 件。请至少增加 40 件容量")
 
 
 def test_single_sourcing_store_larger_than_any_warehouse_is_explained():

@@ -669,6 +669,381 @@ MESSAGES = {
     # (end of coupons)
 
     # --- logistics -----------------------------------------------------------------------
+    # forecast (promo_core.forecast)
+    "forecast_model.seasonal_naive": "Seasonal naive",
+    "forecast_model.holt_winters": "Holt-Winters",
+    "forecast_model.gradient_boosting": "Gradient boosting",
+    "forecast.key.product": "product ids",
+    "forecast.key.category": "product categories",
+    "forecast.key.store": "store ids",
+    "forecast.error.level": "Unknown forecast level '{level}'; use one of {levels:list}.",
+    "forecast.error.no_key": "The sales data has no {what}, so demand cannot be forecast per {level}. Map that column "
+                             "on the Data page or pick another level.",
+    "forecast.error.no_sales": "There are no sales lines (quantity above zero) to forecast from.",
+    "forecast.error.few_weeks": "The sales cover only {weeks} complete weeks; forecasts need at least 12 (a year or "
+                                "more to see seasonality). Upload a longer history.",
+    "forecast.error.naive_history": "Seasonal naive needs at least {needed} weeks; the series has {weeks}.",
+    "forecast.error.hw_history": "Holt-Winters needs at least {needed} weeks; the series has {weeks}.",
+    "forecast.error.gb_history": "Gradient boosting needs more history: only {weeks} usable weeks.",
+    "forecast.error.scenario": "The saved promotion scenario is incomplete ({detail}). Set the promotion again on the "
+                               "Pricing page or enter it here.",
+    "forecast.error.discount": "A discount must be between 0 % and 100 % (got {discount:.0%}).",
+    "forecast.error.promotion_dates": "The promotion ends before it starts. Check the dates.",
+    "forecast.error.elasticity": "The elasticity must be a number.",
+    "forecast.error.promotion_level": "Unknown promotion level '{level}'.",
+    "forecast.error.promotion_target": "Choose which product or category is on promotion.",
+    "forecast.error.horizon": "Forecast between 1 and 52 weeks ahead.",
+    "forecast.error.interval": "The interval coverage must be between 50 % and 99 %.",
+    "forecast.error.backtest_history": "The history has {weeks} weeks, too few to backtest a {horizon}-week forecast. "
+                                       "Forecast fewer weeks ahead or upload a longer history.",
+    "forecast.note.no_season": "The history has {weeks} weeks: too short to learn a {season}-week season and still "
+                               "backtest {horizon} weeks, so the models ignore seasonality (about {needed} weeks are "
+                               "needed).",
+    "forecast.note.origins": "Backtested from {origins} origins (history too short for {wanted}).",
+    "forecast.note.left_out": "{model} was left out: the history is too short for it at this level.",
+    "forecast.note.promotion_outside": "The promotion's dates fall outside the forecast weeks, or it covers none of "
+                                       "these series, so it changes nothing here.",
+    "forecast.progress.backtest": "Backtesting {model} from week {week}…",
+    "forecast.progress.fit": "Forecasting with {model}…",
+    "forecast.progress.done": "Done.",
+    # inventory (promo_core.inventory)
+    "inventory.error.lead_time": "The lead time must be longer than zero weeks.",
+    "inventory.error.service_level": "Choose a service level between 50 % and 99.9 %.",
+    "inventory.error.costs": "The ordering cost and the holding cost rate must be above zero.",
+    "inventory.error.lead_time_sd": "The lead-time variability cannot be negative.",
+    "inventory.error.item": "Item {item} has a negative demand or no unit cost above zero. Check the products table's "
+                            "unit_cost or the cost assumption.",
+    # network (promo_core.logistics)
+    "logistics.fixed_cost": "fixed cost",
+    "logistics.capacity": "capacity",
+    "logistics.demand": "demand",
+    "logistics.force_open": "force_open",
+    "logistics.force_closed": "force_closed",
+    "logistics.table.warehouses": "warehouses",
+    "logistics.table.stores": "stores",
+    "logistics.error.not_numbers": "The {what} must be numbers.",
+    "logistics.error.missing_value": "The {what} has a missing or infinite value (position {position}). Fill it in and "
+                                     "try again.",
+    "logistics.error.negative": "The {what} cannot be negative (position {position} is {value:g}).",
+    "logistics.error.mask": "{what} needs one true/false value per warehouse ({warehouses}), got {given}.",
+    "logistics.error.empty_network": "The network needs at least one warehouse and one store.",
+    "logistics.error.capacities": "There are {warehouses} fixed costs but {capacities} capacities: give one of each per "
+                                  "warehouse.",
+    "logistics.error.cost_shape": "The cost table must have one row per warehouse and one column per store "
+                                  "({warehouses} x {stores}); it is {shape}.",
+    "logistics.error.bad_costs": "The cost table has missing or negative costs. Use a number ≥ 0 for every "
+                                 "warehouse-store pair (leave a lane out of an uploaded table to forbid it).",
+    "logistics.error.capacity_short": "The stores need {demand:,.0f} units but the warehouses that may open can ship "
+                                      "only {available:,.0f}. Add at least {missing:,.0f} units of capacity, reopen a "
+                                      "warehouse or lower the demand.",
+    "logistics.error.stranded": "Store number {store} cannot be reached from any open warehouse (no allowed lane). "
+                                "Add a lane for it to the cost table or reopen a warehouse.",
+    "logistics.error.single_too_big": "With single sourcing, store number {store} needs {demand:,.0f} units but no "
+                                      "warehouse that can reach it holds that much (largest {largest:,.0f}). Allow "
+                                      "split deliveries or add capacity.",
+    "logistics.error.infeasible": "No plan can serve every store within the warehouses' capacities (the solver proved "
+                                  "it). Add capacity, reopen warehouses, allow split deliveries or lower the demand.",
+    "logistics.error.no_plan_in_time": "The optimiser stopped before it found any plan (time limit). Give it more time "
+                                       "or fewer candidate warehouses.",
+    "logistics.error.transportation": "The transportation problem could not be solved ({detail}).",
+    "logistics.error.unreadable_line": "{file}: line {row} could not be read ({reason}; {lines:,} unreadable line(s) "
+                                       "in all). Fix the file so that every site and lane is read.",
+    "logistics.error.site_columns": "The {table} table needs the columns {needed:list}; it has no column for "
+                                    "{missing:list} (its columns: {columns:list}).",
+    "logistics.error.site_no_id": "Row {row} of the {table} table has no id.",
+    "logistics.error.site_twice": "The {table} table lists {site} more than once. Each site needs its own row.",
+    "logistics.error.site_value": "Row {row} of the {table} table ({site}) has an invalid {column} '{value}'. Use a "
+                                  "number (latitude -90..90, longitude -180..180, amounts ≥ 0).",
+    "logistics.error.site_no_rows": "The {table} table has no rows.",
+    "logistics.error.cost_unknown_sites": "The cost table names sites that are not in the warehouses/stores tables: "
+                                          "{sites:list}. Use the same ids in all three tables.",
+    "logistics.error.cost_value": "The cost from {warehouse} to {store} is not a number ≥ 0.",
+    "logistics.error.cost_twice": "The cost table gives the lane {warehouse} → {store} twice.",
+    "logistics.error.unknown_warehouse": "Unknown warehouse {warehouse}.",
+    "logistics.error.demand_change": "Demand cannot fall by 100 % or more.",
+    "logistics.error.rate": "The shipping cost per unit and km must be a number ≥ 0 (got {rate}).",
+    # the analysis (promo_core.analyses.logistics)
+    "logistics.step.products": "Listing the products and estimating price elasticities…",
+    "logistics.step.forecast": "Forecasting and backtesting the models…",
+    "logistics.step.network": "Optimising the network…",
+    "logistics.step.what_if": "Re-optimising the scenario…",
+    "logistics.elasticity.none": "No elasticity could be estimated from this data: {value:.1f} is a typical grocery "
+                                 "value; set your own.",
+    "logistics.elasticity.no_category": "No reliable estimate for this category: {value:.1f} is a typical value; set "
+                                        "your own.",
+    "logistics.elasticity.category": "Elasticity of {category} estimated from your sales (Pricing model): {value:.2f} "
+                                     "(90 % interval {low:.2f} to {high:.2f}).",
+    "logistics.elasticity.weighted": "Sales-weighted average of the categories' estimated elasticities: {value:.2f}.",
+    # the Logistics page
+    "logistics.title": "Logistics",
+    "logistics.lead": "How much will sell where, how much stock each product needs, and which warehouse should serve "
+                      "which store — so a promotion neither runs out nor leaves stock stranded.",
+    "logistics.tab.forecast": "Demand forecast",
+    "logistics.tab.stock": "Stock policy",
+    "logistics.tab.network": "Warehouse network",
+    "logistics.change0": "{change:+.0%}",
+    "logistics.change1": "{change:+.1%}",
+    "logistics.share2": "{share:.2%}",
+    "logistics.signed": "{value:+d}",
+    "logistics.open_of": "{open} / {all}",
+    "logistics.level.product": "Product",
+    "logistics.level.category": "Category",
+    "logistics.level.store": "Store",
+    "logistics.level.total": "Whole business",
+    "logistics.forecast.settings": "Forecast settings",
+    "logistics.forecast.level": "Forecast demand per",
+    "logistics.forecast.level.help": "Weekly units per product, per category, per store (store sales only) or for the "
+                                     "whole business.",
+    "logistics.forecast.horizon": "Weeks ahead",
+    "logistics.forecast.horizon.help": "How far ahead to forecast; each backtest scores the same number of weeks.",
+    "logistics.forecast.interval": "Interval coverage",
+    "logistics.forecast.interval.help": "The shaded band should hold the real demand this often; it is set from the "
+                                        "models' own backtest errors.",
+    "logistics.promotion.heading": "Planned promotion",
+    "logistics.promotion.use_pricing": "Use the promotion planned on the Pricing page",
+    "logistics.promotion.use_pricing.help": "The scenario you chose on the Pricing page: its discount, dates and "
+                                            "elasticity.",
+    "logistics.promotion.whole_range": "the whole range",
+    "logistics.promotion.scenario_name": "“{name}”: ",
+    "logistics.promotion.from_pricing": "{name}{discount:.0%} off {what} (customers pay {tenths:.1f} in every 10) from "
+                                        "{start:%d %b %Y} to {end:%d %b %Y}, "
+                                        "elasticity {elasticity:.2f}: {lift:+.0%} units while it runs.",
+    "logistics.promotion.plan": "Plan a promotion",
+    "logistics.promotion.plan.help": "Add a price promotion to the forecast: demand rises by (1 − discount) ^ "
+                                     "elasticity while it runs.",
+    "logistics.promotion.no_products": "The products sold could not be listed (see above), so no promotion can be "
+                                       "planned here.",
+    "logistics.promotion.scope": "What is on promotion",
+    "logistics.promotion.scope.category": "A category",
+    "logistics.promotion.scope.product": "A product",
+    "logistics.promotion.scope.all": "Everything",
+    "logistics.promotion.category": "Category",
+    "logistics.promotion.product": "Product",
+    "logistics.promotion.product.help": "The 300 best sellers of the last year.",
+    "logistics.promotion.discount": "Discount (%)",
+    "logistics.promotion.discount.help": "Share off the regular price.",
+    "logistics.promotion.start": "First day",
+    "logistics.promotion.end": "Last day",
+    "logistics.promotion.elasticity": "Price elasticity",
+    "logistics.promotion.elasticity.help": "% change in units for a 1 % price change; −1.5 means 20 % off sells "
+                                           "(0.8^−1.5 − 1) = 40 % more.",
+    "logistics.metric.best": "Most accurate model",
+    "logistics.metric.best.help": "Lowest average MASE in the backtest: the model that would have forecast the last "
+                                  "weeks best.",
+    "logistics.metric.vs_naive": "Error vs last year's copy",
+    "logistics.metric.vs_naive.help": "How much smaller its backtest error (MASE) is than simply repeating last year's "
+                                      "week (seasonal naive). Negative is better.",
+    "logistics.metric.units": "Units, next {horizon} weeks",
+    "logistics.metric.units.help": "All series together, with the planned promotion.",
+    "logistics.metric.uplift": "Promotion uplift",
+    "logistics.metric.uplift.help": "Extra units the promotion adds over the forecast without it.",
+    "logistics.forecast.show": "Show",
+    "logistics.forecast.show.help": "Ordered by the last year's units; a promoted series is shown first.",
+    "logistics.chart.forecast.title": "Weekly demand: {series}",
+    "logistics.chart.forecast.x": "Week",
+    "logistics.chart.forecast.y": "Units per week",
+    "logistics.chart.forecast.band": "{interval:.0%} interval ({model})",
+    "logistics.chart.forecast.baseline": "Without the promotion",
+    "logistics.chart.forecast.actual": "Actual",
+    "logistics.forecast.chart.caption": "Black: what sold. Lines: each model's forecast (the thick one is the most "
+                                        "accurate). Shaded: where demand should fall with the chosen probability. "
+                                        "Dashed orange: the forecast without the promotion; the gap is the promotion's "
+                                        "uplift.",
+    "logistics.backtest.heading": "How well each model forecast the past",
+    "logistics.backtest.caption": "Rolling-origin backtest: each model was refitted {origins} times on the data up to "
+                                  "a past week and scored on the {horizon} weeks after it. MASE: error relative to "
+                                  "repeating last year's week in-sample (below 1 = better than that); sMAPE: typical % "
+                                  "error; bias: total over (+) or under (−) forecast.",
+    "logistics.forecast.details": "Forecast table and backtest per series",
+    "logistics.stock.lead": "A reorder-point policy per product: when stock falls to the reorder point, order the "
+                            "economic order quantity. Demand is the product forecast (with the planned promotion); "
+                            "safety stock covers its backtest error over the lead time.",
+    "logistics.stock.settings": "Stock settings",
+    "logistics.stock.lead_time": "Lead time (weeks)",
+    "logistics.stock.lead_time.help": "Weeks from placing an order to the stock being on the shelf.",
+    "logistics.stock.lead_time_sd": "Lead-time variability (weeks, sd)",
+    "logistics.stock.lead_time_sd.help": "How much the lead time varies; 0 if suppliers are always on time.",
+    "logistics.stock.service": "Service level (%)",
+    "logistics.stock.service.help": "Chance that a replenishment cycle ends without running out.",
+    "logistics.stock.order_cost": "Cost per order ({currency})",
+    "logistics.stock.order_cost.help": "Admin, delivery and handling of one order.",
+    "logistics.stock.holding": "Holding cost (% of unit cost a year)",
+    "logistics.stock.holding.help": "Capital, storage, shrinkage and obsolescence.",
+    "logistics.stock.cost_share": "Unit cost when unknown (% of price)",
+    "logistics.stock.cost_share.help": "Used for products without a unit cost in the products table.",
+    "logistics.stock.no_forecast": "The stock policy starts from the demand forecast, which could not be made: see the "
+                                   "Demand forecast tab.",
+    "logistics.metric.safety_value": "Safety stock value",
+    "logistics.metric.safety_value.help": "Money tied up in spare stock kept against forecast errors.",
+    "logistics.metric.stock_cost": "Stock cost a year",
+    "logistics.metric.stock_cost.help": "Holding (average stock × holding cost) plus ordering cost, all products.",
+    "logistics.metric.fill_rate": "Fill rate",
+    "logistics.metric.fill_rate.help": "Share of units demanded that are served straight from stock.",
+    "logistics.metric.stockouts": "Stock-outs a year",
+    "logistics.metric.stockouts.help": "Expected number of order cycles that run out before the next delivery, all "
+                                       "products.",
+    "logistics.chart.service.title": "What a higher service level costs",
+    "logistics.chart.service.x": "Service level (%)",
+    "logistics.chart.service.cost_axis": "Safety stock holding cost a year ({currency})",
+    "logistics.chart.service.short_axis": "Units short a year",
+    "logistics.chart.service.cost": "Safety stock cost",
+    "logistics.chart.service.short": "Units short",
+    "logistics.chart.service.target": "your target",
+    "logistics.stock.chart.caption": "Each extra point of service costs more than the last: safety stock grows with z, "
+                                     "the normal quantile of the service level, while shortages fall ever more slowly. "
+                                     "Ordering and cycle-stock costs do not depend on the service level and are left "
+                                     "out of this chart.",
+    "logistics.stock.table": "Per product: weekly demand and forecast error (units), economic order quantity, safety "
+                             "stock and reorder point (units), yearly costs and expected units short.",
+    "logistics.stock.download": "Download policy as Excel",
+    "logistics.network.own": "Use your own network",
+    "logistics.network.own.caption": "Warehouses CSV/Excel: site_id, name, lat, lon, capacity (units a week), "
+                                     "fixed_cost (per week). Stores: site_id, name, lat, lon, demand (units a week). "
+                                     "Optional cost table: one row per warehouse and one column per store, or rows of "
+                                     "warehouse, store, cost per unit; a lane left out cannot be used.",
+    "logistics.network.upload_warehouses": "Warehouses",
+    "logistics.network.upload_stores": "Stores",
+    "logistics.network.upload_costs": "Cost per unit (optional)",
+    "logistics.network.none": "This dataset has no warehouse and store network. Upload both tables above to plan one.",
+    "logistics.network.cost_from_table": "Shipping cost per unit from your uploaded cost table.",
+    "logistics.network.rate": "Shipping cost per unit per km ({currency})",
+    "logistics.network.rate.help": "Shipping cost = great-circle distance × this rate × units.",
+    "logistics.network.single": "Each store from one warehouse only (single sourcing)",
+    "logistics.network.single.help": "Off: a store's demand may be split between warehouses (cheapest). On: each store "
+                                     "gets all its goods from one warehouse (simpler operations, may cost more).",
+    "logistics.metric.network_cost": "Network cost a week",
+    "logistics.metric.network_cost.help": "Fixed costs of the open warehouses plus shipping, at the proven lowest "
+                                          "cost.",
+    "logistics.metric.open": "Warehouses open",
+    "logistics.metric.open.help": "How many candidate warehouses the optimal plan keeps open.",
+    "logistics.metric.shipping": "Shipping cost a week",
+    "logistics.metric.shipping.help": "Units × cost per unit on every lane used.",
+    "logistics.metric.per_unit": "Cost per unit delivered",
+    "logistics.metric.per_unit.help": "Total weekly network cost divided by the units the stores need.",
+    "logistics.network.optimal": "Proven optimal",
+    "logistics.network.time_limit": "Best plan found in the time limit (within {gap:.2%} of optimal)",
+    "logistics.network.solved": "{status} by HiGHS ({model}, {seconds:.2f} s).",
+    "logistics.model.facility-location MILP": "facility-location MILP",
+    "logistics.model.single-sourcing MILP": "single-sourcing MILP",
+    "logistics.model.transportation LP": "transportation LP",
+    "logistics.chart.map.title": "Optimal network",
+    "logistics.chart.map.x": "Longitude (°)",
+    "logistics.chart.map.y": "Latitude (°)",
+    "logistics.chart.map.flows": "Flows",
+    "logistics.chart.map.stores": "Stores (size = demand)",
+    "logistics.chart.map.open": "Open warehouse",
+    "logistics.chart.map.closed": "Closed warehouse",
+    "logistics.network.map.caption": "Squares: warehouses (filled = open); circles: stores; lines: deliveries, thicker "
+                                     "= more units. Hover for names and units. Distances are straight-line "
+                                     "(great-circle).",
+    "logistics.network.flows": "The plan: units a week on every lane used.",
+    "logistics.network.sites": "Warehouses and stores in the plan",
+    "logistics.what_if.heading": "What if…",
+    "logistics.what_if.close": "Close warehouses",
+    "logistics.what_if.close.placeholder": "Choose warehouses",
+    "logistics.what_if.close.help": "These may not be used; the rest is re-optimised.",
+    "logistics.what_if.capacity_of": "Change the capacity of",
+    "logistics.what_if.none": "(none)",
+    "logistics.what_if.capacity": "New capacity (units a week)",
+    "logistics.what_if.demand": "Raise demand by (%)",
+    "logistics.what_if.demand.help": "Every store's weekly demand changes by this much. It starts at the planned "
+                                     "promotion's uplift in its busiest week.",
+    "logistics.what_if.hint": "Close a warehouse, change a capacity or raise demand to compare with the plan above.",
+    "logistics.metric.scenario_cost": "Scenario cost a week",
+    "logistics.metric.scenario_cost.help": "Re-optimised cost of the scenario, and the difference from the base plan.",
+    "logistics.metric.scenario_open": "Warehouses open in the scenario",
+    "logistics.metric.scenario_open.help": "Open warehouses in the scenario against the base plan.",
+    "logistics.metric.scenario_units": "Units a week",
+    "logistics.metric.scenario_units.help": "Units shipped to the stores in the scenario.",
+    "logistics.measure.fixed_cost": "Fixed cost",
+    "logistics.measure.shipping_cost": "Shipping cost",
+    "logistics.measure.total_cost": "Total cost",
+    "logistics.measure.units_shipped": "Units shipped",
+    "logistics.measure.warehouses_open": "Warehouses open",
+    "logistics.what_if.table": "Base plan against the scenario, per week.",
+    "logistics.what_if.changes": "Warehouses whose role changes.",
+    "logistics.note.best": "Most accurate forecast model: {model}.",
+    "logistics.saved_name": "Logistics plan",
+    # the page's column headings
+    "logistics.column.model": "Model",
+    "logistics.column.mase": "MASE",
+    "logistics.column.smape": "sMAPE (%)",
+    "logistics.column.bias": "Bias (%)",
+    "logistics.column.mase_vs_naive": "MASE vs seasonal naive",
+    "logistics.column.beats_naive": "Beats seasonal naive (% of series)",
+    "logistics.column.n_series": "Series",
+    "logistics.column.n_forecasts": "Forecasts scored",
+    "logistics.column.series": "Series",
+    "logistics.column.name": "Name",
+    "logistics.column.week": "Week",
+    "logistics.column.baseline": "Without promotion",
+    "logistics.column.forecast": "Forecast",
+    "logistics.column.lower": "Low",
+    "logistics.column.upper": "High",
+    "logistics.column.uplift": "Uplift",
+    "logistics.column.rmse": "RMSE (units a week)",
+    "logistics.column.product_id": "Product",
+    "logistics.column.product_name": "Name",
+    "logistics.column.mean_weekly": "Units a week",
+    "logistics.column.sd_weekly": "Forecast error a week (units)",
+    "logistics.column.unit_cost": "Unit cost",
+    "logistics.column.eoq": "Order quantity (EOQ)",
+    "logistics.column.safety_stock": "Safety stock",
+    "logistics.column.reorder_point": "Reorder point",
+    "logistics.column.orders_per_year": "Orders a year",
+    "logistics.column.holding_cost": "Holding cost a year",
+    "logistics.column.ordering_cost": "Ordering cost a year",
+    "logistics.column.total_cost": "Total cost a year",
+    "logistics.column.expected_short_per_year": "Units short a year",
+    "logistics.column.fill_rate": "Fill rate",
+    "logistics.column.warehouse_id": "Warehouse id",
+    "logistics.column.warehouse": "Warehouse",
+    "logistics.column.store_id": "Store id",
+    "logistics.column.store": "Store",
+    "logistics.column.units": "Units a week",
+    "logistics.column.cost_per_unit": "Cost per unit",
+    "logistics.column.distance_km": "Distance (km)",
+    "logistics.column.shipping_cost": "Shipping cost a week",
+    "logistics.column.site_id": "Site id",
+    "logistics.column.open": "Open",
+    "logistics.column.capacity": "Capacity (units a week)",
+    "logistics.column.shipped": "Shipped (units a week)",
+    "logistics.column.utilisation": "Utilisation",
+    "logistics.column.fixed_cost": "Fixed cost a week",
+    "logistics.column.stores_served": "Stores served",
+    "logistics.column.demand": "Demand (units a week)",
+    "logistics.column.served_by": "Served by",
+    "logistics.column.measure": "Measure",
+    "logistics.column.base": "Base plan",
+    "logistics.column.scenario": "Scenario",
+    "logistics.column.difference": "Difference",
+    "logistics.column.base_open": "Open in the plan",
+    "logistics.column.scenario_open": "Open in the scenario",
+    "logistics.column.base_units": "Units in the plan",
+    "logistics.column.scenario_units": "Units in the scenario",
+    # the report's forecast and network sections
+    "report.forecast.name": "Demand forecast",
+    "report.forecast.table": "Forecast",
+    "report.forecast.backtest": "Backtest",
+    "report.forecast.low": "low",
+    "report.forecast.high": "high",
+    "report.forecast.baseline": "Without a promotion",
+    "report.forecast.naive_year": "repeating the same week of last year",
+    "report.forecast.naive_week": "repeating last week",
+    "report.forecast.best": "Most accurate in the backtest: {model} (typical error {smape:.1f}% of weekly units, "
+                            "{ratio:.2f} times the error of {naive}). The next {horizon} weeks come from it, with an "
+                            "{interval:.0%} interval.",
+    "report.network.name": "Warehouse network",
+    "report.network.title": "Cheapest network",
+    "report.network.warehouses": "Warehouses",
+    "report.network.flows": "Flows",
+    "report.network.figure": "Network",
+    "report.network.optimal": "proven optimal",
+    "report.network.within": "within {gap:.2%} of optimal",
+    "report.network.plan": "Open {open} of {all} warehouses: {opened:list}. Cost per period {total:money0} (fixed "
+                           "{fixed:money0} + shipping {shipping:money0}), {status} ({model}, HiGHS).",
+    "report.network.rate": "Shipping cost = straight-line (great-circle) distance × {currency}{rate:g} per unit per km; "
+                           "change the rate, close a warehouse or force single sourcing on the Logistics page.",
     # (end of logistics)
 
     # --- recommendations -----------------------------------------------------------------
