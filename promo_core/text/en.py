@@ -1062,6 +1062,20 @@ MESSAGES = {
     "pricing.table.dynamic": "dynamic pricing policies",
     "pricing.note.method": "Elasticities: Poisson pseudo-maximum likelihood with product and time effects; 90% "
                            "intervals.",
+    # the report's pricing section
+    "pricing.report.name": "Price sensitivity",
+    "pricing.report.table": "Elasticities",
+    "pricing.report.low": "low (90%)",
+    "pricing.report.high": "high (90%)",
+    "pricing.report.elasticity": "Elasticity: the % change in units sold for a 1% higher price (−2 means 1% dearer "
+                                 "sells about 2% fewer units). Measured from each product's own price changes over "
+                                 "time; the interval shows the 90% range of plausible values.",
+    "pricing.report.most": "Most price-sensitive: {category} ({elasticity:.2f}): a 10% price cut sells about "
+                           "{change:+.0%} units.",
+    "pricing.report.least": "Least price-sensitive: {category} ({elasticity:.2f}): a 10% price cut sells about "
+                            "{change:+.0%} units.",
+    "pricing.report.unreliable": "{estimates} estimate(s) are not reliable; the reason column says why. Do not set "
+                                 "prices on them.",
     # (end of pricing)
 
     # --- coupons -------------------------------------------------------------------------

@@ -911,6 +911,14 @@ MESSAGES = {
     "pricing.table.assumptions": "促销假设",
     "pricing.table.dynamic": "动态定价策略",
     "pricing.note.method": "弹性：含商品与时间效应的泊松伪极大似然估计；90% 区间。",
+    "pricing.report.name": "价格敏感度",
+    "pricing.report.table": "价格弹性",
+    "pricing.report.low": "下限（90%）",
+    "pricing.report.high": "上限（90%）",
+    "pricing.report.elasticity": "价格弹性：价格上涨 1% 时销量变化的百分比（−2 表示贵 1% 约少卖 2%）。由各商品自身随时间的价格变化测得；区间为 90% 的可信范围。",
+    "pricing.report.most": "对价格最敏感：{category}（{elasticity:.2f}）：降价 10% 约使销量变化 {change:+.0%}。",
+    "pricing.report.least": "对价格最不敏感：{category}（{elasticity:.2f}）：降价 10% 约使销量变化 {change:+.0%}。",
+    "pricing.report.unreliable": "{estimates} 个估计不可靠，原因见“原因”列。请勿据此定价。",
     # (end of pricing)
 
     # --- coupons -------------------------------------------------------------------------
