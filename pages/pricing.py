@@ -37,6 +37,11 @@ RULES = analysis.Params().rules
 ENDINGS = {".99": 0.99, ".95": 0.95, ".49": 0.49, ".00": 0.0}
 
 
+def words(prefix: str, codes) -> callable:
+    """A widget's ``format_func``: each code's words (``<prefix>.<code>``) in this run's language."""
+    return {code: t(f"{prefix}.{code}") for code in codes}.get
+
+
 # ------------------------------------------------------------------------------------------------
 # Data source: the active dataset or a pricing-data upload
 # ------------------------------------------------------------------------------------------------
@@ -63,7 +68,7 @@ def upload_source() -> tuple[tuple, pd.DataFrame]:
         guess = first.mapping.get(role)
         mapping[role] = col.selectbox(t(f"pricing.upload.role.{role}") + (" *" if needed else ""), options,
                                       index=options.index(guess) if guess in options else 0,
-                                      format_func=lambda c: t("pricing.upload.none") if c is None else c,
+                                      format_func={None: t("pricing.upload.none"), **{c: c for c in columns}}.get,
                                       key=f"pr-map-{role}")
     used = {c for c in mapping.values() if c}
     spare = [c for c in columns if c not in used and c not in io.CANONICAL + io.DERIVED]
@@ -82,7 +87,7 @@ def upload_source() -> tuple[tuple, pd.DataFrame]:
 with st.expander(t("pricing.source"), icon=":material/table_chart:", expanded=state.get("pr-source") == "upload",
                  key="exp-page-data"):
     choice = st.radio(t("pricing.source.use"), ["dataset", "upload"], horizontal=True, key="pr-source",
-                      format_func=lambda k: t(f"pricing.source.{k}"), help=t("pricing.source.help"))
+                      format_func=words("pricing.source", ["dataset", "upload"]), help=t("pricing.source.help"))
     if choice == "dataset":
         dataset = ui.require_dataset()
         source_key, upload = ("dataset", dataset), None
@@ -112,9 +117,9 @@ with st.sidebar:
     st.subheader(t("pricing.settings"))
     period = st.selectbox(t("pricing.period"), ["W", "M"], index=["W", "M"].index(base.period)
                           if base.period in ("W", "M") else 0, key="pr-period",
-                          format_func=lambda p: t(f"pricing.period_choice.{p}"), help=t("pricing.period.help"))
+                          format_func=words("pricing.period_choice", ["W", "M"]), help=t("pricing.period.help"))
     effects = st.selectbox(t("pricing.time_effects"), ["auto", "period", "trend"], key="pr-time",
-                           format_func=lambda k: t(f"pricing.time_effects.{k}"), help=t("pricing.time_effects.help"))
+                           format_func=words("pricing.time_effects", ["auto", "period", "trend"]), help=t("pricing.time_effects.help"))
     controls = tuple(st.multiselect(t("pricing.controls"), list(base.control_options),
                                     default=list(base.control_options), key="pr-controls",
                                     help=t("pricing.controls.help"))) if base.control_options else ()
@@ -236,7 +241,7 @@ def labelled(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, dic
 with tab_e, ui.section():
     st.caption(t("pricing.elasticity.lead"))
     level = st.radio(t("pricing.elasticity.show"), ["category", "product"], horizontal=True, key="pr-level",
-                     format_func=lambda k: t(f"pricing.elasticity.show.{k}"))
+                     format_func=words("pricing.elasticity.show", ["category", "product"]))
     cats = model.categories.sort_values("elasticity", na_position="last")
     fig_cat = charts.elasticity_intervals(ui.shown(cats), "category", t("pricing.chart.elasticity.title"),
                                           t("pricing.chart.elasticity.x"), t("pricing.chart.reliable"),
@@ -277,7 +282,7 @@ REC_COLUMNS = ["product_id", "product_name", "category", "current_price", "unit_
 with tab_p, ui.section():
     c1, c2 = st.columns([2, 1])
     c1.radio(t("pricing.costs.from"), cost_options, horizontal=True, key="pr-cost-source",
-             format_func=lambda k: t(f"pricing.costs.from.{k}"))
+             format_func=words("pricing.costs.from", cost_options))
     c2.slider(t("pricing.costs.margin"), 0, 90, 40, 5, format="%d%%", key="pr-margin", help=t("pricing.costs.margin.help"))
     if cost_choice == "upload":
         st.file_uploader(t("pricing.costs.file"), type=["csv", "txt", "xlsx"], key="pr-cost-file",
@@ -355,7 +360,7 @@ def scenario_table(results: pd.DataFrame) -> pd.DataFrame:
         if kind == "label":
             return t(f"pricing.{key}.{value}")
         if kind == "target":
-            return result.product_labels.get(value, value) or t("pricing.level.store")
+            return result.product_names.get(value, value) or t("pricing.level.store")
         if value is None or (isinstance(value, float) and not np.isfinite(value)):
             return t("pricing.never") if kind == "share" and value == np.inf else "–"
         return {"count": lambda v: ui.number(v), "ratio": lambda v: f"{v:.2f}", "money": lambda v: ui.money(v, 0),
@@ -377,9 +382,9 @@ def scenario_widgets(i: int, column) -> None:
                       if d.mechanic == DEFAULT_NAMES[i] else t("pricing.scenario.default.store_10"), key=key("name"))
         mechanic = st.selectbox(t("pricing.scenario.mechanic"), promotions.MECHANICS, key=key("mech"),
                                 index=promotions.MECHANICS.index(d.mechanic),
-                                format_func=lambda k: t(f"pricing.mechanic.{k}"))
+                                format_func=words("pricing.mechanic", promotions.MECHANICS))
         level = st.selectbox(t("pricing.scenario.level"), promotions.LEVELS, key=key("level"),
-                             index=promotions.LEVELS.index(d.level), format_func=lambda k: t(f"pricing.level.{k}"))
+                             index=promotions.LEVELS.index(d.level), format_func=words("pricing.level", promotions.LEVELS))
         if level == "category":
             st.selectbox(t("pricing.level.category"), facts.categories_by_sensitivity, key=key("cat"))
         elif level == "product":

@@ -156,6 +156,7 @@ class Result:
     flag_counts: pd.DataFrame  # flag, products, reason: why product estimates are not dependable
     categories_by_sensitivity: tuple  # most price-sensitive first (the promotions' default target)
     products_by_units: tuple  # best-selling first
+    product_names: Mapping  # product id -> name
     product_labels: Mapping  # product id -> "name (id)"
     last_day: pd.Timestamp
     default_scenarios: tuple  # four promotions.Scenario for this data (names left empty)
@@ -201,8 +202,8 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     cats, prods = model.categories, model.products
     good = cats.loc[cats["reliable"], "elasticity"]
     by_units = prods.sort_values("mean_units", ascending=False)
-    labels = dict(zip(prods["product_id"].astype(str),
-                      prods["product_name"].astype(str) + " (" + prods["product_id"].astype(str) + ")"))
+    names = dict(zip(prods["product_id"].astype(str), prods["product_name"].astype(str)))
+    labels = {product: f"{name} ({product})" for product, name in names.items()}
     last_day = pd.Timestamp(order_span(sales_table(source, ["order_date"])).last).normalize()
     by_sensitivity = tuple(cats.sort_values("elasticity", na_position="last")["category"].astype(str))
     typical_basket = _typical_basket(source)
@@ -215,7 +216,8 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
                   reliable_categories=int(cats["reliable"].sum()), reliable_products=int(prods["reliable"].sum()),
                   typical_elasticity=float(good.median()) if len(good) else float("nan"),
                   flag_counts=_flag_counts(prods), categories_by_sensitivity=by_sensitivity,
-                  products_by_units=tuple(by_units["product_id"].astype(str)), product_labels=labels,
+                  products_by_units=tuple(by_units["product_id"].astype(str)), product_names=names,
+                  product_labels=labels,
                   last_day=last_day,
                   default_scenarios=default_scenarios(by_sensitivity, tuple(by_units["product_id"].astype(str)),
                                                       last_day, typical_basket),
