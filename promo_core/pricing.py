@@ -1066,7 +1066,8 @@ def read_unit_costs(source) -> CostFile:
                     continue
             frame = pd.read_csv(_io.StringIO(text_data), sep=None, engine="python", dtype=str)
     except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(Message("pricing.error.cost_file_unreadable", file=name)) \
+        raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx with one header row.",
+                        zh=f"无法将 {name} 读取为表格（{exc}）。请上传只有一行表头的 CSV 或 .xlsx 文件。") \
             from exc
     norm = {c: re.sub(r"[\s_\-./#:()（）]+", "", str(c).strip().lower()) for c in frame.columns}
     found = {}
@@ -1080,10 +1081,9 @@ def read_unit_costs(source) -> CostFile:
         raise DataError(Message("pricing.error.cost_file_no_costs", file=name, column=str(found["unit_cost"])))
     ids = frame[found["product_id"]].fillna("").astype(str).str.strip()
     reason = np.select([ids.eq("").to_numpy(), cost.isna().to_numpy(), (cost < 0).to_numpy()],
-                       ["no_product", "not_a_number", "negative"], "")
+                       ["product is empty", "cost is not a number", "cost is negative"], "")
     keep = reason == ""
     costs = pd.DataFrame({"product_id": ids[keep], "unit_cost": cost[keep]}).drop_duplicates("product_id")
     rejected = pd.DataFrame({"line": np.flatnonzero(~keep) + 2, "product_id": ids[~keep].to_numpy(),
-                             "value": frame[found["unit_cost"]][~keep].to_numpy(),
-                             "reason": [Message(f"pricing.cost_reject.{code}") for code in reason[~keep]]})
+                             "value": frame[found["unit_cost"]][~keep].to_numpy(), "reason": reason[~keep]})
     return CostFile(costs=costs.reset_index(drop=True), rejected=rejected)

@@ -310,7 +310,7 @@ def test_unit_cost_file_with_chinese_headers_reports_bad_rows():
     read = pricing.read_unit_costs(_io.BytesIO(body))
     pd.testing.assert_frame_equal(read.costs, pd.DataFrame({"product_id": ["A0"], "unit_cost": [1.5]}))
     assert read.rejected["line"].tolist() == [3, 4]
-    assert [render(r) for r in read.rejected["reason"]] == ["cost is not a number", "cost is negative"]
+    assert read.rejected["reason"].tolist() == ["cost is not a number", "cost is negative"]
 
 
 def test_unit_cost_file_without_a_cost_column_is_a_clear_error():

@@ -599,15 +599,10 @@ MESSAGES = {
                                       "unit). It has: {columns:list}.",
     "pricing.error.margin": "The assumed margin must be between 0% and 100%.",
     "pricing.error.demand_curve": "A demand curve needs a positive current price and an estimated elasticity.",
-    "pricing.error.cost_file_unreadable": "{file} could not be read as a table. Upload a CSV or .xlsx with one header "
-                                          "row.",
     "pricing.error.cost_file_columns": "{file} needs a product column (product_id, SKU, 商品编码) and a cost column "
                                        "(unit_cost, cost, 成本). Its columns are: {columns:list}.",
     "pricing.error.cost_file_no_costs": "No usable unit costs in {file}: column {column!r} holds no numbers of 0 or "
                                         "more.",
-    "pricing.cost_reject.no_product": "product is empty",
-    "pricing.cost_reject.not_a_number": "cost is not a number",
-    "pricing.cost_reject.negative": "cost is negative",
     "pricing.error.no_tiers": "Give at least one threshold: spend X, save Y.",
     "pricing.error.tier_values": "Each threshold needs a spend above zero and a saving above zero but below the spend "
                                  "(spend 100, save 10).",

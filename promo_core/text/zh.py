@@ -522,13 +522,9 @@ MESSAGES = {
     "pricing.error.products_columns": "商品表需要 product_id 和 unit_cost（单位成本）两列。该表现有的列为：{columns:list}。",
     "pricing.error.margin": "假设毛利率必须在 0% 到 100% 之间。",
     "pricing.error.demand_curve": "需求曲线需要大于零的当前价格和已估计出的价格弹性。",
-    "pricing.error.cost_file_unreadable": "无法将 {file} 读取为表格。请上传只有一行表头的 CSV 或 .xlsx 文件。",
     "pricing.error.cost_file_columns": "{file} 需要一个商品列（product_id、SKU、商品编码）和一个成本列（unit_cost、cost、成本）。它的列为："
                                        "{columns:list}。",
     "pricing.error.cost_file_no_costs": "{file} 中没有可用的单位成本：列 {column!r} 中没有大于或等于 0 的数字。",
-    "pricing.cost_reject.no_product": "商品为空",
-    "pricing.cost_reject.not_a_number": "成本不是数字",
-    "pricing.cost_reject.negative": "成本为负数",
     "pricing.error.no_tiers": "请至少设置一档满减：满 X 减 Y。",
     "pricing.error.tier_values": "每一档满减的门槛金额必须大于零，减免金额必须大于零且小于门槛金额（例如满 100 减 10）。",
     "pricing.error.stretch": "凑单幅度必须不小于零，会凑单的顾客比例必须在 0% 到 100% 之间。",
