@@ -190,11 +190,12 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     Raises
     ------
     DataError
-        When no demand model can be fitted (no priced sales lines, a missing column, a bad
-        setting): nothing of the page can be shown. Every later step fails on its own (``problems``).
+        When no demand model can be fitted (no priced sales lines, a missing column, an order
+        date outside 1900-2100, a bad setting): nothing of the page can be shown. Every later step fails on its own (``problems``).
     """
     steps = Steps(params.parts | {"history"} if "promotions" in params.parts else params.parts, progress)
     steps.announce(Message("pricing.step.model"))
+    last_day = pd.Timestamp(order_span(sales_table(source, ["order_date"])).last).normalize()  # (dates checked)
     period = params.period or pricing.detect_period(source)
     options = control_columns(source)
     controls = options if params.controls is None else tuple(params.controls)
@@ -204,7 +205,6 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     by_units = prods.sort_values("mean_units", ascending=False)
     names = dict(zip(prods["product_id"].astype(str), prods["product_name"].astype(str)))
     labels = {product: f"{name} ({product})" for product, name in names.items()}
-    last_day = pd.Timestamp(order_span(sales_table(source, ["order_date"])).last).normalize()
     by_sensitivity = tuple(cats.sort_values("elasticity", na_position="last")["category"].astype(str))
     typical_basket = _typical_basket(source)
     prices = steps.run("prices", Message("pricing.step.prices"), _prices, model, params)
