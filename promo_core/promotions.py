@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import ClassVar
 
@@ -464,9 +465,9 @@ def _target_items(model: DemandModel, scenario: Scenario, costs: pd.DataFrame, r
     return items
 
 
-def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transactions: pd.DataFrame,
+def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transactions: SalesSource,
                         costs: pd.DataFrame, history: PromotionHistory | None = None, recent_periods: int = 8,
-                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                        baskets: Mapping | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate up to four promotions side by side.
 
     Parameters
@@ -483,6 +484,9 @@ def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transacti
         Measured pull-forward and cannibalisation; None assumes none.
     recent_periods : int
         Periods that define the baseline.
+    baskets : mapping, optional
+        Scenario name -> ``basket_values`` of a threshold offer, when the caller has them already
+        (they are summed from the transactions otherwise).
 
     Returns
     -------
@@ -505,14 +509,16 @@ def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transacti
     rows, notes = [], []
     for scenario in scenarios:
         scenario.check()
-        row, assumptions = _simulate_one(scenario, model, transactions, costs, history, recent_periods)
+        row, assumptions = _simulate_one(scenario, model, transactions, costs, history, recent_periods,
+                                         (baskets or {}).get(scenario.name))
         rows.append(row)
         notes += [{"scenario": scenario.name, "assumption": a} for a in assumptions]
     return pd.DataFrame(rows), pd.DataFrame(notes)
 
 
 def _simulate_one(s: Scenario, model: DemandModel, transactions: SalesSource, costs: pd.DataFrame,
-                  history: PromotionHistory | None, recent_periods: int) -> tuple[dict, list[Message]]:
+                  history: PromotionHistory | None, recent_periods: int,
+                  baskets: tuple[pd.Series, int] | None) -> tuple[dict, list[Message]]:
     items = _target_items(model, s, costs, recent_periods)
     periods = s.days / PERIOD_DAYS[model.period]
     p0, c, beta = items["current_price"].to_numpy(), items["unit_cost"].to_numpy(), items["beta"].to_numpy()
@@ -549,7 +555,7 @@ def _simulate_one(s: Scenario, model: DemandModel, transactions: SalesSource, co
         break_even = base_margin / margin_at_promo - 1 if margin_at_promo > 0 else np.inf
         assumptions.append(Message("pricing.assume.elasticity", elasticity=elasticity, products=len(items)))
     else:
-        values, history_days = basket_values(transactions, s.level, s.target)
+        values, history_days = baskets if baskets is not None else basket_values(transactions, s.level, s.target)
         outcome = threshold_outcome(values.to_numpy(), s.tiers, s.stretch, s.take_up)
         scale = s.days / history_days
         margin_rate = base_margin / base_rev if base_rev > 0 else 0.0

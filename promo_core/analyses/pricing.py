@@ -305,12 +305,15 @@ def _promotions(source: SalesSource, model: pricing.DemandModel, params: Params,
         return None
     costs = prices.costs if prices is not None else pricing.unit_costs(
         model, params.unit_costs.frame() if params.unit_costs else None, params.margin)
-    results, assumptions = promotions.simulate_promotions(list(params.scenarios), model, source, costs, history)
-    baskets = {s.name: promotions.basket_values(source, s.level, s.target, BASKET_DAYS)[0]
-               for s in params.scenarios if s.mechanic == "threshold"}
+    for scenario in params.scenarios:
+        scenario.check()  # (what is wrong with a scenario comes before what its baskets lack)
+    baskets = {s.name: promotions.basket_values(source, s.level, s.target, BASKET_DAYS)
+               for s in params.scenarios if s.mechanic == "threshold"}  # (summed once, for the sum and the chart)
+    results, assumptions = promotions.simulate_promotions(list(params.scenarios), model, source, costs, history,
+                                                          baskets=baskets)
     best = results.sort_values("incremental_margin", ascending=False).iloc[0]
     return Promotions(scenarios=tuple(params.scenarios), results=results, assumptions=assumptions, best=best,
-                      baskets=baskets)
+                      baskets={name: values for name, (values, _) in baskets.items()})
 
 
 def _dynamic(model: pricing.DemandModel, params: Params, prices: Prices | None) -> Dynamic:
