@@ -110,31 +110,32 @@ if state.get("pr-data") != source_key:  # new data: its own defaults
     state["pr-data"] = source_key
 
 # ------------------------------------------------------------------------------------------------
-# Settings: read from the widgets' state (drawn further down) before the analysis runs
+# Settings: read from the widgets' state (drawn next to what they change, after the analysis ran).
+# A setting the manager has not touched is left to the analysis (None: the data's own period, every
+# control, the default scenarios, the top product), so the first render is one run and a rerun
+# keeps its key; the widget then shows what the analysis chose (``follow``).
 # ------------------------------------------------------------------------------------------------
-base = compute(analysis.Params(parts=frozenset()))  # the data's own period and controls
-with st.sidebar:
-    st.subheader(t("pricing.settings"))
-    period = st.selectbox(t("pricing.period"), ["W", "M"], index=["W", "M"].index(base.period)
-                          if base.period in ("W", "M") else 0, key="pr-period",
-                          format_func=words("pricing.period_choice", ["W", "M"]), help=t("pricing.period.help"))
-    effects = st.selectbox(t("pricing.time_effects"), ["auto", "period", "trend"], key="pr-time",
-                           format_func=words("pricing.time_effects", ["auto", "period", "trend"]), help=t("pricing.time_effects.help"))
-    controls = tuple(st.multiselect(t("pricing.controls"), list(base.control_options),
-                                    default=list(base.control_options), key="pr-controls",
-                                    help=t("pricing.controls.help"))) if base.control_options else ()
-model_settings = {"period": None if period == base.period else period,  # (the data's own: the same analysis)
-                  "controls": None if controls == base.control_options else controls, "time_effects": effects}
-facts = base if model_settings == {"period": None, "controls": None, "time_effects": "auto"} else \
-    compute(analysis.Params(**model_settings, parts=frozenset()))
-per = t(f"pricing.period.{facts.period}")
+def touched(key: str) -> None:
+    """``on_change`` of a widget whose default the analysis chooses: from now on the manager's."""
+    state[f"{key}!"] = True
+
+
+def chosen(key: str):
+    """The manager's setting of a widget the analysis chooses for, or None while untouched."""
+    return state.get(key) if state.get(f"{key}!") else None
+
+
+def follow(key: str, value) -> None:
+    """Before drawing such a widget: show the analysis' choice while the manager has not chosen."""
+    if not state.get(f"{key}!"):
+        state[key] = value
+
 
 dataset_costs = ui.dataset_unit_costs() if upload is None else None
 cost_options = (["table"] if dataset_costs is not None else []) + ["upload", "margin"]
 if state.get("pr-cost-source") not in cost_options:
     state.pop("pr-cost-source", None)
 cost_choice = state.get("pr-cost-source", cost_options[0])
-margin = state.get("pr-margin", 40) / 100
 cost_file = state.get("pr-cost-file")
 cost_read = ui.run(pricing.read_unit_costs, cost_file) if cost_choice == "upload" and cost_file is not None else None
 unit_costs = (dataset_costs if cost_choice == "table" else
@@ -142,57 +143,75 @@ unit_costs = (dataset_costs if cost_choice == "table" else
 rules = pricing.PriceRules(state.get("pr-max-change", round(RULES.max_change * 100)) / 100,
                            state.get("pr-min-margin", round(RULES.min_margin * 100)) / 100,
                            tuple(ENDINGS[e] for e in state.get("pr-endings", [".99"])))
-n_scenarios = int(state.get("pr-n-scenarios", 3))
 DEFAULT_NAMES = ("percent_off", "threshold", "bogo", "flash_sale")
-DEFAULT_TIERS = next((s.tiers for s in facts.default_scenarios if s.tiers), ((50.0, 5.0),))
 
 
-def scenario_from_state(i: int) -> promotions.Scenario:
-    """The scenario the widgets of column ``i`` describe (their defaults: ``facts.default_scenarios``)."""
-    d = facts.default_scenarios[i]
+def scenario_from_state(i: int, default: promotions.Scenario) -> promotions.Scenario:
+    """The scenario the widgets of column ``i`` describe; a widget not drawn yet has ``default``'s
+    value. Named by its column (the names the manager types only label the results)."""
     key = f"pr-sc-{{}}-{i}".format
-    mechanic = state.get(key("mech"), d.mechanic)
-    level = state.get(key("level"), d.level)
+    mechanic = state.get(key("mech"), default.mechanic)
+    level = state.get(key("level"), default.level)
     target = None
-    if level == "category":
-        target = state.get(key("cat"), facts.categories_by_sensitivity[0])
-    elif level == "product":
-        target = state.get(key("prod"), facts.products_by_units[0])
-    dates = state.get(key("dates"), (pd.Timestamp(d.start).date(), pd.Timestamp(d.end).date()))
+    if level in ("category", "product"):
+        options = state["pr-choices"][level]
+        target = state.get(key(level), default.target if default.level == level else options[0])
+    dates = state.get(key("dates"), (pd.Timestamp(default.start).date(), pd.Timestamp(default.end).date()))
     if not isinstance(dates, (tuple, list)) or len(dates) != 2:  # (while the second day is being picked)
         raise DataError(Message("pricing.error.dates", scenario=i + 1))
-    spec = {"name": state.get(key("name"), t(f"pricing.scenario.default.{DEFAULT_NAMES[i]}")
-                              if d.mechanic == DEFAULT_NAMES[i] else t("pricing.scenario.default.store_10")),
-            "mechanic": mechanic, "level": level, "target": target,
-            "start": str(dates[0]), "end": str(dates[-1])}
+    spec = {"name": str(i + 1), "mechanic": mechanic, "level": level, "target": target, "start": str(dates[0]),
+            "end": str(dates[-1])}
     if mechanic in ("percent_off", "flash_sale"):
-        spec["discount"] = state.get(key("disc"), round(100 * d.discount)) / 100
+        spec["discount"] = state.get(key("disc"), round(100 * default.discount)) / 100
     if mechanic == "flash_sale":
-        spec["cap_units"] = float(state.get(key("cap"), d.cap_units or 200))
+        spec["cap_units"] = float(state.get(key("cap"), default.cap_units or 200))
     if mechanic == "bogo":
-        spec["buy"], spec["free"] = int(state.get(key("buy"), d.buy)), int(state.get(key("free"), d.free))
+        spec["buy"], spec["free"] = int(state.get(key("buy"), default.buy)), int(state.get(key("free"), default.free))
     if mechanic == "threshold":
-        spec["tiers"] = analysis.parse_tiers(state.get(key("tiers"), analysis.tiers_text(DEFAULT_TIERS)))
-        spec["stretch"] = float(state.get(key("stretch"), d.stretch))
-        spec["take_up"] = state.get(key("take"), round(100 * (d.take_up if d.mechanic == "threshold" else 0.6))) / 100
+        tiers = default.tiers or state["pr-choices"]["tiers"]
+        spec["tiers"] = analysis.parse_tiers(state.get(key("tiers"), analysis.tiers_text(tiers)))
+        spec["stretch"] = float(state.get(key("stretch"), default.stretch))
+        spec["take_up"] = state.get(key("take"), round(100 * (default.take_up if default.mechanic == "threshold"
+                                                              else 0.6))) / 100
     return promotions.Scenario(**spec)
 
 
-try:
-    scenarios, scenario_problem = tuple(scenario_from_state(i) for i in range(n_scenarios)), None
-except DataError as exc:  # a spend:save text that cannot be read: said in the promotions tab
-    scenarios, scenario_problem = (), exc
-dynamic = analysis.DynamicSettings(
-    product=state.get("pr-dyn-product") if state.get("pr-dyn-chosen") else None,
-    horizon=int(state.get("pr-dyn-horizon", analysis.DEFAULT_HORIZON[facts.period])),
-    width=state.get("pr-dyn-width", 20) / 100, n_prices=int(state.get("pr-dyn-n", 9)),
-    noise=float(state.get("pr-dyn-noise", 0.3)), epsilon=float(state.get("pr-dyn-eps", 0.1)))
-params = analysis.Params(**model_settings, unit_costs=unit_costs, margin=margin, rules=rules,
-                         curve_product=state.get("pr-curve-product") if state.get("pr-curve-chosen") else None,
-                         scenarios=scenarios, dynamic=dynamic)
+scenarios, scenario_problem = None, None
+if state.get("pr-sc!"):  # (the manager changed a scenario: all of them are the widgets')
+    try:
+        scenarios = tuple(scenario_from_state(i, state["pr-choices"]["defaults"][i])
+                          for i in range(int(state["pr-n-scenarios"])))
+    except DataError as exc:  # a spend:save text that cannot be read: said in the promotions tab
+        scenarios, scenario_problem = (), exc
+controls = chosen("pr-controls")
+params = analysis.Params(
+    period=chosen("pr-period"), controls=None if controls is None else tuple(controls),
+    time_effects=state.get("pr-time", "auto"), unit_costs=unit_costs, margin=state.get("pr-margin", 40) / 100,
+    rules=rules, curve_product=chosen("pr-curve-product"), scenarios=scenarios,
+    dynamic=analysis.DynamicSettings(product=chosen("pr-dyn-product"), horizon=chosen("pr-dyn-horizon"),
+                                     width=state.get("pr-dyn-width", 20) / 100, n_prices=int(state.get("pr-dyn-n", 9)),
+                                     noise=float(state.get("pr-dyn-noise", 0.3)),
+                                     epsilon=float(state.get("pr-dyn-eps", 0.1))))
 result = compute(params)
 model = result.model
+per = t(f"pricing.period.{result.period}")
+state["pr-choices"] = {"defaults": result.default_scenarios, "category": result.categories_by_sensitivity,
+                       "product": result.products_by_units,  # (what an untouched scenario widget starts from)
+                       "tiers": next((s.tiers for s in result.default_scenarios if s.tiers), ((50.0, 5.0),))}
 figures, report_tables = {}, {}
+
+with st.sidebar:
+    st.subheader(t("pricing.settings"))
+    follow("pr-period", result.period)
+    st.selectbox(t("pricing.period"), ["W", "M"], key="pr-period", on_change=touched, args=("pr-period",),
+                 format_func=words("pricing.period_choice", ["W", "M"]), help=t("pricing.period.help"))
+    st.selectbox(t("pricing.time_effects"), ["auto", "period", "trend"], key="pr-time",
+                 format_func=words("pricing.time_effects", ["auto", "period", "trend"]),
+                 help=t("pricing.time_effects.help"))
+    if result.control_options:
+        follow("pr-controls", list(result.controls))
+        st.multiselect(t("pricing.controls"), list(result.control_options), key="pr-controls", on_change=touched,
+                       args=("pr-controls",), help=t("pricing.controls.help"))
 st.caption(t("pricing.model.fitted", rows=len(model.panel), period=per))
 
 # ------------------------------------------------------------------------------------------------
@@ -208,11 +227,6 @@ if np.isfinite(result.typical_elasticity):
     c[3].metric(t("pricing.metric.cut"), f"{result.units_after_cut:+.0%}", help=t("pricing.metric.cut.help"))
 else:
     c[2].metric(t("pricing.metric.typical"), "–", help=t("pricing.metric.typical.none"))
-
-
-def mark_chosen(flag: str) -> None:
-    """Remember that the manager picked a product (until then the analysis picks the top one)."""
-    state[flag] = True
 
 
 tab_e, tab_p, tab_s, tab_d = st.tabs([t("pricing.tab.elasticity"), t("pricing.tab.prices"),
@@ -318,9 +332,9 @@ with tab_p, ui.section():
                                        for note, n in prices.not_priced)))
         if prices.curve is not None:
             labels = {p: result.product_labels[p] for p in prices.curve_candidates}
-            state["pr-curve-product"] = prices.curve_product  # (the analysis' pick until the manager picks)
+            follow("pr-curve-product", prices.curve_product)
             st.selectbox(t("pricing.curve.of"), list(labels), format_func=labels.get, key="pr-curve-product",
-                         on_change=mark_chosen, args=("pr-curve-chosen",), help=t("pricing.curve.of.help"))
+                         on_change=touched, args=("pr-curve-product",), help=t("pricing.curve.of.help"))
             row = prices.recommendations.set_index("product_id").loc[prices.curve_product]
             curve = charts.demand_profit_curve(
                 prices.curve, row["current_price"], row["recommended_price"],
@@ -373,43 +387,51 @@ def scenario_table(results: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def scenario_widgets(i: int, column) -> None:
-    """The widgets of one scenario (their state is what ``scenario_from_state`` reads)."""
-    d = facts.default_scenarios[i]
+def scenario_widgets(i: int, shown: promotions.Scenario) -> str:
+    """The widgets of scenario ``i`` showing ``shown`` (what the analysis compared); their state is
+    what ``scenario_from_state`` reads. Returns the name the manager gave it."""
     key = f"pr-sc-{{}}-{i}".format
-    with column.container(border=True):
-        st.text_input(t("pricing.scenario.name"), t(f"pricing.scenario.default.{DEFAULT_NAMES[i]}")
-                      if d.mechanic == DEFAULT_NAMES[i] else t("pricing.scenario.default.store_10"), key=key("name"))
-        mechanic = st.selectbox(t("pricing.scenario.mechanic"), promotions.MECHANICS, key=key("mech"),
-                                index=promotions.MECHANICS.index(d.mechanic),
-                                format_func=words("pricing.mechanic", promotions.MECHANICS))
-        level = st.selectbox(t("pricing.scenario.level"), promotions.LEVELS, key=key("level"),
-                             index=promotions.LEVELS.index(d.level), format_func=words("pricing.level", promotions.LEVELS))
-        if level == "category":
-            st.selectbox(t("pricing.level.category"), facts.categories_by_sensitivity, key=key("cat"))
-        elif level == "product":
-            st.selectbox(t("pricing.level.product"), facts.products_by_units, format_func=facts.product_labels.get,
-                         key=key("prod"))
-        st.date_input(t("pricing.scenario.dates"), (pd.Timestamp(d.start).date(), pd.Timestamp(d.end).date()),
-                      key=key("dates"))
-        if mechanic in ("percent_off", "flash_sale"):
-            st.slider(t("pricing.scenario.discount"), 5, 70, round(100 * d.discount), 5, format="%d%% off",
-                      key=key("disc"))
-        if mechanic == "flash_sale":
-            st.number_input(t("pricing.scenario.cap"), 1, 10**7, int(d.cap_units or 200), key=key("cap"),
-                            help=t("pricing.scenario.cap.help"))
-        if mechanic == "bogo":
-            b1, b2 = st.columns(2)
-            b1.number_input(t("pricing.scenario.buy"), 1, 10, d.buy, key=key("buy"))
-            b2.number_input(t("pricing.scenario.free"), 1, 10, d.free, key=key("free"))
-        if mechanic == "threshold":
-            st.text_input(t("pricing.scenario.tiers"), analysis.tiers_text(DEFAULT_TIERS), key=key("tiers"),
-                          help=t("pricing.scenario.tiers.help"))
-            st.slider(t("pricing.scenario.stretch"), 0.0, 5.0, d.stretch, 0.5, key=key("stretch"),
-                      help=t("pricing.scenario.stretch.help"))
-            st.slider(t("pricing.scenario.take_up"), 0, 100, round(100 * (d.take_up if d.mechanic == "threshold"
-                                                                           else 0.6)), 5,
-                      format="%d%%", key=key("take"), help=t("pricing.scenario.take_up.help"))
+    default = result.default_scenarios[i]
+    values = {"mech": shown.mechanic, "level": shown.level, "category": shown.target, "product": shown.target,
+              "dates": (pd.Timestamp(shown.start).date(), pd.Timestamp(shown.end).date()),
+              "disc": round(100 * shown.discount), "cap": int(shown.cap_units or 200), "buy": shown.buy,
+              "free": shown.free, "tiers": analysis.tiers_text(shown.tiers or state["pr-choices"]["tiers"]),
+              "stretch": shown.stretch,
+              "take": round(100 * (shown.take_up if shown.mechanic == "threshold" else 0.6))}
+    for name, value in values.items():  # (the compared scenario, or a widget's own state once touched)
+        if not state.get("pr-sc!") or key(name) not in state:
+            if name not in ("category", "product") or shown.level == name:
+                state[key(name)] = value
+    state.setdefault(key("name"), t(f"pricing.scenario.default.{DEFAULT_NAMES[i]}")
+                     if default.mechanic == DEFAULT_NAMES[i] else t("pricing.scenario.default.store_10"))
+    change = {"on_change": touched, "args": ("pr-sc",)}
+    st.text_input(t("pricing.scenario.name"), key=key("name"))
+    mechanic = st.selectbox(t("pricing.scenario.mechanic"), promotions.MECHANICS, key=key("mech"),
+                            format_func=words("pricing.mechanic", promotions.MECHANICS), **change)
+    level = st.selectbox(t("pricing.scenario.level"), promotions.LEVELS, key=key("level"),
+                         format_func=words("pricing.level", promotions.LEVELS), **change)
+    if level == "category":
+        st.selectbox(t("pricing.level.category"), result.categories_by_sensitivity, key=key("category"), **change)
+    elif level == "product":
+        st.selectbox(t("pricing.level.product"), result.products_by_units, format_func=result.product_labels.get,
+                     key=key("product"), **change)
+    st.date_input(t("pricing.scenario.dates"), key=key("dates"), **change)
+    if mechanic in ("percent_off", "flash_sale"):
+        st.slider(t("pricing.scenario.discount"), 5, 70, step=5, format="%d%% off", key=key("disc"), **change)
+    if mechanic == "flash_sale":
+        st.number_input(t("pricing.scenario.cap"), 1, 10**7, key=key("cap"), help=t("pricing.scenario.cap.help"),
+                        **change)
+    if mechanic == "bogo":
+        b1, b2 = st.columns(2)
+        b1.number_input(t("pricing.scenario.buy"), 1, 10, key=key("buy"), **change)
+        b2.number_input(t("pricing.scenario.free"), 1, 10, key=key("free"), **change)
+    if mechanic == "threshold":
+        st.text_input(t("pricing.scenario.tiers"), key=key("tiers"), help=t("pricing.scenario.tiers.help"), **change)
+        st.slider(t("pricing.scenario.stretch"), 0.0, 5.0, step=0.5, key=key("stretch"),
+                  help=t("pricing.scenario.stretch.help"), **change)
+        st.slider(t("pricing.scenario.take_up"), 0, 100, step=5, format="%d%%", key=key("take"),
+                  help=t("pricing.scenario.take_up.help"), **change)
+    return state[key("name")]
 
 
 with tab_s, ui.section():
@@ -426,9 +448,15 @@ with tab_s, ui.section():
                        f"{effect.share:.0%} ({effect.ci_low:.0%} – {effect.ci_high:.0%})" if effect.measured else "–",
                        help=t(effect.note))
         st.caption(t("pricing.promotions.effects"))
-    st.number_input(t("pricing.promotions.count"), 1, 4, 3, key="pr-n-scenarios")
-    for i, column in enumerate(st.columns(n_scenarios)):
-        scenario_widgets(i, column)
+    compared = result.promotions.scenarios if result.promotions is not None else scenarios or ()
+    state.setdefault("pr-n-scenarios", len(compared) or 3)
+    st.number_input(t("pricing.promotions.count"), 1, 4, key="pr-n-scenarios", on_change=touched, args=("pr-sc",))
+    n = int(state["pr-n-scenarios"])
+    shown = [*compared, *result.default_scenarios[len(compared):]][:n]
+    names = {}
+    for i, (column, scenario) in enumerate(zip(st.columns(n), shown)):
+        with column.container(border=True):
+            names[str(i + 1)] = scenario_widgets(i, scenario)
     promos = result.promotions
     if scenario_problem is not None:
         ui.show_error(scenario_problem)
@@ -436,10 +464,11 @@ with tab_s, ui.section():
         ui.show_problem(result.problems["promotions"])
     else:
         best = promos.best
+        results = promos.results.assign(scenario=promos.results["scenario"].map(names))  # (as the manager named them)
         if best["incremental_margin"] < 0:
             st.warning(t("pricing.promotions.none_pays"), icon=":material/trending_down:")
         c = st.columns(4)
-        c[0].metric(t("pricing.metric.best"), best["scenario"], help=t("pricing.metric.best.help"))
+        c[0].metric(t("pricing.metric.best"), names[best["scenario"]], help=t("pricing.metric.best.help"))
         c[1].metric(t("pricing.metric.best_margin"), ui.money(best["incremental_margin"], 0),
                     help=t("pricing.metric.best_margin.help"))
         c[2].metric(t("pricing.metric.best_cost"), ui.money(best["discount_cost"], 0),
@@ -447,33 +476,37 @@ with tab_s, ui.section():
         be = best["break_even_lift"]
         c[3].metric(t("pricing.metric.break_even"), f"{be:+.0%} / {best['lift']:+.0%}" if np.isfinite(be)
                     else t("pricing.never"), help=t("pricing.metric.break_even.help"))
-        bars = charts.scenario_bars(promos.results, t("pricing.chart.scenarios.title"), t("pricing.chart.scenarios.y", currency=ui.currency()),
+        bars = charts.scenario_bars(results, t("pricing.chart.scenarios.title"),
+                                    t("pricing.chart.scenarios.y", currency=ui.currency()),
                                     {k: t(f"pricing.measure.{k}") for k in ("incremental_revenue", "discount_cost",
                                                                            "incremental_margin")})
         ui.chart(bars, key="pr-scenario-chart")
         figures[t("pricing.figure.scenarios")] = bars
-        compared = scenario_table(promos.results)
-        ui.table(compared, "promotion-scenarios.csv", caption=t("pricing.promotions.caption"))
-        report_tables[t("pricing.table.scenarios")] = compared
+        side_by_side = scenario_table(results)
+        ui.table(side_by_side, "promotion-scenarios.csv", caption=t("pricing.promotions.caption"))
+        report_tables[t("pricing.table.scenarios")] = side_by_side
         with st.expander(t("pricing.promotions.assumptions")):
-            assumptions = ui.shown(promos.assumptions).rename(columns={
+            assumptions = ui.shown(promos.assumptions.assign(scenario=promos.assumptions["scenario"].map(names))).rename(columns={
                 "scenario": t("pricing.column.scenario"), "assumption": t("pricing.column.assumption")})
             ui.table(assumptions, "promotion-assumptions.csv")
         report_tables[t("pricing.table.assumptions")] = assumptions
         for spec in promos.scenarios:
             if spec.name in promos.baskets:
                 hist = charts.basket_threshold_histogram(
-                    promos.baskets[spec.name], list(spec.tiers), t("pricing.chart.baskets.title", scenario=spec.name),
-                    t("pricing.chart.baskets.x", currency=ui.currency()), t("pricing.chart.baskets.y"), t("pricing.chart.baskets.tier"))
+                    promos.baskets[spec.name], list(spec.tiers), t("pricing.chart.baskets.title", scenario=names[spec.name]),
+                    t("pricing.chart.baskets.x", currency=ui.currency()), t("pricing.chart.baskets.y"),
+                    t("pricing.chart.baskets.tier"))
                 ui.chart(hist, key=f"pr-basket-{spec.name}")
-                figures[t("pricing.figure.baskets", scenario=spec.name)] = hist
+                figures[t("pricing.figure.baskets", scenario=names[spec.name])] = hist
         st.markdown(t("pricing.handoff.heading"))
         if dataset is None:
             st.info(t("pricing.handoff.upload"))
         else:
-            chosen = st.selectbox(t("pricing.handoff.choose"), [s.name for s in promos.scenarios], key="pr-send-choice")
+            pick = st.selectbox(t("pricing.handoff.choose"), [s.name for s in promos.scenarios], format_func=names.get,
+                                key="pr-send-choice")
             if st.button(t("pricing.handoff.send"), key="pr-send", icon=":material/local_shipping:"):
-                ui.workspace().save_handoff(dataset, analysis.planned_promotion(result, chosen))
+                planned = dataclasses.replace(analysis.planned_promotion(result, pick), name=names[pick])
+                ui.workspace().save_handoff(dataset, planned)
             planned = ui.workspace().load_handoff(dataset, promotions.PlannedPromotion)
             if planned is not None:
                 st.success(t("pricing.handoff.saved", name=planned.name, discount=planned.discount,
@@ -491,12 +524,13 @@ with tab_d, ui.section():
         ui.show_problem(result.problems["dynamic"])
     else:
         c = st.columns(3)
-        state["pr-dyn-product"] = dyn.product_id  # (the analysis' pick until the manager picks)
+        follow("pr-dyn-product", dyn.product_id)
         c[0].selectbox(t("pricing.dynamic.product"), result.prices.dynamic_candidates,
-                       format_func=result.product_labels.get, key="pr-dyn-product", on_change=mark_chosen,
-                       args=("pr-dyn-chosen",), help=t("pricing.dynamic.product.help"))
-        c[1].slider(t("pricing.dynamic.horizon", period=per), 4, 156, analysis.DEFAULT_HORIZON[facts.period], 4,
-                    key="pr-dyn-horizon", help=t("pricing.dynamic.horizon.help"))
+                       format_func=result.product_labels.get, key="pr-dyn-product", on_change=touched,
+                       args=("pr-dyn-product",), help=t("pricing.dynamic.product.help"))
+        follow("pr-dyn-horizon", dyn.settings.horizon)
+        c[1].slider(t("pricing.dynamic.horizon", period=per), 4, 156, step=4, key="pr-dyn-horizon", on_change=touched,
+                    args=("pr-dyn-horizon",), help=t("pricing.dynamic.horizon.help"))
         c[2].slider(t("pricing.dynamic.width"), 5, 40, 20, 5, format="±%d%%", key="pr-dyn-width",
                     help=t("pricing.dynamic.width.help"))
         c = st.columns(3)
@@ -540,6 +574,6 @@ with tab_d, ui.section():
 st.divider()
 ui.save_to_report(
     "pricing", t("pricing.title"),
-    params={"period": result.period, "controls": list(result.controls), "time_effects": effects,
+    params={"period": result.period, "controls": list(result.controls), "time_effects": result.params.time_effects,
             "max_change": rules.max_change, "min_margin": rules.min_margin, "endings": list(rules.endings)},
     tables=report_tables, figures=figures, notes=[t("pricing.note.method")])

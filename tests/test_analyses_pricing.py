@@ -48,7 +48,9 @@ def test_the_model_alone_gives_the_page_its_choices(sales):
     assert spend.mechanic == "threshold" and abs(threshold - quartile) <= 10 ** int(np.log10(quartile)) / 2
     assert save == threshold / 10 and spend.take_up == 0.6
     assert bogo.target == facts.products_by_units[0] and flash.cap_units == 200.0
-    assert all(s.name == "" for s in facts.default_scenarios)  # the page names them in the reader's language
+    assert [s.name for s in facts.default_scenarios] == ["1", "2", "3", "4"]  # (the page names them for the reader)
+    compared = analysis.run(sales, analysis.Params(parts=frozenset({"promotions"})))  # untouched: the first three
+    assert compared.promotions.scenarios == facts.default_scenarios[:3]
 
 
 def test_the_same_run_on_a_frame_and_on_the_workspace_table(sales, tmp_path):

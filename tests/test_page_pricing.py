@@ -69,7 +69,7 @@ def test_chosen_scenario_is_handed_to_logistics_and_the_analysis_saves(app_page,
     at = app_page(PAGE)
     dataset = at.session_state["dataset_id"]
     assert Workspace(own_workspace).load_handoff(dataset, promotions.PlannedPromotion) is None
-    at.selectbox(key="pr-send-choice").set_value("20% off").run()
+    at.selectbox(key="pr-send-choice").set_value("1").run()  # (the first scenario, "20% off")
     at.button(key="pr-send").click().run()
     saved = Workspace(own_workspace).load_handoff(dataset, promotions.PlannedPromotion)
     assert saved.mechanic == "percent_off" and saved.level == "category" and saved.discount == 0.2
@@ -150,6 +150,11 @@ def test_the_redesign_keeps_the_numbers_of_the_page_and_the_report(app_page, dem
     assert section.tables["Elasticities"].astype(str).to_dict("list") == recorded["table_text"]["Elasticities"]
 
 
+def _defaults(runs, at) -> tuple:
+    """The default scenarios of the page's data (what an untouched scenario compares)."""
+    return at.session_state["pr-choices"]["defaults"]
+
+
 def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeypatch):
     """Switching the language, the currency, the elasticity level or opening a tab: the kept Results
     are shown again, without running the analysis or opening the workspace's table; a new setting
@@ -166,8 +171,8 @@ def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeyp
     st.cache_resource.clear()  # (earlier tests kept this dataset's results)
     at = app_page(PAGE)
     assert not at.exception, at.exception
-    assert len(runs) == 2 and len(opened) == 2, "the data's own settings and choices, then the analysis"
-    assert runs[0].parts == frozenset() and runs[1].parts == analysis.PARTS
+    assert len(runs) == 1 and len(opened) == 1, "one run: the data's own period, controls and scenarios"
+    assert runs[0].period is None and runs[0].scenarios is None and runs[0].parts == analysis.PARTS
     at.run()
     at.session_state["lang"] = "zh"
     at.run()
@@ -175,8 +180,14 @@ def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeyp
     at.session_state["currency"] = "¥"
     at.run()
     assert not at.exception, at.exception
-    assert len(runs) == 2 and len(opened) == 2
+    assert len(runs) == 1 and len(opened) == 1
     assert "¥" in {m.label: m.value for m in at.metric}["每周增加的毛利"]
+    at.text_input(key="pr-sc-name-0").set_value("Autumn deal").run()  # (a name labels, it computes nothing)
+    assert len(runs) == 1 and {m.label: m.value for m in at.metric}["毛利最佳方案"] == "Buy 1 get 1"
     at.slider(key="pr-dyn-eps").set_value(0.2).run()
-    assert len(runs) == 3 and runs[2].dynamic.epsilon == 0.2 and runs[1].dynamic.epsilon == 0.1
-    assert runs[2].scenarios == runs[1].scenarios and runs[2].rules == runs[1].rules
+    assert len(runs) == 2 and runs[1].dynamic.epsilon == 0.2 and runs[0].dynamic.epsilon == 0.1
+    assert runs[1].scenarios is None and runs[1].rules == runs[0].rules
+    at.slider(key="pr-sc-disc-0").set_value(25).run()  # the manager's scenarios from now on, as the widgets say
+    assert len(runs) == 3 and runs[2].scenarios[0].discount == 0.25 and len(runs[2].scenarios) == 3
+    assert runs[2].scenarios[1:] == (*_defaults(runs, at)[1:3],)
+    assert "Autumn deal" in _frame(at, "指标").columns

@@ -76,9 +76,11 @@ class Params:
     curve_product : str, optional
         The product whose demand and profit curve is drawn; None: the first of
         ``Prices.curve_candidates`` (the biggest profit gain).
-    scenarios : tuple of promotions.Scenario
-        The promotions to compare (one to four; ``Result.default_scenarios`` are this data's
-        starting points). Empty: no comparison.
+    scenarios : tuple of promotions.Scenario, optional
+        The promotions to compare (one to four); None: the first ``n_scenarios`` of
+        ``Result.default_scenarios`` (this data's starting points). Empty: no comparison.
+    n_scenarios : int
+        How many default scenarios are compared when ``scenarios`` is None.
     dynamic : DynamicSettings
     parts : frozenset of str
         The steps to run besides the demand model (always run): any of ``PARTS``. "dynamic" needs
@@ -92,7 +94,8 @@ class Params:
     margin: float = 0.40
     rules: pricing.PriceRules = pricing.PriceRules(max_change=0.10, min_margin=0.20, endings=(0.99,))
     curve_product: str | None = None
-    scenarios: tuple = ()
+    scenarios: tuple | None = None
+    n_scenarios: int = 3
     dynamic: DynamicSettings = DynamicSettings()
     parts: frozenset = PARTS
 
@@ -191,7 +194,8 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     ------
     DataError
         When no demand model can be fitted (no priced sales lines, a missing column, an order
-        date outside 1900-2100, a bad setting): nothing of the page can be shown. Every later step fails on its own (``problems``).
+        date outside 1900-2100, a bad setting): nothing of the page can be shown. Every later
+        step fails on its own (``problems``).
     """
     steps = Steps(params.parts | {"history"} if "promotions" in params.parts else params.parts, progress)
     steps.announce(Message("pricing.step.model"))
@@ -206,7 +210,10 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     names = dict(zip(prods["product_id"].astype(str), prods["product_name"].astype(str)))
     labels = {product: f"{name} ({product})" for product, name in names.items()}
     by_sensitivity = tuple(cats.sort_values("elasticity", na_position="last")["category"].astype(str))
-    typical_basket = _typical_basket(source)
+    defaults = default_scenarios(by_sensitivity, tuple(by_units["product_id"].astype(str)), last_day,
+                                 _typical_basket(source))
+    if params.scenarios is None:
+        params = replace(params, scenarios=defaults[:params.n_scenarios])
     prices = steps.run("prices", Message("pricing.step.prices"), _prices, model, params)
     history = steps.run("history", Message("pricing.step.history"), promotions.promotion_history, model)
     promos = steps.run("promotions", Message("pricing.step.promotions"), _promotions, source, model, params, prices,
@@ -217,10 +224,7 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
                   typical_elasticity=float(good.median()) if len(good) else float("nan"),
                   flag_counts=_flag_counts(prods), categories_by_sensitivity=by_sensitivity,
                   products_by_units=tuple(by_units["product_id"].astype(str)), product_names=names,
-                  product_labels=labels,
-                  last_day=last_day,
-                  default_scenarios=default_scenarios(by_sensitivity, tuple(by_units["product_id"].astype(str)),
-                                                      last_day, typical_basket),
+                  product_labels=labels, last_day=last_day, default_scenarios=defaults,
                   prices=prices, history=history, promotions=promos, dynamic=dynamic, problems=steps.problems)
 
 
@@ -258,20 +262,20 @@ def default_scenarios(categories: tuple, products: tuple, last_day: pd.Timestamp
     """Four promotions to start from: 20% off the most price-sensitive category, a spend-and-save
     offer near the upper-quartile basket (10% off the store when there are no baskets), buy one get
     one free on the best-seller and a 30% flash sale on the category, a week after the data ends
-    for two weeks. Names are left empty: the page names them in the reader's language."""
+    for two weeks. Named by position ("1" ...): the page names them in the reader's language."""
     start = last_day + pd.Timedelta(days=8)
     dates = {"start": str(start.date()), "end": str((start + pd.Timedelta(days=13)).date())}
     category = categories[0] if categories else None
     if typical_basket is None:
-        second = promotions.Scenario("", "percent_off", "store", None, discount=0.1, **dates)
+        second = promotions.Scenario("2", "percent_off", "store", None, discount=0.1, **dates)
     else:
         step = 10 ** max(int(np.log10(max(typical_basket, 1))), 0)
         spend = max(round(typical_basket / step), 1) * step
-        second = promotions.Scenario("", "threshold", "store", None, tiers=((float(spend), spend / 10),),
+        second = promotions.Scenario("2", "threshold", "store", None, tiers=((float(spend), spend / 10),),
                                      take_up=0.6, **dates)
-    return (promotions.Scenario("", "percent_off", "category", category, discount=0.2, **dates), second,
-            promotions.Scenario("", "bogo", "product", products[0] if products else None, **dates),
-            promotions.Scenario("", "flash_sale", "category", category, discount=0.3, cap_units=200.0, **dates))
+    return (promotions.Scenario("1", "percent_off", "category", category, discount=0.2, **dates), second,
+            promotions.Scenario("3", "bogo", "product", products[0] if products else None, **dates),
+            promotions.Scenario("4", "flash_sale", "category", category, discount=0.3, cap_units=200.0, **dates))
 
 
 def _prices(model: pricing.DemandModel, params: Params) -> Prices:
