@@ -5,12 +5,12 @@ price experiments (dynamic pricing) would pay.
 Widgets -> ``Params`` -> ``ui.run_analysis`` -> render the ``Result``; every number comes from
 ``promo_core.analyses.pricing`` and every word from the catalogue (``ui.text``). The settings are
 read from the widgets' state before the analysis runs and the widgets are drawn after it, next to
-what they change: their choices (categories, products) come from the data.
+what they change: their choices (categories, products) and defaults (the data's period, this
+data's promotions) come from the Result.
 """
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 
 import numpy as np
@@ -32,7 +32,7 @@ st.title(t("pricing.title"))
 st.caption(t("pricing.lead"))
 
 # widgets whose choices come from the data (products, categories, dates): reset when the data changes
-DATA_BOUND = ("pr-sc-", "pr-curve-", "pr-dyn-", "pr-send-choice", "pr-controls", "pr-period")
+DATA_BOUND = ("pr-sc", "pr-n-scenarios", "pr-curve-", "pr-dyn-", "pr-send-choice", "pr-controls", "pr-period")
 RULES = analysis.Params().rules
 ENDINGS = {".99": 0.99, ".95": 0.95, ".49": 0.49, ".00": 0.0}
 
@@ -297,7 +297,8 @@ with tab_p, ui.section():
     c1, c2 = st.columns([2, 1])
     c1.radio(t("pricing.costs.from"), cost_options, horizontal=True, key="pr-cost-source",
              format_func=words("pricing.costs.from", cost_options))
-    c2.slider(t("pricing.costs.margin"), 0, 90, 40, 5, format="%d%%", key="pr-margin", help=t("pricing.costs.margin.help"))
+    c2.slider(t("pricing.costs.margin"), 0, 90, 40, 5, format="%d%%", key="pr-margin",
+              help=t("pricing.costs.margin.help"))
     if cost_choice == "upload":
         st.file_uploader(t("pricing.costs.file"), type=["csv", "txt", "xlsx"], key="pr-cost-file",
                          help=t("pricing.costs.file.help"))
@@ -351,7 +352,8 @@ with tab_p, ui.section():
             status=prices.recommendations["status"].map(lambda s: t(f"pricing.status.{s}")),
             cost_source=prices.recommendations["cost_source"].map(lambda s: t(f"pricing.cost_source.{s}"),
                                                                   na_action="ignore")), REC_COLUMNS)
-        ui.table(table, "price-recommendations.csv", column_config=config, caption=t("pricing.prices.caption", period=per))
+        ui.table(table, "price-recommendations.csv", column_config=config,
+                 caption=t("pricing.prices.caption", period=per))
         report_tables[t("pricing.table.prices")] = table
 
 # ------------------------------------------------------------------------------------------------
@@ -444,9 +446,8 @@ with tab_s, ui.section():
         c[0].metric(t("pricing.metric.past"), f"{len(history.events):,}", help=t("pricing.metric.past.help"))
         for col, effect, name in ((c[1], history.pull_forward, "pull_forward"),
                                   (c[2], history.cannibalisation, "cannibalisation")):
-            col.metric(t(f"pricing.metric.{name}"),
-                       f"{effect.share:.0%} ({effect.ci_low:.0%} – {effect.ci_high:.0%})" if effect.measured else "–",
-                       help=t(effect.note))
+            shown = f"{effect.share:.0%} ({effect.ci_low:.0%} – {effect.ci_high:.0%})" if effect.measured else "–"
+            col.metric(t(f"pricing.metric.{name}"), shown, help=t(effect.note))
         st.caption(t("pricing.promotions.effects"))
     compared = result.promotions.scenarios if result.promotions is not None else scenarios or ()
     state.setdefault("pr-n-scenarios", len(compared) or 3)
@@ -486,14 +487,16 @@ with tab_s, ui.section():
         ui.table(side_by_side, "promotion-scenarios.csv", caption=t("pricing.promotions.caption"))
         report_tables[t("pricing.table.scenarios")] = side_by_side
         with st.expander(t("pricing.promotions.assumptions")):
-            assumptions = ui.shown(promos.assumptions.assign(scenario=promos.assumptions["scenario"].map(names))).rename(columns={
-                "scenario": t("pricing.column.scenario"), "assumption": t("pricing.column.assumption")})
+            assumptions = ui.shown(promos.assumptions.assign(scenario=promos.assumptions["scenario"].map(names)))
+            assumptions = assumptions.rename(columns={"scenario": t("pricing.column.scenario"),
+                                                      "assumption": t("pricing.column.assumption")})
             ui.table(assumptions, "promotion-assumptions.csv")
         report_tables[t("pricing.table.assumptions")] = assumptions
         for spec in promos.scenarios:
             if spec.name in promos.baskets:
                 hist = charts.basket_threshold_histogram(
-                    promos.baskets[spec.name], list(spec.tiers), t("pricing.chart.baskets.title", scenario=names[spec.name]),
+                    promos.baskets[spec.name], list(spec.tiers),
+                    t("pricing.chart.baskets.title", scenario=names[spec.name]),
                     t("pricing.chart.baskets.x", currency=ui.currency()), t("pricing.chart.baskets.y"),
                     t("pricing.chart.baskets.tier"))
                 ui.chart(hist, key=f"pr-basket-{spec.name}")
@@ -550,7 +553,8 @@ with tab_d, ui.section():
             col.metric(t("pricing.metric.regret", policy=names[policy]), f"{summary.loc[policy, 'regret_share']:.1%}",
                        help=t("pricing.metric.regret.help", what=what, fixed=summary.loc["fixed", "regret_share"]))
         total = charts.policy_curves(sim.curves, "cumulative", names, t("pricing.chart.policy.total", what=what),
-                                     t("pricing.chart.policy.x", period=per), t("pricing.chart.policy.total_y", what=what, currency=ui.currency()))
+                                     t("pricing.chart.policy.x", period=per),
+                                     t("pricing.chart.policy.total_y", what=what, currency=ui.currency()))
         regret = charts.policy_curves(sim.curves, "regret", names, t("pricing.chart.policy.regret"),
                                       t("pricing.chart.policy.x", period=per),
                                       t("pricing.chart.policy.regret_y", what=what, currency=ui.currency()))

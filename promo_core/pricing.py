@@ -819,8 +819,9 @@ def optimise_prices(items: pd.DataFrame, rules: PriceRules = PriceRules(), n_dra
         cands = _candidate_prices(p0, cost, beta, rules)
         if len(cands) == 0:
             rows.append({**base, "status": "infeasible",
-                         "note": Message("pricing.note.infeasible_endings" if rules.endings else "pricing.note.infeasible",
-                                         max_change=rules.max_change, min_margin=rules.min_margin)})
+                         "note": Message("pricing.note.infeasible_endings" if rules.endings
+                                         else "pricing.note.infeasible", max_change=rules.max_change,
+                                         min_margin=rules.min_margin)})
             continue
         r = np.log(cands / p0)
         expected = (cands - cost) * q0 * np.exp(beta * r + 0.5 * se ** 2 * r ** 2)

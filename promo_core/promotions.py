@@ -358,7 +358,8 @@ def basket_values(transactions: SalesSource, level: str = "store", target: str |
     eligible = _eligible(recent, level, target)
     spend = recent.quantity.cast("float64") * recent.unit_price.cast("float64")
     per_order = recent.group_by("order_id").aggregate(value=exact_sum(spend, where=eligible))
-    values = fetch(per_order.filter((per_order.value > 0) & per_order.order_id.notnull()).order_by("order_id")).set_index("order_id")["value"]
+    baskets = per_order.filter((per_order.value > 0) & per_order.order_id.notnull())
+    values = fetch(baskets.order_by("order_id")).set_index("order_id")["value"]
     values.name = None
     if values.empty:
         raise DataError(Message("pricing.error.no_baskets", target=target or Message("pricing.any_item"), days=days))
@@ -434,7 +435,8 @@ class Scenario:
         if self.level not in LEVELS:
             raise DataError(Message("pricing.error.scenario_level", level=str(self.level)))
         if self.level != "store" and not self.target:
-            raise DataError(Message("pricing.error.no_target", scenario=self.name, level=Message(f"pricing.level.{self.level}")))
+            raise DataError(Message("pricing.error.no_target", scenario=self.name,
+                                    level=Message(f"pricing.level.{self.level}")))
         if self.days < 1:
             raise DataError(Message("pricing.error.end_before_start", scenario=self.name))
         if self.mechanic in ("percent_off", "flash_sale") and not 0 < self.discount < 1:
@@ -459,7 +461,8 @@ def _target_items(model: DemandModel, scenario: Scenario, costs: pd.DataFrame, r
     items = items.copy()
     items["beta"] = items["elasticity"].fillna(items["category_elasticity"])
     if items["beta"].isna().all():
-        raise DataError(Message("pricing.error.target_not_estimated", scenario=scenario.name, target=scenario.target or Message("pricing.the_store")))
+        raise DataError(Message("pricing.error.target_not_estimated", scenario=scenario.name,
+                                target=scenario.target or Message("pricing.the_store")))
     items = items[items["beta"].notna()]
     items["unit_cost"] = items["unit_cost"].fillna(items["current_price"])
     return items
@@ -524,8 +527,8 @@ def _simulate_one(s: Scenario, model: DemandModel, transactions: SalesSource, co
     p0, c, beta = items["current_price"].to_numpy(), items["unit_cost"].to_numpy(), items["beta"].to_numpy()
     q0 = items["base_units"].to_numpy() * periods
     base_units, base_rev, base_margin = q0.sum(), (q0 * p0).sum(), (q0 * (p0 - c)).sum()
-    assumptions = [Message("pricing.assume.baseline", recent=recent_periods, period=Message(f"pricing.period.{model.period}"),
-                           days=s.days, periods=periods)]
+    assumptions = [Message("pricing.assume.baseline", recent=recent_periods,
+                           period=Message(f"pricing.period.{model.period}"), days=s.days, periods=periods)]
     weights = q0 * p0
     elasticity = float(np.sum(weights * beta) / np.sum(weights))
     basket_facts = {"baskets": np.nan, "share_already_above": np.nan, "share_grew": np.nan, "giveaway": np.nan}

@@ -39,7 +39,8 @@ def test_pricing_page_shows_every_section_on_the_demo(app_page):
     assert set(recs["Status"]) == {"Change", "Keep", "Rules cannot be met"}  # in words, not codes
     assert set(recs["Cost from"]) == {"Products table"}
     infeasible = (recs["Status"] == "Rules cannot be met").sum()
-    assert f"{infeasible} product(s) get no recommendation. No price within ±10% with an allowed ending" in page_text(at)
+    said = f"{infeasible} product(s) get no recommendation. No price within ±10% with an allowed ending"
+    assert said in page_text(at)
     scenarios = _frame(at, "Measure")
     assert scenarios.shape[1] == 4  # measure + three default scenarios side by side
     assert "Lift needed to break even" in scenarios["Measure"].tolist()
@@ -100,7 +101,8 @@ def test_optimal_prices_that_fail_leave_the_other_sections_working(app_page, mon
 
     at = page_with_failure(app_page, monkeypatch, PAGE, pricing, "optimal_prices")
     assert_apology_without_details(at)
-    assert len(_frame(at, "Category")) == 10 and "Lift needed to break even" in _frame(at, "Measure")["Measure"].tolist()
+    assert len(_frame(at, "Category")) == 10
+    assert "Lift needed to break even" in _frame(at, "Measure")["Measure"].tolist()
     assert any("Dynamic pricing starts from the optimal prices" in e.value for e in at.error)
 
 
