@@ -225,3 +225,20 @@ def test_the_planned_promotion_is_kept_in_the_workspace_for_another_session(sale
     with pytest.raises(DataError) as caught:
         analysis.planned_promotion(result, "Nope")
     assert caught.value.id == "pricing.error.unknown_scenario"
+
+
+def test_a_monthly_pricing_upload_with_competitor_prices_is_estimated_with_them_as_controls(shared_data):
+    """The Kaggle retail_price.csv, read as the page reads a pricing-data upload (competitor prices
+    kept as extra columns): months detected, competitor prices offered and used as controls."""
+    from promo_core.io import load_transactions
+
+    loaded = load_transactions(shared_data / "retail_price.csv", extra_columns=["comp_1", "comp_2", "comp_3"])
+    result = analysis.run(loaded.data, analysis.Params(parts=frozenset({"prices", "promotions"})))
+    assert result.period == "M" and len(result.model.panel) == 676  # the README's 676 product-months
+    assert set(result.control_options) >= {"comp_1", "comp_2", "comp_3"} and result.controls == result.control_options
+    assert len(result.model.categories) == 9
+    assert result.default_scenarios[1].mechanic == "percent_off"  # monthly summaries hold no baskets
+    assert result.prices is not None and result.promotions is not None, result.problems
+    without = analysis.run(loaded.data, analysis.Params(controls=(), parts=frozenset()))
+    assert without.controls == () and not without.model.categories["elasticity"].equals(
+        result.model.categories["elasticity"])
