@@ -499,6 +499,34 @@ def run_analysis(analysis: ModuleType, params):
     return result
 
 
+def run_analysis_on(analysis: ModuleType, params, source_key: tuple, source: pd.DataFrame):
+    """The Result of ``analysis.run`` on a table that is not a workspace dataset (a page's own
+    upload, such as the Pricing page's pricing data), kept like ``run_analysis``'s under
+    ``source_key`` (what identifies the table: the upload and how it was read)."""
+    key = (analysis.__name__, "source", source_key, params)
+    slot = st.empty()
+    result = analysis_results().get(key)
+    if result is None:
+        with slot.container():
+            step = st.empty()
+            with st.spinner(text("analysis.running")):
+                result = run(analysis.run, source, params, lambda message: step.caption(text(message)))
+        slot.empty()
+        analysis_results().put(key, result)
+    return result
+
+
+def dataset_unit_costs():
+    """The active dataset's unit costs (its products table's product_id and unit_cost, as a
+    ``pricing.UnitCostList``), or None when it has no such table."""
+    from promo_core.pricing import UnitCostList
+
+    products = load_table("products")
+    if products is None or not {"product_id", "unit_cost"} <= set(products.columns):
+        return None
+    return run(UnitCostList.from_frame, products)
+
+
 @dataclass(frozen=True)
 class _Source:
     """The active source: what identifies it in a cache key, and how to open its sales table."""

@@ -11,7 +11,7 @@ import datetime
 import streamlit as st
 
 import ui
-from promo_core import charts, forecast, logistics
+from promo_core import charts, forecast, logistics, promotions
 from promo_core.analyses import logistics as analysis
 from promo_core.sample_data import COST_PER_UNIT_KM
 
@@ -38,7 +38,9 @@ def columns(frame, formats: dict) -> dict:
 # ------------------------------------------------------------------------------------------------
 def promotion_controls(products: analysis.Products | None, horizon: int) -> forecast.Promotion | None:
     """The planned promotion: the Pricing page's scenario, the manager's own, or none."""
-    scenario = st.session_state.get("pricing_scenario")
+    planned = None if ui.connection() is not None else \
+        ui.workspace().load_handoff(ui.dataset_id(), promotions.PlannedPromotion)
+    scenario = planned.as_dict() if planned is not None else None
     if scenario:
         promotion = ui.run(forecast.Promotion.from_scenario, scenario)
         use = st.toggle(t("logistics.promotion.use_pricing"), value=True, help=t("logistics.promotion.use_pricing.help"))

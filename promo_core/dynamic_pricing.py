@@ -27,9 +27,9 @@ import numpy as np
 import pandas as pd
 
 from promo_core.errors import DataError
+from promo_core.text import Message
 
-POLICIES = {"fixed": ("Fixed price", "固定价格"), "epsilon_greedy": ("ε-greedy", "ε-贪心"),
-            "thompson": ("Thompson sampling", "汤普森采样")}
+POLICIES = ("fixed", "epsilon_greedy", "thompson")  # named ``pricing.policy.<code>`` in the catalogue
 
 
 @dataclass(frozen=True)
@@ -61,11 +61,9 @@ def price_grid(current_price: float, width: float = 0.2, n_prices: int = 9) -> n
     """``n_prices`` evenly spaced prices within ±``width`` of the current price (which is one of them
     when ``n_prices`` is odd), rounded to cents."""
     if current_price <= 0:
-        raise DataError("The current price must be above zero.",
-                        zh="当前价格必须大于零。")
+        raise DataError(Message("pricing.error.dyn_price"))
     if not 0 < width < 1 or not 2 <= n_prices <= 25:
-        raise DataError("The price grid needs a width between 1% and 99% and 2 to 25 prices.",
-                        zh="价格网格的范围必须在 1% 到 99% 之间，网格价格数为 2 到 25 个。")
+        raise DataError(Message("pricing.error.dyn_grid"))
     return np.round(np.linspace(current_price * (1 - width), current_price * (1 + width), n_prices), 2)
 
 
@@ -104,18 +102,13 @@ def simulate_dynamic_pricing(current_price: float, elasticity: float, se: float,
     PricingSimulation
     """
     if not np.isfinite(elasticity) or elasticity >= 0:
-        raise DataError("Dynamic pricing needs a negative estimated elasticity; this product's is missing or not "
-                        "negative (see the Elasticity section).",
-                        zh="动态定价需要为负数的价格弹性估计；该商品的弹性缺失或不是负数（见“价格弹性”部分）。")
+        raise DataError(Message("pricing.error.dyn_elasticity"))
     if base_units <= 0:
-        raise DataError("The product sells no units at the current price in the recent periods.",
-                        zh="最近几期内，该商品按当前价格没有任何销量。")
+        raise DataError(Message("pricing.error.dyn_no_units"))
     if not 2 <= horizon <= 1000 or not 10 <= n_runs <= 2000:
-        raise DataError("Choose a horizon of 2 to 1,000 periods and 10 to 2,000 runs.",
-                        zh="请将期数设为 2 到 1,000 期，模拟次数设为 10 到 2,000 次。")
+        raise DataError(Message("pricing.error.dyn_horizon"))
     if noise < 0 or not 0 <= epsilon <= 1:
-        raise DataError("Noise must be zero or more and epsilon between 0 and 1.",
-                        zh="需求噪声必须不小于零，ε（探索比例）必须在 0 到 1 之间。")
+        raise DataError(Message("pricing.error.dyn_noise"))
     rng = np.random.default_rng(random_state)
     prices = price_grid(current_price, width, n_prices)
     if current_price not in prices:

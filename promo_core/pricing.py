@@ -37,7 +37,7 @@ from scipy import stats
 
 from promo_core.engine import SalesSource, exact_sum, fetch, product_labels, sales_table
 from promo_core.errors import DataError
-from promo_core.i18n import text
+from promo_core.text import Message
 
 PERIODS = {"D": "day", "W": "week", "M": "month"}
 Z90 = stats.norm.ppf(0.95)
@@ -47,41 +47,13 @@ MIN_CLUSTERS = 10
 IMPLAUSIBLE_BELOW = -8.0
 MAX_SE = 1.0
 
-FLAG_TEXT = {
-    "ok": ("Enough price variation and periods for a dependable estimate.",
-           "价格变化和期数足够，估计可靠。"),
-    "constant_price": ("The price never changed, so the data cannot show how demand responds to price. "
-                       "Not estimated: try a small price test.",
-                       "价格从未变化，数据无法反映需求对价格的反应，因此不作估计。可以做一次小幅调价测试。"),
-    "few_periods": ("Too few periods with sales ({n}, at least {min} needed) to separate price from chance.",
-                    "有销量的期数太少（{n} 期，至少需要 {min} 期），无法把价格影响与随机波动区分开。"),
-    "little_variation": ("The price changed in only {k} period(s): too little variation to measure its effect "
-                         "on its own; the estimate leans on the category.",
-                         "价格只在 {k} 期有变化，变化太少，无法单独测量其影响；估计主要借用品类的结果。"),
-    "positive": ("Demand rose with price ({e:+.2f}). Usually a confound, not a real effect: prices raised in "
-                 "peak season, promotions run when demand was weak, stock-outs in cheap weeks, or a quality "
-                 "signal. Do not price on it.",
-                 "需求随价格上升（{e:+.2f}）。这通常是混杂因素而非真实效应：旺季提价、淡季促销、低价周缺货，或价格被视为品质信号。"
-                 "请勿据此定价。"),
-    "implausible": ("Implausibly elastic ({e:+.2f}): a few extreme periods (stock-outs, one-off bulk orders, "
-                    "mis-keyed prices) probably drive it. Check the data before using it.",
-                    "弹性大得不合常理（{e:+.2f}）：可能由少数极端期（缺货、一次性大单、价格录入错误）造成。使用前请检查数据。"),
-    "not_identified": ("Price moved only together with the season or the controls, so its effect cannot be "
-                       "separated from theirs. Not estimated.",
-                       "价格只与季节或控制变量同时变化，无法把价格的影响与它们分开，因此不作估计。"),
-    "uncertain": ("Too uncertain: the 90% interval is {w:.1f} wide. More periods or larger price changes "
-                  "would narrow it.",
-                  "不确定性太大：90% 区间宽 {w:.1f}。更多期数或更大的价格变化可以缩小区间。"),
-    "few_products": ("Only {g} product(s): the interval is heteroskedasticity-robust but cannot allow for "
-                     "correlation within a product over time, so it may be too narrow.",
-                     "只有 {g} 个商品：区间对异方差稳健，但无法考虑同一商品跨期的相关性，可能偏窄。"),
-}
+FLAGS = ("ok", "constant_price", "few_periods", "little_variation", "positive", "implausible", "not_identified",
+         "uncertain")  # reliability flags; each has its plain-language reason ``pricing.flag.<flag>``
 
 
-def flag_text(flag: str, lang: str = "en", **values) -> str:
-    """The plain-language reason for a reliability flag."""
-    en, zh = FLAG_TEXT[flag]
-    return text(en, zh, lang).format(**values)
+def flag_message(flag: str, **values) -> Message:
+    """The plain-language reason for a reliability flag (or the ``few_products`` caveat)."""
+    return Message(f"pricing.flag.{flag}", **values)
 
 
 # =============================================================================================
@@ -230,9 +202,7 @@ class PPMLFixedEffects:
         X = np.asarray(X, dtype=float).reshape(len(y), -1)
         y = np.asarray(y, dtype=float)
         if np.any(y < 0) or not np.all(np.isfinite(y)) or not np.all(np.isfinite(X)):
-            raise DataError("Units must be zero or more and prices positive for the demand model; "
-                            "remove returns and zero prices first.",
-                            zh="需求模型要求销量不小于零、价格大于零；请先去掉退货和零价格的记录。")
+            raise DataError(Message("pricing.error.negative_units"))
         entity = np.asarray(entity, dtype=np.int64)
         group = np.zeros(len(y), dtype=np.int64) if group is None else np.asarray(group, dtype=np.int64)
         offset = np.zeros(len(y)) if offset is None else np.asarray(offset, dtype=float)
@@ -393,18 +363,14 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
         carry (``promo_core.engine.product_labels``; "All products" without a category).
     """
     if period not in PERIODS:
-        raise DataError(f"Period {period!r} is not one we know; choose W (weeks), M (months) or D (days).",
-                        zh=f"无法识别时间周期 {period!r}；请选择 W（周）、M（月）或 D（日）。")
+        raise DataError(Message("pricing.error.period", period=str(period)))
     missing = [c for c in ("product_id", "order_date", "quantity", "unit_price") if c not in transactions.columns]
     if missing:
-        raise DataError(f"The sales data lacks {', '.join(missing)}: price analysis needs product, date, quantity "
-                        "and unit price. Map these columns on the Data page.",
-                        zh=f"销售数据缺少 {', '.join(missing)}：价格分析需要商品、日期、数量和单价。请在“数据”页面映射这些列。")
+        raise DataError(Message("pricing.error.missing_columns", columns=tuple(missing)))
     controls = list(controls or [])
     absent = [c for c in controls if c not in transactions.columns]
     if absent:
-        raise DataError(f"Control column(s) {', '.join(absent)} are not in the data. Pick columns the file has.",
-                        zh=f"数据中没有控制变量列 {', '.join(absent)}。请选择文件中已有的列。")
+        raise DataError(Message("pricing.error.controls_absent", columns=tuple(absent)))
     sales = sales_table(transactions, ["product_id", "order_date", "quantity", "unit_price"],
                         optional=["is_return", "category", "product_name"], extra=controls)
     sale = (sales.quantity > 0) & (sales.unit_price > 0) & sales.product_id.notnull() & sales.order_date.notnull()
@@ -414,14 +380,10 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
     numbers = {c: lines[c] if lines[c].type().is_numeric() else lines[c].try_cast("float64") for c in controls}
     found = fetch(lines.aggregate(lines=lines.count(), **{f"c{i}": v.count() for i, v in enumerate(numbers.values())}))
     if not found["lines"][0]:
-        raise DataError("No sales lines with a positive quantity and price were found, so there is nothing to "
-                        "measure price sensitivity on. Check the unit price column is mapped.",
-                        zh="没有找到数量和价格都大于零的销售记录，因此无法衡量价格敏感度。请检查单价列是否已映射。")
+        raise DataError(Message("pricing.error.no_priced_lines"))
     for i, col in enumerate(controls):
         if not found[f"c{i}"][0]:
-            raise DataError(f"Control column {col!r} holds no numbers. Pick a numeric column such as a "
-                            "competitor's price.",
-                            zh=f"控制变量列 {col!r} 中没有数字。请选择数值列，例如竞争对手的价格。")
+            raise DataError(Message("pricing.error.control_not_numeric", column=str(col)))
     units = lines.quantity.cast("float64")
     panel = lines.group_by("product_id", period=lines.order_date.truncate(period)).aggregate(  # (weeks: Mondays)
         units=exact_sum(lines.quantity), revenue=exact_sum(units * lines.unit_price.cast("float64")),
@@ -492,9 +454,9 @@ def _time_design(periods: pd.Series) -> tuple[np.ndarray, list[str]]:
     return np.column_stack(cols), names
 
 
-def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats, lang):
+def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats):
     """(flag, reliable, reason) per row: the first problem found names the flag; the reason
-    lists them all in plain language."""
+    lists them all (``pricing.reasons``: a message of the flags' messages)."""
     flags, reasons = [], []
     for i in range(len(est)):
         problems = []
@@ -517,16 +479,16 @@ def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats, la
             if width[i] > 2 * Z90 * MAX_SE:
                 problems.append(("uncertain", {"w": width[i]}))
         flags.append(problems[0][0] if problems else "ok")
-        notes = [flag_text(code, lang, **vals) for code, vals in problems] or [flag_text("ok", lang)]
+        notes = [flag_message(code, **vals) for code, vals in problems] or [flag_message("ok")]
         if caveats is not None and caveats[i]:
             notes.append(caveats[i])
-        reasons.append(" ".join(notes))
+        reasons.append(Message("pricing.reasons", parts=tuple(notes)))
     flags = np.array(flags, dtype=object)
     return flags, flags == "ok", np.array(reasons, dtype=object)
 
 
 def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str] | None = None,
-               time_effects: str = "auto", min_periods: int = MIN_PERIODS, lang: str = "en") -> DemandModel:
+               time_effects: str = "auto", min_periods: int = MIN_PERIODS) -> DemandModel:
     """Fit the demand model at category and product level.
 
     Parameters
@@ -543,16 +505,13 @@ def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str]
         category, 'period' when at least 5 products sell in a typical period, else 'trend'.
     min_periods : int
         Fewer periods with sales than this makes an estimate unreliable.
-    lang : {'en', 'zh'}
-        Language of the ``reason`` texts.
 
     Returns
     -------
     DemandModel
     """
     if time_effects not in ("auto", "period", "trend"):
-        raise DataError("time_effects must be 'auto', 'period' or 'trend'.",
-                        zh="时间效应（time_effects）必须是 'auto'、'period' 或 'trend'。")
+        raise DataError(Message("pricing.error.time_effects"))
     controls = list(controls or [])
     panel = price_panel(transactions, period, controls)
     panel = panel.sort_values(["category", "product_id", "period"], ignore_index=True)
@@ -626,8 +585,8 @@ def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str]
     estimated = np.isfinite(coef)
     low, high = _interval(coef, se, df)
     caveat = np.where(estimated & ~clustered,
-                      [flag_text("few_products", lang, g=int(g)) for g in n_products], None)
-    flag, reliable, reason = _flags(coef, high - low, n_periods, n_changes, estimated, min_periods, caveat, lang)
+                      [flag_message("few_products", g=int(g)) for g in n_products], None)
+    flag, reliable, reason = _flags(coef, high - low, n_periods, n_changes, estimated, min_periods, caveat)
     cat_table = pd.DataFrame({
         "category": categories, "elasticity": coef, "se": se, "ci_low": low, "ci_high": high,
         "n_periods": n_periods.astype(np.int64), "n_products": n_products.astype(np.int64),
@@ -636,11 +595,11 @@ def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str]
         "elasticity_naive": naive, "time_effects": np.where(use_fe, "period", "+".join(trend_names)), "controls_used": controls_used,
         "clustered_se": clustered, "reliable": reliable, "flag": flag, "reason": reason,
     })
-    products = _product_estimates(panel, cat_table, min_periods, lang)
+    products = _product_estimates(panel, cat_table, min_periods)
     return DemandModel(period=period, controls=controls, panel=panel, categories=cat_table, products=products)
 
 
-def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_periods: int, lang: str) -> pd.DataFrame:
+def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_periods: int) -> pd.DataFrame:
     """Each product's own elasticity (given its category's time effects and controls), then
     partially pooled toward the category by empirical Bayes (DerSimonian-Laird spread)."""
     codes, ids = pd.factorize(panel["product_id"])
@@ -710,7 +669,7 @@ def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_period
         se_pooled[members] = np.sqrt(weight * v + (1 - weight) ** 2 * se_c[members] ** 2)
         pooling[members] = 1 - weight
     changes = _price_changes(panel, "product_id").reindex(ids).to_numpy()
-    flag, reliable, reason = _flags(raw, raw_high - raw_low, count, changes, estimable, min_periods, None, lang)
+    flag, reliable, reason = _flags(raw, raw_high - raw_low, count, changes, estimable, min_periods, None)
     last = panel.groupby(codes).agg(product_name=("product_name", "first"), last_price=("price", "last"),
                                    last_period=("period", "last"))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -728,7 +687,7 @@ def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_period
 
 def elasticities(transactions: SalesSource, level: str = "category", period: str = "W",
                  controls: list[str] | None = None, time_effects: str = "auto", min_periods: int = MIN_PERIODS,
-                 lang: str = "en") -> pd.DataFrame:
+                 ) -> pd.DataFrame:
     """Own-price elasticity per category or product, with its uncertainty and a reliability flag.
 
     Parameters
@@ -746,8 +705,6 @@ def elasticities(transactions: SalesSource, level: str = "category", period: str
         See ``fit_demand``.
     min_periods : int
         Fewer periods than this makes an estimate unreliable.
-    lang : {'en', 'zh'}
-        Language of ``reason``.
 
     Returns
     -------
@@ -761,9 +718,8 @@ def elasticities(transactions: SalesSource, level: str = "category", period: str
         n_price_changes, r2, mean_units, last_price, reliable, flag, reason.
     """
     if level not in ("category", "product"):
-        raise DataError("level must be 'category' or 'product'.",
-                        zh="层级（level）必须是 'category'（品类）或 'product'（商品）。")
-    model = fit_demand(transactions, period, controls, time_effects, min_periods, lang)
+        raise DataError(Message("pricing.error.level"))
+    model = fit_demand(transactions, period, controls, time_effects, min_periods)
     return model.categories if level == "category" else model.products
 
 
@@ -790,14 +746,11 @@ class PriceRules:
 
     def __post_init__(self):
         if not 0 < self.max_change <= 1:
-            raise DataError("The maximum price change must be between 1% and 100%.",
-                            zh="最大调价幅度必须在 1% 到 100% 之间。")
+            raise DataError(Message("pricing.error.max_change"))
         if not 0 <= self.min_margin < 1:
-            raise DataError("The minimum margin must be at least 0% and below 100%.",
-                            zh="最低毛利率必须不低于 0%，且低于 100%。")
+            raise DataError(Message("pricing.error.min_margin"))
         if any(not 0 <= e < 1 for e in self.endings):
-            raise DataError("Price endings are the cents part of a price, e.g. 0.99 or 0.49.",
-                            zh="价格尾数是价格的小数部分，例如 0.99 或 0.49。")
+            raise DataError(Message("pricing.error.endings"))
 
 
 def _candidate_prices(current: float, cost: float, elasticity: float, rules: PriceRules) -> np.ndarray:
@@ -818,7 +771,7 @@ def _candidate_prices(current: float, cost: float, elasticity: float, rules: Pri
 
 
 def optimise_prices(items: pd.DataFrame, rules: PriceRules = PriceRules(), n_draws: int = 400,
-                    random_state: int = 0, lang: str = "en") -> pd.DataFrame:
+                    random_state: int = 0) -> pd.DataFrame:
     """The profit-maximising allowed price for each item on its constant-elasticity demand curve.
 
     Expected profit at price p is ``(p - cost) * units * E[(p / current) ** elasticity]`` with
@@ -837,8 +790,6 @@ def optimise_prices(items: pd.DataFrame, rules: PriceRules = PriceRules(), n_dra
         Simulation draws for the intervals.
     random_state : int
         Seed for the draws.
-    lang : {'en', 'zh'}
-        Language of ``note``.
 
     Returns
     -------
@@ -855,27 +806,22 @@ def optimise_prices(items: pd.DataFrame, rules: PriceRules = PriceRules(), n_dra
                 "profit_current": q0 * (p0 - cost) if np.isfinite(cost) else np.nan}
         if not (np.isfinite(beta) and np.isfinite(se)):
             rows.append({**base, "status": "not_estimated",
-                         "note": text("No elasticity for this product: its price response is unknown.",
-                                      "该商品没有弹性估计：价格反应未知。", lang)})
+                         "note": Message("pricing.note.not_estimated")})
             continue
         if beta >= 0:
             rows.append({**base, "status": "not_estimated",
-                         "note": text("The elasticity is not negative; no price is recommended on it.",
-                                      "弹性不为负，不据此推荐价格。", lang)})
+                         "note": Message("pricing.note.not_negative")})
             continue
         if not np.isfinite(cost):
             rows.append({**base, "status": "no_cost",
-                         "note": text("No unit cost: upload costs or set a margin assumption.",
-                                      "没有单位成本：请上传成本或设定毛利率假设。", lang)})
+                         "note": Message("pricing.note.no_cost")})
             continue
         cands = _candidate_prices(p0, cost, beta, rules)
         if len(cands) == 0:
             rows.append({**base, "status": "infeasible",
-                         "note": text(f"No price within ±{rules.max_change:.0%}"
-                                      f"{' with an allowed ending' if rules.endings else ''} meets the "
-                                      f"{rules.min_margin:.0%} minimum margin: the cost is too high for the rules.",
-                                      f"在 ±{rules.max_change:.0%} 范围内{'没有符合尾数规则且' if rules.endings else '没有'}"
-                                      f"能满足 {rules.min_margin:.0%} 最低毛利率的价格：成本相对规则过高。", lang)})
+                         "note": Message("pricing.note.infeasible_endings" if rules.endings
+                                         else "pricing.note.infeasible", max_change=rules.max_change,
+                                         min_margin=rules.min_margin)})
             continue
         r = np.log(cands / p0)
         expected = (cands - cost) * q0 * np.exp(beta * r + 0.5 * se ** 2 * r ** 2)
@@ -906,7 +852,7 @@ def optimise_prices(items: pd.DataFrame, rules: PriceRules = PriceRules(), n_dra
                      "profit_change": float(np.mean(profit_new - profit_old)),
                      "prob_profit_up": float(np.mean(profit_new > profit_old)) if status == "change" else np.nan,
                      "binding": binding, "status": status,
-                     "note": _price_note(status, binding, best, p0, lang)})
+                     "note": _price_note(status, binding, best, p0)})
     out = pd.DataFrame(rows)
     cols = ["id", "recommended_price", "change_pct", "units_current", "units_new", "units_low", "units_high",
             "revenue_current", "revenue_new", "revenue_low", "revenue_high", "profit_current", "profit_new",
@@ -914,22 +860,18 @@ def optimise_prices(items: pd.DataFrame, rules: PriceRules = PriceRules(), n_dra
     return out.reindex(columns=cols)
 
 
-def _price_note(status: str, binding: str, best: float, current: float, lang: str) -> str:
+def _price_note(status: str, binding: str, best: float, current: float) -> Message:
+    """Why a product gets its price: ``pricing.note.<status>`` with the rule that binds (a code of
+    ``binding``) and the direction (``raise`` / ``lower``)."""
     if binding == "endings":
-        return text("Keep the price: no price with an allowed ending lies inside the allowed band.",
-                    "保持价格：允许范围内没有符合尾数规则的价格。", lang)
-    limits = {"max_increase": ("the maximum increase", "最大涨幅"), "max_decrease": ("the maximum decrease", "最大降幅"),
-              "min_margin": ("the minimum margin", "最低毛利率")}
+        return Message("pricing.note.endings")
     if status == "keep":
-        if binding == "none":
-            return text("The current price is already the most profitable one the rules allow.",
-                        "当前价格已是规则允许范围内利润最高的价格。", lang)
-        return text(f"Keep the price: {limits[binding][0]} rules out a better one.",
-                    f"保持价格：{limits[binding][1]}限制了更优的价格。", lang)
-    move = text("Raise", "提价", lang) if best > current else text("Lower", "降价", lang)
+        return Message("pricing.note.keep") if binding == "none" else Message("pricing.note.keep_limited",
+                                                                              limit=Message(f"pricing.limit.{binding}"))
+    direction = "raise" if best > current else "lower"
     if binding == "none":
-        return move + text(" to the most profitable price inside the rules.", "至规则范围内利润最高的价格。", lang)
-    return move + text(f"; limited by {limits[binding][0]}.", f"；受{limits[binding][1]}限制。", lang)
+        return Message(f"pricing.note.{direction}")
+    return Message(f"pricing.note.{direction}_limited", limit=Message(f"pricing.limit.{binding}"))
 
 
 def current_prices(model: DemandModel, recent_periods: int = 8) -> pd.DataFrame:
@@ -953,6 +895,37 @@ def current_prices(model: DemandModel, recent_periods: int = 8) -> pd.DataFrame:
                          "last_period": recent.groupby("product_id")["period"].max().reindex(current.index).to_numpy()})
 
 
+@dataclass(frozen=True)
+class UnitCostList:
+    """Known unit costs, product id -> cost of one unit (from a products table or a cost file).
+
+    Why a tuple and not a table: the costs are part of an analysis' settings
+    (``analyses.pricing.Params``), which a cache keys on, so they must be hashable and compare by
+    value.
+    """
+
+    items: tuple  # ((product_id, unit_cost), ...) in the order given
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "UnitCostList":
+        """From a table with product_id and unit_cost (other columns are ignored). A product's first
+        row counts; a cost that is not a number is left out (so two lists of the same costs are
+        equal: NaN equals nothing)."""
+        if not {"product_id", "unit_cost"} <= set(frame.columns):
+            raise DataError(Message("pricing.error.products_columns", columns=tuple(map(str, frame.columns))))
+        costs = pd.Series(pd.to_numeric(frame["unit_cost"], errors="coerce").astype(float).to_numpy(),
+                          index=frame["product_id"].astype(str).to_numpy())
+        costs = costs[~costs.index.duplicated()].dropna()
+        return cls(tuple(zip(costs.index, costs.tolist())))
+
+    def frame(self) -> pd.DataFrame:
+        """product_id, unit_cost (what ``unit_costs`` reads)."""
+        return pd.DataFrame(list(self.items), columns=["product_id", "unit_cost"])
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
 def unit_costs(model: DemandModel, products: pd.DataFrame | None = None, margin: float | None = None,
                recent_periods: int = 8) -> pd.DataFrame:
     """Unit cost per product: from a products table (``product_id``, ``unit_cost``) where it has
@@ -968,10 +941,7 @@ def unit_costs(model: DemandModel, products: pd.DataFrame | None = None, margin:
     source = pd.Series("unknown", index=prices.index, dtype=object)
     if products is not None and len(products):
         if not {"product_id", "unit_cost"} <= set(products.columns):
-            raise DataError("The products table needs the columns product_id and unit_cost (cost of one unit). "
-                            f"It has: {', '.join(map(str, products.columns))}.",
-                            zh="商品表需要 product_id 和 unit_cost（单位成本）两列。"
-                               f"该表现有的列为：{', '.join(map(str, products.columns))}。")
+            raise DataError(Message("pricing.error.products_columns", columns=tuple(map(str, products.columns))))
         given = pd.to_numeric(products["unit_cost"], errors="coerce")
         given.index = products["product_id"].astype(str)
         given = given[~given.index.duplicated()].reindex(prices.index)
@@ -979,8 +949,7 @@ def unit_costs(model: DemandModel, products: pd.DataFrame | None = None, margin:
         cost[ok], source[ok] = given[ok], "products table"
     if margin is not None:
         if not 0 <= margin < 1:
-            raise DataError("The assumed margin must be between 0% and 100%.",
-                            zh="假设毛利率必须在 0% 到 100% 之间。")
+            raise DataError(Message("pricing.error.margin"))
         fill = cost.isna()
         cost[fill], source[fill] = (prices * (1 - margin))[fill].round(4), "margin assumption"
     return pd.DataFrame({"product_id": prices.index, "unit_cost": cost.to_numpy(), "cost_source": source.to_numpy()})
@@ -988,7 +957,7 @@ def unit_costs(model: DemandModel, products: pd.DataFrame | None = None, margin:
 
 def optimal_prices(model: DemandModel, costs: pd.DataFrame, rules: PriceRules = PriceRules(),
                    recent_periods: int = 8, n_draws: int = 400, random_state: int = 0,
-                   lang: str = "en") -> pd.DataFrame:
+                   ) -> pd.DataFrame:
     """Profit-optimal price per product under the rules, with projected units, revenue and profit.
 
     Parameters
@@ -1005,8 +974,6 @@ def optimal_prices(model: DemandModel, costs: pd.DataFrame, rules: PriceRules = 
         Simulation draws for the intervals.
     random_state : int
         Seed.
-    lang : {'en', 'zh'}
-        Language of ``note``.
 
     Returns
     -------
@@ -1019,11 +986,9 @@ def optimal_prices(model: DemandModel, costs: pd.DataFrame, rules: PriceRules = 
     est = model.products[["product_id", "product_name", "category", "elasticity", "se", "reliable"]]
     items = base.merge(est, on="product_id").merge(costs, on="product_id", how="left")
     items["id"] = items["product_id"]
-    result = optimise_prices(items, rules, n_draws, random_state, lang)
+    result = optimise_prices(items, rules, n_draws, random_state)
     shaky = (~items["reliable"].to_numpy(dtype=bool)) & result["status"].isin(["change", "keep"]).to_numpy()
-    result.loc[shaky, "note"] = result.loc[shaky, "note"] + text(
-        " This product's own elasticity is not dependable (see the Elasticity section): test the price on a few "
-        "stores or weeks before rolling it out.", "该商品自身的弹性估计不可靠（见“价格弹性”部分）：全面推行前请先在少数门店或几周内测试。", lang)
+    result.loc[shaky, "note"] = [Message("pricing.note.shaky", note=note) for note in result.loc[shaky, "note"]]
     out = items[["product_id", "product_name", "category", "current_price", "unit_cost", "cost_source",
                  "elasticity", "se", "reliable"]].rename(columns={"se": "elasticity_se"})
     return pd.concat([out.reset_index(drop=True), result.drop(columns="id")], axis=1)
@@ -1041,8 +1006,7 @@ def demand_curve(current_price: float, unit_cost: float, elasticity: float, se: 
         price, units, units_low, units_high, revenue, profit, profit_low, profit_high.
     """
     if not (current_price > 0 and np.isfinite(elasticity)):
-        raise DataError("A demand curve needs a positive current price and an estimated elasticity.",
-                        zh="需求曲线需要大于零的当前价格和已估计出的价格弹性。")
+        raise DataError(Message("pricing.error.demand_curve"))
     rng = np.random.default_rng(random_state)
     prices = np.linspace(current_price * (1 - width), current_price * (1 + width), n_points)
     draws = rng.normal(elasticity, se if np.isfinite(se) else 0.0, n_draws)
@@ -1093,15 +1057,11 @@ def read_unit_costs(source) -> CostFile:
     for role, names in _COST_HEADERS.items():
         found[role] = next((c for n in names for c, v in norm.items() if v == n), None)
     if found["product_id"] is None or found["unit_cost"] is None:
-        raise DataError(f"{name} needs a product column (product_id, SKU, 商品编码) and a cost column (unit_cost, "
-                        f"cost, 成本). Its columns are: {', '.join(map(str, frame.columns))}.",
-                        zh=f"{name} 需要一个商品列（product_id、SKU、商品编码）和一个成本列（unit_cost、cost、成本）。它的列为："
-                           f"{', '.join(map(str, frame.columns))}。")
+        raise DataError(Message("pricing.error.cost_file_columns", file=name, columns=tuple(map(str, frame.columns))))
     cost_text = frame[found["unit_cost"]].astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True)
     cost = pd.to_numeric(cost_text, errors="coerce")
     if (cost.isna() | (cost < 0)).all():
-        raise DataError(f"No usable unit costs in {name}: column {found['unit_cost']!r} holds no numbers of 0 or more.",
-                        zh=f"{name} 中没有可用的单位成本：列 {found['unit_cost']!r} 中没有大于或等于 0 的数字。")
+        raise DataError(Message("pricing.error.cost_file_no_costs", file=name, column=str(found["unit_cost"])))
     ids = frame[found["product_id"]].fillna("").astype(str).str.strip()
     reason = np.select([ids.eq("").to_numpy(), cost.isna().to_numpy(), (cost < 0).to_numpy()],
                        ["product is empty", "cost is not a number", "cost is negative"], "")

@@ -23,25 +23,27 @@ estimation, validation and management applications of a model of consumer promot
 """
 from __future__ import annotations
 
+import json
 import math
 import warnings
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import ClassVar
 
+import ibis
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from promo_core.engine import SalesSource, exact_sum, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.i18n import text
 from promo_core.pricing import DemandModel, PPMLFixedEffects, current_prices, detect_period
+from promo_core.text import Message
 
-MECHANICS = {
-    "percent_off": ("Percent off", "直接折扣"),
-    "threshold": ("Spend X, save Y (满减)", "满减"),
-    "bogo": ("Buy N, get M free", "买N送M"),
-    "flash_sale": ("Flash sale with a quantity cap", "限量闪购"),
-}
-LEVELS = {"product": ("Product", "商品"), "category": ("Category", "品类"), "store": ("Whole store", "全店")}
+# promotion types and what a promotion applies to (named ``pricing.mechanic.<code>`` and
+# ``pricing.level.<code>`` in the catalogue)
+MECHANICS = ("percent_off", "threshold", "bogo", "flash_sale")
+LEVELS = ("product", "category", "store")
 PERIOD_DAYS = {"D": 1.0, "W": 7.0, "M": 365.25 / 12}
 
 
@@ -61,7 +63,7 @@ class PromotionEffect:
     ci_low: float
     ci_high: float
     measured: bool
-    note: str
+    note: Message | None
 
     @property
     def applied(self) -> float:
@@ -123,7 +125,7 @@ def find_promotions(panel: pd.DataFrame, min_depth: float = 0.05, window: int = 
 
 def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: int | None = None,
                       min_events: int = 10, max_categories: int = 10, max_rows: int = 60_000,
-                      random_state: int = 0, lang: str = "en") -> PromotionHistory:
+                      random_state: int = 0) -> PromotionHistory:
     """Find past promotions and measure pull-forward and cannibalisation from them.
 
     Parameters
@@ -142,8 +144,6 @@ def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: 
         product, and the joint fit grows with the square of the number of categories.
     random_state : int
         Seed of that sample.
-    lang : {'en', 'zh'}
-        Language of the notes.
 
     Returns
     -------
@@ -162,11 +162,9 @@ def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: 
     events = panel.loc[panel["on_promotion"], ["product_id", "category", "period", "price", "regular_price", "depth",
                                                "units", "expected_regular_units", "incremental_units"]]
     events = events.reset_index(drop=True)
-    none = PromotionEffect(np.nan, np.nan, np.nan, np.nan, False, "")
+    none = PromotionEffect(np.nan, np.nan, np.nan, np.nan, False, None)
     if len(events) < min_events:
-        note = text(f"Only {len(events)} past promotion(s) found (at least {min_events} needed): pull-forward and "
-                    "cannibalisation are assumed to be zero.",
-                    f"仅发现 {len(events)} 次历史促销（至少需要 {min_events} 次）：假定提前透支和蚕食为零。", lang)
+        note = Message("pricing.history.too_few", events=len(events), needed=min_events)
         return PromotionHistory(events, _replace(none, note), _replace(none, note))
 
     # Regressors: own promotion lift in the previous periods and the sisters' lift now, both relative
@@ -198,9 +196,8 @@ def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: 
         products = np.sort(order[np.cumsum(rows_per_product[order]) <= max_rows])
     sample = np.isin(p_codes, products)
     keep_cols = np.r_[0, 1, 2 + sampled_cats]
-    sample_note = (text(f" (measured on a random sample of {len(products):,} products in {len(sampled_cats)} "
-                        "categories)", f"（基于随机抽取的 {len(sampled_cats)} 个品类中的 {len(products):,} 个商品测得）", lang)
-                   if sample.sum() < len(panel) else "")
+    sample_note = (Message("pricing.history.sample", products=len(products), categories=len(sampled_cats))
+                   if sample.sum() < len(panel) else Message("pricing.history.all"))
     beta_cat = np.zeros(len(c_ids))
     beta_cat[c_codes] = beta_row
     for _ in range(3):
@@ -223,33 +220,22 @@ def promotion_history(model: DemandModel, min_depth: float = 0.05, lag_periods: 
     df = fit.df_[0]
     q = stats.t.ppf(0.95, df)
     effects = []
-    for j, (what_en, what_zh) in enumerate([("pull-forward", "提前透支"), ("cannibalisation", "蚕食")]):
+    for j, effect in enumerate(("pull_forward", "cannibalisation")):
         coef, var = fit.coef_[0, j], fit.vcov_[0, j, j]
         measured = bool(fit.used_[0, j]) and np.isfinite(var) and (j == 0 or len(sampled_cats) >= 2)
         if not measured:
-            reason = text(f"The history cannot separate {what_en} from the period effects (for cannibalisation, "
-                          "at least two categories are needed); assumed zero.",
-                          f"历史数据无法将{what_zh}与时期效应区分开（测量蚕食至少需要两个品类）；假定为零。", lang)
-            effects.append(_replace(none, reason))
+            effects.append(_replace(none, Message("pricing.history.not_separable",
+                                                  effect=Message(f"pricing.effect.{effect}"))))
             continue
         share, se = -coef, math.sqrt(var)
         low, high = share - q * se, share + q * se
-        if low > 0:
-            verdict = text(f"Measured on {len(events):,} past promotions: {share:.0%} of the extra units "
-                           f"(90% interval {low:.0%} to {high:.0%})",
-                           f"基于 {len(events):,} 次历史促销测得：额外销量的 {share:.0%}（90% 区间 {low:.0%} 至 {high:.0%}）", lang)
-            verdict += sample_note + "."
-        else:
-            verdict = text(f"Measured on {len(events):,} past promotions: {share:.0%} of the extra units (90% "
-                           f"interval {low:.0%} to {high:.0%}), not distinguishable from none",
-                           f"基于 {len(events):,} 次历史促销测得：额外销量的 {share:.0%}（90% 区间 {low:.0%} 至 {high:.0%}），"
-                           "与零无显著差别", lang)
-            verdict += sample_note + "."
+        verdict = Message("pricing.history.measured" if low > 0 else "pricing.history.measured_none",
+                          events=len(events), share=share, low=low, high=high, sample=sample_note)
         effects.append(PromotionEffect(share, se, low, high, True, verdict))
     return PromotionHistory(events, effects[0], effects[1])
 
 
-def _replace(effect: PromotionEffect, note: str) -> PromotionEffect:
+def _replace(effect: PromotionEffect, note: Message) -> PromotionEffect:
     return PromotionEffect(effect.share, effect.se, effect.ci_low, effect.ci_high, effect.measured, note)
 
 
@@ -308,15 +294,11 @@ def threshold_outcome(values, tiers, stretch: float = 1.0, take_up: float = 1.0)
     """
     tiers = sorted((float(x), float(y)) for x, y in tiers)
     if not tiers:
-        raise DataError("Give at least one threshold: spend X, save Y.",
-                        zh="请至少设置一档满减：满 X 减 Y。")
+        raise DataError(Message("pricing.error.no_tiers"))
     if any(x <= 0 or y <= 0 or y >= x for x, y in tiers):
-        raise DataError("Each threshold needs a spend above zero and a saving above zero but below the spend "
-                        "(spend 100, save 10).",
-                        zh="每一档满减的门槛金额必须大于零，减免金额必须大于零且小于门槛金额（例如满 100 减 10）。")
+        raise DataError(Message("pricing.error.tier_values"))
     if stretch < 0 or not 0 <= take_up <= 1:
-        raise DataError("Stretch must be zero or more and take-up between 0% and 100%.",
-                        zh="凑单幅度必须不小于零，会凑单的顾客比例必须在 0% 到 100% 之间。")
+        raise DataError(Message("pricing.error.stretch"))
     v = np.asarray(values, dtype=float)
     spend = np.array([x for x, _ in tiers])
     save = np.array([y for _, y in tiers])
@@ -338,44 +320,65 @@ def threshold_outcome(values, tiers, stretch: float = 1.0, take_up: float = 1.0)
         giveaway=float(save_before.sum()))
 
 
-def basket_values(transactions: pd.DataFrame, level: str = "store", target: str | None = None,
+def basket_values(transactions: SalesSource, level: str = "store", target: str | None = None,
                   days: int = 56) -> tuple[pd.Series, int]:
-    """Eligible spend per basket over the last ``days`` days of sales (regular lines only).
+    """Eligible spend per basket over the last ``days`` days of sales (regular lines only), summed
+    per order in the source's engine.
+
+    Parameters
+    ----------
+    transactions : DataFrame or ibis.Table
+        Order lines with order_id, order_date, quantity and unit_price (and the category or
+        product_id the offer targets).
+    level : {'store', 'category', 'product'}
+    target : str, optional
+        The category or product id of a category- or product-level offer.
+    days : int
+        How far back from the last sale the baskets are taken.
 
     Returns
     -------
     (Series, int)
-        Basket value per order (only baskets holding eligible items) and the number of days.
+        Basket value per order (index order_id, sorted; only baskets holding eligible items) and
+        the number of days.
     """
-    for col in ("order_id", "order_date", "quantity", "unit_price"):
+    for col in ("order_id", "order_date", "quantity", "unit_price", *_ELIGIBLE_BY.get(level, ())):
         if col not in transactions.columns:
-            raise DataError(f"Threshold offers need order-level sales with {col}; this data lacks it.",
-                            zh=f"满减活动需要包含 {col} 的订单级销售数据；当前数据缺少该列。")
-    sales = transactions[(transactions["quantity"] > 0) & (transactions["unit_price"] > 0)]
+            raise DataError(Message("pricing.error.baskets_need", column=col))
+    sales = sales_table(transactions, ["order_id", "order_date", "quantity", "unit_price"],
+                        optional=["is_return", *_ELIGIBLE_BY.get(level, ())])
+    sale = (sales.quantity > 0) & (sales.unit_price > 0)
     if "is_return" in sales.columns:
-        sales = sales[~sales["is_return"].astype(bool)]
-    end = sales["order_date"].max()
-    recent = sales[sales["order_date"] > end - pd.Timedelta(days=days)]
+        sale &= ~sales.is_return.fill_null(False)
+    lines = sales.filter(sale)
+    end = fetch(lines.aggregate(end=lines.order_date.max()))["end"][0]
+    if pd.isna(end):
+        raise DataError(Message("pricing.error.no_baskets", target=target or Message("pricing.any_item"), days=days))
+    recent = lines.filter(lines.order_date > pd.Timestamp(end) - pd.Timedelta(days=days))
     eligible = _eligible(recent, level, target)
-    values = (recent["quantity"] * recent["unit_price"]).where(eligible, 0.0).groupby(recent["order_id"]).sum()
-    values = values[values > 0]
+    spend = recent.quantity.cast("float64") * recent.unit_price.cast("float64")
+    per_order = recent.group_by("order_id").aggregate(value=exact_sum(spend, where=eligible))
+    baskets = per_order.filter((per_order.value > 0) & per_order.order_id.notnull())
+    values = fetch(baskets.order_by("order_id")).set_index("order_id")["value"]
+    values.name = None
     if values.empty:
-        raise DataError(f"No baskets with {target or 'any item'} in the last {days} days: nothing to simulate a "
-                        "threshold offer on.",
-                        zh=f"最近 {days} 天内没有{f'包含 {target} 的' if target else '任何'}购物篮，无法模拟满减活动。")
-    lines_per_basket = len(recent) / max(recent["order_id"].nunique(), 1)
-    if lines_per_basket > 50 or detect_period(sales) == "M":
-        raise DataError("The data has no real baskets (it holds monthly summaries, or orders of hundreds of lines), "
-                        "so a spend-X-save-Y offer cannot be simulated. Use order-level sales data.",
-                        zh="数据中没有真实的购物篮（只有月度汇总，或每个订单有数百行），因此无法模拟满减活动。请使用订单级销售数据。")
+        raise DataError(Message("pricing.error.no_baskets", target=target or Message("pricing.any_item"), days=days))
+    counts = fetch(recent.aggregate(lines=recent.count(), orders=recent.order_id.nunique()))
+    lines_per_basket = counts["lines"][0] / max(counts["orders"][0], 1)
+    if lines_per_basket > 50 or detect_period(lines) == "M":
+        raise DataError(Message("pricing.error.no_real_baskets"))
     return values, days
 
 
-def _eligible(frame: pd.DataFrame, level: str, target: str | None) -> pd.Series:
+_ELIGIBLE_BY = {"category": ("category",), "product": ("product_id",)}  # the column a targeted offer reads
+
+
+def _eligible(lines, level: str, target: str | None):
+    """Which lines an offer covers (an Ibis boolean)."""
     if level == "store":
-        return pd.Series(True, index=frame.index)
-    column = "category" if level == "category" else "product_id"
-    return frame[column].astype(str) == str(target)
+        return ibis.literal(True)
+    column = _ELIGIBLE_BY[level][0]
+    return lines[column].cast("string") == str(target)
 
 
 # =============================================================================================
@@ -428,26 +431,20 @@ class Scenario:
     def check(self) -> None:
         """Raise DataError when the scenario cannot be simulated as given."""
         if self.mechanic not in MECHANICS:
-            raise DataError(f"Unknown promotion type {self.mechanic!r}; choose one of {', '.join(MECHANICS)}.",
-                            zh=f"未知的促销类型 {self.mechanic!r}；请从 {', '.join(MECHANICS)} 中选择。")
+            raise DataError(Message("pricing.error.mechanic", mechanic=str(self.mechanic), choices=MECHANICS))
         if self.level not in LEVELS:
-            raise DataError(f"Unknown level {self.level!r}; choose product, category or store.",
-                            zh=f"未知的层级 {self.level!r}；请选择 product（商品）、category（品类）或 store（全店）。")
+            raise DataError(Message("pricing.error.scenario_level", level=str(self.level)))
         if self.level != "store" and not self.target:
-            raise DataError(f"Scenario {self.name!r}: pick the {self.level} the promotion applies to.",
-                            zh=f"方案 {self.name!r}：请选择促销适用的{LEVELS[self.level][1]}。")
+            raise DataError(Message("pricing.error.no_target", scenario=self.name,
+                                    level=Message(f"pricing.level.{self.level}")))
         if self.days < 1:
-            raise DataError(f"Scenario {self.name!r}: the end date is before the start date.",
-                            zh=f"方案 {self.name!r}：结束日期早于开始日期。")
+            raise DataError(Message("pricing.error.end_before_start", scenario=self.name))
         if self.mechanic in ("percent_off", "flash_sale") and not 0 < self.discount < 1:
-            raise DataError(f"Scenario {self.name!r}: the discount must be between 1% and 99%.",
-                            zh=f"方案 {self.name!r}：折扣必须在 1% 到 99% 之间。")
+            raise DataError(Message("pricing.error.discount", scenario=self.name))
         if self.mechanic == "bogo" and (self.buy < 1 or self.free < 1):
-            raise DataError(f"Scenario {self.name!r}: buy and free quantities must be at least 1.",
-                            zh=f"方案 {self.name!r}：购买数量和赠送数量都必须至少为 1。")
+            raise DataError(Message("pricing.error.bogo", scenario=self.name))
         if self.mechanic == "flash_sale" and (self.cap_units is None or self.cap_units <= 0):
-            raise DataError(f"Scenario {self.name!r}: a flash sale needs a quantity cap above zero.",
-                            zh=f"方案 {self.name!r}：闪购需要设置大于零的限量。")
+            raise DataError(Message("pricing.error.cap", scenario=self.name))
 
 
 def _target_items(model: DemandModel, scenario: Scenario, costs: pd.DataFrame, recent_periods: int) -> pd.DataFrame:
@@ -459,24 +456,21 @@ def _target_items(model: DemandModel, scenario: Scenario, costs: pd.DataFrame, r
     elif scenario.level == "product":
         items = items[items["product_id"].astype(str) == str(scenario.target)]
     if items.empty:
-        raise DataError(f"Scenario {scenario.name!r}: {scenario.target!r} is not a {scenario.level} in this data.",
-                        zh=f"方案 {scenario.name!r}：此数据中没有名为 {scenario.target!r} 的"
-                           f"{LEVELS.get(scenario.level, ('', scenario.level))[1]}。")
+        raise DataError(Message("pricing.error.unknown_target", scenario=scenario.name, target=str(scenario.target),
+                                 level=Message(f"pricing.level.{scenario.level}")))
     items = items.copy()
     items["beta"] = items["elasticity"].fillna(items["category_elasticity"])
     if items["beta"].isna().all():
-        raise DataError(f"Scenario {scenario.name!r}: no elasticity could be estimated for {scenario.target or 'the store'}"
-                        " (see the Elasticity section for why), so its response to price is unknown.",
-                        zh=f"方案 {scenario.name!r}：无法估计{f' {scenario.target} ' if scenario.target else '全店'}的价格弹性（原因见“价格弹性”部分），"
-                           "因此不知道它对价格变化的反应。")
+        raise DataError(Message("pricing.error.target_not_estimated", scenario=scenario.name,
+                                target=scenario.target or Message("pricing.the_store")))
     items = items[items["beta"].notna()]
     items["unit_cost"] = items["unit_cost"].fillna(items["current_price"])
     return items
 
 
-def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transactions: pd.DataFrame,
+def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transactions: SalesSource,
                         costs: pd.DataFrame, history: PromotionHistory | None = None, recent_periods: int = 8,
-                        lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
+                        baskets: Mapping | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Simulate up to four promotions side by side.
 
     Parameters
@@ -485,16 +479,17 @@ def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transacti
         One to four scenarios.
     model : DemandModel
         Fitted demand (product elasticities, current prices, baseline units).
-    transactions : DataFrame
-        Sales lines (for basket values in threshold offers).
+    transactions : DataFrame or ibis.Table
+        Sales lines (for basket values in threshold offers, summed in their engine).
     costs : DataFrame
         product_id, unit_cost (``pricing.unit_costs``); missing costs count as zero margin.
     history : PromotionHistory, optional
         Measured pull-forward and cannibalisation; None assumes none.
     recent_periods : int
         Periods that define the baseline.
-    lang : {'en', 'zh'}
-        Language of the assumptions.
+    baskets : mapping, optional
+        Scenario name -> ``basket_values`` of a threshold offer, when the caller has them already
+        (they are summed from the transactions otherwise).
 
     Returns
     -------
@@ -504,38 +499,36 @@ def simulate_promotions(scenarios: list[Scenario], model: DemandModel, transacti
         net_incremental_units, baseline_revenue, promo_revenue, incremental_revenue,
         baseline_margin, promo_margin, incremental_margin, discount_cost, lift, break_even_lift,
         effective_discount, baskets, share_already_above, share_grew, giveaway (threshold offers
-        only), margin_per_discount; and assumptions, one row per scenario and assumption. Money
+        only), margin_per_discount; and assumptions, one row per scenario and assumption (a
+        ``Message``). Money
         and units are totals over the scenario's days; incremental revenue and margin are net of
         pull-forward and cannibalisation.
     """
     if not 1 <= len(scenarios) <= 4:
-        raise DataError("Compare one to four scenarios at a time.",
-                        zh="每次可比较一到四个方案。")
+        raise DataError(Message("pricing.error.scenario_count"))
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
-        raise DataError("Give each scenario its own name.",
-                        zh="请给每个方案取不同的名称。")
+        raise DataError(Message("pricing.error.scenario_names"))
     rows, notes = [], []
     for scenario in scenarios:
         scenario.check()
-        row, assumptions = _simulate_one(scenario, model, transactions, costs, history, recent_periods, lang)
+        row, assumptions = _simulate_one(scenario, model, transactions, costs, history, recent_periods,
+                                         (baskets or {}).get(scenario.name))
         rows.append(row)
         notes += [{"scenario": scenario.name, "assumption": a} for a in assumptions]
     return pd.DataFrame(rows), pd.DataFrame(notes)
 
 
-def _simulate_one(s: Scenario, model: DemandModel, transactions: pd.DataFrame, costs: pd.DataFrame,
-                  history: PromotionHistory | None, recent_periods: int, lang: str) -> tuple[dict, list[str]]:
+def _simulate_one(s: Scenario, model: DemandModel, transactions: SalesSource, costs: pd.DataFrame,
+                  history: PromotionHistory | None, recent_periods: int,
+                  baskets: tuple[pd.Series, int] | None) -> tuple[dict, list[Message]]:
     items = _target_items(model, s, costs, recent_periods)
     periods = s.days / PERIOD_DAYS[model.period]
     p0, c, beta = items["current_price"].to_numpy(), items["unit_cost"].to_numpy(), items["beta"].to_numpy()
     q0 = items["base_units"].to_numpy() * periods
     base_units, base_rev, base_margin = q0.sum(), (q0 * p0).sum(), (q0 * (p0 - c)).sum()
-    per = {"W": ("week", "周"), "M": ("month", "月"), "D": ("day", "天")}[model.period]
-    assumptions = [text(f"Baseline: the last {recent_periods} {per[0]}s' units per {per[0]} at the current regular "
-                        f"price, scaled to {s.days} days ({periods:.1f} {per[0]}s); no seasonality adjustment.",
-                        f"基线：最近 {recent_periods} {per[1]}每{per[1]}的销量（按当前常规价），按 {s.days} 天"
-                        f"（{periods:.1f} {per[1]}）折算；未做季节调整。", lang)]
+    assumptions = [Message("pricing.assume.baseline", recent=recent_periods,
+                           period=Message(f"pricing.period.{model.period}"), days=s.days, periods=periods)]
     weights = q0 * p0
     elasticity = float(np.sum(weights * beta) / np.sum(weights))
     basket_facts = {"baskets": np.nan, "share_already_above": np.nan, "share_grew": np.nan, "giveaway": np.nan}
@@ -552,32 +545,20 @@ def _simulate_one(s: Scenario, model: DemandModel, transactions: pd.DataFrame, c
             promo_rev = (q_sale * p0 * share_paid).sum() + (q_after * p0).sum()
             promo_margin = (q_sale * (p0 * share_paid - c)).sum() + (q_after * (p0 - c)).sum()
             discount_cost = (q_sale * p0 * s.discount).sum()
-            assumptions.append(text(
-                f"Flash sale: {s.discount:.0%} off until {s.cap_units:,.0f} units are sold "
-                f"({'the cap is reached after ' + format(time_on_sale, '.0%') + ' of the window' if time_on_sale < 1 else 'demand stays below the cap'}); "
-                "the rest of the window sells at the regular price.",
-                f"闪购：{s.discount:.0%} 折扣，售完 {s.cap_units:,.0f} 件即止"
-                f"（{'在窗口期的 ' + format(time_on_sale, '.0%') + ' 时售罄' if time_on_sale < 1 else '需求未达上限'}）；其余时间按常规价销售。",
-                lang))
+            assumptions.append(Message("pricing.assume.flash_capped" if time_on_sale < 1 else "pricing.assume.flash",
+                                       discount=s.discount, cap=s.cap_units, reached=time_on_sale))
         else:
             promo_units = q1.sum()
             promo_rev = (q1 * p0 * share_paid).sum()
             promo_margin = (q1 * (p0 * share_paid - c)).sum()
             discount_cost = (q1 * p0 * (1 - share_paid)).sum()
             if s.mechanic == "bogo":
-                assumptions.append(text(
-                    f"Buy {s.buy} get {s.free} free is priced as {1 - share_paid:.0%} off every unit taken: every buyer "
-                    "takes the free units, and demand responds to that effective price with the elasticity.",
-                    f"买{s.buy}送{s.free}按每件 {1 - share_paid:.0%} 折扣计算：假定每位顾客都领取赠品，需求按弹性对该实际价格作出反应。",
-                    lang))
+                assumptions.append(Message("pricing.assume.bogo", buy=s.buy, free=s.free, off=1 - share_paid))
         margin_at_promo = np.sum(q0 * (p0 * share_paid - c))
         break_even = base_margin / margin_at_promo - 1 if margin_at_promo > 0 else np.inf
-        assumptions.append(text(f"Demand responds to price with elasticity {elasticity:.2f} (revenue-weighted over "
-                                f"{len(items)} product(s)); constant elasticity is assumed even for deep cuts.",
-                                f"需求按弹性 {elasticity:.2f} 对价格作出反应（按 {len(items)} 个商品的收入加权）；"
-                                "即使大幅降价也假定弹性不变。", lang))
+        assumptions.append(Message("pricing.assume.elasticity", elasticity=elasticity, products=len(items)))
     else:
-        values, history_days = basket_values(transactions, s.level, s.target)
+        values, history_days = baskets if baskets is not None else basket_values(transactions, s.level, s.target)
         outcome = threshold_outcome(values.to_numpy(), s.tiers, s.stretch, s.take_up)
         scale = s.days / history_days
         margin_rate = base_margin / base_rev if base_rev > 0 else 0.0
@@ -588,16 +569,10 @@ def _simulate_one(s: Scenario, model: DemandModel, transactions: pd.DataFrame, c
         promo_rev = base_rev + extra - discount_cost
         promo_margin = base_margin + extra * margin_rate - discount_cost
         break_even = (discount_cost / margin_rate) / base_rev if margin_rate > 0 and base_rev > 0 else np.inf
-        assumptions.append(text(
-            f"Threshold offer on {outcome.n_baskets:,} real baskets from the last {history_days} days, scaled to "
-            f"{s.days} days: {outcome.n_already_above / outcome.n_baskets:.0%} were already above a threshold "
-            f"(their saving is a giveaway), {outcome.n_grew / outcome.n_baskets:.0%} were within reach and top up "
-            f"(gap at most {s.stretch:g}x the saving, {s.take_up:.0%} of them act). Extra spend earns the "
-            f"target's average margin ({margin_rate:.0%}); the offer brings no new shoppers.",
-            f"满减按最近 {history_days} 天的 {outcome.n_baskets:,} 个真实购物篮模拟，并折算到 {s.days} 天："
-            f"{outcome.n_already_above / outcome.n_baskets:.0%} 的购物篮原本就已达到门槛（其优惠是白送的），"
-            f"{outcome.n_grew / outcome.n_baskets:.0%} 的购物篮差额在可凑单范围内（差额不超过优惠的 {s.stretch:g} 倍，其中 "
-            f"{s.take_up:.0%} 会凑单）。新增消费按目标的平均毛利率（{margin_rate:.0%}）计算；假定不带来新顾客。", lang))
+        assumptions.append(Message("pricing.assume.threshold", baskets=outcome.n_baskets, history_days=history_days,
+                                   days=s.days, above=outcome.n_already_above / outcome.n_baskets,
+                                   grew=outcome.n_grew / outcome.n_baskets, stretch=s.stretch, take_up=s.take_up,
+                                   margin=margin_rate))
         share_paid = 1 - discount_cost / max(promo_rev + discount_cost, 1e-9)
         basket_facts = {"baskets": outcome.n_baskets * scale,
                         "share_already_above": outcome.n_already_above / outcome.n_baskets,
@@ -613,20 +588,14 @@ def _simulate_one(s: Scenario, model: DemandModel, transactions: pd.DataFrame, c
     lost_rev = pull_units * unit_price + cannibal_units * sister_price
     lost_margin = pull_units * unit_margin + cannibal_units * sister_margin
     if history is None:
-        assumptions.append(text("No promotion history used: pull-forward and cannibalisation assumed zero.",
-                                "未使用促销历史：假定提前透支和蚕食为零。", lang))
+        assumptions.append(Message("pricing.assume.no_history"))
     else:
-        assumptions.append(text(f"Pull-forward: {pull:.0%} of the extra units are lost after the promotion. ",
-                                f"提前透支：促销额外销量的 {pull:.0%} 会在促销后流失。", lang) + history.pull_forward.note)
+        assumptions.append(Message("pricing.assume.pull_forward", share=pull, note=history.pull_forward.note))
         if s.level == "product":
-            assumptions.append(text(f"Cannibalisation: {cannibal:.0%} of the extra units are taken from sister "
-                                    "products in the category. ",
-                                    f"蚕食：额外销量的 {cannibal:.0%} 来自同品类的其他商品。", lang)
-                               + history.cannibalisation.note)
+            assumptions.append(Message("pricing.assume.cannibalisation", share=cannibal,
+                                       note=history.cannibalisation.note))
         else:
-            assumptions.append(text("Cannibalisation within the category does not apply: the whole "
-                                    f"{'category' if s.level == 'category' else 'store'} is on promotion.",
-                                    f"品类内蚕食不适用：整个{'品类' if s.level == 'category' else '商店'}都在促销。", lang))
+            assumptions.append(Message("pricing.assume.no_cannibalisation", level=Message(f"pricing.whole.{s.level}")))
     net_units = incremental - pull_units - cannibal_units
     row = {
         "scenario": s.name, "mechanic": s.mechanic, "level": s.level, "target": s.target or "", "days": s.days,
@@ -659,26 +628,71 @@ def _sister_unit_values(model: DemandModel, s: Scenario, costs: pd.DataFrame, re
             float(np.sum(w * sisters["current_price"]) / w.sum()))
 
 
-def scenario_for_forecast(scenario: Scenario, result: pd.Series) -> dict:
-    """The chosen scenario as a plain dict for other pages (the Logistics forecast raises demand
-    in the window by ``(1 - discount) ** elasticity - 1``).
+@dataclass(frozen=True)
+class PlannedPromotion:
+    """The promotion the manager chose on the Pricing page, as the Logistics forecast reads it
+    (kept in the workspace per dataset: ``Workspace.save_handoff``). Why a type and not a dict
+    under a session key: the forecast may run in another session, and the reader knows what it
+    gets.
 
-    ``discount`` is the effective share off (a threshold offer's savings over its sales, 50% for
-    buy-one-get-one), ``elasticity`` the one that makes that formula give the simulated lift in
-    units while the promotion runs (for a percent-off promotion, the target's own elasticity),
-    ``estimated_elasticity`` the model's revenue-weighted estimate, ``expected_lift`` the
-    simulated lift and ``pull_forward`` the measured share of extra units lost afterwards.
+    Attributes
+    ----------
+    name, mechanic, level : str
+        The scenario's name, promotion type (``MECHANICS``) and level (``LEVELS``).
+    target : str or None
+        The category or product id (None for the whole store).
+    discount : float
+        The effective share off: a threshold offer's savings over its sales, 50% for
+        buy-one-get-one.
+    start, end : str
+        First and last day (YYYY-MM-DD).
+    elasticity : float
+        The one that makes ``(1 - discount) ** elasticity - 1`` give the simulated lift in units
+        while the promotion runs (for a percent-off promotion, the target's own elasticity).
+    estimated_elasticity : float
+        The model's revenue-weighted estimate for the target.
+    expected_lift : float
+        The simulated lift in units while it runs.
+    pull_forward : float
+        The measured share of the extra units lost afterwards.
     """
-    discount = float(result["effective_discount"])
-    lift = float(result["lift"])
-    implied = (math.log1p(lift) / math.log1p(-discount)) if 0 < discount < 1 and lift > -1 else float(
-        result["elasticity"])
-    return {
-        "name": scenario.name, "mechanic": scenario.mechanic, "level": scenario.level,
-        "target": scenario.target, "discount": round(discount, 4),
-        "start": str(pd.Timestamp(scenario.start).date()), "end": str(pd.Timestamp(scenario.end).date()),
-        "elasticity": round(implied, 4), "estimated_elasticity": round(float(result["elasticity"]), 4),
-        "expected_lift": round(lift, 4),
-        "pull_forward": round(float(result["pull_forward_units"] / result["incremental_units"]), 4)
-        if result["incremental_units"] > 0 else 0.0,
-    }
+
+    kind: ClassVar[str] = "pricing_scenario"
+    name: str
+    mechanic: str
+    level: str
+    target: str | None
+    discount: float
+    start: str
+    end: str
+    elasticity: float
+    estimated_elasticity: float
+    expected_lift: float
+    pull_forward: float
+
+    @classmethod
+    def from_simulation(cls, scenario: Scenario, result: pd.Series) -> "PlannedPromotion":
+        """A simulated scenario (its row of ``simulate_promotions``' results) as a planned promotion."""
+        discount = float(result["effective_discount"])
+        lift = float(result["lift"])
+        implied = (math.log1p(lift) / math.log1p(-discount)) if 0 < discount < 1 and lift > -1 else float(
+            result["elasticity"])
+        return cls(name=scenario.name, mechanic=scenario.mechanic, level=scenario.level, target=scenario.target,
+                   discount=round(discount, 4), start=str(pd.Timestamp(scenario.start).date()),
+                   end=str(pd.Timestamp(scenario.end).date()), elasticity=round(implied, 4),
+                   estimated_elasticity=round(float(result["elasticity"]), 4), expected_lift=round(lift, 4),
+                   pull_forward=round(float(result["pull_forward_units"] / result["incremental_units"]), 4)
+                   if result["incremental_units"] > 0 else 0.0)
+
+    def as_dict(self) -> dict:
+        """The plain fields (what ``forecast.Promotion.from_scenario`` reads)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def to_json(self) -> str:
+        """The promotion as JSON text (what the workspace stores)."""
+        return json.dumps(self.as_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> "PlannedPromotion":
+        """A promotion stored by ``to_json``."""
+        return cls(**json.loads(text))

@@ -587,42 +587,34 @@ def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
 
 
 def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
-    """Price sensitivity per category (``pricing.elasticities``), with 90% intervals and the
-    reliability verdict of each estimate."""
-    from promo_core import pricing
+    """Price sensitivity per category: the Pricing page's demand model (``analyses.pricing.run``
+    without its optional steps) as a section, with 90% intervals, the reliability verdict of each
+    estimate, and the most and least price-sensitive dependable categories."""
+    from promo_core.analyses import pricing as analysis
 
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    est = pricing.elasticities(tx, level="category", lang=lang).sort_values("elasticity", na_position="last")
-    table = est[["category", "elasticity", "ci_low", "ci_high", "n_periods", "n_products", "reliable", "reason"]]
-    table = table.rename(columns={"ci_low": t("low (90%)", "下限（90%）"), "ci_high": t("high (90%)", "上限（90%）"),
+    result = analysis.run(tx, analysis.Params(parts=frozenset()))
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    est = result.model.categories.sort_values("elasticity", na_position="last")
+    table = text.render_frame(est[["category", "elasticity", "ci_low", "ci_high", "n_periods", "n_products",
+                                   "reliable", "reason"]], lang, currency)
+    table = table.rename(columns={"ci_low": say("pricing.report.low"), "ci_high": say("pricing.report.high"),
                                   "n_periods": "periods", "n_products": "products"})
-    notes = [t("Elasticity: the % change in units sold for a 1% higher price (−2 means 1% dearer sells about 2% "
-               "fewer units). Measured from each product's own price changes over time; the interval shows "
-               "the 90% range of plausible values.",
-               "价格弹性：价格上涨 1% 时销量变化的百分比（−2 表示贵 1% 约少卖 2%）。由各商品自身随时间的价格变化测得；"
-               "区间为 90% 的可信范围。")]
+    notes = [say("pricing.report.elasticity")]
     good = est[est["reliable"]].sort_values("elasticity")
-    if len(good):
-        for row, (en, zh) in ((good.iloc[0], ("Most price-sensitive", "对价格最敏感")),
-                              (good.iloc[-1], ("Least price-sensitive", "对价格最不敏感"))):
-            gain = 0.9 ** row["elasticity"] - 1
-            notes.append(t(f"{en}: {row['category']} ({row['elasticity']:.2f}): a 10% price cut sells about "
-                           f"{gain:+.0%} units.",
-                           f"{zh}：{row['category']}（{row['elasticity']:.2f}）：降价 10% 约使销量变化 {gain:+.0%}。"))
-            if len(good) == 1:
-                break
+    for position, which in ((0, "most"), (-1, "least"))[:min(len(good), 2)]:
+        row = good.iloc[position]
+        notes.append(say(f"pricing.report.{which}", category=row["category"], elasticity=row["elasticity"],
+                         change=0.9 ** row["elasticity"] - 1))
     if (~est["reliable"]).any():
-        notes.append(t(f"{int((~est['reliable']).sum())} estimate(s) are not reliable; the reason column says why. "
-                       "Do not set prices on them.",
-                       f"{int((~est['reliable']).sum())} 个估计不可靠，原因见“原因”列。请勿据此定价。"))
-    figure = charts.elasticity_intervals(
-        est, "category", t("Price elasticity by category (90% interval)", "各品类价格弹性（90% 区间）"),
-        t("Elasticity (% change in units per 1% price rise)", "弹性（价格上涨 1% 时销量变化 %）"),
-        t("reliable", "可靠"), t("not reliable", "不可靠"))
-    return _analysis("pricing", t("Price sensitivity", "价格敏感度"), "pricing",
-                     params={"level": "category", "period": "W"},
-                     tables={t("Elasticities", "价格弹性"): table},
-                     figures={t("Elasticities", "价格弹性"): figure}, notes=notes)
+        notes.append(say("pricing.report.unreliable", estimates=int((~est["reliable"]).sum())))
+    figure = charts.elasticity_intervals(text.render_frame(est, lang, currency), "category",
+                                         say("pricing.chart.elasticity.title"), say("pricing.chart.elasticity.x"),
+                                         say("pricing.chart.reliable"), say("pricing.chart.unreliable"))
+    name = say("pricing.report.table")
+    return _analysis("pricing", say("pricing.report.name"), "pricing",
+                     params={"level": "category", "period": result.period},
+                     tables={name: table}, figures={name: figure}, notes=notes)
 
 
 UPLIFT_MODELS = ("T-learner", "S-learner")

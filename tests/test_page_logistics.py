@@ -79,13 +79,21 @@ def test_what_if_single_sourcing_and_category_level(app_page):
     assert (backtest["n_series"] == 10).all()
 
 
-def test_chinese_page_uses_the_pricing_scenario(app_page, demo):
+def test_chinese_page_uses_the_promotion_the_pricing_page_planned(app_page, demo_workspace):
+    from promo_core.promotions import PlannedPromotion
+    from promo_core.store import Workspace
+
     start = pd.Timestamp("2026-12-07")
-    scenario = {"level": "category", "target": "Snacks", "discount": 0.25, "start": str(start.date()),
-                "end": str((start + pd.Timedelta(days=13)).date()), "elasticity": -1.8}
-    at = app_page(None, lang="zh")
-    at.session_state["pricing_scenario"] = scenario
-    at.switch_page(PAGE).run()
+    planned = PlannedPromotion(name="", mechanic="discount", level="category", target="Snacks", discount=0.25,
+                               start=str(start.date()), end=str((start + pd.Timedelta(days=13)).date()),
+                               elasticity=-1.8, estimated_elasticity=-1.8, expected_lift=0.68, pull_forward=0.0)
+    ws = Workspace(demo_workspace)
+    dataset = ws.list_datasets()["id"][0]
+    ws.save_handoff(dataset, planned)  # (as the Pricing page's "send to Logistics" does, in any session)
+    try:
+        at = app_page(PAGE, lang="zh")
+    finally:
+        ws.delete_handoff(dataset, PlannedPromotion)
     assert not at.exception, at.exception
     text = page_text(at)
     assert "使用“定价”页面规划的促销" in [t.label for t in at.toggle]

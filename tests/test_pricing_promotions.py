@@ -9,6 +9,7 @@ import pytest
 from promo_core import pricing, promotions
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
+from promo_core.text import render
 from tests.conftest import chinese_error
 
 
@@ -118,7 +119,7 @@ def test_no_planted_effects_measure_as_none():
     history = promotions.promotion_history(pricing.fit_demand(promo_sales(pull=0.0, cannibal=0.0, seed=1)))
     assert history.pull_forward.ci_low < 0 < history.pull_forward.ci_high
     assert history.cannibalisation.ci_low < 0 < history.cannibalisation.ci_high
-    assert "not distinguishable from none" in history.pull_forward.note
+    assert "not distinguishable from none" in render(history.pull_forward.note)
 
 
 def test_demo_has_no_planted_pull_forward_or_cannibalisation(demo_model):
@@ -137,7 +138,7 @@ def test_too_few_promotions_are_assumed_none_and_said_so():
             for p in truth for w in range(40)]
     history = promotions.promotion_history(pricing.fit_demand(pd.DataFrame(rows)))
     assert not history.pull_forward.measured and history.pull_forward.applied == 0.0
-    assert "assumed to be zero" in history.cannibalisation.note
+    assert "assumed to be zero" in render(history.cannibalisation.note)
 
 
 # --- scenarios --------------------------------------------------------------------------------
@@ -206,11 +207,13 @@ def test_measured_pull_forward_and_cannibalisation_reduce_the_net_gain():
     assert row["cannibalised_units"] == 0.0  # no sister at full price when the whole category is on offer
 
 
-def test_scenario_for_forecast_is_a_plain_dict_for_logistics(demo_model, demo_tx, demo_costs):
+def test_the_planned_promotion_handed_to_logistics_gives_the_simulated_lift(demo_model, demo_tx, demo_costs):
     scenario = promotions.Scenario("Snacks 20%", "percent_off", "category", "Snacks", "2026-12-01", "2026-12-14",
                                    discount=0.2)
     row = promotions.simulate_promotions([scenario], demo_model, demo_tx, demo_costs)[0].iloc[0]
-    saved = promotions.scenario_for_forecast(scenario, row)
+    planned = promotions.PlannedPromotion.from_simulation(scenario, row)
+    assert promotions.PlannedPromotion.from_json(planned.to_json()) == planned  # as the workspace keeps it
+    saved = planned.as_dict()
     assert saved["level"] == "category" and saved["target"] == "Snacks" and saved["discount"] == 0.2
     assert (saved["start"], saved["end"]) == ("2026-12-01", "2026-12-14")
     assert saved["estimated_elasticity"] == pytest.approx(row["elasticity"], abs=1e-4)

@@ -663,6 +663,525 @@ MESSAGES = {
     # (end of connect)
 
     # --- pricing -------------------------------------------------------------------------
+    # elasticities: reliability
+    "pricing.reasons": "{parts:sentences}",
+    "pricing.flag.ok": "Enough price variation and periods for a dependable estimate.",
+    "pricing.flag.constant_price": "The price never changed, so the data cannot show how demand responds to price. "
+                                   "Not estimated: try a small price test.",
+    "pricing.flag.few_periods": "Too few periods with sales ({n}, at least {min} needed) to separate price from chance.",
+    "pricing.flag.little_variation": "The price changed in only {k} period(s): too little variation to measure its "
+                                     "effect on its own; the estimate leans on the category.",
+    "pricing.flag.positive": "Demand rose with price ({e:+.2f}). Usually a confound, not a real effect: prices raised "
+                             "in peak season, promotions run when demand was weak, stock-outs in cheap weeks, or a "
+                             "quality signal. Do not price on it.",
+    "pricing.flag.implausible": "Implausibly elastic ({e:+.2f}): a few extreme periods (stock-outs, one-off bulk "
+                                "orders, mis-keyed prices) probably drive it. Check the data before using it.",
+    "pricing.flag.not_identified": "Price moved only together with the season or the controls, so its effect cannot "
+                                   "be separated from theirs. Not estimated.",
+    "pricing.flag.uncertain": "Too uncertain: the 90% interval is {w:.1f} wide. More periods or larger price changes "
+                              "would narrow it.",
+    "pricing.flag.few_products": "Only {g} product(s): the interval is heteroskedasticity-robust but cannot allow for "
+                                 "correlation within a product over time, so it may be too narrow.",
+    "pricing.flag_name.ok": "Dependable",
+    "pricing.flag_name.constant_price": "Price never changed",
+    "pricing.flag_name.few_periods": "Too few periods",
+    "pricing.flag_name.little_variation": "Too little price variation",
+    "pricing.flag_name.positive": "Positive elasticity",
+    "pricing.flag_name.implausible": "Implausibly elastic",
+    "pricing.flag_name.uncertain": "Too uncertain",
+    "pricing.flag_name.not_identified": "Cannot be separated",
+    # errors
+    "pricing.error.negative_units": "Units must be zero or more and prices positive for the demand model; remove "
+                                    "returns and zero prices first.",
+    "pricing.error.period": "Period {period!r} is not one we know; choose W (weeks), M (months) or D (days).",
+    "pricing.error.missing_columns": "The sales data lacks {columns:list}: price analysis needs product, date, "
+                                     "quantity and unit price. Map these columns on the Data page.",
+    "pricing.error.controls_absent": "Control column(s) {columns:list} are not in the data. Pick columns the file has.",
+    "pricing.error.no_priced_lines": "No sales lines with a positive quantity and price were found, so there is "
+                                     "nothing to measure price sensitivity on. Check the unit price column is mapped.",
+    "pricing.error.control_not_numeric": "Control column {column!r} holds no numbers. Pick a numeric column such as "
+                                         "a competitor's price.",
+    "pricing.error.time_effects": "time_effects must be 'auto', 'period' or 'trend'.",
+    "pricing.error.level": "level must be 'category' or 'product'.",
+    "pricing.error.max_change": "The maximum price change must be between 1% and 100%.",
+    "pricing.error.min_margin": "The minimum margin must be at least 0% and below 100%.",
+    "pricing.error.endings": "Price endings are the cents part of a price, e.g. 0.99 or 0.49.",
+    "pricing.error.products_columns": "The products table needs the columns product_id and unit_cost (cost of one "
+                                      "unit). It has: {columns:list}.",
+    "pricing.error.margin": "The assumed margin must be between 0% and 100%.",
+    "pricing.error.demand_curve": "A demand curve needs a positive current price and an estimated elasticity.",
+    "pricing.error.cost_file_columns": "{file} needs a product column (product_id, SKU, 商品编码) and a cost column "
+                                       "(unit_cost, cost, 成本). Its columns are: {columns:list}.",
+    "pricing.error.cost_file_no_costs": "No usable unit costs in {file}: column {column!r} holds no numbers of 0 or "
+                                        "more.",
+    "pricing.error.no_tiers": "Give at least one threshold: spend X, save Y.",
+    "pricing.error.tier_values": "Each threshold needs a spend above zero and a saving above zero but below the spend "
+                                 "(spend 100, save 10).",
+    "pricing.error.stretch": "Stretch must be zero or more and take-up between 0% and 100%.",
+    "pricing.error.baskets_need": "Threshold offers need order-level sales with {column}; this data lacks it.",
+    "pricing.any_item": "any item",
+    "pricing.the_store": "the store",
+    "pricing.error.no_baskets": "No baskets with {target} in the last {days} days: nothing to simulate a threshold "
+                                "offer on.",
+    "pricing.error.no_real_baskets": "The data has no real baskets (it holds monthly summaries, or orders of hundreds "
+                                     "of lines), so a spend-X-save-Y offer cannot be simulated. Use order-level sales "
+                                     "data.",
+    "pricing.error.mechanic": "Unknown promotion type {mechanic!r}; choose one of {choices:list}.",
+    "pricing.error.scenario_level": "Unknown level {level!r}; choose product, category or store.",
+    "pricing.error.no_target": "Scenario {scenario!r}: pick the {level:lower} the promotion applies to.",
+    "pricing.error.end_before_start": "Scenario {scenario!r}: the end date is before the start date.",
+    "pricing.error.discount": "Scenario {scenario!r}: the discount must be between 1% and 99%.",
+    "pricing.error.bogo": "Scenario {scenario!r}: buy and free quantities must be at least 1.",
+    "pricing.error.cap": "Scenario {scenario!r}: a flash sale needs a quantity cap above zero.",
+    "pricing.error.unknown_target": "Scenario {scenario!r}: {target!r} is not a {level:lower} in this data.",
+    "pricing.error.target_not_estimated": "Scenario {scenario!r}: no elasticity could be estimated for {target} (see "
+                                          "the Elasticity section for why), so its response to price is unknown.",
+    "pricing.error.scenario_count": "Compare one to four scenarios at a time.",
+    "pricing.error.scenario_names": "Give each scenario its own name.",
+    "pricing.error.tier_text": "Could not read the threshold {part!r}: write spend:save, e.g. 50:5, 100:12.",
+    "pricing.error.tier_numbers": "Could not read the threshold {part!r}: both parts must be numbers.",
+    "pricing.error.dyn_price": "The current price must be above zero.",
+    "pricing.error.dyn_grid": "The price grid needs a width between 1% and 99% and 2 to 25 prices.",
+    "pricing.error.dyn_elasticity": "Dynamic pricing needs a negative estimated elasticity; this product's is missing "
+                                    "or not negative (see the Elasticity section).",
+    "pricing.error.dyn_no_units": "The product sells no units at the current price in the recent periods.",
+    "pricing.error.dyn_horizon": "Choose a horizon of 2 to 1,000 periods and 10 to 2,000 runs.",
+    "pricing.error.dyn_noise": "Noise must be zero or more and epsilon between 0 and 1.",
+    "pricing.error.no_dynamic_product": "No product has a negative elasticity estimate to simulate with.",
+    "pricing.error.unknown_product": "{product!r} is not a product with a negative elasticity estimate here: pick one "
+                                     "from the list.",
+    # recommendations
+    "pricing.note.not_estimated": "No elasticity for this product: its price response is unknown.",
+    "pricing.note.not_negative": "The elasticity is not negative; no price is recommended on it.",
+    "pricing.note.no_cost": "No unit cost: upload costs or set a margin assumption.",
+    "pricing.note.infeasible": "No price within ±{max_change:.0%} meets the {min_margin:.0%} minimum margin: the "
+                               "cost is too high for the rules.",
+    "pricing.note.infeasible_endings": "No price within ±{max_change:.0%} with an allowed ending meets the "
+                                       "{min_margin:.0%} minimum margin: the cost is too high for the rules.",
+    "pricing.note.endings": "Keep the price: no price with an allowed ending lies inside the allowed band.",
+    "pricing.note.keep": "The current price is already the most profitable one the rules allow.",
+    "pricing.note.keep_limited": "Keep the price: {limit} rules out a better one.",
+    "pricing.note.raise": "Raise to the most profitable price inside the rules.",
+    "pricing.note.lower": "Lower to the most profitable price inside the rules.",
+    "pricing.note.raise_limited": "Raise; limited by {limit}.",
+    "pricing.note.lower_limited": "Lower; limited by {limit}.",
+    "pricing.note.shaky": "{note} This product's own elasticity is not dependable (see the Elasticity section): test "
+                          "the price on a few stores or weeks before rolling it out.",
+    "pricing.limit.max_increase": "the maximum increase",
+    "pricing.limit.max_decrease": "the maximum decrease",
+    "pricing.limit.min_margin": "the minimum margin",
+    # promotions
+    "pricing.mechanic.percent_off": "Percent off",
+    "pricing.mechanic.threshold": "Spend X, save Y (满减)",
+    "pricing.mechanic.bogo": "Buy N, get M free",
+    "pricing.mechanic.flash_sale": "Flash sale with a quantity cap",
+    "pricing.level.product": "Product",
+    "pricing.level.category": "Category",
+    "pricing.level.store": "Whole store",
+    "pricing.whole.category": "category",
+    "pricing.whole.store": "store",
+    "pricing.period.W": "week",
+    "pricing.period.M": "month",
+    "pricing.period.D": "day",
+    "pricing.effect.pull_forward": "pull-forward",
+    "pricing.effect.cannibalisation": "cannibalisation",
+    "pricing.history.too_few": "Only {events} past promotion(s) found (at least {needed} needed): pull-forward and "
+                               "cannibalisation are assumed to be zero.",
+    "pricing.history.not_separable": "The history cannot separate {effect} from the period effects (for "
+                                     "cannibalisation, at least two categories are needed); assumed zero.",
+    "pricing.history.measured": "Measured on {events:,} past promotions: {share:.0%} of the extra units (90% interval "
+                                "{low:.0%} to {high:.0%}){sample}.",
+    "pricing.history.measured_none": "Measured on {events:,} past promotions: {share:.0%} of the extra units (90% "
+                                     "interval {low:.0%} to {high:.0%}), not distinguishable from none{sample}.",
+    "pricing.history.sample": " (measured on a random sample of {products:,} products in {categories} categories)",
+    "pricing.history.all": "",
+    "pricing.assume.baseline": "Baseline: the last {recent} {period}s' units per {period} at the current regular "
+                               "price, scaled to {days} days ({periods:.1f} {period}s); no seasonality adjustment.",
+    "pricing.assume.flash_capped": "Flash sale: {discount:.0%} off until {cap:,.0f} units are sold (the cap is "
+                                   "reached after {reached:.0%} of the window); the rest of the window sells at the "
+                                   "regular price.",
+    "pricing.assume.flash": "Flash sale: {discount:.0%} off until {cap:,.0f} units are sold (demand stays below the "
+                            "cap); the rest of the window sells at the regular price.",
+    "pricing.assume.bogo": "Buy {buy} get {free} free is priced as {off:.0%} off every unit taken: every buyer takes "
+                           "the free units, and demand responds to that effective price with the elasticity.",
+    "pricing.assume.elasticity": "Demand responds to price with elasticity {elasticity:.2f} (revenue-weighted over "
+                                 "{products} product(s)); constant elasticity is assumed even for deep cuts.",
+    "pricing.assume.threshold": "Threshold offer on {baskets:,} real baskets from the last {history_days} days, scaled "
+                                "to {days} days: {above:.0%} were already above a threshold (their saving is a "
+                                "giveaway), {grew:.0%} were within reach and top up (gap at most {stretch:g}x the "
+                                "saving, {take_up:.0%} of them act). Extra spend earns the target's average margin "
+                                "({margin:.0%}); the offer brings no new shoppers.",
+    "pricing.assume.no_history": "No promotion history used: pull-forward and cannibalisation assumed zero.",
+    "pricing.assume.pull_forward": "Pull-forward: {share:.0%} of the extra units are lost after the promotion. {note}",
+    "pricing.assume.cannibalisation": "Cannibalisation: {share:.0%} of the extra units are taken from sister products "
+                                      "in the category. {note}",
+    "pricing.assume.no_cannibalisation": "Cannibalisation within the category does not apply: the whole {level} is on "
+                                         "promotion.",
+    "pricing.policy.fixed": "Fixed price",
+    "pricing.policy.epsilon_greedy": "ε-greedy",
+    "pricing.policy.thompson": "Thompson sampling",
+    "pricing.step.model": "Fitting the demand model…",
+    "pricing.step.prices": "Finding the most profitable prices…",
+    "pricing.step.history": "Measuring what past promotions did…",
+    "pricing.step.promotions": "Simulating the promotions…",
+    "pricing.step.dynamic": "Simulating 200 runs of each pricing policy…",
+    "pricing.error.needs_prices": "Dynamic pricing starts from the optimal prices, which could not be computed (see "
+                                  "the Optimal prices tab).",
+    "pricing.error.no_scenarios": "No promotion scenario was compared.",
+    "pricing.error.unknown_scenario": "There is no scenario called {scenario!r} in the comparison.",
+    # the page
+    "pricing.title": "Pricing",
+    "pricing.lead": "How sensitive your categories and products are to price, which prices earn more profit within "
+                    "your rules, what a planned promotion really costs and brings, and whether price experiments "
+                    "would pay.",
+    "pricing.source": "Data for this page",
+    "pricing.source.use": "Use",
+    "pricing.source.dataset": "The dataset picked in the sidebar",
+    "pricing.source.upload": "A pricing-data upload",
+    "pricing.source.help": "A pricing-data upload is one row per product and period (or per order line) with units "
+                           "and price, and may carry extra columns such as competitor prices to control for.",
+    "pricing.upload.lead": "Needed: product, date (or month), units and price; category is used when present. Extra "
+                           "numeric columns (e.g. comp_1, comp_2 with competitors' prices) can be kept as controls. "
+                           "Monthly summaries such as the Kaggle retail_price.csv work as they are.",
+    "pricing.upload.file": "Pricing data file",
+    "pricing.upload.role.product_id": "Product",
+    "pricing.upload.role.order_date": "Date or month",
+    "pricing.upload.role.quantity": "Units",
+    "pricing.upload.role.unit_price": "Price per unit",
+    "pricing.upload.role.category": "Category",
+    "pricing.upload.none": "— none —",
+    "pricing.upload.extras": "Extra numeric columns to keep as controls",
+    "pricing.upload.extras.help": "Competitor prices and other things that move demand. Their effect is estimated "
+                                  "alongside price, so it is not mistaken for a price effect.",
+    "pricing.upload.read": "Read {rows:,} rows: {loaded:,} loaded, {set_aside:,} set aside with a reason.",
+    "pricing.settings": "Pricing settings",
+    "pricing.period": "Period",
+    "pricing.period_choice.W": "Weeks",
+    "pricing.period_choice.M": "Months",
+    "pricing.period.help": "Sales are summed per product and period before the demand model is fitted. Monthly "
+                           "summaries need months.",
+    "pricing.time_effects": "Season and trend control",
+    "pricing.time_effects.auto": "Automatic",
+    "pricing.time_effects.period": "One effect per category and period",
+    "pricing.time_effects.trend": "Trend + yearly seasonality",
+    "pricing.time_effects.help": "Keeps busy seasons from looking like price effects. Automatic uses one effect per "
+                                 "category and period when enough products share each period, else a trend with "
+                                 "yearly seasonality.",
+    "pricing.time_effects.per_period": "One effect per period",
+    "pricing.time_effects.trend_season": "Trend + seasonality",
+    "pricing.controls": "Controls",
+    "pricing.controls.help": "Numeric columns such as competitor prices, used as logs.",
+    "pricing.model.fitted": "Demand model fitted on {rows:,} product-{period}s.",
+    "pricing.metric.categories": "Dependable categories",
+    "pricing.metric.categories.help": "Categories whose estimate is dependable: enough price changes and periods, a "
+                                      "negative and plausible elasticity and a reasonably narrow interval.",
+    "pricing.metric.products": "Dependable products",
+    "pricing.metric.products.help": "Products whose own data gives a dependable estimate. The others lean on their "
+                                    "category (partial pooling) or are not estimated; the table says why.",
+    "pricing.metric.typical": "Typical category elasticity",
+    "pricing.metric.typical.help": "Median over dependable categories. Elasticity = % change in units for a 1% price "
+                                   "change.",
+    "pricing.metric.typical.none": "No category has a dependable estimate.",
+    "pricing.metric.cut": "Units after a 10% price cut",
+    "pricing.metric.cut.help": "For the typical category, all else equal.",
+    "pricing.tab.elasticity": "Elasticity",
+    "pricing.tab.prices": "Optimal prices",
+    "pricing.tab.promotions": "Promotion simulator",
+    "pricing.tab.dynamic": "Dynamic pricing",
+    "pricing.elasticity.lead": "How much units change when the price changes by 1%: −2 means a 10% price cut sells "
+                               "about 23% more. Only price changes of the same product count (product fixed "
+                               "effects), seasons are controlled for, and every estimate carries its 90% interval.",
+    "pricing.elasticity.show": "Show",
+    "pricing.elasticity.show.category": "Categories",
+    "pricing.elasticity.show.product": "Products",
+    "pricing.elasticity.naive": "“Without product effects” is the same model ignoring which product sold: it compares "
+                                "cheap and dear products instead of price changes, which is why it can even get the "
+                                "sign wrong.",
+    "pricing.elasticity.pooling": "Each product's own estimate is pulled toward its category in proportion to how "
+                                  "uncertain it is (empirical Bayes); “category weight” says how much. Products whose "
+                                  "price never changed are not estimated.",
+    "pricing.elasticity.flagged": "Why {products:,} product estimates are not dependable",
+    "pricing.chart.elasticity.title": "Price elasticity by category (90% interval)",
+    "pricing.chart.elasticity.x": "Elasticity (% change in units per 1% price change)",
+    "pricing.chart.reliable": "Dependable",
+    "pricing.chart.unreliable": "Not dependable (see reason)",
+    "pricing.chart.pooling.title": "Products: own estimate vs partially pooled",
+    "pricing.chart.pooling.x": "Own estimate (product's data only)",
+    "pricing.chart.pooling.y": "Pooled estimate (used for pricing)",
+    "pricing.chart.pooling.reliable": "Dependable own estimate",
+    "pricing.chart.pooling.unreliable": "Leans on its category",
+    "pricing.chart.pooling.diagonal": "No pooling",
+    "pricing.column.category": "Category",
+    "pricing.column.elasticity": "Elasticity",
+    "pricing.column.ci_low": "90% low",
+    "pricing.column.ci_high": "90% high",
+    "pricing.column.se": "Std. error",
+    "pricing.column.n_periods": "Periods",
+    "pricing.column.n_products": "Products",
+    "pricing.column.n_price_changes": "Periods with a price change",
+    "pricing.column.r2": "R² (deviance)",
+    "pricing.column.elasticity_naive": "Without product effects",
+    "pricing.column.time_effects": "Season control",
+    "pricing.column.controls_used": "Controls used",
+    "pricing.column.reliable": "Dependable",
+    "pricing.column.reason": "Why",
+    "pricing.column.product_id": "Product ID",
+    "pricing.column.product_name": "Product",
+    "pricing.column.elasticity_raw": "Own estimate",
+    "pricing.column.raw_ci_low": "Own 90% low",
+    "pricing.column.raw_ci_high": "Own 90% high",
+    "pricing.column.category_elasticity": "Category estimate",
+    "pricing.column.pooling": "Category weight",
+    "pricing.column.last_price": "Last price",
+    "pricing.column.current_price": "Current price",
+    "pricing.column.unit_cost": "Unit cost",
+    "pricing.column.cost_source": "Cost from",
+    "pricing.column.recommended_price": "Recommended price",
+    "pricing.column.change_pct": "Change",
+    "pricing.column.units_current": "Units now",
+    "pricing.column.units_new": "Units at new price",
+    "pricing.column.units_low": "Units low",
+    "pricing.column.units_high": "Units high",
+    "pricing.column.revenue_current": "Revenue now",
+    "pricing.column.revenue_new": "Revenue at new price",
+    "pricing.column.profit_current": "Gross profit now",
+    "pricing.column.profit_new": "Gross profit at new price",
+    "pricing.column.profit_low": "Profit low",
+    "pricing.column.profit_high": "Profit high",
+    "pricing.column.profit_change": "Profit change",
+    "pricing.column.prob_profit_up": "Chance of more profit",
+    "pricing.column.binding": "Limited by",
+    "pricing.column.status": "Status",
+    "pricing.column.note": "Note",
+    "pricing.column.flag": "Problem",
+    "pricing.column.products": "Products",
+    "pricing.column.example": "Example explanation",
+    "pricing.column.measure": "Measure",
+    "pricing.column.scenario": "Scenario",
+    "pricing.column.assumption": "Assumption",
+    "pricing.column.policy.policy": "Policy",
+    "pricing.column.policy.total": "Mean total {what}",
+    "pricing.column.policy.total_low": "5%",
+    "pricing.column.policy.total_high": "95%",
+    "pricing.column.policy.regret": "Regret",
+    "pricing.column.policy.regret_share": "Regret share",
+    "pricing.column.policy.best_price_share": "Last quarter at the best price",
+    "pricing.costs.from": "Unit costs from",
+    "pricing.costs.from.table": "The dataset's products table",
+    "pricing.costs.from.upload": "A products file",
+    "pricing.costs.from.margin": "An assumed margin",
+    "pricing.costs.margin": "Assumed gross margin where no cost is known",
+    "pricing.costs.margin.help": "Cost = current price × (1 − margin) for products without a known unit cost.",
+    "pricing.costs.file": "Products file with unit costs (product, unit_cost)",
+    "pricing.costs.file.help": "Columns: a product code (product_id, SKU, 商品编码) and the cost of one unit "
+                               "(unit_cost, cost, 成本).",
+    "pricing.costs.file.wait": "Upload a products file, or use an assumed margin meanwhile.",
+    "pricing.costs.file.rejected": "{rows:,} row(s) of the products file were not used (see the table).",
+    "pricing.cost_source.products table": "Products table",
+    "pricing.cost_source.margin assumption": "Margin assumption",
+    "pricing.cost_source.unknown": "Unknown",
+    "pricing.prices.lead": "For each product, the price that maximises (price − cost) × units on its demand curve, "
+                           "within your rules. An uncertain elasticity argues for smaller moves; every projection "
+                           "carries a 90% interval.",
+    "pricing.rules.max_change": "Largest price change",
+    "pricing.rules.max_change.help": "No price moves further than this from today's regular price.",
+    "pricing.rules.min_margin": "Minimum gross margin",
+    "pricing.rules.min_margin.help": "(price − cost) / price must be at least this.",
+    "pricing.rules.endings": "Price endings",
+    "pricing.rules.endings.help": "Allowed cents. Leave empty for any price.",
+    "pricing.metric.raise": "Prices to raise",
+    "pricing.metric.raise.help": "Products whose most profitable allowed price is above today's.",
+    "pricing.metric.lower": "Prices to lower",
+    "pricing.metric.lower.help": "Products whose most profitable allowed price is below today's.",
+    "pricing.metric.profit": "Extra gross profit per {period}",
+    "pricing.metric.profit.help": "Expected change in (price − cost) × units per {period} if every recommendation is "
+                                  "applied, on the fitted demand curves.",
+    "pricing.metric.confident": "Changes with ≥80% chance of more profit",
+    "pricing.metric.confident.help": "Share of recommended changes that earn more profit in at least 80% of the "
+                                     "simulations over the elasticity's uncertainty.",
+    "pricing.prices.not_priced": "{products:,} product(s) get no recommendation. {reasons:list}",
+    "pricing.prices.reason_count": "{reason} ({products:,})",
+    "pricing.curve.of": "Demand and profit curve of",
+    "pricing.curve.of.help": "Sorted by the extra profit the recommendation brings.",
+    "pricing.chart.curve.title": "Demand and profit per {period}: {product}",
+    "pricing.chart.curve.x": "Price ({currency})",
+    "pricing.chart.curve.units": "Units per {period}",
+    "pricing.chart.curve.profit": "Gross profit per {period} ({currency})",
+    "pricing.chart.curve.units_name": "Units",
+    "pricing.chart.curve.profit_name": "Gross profit",
+    "pricing.chart.curve.band": "Profit, 90% band",
+    "pricing.chart.curve.current": "Current",
+    "pricing.chart.curve.recommended": "Recommended",
+    "pricing.binding.none": "Nothing",
+    "pricing.binding.max_increase": "Maximum increase",
+    "pricing.binding.max_decrease": "Maximum decrease",
+    "pricing.binding.min_margin": "Minimum margin",
+    "pricing.binding.endings": "Price endings",
+    "pricing.status.change": "Change",
+    "pricing.status.keep": "Keep",
+    "pricing.status.not_estimated": "Not estimated",
+    "pricing.status.no_cost": "No cost",
+    "pricing.status.infeasible": "Rules cannot be met",
+    "pricing.prices.caption": "Money and units are per {period} at the recent level of demand; “low/high” are 90% "
+                              "intervals.",
+    "pricing.promotions.lead": "Compare up to four promotions before running them: extra units, revenue and gross "
+                               "margin, what the discount costs, and the lift needed just to break even. "
+                               "Spend-X-save-Y offers are played out on your real baskets.",
+    "pricing.metric.past": "Past promotions found",
+    "pricing.metric.past.help": "Product-periods priced at least 5% below the regular price on both sides.",
+    "pricing.metric.pull_forward": "Pull-forward",
+    "pricing.metric.cannibalisation": "Cannibalisation",
+    "pricing.promotions.effects": "Pull-forward: share of a promotion's extra units lost in the periods after it "
+                                  "(shoppers stocked up). Cannibalisation: share taken from sister products in the "
+                                  "category. Both are measured from your past promotions and applied below (negative "
+                                  "estimates count as zero).",
+    "pricing.promotions.count": "Scenarios to compare",
+    "pricing.scenario.name": "Name",
+    "pricing.scenario.default.percent_off": "20% off",
+    "pricing.scenario.default.threshold": "Spend & save",
+    "pricing.scenario.default.bogo": "Buy 1 get 1",
+    "pricing.scenario.default.flash_sale": "Flash sale",
+    "pricing.scenario.default.store_10": "10% off",
+    "pricing.scenario.mechanic": "Type",
+    "pricing.scenario.level": "Applies to",
+    "pricing.scenario.dates": "From – to",
+    "pricing.scenario.discount": "Discount",
+    "pricing.scenario.cap": "Units available at the sale price",
+    "pricing.scenario.cap.help": "The sale stops when these are sold.",
+    "pricing.scenario.buy": "Buy",
+    "pricing.scenario.free": "Get free",
+    "pricing.scenario.tiers": "Spend:save tiers",
+    "pricing.scenario.tiers.help": "e.g. 50:5, 100:12 = spend 50 save 5, spend 100 save 12.",
+    "pricing.scenario.stretch": "How far shoppers top up (× the saving)",
+    "pricing.scenario.stretch.help": "A basket below a threshold grows to it when the gap is at most this many times "
+                                     "the saving. 1 = only when the saving pays for the extra items.",
+    "pricing.scenario.take_up": "Share of shoppers who act",
+    "pricing.scenario.take_up.help": "Not everyone notices the offer or bothers to top up.",
+    "pricing.error.dates": "Scenario {scenario}: pick both the first and the last day of the promotion.",
+    "pricing.promotions.none_pays": "None of these scenarios pays for itself in gross margin: each gives away more in "
+                                    "discounts than its extra sales earn. Shallower discounts, higher thresholds or "
+                                    "more price-sensitive targets do better.",
+    "pricing.metric.best": "Best scenario for gross margin",
+    "pricing.metric.best.help": "Highest incremental gross margin after discount cost, pull-forward and "
+                                "cannibalisation.",
+    "pricing.metric.best_margin": "Its incremental gross margin",
+    "pricing.metric.best_margin.help": "Promotion gross margin minus what the same days would earn without it.",
+    "pricing.metric.best_cost": "Its discount cost",
+    "pricing.metric.best_cost.help": "Money given away in discounts, including to shoppers who would have bought "
+                                     "anyway.",
+    "pricing.metric.break_even": "Lift needed to break even vs expected",
+    "pricing.metric.break_even.help": "Units (or, for spend-and-save, spend) must grow by the first number for gross "
+                                      "margin to stay level; the second is what the model expects.",
+    "pricing.never": "never",
+    "pricing.chart.scenarios.title": "Promotion scenarios side by side",
+    "pricing.chart.scenarios.y": "Over each promotion's days ({currency})",
+    "pricing.measure.mechanic": "Type",
+    "pricing.measure.level": "Applies to",
+    "pricing.measure.target": "Target",
+    "pricing.measure.days": "Days",
+    "pricing.measure.elasticity": "Elasticity used",
+    "pricing.measure.baseline_units": "Units without promotion",
+    "pricing.measure.promo_units": "Units with promotion",
+    "pricing.measure.incremental_units": "Extra units",
+    "pricing.measure.pull_forward_units": "Lost to pull-forward",
+    "pricing.measure.cannibalised_units": "Taken from sister products",
+    "pricing.measure.net_incremental_units": "Net extra units",
+    "pricing.measure.baseline_revenue": "Revenue without",
+    "pricing.measure.promo_revenue": "Revenue with",
+    "pricing.measure.incremental_revenue": "Incremental revenue",
+    "pricing.measure.baseline_margin": "Gross margin without",
+    "pricing.measure.promo_margin": "Gross margin with",
+    "pricing.measure.incremental_margin": "Incremental gross margin",
+    "pricing.measure.discount_cost": "Discount cost",
+    "pricing.measure.lift": "Expected lift",
+    "pricing.measure.break_even_lift": "Lift needed to break even",
+    "pricing.measure.effective_discount": "Effective discount",
+    "pricing.measure.baskets": "Baskets in the window",
+    "pricing.measure.share_already_above": "Baskets already above a threshold",
+    "pricing.measure.share_grew": "Baskets that top up",
+    "pricing.measure.giveaway": "Saving given for nothing",
+    "pricing.measure.margin_per_discount": "Margin per 1 of discount",
+    "pricing.promotions.caption": "One column per scenario; totals over its days. Incremental revenue and margin are "
+                                  "net of pull-forward and cannibalisation.",
+    "pricing.promotions.assumptions": "Assumptions behind each scenario",
+    "pricing.chart.baskets.title": "Basket values and thresholds: {scenario}",
+    "pricing.chart.baskets.x": "Eligible spend per basket ({currency})",
+    "pricing.chart.baskets.y": "Baskets (last 8 weeks)",
+    "pricing.chart.baskets.tier": "spend {{spend:g}} save {{save:g}}",
+    "pricing.handoff.heading": "**Plan it in Logistics**",
+    "pricing.handoff.choose": "Scenario to hand to the Logistics forecast",
+    "pricing.handoff.send": "Use this scenario in the demand forecast",
+    "pricing.handoff.upload": "The Logistics forecast plans with a dataset's promotion: pick the dataset in the "
+                              "sidebar (not an upload on this page) to hand a scenario over.",
+    "pricing.handoff.whole_store": "the whole store",
+    "pricing.handoff.saved": "The Logistics page will forecast with “{name}”: {discount:.0%} effective discount on "
+                             "{target}, {start} to {end}, {lift:+.0%} units while it runs.",
+    "pricing.dynamic.lead": "Would experimenting with prices pay? Each simulated run draws a true elasticity the data "
+                            "allows and lets three policies price week by week: keep today's price, ε-greedy (mostly "
+                            "the best-looking price, sometimes a random one) and Thompson sampling (prices in "
+                            "proportion to the chance each is best). Regret is what each gives up against always "
+                            "charging the run's best price.",
+    "pricing.dynamic.product": "Product",
+    "pricing.dynamic.product.help": "Dependable estimates first, then by how much a better price would earn: at the "
+                                    "top, today's price is furthest from the best one.",
+    "pricing.dynamic.horizon": "Horizon ({period}s)",
+    "pricing.dynamic.horizon.help": "How long the experiment runs.",
+    "pricing.dynamic.width": "Price grid",
+    "pricing.dynamic.width.help": "Prices tried around today's.",
+    "pricing.dynamic.n": "Prices on the grid",
+    "pricing.dynamic.noise": "Demand noise",
+    "pricing.dynamic.noise.help": "Week-to-week swings in demand beyond chance, as a share (0.3 = demand varies ±30% "
+                                  "from {period} to {period}).",
+    "pricing.dynamic.epsilon": "ε (exploration share)",
+    "pricing.dynamic.epsilon.help": "Share of periods ε-greedy spends on a random price.",
+    "pricing.objective.profit": "gross profit",
+    "pricing.objective.revenue": "revenue",
+    "pricing.metric.thompson_gain": "Thompson sampling vs fixed price ({what})",
+    "pricing.metric.thompson_gain.help": "Mean extra {what} over the horizon from experimenting with Thompson "
+                                         "sampling.",
+    "pricing.metric.regret": "{policy}: regret",
+    "pricing.metric.regret.help": "Share of the best possible {what} given up while learning (fixed price: "
+                                  "{fixed:.1%}).",
+    "pricing.chart.policy.total": "Cumulative {what} by policy",
+    "pricing.chart.policy.total_y": "Cumulative {what} ({currency})",
+    "pricing.chart.policy.regret": "Cumulative regret by policy",
+    "pricing.chart.policy.regret_y": "{what:cap} given up ({currency})",
+    "pricing.chart.policy.x": "{period:cap}",
+    "pricing.dynamic.pays": "Experimenting pays for this product: Thompson sampling earns {gain:money0} more {what} "
+                            "than keeping today's price over {horizon} {period}s, while learning where the best price "
+                            "is.",
+    "pricing.dynamic.does_not_pay": "Experimenting does not pay for this product: today's price is already close to "
+                                    "the best one, so trying other prices costs {loss:money0} of {what} over "
+                                    "{horizon} {period}s.",
+    "pricing.figure.elasticity.category": "elasticity by category",
+    "pricing.figure.elasticity.product": "elasticity by product",
+    "pricing.figure.curve": "demand and profit curve",
+    "pricing.figure.scenarios": "promotion scenarios",
+    "pricing.figure.baskets": "baskets {scenario}",
+    "pricing.figure.dynamic.total": "dynamic pricing cumulative",
+    "pricing.figure.dynamic.regret": "dynamic pricing regret",
+    "pricing.table.categories": "elasticities by category",
+    "pricing.table.products": "elasticities by product",
+    "pricing.table.prices": "price recommendations",
+    "pricing.table.scenarios": "promotion results",
+    "pricing.table.assumptions": "promotion assumptions",
+    "pricing.table.dynamic": "dynamic pricing policies",
+    "pricing.note.method": "Elasticities: Poisson pseudo-maximum likelihood with product and time effects; 90% "
+                           "intervals.",
+    # the report's pricing section
+    "pricing.report.name": "Price sensitivity",
+    "pricing.report.table": "Elasticities",
+    "pricing.report.low": "low (90%)",
+    "pricing.report.high": "high (90%)",
+    "pricing.report.elasticity": "Elasticity: the % change in units sold for a 1% higher price (−2 means 1% dearer "
+                                 "sells about 2% fewer units). Measured from each product's own price changes over "
+                                 "time; the interval shows the 90% range of plausible values.",
+    "pricing.report.most": "Most price-sensitive: {category} ({elasticity:.2f}): a 10% price cut sells about "
+                           "{change:+.0%} units.",
+    "pricing.report.least": "Least price-sensitive: {category} ({elasticity:.2f}): a 10% price cut sells about "
+                            "{change:+.0%} units.",
+    "pricing.report.unreliable": "{estimates} estimate(s) are not reliable; the reason column says why. Do not set "
+                                 "prices on them.",
     # (end of pricing)
 
     # --- coupons -------------------------------------------------------------------------
