@@ -24,7 +24,7 @@ from scipy.special import betaln, digamma, gammaln, hyp2f1
 from threadpoolctl import threadpool_limits
 
 from promo_core.dates import order_span
-from promo_core.engine import SalesSource, fetch, sales_table
+from promo_core.engine import SalesSource, exact_sum, fetch, sales_table
 from promo_core.errors import DataError
 from promo_core.segments import DAY, SEGMENTS, to_day
 from promo_core.text import Message
@@ -93,9 +93,9 @@ def _purchase_days_per_customer(sales, end: pd.Timestamp):
     """The BTYD summary in days, per customer with a purchase on or before ``end``: a purchase is
     a day with a line that is not a return, worth that day's revenue."""
     lines = sales.filter(sales.customer_id.notnull(), ~sales.is_return, sales.order_date < end + DAY)
-    days = lines.group_by(["customer_id", lines.order_date.date().name("day")]).aggregate(value=lines.revenue.sum())
+    days = lines.group_by(["customer_id", lines.order_date.date().name("day")]).aggregate(value=exact_sum(lines.revenue))
     per = days.group_by("customer_id").aggregate(
-        n=days.count(), first=days.day.min(), last=days.day.max(), total=days.value.sum(),
+        n=days.count(), first=days.day.min(), last=days.day.max(), total=exact_sum(days.value),
         first_value=days.value.argmin(days.day), priced=days.value.count())
     return per.select(
         "customer_id", frequency=per.n - 1, recency=per["last"].delta(per["first"], unit="day"),
