@@ -555,6 +555,154 @@ MESSAGES = {
     # (end of pricing)
 
     # --- coupons -------------------------------------------------------------------------
+    # experiments: errors
+    "experiments.error.no_column": "The data has no column {missing}. Its columns are: {columns}. Pick the right column.",
+    "experiments.error.no_rows": "The experiment table has no rows. Check the file or the filter.",
+    "experiments.error.text_outcome": "The outcome column {outcome} holds text, not numbers. Pick a 0/1 column "
+                                      "(visited, converted) or a money column (spend).",
+    "experiments.error.missing_values": "{rows} rows have no value in {outcome} or {arm} (data rows {examples}…). Fill "
+                                        "them in (0 when nothing happened) or remove those customers.",
+    "experiments.error.unknown_control": "The control arm {control} does not occur in {arm}; its values are: {values}. "
+                                         "Pick the arm that got nothing.",
+    "experiments.error.one_arm": "{arm} holds only one arm ({control}). An experiment needs a control and at least "
+                                 "one treatment arm.",
+    "experiments.error.not_binary": "{outcome} has values other than 0 and 1, so it cannot be analysed as a rate. "
+                                    "Analyse it as money instead.",
+    "experiments.error.small_arm": "The arm(s) {arms} have fewer than 2 customers; a lift needs at least 2 per arm.",
+    "experiments.error.no_split": "{arm} holds fewer than two arms, so there is no split to check.",
+    "experiments.error.intended_shares": "The intended shares must be positive numbers, e.g. 1/3 each.",
+    "experiments.error.text_covariate": "The covariate {covariate} holds text. Pick a number measured before the "
+                                        "campaign, e.g. last year's spend.",
+    "experiments.error.missing_covariate": "{customers} customers have no value in {covariate}. Fill them in (0 for no "
+                                           "purchases) or pick another covariate.",
+    "experiments.error.constant_covariate": "{covariate} has the same value for every customer, so it cannot explain "
+                                            "anything.",
+    "experiments.error.kind": "kind must be 'binary' (a rate) or 'money'.",
+    "experiments.error.baseline_rate": "The control group's rate must be between 0% and 100% (exclusive), e.g. 0.05 "
+                                       "for 5%.",
+    "experiments.error.sd": "For a money outcome give the standard deviation of spend per customer (it is shown in "
+                            "the campaign table as std).",
+    "experiments.error.alpha_power": "Significance level and power must be between 0 and 1, e.g. 0.05 and 0.8.",
+    "experiments.error.lift_to_detect": "The lift to detect must be non-zero (and keep the treated rate between 0% "
+                                        "and 100%).",
+    "experiments.error.arm_size": "An arm needs at least 2 customers.",
+    "experiments.error.no_coupon_codes": "These sales have no coupon codes. Map a coupon code column on the Data page, "
+                                         "or upload the campaign as an experiment file.",
+    "experiments.error.unknown_codes": "None of the codes {codes} occurs in the sales. Pick codes from the list.",
+    "experiments.error.no_customer_ids": "These sales have no customer ids, so purchases cannot be matched to "
+                                         "recipients.",
+    "experiments.error.recipient_twice": "Customer {customer} appears more than once in the recipient list; each "
+                                         "customer must be in exactly one arm.",
+    "experiments.error.window_days": "The outcome window must be at least one day long.",
+    # experiments: sentences
+    "experiments.p.below": "p < 0.001",
+    "experiments.p.value": "p = {p:.3f}",
+    "experiments.rel": "{rel:+.0%}",
+    "experiments.lift.same.binary": "{arm} changed the {outcome} rate by {lift:.{digits}f} points (95% CI "
+                                    "{low:.{digits}f} to {high:.{digits}f}) compared with {control} "
+                                    "({base:pct{digits}} → {treated:pct{digits}}, {p}): not distinguishable from no "
+                                    "effect.",
+    "experiments.lift.same.money": "{arm} changed {outcome} per customer by {lift:money} (95% CI {low:money} to "
+                                   "{high:money}) compared with {control} ({base:money} → {treated:money}, {p}): not "
+                                   "distinguishable from no effect.",
+    "experiments.lift.up.binary": "{arm} raised the {outcome} rate by {lift:.{digits}f} points (95% CI "
+                                  "{low:.{digits}f} to {high:.{digits}f}) compared with {control}: "
+                                  "{base:pct{digits}} → {treated:pct{digits}}, {rel} relative ({p}).",
+    "experiments.lift.down.binary": "{arm} lowered the {outcome} rate by {lift:.{digits}f} points (95% CI "
+                                    "{low:.{digits}f} to {high:.{digits}f}) compared with {control}: "
+                                    "{base:pct{digits}} → {treated:pct{digits}}, {rel} relative ({p}).",
+    "experiments.lift.up.money": "{arm} raised {outcome} per customer by {lift:money} (95% CI {low:money} to "
+                                 "{high:money}) compared with {control}: {base:money} → {treated:money}, {rel} "
+                                 "relative ({p}).",
+    "experiments.lift.down.money": "{arm} lowered {outcome} per customer by {lift:money} (95% CI {low:money} to "
+                                   "{high:money}) compared with {control}: {base:money} → {treated:money}, {rel} "
+                                   "relative ({p}).",
+    # uplift: errors, model names, verdicts
+    "uplift.error.lengths": "Outcomes ({outcomes}), scores ({scores}) and treatment flags ({flags}) must have the same "
+                            "length.",
+    "uplift.error.not_01.outcome": "The outcome must hold both 0 and 1 and nothing else (got {got}).",
+    "uplift.error.not_01.treatment": "The treatment must hold both 0 and 1 and nothing else (got {got}).",
+    "uplift.error.missing_scores": "Some uplift scores are missing (NaN); every customer needs a score.",
+    "uplift.error.k": "k={k} must be a share between 0 and 1 or a whole number of customers below {n}.",
+    "uplift.error.strategy": "strategy must be 'overall' or 'by_group', got {strategy}.",
+    "uplift.error.k_too_large": "k={k} is larger than the treated or control group.",
+    "uplift.error.scores": "There must be one score per customer and at least one model.",
+    "uplift.error.rows": "Features, outcome and treatment must have one row per customer each.",
+    "uplift.error.both_groups": "An uplift model needs both treated (1) and control (0) customers.",
+    "uplift.error.class_transformation": "Class transformation needs a 0/1 outcome.",
+    "uplift.error.no_features": "Pick at least one customer feature (e.g. recency, past spend, channel) for the models.",
+    "uplift.error.unknown_features": "The data has no feature column {missing}.",
+    "uplift.error.constant_features": "Every chosen feature has a single value for all customers, so nothing can tell "
+                                      "customers apart. Pick other features.",
+    "uplift.error.not_binary": "Uplift models need a 0/1 outcome; {outcome} has other values. Pick visited / "
+                               "converted, or make a 0/1 column such as 'spent anything'.",
+    "uplift.error.unknown_models": "Unknown model(s) {unknown}; choose from {known}.",
+    "uplift.error.small_arm": "Arm {arm} needs at least {folds} customers with and {folds} without {outcome} = 1 to fit "
+                              "and check uplift models.",
+    "uplift_model.T-learner": "T-learner",
+    "uplift_model.S-learner": "S-learner",
+    "uplift_model.X-learner": "X-learner",
+    "uplift_model.Class transformation": "Class transformation",
+    "uplift.verdict.clear": "For {arm}, the {model} model targets clearly better than random: its Qini coefficient is "
+                            "{qini:.3f} (95% CI {qini_low:.3f} to {qini_high:.3f}), and the {k:.0%} it ranks highest "
+                            "respond {gain_over_all:+.2f} points more than the average customer (95% CI "
+                            "{gain_over_all_low:+.2f} to {gain_over_all_high:+.2f}). Sending to everyone gains "
+                            "{ate:+.2f} points per customer (95% CI {ate_low:+.2f} to {ate_high:+.2f}); targeting "
+                            "concentrates that gain where it is largest.",
+    "uplift.verdict.ranks": "For {arm}, the {model} model ranks customers better than random (Qini coefficient "
+                            "{qini:.3f} (95% CI {qini_low:.3f} to {qini_high:.3f})), but its top {k:.0%} do not "
+                            "respond reliably more than the average customer ({gain_over_all:+.2f} points, 95% CI "
+                            "{gain_over_all_low:+.2f} to {gain_over_all_high:+.2f}). Sending to everyone gains "
+                            "{ate:+.2f} points per customer (95% CI {ate_low:+.2f} to {ate_high:+.2f}).",
+    "uplift.verdict.barely": "For {arm}, even the best model ({model}) barely beats random targeting: its Qini "
+                             "coefficient is {qini:.3f} (95% CI {qini_low:.3f} to {qini_high:.3f}), an interval that "
+                             "includes zero, so choosing customers with it is not reliably better than choosing them "
+                             "at random. {everyone}",
+    "uplift.verdict.everyone_pays": "Sending to everyone is the safer choice: it gains {ate:+.2f} points per customer "
+                                    "(95% CI {ate_low:+.2f} to {ate_high:+.2f}).",
+    "uplift.verdict.everyone_unsure": "Sending to everyone does not show a reliable gain either ({ate:+.2f} points, "
+                                      "95% CI {ate_low:+.2f} to {ate_high:+.2f}).",
+    # targeting: errors, strategies, summary
+    "targeting.error.no_face_value": "Give the face value of at least one coupon.",
+    "targeting.error.face_value": "Coupon face values must be amounts of money of 0 or more.",
+    "targeting.error.order_value": "The typical order value must be above 0.",
+    "targeting.error.margin": "The margin is a share of the order value between 0% and 100%.",
+    "targeting.error.costs": "Redemption and contact costs cannot be negative.",
+    "targeting.error.baseline": "There must be one baseline prediction per customer.",
+    "targeting.error.duplicate_ids": "Customer ids must be unique to build a target list.",
+    "targeting.error.missing_face_value": "Give the face value of coupon {coupons}.",
+    "targeting.error.predictions": "Every customer needs an uplift prediction for {arm} and a baseline.",
+    "targeting.error.budget_kind": "The budget is either an amount of money ('money') or a number of coupons "
+                                   "('count').",
+    "targeting.error.budget": "The budget must be a positive amount (or a positive number of coupons).",
+    "targeting.strategy.optimised": "Uplift model, optimised",
+    "targeting.strategy.everyone": "Send to everyone",
+    "targeting.strategy.random": "Random customers",
+    "targeting.strategy.playbook": "Segments playbook",
+    "targeting.summary.none": "No customer is expected to bring in more than the coupon costs: send no coupons, or "
+                              "lower the face value.",
+    "targeting.summary.mix": "{count:,} × {coupon}",
+    "targeting.summary.versus": " The best alternative within the budget ({strategy:lower}, {coupon}) is expected to "
+                                "earn {profit:money0}.",
+    "targeting.summary": "Send {mix:list} coupons: expected incremental profit {profit:money0} for an expected coupon "
+                         "cost of {cost:money0}, counting the coupons used by customers who would have bought "
+                         "anyway.{versus}",
+    # loyalty: errors, summary
+    "loyalty.error.negative": "Earn rate and point value cannot be negative.",
+    "loyalty.error.breakage": "Breakage is the share of points never redeemed: from 0% up to (not including) 100%.",
+    "loyalty.error.expiry": "Points must live at least one month before they expire (or never expire).",
+    "loyalty.error.months_to_redeem": "Points are redeemed one month after they are earned at the earliest: the "
+                                      "average months to redeem must be 1 or more.",
+    "loyalty.error.member_share": "The members' share of sales must be above 0% and at most 100%.",
+    "loyalty.error.months": "Simulate at least one month.",
+    "loyalty.error.sales": "Give {months} months of sales, each 0 or more.",
+    "loyalty.error.breakage_too_low": "With points expiring after {expiry} months and redeemed after "
+                                      "{months_to_redeem:g} months on average, at least {expired:.0%} of points expire "
+                                      "unredeemed, so breakage cannot be {breakage:.0%}. Raise the breakage, lengthen "
+                                      "the expiry or shorten the time to redeem.",
+    "loyalty.summary": "Once running, the programme costs {per_100:money} per {hundred:money0} of sales ({rate:.2%}). "
+                       "After {months} months it owes an expected {owed:money0} in future redemptions (face value of "
+                       "all outstanding points {face:money0}; the difference is expected breakage).",
     # (end of coupons)
 
     # --- logistics -----------------------------------------------------------------------

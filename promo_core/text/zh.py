@@ -492,6 +492,114 @@ MESSAGES = {
     # (end of pricing)
 
     # --- coupons -------------------------------------------------------------------------
+    # experiments: errors
+    "experiments.error.no_column": "数据中没有列 {missing}。现有的列为：{columns}。请选择正确的列。",
+    "experiments.error.no_rows": "实验表中没有任何行。请检查文件或筛选条件。",
+    "experiments.error.text_outcome": "结果列 {outcome} 中是文字而不是数字。请选择 0/1 列（是否到访、是否转化）或金额列（消费额）。",
+    "experiments.error.missing_values": "有 {rows} 行在 {outcome} 或 {arm} 中没有值（数据第 {examples} 行…）。"
+                                        "请补上（没有发生时填 0），或删除这些客户。",
+    "experiments.error.unknown_control": "对照组 {control} 没有出现在 {arm} 中；该列的值为：{values}。请选择什么都没收到的那一组。",
+    "experiments.error.one_arm": "{arm} 中只有一个组（{control}）。实验需要一个对照组和至少一个处理组。",
+    "experiments.error.not_binary": "{outcome} 中有 0 和 1 以外的值，因此不能按比率分析。请改为按金额分析。",
+    "experiments.error.small_arm": "组 {arms} 的客户少于 2 位；计算提升需要每组至少 2 位客户。",
+    "experiments.error.no_split": "{arm} 中不到两个组，因此没有可检查的分组比例。",
+    "experiments.error.intended_shares": "计划的分组比例必须是正数，例如各 1/3。",
+    "experiments.error.text_covariate": "协变量 {covariate} 中是文字。请选择活动开始前测得的数值，例如去年的消费额。",
+    "experiments.error.missing_covariate": "有 {customers} 位客户在 {covariate} 中没有值。请补上（没有购买时填 0），或选择其他协变量。",
+    "experiments.error.constant_covariate": "{covariate} 对每位客户都是同一个值，因此无法解释任何差异。",
+    "experiments.error.kind": "结果类型（kind）必须是 'binary'（比率）或 'money'（金额）。",
+    "experiments.error.baseline_rate": "对照组的比率必须大于 0% 且小于 100%，例如 5% 填 0.05。",
+    "experiments.error.sd": "金额类结果需要填写每位客户消费额的标准差（活动表中显示为 std）。",
+    "experiments.error.alpha_power": "显著性水平和检验功效必须在 0 到 1 之间，例如 0.05 和 0.8。",
+    "experiments.error.lift_to_detect": "要检测的提升不能为零（并且处理组的比率必须保持在 0% 到 100% 之间）。",
+    "experiments.error.arm_size": "每组至少需要 2 位客户。",
+    "experiments.error.no_coupon_codes": "这些销售数据中没有优惠码。请在“数据”页面映射优惠码列，或将活动作为实验文件上传。",
+    "experiments.error.unknown_codes": "销售数据中没有出现优惠码 {codes} 中的任何一个。请从列表中选择优惠码。",
+    "experiments.error.no_customer_ids": "这些销售数据中没有客户编号，因此无法将购买记录与收到活动的客户对应起来。",
+    "experiments.error.recipient_twice": "客户 {customer} 在接收名单中出现了不止一次；每位客户只能属于一个组。",
+    "experiments.error.window_days": "结果观察期至少需要一天。",
+    # experiments: sentences
+    "experiments.lift.same.binary": "与 {control} 相比，{arm} 使“{outcome}”比率变化了 {lift:.{digits}f} 个百分点（95% 置信区间 "
+                                    "{low:.{digits}f} 至 {high:.{digits}f}；{base:pct{digits}} → {treated:pct{digits}}，{p}）："
+                                    "无法与“没有效果”区分开。",
+    "experiments.lift.same.money": "与 {control} 相比，{arm} 使人均“{outcome}”变化了 {lift:money}（95% 置信区间 {low:money} 至 "
+                                   "{high:money}；{base:money} → {treated:money}，{p}）：无法与“没有效果”区分开。",
+    "experiments.lift.up.binary": "与 {control} 相比，{arm} 使“{outcome}”比率提高了 {lift:.{digits}f} 个百分点（95% 置信区间 "
+                                  "{low:.{digits}f} 至 {high:.{digits}f}）：{base:pct{digits}} → {treated:pct{digits}}，"
+                                  "相对变化 {rel}（{p}）。",
+    "experiments.lift.down.binary": "与 {control} 相比，{arm} 使“{outcome}”比率降低了 {lift:.{digits}f} 个百分点（95% 置信区间 "
+                                    "{low:.{digits}f} 至 {high:.{digits}f}）：{base:pct{digits}} → {treated:pct{digits}}，"
+                                    "相对变化 {rel}（{p}）。",
+    "experiments.lift.up.money": "与 {control} 相比，{arm} 使人均“{outcome}”提高了 {lift:money}（95% 置信区间 {low:money} 至 "
+                                 "{high:money}）：{base:money} → {treated:money}，相对变化 {rel}（{p}）。",
+    "experiments.lift.down.money": "与 {control} 相比，{arm} 使人均“{outcome}”降低了 {lift:money}（95% 置信区间 {low:money} 至 "
+                                   "{high:money}）：{base:money} → {treated:money}，相对变化 {rel}（{p}）。",
+    # uplift: errors, model names, verdicts
+    "uplift.error.lengths": "结果（{outcomes} 个）、评分（{scores} 个）和处理标记（{flags} 个）的数量必须一致。",
+    "uplift.error.not_01.outcome": "结果必须同时包含 0 和 1，且不能有其他值（当前为 {got}）。",
+    "uplift.error.not_01.treatment": "处理标记必须同时包含 0 和 1，且不能有其他值（当前为 {got}）。",
+    "uplift.error.missing_scores": "部分增量评分缺失（NaN）；每位客户都需要一个评分。",
+    "uplift.error.k": "k={k} 必须是 0 到 1 之间的比例，或小于 {n} 的客户人数（整数）。",
+    "uplift.error.strategy": "strategy 只能是 'overall' 或 'by_group'，当前为 {strategy}。",
+    "uplift.error.k_too_large": "k={k} 超过了处理组或对照组的人数。",
+    "uplift.error.scores": "每位客户都需要一个评分，且至少需要一个模型。",
+    "uplift.error.rows": "特征、结果和处理标记都必须每位客户一行。",
+    "uplift.error.both_groups": "增量模型需要同时有处理组（1）和对照组（0）的客户。",
+    "uplift.error.class_transformation": "类别转换法（Class transformation）需要 0/1 结果。",
+    "uplift.error.no_features": "请至少为模型选择一个客户特征（例如最近购买间隔、历史消费、渠道）。",
+    "uplift.error.unknown_features": "数据中没有特征列 {missing}。",
+    "uplift.error.constant_features": "所选的每个特征对所有客户都是同一个值，无法区分客户。请选择其他特征。",
+    "uplift.error.not_binary": "增量模型需要 0/1 结果；{outcome} 含有其他值。请选择“是否到访”或“是否转化”，或新建一个 0/1 列（例如“是否有消费”）。",
+    "uplift.error.unknown_models": "未知的模型 {unknown}；请从以下模型中选择：{known}。",
+    "uplift.error.small_arm": "组 {arm} 中 {outcome} = 1 和不为 1 的客户各需至少 {folds} 位，才能训练并检验增量模型。",
+    "uplift_model.T-learner": "T-学习器",
+    "uplift_model.S-learner": "S-学习器",
+    "uplift_model.X-learner": "X-学习器",
+    "uplift_model.Class transformation": "类别转换",
+    "uplift.verdict.clear": "对于 {arm}，{model} 模型的定向效果明显优于随机：Qini 系数为 {qini:.3f} (95% 置信区间 {qini_low:.3f} 至 "
+                            "{qini_high:.3f})，其排名前 {k:.0%} 的客户比平均客户多响应 {gain_over_all:+.2f} 个百分点（95% 置信区间 "
+                            "{gain_over_all_low:+.2f} 至 {gain_over_all_high:+.2f}）。发给所有人每位客户提升 {ate:+.2f} 个百分点"
+                            "（95% 置信区间 {ate_low:+.2f} 至 {ate_high:+.2f}）；定向发送把提升集中在效果最大的客户身上。",
+    "uplift.verdict.ranks": "对于 {arm}，{model} 模型的排序优于随机（Qini 系数 {qini:.3f} (95% 置信区间 {qini_low:.3f} 至 "
+                            "{qini_high:.3f})），但其排名前 {k:.0%} 的客户并不比平均客户可靠地多响应（{gain_over_all:+.2f} 个百分点，"
+                            "95% 置信区间 {gain_over_all_low:+.2f} 至 {gain_over_all_high:+.2f}）。发给所有人每位客户提升 {ate:+.2f} "
+                            "个百分点（95% 置信区间 {ate_low:+.2f} 至 {ate_high:+.2f}）。",
+    "uplift.verdict.barely": "对于 {arm}，即使最好的模型（{model}）也几乎没有胜过随机定向：Qini 系数为 {qini:.3f} (95% 置信区间 "
+                             "{qini_low:.3f} 至 {qini_high:.3f})，区间包含 0，因此用它挑选客户并不比随机挑选可靠地更好。{everyone}",
+    "uplift.verdict.everyone_pays": "发给所有人是更稳妥的选择：每位客户提升 {ate:+.2f} 个百分点（95% 置信区间 {ate_low:+.2f} 至 "
+                                    "{ate_high:+.2f}）。",
+    "uplift.verdict.everyone_unsure": "发给所有人也没有可靠的提升（{ate:+.2f} 个百分点，95% 置信区间 {ate_low:+.2f} 至 {ate_high:+.2f}）。",
+    # targeting: errors, strategies, summary
+    "targeting.error.no_face_value": "请至少填写一种优惠券的面额。",
+    "targeting.error.face_value": "优惠券面额必须是大于或等于 0 的金额。",
+    "targeting.error.order_value": "典型订单金额必须大于 0。",
+    "targeting.error.margin": "毛利率是占订单金额的比例，须在 0% 到 100% 之间。",
+    "targeting.error.costs": "兑换处理成本和发送成本不能为负。",
+    "targeting.error.baseline": "每位客户都需要一个基线预测（不发券时的购买概率）。",
+    "targeting.error.duplicate_ids": "生成目标名单时，客户编号不能重复。",
+    "targeting.error.missing_face_value": "请填写优惠券 {coupons} 的面额。",
+    "targeting.error.predictions": "每位客户都需要 {arm} 的增量预测和基线预测。",
+    "targeting.error.budget_kind": "预算只能是金额（'money'）或券数量（'count'）。",
+    "targeting.error.budget": "预算必须是正的金额（或正的券数量）。",
+    "targeting.strategy.optimised": "增量模型优化",
+    "targeting.strategy.everyone": "发给所有人",
+    "targeting.strategy.random": "随机选择客户",
+    "targeting.strategy.playbook": "客户分群策略",
+    "targeting.summary.none": "没有任何客户预计带来的利润高于券的成本：不发券，或降低面额。",
+    "targeting.summary.versus": "预算内最好的替代方案（{strategy}，{coupon}）预计盈利 {profit:money0}。",
+    "targeting.summary": "发送 {mix:list} 张券：预计增量利润 {profit:money0}，预计券成本 {cost:money0}（已计入本来就会购买的客户使用的券）。{versus}",
+    # loyalty: errors, summary
+    "loyalty.error.negative": "积分获取比例和每积分价值不能为负。",
+    "loyalty.error.breakage": "沉淀率是永远不会被兑换的积分比例：从 0% 到 100%（不含 100%）。",
+    "loyalty.error.expiry": "积分有效期至少为一个月（或设为永不过期）。",
+    "loyalty.error.months_to_redeem": "积分最早在获得一个月后才能兑换：平均兑换月数必须大于或等于 1。",
+    "loyalty.error.member_share": "会员销售占比必须大于 0% 且不超过 100%。",
+    "loyalty.error.months": "请至少模拟一个月。",
+    "loyalty.error.sales": "请提供 {months} 个月的销售额，每个月都须大于或等于 0。",
+    "loyalty.error.breakage_too_low": "积分 {expiry} 个月后过期、平均 {months_to_redeem:g} 个月后兑换时，至少 {expired:.0%} 的积分会过期未兑换，"
+                                      "因此沉淀率不可能是 {breakage:.0%}。请提高沉淀率、延长有效期或缩短兑换时间。",
+    "loyalty.summary": "稳定运行后，每 {hundred:money0} 销售额的积分成本为 {per_100:money}（{rate:.2%}）。{months} 个月后，"
+                       "预计未来兑换负债为 {owed:money0}（全部未兑换积分面值 {face:money0}，差额为预计沉淀）。",
     # (end of coupons)
 
     # --- logistics -----------------------------------------------------------------------
