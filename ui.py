@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -28,6 +29,7 @@ from promo_core import text as catalogue
 from promo_core.engine import ByteCache, release_memory
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
+from promo_core.io import read_table
 from promo_core.store import Workspace, workspace_path
 from promo_core.text import Message
 
@@ -291,6 +293,40 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
         return None
     with st.spinner(tr(f"Loading {table}…", f"正在读取 {table}…")):
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
+
+
+def dataset_table(table: str) -> tuple[pd.DataFrame, str] | None:
+    """A per-customer table of the active dataset (its campaign) with a key naming its content (the
+    dataset's version), or None when the dataset has no such table. Read once and shared
+    (``shared_frames``); the key lets an analysis' settings hold the table without hashing it."""
+    dataset = dataset_id()
+    if dataset is None or table not in workspace().dataset(dataset)["tables"]:
+        return None
+    created_at = str(workspace().dataset(dataset)["created_at"])
+    return load_table(table, dataset), f"dataset:{dataset}@{created_at}:{table}"
+
+
+@dataclass(frozen=True)
+class UploadedTable:
+    """An uploaded table read by ``promo_core.io.read_table``, with ``key``: the SHA-256 of the file."""
+
+    data: pd.DataFrame
+    quarantine: pd.DataFrame
+    rows_in: int
+    file: str
+    key: str
+
+
+def read_upload(uploaded) -> UploadedTable:
+    """An uploaded file that is not sales lines (a campaign, a recipient list), read through
+    ``promo_core.io``'s reader once per upload and shared (``shared_frames``), never kept as bytes.
+    Its key is the SHA-256 of the content, so the same file uploaded again gives the same results."""
+    def read() -> UploadedTable:
+        raw = read_table(uploaded)
+        digest = hashlib.sha256(uploaded.getbuffer()).hexdigest()
+        return UploadedTable(raw.data, raw.quarantine, raw.rows_in, raw.file, f"upload:{digest}")
+
+    return shared_frames().get_or_make(("read-upload", uploaded.file_id), read)
 
 
 def require_dataset() -> str:
