@@ -43,8 +43,9 @@ def lift_text(value: float, binary: bool, digits: int = 1) -> str:
 spec = None
 with st.expander(t("coupons.data.heading"), expanded=stored is None, icon=":material/upload_file:",
                  key="exp-campaign-data"):
-    source = st.radio(t("coupons.data.where"), sources, format_func=lambda s: t(f"coupons.data.source.{s}"),
-                      horizontal=True, key="cp-source", help=t("coupons.data.where.help"))
+    source = st.radio(t("coupons.data.where"), sources, horizontal=True, key="cp-source",
+                      format_func={s: t(f"coupons.data.source.{s}") for s in sources}.get,
+                      help=t("coupons.data.where.help"))
     if source == "dataset":
         spec = analysis.Campaign(*stored)
         st.caption(t("coupons.data.dataset", customers=len(spec.table)))
@@ -97,7 +98,8 @@ with st.expander(t("coupons.columns.heading"), expanded=False, icon=":material/v
     id_options = [analysis.ROW_NUMBERS] + [c for c in columns.names if c != arm]
     id_column = c3.selectbox(t("coupons.columns.id"), id_options, key=f"cp-id-{src}",
                              index=id_options.index(suggested.id_column) if suggested.id_column in id_options else 0,
-                             format_func=lambda c: t("coupons.columns.row_number") if c == analysis.ROW_NUMBERS else c,
+                             format_func={**{c: c for c in id_options},
+                                          analysis.ROW_NUMBERS: t("coupons.columns.row_number")}.get,
                              help=t("coupons.columns.id.help"))
     outcome_options = [c for c in columns.numeric if c not in (arm, id_column)]
     outcomes = st.multiselect(t("coupons.columns.outcomes"), outcome_options, key=f"cp-outcomes-{src}",
@@ -107,7 +109,8 @@ with st.expander(t("coupons.columns.heading"), expanded=False, icon=":material/v
     features = st.multiselect(t("coupons.columns.features"), feature_options, key=f"cp-features-{src}",
                               default=[c for c in columns.suggested.features if c in feature_options],
                               help=t("coupons.columns.features.help"))
-    equal = st.toggle(t("coupons.columns.equal"), value=True, key=f"cp-equal-{src}", help=t("coupons.columns.equal.help"))
+    equal = st.toggle(t("coupons.columns.equal"), value=True, key=f"cp-equal-{src}",
+                      help=t("coupons.columns.equal.help"))
     intended = None
     if not equal:
         cols = st.columns(min(len(arms), 6))
@@ -294,7 +297,8 @@ with tabs[2], ui.section():
             cols = st.columns(min(len(fit.treatments), 4))
             faces = {a: cols[i % len(cols)].number_input(t("coupons.economics.face", arm=a, currency=ui.currency()),
                                                          0.0, 10_000.0, float(guess[a]), step=1.0,
-                                                         key=f"cp-face-{src}-{a}", help=t("coupons.economics.face.help"))
+                                                         key=f"cp-face-{src}-{a}",
+                                                         help=t("coupons.economics.face.help"))
                      for i, a in enumerate(fit.treatments)}
             c1, c2, c3, c4 = st.columns(4)
             order_value = c1.number_input(t("coupons.economics.order", currency=ui.currency()), 0.01, 1_000_000.0,
@@ -309,7 +313,8 @@ with tabs[2], ui.section():
                                       step=0.05, key="cp-contact", help=t("coupons.economics.contact.help"))
             c5, c6, c7 = st.columns(3)
             budget_kind = c5.radio(t("coupons.economics.budget"), ["money", "count"], horizontal=True,
-                                   key="cp-budget-kind", format_func=lambda b: t(f"coupons.economics.budget.{b}"))
+                                   key="cp-budget-kind",
+                                   format_func={b: t(f"coupons.economics.budget.{b}") for b in ("money", "count")}.get)
             customers = len(fit.ids)
             if budget_kind == "money":
                 budget = c6.number_input(t("coupons.economics.budget_money", currency=ui.currency()), 0.0, 1e9,
@@ -384,8 +389,8 @@ with tabs[3], ui.section():
     breakage = c3.slider(t("coupons.loyalty.breakage"), 0, 95, 30, key="cp-breakage",
                          help=t("coupons.loyalty.breakage.help"))
     expiry = c4.selectbox(t("coupons.loyalty.expiry"), [6, 12, 24, 36, None], index=1, key="cp-expiry",
-                          format_func=lambda m: t("coupons.loyalty.never") if m is None
-                          else t("coupons.loyalty.months", months=m))
+                          format_func=({m: t("coupons.loyalty.months", months=m) for m in (6, 12, 24, 36)}
+                                       | {None: t("coupons.loyalty.never")}).get)
     c5, c6, c7, c8 = st.columns(4)
     months_to_redeem = c5.number_input(t("coupons.loyalty.redeem"), 1.0, 60.0, 4.0, step=0.5, key="cp-months-redeem",
                                        help=t("coupons.loyalty.redeem.help"))

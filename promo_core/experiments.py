@@ -427,7 +427,8 @@ def lift_sentence(row: pd.Series | dict, outcome: str, control: str) -> Message:
     return Message(f"experiments.lift.{direction}.{'binary' if binary else 'money'}", arm=r["arm"], outcome=outcome,
                    control=control, lift=scale * lift, low=scale * r["lift_low"], high=scale * r["lift_high"],
                    base=base, treated=treated, digits=2 if small else 1,
-                   rel=Message("experiments.rel", rel=r["rel_lift"]) if pd.notna(r["rel_lift"]) else Message("value.none"),
+                   rel=Message("experiments.rel", rel=r["rel_lift"]) if pd.notna(r["rel_lift"])
+                   else Message("value.none"),
                    p=Message("experiments.p.below") if p < 0.001 else Message("experiments.p.value", p=p))
 
 

@@ -381,7 +381,8 @@ def _campaign(source: SalesSource | None, spec: Campaign | FromSales) -> Campaig
     if id_col is None or found.arm is None:
         raise DataError(Message("coupons.error.recipients", columns=", ".join(map(str, recipients.columns))))
     frame = pd.DataFrame({"customer_id": recipients[id_col].astype(str), "arm": recipients[found.arm].astype(str)})
-    table = experiments.campaign_from_transactions(source, frame, spec.launch, spec.days, codes=list(spec.codes) or None)
+    table = experiments.campaign_from_transactions(source, frame, spec.launch, spec.days,
+                                                   codes=list(spec.codes) or None)
     return Campaign(table, f"sales:{spec.recipients.key}:{','.join(spec.codes)}:{spec.launch}:{spec.days}")
 
 
@@ -524,8 +525,8 @@ def _playbook_customers(source: SalesSource, table: pd.DataFrame, design: Design
 
 def _targets(fit: UpliftFit, settings: TargetingSettings, playbook_customers) -> Targets:
     model = fit.model
-    options = targeting.coupon_options(fit.ids, model.baseline, {a: model.uplift[a][model.best[a]] for a in model.uplift},
-                                       settings.economics())
+    best = {a: model.uplift[a][model.best[a]] for a in model.uplift}  # each arm's best model's scores
+    options = targeting.coupon_options(fit.ids, model.baseline, best, settings.economics())
     plan = targeting.optimise_targets(options, settings.budget, settings.budget_kind)
     comparison = targeting.compare_strategies(options, settings.budget, settings.budget_kind,
                                               playbook_customers=list(playbook_customers) if playbook_customers
