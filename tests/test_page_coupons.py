@@ -265,3 +265,29 @@ def test_a_rerun_or_a_language_or_currency_switch_recomputes_nothing(app_page, m
     at.slider(key="cp-breakage").set_value(40).run()
     assert [sorted(p) for p in runs[10:]] == [["loyalty"]] and len(fits) == 1
     assert not at.exception, at.exception
+
+
+def test_an_uploaded_campaign_is_read_once_by_the_io_reader_and_known_by_its_content(shared_data, monkeypatch):
+    """ui.read_upload: promo_core.io's reader, one read per upload (kept with the tables, not as bytes),
+    a key that is the file's SHA-256, so the same file uploaded again names the same campaign."""
+    import hashlib
+    import io
+
+    import ui
+
+    class Upload(io.BytesIO):  # what st.file_uploader hands a page
+        def __init__(self, data: bytes, file_id: str):
+            super().__init__(data)
+            self.name, self.file_id = "hillstrom.csv", file_id
+
+    data = (shared_data / "hillstrom.csv").read_bytes()
+    reads = []
+    real = ui.read_table
+    monkeypatch.setattr(ui, "read_table", lambda source: reads.append(source.file_id) or real(source))
+    first = ui.read_upload(Upload(data, "upload-1"))
+    again = ui.read_upload(Upload(data, "upload-1"))
+    other = ui.read_upload(Upload(data, "upload-2"))
+    assert reads == ["upload-1", "upload-2"]
+    assert first is again and first.key == other.key == f"upload:{hashlib.sha256(data).hexdigest()}"
+    assert first.rows_in == len(first.data) + len(first.quarantine) == 64000
+    assert first.data["segment"].iloc[0] == "Womens E-Mail"
