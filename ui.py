@@ -472,6 +472,9 @@ COLUMN_FORMATS = {
     "discount_share": "percent", "mean_p_alive": "percent", "mean_clv": "money2", "total_clv": "money0",
     "falling_customers": "localized", "value_at_risk": "money0", "share_of_start": "percent",
     "revenue_before": "money0", "revenue_between": "money0", "revenue_per_customer": "money2",
+    **{c: "percent" for c in ("rel_lift", "rel_lift_low", "rel_lift_high", "narrower_by", "uplift_at_k", "ate",  # Coupons
+                              "gain_over_all", "predicted_uplift", "expected_uplift", "cost_per_sales")},
+    **{c: "money2" for c in ("expected_cost", "expected_incremental_profit", "redemption_cost", "liability")},
 }
 _SHARE_PREFIXES = ("channel: ", "category: ")  # customer_features' share columns
 
