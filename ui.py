@@ -300,10 +300,12 @@ def dataset_table(table: str) -> tuple[pd.DataFrame, str] | None:
     dataset's version), or None when the dataset has no such table. Read once and shared
     (``shared_frames``); the key lets an analysis' settings hold the table without hashing it."""
     dataset = dataset_id()
-    if dataset is None or table not in workspace().dataset(dataset)["tables"]:
+    info = workspace().dataset(dataset) if dataset is not None else None
+    if info is None or table not in info["tables"]:
         return None
-    created_at = str(workspace().dataset(dataset)["created_at"])
-    return load_table(table, dataset), f"dataset:{dataset}@{created_at}:{table}"
+    created_at = str(info["created_at"])
+    frame = _table(str(workspace_path()), dataset, table, created_at).copy(deep=False)
+    return frame, f"dataset:{dataset}@{created_at}:{table}"
 
 
 @dataclass(frozen=True)

@@ -370,8 +370,8 @@ with tabs[2], ui.section():
             with d1:
                 ui.download_csv(plan.export, "coupon-target-list.csv", label=t("coupons.targeting.download_csv"))
             with d2:
-                ui.download_excel({"targets": plan.export, "strategies": comparison}, "coupon-target-list.xlsx",
-                                  label=t("coupons.targeting.download_excel"))
+                ui.download_excel(lambda: {"targets": plan.export, "strategies": comparison},  # (made when clicked)
+                                  "coupon-target-list.xlsx", label=t("coupons.targeting.download_excel"))
             report_tables[t("coupons.table.strategies")] = comparison
             report_tables[t("coupons.table.targets")] = plan.export.head(1000)
             report_figures[t("coupons.figure.profit")] = pfig
