@@ -291,3 +291,34 @@ def test_an_uploaded_campaign_is_read_once_by_the_io_reader_and_known_by_its_con
     assert first is again and first.key == other.key == f"upload:{hashlib.sha256(data).hexdigest()}"
     assert first.rows_in == len(first.data) + len(first.quarantine) == 64000
     assert first.data["segment"].iloc[0] == "Womens E-Mail"
+
+
+def test_the_playbook_comes_from_the_segments_page_as_a_typed_hand_off(app_page, own_workspace, monkeypatch):
+    """The Coupons page compares the playbook the Segments page keeps in the workspace (a
+    SegmentPlaybook), and the default one until it is edited."""
+    import streamlit as st
+
+    from promo_core import segments
+    from promo_core.analyses import coupons as analysis
+    from promo_core.store import Workspace
+
+    asked = []
+    run = analysis.run
+    monkeypatch.setattr(analysis, "run", lambda *args, **kwargs: asked.append(args[1].playbook) or run(*args, **kwargs))
+    st.cache_resource.clear()
+    at = app_page(PAGE)
+    assert not at.exception, at.exception
+    default = segments.SegmentPlaybook.default().coupon_segments
+    assert [p for p in asked if p is not None] == [default]
+    from promo_core.text import render
+
+    book = segments.playbook().assign(send_coupon=lambda b: b["segment"] == "Champions")
+    book = book.assign(action=book["action"].map(render), offer=book["offer"].map(render))  # (as the manager reads it)
+    workspace = Workspace(own_workspace)
+    workspace.save_handoff(at.session_state["dataset_id"], segments.SegmentPlaybook(book))
+    at.run()
+    assert not at.exception, at.exception
+    assert [p for p in asked if p is not None] == [default, ("Champions",)]
+    strategies = _frame(at, "within_budget").set_index("strategy")
+    assert strategies.loc["Segments playbook", "customers"] > 0
+    st.cache_resource.clear()
