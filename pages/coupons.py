@@ -7,6 +7,8 @@ Widgets -> ``Params`` -> ``ui.run_analysis`` -> render the ``Result``; every num
 every word from the catalogue (``ui.text``)."""
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
@@ -84,7 +86,8 @@ if spec is None:
 
 base = ui.run_analysis(analysis, analysis.Params(campaign=spec, parts=frozenset({"campaign"})))
 campaign, columns, suggested = base.campaign, base.columns, base.design
-src = campaign.key[-12:]  # widget keys of one campaign: another campaign starts from its own suggestions
+src = hashlib.sha256(campaign.key.encode()).hexdigest()[:8]  # widget keys of one campaign: another one starts
+# from its own suggestions
 
 with st.expander(t("coupons.columns.heading"), expanded=False, icon=":material/view_column:", key="exp-columns"):
     c1, c2, c3 = st.columns(3)
@@ -170,7 +173,7 @@ with tabs[0], ui.section():
     report_tables[t("coupons.table.lifts")] = shown
 
     st.subheader(t("coupons.cuped.heading"))
-    candidates = [c for c in columns.numeric if c not in (arm, id_column, *outcomes)]
+    candidates = analysis.covariate_options(columns, arm, id_column, outcomes)
     if candidates:
         covariate = st.selectbox(t("coupons.cuped.covariate"), candidates,
                                  index=candidates.index(experiments.suggest_covariate(candidates)),

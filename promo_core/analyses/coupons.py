@@ -453,7 +453,7 @@ def _lifts(table: pd.DataFrame, design: Design, intended) -> Lifts:
 
 
 def _cuped(table: pd.DataFrame, design: Design, columns: Columns, covariate: str | None) -> Cuped | None:
-    candidates = covariate_options(columns, design)
+    candidates = covariate_options(columns, design.arm, design.id_column, design.outcomes)
     covariate = covariate if covariate is not None else experiments.suggest_covariate(candidates)
     if covariate is None:
         return None
@@ -467,9 +467,9 @@ def _cuped(table: pd.DataFrame, design: Design, columns: Columns, covariate: str
     return Cuped(covariate=covariate, table=shown, best_gain=float(cuped["narrower_by"].max()))
 
 
-def covariate_options(columns: Columns, design: Design) -> list[str]:
+def covariate_options(columns: Columns, arm: str, id_column: str, outcomes) -> list[str]:
     """The numeric columns that are neither the arm, the id nor an outcome: CUPED's candidates."""
-    return [c for c in columns.numeric if c not in (design.arm, design.id_column, *design.outcomes)]
+    return [c for c in columns.numeric if c not in (arm, id_column, *outcomes)]
 
 
 def _power(plan: PowerPlan) -> Power:
