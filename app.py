@@ -51,6 +51,9 @@ def sidebar() -> None:
             st.selectbox(ui.tr("Dataset", "数据集"), ids, format_func=names.get, **_bind("dataset_picker", "dataset_id"),
                          help=ui.tr("The sales data every page analyses. Upload more on the Data page.",
                                     "所有页面分析的销售数据。可在“数据”页面上传更多。"))
+        if (spec := ui.connection()) is not None:  # a connection is analysed instead of the dataset
+            st.info(ui.text("connect.active", source=spec.label), icon=":material/cable:")
+            st.button(ui.text("connect.stop"), key="connect-stop", on_click=ui.use_connection, args=(None,))
         st.text_input(ui.tr("Currency symbol", "货币符号"), max_chars=4, **_bind("currency_input", "currency"),
                       help=ui.tr("Shown before every amount of money.", "显示在所有金额前。"))
 
@@ -68,6 +71,7 @@ if not ui.signed_in():
     ui.sign_in_navigation(pages).run()
     st.stop()
 page = st.navigation(pages)
+ui.resume_page()
 try:
     with st.spinner(ui.tr("Preparing the demo retailer…", "正在准备演示零售商…")):
         _ensure_demo(str(ui.workspace().path))

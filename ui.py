@@ -9,9 +9,10 @@ import json
 import logging
 import os
 import sys
+import time
 import uuid
 from collections.abc import Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import ModuleType
@@ -26,7 +27,7 @@ from streamlit.errors import StreamlitAPIException
 
 from promo_core import auth, i18n
 from promo_core import text as catalogue
-from promo_core.engine import ByteCache, release_memory
+from promo_core.engine import ByteCache, release_memory, sources
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
 from promo_core.io import read_table
@@ -45,6 +46,7 @@ def workspace() -> Workspace:
 
 
 ENTRY = "app.py"
+_AFTER_SIGN_IN = "page_asked_before_sign_in"
 _SIGNED_IN = "signed_in_with"  # session key: the team password this session signed in with
 LOG = logging.getLogger("promolens.auth")
 
@@ -100,9 +102,21 @@ def sign_in_navigation(pages: list) -> st.Page:
 def guard_page() -> None:
     """The first line of every page file. Until some session has run app.py, Streamlit answers a
     page's address by running the page file on its own (its pages/ folder fallback), past app.py's
-    sign-in: signed out, such a run goes to app.py instead."""
+    sign-in: signed out, such a run goes to app.py instead, and the page asked for opens once the
+    visitor has signed in (``resume_page``)."""
     if not signed_in():
+        page = os.path.basename(sys._getframe(1).f_globals.get("__file__", ""))
+        if page.endswith(".py"):
+            st.session_state[_AFTER_SIGN_IN] = f"pages/{page}"
         st.switch_page(ENTRY)
+
+
+def resume_page() -> None:
+    """Signed in: open the page whose own address the visitor came by before signing in (the
+    address itself was lost when ``guard_page`` went to app.py)."""
+    asked = st.session_state.pop(_AFTER_SIGN_IN, None)
+    if asked is not None:
+        st.switch_page(asked)
 
 
 def sign_in_page() -> None:
@@ -247,6 +261,40 @@ def set_dataset(dataset: str) -> None:
     st.session_state["dataset_id"] = dataset
 
 
+_CONNECTION = "connection"  # session key: (SourceSpec, when it was opened) of the active connection, if any
+
+
+def connect_settings() -> sources.Settings:
+    """What this deployment lets Connect reach: named connections, data folders and hosts, from
+    secrets.toml (``[connect]``, ``[connections.*]``) and the environment."""
+    try:
+        secrets = {key: st.secrets[key].to_dict() for key in ("connect", "connections") if key in st.secrets}
+    except FileNotFoundError:  # no secrets file: the environment alone
+        secrets = {}
+    return sources.Settings.from_config(secrets)
+
+
+def connection() -> sources.SourceSpec | None:
+    """The connection every migrated page analyses instead of a workspace dataset, if one is active."""
+    active = st.session_state.get(_CONNECTION)
+    return None if active is None else active[0]
+
+
+def use_connection(spec: sources.SourceSpec | None) -> None:
+    """Make a connected source the active one (None: the workspace's datasets again). Opening it
+    again starts its results afresh where the engine cannot tell when the table changed."""
+    st.session_state[_CONNECTION] = None if spec is None else (spec, time.time_ns())
+
+
+def needs_uploaded_dataset() -> None:
+    """For a page not yet able to run on a connection: while one is active, say so and stop."""
+    spec = connection()
+    if spec is not None:
+        st.info(text("connect.needs_upload", source=spec.label), icon=":material/cable:")
+        st.button(text("connect.stop"), key="connect-stop-page", on_click=use_connection, args=(None,))
+        st.stop()
+
+
 # What the server keeps of users' tables in memory, all sessions together (PROMO_MEMORY_CACHE_MB).
 MEMORY_CACHE_BYTES = int(os.environ.get("PROMO_MEMORY_CACHE_MB", "1536")) << 20
 
@@ -285,6 +333,8 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
     The frame shares its memory with every other caller's; under pandas' copy-on-write any change
     a page makes to it copies what it changes, so the shared table stays as it was.
     """
+    if table == "transactions" and dataset in (None, dataset_id()):
+        needs_uploaded_dataset()
     dataset = dataset or dataset_id()
     if dataset is None:
         return None
@@ -331,9 +381,21 @@ def read_upload(uploaded) -> UploadedTable:
     return shared_frames().get_or_make(("read-upload", uploaded.file_id), read)
 
 
+def side_table(table: str) -> pd.DataFrame | None:
+    """A small table kept beside the active dataset's sales (products, campaign, sites), or None
+    when the dataset has none. Never the order lines: they stay in the engine (``run_analysis``)."""
+    if table == "transactions":
+        raise ValueError("the order lines stay in the engine: run an analysis on them (run_analysis)")
+    return load_table(table)
+
+
 def require_dataset() -> str:
-    """The active dataset's id, when it has sales lines; stops the page with guidance when not
+    """The active source's id: the active dataset's, when it has sales lines, or the active
+    connection's (``sources.SourceSpec.id``); stops the page with guidance when there is neither
     (without reading a line: the workspace's catalogue knows)."""
+    spec = connection()
+    if spec is not None:
+        return spec.id
     dataset = dataset_id()
     info = workspace().dataset(dataset) if dataset is not None else None
     if info is None or "transactions" not in info["tables"] or not info["n_rows"]:
@@ -345,6 +407,7 @@ def require_dataset() -> str:
 
 def require_transactions() -> pd.DataFrame:
     """The active dataset's transactions; stops the page with guidance when there are none."""
+    needs_uploaded_dataset()
     tx = load_table("transactions")
     if tx is None or tx.empty:
         st.info(tr("No sales data yet. Upload a file on the Data page or pick a dataset in the sidebar.",
@@ -439,29 +502,53 @@ def analysis_results() -> ByteCache:
 
 
 def run_analysis(analysis: ModuleType, params):
-    """The Result of ``analysis.run`` (a module of ``promo_core.analyses``) on the active dataset.
+    """The Result of ``analysis.run`` (a module of ``promo_core.analyses``) on the active source: the
+    active dataset, or the active connection (``use_connection``).
 
-    The first call for a dataset version and params runs it on the workspace's Ibis table (the
-    per-line work stays in DuckDB) under a spinner that names each step; later calls, from any
-    session, return the kept Result. When the analysis raises (its data cannot support even its
-    first step) the reason is shown and the page stops, or only the ``section`` it runs in.
+    The first call for a source version and params runs it on the source's Ibis table (the
+    per-line work stays in the workspace's DuckDB, or in the connected engine) under a spinner that
+    names each step; later calls, from any session, return the kept Result. A dataset's version is
+    when it was saved; a connected file's, its files' sizes and times; a Spark or database table's,
+    when it was opened. The key names a connection and table, never a credential. When the
+    analysis raises (its data cannot support even its first step) the reason is shown and the page
+    stops, or only the ``section`` it runs in.
     """
-    dataset = dataset_id()
-    created_at = str(workspace().dataset(dataset)["created_at"])
-    key = (analysis.__name__, str(workspace_path()), dataset, created_at, params)
     slot = st.empty()  # on every run, kept or not: what follows keeps its place (an open tab stays open)
+    source = run(_active_source)
+    key = (analysis.__name__, *source.key, params)
     result = analysis_results().get(key)
     if result is None:
         with slot.container():
-            result = run(_run_on_workspace, analysis, dataset, params)
+            result = run(_run_on_source, analysis, source, params)
         slot.empty()
         analysis_results().put(key, result)
     return result
 
 
-def _run_on_workspace(analysis: ModuleType, dataset: str, params):
+@dataclass(frozen=True)
+class _Source:
+    """The active source: what identifies it in a cache key, and how to open its sales table."""
+
+    key: tuple
+    open: Callable[[], AbstractContextManager]
+
+
+def _active_source() -> _Source:
+    active = st.session_state.get(_CONNECTION)
+    if active is not None:
+        spec, opened = active
+        settings = connect_settings()
+        version = sources.version(spec, settings)
+        return _Source(("connection", spec, version if version is not None else opened),
+                       lambda: sources.open_sales(spec, settings))
+    dataset = dataset_id()
+    created_at = str(workspace().dataset(dataset)["created_at"])
+    return _Source(("dataset", str(workspace_path()), dataset, created_at), lambda: workspace().ibis_table(dataset))
+
+
+def _run_on_source(analysis: ModuleType, source: _Source, params):
     step = st.empty()
-    with st.spinner(text("analysis.running")), workspace().ibis_table(dataset) as sales:
+    with st.spinner(text("analysis.running")), source.open() as sales:
         return analysis.run(sales, params, progress=lambda message: step.caption(text(message)))
 
 
@@ -554,7 +641,7 @@ def save_to_report(page: str, default_name: str, *, params: dict | None = None,
         if st.button(tr("Save analysis", "保存分析"), key=f"save-btn-{page}"):
             try:
                 workspace().save_analysis(
-                    name, page, dataset_id=dataset_id(), params=params, tables=tables,
+                    name, page, dataset_id=dataset_id() if connection() is None else None, params=params, tables=tables,
                     figures={k: f.to_json() for k, f in (figures or {}).items()}, notes=notes)
                 st.success(tr(f"Saved “{name}”. Build a report from it on the Reports page.",
                               f"已保存“{name}”。可在“报告”页面生成报告。"))

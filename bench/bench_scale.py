@@ -6,8 +6,8 @@ a workspace the way the Data page does, then time every page of the real app on 
    order_date over two years, product_id among 5,000 (and name), category among 20, quantity (~2%
    returns), unit_price (quarterly price changes and promotion weeks per product, demand answering
    them), channel, store_id (store orders), coupon_code (~8% of orders). 20M lines ~ 1.8 GB.
-2. Load: in a child process, ``promo_core.io.load_transactions`` then ``Workspace.save_dataset`` into
-   ``bench/out/ws_<n>/promo.duckdb``. Prints seconds and peak RSS; past ``--cap-gb`` the child is
+2. Load: in a child process, ``promo_core.io.load_into`` (the file straight into a workspace dataset,
+   as the Data page does) into ``bench/out/ws_<n>/promo.duckdb``. Prints seconds and peak RSS; past ``--cap-gb`` the child is
    killed, and what it was doing (its Python stack) and how far it got are printed.
 3. Pages: ``streamlit run app.py`` on 127.0.0.1 on that workspace, driven by Playwright in Debian's
    Chromium. A throwaway tab first opens /reports (the server's first script run: imports; that page
@@ -122,20 +122,27 @@ def make_csv(n: int) -> Path:
 # 2. Load
 # --------------------------------------------------------------------------------------------
 def load_child(csv: Path, workspace: Path) -> None:
-    """In the child process: the Data page's read and save, each step printed as it ends. SIGUSR1
-    prints the Python stack (the parent sends it before killing the child at the memory cap)."""
-    from promo_core.io import load_transactions
+    """In the child process: the Data page's load (``io.load_into``: the file straight into a workspace
+    dataset), each step printed as it starts. SIGUSR1 prints the Python stack (the parent sends it
+    before killing the child at the memory cap)."""
+    from promo_core import text
+    from promo_core.io import load_into
     from promo_core.store import Workspace
 
     faulthandler.register(signal.SIGUSR1, file=sys.stdout)
     start = time.perf_counter()
-    result = load_transactions(csv)
-    print(f"  read: {result.rows_in:,} rows in, {len(result.data):,} loaded, {len(result.quarantine):,} quarantined "
-          f"after {time.perf_counter() - start:.1f} s, peak {gb(_max_rss())}", flush=True)
-    Workspace(workspace).save_dataset(csv.stem, {"transactions": result.data, "quarantine": result.quarantine},
-                                      kind="upload", source=csv.name, rows_in=result.rows_in,
-                                      mapping=result.mapping, report=result.report)
-    print(f"  saved after {time.perf_counter() - start:.1f} s, peak {gb(_max_rss())} (kernel's ru_maxrss)", flush=True)
+    last = [0.0]
+
+    def progress(message) -> None:
+        now = time.perf_counter() - start
+        if now - last[0] >= 5 or message.id != "data.progress.saving":
+            print(f"  {now:6.1f} s  {text.render(message, 'en')}  (peak {gb(_max_rss())})", flush=True)
+            last[0] = now
+
+    ws = Workspace(workspace)
+    info = ws.dataset(load_into(ws, csv, csv.stem, progress=progress))
+    print(f"  loaded: {info['rows_in']:,} rows in, {info['n_rows']:,} loaded, {info['n_quarantine']:,} quarantined "
+          f"after {time.perf_counter() - start:.1f} s, peak {gb(_max_rss())} (kernel's ru_maxrss)", flush=True)
 
 
 def _max_rss() -> int:
@@ -169,8 +176,9 @@ def load(csv: Path, workspace: Path, cap: int) -> bool:
     elif child.returncode:
         print(f"{label}: failed (exit {child.returncode}) after {seconds:.1f} s, peak RSS {gb(peak)}")
     else:
-        print(f"{label}: {seconds:.1f} s, peak RSS {gb(peak)} sampled (cores: {os.cpu_count()}, "
-              f"load average {os.getloadavg()[0]:.1f})")
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)  # (what the load cost, whatever else the machine ran)
+        print(f"{label}: {seconds:.1f} s, peak RSS {gb(peak)} sampled, CPU {used.ru_utime + used.ru_stime:.0f} s "
+              f"(cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f})")
     return not capped and child.returncode == 0
 
 
@@ -380,6 +388,7 @@ def main() -> None:
     ap.add_argument("--second-session", action="store_true", help="then open every page in a second, concurrent tab")
     ap.add_argument("--cap-gb", type=float, default=10.0, help="kill the loading child or the server past this RSS")
     ap.add_argument("--page-cap-min", type=float, default=10.0, help="give up on a page step after this many minutes")
+    ap.add_argument("--load-only", action="store_true", help="generate and load, time no page")
     ap.add_argument("--load-child", nargs=2, metavar=("CSV", "WORKSPACE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.load_child:
@@ -402,7 +411,8 @@ def main() -> None:
         elif not load(csv, workspace, int(args.cap_gb * 2**30)):
             print("  pages not timed: the file is not in a workspace", flush=True)
             continue
-        page_timings(workspace, args)
+        if not args.load_only:
+            page_timings(workspace, args)
 
 
 if __name__ == "__main__":

@@ -10,32 +10,15 @@ workspace holding the demo. Run from the project root:
 """
 from __future__ import annotations
 
-import argparse
-import os
-import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+from _measure import measure
+from _page import demo_page, main
 
 
 def time_page(code: Path, workspace: Path) -> None:
     """Open the Segments page of ``code``'s app on a new workspace and time three runs."""
-    sys.path.insert(0, str(code))
-    os.chdir(code)
-    from promo_core import sample_data
-    from promo_core.store import Workspace
-    from streamlit.testing.v1 import AppTest
-
-    from _measure import measure
-
-    sample_data.save_demo(Workspace(workspace))
-    os.environ["PROMO_WORKSPACE"] = str(workspace)
-    at = AppTest.from_file(str(code / "app.py"), default_timeout=1800)
-    at.session_state["lang"] = "en"
-    at.run()
-    at.switch_page("pages/segments.py")
+    at = demo_page(code, workspace, "pages/segments.py")
     results: list = []
     with measure("Segments: first render", results):
         at.run()
@@ -49,22 +32,5 @@ def time_page(code: Path, workspace: Path) -> None:
         print(f"RESULT {r['label']}: {r['seconds']:.2f} s, peak RSS {r['peak_gb']:.2f} GB", flush=True)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--code", type=Path, default=HERE.parent, help="the checkout whose page is timed")
-    parser.add_argument("--repeat", type=int, default=1, help="fresh processes per checkout")
-    parser.add_argument("--worker", type=Path, help=argparse.SUPPRESS)  # (a workspace: time in this process)
-    args = parser.parse_args()
-    if args.worker is not None:
-        time_page(args.code.resolve(), args.worker)
-        return
-    for i in range(args.repeat):
-        with tempfile.TemporaryDirectory() as folder:
-            print(f"--- {args.code.resolve()} (run {i + 1})", flush=True)
-            out = subprocess.run([sys.executable, __file__, "--code", str(args.code), "--worker",
-                                  str(Path(folder) / "promo.duckdb")], cwd=HERE, capture_output=True, text=True)
-            print("\n".join(line for line in out.stdout.splitlines() if line.startswith("RESULT")) or out.stderr[-2000:])
-
-
 if __name__ == "__main__":
-    main()
+    main(__doc__.splitlines()[0], __file__, time_page)

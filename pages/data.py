@@ -1,5 +1,6 @@
 """Data page: upload a sales file, review how its columns were read, see what was rejected and
-why, and get a profile of the business."""
+why, and get a profile of the business; or connect to where the data lives."""
+import dataclasses
 import json
 
 import pandas as pd
@@ -8,7 +9,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from promo_core import charts, io
-from promo_core.engine import release_memory
+from promo_core.engine import data_folders, release_memory, sources
+from promo_core.errors import DataError
 from promo_core.privacy import Privacy, load_key, mode, redact
 from promo_core.profile import workspace_profile
 
@@ -25,13 +27,30 @@ ROLE_HELP = {
 }
 
 
-def _load(uploaded, overrides: str, protect: bool) -> io.LoadResult:
-    """The upload as read with this mapping: read once (in chunks, straight from the uploader) and
-    kept in ``ui.shared_frames`` while it is reviewed, rather than in a cache of bytes and pickles."""
-    return ui.shared_frames().get_or_make(
-        _review_key(uploaded, overrides, protect),
-        lambda: io.load_transactions(uploaded, mapping=json.loads(overrides) or None,
-                                     privacy=Privacy(key=load_key()) if protect else None))
+def _draft(uploaded, overrides: str, protect: bool, status) -> str:
+    """The upload, read straight into the workspace as a draft dataset with this mapping (read once,
+    in chunks, straight from the uploader; no order line stays in this session), with a progress bar
+    telling the bytes read and the rows saved so far. The draft is listed nowhere until it is saved."""
+    key = _review_key(uploaded, overrides, protect)
+    held = st.session_state.get("upload-draft")
+    if held is not None and held[0] == key:
+        return held[1]
+    _keep_only(None)
+    bar = status.progress(0.0)
+
+    def progress(message) -> None:
+        values = message.values
+        done = {"data.progress.reading": lambda: 0.2 * values["mb"] / max(values["total_mb"], 1e-9),
+                "data.progress.parsing": lambda: 0.2, "data.progress.checking": lambda: 0.35,
+                "data.progress.duplicates": lambda: 0.5,
+                "data.progress.saving": lambda: 0.55 + 0.45 * values["rows"] / max(values["total"], 1)}[message.id]()
+        bar.progress(min(done, 1.0), text=ui.text(message))
+
+    dataset = io.load_into(ui.workspace(), uploaded, mapping=json.loads(overrides) or None,
+                           privacy=Privacy(key=load_key()) if protect else None, progress=progress, kind="draft")
+    bar.empty()
+    st.session_state["upload-draft"] = (key, dataset)
+    return dataset
 
 
 def _review_key(uploaded, overrides: str, protect: bool) -> tuple:
@@ -39,12 +58,16 @@ def _review_key(uploaded, overrides: str, protect: bool) -> tuple:
 
 
 def _keep_only(key: tuple | None) -> None:
-    """Forget this session's previous upload result (another file, mapping or none is on screen now)."""
-    previous = st.session_state.get("upload-review")
-    if previous is not None and previous != key:
-        ui.shared_frames().pop(previous)
+    """Discard this session's draft unless it is the upload ``key`` (another file, mapping or none
+    is on screen now)."""
+    held = st.session_state.get("upload-draft")
+    if held is not None and held[0] != key:
+        del st.session_state["upload-draft"]
+        try:
+            ui.workspace().delete_dataset(held[1])
+        except DataError:  # (already gone)
+            pass
         release_memory()
-    st.session_state["upload-review"] = key
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -77,68 +100,104 @@ def upload_section() -> None:
                 "并去掉未用作角色的列，使个人数据不会进入工作区。"))
     if uploaded is None:
         _keep_only(None)
+        in_place_section(protect or privacy_mode == "force")
         return
     file_key = f"{uploaded.name}-{uploaded.size}"
     overrides = json.dumps(st.session_state.get(f"overrides-{file_key}", {}), sort_keys=True)
     protect = protect or privacy_mode == "force"
-    _keep_only(_review_key(uploaded, overrides, protect))
     size = f"{uploaded.size / 1e6:,.1f} MB" if uploaded.size >= 100_000 else f"{uploaded.size / 1e3:,.1f} KB"
     with st.status(tr(f"Reading {uploaded.name} ({size})…", f"正在读取 {uploaded.name}（{size}）…"),
-                   expanded=False) as status:
+                   expanded=True) as status:
         try:
-            result, error = _load(uploaded, overrides, protect), None
+            dataset, error = _draft(uploaded, overrides, protect, status), None
         except Exception as exc:  # bad input, or a bug: either way the reason is shown below, not a traceback
-            result, error = None, exc
-            status.update(label=tr(f"{uploaded.name} could not be read", f"无法读取 {uploaded.name}"), state="error")
+            dataset, error = None, exc
+            status.update(label=tr(f"{uploaded.name} could not be read", f"无法读取 {uploaded.name}"), state="error",
+                          expanded=False)
         else:
-            status.update(label=tr(f"Read {result.rows_in:,} rows from {uploaded.name}",
-                                   f"已从 {uploaded.name} 读取 {result.rows_in:,} 行"), state="complete")
+            info = ui.workspace().dataset(dataset)
+            status.update(label=tr(f"Read {info['rows_in']:,} rows from {uploaded.name}",
+                                   f"已从 {uploaded.name} 读取 {info['rows_in']:,} 行"), state="complete",
+                          expanded=False)
     if error is not None:
         ui.show_error(error)  # below the collapsed status box, where it is seen
         return
-    mapping_review(result, file_key)
-    load_summary(result.report, result.rows_in, len(result.data), len(result.quarantine))
-    quality_panel(result.report, result.quarantine, f"quarantine-{uploaded.name}.csv")
+    ws = ui.workspace()
+    report = info["report"]
+    mapping_review(report["columns"], info["mapping"], file_key)
+    load_summary(report, info["rows_in"], info["n_rows"], info["n_quarantine"])
+    quality_panel(report, ws.load_table(dataset, "quarantine"), f"quarantine-{uploaded.name}.csv")
     with st.expander(tr("Preview of the loaded data (first 200 rows)", "已读入数据预览（前 200 行）")):
-        ui.table(result.data.head(200), f"preview-{uploaded.name}.csv")
-    filename = result.report["file"]  # (with protection on, personal parts of the name are replaced)
+        ui.table(ws.head(dataset, 200), f"preview-{uploaded.name}.csv")
+    filename = report["file"]  # (with protection on, personal parts of the name are replaced)
     st.text_input(tr("Dataset name", "数据集名称"), value=filename.rsplit(".", 1)[0], key=f"name-{file_key}",
                   help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))
     st.button(tr("Save to workspace", "保存到工作区"), type="primary", icon=":material/save:",
-              on_click=_save, args=(uploader, overrides, protect, file_key))
+              on_click=_save, args=(uploader, file_key))
 
 
-def _save(uploader: str, overrides: str, protect: bool, file_key: str) -> None:
+def _save(uploader: str, file_key: str) -> None:
     """Button callback: runs before the next script run, so the sidebar already lists the new dataset.
 
-    It is given the uploader's key, not the file: a callback's arguments are kept until the next run,
-    and the file Streamlit returns is a copy of the upload's bytes. Once saved, the upload is done
-    with: its result leaves memory (the profile below is computed in the workspace), the uploader
-    starts empty again and the file's bytes are dropped (Streamlit would keep them until the session ends).
+    The draft already holds the rows: saving names it and lists it. It is given the uploader's key,
+    not the file: a callback's arguments are kept until the next run. Once saved, the uploader starts
+    empty again and the file's bytes are dropped (Streamlit would keep them until the session ends).
     """
     uploaded = st.session_state[uploader]
-    if uploaded is None:  # (removed from the uploader since the button was drawn)
+    held = st.session_state.pop("upload-draft", None)
+    if uploaded is None or held is None:  # (removed from the uploader since the button was drawn)
         return
-    result = _load(uploaded, overrides, protect)
-    filename = result.report["file"]  # (with protection on, personal parts of the name are replaced)
-    name = st.session_state.get(f"name-{file_key}") or filename
-    if "privacy" in result.report:
+    ws = ui.workspace()
+    info = ws.dataset(held[1])
+    name = st.session_state.get(f"name-{file_key}") or info["source"]
+    if "privacy" in info["report"]:
         name = redact(name)
-    dataset = ui.workspace().save_dataset(name, {"transactions": result.data, "quarantine": result.quarantine},
-                                          kind="upload", source=filename, rows_in=result.rows_in,
-                                          mapping=result.mapping, report=result.report)
-    ui.set_dataset(dataset)
+    ws.publish_dataset(held[1], name)
+    ui.set_dataset(held[1])
     st.session_state["saved_message"] = name
     st.session_state["uploads-saved"] = st.session_state.get("uploads-saved", 0) + 1
-    del result
-    _keep_only(None)
     ctx = get_script_run_ctx()
     if ctx is not None:
         ctx.uploaded_file_mgr.remove_file(ctx.session_id, uploaded.file_id)
 
 
-def mapping_review(result: io.LoadResult, file_key: str) -> None:
-    columns = result.report["columns"]
+def in_place_section(protect: bool) -> None:
+    """Use a Parquet file or folder on the server without copying it: only inside the folders the
+    deployment shares (``engine.data_folders``), and not with personal data protection (nothing is
+    copied, so nothing can be pseudonymised)."""
+    folders = data_folders()
+    if not folders:
+        return
+    with st.expander(tr("Or use Parquet data on the server in place (no copy)", "或原地使用服务器上的 Parquet 数据（不复制）"),
+                     icon=":material/folder_data:"):
+        st.caption(tr("A Parquet file or a folder of them, inside a folder this server shares: ",
+                      "共享文件夹中的 Parquet 文件或包含它们的文件夹：") + ", ".join(str(f) for f in folders)
+                   + tr(". The data stays where it is: PromoLens checks every row once (the rejected ones are listed "
+                        "with their reason) and reads the file each time an analysis runs.",
+                        "。数据留在原处：PromoLens 逐行检查一次（被拒绝的行会列出原因），每次分析时读取文件。"))
+        path = st.text_input(tr("Path on the server", "服务器上的路径"), key="in-place-path")
+        if protect:
+            st.info(tr("Personal data protection is on, and data used in place cannot be pseudonymised (it is not "
+                       "copied). Upload the file instead, or turn protection off if the data holds no personal data.",
+                       "已开启个人数据保护，而原地使用的数据无法转为化名（数据不会被复制）。请改为上传文件；如果数据不含个人信息，可关闭保护。"))
+            return
+        if st.button(tr("Use in place", "原地使用"), key="in-place-go", disabled=not path.strip()):
+            with st.status(tr("Checking the data…", "正在检查数据…"), expanded=True) as status:
+                bar = status.progress(0.0)
+                try:
+                    dataset = io.use_in_place(ui.workspace(), path.strip(),
+                                              progress=lambda m: bar.progress(0.5, text=ui.text(m)))
+                except Exception as exc:  # a path outside the shared folders, a damaged file, or a bug
+                    status.update(state="error", expanded=False)
+                    ui.show_error(exc)
+                    return
+                status.update(state="complete", expanded=False)
+            ui.set_dataset(dataset)
+            st.session_state["saved_message"] = ui.workspace().dataset(dataset)["name"]
+            st.rerun()
+
+
+def mapping_review(columns: list[str], mapping: dict, file_key: str) -> None:
     options = [None] + columns
     st.markdown(tr("**Column mapping** — which column of your file fills each role. Correct any that are wrong.",
                    "**列映射** —— 文件中的哪一列对应每个角色。如有错误请更正。"))
@@ -150,7 +209,7 @@ def mapping_review(result: io.LoadResult, file_key: str) -> None:
                 + (" *" if role in ("order_date", "product_id") else "")
             helptext = ROLE_HELP.get(role)
             chosen[role] = cols[i % 4].selectbox(
-                label, options, index=options.index(result.mapping.get(role)),
+                label, options, index=options.index(mapping.get(role)),
                 format_func=lambda c: tr("— not in file —", "— 文件中没有 —") if c is None else c,
                 help=tr(*helptext) if helptext else None, key=f"map-{file_key}-{role}")
         st.form_submit_button(tr("Apply mapping", "应用映射"), on_click=_apply_mapping, args=(file_key,))
@@ -303,12 +362,99 @@ def _delete(dataset: str) -> None:
         st.session_state["dataset_id"] = left.iloc[0] if len(left) else None
 
 
+# --------------------------------------------------------------------------------------------
+# Connect: analyse a Spark table, a database table or Parquet files where they are
+# (promo_core.engine.sources; credentials stay in the deployment's settings, never on screen)
+# --------------------------------------------------------------------------------------------
+def connect_section() -> None:
+    t = ui.text
+    st.caption(t("connect.lead"))
+    if mode() == "force":
+        st.info(t("connect.error.privacy_force"), icon=":material/lock:")
+        return
+    if mode() == "on":
+        st.caption(t("connect.privacy_note"))
+    settings = ui.connect_settings()
+    if (active := ui.connection()) is not None:
+        st.info(t("connect.active", source=active.label), icon=":material/cable:")
+        st.button(t("connect.stop"), key="connect-stop-data", on_click=ui.use_connection, args=(None,))
+    how = "typed" if not settings.names else st.radio(
+        t("connect.how"), ["named", "typed"], horizontal=True, key="connect-how", format_func=lambda w: t(f"connect.how.{w}"))
+    if how == "named":
+        where = {"connection": st.selectbox(t("connect.named"), settings.names, key="connect-name",
+                                            help=t("connect.named.help"))}
+    else:
+        if not settings.names:
+            st.caption(t("connect.named.none"))
+        where = {"url": st.text_input(t("connect.url"), key="connect-url", placeholder="local[*]", max_chars=2000,
+                                      help=t("connect.url.help"))}
+    table = st.text_input(t("connect.table"), key="connect-table", max_chars=300, help=t("connect.table.help"))
+    if st.button(t("connect.open"), key="connect-open", icon=":material/cable:"):
+        st.session_state["connect-opened"] = sources.SourceSpec(**where, table=table.strip())
+    opened = st.session_state.get("connect-opened")
+    if opened is None:
+        return
+    described = st.session_state.get("connect-described")
+    if described is None or described[0] != opened:  # (the engine is asked once per source opened)
+        described = st.session_state["connect-described"] = (opened, ui.run(sources.describe, opened, settings))
+    spec = dataclasses.replace(opened, mapping=_connect_mapping(described[1], opened.id))
+    checked = st.session_state.get("connect-checked")
+    if checked is None or checked[0] != spec:
+        if not st.session_state.pop("connect-check-asked", False):
+            return
+        checked = st.session_state["connect-checked"] = (spec, ui.run(sources.check, spec, settings))
+    _connect_check(checked[1])
+    if sources.version(spec, settings) is None:
+        st.caption(t("connect.note.no_version"))
+    st.button(t("connect.use"), type="primary", key="connect-use", icon=":material/play_arrow:",
+              help=t("connect.use.help"), on_click=ui.use_connection, args=(spec,))
+
+
+def _connect_mapping(columns: sources.Columns, source: str) -> tuple:
+    """The role -> column mapping chosen in a form, starting from the guess (as for an upload)."""
+    options = [None, *columns.names]
+    labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
+    st.markdown(ui.text("connect.columns"))
+    with st.form(f"connect-mapping-{source}"):
+        cols = st.columns(4)
+        for i, role in enumerate(io.CANONICAL):
+            helptext = ROLE_HELP.get(role)
+            cols[i % 4].selectbox(labels[role] + (" *" if role in sources.REQUIRED else ""), options,
+                                  index=options.index(columns.suggested.get(role)), key=f"connect-map-{source}-{role}",
+                                  format_func=lambda c: ui.text("connect.not_in_table") if c is None else c,
+                                  help=tr(*helptext) if helptext else None)
+        st.form_submit_button(ui.text("connect.check"), on_click=st.session_state.__setitem__,
+                              args=("connect-check-asked", True))
+    return tuple((role, column) for role in io.CANONICAL
+                 if (column := st.session_state.get(f"connect-map-{source}-{role}", columns.suggested.get(role))))
+
+
+def _connect_check(found: sources.SourceCheck) -> None:
+    """What the mapped source holds, before it is analysed."""
+    t = ui.text
+    st.caption(t("connect.check.lead"))
+    c = st.columns(4)
+    for col, (name, value) in zip(c, [("lines", found.lines), ("orders", found.orders),
+                                       ("customers", found.customers), ("products", found.products)]):
+        col.metric(t(f"connect.metric.{name}"), ui.number(value), help=t(f"connect.metric.{name}.help"))
+    if found.lines:
+        st.caption(t("connect.period", lines=found.lines, first=found.first, last=found.last,
+                     returns=found.return_lines, guests=found.guest_lines))
+    labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
+    missing = pd.DataFrame({"mapped_role": [labels[r] for r in found.missing], "lines": list(found.missing.values())})
+    ui.result_table(missing[missing["lines"] > 0], "connect-missing.csv", caption=t("connect.missing"))
+
+
+
 st.title(tr("Data", "数据"))
 if saved := st.session_state.pop("saved_message", None):
     st.success(tr(f"Saved “{saved}” to the workspace; it is now the active dataset.", f"已将“{saved}”保存到工作区，并设为当前数据集。"))
 with (st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:", key="exp-upload"),
       ui.section()):
     upload_section()
+with (st.expander(ui.text("connect.title"), expanded=ui.connection() is not None, icon=":material/cable:",
+                 key="exp-connect"), ui.section()):
+    connect_section()
 with ui.section():
     profile_section()
 manage_section()

@@ -143,7 +143,19 @@ class Throttle:
                 self._failures.pop(key, None)
 
 
-THROTTLE = Throttle()
+def _first_wait() -> float:
+    """The wait after a first wrong password, in seconds (``PROMO_SIGNIN_WAIT_S``, default 1)."""
+    try:
+        seconds = float(os.environ.get("PROMO_SIGNIN_WAIT_S", "1"))
+    except ValueError:
+        seconds = math.nan
+    if not 0.5 <= seconds <= 600:  # (a typo must not switch the slow-down off)
+        LOG.warning("PROMO_SIGNIN_WAIT_S must be a number of seconds from 0.5 to 600; using 1")
+        return 1.0
+    return seconds
+
+
+THROTTLE = Throttle(base=_first_wait())
 
 
 @dataclass(frozen=True)

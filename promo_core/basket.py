@@ -26,7 +26,7 @@ import scipy.sparse as sp
 
 from promo_core.engine import SalesSource, fetch, product_labels, sales_table
 from promo_core.errors import DataError
-from promo_core.i18n import text
+from promo_core.text import Message
 
 # A level of candidates larger than this means the minimum support is far too low for the data:
 # stop with advice instead of filling the memory.
@@ -34,7 +34,6 @@ MAX_CANDIDATES = 20_000_000
 _CHUNK_WORDS = 8_000_000  # bitset words combined at once while counting (64 MB)
 _PAIR_BINS = 30_000_000  # up to this many possible pairs (about 5,500 frequent products), count pairs directly
 _PAIR_CHUNK = 20_000_000  # pairs listed at once while counting
-_SHARE_NAMES_ZH = {"The minimum support": "最低支持度", "The minimum confidence": "最低置信度"}  # for messages in Chinese
 
 
 @dataclass(frozen=True)
@@ -90,13 +89,11 @@ def baskets_from(transactions: SalesSource, by: str = "order") -> Baskets:
         purchase lines carry (``promo_core.engine.product_labels``).
     """
     if by not in ("order", "customer_date"):
-        raise DataError(f"Baskets can be built by 'order' or 'customer_date', not {by!r}.",
-                        zh=f"购物篮只能按“order”（订单）或“customer_date”（客户加日期）组成，不能按 {by!r}。")
+        raise DataError(Message("basket.error.by", by=by))
     need = ["order_id", "product_id"] + (["customer_id", "order_date"] if by == "customer_date" else [])
     missing = [c for c in need if c not in transactions.columns]
     if missing:
-        raise DataError(f"Building baskets needs the column(s) {', '.join(missing)}. Map them on the Data page.",
-                        zh=f"组成购物篮需要以下列：{'、'.join(missing)}。请在“数据”页面映射这些列。")
+        raise DataError(Message("basket.error.missing_columns", columns=missing))
     sales = sales_table(transactions, need, optional=["quantity", "is_return", "product_name"])
     lines = sales.filter(sales.product_id.notnull())
     if "quantity" in sales.columns:
@@ -107,9 +104,7 @@ def baskets_from(transactions: SalesSource, by: str = "order") -> Baskets:
         lines.customer_id + " " + lines.order_date.date().cast("string")).fill_null(lines.order_id)
     pairs = fetch(lines.select(basket_id=basket, product_id=lines.product_id).distinct().order_by("basket_id"))
     if pairs.empty:
-        raise DataError("There are no purchase lines to build baskets from (every line is a return or has no "
-                        "product). Check the quantity and product columns.",
-                        zh="没有可以组成购物篮的购买行（每一行都是退货或没有商品）。请检查数量列和商品列。")
+        raise DataError(Message("basket.error.no_purchases"))
     first_of_basket = pairs["basket_id"].ne(pairs["basket_id"].shift()).to_numpy()
     rows, basket_ids = np.cumsum(first_of_basket) - 1, pairs["basket_id"][first_of_basket]
     cols, items = pd.factorize(pairs["product_id"], sort=True)
@@ -127,8 +122,7 @@ def _as_baskets(baskets) -> Baskets:
     if isinstance(baskets, Baskets):
         return baskets
     if isinstance(baskets, pd.DataFrame):
-        raise DataError("Pass baskets made by basket.baskets_from(transactions), or a list of item lists.",
-                        zh="请传入由 basket.baskets_from(transactions) 生成的购物篮，或由商品列表组成的列表。")
+        raise DataError(Message("basket.error.not_baskets"))
     lists = baskets if isinstance(baskets, list) else list(baskets)
     try:
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
@@ -137,8 +131,7 @@ def _as_baskets(baskets) -> Baskets:
         lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
     flat = np.array(list(chain.from_iterable(lists)), dtype=object)
     if len(flat) == 0:
-        raise DataError("There are no baskets with products in them.",
-                        zh="没有包含商品的购物篮。")
+        raise DataError(Message("basket.error.empty"))
     cols, items = pd.factorize(flat, sort=True)
     indptr = np.r_[0, np.cumsum(lengths)]
     matrix = sp.csr_matrix((np.ones(len(cols), dtype=np.int32), cols, indptr), shape=(len(lists), len(items)))
@@ -150,16 +143,16 @@ def _as_baskets(baskets) -> Baskets:
 
 
 def _check_share(value: float, name: str, allow_zero: bool) -> float:
+    """``value`` as a share of baskets; ``name`` ("min_support", "min_confidence") says which in a DataError."""
+    what = Message(f"basket.share.{name}")
     try:
         value = float(value)
     except (TypeError, ValueError):
-        raise DataError(f"{name} must be a number between 0 and 1, not {value!r}.",
-                        zh=f"{_SHARE_NAMES_ZH.get(name, name)}必须是 0 到 1 之间的数字，不能是 {value!r}。") from None
+        raise DataError(Message("basket.error.share_not_number", what=what, value=value)) from None
     low_ok = value >= 0 if allow_zero else value > 0
     if not (low_ok and value <= 1) or math.isnan(value):
-        raise DataError(f"{name} must be {'between 0' if allow_zero else 'above 0'} and at most 1 (it is a share "
-                        f"of baskets); got {value}.",
-                        zh=f"{_SHARE_NAMES_ZH.get(name, name)}必须{'不小于 0' if allow_zero else '大于 0'} 且不超过 1（它是购物篮所占的比例）；当前为 {value}。")
+        raise DataError(Message("basket.error.share_range" if allow_zero else "basket.error.share_range_positive",
+                                what=what, value=value))
     return value
 
 
@@ -240,9 +233,7 @@ def _join(prev: np.ndarray) -> np.ndarray:
     partners = group_end - np.arange(n) - 1
     total = int(partners.sum())
     if total > MAX_CANDIDATES:
-        raise DataError(f"The minimum support is too low for this data: it would test {total:,} product "
-                        f"combinations of {k1 + 1}. Raise the minimum support (or limit the rule length).",
-                        zh=f"对这份数据来说，最低支持度设得太低：需要检验 {total:,} 个 {k1 + 1} 件商品的组合。请提高最低支持度（或限制规则长度）。")
+        raise DataError(Message("basket.error.too_many_candidates", total=total, size=k1 + 1))
     left = np.repeat(np.arange(n), partners)
     offset = np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners)
     right = left + 1 + offset
@@ -352,7 +343,7 @@ def frequent_itemsets(baskets, min_support: float = 0.01, max_len: int | None = 
         ``itemset`` (tuple of product ids, sorted), ``size``, ``count`` (baskets), ``support``.
     """
     b = _as_baskets(baskets)
-    min_support = _check_share(min_support, "The minimum support", allow_zero=False)
+    min_support = _check_share(min_support, "min_support", allow_zero=False)
     levels = _mine(b.matrix, min_support, max_len)
     labels = b.items.to_numpy()[levels.items]
     frames = []
@@ -404,8 +395,8 @@ def association_rules(baskets, min_support: float = 0.01, min_confidence: float 
     implication rules for market basket data. SIGMOD.
     """
     b = _as_baskets(baskets)
-    min_support = _check_share(min_support, "The minimum support", allow_zero=False)
-    min_confidence = _check_share(min_confidence, "The minimum confidence", allow_zero=True)
+    min_support = _check_share(min_support, "min_support", allow_zero=False)
+    min_confidence = _check_share(min_confidence, "min_confidence", allow_zero=True)
     levels = _mine(b.matrix, min_support, max_len)
     n, m = b.n_baskets, levels.n_items
     ant_rows, con_rows, sup_ac, sup_a, sup_c = [], [], [], [], []
@@ -448,8 +439,7 @@ def association_rules(baskets, min_support: float = 0.01, min_confidence: float 
     })
 
 
-def bought_with(rules: pd.DataFrame, product_id: str, names: pd.Series | None = None, top: int = 10,
-                lang: str = "en") -> pd.DataFrame:
+def bought_with(rules: pd.DataFrame, product_id: str, names: pd.Series | None = None, top: int = 10) -> pd.DataFrame:
     """What sells with one product: the rules whose antecedent is that product alone.
 
     Parameters
@@ -462,14 +452,12 @@ def bought_with(rules: pd.DataFrame, product_id: str, names: pd.Series | None = 
         Product id -> name, for the sentences.
     top : int
         Most rows to return (strongest lift first).
-    lang : {"en", "zh"}
-        Language of the ``explanation`` sentences.
 
     Returns
     -------
     DataFrame
         ``product_id``, ``product_name``, ``confidence``, ``lift``, ``support``, ``count`` and a
-        plain-language ``explanation`` per product bought with it.
+        plain-language ``explanation`` (a ``Message``) per product bought with it.
     """
     names = names if names is not None else pd.Series(dtype=object)
     mask = rules["antecedents"].map(lambda a: a == (product_id,)) if len(rules) else pd.Series(dtype=bool)
@@ -478,13 +466,11 @@ def bought_with(rules: pd.DataFrame, product_id: str, names: pd.Series | None = 
     rows = []
     for _, r in hits.iterrows():
         other = ", ".join(str(names.get(p, p)) for p in r["consequents"])
-        pct = f"{100 * r['confidence']:.0f}%"
         rows.append({
             "product_id": ", ".join(r["consequents"]), "product_name": other, "confidence": r["confidence"],
             "lift": r["lift"], "support": r["support"], "count": int(r["count"]),
-            "explanation": text(
-                f"{pct} of baskets with {label} also hold {other} ({r['lift']:.1f}× as often as baskets overall).",
-                f"含有{label}的购物篮中有 {pct} 也含有{other}（是所有购物篮平均水平的 {r['lift']:.1f} 倍）。", lang),
+            "explanation": Message("basket.explanation", confidence=float(r["confidence"]), product=str(label),
+                                   other=other, lift=float(r["lift"])),
         })
     return pd.DataFrame(rows, columns=["product_id", "product_name", "confidence", "lift", "support", "count",
                                        "explanation"])

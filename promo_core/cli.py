@@ -2,11 +2,17 @@
 
     python -m promo_core report --data sales.xlsx --out report.html
     python -m promo_core report --data "Demo retailer" --out weekly.xlsx --lang zh --currency ¥
+    python -m promo_core report --source "duckdb:///data/shop.duckdb" --table sales --out report.html
+    python -m promo_core report --connection warehouse --table sales --map order_id=InvoiceNo --out report.html
     python -m promo_core datasets
     python -m promo_core hash-password
 
 ``--data`` is a sales file (read exactly as the Data page reads it) or the name or id of a dataset
-in the workspace (``$PROMO_WORKSPACE``, or ``--workspace``). The report holds the standard
+in the workspace (``$PROMO_WORKSPACE``, or ``--workspace``); ``--source`` a table where it lives (a
+Spark master, a database URL, a DuckDB file or Parquet files) and ``--connection`` a connection of
+the deployment by name, as the Data page's Connect (``promo_core.engine.sources``: the same data
+folders, hosts and named connections, from .streamlit/secrets.toml and the environment; the
+columns mapped by ``--map role=column``, else guessed from their names). The report holds the standard
 analyses (``report.standard_analyses``). Exit status: 0 when the report was written, 2 when the
 input cannot be used (the reason is printed on stderr), 1 on an unexpected error.
 
@@ -18,6 +24,7 @@ under ``PromoLens log:`` with the same reference (even with ``--quiet``), for th
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import getpass
 import logging
 import os
@@ -29,6 +36,7 @@ from pathlib import Path
 import pandas as pd
 
 from promo_core import auth, privacy, report, text
+from promo_core.engine import sources
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
 from promo_core.store import Workspace, workspace_path
@@ -44,8 +52,21 @@ def _parser() -> argparse.ArgumentParser:
     rep = sub.add_parser("report", help="run the standard analyses and write an HTML report or Excel workbook",
                          description="Run the standard analyses (business profile, then each analysis the data "
                                      "supports) and write them as a self-contained HTML report or an Excel workbook.")
-    rep.add_argument("--data", required=True, metavar="FILE_OR_DATASET",
-                     help="a sales file (CSV, .xlsx or .parquet) or the name or id of a dataset in the workspace")
+    where = rep.add_mutually_exclusive_group(required=True)
+    where.add_argument("--data", metavar="FILE_OR_DATASET",
+                       help="a sales file (CSV, .xlsx or .parquet) or the name or id of a dataset in the workspace")
+    where.add_argument("--source", metavar="URL",
+                       help="a table where it lives: a Spark master (local[*], spark://host:7077), a database URL "
+                            "(postgres://user@host/db), a DuckDB file (duckdb:///folder/shop.duckdb) or Parquet "
+                            "files; local paths only under the data folders (PROMO_DATA_FOLDERS)")
+    where.add_argument("--connection", metavar="NAME",
+                       help="a named connection of .streamlit/secrets.toml ([connections.NAME] url = ...) or of "
+                            "PROMO_CONNECTION_NAME")
+    rep.add_argument("--table", default="", help="with --source or --connection: the table of order lines")
+    rep.add_argument("--map", action="append", default=[], metavar="ROLE=COLUMN",
+                     help="with --source or --connection: the column that fills a role (order_id, customer_id, "
+                          "order_date, product_id, quantity, unit_price, ...), repeated per role; ROLE= leaves a role "
+                          "empty. Roles not named are guessed from the column names, as on the Data page")
     rep.add_argument("--out", required=True, type=Path, metavar="FILE",
                      help="where to write the report: .html for the report, .xlsx for the workbook")
     rep.add_argument("--lang", choices=sorted(text.LANGUAGES), default="en", help="language of the report")
@@ -104,7 +125,7 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
                         zh=f"有多个数据集名为 {data!r}（编号 {'、'.join(match['id'])}）。请改用编号而不是名称。")
     dataset_id = match["id"].iloc[0]
     info = ws.dataset(dataset_id)
-    if privacy.mode() == "force" and info["kind"] == "upload" and not info["report"].get("privacy"):
+    if privacy.mode() == "force" and info["kind"] in ("upload", "in place") and not info["report"].get("privacy"):
         raise DataError(f"{data!r} was saved without personal data protection, and PROMO_PRIVACY=force allows no "
                         "report on it. Upload the file again on the Data page (protection is on) and report on that.",
                         zh=f"{data!r} 保存时没有启用个人数据保护，而 PROMO_PRIVACY=force 不允许为其生成报告。请在“数据”页面重新上传该文件（保护已开启），再为新数据集生成报告。")
@@ -112,6 +133,31 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
     extra = {name: ws.load_table(dataset_id, name) for name in report.TABLE_NAMES if name in info["tables"]}
     return (ws.load_table(dataset_id), info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine,
             extra)
+
+
+def _load_source(args: argparse.Namespace, say):
+    """(transactions, source name, load report, quarantine, extra tables) from a connected source.
+
+    The lines are fetched once, mapped and derived in the source's engine, because the standard
+    analyses take a DataFrame (as they do for a workspace dataset)."""
+    from promo_core.engine import fetch
+    from promo_core.io import CANONICAL, finalize_transactions
+
+    settings = sources.Settings.load()
+    spec = sources.SourceSpec(connection=args.connection, url=args.source, table=args.table)
+    sources.resolve(spec, settings)  # (a refused address, one with a password say, is not repeated below)
+    say(f"Reading {spec.label} …")
+    mapping = sources.describe(spec, settings).suggested
+    for item in args.map:  # (a column named here fills this role only; "ROLE=" leaves the role empty)
+        role, equals, column = (part.strip() for part in item.partition("="))
+        if role not in CANONICAL or not equals:
+            raise DataError(f"--map takes ROLE=COLUMN with a role among {', '.join(CANONICAL)} (got {item!r}).",
+                            zh=f"--map 的格式为 角色=列名，角色为 {'、'.join(CANONICAL)} 之一（当前为 {item!r}）。")
+        mapping = {r: None if c == column else c for r, c in mapping.items()} | {role: column or None}
+    spec = dataclasses.replace(spec, mapping=tuple((r, c) for r, c in mapping.items() if c))
+    with sources.open_sales(spec, settings) as sales:
+        tx = finalize_transactions(fetch(sales))
+    return tx, spec.label, {}, None, {}
 
 
 def _write_atomically(out: Path, body: bytes) -> None:
@@ -141,8 +187,11 @@ def run_report(args: argparse.Namespace) -> str:
         raise DataError("--max-rows must be at least 1.",
                         zh="--max-rows 至少为 1。")
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
-    say(f"Reading {privacy.redact(args.data) if privacy.mode() != 'off' else args.data} …")
-    tx, source, load_report, quarantine, extra = _load(args.data, args.sheet, args.workspace)
+    if args.data is None:
+        tx, source, load_report, quarantine, extra = _load_source(args, say)
+    else:
+        say(f"Reading {privacy.redact(args.data) if privacy.mode() != 'off' else args.data} …")
+        tx, source, load_report, quarantine, extra = _load(args.data, args.sheet, args.workspace)
     if tx.empty:
         n_bad = 0 if quarantine is None else len(quarantine)
         raise DataError(f"{source} has no usable sales lines (all {n_bad:,} rows were quarantined). "

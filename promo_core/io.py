@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import collections
+import concurrent.futures
 import contextlib
 import csv
 import datetime
@@ -21,7 +22,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import duckdb
 import numpy as np
@@ -29,10 +30,13 @@ import pandas as pd
 import pyarrow as pa
 
 from promo_core.dates import FIRST_YEAR, LAST_YEAR
-from promo_core.engine import TempFiles, connect, literal_list, quote_ident, quote_literal, release_memory
+from promo_core.engine import (TempFiles, connect, inside_data_folders, literal_list, quote_ident, quote_literal,
+                               release_memory)
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
-from promo_core.store import column_frame, fetch_frame
+from promo_core.privacy import mode as privacy_mode
+from promo_core.store import TableView, Workspace, column_frame, fetch_frame
+from promo_core.text import Message
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
              "unit_price", "channel", "store_id", "coupon_code", "discount"]
@@ -54,7 +58,10 @@ ROLE_LABELS_ZH = {
 }
 
 
-def _norm(name: str) -> str:
+def normalise_header(name) -> str:
+    """A column header as compared with known names: lower case, without spaces, underscores and
+    punctuation ("Unit Price", "unit_price" and "UNIT-PRICE" all read "unitprice"; "单价（元）" keeps
+    its characters). The one normaliser every reader of headers uses."""
     return re.sub(r"[\s_\-./#:()（）]+", "", str(name).strip().lower())
 
 
@@ -181,6 +188,7 @@ def _amount(x: float) -> str:
 # --------------------------------------------------------------------------------------------
 HEAD_BYTES = 1 << 20  # what kind, encoding, delimiter and header are told from
 CHUNK_BYTES = 8 << 20  # a file is read and rewritten in pieces of this size, never held whole
+PROGRESS_BYTES = 64 << 20  # how often a load tells the bytes it has read
 
 
 def _read_bytes(source) -> tuple[bytes, Iterator[bytes], str | None, str]:
@@ -212,6 +220,33 @@ def _read_bytes(source) -> tuple[bytes, Iterator[bytes], str | None, str]:
         return data.encode("utf-8") if isinstance(data, str) else data
 
     return read(HEAD_BYTES), iter(lambda: read(CHUNK_BYTES), b""), None, getattr(source, "name", "upload")
+
+
+Progress = Callable[[Message], None]
+
+
+def _size_of(source) -> int | None:
+    """The bytes of a file path, bytes or upload, when known without reading it."""
+    if isinstance(source, (str, os.PathLike)):
+        return Path(source).stat().st_size
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return len(source)
+    return getattr(source, "size", None)
+
+
+def _told(chunks: Iterator[bytes], done: int, total: int | None, name: str,
+          progress: Progress | None) -> Iterator[bytes]:
+    """``chunks`` as they are, telling ``progress`` the bytes read so far every ``PROGRESS_BYTES``."""
+    if progress is None:
+        yield from chunks
+        return
+    told = 0
+    for chunk in chunks:
+        done += len(chunk)
+        if done - told >= PROGRESS_BYTES:
+            progress(Message("data.progress.reading", file=name, mb=done / 1e6, total_mb=(total or done) / 1e6))
+            told = done
+        yield chunk
 
 
 def _file_chunks(path: Path, start: int) -> Iterator[bytes]:
@@ -387,6 +422,12 @@ def _transcode(head: bytes, rest: Iterator[bytes], out_path: str) -> _TextFacts:
             carry = buf[cut:] + held
         out.write(_decode_block(carry.replace(b"\r", b"\n"), line_no, facts))
     return facts
+
+
+def _plain(chunks: Iterator[bytes]) -> bool:
+    """Whether every chunk is ASCII with LF line ends only: such a file (on disk) needs no rewriting
+    (``_transcode``), which saves writing a copy of a big export."""
+    return all(chunk.isascii() and b"\r" not in chunk for chunk in chunks)
 
 
 def _utf16_as_utf8(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -572,7 +613,8 @@ def _split_outside_quotes(line: str, delim: str) -> list[str]:
     return parts
 
 
-def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.DuckDBPyConnection, dict]:
+def _load_raw(source, sheet: str | int | None, tmp: TempFiles, progress: Progress | None = None,
+              max_cells: int | None = None) -> tuple[duckdb.DuckDBPyConnection, dict]:
     """A locked-down connection (``engine.connect``: it can read this one file and nothing else)
     holding view ``raw`` (the file's columns + ``__row``) and table ``rejects``; and facts about the file."""
     head, rest, path, name = _read_bytes(source)
@@ -592,7 +634,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
         try:
             types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})").fetchall()
             rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({quote_literal(path)})").fetchall()[0][0]
-            if rows * len(types) > PARQUET_MAX_CELLS:
+            if max_cells is not None and rows * len(types) > max_cells:
                 raise DataError(
                     f"{name} holds {rows:,} rows of {len(types)} columns: more than one upload may hold "
                     f"({PARQUET_MAX_CELLS:,} values). Export a shorter period or fewer columns.",
@@ -607,8 +649,14 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
     else:
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
         _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if utf16 else head, name)
-        path = tmp.path(".csv")
-        text = _transcode(head, rest, path)
+        told = _told(rest, len(head), _size_of(source), name, progress)
+        if path is not None and head.isascii() and b"\r" not in head and _plain(told):
+            text = _TextFacts("utf-8")  # a file on disk that DuckDB reads as it is: no copy
+        else:
+            if path is not None:  # (the check above read some of it)
+                told = _told(_file_chunks(Path(path), len(head)), len(head), _size_of(source), name, progress)
+            path = tmp.path(".csv")
+            text = _transcode(head, told, path)
         info["encoding"] = ENCODING_LABELS[text.main]
         info["notes"] = text.notes()
         with open(path, "rb") as fh:
@@ -621,6 +669,8 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
         header = [h.strip() for h in next(csv.reader(io.StringIO(header_line), delimiter=delim), [])]
         header = _dedupe_header(header)
         _check_width(header, name)  # (before DuckDB sets up a buffer per column)
+        if progress is not None:
+            progress(Message("data.progress.parsing", file=name))
         cols = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in header) + "}"
         try:
             con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv({quote_literal(path)}, delim={quote_literal(delim)},
@@ -647,18 +697,19 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles) -> tuple[duckdb.D
 
 
 # A Parquet file compresses runs of equal values to nearly nothing, so its size says little about the
-# table inside: its own row count (which is what DuckDB reads) is checked instead. About what a 1 GB CSV holds.
+# table inside: its own row count (which is what DuckDB reads) is checked instead, where the table
+# becomes a frame (load_transactions, read_table; load_into streams it). About what a 1 GB CSV holds.
 PARQUET_MAX_CELLS = 150_000_000
-LOAD_MEMORY_LIMIT = "512MB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
+LOAD_MEMORY_LIMIT = "1GB"  # DuckDB's share of one load; past it, its tables spill to the call's folder
 # The longest CSV line read (a longer one is quarantined). DuckDB reads a CSV in buffers of 16 such
 # lines, and two at a time, so this also sets the reader's memory: 8 MB lines, 256 MB of buffers.
 CSV_MAX_LINE_BYTES = 8 << 20
 
 
-def _connect_for(path: str | None, tmp: TempFiles) -> duckdb.DuckDBPyConnection:
-    """``engine.connect`` that may read ``path`` only, within ``LOAD_MEMORY_LIMIT`` (spilling to the
+def _connect_for(path: str | None, tmp: TempFiles, paths: list[str] = ()) -> duckdb.DuckDBPyConnection:
+    """``engine.connect`` that may read ``path`` (or ``paths``) only, within ``LOAD_MEMORY_LIMIT`` (spilling to the
     call's own temporary folder), with the ``rejects`` table every reader fills."""
-    con = connect([path] if path is not None else (), memory_limit=LOAD_MEMORY_LIMIT, temp_dir=tmp.folder)
+    con = connect([path] if path is not None else paths, memory_limit=LOAD_MEMORY_LIMIT, temp_dir=tmp.folder)
     con.execute("CREATE TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR)")
     return con
 
@@ -1011,7 +1062,7 @@ def suggest_mapping(columns: list[str], sample: pd.DataFrame | None = None) -> d
     dict
         Every role in ``CANONICAL`` mapped to a column name or None; no column is used twice.
     """
-    normed = {c: _norm(c) for c in columns}
+    normed = {c: normalise_header(c) for c in columns}
     taken: set[str] = set()
     mapping: dict[str, str | None] = {r: None for r in CANONICAL}
     is_shopify = any(n == "lineitemquantity" for n in normed.values())
@@ -1256,18 +1307,192 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
     LoadResult
         ``data``, ``quarantine``, ``rows_in``, ``mapping`` and ``report``.
     """
+    limits = limits or Limits()
     with TempFiles() as tmp:
-        con, info = _load_raw(source, sheet, tmp)
-        reading_notes = info.pop("notes")
+        con, info = _load_raw(source, sheet, tmp, max_cells=PARQUET_MAX_CELLS)
         try:
-            result, personal = _load(con, info, mapping, extra_columns, limits or Limits(), privacy, tmp)
+            checked, personal = _load(con, info, mapping, extra_columns, limits, privacy)
+            rows = _Rows(con.sql(checked.rows_sql).to_arrow_reader(), checked.mapping, privacy)
+            # Each column goes to a file of its own as the batches arrive, and DuckDB's memory goes
+            # (the connection closes) before they become a frame: the frame and DuckDB's tables are
+            # never in memory together.
+            staged = _stage_columns(rows, tmp)
         finally:
             con.close()
-    result = replace(result, report={**result.report, "notes": reading_notes + result.report["notes"]})
-    if privacy is not None:
-        result = _protect(result, privacy, personal)
+        data = column_frame(rows.schema, _staged_columns(staged))
+    extras = {c: data.pop(c).to_numpy(dtype=float) for c in list(data.columns[len(CANONICAL + DERIVED):])}
+    data = finalize_transactions(data, limits)
+    for col, values in extras.items():
+        data[col] = values
+    result = _finish(checked, privacy, personal, rows.replaced)
     release_memory()
-    return result
+    return LoadResult(data=data, quarantine=result.quarantine, rows_in=result.rows_in, mapping=result.mapping,
+                      report=result.report)
+
+
+def load_into(workspace: Workspace, source, name: str | None = None, *, mapping: dict | None = None,
+              sheet: str | int | None = None, extra_columns: list[str] | None = None,
+              privacy: Privacy | None = None, limits: Limits | None = None, progress: Progress | None = None,
+              kind: str = "upload") -> str:
+    """Read a sales file straight into a new workspace dataset and return its id.
+
+    The same reading, mapping, validation and quarantine as ``load_transactions`` (the same rows,
+    reasons, notes and pseudonyms), but the loaded rows go from the load's DuckDB to the workspace's
+    as a stream of Arrow batches: no session holds the order lines, whatever the file's size.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    source : path, bytes or file-like
+        As for ``load_transactions``.
+    name : str, optional
+        The dataset's name (default: the file's name without its extension).
+    mapping, sheet, extra_columns, privacy, limits
+        As for ``load_transactions``.
+    progress : callable, optional
+        Told, as a ``Message``, the bytes read so far, then each step, then the rows saved so far.
+    kind : str
+        ``"upload"``, or ``"draft"`` for an upload under review (``Workspace.publish_dataset``).
+
+    Returns
+    -------
+    str
+        The dataset id; its report (``Workspace.dataset``) holds the counts and notes, its
+        ``quarantine`` table the rejected rows with their reasons.
+    """
+    limits = limits or Limits()
+    with TempFiles() as tmp:
+        con, info = _load_raw(source, sheet, tmp, progress)
+        try:
+            checked, personal = _load(con, info, mapping, extra_columns, limits, privacy, progress=progress)
+            dataset = _save(workspace, con, checked, checked.rows_sql, name, privacy, personal, progress, kind)
+        finally:
+            con.close()
+    release_memory()
+    return dataset
+
+
+def _save(workspace: Workspace, con, checked: _Checked, rows_sql: str, name: str | None, privacy: Privacy | None,
+          personal: list[str], progress: Progress | None, kind: str) -> str:
+    """Stream the rows of ``rows_sql`` into a new dataset, with the quarantine and the report."""
+    loaded = checked.report["rows_loaded"]
+    rows = _Rows(con.sql(rows_sql).to_arrow_reader(), checked.mapping, privacy)
+    saved = [0]
+
+    def batches() -> Iterator[pa.RecordBatch]:  # (run by DuckDB's own threads as the workspace reads them)
+        for batch in rows:
+            yield batch
+            saved[0] += batch.num_rows
+
+    done = _finish(checked, privacy, personal, rows.replaced)
+    file = done.report["file"]
+    name = name or file.rsplit(".", 1)[0]
+    if privacy is not None:
+        name = redact(name)
+    return _telling(progress, lambda: Message("data.progress.saving", rows=saved[0], total=loaded),
+                    lambda: workspace.save_dataset(
+                        name, {"transactions": pa.RecordBatchReader.from_batches(rows.schema, batches()),
+                               "quarantine": done.quarantine},
+                        kind=kind, source=file, rows_in=checked.rows_in, mapping=done.mapping,
+                        # (after the rows are written: the values protection replaced are counted as they go)
+                        report=lambda: _finish(checked, privacy, personal, rows.replaced).report))
+
+
+def _telling(progress: Progress | None, state: Callable[[], Message], work: Callable[[], str]) -> str:
+    """``work()``, telling ``progress`` ``state()`` every half second meanwhile, from the calling
+    thread (a page can only draw from its own thread; the work runs in another)."""
+    if progress is None:
+        return work()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        future = pool.submit(work)
+        while True:
+            try:
+                return future.result(timeout=0.5)
+            except concurrent.futures.TimeoutError:
+                progress(state())
+
+
+def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None = None, *,
+                 mapping: dict | None = None, extra_columns: list[str] | None = None,
+                 limits: Limits | None = None, progress: Progress | None = None) -> str:
+    """Use a Parquet file or folder as a dataset where it lies, without copying it; return its id.
+
+    The dataset's ``transactions`` is a view: the same validation as an upload, as SQL over the
+    file(s), read at query time; the quarantine (rejected rows and reasons) and the counts are
+    computed once, here. Only paths inside the folders the deployment lists
+    (``engine.data_folders``: ``$PROMO_DATA_FOLDERS`` or ``folders`` under ``[connect]`` in
+    ``.streamlit/secrets.toml``) can be used, so a typed path reaches nothing else on the server.
+    Differences from an upload, by design: an order line without a date stays quarantined
+    ("order date is empty") rather than taking its order's date, which a view cannot repeat; and
+    personal data protection cannot apply to data that is not copied (upload the file instead).
+
+    Parameters
+    ----------
+    workspace : Workspace
+    path : str or Path
+        A ``.parquet`` file, or a folder: every ``.parquet`` file below it, read as one table
+        (the same columns in each).
+    name, mapping, extra_columns, limits, progress
+        As for ``load_into``.
+    """
+    if privacy_mode() == "force":  # (nothing is copied, so nothing could be pseudonymised)
+        raise DataError(Message("data.error.in_place_private"))
+    resolved = inside_data_folders(path)
+    if resolved is None:
+        raise DataError(Message("data.error.outside_folders", path=str(path)))
+    files = sorted(str(f) for f in resolved.rglob("*.parquet")) if resolved.is_dir() else [str(resolved)]
+    if not resolved.exists() or not files or any(inside_data_folders(f) is None for f in files):
+        raise DataError(Message("data.error.no_parquet", path=str(path)))
+    for file in files:
+        with open(file, "rb") as fh:
+            if fh.read(4) != b"PAR1":
+                raise DataError(Message("data.error.not_parquet", path=file))
+    limits = limits or Limits()
+    with TempFiles() as tmp:
+        con = _connect_for(None, tmp, files)
+        try:
+            raw_sql = _parquet_rows(con, files, resolved.name)
+            con.execute(f"CREATE VIEW raw AS {raw_sql}")
+            con.execute("CREATE VIEW raw_t AS SELECT * EXCLUDE (__row) FROM raw")
+            info = {"file": resolved.name, "format": "parquet (used in place)", "notes": [],
+                    "columns": [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]}
+            _check_width(info["columns"], resolved.name)
+            checked, personal = _load(con, info, mapping, extra_columns, limits, None,
+                                      source=f"({raw_sql})", fill_dates=False, progress=progress)
+            duplicates = con.sql("SELECT __row FROM dups").to_arrow_table()
+
+            def view(ident: Callable[[str], str]) -> str:  # (ident: the name of one of the dataset's tables)
+                return checked.rows_over(f"""(SELECT *, __row IN (SELECT __row FROM {ident('duplicates')}) AS __dup
+                                             FROM ({checked.typed_sql}))""")
+
+            dataset = workspace.save_dataset(
+                name or resolved.name.rsplit(".", 1)[0],
+                {"duplicates": duplicates, "quarantine": checked.quarantine, "transactions": TableView(view)},
+                kind="in place", source=str(resolved), rows_in=checked.rows_in, mapping=checked.mapping,
+                report=checked.report)
+        finally:
+            con.close()
+    return dataset
+
+
+def _parquet_rows(con, files: list[str], name: str) -> str:
+    """SQL of the rows of Parquet ``files`` read as one table, in the types validation reads
+    (``_keep_or_text``), numbered across the files in order (``__row``, 1 = the first file's first row)."""
+    listed = literal_list(files)
+    try:
+        counts = dict(con.execute(f"SELECT file_name, num_rows FROM parquet_file_metadata({listed})").fetchall())
+        types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({listed})").fetchall()
+    except duckdb.Error as exc:
+        raise DataError(Message("data.error.bad_parquet", file=name)) from exc
+    offsets, start = [], 0
+    for file in files:
+        offsets.append(f"WHEN {quote_literal(file)} THEN {start}")
+        start += counts.get(file, 0)
+    names = _dedupe_header([c for c, *_ in types])
+    select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
+    # (the files' offsets as a CASE, not a join: a scan keeps the rows in the files' order)
+    return f"""SELECT CASE __file {' '.join(offsets)} END + file_row_number + 1 AS __row, {select}
+        FROM read_parquet({listed}, file_row_number = true, filename = '__file')"""
 
 
 def _withheld_headers(columns: list[str]) -> dict[str, str]:
@@ -1277,8 +1502,9 @@ def _withheld_headers(columns: list[str]) -> dict[str, str]:
 
 
 def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None, limits: Limits,
-          privacy: Privacy | None, tmp: TempFiles) -> tuple[LoadResult, list[str]]:
-    """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns."""
+          privacy: Privacy | None, **validation) -> tuple[_Checked, list[str]]:
+    """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns
+    (and keep personal extra columns out)."""
     columns = info["columns"]
     rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
@@ -1304,7 +1530,14 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
                         f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
                         zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
     personal = personal_columns(columns, final, sample) if privacy is not None else []
-    return _validate(con, info, final, rows_in, extra, limits, private=privacy is not None, tmp=tmp), personal
+    if privacy is not None:
+        withheld = _withheld_headers(columns)
+        extra = [c for c in extra if c not in personal and c not in withheld]
+    info = dict(info)
+    reading_notes = info.pop("notes", [])
+    checked = _validate(con, info, final, rows_in, extra, limits, private=privacy is not None, **validation)
+    checked.report["notes"] = reading_notes + checked.report["notes"]
+    return checked, personal
 
 
 MAX_COLUMNS = 1000  # wider than any sales export we know (Shopify's has about 80); past it, mapping costs minutes
@@ -1326,10 +1559,13 @@ def _check_width(columns: list[str], name: str) -> None:
 
 
 def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool,
-              tmp: TempFiles) -> LoadResult:
-    """Type every role, give each bad row its reason, split data from quarantine. ``private``:
-    reasons quote no value and the quarantine keeps the role columns only (``_protect`` does the rest).
-    Closes ``con`` once it has what it needs."""
+              source: str = "raw", fill_dates: bool = True, progress: Progress | None = None) -> _Checked:
+    """Type every role, give each bad row its reason, split data from quarantine, all in SQL on
+    ``con``. ``private``: reasons quote no value and the quarantine keeps the role columns only
+    (``_Rows`` and ``_finish`` do the rest). ``source``: the relation of the file's rows (``raw``,
+    or the SQL of a view over data used in place); ``fill_dates``: give an order's undated lines the
+    order's date (an update of the typed rows, which a view over data in place cannot repeat);
+    ``progress``: told each step as it starts."""
     columns = info["columns"]
     notes: list[str] = []
     if m["order_date"] is None:
@@ -1404,7 +1640,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     finite += "".join(f", CASE WHEN isfinite({c}) THEN {c} END AS {c}" for c in extra_cols)
     parsed = ", ".join([f"__p_{c} AS {c}" for c in CANONICAL] + extra_cols)
     raw_cols = ", ".join(quote_ident(c) for c in columns)
-    con.execute(f"""CREATE TABLE typed AS SELECT __row, {parsed}, {reason_code} AS reason_code, hash({raw_cols}) AS __h
+    typed_sql = f"""SELECT __row, {parsed}, {reason_code} AS reason_code, hash({raw_cols}) AS __h
         FROM (SELECT * REPLACE ({finite}) FROM (SELECT *,
         {_id_expr(con, m['order_id'])} AS __p_order_id, {cust} AS __p_customer_id, {date} AS __p_order_date,
         {_id_expr(con, pid_col)} AS __p_product_id, {_text_expr(m['product_name'] or m['product_id'])} AS __p_product_name,
@@ -1412,8 +1648,11 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         {_text_expr(m['channel'])} AS __p_channel, {_id_expr(con, m['store_id'])} AS __p_store_id,
         {_text_expr(m['coupon_code'])} AS __p_coupon_code, {disc} AS __p_discount
         {"".join(f', {_number_expr(con, c, notes)} AS "_extra_{i}"' for i, c in enumerate(extra))}
-        FROM raw))""")
-    if not no_order:
+        FROM {source}))"""
+    if progress is not None:
+        progress(Message("data.progress.checking", file=info["file"]))
+    con.execute(f"CREATE TABLE typed AS SELECT *, FALSE AS __dup FROM ({typed_sql})")
+    if not no_order and fill_dates:
         empty = code["order date is empty"]
         filled = con.execute(f"""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c),
                 reason_code = NULL
@@ -1446,11 +1685,14 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                                        "WHERE reason_code IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
     # exact duplicate input lines: the second and later copies are flagged (kept: they may be real).
     # The row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
-    dup_rows = con.execute(f"""WITH cand AS (SELECT __row FROM typed WHERE __h IN
+    if progress is not None:
+        progress(Message("data.progress.duplicates", file=info["file"]))
+    con.execute(f"""CREATE TABLE dups AS WITH cand AS (SELECT __row FROM typed WHERE __h IN
             (SELECT __h FROM typed GROUP BY __h HAVING count(*) > 1))
         SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join('r.' + quote_ident(c) for c in columns)}
                                                            ORDER BY r.__row) AS k
-                           FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""").fetchnumpy()["__row"]
+                           FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""")
+    con.execute("UPDATE typed SET __dup = TRUE FROM dups WHERE typed.__row = dups.__row")  # (in place: rows keep their order)
     if private:  # roles only; a number or date only when it was read and is plausible
         bounded = {"quantity": (f"abs(c.quantity) <= {max_q}", "q"),
                    "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", "p"),
@@ -1470,29 +1712,30 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                               "GROUP BY reason_code ORDER BY reason_code").fetchall())
     rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
     con.execute("DROP VIEW raw")
-    con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the fetch
-    # The loaded rows go to files of the call's own, and DuckDB's memory goes (the connection closes)
-    # before they become a frame: the frame and DuckDB's tables are never in memory together.
-    # (A filter keeps the table's order (preserve_insertion_order), so no sort is needed.)
-    rows = con.sql(f"""SELECT __row, {order_expr} AS order_id, customer_id,
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_t'").fetchone()[0]:
+        con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the rows go
+    # The loaded rows in canonical columns and types, computed where they lie. (A filter keeps the
+    # table's order (preserve_insertion_order), so no sort is needed.)
+    def rows_over(typed: str) -> str:  # the canonical rows of a typed relation (a table here, a view in place)
+        return f"""SELECT {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
-        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return
-        {"".join(", " + c for c in extra_cols)}
-        FROM checked WHERE reason_code IS NULL""").to_arrow_reader()
-    staged = _stage_columns(rows, tmp)
-    con.close()
-    data = column_frame(rows.schema, _staged_columns(staged))
-    data["is_duplicate"] = np.isin(data.pop("__row").to_numpy(), dup_rows)
-    duplicates = int(data["is_duplicate"].sum()) + int(np.isin(quarantine["row"].to_numpy(), dup_rows).sum())
+        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return,
+        __dup AS is_duplicate
+        {"".join(f', {c} AS {quote_ident(name)}' for c, name in zip(extra_cols, extra))}
+        FROM {typed} WHERE reason_code IS NULL"""
+
+    rows_sql = rows_over("checked")
+    tally = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE customer_id IS NULL),
+        count(*) FILTER (WHERE is_return), count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE is_duplicate),
+        count(*) FILTER (WHERE unit_price = 0), count(*) FILTER (WHERE regexp_full_match(order_id, 'C[0-9]+'))
+        FROM ({rows_sql})""").fetchall()[0]
+    loaded = tally[0]
+    duplicates = con.execute("SELECT count(*) FROM dups").fetchall()[0][0]
     if len(rejects):
         quarantine["raw_line"] = None
         quarantine = pd.concat([quarantine, rejects], ignore_index=True)
-    extras = {c: data[f"_extra_{i}"].to_numpy(dtype=float) for i, c in enumerate(extra)}
-    data = finalize_transactions(data, limits)
-    for col, values in extras.items():
-        data[col] = values
 
     reasons = {checks[k - 1][2]: n for k, n in counts.items()}
     for reason, n in rejects["reason"].str.split(":").str[0].value_counts().items():
@@ -1500,11 +1743,10 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     report = {
         **{k: v for k, v in info.items() if k != "columns"},
         "columns": info["columns"],
-        "rows_in": rows_in, "rows_loaded": len(data), "rows_quarantined": len(quarantine),
-        **quality_counts(data),
-        "duplicate_lines": duplicates,
-        "cancelled_invoice_lines": int(data["order_id"].str.fullmatch(r"C\d+").fillna(False).sum())
-        if cancel != "FALSE" else 0,
+        "rows_in": rows_in, "rows_loaded": loaded, "rows_quarantined": len(quarantine),
+        "guest_lines": tally[1], "return_lines": tally[2], "negative_quantity_lines": tally[3],
+        "duplicate_lines": duplicates, "zero_price_lines": tally[5],
+        "cancelled_invoice_lines": tally[6] if cancel != "FALSE" else 0,
         "price_missing": m["unit_price"] is None,
         "quantity_assumed": m["quantity"] is None,
         "order_id_derived": m["order_id"] is None,
@@ -1515,7 +1757,24 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         "limits": ranges,
         "notes": notes,
     }
-    return LoadResult(data=data, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report)
+    if rows_in != loaded + len(quarantine):  # (the invariant, checked where it is cheap: two counts)
+        raise AssertionError(f"ingestion lost rows: {rows_in} in, {loaded} loaded, {len(quarantine)} quarantined")
+    return _Checked(rows_sql=rows_sql, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report,
+                    typed_sql=typed_sql, rows_over=rows_over)
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A validated file inside its load connection: the SQL of its canonical rows (over the
+    connection's tables), its quarantine, counts and notes."""
+
+    rows_sql: str
+    quarantine: pd.DataFrame
+    rows_in: int
+    mapping: dict
+    report: dict
+    typed_sql: str = ""  # the typed rows of ``raw`` (with reason codes), for a view over data in place
+    rows_over: Callable[[str], str] | None = None  # canonical rows of a typed relation
 
 
 def _stage_columns(batches: pa.RecordBatchReader, tmp: TempFiles) -> list[str]:
@@ -1541,27 +1800,59 @@ def _staged_columns(paths: list[str]) -> Iterator[list[pa.Array]]:
 _ID_ROLES = ["order_id", "product_id", "store_id", "coupon_code"]
 
 
-def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadResult:
-    """Take personal data out of a validated load (what and why, case by case: ``promo_core.privacy``)."""
-    m, key = result.mapping, privacy.key
-    # (shallow copies: under copy-on-write, what changes below is copied, not the whole table)
-    data, quarantine = result.data.copy(deep=False), result.quarantine.copy(deep=False)
-    data["customer_id"] = pseudonymise(data["customer_id"], key)
-    if m["order_id"] is None and m["customer_id"] is not None:  # baskets are named after customer and day
-        data["order_id"] = pseudonymise(data["order_id"], key)
+class _Rows:
+    """The loaded rows as Arrow batches (``reader``), with personal data taken out batch by batch
+    when protection is on; ``replaced`` counts, per role, the values that held some once read."""
+
+    def __init__(self, rows: pa.RecordBatchReader, mapping: dict, privacy: Privacy | None):
+        self.replaced: collections.Counter = collections.Counter()
+        self.schema = rows.schema
+        self.reader = rows if privacy is None else pa.RecordBatchReader.from_batches(
+            rows.schema, (self._protect(batch, mapping, privacy.key) for batch in rows))
+
+    def __iter__(self):
+        return iter(self.reader)
+
+    def _protect(self, batch: pa.RecordBatch, m: dict, key: bytes) -> pa.RecordBatch:
+        """One batch with customer ids pseudonymised, and e-mail addresses, phone numbers and street
+        addresses in the other text roles pseudonymised (ids) or redacted (descriptive text).
+
+        Why a batch at a time: the same functions as for a frame (``promo_core.privacy``), so a
+        file loaded to the workspace and one loaded to a frame get the same pseudonyms, without
+        the whole table in Python at once."""
+        columns = dict(zip(batch.schema.names, batch.columns))
+
+        def series(role: str) -> pd.Series:
+            return columns[role].to_pandas()
+
+        protected = {"customer_id": pseudonymise(series("customer_id"), key)}
+        if m["order_id"] is None and m["customer_id"] is not None:  # baskets are named after customer and day
+            protected["order_id"] = pseudonymise(series("order_id"), key)
+        for role in [r for r in TEXT_ROLES if r != "customer_id"]:
+            protected[role], n = protect_values(protected.get(role, series(role)), key, is_id=role in _ID_ROLES)
+            self.replaced[role] += n
+        for role, values in protected.items():
+            columns[role] = pa.array(values, from_pandas=True).cast(batch.schema.field(role).type)
+        return pa.record_batch(list(columns.values()), schema=batch.schema)
+
+
+def _finish(checked: _Checked, privacy: Privacy | None, personal: list[str], replaced: collections.Counter) -> _Checked:
+    """The quarantine, mapping and report of a load, with personal data taken out when protection
+    is on (what and why, case by case: ``promo_core.privacy``); the rows are ``_Rows``' part."""
+    if privacy is None:
+        return checked
+    m, key = checked.mapping, privacy.key
+    quarantine = checked.quarantine.copy(deep=False)
+    replaced = {role: n for role, n in replaced.items() if n}
     if m["customer_id"] is not None:
         ids = quarantine[m["customer_id"]].str.strip().str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
         quarantine[m["customer_id"]] = pseudonymise(ids.where(ids != ""), key)
-    replaced = {}
     for role in [r for r in TEXT_ROLES if r != "customer_id"]:
-        data[role], n = protect_values(data[role], key, is_id=role in _ID_ROLES)
         if m[role] is not None:
-            quarantine[m[role]], n_quarantined = protect_values(quarantine[m[role]], key, is_id=role in _ID_ROLES)
-            n += n_quarantined
-        if n:
-            replaced[role] = n
-    withheld = _withheld_headers(result.report["columns"])
-    data = data.drop(columns=[c for c in data.columns[len(CANONICAL + DERIVED):] if c in personal or c in withheld])
+            quarantine[m[role]], n = protect_values(quarantine[m[role]], key, is_id=role in _ID_ROLES)
+            if n:
+                replaced[role] = replaced.get(role, 0) + n
+    withheld = _withheld_headers(checked.report["columns"])
     quarantine["reason"] = quarantine["reason"].str.replace(
         r"^unreadable line: .*", "unreadable line (details withheld)", regex=True, flags=re.S)
     if "raw_line" in quarantine.columns:
@@ -1575,21 +1866,21 @@ def _protect(result: LoadResult, privacy: Privacy, personal: list[str]) -> LoadR
         return redact(text)
 
     dropped = [withheld.get(c, c) for c in personal if c != m["customer_id"]]
-    notes = [shown(n) for n in result.report["notes"]]
+    notes = [shown(n) for n in checked.report["notes"]]
     notes.append("customer ids are pseudonymised with a keyed hash and the quarantine keeps only the columns used "
                  "for a role" + (f"; personal columns left out: {', '.join(dropped)}" if dropped else ""))
     if replaced:
         notes.append("e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in "
                      + ", ".join(f"{role} ({n:,} line{'s' if n > 1 else ''})" for role, n in replaced.items()))
-    file = Path(result.report["file"])
-    report = {**result.report, "file": redact(file.stem) + file.suffix,
-              "columns": [withheld.get(c, c) for c in result.report["columns"]], "notes": notes,
+    file = Path(checked.report["file"])
+    report = {**checked.report, "file": redact(file.stem) + file.suffix,
+              "columns": [withheld.get(c, c) for c in checked.report["columns"]], "notes": notes,
               "privacy": {"pseudonymised": True, "dropped_columns": dropped, "withheld_headers": len(withheld),
                           "replaced_values": replaced}}
     if "sheet" in report:
         report["sheet"] = redact(str(report["sheet"]))
     mapping = {role: withheld.get(col, col) if col is not None else None for role, col in m.items()}
-    return LoadResult(data=data, quarantine=quarantine, rows_in=result.rows_in, mapping=mapping, report=report)
+    return replace(checked, quarantine=quarantine, mapping=mapping, report=report)
 
 
 def quality_counts(data: pd.DataFrame) -> dict:
@@ -1703,15 +1994,18 @@ class RawTable:
     file: str
 
 
-def read_table(source, sheet: str | int | None = None) -> RawTable:
+def read_table(source, sheet: str | int | None = None, text: bool = False) -> RawTable:
     """Read any table (CSV in any common dialect and encoding, .xlsx or .parquet) as it is.
 
-    For inputs that are not sales lines (an experiment, a store list): the same robust reader as
-    ``load_transactions``, without the column roles. A column whose every non-empty value is a number
-    becomes numeric; unreadable CSV lines go to ``quarantine`` (``row``, ``reason``).
+    For inputs that are not sales lines (a products file with costs, a store list, an experiment):
+    the same reader as ``load_transactions`` (kind, encoding and dialect sniffing, bounded memory),
+    without the column roles. A column whose every non-empty value is a number becomes numeric,
+    unless ``text``: then every value is text as written (ids keep their leading zeros; an Excel
+    number 85123.0 reads 85123, as an id in a sales file does). Unreadable CSV lines go to
+    ``quarantine`` (``row``, ``reason``).
     """
     with TempFiles() as tmp:
-        con, info = _load_raw(source, sheet, tmp)
+        con, info = _load_raw(source, sheet, tmp, max_cells=PARQUET_MAX_CELLS)
         try:
             data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
             quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()
@@ -1720,11 +2014,14 @@ def read_table(source, sheet: str | int | None = None) -> RawTable:
     release_memory()
     for col in data.columns:
         s = data[col]
-        if s.dtype == object or pd.api.types.is_string_dtype(s):
-            text = s.astype("str").str.strip().where(s.notna())
-            text = text.where(text != "")
-            num = pd.to_numeric(text, errors="coerce")
-            if text.notna().any() and num.notna().sum() == text.notna().sum():
+        if text:
+            if not pd.api.types.is_string_dtype(s):
+                data[col] = s.astype(object).map(_cell_text, na_action="ignore").astype("str").where(s.notna())
+        elif s.dtype == object or pd.api.types.is_string_dtype(s):
+            as_text = s.astype("str").str.strip().where(s.notna())
+            as_text = as_text.where(as_text != "")
+            num = pd.to_numeric(as_text, errors="coerce")
+            if as_text.notna().any() and num.notna().sum() == as_text.notna().sum():
                 data[col] = num
     rows_in = len(data) + len(quarantine)
     if rows_in == 0:

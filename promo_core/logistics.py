@@ -12,10 +12,7 @@ forecasts live in ``promo_core.forecast`` and stock policy in ``promo_core.inven
 """
 from __future__ import annotations
 
-import io
-import re
 import time
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +23,8 @@ from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from promo_core.errors import DataError
 from promo_core.i18n import text
-from promo_core.io import detect_encoding
+from promo_core.io import normalise_header
+from promo_core.io import read_table as io_read_table  # (this module's read_table is its public name)
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -337,30 +335,15 @@ _SITE_COLUMNS = {"warehouses": ["site_id", "name", "lat", "lon", "capacity", "fi
                  "stores": ["site_id", "name", "lat", "lon", "demand"]}
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[\s_\-./#:()（）]+", "", str(name).strip().lower())
-
-
 def read_table(source) -> pd.DataFrame:
-    """A small CSV or Excel table from a path, bytes or an uploaded file, with its text as read."""
-    if isinstance(source, (str, Path)):
-        name, data = Path(source).name, Path(source).read_bytes()
-    else:
-        name = getattr(source, "name", "upload")
-        data = source.getvalue() if hasattr(source, "getvalue") else (source.read() if hasattr(source, "read")
-                                                                      else bytes(source))
-    if not data.strip():
-        raise DataError(f"{name} is empty. Export the table again with its rows.",
-                        zh=f"{name} 是空的。请重新导出包含数据行的表格。")
-    try:
-        if data.startswith(b"PK"):
-            return pd.read_excel(io.BytesIO(data), dtype=str)
-        return pd.read_csv(io.BytesIO(data), sep=None, engine="python", dtype=str,
-                           encoding=detect_encoding(data[:65536]), skipinitialspace=True)
-    except (ValueError, pd.errors.ParserError, UnicodeDecodeError, zipfile.BadZipFile, KeyError, OSError) as exc:
-        raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx file with a header "
-                        "row.",
-                        zh=f"无法将 {name} 读取为表格（{exc}）。请上传带标题行的 CSV 或 .xlsx 文件。") from None
+    """A small table from a path, bytes or an uploaded file (CSV, .xlsx or Parquet), with its text as
+    read: ``io.read_table``, the one reader of files."""
+    table = io_read_table(source, text=True)
+    if len(table.quarantine):  # (a site list is short: every row counts, so a line that cannot be read stops it)
+        row, reason = table.quarantine.iloc[0]
+        raise DataError(f"Line {row} of {table.file} could not be read ({reason}). Correct it and upload the table again.",
+                        zh=f"{table.file} 的第 {row} 行无法读取（{reason}）。请更正后重新上传该表格。")
+    return table.data
 
 
 def read_sites(source, kind: str, lang: str = "en") -> pd.DataFrame:
@@ -382,7 +365,7 @@ def read_sites(source, kind: str, lang: str = "en") -> pd.DataFrame:
     if kind not in _SITE_COLUMNS:
         raise ValueError(f"kind must be 'warehouses' or 'stores', not {kind!r}")
     raw = source.copy() if isinstance(source, pd.DataFrame) else read_table(source)
-    columns = {_norm(c): c for c in raw.columns}
+    columns = {normalise_header(c): c for c in raw.columns}
     wanted = _SITE_COLUMNS[kind]
     found: dict[str, str] = {}
     for role in wanted:

@@ -1072,7 +1072,7 @@ class CostFile:
 
 
 def read_unit_costs(source) -> CostFile:
-    """Read a products file with unit costs (CSV in any common delimiter and encoding, or .xlsx).
+    """Read a products file with unit costs (CSV in any common delimiter and encoding, .xlsx or Parquet).
 
     The product column may be called product_id, SKU, StockCode, 商品编码 ...; the cost column
     unit_cost, cost, COGS, 成本 ... Rows whose cost is empty, not a number or negative are
@@ -1084,29 +1084,11 @@ def read_unit_costs(source) -> CostFile:
         ``costs``: product_id, unit_cost (one row per product; the first row wins for
         duplicates); ``rejected``: the unusable rows with their file line and reason.
     """
-    import io as _io
-    import re
+    from promo_core.io import normalise_header, read_table
 
-    from pathlib import Path
-
-    data = source.getvalue() if hasattr(source, "getvalue") else Path(source).read_bytes()
-    name = getattr(source, "name", str(source))
-    try:
-        if data[:4] == b"PK\x03\x04":
-            frame = pd.read_excel(_io.BytesIO(data), dtype=str, engine="calamine")
-        else:
-            for encoding in ("utf-8-sig", "gb18030", "cp1252"):
-                try:
-                    text_data = data.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            frame = pd.read_csv(_io.StringIO(text_data), sep=None, engine="python", dtype=str)
-    except (ValueError, pd.errors.ParserError) as exc:
-        raise DataError(f"{name} could not be read as a table ({exc}). Upload a CSV or .xlsx with one header row.",
-                        zh=f"无法将 {name} 读取为表格（{exc}）。请上传只有一行表头的 CSV 或 .xlsx 文件。") \
-            from exc
-    norm = {c: re.sub(r"[\s_\-./#:()（）]+", "", str(c).strip().lower()) for c in frame.columns}
+    table = read_table(source, text=True)  # (the one reader of files: any dialect, encoding, .xlsx or Parquet)
+    frame, name = table.data, table.file
+    norm = {c: normalise_header(c) for c in frame.columns}
     found = {}
     for role, names in _COST_HEADERS.items():
         found[role] = next((c for n in names for c, v in norm.items() if v == n), None)
@@ -1127,4 +1109,7 @@ def read_unit_costs(source) -> CostFile:
     costs = pd.DataFrame({"product_id": ids[keep], "unit_cost": cost[keep]}).drop_duplicates("product_id")
     rejected = pd.DataFrame({"line": np.flatnonzero(~keep) + 2, "product_id": ids[~keep].to_numpy(),
                              "value": frame[found["unit_cost"]][~keep].to_numpy(), "reason": reason[~keep]})
+    if len(table.quarantine):  # lines the reader could not split into the header's columns
+        unreadable = table.quarantine.rename(columns={"row": "line"}).assign(product_id=None, value=None)
+        rejected = pd.concat([rejected, unreadable[rejected.columns]], ignore_index=True)
     return CostFile(costs=costs.reset_index(drop=True), rejected=rejected)

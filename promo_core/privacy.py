@@ -160,12 +160,14 @@ def personal_columns(columns: list[str], mapping: dict, sample: pd.DataFrame | N
     address, birth date, id numbers, free-text notes) or, given a ``sample`` of rows, by values
     (an e-mail, phone number or street address in any sampled value), except columns used for a
     non-personal role (e.g. Shopify's "Name" is the order number; "Lineitem name" is the product)."""
+    from promo_core.io import normalise_header  # (io imports this module)
+
     used_elsewhere = {c for role, c in mapping.items() if c is not None and role != "customer_id"}
     out = []
     for col in columns:
         if col in used_elsewhere:
             continue
-        normed = re.sub(r"[\s_\-./#:()（）]+", "", str(col).lower())
+        normed = normalise_header(col)
         by_name = _PERSONAL.search(normed) and not _NOT_PERSONAL.search(normed)
         by_value = sample is not None and col in sample.columns and \
             sample[col].dropna().astype(str).map(contains_personal).any()

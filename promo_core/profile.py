@@ -95,6 +95,9 @@ def workspace_profile(workspace: Workspace, dataset_id: str, top: int = 15) -> B
     compensated summation (``fsum``) in another order than pandas', so sums may differ from pandas'
     in the last binary digit; counts, dates, the order of the lists and every cent shown are the same.
     """
+    # A product's name is its first line's, as pandas' "first"; data used in place is a view, which has
+    # no row numbers, so there the name of its earliest order stands in.
+    first = "order_date" if workspace.dataset(dataset_id)["kind"] == "in place" else "rowid"
     with workspace.connect():  # (the file opened once for all the queries)
         def query(sql: str) -> pd.DataFrame:
             return workspace.query(dataset_id, sql)
@@ -117,7 +120,7 @@ def workspace_profile(workspace: Workspace, dataset_id: str, top: int = 15) -> B
         weekly = query(f"""SELECT date_trunc('week', order_date) AS week, {revenue} AS revenue,
             count(DISTINCT order_id) AS orders, {units} AS units
             FROM {{table}} WHERE order_date IS NOT NULL GROUP BY week ORDER BY week""")
-        products = sales_by("product_id", f"""arg_min(product_name, rowid) FILTER (WHERE product_name IS NOT NULL)
+        products = sales_by("product_id", f"""arg_min(product_name, {first}) FILTER (WHERE product_name IS NOT NULL)
             AS product_name, {revenue} AS revenue, {units} AS units, count(DISTINCT order_id) AS orders""")
         cats = sales_by("category", f"{revenue} AS revenue, {units} AS units") if head["has_category"] else None
         channels = (sales_by("channel", f"{revenue} AS revenue, count(DISTINCT order_id) AS orders")

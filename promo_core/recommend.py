@@ -20,6 +20,8 @@ import os
 import time
 from abc import ABC, abstractmethod
 from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
+import dataclasses
 from dataclasses import dataclass
 
 import ibis
@@ -31,10 +33,11 @@ from sklearn.base import BaseEstimator, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
-from promo_core.dates import OrderSpan, order_span
+from promo_core.dates import order_span
 from promo_core.engine import SalesSource, exact_sum, fetch, product_labels, sales_table
 from promo_core.errors import DataError
-from promo_core.i18n import fmt_number, fmt_pct, text
+from promo_core.segments import NOT_YET, SEGMENTS
+from promo_core.text import Message
 
 _BLOCK = 20_000_000  # floats in one block of dense scores (80 MB)
 
@@ -102,33 +105,27 @@ def interactions_from(transactions: SalesSource, value: str = "purchases", half_
     """
     need = [c for c in ("customer_id", "product_id", "order_date", "quantity") if c not in transactions.columns]
     if need:
-        raise DataError(f"Recommendations need the column(s) {', '.join(need)}. Map them on the Data page.",
-                        zh=f"商品推荐需要以下列：{'、'.join(need)}。请在“数据”页面映射这些列。")
+        raise DataError(Message("recommend.error.missing_columns", columns=need))
     if value not in ("purchases", "quantity"):
-        raise DataError(f"Interactions count 'purchases' or 'quantity', not {value!r}.",
-                        zh=f"购买记录只能按“purchases”（购买次数）或“quantity”（数量）计算，不能按 {value!r}。")
+        raise DataError(Message("recommend.error.value", value=value))
     sales = sales_table(transactions, ["customer_id", "product_id", "order_date", "quantity"],
                         optional=["product_name", "category"])
     lines = sales.filter(sales.customer_id.notnull(), sales.product_id.notnull())
     span = order_span(lines)
     if not span.lines:
-        raise DataError("No sale line has a customer id, so there is nobody to recommend to. Map the customer "
-                        "column on the Data page (guest orders cannot get personal recommendations).",
-                        zh="没有任何销售行带有客户编号，因此没有可推荐的对象。请在“数据”页面映射客户列（游客订单无法获得个性化推荐）。")
+        raise DataError(Message("recommend.error.no_customers"))
     as_of = span.last if as_of is None else pd.Timestamp(as_of)
     qty = lines.quantity.cast("float64")
     weight = qty.sign() if value == "purchases" else qty
     if half_life_days is not None:
         if not half_life_days > 0:
-            raise DataError("The recency half-life must be a positive number of days.",
-                            zh="时间衰减半衰期必须是大于 0 的天数。")
+            raise DataError(Message("recommend.error.half_life"))
         age_days = (ibis.literal(as_of).delta(lines.order_date, unit="microsecond") / 86_400e6).clip(lower=0)
         weight = weight * ibis.literal(0.5) ** (age_days / float(half_life_days))
     cells = lines.group_by(["customer_id", "product_id"]).aggregate(weight=exact_sum(weight))
     cells = fetch(cells.filter(cells.weight > 1e-6))  # fully returned (or decayed to nothing): not a signal
     if cells.empty:
-        raise DataError("Every purchase was returned: there is nothing to learn from. Check the quantity column.",
-                        zh="所有购买都已退货，没有可以学习的数据。请检查数量列。")
+        raise DataError(Message("recommend.error.all_returned"))
     rows, customers = pd.factorize(cells["customer_id"], sort=True)
     info = _catalogue(product_labels(lines, ["product_name", "category"]), catalogue)
     matrix = sp.csr_matrix((cells["weight"].to_numpy(np.float32), (rows, info.index.get_indexer(cells["product_id"]))),
@@ -145,8 +142,7 @@ def _catalogue(seen: pd.DataFrame, catalogue: pd.DataFrame | None) -> pd.DataFra
     seen = seen.reindex(columns=cols)
     if catalogue is not None and len(catalogue):
         if "product_id" not in catalogue.columns:
-            raise DataError("The products table needs a product_id column to join the sales.",
-                            zh="商品表需要有 product_id 列，才能与销售数据关联。")
+            raise DataError(Message("recommend.error.catalogue_no_product_id"))
         cat = catalogue.drop_duplicates("product_id").assign(product_id=lambda d: d["product_id"].astype(str))
         cat = cat.set_index("product_id").reindex(columns=cols)
         seen = cat.combine_first(seen)
@@ -155,6 +151,22 @@ def _catalogue(seen: pd.DataFrame, catalogue: pd.DataFrame | None) -> pd.DataFra
     seen[["category", "description"]] = seen[["category", "description"]].fillna("")
     seen.index.name = "product_id"
     return seen.astype({c: "str" for c in cols})
+
+
+def _nbytes(value) -> int:
+    """Bytes of the arrays in a fitted model's attribute (0 for scalars and settings)."""
+    if isinstance(value, np.ndarray):
+        return value.nbytes
+    if sp.issparse(value):
+        return sum(getattr(value, part).nbytes for part in ("data", "indices", "indptr", "row", "col")
+                   if hasattr(value, part))
+    if isinstance(value, Interactions):
+        return _nbytes(value.matrix) + int(value.catalogue.memory_usage(deep=True).sum())
+    if isinstance(value, Recommender):
+        return value.__sizeof__()
+    if isinstance(value, (list, tuple)):
+        return sum(_nbytes(v) for v in value)
+    return 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,19 +243,12 @@ def _top_neighbours(sim_rows, n_rows: int, neighbours: int, block: int | None = 
     return s
 
 
-# reason kinds, in the order of REASONS
+RFM_SEGMENTS = (*SEGMENTS, NOT_YET)  # the segments the catalogue names
+
+# reason kinds and their names (the catalogue says each as "recommend.reason.<name>")
 BEST_SELLER, BUY_AGAIN, BOUGHT_WITH, SIMILAR_TO, SEGMENT, NEW_SIMILAR, NEW_CUSTOMER = range(7)
 KIND_NAMES = {BEST_SELLER: "best_seller", BUY_AGAIN: "buy_again", BOUGHT_WITH: "bought_with",
               SIMILAR_TO: "similar_to", SEGMENT: "segment", NEW_SIMILAR: "new_product", NEW_CUSTOMER: "new_customer"}
-REASONS = {
-    BEST_SELLER: ("best-seller", "畅销商品"),
-    BUY_AGAIN: ("bought before: buy again", "之前买过：再次购买"),
-    BOUGHT_WITH: ("bought with {}", "常与{}一起购买"),
-    SIMILAR_TO: ("similar to {}", "与{}相似"),
-    SEGMENT: ("popular in your segment ({})", "在您所在的客群（{}）中很受欢迎"),
-    NEW_SIMILAR: ("new to the range, similar to {}", "新品，与{}相似"),
-    NEW_CUSTOMER: ("best-seller (no purchase history yet)", "畅销商品（尚无购买记录）"),
-}
 
 
 # --------------------------------------------------------------------------------------------
@@ -269,11 +274,15 @@ class Recommender(BaseEstimator, ABC):
         self._fit(interactions)
         return self
 
+    def __sizeof__(self) -> int:
+        """Bytes of the fitted state (the training matrix, similarities, factors), so that a cache
+        of fitted models (``sys.getsizeof``) can keep to its budget."""
+        return object.__sizeof__(self) + sum(_nbytes(v) for v in vars(self).values())
+
     def _prepare(self, interactions: Interactions) -> None:
         """State every model shares: the training data and the best-seller fallback."""
         if not isinstance(interactions, Interactions):
-            raise DataError("Fit a recommender on recommend.interactions_from(transactions).",
-                            zh="请用 recommend.interactions_from(transactions) 的结果训练推荐模型。")
+            raise DataError(Message("recommend.error.not_interactions"))
         self.interactions_ = interactions
         capped = interactions.matrix.minimum(1.0)
         self.popularity_ = np.asarray(capped.sum(axis=0)).ravel().astype(np.float32)
@@ -315,8 +324,7 @@ class Recommender(BaseEstimator, ABC):
         sub = self.interactions_.matrix[rows]
         return np.repeat(np.arange(len(rows)), np.diff(sub.indptr)), sub.indices
 
-    def recommend(self, customer_ids=None, k: int = 10, exclude_bought: bool | None = None,
-                  lang: str = "en") -> pd.DataFrame:
+    def recommend(self, customer_ids=None, k: int = 10, exclude_bought: bool | None = None) -> pd.DataFrame:
         """Top-k products per customer, each with a reason.
 
         Parameters
@@ -328,14 +336,13 @@ class Recommender(BaseEstimator, ABC):
             Products per customer.
         exclude_bought : bool, optional
             Leave out products the customer already bought (defaults to the model's setting).
-        lang : {"en", "zh"}
-            Language of the ``reason`` sentences.
 
         Returns
         -------
         DataFrame
             ``customer_id``, ``rank`` (1 = best), ``product_id``, ``product_name``, ``score``,
-            ``reason``, ``reason_kind`` and ``evidence_product_id``.
+            ``reason`` (a ``Message``: ``recommend.reason.<reason_kind>`` quoting the supporting
+            product's name or the segment), ``reason_kind`` and ``evidence_product_id``.
         """
         exclude = self.exclude_bought if exclude_bought is None else bool(exclude_bought)
         self._check_fitted(k)
@@ -343,15 +350,13 @@ class Recommender(BaseEstimator, ABC):
         ids = inter.customers if customer_ids is None else pd.Index(pd.Series(list(customer_ids), dtype="str"))
         rows = inter.customers.get_indexer(ids)
         items, scores, kinds, evidence = self._rank(rows, k, exclude, explain=True)
-        return self._frame(ids, items, scores, kinds, evidence, lang)
+        return self._frame(ids, items, scores, kinds, evidence)
 
     def _check_fitted(self, k) -> None:
         if not hasattr(self, "interactions_"):
-            raise DataError("Fit the recommender before asking it for recommendations.",
-                            zh="请先训练推荐模型，再生成推荐。")
+            raise DataError(Message("recommend.error.not_fitted"))
         if not isinstance(k, (int, np.integer)) or isinstance(k, bool) or k < 1:
-            raise DataError(f"The number of recommendations must be a whole number of at least 1, not {k!r}.",
-                            zh=f"推荐数量必须是不小于 1 的整数，不能是 {k!r}。")
+            raise DataError(Message("recommend.error.k", k=k))
 
     def _rank(self, rows: np.ndarray, k: int, exclude: bool, explain: bool):
         """Top-k product columns per customer row (-1 = unknown customer gets best-sellers), with
@@ -397,7 +402,7 @@ class Recommender(BaseEstimator, ABC):
             out_scores[unknown] = self.popularity_[best]
         return out_items, out_scores, out_kind, out_ev
 
-    def _frame(self, ids, items, scores, kinds, evidence, lang) -> pd.DataFrame:
+    def _frame(self, ids, items, scores, kinds, evidence) -> pd.DataFrame:
         inter = self.interactions_
         n, k = items.shape
         keep = (items >= 0).ravel()
@@ -416,30 +421,32 @@ class Recommender(BaseEstimator, ABC):
             "reason_kind": kind,
             "evidence_product_id": pd.Series(np.where(ev >= 0, products[np.maximum(ev, 0)], None), dtype="str"),
         })
-        frame["reason"] = _reason_text(kind, ev_name, self._segment_names(frame["customer_id"], lang), lang)
+        frame["reason"] = _reasons(kind, ev_name, self._segments_of(frame["customer_id"]))
         frame["reason_kind"] = frame["reason_kind"].map(KIND_NAMES)
         frame["rank"] = frame["rank"].astype(np.int64)
         return frame[["customer_id", "rank", "product_id", "product_name", "score", "reason", "reason_kind",
                       "evidence_product_id"]]
 
-    def _segment_names(self, customer_ids: pd.Series, lang: str) -> np.ndarray:
-        """Display name of each customer's segment ("" where the model has none)."""
+    def _segments_of(self, customer_ids: pd.Series) -> np.ndarray:
+        """Each customer's segment, as the reason quotes it ("" where the model has none)."""
         return np.full(len(customer_ids), "", dtype=object)
 
 
-def _reason_text(kind: np.ndarray, evidence_name: np.ndarray, segment: np.ndarray, lang: str) -> np.ndarray:
+def _reasons(kind: np.ndarray, evidence_name: np.ndarray, segment: np.ndarray) -> np.ndarray:
+    """The reason of each recommendation as a ``Message`` (rendered in the reader's language by
+    ``ui``/``report``): its kind's sentence quoting the supporting product or the segment."""
     out = np.empty(len(kind), dtype=object)
-    for code, (en, zh) in REASONS.items():
-        mask = kind == code
-        if not mask.any():
+    for code, name in KIND_NAMES.items():
+        rows = np.flatnonzero(kind == code)
+        if not len(rows):
             continue
-        template = text(en, zh, lang)
-        if "{}" not in template:
-            out[mask] = template
+        key = f"recommend.reason.{name}"
+        if code == SEGMENT:
+            out[rows] = [Message(key, segment=s) for s in segment[rows]]
+        elif code in (BOUGHT_WITH, SIMILAR_TO, NEW_SIMILAR):
+            out[rows] = [Message(key, product=str(p)) for p in evidence_name[rows]]
         else:
-            fill = segment[mask] if code == SEGMENT else evidence_name[mask]
-            head, tail = template.split("{}")
-            out[mask] = head + pd.Series(fill, dtype="str").to_numpy(dtype=object) + tail
+            out[rows] = [Message(key)] * len(rows)
     return out
 
 
@@ -494,14 +501,15 @@ class Popularity(Recommender):
         kind = np.where(seg[:, None] >= 0, SEGMENT, BEST_SELLER) * np.ones_like(items)
         return kind.astype(np.int8), np.full(items.shape, -1, dtype=np.int64)
 
-    def _segment_names(self, customer_ids, lang):
+    def _segments_of(self, customer_ids):
+        """An RFM segment as its catalogue term (``segment.<code>``), any other segment name as it is."""
         if not len(self.segment_names_):
-            return super()._segment_names(customer_ids, lang)
-        from promo_core.text import term
-
+            return super()._segments_of(customer_ids)
         rows = self.interactions_.customers.get_indexer(customer_ids)
         seg = np.where(rows >= 0, self.segment_of_[np.maximum(rows, 0)], -1)
-        labels = np.array([term("segment", s, lang) for s in self.segment_names_] + [""], dtype=object)
+        known = set(RFM_SEGMENTS)
+        labels = np.array([Message(f"segment.{s}") if s in known else str(s) for s in self.segment_names_] + [""],
+                          dtype=object)
         return labels[seg]
 
 
@@ -577,8 +585,7 @@ class ItemKNN(_Neighbourhood):
 
     def _fit(self, interactions):
         if self.weighting not in ("bm25", "tfidf", "none"):
-            raise DataError(f"Item similarity weighting must be 'bm25', 'tfidf' or 'none', not {self.weighting!r}.",
-                            zh=f"物品相似度的加权方式只能是“bm25”“tfidf”或“none”，不能是 {self.weighting!r}。")
+            raise DataError(Message("recommend.error.weighting", weighting=self.weighting))
         x = interactions.matrix
         w = bm25_weight(x, self.k1, self.b) if self.weighting == "bm25" else \
             tfidf_weight(x) if self.weighting == "tfidf" else x.copy()
@@ -624,9 +631,7 @@ class ContentBased(_Neighbourhood):
         try:
             tfidf = vec.fit_transform(docs.tolist()).astype(np.float32).tocsr()
         except ValueError:
-            raise DataError("The products have no names, categories or descriptions to compare. Upload a "
-                            "products table with product_name, category or description.",
-                            zh="商品没有名称、品类或描述，无法比较相似度。请上传含有 product_name、category 或 description 列的商品表。") from None
+            raise DataError(Message("recommend.error.no_product_text")) from None
         tt = tfidf.T.tocsr()
 
         def rows(lo, hi):
@@ -850,24 +855,17 @@ class Hybrid(Recommender):
                 evidence = np.where(lead == c, ec, evidence)
         return kind, evidence
 
-    def _segment_names(self, customer_ids, lang):
+    def _segments_of(self, customer_ids):
         for _, model, _ in self.fitted_:
             if isinstance(model, Popularity) and len(model.segment_names_):
-                return model._segment_names(customer_ids, lang)
-        return super()._segment_names(customer_ids, lang)
+                return model._segments_of(customer_ids)
+        return super()._segments_of(customer_ids)
 
 
 # --------------------------------------------------------------------------------------------
 # Offline evaluation
 # --------------------------------------------------------------------------------------------
-MAP_DEFINITION = (
-    "MAP@k is the mean over customers of AP@k = (1 / min(k, R)) × Σ (precision at rank i, for each rank i ≤ k "
-    "that holds a product the customer bought), where R is the number of different products the customer bought "
-    "after the cut date. Dividing by min(k, R) lets a perfect list score 1 even when R > k; the other definition "
-    "in use divides by R and so caps such customers below 1.",
-    "MAP@k 为所有客户 AP@k 的平均值：AP@k = (1 / min(k, R)) × Σ（在前 k 位中每个命中位置 i 处的精确率），R 为该客户在切分日期之后"
-    "购买的不同商品数。除以 min(k, R) 使得即使 R > k，完美的推荐列表也能得到 1；另一种常见定义除以 R，此时这类客户的得分上限低于 1。",
-)
+MAP_DEFINITION = Message("recommend.map_definition")  # how MAP@k is defined here, and why
 
 
 @dataclass(frozen=True)
@@ -900,11 +898,14 @@ class Split:
 
 def default_cut(transactions: SalesSource, test_share: float = 0.1) -> pd.Timestamp:
     """The day that leaves the last ``test_share`` of the date range (at least 14 days) for testing."""
-    return _test_cut(order_span(sales_table(transactions, ["order_date"])), test_share)
+    span = order_span(sales_table(transactions, ["order_date"]))
+    return cut_between(span.first, span.last, test_share)
 
 
-def _test_cut(span: OrderSpan, test_share: float = 0.1) -> pd.Timestamp:
-    first, last = span.first.normalize(), span.last.normalize() + pd.Timedelta(days=1)
+def cut_between(first, last, test_share: float = 0.1) -> pd.Timestamp:
+    """``default_cut`` of data from ``first`` to ``last`` (moments or days): the last ``test_share``
+    of the days (at least 14) are left for testing, and at least one day for training."""
+    first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
     days = max(14, int(round((last - first).days * test_share)))
     return max(first + pd.Timedelta(days=1), last - pd.Timedelta(days=days))
 
@@ -930,17 +931,14 @@ def temporal_split(transactions: SalesSource, cut=None, value: str = "purchases"
     sales = sales_table(transactions, ["customer_id", "product_id", "order_date", "quantity"],
                         optional=["product_name", "category"])
     span = order_span(sales)
-    cut = _test_cut(span) if cut is None else pd.Timestamp(cut)
+    cut = cut_between(span.first, span.last) if cut is None else pd.Timestamp(cut)
     identified = sales.customer_id.notnull()
     found = fetch(sales.aggregate(before=sales.count(where=identified & (sales.order_date < cut)),
                                   after=sales.count(where=identified & (sales.order_date >= cut)))).iloc[0]
     if not found["before"]:
-        raise DataError(f"No customer bought anything before {cut:%Y-%m-%d}: pick a later cut date.",
-                        zh=f"{cut:%Y-%m-%d} 之前没有任何客户购买记录：请选择更晚的评估切分日期。")
+        raise DataError(Message("recommend.error.nothing_before", cut=cut))
     if not found["after"]:
-        raise DataError(f"Nothing was bought on or after {cut:%Y-%m-%d}: pick an earlier cut date so there is "
-                        "something to check the recommendations against.",
-                        zh=f"{cut:%Y-%m-%d}（含）之后没有任何购买：请选择更早的评估切分日期，以便有数据来检验推荐结果。")
+        raise DataError(Message("recommend.error.nothing_after", cut=cut))
     train = interactions_from(sales.filter(sales.order_date < cut), value=value, half_life_days=half_life_days,
                               as_of=cut, catalogue=catalogue)
     after = sales.filter(identified, sales.product_id.notnull(), sales.order_date >= cut)
@@ -1025,7 +1023,12 @@ class Evaluation:
         interval of the gain above zero.
     exclude_bought : bool
         Whether products bought before the cut were left out of lists and of the test.
-    split : Split
+    cut : Timestamp
+        Where the purchases were split.
+    new_customers : int
+        Customers whose first purchase came after the cut (``Split.new_customers``).
+    split : Split or None
+        The split the models were scored on; None once let go (``without_split``).
     """
 
     table: pd.DataFrame
@@ -1036,7 +1039,14 @@ class Evaluation:
     best: str
     beats_baseline: bool
     exclude_bought: bool
-    split: Split
+    cut: pd.Timestamp
+    new_customers: int
+    split: Split | None
+
+    def without_split(self) -> "Evaluation":
+        """The same figures without the split: its matrices are as large as the data, and a kept
+        result needs only the figures."""
+        return dataclasses.replace(self, split=None)
 
 
 def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = True, max_customers: int = 3000,
@@ -1068,16 +1078,13 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
     Evaluation
     """
     if not models:
-        raise DataError("Pick at least one model to evaluate.",
-                        zh="请至少选择一个要评估的模型。")
+        raise DataError(Message("recommend.error.no_models"))
     if baseline is None:
         baseline = next((n for n, m in models.items() if isinstance(m, Popularity) and m.segments is None), None)
         if baseline is None:
-            raise DataError("The comparison needs the best-seller model (Popularity) as its baseline.",
-                            zh="比较时需要以畅销榜模型（Popularity）作为基准。")
+            raise DataError(Message("recommend.error.no_baseline"))
     if baseline not in models:
-        raise DataError(f"The baseline model {baseline!r} is not among the models evaluated.",
-                        zh=f"基准模型 {baseline!r} 不在参与评估的模型之中。")
+        raise DataError(Message("recommend.error.baseline_missing", baseline=baseline))
     test = split.test
     if exclude_bought:
         seen = split.train.matrix.copy()
@@ -1086,9 +1093,7 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
         test.eliminate_zeros()
     candidates = np.flatnonzero(np.diff(test.indptr) > 0)
     if len(candidates) == 0:
-        raise DataError("No customer bought anything new after the cut date, so there is nothing to check the "
-                        "recommendations against. Pick an earlier cut date, or include already-bought products.",
-                        zh="评估切分日期之后没有客户购买新商品，因此无法检验推荐结果。请选择更早的切分日期，或把已购买过的商品也计算在内。")
+        raise DataError(Message("recommend.error.nothing_new"))
     rng = np.random.default_rng(random_state)
     rows = np.sort(rng.choice(candidates, min(max_customers, len(candidates)), replace=False))
     relevant = test[rows]
@@ -1128,37 +1133,34 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
     beats = bool(best != baseline and row["ndcg_lift"] >= 0.10 and row["lift_low"] > 0)
     return Evaluation(table=table, per_customer=pd.concat(per_customer, ignore_index=True), k=k,
                       customers=len(rows), baseline=baseline, best=best, beats_baseline=beats,
-                      exclude_bought=exclude_bought, split=split)
+                      exclude_bought=exclude_bought, cut=split.cut, new_customers=split.new_customers,
+                      split=split)
 
 
-def verdict(evaluation: Evaluation, lang: str = "en") -> str:
-    """The honest conclusion of an evaluation in one or two sentences."""
+def verdict(evaluation: Evaluation, names: Mapping | None = None) -> Message:
+    """The honest conclusion of an evaluation in one or two sentences.
+
+    Parameters
+    ----------
+    evaluation : Evaluation
+    names : mapping, optional
+        Model name -> how the sentence names it (a ``Message`` or text); the names themselves by
+        default.
+    """
+    names = names or {}
     t = evaluation.table.set_index("model")
     k, base = evaluation.k, evaluation.baseline
     b = t.loc[evaluation.best]
-    base_ndcg = t.loc[base, "ndcg"]
+    base_ndcg = float(t.loc[base, "ndcg"])
     if evaluation.beats_baseline:
-        return text(
-            f"Use {evaluation.best}: its top-{k} lists scored {fmt_pct(b['ndcg_lift'], 0)} higher NDCG@{k} than "
-            f"simply showing best-sellers ({b['ndcg']:.3f} vs {base_ndcg:.3f}; 95% interval of the gain "
-            f"{fmt_pct(b['lift_low'], 0)} to {fmt_pct(b['lift_high'], 0)}) on {fmt_number(evaluation.customers)} "
-            "customers' real purchases after the cut date.",
-            f"建议使用 {evaluation.best}：在切分日期之后 {fmt_number(evaluation.customers, lang=lang)} 位客户的真实购买中，"
-            f"其前 {k} 推荐的 NDCG@{k} 比直接展示畅销商品高 {fmt_pct(b['ndcg_lift'], 0)}（{b['ndcg']:.3f} 对 "
-            f"{base_ndcg:.3f}；提升的 95% 区间为 {fmt_pct(b['lift_low'], 0)} 至 {fmt_pct(b['lift_high'], 0)}）。", lang)
+        return Message("recommend.verdict.beats", best=names.get(evaluation.best, evaluation.best), k=k,
+                       lift=float(b["ndcg_lift"]), ndcg=float(b["ndcg"]), base_ndcg=base_ndcg,
+                       low=float(b["lift_low"]), high=float(b["lift_high"]), customers=evaluation.customers)
+    plain = Message("recommend.verdict.no_winner", baseline=names.get(base, base))
     runner = t.drop(index=base)["ndcg"].idxmax() if len(t) > 1 else base
-    r = t.loc[runner]
     if runner == base:
-        gain = ""
-        gain_zh = ""
-    else:
-        gain = (f" The best alternative, {runner}, scored NDCG@{k} {r['ndcg']:.3f} against {base_ndcg:.3f} "
-                f"({fmt_pct(r['ndcg_lift'], 0)}; 95% interval {fmt_pct(r['lift_low'], 0)} to "
-                f"{fmt_pct(r['lift_high'], 0)}).")
-        gain_zh = (f"表现最好的替代模型 {runner} 的 NDCG@{k} 为 {r['ndcg']:.3f}，最畅销列表为 {base_ndcg:.3f}"
-                   f"（{fmt_pct(r['ndcg_lift'], 0)}；95% 区间 {fmt_pct(r['lift_low'], 0)} 至 {fmt_pct(r['lift_high'], 0)}）。")
-    return text(
-        f"No model clearly beats simply showing best-sellers on this data, so use the best-seller list "
-        f"({base}): it is as good, simpler and easy to explain.{gain}",
-        f"在这份数据上，没有任何模型明显优于直接展示畅销商品，因此建议使用畅销榜（{base}）：效果相当，更简单，也更容易解释。{gain_zh}",
-        lang)
+        return plain
+    r = t.loc[runner]
+    return Message("recommend.verdict.runner_up", verdict=plain, runner=names.get(runner, runner), k=k,
+                   ndcg=float(r["ndcg"]), base_ndcg=base_ndcg, lift=float(r["ndcg_lift"]), low=float(r["lift_low"]),
+                   high=float(r["lift_high"]))

@@ -474,96 +474,73 @@ def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
                      tables={name: shown}, figures={name: figure}, notes=notes)
 
 
-BASKET_SUPPORTS = (0.01, 0.005, 0.002, 0.001)  # tried in turn until about ten rules appear
-MIN_RULE_BASKETS = 10  # a pair seen in fewer baskets than this is never reported
-
-
 def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", top: int = 20) -> SavedAnalysis:
-    """Frequently bought together (``basket.association_rules`` on baskets by order): the strongest
-    rules with lift above 1, at the highest minimum support that yields about ten of them."""
-    from promo_core import basket
+    """Frequently bought together: the Recommendations page's basket rules (``analyses.recommendations``,
+    baskets by order) at the highest minimum support that yields about ten rules with lift above 1
+    (``STRONGEST``), each set of products once, strongest first."""
+    from promo_core.analyses import recommendations as analysis
 
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    baskets = basket.baskets_from(tx)
-    n = baskets.n_baskets
-    supports = [s for s in BASKET_SUPPORTS if s * n >= MIN_RULE_BASKETS] or [MIN_RULE_BASKETS / n]
-    for support in supports:
-        rules = basket.association_rules(baskets, min_support=min(support, 1.0), min_confidence=0.1, max_len=3)
-        rules = rules[rules["lift"] > 1]
-        if len(rules) >= 10:
-            break
-    names = baskets.names.astype(str).to_dict()
-    label = lambda items: " + ".join(names.get(i, str(i)) for i in items)  # noqa: E731
-    # A -> C and C -> A are the same products bought together: show each set once, in its stronger direction
-    together = (rules["antecedents"] + rules["consequents"]).map(lambda items: tuple(sorted(items)))
-    shown = rules[~together.duplicated()].head(top)
+    params = analysis.Params(parts=frozenset({"rules"}), min_support=analysis.STRONGEST, min_confidence=0.1,
+                             max_len=3)
+    result = analysis.run(tx, params)
+    if result.rules is None:
+        raise DataError(result.problems["rules"])
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    rules = result.rules
+    label = lambda items: " + ".join(rules.names.get(i, str(i)) for i in items)  # noqa: E731
+    shown = analysis.distinct_sets(rules, top)
     table = pd.DataFrame({
-        t("if a basket holds", "若购物篮中有"): shown["antecedents"].map(label),
-        t("it also holds", "则也常有"): shown["consequents"].map(label),
+        say("report.basket.if"): shown["antecedents"].map(label),
+        say("report.basket.then"): shown["consequents"].map(label),
         "baskets": shown["count"].astype("int64"), "support": shown["support"],
         "confidence": shown["confidence"], "lift": shown["lift"]})
-    share = f"{min(support, 1.0):.1%}"
-    notes = [t(f"{n:,} baskets (one per order); rules kept when both sides appear together in at least {share} "
-               f"of baskets and in at least {MIN_RULE_BASKETS} baskets: {len(rules):,} rules with lift above 1.",
-               f"共 {n:,} 个购物篮（每个订单一个）；保留两边同时出现在至少 {share} 的购物篮且至少 {MIN_RULE_BASKETS} 个购物篮中的规则："
-               f"提升度大于 1 的规则 {len(rules):,} 条。"),
-             t("Lift: how many times likelier the second product is when the first is in the basket (1 = no link). "
-               "Confidence: of the baskets with the first, the share that also hold the second.",
-               "提升度：购物篮中有前项时，后项出现的可能性是平时的几倍（1 表示无关联）。置信度：含前项的购物篮中也含后项的比例。")]
+    notes = [say("report.basket.summary", baskets=rules.n_baskets, support=rules.min_support,
+                 min_baskets=analysis.MIN_RULE_BASKETS, rules=len(rules.strong)),
+             say("report.basket.terms")]
     figures = {}
     if shown.empty:
-        notes.append(t("No products are bought together more often than chance at this support: baskets are "
-                       "small or varied. Recommend best-sellers rather than pairs.",
-                       "在此支持度下，没有商品的共同购买频率高于随机：购物篮较小或较分散。建议推荐畅销品而不是商品组合。"))
+        notes.append(say("report.basket.none"))
     else:
         best = shown.iloc[0]
-        notes.insert(0, t(f"Strongest pair: {label(best['antecedents'])} → {label(best['consequents'])}: "
-                          f"{best['confidence']:.0%} of baskets with the first also hold the second, "
-                          f"{best['lift']:.1f} times the usual rate.",
-                          f"最强组合：{label(best['antecedents'])} → {label(best['consequents'])}：含前者的购物篮中 "
-                          f"{best['confidence']:.0%} 也含后者，是平时的 {best['lift']:.1f} 倍。"))
-        notes.append(t("Each set of products is listed once, in its strongest direction (highest lift, then "
-                       "confidence).", "每组商品只列一次，取最强的方向（先比提升度，再比置信度）。"))
+        notes.insert(0, say("report.basket.strongest", first=label(best["antecedents"]),
+                            second=label(best["consequents"]), confidence=best["confidence"], lift=best["lift"]))
+        notes.append(say("report.basket.once"))
         chart = pd.DataFrame({"rule": table.iloc[:, 0] + " → " + table.iloc[:, 1], "lift": shown["lift"].to_numpy(),
                               "confidence": shown["confidence"].to_numpy()}).head(15)
-        figures[t("Strongest rules", "最强规则")] = charts.rule_lift_bars(
-            chart, t("Frequently bought together: strongest rules", "经常一起购买：最强规则"),
-            t("Lift (times the usual rate)", "提升度（倍）"))
-    return _analysis("basket", t("Frequently bought together", "经常一起购买"), "recommendations",
-                     params={"min_support": round(min(support, 1.0), 6), "min_confidence": 0.1, "max_len": 3},
-                     tables={t("Basket rules", "购物篮规则"): table}, figures=figures, notes=notes)
+        labels = text.chart_labels("rule_lift_bars", lang, currency)
+        figures[say("report.basket.figure")] = charts.rule_lift_bars(chart, labels["title"], labels["x"])
+    return _analysis("basket", say("report.basket.name"), "recommendations",
+                     params={"min_support": round(rules.min_support, 6), "min_confidence": params.min_confidence,
+                             "max_len": params.max_len},
+                     tables={say("report.basket.table"): table}, figures=figures, notes=notes)
 
 
 def recommendations_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", k: int = 10) -> SavedAnalysis:
-    """Do personal recommendations beat best-sellers on this data? Item-to-item recommendations
-    (``recommend.ItemKNN``) against the best-seller list, fitted before a cut date and scored on
-    what customers bought after it (``recommend.evaluate``), with the honest verdict."""
-    from promo_core import recommend
+    """Do personal recommendations beat best-sellers on this data? The Recommendations page's
+    evaluation (``analyses.recommendations``) of item-to-item recommendations (item kNN) against the
+    best-seller list, fitted before the default cut date and scored on what customers bought
+    after it, with the honest verdict."""
+    from promo_core.analyses import recommendations as analysis
 
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    split = recommend.temporal_split(tx)
-    best_sellers, item_knn = t("Best-sellers", "畅销榜"), t("Bought together (item kNN)", "同购推荐（物品近邻）")
-    evaluation = recommend.evaluate({best_sellers: recommend.Popularity(), item_knn: recommend.ItemKNN()}, split, k=k)
-    table = evaluation.table.drop(columns=["fit_seconds"])
-    metric_names = {"precision": f"Precision@{k}", "recall": f"Recall@{k}", "ndcg": f"NDCG@{k}", "map": f"MAP@{k}",
-                    "hit_rate": t(f"Hit rate@{k}", f"命中率@{k}"), "coverage": t("Coverage", "覆盖率")}
-    figure = charts.model_comparison(table, metric_names, evaluation.baseline,
-                                     t("Recommendation quality on purchases after the cut date",
-                                       "切分日期之后真实购买上的推荐质量"),
-                                     t("Score (0 to 1, higher is better)", "得分（0 到 1，越高越好）"))
-    notes = [recommend.verdict(evaluation, lang),
-             t(f"Models learned from purchases before {evaluation.split.cut:%Y-%m-%d}; each of "
-               f"{evaluation.customers:,} customers got a top-{k} list of products new to them, scored against "
-               f"what they really bought afterwards. NDCG@{k}: how high those products sit in the list (1 = at "
-               f"the top); hit rate: share of customers with at least one of them in their list.",
-               f"模型只用 {evaluation.split.cut:%Y-%m-%d} 之前的购买训练；为 {evaluation.customers:,} 位客户各生成 {k} "
-               f"个未买过的商品，并与他们之后的真实购买对照。NDCG@{k}：真实购买的商品在列表中的排名有多靠前（1 表示排在最前）；"
-               "命中率：列表中至少有一个真实购买商品的客户占比。")]
-    return _analysis("recommendations", t("Recommendations against best-sellers", "个性化推荐与畅销榜对比"),
-                     "recommendations",
-                     params={"k": k, "cut": f"{evaluation.split.cut:%Y-%m-%d}", "exclude_bought": True},
-                     tables={t("Model comparison", "模型对比"): table},
-                     figures={t("Model comparison", "模型对比"): figure}, notes=notes)
+    result = analysis.run(tx, analysis.Params(parts=frozenset({"evaluation"}), k=k, models=("popularity", "knn")))
+    if result.evaluation is None:
+        raise DataError(result.problems["evaluation"])
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    evaluation = result.evaluation
+    names = {m: say(analysis.model_name(m)) for m in evaluation.table["model"]}
+    table = evaluation.table.drop(columns=["fit_seconds"]).assign(model=evaluation.table["model"].map(names))
+    metric_names = {m: say(f"recommendations.metric_name.{m}", k=k)
+                    for m in ("precision", "recall", "ndcg", "map", "hit_rate", "coverage")}
+    figure = charts.model_comparison(table, metric_names, names[evaluation.baseline],
+                                     say("report.recommendations.chart_title"), say("report.recommendations.chart_y"))
+    notes = [say(result.verdict),
+             say("report.recommendations.how", cut=evaluation.cut, customers=evaluation.customers, k=k)]
+    name = say("report.recommendations.table")
+    return _analysis("recommendations", say("report.recommendations.name"), "recommendations",
+                     params={"k": k, "cut": f"{evaluation.cut:%Y-%m-%d}", "exclude_bought": True},
+                     tables={name: table}, figures={name: figure}, notes=notes)
 
 
 FORECAST_MODELS = ("seasonal_naive", "holt_winters")

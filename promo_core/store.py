@@ -22,7 +22,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar, Iterator, Protocol, TypeVar
+from typing import Callable, ClassVar, Iterator, Protocol, TypeVar
 
 import duckdb
 import ibis
@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from promo_core.engine import connect_file, ibis_backend, quote_ident, release_memory
+from promo_core.engine import connect_file, data_folders, ibis_backend, quote_ident, release_memory
 from promo_core.errors import DataError
 from promo_core.export import tidy_frame
 
@@ -142,6 +142,7 @@ class Workspace:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as con, _CREATE_LOCK:  # DuckDB refuses two threads creating one table at once
             con.execute(_SCHEMA)
+        self.discard_drafts()
 
     @contextlib.contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -185,7 +186,7 @@ class Workspace:
         """Open the file, retrying until ``deadline`` while another process holds it."""
         while True:
             try:
-                return connect_file(self.path)
+                return connect_file(self.path, read_dirs=data_folders())
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower() and not self._being_created():
                     raise DataError(f"The workspace file {self.path} could not be opened. Check that it is a "
@@ -213,22 +214,24 @@ class Workspace:
                "另一个 PromoLens 服务器）。请一分钟后再试；如果一直忙，请停止该程序，或为此服务器设置单独的 PROMO_WORKSPACE。")
 
     # --- datasets --------------------------------------------------------------------------
-    def save_dataset(self, name: str, tables: dict[str, pd.DataFrame], *, kind: str = "upload",
+    def save_dataset(self, name: str, tables: dict[str, Table], *, kind: str = "upload",
                      source: str | None = None, rows_in: int | None = None, mapping: dict | None = None,
-                     report: dict | None = None, if_empty: bool = False) -> str | None:
+                     report: dict | Callable[[], dict] | None = None, if_empty: bool = False) -> str | None:
         """Store a dataset's tables atomically and return its id.
 
         ``tables`` must hold ``transactions``; ``quarantine`` and any extra tables (products,
-        campaign, warehouses, stores, ...) are stored beside it. With ``if_empty`` the dataset is
-        stored only into a workspace without datasets (None otherwise), checked in the same
-        operation, so that servers starting together on an empty workspace store it once.
+        campaign, warehouses, stores, ...) are stored beside it. A table is a DataFrame, Arrow
+        record batches (streamed in: a file being loaded never sits in memory whole) or a
+        ``TableView`` (SQL over data used in place). ``report`` may be a function, called once the
+        tables are written (what a stream found is known only then). With ``if_empty`` the
+        dataset is stored only into a workspace without datasets (None otherwise), checked in the
+        same operation, so that servers starting together on an empty workspace store it once.
+        ``kind="draft"``: an upload under review, listed nowhere until ``publish_dataset``.
         """
         if "transactions" not in tables:
             raise DataError("A dataset needs a transactions table.",
                             zh="数据集需要有交易表（transactions）。")
         dataset_id = uuid.uuid4().hex[:12]
-        data = tables["transactions"]
-        quarantine = tables.get("quarantine")
         # Other processes cannot open the file while this operation holds it; threads of this one
         # share it, so they take turns here.
         with self.connect() as con, _CREATE_LOCK if if_empty else contextlib.nullcontext():
@@ -236,30 +239,46 @@ class Workspace:
                 return None
             con.execute("BEGIN TRANSACTION")
             try:
-                for table, frame in tables.items():
-                    con.register("_frame", frame)
-                    con.execute(f'CREATE TABLE {_table_ident(dataset_id, table)} AS SELECT * FROM _frame')
-                    con.unregister("_frame")
+                for table, value in tables.items():
+                    _create(con, dataset_id, table, value)
+                n_rows, n_quarantine = (
+                    con.execute(f"SELECT count(*) FROM {_table_ident(dataset_id, t)}").fetchone()[0]
+                    if t in tables else 0 for t in ("transactions", "quarantine"))
                 con.execute(
                     "INSERT INTO datasets VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
-                    [dataset_id, name, kind, source, rows_in if rows_in is not None else len(data), len(data),
-                     0 if quarantine is None else len(quarantine), json.dumps(mapping or {}),
-                     json.dumps(report or {}, default=str), json.dumps(sorted(tables))])
+                    [dataset_id, name, kind, source, rows_in if rows_in is not None else n_rows, n_rows, n_quarantine,
+                     json.dumps(mapping or {}), json.dumps((report() if callable(report) else report) or {}, default=str),
+                     json.dumps(sorted(tables))])
                 con.execute("COMMIT")
-            except Exception:
+            except BaseException:
                 con.execute("ROLLBACK")
                 raise
         return dataset_id
 
-    def add_table(self, dataset_id: str, table: str, frame: pd.DataFrame) -> None:
+    def publish_dataset(self, dataset_id: str, name: str) -> None:
+        """Make a draft (an upload reviewed before saving) a dataset like any other, under ``name``."""
+        self.dataset(dataset_id)
+        with self.connect() as con:
+            con.execute("UPDATE datasets SET kind = 'upload', name = ?, created_at = now()::TIMESTAMP "
+                        "WHERE id = ? AND kind = 'draft'", [name.strip() or "upload", dataset_id])
+
+    def discard_drafts(self, older_than: float = 86400.0) -> None:
+        """Delete drafts left more than ``older_than`` seconds ago (a browser closed during a review)."""
+        with self.connect() as con:
+            stale = [row[0] for row in con.execute(
+                "SELECT id FROM datasets WHERE kind = 'draft' AND created_at < now()::TIMESTAMP - to_seconds(?)",
+                [older_than]).fetchall()]
+        for dataset_id in stale:
+            self.delete_dataset(dataset_id)
+
+    def add_table(self, dataset_id: str, table: str, frame: Table) -> None:
         """Attach (or replace) an extra table, e.g. a products file uploaded on the Pricing page."""
         info = self.dataset(dataset_id)
         with self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                con.register("_frame", frame)
-                con.execute(f'CREATE OR REPLACE TABLE {_table_ident(dataset_id, table)} AS SELECT * FROM _frame')
-                con.unregister("_frame")
+                _drop(con, _table_name(dataset_id, table))
+                _create(con, dataset_id, table, frame)
                 con.execute("UPDATE datasets SET tables = ? WHERE id = ?",
                             [json.dumps(sorted(set(info["tables"]) | {table})), dataset_id])
                 con.execute("COMMIT")
@@ -271,7 +290,7 @@ class Workspace:
         """All datasets, newest first."""
         with self.connect() as con:
             return con.execute("SELECT id, name, kind, source, created_at, rows_in, n_rows, n_quarantine "
-                               "FROM datasets ORDER BY created_at DESC, name").df()
+                               "FROM datasets WHERE kind <> 'draft' ORDER BY created_at DESC, name").df()
 
     def dataset(self, dataset_id: str) -> dict:
         """A dataset's catalogue entry with its mapping, load report and table names."""
@@ -293,6 +312,12 @@ class Workspace:
         self._check_table(dataset_id, table)
         with self.connect() as con:
             return fetch_frame(con, f'SELECT * FROM {_table_ident(dataset_id, table)}')
+
+    def head(self, dataset_id: str, rows: int = 200, table: str = "transactions") -> pd.DataFrame:
+        """The first ``rows`` rows of a dataset's table (a preview: the rest stays in the workspace)."""
+        self._check_table(dataset_id, table)
+        with self.connect() as con:
+            return fetch_frame(con, f"SELECT * FROM {_table_ident(dataset_id, table)} LIMIT ?", [int(rows)])
 
     @contextlib.contextmanager
     def ibis_table(self, dataset_id: str, table: str = "transactions") -> Iterator[ibis.Table]:
@@ -347,7 +372,7 @@ class Workspace:
         with self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             for table in info["tables"]:
-                con.execute(f'DROP TABLE IF EXISTS {_table_ident(dataset_id, table)}')
+                _drop(con, _table_name(dataset_id, table))
             con.execute("DELETE FROM datasets WHERE id = ?", [dataset_id])
             con.execute("DELETE FROM handoffs WHERE dataset_id = ?", [dataset_id])
             con.execute("COMMIT")
@@ -470,6 +495,39 @@ class Handoff(Protocol):
 
 
 H = TypeVar("H", bound=Handoff)
+
+
+@dataclass(frozen=True)
+class TableView:
+    """A dataset table that is a view over data used in place (a Parquet folder), so nothing is
+    copied into the workspace.
+
+    ``sql`` is given a function naming the dataset's other tables (``sql(ident)``, with
+    ``ident("duplicates")`` the quoted name of its duplicates table) and returns the view's SQL,
+    built with the engine's quoting. Tables it names come before it in ``save_dataset``'s dict.
+    """
+
+    sql: Callable[[Callable[[str], str]], str]
+
+
+Table = pd.DataFrame | pa.Table | pa.RecordBatchReader | TableView
+
+
+def _create(con: duckdb.DuckDBPyConnection, dataset_id: str, table: str, value: Table) -> None:
+    """Create a dataset's table (or view) from a DataFrame, Arrow data or a ``TableView``."""
+    ident = _table_ident(dataset_id, table)
+    if isinstance(value, TableView):
+        con.execute(f"CREATE VIEW {ident} AS {value.sql(lambda other: _table_ident(dataset_id, other))}")
+        return
+    con.register("_frame", value)
+    con.execute(f"CREATE TABLE {ident} AS SELECT * FROM _frame")
+    con.unregister("_frame")
+
+
+def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Drop a dataset's table or view, whichever it is, if it exists."""
+    views = con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchone()[0]
+    con.execute(f"DROP {'VIEW' if views else 'TABLE'} IF EXISTS {quote_ident(name)}")
 
 
 def _table_name(dataset_id: str, table: str) -> str:

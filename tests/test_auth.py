@@ -144,3 +144,13 @@ def test_the_shipped_config_shows_no_error_details_in_the_browser():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none", "false still shows the stack trace in Streamlit 1.67"
 
+
+
+@pytest.mark.parametrize("setting, seconds", [(None, 1.0), ("30", 30.0), ("0", 1.0), ("-5", 1.0), ("nan", 1.0),
+                                              ("soon", 1.0), ("1e9", 1.0)])
+def test_the_first_wait_is_set_by_the_deployment_and_a_bad_setting_keeps_one_second(monkeypatch, setting, seconds):
+    if setting is None:
+        monkeypatch.delenv("PROMO_SIGNIN_WAIT_S", raising=False)
+    else:
+        monkeypatch.setenv("PROMO_SIGNIN_WAIT_S", setting)
+    assert auth._first_wait() == seconds

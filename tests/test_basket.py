@@ -10,6 +10,7 @@ import pytest
 from promo_core import basket
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
+from promo_core.text import render
 from tests.conftest import chinese_error
 
 
@@ -159,8 +160,9 @@ def test_bought_with_lists_what_sells_with_one_product_in_plain_words():
     names = pd.Series({"a": "Apple", "b": "Bread", "c": "Cheese"})
     out = basket.bought_with(rules, "a", names)
     assert out["product_name"].tolist() == ["Cheese", "Bread"]
-    assert out["explanation"].iloc[0] == "67% of baskets with Apple also hold Cheese (1.3× as often as baskets overall)."
-    assert "含有Apple的购物篮中有 67% 也含有Cheese" in basket.bought_with(rules, "a", names, lang="zh")["explanation"][0]
+    assert render(out["explanation"].iloc[0]) == \
+        "67% of baskets with Apple also hold Cheese (1.3× as often as baskets overall)."
+    assert "含有Apple的购物篮中有 67% 也含有Cheese" in render(out["explanation"].iloc[0], "zh")
     assert basket.bought_with(rules, "zzz", names).empty
 
 

@@ -3,18 +3,17 @@ chunks, mixed line ends and encodings line by line, .xlsx bombs refused before t
 tables shared in memory by their size in bytes. (The big sizes are in bench/bench_upload.py.)"""
 from __future__ import annotations
 
-import gc
 import io
 import subprocess
 import sys
 import textwrap
-import weakref
 import zipfile
 
 import pandas as pd
 import pytest
 
 import promo_core.io as pio
+from promo_core.errors import DataError
 from promo_core.io import CANONICAL, DERIVED, load_transactions, message_text, read_table
 from tests.conftest import ROOT, chinese_error, has_chinese
 
@@ -312,22 +311,42 @@ def test_a_table_is_read_once_and_shared_and_a_page_changing_it_changes_only_its
     assert (first["quantity"] != 0).any() and first.loc[0, "product_id"] != "changed"
 
 
-def test_an_upload_under_review_is_held_once_and_let_go_with_its_order_lines_when_saved(own_workspace):
+def test_an_upload_under_review_is_a_draft_in_the_workspace_not_order_lines_in_the_session(own_workspace):
     from streamlit.testing.v1 import AppTest
 
-    import ui
+    from promo_core.store import Workspace
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
+    before = set(Workspace(own_workspace).list_datasets()["id"])
     text = HEADER + _line(1, "Tea") + _line(2, "Mug")
     at.file_uploader[0].set_value(("shop.csv", text.encode(), "text/csv")).run()
-    review = at.session_state["upload-review"]
-    assert ui.shared_frames().get(review) is not None
-    held = weakref.ref(ui.shared_frames().get(review).data)
+    _, draft = at.session_state["upload-draft"]
+    ws = Workspace(own_workspace)
+    assert ws.dataset(draft)["kind"] == "draft" and ws.dataset(draft)["n_rows"] == 2
+    assert set(ws.list_datasets()["id"]) == before, "a draft is listed nowhere while it is reviewed"
     next(b for b in at.button if b.label == "Save to workspace").click().run()
     assert not at.exception
-    assert ui.shared_frames().get(review) is None
+    assert ws.dataset(draft)["kind"] == "upload" and draft in set(ws.list_datasets()["id"])
     assert at.file_uploader[0].value is None, "the uploader starts empty again"
-    gc.collect()
-    assert held() is None, "no cache, callback or profile keeps the saved order lines in memory"
     assert {m.label: m.value for m in at.metric}["Customers"] == "2", "the profile is the saved upload's"
+
+
+def test_a_draft_left_behind_is_discarded_when_its_upload_goes(own_workspace):
+    from streamlit.testing.v1 import AppTest
+
+    from promo_core.store import Workspace
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.run()
+    at.file_uploader[0].set_value(("shop.csv", (HEADER + _line(1, "Tea")).encode(), "text/csv")).run()
+    _, first = at.session_state["upload-draft"]
+    at.file_uploader[0].set_value(("other.csv", (HEADER + _line(2, "Mug")).encode(), "text/csv")).run()
+    _, second = at.session_state["upload-draft"]
+    ws = Workspace(own_workspace)
+    assert first != second and ws.dataset(second)["kind"] == "draft"
+    with pytest.raises(DataError):
+        ws.dataset(first)
+    at.file_uploader[0].set_value(None).run()
+    with pytest.raises(DataError):
+        ws.dataset(second)

@@ -218,7 +218,7 @@ def test_read_sites_understands_loose_headers():
 
 
 def test_a_damaged_excel_upload_gets_a_message():
-    with pytest.raises(DataError, match="could not be read as a table"):
+    with pytest.raises(DataError, match="could not be opened as an Excel workbook"):
         read_sites(b"PK\x03\x04 this is not a workbook", "stores")
 
 

@@ -107,10 +107,35 @@ def test_an_upload_that_breaks_the_reader_gets_an_apology_not_its_internals(own_
     def broken(*args, **kwargs):
         raise RuntimeError("SELECT * FROM read_csv('/srv/promolens/uploads/tx_secret.csv')")
 
-    monkeypatch.setattr(io, "load_transactions", broken)
+    monkeypatch.setattr(io, "load_into", broken)
     at = _app()
     at.file_uploader[0].set_value(("odd.csv", CSV.encode() + b"6,E,Odd,1,2024-01-06 09:00,1.00,C3\n",
                                    "text/csv")).run()
     assert not at.exception, at.exception
     assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)
     assert "tx_secret" not in page_text(at)
+
+
+def test_parquet_on_the_server_is_used_in_place_and_a_path_outside_the_shared_folders_is_refused(
+        own_workspace, tmp_path, monkeypatch):
+    import pandas as pd
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    pd.DataFrame({"InvoiceNo": ["1", "2"], "StockCode": ["A", "B"], "Quantity": [2, 1],
+                  "InvoiceDate": pd.to_datetime(["2024-01-02", "2024-01-03"]), "UnitPrice": [1.5, 3.0],
+                  "CustomerID": ["c1", "c2"]}).to_parquet(shared / "sales.parquet")
+    (tmp_path / "secret.parquet").write_bytes((shared / "sales.parquet").read_bytes())
+    monkeypatch.setenv("PROMO_DATA_FOLDERS", str(shared))
+    monkeypatch.setenv("PROMO_PRIVACY", "off")
+    at = _app()
+    at.text_input(key="in-place-path").set_value(str(tmp_path / "secret.parquet")).run()
+    at.button(key="in-place-go").click().run()
+    assert not at.exception
+    assert any("not inside a folder this server shares" in e.value for e in at.error)
+    at.text_input(key="in-place-path").set_value(str(shared / "sales.parquet")).run()
+    at.button(key="in-place-go").click().run()
+    assert not at.exception
+    datasets = Workspace(own_workspace).list_datasets()
+    assert datasets.iloc[0]["kind"] == "in place" and datasets.iloc[0]["n_rows"] == 2
+    assert _first_metrics(at)["Customers"] == "2", "the data in place becomes the active dataset"

@@ -12,6 +12,7 @@ import scipy.sparse as sp
 from promo_core import recommend as rec
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
+from promo_core.text import render, render_frame
 from tests.conftest import chinese_error
 
 
@@ -58,7 +59,7 @@ def test_catalogue_products_nobody_bought_join_the_product_axis():
 # --- models on tiny matrices ----------------------------------------------------------------------
 def test_popularity_recommends_best_sellers_not_yet_bought():
     inter = _interactions({"u1": ["a", "b"], "u2": ["a", "c"], "u3": ["a", "b"], "u4": ["d"]})
-    out = rec.Popularity().fit(inter).recommend(["u2", "new"], k=2)
+    out = render_frame(rec.Popularity().fit(inter).recommend(["u2", "new"], k=2))
     expected = pd.DataFrame({"customer_id": ["u2", "u2", "new", "new"], "rank": [1, 2, 1, 2],
                              "product_id": ["b", "d", "a", "b"], "score": [2.0, 1.0, 3.0, 2.0],
                              "reason": ["best-seller", "best-seller", "best-seller (no purchase history yet)",
@@ -72,9 +73,11 @@ def test_segment_popularity_uses_the_customers_segment():
                           "u6": "Lost", "u7": "Champions"})
     out = rec.Popularity(segments=segments).fit(inter).recommend(["u7"], k=1)
     assert out["product_id"].tolist() == ["a"]  # "c" sells most overall, but not among Champions
-    assert out["reason"].tolist() == ["popular in your segment (Champions)"]
-    zh = rec.Popularity(segments=segments).fit(inter).recommend(["u7"], k=1, lang="zh")
-    assert zh["reason"].tolist() == ["在您所在的客群（冠军客户）中很受欢迎"]
+    assert render_frame(out)["reason"].tolist() == ["popular in your segment (Champions)"]
+    assert render_frame(out, "zh")["reason"].tolist() == ["在您所在的客群（冠军客户）中很受欢迎"]
+    # a segment name of the user's own reads as it is
+    own = rec.Popularity(segments=segments.replace("Champions", "VIP")).fit(inter).recommend(["u7"], k=1)
+    assert render_frame(own, "zh")["reason"].tolist() == ["在您所在的客群（VIP）中很受欢迎"]
 
 
 def test_item_knn_cosine_by_hand():
@@ -88,7 +91,7 @@ def test_item_knn_cosine_by_hand():
     out = model.recommend(["u4"], k=2)
     assert out["product_id"].tolist() == ["a", "b"]
     assert out["score"].tolist() == pytest.approx([1 / np.sqrt(6), 0.0])
-    assert out["reason"].tolist() == ["bought with c", "best-seller"]
+    assert render_frame(out)["reason"].tolist() == ["bought with c", "best-seller"]
 
 
 def test_bm25_weight_by_hand():
@@ -108,7 +111,7 @@ def test_als_recommends_within_the_taste_block():
     model = rec.ALS(factors=4, regularization=0.1, alpha=10, iterations=15).fit(_interactions(baskets))
     out = model.recommend(["new_x", "new_y"], k=1)
     assert out["product_id"].tolist() == ["b", "d"]
-    assert out["reason"].str.startswith("similar to ").all()
+    assert render_frame(out)["reason"].str.startswith("similar to ").all()
 
 
 def test_als_conjugate_gradient_solves_the_implicit_feedback_normal_equations():
@@ -142,23 +145,23 @@ def test_content_based_recommends_a_product_nobody_bought_yet():
     inter = _interactions({"u1": ["p1"], "u2": ["p3"], "u3": ["p3"]}, catalogue=catalogue)
     out = rec.ContentBased().fit(inter).recommend(["u1"], k=1)
     assert out["product_id"].tolist() == ["p2"]
-    assert out["reason"].tolist() == ["new to the range, similar to Organic Oat Milk"]
+    assert render_frame(out)["reason"].tolist() == ["new to the range, similar to Organic Oat Milk"]
 
 
 def test_hybrid_explains_with_the_model_that_contributed_most():
     inter = _interactions({"u1": ["a", "b"], "u2": ["a", "b"], "u3": ["a", "c"], "u4": ["c"], "u5": ["d"],
                            "u6": ["d"], "u7": ["d"], "u8": ["d"]})
     knn_led = rec.Hybrid([("kNN", rec.ItemKNN(weighting="none"), 0.9), ("pop", rec.Popularity(), 0.1)]).fit(inter)
-    assert knn_led.recommend(["u4"], k=1)["reason"].tolist() == ["bought with c"]
+    assert render_frame(knn_led.recommend(["u4"], k=1))["reason"].tolist() == ["bought with c"]
     pop_led = rec.Hybrid([("kNN", rec.ItemKNN(weighting="none"), 0.1), ("pop", rec.Popularity(), 0.9)]).fit(inter)
-    assert pop_led.recommend(["u4"], k=1)[["product_id", "reason"]].values.tolist() == [["d", "best-seller"]]
+    assert render_frame(pop_led.recommend(["u4"], k=1))[["product_id", "reason"]].values.tolist() == [["d", "best-seller"]]
 
 
 def test_include_bought_switch_offers_repeat_purchases():
     inter = _interactions({"u1": ["a", "b"], "u2": ["a"], "u3": ["a"]})
     model = rec.Popularity().fit(inter)
     assert "a" not in model.recommend(["u1"], k=2)["product_id"].tolist()
-    again = model.recommend(["u1"], k=1, exclude_bought=False)
+    again = render_frame(model.recommend(["u1"], k=1, exclude_bought=False))
     assert again[["product_id", "reason"]].values.tolist() == [["a", "bought before: buy again"]]
 
 
@@ -194,7 +197,7 @@ def test_ranking_metrics_by_hand():
 
 
 def test_map_definition_is_stated():
-    assert "min(k, R)" in rec.MAP_DEFINITION[0] and "min(k, R)" in rec.MAP_DEFINITION[1]
+    assert "min(k, R)" in render(rec.MAP_DEFINITION) and "min(k, R)" in render(rec.MAP_DEFINITION, "zh")
 
 
 # --- the demo retailer and the real Groceries data -------------------------------------------------------------
@@ -211,7 +214,7 @@ def test_demo_best_model_clearly_beats_popularity(demo_split):
     assert table.loc[ev.best, "ndcg"] > 2 * table.loc["Popularity", "ndcg"]
     assert table.loc[ev.best, "lift_low"] > 1.0
     assert table.loc["kNN", "coverage"] > 5 * table.loc["Popularity", "coverage"]
-    assert rec.verdict(ev).startswith(f"Use {ev.best}:")
+    assert render(rec.verdict(ev)).startswith(f"Use {ev.best}:")
 
 
 def test_demo_recommendations_follow_planted_tastes(demo, demo_split):
@@ -234,8 +237,8 @@ def test_groceries_nothing_clearly_beats_popularity_and_the_verdict_says_so(shar
               "Hybrid": rec.Hybrid()}
     ev = rec.evaluate(models, split, k=10)
     assert not ev.beats_baseline
-    assert rec.verdict(ev).startswith("No model clearly beats simply showing best-sellers on this data")
-    assert "没有任何模型明显优于直接展示畅销商品" in rec.verdict(ev, lang="zh")
+    assert render(rec.verdict(ev)).startswith("No model clearly beats simply showing best-sellers on this data")
+    assert "没有任何模型明显优于直接展示畅销商品" in render(rec.verdict(ev), "zh")
 
 
 def test_split_keeps_the_future_out_of_training(demo_tx, demo_split):
@@ -316,3 +319,17 @@ def test_errors_read_in_chinese_too():
              lambda: rec.evaluate({"pop": rec.Popularity()}, nothing_new)]
     for call in calls:
         chinese_error(call)
+
+
+def test_a_fitted_model_counts_its_arrays_in_its_size():
+    """A cache of fitted models keeps to its budget by sys.getsizeof: the training matrix, the
+    similarities and the factors count, a hybrid's parts too."""
+    import sys
+
+    inter = _interactions({f"u{i}": ["a", "b", "c"][: 1 + i % 3] for i in range(30)})
+    als = rec.ALS(factors=8, iterations=1).fit(inter)
+    arrays = als.user_factors_.nbytes + als.item_factors_.nbytes + inter.matrix.data.nbytes
+    assert sys.getsizeof(als) > arrays
+    knn = rec.ItemKNN().fit(inter)
+    hybrid = rec.Hybrid([("kNN", rec.ItemKNN(), 0.5), ("ALS", rec.ALS(factors=8, iterations=1), 0.5)]).fit(inter)
+    assert sys.getsizeof(hybrid) > sys.getsizeof(knn) + arrays

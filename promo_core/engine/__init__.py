@@ -93,14 +93,93 @@ def connect(read_paths=(), *, memory_limit: str | None = None,
     return con
 
 
-def connect_file(path: str | os.PathLike) -> duckdb.DuckDBPyConnection:
+def connect_file(path: str | os.PathLike, read_dirs: Iterable[str | os.PathLike] = ()) -> duckdb.DuckDBPyConnection:
     """A DuckDB database file (the workspace), locked down like ``connect``: it holds uploads, so it
-    reads and writes itself and nothing else on the server."""
-    con = duckdb.connect(str(path), config={"enable_external_access": False, "autoinstall_known_extensions": False,
+    reads and writes itself and nothing else on the server, apart from the folders ``read_dirs``
+    (``data_folders()``: Parquet data a dataset uses in place, which its views read at query time)."""
+    con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False,
                                             "autoload_known_extensions": False})
+    dirs = [str(Path(d).resolve()) + os.sep for d in read_dirs]
+    if dirs:
+        con.execute("SET allowed_directories = ?", [dirs])
+    con.execute("SET enable_external_access = false")
     con.execute("SET enable_progress_bar = false")
     con.execute("SET lock_configuration = true")
     return con
+
+
+DATA_FOLDERS_ENV = "PROMO_DATA_FOLDERS"
+
+
+# The secrets files Streamlit reads, the user's then the project's (a later file wins).
+SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml")
+
+
+def read_secrets(files: Iterable[str | os.PathLike] = SECRETS_FILES) -> dict:
+    """The ``[connect]`` and ``[connections.*]`` sections of the secrets files, merged (for the
+    command line and anything else that runs without Streamlit's ``st.secrets``).
+
+    Raises
+    ------
+    DataError
+        ``connect.error.secrets`` when a file exists but cannot be read as TOML (a deployment that
+        meant to close or open something must hear that it did not).
+    """
+    import tomllib
+
+    from promo_core.errors import DataError
+    from promo_core.text import Message
+
+    secrets: dict = {}
+    for path in map(Path, files):
+        if not path.is_file():
+            continue
+        try:
+            loaded = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
+            raise DataError(Message("connect.error.secrets", file=str(path))) from None
+        for key in ("connect", "connections"):
+            if isinstance(loaded.get(key), dict):
+                secrets[key] = {**secrets.get(key, {}), **loaded[key]}
+    return secrets
+
+
+def data_folders(secrets: dict | None = None, environ: dict | None = None) -> list[Path]:
+    """The server folders a deployment lets PromoLens read data from in place (Parquet files and
+    folders used without copying, local paths a connection names), resolved.
+
+    Why a list the deployment writes: a path a user types reaches the server's disk, so only folders
+    someone chose to share are reachable, and nothing outside them (``inside_data_folders``).
+    Read from ``folders = [...]`` in the ``[connect]`` section of the secrets (default: the secrets
+    files, ``read_secrets``; an unreadable file shares nothing) and ``$PROMO_DATA_FOLDERS`` (folders
+    separated by ``os.pathsep``). None configured: nothing is reachable in place.
+    """
+    if secrets is None:
+        try:
+            secrets = read_secrets()
+        except Exception:  # (DataError: the sign-in and Connect say so; sharing nothing is the safe side)
+            secrets = {}
+    environ = os.environ if environ is None else environ
+    section = secrets.get("connect") or {}
+    listed = section.get("folders", []) if isinstance(section, dict) else []
+    found = [listed] if isinstance(listed, str) else [str(f) for f in listed]
+    found += [part for part in environ.get(DATA_FOLDERS_ENV, "").split(os.pathsep) if part.strip()]
+    folders: list[Path] = []
+    for folder in found:
+        resolved = Path(folder.strip()).expanduser().resolve()
+        if resolved not in folders:
+            folders.append(resolved)
+    return folders
+
+
+def inside_data_folders(path: str | os.PathLike, folders: Iterable[Path] | None = None) -> Path | None:
+    """``path`` resolved (symbolic links and ``..`` followed), when it lies inside one of
+    ``folders`` (default ``data_folders()``); None otherwise."""
+    resolved = Path(path).expanduser().resolve()
+    for folder in data_folders() if folders is None else folders:
+        if resolved == folder or resolved.is_relative_to(folder):
+            return resolved
+    return None
 
 
 class TempFiles:
@@ -232,7 +311,8 @@ def release_memory() -> None:
         pass
 
 
-__all__ = ["ByteCache", "SalesSource", "TempFiles", "connect", "connect_file", "exact_sum", "fetch", "ibis_backend",
+__all__ = ["ByteCache", "DATA_FOLDERS_ENV", "SalesSource", "TempFiles", "connect", "connect_file", "data_folders",
+           "exact_sum", "fetch", "ibis_backend", "inside_data_folders",
            "literal_list", "memory_backend", "most_common", "own_memory", "product_labels", "quote_ident",
            "quote_literal", "release_memory", "sales_table", "spark_backend"]
 

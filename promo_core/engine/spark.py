@@ -3,7 +3,9 @@
 Why a helper: a Spark driver opens ports (the driver, the block manager, a web UI showing every
 query). On a shared server those must not listen on the network for a local session, so the
 driver binds to the loopback address and the UI stays off; a cluster's driver needs an address its
-executors reach, which the deployment gives as ``driver_host``.
+executors reach, which the deployment gives as ``driver_host``. Spark SQL's reading of files named
+in a query (``parquet.`/path```) is off: a table is reached through the catalog only, so a table
+name cannot name a file on the server (``promo_core.engine.sources``).
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ def spark_backend(master: str = "local[*]", *, driver_host: str = "127.0.0.1", a
     builder = (SparkSession.builder.master(master).appName(app_name)
                .config("spark.driver.host", driver_host).config("spark.driver.bindAddress", driver_host)
                .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.runSQLOnFiles", "false")
                .config("spark.sql.execution.arrow.pyspark.enabled", "true"))  # frames in and out through Arrow
     for key, value in (config or {}).items():
         builder = builder.config(key, value)

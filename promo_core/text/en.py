@@ -546,9 +546,120 @@ MESSAGES = {
     "column.week": "Week",
 
     # --- data (ingestion, the front door) ------------------------------------------------
+    "data.progress.reading": "Reading {file}: {mb:,.0f} of {total_mb:,.0f} MB",
+    "data.progress.checking": "Checking every row of {file} (types, plausible values, duplicates)…",
+    "data.progress.saving": "Saving to the workspace: {rows:num} of {total:num} rows",
+    "data.error.outside_folders": ("{path} is not inside a folder this server shares. Data can be used in place only "
+                                   "from the folders the deployment lists (PROMO_DATA_FOLDERS, or folders under "
+                                   "[connect] in .streamlit/secrets.toml); ask whoever runs PromoLens, or upload the file."),
+    "data.error.no_parquet": "{path} holds no Parquet file (.parquet). Give a Parquet file or a folder of them.",
+    "data.error.not_parquet": "{path} is named like a Parquet file but is not one. Export it again.",
+    "data.error.bad_parquet": ("{file} could not be read as Parquet: a file is damaged, or the files do not share "
+                               "their columns. Export it again."),
+    "data.error.in_place_private": ("Personal data protection is compulsory on this server (PROMO_PRIVACY=force), and "
+                                    "data used in place cannot be pseudonymised: it is not copied. Upload the file instead."),
+    "data.progress.parsing": "Splitting {file} into rows and columns…",
+    "data.progress.duplicates": "Looking for lines that repeat another line exactly…",
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------
+    "connect.error.secrets": "PromoLens cannot read {file}, so its connections are unknown. Whoever set up PromoLens "
+                             "should check the file (it is TOML).",
+    "connect.error.unknown_connection": "There is no connection called '{name}'. Connections set up here: "
+                                        "{known:list}.",
+    "connect.error.empty_url": "Type where the data is: a Spark master (local[*]), a database URL "
+                               "(postgres://host/db) or the path of a Parquet file or folder.",
+    "connect.error.password_typed": "A typed address may not carry a password. Ask whoever set up PromoLens to add "
+                                    "this database as a named connection (in secrets.toml or an environment "
+                                    "variable) and pick it by its name.",
+    "connect.error.host_not_listed": "PromoLens may not reach {host} from an address you type. Whoever set up "
+                                     "PromoLens can list the host under [connect] hosts in secrets.toml (or in "
+                                     "PROMO_CONNECT_HOSTS), or set it up as a named connection.",
+    "connect.error.file_host": "A file address names a file on this server only (file:///folder/sales.parquet).",
+    "connect.error.scheme": "PromoLens does not open '{scheme}' addresses. It opens a Spark master (local[*], "
+                            "spark://host:7077), postgres, mysql, mssql, trino or clickhouse databases, a DuckDB "
+                            "file (duckdb:///folder/sales.duckdb) or Parquet files.",
+    "connect.error.no_folders": "This server opens no files from a typed path: no data folder is set up. Whoever set "
+                                "up PromoLens can list folders under [connect] folders in secrets.toml (or in "
+                                "PROMO_DATA_FOLDERS).",
+    "connect.error.outside_folders": "That path lies outside the data folders this server opens (links and '..' "
+                                     "count where they lead). Use a file or folder inside a data folder.",
+    "connect.error.no_files": "No data file was found at {path}. Check the path: a Parquet file, a folder of "
+                              "Parquet files, a pattern such as sales/*.parquet, or one DuckDB file.",
+    "connect.error.not_parquet": "Only Parquet files (.parquet) and DuckDB files (.duckdb) can be opened from a path. "
+                                 "Upload other files on the Data page.",
+    "connect.error.table_name": "'{table}' is not a table name. Give the table's name, such as sales or "
+                                "shop.sales (letters, digits and underscores).",
+    "connect.error.driver": "PromoLens cannot talk to {scheme} databases here: the driver ({module}) is not "
+                            "installed. Whoever set up PromoLens can install it (pip install 'ibis-framework[{scheme}]').",
+    "connect.error.spark_master": "This server's Spark already runs with the master {running}, and one server "
+                                  "runs one Spark. Use that master, or restart PromoLens to use another.",
+    "connect.error.no_table": "There is no table '{table}' there. Tables found: {known:list}.",
+    "connect.error.unreachable": "PromoLens could not open {source} (incident {incident}). Check the name of the "
+                                 "table, that the database or cluster is running, and that this server may reach "
+                                 "it; the server's log says more under the incident reference.",
+    "connect.error.unmapped": "Map a column to {roles:and} first: every analysis needs them.",
+    "connect.error.no_column": "The table has no column {columns:and}. Map the roles again.",
+    "connect.error.column_twice": "The column {columns:and} is mapped to more than one role. Map each column once.",
+    "connect.error.not_numeric": "The column {column} (mapped to {role}) holds {type}, not numbers. Map a column of "
+                                 "numbers, or leave the role empty.",
+    "connect.error.not_date": "The column {column} holds {type}, not dates. Map the column with the order dates; "
+                              "dates stored as text are read when the data is uploaded on the Data page instead.",
+    "connect.title": "Connect to where the data lives",
+    "connect.lead": "Analyse a Spark table, a database table or Parquet files where they are, without uploading a "
+                    "copy. Nothing is copied into the workspace: each analysis runs in that engine and only its "
+                    "results come back.",
+    "connect.how": "How to connect",
+    "connect.how.named": "A connection set up for this server",
+    "connect.how.typed": "An address I type",
+    "connect.named": "Connection",
+    "connect.named.help": "Connections are set up by whoever runs PromoLens (in secrets.toml or environment "
+                          "variables); their passwords stay on the server and are never shown.",
+    "connect.named.none": "No connection is set up for this server; type an address instead.",
+    "connect.url": "Address",
+    "connect.url.help": "local[*] for a Spark table on this machine (or spark://host:7077 for a cluster), "
+                        "postgres://user@host/database, duckdb:///folder/sales.duckdb, or the path of a Parquet file, "
+                        "folder or pattern. No password here: passwords belong in a named connection.",
+    "connect.table": "Table",
+    "connect.table.help": "The table with one row per order line (database.table for another database). Not needed "
+                          "for Parquet files.",
+    "connect.open": "Open",
+    "connect.columns": "**Column mapping**: which column of the table fills each role. We guessed from the names; "
+                       "correct any that are wrong.",
+    "connect.not_in_table": "— not in the table —",
+    "connect.check": "Check the data",
+    "connect.check.lead": "Counted where the data is (nothing is copied).",
+    "connect.metric.lines": "Order lines",
+    "connect.metric.lines.help": "Rows of the table: one per order line.",
+    "connect.metric.orders": "Orders",
+    "connect.metric.orders.help": "Distinct order numbers (baskets).",
+    "connect.metric.customers": "Customers",
+    "connect.metric.customers.help": "Distinct customer ids; lines without one are guest lines.",
+    "connect.metric.products": "Products",
+    "connect.metric.products.help": "Distinct product codes.",
+    "connect.period": "{lines:num} lines from {first:date} to {last:date}; {returns:num} return lines, {guests:num} "
+                      "guest lines (no customer id).",
+    "connect.missing": "Lines without a value, per mapped role (these lines are kept; analyses that need the value "
+                       "leave them out).",
+    "connect.use": "Analyse this source",
+    "connect.use.help": "Segments (and every page that runs on connections) will analyse this source until you "
+                        "pick a dataset again.",
+    "connect.active": "Analysing {source} where it lives. Pages that run on connections use it; pick a dataset "
+                      "here to go back to the workspace.",
+    "connect.stop": "Use the workspace datasets again",
+    "connect.needs_upload": "This page works on datasets in the workspace only for now, and a connection "
+                            "({source}) is active. Use the workspace datasets again (Data page or sidebar) to "
+                            "open this page, or upload the data on the Data page.",
+    "connect.note.no_version": "Results are kept until you open the source again (the engine does not say when the "
+                               "table changes).",
+    "column.mapped_role": "Role",
+    "connect.error.privacy_force": "Personal data protection is compulsory on this server (PROMO_PRIVACY=force), and a "
+                                   "table cannot be protected where it lives, so PromoLens does not connect to it. "
+                                   "Upload the data on the Data page instead: protection is applied as it loads.",
+    "connect.privacy_note": "A connected table is analysed as it is: customer ids are not replaced by pseudonyms "
+                            "(uploads can be protected as they load).",
+    "connect.error.option": "A typed address may set only {allowed:list} (it sets {options:list}). Ask whoever set up "
+                            "PromoLens for a named connection if this database needs other options.",
     # (end of connect)
 
     # --- pricing -------------------------------------------------------------------------
@@ -1013,6 +1124,255 @@ MESSAGES = {
     # (end of logistics)
 
     # --- recommendations -----------------------------------------------------------------
+    "recommend.error.missing_columns": "Recommendations need the column(s) {columns:list}. Map them on the Data page.",
+    "recommend.error.value": "Interactions count 'purchases' or 'quantity', not {value!r}.",
+    "recommend.error.no_customers": "No sale line has a customer id, so there is nobody to recommend to. Map the "
+                                    "customer column on the Data page (guest orders cannot get personal "
+                                    "recommendations).",
+    "recommend.error.half_life": "The recency half-life must be a positive number of days.",
+    "recommend.error.all_returned": "Every purchase was returned: there is nothing to learn from. Check the quantity "
+                                    "column.",
+    "recommend.error.catalogue_no_product_id": "The products table needs a product_id column to join the sales.",
+    "recommend.error.not_interactions": "Fit a recommender on recommend.interactions_from(transactions).",
+    "recommend.error.not_fitted": "Fit the recommender before asking it for recommendations.",
+    "recommend.error.k": "The number of recommendations must be a whole number of at least 1, not {k!r}.",
+    "recommend.error.weighting": "Item similarity weighting must be 'bm25', 'tfidf' or 'none', not {weighting!r}.",
+    "recommend.error.no_product_text": "The products have no names, categories or descriptions to compare. Upload a "
+                                       "products table with product_name, category or description.",
+    "recommend.error.nothing_before": "No customer bought anything before {cut:date}: pick a later cut date.",
+    "recommend.error.nothing_after": "Nothing was bought on or after {cut:date}: pick an earlier cut date so there "
+                                     "is something to check the recommendations against.",
+    "recommend.error.no_models": "Pick at least one model to evaluate.",
+    "recommend.error.no_baseline": "The comparison needs the best-seller model (Popularity) as its baseline.",
+    "recommend.error.baseline_missing": "The baseline model {baseline!r} is not among the models evaluated.",
+    "recommend.error.nothing_new": "No customer bought anything new after the cut date, so there is nothing to "
+                                   "check the recommendations against. Pick an earlier cut date, or include "
+                                   "already-bought products.",
+    "recommend.error.products_unreadable": "{name} could not be read as a products table. Upload a CSV or .xlsx "
+                                           "file.",
+    "recommend.error.products_no_product_id": "{name} has no product_id column (its columns are: {columns:list}). "
+                                              "The products table needs product_id and any of product_name, "
+                                              "category, description.",
+    "recommend.reason.best_seller": "best-seller",
+    "recommend.reason.buy_again": "bought before: buy again",
+    "recommend.reason.bought_with": "bought with {product}",
+    "recommend.reason.similar_to": "similar to {product}",
+    "recommend.reason.segment": "popular in your segment ({segment})",
+    "recommend.reason.new_product": "new to the range, similar to {product}",
+    "recommend.reason.new_customer": "best-seller (no purchase history yet)",
+    "recommend.verdict.beats": "Use {best}: its top-{k} lists scored {lift:pct0} higher NDCG@{k} than simply showing "
+                               "best-sellers ({ndcg:.3f} vs {base_ndcg:.3f}; 95% interval of the gain {low:pct0} "
+                               "to {high:pct0}) on {customers:num} customers' real purchases after the cut date.",
+    "recommend.verdict.no_winner": "No model clearly beats simply showing best-sellers on this data, so use the "
+                                   "best-seller list ({baseline}): it is as good, simpler and easy to explain.",
+    "recommend.verdict.runner_up": "{verdict} The best alternative, {runner}, scored NDCG@{k} {ndcg:.3f} against "
+                                   "{base_ndcg:.3f} ({lift:pct0}; 95% interval {low:pct0} to {high:pct0}).",
+    "recommend.map_definition": "MAP@k is the mean over customers of AP@k = (1 / min(k, R)) × Σ (precision at rank "
+                                "i, for each rank i ≤ k that holds a product the customer bought), where R is the "
+                                "number of different products the customer bought after the cut date. Dividing by "
+                                "min(k, R) lets a perfect list score 1 even when R > k; the other definition in use "
+                                "divides by R and so caps such customers below 1.",
+    "basket.error.by": "Baskets can be built by 'order' or 'customer_date', not {by!r}.",
+    "basket.error.missing_columns": "Building baskets needs the column(s) {columns:list}. Map them on the Data page.",
+    "basket.error.no_purchases": "There are no purchase lines to build baskets from (every line is a return or has "
+                                 "no product). Check the quantity and product columns.",
+    "basket.error.not_baskets": "Pass baskets made by basket.baskets_from(transactions), or a list of item lists.",
+    "basket.error.empty": "There are no baskets with products in them.",
+    "basket.error.share_not_number": "{what} must be a number between 0 and 1, not {value!r}.",
+    "basket.error.share_range": "{what} must be between 0 and at most 1 (it is a share of baskets); got {value}.",
+    "basket.error.share_range_positive": "{what} must be above 0 and at most 1 (it is a share of baskets); got "
+                                         "{value}.",
+    "basket.share.min_support": "The minimum support",
+    "basket.share.min_confidence": "The minimum confidence",
+    "basket.error.too_many_candidates": "The minimum support is too low for this data: it would test {total:,} "
+                                        "product combinations of {size}. Raise the minimum support (or limit the "
+                                        "rule length).",
+    "basket.explanation": "{confidence:pct0} of baskets with {product} also hold {other} ({lift:.1f}× as often as "
+                          "baskets overall).",
+
+    "recommendations.title": "Recommendations",
+    "recommendations.lead": "For every customer, the next products to show in an e-mail or the app, with a reason "
+                            "you can check; for every product, what sells with it; and a fair test, on your own "
+                            "sales, of whether the recommendations beat simply showing best-sellers.",
+    "recommendations.no_customers": "This data has no customer ids, so there is nobody to personalise for. Basket "
+                                    "rules below still work; map a customer column on the Data page for personal "
+                                    "recommendations.",
+    "recommendations.step.split": "Splitting the purchases at the cut date…",
+    "recommendations.step.segments": "Scoring customers into segments…",
+    "recommendations.step.evaluate": "Fitting and testing {model} ({done}/{total})…",
+    "recommendations.step.fit": "Fitting {model} on all purchases…",
+    "recommendations.step.baskets": "Building baskets…",
+    "recommendations.step.rules": "Mining product combinations…",
+    "recommendations.model.popularity": "Best-sellers",
+    "recommendations.model.segment": "Best-sellers in segment",
+    "recommendations.model.knn": "Bought together (item kNN)",
+    "recommendations.model.als": "Hidden tastes (ALS)",
+    "recommendations.model.content": "Similar products (content)",
+    "recommendations.model.hybrid": "Hybrid",
+    "recommendations.model_short.popularity": "Best-sellers",
+    "recommendations.model_short.segment": "Segment best-sellers",
+    "recommendations.model_short.knn": "Item kNN",
+    "recommendations.model_short.als": "ALS",
+    "recommendations.model_short.content": "Content",
+    "recommendations.model_short.hybrid": "Hybrid",
+    "recommendations.model_help.popularity": "The products most customers bought. The baseline every other model "
+                                             "must beat.",
+    "recommendations.model_help.segment": "The best-sellers among customers of the same RFM segment.",
+    "recommendations.model_help.knn": "Products bought by the same customers as what this customer bought.",
+    "recommendations.model_help.als": "Matrix factorisation: finds hidden tastes shared by groups of customers.",
+    "recommendations.model_help.content": "Products whose name, category and description resemble what the customer "
+                                          "bought; also reaches products nobody has bought yet.",
+    "recommendations.model_help.hybrid": "A weighted blend of item kNN, ALS, content and best-sellers in the "
+                                         "customer’s segment.",
+    "recommendations.settings": "Settings",
+    "recommendations.k": "Products per customer",
+    "recommendations.k.help": "How many products each list holds (the k in precision@k, NDCG@k …).",
+    "recommendations.include": "Include products already bought",
+    "recommendations.include.help": "On for repeat purchases (groceries, consumables); off for things people buy "
+                                    "once (gifts, electronics). The evaluation follows this choice.",
+    "recommendations.half_life": "Recency half-life",
+    "recommendations.half_life.none": "No decay",
+    "recommendations.half_life.days": "{days} days",
+    "recommendations.half_life.help": "A purchase this many days old counts half as much as one today.",
+    "recommendations.cut": "Evaluation cut date",
+    "recommendations.cut.help": "Models learn from purchases before this day and are checked against what "
+                                "customers bought from this day on.",
+    "recommendations.weighting": "Item kNN weighting",
+    "recommendations.weighting.help": "How purchases are weighted before products are compared: both make "
+                                      "best-sellers count less, BM25 also damps very heavy buyers.",
+    "recommendations.products_upload": "Products table (optional)",
+    "recommendations.products_upload.help": "Columns: product_id (required), product_name, category, description. "
+                                            "It lets the content model recommend products nobody has bought yet.",
+    "recommendations.metric.customers": "Customers evaluated",
+    "recommendations.metric.customers.help": "Customers who bought before the cut date and bought something new "
+                                             "after it; their later purchases are the test.",
+    "recommendations.metric.lift": "Lift over popularity",
+    "recommendations.metric.lift.help": "How much higher the best model's NDCG@{k} is than the best-seller list's. "
+                                        "NDCG rewards lists that put what customers went on to buy near the top.",
+    "recommendations.metric.ndcg": "NDCG@{k}",
+    "recommendations.metric.ndcg.help": "Best model's NDCG (0 to 1); the change is against the best-seller list.",
+    "recommendations.metric.model": "Recommended model",
+    "recommendations.metric.model.help": "The honest choice: a personalised model only when it clearly beats "
+                                         "best-sellers (at least 10% higher NDCG, with the 95% interval of the gain "
+                                         "above zero).",
+    "recommendations.customer.heading": "Recommendations for a customer",
+    "recommendations.customer.model": "Model",
+    "recommendations.customer.customer": "Customer",
+    "recommendations.customer.option": "{customer} ({products} products bought)",
+    "recommendations.customer.customer.help": "The customers with the longest history, longest first.",
+    "recommendations.customer.typed": "Or type a customer id",
+    "recommendations.customer.typed.help": "Any customer's list, whether or not they are in the list above; a "
+                                           "customer without purchases gets the best-sellers.",
+    "recommendations.customer.caption": "Score: the model's own scale; higher means a stronger match. Why: the "
+                                        "purchase or group that led to the suggestion.",
+    "recommendations.customer.history_caption": "What this customer bought most (returns netted, decay applied).",
+    "recommendations.column.rank": "Rank",
+    "recommendations.column.product_id": "Product",
+    "recommendations.column.product_name": "Name",
+    "recommendations.column.score": "Score",
+    "recommendations.column.reason": "Why",
+    "recommendations.column.bought_before": "Bought before",
+    "recommendations.column.purchases": "Purchases",
+    "recommendations.column.bought_with": "Bought with it",
+    "recommendations.column.in_words": "In words",
+    "recommendations.column.antecedents": "If a basket holds",
+    "recommendations.column.consequents": "it also holds",
+    "recommendations.column.antecedent_support": "Antecedent support",
+    "recommendations.column.consequent_support": "Consequent support",
+    "recommendations.column.count": "Baskets",
+    "recommendations.column.ndcg_lift": "NDCG lift over best-sellers",
+    "recommendations.column.lift_low": "Lift, 95% low",
+    "recommendations.column.lift_high": "Lift, 95% high",
+    "recommendations.column.fit_seconds": "Seconds to fit and rank",
+    "recommendations.rules.heading": "Frequently bought together",
+    "recommendations.rules.by": "A basket is",
+    "recommendations.rules.by.order": "one order",
+    "recommendations.rules.by.customer_date": "one customer on one day",
+    "recommendations.rules.by.help": "Till data without order numbers (such as the Groceries data) groups a "
+                                     "customer's lines of one day.",
+    "recommendations.rules.support": "Minimum support",
+    "recommendations.rules.support.placeholder": "automatic",
+    "recommendations.rules.support.help": "Smallest share of baskets a product combination must appear in. Leave it "
+                                          "empty for about 20 baskets' worth.",
+    "recommendations.rules.support.auto": "Minimum support {support:.4f} (chosen automatically: about 20 of your "
+                                          "{n:,} baskets).",
+    "recommendations.rules.confidence": "Minimum confidence",
+    "recommendations.rules.confidence.help": "Of the baskets with the first product, the share that must also hold "
+                                             "the second.",
+    "recommendations.metric.baskets": "Baskets",
+    "recommendations.metric.baskets.help": "Baskets the rules are mined from (returns left out).",
+    "recommendations.metric.strong": "Rules with lift above 1",
+    "recommendations.metric.strong.help": "Rules where the second product is likelier when the first is in the "
+                                          "basket.",
+    "recommendations.metric.strongest": "Strongest lift",
+    "recommendations.metric.strongest.value": "{lift:.1f}×",
+    "recommendations.metric.strongest.help": "How many times likelier the second product is, for the strongest rule.",
+    "recommendations.rules.none": "No products are bought together more often than chance at this minimum support. "
+                                  "Lower the minimum support, or check that baskets hold more than one product.",
+    "recommendations.rules.product": "Product",
+    "recommendations.rules.product.option": "{name} ({product})",
+    "recommendations.rules.product.help": "Products with at least one rule, the most strongly linked first.",
+    "recommendations.rules.bought_with_caption": "Confidence: share of baskets with the product that also hold the "
+                                                 "other. Lift: how many times likelier than in baskets overall (1 = "
+                                                 "no link).",
+    "recommendations.rules.table_caption": "The {shown:,} strongest of {total:,} rules by lift; the download holds "
+                                           "them all.",
+    "recommendations.rules.download_all": "Download all rules (CSV)",
+    "recommendations.comparison.heading": "Which model works best on your data",
+    "recommendations.comparison.caption": "Models learnt from purchases before {cut:%d %b %Y} and were checked "
+                                          "against what {customers:,} customers bought from then on{excluded}. "
+                                          "{new:,} customers who first bought after the cut cannot be evaluated "
+                                          "(they get best-sellers). Precision: share of the list they bought. "
+                                          "Recall: share of what they bought that was on the list. NDCG: like "
+                                          "recall, but hits near the top count more. Hit rate: customers with at "
+                                          "least one hit. Coverage: share of the catalogue recommended to somebody.",
+    "recommendations.comparison.excluded": " (products they had bought before are left out of lists and test)",
+    "recommendations.metric_name.precision": "Precision@{k}",
+    "recommendations.metric_name.recall": "Recall@{k}",
+    "recommendations.metric_name.ndcg": "NDCG@{k}",
+    "recommendations.metric_name.map": "MAP@{k}",
+    "recommendations.metric_name.hit_rate": "Hit rate@{k}",
+    "recommendations.metric_name.coverage": "Coverage",
+    "recommendations.export.heading": "Export",
+    "recommendations.export.caption": "{model}: {k} products (customer_id, rank, product_id, product_name, score, "
+                                      "reason) for each of {customers:,} customers, ready for an e-mail or app "
+                                      "campaign.",
+    "recommendations.export.download": "Download recommendations for every customer (CSV)",
+    "recommendations.saved_name": "Recommendations",
+    "chart.model_comparison.title": "Model quality on purchases after the cut date",
+    "chart.model_comparison.y": "Score (0 to 1, higher is better)",
+    "chart.bought_with_bars.title": "Bought with {product}",
+    "chart.bought_with_bars.x": "Share of its baskets (%)",
+    "chart.rules_heatmap.title": "Lift between the most strongly linked products",
+    "chart.rules_heatmap.x": "…brings along this product",
+    "chart.rules_heatmap.y": "Basket holds this product…",
+    "chart.rules_heatmap.hover": "lift",
+    "report.basket.name": "Frequently bought together",
+    "report.basket.if": "if a basket holds",
+    "report.basket.then": "it also holds",
+    "report.basket.summary": "{baskets:,} baskets (one per order); rules kept when both sides appear together in at "
+                             "least {support:pct1} of baskets and in at least {min_baskets} baskets: {rules:,} rules "
+                             "with lift above 1.",
+    "report.basket.terms": "Lift: how many times likelier the second product is when the first is in the basket (1 = "
+                           "no link). Confidence: of the baskets with the first, the share that also hold the second.",
+    "report.basket.none": "No products are bought together more often than chance at this support: baskets are small "
+                          "or varied. Recommend best-sellers rather than pairs.",
+    "report.basket.strongest": "Strongest pair: {first} → {second}: {confidence:pct0} of baskets with the first also "
+                               "hold the second, {lift:.1f} times the usual rate.",
+    "report.basket.once": "Each set of products is listed once, in its strongest direction (highest lift, then "
+                          "confidence).",
+    "report.basket.figure": "Strongest rules",
+    "report.basket.table": "Basket rules",
+    "chart.rule_lift_bars.title": "Frequently bought together: strongest rules",
+    "chart.rule_lift_bars.x": "Lift (times the usual rate)",
+    "report.recommendations.name": "Recommendations against best-sellers",
+    "report.recommendations.table": "Model comparison",
+    "report.recommendations.how": "Models learned from purchases before {cut:date}; each of {customers:,} customers "
+                                  "got a top-{k} list of products new to them, scored against what they really "
+                                  "bought afterwards. NDCG@{k}: how high those products sit in the list (1 = at the "
+                                  "top); hit rate: share of customers with at least one of them in their list.",
+    "report.recommendations.chart_title": "Recommendation quality on purchases after the cut date",
+    "report.recommendations.chart_y": "Score (0 to 1, higher is better)",
     # (end of recommendations)
 
     # --- reports -------------------------------------------------------------------------

@@ -29,7 +29,8 @@ def _closed_app(method, folder):
     """A server whose secrets file (outside the project) asks for sign-in: (URL, workspace file)."""
     (folder / "secrets.toml").write_text(SECRETS[method], encoding="utf-8")
     workspace = folder / "ws" / "promo.duckdb"
-    with serve(ROOT / "app.py", folder, {"PROMO_WORKSPACE": str(workspace)},
+    # (a first wait of 60 s: the next attempt comes sooner however slow the machine)
+    with serve(ROOT / "app.py", folder, {"PROMO_WORKSPACE": str(workspace), "PROMO_SIGNIN_WAIT_S": "60"},
                ("--secrets.files", str(folder / "secrets.toml"))) as url:
         yield url, workspace
 
@@ -94,7 +95,7 @@ def test_signing_in_at_a_page_address_opens_that_page(password_app, browser):
         tab.locator("h1", has_text="Reports").wait_for(timeout=180_000)
         wait_idle(tab)
         assert tab.url.endswith("/reports") and tab.get_by_test_id("stException").count() == 0
-        assert tab.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").is_visible()
+        tab.get_by_test_id("stSidebar").get_by_role("button", name="Sign out").wait_for()
     finally:
         tab.context.close()
     other = _open(browser, url + "/reports")  # another browser: its own session, signed out
