@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 import logging
 import os
@@ -29,6 +30,7 @@ from promo_core import text as catalogue
 from promo_core.engine import ByteCache, release_memory, sources
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
+from promo_core.io import read_table
 from promo_core.store import Workspace, workspace_path
 from promo_core.text import Message
 
@@ -355,12 +357,31 @@ def side_table(table: str) -> pd.DataFrame | None:
     return load_table(table)
 
 
-def read_upload(uploaded, read: Callable[..., pd.DataFrame], *args) -> pd.DataFrame:
-    """A small uploaded table as the promo_core reader ``read(uploaded, *args)`` gives it, read once
-    per file and kept in ``shared_frames`` (as the Data page keeps an upload under review), so a
-    rerun reads nothing again. A file that cannot be read is explained (``run``)."""
+def dataset_table(table: str) -> tuple[pd.DataFrame, str] | None:
+    """A side table of the active dataset (``side_table``) with a key naming its content (the
+    dataset's version), or None: the key lets an analysis' settings hold the table without hashing it."""
+    frame = side_table(table)
+    if frame is None:
+        return None
+    dataset = dataset_id()
+    return frame, f"dataset:{dataset}@{workspace().dataset(dataset)['created_at']}:{table}"
+
+
+def read_upload(uploaded, read: Callable | None = None, *args):
+    """An uploaded file that is not sales lines (a campaign, a recipient list, sites, costs) as the
+    promo_core reader ``read(uploaded, *args)`` gives it (default ``io.read_table``: a ``RawTable``),
+    read once per file and kept in ``shared_frames``, never as bytes, so a rerun reads nothing
+    again. A file that cannot be read is explained (``run``)."""
+    read = read_table if read is None else read
     key = ("upload", uploaded.file_id, f"{read.__module__}.{read.__qualname__}", args)
-    return shared_frames().get_or_make(key, lambda: run(read, uploaded, *args)).copy(deep=False)
+    kept = shared_frames().get_or_make(key, lambda: run(read, uploaded, *args))
+    return kept.copy(deep=False) if isinstance(kept, pd.DataFrame) else kept
+
+
+def upload_key(uploaded) -> str:
+    """A key naming an upload's content (its SHA-256): the same file uploaded again gives the same
+    results, and an analysis' settings can hold the table without hashing it."""
+    return f"upload:{hashlib.sha256(uploaded.getbuffer()).hexdigest()}"
 
 
 def require_dataset() -> str:
@@ -563,6 +584,9 @@ COLUMN_FORMATS = {
     "discount_share": "percent", "mean_p_alive": "percent", "mean_clv": "money2", "total_clv": "money0",
     "falling_customers": "localized", "value_at_risk": "money0", "share_of_start": "percent",
     "revenue_before": "money0", "revenue_between": "money0", "revenue_per_customer": "money2",
+    **{c: "percent" for c in ("rel_lift", "rel_lift_low", "rel_lift_high", "narrower_by", "uplift_at_k", "ate",  # Coupons
+                              "gain_over_all", "predicted_uplift", "expected_uplift", "cost_per_sales")},
+    **{c: "money2" for c in ("expected_cost", "expected_incremental_profit", "redemption_cost", "liability")},
 }
 _SHARE_PREFIXES = ("channel: ", "category: ")  # customer_features' share columns
 

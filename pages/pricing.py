@@ -45,11 +45,9 @@ def words(prefix: str, codes) -> callable:
 # ------------------------------------------------------------------------------------------------
 # Data source: the active dataset or a pricing-data upload
 # ------------------------------------------------------------------------------------------------
-def _read_upload(uploaded, mapping: str, extras: tuple) -> io.LoadResult:
-    """The upload as read with this mapping, kept in ``ui.shared_frames`` while it is used."""
-    return ui.shared_frames().get_or_make(
-        ("pricing-upload", uploaded.file_id, mapping, extras),
-        lambda: io.load_transactions(uploaded, mapping=json.loads(mapping) or None, extra_columns=list(extras)))
+def _load_upload(uploaded, mapping: str, extras: tuple) -> io.LoadResult:
+    """The upload as read with this mapping (``ui.read_upload`` keeps it while it is used)."""
+    return io.load_transactions(uploaded, mapping=json.loads(mapping) or None, extra_columns=list(extras))
 
 
 def upload_source() -> tuple[tuple, pd.DataFrame]:
@@ -59,7 +57,7 @@ def upload_source() -> tuple[tuple, pd.DataFrame]:
     uploaded = st.file_uploader(t("pricing.upload.file"), type=["csv", "txt", "xlsx", "parquet"], key="pr-upload")
     if uploaded is None:
         st.stop()
-    first = ui.run(_read_upload, uploaded, "{}", ())
+    first = ui.read_upload(uploaded, _load_upload, "{}", ())
     columns = first.report["columns"]
     options = [None, *columns]
     roles = {"product_id": True, "order_date": True, "quantity": True, "unit_price": True, "category": False}
@@ -77,7 +75,7 @@ def upload_source() -> tuple[tuple, pd.DataFrame]:
                                   help=t("pricing.upload.extras.help")))
     unmapped = ("customer_id", "product_name", "order_id", "channel", "store_id", "coupon_code", "discount")
     mapping_json = json.dumps({**{r: None for r in unmapped}, **mapping}, sort_keys=True)
-    read = ui.run(_read_upload, uploaded, mapping_json, extras)
+    read = ui.read_upload(uploaded, _load_upload, mapping_json, extras)
     st.caption(t("pricing.upload.read", rows=read.rows_in, loaded=len(read.data), set_aside=len(read.quarantine)))
     if len(read.quarantine):
         ui.table(read.quarantine.head(1000), "pricing-upload-quarantine.csv")

@@ -621,7 +621,9 @@ def omnichannel_bars(mix: pd.DataFrame, labels: Mapping[str, str], names: Mappin
 
 
 # === Coupons page =================================================================================
-def lift_bars(results: pd.DataFrame, title: str, x_title: str, y_title: str) -> go.Figure:
+# Each takes ``labels``: its words from the catalogue (``text.chart_labels``: title, x, y and the
+# names of its traces, plus "money", how an amount reads).
+def lift_bars(results: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """Relative lift of every treatment arm over control, grouped by outcome, with 95% intervals.
 
     ``results`` is ``experiments.compare_outcomes`` output (control rows are skipped)."""
@@ -637,63 +639,63 @@ def lift_bars(results: pd.DataFrame, title: str, x_title: str, y_title: str) -> 
     fig.add_hline(y=0, line_color=MUTED)
     fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.18})
     fig.update_yaxes(tickformat="+.0%")
-    return styled(fig, title, x_title, y_title)
+    return styled(fig, labels["title"], labels["x"], labels["y"])
 
 
-def qini_curves(curves: pd.DataFrame, best: str, random_name: str, title: str, x_title: str,
-                y_title: str) -> go.Figure:
+def qini_curves(curves: pd.DataFrame, best: str, labels: Mapping[str, str], names: Mapping) -> go.Figure:
     """Qini curves of every model, the best one bold, with the random-targeting diagonal.
 
-    ``curves`` holds ``model``, ``share`` (0-1) and ``qini`` (incremental buyers)."""
+    ``curves`` holds ``model``, ``share`` (0-1) and ``qini`` (incremental buyers); ``names`` maps
+    models to display names; ``labels`` also holds "random"."""
     fig = go.Figure()
     for i, (model, rows) in enumerate(curves.groupby("model", sort=False)):
-        fig.add_trace(go.Scatter(x=rows["share"], y=rows["qini"], mode="lines", name=str(model),
+        name = plain(str(names.get(model, model)))
+        fig.add_trace(go.Scatter(x=rows["share"], y=rows["qini"], mode="lines", name=name,
                                  line={"width": 4 if model == best else 2, "color": PALETTE[i % len(PALETTE)]},
-                                 hovertemplate="%{x:.0%}: %{y:,.1f}<extra>" + str(model) + "</extra>"))
+                                 hovertemplate="%{x:.0%}: %{y:,.1f}<extra>%{fullData.name}</extra>"))
     end = curves.sort_values("share").groupby("model")["qini"].last().mean()
-    fig.add_trace(go.Scatter(x=[0, 1], y=[0, end], mode="lines", name=random_name,
+    fig.add_trace(go.Scatter(x=[0, 1], y=[0, end], mode="lines", name=labels["random"],
                              line={"dash": "dash", "color": MUTED}, hoverinfo="skip"))
     fig.update_xaxes(tickformat=".0%")
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return styled(fig, title, x_title, y_title)
+    return styled(fig, labels["title"], labels["x"], labels["y"])
 
 
-def uplift_deciles(deciles: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str) -> go.Figure:
+def uplift_deciles(deciles: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """Observed uplift per decile of predicted uplift in percentage points (bars with 95% intervals)
-    and the predicted uplift as a line. ``deciles`` is ``uplift.uplift_by_decile`` output; ``names``
-    labels "observed" and "predicted"."""
+    and the predicted uplift as a line. ``deciles`` is ``uplift.uplift_by_decile`` output; ``labels``
+    also holds "observed" and "predicted"."""
     pts = deciles[["uplift", "uplift_low", "uplift_high", "predicted_uplift"]] * 100
     fig = go.Figure(go.Bar(
-        x=deciles["decile"], y=pts["uplift"], name=names["observed"], marker_color=PRIMARY,
+        x=deciles["decile"], y=pts["uplift"], name=labels["observed"], marker_color=PRIMARY,
         error_y={"type": "data", "symmetric": False, "array": pts["uplift_high"] - pts["uplift"],
                  "arrayminus": pts["uplift"] - pts["uplift_low"], "color": "#444"},
         hovertemplate="%{x}: %{y:+.1f}<extra></extra>"))
     fig.add_trace(go.Scatter(x=deciles["decile"], y=pts["predicted_uplift"], mode="lines+markers",
-                             name=names["predicted"], line={"color": ACCENT},
+                             name=labels["predicted"], line={"color": ACCENT},
                              hovertemplate="%{x}: %{y:+.1f}<extra></extra>"))
     fig.add_hline(y=0, line_color=MUTED)
     fig.update_xaxes(dtick=1)
     fig.update_yaxes(tickformat="+.0f")
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return styled(fig, title, x_title, y_title)
+    return styled(fig, labels["title"], labels["x"], labels["y"])
 
 
-def profit_curves(curves: pd.DataFrame, chosen_share: float | None, names: dict, title: str, x_title: str,
-                  y_title: str, currency: str = "£") -> go.Figure:
+def profit_curves(curves: pd.DataFrame, chosen_share: float | None, labels: Mapping[str, str]) -> go.Figure:
     """Cumulative expected incremental profit against the share of customers targeted, per coupon.
 
-    ``curves`` is ``targeting.profit_curve`` output; ``names`` labels each ``coupon`` value and
-    "plan" (the vertical marker at the chosen plan's share)."""
+    ``curves`` is ``targeting.profit_curve`` output; ``labels`` also holds "best coupon" and "plan"
+    (the vertical marker at the chosen plan's share)."""
     fig = go.Figure()
     for i, (coupon, rows) in enumerate(curves.groupby("coupon", sort=False)):
         best = coupon == "best coupon"
         fig.add_trace(go.Scatter(
             x=rows["share_targeted"], y=rows["expected_incremental_profit"], mode="lines",
-            name=plain(str(names.get(coupon, coupon))),
+            name=plain(str(labels["best coupon"] if best else coupon)),
             line={"width": 4 if best else 2, "color": PRIMARY if best else PALETTE[(i + 1) % len(PALETTE)]},
-            hovertemplate="%{x:.0%}: " + currency + "%{y:,.0f}<extra>%{fullData.name}</extra>"))
+            hovertemplate="%{x:.0%}: " + _money(labels, "%{y:,.0f}") + "<extra>%{fullData.name}</extra>"))
     if chosen_share is not None:
-        fig.add_vline(x=chosen_share, line_dash="dot", line_color=GOOD, annotation_text=names["plan"],
+        fig.add_vline(x=chosen_share, line_dash="dot", line_color=GOOD, annotation_text=labels["plan"],
                       annotation_position="top right")
     fig.add_hline(y=0, line_color=MUTED)
     peak = curves["expected_incremental_profit"].max()
@@ -701,46 +703,46 @@ def profit_curves(curves: pd.DataFrame, chosen_share: float | None, names: dict,
         fig.update_yaxes(range=[max(curves["expected_incremental_profit"].min(), -2 * peak) * 1.05, 1.25 * peak])
     fig.update_xaxes(tickformat=".0%")
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return styled(fig, title, x_title, y_title)
+    return styled(fig, labels["title"], labels["x"], labels["y"])
 
 
-def strategy_bars(comparison: pd.DataFrame, title: str, x_title: str, y_title: str, over_budget: str,
-                  currency: str = "£") -> go.Figure:
-    """Expected incremental profit of each targeting strategy; strategies over budget are hatched."""
+def strategy_bars(comparison: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
+    """Expected incremental profit of each targeting strategy (its name in words); strategies over
+    budget are hatched. ``labels`` also holds "over_budget"."""
     frame = comparison.iloc[::-1]
-    labels = plain([f"{s} ({c})" for s, c in zip(frame["strategy"], frame["coupon"])])
+    names = plain([f"{s} ({c})" for s, c in zip(frame["strategy"], frame["coupon"])])
     colours = [GOOD if p > 0 else ACCENT for p in frame["expected_incremental_profit"]]
     fig = go.Figure(go.Bar(
-        x=frame["expected_incremental_profit"], y=labels, orientation="h", marker_color=colours,
+        x=frame["expected_incremental_profit"], y=names, orientation="h", marker_color=colours,
         marker_pattern_shape=["" if ok else "/" for ok in frame["within_budget"]],
-        customdata=[("" if ok else over_budget) for ok in frame["within_budget"]],
-        hovertemplate="%{y}: " + currency + "%{x:,.0f} %{customdata}<extra></extra>"))
+        customdata=[("" if ok else labels["over_budget"]) for ok in frame["within_budget"]],
+        hovertemplate="%{y}: " + _money(labels, "%{x:,.0f}") + " %{customdata}<extra></extra>"))
     fig.add_vline(x=0, line_color=MUTED)
-    return styled(fig, title, x_title, y_title, height=max(320, 40 * len(frame) + 120))
+    return styled(fig, labels["title"], labels["x"], labels["y"], height=max(320, 40 * len(frame) + 120))
 
 
-def points_over_time(table: pd.DataFrame, names: dict, title: str, x_title: str, y_title: str,
-                     currency: str = "£") -> go.Figure:
+def points_over_time(table: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
     """Loyalty points money over time: expected liability, face value of outstanding points and the
-    monthly redemption cost. ``table`` is ``loyalty.simulate_points(...).table``."""
+    monthly redemption cost. ``table`` is ``loyalty.simulate_points(...).table``; ``labels`` also
+    names those three columns."""
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=table["month"], y=table["redemption_cost"], name=names["redemption_cost"],
-                         marker_color=MUTED, hovertemplate=currency + "%{y:,.0f}<extra></extra>"))
+    fig.add_trace(go.Bar(x=table["month"], y=table["redemption_cost"], name=labels["redemption_cost"],
+                         marker_color=MUTED, hovertemplate=_money(labels, "%{y:,.0f}") + "<extra></extra>"))
     for col, colour, dash in (("liability", PRIMARY, None), ("liability_face_value", ACCENT, "dot")):
-        fig.add_trace(go.Scatter(x=table["month"], y=table[col], mode="lines", name=names[col],
+        fig.add_trace(go.Scatter(x=table["month"], y=table[col], mode="lines", name=labels[col],
                                  line={"color": colour, "dash": dash, "width": 3},
-                                 hovertemplate=currency + "%{y:,.0f}<extra></extra>"))
+                                 hovertemplate=_money(labels, "%{y:,.0f}") + "<extra></extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return styled(fig, title, x_title, y_title)
+    return styled(fig, labels["title"], labels["x"], labels["y"])
 
 
-def mde_curve(curve: pd.DataFrame, current_n: int | None, binary: bool, names: dict, title: str, x_title: str,
-              y_title: str) -> go.Figure:
-    """Smallest detectable lift against customers per arm (``experiments.power_curve`` output)."""
+def mde_curve(curve: pd.DataFrame, current_n: int | None, binary: bool, labels: Mapping[str, str]) -> go.Figure:
+    """Smallest detectable lift against customers per arm (``experiments.power_curve`` output);
+    ``labels`` also holds "mde" and "current"."""
     y = curve["mde"] * (100 if binary else 1)
     fig = go.Figure(go.Scatter(x=curve["n_per_arm"], y=y, mode="lines", line={"color": PRIMARY, "width": 3},
-                               name=names["mde"], hovertemplate="%{x:,}: %{y:.2f}<extra></extra>"))
+                               name=labels["mde"], hovertemplate="%{x:,}: %{y:.2f}<extra></extra>"))
     if current_n:
-        fig.add_vline(x=current_n, line_dash="dot", line_color=GOOD, annotation_text=names["current"])
+        fig.add_vline(x=current_n, line_dash="dot", line_color=GOOD, annotation_text=labels["current"])
     fig.update_xaxes(type="log")
-    return styled(fig, title, x_title, y_title)
+    return styled(fig, labels["title"], labels["x"], labels["y"])

@@ -10,15 +10,18 @@ sentences that state the result, and the campaign table built from the transacti
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 
+import ibis
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from promo_core.engine import SalesSource, exact_sum, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.i18n import fmt_money, fmt_pct, text
+from promo_core.text import Message
 
 SRM_ALPHA = 0.001  # a split this unlikely under the intended shares means the randomisation broke
 _ARM_NAMES = re.compile(r"^(arm|segment|group|treatment|treated|variant|variation|test_?group|cell|campaign|"
@@ -33,10 +36,8 @@ _ID_NAMES = re.compile(r"(^id$|_id$|^id_|customer|client|member|user|email|phone
 def _check_columns(df: pd.DataFrame, *cols: str | None) -> None:
     missing = [c for c in cols if c is not None and c not in df.columns]
     if missing:
-        raise DataError(f"The data has no column {', '.join(map(repr, missing))}. Its columns are: "
-                        f"{', '.join(map(str, df.columns))}. Pick the right column.",
-                        zh=f"数据中没有列 {', '.join(map(repr, missing))}。现有的列为：{', '.join(map(str, df.columns))}。"
-                           "请选择正确的列。")
+        raise DataError(Message("experiments.error.no_column", missing=", ".join(map(repr, missing)),
+                                columns=", ".join(map(str, df.columns))))
 
 
 def is_binary(values: pd.Series) -> bool:
@@ -56,32 +57,23 @@ def checked_outcome(df: pd.DataFrame, arm: str, outcome: str, control) -> pd.Dat
     """
     _check_columns(df, arm, outcome)
     if len(df) == 0:
-        raise DataError("The experiment table has no rows. Check the file or the filter.",
-                        zh="实验表中没有任何行。请检查文件或筛选条件。")
+        raise DataError(Message("experiments.error.no_rows"))
     y = df[outcome]
     if pd.api.types.is_bool_dtype(y):
         y = y.astype(float)
     if not pd.api.types.is_numeric_dtype(y):
-        raise DataError(f"The outcome column {outcome!r} holds text, not numbers. Pick a 0/1 column (visited, "
-                        "converted) or a money column (spend).",
-                        zh=f"结果列 {outcome!r} 中是文字而不是数字。请选择 0/1 列（是否到访、是否转化）或金额列（消费额）。")
+        raise DataError(Message("experiments.error.text_outcome", outcome=repr(outcome)))
     bad = y.isna() | df[arm].isna()
     if bad.any():
         rows = ", ".join(str(i + 1) for i in np.flatnonzero(bad.to_numpy())[:5])
-        raise DataError(f"{int(bad.sum())} rows have no value in {outcome!r} or {arm!r} (data rows {rows}…). "
-                        "Fill them in (0 when nothing happened) or remove those customers.",
-                        zh=f"有 {int(bad.sum())} 行在 {outcome!r} 或 {arm!r} 中没有值（数据第 {rows} 行…）。"
-                           "请补上（没有发生时填 0），或删除这些客户。")
+        raise DataError(Message("experiments.error.missing_values", rows=int(bad.sum()), outcome=repr(outcome),
+                                arm=repr(arm), examples=rows))
     arms = df[arm].astype(str)
     if str(control) not in set(arms):
-        raise DataError(f"The control arm {control!r} does not occur in {arm!r}; its values are: "
-                        f"{', '.join(sorted(set(arms))[:20])}. Pick the arm that got nothing.",
-                        zh=f"对照组 {control!r} 没有出现在 {arm!r} 中；该列的值为：{', '.join(sorted(set(arms))[:20])}。"
-                           "请选择什么都没收到的那一组。")
+        raise DataError(Message("experiments.error.unknown_control", control=repr(control), arm=repr(arm),
+                                values=", ".join(sorted(set(arms))[:20])))
     if arms.nunique() < 2:
-        raise DataError(f"{arm!r} holds only one arm ({control!r}). An experiment needs a control and at least "
-                        "one treatment arm.",
-                        zh=f"{arm!r} 中只有一个组（{control!r}）。实验需要一个对照组和至少一个处理组。")
+        raise DataError(Message("experiments.error.one_arm", arm=repr(arm), control=repr(control)))
     return pd.DataFrame({"arm": arms, "outcome": y.astype(float)}, index=df.index)
 
 
@@ -131,17 +123,14 @@ def compare_arms(df: pd.DataFrame, arm: str, outcome: str, control, *, kind: str
     if kind == "auto":
         kind = "binary" if is_binary(y) else "money"
     if kind == "binary" and not is_binary(y):
-        raise DataError(f"{outcome!r} has values other than 0 and 1, so it cannot be analysed as a rate. "
-                        "Analyse it as money instead.",
-                        zh=f"{outcome!r} 中有 0 和 1 以外的值，因此不能按比率分析。请改为按金额分析。")
+        raise DataError(Message("experiments.error.not_binary", outcome=repr(outcome)))
     control = str(control)
     g = y.groupby(arms, sort=True)
     n, mean = g.size(), g.mean()
     std = g.std(ddof=0) if kind == "binary" else g.std(ddof=1)
     if (n < 2).any():
         small = ", ".join(n.index[n < 2])
-        raise DataError(f"The arm(s) {small} have fewer than 2 customers; a lift needs at least 2 per arm.",
-                        zh=f"组 {small} 的客户少于 2 位；计算提升需要每组至少 2 位客户。")
+        raise DataError(Message("experiments.error.small_arm", arms=small))
     order = [control] + sorted((a for a in n.index if a != control), key=natural_key)
     z = stats.norm.ppf(1 - alpha / 2)
     nc, mc, sc = n[control], mean[control], std[control]
@@ -238,13 +227,11 @@ def sample_ratio_check(df: pd.DataFrame, arm: str, intended: dict | None = None)
     _check_columns(df, arm)
     counts = df[arm].dropna().astype(str).value_counts().sort_index()
     if len(counts) < 2:
-        raise DataError(f"{arm!r} holds fewer than two arms, so there is no split to check.",
-                        zh=f"{arm!r} 中不到两个组，因此没有可检查的分组比例。")
+        raise DataError(Message("experiments.error.no_split", arm=repr(arm)))
     if intended:
         weights = pd.Series({str(k): float(v) for k, v in intended.items()})
         if (weights < 0).any() or weights.sum() <= 0:
-            raise DataError("The intended shares must be positive numbers, e.g. 1/3 each.",
-                            zh="计划的分组比例必须是正数，例如各 1/3。")
+            raise DataError(Message("experiments.error.intended_shares"))
         arms = counts.index.union(weights.index)
         counts = counts.reindex(arms, fill_value=0)
         weights = weights.reindex(arms, fill_value=0.0)
@@ -302,20 +289,15 @@ def cuped(df: pd.DataFrame, arm: str, outcome: str, control, covariate: str, alp
     _check_columns(df, covariate)
     x = df[covariate]
     if not pd.api.types.is_numeric_dtype(x):
-        raise DataError(f"The covariate {covariate!r} holds text. Pick a number measured before the campaign, "
-                        "e.g. last year's spend.",
-                        zh=f"协变量 {covariate!r} 中是文字。请选择活动开始前测得的数值，例如去年的消费额。")
+        raise DataError(Message("experiments.error.text_covariate", covariate=repr(covariate)))
     if x.isna().any():
-        raise DataError(f"{int(x.isna().sum())} customers have no value in {covariate!r}. Fill them in (0 for "
-                        "no purchases) or pick another covariate.",
-                        zh=f"有 {int(x.isna().sum())} 位客户在 {covariate!r} 中没有值。"
-                           "请补上（没有购买时填 0），或选择其他协变量。")
+        raise DataError(Message("experiments.error.missing_covariate", customers=int(x.isna().sum()),
+                                covariate=repr(covariate)))
     checked = checked_outcome(df, arm, outcome, control)
     arms, y = checked["arm"], checked["outcome"]
     x = x.astype(float)
     if x.var() == 0:
-        raise DataError(f"{covariate!r} has the same value for every customer, so it cannot explain anything.",
-                        zh=f"{covariate!r} 对每位客户都是同一个值，因此无法解释任何差异。")
+        raise DataError(Message("experiments.error.constant_covariate", covariate=repr(covariate)))
     theta = float(np.cov(y, x, ddof=1)[0, 1] / x.var(ddof=1))
     corr = float(np.corrcoef(y, x)[0, 1]) if y.var() > 0 else 0.0
     frame = pd.DataFrame({"arm": arms, "y": y, "y_cuped": y - theta * (x - x.mean())})
@@ -350,18 +332,13 @@ def _effect_size(baseline: float, lift: float, kind: str, sd: float | None) -> f
 
 def _check_power_inputs(baseline: float, kind: str, sd: float | None, alpha: float, power: float) -> None:
     if kind not in ("binary", "money"):
-        raise DataError("kind must be 'binary' (a rate) or 'money'.",
-                        zh="结果类型（kind）必须是 'binary'（比率）或 'money'（金额）。")
+        raise DataError(Message("experiments.error.kind"))
     if kind == "binary" and not 0 < baseline < 1:
-        raise DataError("The control group's rate must be between 0% and 100% (exclusive), e.g. 0.05 for 5%.",
-                        zh="对照组的比率必须大于 0% 且小于 100%，例如 5% 填 0.05。")
+        raise DataError(Message("experiments.error.baseline_rate"))
     if kind == "money" and (sd is None or not sd > 0):
-        raise DataError("For a money outcome give the standard deviation of spend per customer (it is shown "
-                        "in the campaign table as std).",
-                        zh="金额类结果需要填写每位客户消费额的标准差（活动表中显示为 std）。")
+        raise DataError(Message("experiments.error.sd"))
     if not 0 < alpha < 1 or not 0 < power < 1:
-        raise DataError("Significance level and power must be between 0 and 1, e.g. 0.05 and 0.8.",
-                        zh="显著性水平和检验功效必须在 0 到 1 之间，例如 0.05 和 0.8。")
+        raise DataError(Message("experiments.error.alpha_power"))
 
 
 def sample_size_per_arm(baseline: float, lift: float, *, kind: str = "binary", sd: float | None = None,
@@ -392,8 +369,7 @@ def sample_size_per_arm(baseline: float, lift: float, *, kind: str = "binary", s
 
     _check_power_inputs(baseline, kind, sd, alpha, power)
     if lift == 0 or (kind == "binary" and not 0 < baseline + lift < 1):
-        raise DataError("The lift to detect must be non-zero (and keep the treated rate between 0% and 100%).",
-                        zh="要检测的提升不能为零（并且处理组的比率必须保持在 0% 到 100% 之间）。")
+        raise DataError(Message("experiments.error.lift_to_detect"))
     n = NormalIndPower().solve_power(effect_size=abs(_effect_size(baseline, lift, kind, sd)), alpha=alpha,
                                      power=power, ratio=ratio, alternative="two-sided")
     return int(np.ceil(n - 1e-9))
@@ -410,8 +386,7 @@ def minimum_detectable_effect(baseline: float, n_per_arm: int, *, kind: str = "b
 
     _check_power_inputs(baseline, kind, sd, alpha, power)
     if n_per_arm < 2:
-        raise DataError("An arm needs at least 2 customers.",
-                        zh="每组至少需要 2 位客户。")
+        raise DataError(Message("experiments.error.arm_size"))
     h = NormalIndPower().solve_power(effect_size=None, nobs1=n_per_arm, alpha=alpha, power=power, ratio=ratio,
                                      alternative="two-sided")
     if kind == "binary":
@@ -432,50 +407,29 @@ def power_curve(baseline: float, sizes, *, kind: str = "binary", sd: float | Non
 # --------------------------------------------------------------------------------------------
 # Plain-language verdicts
 # --------------------------------------------------------------------------------------------
-def _p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def lift_sentence(row: pd.Series | dict, outcome: str, control: str, *, currency: str = "£",
-                  lang: str = "en") -> str:
+def lift_sentence(row: pd.Series | dict, outcome: str, control: str) -> Message:
     """One sentence stating a treatment arm's lift with its interval, e.g. "Mens E-Mail raised the
     visit rate by 7.7 points (95% CI 7.1 to 8.2): from 10.6% to 18.3%, +72% (p < 0.001)."
 
     ``row`` is a treatment row of ``compare_arms``; ``p_value_holm`` decides whether the lift is
-    distinguishable from zero.
+    distinguishable from zero. Returns the sentence as a catalogue ``Message`` (amounts in the
+    reader's currency, rates in points with one decimal, two for rare outcomes).
     """
     r = dict(row)
     binary = r["kind"] == "binary"
     base, treated = r["mean"] - r["lift"], r["mean"]
     p = r["p_value_holm"] if pd.notna(r.get("p_value_holm")) else r["p_value"]
-
     small = binary and max(abs(r["lift_low"]), abs(r["lift_high"]), treated) < 0.05  # rare outcomes: 2 decimals
-    digits = 2 if small else 1
-
-    def amount(v: float, signed: bool = False) -> str:
-        if binary:
-            return f"{100 * (v if signed else abs(v)):.{digits}f}"
-        return fmt_money(v if signed else abs(v), currency, 2, lang)
-
-    low, high = amount(r["lift_low"], True), amount(r["lift_high"], True)
-    rel = f"{r['rel_lift']:+.0%}" if pd.notna(r["rel_lift"]) else "–"
-    levels = (f"{fmt_pct(base, digits)} → {fmt_pct(treated, digits)}" if binary
-              else f"{fmt_money(base, currency, 2, lang)} → {fmt_money(treated, currency, 2, lang)}")
-    unit_en, unit_zh = (" points", " 个百分点") if binary else ("", "")
-    what_en = f"the {outcome} rate" if binary else f"{outcome} per customer"
-    what_zh = f"“{outcome}”比率" if binary else f"人均“{outcome}”"
-    if p >= 0.05:
-        return text(
-            f"{r['arm']} changed {what_en} by {amount(r['lift'], True)}{unit_en} (95% CI {low} to {high}) "
-            f"compared with {control} ({levels}, {_p_text(p)}): not distinguishable from no effect.",
-            f"与 {control} 相比，{r['arm']} 使{what_zh}变化了 {amount(r['lift'], True)}{unit_zh}（95% 置信区间 {low} 至 "
-            f"{high}；{levels}，{_p_text(p)}）：无法与“没有效果”区分开。", lang)
-    up = r["lift"] > 0
-    return text(
-        f"{r['arm']} {'raised' if up else 'lowered'} {what_en} by {amount(r['lift'])}{unit_en} (95% CI {low} to "
-        f"{high}) compared with {control}: {levels}, {rel} relative ({_p_text(p)}).",
-        f"与 {control} 相比，{r['arm']} 使{what_zh}{'提高' if up else '降低'}了 {amount(r['lift'])}{unit_zh}"
-        f"（95% 置信区间 {low} 至 {high}）：{levels}，相对变化 {rel}（{_p_text(p)}）。", lang)
+    scale = 100 if binary else 1  # rates read in points
+    same = p >= 0.05
+    lift = r["lift"] if same else abs(r["lift"])
+    direction = "same" if same else "up" if r["lift"] > 0 else "down"
+    return Message(f"experiments.lift.{direction}.{'binary' if binary else 'money'}", arm=r["arm"], outcome=outcome,
+                   control=control, lift=scale * lift, low=scale * r["lift_low"], high=scale * r["lift_high"],
+                   base=base, treated=treated, digits=2 if small else 1,
+                   rel=Message("experiments.rel", rel=r["rel_lift"]) if pd.notna(r["rel_lift"])
+                   else Message("value.none"),
+                   p=Message("experiments.p.below") if p < 0.001 else Message("experiments.p.value", p=p))
 
 
 # --------------------------------------------------------------------------------------------
@@ -498,6 +452,14 @@ def suggest_control(values) -> str | None:
     labels = sorted({str(v) for v in pd.Series(values).dropna()})
     hits = [v for v in labels if _CONTROL_NAMES.search(v)]
     return hits[0] if hits else (labels[0] if labels else None)
+
+
+def suggest_covariate(candidates) -> str | None:
+    """The candidate that looks measured before the campaign and predictive of spend (past spend,
+    history, pre-period ...), else the first; None without candidates."""
+    candidates = list(candidates)
+    return next((c for c in candidates if any(w in str(c).lower() for w in ("monetary", "history", "spend", "pre"))),
+                candidates[0] if candidates else None)
 
 
 def suggest_columns(df: pd.DataFrame) -> ExperimentColumns:
@@ -526,8 +488,46 @@ def suggest_columns(df: pd.DataFrame) -> ExperimentColumns:
 
 
 # --------------------------------------------------------------------------------------------
-# A campaign inside the transactions
+# A campaign table, and a campaign inside the sales
 # --------------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Campaign:
+    """A campaign table (one row per customer) known by a key that names its content.
+
+    Why: an analysis' settings are its cache key, and a campaign is part of them. Hashing a table
+    on every rerun would cost time, so whoever makes a Campaign says what identifies its content
+    once (an upload's SHA-256, a dataset's version, what the campaign was built from), and two
+    Campaigns are equal when their keys are.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per customer: an arm column, outcomes, features measured before the campaign.
+    key : str
+        What identifies ``table``'s content.
+    """
+
+    table: pd.DataFrame
+    key: str
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Campaign) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(("Campaign", self.key))
+
+    def __repr__(self) -> str:
+        return f"Campaign({len(self.table)} rows, key={self.key!r})"
+
+
+def table_key(frame: pd.DataFrame) -> str:
+    """A key naming a table's content (its columns, types and every value): SHA-256 of pandas' row
+    hashes, for a ``Campaign`` made from a frame in hand (notebooks, the command line)."""
+    digest = hashlib.sha256(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
 @dataclass(frozen=True)
 class CampaignWindow:
     """The first and last day a campaign's coupon codes were used."""
@@ -536,38 +536,64 @@ class CampaignWindow:
     last_day: pd.Timestamp
 
 
-def suggest_campaign_codes(tx: pd.DataFrame, max_days: int = 60) -> list[str]:
+def coupon_codes(sales: SalesSource) -> pd.DataFrame:
+    """Every coupon code of the sales with the first and last time it was used and its lines.
+
+    The lines are grouped in the sales' engine; one row per code comes back.
+
+    Returns
+    -------
+    DataFrame
+        ``coupon_code, first, last, lines``, by code; empty when the sales have no coupon codes.
+    """
+    lines = sales_table(sales, ["order_date"], optional=["coupon_code"])
+    if "coupon_code" not in lines.columns:
+        return pd.DataFrame({"coupon_code": pd.Series(dtype=object), "first": pd.Series(dtype="datetime64[ns]"),
+                             "last": pd.Series(dtype="datetime64[ns]"), "lines": pd.Series(dtype=np.int64)})
+    used = lines.filter(lines["coupon_code"].notnull())
+    codes = used.group_by("coupon_code").aggregate(first=used["order_date"].min(), last=used["order_date"].max(),
+                                                    lines=used.count())
+    return fetch(codes.order_by("coupon_code"))
+
+
+def suggest_campaign_codes(sales: SalesSource | pd.DataFrame, max_days: int = 60) -> list[str]:
     """Coupon codes that look like one campaign's: all their uses fall within ``max_days`` days
-    (a standing code such as SAVE10 is used all year round)."""
-    if "coupon_code" not in tx.columns:
-        return []
-    used = tx.loc[tx["coupon_code"].notna(), ["coupon_code", "order_date"]]
-    span = used.groupby("coupon_code")["order_date"].agg(["min", "max"])
-    short = span[(span["max"] - span["min"]) <= pd.Timedelta(days=max_days)]
-    return sorted(short.index.astype(str), key=natural_key)
+    (a standing code such as SAVE10 is used all year round). ``sales``: order lines, or their
+    ``coupon_codes``."""
+    codes = sales if _is_codes(sales) else coupon_codes(sales)
+    short = codes[(codes["last"] - codes["first"]) <= pd.Timedelta(days=max_days)]
+    return sorted(short["coupon_code"].astype(str), key=natural_key)
 
 
-def coupon_window(tx: pd.DataFrame, codes: list[str]) -> CampaignWindow:
-    """When the campaign's coupon codes were used (a first guess of its window)."""
-    if "coupon_code" not in tx.columns or tx["coupon_code"].isna().all():
-        raise DataError("These sales have no coupon codes. Map a coupon code column on the Data page, or "
-                        "upload the campaign as an experiment file.",
-                        zh="这些销售数据中没有优惠码。请在“数据”页面映射优惠码列，或将活动作为实验文件上传。")
-    used = tx[tx["coupon_code"].isin(codes)]
+def _is_codes(frame) -> bool:
+    return isinstance(frame, pd.DataFrame) and list(frame.columns) == ["coupon_code", "first", "last", "lines"]
+
+
+def coupon_window(sales: SalesSource | pd.DataFrame, codes: list[str]) -> CampaignWindow:
+    """When the campaign's coupon codes were used (a first guess of its window). ``sales``: order
+    lines, or their ``coupon_codes``."""
+    known = sales if _is_codes(sales) else coupon_codes(sales)
+    if known.empty:
+        raise DataError(Message("experiments.error.no_coupon_codes"))
+    used = known[known["coupon_code"].isin(codes)]
     if used.empty:
-        raise DataError(f"None of the codes {', '.join(codes)} occurs in the sales. Pick codes from the list.",
-                        zh=f"销售数据中没有出现优惠码 {', '.join(codes)} 中的任何一个。请从列表中选择优惠码。")
-    return CampaignWindow(first_day=used["order_date"].min().normalize(), last_day=used["order_date"].max().normalize())
+        raise DataError(Message("experiments.error.unknown_codes", codes=", ".join(codes)))
+    return CampaignWindow(first_day=used["first"].min().normalize(), last_day=used["last"].max().normalize())
 
 
-def campaign_from_transactions(tx: pd.DataFrame, recipients: pd.DataFrame, launch, days: int,
+def campaign_from_transactions(sales: SalesSource, recipients: pd.DataFrame, launch, days: int,
                                codes: list[str] | None = None) -> pd.DataFrame:
     """Build the campaign table (one row per recipient) from the sales and the list of who got what.
 
+    The order lines are summed per customer in the sales' engine (before the launch, and in the
+    outcome window); only those per-customer aggregates come back and are matched to the
+    recipients here.
+
     Parameters
     ----------
-    tx : DataFrame
-        Canonical transactions (with customer_id).
+    sales : DataFrame or ibis.Table
+        Order lines (``engine.sales_table``): customer_id, order_id, order_date, quantity,
+        unit_price; channel, discount and coupon_code are used where present.
     recipients : DataFrame
         ``customer_id`` and ``arm`` for every customer in the experiment, control included.
     launch : date-like
@@ -586,35 +612,42 @@ def campaign_from_transactions(tx: pd.DataFrame, recipients: pd.DataFrame, launc
         and ``spend`` (net of discounts).
     """
     _check_columns(recipients, "customer_id", "arm")
-    if "customer_id" not in tx.columns or tx["customer_id"].isna().all():
-        raise DataError("These sales have no customer ids, so purchases cannot be matched to recipients.",
-                        zh="这些销售数据中没有客户编号，因此无法将购买记录与收到活动的客户对应起来。")
     if recipients["customer_id"].duplicated().any():
         dup = recipients.loc[recipients["customer_id"].duplicated(), "customer_id"].iloc[0]
-        raise DataError(f"Customer {dup} appears more than once in the recipient list; each customer must be in "
-                        "exactly one arm.",
-                        zh=f"客户 {dup} 在接收名单中出现了不止一次；每位客户只能属于一个组。")
+        raise DataError(Message("experiments.error.recipient_twice", customer=str(dup)))
     if days < 1:
-        raise DataError("The outcome window must be at least one day long.",
-                        zh="结果观察期至少需要一天。")
+        raise DataError(Message("experiments.error.window_days"))
     launch = pd.Timestamp(launch)
     end = launch + pd.Timedelta(days=int(days))
+    lines = sales_table(sales, ["customer_id", "order_id", "order_date", "quantity", "unit_price"],
+                        optional=["channel", "discount", "coupon_code"])
+    lines = lines.filter(lines["customer_id"].notnull())
+    revenue = lines["quantity"].cast("float64") * lines["unit_price"].cast("float64")
+    discount = lines["discount"].cast("float64").fill_null(0.0) if "discount" in lines.columns else ibis.literal(0.0)
+    online = ((lines["channel"].lower() == "online").fill_null(False) if "channel" in lines.columns
+              else ibis.literal(False)).cast("float64")
+    lines = lines.mutate(r=revenue, gross=revenue.clip(lower=0), disc=discount, online=online)
+    pre = lines.filter(lines["order_date"] < launch)
+    features = fetch(pre.group_by("customer_id").aggregate(
+        last=pre["order_date"].max(), first=pre["order_date"].min(), frequency=pre["order_id"].nunique(),
+        monetary=exact_sum(pre["r"]), online_share=pre["online"].mean(), disc=exact_sum(pre["disc"]),
+        gross=exact_sum(pre["gross"])))
+    if features.empty and not len(fetch(lines.select("customer_id").limit(1))):
+        raise DataError(Message("experiments.error.no_customer_ids"))
+    in_window = lines.filter((lines["order_date"] >= launch) & (lines["order_date"] < end) & (lines["quantity"] > 0))
+    used = (in_window["coupon_code"].isin(list(codes)).fill_null(False) if codes and "coupon_code" in in_window.columns
+            else in_window["r"].isnull() & False)
+    window = fetch(in_window.group_by("customer_id").aggregate(spend=exact_sum(in_window["r"] - in_window["disc"]),
+                                                               redeemed=used.cast("int64").max()))
     ids = recipients["customer_id"].astype(str).to_numpy()
-    mine = tx[tx["customer_id"].isin(ids)]
-    pre = mine[mine["order_date"] < launch]
-    revenue = pre["quantity"] * pre["unit_price"]
-    discount = pre["discount"].fillna(0) if "discount" in pre.columns else pd.Series(0.0, index=pre.index)
-    online = (pre["channel"].astype(str).str.lower() == "online") if "channel" in pre.columns \
-        else pd.Series(False, index=pre.index)
-    g = pd.DataFrame({"c": pre["customer_id"], "d": pre["order_date"], "o": pre["order_id"], "r": revenue,
-                      "gross": revenue.clip(lower=0), "disc": discount, "online": online}).groupby("c")
+    g = features.set_index("customer_id")
     feats = pd.DataFrame({
-        "recency_days": (launch - g["d"].max()).dt.days,
-        "frequency": g["o"].nunique(),
-        "monetary": g["r"].sum().round(2),
-        "tenure_days": (launch - g["d"].min()).dt.days,
-        "online_share": g["online"].mean().round(3),
-        "discount_share": (g["disc"].sum() / g["gross"].sum().where(lambda s: s > 0)).fillna(0).round(4),
+        "recency_days": (launch - g["last"]).dt.days,
+        "frequency": g["frequency"],
+        "monetary": g["monetary"].round(2),
+        "tenure_days": (launch - g["first"]).dt.days,
+        "online_share": g["online_share"].round(3),
+        "discount_share": (g["disc"] / g["gross"].where(lambda s: s > 0)).fillna(0).round(4),
     }).reindex(ids)
     feats["preferred_channel"] = np.select([feats["online_share"] >= 0.8, feats["online_share"] <= 0.2],
                                            ["online", "store"], "both")
@@ -623,14 +656,11 @@ def campaign_from_transactions(tx: pd.DataFrame, recipients: pd.DataFrame, launc
         feats[col] = feats[col].fillna(-1).astype(np.int64)
     feats[["monetary", "online_share", "discount_share"]] = feats[["monetary", "online_share",
                                                                    "discount_share"]].fillna(0.0)
-    window = mine[(mine["order_date"] >= launch) & (mine["order_date"] < end) & (mine["quantity"] > 0)]
-    wdisc = window["discount"].fillna(0) if "discount" in window.columns else 0.0
-    spend = (window["quantity"] * window["unit_price"] - wdisc).groupby(window["customer_id"]).sum()
     out = feats.reset_index(names="customer_id")
     out.insert(1, "arm", recipients["arm"].astype(str).to_numpy())
-    out["converted"] = out["customer_id"].isin(window["customer_id"]).astype(np.int64)
-    out["spend"] = spend.reindex(ids, fill_value=0.0).round(2).to_numpy()
+    bought = window.set_index("customer_id")
+    out["converted"] = out["customer_id"].isin(bought.index).astype(np.int64)
+    out["spend"] = bought["spend"].reindex(ids, fill_value=0.0).round(2).to_numpy()
     if codes:
-        redeemers = set(window.loc[window["coupon_code"].isin(codes), "customer_id"])
-        out["redeemed"] = out["customer_id"].isin(redeemers).astype(np.int64)
+        out["redeemed"] = bought["redeemed"].reindex(ids, fill_value=0).astype(np.int64).to_numpy()
     return out

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from promo_core.engine import SalesSource, exact_sum, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.i18n import text
+from promo_core.text import Message
 
 
 @dataclass(frozen=True)
@@ -44,20 +45,15 @@ class PointsProgramme:
 
     def __post_init__(self):
         if self.earn_rate < 0 or self.point_value < 0:
-            raise DataError("Earn rate and point value cannot be negative.", zh="积分获取比例和每积分价值不能为负。")
+            raise DataError(Message("loyalty.error.negative"))
         if not 0 <= self.breakage < 1:
-            raise DataError("Breakage is the share of points never redeemed: from 0% up to (not including) 100%.",
-                            zh="沉淀率是永远不会被兑换的积分比例：从 0% 到 100%（不含 100%）。")
+            raise DataError(Message("loyalty.error.breakage"))
         if self.expiry_months is not None and self.expiry_months < 1:
-            raise DataError("Points must live at least one month before they expire (or never expire).",
-                            zh="积分有效期至少为一个月（或设为永不过期）。")
+            raise DataError(Message("loyalty.error.expiry"))
         if not self.months_to_redeem >= 1:
-            raise DataError("Points are redeemed one month after they are earned at the earliest: the average "
-                            "months to redeem must be 1 or more.",
-                            zh="积分最早在获得一个月后才能兑换：平均兑换月数必须大于或等于 1。")
+            raise DataError(Message("loyalty.error.months_to_redeem"))
         if not 0 < self.member_share <= 1:
-            raise DataError("The members' share of sales must be above 0% and at most 100%.",
-                            zh="会员销售占比必须大于 0% 且不超过 100%。")
+            raise DataError(Message("loyalty.error.member_share"))
 
     @property
     def cost_rate(self) -> float:
@@ -85,7 +81,7 @@ class PointsSimulation:
     cost_rate: float
 
 
-def simulate_points(monthly_sales, programme: PointsProgramme, months: int = 36, lang: str = "en") -> PointsSimulation:
+def simulate_points(monthly_sales, programme: PointsProgramme, months: int = 36) -> PointsSimulation:
     """Simulate points earned, redeemed, expired and outstanding month by month.
 
     Points earned in a month start being redeemed the month after: of the points that will be
@@ -100,20 +96,17 @@ def simulate_points(monthly_sales, programme: PointsProgramme, months: int = 36,
     programme : PointsProgramme
     months : int
         Months to simulate.
-    lang : {"en", "zh"}
-        Language of the message when the rules contradict each other.
 
     Returns
     -------
     PointsSimulation
     """
     if months < 1:
-        raise DataError("Simulate at least one month.", zh="请至少模拟一个月。")
+        raise DataError(Message("loyalty.error.months"))
     sales = np.broadcast_to(np.asarray(monthly_sales, dtype=float), (months,)).copy() \
         if np.ndim(monthly_sales) == 0 else np.asarray(monthly_sales, dtype=float)[:months]
     if len(sales) < months or (sales < 0).any() or not np.isfinite(sales).all():
-        raise DataError(f"Give {months} months of sales, each 0 or more.",
-                        zh=f"请提供 {months} 个月的销售额，每个月都须大于或等于 0。")
+        raise DataError(Message("loyalty.error.sales", months=months))
     p = programme
     h = 1.0 / p.months_to_redeem
     life = p.expiry_months if p.expiry_months is not None else months + 1
@@ -121,12 +114,8 @@ def simulate_points(monthly_sales, programme: PointsProgramme, months: int = 36,
     reach = 1 - (1 - h) ** life if p.expiry_months is not None else 1.0
     intend = (1 - p.breakage) / reach
     if intend > 1 + 1e-12:
-        raise DataError(text(
-            f"With points expiring after {p.expiry_months} months and redeemed after {p.months_to_redeem:g} months "
-            f"on average, at least {1 - reach:.0%} of points expire unredeemed, so breakage cannot be "
-            f"{p.breakage:.0%}. Raise the breakage, lengthen the expiry or shorten the time to redeem.",
-            f"积分 {p.expiry_months} 个月后过期、平均 {p.months_to_redeem:g} 个月后兑换时，至少 {1 - reach:.0%} 的积分会过期未兑换，"
-            f"因此沉淀率不可能是 {p.breakage:.0%}。请提高沉淀率、延长有效期或缩短兑换时间。", lang))
+        raise DataError(Message("loyalty.error.breakage_too_low", expiry=p.expiry_months,
+                                months_to_redeem=p.months_to_redeem, expired=1 - reach, breakage=p.breakage))
     earned = sales * p.member_share * p.earn_rate
     age = np.arange(months)[:, None] - np.arange(months)[None, :]  # [month, cohort]
     alive = (age >= 0) & (age < life)
@@ -151,18 +140,25 @@ def simulate_points(monthly_sales, programme: PointsProgramme, months: int = 36,
     return PointsSimulation(table=table, cost_rate=p.member_share * p.cost_rate)
 
 
-def points_summary(sim: PointsSimulation, programme: PointsProgramme, currency: str = "£", lang: str = "en") -> str:
-    """Plain words: what each unit of sales costs and what the programme owes at the end."""
-    from promo_core.i18n import fmt_money
-
+def points_summary(sim: PointsSimulation) -> Message:
+    """Plain words: what each unit of sales costs and what the programme owes at the end (a
+    catalogue ``Message``)."""
     last = sim.table.iloc[-1]
-    per_100 = fmt_money(100 * sim.cost_rate, currency, 2, lang)
-    owed = fmt_money(last["liability"], currency, 0, lang)
-    face = fmt_money(last["liability_face_value"], currency, 0, lang)
-    hundred = fmt_money(100, currency, 0, lang)
-    return text(
-        f"Once running, the programme costs {per_100} per {hundred} of sales ({sim.cost_rate:.2%}). After "
-        f"{int(last['month'])} months it owes an expected {owed} in future redemptions (face value of all "
-        f"outstanding points {face}; the difference is expected breakage).",
-        f"稳定运行后，每 {hundred} 销售额的积分成本为 {per_100}（{sim.cost_rate:.2%}）。{int(last['month'])} 个月后，"
-        f"预计未来兑换负债为 {owed}（全部未兑换积分面值 {face}，差额为预计沉淀）。", lang)
+    return Message("loyalty.summary", per_100=100 * sim.cost_rate, rate=sim.cost_rate, months=int(last["month"]),
+                   owed=last["liability"], face=last["liability_face_value"], hundred=100)
+
+
+def average_monthly_sales(sales: SalesSource, days: int = 365) -> float:
+    """Sales of an average month of the last ``days`` of the data: the revenue of the lines after
+    the last order day minus ``days``, over the months (30.44 days) from the first of them to the
+    last order (at least one). Summed in the sales' engine; NaN without lines.
+    """
+    lines = sales_table(sales, ["order_date", "revenue"])
+    last = lines["order_date"].max().execute()
+    if last is None or pd.isna(last):
+        return float("nan")
+    last = pd.Timestamp(last)
+    recent = lines.filter(lines["order_date"] > last - pd.Timedelta(days=days))
+    got = fetch(recent.aggregate(first=recent["order_date"].min(), revenue=exact_sum(recent["revenue"])))
+    months = max(1.0, (last - pd.Timestamp(got["first"].iloc[0])).days / 30.44)
+    return float(got["revenue"].iloc[0] / months)

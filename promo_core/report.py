@@ -621,45 +621,37 @@ UPLIFT_MODELS = ("T-learner", "S-learner")
 
 
 def campaign_analysis(campaign: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
-    """Did the coupon campaign work, and whom did it move? Every arm against control on every
-    outcome of the campaign table (``experiments.compare_outcomes``: z-test or Welch's t, 95%
-    intervals, Holm-adjusted p-values) with the sample-ratio check; then cross-fitted uplift models
-    (``uplift.fit_uplift``) on the first 0/1 outcome, with the model-versus-random verdict."""
-    from promo_core import experiments, uplift
+    """Did the coupon campaign work, and whom did it move? The Coupons page's analysis
+    (``analyses.coupons.run``) on the campaign table with its suggested columns: every arm against
+    control on every outcome (z-test or Welch's t, 95% intervals, Holm-adjusted p-values) with the
+    sample-ratio check; then cross-fitted uplift models (``UPLIFT_MODELS``) on the first 0/1
+    outcome, with the model-versus-random verdict."""
+    from promo_core.analyses import coupons as analysis
 
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    cols = experiments.suggest_columns(campaign)
-    outcomes = cols.binary_outcomes + cols.money_outcomes
-    if cols.arm is None or not outcomes:
-        raise DataError(t("The campaign table needs a column saying which group each customer was in (arm) and at "
-                          "least one outcome (converted, spend). Check it on the Coupons page.",
-                          "活动表需要一列说明每位客户所在的组（arm），以及至少一个结果（是否转化、消费额）。请在“优惠券”页面检查。"))
-    result = experiments.compare_outcomes(campaign, cols.arm, outcomes, cols.control)
-    treated = result[result["arm"].astype(str) != str(cols.control)]
-    notes = [experiments.lift_sentence(row, row["outcome"], cols.control, currency=currency, lang=lang)
-             for _, row in treated.iterrows()]
-    ratio = experiments.sample_ratio_check(campaign, cols.arm)
-    notes.append(t(f"Group sizes {'do not ' if ratio.mismatch else ''}match an even split (χ² p = {ratio.p_value:.3f})"
-                   + (": check how customers were assigned before trusting the lifts." if ratio.mismatch else "."),
-                   f"各组人数{'不' if ratio.mismatch else ''}符合均匀分配（χ² p = {ratio.p_value:.3f}）"
-                   + ("：请先检查客户的分组方式，再相信这些提升。" if ratio.mismatch else "。")))
-    tables = {t("Lifts against control", "相对对照组的提升"): result[
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    params = analysis.Params(campaign=analysis.Campaign(campaign, analysis.table_key(campaign)),
+                             uplift=analysis.UpliftSettings(models=UPLIFT_MODELS),
+                             parts=frozenset({"campaign", "lifts", "uplift"}))
+    result = analysis.run(None, params)
+    design, lifts = result.design, result.lifts
+    if lifts is None or design.arm != result.columns.suggested.arm:
+        raise DataError(Message("report.coupons.no_campaign"))
+    notes = [say(sentence) for sentence in lifts.sentences]  # per outcome, per treatment arm
+    notes.append(say("report.coupons.split_off" if lifts.srm.mismatch else "report.coupons.split", p=lifts.srm.p_value))
+    tables = {say("report.coupons.lifts"): lifts.table[
         ["outcome", "arm", "n", "mean", "lift", "lift_low", "lift_high", "rel_lift", "p_value_holm", "significant",
          "test"]]}
-    if cols.binary_outcomes:
-        target = cols.binary_outcomes[0]
-        try:
-            fitted = uplift.fit_uplift(campaign, cols.arm, target, cols.control, cols.features, models=UPLIFT_MODELS)
-        except DataError as exc:
-            notes.append(t(f"Uplift models not fitted: {exc}", f"未拟合增益模型：{exc.text('zh')}"))
-        else:
-            best = fitted.scores[fitted.scores["best"]]
-            notes += [uplift.targeting_verdict(row, row["arm"], lang) for _, row in best.iterrows()]
-            tables[t(f"Targeting models ({target})", f"定向模型（{target}）")] = fitted.scores[
-                ["arm", "model", "qini", "qini_low", "qini_high", "uplift_at_k", "ate", "gain_over_all", "best"]]
-    return _analysis("campaign", t("Coupon campaign results", "优惠券活动效果"), "coupons",
-                     params={"arm": cols.arm, "control": cols.control, "outcomes": outcomes,
-                             "uplift_models": list(UPLIFT_MODELS), "features": cols.features},
+    if result.uplift is not None:
+        fit = result.uplift
+        notes += [say(fit.verdicts[a]) for a in fit.best.index]
+        tables[say("report.coupons.models", outcome=fit.model.outcome)] = fit.model.scores[
+            ["arm", "model", "qini", "qini_low", "qini_high", "uplift_at_k", "ate", "gain_over_all", "best"]]
+    elif "uplift" in result.problems and design.binary_outcomes:
+        notes.append(say("report.coupons.no_uplift", reason=result.problems["uplift"]))
+    return _analysis("campaign", say("report.coupons.name"), "coupons",
+                     params={"arm": design.arm, "control": design.control, "outcomes": list(design.outcomes),
+                             "uplift_models": list(UPLIFT_MODELS), "features": list(design.features)},
                      tables=tables, notes=notes)
 
 

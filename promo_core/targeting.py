@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 from promo_core.errors import DataError
-from promo_core.i18n import text
+from promo_core.text import Message
 
 
 @dataclass(frozen=True)
@@ -49,17 +49,15 @@ class CouponEconomics:
 
     def __post_init__(self):
         if not self.face_value:
-            raise DataError("Give the face value of at least one coupon.", zh="请至少填写一种优惠券的面额。")
+            raise DataError(Message("targeting.error.no_face_value"))
         if any(not np.isfinite(v) or v < 0 for v in self.face_value.values()):
-            raise DataError("Coupon face values must be amounts of money of 0 or more.",
-                            zh="优惠券面额必须是大于或等于 0 的金额。")
+            raise DataError(Message("targeting.error.face_value"))
         if not self.order_value > 0:
-            raise DataError("The typical order value must be above 0.", zh="典型订单金额必须大于 0。")
+            raise DataError(Message("targeting.error.order_value"))
         if not 0 <= self.margin <= 1:
-            raise DataError("The margin is a share of the order value between 0% and 100%.",
-                            zh="毛利率是占订单金额的比例，须在 0% 到 100% 之间。")
+            raise DataError(Message("targeting.error.margin"))
         if self.redemption_cost < 0 or self.contact_cost < 0:
-            raise DataError("Redemption and contact costs cannot be negative.", zh="兑换处理成本和发送成本不能为负。")
+            raise DataError(Message("targeting.error.costs"))
 
 
 def face_values_from_names(arms) -> dict:
@@ -94,21 +92,18 @@ def coupon_options(customer_id, baseline: pd.Series, uplift: dict, economics: Co
     ids = np.asarray(customer_id).astype(str)
     base = np.clip(np.asarray(baseline, dtype=float), 0, 1)
     if len(ids) != len(base):
-        raise DataError("There must be one baseline prediction per customer.",
-                        zh="每位客户都需要一个基线预测（不发券时的购买概率）。")
+        raise DataError(Message("targeting.error.baseline"))
     if pd.Series(ids).duplicated().any():
-        raise DataError("Customer ids must be unique to build a target list.", zh="生成目标名单时，客户编号不能重复。")
+        raise DataError(Message("targeting.error.duplicate_ids"))
     missing = [a for a in uplift if str(a) not in economics.face_value]
     if missing:
-        raise DataError(f"Give the face value of coupon {', '.join(map(str, missing))}.",
-                        zh=f"请填写优惠券 {', '.join(map(str, missing))} 的面额。")
+        raise DataError(Message("targeting.error.missing_face_value", coupons=", ".join(map(str, missing))))
     e = economics
     parts = []
     for arm, u in uplift.items():
         u = np.asarray(u, dtype=float)
         if len(u) != len(base) or np.isnan(u).any() or np.isnan(base).any():
-            raise DataError(f"Every customer needs an uplift prediction for {arm} and a baseline.",
-                            zh=f"每位客户都需要 {arm} 的增量预测和基线预测。")
+            raise DataError(Message("targeting.error.predictions", arm=str(arm)))
         p_buy = np.clip(base + u, 0, 1)
         face = float(e.face_value[str(arm)])
         cost = p_buy * (face + e.redemption_cost) + e.contact_cost
@@ -143,11 +138,9 @@ class TargetPlan:
 
 def _check_budget(budget, budget_kind: str) -> None:
     if budget_kind not in ("money", "count"):
-        raise DataError("The budget is either an amount of money ('money') or a number of coupons ('count').",
-                        zh="预算只能是金额（'money'）或券数量（'count'）。")
+        raise DataError(Message("targeting.error.budget_kind"))
     if budget is not None and (not np.isfinite(budget) or budget < 0):
-        raise DataError("The budget must be a positive amount (or a positive number of coupons).",
-                        zh="预算必须是正的金额（或正的券数量）。")
+        raise DataError(Message("targeting.error.budget"))
 
 
 def _hull_steps(cand: pd.DataFrame, weight: np.ndarray) -> pd.DataFrame:
@@ -265,9 +258,11 @@ def _take_in_order(rows: pd.DataFrame, budget: float | None, budget_kind: str) -
     return rows[used <= budget + 1e-9]
 
 
+STRATEGIES = {code: Message(f"targeting.strategy.{code}") for code in ("optimised", "everyone", "random", "playbook")}
+
+
 def compare_strategies(options: pd.DataFrame, budget: float | None = None, budget_kind: str = "money", *,
-                       playbook_customers: list | None = None, playbook_coupon: str | None = None,
-                       lang: str = "en") -> pd.DataFrame:
+                       playbook_customers: list | None = None, playbook_coupon: str | None = None) -> pd.DataFrame:
     """The optimised plan next to sending everyone the same coupon, random picks and the playbook.
 
     All strategies are valued with the same predictions. Random targeting is its expected value:
@@ -283,14 +278,13 @@ def compare_strategies(options: pd.DataFrame, budget: float | None = None, budge
         Customer ids the Segments playbook sends a coupon to, in its order of priority.
     playbook_coupon : str, optional
         Which coupon the playbook sends (default: the cheapest).
-    lang : {"en", "zh"}
 
     Returns
     -------
     DataFrame
         ``strategy, coupon, customers, expected_cost, expected_incremental_buyers,
         expected_incremental_profit, within_budget``: the optimised plan first, then the others by
-        expected profit.
+        expected profit. ``strategy`` names each as a catalogue ``Message`` (``STRATEGIES``).
     """
     _check_budget(budget, budget_kind)
     rows = []
@@ -305,20 +299,20 @@ def compare_strategies(options: pd.DataFrame, budget: float | None = None, budge
 
     plan = optimise_targets(options, budget, budget_kind)
     best = options.merge(plan.targets[["customer_id", "coupon"]], on=["customer_id", "coupon"])
-    add(text("Uplift model, optimised", "增量模型优化", lang),
+    add(STRATEGIES["optimised"],
         ", ".join(sorted(plan.targets["coupon"].unique())) or "–", best)
     coupons = sorted(options["coupon"].unique(), key=lambda c: options.loc[options["coupon"] == c, "face_value"].iloc[0])
     for c in coupons:
         everyone = options[options["coupon"] == c]
-        add(text("Send to everyone", "发给所有人", lang), c, everyone)
+        add(STRATEGIES["everyone"], c, everyone)
         total = everyone["expected_cost"].sum() if budget_kind == "money" else len(everyone)
         share = 1.0 if budget is None or total <= 0 else min(1.0, budget / total)
-        add(text("Random customers", "随机选择客户", lang), c, everyone, share)
+        add(STRATEGIES["random"], c, everyone, share)
     if playbook_customers is not None:
         coupon = playbook_coupon or coupons[0]
         pool = options[options["coupon"] == coupon].set_index("customer_id")
         ids = [i for i in map(str, playbook_customers) if i in pool.index]
-        add(text("Segments playbook", "客户分群策略", lang), coupon,
+        add(STRATEGIES["playbook"], coupon,
             _take_in_order(pool.loc[ids].reset_index(), budget, budget_kind))
     out = pd.DataFrame(rows)
     others = out.iloc[1:].sort_values("expected_incremental_profit", ascending=False, kind="mergesort")
@@ -351,26 +345,24 @@ def profit_curve(options: pd.DataFrame, points: int = 201) -> pd.DataFrame:
     return pd.concat(out, ignore_index=True)
 
 
-def plan_summary(plan: TargetPlan, comparison: pd.DataFrame, currency: str = "£", lang: str = "en") -> str:
-    """One sentence: how many customers, which coupons, expected profit, versus the runner-up."""
-    from promo_core.i18n import fmt_money, fmt_number
-
+def plan_summary(plan: TargetPlan, comparison: pd.DataFrame) -> Message:
+    """One sentence: how many customers, which coupons, expected profit, versus the runner-up (a
+    catalogue ``Message``)."""
     if plan.targets.empty:
-        return text("No customer is expected to bring in more than the coupon costs: send no coupons, or lower "
-                    "the face value.", "没有任何客户预计带来的利润高于券的成本：不发券，或降低面额。", lang)
-    mix = plan.targets["coupon"].value_counts()
-    mix_en = ", ".join(f"{fmt_number(v)} × {k}" for k, v in mix.items())
+        return Message("targeting.summary.none")
+    mix = [Message("targeting.summary.mix", count=int(v), coupon=k)
+           for k, v in plan.targets["coupon"].value_counts().items()]
     others = comparison.iloc[1:]
     runner = others.loc[others["within_budget"]].head(1)
-    money = lambda x: fmt_money(x, currency, 0, lang)  # noqa: E731
-    vs_en = vs_zh = ""
+    versus = ""
     if not runner.empty:
         r = runner.iloc[0]
-        vs_en = (f" The best alternative within the budget ({r['strategy'].lower()}, {r['coupon']}) is expected to "
-                 f"earn {money(r['expected_incremental_profit'])}.")
-        vs_zh = f"预算内最好的替代方案（{r['strategy']}，{r['coupon']}）预计盈利 {money(r['expected_incremental_profit'])}。"
-    return text(
-        f"Send {mix_en} coupons: expected incremental profit {money(plan.profit)} for an expected coupon cost of "
-        f"{money(plan.cost)}, counting the coupons used by customers who would have bought anyway.{vs_en}",
-        f"发送 {mix_en} 张券：预计增量利润 {money(plan.profit)}，预计券成本 {money(plan.cost)}（已计入本来就会购买的"
-        f"客户使用的券）。{vs_zh}", lang)
+        versus = Message("targeting.summary.versus", strategy=r["strategy"], coupon=r["coupon"],
+                         profit=r["expected_incremental_profit"])
+    return Message("targeting.summary", mix=mix, profit=plan.profit, cost=plan.cost, versus=versus)
+
+
+def default_budget(customers: int, face_values: dict, contact_cost: float) -> float:
+    """A first budget to offer: a tenth of the customers redeeming about 30% of the cheapest coupon,
+    plus sending it, rounded to hundreds."""
+    return float(round(0.1 * customers * (min(face_values.values()) * 0.3 + contact_cost), -2))

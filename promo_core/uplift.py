@@ -27,7 +27,7 @@ from threadpoolctl import threadpool_limits
 
 from promo_core.errors import DataError
 from promo_core.experiments import checked_outcome, natural_key
-from promo_core.i18n import text
+from promo_core.text import Message
 
 MAX_CATEGORIES = 30  # rarer levels of a text feature are pooled into "other"
 
@@ -38,17 +38,12 @@ MAX_CATEGORIES = 30  # rarer levels of a text feature are pooled into "other"
 def _arrays(y_true, uplift, treatment) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     y, u, t = np.asarray(y_true, dtype=float), np.asarray(uplift, dtype=float), np.asarray(treatment, dtype=float)
     if not len(y) == len(u) == len(t):
-        raise DataError(f"Outcomes ({len(y)}), scores ({len(u)}) and treatment flags ({len(t)}) must have the "
-                        "same length.",
-                        zh=f"结果（{len(y)} 个）、评分（{len(u)} 个）和处理标记（{len(t)} 个）的数量必须一致。")
+        raise DataError(Message("uplift.error.lengths", outcomes=len(y), scores=len(u), flags=len(t)))
     for name, a in (("outcome", y), ("treatment", t)):
         if not np.array_equal(np.unique(a), [0.0, 1.0]):
-            name_zh = "结果" if name == "outcome" else "处理标记"
-            raise DataError(f"The {name} must hold both 0 and 1 and nothing else (got {np.unique(a)[:5]}).",
-                            zh=f"{name_zh}必须同时包含 0 和 1，且不能有其他值（当前为 {np.unique(a)[:5]}）。")
+            raise DataError(Message(f"uplift.error.not_01.{name}", got=str(np.unique(a)[:5])))
     if np.isnan(u).any():
-        raise DataError("Some uplift scores are missing (NaN); every customer needs a score.",
-                        zh="部分增量评分缺失（NaN）；每位客户都需要一个评分。")
+        raise DataError(Message("uplift.error.missing_scores"))
     return y, u, t
 
 
@@ -225,8 +220,7 @@ def _top_k_uplift(y: np.ndarray, t: np.ndarray, weight: np.ndarray, n_size: floa
 def _check_k(k, n: int) -> str:
     kind = np.asarray(k).dtype.kind
     if kind not in ("i", "f") or (kind == "i" and not 0 < k < n) or (kind == "f" and not 0 < k < 1):
-        raise DataError(f"k={k} must be a share between 0 and 1 or a whole number of customers below {n}.",
-                        zh=f"k={k} 必须是 0 到 1 之间的比例，或小于 {n} 的客户人数（整数）。")
+        raise DataError(Message("uplift.error.k", k=str(k), n=n))
     return kind
 
 
@@ -250,8 +244,7 @@ def uplift_at_k(y_true, uplift, treatment, strategy, k=0.3) -> float:
     """
     y, u, t = _arrays(y_true, uplift, treatment)
     if strategy not in ("overall", "by_group"):
-        raise DataError(f"strategy must be 'overall' or 'by_group', got {strategy!r}.",
-                        zh=f"strategy 只能是 'overall' 或 'by_group'，当前为 {strategy!r}。")
+        raise DataError(Message("uplift.error.strategy", strategy=repr(strategy)))
     kind = _check_k(k, len(y))
     order = np.argsort(u, kind="mergesort")[::-1]
     y, t = y[order], t[order]
@@ -260,8 +253,7 @@ def uplift_at_k(y_true, uplift, treatment, strategy, k=0.3) -> float:
     n_ctl = int((t == 0).sum() * k) if kind == "f" else k
     n_trt = int((t == 1).sum() * k) if kind == "f" else k
     if n_ctl > (t == 0).sum() or n_trt > (t == 1).sum():
-        raise DataError(f"k={k} is larger than the treated or control group.",
-                        zh=f"k={k} 超过了处理组或对照组的人数。")
+        raise DataError(Message("uplift.error.k_too_large", k=str(k)))
     return float(y[t == 1][:n_trt].mean() - y[t == 0][:n_ctl].mean())
 
 
@@ -326,8 +318,7 @@ def evaluate_scores(y_true, scores: pd.DataFrame, treatment, *, k: float = 0.3, 
     """
     y, _, t = _arrays(y_true, np.zeros(len(np.asarray(y_true))), treatment)
     if len(scores) != len(y) or scores.shape[1] == 0:
-        raise DataError("There must be one score per customer and at least one model.",
-                        zh="每位客户都需要一个评分，且至少需要一个模型。")
+        raise DataError(Message("uplift.error.scores"))
     _check_k(k, len(y))
     n, n_size = len(y), int(len(y) * k)
     cells = _cells(y, t)
@@ -392,11 +383,9 @@ def _fit_data(X, y, treatment) -> tuple[pd.DataFrame | np.ndarray, np.ndarray, n
     X = X if isinstance(X, pd.DataFrame) else np.asarray(X, dtype=float)
     y, t = np.asarray(y, dtype=float), np.asarray(treatment, dtype=float)
     if not len(X) == len(y) == len(t):
-        raise DataError("Features, outcome and treatment must have one row per customer each.",
-                        zh="特征、结果和处理标记都必须每位客户一行。")
+        raise DataError(Message("uplift.error.rows"))
     if not np.isin(t, [0, 1]).all() or t.min() == t.max():
-        raise DataError("An uplift model needs both treated (1) and control (0) customers.",
-                        zh="增量模型需要同时有处理组（1）和对照组（0）的客户。")
+        raise DataError(Message("uplift.error.both_groups"))
     return X, y, t
 
 
@@ -532,8 +521,7 @@ class ClassTransformation(BaseEstimator):
         """Fit the classifier on the transformed label, treated and control weighted to equal totals."""
         X, y, t = _fit_data(X, y, treatment)
         if not np.isin(y, [0, 1]).all():
-            raise DataError("Class transformation needs a 0/1 outcome.",
-                            zh="类别转换法（Class transformation）需要 0/1 结果。")
+            raise DataError(Message("uplift.error.class_transformation"))
         base = self.estimator if self.estimator is not None else default_classifier()
         z = (y * t + (1 - y) * (1 - t)).astype(int)
         weight = np.where(t == 1, 0.5 / t.mean(), 0.5 / (1 - t.mean()))
@@ -556,12 +544,10 @@ def model_features(df: pd.DataFrame, features: list[str]) -> pd.DataFrame:
     """Features ready for the models: numbers as floats (gaps kept, the models handle them), text
     one-hot encoded (``channel=Web``; rare levels pooled into ``=other``, gaps into ``=missing``)."""
     if not features:
-        raise DataError("Pick at least one customer feature (e.g. recency, past spend, channel) for the models.",
-                        zh="请至少为模型选择一个客户特征（例如最近购买间隔、历史消费、渠道）。")
+        raise DataError(Message("uplift.error.no_features"))
     missing = [c for c in features if c not in df.columns]
     if missing:
-        raise DataError(f"The data has no feature column {', '.join(map(repr, missing))}.",
-                        zh=f"数据中没有特征列 {', '.join(map(repr, missing))}。")
+        raise DataError(Message("uplift.error.unknown_features", missing=", ".join(map(repr, missing))))
     out = {}
     for col in features:
         s = df[col]
@@ -575,9 +561,7 @@ def model_features(df: pd.DataFrame, features: list[str]) -> pd.DataFrame:
             out[f"{col}={level}"] = (s == level).astype(float)
     frame = pd.DataFrame(out, index=df.index)
     if (frame.nunique(dropna=True) < 2).all():
-        raise DataError("Every chosen feature has a single value for all customers, so nothing can tell "
-                        "customers apart. Pick other features.",
-                        zh="所选的每个特征对所有客户都是同一个值，无法区分客户。请选择其他特征。")
+        raise DataError(Message("uplift.error.constant_features"))
     return frame
 
 
@@ -683,23 +667,16 @@ def fit_uplift(df: pd.DataFrame, arm: str, outcome: str, control, features: list
     arms, y = checked["arm"], checked["outcome"]
     control = str(control)
     if not np.isin(y.to_numpy(), [0, 1]).all():
-        raise DataError(f"Uplift models need a 0/1 outcome; {outcome!r} has other values. Pick visited / "
-                        "converted, or make a 0/1 column such as 'spent anything'.",
-                        zh=f"增量模型需要 0/1 结果；{outcome!r} 含有其他值。请选择“是否到访”或“是否转化”，"
-                           "或新建一个 0/1 列（例如“是否有消费”）。")
+        raise DataError(Message("uplift.error.not_binary", outcome=repr(outcome)))
     unknown = [m for m in models if m not in MODELS]
     if unknown or not models:
-        raise DataError(f"Unknown model(s) {unknown}; choose from {', '.join(MODELS)}.",
-                        zh=f"未知的模型 {unknown}；请从以下模型中选择：{', '.join(MODELS)}。")
+        raise DataError(Message("uplift.error.unknown_models", unknown=str(unknown), known=", ".join(MODELS)))
     X = model_features(df, features).to_numpy(dtype=float)
     treatments = sorted((a for a in arms.unique() if a != control), key=natural_key)
     counts = pd.crosstab(arms, y).reindex(columns=[0.0, 1.0], fill_value=0)
     for a in [control, *treatments]:
         if counts.loc[a].min() < n_folds:
-            raise DataError(f"Arm {a!r} needs at least {n_folds} customers with and {n_folds} without "
-                            f"{outcome!r} = 1 to fit and check uplift models.",
-                            zh=f"组 {a!r} 中 {outcome!r} = 1 和不为 1 的客户各需至少 {n_folds} 位，"
-                               "才能训练并检验增量模型。")
+            raise DataError(Message("uplift.error.small_arm", arm=repr(a), folds=n_folds, outcome=repr(outcome)))
     a_np, y_np = arms.to_numpy(), y.to_numpy()
     folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=random_state)
     uplift = {a: pd.DataFrame(np.nan, index=df.index, columns=list(models)) for a in treatments}
@@ -732,46 +709,21 @@ def fit_uplift(df: pd.DataFrame, arm: str, outcome: str, control, features: list
 # --------------------------------------------------------------------------------------------
 # Verdicts
 # --------------------------------------------------------------------------------------------
-def targeting_verdict(row: pd.Series | dict, arm: str, lang: str = "en") -> str:
+def targeting_verdict(row: pd.Series | dict, arm: str) -> Message:
     """Model versus random versus treat-everyone, in plain words, from a ``scores`` row.
 
     The model beats random targeting only when the bootstrap interval of its Qini coefficient lies
-    above zero; otherwise the page says so rather than sell the model.
+    above zero; otherwise the verdict says so rather than sell the model. Returns a catalogue
+    ``Message`` (the model named by its ``uplift_model`` term; uplifts in points).
     """
     r = dict(row)
-    to = text(" to ", " 至 ", lang)
-    q = f"{r['qini']:.3f} (" + text("95% CI ", "95% 置信区间 ", lang) + f"{r['qini_low']:.3f}{to}{r['qini_high']:.3f})"
-    k = f"{r['k']:.0%}"
-    ate = f"{100 * r['ate']:+.2f}"
-    ate_ci = f"{100 * r['ate_low']:+.2f}{to}{100 * r['ate_high']:+.2f}"
-    gain = f"{100 * r['gain_over_all']:+.2f}"
-    gain_ci = f"{100 * r['gain_over_all_low']:+.2f}{to}{100 * r['gain_over_all_high']:+.2f}"
-    everyone_pays = r["ate_low"] > 0
+    values = {"arm": arm, "model": Message(f"uplift_model.{r['model']}"), "qini": r["qini"],
+              "qini_low": r["qini_low"], "qini_high": r["qini_high"], "k": r["k"],
+              **{name: 100 * r[name] for name in ("ate", "ate_low", "ate_high", "gain_over_all", "gain_over_all_low",
+                                                  "gain_over_all_high")}}
     if r["qini_low"] > 0 and r["gain_over_all_low"] > 0:
-        return text(
-            f"For {arm}, the {r['model']} model targets clearly better than random: its Qini coefficient is {q}, "
-            f"and the {k} it ranks highest respond {gain} points more than the average customer (95% CI "
-            f"{gain_ci}). Sending to everyone gains {ate} points per customer (95% CI {ate_ci}); targeting "
-            "concentrates that gain where it is largest.",
-            f"对于 {arm}，{r['model']} 模型的定向效果明显优于随机：Qini 系数为 {q}，其排名前 {k} 的客户比平均客户多响应 "
-            f"{gain} 个百分点（95% 置信区间 {gain_ci}）。发给所有人每位客户提升 {ate} 个百分点（95% 置信区间 {ate_ci}）；"
-            "定向发送把提升集中在效果最大的客户身上。", lang)
+        return Message("uplift.verdict.clear", **values)
     if r["qini_low"] > 0:
-        return text(
-            f"For {arm}, the {r['model']} model ranks customers better than random (Qini coefficient {q}), but its "
-            f"top {k} do not respond reliably more than the average customer ({gain} points, 95% CI {gain_ci}). "
-            f"Sending to everyone gains {ate} points per customer (95% CI {ate_ci}).",
-            f"对于 {arm}，{r['model']} 模型的排序优于随机（Qini 系数 {q}），但其排名前 {k} 的客户并不比平均客户可靠地多响应"
-            f"（{gain} 个百分点，95% 置信区间 {gain_ci}）。发给所有人每位客户提升 {ate} 个百分点（95% 置信区间 {ate_ci}）。",
-            lang)
-    everyone_en = (f"Sending to everyone is the safer choice: it gains {ate} points per customer (95% CI {ate_ci})."
-                   if everyone_pays else
-                   f"Sending to everyone does not show a reliable gain either ({ate} points, 95% CI {ate_ci}).")
-    everyone_zh = (f"发给所有人是更稳妥的选择：每位客户提升 {ate} 个百分点（95% 置信区间 {ate_ci}）。" if everyone_pays else
-                   f"发给所有人也没有可靠的提升（{ate} 个百分点，95% 置信区间 {ate_ci}）。")
-    return text(
-        f"For {arm}, even the best model ({r['model']}) barely beats random targeting: its Qini coefficient is {q}, "
-        f"an interval that includes zero, so choosing customers with it is not reliably better than choosing them "
-        f"at random. {everyone_en}",
-        f"对于 {arm}，即使最好的模型（{r['model']}）也几乎没有胜过随机定向：Qini 系数为 {q}，区间包含 0，"
-        f"因此用它挑选客户并不比随机挑选可靠地更好。{everyone_zh}", lang)
+        return Message("uplift.verdict.ranks", **values)
+    everyone = "uplift.verdict.everyone_pays" if r["ate_low"] > 0 else "uplift.verdict.everyone_unsure"
+    return Message("uplift.verdict.barely", everyone=Message(everyone, **values), **values)

@@ -67,14 +67,19 @@ BUILDERS = {
     "lift_bars": lambda: charts.lift_bars(pd.DataFrame({
         "arm": NAMES[:2] * 2, "outcome": [NAMES[2]] * 2 + ["spend"] * 2, "rel_lift": [0.1, 0.2, 0.05, 0.0],
         "rel_lift_low": [0.0, 0.1, -0.05, -0.1], "rel_lift_high": [0.2, 0.3, 0.15, 0.1], "lift_low": 0.0}),
-        "Lift", "Outcome", "Relative lift"),
+        {"title": "Lift", "x": "Outcome", "y": "Relative lift"}),
     "profit_curves": lambda: charts.profit_curves(pd.DataFrame({
         "coupon": [NAMES[0]] * 2 + ["best coupon"] * 2, "share_targeted": [0.0, 1.0] * 2,
         "expected_incremental_profit": [0.0, 5.0, 0.0, 8.0]}), 0.5,
-        {"best coupon": "Best coupon per customer", "plan": "plan"}, "Profit", "Share targeted", "Profit"),
+        {"best coupon": "Best coupon per customer", "plan": "plan", "title": "Profit", "x": "Share targeted",
+         "y": "Profit", "money": "£{}"}),
     "strategy_bars": lambda: charts.strategy_bars(pd.DataFrame({
         "strategy": ["Uplift model", "Everyone"], "coupon": NAMES[:2], "expected_incremental_profit": [10.0, -2.0],
-        "within_budget": [True, False]}), "Strategies", "Profit", "Strategy", "over budget"),
+        "within_budget": [True, False]}),
+        {"title": "Strategies", "x": "Profit", "y": "Strategy", "over_budget": "over budget", "money": "£{}"}),
+    "qini_curves": lambda: charts.qini_curves(pd.DataFrame({
+        "model": [NAMES[0]] * 2 + ["S-learner"] * 2, "share": [0.0, 1.0] * 2, "qini": [0.0, 5.0, 0.0, 4.0]}),
+        "S-learner", {"title": "Qini", "x": "Share", "y": "Extra buyers", "random": "Random"}, {}),
 }
 
 

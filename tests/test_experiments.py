@@ -11,6 +11,7 @@ from promo_core import experiments as ex
 from promo_core import sample_data
 from promo_core.errors import DataError
 from promo_core.io import read_table
+from promo_core.text import render
 from tests.conftest import chinese_error
 
 Z = stats.norm.ppf(0.975)
@@ -102,11 +103,12 @@ def test_arms_sort_naturally_with_control_first():
 
 def test_lift_sentence_states_the_mens_email_visit_lift_with_its_interval(hillstrom):
     res = ex.compare_arms(hillstrom, "segment", "visit", "No E-Mail").set_index("arm")
-    sentence = ex.lift_sentence(res.loc["Mens E-Mail"].to_dict() | {"arm": "Mens E-Mail"}, "visit", "No E-Mail")
+    message = ex.lift_sentence(res.loc["Mens E-Mail"].to_dict() | {"arm": "Mens E-Mail"}, "visit", "No E-Mail")
+    sentence = render(message)
     low, high = 100 * res.loc["Mens E-Mail", "lift_low"], 100 * res.loc["Mens E-Mail", "lift_high"]
     assert sentence.startswith("Mens E-Mail raised the visit rate by 7.7 points")
     assert f"(95% CI {low:.1f} to {high:.1f})" in sentence and "10.6% → 18.3%" in sentence
-    zh = ex.lift_sentence(res.loc["Mens E-Mail"].to_dict() | {"arm": "Mens E-Mail"}, "visit", "No E-Mail", lang="zh")
+    zh = render(message, "zh")
     assert "提高了 7.7 个百分点" in zh and "95% 置信区间" in zh
 
 
@@ -114,7 +116,8 @@ def test_lift_sentence_says_when_a_lift_is_not_distinguishable_from_zero(demo):
     res = ex.compare_arms(demo.campaign, "arm", "spend", "control").set_index("arm")
     row = res.loc["coupon_5"].to_dict() | {"arm": "coupon_5"}
     assert row["lift_low"] < 0 < row["lift_high"]
-    assert "not distinguishable from no effect" in ex.lift_sentence(row, "spend", "control")
+    assert "not distinguishable from no effect" in render(ex.lift_sentence(row, "spend", "control"))
+    assert "无法与“没有效果”区分开" in render(ex.lift_sentence(row, "spend", "control"), "zh", "¥")
 
 
 def test_sample_ratio_check_passes_hillstrom_and_matches_hand_chi_square(hillstrom):
@@ -284,7 +287,8 @@ def test_read_table_types_hillstrom_and_quarantines_unreadable_lines(shared_data
 
 def test_lift_sentence_gives_rare_outcomes_two_decimals(hillstrom):
     res = ex.compare_arms(hillstrom, "segment", "conversion", "No E-Mail").set_index("arm")
-    sentence = ex.lift_sentence(res.loc["Mens E-Mail"].to_dict() | {"arm": "Mens E-Mail"}, "conversion", "No E-Mail")
+    sentence = render(ex.lift_sentence(res.loc["Mens E-Mail"].to_dict() | {"arm": "Mens E-Mail"}, "conversion",
+                                       "No E-Mail"))
     assert "raised the conversion rate by 0.68 points (95% CI 0.50 to 0.86)" in sentence
     assert "0.57% → 1.25%" in sentence
 

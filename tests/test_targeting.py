@@ -12,6 +12,7 @@ from promo_core import sample_data, segments
 from promo_core import targeting as tg
 from promo_core import uplift as up
 from promo_core.errors import DataError
+from promo_core.text import render
 from tests.conftest import chinese_error
 
 ECON = tg.CouponEconomics(face_value={"c5": 5.0, "c10": 10.0}, order_value=40.0, margin=0.5, redemption_cost=0.5,
@@ -113,7 +114,7 @@ def test_no_profitable_customer_means_no_coupons_and_says_so():
     plan = tg.optimise_targets(options, 100.0)
     assert plan.targets.empty and plan.profit == 0.0
     comparison = tg.compare_strategies(options, 100.0)
-    assert "send no coupons" in tg.plan_summary(plan, comparison)
+    assert "send no coupons" in render(tg.plan_summary(plan, comparison))
 
 
 def test_strategies_are_compared_under_one_budget_with_random_as_its_expected_value():
@@ -121,21 +122,21 @@ def test_strategies_are_compared_under_one_budget_with_random_as_its_expected_va
     budget = 200.0
     cmp = tg.compare_strategies(options, budget, playbook_customers=[f"K{i}" for i in range(50)],
                                 playbook_coupon="c10")
-    assert cmp.iloc[0]["strategy"] == "Uplift model, optimised"
+    assert render(cmp.iloc[0]["strategy"]) == "Uplift model, optimised"
     c5 = options[options["coupon"] == "c5"]
-    rnd = cmp[(cmp["strategy"] == "Random customers") & (cmp["coupon"] == "c5")].iloc[0]
+    rnd = cmp[(cmp["strategy"] == tg.STRATEGIES["random"]) & (cmp["coupon"] == "c5")].iloc[0]
     share = budget / c5["expected_cost"].sum()
     assert share < 1
     assert rnd["expected_incremental_profit"] == pytest.approx(share * c5["expected_incremental_profit"].sum())
     assert rnd["expected_cost"] == pytest.approx(budget) and rnd["within_budget"]
-    everyone = cmp[(cmp["strategy"] == "Send to everyone") & (cmp["coupon"] == "c20")].iloc[0]
+    everyone = cmp[(cmp["strategy"] == tg.STRATEGIES["everyone"]) & (cmp["coupon"] == "c20")].iloc[0]
     assert everyone["customers"] == 400 and not everyone["within_budget"]
-    book = cmp[cmp["strategy"] == "Segments playbook"].iloc[0]
+    book = cmp[cmp["strategy"] == tg.STRATEGIES["playbook"]].iloc[0]
     pool = options[(options["coupon"] == "c10")].set_index("customer_id").loc[[f"K{i}" for i in range(50)]]
     fits = pool["expected_cost"].cumsum() <= budget
     assert book["customers"] == fits.sum() and book["expected_cost"] <= budget
-    assert set(cmp["strategy"]) == {"Uplift model, optimised", "Send to everyone", "Random customers",
-                                    "Segments playbook"}
+    assert set(cmp["strategy"].map(render)) == {"Uplift model, optimised", "Send to everyone", "Random customers",
+                                                "Segments playbook"}
 
 
 def test_profit_curve_peaks_at_the_unconstrained_plan():
@@ -207,19 +208,20 @@ def test_on_the_demo_the_model_plan_earns_more_true_profit_than_random_everyone_
     playbook_pairs = [(i, "coupon_5") for i in ids]
     chosen = tg._take_in_order(predicted[predicted["coupon"] == "coupon_5"].set_index("customer_id").loc[ids]
                                .reset_index(), budget, "money")
-    assert cmp[cmp["strategy"] == "Segments playbook"]["customers"].iloc[0] == len(chosen)
+    assert cmp[cmp["strategy"] == tg.STRATEGIES["playbook"]]["customers"].iloc[0] == len(chosen)
     assert model > true_profit(playbook_pairs[:len(chosen)])
 
 
 def test_the_optimised_plan_stays_first_even_when_an_over_budget_strategy_earns_more():
     options = tg.coupon_options([f"K{i}" for i in range(50)], np.zeros(50), {"c5": np.full(50, 0.3)}, ECON)
     cmp = tg.compare_strategies(options, budget=10.0)
-    assert cmp.iloc[0]["strategy"] == "Uplift model, optimised" and cmp.iloc[0]["within_budget"]
-    everyone = cmp[cmp["strategy"] == "Send to everyone"].iloc[0]
+    assert cmp.iloc[0]["strategy"] == tg.STRATEGIES["optimised"] and cmp.iloc[0]["within_budget"]
+    everyone = cmp[cmp["strategy"] == tg.STRATEGIES["everyone"]].iloc[0]
     assert everyone["expected_incremental_profit"] > cmp.iloc[0]["expected_incremental_profit"]
     assert not everyone["within_budget"]
-    assert "best alternative within the budget (random customers" in tg.plan_summary(
-        tg.optimise_targets(options, 10.0), cmp)
+    summary = tg.plan_summary(tg.optimise_targets(options, 10.0), cmp)
+    assert "best alternative within the budget (random customers" in render(summary)
+    assert "预算内最好的替代方案（随机选择客户" in render(summary, "zh")
 
 
 def test_targeting_errors_have_chinese_text():

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from promo_core.errors import DataError
+from promo_core.text import render
 from promo_core.loyalty import PointsProgramme, points_summary, simulate_points
 from tests.conftest import chinese_error
 
@@ -74,8 +75,9 @@ def test_summary_states_the_cost_per_hundred_and_the_liability_in_both_languages
     prog = PointsProgramme(earn_rate=1, point_value=0.01, breakage=0.3, expiry_months=12, months_to_redeem=4)
     sim = simulate_points(100_000.0, prog, months=24)
     owed = f"£{sim.table['liability'].iloc[-1]:,.0f}"
-    assert "£0.70 per £100 of sales" in points_summary(sim, prog) and owed in points_summary(sim, prog)
-    assert "每 £100 销售额的积分成本为 £0.70" in points_summary(sim, prog, lang="zh")
+    assert "£0.70 per £100 of sales" in render(points_summary(sim)) and owed in render(points_summary(sim))
+    assert "每 £100 销售额的积分成本为 £0.70" in render(points_summary(sim), "zh")
+    assert "per ¥100 of sales" in render(points_summary(sim), "en", "¥")
 
 
 def test_breakage_below_what_expiry_forces_is_refused_with_the_minimum():

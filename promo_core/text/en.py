@@ -1185,6 +1185,458 @@ MESSAGES = {
     # (end of pricing)
 
     # --- coupons -------------------------------------------------------------------------
+    # experiments: errors
+    "experiments.error.no_column": "The data has no column {missing}. Its columns are: {columns}. Pick the right column.",
+    "experiments.error.no_rows": "The experiment table has no rows. Check the file or the filter.",
+    "experiments.error.text_outcome": "The outcome column {outcome} holds text, not numbers. Pick a 0/1 column "
+                                      "(visited, converted) or a money column (spend).",
+    "experiments.error.missing_values": "{rows} rows have no value in {outcome} or {arm} (data rows {examples}…). Fill "
+                                        "them in (0 when nothing happened) or remove those customers.",
+    "experiments.error.unknown_control": "The control arm {control} does not occur in {arm}; its values are: {values}. "
+                                         "Pick the arm that got nothing.",
+    "experiments.error.one_arm": "{arm} holds only one arm ({control}). An experiment needs a control and at least "
+                                 "one treatment arm.",
+    "experiments.error.not_binary": "{outcome} has values other than 0 and 1, so it cannot be analysed as a rate. "
+                                    "Analyse it as money instead.",
+    "experiments.error.small_arm": "The arm(s) {arms} have fewer than 2 customers; a lift needs at least 2 per arm.",
+    "experiments.error.no_split": "{arm} holds fewer than two arms, so there is no split to check.",
+    "experiments.error.intended_shares": "The intended shares must be positive numbers, e.g. 1/3 each.",
+    "experiments.error.text_covariate": "The covariate {covariate} holds text. Pick a number measured before the "
+                                        "campaign, e.g. last year's spend.",
+    "experiments.error.missing_covariate": "{customers} customers have no value in {covariate}. Fill them in (0 for no "
+                                           "purchases) or pick another covariate.",
+    "experiments.error.constant_covariate": "{covariate} has the same value for every customer, so it cannot explain "
+                                            "anything.",
+    "experiments.error.kind": "kind must be 'binary' (a rate) or 'money'.",
+    "experiments.error.baseline_rate": "The control group's rate must be between 0% and 100% (exclusive), e.g. 0.05 "
+                                       "for 5%.",
+    "experiments.error.sd": "For a money outcome give the standard deviation of spend per customer (it is shown in "
+                            "the campaign table as std).",
+    "experiments.error.alpha_power": "Significance level and power must be between 0 and 1, e.g. 0.05 and 0.8.",
+    "experiments.error.lift_to_detect": "The lift to detect must be non-zero (and keep the treated rate between 0% "
+                                        "and 100%).",
+    "experiments.error.arm_size": "An arm needs at least 2 customers.",
+    "experiments.error.no_coupon_codes": "These sales have no coupon codes. Map a coupon code column on the Data page, "
+                                         "or upload the campaign as an experiment file.",
+    "experiments.error.unknown_codes": "None of the codes {codes} occurs in the sales. Pick codes from the list.",
+    "experiments.error.no_customer_ids": "These sales have no customer ids, so purchases cannot be matched to "
+                                         "recipients.",
+    "experiments.error.recipient_twice": "Customer {customer} appears more than once in the recipient list; each "
+                                         "customer must be in exactly one arm.",
+    "experiments.error.window_days": "The outcome window must be at least one day long.",
+    # experiments: sentences
+    "experiments.p.below": "p < 0.001",
+    "experiments.p.value": "p = {p:.3f}",
+    "experiments.rel": "{rel:+.0%}",
+    "experiments.lift.same.binary": "{arm} changed the {outcome} rate by {lift:.{digits}f} points (95% CI "
+                                    "{low:.{digits}f} to {high:.{digits}f}) compared with {control} "
+                                    "({base:pct{digits}} → {treated:pct{digits}}, {p}): not distinguishable from no "
+                                    "effect.",
+    "experiments.lift.same.money": "{arm} changed {outcome} per customer by {lift:money} (95% CI {low:money} to "
+                                   "{high:money}) compared with {control} ({base:money} → {treated:money}, {p}): not "
+                                   "distinguishable from no effect.",
+    "experiments.lift.up.binary": "{arm} raised the {outcome} rate by {lift:.{digits}f} points (95% CI "
+                                  "{low:.{digits}f} to {high:.{digits}f}) compared with {control}: "
+                                  "{base:pct{digits}} → {treated:pct{digits}}, {rel} relative ({p}).",
+    "experiments.lift.down.binary": "{arm} lowered the {outcome} rate by {lift:.{digits}f} points (95% CI "
+                                    "{low:.{digits}f} to {high:.{digits}f}) compared with {control}: "
+                                    "{base:pct{digits}} → {treated:pct{digits}}, {rel} relative ({p}).",
+    "experiments.lift.up.money": "{arm} raised {outcome} per customer by {lift:money} (95% CI {low:money} to "
+                                 "{high:money}) compared with {control}: {base:money} → {treated:money}, {rel} "
+                                 "relative ({p}).",
+    "experiments.lift.down.money": "{arm} lowered {outcome} per customer by {lift:money} (95% CI {low:money} to "
+                                   "{high:money}) compared with {control}: {base:money} → {treated:money}, {rel} "
+                                   "relative ({p}).",
+    # uplift: errors, model names, verdicts
+    "uplift.error.lengths": "Outcomes ({outcomes}), scores ({scores}) and treatment flags ({flags}) must have the same "
+                            "length.",
+    "uplift.error.not_01.outcome": "The outcome must hold both 0 and 1 and nothing else (got {got}).",
+    "uplift.error.not_01.treatment": "The treatment must hold both 0 and 1 and nothing else (got {got}).",
+    "uplift.error.missing_scores": "Some uplift scores are missing (NaN); every customer needs a score.",
+    "uplift.error.k": "k={k} must be a share between 0 and 1 or a whole number of customers below {n}.",
+    "uplift.error.strategy": "strategy must be 'overall' or 'by_group', got {strategy}.",
+    "uplift.error.k_too_large": "k={k} is larger than the treated or control group.",
+    "uplift.error.scores": "There must be one score per customer and at least one model.",
+    "uplift.error.rows": "Features, outcome and treatment must have one row per customer each.",
+    "uplift.error.both_groups": "An uplift model needs both treated (1) and control (0) customers.",
+    "uplift.error.class_transformation": "Class transformation needs a 0/1 outcome.",
+    "uplift.error.no_features": "Pick at least one customer feature (e.g. recency, past spend, channel) for the models.",
+    "uplift.error.unknown_features": "The data has no feature column {missing}.",
+    "uplift.error.constant_features": "Every chosen feature has a single value for all customers, so nothing can tell "
+                                      "customers apart. Pick other features.",
+    "uplift.error.not_binary": "Uplift models need a 0/1 outcome; {outcome} has other values. Pick visited / "
+                               "converted, or make a 0/1 column such as 'spent anything'.",
+    "uplift.error.unknown_models": "Unknown model(s) {unknown}; choose from {known}.",
+    "uplift.error.small_arm": "Arm {arm} needs at least {folds} customers with and {folds} without {outcome} = 1 to fit "
+                              "and check uplift models.",
+    "uplift_model.T-learner": "T-learner",
+    "uplift_model.S-learner": "S-learner",
+    "uplift_model.X-learner": "X-learner",
+    "uplift_model.Class transformation": "Class transformation",
+    "uplift.verdict.clear": "For {arm}, the {model} model targets clearly better than random: its Qini coefficient is "
+                            "{qini:.3f} (95% CI {qini_low:.3f} to {qini_high:.3f}), and the {k:.0%} it ranks highest "
+                            "respond {gain_over_all:+.2f} points more than the average customer (95% CI "
+                            "{gain_over_all_low:+.2f} to {gain_over_all_high:+.2f}). Sending to everyone gains "
+                            "{ate:+.2f} points per customer (95% CI {ate_low:+.2f} to {ate_high:+.2f}); targeting "
+                            "concentrates that gain where it is largest.",
+    "uplift.verdict.ranks": "For {arm}, the {model} model ranks customers better than random (Qini coefficient "
+                            "{qini:.3f} (95% CI {qini_low:.3f} to {qini_high:.3f})), but its top {k:.0%} do not "
+                            "respond reliably more than the average customer ({gain_over_all:+.2f} points, 95% CI "
+                            "{gain_over_all_low:+.2f} to {gain_over_all_high:+.2f}). Sending to everyone gains "
+                            "{ate:+.2f} points per customer (95% CI {ate_low:+.2f} to {ate_high:+.2f}).",
+    "uplift.verdict.barely": "For {arm}, even the best model ({model}) barely beats random targeting: its Qini "
+                             "coefficient is {qini:.3f} (95% CI {qini_low:.3f} to {qini_high:.3f}), an interval that "
+                             "includes zero, so choosing customers with it is not reliably better than choosing them "
+                             "at random. {everyone}",
+    "uplift.verdict.everyone_pays": "Sending to everyone is the safer choice: it gains {ate:+.2f} points per customer "
+                                    "(95% CI {ate_low:+.2f} to {ate_high:+.2f}).",
+    "uplift.verdict.everyone_unsure": "Sending to everyone does not show a reliable gain either ({ate:+.2f} points, "
+                                      "95% CI {ate_low:+.2f} to {ate_high:+.2f}).",
+    # targeting: errors, strategies, summary
+    "targeting.error.no_face_value": "Give the face value of at least one coupon.",
+    "targeting.error.face_value": "Coupon face values must be amounts of money of 0 or more.",
+    "targeting.error.order_value": "The typical order value must be above 0.",
+    "targeting.error.margin": "The margin is a share of the order value between 0% and 100%.",
+    "targeting.error.costs": "Redemption and contact costs cannot be negative.",
+    "targeting.error.baseline": "There must be one baseline prediction per customer.",
+    "targeting.error.duplicate_ids": "Customer ids must be unique to build a target list.",
+    "targeting.error.missing_face_value": "Give the face value of coupon {coupons}.",
+    "targeting.error.predictions": "Every customer needs an uplift prediction for {arm} and a baseline.",
+    "targeting.error.budget_kind": "The budget is either an amount of money ('money') or a number of coupons "
+                                   "('count').",
+    "targeting.error.budget": "The budget must be a positive amount (or a positive number of coupons).",
+    "targeting.strategy.optimised": "Uplift model, optimised",
+    "targeting.strategy.everyone": "Send to everyone",
+    "targeting.strategy.random": "Random customers",
+    "targeting.strategy.playbook": "Segments playbook",
+    "targeting.summary.none": "No customer is expected to bring in more than the coupon costs: send no coupons, or "
+                              "lower the face value.",
+    "targeting.summary.mix": "{count:,} × {coupon}",
+    "targeting.summary.versus": " The best alternative within the budget ({strategy:lower}, {coupon}) is expected to "
+                                "earn {profit:money0}.",
+    "targeting.summary": "Send {mix:list} coupons: expected incremental profit {profit:money0} for an expected coupon "
+                         "cost of {cost:money0}, counting the coupons used by customers who would have bought "
+                         "anyway.{versus}",
+    # loyalty: errors, summary
+    "loyalty.error.negative": "Earn rate and point value cannot be negative.",
+    "loyalty.error.breakage": "Breakage is the share of points never redeemed: from 0% up to (not including) 100%.",
+    "loyalty.error.expiry": "Points must live at least one month before they expire (or never expire).",
+    "loyalty.error.months_to_redeem": "Points are redeemed one month after they are earned at the earliest: the "
+                                      "average months to redeem must be 1 or more.",
+    "loyalty.error.member_share": "The members' share of sales must be above 0% and at most 100%.",
+    "loyalty.error.months": "Simulate at least one month.",
+    "loyalty.error.sales": "Give {months} months of sales, each 0 or more.",
+    "loyalty.error.breakage_too_low": "With points expiring after {expiry} months and redeemed after "
+                                      "{months_to_redeem:g} months on average, at least {expired:.0%} of points expire "
+                                      "unredeemed, so breakage cannot be {breakage:.0%}. Raise the breakage, lengthen "
+                                      "the expiry or shorten the time to redeem.",
+    "loyalty.summary": "Once running, the programme costs {per_100:money} per {hundred:money0} of sales ({rate:.2%}). "
+                       "After {months} months it owes an expected {owed:money0} in future redemptions (face value of "
+                       "all outstanding points {face:money0}; the difference is expected breakage).",
+    # the Coupons page
+    "coupons.title": "Coupons",
+    "coupons.lead": "Did the campaign work, and by how much? Which customers does a coupon actually move — and which "
+                    "would have bought anyway? Whom should the next coupon go to within your budget? Every answer "
+                    "comes with its uncertainty, and the target list is ready to download.",
+    "coupons.step.sales": "Reading the coupon codes and monthly sales…",
+    "coupons.step.campaign": "Reading the campaign…",
+    "coupons.step.lifts": "Comparing the arms…",
+    "coupons.step.cuped": "Adjusting for the covariate…",
+    "coupons.step.power": "Planning the next campaign…",
+    "coupons.step.uplift": "Fitting uplift models…",
+    "coupons.step.folds": "Fitting uplift models: fold {done} of {total} done…",
+    "coupons.step.playbook": "Finding the Segments playbook's customers…",
+    "coupons.step.targeting": "Choosing customers and coupons…",
+    "coupons.step.loyalty": "Simulating the points programme…",
+    "coupons.error.recipients": "The recipient list needs a customer id column and an arm column (which coupon each "
+                                "customer got, 'control' for none). Its columns are: {columns}.",
+    "coupons.error.no_arm_column": "No column has between 2 and 20 different values, so none can be the arm (which "
+                                   "e-mail or coupon each customer got). Check the file.",
+    "coupons.error.no_outcome": "Pick at least one outcome column (0/1 such as converted, or money such as spend).",
+    "coupons.data.heading": "Campaign data",
+    "coupons.data.where": "Where is the campaign?",
+    "coupons.data.where.help": "A randomised campaign: every customer was assigned to one arm (one arm gets nothing, "
+                               "the control) before anyone bought.",
+    "coupons.data.source.dataset": "Campaign in this dataset",
+    "coupons.data.source.upload": "Upload an experiment file",
+    "coupons.data.source.sales": "Build from the coupon codes in the sales",
+    "coupons.data.dataset": "The dataset's campaign table: {customers:,} customers.",
+    "coupons.data.upload.lead": "One row per customer: an arm column (which e-mail or coupon the customer got; any "
+                                "number of arms, one of them the control), outcomes (0/1 such as visited or converted, "
+                                "or money such as spend) and customer features measured before the campaign (numbers "
+                                "or text). CSV, Excel or Parquet. Hillstrom's e-mail test (hillstrom.csv) is an "
+                                "example.",
+    "coupons.data.upload": "Experiment file",
+    "coupons.data.read": "Read {rows:,} rows from {file}.",
+    "coupons.data.unreadable": " {rows:,} unreadable lines were set aside (download them below).",
+    "coupons.data.codes": "The campaign's coupon codes",
+    "coupons.data.codes.help": "Codes printed on this campaign's coupons; used to find its dates and who redeemed.",
+    "coupons.data.launch": "Campaign start",
+    "coupons.data.launch.help": "Features use sales before this day; outcomes the days after.",
+    "coupons.data.days": "Outcome window (days)",
+    "coupons.data.recipients": "Who got what (customer id and arm, control included)",
+    "coupons.data.recipients.help": "The mailing list with the arm each customer was randomised to; without the "
+                                    "control group nobody can tell what the coupon added.",
+    "coupons.data.pick": "Pick or upload a campaign above to start. The demo retailer's dataset holds a coupon "
+                         "campaign (control, £5 and £10 off).",
+    "coupons.columns.heading": "Columns",
+    "coupons.columns.arm": "Arm column",
+    "coupons.columns.arm.help": "Which treatment each customer got.",
+    "coupons.columns.control": "Control arm",
+    "coupons.columns.control.help": "The arm that got nothing; every lift is measured against it.",
+    "coupons.columns.id": "Customer id column",
+    "coupons.columns.id.help": "Names the customers in the target list.",
+    "coupons.columns.row_number": "(row number)",
+    "coupons.columns.outcomes": "Outcomes",
+    "coupons.columns.outcomes.help": "0/1 columns are analysed as rates (two-proportion z-test), others as money per "
+                                     "customer (Welch's t-test).",
+    "coupons.columns.features": "Customer features for the uplift models",
+    "coupons.columns.features.help": "What was known about each customer before the campaign; text columns such as "
+                                     "channel are handled as categories.",
+    "coupons.columns.equal": "The arms were meant to be the same size",
+    "coupons.columns.equal.help": "Used by the sample-ratio check.",
+    "coupons.columns.share": "Planned share of {arm} (%)",
+    "coupons.columns.no_outcome": "Pick at least one outcome column under Columns.",
+    "coupons.tab.lifts": "Did it work?",
+    "coupons.tab.uplift": "Who does it move?",
+    "coupons.tab.targeting": "Whom to send next",
+    "coupons.tab.loyalty": "Loyalty points",
+    "coupons.srm.mismatch": "Sample-ratio mismatch: the arms' sizes are far from the intended split (χ² = {chi2:,.1f}, "
+                            "p = {p:.2g}). The randomisation or the data export is probably broken — check it before "
+                            "trusting any lift below.",
+    "coupons.srm.healthy": "The arms' sizes match the intended split (χ² = {chi2:.2f}, p = {p:.2f}): the randomisation "
+                           "looks healthy.",
+    "coupons.lift.points": "{value:+.{digits}f} pts",
+    "coupons.lift.money.up": "+{value:money}",
+    "coupons.lift.money.down": "-{value:money}",
+    "coupons.metric.interval": "{low} … {high}",
+    "coupons.metric.per_point": "rate in points",
+    "coupons.metric.per_customer": "per customer",
+    "coupons.metric.lift.help": "Lift over {control} ({per}); 95% CI {interval}; p = {p:.2g} (Holm-adjusted). The "
+                                "arrow shows the relative lift; grey when it cannot be told apart from zero.",
+    "coupons.figure.lifts": "Lift over control",
+    "coupons.unit.binary": "% / points",
+    "coupons.lifts.table": "Every arm and outcome: customers, mean (rate in % for 0/1 outcomes), absolute lift with its "
+                           "95% interval (points or money), relative lift, raw and Holm-adjusted p-values.",
+    "coupons.table.lifts": "Campaign lifts",
+    "coupons.cuped.heading": "Sharper intervals with a pre-campaign covariate (CUPED)",
+    "coupons.cuped.covariate": "Covariate measured before the campaign",
+    "coupons.cuped.covariate.help": "E.g. last year's spend. The more it predicts the outcome, the narrower the "
+                                    "intervals; the lift itself does not change on average.",
+    "coupons.cuped.caption": "Adjusting for {covariate} narrows the intervals by up to {gain:.1%} (the share of "
+                             "variance {covariate} explains); worthwhile when that is several percent.",
+    "coupons.cuped.none": "No numeric column is left to use as a pre-campaign covariate.",
+    "coupons.power.heading": "Plan the next campaign: power and smallest detectable lift",
+    "coupons.power.outcome": "Outcome",
+    "coupons.power.rate": "Control rate (%)",
+    "coupons.power.mean": "Control mean",
+    "coupons.power.baseline.help": "What the control group achieves; taken from this campaign.",
+    "coupons.power.n": "Customers per arm",
+    "coupons.power.n.help": "Control-arm size of the next campaign.",
+    "coupons.power.power": "Power",
+    "coupons.power.power.help": "The chance of detecting a real lift of the given size (α = 5%, two-sided).",
+    "coupons.power.mde": "Smallest detectable lift",
+    "coupons.power.mde.help": "With {n:,} customers per arm, a lift this large is detected {power:.0%} of the time.",
+    "coupons.power.need": "Customers per arm to detect this campaign's lift",
+    "coupons.power.need.help": "To detect a lift of {lift} (the largest seen here).",
+    "coupons.power.y_points": "Lift (points)",
+    "coupons.power.y_money": "Lift ({currency} per customer)",
+    "coupons.uplift.needs_binary": "Uplift models need a 0/1 outcome (visited, converted). Add one under Columns.",
+    "coupons.uplift.needs_features": "Pick customer features under Columns to fit uplift models.",
+    "coupons.uplift.outcome": "Outcome to model",
+    "coupons.uplift.outcome.help": "The 0/1 outcome whose uplift the models predict (for targeting: did the customer "
+                                   "buy).",
+    "coupons.uplift.models": "Models",
+    "coupons.uplift.models.help": "T-learner: one model for treated and one for control customers; uplift = the "
+                                  "difference. S-learner: one model with the treatment as a feature. X-learner: "
+                                  "models each group's individual effects directly (good when one arm is small). Class "
+                                  "transformation: one classifier on a relabelled outcome.",
+    "coupons.uplift.folds": "Cross-fitting folds",
+    "coupons.uplift.folds.help": "Each customer is scored by models trained without them.",
+    "coupons.uplift.k": "Share targeted for uplift@k",
+    "coupons.uplift.k.help": "Compares the top share the model ranks highest with everyone.",
+    "coupons.uplift.no_models": "Pick at least one model.",
+    "coupons.uplift.how": "How the models are judged: the Qini curve counts the extra buyers among the customers the "
+                          "model ranks highest; the Qini coefficient is the area between that curve and random "
+                          "targeting, divided by the same area for a perfect ranking (scikit-uplift's definition: 0 = "
+                          "random, 1 = perfect; other tools such as causalml normalise differently). Scores are "
+                          "cross-fitted and intervals come from 200 bootstrap resamples.",
+    "coupons.uplift.treatment": "Treatment",
+    "coupons.uplift.best": "Best model",
+    "coupons.uplift.best.help": "The model with the highest Qini coefficient on this treatment.",
+    "coupons.uplift.qini": "Qini coefficient",
+    "coupons.uplift.qini.delta": "95% CI {low:.3f} to {high:.3f}",
+    "coupons.uplift.qini.help": "0 = no better than picking customers at random; 1 = perfect ranking.",
+    "coupons.uplift.top": "Uplift in the top {k:.0%}",
+    "coupons.uplift.top.delta": "{gain:+.2f} pts vs everyone",
+    "coupons.uplift.top.help": "Treated minus control {outcome} rate among the {k:.0%} the model ranks highest, "
+                               "compared with everyone ({ate:+.2f} pts).",
+    "coupons.figure.qini": "Qini curves ({arm})",
+    "coupons.uplift.deciles": "If the model works, the bars fall from left to right: the first deciles respond much "
+                              "more to the treatment than the last. Bars whose interval crosses zero cannot be told "
+                              "apart from no effect.",
+    "coupons.uplift.scores": "Every model on every treatment: Qini coefficient and normalised area under the uplift "
+                             "curve, uplift among the top share and for everyone (ate), with 95% bootstrap intervals.",
+    "coupons.table.models": "Uplift models",
+    "coupons.table.deciles": "Uplift by decile ({arm})",
+    "coupons.targeting.fit_first": "Fit the uplift models on the previous tab first: the target list ranks customers "
+                                   "by their predicted uplift.",
+    "coupons.targeting.lead": "Expected incremental profit of a coupon = extra {outcome} × order value × margin − "
+                              "coupon value and handling on every expected redemption (including customers who would "
+                              "have bought anyway) − the cost of sending it. Predictions are the best model's "
+                              "cross-fitted scores.",
+    "coupons.economics.heading": "Coupon economics and budget",
+    "coupons.economics.face": "Face value of {arm} ({currency})",
+    "coupons.economics.face.help": "Money off per redeemed coupon (0 for a plain e-mail).",
+    "coupons.economics.order": "Order value ({currency})",
+    "coupons.economics.order.help": "Typical order value of a buyer in the campaign window (default: control buyers' "
+                                    "spend).",
+    "coupons.economics.margin": "Gross margin (%)",
+    "coupons.economics.margin.help": "Share of the order value left after the cost of goods.",
+    "coupons.economics.redemption": "Handling per redemption ({currency})",
+    "coupons.economics.redemption.help": "Clearing fees and till time per coupon used.",
+    "coupons.economics.contact": "Cost per coupon sent ({currency})",
+    "coupons.economics.contact.help": "Printing and postage; about 0 for e-mail.",
+    "coupons.economics.budget": "Budget",
+    "coupons.economics.budget.money": "Money",
+    "coupons.economics.budget.count": "Number of coupons",
+    "coupons.economics.budget_money": "Coupon budget ({currency})",
+    "coupons.economics.budget_money.help": "Expected money spent on redeemed coupons, handling and sending.",
+    "coupons.economics.budget_count": "Coupons to send",
+    "coupons.economics.playbook": "Coupon in the Segments playbook",
+    "coupons.economics.playbook.help": "The coupon sent to the customers of the segments the Segments page ticks for "
+                                       "coupons (default playbook until you edit it there).",
+    "coupons.targeting.customers": "Customers to send",
+    "coupons.targeting.customers.help": "Customers in the target list (each gets at most one coupon).",
+    "coupons.targeting.profit": "Expected incremental profit",
+    "coupons.targeting.profit.help": "Compared with sending nothing. No plan within the budget can beat "
+                                     "{bound:money0} (the optimiser's bound).",
+    "coupons.targeting.cost": "Expected coupon cost",
+    "coupons.targeting.cost.help": "Coupon value and handling on expected redemptions plus sending costs.",
+    "coupons.targeting.runner_up": "Best alternative",
+    "coupons.targeting.runner_up.help": "{strategy} ({coupon}), within the same budget; the arrow shows how much more "
+                                        "the optimised list is expected to earn.",
+    "coupons.targeting.curve": "The curve rises while the next customer's extra margin outweighs the coupons they and "
+                               "the would-buy-anyway customers redeem; its peak is where to stop.",
+    "coupons.targeting.strategies": "All strategies valued with the same predictions. Random targeting is its expected "
+                                    "value within the budget; send-to-everyone ignores the budget (see within_budget).",
+    "coupons.targeting.no_playbook": "The Segments playbook is compared only when the campaign's customer ids match "
+                                     "customers in the sales data.",
+    "coupons.targeting.list": "Target list",
+    "coupons.targeting.list.caption": "The first 500 of {customers:,} customers; the downloads hold all of them.",
+    "coupons.targeting.download_csv": "Download the target list (CSV)",
+    "coupons.targeting.download_excel": "Download the target list (Excel)",
+    "coupons.table.strategies": "Coupon strategies",
+    "coupons.table.targets": "Target list (top 1,000)",
+    "coupons.figure.profit": "Profit by share targeted",
+    "coupons.loyalty.lead": "What a points programme costs per unit of sales and how much it owes in unredeemed "
+                            "points, month by month.",
+    "coupons.loyalty.earn": "Points per {currency}1 spent",
+    "coupons.loyalty.value": "Value of a point ({currency})",
+    "coupons.loyalty.breakage": "Breakage (%)",
+    "coupons.loyalty.breakage.help": "Share of points never redeemed, expired ones included.",
+    "coupons.loyalty.expiry": "Points expire after",
+    "coupons.loyalty.never": "never",
+    "coupons.loyalty.months": "{months} months",
+    "coupons.loyalty.redeem": "Average months to redeem",
+    "coupons.loyalty.redeem.help": "For points that do get redeemed.",
+    "coupons.loyalty.members": "Members' share of sales (%)",
+    "coupons.loyalty.sales": "Monthly sales ({currency})",
+    "coupons.loyalty.sales.help": "Default: the average month of the last year in this dataset.",
+    "coupons.loyalty.horizon": "Months to simulate",
+    "coupons.loyalty.cost": "Cost per {hundred:money0} of sales",
+    "coupons.loyalty.cost.help": "Once the programme runs steadily: members' share × points per unit × point value × "
+                                 "(1 − breakage).",
+    "coupons.loyalty.liability": "Expected liability at the end",
+    "coupons.loyalty.liability.help": "Future redemptions expected from the points outstanding (breakage excluded).",
+    "coupons.loyalty.face": "Face value outstanding",
+    "coupons.loyalty.face.help": "All outstanding points at full value, as if every one were redeemed.",
+    "coupons.table.points": "Loyalty points simulation",
+    "coupons.figure.points": "Points liability",
+    "coupons.saved_name": "Coupon campaign",
+    # the report's campaign section
+    "report.coupons.name": "Coupon campaign results",
+    "report.coupons.no_campaign": "The campaign table needs a column saying which group each customer was in (arm) "
+                                  "and at least one outcome (converted, spend). Check it on the Coupons page.",
+    "report.coupons.split": "Group sizes match an even split (χ² p = {p:.3f}).",
+    "report.coupons.split_off": "Group sizes do not match an even split (χ² p = {p:.3f}): check how customers were "
+                                "assigned before trusting the lifts.",
+    "report.coupons.no_uplift": "Uplift models not fitted: {reason}",
+    "report.coupons.lifts": "Lifts against control",
+    "report.coupons.models": "Targeting models ({outcome})",
+    # charts of the Coupons page
+    "chart.lift_bars.title": "Lift over control, relative, with 95% intervals",
+    "chart.lift_bars.x": "Outcome",
+    "chart.lift_bars.y": "Relative lift (%)",
+    "chart.mde_curve.title": "Smallest detectable lift by campaign size",
+    "chart.mde_curve.x": "Customers per arm (log scale)",
+    "chart.mde_curve.y": "{y}",
+    "chart.mde_curve.mde": "Detectable lift",
+    "chart.mde_curve.current": "plan",
+    "chart.qini_curves.title": "Qini curves: extra {outcome} from {arm} by share targeted",
+    "chart.qini_curves.x": "Share of customers targeted, best-ranked first",
+    "chart.qini_curves.y": "Extra {outcome} (customers)",
+    "chart.qini_curves.random": "Random targeting",
+    "chart.uplift_deciles.title": "Observed {outcome} uplift by decile of the {model}'s ranking",
+    "chart.uplift_deciles.x": "Decile (1 = highest predicted uplift)",
+    "chart.uplift_deciles.y": "Uplift (percentage points)",
+    "chart.uplift_deciles.observed": "Observed uplift",
+    "chart.uplift_deciles.predicted": "Predicted uplift",
+    "chart.strategy_bars.title": "Expected incremental profit by strategy",
+    "chart.strategy_bars.x": "Expected incremental profit ({currency})",
+    "chart.strategy_bars.y": "Strategy (coupon); hatched = over budget",
+    "chart.strategy_bars.over_budget": "over budget",
+    "chart.profit_curves.title": "Where to stop: expected profit by share of customers targeted",
+    "chart.profit_curves.x": "Share of customers targeted, most profitable first",
+    "chart.profit_curves.y": "Cumulative expected incremental profit ({currency})",
+    "chart.profit_curves.best coupon": "Best coupon per customer",
+    "chart.profit_curves.plan": "this plan",
+    "chart.points_over_time.title": "Points programme: liability and redemption cost over time",
+    "chart.points_over_time.x": "Month",
+    "chart.points_over_time.y": "Amount ({currency})",
+    "chart.points_over_time.redemption_cost": "Redemption cost per month",
+    "chart.points_over_time.liability": "Expected liability",
+    "chart.points_over_time.liability_face_value": "Face value outstanding",
+    # column titles of the Coupons page's tables
+    "column.unit": "Unit",
+    "column.rel_lift_low": "Relative, 95% low",
+    "column.rel_lift_high": "Relative, 95% high",
+    "column.lift_cuped": "Lift, CUPED",
+    "column.lift_cuped_low": "CUPED, 95% low",
+    "column.lift_cuped_high": "CUPED, 95% high",
+    "column.ci_width": "Interval width",
+    "column.ci_width_cuped": "Width, CUPED",
+    "column.narrower_by": "Narrower by",
+    "column.correlation": "Correlation",
+    "column.uplift_auc": "Uplift AUC",
+    "column.uplift_at_k_low": "Top k, 95% low",
+    "column.uplift_at_k_high": "Top k, 95% high",
+    "column.ate_low": "Everyone, 95% low",
+    "column.ate_high": "Everyone, 95% high",
+    "column.gain_over_all_low": "Gain, 95% low",
+    "column.gain_over_all_high": "Gain, 95% high",
+    "column.decile": "Decile",
+    "column.n_treatment": "Treated",
+    "column.n_control": "Control customers",
+    "column.rate_treatment": "Rate, treated",
+    "column.rate_control": "Rate, control",
+    "column.uplift_low": "Uplift, 95% low",
+    "column.uplift_high": "Uplift, 95% high",
+    "column.predicted_uplift": "Predicted uplift",
+    "column.strategy": "Strategy",
+    "column.expected_cost": "Expected cost",
+    "column.expected_incremental_buyers": "Extra buyers",
+    "column.expected_incremental_profit": "Expected incremental profit",
+    "column.within_budget": "Within budget",
+    "column.expected_uplift": "Expected uplift",
+    "column.points_earned": "Points earned",
+    "column.points_redeemed": "Points redeemed",
+    "column.points_expired": "Points expired",
+    "column.points_outstanding": "Points outstanding",
+    "column.redemption_cost": "Redemption cost",
+    "column.liability": "Expected liability",
+    "column.liability_face_value": "Face value outstanding",
+    "column.cost_per_sales": "Cost per sales",
     # (end of coupons)
 
     # --- logistics -----------------------------------------------------------------------
