@@ -13,6 +13,7 @@ session that needs it, without holding up the others, before it says so in a Dat
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import json
 import os
@@ -139,6 +140,7 @@ class Workspace:
     def __init__(self, path: str | Path | None = None, busy_timeout: float = 10.0):
         self.path = Path(path) if path is not None else workspace_path()
         self.busy_timeout = busy_timeout
+        self._entries: dict[str, tuple[tuple, dict]] = {}  # dataset id -> (file stamp, entry): see dataset()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self.connect() as con, _CREATE_LOCK:  # DuckDB refuses two threads creating one table at once
             con.execute(_SCHEMA)
@@ -292,8 +294,33 @@ class Workspace:
             return con.execute("SELECT id, name, kind, source, created_at, rows_in, n_rows, n_quarantine "
                                "FROM datasets WHERE kind <> 'draft' ORDER BY created_at DESC, name").df()
 
+    def _stamp(self) -> tuple:
+        """What every committed change to the workspace changes: the size and time of its file and
+        of its write-ahead log (whichever process wrote)."""
+        stamp = []
+        for path in (self.path, self.path.with_name(self.path.name + ".wal")):
+            try:
+                info = os.stat(path)
+                stamp.append((info.st_mtime_ns, info.st_size))
+            except FileNotFoundError:
+                stamp.append(None)
+        return tuple(stamp)
+
     def dataset(self, dataset_id: str) -> dict:
-        """A dataset's catalogue entry with its mapping, load report and table names."""
+        """A dataset's catalogue entry with its mapping, load report and table names.
+
+        Pages ask for it several times a run (the version in every analysis' cache key); while the
+        workspace file is unchanged the entry read last is given again, without opening the file.
+        """
+        stamp = self._stamp()  # (before reading: a change made meanwhile makes the next call read again)
+        kept = self._entries.get(dataset_id)
+        if kept is not None and kept[0] == stamp:
+            return copy.deepcopy(kept[1])
+        info = self._read_entry(dataset_id)
+        self._entries[dataset_id] = (stamp, info)
+        return copy.deepcopy(info)
+
+    def _read_entry(self, dataset_id: str) -> dict:
         with self.connect() as con:
             rows = con.execute("SELECT * FROM datasets WHERE id = ?", [dataset_id]).fetchall()
             cols = [d[0] for d in con.description]

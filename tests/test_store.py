@@ -102,6 +102,27 @@ def test_another_process_can_write_between_operations(tmp_path):
     assert sorted(ws.list_datasets()["name"]) == ["here", "there"]
 
 
+def test_a_dataset_entry_asked_again_opens_nothing_until_the_workspace_changes(tmp_path, monkeypatch):
+    path = tmp_path / "ws.duckdb"
+    ws = Workspace(path)
+    ds = ws.save_dataset("Shop", {"transactions": _tx(3, "a")})
+    first = ws.dataset(ds)
+    opened = []
+    real = Workspace.connect
+    monkeypatch.setattr(Workspace, "connect", lambda self: opened.append(1) or real(self))
+    first["report"]["notes"] = ["changed by a caller"]  # (a caller's copy: the kept entry stays as read)
+    assert ws.dataset(ds)["name"] == "Shop" and ws.dataset(ds)["report"] == {} and opened == []
+    ws.rename_dataset(ds, "Renamed here")
+    assert ws.dataset(ds)["name"] == "Renamed here"
+    code = ("import sys; sys.path.insert(0, %r); from promo_core.store import Workspace; "
+            "Workspace(%r).rename_dataset(%r, 'Renamed by another process')" % (str(ROOT), str(path), ds))
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+    assert ws.dataset(ds)["name"] == "Renamed by another process"
+    ws.delete_dataset(ds)
+    with pytest.raises(DataError, match="not in the workspace"):
+        ws.dataset(ds)
+
+
 def test_saved_analysis_round_trips_tables_figures_and_notes(tmp_path):
     ws = Workspace(tmp_path / "ws.duckdb")
     table = pd.DataFrame({"segment": ["Champions", "Lost"], "customers": [10, 3], "share": [0.77, 0.23]})
