@@ -12,7 +12,7 @@ import sys
 import time
 import uuid
 from collections.abc import Mapping
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import ModuleType
@@ -508,30 +508,25 @@ def run_analysis(analysis: ModuleType, params):
     analysis raises (its data cannot support even its first step) the reason is shown and the page
     stops, or only the ``section`` it runs in.
     """
-    slot = st.empty()  # on every run, kept or not: what follows keeps its place (an open tab stays open)
     source = run(_active_source)
-    key = (analysis.__name__, *source.key, params)
-    result = analysis_results().get(key)
-    if result is None:
-        with slot.container():
-            result = run(_run_on_source, analysis, source, params)
-        slot.empty()
-        analysis_results().put(key, result)
-    return result
+    return _kept((analysis.__name__, *source.key, params), lambda: _run_on(analysis, source.open, params))
 
 
 def run_analysis_on(analysis: ModuleType, params, source_key: tuple, source: pd.DataFrame):
     """The Result of ``analysis.run`` on a table that is not a workspace dataset (a page's own
     upload, such as the Pricing page's pricing data), kept like ``run_analysis``'s under
     ``source_key`` (what identifies the table: the upload and how it was read)."""
-    key = (analysis.__name__, "source", source_key, params)
-    slot = st.empty()
+    return _kept((analysis.__name__, "source", source_key, params),
+                 lambda: _run_on(analysis, lambda: nullcontext(source), params))
+
+
+def _kept(key: tuple, compute: Callable):
+    """The Result kept under ``key`` for every session, or ``compute()``'s, then kept."""
+    slot = st.empty()  # on every run, kept or not: what follows keeps its place (an open tab stays open)
     result = analysis_results().get(key)
     if result is None:
         with slot.container():
-            step = st.empty()
-            with st.spinner(text("analysis.running")):
-                result = run(analysis.run, source, params, lambda message: step.caption(text(message)))
+            result = run(compute)
         slot.empty()
         analysis_results().put(key, result)
     return result
@@ -569,9 +564,9 @@ def _active_source() -> _Source:
     return _Source(("dataset", str(workspace_path()), dataset, created_at), lambda: workspace().ibis_table(dataset))
 
 
-def _run_on_source(analysis: ModuleType, source: _Source, params):
+def _run_on(analysis: ModuleType, open_sales: Callable[[], AbstractContextManager], params):
     step = st.empty()
-    with st.spinner(text("analysis.running")), source.open() as sales:
+    with st.spinner(text("analysis.running")), open_sales() as sales:
         return analysis.run(sales, params, progress=lambda message: step.caption(text(message)))
 
 
