@@ -400,17 +400,6 @@ def require_dataset() -> str:
     return dataset
 
 
-def require_transactions() -> pd.DataFrame:
-    """The active dataset's transactions; stops the page with guidance when there are none."""
-    needs_uploaded_dataset()
-    tx = load_table("transactions")
-    if tx is None or tx.empty:
-        st.info(tr("No sales data yet. Upload a file on the Data page or pick a dataset in the sidebar.",
-                   "还没有销售数据。请在“数据”页面上传文件，或在侧边栏选择一个数据集。"))
-        st.stop()
-    return tx
-
-
 _ERRORS = logging.getLogger("promolens.ui")
 _IN_SECTION: ContextVar[bool] = ContextVar("promolens_in_section", default=False)
 
