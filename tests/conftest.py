@@ -126,6 +126,19 @@ def chinese_error(call) -> DataError:
 LEAKY_BUG = "SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb"  # what a bug's message may hold
 
 
+def count_calls(monkeypatch, owner, name: str, record=lambda *args, **kwargs: args) -> list:
+    """Wrap ``owner.name`` (a function or a method) so that each call still runs and first appends
+    ``record(*args, **kwargs)`` to the list returned: what a rerun test counts (runs, openings, fits)."""
+    real, calls = getattr(owner, name), []
+
+    def counted(*args, **kwargs):
+        calls.append(record(*args, **kwargs))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counted)
+    return calls
+
+
 def page_with_failure(app_page, monkeypatch, page: str, module, name: str, error: Exception | None = None):
     """Open ``page`` with ``module.name`` raising ``error`` (by default a bug whose message holds SQL and
     a path); the caches are cleared around it, so no other test sees the failure or hides it."""

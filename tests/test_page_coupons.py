@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import assert_apology_without_details, page_text, page_with_failure
+from tests.conftest import assert_apology_without_details, count_calls, page_text, page_with_failure
 
 from promo_core import experiments as ex
 
@@ -239,12 +239,9 @@ def test_a_rerun_or_a_language_or_currency_switch_recomputes_nothing(app_page, m
     from promo_core.analyses import coupons as analysis
     from promo_core.store import Workspace
 
-    runs, opened, fits = [], [], []
-    run, ibis_table, fit_uplift = analysis.run, Workspace.ibis_table, uplift.fit_uplift
-    monkeypatch.setattr(analysis, "run", lambda *args, **kwargs: runs.append(args[1].parts) or run(*args, **kwargs))
-    monkeypatch.setattr(Workspace, "ibis_table",
-                        lambda self, *args, **kwargs: opened.append(args) or ibis_table(self, *args, **kwargs))
-    monkeypatch.setattr(uplift, "fit_uplift", lambda *args, **kwargs: fits.append(1) or fit_uplift(*args, **kwargs))
+    runs = count_calls(monkeypatch, analysis, "run", lambda source, params, *args, **kwargs: params.parts)
+    opened = count_calls(monkeypatch, Workspace, "ibis_table")
+    fits = count_calls(monkeypatch, uplift, "fit_uplift")
     st.cache_resource.clear()  # (earlier tests kept this dataset's results)
     at = app_page(PAGE)
     assert not at.exception, at.exception

@@ -12,7 +12,7 @@ import pandas as pd
 
 from promo_core import promotions
 from promo_core.store import Workspace
-from tests.conftest import assert_apology_without_details, page_text, page_with_failure
+from tests.conftest import assert_apology_without_details, count_calls, page_text, page_with_failure
 
 PAGE = "pages/pricing.py"
 GOLDEN = Path(__file__).parent / "golden" / "pricing_demo.json"
@@ -165,11 +165,8 @@ def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeyp
 
     from promo_core.analyses import pricing as analysis
 
-    runs, opened = [], []
-    run, ibis_table = analysis.run, Workspace.ibis_table
-    monkeypatch.setattr(analysis, "run", lambda *args, **kwargs: runs.append(args[1]) or run(*args, **kwargs))
-    monkeypatch.setattr(Workspace, "ibis_table",
-                        lambda self, *args, **kwargs: opened.append(args) or ibis_table(self, *args, **kwargs))
+    runs = count_calls(monkeypatch, analysis, "run", lambda source, params, *args, **kwargs: params)
+    opened = count_calls(monkeypatch, Workspace, "ibis_table")
     st.cache_resource.clear()  # (earlier tests kept this dataset's results)
     at = app_page(PAGE)
     assert not at.exception, at.exception

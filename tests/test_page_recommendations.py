@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tests.conftest import assert_apology_without_details, page_text, page_with_failure
+from tests.conftest import assert_apology_without_details, count_calls, page_text, page_with_failure
 from tests.golden.record_recommendations import digest
 
 PAGE = "pages/recommendations.py"
@@ -185,12 +185,9 @@ def test_another_customer_or_language_touches_no_engine_and_refits_nothing(app_p
     from promo_core.analyses import recommendations as analysis
     from promo_core.store import Workspace
 
-    runs, opened, fits = [], [], []
-    run, ibis_table, fit = analysis.run, Workspace.ibis_table, recommend.Recommender.fit
-    monkeypatch.setattr(analysis, "run", lambda *args, **kwargs: runs.append(args[1]) or run(*args, **kwargs))
-    monkeypatch.setattr(Workspace, "ibis_table",
-                        lambda self, *args, **kwargs: opened.append(args) or ibis_table(self, *args, **kwargs))
-    monkeypatch.setattr(recommend.Recommender, "fit", lambda self, *args: fits.append(self) or fit(self, *args))
+    runs = count_calls(monkeypatch, analysis, "run", lambda source, params, *args, **kwargs: params)
+    opened = count_calls(monkeypatch, Workspace, "ibis_table")
+    fits = count_calls(monkeypatch, recommend.Recommender, "fit", lambda self, *args, **kwargs: self)
     st.cache_resource.clear()  # (earlier tests kept this dataset's results)
     at = app_page(PAGE)
     assert not at.exception, at.exception

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tests.conftest import page_text
+from tests.conftest import count_calls, page_text
 from promo_core import segments
 
 PAGE = "pages/segments.py"
@@ -236,11 +236,8 @@ def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeyp
     from promo_core.analyses import segments as analysis
     from promo_core.store import Workspace
 
-    runs, opened = [], []
-    run, ibis_table = analysis.run, Workspace.ibis_table
-    monkeypatch.setattr(analysis, "run", lambda *args, **kwargs: runs.append(args[1]) or run(*args, **kwargs))
-    monkeypatch.setattr(Workspace, "ibis_table",
-                        lambda self, *args, **kwargs: opened.append(args) or ibis_table(self, *args, **kwargs))
+    runs = count_calls(monkeypatch, analysis, "run", lambda source, params, *args, **kwargs: params)
+    opened = count_calls(monkeypatch, Workspace, "ibis_table")
     st.cache_resource.clear()  # (earlier tests kept this dataset's results)
     at = app_page(PAGE)
     assert not at.exception, at.exception
