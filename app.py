@@ -30,6 +30,11 @@ def _keep(widget_key: str, store_key: str) -> None:
     st.session_state[store_key] = st.session_state[widget_key]
 
 
+def _switch_language() -> None:
+    _keep("lang_picker", "lang")
+    ui.keep_choices_as_codes()
+
+
 def _bind(widget_key: str, store_key: str) -> dict:
     """Widget arguments that show the stored value and keep it in step with the widget."""
     st.session_state[widget_key] = st.session_state[store_key]
@@ -41,7 +46,8 @@ def sidebar() -> None:
     state.setdefault("lang", "en")
     state.setdefault("currency", "£")
     with st.sidebar:
-        st.selectbox("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get, **_bind("lang_picker", "lang"))
+        st.selectbox("Language / 语言", list(LANGUAGES), format_func=LANGUAGES.get,
+                     **{**_bind("lang_picker", "lang"), "on_change": _switch_language, "args": ()})
         datasets = ui.workspace().list_datasets()
         ids = datasets["id"].tolist()
         if state.get("dataset_id") not in ids:

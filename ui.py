@@ -251,6 +251,20 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     return catalogue.render_frame(frame, lang(), currency())
 
 
+def keep_choices_as_codes() -> None:
+    """On a language switch (a callback, before the page runs): set every widget's value again to
+    the code it holds now. Why: a select box sends the browser's label back, and Streamlit 1.67
+    returns a label that matches none of the new language's labels as the value itself
+    (``SelectboxSerde.deserialize``), so "自动" would reach an analysis instead of "auto". A value
+    set from a callback is the code, and the widget shows it in the new language."""
+    state = st.session_state
+    for key in list(state.keys()):
+        value = state[key]
+        # (only choices, which are texts: a button's or an upload's value may not be set by a script)
+        if isinstance(value, str) or (isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value)):
+            state[key] = value
+
+
 def dataset_id() -> str | None:
     """The id of the dataset picked in the sidebar, or None when the workspace is empty."""
     return st.session_state.get("dataset_id")
