@@ -2269,6 +2269,147 @@ MESSAGES = {
     "report.recommendations.chart_y": "Score (0 to 1, higher is better)",
     # (end of recommendations)
 
+    # --- retention ----------------------------------------------------------------------
+    "retention.step.churn": "Estimating each customer's churn risk…",
+    "retention.step.value": "Estimating lifetime value for the value at risk…",
+    "retention.step.segments": "Scoring segments…",
+    "retention.step.cohorts": "Building the cohort table…",
+    "retention.error.horizon": "The churn window must be at least {least} days (it is {days}).",
+    "retention.error.period": "The cohort period must be one of {allowed:list} (it is “{period}”).",
+    "retention.error.no_purchases": "No customer has a purchase (only returns or guest lines), so there are no "
+                                    "cohorts to follow.",
+    "retention.error.classifier": "The behaviour model was not trained: it needs at least 50 customers in the "
+                                  "training window, some who bought again and some who did not ({customers:,} "
+                                  "customers). The buy-till-you-die model scores the customers alone.",
+    "retention.note.no_holdout": "The data covers {days:,} days; checking the churn models on past data needs "
+                                 "{needed:,} (twice the {horizon}-day window plus 60 days). The buy-till-you-die "
+                                 "model scores the customers without that check: choose a shorter churn window to "
+                                 "get it.",
+    "retention.note.verdict": "Churn risk comes from the {route} route. Checked on the past: scored on {cut:date} "
+                              "and compared with who then bought nothing for {days} days ({customers:,} customers), "
+                              "it ranks leavers above stayers {auc:pct0} of the time (AUC {auc:.2f}; the rule “the "
+                              "longer since the last order, the likelier gone” scores {naive_auc:.2f}), and its "
+                              "probabilities are off by {brier:.3f} in squared error (Brier score: 0 is perfect). "
+                              "{outcome}",
+    "retention.note.beats_naive": "It beats the simple rule.",
+    "retention.note.not_naive": "It does not beat the simple rule here: treat days since the last order as the "
+                                "better guide for this data.",
+    "retention.note.bands": "P(churn): the chance a customer buys nothing in the next {days} days. Bands as in "
+                            "Klaviyo: low under 33 %, medium 33–66 %, high over 66 %.",
+    "retention.drivers": "{reasons:sentences}",
+    "retention.driver.one_order": "One order so far, {days:,} days ago.",
+    "retention.driver.overdue": "{days:,} days since the last order, against a usual {usual:.0f} days between "
+                                "orders: overdue.",
+    "retention.driver.on_rhythm": "{days:,} days since the last order; usually {usual:.0f} days between orders.",
+    "retention.driver.slowing": "Fewer orders in the last {days} days ({recent}) than in the {days} before "
+                                "({before}).",
+    "churn_route.btyd": "buy-till-you-die (BG/NBD)",
+    "churn_route.classifier": "behaviour model (gradient boosting)",
+    "churn_route.naive": "days since the last order (simple rule)",
+    "risk_band.low": "low",
+    "risk_band.medium": "medium",
+    "risk_band.high": "high",
+    "column.p_churn": "P(churn)",
+    "column.band": "Risk band",
+    "column.p_churn_btyd": "P(churn), BG/NBD",
+    "column.p_churn_classifier": "P(churn), behaviour model",
+    "column.last_order": "Last order",
+    "column.expected_next_order": "Expected next order",
+    "column.mean_days_between_orders": "Usual days between orders",
+    "column.orders_recent": "Orders, last window",
+    "column.orders_before": "Orders, window before",
+    "column.overdue_ratio": "Days since last order ÷ usual gap",
+    "column.online_share": "Online share",
+    "column.drivers": "Why",
+    "column.route": "Route",
+    "column.auc": "AUC",
+    "column.brier": "Brier score",
+    "column.churned": "Share who bought nothing",
+    "column.cohort": "Cohort (first purchase)",
+    "column.cohort_customers": "Customers in the cohort",
+    "column.share_of_segment": "Share of the segment",
+    "column.feature": "Behaviour",
+    "column.auc_drop": "AUC lost without it",
+    "column.predicted": "Predicted",
+    "column.observed": "Observed",
+    "column.bin": "Group",
+    "retention.tab": "Retention",
+    "retention.heading": "Who is about to stop buying",
+    "retention.lead": "Each customer's chance of buying nothing in the coming weeks, when they should order next, "
+                      "the lifetime value at stake, and how cohorts of new customers keep buying. It takes a few "
+                      "seconds on a large customer base.",
+    "retention.start": "Estimate churn risk and cohorts",
+    "retention.start.help": "Trains two churn models, checks them on past data and builds the cohort table.",
+    "retention.horizon": "Churn window (days)",
+    "retention.horizon.help": "A customer counts as churned when they buy nothing in this many days. 90 days is "
+                              "the usual quarter.",
+    "retention.period": "Cohort period",
+    "retention.period.help": "Customers are grouped by the week, month, quarter or year of their first purchase.",
+    "retention.period.W": "Week",
+    "retention.period.M": "Month",
+    "retention.period.Q": "Quarter",
+    "retention.period.Y": "Year",
+    "retention.periods.W": "weeks",
+    "retention.periods.M": "months",
+    "retention.periods.Q": "quarters",
+    "retention.periods.Y": "years",
+    "retention.metric.high": "High churn risk",
+    "retention.metric.high.help": "Customers whose chance of buying nothing in the next {days} days is over 66 %: "
+                                  "{share:pct0} of all customers.",
+    "retention.metric.value": "Value likely lost",
+    "retention.metric.value.help": "Lifetime value times the chance of churning, summed over all customers: the "
+                                   "value the churn risk puts in doubt.",
+    "retention.metric.auc": "Churn model AUC",
+    "retention.metric.auc.help": "How often the chosen route ranks a customer who left above one who stayed, "
+                                 "checked on past data (0.5 is a coin toss, 1 is perfect). The simple rule “days "
+                                 "since the last order” scores {naive:.2f}.",
+    "retention.metric.auc.none": "not checked",
+    "retention.bands.heading": "**Churn risk by segment**",
+    "retention.bands.table": "Customers and value at risk per risk band",
+    "retention.by_segment.table": "Customers per segment and risk band",
+    "retention.at_risk.heading": "**At-risk customers:** {customers:,} customers in the high band.",
+    "retention.at_risk.caption": "Largest value at risk first (the first 1,000 are shown; the download holds them "
+                                 "all). Expected next order: the last order plus the customer's usual gap between "
+                                 "orders (none after a single order).",
+    "retention.at_risk.download": "Download all at-risk customers (CSV)",
+    "retention.all.download": "Download every customer's churn risk (CSV)",
+    "retention.routes.heading": "How well each route predicts",
+    "retention.routes.table": "Scores on the holdout: AUC (higher is better) and Brier score (lower is better).",
+    "retention.routes.importance": "What the behaviour model relies on most: how much its AUC drops when each "
+                                   "behaviour is shuffled.",
+    "retention.cohorts.heading": "**Cohort retention**",
+    "retention.cohorts.lead": "Customers grouped by when they first bought; each cell is the share of them who "
+                              "bought again that many {unit} later. The last column may be a partial period.",
+    "retention.cohorts.table": "Cohort table (customers and revenue retained)",
+    "retention.table.bands": "Churn risk bands",
+    "retention.table.at_risk": "At-risk customers",
+    "retention.table.routes": "Churn routes on the holdout",
+    "retention.table.cohorts": "Cohort retention",
+    "retention.figure.bands": "Churn risk by segment",
+    "retention.figure.calibration": "Churn calibration",
+    "retention.figure.cohorts": "Cohort retention heatmap",
+    "retention.figure.curves": "Cohort retention curves",
+    "chart.churn_bands_by_segment.title": "Churn risk by segment",
+    "chart.churn_bands_by_segment.x": "Customers",
+    "chart.churn_calibration.title": "Predicted vs observed churn on the holdout",
+    "chart.churn_calibration.x": "Predicted P(churn) (group mean)",
+    "chart.churn_calibration.y": "Share who bought nothing",
+    "chart.churn_calibration.diagonal": "perfect calibration",
+    "chart.cohort_heatmap.title": "Share of each cohort buying again",
+    "chart.cohort_heatmap.x": "{unit:cap} since the first purchase",
+    "chart.cohort_heatmap.y": "Cohort (first purchase)",
+    "chart.cohort_heatmap.share": "Customers buying",
+    "chart.cohort_curves.title": "Retention curve per cohort",
+    "chart.cohort_curves.x": "{unit:cap} since the first purchase",
+    "chart.cohort_curves.y": "Share of the cohort buying (%)",
+    "report.retention.name": "Retention and churn risk",
+    "report.retention.summary": "{high:,} customers ({share:pct0}) are at high risk of buying nothing in the next "
+                                "{days} days.",
+    "report.retention.value": "Value likely lost: {value:money0} (lifetime value × P(churn), {horizon}-month "
+                              "horizon).",
+    "report.retention.top": "Top {rows} at-risk customers",
+    # (end of retention)
+
     # --- reports -------------------------------------------------------------------------
     # (end of reports)
 }
