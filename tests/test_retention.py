@@ -172,3 +172,24 @@ def test_cohorts_of_the_demo_follow_the_planted_behaviour(demo_tx, demo):
     assert first.loc[12, "customer_share"] > 0.7
     whole = retention.cohort_table(demo_tx, "M")
     assert whole.drop_duplicates("cohort")["cohort_customers"].sum() == demo_tx["customer_id"].nunique()
+
+
+def test_the_report_section_names_the_leavers_the_winning_route_and_the_cohorts(demo_tx, demo):
+    from promo_core import report
+
+    section = report.retention_analysis(demo_tx, top=10)
+    lapsed = int((demo.truth.customer_type == "lapsed").sum())
+    high = int(section.notes[0].split(" customers")[0].replace(",", ""))
+    assert 0.8 * lapsed < high < 1.3 * lapsed
+    assert section.notes[1].startswith("Value likely lost: £")
+    assert "It beats the simple rule." in section.notes[2]
+    routes = section.tables["Churn routes on the holdout"]
+    assert list(routes["route"]) == ["buy-till-you-die (BG/NBD)", "behaviour model (gradient boosting)",
+                                     "days since the last order (simple rule)"]
+    top = section.tables["Top 10 at-risk customers"]
+    assert len(top) == 10 and set(top["band"]) == {"high"} and top["value_at_risk"].is_monotonic_decreasing
+    assert top["drivers"].map(type).eq(str).all()
+    assert set(section.figures) == {"Churn risk by segment", "Cohort retention heatmap"}
+    zh = report.retention_analysis(demo_tx, lang="zh", top=10)
+    assert "风险最高的前 10 位客户" in zh.tables and set(zh.tables["风险最高的前 10 位客户"]["band"]) == {"高"}
+    assert report.build_html_report([section])
