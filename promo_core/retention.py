@@ -160,7 +160,8 @@ class _Lines:
         if "channel" in sales.columns:
             names = fetch(lines.filter(lines.channel.notnull()).select("channel").distinct())["channel"]
             online = [c for c in names if is_online_channel(c)]
-            flags["online"] = lines.channel.isin(online) if online else ibis.literal(False)
+            if online:  # (without an online channel the share says nothing)
+                flags["online"] = lines.channel.isin(online)
         discounted = [lines.discount.fill_null(0) > 0] if "discount" in sales.columns else []
         discounted += [lines.coupon_code.notnull()] if "coupon_code" in sales.columns else []
         if discounted:
