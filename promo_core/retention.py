@@ -146,7 +146,7 @@ def p_no_purchase(fit: clv.BGNBDFit, t: float, frequency, recency, T) -> np.ndar
 # Behaviour features, computed in the engine
 # --------------------------------------------------------------------------------------------
 class _Lines:
-    """A source's purchase days (customer, day, revenue, online, discounted), in its engine."""
+    """A source's purchase days (customer, day, revenue; whether online, whether discounted), in its engine."""
 
     def __init__(self, transactions: SalesSource):
         sales = sales_table(transactions, _NEEDS, optional=_OPTIONAL)
@@ -165,7 +165,7 @@ class _Lines:
         discounted = [lines.discount.fill_null(0) > 0] if "discount" in sales.columns else []
         discounted += [lines.coupon_code.notnull()] if "coupon_code" in sales.columns else []
         if discounted:
-            flags["discounted"] = discounted[0] | discounted[1] if len(discounted) == 2 else discounted[0]
+            flags["discount"] = discounted[0] | discounted[1] if len(discounted) == 2 else discounted[0]
         self.days = lines.group_by(["customer_id", lines.order_date.date().name("day")]).aggregate(
             value=lines.revenue.sum(), **{k: v.any().cast("float64") for k, v in flags.items()})
         self.flags = list(flags)
