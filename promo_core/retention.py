@@ -269,22 +269,17 @@ def calibration_table(route: str, p: np.ndarray, churned: np.ndarray, bins: int 
 def _drivers(f: pd.DataFrame, window: int) -> list[Message]:
     """What drives each customer's risk, in words: a single order so far, overdue against their
     own rhythm, buying less than in the window before, or on rhythm."""
+    days = f["recency_days"].to_numpy(dtype=np.int64).tolist()
+    usual = f["mean_days_between_orders"].to_numpy(dtype=float).tolist()
+    kind = np.select([f["orders"].to_numpy() <= 1, f["overdue_ratio"].to_numpy() > OVERDUE],
+                     ["retention.driver.one_order", "retention.driver.overdue"], "retention.driver.on_rhythm").tolist()
+    recent = f["orders_recent"].to_numpy(dtype=np.int64).tolist()
+    before = f["orders_before"].to_numpy(dtype=np.int64).tolist()
     out = []
-    for row in f[["orders", "recency_days", "mean_days_between_orders", "overdue_ratio", "orders_recent",
-                  "orders_before"]].itertuples(index=False):
-        reasons = []
-        if row.orders <= 1:
-            reasons.append(Message("retention.driver.one_order", days=int(row.recency_days)))
-        elif row.overdue_ratio > OVERDUE:
-            reasons.append(Message("retention.driver.overdue", days=int(row.recency_days),
-                                   usual=float(row.mean_days_between_orders)))
-        else:
-            reasons.append(Message("retention.driver.on_rhythm", days=int(row.recency_days),
-                                   usual=float(row.mean_days_between_orders)))
-        if row.orders_recent < row.orders_before:
-            reasons.append(Message("retention.driver.slowing", recent=int(row.orders_recent),
-                                   before=int(row.orders_before), days=window))
-        out.append(Message("retention.drivers", reasons=tuple(reasons)))
+    for k, d, u, r, b in zip(kind, days, usual, recent, before):
+        first = Message(k, days=d) if k == "retention.driver.one_order" else Message(k, days=d, usual=u)
+        reasons = (first, Message("retention.driver.slowing", recent=r, before=b, days=window)) if r < b else (first,)
+        out.append(Message("retention.drivers", reasons=reasons))
     return out
 
 
@@ -390,7 +385,7 @@ def _holdout(lines: _Lines, test: pd.DataFrame, churned: np.ndarray, train_cut: 
 
 
 def _importance(classifier: _ChurnClassifier, test: pd.DataFrame, churned: np.ndarray, random_state: int,
-                sample: int = 3000) -> pd.DataFrame | None:
+                sample: int = 2000) -> pd.DataFrame | None:
     """How much the holdout AUC drops when each feature is shuffled (on at most ``sample``
     customers: the ranking of features settles long before every customer is used)."""
     X = classifier.matrix(test)
@@ -399,7 +394,7 @@ def _importance(classifier: _ChurnClassifier, test: pd.DataFrame, churned: np.nd
     if churned[pick].all() or not churned[pick].any():
         return None
     with threadpool_limits(1):
-        found = permutation_importance(classifier.model, X[pick], churned[pick], scoring="roc_auc", n_repeats=3,
+        found = permutation_importance(classifier.model, X[pick], churned[pick], scoring="roc_auc", n_repeats=2,
                                        random_state=random_state)
     return (pd.DataFrame({"feature": classifier.columns, "auc_drop": found.importances_mean})
             .sort_values("auc_drop", ascending=False, kind="stable").reset_index(drop=True))
