@@ -442,17 +442,15 @@ def cohort_table(transactions: SalesSource, period: str = "M") -> pd.DataFrame:
     if not span.customer_lines:
         raise DataError(Message("clv.error.no_customer_ids"))
     lines = sales.filter(sales.customer_id.notnull())
-    bought = ~lines.is_return
-    first = lines.group_by("customer_id").aggregate(first=lines.order_date.min(where=bought))
-    first = first.filter(first["first"].notnull())
-    joined = lines.inner_join(first, "customer_id")
-    cohort = joined["first"].truncate(period)
-    since = _periods_between(joined.order_date.truncate(period), cohort, period)
-    cells = joined.select(cohort=cohort, period=since, customer_id=joined.customer_id, revenue=joined.revenue,
-                          bought=~joined.is_return)
+    # one pass over the lines: each customer's periods, whether they bought in each, and its revenue
+    per = lines.group_by(["customer_id", lines.order_date.truncate(period).name("at")]).aggregate(
+        bought=(~lines.is_return).any(), revenue=exact_sum(lines.revenue))
+    first = per.filter(per.bought).group_by("customer_id").aggregate(cohort=per.at.min())
+    joined = per.inner_join(first, "customer_id")
+    cells = joined.select("cohort", "bought", "revenue", period=_periods_between(joined.at, joined.cohort, period))
     cells = cells.filter(cells.period >= 0)  # (returns before a customer's first purchase belong to no cohort period)
-    grid = fetch(cells.group_by(["cohort", "period"]).aggregate(
-        customers=cells.customer_id.nunique(where=cells.bought), revenue=exact_sum(cells.revenue)))
+    grid = fetch(cells.group_by(["cohort", "period"]).aggregate(customers=cells.count(where=cells.bought),
+                                                                  revenue=exact_sum(cells.revenue)))
     if grid.empty:
         raise DataError(Message("retention.error.no_purchases"))
     grid["cohort"] = pd.to_datetime(grid["cohort"]).astype("datetime64[us]")
