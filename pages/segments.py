@@ -74,7 +74,8 @@ notes = [t(note) for note in result.notes]
 st.caption(" ".join(notes))
 
 tabs = st.tabs([t("segments.tab.rfm"), t("segments.tab.clusters"), t("segments.tab.value"),
-                t("segments.tab.migration"), t("segments.tab.channels"), t("segments.tab.playbook"), t("retention.tab")])
+                t("segments.tab.migration"), t("segments.tab.channels"), t("segments.tab.playbook"),
+                t("retention.tab")])
 
 # --------------------------------------------------------------------------------------------
 # 1. RFM segments
@@ -332,10 +333,12 @@ with tabs[6], ui.section():
         if "value" in kept.problems:
             ui.show_problem(kept.problems["value"])
         st.markdown(t("retention.at_risk.heading", customers=len(kept.at_risk)))
-        ui.result_table(kept.at_risk.head(1000), "at-risk-customers-preview.csv", caption=t("retention.at_risk.caption"))
+        ui.result_table(kept.at_risk.head(1000), "at-risk-customers-preview.csv",
+                        caption=t("retention.at_risk.caption"))
         d1, d2 = st.columns(2)
         with d1:  # (made when clicked: one row per customer)
-            ui.download_csv(lambda: ui.shown(kept.at_risk), "at-risk-customers.csv", label=t("retention.at_risk.download"))
+            ui.download_csv(lambda: ui.shown(kept.at_risk), "at-risk-customers.csv",
+                            label=t("retention.at_risk.download"))
         with d2:
             ui.download_csv(lambda: ui.shown(kept.customers), "churn-risk-all-customers.csv",
                             label=t("retention.all.download"))
