@@ -82,3 +82,33 @@ def test_a_failing_cohort_step_leaves_the_rest_of_the_tab(app_page, monkeypatch)
     assert "Sorry, something went wrong while computing this (incident " in text and "tx_secret" not in text
     assert "High churn risk" in _metrics(at)
     assert "expected_next_order" in {c for df in at.dataframe for c in df.value.columns}
+
+
+def test_groceries_without_prices_say_plainly_that_nothing_beats_the_simple_rule(shared_data, tmp_path, monkeypatch):
+    """The Groceries sample has no prices and its purchase dates carry no rhythm: churn risk is still
+    scored, the value at risk is a dash, and the tab says the simple rule is as good as any model."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+    from promo_core.io import load_transactions
+    from promo_core.store import Workspace
+
+    loaded = load_transactions(shared_data / "groceries.csv")
+    path = tmp_path / "groceries.duckdb"
+    Workspace(path).save_dataset("Groceries", {"transactions": loaded.data, "quarantine": loaded.quarantine},
+                                 source="groceries.csv", rows_in=loaded.rows_in, mapping=loaded.mapping,
+                                 report=loaded.report)
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    at.toggle(key="seg-retention").set_value(True).run()
+    assert not at.exception, at.exception
+    metrics = _metrics(at)
+    assert metrics["Value likely lost"] == "–" and int(metrics["High churn risk"].replace(",", "")) > 0
+    warnings = " ".join(w.value for w in at.warning)
+    assert "It does not beat the simple rule here" in warnings
+    at_risk = _frame(at, "expected_next_order")
+    assert at_risk["p_churn"].is_monotonic_decreasing and "value_at_risk" not in at_risk.columns

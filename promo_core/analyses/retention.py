@@ -62,7 +62,8 @@ class Result:
     """Everything the Retention tab and the report's Retention section show.
 
     ``customers`` is ``retention.churn_risk``'s table with ``segment`` (when the segments step
-    ran), ``clv`` and ``value_at_risk`` (lifetime value × P(churn), when the value step ran).
+    ran), ``clv`` and ``value_at_risk`` (lifetime value × P(churn), when the value step ran on data
+    with prices).
     ``bands`` has one row per band (``band``, ``customers``, ``customer_share``,
     ``value_at_risk``); ``by_segment`` one row per segment and band (``segment``, ``band``,
     ``customers``, ``share_of_segment``, ``value_at_risk``); ``at_risk`` the high-band customers
@@ -112,7 +113,7 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     customers = churn.customers
     value = steps.run("value", Message("retention.step.value"), clv.lifetime_value, sales, churn.as_of, "D",
                       params.horizon_months, params.margin, params.annual_discount_rate)
-    if value is not None:
+    if value is not None and value.customers["clv"].notna().any():  # (lifetime value in money needs prices)
         worth = value.customers.set_index("customer_id")["clv"]
         customers = customers.assign(clv=customers["customer_id"].map(worth).astype(float))
         customers["value_at_risk"] = customers["clv"] * customers["p_churn"]
@@ -120,7 +121,7 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     if table is not None:
         customers = customers.assign(segment=customers["customer_id"].map(table.set_index("customer_id")["segment"]))
     cohorts = steps.run("cohorts", Message("retention.step.cohorts"), retention.cohort_table, sales, params.period)
-    has_value = "value_at_risk" in customers.columns and customers["value_at_risk"].notna().any()
+    has_value = "value_at_risk" in customers.columns
     return Result(params=params, as_of=churn.as_of, churn=churn, customers=customers, bands=_bands(customers),
                   at_risk=_at_risk(customers, has_value), high_share=float((customers["band"] == "high").mean()),
                   value_at_risk=float(customers["value_at_risk"].sum()) if has_value else float("nan"),
