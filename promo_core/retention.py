@@ -167,7 +167,7 @@ class _Lines:
         if discounted:
             flags["discount"] = discounted[0] | discounted[1] if len(discounted) == 2 else discounted[0]
         self.days = lines.group_by(["customer_id", lines.order_date.date().name("day")]).aggregate(
-            value=lines.revenue.sum(), **{k: v.any().cast("float64") for k, v in flags.items()})
+            value=exact_sum(lines.revenue), **{k: v.any().cast("float64") for k, v in flags.items()})
         self.flags = list(flags)
 
     def features(self, day: pd.Timestamp, window: int) -> pd.DataFrame:
@@ -178,7 +178,7 @@ class _Lines:
         days = days.mutate(gap=days.day.delta(days.day.lag().over(group_by="customer_id", order_by="day"), unit="day"))
         since = d.delta(days.day, unit="day")
         per = days.group_by("customer_id").aggregate(
-            orders=days.count(), first=days.day.min(), last=days.day.max(), revenue=days.value.sum(),
+            orders=days.count(), first=days.day.min(), last=days.day.max(), revenue=exact_sum(days.value),
             gap_spread_days=days.gap.std(), orders_recent=days.count(where=since < window),
             orders_before=days.count(where=(since >= window) & (since < 2 * window)),
             **{f"{k}_share": days[k].mean() for k in self.flags})

@@ -231,3 +231,19 @@ def test_an_engine_table_scores_as_the_frame_does():
     pd.testing.assert_frame_equal(in_engine.evaluation, in_frame.evaluation)
     assert in_frame.customers["online_share"].between(0, 1).all() and in_frame.customers["discount_share"].gt(0).any()
     pd.testing.assert_frame_equal(retention.cohort_table(backend.table("lines"), "Q"), retention.cohort_table(tx, "Q"))
+
+
+def test_the_btyd_route_fits_the_lifetime_value_model_s_bgnbd(demo_risk, demo_tx):
+    """The churn route's BG/NBD is the Segments page's: the same customer summary, the same fit (the
+    summary is built from the behaviour features here, so both must count purchases alike)."""
+    from promo_core import clv
+
+    summary = clv.customer_summary(demo_tx)
+    fit = clv.fit_bgnbd(summary)
+    assert demo_risk.bgnbd.n_customers == fit.n_customers == len(demo_risk.customers)
+    for name in ("r", "alpha", "a", "b", "log_likelihood"):
+        assert getattr(demo_risk.bgnbd, name) == pytest.approx(getattr(fit, name), rel=1e-9), name
+    merged = demo_risk.customers.merge(summary, on="customer_id")
+    expected = retention.p_no_purchase(fit, 90, merged["frequency"], merged["recency"], merged["T"])
+    np.testing.assert_allclose(merged["p_churn_btyd"], expected, rtol=1e-9)
+    assert (merged["orders"] == merged["frequency"] + 1).all()
