@@ -247,3 +247,29 @@ def test_the_btyd_route_fits_the_lifetime_value_model_s_bgnbd(demo_risk, demo_tx
     expected = retention.p_no_purchase(fit, 90, merged["frequency"], merged["recency"], merged["T"])
     np.testing.assert_allclose(merged["p_churn_btyd"], expected, rtol=1e-9)
     assert (merged["orders"] == merged["frequency"] + 1).all()
+
+
+def test_the_retention_analysis_adds_value_at_risk_segments_and_cohorts_and_fails_by_parts():
+    from promo_core import clv, segments
+    from promo_core.analyses import retention as analysis
+
+    tx = _small_shop()
+    result = analysis.run(tx, analysis.Params(horizon_days=60, period="Q"))
+    customers = result.customers
+    worth = clv.lifetime_value(tx, result.as_of).customers.set_index("customer_id")["clv"]
+    np.testing.assert_allclose(customers["value_at_risk"], customers["customer_id"].map(worth) * customers["p_churn"],
+                               rtol=1e-12)
+    assert result.value_at_risk == pytest.approx(customers["value_at_risk"].sum())
+    assert result.bands["customers"].sum() == len(customers) and result.bands["customer_share"].sum() == pytest.approx(1)
+    sizes = segments.rfm(tx).groupby("segment", observed=True).size()
+    per_segment = result.by_segment.groupby("segment")["customers"].sum()
+    assert per_segment.to_dict() == {s: n for s, n in sizes.items() if n}
+    assert (result.at_risk["band"] == "high").all() and len(result.at_risk) == (customers["band"] == "high").sum()
+    assert result.at_risk["value_at_risk"].is_monotonic_decreasing
+    assert result.high_share == pytest.approx(len(result.at_risk) / len(customers))
+    assert result.cohorts["period"].max() == 4 and not result.problems  # 400 days from January: 5 quarters
+    bare = analysis.run(tx, analysis.Params(horizon_days=60, parts=frozenset()))
+    assert bare.by_segment is None and bare.cohorts is None and "value_at_risk" not in bare.customers
+    assert bare.at_risk["p_churn"].is_monotonic_decreasing and not bare.problems
+    weekly_typo = analysis.run(tx, analysis.Params(horizon_days=60, period="fortnight", parts=frozenset({"cohorts"})))
+    assert weekly_typo.cohorts is None and weekly_typo.problems["cohorts"].id == "retention.error.period"
