@@ -2033,6 +2033,8 @@ MESSAGES = {
     "recommend.error.weighting": "Item similarity weighting must be 'bm25', 'tfidf' or 'none', not {weighting!r}.",
     "recommend.error.no_product_text": "The products have no names, categories or descriptions to compare. Upload a "
                                        "products table with product_name, category or description.",
+    "recommend.error.one_day": "The data covers a single day, so there is no earlier period to learn from "
+                               "and no later one to check against: the evaluation needs purchases on at least two days.",
     "recommend.error.nothing_before": "No customer bought anything before {cut:date}: pick a later cut date.",
     "recommend.error.nothing_after": "Nothing was bought on or after {cut:date}: pick an earlier cut date so there "
                                      "is something to check the recommendations against.",

@@ -1728,6 +1728,7 @@ MESSAGES = {
     "recommend.error.k": "推荐数量必须是不小于 1 的整数，不能是 {k!r}。",
     "recommend.error.weighting": "物品相似度的加权方式只能是“bm25”“tfidf”或“none”，不能是 {weighting!r}。",
     "recommend.error.no_product_text": "商品没有名称、品类或描述，无法比较相似度。请上传含有 product_name、category 或 description 列的商品表。",
+    "recommend.error.one_day": "数据只覆盖一天，没有可供学习的较早时段和用于检验的较晚时段：评估至少需要两天的购买记录。",
     "recommend.error.nothing_before": "{cut:date} 之前没有任何客户购买记录：请选择更晚的评估切分日期。",
     "recommend.error.nothing_after": "{cut:date}（含）之后没有任何购买：请选择更早的评估切分日期，以便有数据来检验推荐结果。",
     "recommend.error.no_models": "请至少选择一个要评估的模型。",
