@@ -584,6 +584,7 @@ COLUMN_FORMATS = {
     "revenue_before": "money0", "revenue_between": "money0", "revenue_per_customer": "money2",
     **{c: "percent" for c in ("rel_lift", "rel_lift_low", "rel_lift_high", "narrower_by", "uplift_at_k", "ate",  # Coupons
                               "gain_over_all", "predicted_uplift", "expected_uplift", "cost_per_sales")},
+    "p_value": "%.2g", "p_value_holm": "%.2g",  # 3e-15 stays 3e-15, not 0.000
     **{c: "money2" for c in ("expected_cost", "expected_incremental_profit", "redemption_cost", "liability")},
 }
 _SHARE_PREFIXES = ("channel: ", "category: ")  # customer_features' share columns

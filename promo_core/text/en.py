@@ -1225,8 +1225,7 @@ MESSAGES = {
                                          "customer must be in exactly one arm.",
     "experiments.error.window_days": "The outcome window must be at least one day long.",
     # experiments: sentences
-    "experiments.p.below": "p < 0.001",
-    "experiments.p.value": "p = {p:.3f}",
+    "experiments.p.value": "{p:pvalue}",
     "experiments.rel": "{rel:+.0%}",
     "experiments.lift.same.binary": "{arm} changed the {outcome} rate by {lift:.{digits}f} points (95% CI "
                                     "{low:.{digits}f} to {high:.{digits}f}) compared with {control} "
@@ -1402,9 +1401,9 @@ MESSAGES = {
     "coupons.tab.targeting": "Whom to send next",
     "coupons.tab.loyalty": "Loyalty points",
     "coupons.srm.mismatch": "Sample-ratio mismatch: the arms' sizes are far from the intended split (χ² = {chi2:,.1f}, "
-                            "p = {p:.2g}). The randomisation or the data export is probably broken — check it before "
+                            "{p:pvalue}). The randomisation or the data export is probably broken — check it before "
                             "trusting any lift below.",
-    "coupons.srm.healthy": "The arms' sizes match the intended split (χ² = {chi2:.2f}, p = {p:.2f}): the randomisation "
+    "coupons.srm.healthy": "The arms' sizes match the intended split (χ² = {chi2:.2f}, {p:pvalue}): the randomisation "
                            "looks healthy.",
     "coupons.lift.points": "{value:+.{digits}f} pts",
     "coupons.lift.money.up": "+{value:money}",
@@ -1412,7 +1411,7 @@ MESSAGES = {
     "coupons.metric.interval": "{low} … {high}",
     "coupons.metric.per_point": "rate in points",
     "coupons.metric.per_customer": "per customer",
-    "coupons.metric.lift.help": "Lift over {control} ({per}); 95% CI {interval}; p = {p:.2g} (Holm-adjusted). The "
+    "coupons.metric.lift.help": "Lift over {control} ({per}); 95% CI {interval}; {p:pvalue} (Holm-adjusted). The "
                                 "arrow shows the relative lift; grey when it cannot be told apart from zero.",
     "coupons.figure.lifts": "Lift over control",
     "coupons.unit.binary": "% / points",
@@ -1558,8 +1557,8 @@ MESSAGES = {
     "report.coupons.name": "Coupon campaign results",
     "report.coupons.no_campaign": "The campaign table needs a column saying which group each customer was in (arm) "
                                   "and at least one outcome (converted, spend). Check it on the Coupons page.",
-    "report.coupons.split": "Group sizes match an even split (χ² p = {p:.3f}).",
-    "report.coupons.split_off": "Group sizes do not match an even split (χ² p = {p:.3f}): check how customers were "
+    "report.coupons.split": "Group sizes match an even split (χ² {p:pvalue}).",
+    "report.coupons.split_off": "Group sizes do not match an even split (χ² {p:pvalue}): check how customers were "
                                 "assigned before trusting the lifts.",
     "report.coupons.no_uplift": "Uplift models not fitted: {reason}",
     "report.coupons.lifts": "Lifts against control",

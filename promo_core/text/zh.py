@@ -1170,13 +1170,13 @@ MESSAGES = {
     "coupons.tab.uplift": "打动了谁？",
     "coupons.tab.targeting": "下次发给谁",
     "coupons.tab.loyalty": "会员积分",
-    "coupons.srm.mismatch": "样本比例失衡：各组人数与计划比例相差很大（χ² = {chi2:,.1f}，p = {p:.2g}）。随机分组或数据导出"
+    "coupons.srm.mismatch": "样本比例失衡：各组人数与计划比例相差很大（χ² = {chi2:,.1f}，{p:pvalue}）。随机分组或数据导出"
                             "可能有问题——请先检查，再相信下面的任何提升。",
-    "coupons.srm.healthy": "各组人数与计划比例一致（χ² = {chi2:.2f}，p = {p:.2f}）：随机分组看起来正常。",
+    "coupons.srm.healthy": "各组人数与计划比例一致（χ² = {chi2:.2f}，{p:pvalue}）：随机分组看起来正常。",
     "coupons.lift.points": "{value:+.{digits}f} 个百分点",
     "coupons.metric.per_point": "比率，单位百分点",
     "coupons.metric.per_customer": "人均",
-    "coupons.metric.lift.help": "相对 {control} 的提升（{per}）；95% 置信区间 {interval}；p = {p:.2g}（Holm 校正）。"
+    "coupons.metric.lift.help": "相对 {control} 的提升（{per}）；95% 置信区间 {interval}；{p:pvalue}（Holm 校正）。"
                                 "箭头为相对提升；无法与 0 区分时显示为灰色。",
     "coupons.figure.lifts": "相对对照组的提升",
     "coupons.unit.binary": "% / 百分点",
@@ -1300,8 +1300,8 @@ MESSAGES = {
     # the report's campaign section
     "report.coupons.name": "优惠券活动效果",
     "report.coupons.no_campaign": "活动表需要一列说明每位客户所在的组（arm），以及至少一个结果（是否转化、消费额）。请在“优惠券”页面检查。",
-    "report.coupons.split": "各组人数符合均匀分配（χ² p = {p:.3f}）。",
-    "report.coupons.split_off": "各组人数不符合均匀分配（χ² p = {p:.3f}）：请先检查客户的分组方式，再相信这些提升。",
+    "report.coupons.split": "各组人数符合均匀分配（χ² {p:pvalue}）。",
+    "report.coupons.split_off": "各组人数不符合均匀分配（χ² {p:pvalue}）：请先检查客户的分组方式，再相信这些提升。",
     "report.coupons.no_uplift": "未拟合增益模型：{reason}",
     "report.coupons.lifts": "相对对照组的提升",
     "report.coupons.models": "定向模型（{outcome}）",
@@ -1378,8 +1378,7 @@ MESSAGES = {
     "column.liability_face_value": "未兑换面值",
     "column.cost_per_sales": "成本占销售额",
     # (the same in Chinese)
-    "experiments.p.below": "p < 0.001",
-    "experiments.p.value": "p = {p:.3f}",
+    "experiments.p.value": "{p:pvalue}",
     "experiments.rel": "{rel:+.0%}",
     "targeting.summary.mix": "{count:,} × {coupon}",
     "coupons.lift.money.up": "+{value:money}",
