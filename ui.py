@@ -387,9 +387,41 @@ def read_upload(uploaded, read: Callable | None = None, *args):
     read once per file and kept in ``shared_frames``, never as bytes, so a rerun reads nothing
     again. A file that cannot be read is explained (``run``)."""
     read = read_table if read is None else read
-    key = ("upload", uploaded.file_id, f"{read.__module__}.{read.__qualname__}", args)
-    kept = shared_frames().get_or_make(key, lambda: run(read, uploaded, *args))
+    protect = _side_upload_key()
+    key = ("upload", uploaded.file_id, f"{read.__module__}.{read.__qualname__}", args, protect is not None)
+    kept = shared_frames().get_or_make(key, lambda: _protected(run(read, uploaded, *args), protect))
     return kept.copy(deep=False) if isinstance(kept, pd.DataFrame) else kept
+
+
+def _side_upload_key() -> bytes | None:
+    """The pseudonymisation key when side uploads must be protected: privacy mode "force", or an
+    active dataset stored protected (its customer ids are pseudonyms, so a recipient list's must
+    be too); None otherwise."""
+    from promo_core import privacy
+
+    dataset = dataset_id() if connection() is None else None
+    info = workspace().dataset(dataset) if dataset is not None else None
+    if privacy.mode() == "force" or (info is not None and info["report"].get("privacy")):
+        return privacy.load_key()
+    return None
+
+
+def _protected(read, key: bytes | None):
+    """What a side upload's reader gave, protected (``privacy.protect_table``) when ``key`` is given:
+    a frame, or a ``RawTable``'s rows and its quarantine (whose reasons could quote a line)."""
+    from promo_core import privacy
+
+    if key is None:
+        return read
+    if isinstance(read, pd.DataFrame):
+        return privacy.protect_table(read, key)[0]
+    if dataclasses.is_dataclass(read) and isinstance(getattr(read, "data", None), pd.DataFrame):
+        quarantine = getattr(read, "quarantine", None)
+        changes = {"data": privacy.protect_table(read.data, key)[0]}
+        if isinstance(quarantine, pd.DataFrame):
+            changes["quarantine"] = privacy.protect_table(quarantine, key)[0]
+        return dataclasses.replace(read, **changes)
+    return read
 
 
 def upload_key(uploaded) -> str:
