@@ -545,6 +545,38 @@ MESSAGES = {
     "column.value_at_risk": "Value at risk",
     "column.week": "Week",
 
+    # --- app (navigation, sign-in, sidebar, shared widgets of ui) -----------------------------
+    "app.page.data": "Data",
+    "app.page.segments": "Segments",
+    "app.page.recommendations": "Recommendations",
+    "app.page.pricing": "Pricing",
+    "app.page.coupons": "Coupons",
+    "app.page.logistics": "Logistics",
+    "app.page.reports": "Reports",
+    "app.dataset": "Dataset",
+    "app.dataset.help": "The sales data every page analyses. Upload more on the Data page.",
+    "app.currency": "Currency symbol",
+    "app.currency.help": "Shown before every amount of money.",
+    "app.preparing_demo": "Preparing the demo retailer…",
+    "app.sign_in": "Sign in",
+    "app.sign_in.please": "Please sign in to use PromoLens.",
+    "app.sign_in.not_set_up": "Signing in is not set up correctly on this server. Ask whoever set up PromoLens to check the [auth] section of secrets.toml (the server's log says what is missing).",
+    "app.sign_in.password": "Team password",
+    "app.sign_in.refused": "Too many wrong passwords from this browser or network. Try again in {wait} seconds.",
+    "app.sign_in.wrong": "That password is not right. Ask whoever set up PromoLens for your team. You can try again in {wait} seconds.",
+    "app.signed_in_as": "Signed in as {who}",
+    "app.sign_out": "Sign out",
+    "app.weak_password": "The team password is stored in an old, weak form (as text or an unsalted SHA-256). Whoever set up PromoLens should replace it in secrets.toml with the password_hash line printed by: python -m promo_core hash-password",
+    "app.loading_table": "Loading {table}…",
+    "app.no_sales": "No sales data yet. Upload a file on the Data page or pick a dataset in the sidebar.",
+    "app.download_csv": "Download CSV",
+    "app.download_excel": "Download Excel",
+    "app.save.heading": "Save this analysis to a report",
+    "app.save.name": "Name",
+    "app.save.button": "Save analysis",
+    "app.save.saved": "Saved “{name}”. Build a report from it on the Reports page.",
+    # (end of app)
+
     # --- data (ingestion, the front door) ------------------------------------------------
     "data.progress.reading": "Reading {file}: {mb:,.0f} of {total_mb:,.0f} MB",
     "data.progress.checking": "Checking every row of {file} (types, plausible values, duplicates)…",
@@ -1225,8 +1257,7 @@ MESSAGES = {
                                          "customer must be in exactly one arm.",
     "experiments.error.window_days": "The outcome window must be at least one day long.",
     # experiments: sentences
-    "experiments.p.below": "p < 0.001",
-    "experiments.p.value": "p = {p:.3f}",
+    "experiments.p.value": "{p:pvalue}",
     "experiments.rel": "{rel:+.0%}",
     "experiments.lift.same.binary": "{arm} changed the {outcome} rate by {lift:.{digits}f} points (95% CI "
                                     "{low:.{digits}f} to {high:.{digits}f}) compared with {control} "
@@ -1402,9 +1433,9 @@ MESSAGES = {
     "coupons.tab.targeting": "Whom to send next",
     "coupons.tab.loyalty": "Loyalty points",
     "coupons.srm.mismatch": "Sample-ratio mismatch: the arms' sizes are far from the intended split (χ² = {chi2:,.1f}, "
-                            "p = {p:.2g}). The randomisation or the data export is probably broken — check it before "
+                            "{p:pvalue}). The randomisation or the data export is probably broken — check it before "
                             "trusting any lift below.",
-    "coupons.srm.healthy": "The arms' sizes match the intended split (χ² = {chi2:.2f}, p = {p:.2f}): the randomisation "
+    "coupons.srm.healthy": "The arms' sizes match the intended split (χ² = {chi2:.2f}, {p:pvalue}): the randomisation "
                            "looks healthy.",
     "coupons.lift.points": "{value:+.{digits}f} pts",
     "coupons.lift.money.up": "+{value:money}",
@@ -1412,7 +1443,7 @@ MESSAGES = {
     "coupons.metric.interval": "{low} … {high}",
     "coupons.metric.per_point": "rate in points",
     "coupons.metric.per_customer": "per customer",
-    "coupons.metric.lift.help": "Lift over {control} ({per}); 95% CI {interval}; p = {p:.2g} (Holm-adjusted). The "
+    "coupons.metric.lift.help": "Lift over {control} ({per}); 95% CI {interval}; {p:pvalue} (Holm-adjusted). The "
                                 "arrow shows the relative lift; grey when it cannot be told apart from zero.",
     "coupons.figure.lifts": "Lift over control",
     "coupons.unit.binary": "% / points",
@@ -1558,8 +1589,8 @@ MESSAGES = {
     "report.coupons.name": "Coupon campaign results",
     "report.coupons.no_campaign": "The campaign table needs a column saying which group each customer was in (arm) "
                                   "and at least one outcome (converted, spend). Check it on the Coupons page.",
-    "report.coupons.split": "Group sizes match an even split (χ² p = {p:.3f}).",
-    "report.coupons.split_off": "Group sizes do not match an even split (χ² p = {p:.3f}): check how customers were "
+    "report.coupons.split": "Group sizes match an even split (χ² {p:pvalue}).",
+    "report.coupons.split_off": "Group sizes do not match an even split (χ² {p:pvalue}): check how customers were "
                                 "assigned before trusting the lifts.",
     "report.coupons.no_uplift": "Uplift models not fitted: {reason}",
     "report.coupons.lifts": "Lifts against control",
@@ -2033,6 +2064,8 @@ MESSAGES = {
     "recommend.error.weighting": "Item similarity weighting must be 'bm25', 'tfidf' or 'none', not {weighting!r}.",
     "recommend.error.no_product_text": "The products have no names, categories or descriptions to compare. Upload a "
                                        "products table with product_name, category or description.",
+    "recommend.error.one_day": "The data covers a single day, so there is no earlier period to learn from "
+                               "and no later one to check against: the evaluation needs purchases on at least two days.",
     "recommend.error.nothing_before": "No customer bought anything before {cut:date}: pick a later cut date.",
     "recommend.error.nothing_after": "Nothing was bought on or after {cut:date}: pick an earlier cut date so there "
                                      "is something to check the recommendations against.",
