@@ -112,3 +112,14 @@ def test_groceries_without_prices_say_plainly_that_nothing_beats_the_simple_rule
     assert "It does not beat the simple rule here" in warnings
     at_risk = _frame(at, "expected_next_order")
     assert at_risk["p_churn"].is_monotonic_decreasing and "value_at_risk" not in at_risk.columns
+    # saved with the page: the retention tables, charts and notes go into the report
+    at.button(key="save-btn-segments").click().run()
+    assert not at.exception, at.exception
+    saved = Workspace(path).list_analyses()
+    analysis = Workspace(path).load_analysis(saved["id"].iloc[0])
+    assert {"Churn risk bands", "At-risk customers", "Churn routes on the holdout", "Cohort retention"} <= set(
+        analysis.tables)
+    assert {"Churn risk by segment", "Cohort retention heatmap", "Cohort retention curves"} <= set(analysis.figures)
+    assert any("It does not beat the simple rule here" in note for note in analysis.notes)
+    kept = analysis.tables["At-risk customers"]
+    assert kept["expected_next_order"].tolist() == at_risk["expected_next_order"].head(100).tolist()
