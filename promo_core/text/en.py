@@ -690,6 +690,19 @@ MESSAGES = {
     "pricing.flag_name.implausible": "Implausibly elastic",
     "pricing.flag_name.uncertain": "Too uncertain",
     "pricing.flag_name.not_identified": "Cannot be separated",
+    "pricing.flag.quantity_schedule": "The unit price here falls as the quantity per order line rises (a quantity-"
+                                      "discount price list: {products} product(s), {share:.0%} of the units). The "
+                                      "average price of a period then tells how large that period's orders were, "
+                                      "not a price decision (it moves with the units per line, r = {r:+.2f}), so "
+                                      "this estimate describes the price list, not how customers respond to price. "
+                                      "Do not price on it; upload a price list (product, list price, valid from) "
+                                      "to estimate on the list price.",
+    "pricing.flag.many_empty": "{share:.0%} of the product-periods had no sale. They count (zero units at the shelf "
+                               "price then in force), but nobody paid a price in them, so their price is inferred "
+                               "from the periods around them; with this many the estimate rests on those guesses. "
+                               "Upload a price list to replace them.",
+    "pricing.flag_name.quantity_schedule": "Price follows order size",
+    "pricing.flag_name.many_empty": "Mostly periods without sales",
     # errors
     "pricing.error.negative_units": "Units must be zero or more and prices positive for the demand model; remove "
                                     "returns and zero prices first.",
@@ -709,6 +722,8 @@ MESSAGES = {
     "pricing.error.products_columns": "The products table needs the columns product_id and unit_cost (cost of one "
                                       "unit). It has: {columns:list}.",
     "pricing.error.margin": "The assumed margin must be between 0% and 100%.",
+    "pricing.error.price_list_columns": "A price list needs the columns product_id and list_price (or price), and "
+                                        "may have valid_from (the date the price holds from). It has: {columns:list}.",
     "pricing.error.demand_curve": "A demand curve needs a positive current price and an estimated elasticity.",
     "pricing.error.cost_file_columns": "{file} needs a product column (product_id, SKU, 商品编码) and a cost column "
                                        "(unit_cost, cost, 成本). Its columns are: {columns:list}.",
