@@ -831,6 +831,8 @@ def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str]
         "n_price_changes": n_changes.astype(np.int64), "r2": r2,
         "elasticity_naive": naive, "time_effects": np.where(use_fe, "period", "+".join(trend_names)), "controls_used": controls_used,
         "clustered_se": clustered, "reliable": reliable, "flag": flag, "reason": reason,
+        "data_reason": [Message("pricing.reasons", parts=tuple(flag_message(code, **vals) for code, vals in found))
+                        if found else None for found in problems],
     })
     products = _product_estimates(panel, cat_table, min_periods)
     return DemandModel(period=period, controls=controls, panel=panel, categories=cat_table, products=products)
@@ -957,7 +959,9 @@ def elasticities(transactions: SalesSource, level: str = "category", period: str
         schedule_products, price_follows_size (within-product correlation of log price and log
         units per line), n_price_changes, r2 (deviance R²), elasticity_naive (the same fit without product
         effects, to show the cross-product confound), time_effects, controls_used (controls with
-        variation of their own there), clustered_se, reliable, flag, reason. Product level: product_id, product_name, category, elasticity (partially pooled),
+        variation of their own there), clustered_se, reliable, flag, reason, data_reason (the
+        problems of the data behind the estimate, a quantity schedule or many periods without a
+        sale, as a Message; None without). Product level: product_id, product_name, category, elasticity (partially pooled),
         se, ci_low, ci_high, elasticity_raw, se_raw, raw_ci_low, raw_ci_high,
         category_elasticity, pooling (the category's weight in the pooled estimate), n_periods
         (with sales), n_empty, n_price_changes, r2, mean_units, last_price, reliable, flag, reason.
@@ -1318,3 +1322,36 @@ def read_unit_costs(source) -> CostFile:
         unreadable = table.quarantine.rename(columns={"row": "line"}).assign(product_id=None, value=None)
         rejected = pd.concat([rejected, unreadable[rejected.columns]], ignore_index=True)
     return CostFile(costs=costs.reset_index(drop=True), rejected=rejected)
+
+
+_PRICE_LIST_HEADERS = {
+    "product_id": _COST_HEADERS["product_id"],
+    "list_price": ["listprice", "price", "shelfprice", "regularprice", "rrp", "标价", "价格", "零售价", "吊牌价"],
+    "valid_from": ["validfrom", "date", "from", "startdate", "effectivedate", "生效日期", "日期", "开始日期"],
+}
+
+
+def read_price_list(source) -> PriceList:
+    """Read a price list file (CSV in any common delimiter and encoding, .xlsx or Parquet): a
+    product column (product_id, SKU, StockCode, 商品编码 ...), a price column (list_price, price,
+    RRP, 标价 ...) and optionally the date the price holds from (valid_from, date, 生效日期 ...;
+    without it each price holds throughout).
+
+    Raises
+    ------
+    DataError
+        When the product or price column cannot be found, naming the columns the file has.
+    """
+    from promo_core.io import normalise_header, read_table
+
+    frame = read_table(source, text=True).data
+    norm = {c: normalise_header(c) for c in frame.columns}
+    found = {role: next((c for n in names for c, v in norm.items() if v == n), None)
+             for role, names in _PRICE_LIST_HEADERS.items()}
+    if found["product_id"] is None or found["list_price"] is None:
+        raise DataError(Message("pricing.error.price_list_columns", columns=tuple(map(str, frame.columns))))
+    table = pd.DataFrame({role: frame[col] for role, col in found.items() if col is not None})
+    table["list_price"] = pd.to_numeric(table["list_price"].astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True),
+                                        errors="coerce")
+    table["product_id"] = table["product_id"].astype(str).str.strip()
+    return PriceList.from_frame(table)

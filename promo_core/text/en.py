@@ -702,6 +702,19 @@ MESSAGES = {
                                "from the periods around them; with this many the estimate rests on those guesses. "
                                "Upload a price list to replace them.",
     "pricing.flag_name.quantity_schedule": "Price follows order size",
+    "pricing.warning.data": "Price sensitivity of {category} is not dependable. {reason}",
+    "pricing.model.empty": "Of these, {empty:,} had no sale: they count as zero units at the shelf price then in force "
+                           "(the last price paid, or the next one when a promotion had just ended), because leaving "
+                           "them out would hide the weeks when a high price kept shoppers away.",
+    "pricing.model.listed": "{listed:,} product-{period}s are priced from your price list.",
+    "pricing.price_list.file": "Price list (optional): product, list price, and the date each price holds from",
+    "pricing.price_list.help": "The shelf prices you set. Used for the periods in which a product did not sell, and "
+                               "instead of the average price paid where the unit price falls with the order size "
+                               "(wholesale quantity discounts). Without it, those prices are inferred from what "
+                               "customers paid.",
+    "pricing.price_list.read": "Price list: {prices:,} price(s) for {products:,} product(s).",
+    "pricing.column.n_empty": "Periods without a sale",
+    "pricing.column.empty_share": "Share without a sale",
     "pricing.flag_name.many_empty": "Mostly periods without sales",
     # errors
     "pricing.error.negative_units": "Units must be zero or more and prices positive for the demand model; remove "

@@ -601,6 +601,16 @@ MESSAGES = {
     "pricing.flag.many_empty": "{share:.0%} 的商品-期没有销量。这些期按零销量、当时的货架价格计入，但没有人实际付过价，"
                                "其价格是根据前后各期推断的；这样的期太多时，估计依赖于这些推断。上传价目表可替换这些推断。",
     "pricing.flag_name.quantity_schedule": "价格随订单大小变化",
+    "pricing.warning.data": "{category} 的价格敏感度不可靠。{reason}",
+    "pricing.model.empty": "其中 {empty:,} 期没有销量：按零销量、当时的货架价格计入（上一次成交价；若促销刚结束则取下一次成交价），"
+                           "因为略去这些期会掩盖高价把顾客挡在门外的那些周。",
+    "pricing.model.listed": "{listed:,} 个商品-{period}按您的价目表定价。",
+    "pricing.price_list.file": "价目表（可选）：商品、标价，以及每个价格的生效日期",
+    "pricing.price_list.help": "您设定的货架价格。用于商品没有销量的期，以及单价随订购量下降（批发按量折扣）的商品，"
+                               "代替平均成交价。没有价目表时，这些价格根据顾客实际支付的价格推断。",
+    "pricing.price_list.read": "价目表：{products:,} 个商品的 {prices:,} 个价格。",
+    "pricing.column.n_empty": "无销量期数",
+    "pricing.column.empty_share": "无销量期占比",
     "pricing.flag_name.many_empty": "多数期没有销量",
     "pricing.error.negative_units": "需求模型要求销量不小于零、价格大于零；请先去掉退货和零价格的记录。",
     "pricing.error.period": "无法识别时间周期 {period!r}；请选择 W（周）、M（月）或 D（日）。",
