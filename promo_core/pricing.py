@@ -352,7 +352,8 @@ EMPTY_FRAGILE = 0.25  # above this share of periods without a sale, an estimate 
 @dataclass(frozen=True)
 class PriceList:
     """Shelf (list) prices the retailer set: product id, the date from which the price holds
-    (None: throughout) and the price.
+    (None: throughout) and the price. Where the list has a price, the demand model uses it instead
+    of what was paid, so a list should carry every price change, promotions included.
 
     Why it matters: in a period without a sale nobody paid a price, and with a quantity-discount
     schedule the average price paid tells the order sizes; a price list says what was on the
@@ -495,8 +496,9 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
     controls : list of str, optional
         Extra numeric columns (e.g. competitor prices) averaged per product and period.
     price_list : PriceList, optional
-        The shelf prices set: used in periods without a sale, and instead of the average price
-        paid for a product whose price falls with the quantity per line (see below).
+        The shelf prices set, each with the date it holds from (promotions included): the price
+        wherever the list has one, in periods without a sale and instead of the average price paid
+        (which, under a quantity-discount schedule, tells the order sizes rather than the price).
     empty_periods : bool
         Add the periods of each product's selling life without a sale (zero units at the shelf
         price in force: see ``_fill_empty_periods``). False gives the periods with sales only
@@ -557,7 +559,7 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
     schedules = _quantity_schedules(lines, period).set_index("product_id")["schedule"]
     panel["quantity_schedule"] = schedules.reindex(panel["product_id"]).fillna(False).to_numpy(dtype=bool)
     listed = _list_prices(panel, price_list)
-    use_list = np.isfinite(listed) & (panel["empty"].to_numpy() | panel["quantity_schedule"].to_numpy())
+    use_list = np.isfinite(listed)
     panel["price_source"] = np.select([use_list, panel["empty"].to_numpy()], ["price_list", "shelf"], "paid")
     panel["price"] = np.where(use_list, listed, panel["price"].to_numpy())
     return panel[["product_id", "product_name", "category", "period", "units", "revenue", "price", "paid_price",
