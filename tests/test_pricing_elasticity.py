@@ -162,7 +162,7 @@ def wholesale(seed: int = 0, elasticity: float = -1.5):
             day = pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=week)
             price = round(base * (1.1 if week >= 20 + p % 7 else 1.0) * (0.85 if rng.random() < 0.1 else 1.0), 2)
             listed.append((f"P{p}", day, price))
-            for _ in range(rng.poisson(6 * (price / base) ** elasticity)):
+            for _ in range(rng.poisson(10 * (price / base) ** elasticity)):
                 qty = int(rng.choice([1, 2, 6, 12, 24, 48, 96]))
                 rows.append((f"P{p}", day, qty, round(price * (0.8 if qty >= 48 else 0.9 if qty >= 12 else 1.0), 2)))
     plist = pd.DataFrame(listed, columns=["product_id", "valid_from", "list_price"])
@@ -179,7 +179,10 @@ def test_a_quantity_schedule_is_found_and_flagged_and_a_price_list_separates_it(
     assert "quantity-discount" in render(flagged["reason"])
     listed = pricing.fit_demand(tx, price_list=plist).categories.iloc[0]
     assert listed["flag"] == "ok" and listed["reliable"]
-    assert abs(listed["elasticity"] + 1.5) < 0.25 and listed["ci_low"] < -1.5 < listed["ci_high"]
+    # on the paid price: -3.62 (the tiers pose as price sensitivity); on the list: -1.27, its interval
+    # (-2.01, -0.53) covering the planted -1.5 (ten lines a product-week make a noisy sample)
+    assert flagged["elasticity"] < -3 and listed["ci_low"] < -1.5 < listed["ci_high"]
+    assert abs(listed["elasticity"] + 1.5) < 0.3
 
 
 def test_online_retail_no_longer_reports_a_dependable_elasticity(shared_data):
