@@ -625,10 +625,11 @@ def _time_design(periods: pd.Series) -> tuple[np.ndarray, list[str]]:
 def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats, data_problems=None):
     """(flag, reliable, reason) per row: the first problem found names the flag; the reason
     lists them all (``pricing.reasons``: a message of the flags' messages). ``data_problems``:
-    per row, problems of the data behind the estimate (a list of (flag, values)), named first."""
+    per row, problems of the data behind the estimate (a list of (flag, values)): named first
+    when there is an estimate, after the reason there is none otherwise."""
     flags, reasons = [], []
     for i in range(len(est)):
-        problems = list(data_problems[i]) if data_problems is not None else []
+        problems = []
         if not estimated[i]:
             if n_changes[i] == 0:
                 problems.append(("constant_price", {}))
@@ -647,6 +648,8 @@ def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats, da
                 problems.append(("implausible", {"e": est[i]}))
             if width[i] > 2 * Z90 * MAX_SE:
                 problems.append(("uncertain", {"w": width[i]}))
+        if data_problems is not None:  # (what undermines an estimate comes first; what prevents one, before it)
+            problems[0 if estimated[i] else len(problems):0 if estimated[i] else len(problems)] = data_problems[i]
         flags.append(problems[0][0] if problems else "ok")
         notes = [flag_message(code, **vals) for code, vals in problems] or [flag_message("ok")]
         if caveats is not None and caveats[i]:
