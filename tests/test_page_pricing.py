@@ -213,3 +213,31 @@ def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeyp
     assert len(runs) == 3 and runs[2].scenarios[0].discount == 0.25 and len(runs[2].scenarios) == 3
     assert runs[2].scenarios[1:] == (*_defaults(runs, at)[1:3],)
     assert "Autumn deal" in _frame(at, "指标").columns
+
+
+def test_wholesale_prices_are_not_shown_as_a_dependable_elasticity(tmp_path, monkeypatch, shared_data):
+    """The Online Retail sample as the active dataset: its unit price falls with the order size, so
+    the page warns that the estimate describes the price list, counts no dependable category and
+    gives no "typical elasticity" (it showed a dependable −2.51 and "+30% units after a 10% cut")."""
+    from streamlit.testing.v1 import AppTest
+
+    from promo_core.io import load_transactions
+    from tests.conftest import ROOT
+
+    workspace = Workspace(tmp_path / "promo.duckdb")
+    loaded = load_transactions(shared_data / "online_retail_sample.xlsx")
+    workspace.save_dataset("online_retail_sample.xlsx", {"transactions": loaded.data, "quarantine": loaded.quarantine})
+    monkeypatch.setenv("PROMO_WORKSPACE", str(workspace.path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Dependable categories"] == "0 / 1" and metrics["Typical category elasticity"] == "–"
+    assert "Units after a 10% price cut" not in metrics
+    warnings = [w.value for w in at.warning]
+    assert any("falls as the quantity per order line rises" in w and "price list" in w for w in warnings), warnings
+    assert "had no sale: they count as zero units" in page_text(at)
+    categories = _frame(at, "Category")
+    assert categories["Share without a sale"].iloc[0] > 0.5
