@@ -186,7 +186,8 @@ if state.get("pr-sc!"):  # (the manager changed a scenario: all of them are the 
 controls = chosen("pr-controls")
 params = analysis.Params(
     period=chosen("pr-period"), controls=None if controls is None else tuple(controls),
-    time_effects=state.get("pr-time", "auto"), price_list=price_list, unit_costs=unit_costs, margin=state.get("pr-margin", 40) / 100,
+    time_effects=state.get("pr-time", "auto"), price_list=price_list, unit_costs=unit_costs,
+    margin=state.get("pr-margin", 40) / 100,
     rules=rules, curve_product=chosen("pr-curve-product"), scenarios=scenarios,
     dynamic=analysis.DynamicSettings(product=chosen("pr-dyn-product"), horizon=chosen("pr-dyn-horizon"),
                                      width=state.get("pr-dyn-width", 20) / 100, n_prices=int(state.get("pr-dyn-n", 9)),
@@ -242,7 +243,8 @@ tab_e, tab_p, tab_s, tab_d = st.tabs([t("pricing.tab.elasticity"), t("pricing.ta
 # 1. Elasticity
 # ------------------------------------------------------------------------------------------------
 CAT_COLUMNS = ["category", "elasticity", "ci_low", "ci_high", "se", "n_periods", "n_products", "n_price_changes",
-               "n_empty", "empty_share", "r2", "elasticity_naive", "time_effects", "controls_used", "reliable", "reason"]
+               "n_empty", "empty_share", "r2", "elasticity_naive", "time_effects", "controls_used", "reliable",
+               "reason"]
 PROD_COLUMNS = ["product_id", "product_name", "category", "elasticity", "ci_low", "ci_high", "elasticity_raw",
                 "raw_ci_low", "raw_ci_high", "category_elasticity", "pooling", "n_periods", "n_price_changes",
                 "last_price", "reliable", "reason"]

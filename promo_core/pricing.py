@@ -466,29 +466,24 @@ def _fill_empty_periods(panel: pd.DataFrame, period: str) -> pd.DataFrame:
     return out
 
 
-def _quantity_schedules(lines, period: str) -> pd.DataFrame:
-    """Products whose unit price falls as the line quantity rises within a period (a wholesale
-    quantity-discount schedule), found in the lines' engine.
+def _quantity_schedules(panel: pd.DataFrame) -> pd.Series:
+    """Which products' unit price falls as the line quantity rises within a period (a wholesale
+    quantity-discount schedule), from the panel's per-period line statistics.
 
-    Per product and period with at least two prices and two quantities, the correlation of line
-    quantity and unit price; a product has a schedule when at least ``SCHEDULE_SHARE`` of those
-    periods (and ``MIN_SCHEDULE_PERIODS``) show a correlation below ``SCHEDULE_CORR``.
+    A product-period with at least two prices and two quantities (``multi``) carries the
+    correlation of line quantity and unit price (``qty_price_corr``); a product has a schedule
+    when at least ``SCHEDULE_SHARE`` of those periods (and ``MIN_SCHEDULE_PERIODS``) show a
+    correlation below ``SCHEDULE_CORR``.
 
     Returns
     -------
-    DataFrame
-        One row per product with such periods: product_id, multi_price_periods, schedule_periods,
-        schedule (bool).
+    Series
+        product_id -> bool, one entry per product of the panel.
     """
-    qty, price = lines.quantity.cast("float64"), lines.unit_price.cast("float64")
-    per = lines.group_by("product_id", period=lines.order_date.truncate(period)).aggregate(
-        prices=price.nunique(), quantities=qty.nunique(), corr=qty.corr(price, how="pop"))
-    multi = per.filter((per.prices > 1) & (per.quantities > 1))
-    found = fetch(multi.group_by("product_id").aggregate(
-        multi_price_periods=multi.count(), schedule_periods=(multi["corr"] < SCHEDULE_CORR).sum()))
-    found["schedule"] = ((found["schedule_periods"] >= MIN_SCHEDULE_PERIODS)
-                         & (found["schedule_periods"] >= SCHEDULE_SHARE * found["multi_price_periods"]))
-    return found
+    multi = panel["multi"].to_numpy(dtype=bool)
+    falling = multi & (panel["qty_price_corr"].to_numpy(dtype=float) < SCHEDULE_CORR)
+    counts = pd.DataFrame({"multi": multi, "falling": falling}).groupby(panel["product_id"].to_numpy()).sum()
+    return (counts["falling"] >= MIN_SCHEDULE_PERIODS) & (counts["falling"] >= SCHEDULE_SHARE * counts["multi"])
 
 
 def price_panel(transactions: SalesSource, period: str = "W", controls: list[str] | None = None,
@@ -522,8 +517,8 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
         uses), paid_price (units-weighted average price paid; NaN without a sale), empty (no sale
         that period), price_source ('paid', 'shelf': inferred for an empty period, 'price_list'),
         mean_line_units (units per sales line), quantity_schedule (the product's price falls with
-        the line quantity: ``_quantity_schedules``) and the controls, sorted by product and period.
-        A product's name and category are the ones most of its sales lines carry
+        the line quantity: ``_quantity_schedules``, from the lines of each period) and the
+        controls, sorted by product and period. A product's name and category are the ones most of its sales lines carry
         (``promo_core.engine.product_labels``; "All products" without a category).
     """
     if period not in PERIODS:
@@ -548,10 +543,11 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
     for i, col in enumerate(controls):
         if not found[f"c{i}"][0]:
             raise DataError(Message("pricing.error.control_not_numeric", column=str(col)))
-    units = lines.quantity.cast("float64")
+    units, price = lines.quantity.cast("float64"), lines.unit_price.cast("float64")
     panel = lines.group_by("product_id", period=lines.order_date.truncate(period)).aggregate(  # (weeks: Mondays)
-        units=exact_sum(lines.quantity), revenue=exact_sum(units * lines.unit_price.cast("float64")),
-        n_lines=lines.count(), **{c: v.cast("float64").mean() for c, v in numbers.items()})
+        units=exact_sum(lines.quantity), revenue=exact_sum(units * price), n_lines=lines.count(),
+        multi=(price.max() > price.min()) & (units.max() > units.min()), qty_price_corr=units.corr(price, how="pop"),
+        **{c: v.cast("float64").mean() for c, v in numbers.items()})
     panel = fetch(panel.order_by(["product_id", "period"]))
     panel["period"] = panel["period"].astype("datetime64[us]")
     panel["price"] = panel["revenue"] / panel["units"]
@@ -560,6 +556,7 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
     labels["product_name"] = labels["product_name"].fillna(labels.index.to_series()).astype("str")
     labels["category"] = labels["category"].fillna("All products").astype("str")
     panel = panel.join(labels, on="product_id")
+    schedules = _quantity_schedules(panel)
     panel = panel[["product_id", "product_name", "category", "period", "units", "revenue", "price",
                    "mean_line_units", *controls]]
     if empty_periods:
@@ -567,8 +564,7 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
     else:
         panel["empty"] = False
     panel["paid_price"] = panel["price"].where(~panel["empty"])
-    schedules = _quantity_schedules(lines, period).set_index("product_id")["schedule"]
-    panel["quantity_schedule"] = schedules.reindex(panel["product_id"]).fillna(False).to_numpy(dtype=bool)
+    panel["quantity_schedule"] = schedules.reindex(panel["product_id"]).to_numpy(dtype=bool)
     listed = _list_prices(panel, price_list)
     use_list = np.isfinite(listed)
     panel["price_source"] = np.select([use_list, panel["empty"].to_numpy()], ["price_list", "shelf"], "paid")
@@ -977,7 +973,8 @@ def elasticities(transactions: SalesSource, level: str = "category", period: str
         effects, to show the cross-product confound), time_effects, controls_used (controls with
         variation of their own there), clustered_se, reliable, flag, reason, data_reason (the
         problems of the data behind the estimate, a quantity schedule or many periods without a
-        sale, as a Message; None without). Product level: product_id, product_name, category, elasticity (partially pooled),
+        sale, as a Message; None without). Product level: product_id, product_name, category,
+        elasticity (partially pooled),
         se, ci_low, ci_high, elasticity_raw, se_raw, raw_ci_low, raw_ci_high,
         category_elasticity, pooling (the category's weight in the pooled estimate), n_periods
         (with sales), n_empty, n_price_changes, r2, mean_units, last_price, reliable, flag, reason.
@@ -1291,6 +1288,11 @@ _COST_HEADERS = {
 }
 
 
+def _money(values: pd.Series) -> pd.Series:
+    """Amounts as typed in a file ("£1,234.50", "¥ 12") as numbers; NaN where there is none."""
+    return pd.to_numeric(values.astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True), errors="coerce")
+
+
 @dataclass(frozen=True)
 class CostFile:
     """Unit costs read from a file: ``costs`` (product_id, unit_cost) and ``rejected`` (line,
@@ -1323,8 +1325,7 @@ def read_unit_costs(source) -> CostFile:
         found[role] = next((c for n in names for c, v in norm.items() if v == n), None)
     if found["product_id"] is None or found["unit_cost"] is None:
         raise DataError(Message("pricing.error.cost_file_columns", file=name, columns=tuple(map(str, frame.columns))))
-    cost_text = frame[found["unit_cost"]].astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True)
-    cost = pd.to_numeric(cost_text, errors="coerce")
+    cost = _money(frame[found["unit_cost"]])
     if (cost.isna() | (cost < 0)).all():
         raise DataError(Message("pricing.error.cost_file_no_costs", file=name, column=str(found["unit_cost"])))
     ids = frame[found["product_id"]].fillna("").astype(str).str.strip()
@@ -1367,7 +1368,6 @@ def read_price_list(source) -> PriceList:
     if found["product_id"] is None or found["list_price"] is None:
         raise DataError(Message("pricing.error.price_list_columns", columns=tuple(map(str, frame.columns))))
     table = pd.DataFrame({role: frame[col] for role, col in found.items() if col is not None})
-    table["list_price"] = pd.to_numeric(table["list_price"].astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True),
-                                        errors="coerce")
+    table["list_price"] = _money(table["list_price"])
     table["product_id"] = table["product_id"].astype(str).str.strip()
     return PriceList.from_frame(table)
