@@ -189,6 +189,17 @@ def test_a_quantity_schedule_is_found_and_flagged_and_a_price_list_separates_it(
     assert abs(listed["elasticity"] + 1.5) < 0.3
 
 
+def test_the_reports_pricing_section_says_why_a_wholesale_estimate_is_not_dependable():
+    from promo_core import report
+
+    section = report.pricing_analysis(wholesale()[0])
+    warning = next(note for note in section.notes if note.startswith("Price sensitivity of c is not dependable"))
+    assert "falls as the quantity per order line rises" in warning and "upload a price list" in warning
+    assert not any(note.startswith("Most price-sensitive") for note in section.notes)  # (none is dependable)
+    zh = report.pricing_analysis(wholesale()[0], lang="zh")
+    assert any("按量折扣价目表" in note for note in zh.notes)
+
+
 def test_online_retail_no_longer_reports_a_dependable_elasticity(shared_data):
     """The UCI sample: the weekly average price follows the quantity tiers (85123A: 2.95 a unit up
     to 12, 2.55 from 32), so the −2.51 it used to call dependable describes the price list."""
