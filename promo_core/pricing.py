@@ -374,7 +374,8 @@ class PriceList:
     def from_frame(cls, frame: pd.DataFrame) -> "PriceList":
         """From a table with product_id and list_price (or price), and optionally valid_from (or
         date): one row per product, or one per price change. Rows whose price is not a positive
-        number or whose date cannot be read are left out (a price list says what it knows)."""
+        number or whose date cannot be read are left out (a price list says what it knows); an
+        empty date means the price holds throughout."""
         price_col = next((c for c in ("list_price", "price") if c in frame.columns), None)
         if "product_id" not in frame.columns or price_col is None:
             raise DataError(Message("pricing.error.price_list_columns", columns=tuple(map(str, frame.columns))))
@@ -382,7 +383,8 @@ class PriceList:
         price = pd.to_numeric(frame[price_col], errors="coerce").astype(float)
         start = (pd.to_datetime(frame[date_col], errors="coerce") if date_col
                  else pd.Series(pd.NaT, index=frame.index))
-        ok = (price > 0) & frame["product_id"].notna() & (start.notna() if date_col else True)
+        blank = frame[date_col].isna() | frame[date_col].astype(str).str.strip().eq("") if date_col else True
+        ok = (price > 0) & frame["product_id"].notna() & (start.notna() | blank)
         rows = pd.DataFrame({"product_id": frame["product_id"].astype(str), "start": start, "price": price})[ok]
         rows = rows.drop_duplicates(["product_id", "start"]).sort_values(["product_id", "start"], na_position="first")
         return cls(tuple((pid, None if pd.isna(day) else str(pd.Timestamp(day).date()), float(value))

@@ -87,11 +87,14 @@ def test_a_price_list_without_product_or_price_is_a_clear_error(tmp_path):
         pricing.PriceList.from_frame(pd.DataFrame({"sku": ["a"], "cost": [1.0]}))
     assert caught.value.id == "pricing.error.price_list_columns"
     path = tmp_path / "prices.csv"
-    path.write_text("SKU;RRP;Valid From\nA1;4,99;\nA2;oops;2024-01-01\n", encoding="utf-8")
-    with pytest.raises(DataError):
-        pricing.read_price_list(tmp_path / "nothing.csv")
-    path.write_text("SKU,RRP,Valid From\nA1,4.99,2024-01-01\nA2,oops,2024-01-01\nA3,2.50,2024-02-01\n")
-    assert pricing.read_price_list(path).items == (("A1", "2024-01-01", 4.99), ("A3", "2024-02-01", 2.5))
+    path.write_text("SKU;Description\nA1;Mug\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        pricing.read_price_list(path)
+    assert caught.value.id == "pricing.error.price_list_columns" and "Description" in render(caught.value.message)
+    path.write_text("SKU,RRP,Valid From\nA1,4.99,2024-01-01\nA2,oops,2024-01-01\nA3,£2.50,2024-02-01\n"
+                    "A4,1.00,\nA5,1.00,someday\n")
+    assert pricing.read_price_list(path).items == (("A1", "2024-01-01", 4.99), ("A3", "2024-02-01", 2.5),
+                                                   ("A4", None, 1.0))  # (no date: throughout; a bad date: left out)
 
 
 # --- the demo: planted elasticities ---------------------------------------------------------------
