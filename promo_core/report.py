@@ -645,6 +645,9 @@ def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£"
                          change=0.9 ** row["elasticity"] - 1))
     if (~est["reliable"]).any():
         notes.append(say("pricing.report.unreliable", estimates=int((~est["reliable"]).sum())))
+    notes += [say(warning) for warning in result.data_warnings]
+    if result.empty_periods:
+        notes.append(say("pricing.model.empty", empty=result.empty_periods))
     figure = charts.elasticity_intervals(text.render_frame(est, lang, currency), "category",
                                          say("pricing.chart.elasticity.title"), say("pricing.chart.elasticity.x"),
                                          say("pricing.chart.reliable"), say("pricing.chart.unreliable"))

@@ -722,6 +722,32 @@ MESSAGES = {
     "pricing.flag_name.implausible": "Implausibly elastic",
     "pricing.flag_name.uncertain": "Too uncertain",
     "pricing.flag_name.not_identified": "Cannot be separated",
+    "pricing.flag.quantity_schedule": "The unit price here falls as the quantity per order line rises (a quantity-"
+                                      "discount price list: {products} product(s), {share:.0%} of the units). The "
+                                      "average price of a period then tells how large that period's orders were, "
+                                      "not a price decision (it moves with the units per line, r = {r:+.2f}), so "
+                                      "this estimate describes the price list, not how customers respond to price. "
+                                      "Do not price on it; upload a price list (product, list price, valid from) "
+                                      "to estimate on the list price.",
+    "pricing.flag.many_empty": "{share:.0%} of the product-periods had no sale. They count (zero units at the shelf "
+                               "price then in force), but nobody paid a price in them, so their price is inferred "
+                               "from the periods around them; with this many the estimate rests on those guesses. "
+                               "Upload a price list to replace them.",
+    "pricing.flag_name.quantity_schedule": "Price follows order size",
+    "pricing.warning.data": "Price sensitivity of {category} is not dependable. {reason}",
+    "pricing.model.empty": "Of these, {empty:,} had no sale: they count as zero units at the shelf price then in force "
+                           "(the last price paid, or the next one when a promotion had just ended), because leaving "
+                           "them out would hide the weeks when a high price kept shoppers away.",
+    "pricing.model.listed": "{listed:,} product-{period}s are priced from your price list.",
+    "pricing.price_list.file": "Price list (optional): product, list price, and the date each price holds from",
+    "pricing.price_list.help": "The shelf prices you set. Used for the periods in which a product did not sell, and "
+                               "instead of the average price paid where the unit price falls with the order size "
+                               "(wholesale quantity discounts). Without it, those prices are inferred from what "
+                               "customers paid.",
+    "pricing.price_list.read": "Price list: {prices:,} price(s) for {products:,} product(s).",
+    "pricing.column.n_empty": "Periods without a sale",
+    "pricing.column.empty_share": "Share without a sale",
+    "pricing.flag_name.many_empty": "Mostly periods without sales",
     # errors
     "pricing.error.negative_units": "Units must be zero or more and prices positive for the demand model; remove "
                                     "returns and zero prices first.",
@@ -741,6 +767,8 @@ MESSAGES = {
     "pricing.error.products_columns": "The products table needs the columns product_id and unit_cost (cost of one "
                                       "unit). It has: {columns:list}.",
     "pricing.error.margin": "The assumed margin must be between 0% and 100%.",
+    "pricing.error.price_list_columns": "A price list needs the columns product_id and list_price (or price), and "
+                                        "may have valid_from (the date the price holds from). It has: {columns:list}.",
     "pricing.error.demand_curve": "A demand curve needs a positive current price and an estimated elasticity.",
     "pricing.error.cost_file_columns": "{file} needs a product column (product_id, SKU, 商品编码) and a cost column "
                                        "(unit_cost, cost, 成本). Its columns are: {columns:list}.",

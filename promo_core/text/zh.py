@@ -626,6 +626,24 @@ MESSAGES = {
     "pricing.flag_name.implausible": "弹性不合常理",
     "pricing.flag_name.uncertain": "不确定性太大",
     "pricing.flag_name.not_identified": "无法分离",
+    "pricing.flag.quantity_schedule": "这里的单价随每行订购数量增加而降低（按量折扣价目表：{products} 个商品，占销量 {share:.0%}）。"
+                                      "于是每期的平均价格反映的是当期订单的大小，而不是定价决策（它随每行数量变化，r = {r:+.2f}），"
+                                      "所以这个估计描述的是价目表，而不是顾客对价格的反应。请勿据此定价；上传价目表"
+                                      "（商品、标价、生效日期）即可按标价估计。",
+    "pricing.flag.many_empty": "{share:.0%} 的商品-期没有销量。这些期按零销量、当时的货架价格计入，但没有人实际付过价，"
+                               "其价格是根据前后各期推断的；这样的期太多时，估计依赖于这些推断。上传价目表可替换这些推断。",
+    "pricing.flag_name.quantity_schedule": "价格随订单大小变化",
+    "pricing.warning.data": "{category} 的价格敏感度不可靠。{reason}",
+    "pricing.model.empty": "其中 {empty:,} 期没有销量：按零销量、当时的货架价格计入（上一次成交价；若促销刚结束则取下一次成交价），"
+                           "因为略去这些期会掩盖高价把顾客挡在门外的那些周。",
+    "pricing.model.listed": "{listed:,} 个商品-{period}按您的价目表定价。",
+    "pricing.price_list.file": "价目表（可选）：商品、标价，以及每个价格的生效日期",
+    "pricing.price_list.help": "您设定的货架价格。用于商品没有销量的期，以及单价随订购量下降（批发按量折扣）的商品，"
+                               "代替平均成交价。没有价目表时，这些价格根据顾客实际支付的价格推断。",
+    "pricing.price_list.read": "价目表：{products:,} 个商品的 {prices:,} 个价格。",
+    "pricing.column.n_empty": "无销量期数",
+    "pricing.column.empty_share": "无销量期占比",
+    "pricing.flag_name.many_empty": "多数期没有销量",
     "pricing.error.negative_units": "需求模型要求销量不小于零、价格大于零；请先去掉退货和零价格的记录。",
     "pricing.error.period": "无法识别时间周期 {period!r}；请选择 W（周）、M（月）或 D（日）。",
     "pricing.error.missing_columns": "销售数据缺少 {columns:list}：价格分析需要商品、日期、数量和单价。请在“数据”页面映射这些列。",
@@ -639,6 +657,8 @@ MESSAGES = {
     "pricing.error.endings": "价格尾数是价格的小数部分，例如 0.99 或 0.49。",
     "pricing.error.products_columns": "商品表需要 product_id 和 unit_cost（单位成本）两列。该表现有的列为：{columns:list}。",
     "pricing.error.margin": "假设毛利率必须在 0% 到 100% 之间。",
+    "pricing.error.price_list_columns": "价目表需要 product_id 和 list_price（或 price）两列，可另有 valid_from（价格生效日期）。"
+                                        "该表现有的列为：{columns:list}。",
     "pricing.error.demand_curve": "需求曲线需要大于零的当前价格和已估计出的价格弹性。",
     "pricing.error.cost_file_columns": "{file} 需要一个商品列（product_id、SKU、商品编码）和一个成本列（unit_cost、cost、成本）。它的列为："
                                        "{columns:list}。",
