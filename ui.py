@@ -67,10 +67,7 @@ def _gate() -> _Gate:
     except FileNotFoundError as exc:  # no secrets file, or one that cannot be read
         if getattr(exc, "error_id", None) == "no-secrets-found":
             return _Gate(None)
-        return _Gate(None, problem=DataError(
-            "PromoLens cannot read its secrets.toml, so it stays closed. Whoever set it up should check the "
-            "file (the server's log says where the error is).",
-            zh="PromoLens 无法读取 secrets.toml，因此保持关闭。请部署者检查该文件（服务器日志中有出错位置）。"))
+        return _Gate(None, problem=DataError(Message("auth.error.secrets_unreadable")))
     if oidc is not None:
         return _Gate("oidc")
     try:
