@@ -30,7 +30,7 @@ from promo_core import text as catalogue
 from promo_core.engine import ByteCache, release_memory, sources
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
-from promo_core.io import read_table
+from promo_core.io import quarantine_messages, read_table
 from promo_core.store import Workspace, workspace_path
 from promo_core.text import Message
 
@@ -246,6 +246,11 @@ def chart_labels(chart: str, **values) -> dict[str, str]:
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """A result table as the reader sees it: messages in words, codes (segments ...) by their names."""
     return catalogue.render_frame(frame, lang(), currency())
+
+
+def shown_quarantine(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows as the reader sees them: each reason (a code with its values) in words."""
+    return shown(quarantine_messages(quarantine))
 
 
 def keep_choices_as_codes() -> None:

@@ -73,8 +73,10 @@ def _report_json(report: dict) -> str:
 def _report_from_json(stored: str | None) -> dict:
     """A report as ``_report_json`` wrote it, its notes ``Message`` again. The notes of a workspace
     saved before notes were messages (English text) read as they were written."""
-    def decode(obj: dict):
-        return Message(obj["message"], **obj["values"]) if obj.keys() == {"message", "values"} else obj
+    def decode(obj: dict):  # (a sequence of a message was a tuple: JSON gave it back as a list)
+        if obj.keys() != {"message", "values"}:
+            return obj
+        return Message(obj["message"], **{k: tuple(v) if isinstance(v, list) else v for k, v in obj["values"].items()})
 
     report = json.loads(stored, object_hook=decode) if stored else {}
     if "notes" in report:
