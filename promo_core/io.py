@@ -37,7 +37,7 @@ from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
 from promo_core.privacy import mode as privacy_mode
 from promo_core.store import TableView, Workspace, column_frame, fetch_frame
-from promo_core.text import ENGLISH, Message, catalogue
+from promo_core.text import Message
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
              "unit_price", "channel", "store_id", "coupon_code", "discount"]
@@ -1979,7 +1979,7 @@ def reason_message(reason: str, values: str | None = None) -> Message:
     Quarantines keep reasons as codes with their values, so they read in every language; a reason
     stored as English text (workspaces saved before the codes) reads as it was written.
     """
-    if f"ingest.reason.{reason}" not in catalogue(ENGLISH):
+    if not _is_code(reason):
         return Message("ingest.stored_text", text=str(reason))
     found = json.loads(values) if isinstance(values, str) else {}
     if "value" not in found:
@@ -1989,13 +1989,20 @@ def reason_message(reason: str, values: str | None = None) -> Message:
     return Message(f"ingest.reason.{reason}.value", **found)
 
 
+def _is_code(reason) -> bool:
+    """Whether a stored reason is a code ("quantity_not_number"), not English text from an older workspace."""
+    return isinstance(reason, str) and re.fullmatch(r"[a-z][a-z_]*", reason) is not None
+
+
 def quarantine_messages(quarantine: pd.DataFrame) -> pd.DataFrame:
     """A quarantine as shown and downloaded: each ``reason`` a ``Message`` (``reason_message``), the
     ``reason_values`` it was made from left out (``text.render_frame`` puts it in words)."""
     if "reason" not in quarantine.columns:
         return quarantine
-    values = quarantine["reason_values"] if "reason_values" in quarantine.columns else itertools.repeat(None)
-    reasons = [reason_message(r, v) if isinstance(r, str) else r for r, v in zip(quarantine["reason"], values)]
+    values = quarantine["reason_values"] if "reason_values" in quarantine.columns else [None] * len(quarantine)
+    keys = [(r, v if isinstance(v, str) else None) for r, v in zip(quarantine["reason"], values)]
+    made = {key: reason_message(*key) if isinstance(key[0], str) else key[0] for key in set(keys)}  # (once per reason)
+    reasons = [made[key] for key in keys]
     return quarantine.drop(columns=["reason_values"], errors="ignore").assign(
         reason=pd.Series(reasons, index=quarantine.index, dtype=object))
 
@@ -2005,11 +2012,11 @@ def reason_counts(quarantine: pd.DataFrame) -> pd.DataFrame:
     ``rows``), most frequent first."""
     if not len(quarantine):
         return pd.DataFrame({"reason": pd.Series(dtype=object), "rows": pd.Series(dtype="int64")})
-    values = quarantine["reason_values"] if "reason_values" in quarantine.columns else itertools.repeat(None)
+    values = quarantine["reason_values"] if "reason_values" in quarantine.columns else [None] * len(quarantine)
     general = [json.dumps({k: v for k, v in json.loads(v).items() if k != "value"}) if isinstance(v, str) else None
                for v in values]
     reasons = quarantine["reason"].astype(object)
-    stored = ~reasons.map(lambda r: f"ingest.reason.{r}" in catalogue(ENGLISH))  # (English text: its values as " … ")
+    stored = ~reasons.map(_is_code)  # (English text: the values it quotes as " … ")
     reasons = reasons.where(~stored, reasons.astype(str).str.replace(r" '.*' ", " … ", regex=True))
     keys = pd.DataFrame({"reason": reasons.to_numpy(), "values": general})
     counts = keys.value_counts(dropna=False, sort=True).rename("rows").reset_index()
