@@ -89,8 +89,8 @@ def _parser() -> argparse.ArgumentParser:
 def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
     path = path or workspace_path()
     if not path.exists():
-        raise DataError(Message("cli.error.no_workspace_not_file", data=repr(looking_for), path=str(path)) if looking_for
-                        else Message("cli.error.no_workspace", path=str(path)))
+        raise DataError(Message("cli.error.no_workspace_not_file", data=repr(looking_for), path=str(path))
+                        if looking_for else Message("cli.error.no_workspace", path=str(path)))
     return Workspace(path)
 
 

@@ -108,14 +108,19 @@ class LoadResult:
         Canonical columns (``CANONICAL`` + ``DERIVED``) with proper dtypes.
     quarantine : DataFrame
         Rejected input rows: their original values (as text), ``row`` (the data row number in the
-        file, 1 = first row after the header; for unreadable CSV lines, the file line) and ``reason``.
-        With privacy on, only the role columns, protected (see ``promo_core.privacy``).
+        file, 1 = first row after the header; for unreadable CSV lines, the file line), ``reason``
+        (a code: ``quantity_not_number``, ``date_out_of_range`` …) and ``reason_values`` (JSON: the
+        value as read, the accepted range; or empty). ``quarantine_messages`` turns them into
+        messages in the catalogue (``ingest.reason.*``). With privacy on, only the role columns,
+        protected (see ``promo_core.privacy``), and no reason quotes a value.
     rows_in : int
         Rows in the input (after the header).
     mapping : dict
         Role -> source column (None where the file has no such column).
     report : dict
-        Counts and plain-language notes: format, encoding, delimiter, guests, returns, duplicates.
+        Counts and notes: format, encoding, delimiter, guests, returns, duplicates, rows per reason
+        code (``quarantine_reasons``), the accepted ranges (``limits``) and ``notes`` (``Message``
+        objects: ``ingest.note.*``).
     """
 
     data: pd.DataFrame
@@ -661,8 +666,8 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles, progress: Progres
                  THEN CAST(json_object('value', error_message) AS VARCHAR) END
             FROM reject_errors ORDER BY line""")
         if text.unreadable:  # the lines the streaming pass left undecoded: DuckDB rejected them as not UTF-8
-            con.execute("UPDATE rejects SET reason = 'encoding', reason_values = ? WHERE line IN "
-                        "(SELECT line FROM reject_errors WHERE error_type = 'INVALID ENCODING')", [text.reason_values()])
+            con.execute("UPDATE rejects SET reason = 'encoding', reason_values = ? WHERE line IN (SELECT line "
+                        "FROM reject_errors WHERE error_type = 'INVALID ENCODING')", [text.reason_values()])
     # rows keep the file's order (preserve_insertion_order), so rowid + 1 is the data row number
     con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS __row, * FROM raw_t")
     info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]
@@ -1699,8 +1704,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         "quantity_assumed": m["quantity"] is None,
         "order_id_derived": m["order_id"] is None,
         "quarantine_reasons": reasons,
-        "out_of_range": {role: counts.get(code[f"{short}_out_of_range"], 0)
-                         for role, short in [("quantity", "quantity"), ("unit_price", "price"), ("order_date", "date")]},
+        "out_of_range": {role: counts.get(code[f"{short}_out_of_range"], 0) for role, short in
+                         [("quantity", "quantity"), ("unit_price", "price"), ("order_date", "date")]},
         "limits": ranges,
         "notes": notes,
     }
@@ -1946,7 +1951,7 @@ def read_table(source, sheet: str | int | None = None, text: bool = False) -> Ra
     without the column roles. A column whose every non-empty value is a number becomes numeric,
     unless ``text``: then every value is text as written (ids keep their leading zeros; an Excel
     number 85123.0 reads 85123, as an id in a sales file does). Unreadable CSV lines go to
-    ``quarantine`` (``row``, ``reason``).
+    ``quarantine`` (``row``, ``reason``, ``reason_values``: as in ``LoadResult``).
     """
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp, max_cells=PARQUET_MAX_CELLS)

@@ -1070,6 +1070,7 @@ def read_unit_costs(source) -> CostFile:
     rejected = pd.DataFrame({"line": np.flatnonzero(~keep) + 2, "product_id": ids[~keep].to_numpy(),
                              "value": frame[found["unit_cost"]][~keep].to_numpy(), "reason": reason[~keep]})
     if len(table.quarantine):  # lines the reader could not split into the header's columns
-        unreadable = quarantine_messages(table.quarantine).rename(columns={"row": "line"}).assign(product_id=None, value=None)
+        unreadable = quarantine_messages(table.quarantine).rename(columns={"row": "line"}).assign(product_id=None,
+                                                                                                  value=None)
         rejected = pd.concat([rejected, unreadable[rejected.columns]], ignore_index=True)
     return CostFile(costs=costs.reset_index(drop=True), rejected=rejected)

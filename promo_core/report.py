@@ -424,9 +424,11 @@ def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None 
                        + ("（原因见最后一个表）。" if n_bad else "。")))
     from promo_core.io import reason_counts  # (the load's notes and reasons are messages: in words here)
 
-    notes += [text.render(n, lang, currency) if isinstance(n, Message) else str(n) for n in load_report.get("notes", [])]
+    notes += [text.render(n, lang, currency) if isinstance(n, Message) else str(n)
+              for n in load_report.get("notes", [])]
     if quarantine is not None and len(quarantine) and "reason" in quarantine.columns:
-        tables[t("Quarantined rows by reason", "隔离行及原因")] = text.render_frame(reason_counts(quarantine), lang, currency)
+        tables[t("Quarantined rows by reason", "隔离行及原因")] = text.render_frame(reason_counts(quarantine), lang,
+                                                                                 currency)
     return _analysis("profile", _profile_name(source, lang), "data",
                      params={t("data", "数据"): source, t("period", "时间范围"): period}, tables=tables,
                      figures=figures, notes=notes)
