@@ -78,7 +78,7 @@ def upload_source() -> tuple[tuple, pd.DataFrame]:
     read = ui.read_upload(uploaded, _load_upload, mapping_json, extras)
     st.caption(t("pricing.upload.read", rows=read.rows_in, loaded=len(read.data), set_aside=len(read.quarantine)))
     if len(read.quarantine):
-        ui.table(read.quarantine.head(1000), "pricing-upload-quarantine.csv")
+        ui.table(ui.shown_quarantine(read.quarantine.head(1000)), "pricing-upload-quarantine.csv")
     return ("upload", uploaded.file_id, mapping_json, extras), read.data
 
 

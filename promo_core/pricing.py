@@ -1317,7 +1317,7 @@ def read_unit_costs(source) -> CostFile:
         ``costs``: product_id, unit_cost (one row per product; the first row wins for
         duplicates); ``rejected``: the unusable rows with their file line and reason.
     """
-    from promo_core.io import normalise_header, read_table
+    from promo_core.io import normalise_header, quarantine_messages, read_table
 
     table = read_table(source, text=True)  # (the one reader of files: any dialect, encoding, .xlsx or Parquet)
     frame, name = table.data, table.file
@@ -1338,7 +1338,8 @@ def read_unit_costs(source) -> CostFile:
     rejected = pd.DataFrame({"line": np.flatnonzero(~keep) + 2, "product_id": ids[~keep].to_numpy(),
                              "value": frame[found["unit_cost"]][~keep].to_numpy(), "reason": reason[~keep]})
     if len(table.quarantine):  # lines the reader could not split into the header's columns
-        unreadable = table.quarantine.rename(columns={"row": "line"}).assign(product_id=None, value=None)
+        unreadable = quarantine_messages(table.quarantine).rename(columns={"row": "line"}).assign(product_id=None,
+                                                                                                  value=None)
         rejected = pd.concat([rejected, unreadable[rejected.columns]], ignore_index=True)
     return CostFile(costs=costs.reset_index(drop=True), rejected=rejected)
 

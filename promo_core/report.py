@@ -422,11 +422,13 @@ def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None 
                        + (" (the reasons are in the last table)." if n_bad else "."),
                        f"从 {source} 读取 {rows_in:,} 行：读入 {rows_in - n_bad:,} 行，隔离 {n_bad:,} 行"
                        + ("（原因见最后一个表）。" if n_bad else "。")))
-    notes += [str(n) for n in load_report.get("notes", [])]
+    from promo_core.io import reason_counts  # (the load's notes and reasons are messages: in words here)
+
+    notes += [text.render(n, lang, currency) if isinstance(n, Message) else str(n)
+              for n in load_report.get("notes", [])]
     if quarantine is not None and len(quarantine) and "reason" in quarantine.columns:
-        reasons = (quarantine["reason"].astype(str).str.replace(r" '.*' ", " … ", regex=True)
-                   .value_counts().rename_axis("reason").reset_index(name="rows"))
-        tables[t("Quarantined rows by reason", "隔离行及原因")] = reasons
+        tables[t("Quarantined rows by reason", "隔离行及原因")] = text.render_frame(reason_counts(quarantine), lang,
+                                                                                 currency)
     return _analysis("profile", _profile_name(source, lang), "data",
                      params={t("data", "数据"): source, t("period", "时间范围"): period}, tables=tables,
                      figures=figures, notes=notes)
