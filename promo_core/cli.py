@@ -24,6 +24,7 @@ under ``PromoLens log:`` with the same reference (even with ``--quiet``), for th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import getpass
 import logging
@@ -31,6 +32,7 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +41,7 @@ from promo_core import auth, privacy, report, text
 from promo_core.engine import sources
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
+from promo_core.profile import line_count
 from promo_core.store import Workspace, workspace_path
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
@@ -96,9 +99,11 @@ def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
     return Workspace(path)
 
 
-def _load(data: str, sheet: str | None, workspace: Path | None):
-    """(transactions, source name, load report, quarantine, extra tables) from a file or a
-    workspace dataset (whose campaign and network tables the standard analyses use too).
+@contextlib.contextmanager
+def _load(data: str, sheet: str | None, workspace: Path | None) -> Iterator[report.StandardInputs]:
+    """The standard report's inputs from a file (read into pandas, as the Data page reads it) or a
+    workspace dataset (its lines stay in the workspace: ``report.dataset_inputs``; its campaign and
+    network tables are used too), inside the ``with`` block.
 
     ``$PROMO_PRIVACY`` on or force reads a file with personal data protection, as the Data page
     does; force also refuses an uploaded dataset that was saved without it."""
@@ -106,7 +111,8 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
     if path.is_file():
         protect = privacy.Privacy(key=privacy.load_key()) if privacy.mode() != "off" else None
         result = load_transactions(path, sheet=sheet, privacy=protect)
-        return result.data, result.report["file"], result.report, result.quarantine, {}
+        yield report.StandardInputs(result.data, result.report["file"], result.report, result.quarantine)
+        return
     if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet") or os.sep in data:
         raise DataError(f"File not found: {data}. Check the path (it is read relative to {Path.cwd()}).",
                         zh=f"找不到文件：{data}。请检查路径（相对路径以 {Path.cwd()} 为起点）。")
@@ -129,19 +135,15 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
         raise DataError(f"{data!r} was saved without personal data protection, and PROMO_PRIVACY=force allows no "
                         "report on it. Upload the file again on the Data page (protection is on) and report on that.",
                         zh=f"{data!r} 保存时没有启用个人数据保护，而 PROMO_PRIVACY=force 不允许为其生成报告。请在“数据”页面重新上传该文件（保护已开启），再为新数据集生成报告。")
-    quarantine = ws.load_table(dataset_id, "quarantine") if "quarantine" in info["tables"] else None
-    extra = {name: ws.load_table(dataset_id, name) for name in report.TABLE_NAMES if name in info["tables"]}
-    return (ws.load_table(dataset_id), info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine,
-            extra)
+    with report.dataset_inputs(ws, dataset_id) as inputs:
+        yield inputs
 
 
-def _load_source(args: argparse.Namespace, say):
-    """(transactions, source name, load report, quarantine, extra tables) from a connected source.
-
-    The lines are fetched once, mapped and derived in the source's engine, because the standard
-    analyses take a DataFrame (as they do for a workspace dataset)."""
-    from promo_core.engine import fetch
-    from promo_core.io import CANONICAL, finalize_transactions
+@contextlib.contextmanager
+def _load_source(args: argparse.Namespace, say) -> Iterator[report.StandardInputs]:
+    """The standard report's inputs from a connected source, inside the ``with`` block: its lines,
+    mapped and derived in the source's engine, stay there (the analyses bring back aggregates)."""
+    from promo_core.io import CANONICAL
 
     settings = sources.Settings.load()
     spec = sources.SourceSpec(connection=args.connection, url=args.source, table=args.table)
@@ -156,8 +158,7 @@ def _load_source(args: argparse.Namespace, say):
         mapping = {r: None if c == column else c for r, c in mapping.items()} | {role: column or None}
     spec = dataclasses.replace(spec, mapping=tuple((r, c) for r, c in mapping.items() if c))
     with sources.open_sales(spec, settings) as sales:
-        tx = finalize_transactions(fetch(sales))
-    return tx, spec.label, {}, None, {}
+        yield report.StandardInputs(sales, spec.label)
 
 
 def _write_atomically(out: Path, body: bytes) -> None:
@@ -188,18 +189,21 @@ def run_report(args: argparse.Namespace) -> str:
                         zh="--max-rows 至少为 1。")
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.data is None:
-        tx, source, load_report, quarantine, extra = _load_source(args, say)
+        opened = _load_source(args, say)
     else:
         say(f"Reading {privacy.redact(args.data) if privacy.mode() != 'off' else args.data} …")
-        tx, source, load_report, quarantine, extra = _load(args.data, args.sheet, args.workspace)
-    if tx.empty:
-        n_bad = 0 if quarantine is None else len(quarantine)
-        raise DataError(f"{source} has no usable sales lines (all {n_bad:,} rows were quarantined). "
-                        "Open it on the Data page to see why.",
-                        zh=f"{source} 中没有可用的销售行（全部 {n_bad:,} 行都被隔离）。请在“数据”页面打开它查看原因。")
-    say(f"Analysing {len(tx):,} lines …")
-    analyses, skipped = report.standard_analyses(tx, source=source, load_report=load_report, quarantine=quarantine,
-                                                 tables=extra, lang=args.lang, currency=args.currency)
+        opened = _load(args.data, args.sheet, args.workspace)
+    with opened as inputs:
+        source, lines = inputs.source, line_count(inputs.sales)
+        if not lines:
+            n_bad = inputs.load_report.get("rows_quarantined", 0)
+            raise DataError(f"{source} has no usable sales lines (all {n_bad:,} rows were quarantined). "
+                            "Open it on the Data page to see why.",
+                            zh=f"{source} 中没有可用的销售行（全部 {n_bad:,} 行都被隔离）。请在“数据”页面打开它查看原因。")
+        say(f"Analysing {lines:,} lines …")
+        analyses, skipped = report.standard_analyses(
+            inputs.sales, source=source, load_report=inputs.load_report, quarantine=inputs.quarantine,
+            tables=inputs.tables, lang=args.lang, currency=args.currency)
     for line in skipped:
         say(line)
     if kind == "html":
@@ -211,7 +215,7 @@ def run_report(args: argparse.Namespace) -> str:
     names = "; ".join(a.name for a in analyses)
     size = f"{len(body) / 1e6:,.1f} MB" if len(body) >= 1e6 else f"{len(body) / 1e3:,.0f} KB"
     count = "1 analysis" if len(analyses) == 1 else f"{len(analyses)} analyses"
-    return f"Wrote {out} ({size}): {count} ({names}) of {len(tx):,} lines."
+    return f"Wrote {out} ({size}): {count} ({names}) of {lines:,} lines."
 
 
 def list_datasets(args: argparse.Namespace) -> str:

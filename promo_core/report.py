@@ -9,6 +9,7 @@ styles put each analysis on its own page with repeated table headers.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import json
@@ -16,18 +17,20 @@ import logging
 import math
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ibis
 import pandas as pd
 import plotly.offline
 
 from promo_core import charts, i18n, text
+from promo_core.engine import SalesSource, fetch
 from promo_core.errors import DataError
 from promo_core.export import column_kind, sheet_name, tidy_frame, to_excel_bytes
-from promo_core.profile import business_profile
-from promo_core.store import SavedAnalysis
+from promo_core.profile import has_values
+from promo_core.store import SavedAnalysis, Workspace
 from promo_core.text import Message
 
 PAGE_TITLES = {
@@ -375,64 +378,58 @@ def _analysis(key: str, name: str, page: str, *, params=None, tables=None, figur
                          tables=tables or {}, figures={k: f.to_json() for k, f in (figures or {}).items()})
 
 
-def _profile_name(source: str, lang: str) -> str:
-    return i18n.text(f"Business profile — {source}", f"业务概况 — {source}", lang)
+def profile_analysis(sales: SalesSource, *, source: str, load_report: dict | None = None,
+                     quarantine: pd.DataFrame | ibis.Table | None = None, lang: str = "en",
+                     currency: str = "£") -> SavedAnalysis:
+    """The business at a glance: the Data page's profile (``analyses.data.run``) as a section, with
+    the data-quality facts of the load (rows read, loaded and quarantined, the load's notes and the
+    quarantine counted by reason, ``analyses.data.quarantine``)."""
+    from promo_core.analyses import data as analysis
 
-
-def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
-                     quarantine: pd.DataFrame | None = None, lang: str = "en", currency: str = "£") -> SavedAnalysis:
-    """The business at a glance (``profile.business_profile``) with the data-quality facts of the load."""
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    p = business_profile(tx)
-    has_price = not pd.isna(p.revenue)
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    result = analysis.run(sales, analysis.Params())
+    p = result.profile
     money = lambda x: i18n.fmt_money(x, currency, 2, lang)  # noqa: E731
-    headline = pd.DataFrame({"metric": [
-        t("Revenue (net of returns)", "收入（扣除退货）"), t("Orders", "订单数"), t("Customers", "客户数"),
-        t("Products", "商品数"), t("Average order value", "平均订单金额"), t("Order lines", "订单行数"),
-        t("Returns (share of lines)", "退货（占行数）"), t("Guest lines (no customer id)", "游客订单行（无客户ID）")],
-        "value": [money(p.revenue), i18n.fmt_number(p.orders, 0, lang), i18n.fmt_number(p.customers, 0, lang),
-                  i18n.fmt_number(p.products, 0, lang), money(p.avg_order_value),
-                  i18n.fmt_number(p.lines, 0, lang), i18n.fmt_pct(p.returns_share), i18n.fmt_pct(p.guest_share)]})
+    number = lambda x: i18n.fmt_number(x, 0, lang)  # noqa: E731
+    shown = {"revenue": money(p.revenue), "orders": number(p.orders), "customers": number(p.customers),
+             "products": number(p.products), "aov": money(p.avg_order_value), "lines": number(p.lines),
+             "returns": i18n.fmt_pct(p.returns_share), "guests": i18n.fmt_pct(p.guest_share)}
+    headline = pd.DataFrame({"metric": [say(f"data.report.metric.{k}") for k in shown], "value": list(shown.values())})
     period = f"{i18n.fmt_date(p.first_date, lang)} – {i18n.fmt_date(p.last_date, lang)}"
-    notes = [t(f"{p.lines:,} order lines, {period}.", f"{period}，共 {p.lines:,} 个订单行。")]
-    if not has_price:
-        notes.append(t("The data has no prices, so revenue cannot be computed; charts show units instead.",
-                       "数据中没有价格，无法计算收入；图表改为显示件数。"))
-    value, unit = (("revenue", t(f"Revenue ({currency})", f"收入（{currency}）")) if has_price
-                   else ("units", t("Units", "件数")))
-    figures = {t("Sales per week", "每周销售"): charts.weekly_trend(
-        p.weekly, value, t("Sales per week", "每周销售"), unit, t("Week starting", "周起始日"))}
-    tables = {t("Headline numbers", "关键指标"): headline, t("Weekly sales", "每周销售"): p.weekly}
+    notes = [say("data.report.lines", lines=p.lines, period=period), *(say(n) for n in result.notes)]
+    value, unit = (("revenue", say("data.chart.revenue", currency=currency)) if result.has_price
+                   else ("units", say("data.chart.units")))
+    weekly = say("data.chart.weekly")
+    figures = {weekly: charts.weekly_trend(p.weekly, value, weekly, unit, say("data.chart.week"))}
+    tables = {say("data.report.headline"): headline, say("data.report.weekly"): p.weekly}
     if len(p.top_products):
-        figures[t("Top products", "热销商品")] = charts.ranked_bars(p.top_products, "product_name", value,
-                                                                 t("Top products", "热销商品"), unit)
-        tables[t("Top products", "热销商品")] = p.top_products
+        name = say("data.chart.top_products")
+        figures[name] = charts.ranked_bars(p.top_products, "product_name", value, name, unit)
+        tables[name] = p.top_products
     if len(p.top_categories):
-        figures[t("Top categories", "热销品类")] = charts.ranked_bars(
-            p.top_categories, "category", value, t("Top categories", "热销品类"), unit, color=charts.GOOD)
-        tables[t("Top categories", "热销品类")] = p.top_categories
+        name = say("data.chart.top_categories")
+        figures[name] = charts.ranked_bars(p.top_categories, "category", value, name, unit, color=charts.GOOD)
+        tables[name] = p.top_categories
     if len(p.channels):
-        figures[t("Orders by channel", "各渠道订单占比")] = charts.share_donut(
-            p.channels, "channel", "orders", t("Orders by channel", "各渠道订单占比"))
-        tables[t("Channels", "渠道")] = p.channels
+        name = say("data.chart.channels")
+        figures[name] = charts.share_donut(p.channels, "channel", "orders", name)
+        tables[say("data.report.channels")] = p.channels
+    rejected = None if quarantine is None else analysis.quarantine(quarantine)
     load_report = load_report or {}
     if load_report.get("rows_in") is not None:
-        rows_in, n_bad = load_report["rows_in"], 0 if quarantine is None else len(quarantine)
-        notes.append(t(f"{rows_in:,} rows read from {source}: {rows_in - n_bad:,} loaded, {n_bad:,} quarantined"
-                       + (" (the reasons are in the last table)." if n_bad else "."),
-                       f"从 {source} 读取 {rows_in:,} 行：读入 {rows_in - n_bad:,} 行，隔离 {n_bad:,} 行"
-                       + ("（原因见最后一个表）。" if n_bad else "。")))
+        rows_in, n_bad = load_report["rows_in"], 0 if rejected is None else rejected.rows
+        notes.append(say("data.report.read_reasons" if n_bad else "data.report.read", rows_in=rows_in, source=source,
+                         loaded=rows_in - n_bad, quarantined=n_bad))
     notes += [str(n) for n in load_report.get("notes", [])]
-    if quarantine is not None and len(quarantine) and "reason" in quarantine.columns:
-        reasons = (quarantine["reason"].astype(str).str.replace(r" '.*' ", " … ", regex=True)
-                   .value_counts().rename_axis("reason").reset_index(name="rows"))
-        tables[t("Quarantined rows by reason", "隔离行及原因")] = reasons
-    return _analysis("profile", _profile_name(source, lang), "data",
-                     params={t("data", "数据"): source, t("period", "时间范围"): period}, tables=tables,
-                     figures=figures, notes=notes)
+    if rejected is not None and rejected.rows:
+        tables[say("data.report.reasons")] = rejected.reasons
+    return _analysis("profile", say("data.report.name", source=source), "data",
+                     params={say("data.report.param.data"): source, say("data.report.param.period"): period},
+                     tables=tables, figures=figures, notes=notes)
 
 
-def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", margin: float = 0.3,
+def segments_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", margin: float = 0.3,
                       horizon_months: int = 12, annual_discount_rate: float = 0.10) -> SavedAnalysis:
     """Who the customers are: the Segments page's analysis (``analyses.segments.run``, lifetime value
     its only optional step) as a section: each segment's share of customers and revenue and, where
@@ -474,7 +471,7 @@ def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
                      tables={name: shown}, figures={name: figure}, notes=notes)
 
 
-def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", top: int = 20) -> SavedAnalysis:
+def basket_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", top: int = 20) -> SavedAnalysis:
     """Frequently bought together: the Recommendations page's basket rules (``analyses.recommendations``,
     baskets by order) at the highest minimum support that yields about ten rules with lift above 1
     (``STRONGEST``), each set of products once, strongest first."""
@@ -516,7 +513,7 @@ def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£",
                      tables={say("report.basket.table"): table}, figures=figures, notes=notes)
 
 
-def recommendations_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", k: int = 10) -> SavedAnalysis:
+def recommendations_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", k: int = 10) -> SavedAnalysis:
     """Do personal recommendations beat best-sellers on this data? The Recommendations page's
     evaluation (``analyses.recommendations``) of item-to-item recommendations (item kNN) against the
     best-seller list, fitted before the default cut date and scored on what customers bought
@@ -546,7 +543,7 @@ def recommendations_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: st
 FORECAST_MODELS = ("seasonal_naive", "holt_winters")
 
 
-def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", horizon: int = 8) -> SavedAnalysis:
+def forecast_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", horizon: int = 8) -> SavedAnalysis:
     """Weekly demand for the next ``horizon`` weeks per category (in total without categories): the
     Logistics page's forecast (``analyses.logistics.run``) with its rolling-origin backtest against
     seasonal naive."""
@@ -554,7 +551,7 @@ def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
 
     say = lambda message, **values: text.render(  # noqa: E731
         message if isinstance(message, Message) else Message(message, **values), lang, currency)
-    level = "category" if "category" in tx.columns and tx["category"].notna().any() else "total"
+    level = "category" if has_values(tx, "category") else "total"
     result = analysis.run(tx, analysis.Params(level=level, horizon_weeks=horizon, models=FORECAST_MODELS,
                                               parts=frozenset({"forecast"})))
     fc = result.forecast
@@ -586,7 +583,7 @@ def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
                      figures={say("report.forecast.table"): figure}, notes=notes)
 
 
-def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+def pricing_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
     """Price sensitivity per category: the Pricing page's demand model (``analyses.pricing.run``
     without its optional steps) as a section, with 90% intervals, the reliability verdict of each
     estimate, and the most and least price-sensitive dependable categories."""
@@ -719,6 +716,39 @@ STANDARD_STEPS: list[StandardStep] = [
 TABLE_NAMES = {"campaign": ("campaign", "活动"), "warehouses": ("warehouses", "仓库"), "stores": ("stores", "门店")}
 
 
+@dataclass(frozen=True)
+class StandardInputs:
+    """What ``standard_analyses`` reads: the order lines (a DataFrame or an Ibis table where they
+    live), the name to head the report with, what the load said, its quarantine and the side
+    tables (``TABLE_NAMES``) the data has."""
+
+    sales: SalesSource
+    source: str
+    load_report: dict = dataclasses.field(default_factory=dict)
+    quarantine: pd.DataFrame | ibis.Table | None = None
+    tables: dict = dataclasses.field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def dataset_inputs(workspace: Workspace, dataset_id: str) -> Iterator[StandardInputs]:
+    """The standard report's inputs of a workspace dataset, usable inside the ``with`` block.
+
+    Why: a dataset's order lines can be tens of millions; here they and the quarantine stay tables
+    in the workspace (``Workspace.ibis_table``), so the sections' analyses run there and only their
+    aggregates come back. The side tables (a campaign, a network) are small settings and are read.
+    """
+    info = workspace.dataset(dataset_id)
+    with contextlib.ExitStack() as stack:
+        sales = stack.enter_context(workspace.ibis_table(dataset_id))
+        quarantine = (stack.enter_context(workspace.ibis_table(dataset_id, "quarantine"))
+                      if "quarantine" in info["tables"] else None)
+        tables = {}
+        for name in (n for n in TABLE_NAMES if n in info["tables"]):
+            with workspace.ibis_table(dataset_id, name) as table:
+                tables[name] = fetch(table)
+        yield StandardInputs(sales, info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine, tables)
+
+
 def skip_reason(name_en: str, name_zh: str, exc: Exception, lang: str = "en") -> str:
     """The line that tells the reader an analysis was skipped, and why.
 
@@ -738,8 +768,9 @@ def skip_reason(name_en: str, name_zh: str, exc: Exception, lang: str = "en") ->
                      "请将事件编号告知为您运行 PromoLens 的同事。", lang)
 
 
-def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
-                      quarantine: pd.DataFrame | None = None, tables: dict[str, pd.DataFrame] | None = None,
+def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None = None,
+                      quarantine: pd.DataFrame | ibis.Table | None = None,
+                      tables: dict[str, pd.DataFrame] | None = None,
                       lang: str = "en", currency: str = "£") -> tuple[list[SavedAnalysis], list[str]]:
     """The standard report of a dataset: the business profile, then every analysis in
     ``STANDARD_STEPS`` that the data supports. One analysis that fails, whatever the reason, is
@@ -747,12 +778,16 @@ def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None
 
     Parameters
     ----------
-    tx : DataFrame
-        Canonical transactions.
+    tx : DataFrame or ibis.Table
+        Order lines (``engine.sales_table``): a DataFrame, or an Ibis table where the lines live (a
+        workspace dataset, a connection); every section runs its page's analysis on it, so per-line
+        work stays in its engine and no section takes the whole table into pandas.
     source : str
         The file or dataset name, for headings.
-    load_report, quarantine : optional
+    load_report : dict, optional
         What ``io.load_transactions`` (or the workspace) says about the load.
+    quarantine : DataFrame or ibis.Table, optional
+        The rows the load rejected, with their reason (counted in their engine).
     tables : dict, optional
         The dataset's extra tables (campaign, warehouses, stores) for the steps that need them.
     lang, currency : str
@@ -772,7 +807,7 @@ def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None
                                      lang=lang, currency=currency)]
     except Exception as exc:  # any failure is one skipped section (skip_reason)
         skipped.append(skip_reason("Business profile", "业务概况", exc, lang))
-        analyses = [_analysis("profile", _profile_name(source, lang), "data")]
+        analyses = [_analysis("profile", text.render(Message("data.report.name", source=source), lang), "data")]
     for step in STANDARD_STEPS:
         missing = [n for n in step.needs if tables.get(n) is None]
         try:

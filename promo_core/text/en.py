@@ -560,6 +560,75 @@ MESSAGES = {
                                     "data used in place cannot be pseudonymised: it is not copied. Upload the file instead."),
     "data.progress.parsing": "Splitting {file} into rows and columns…",
     "data.progress.duplicates": "Looking for lines that repeat another line exactly…",
+    # the Data page's profile and data quality (promo_core.analyses.data) and the report's business profile
+    "data.step.profile": "Profiling the business…",
+    "data.error.no_lines": "The data holds no order lines, so there is nothing to profile. Upload a file with orders, "
+                           "or check the column mapping (every row may have been quarantined).",
+    "data.note.no_prices": "The data has no prices, so revenue cannot be computed; charts show units instead.",
+    "data.profile.empty": "The workspace is empty: upload a file above.",
+    "data.profile.title": "Profile of “{name}”",
+    "data.profile.demo": ("The demo retailer is generated data: an omnichannel shop with 20,000 customers of five "
+                          "behaviour types, 500 products in 10 categories with known price elasticities, a randomised "
+                          "coupon campaign and a store network. Every analysis can be checked against what was planted."),
+    "data.metric.revenue": "Revenue",
+    "data.metric.revenue.help": "Net sales: quantity × unit price over all lines, returns subtracted.",
+    "data.metric.orders": "Orders",
+    "data.metric.orders.help": "Distinct orders (baskets).",
+    "data.metric.customers": "Customers",
+    "data.metric.customers.help": "Distinct customer ids; guest orders are not counted here.",
+    "data.metric.products": "Products",
+    "data.metric.products.help": "Distinct product codes sold.",
+    "data.metric.aov": "Average order value",
+    "data.metric.aov.help": "Sales revenue per order, before returns.",
+    "data.profile.caption": ("{lines:,} lines from {first:%d %b %Y} to {last:%d %b %Y}. Returns: {returns:.1%} of lines "
+                             "({returned:.1%} of sales revenue). Guest lines: {guests:.1%}."),
+    "data.chart.revenue": "Revenue ({currency})",
+    "data.chart.units": "Units",
+    "data.chart.week": "Week starting",
+    "data.chart.weekly": "Sales per week",
+    "data.chart.top_products": "Top products",
+    "data.chart.top_categories": "Top categories",
+    "data.chart.channels": "Orders by channel",
+    "data.profile.no_category": "No category column: map one to see sales by category.",
+    "data.profile.tables": "Tables behind the charts",
+    "data.profile.quality": "Data quality of this dataset",
+    "data.profile.save_name": "Business profile — {name}",
+    "data.quality.title": "Data quality",
+    "data.quality.returns": "Return lines",
+    "data.quality.returns.help": ("Negative quantities and cancelled invoices (C-prefixed in UCI exports). Kept and "
+                                  "flagged: net revenue subtracts them."),
+    "data.quality.duplicates": "Exact duplicate lines",
+    "data.quality.duplicates.help": ("Lines identical in every column to an earlier line. Kept (they can be real "
+                                     "repeat scans) and flagged in the is_duplicate column."),
+    "data.quality.zero_price": "Zero-price lines",
+    "data.quality.zero_price.help": "Lines sold at a price of 0 (free items, samples, adjustments).",
+    "data.quality.quarantined": "Quarantined",
+    "data.quality.quarantined.help": "Rows not loaded, with the reason for each.",
+    "data.quality.price_missing": ("This file has no price column, so revenue, spend, CLV and pricing cannot be "
+                                   "computed. We did not invent prices: map a price column above if the file has one "
+                                   "under another name."),
+    "data.quality.rows_caption": ("Quarantined rows with their original values and the reason (first {shown:,} shown; "
+                                  "the download has all)."),
+    "data.quality.none": "No rows were rejected.",
+    "data.report.name": "Business profile — {source}",
+    "data.report.lines": "{lines:,} order lines, {period}.",
+    "data.report.read": "{rows_in:,} rows read from {source}: {loaded:,} loaded, {quarantined:,} quarantined.",
+    "data.report.read_reasons": ("{rows_in:,} rows read from {source}: {loaded:,} loaded, {quarantined:,} quarantined "
+                                 "(the reasons are in the last table)."),
+    "data.report.metric.revenue": "Revenue (net of returns)",
+    "data.report.metric.orders": "Orders",
+    "data.report.metric.customers": "Customers",
+    "data.report.metric.products": "Products",
+    "data.report.metric.aov": "Average order value",
+    "data.report.metric.lines": "Order lines",
+    "data.report.metric.returns": "Returns (share of lines)",
+    "data.report.metric.guests": "Guest lines (no customer id)",
+    "data.report.headline": "Headline numbers",
+    "data.report.weekly": "Weekly sales",
+    "data.report.channels": "Channels",
+    "data.report.reasons": "Quarantined rows by reason",
+    "data.report.param.data": "data",
+    "data.report.param.period": "period",
     # (end of data)
 
     # --- connect -------------------------------------------------------------------------

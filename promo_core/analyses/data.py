@@ -1,0 +1,144 @@
+"""The Data page's analysis: the business at a glance (headline numbers, weekly sales, top products
+and categories, the channel mix) and the data-quality facts of the order lines; with the
+quarantine's summary (the rows a load rejected, counted by reason) for a dataset that has one.
+
+>>> result = run(transactions, Params(top=15))
+>>> result.profile.revenue        # net of returns; NaN without prices
+>>> result.quality.return_lines   # lines that are returns
+>>> quarantine(rejected).reasons  # reason, rows: most rows first
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+
+from promo_core.analyses import Progress
+from promo_core.engine import SalesSource, fetch, memory_backend
+from promo_core.errors import DataError
+from promo_core.profile import BusinessProfile, LineQuality, profile_and_quality
+from promo_core.store import Workspace
+from promo_core.text import Message
+
+PREVIEW_ROWS = 5000  # quarantined rows shown on screen (the download holds them all)
+# A reason quotes the value it rejected ("quantity 'abc' is not a number"); counted without it.
+QUOTED_VALUE = r" '.*' "
+ELIDED = " … "
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every setting of the Data page's profile.
+
+    Attributes
+    ----------
+    top : int
+        How many products and categories to list.
+    """
+
+    top: int = 15
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the Data page's profile and the report's business profile show."""
+
+    params: Params
+    profile: BusinessProfile
+    quality: LineQuality
+    has_price: bool  # False: revenue is NaN and the charts rank by units
+    notes: tuple[Message, ...]  # what the numbers leave out
+
+
+@dataclass(frozen=True)
+class Quarantine:
+    """The rows a load rejected: how many, counted by reason, and the first of them."""
+
+    rows: int
+    reasons: pd.DataFrame  # reason (the quoted value elided), rows: most rows first, then by reason
+    preview: pd.DataFrame  # the first PREVIEW_ROWS rows, with their original values and reason
+
+
+def run(source: SalesSource, params: Params = Params(), progress: Progress | None = None) -> Result:
+    """The business profile and line quality of a sales source.
+
+    Parameters
+    ----------
+    source : DataFrame or ibis.Table
+        Order lines (``engine.sales_table``); every group-by runs in its engine.
+    params : Params
+    progress : callable, optional
+        Told the step's ``Message`` as it starts.
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    DataError
+        ``data.error.no_lines`` when the source holds no order line.
+    """
+    if progress is not None:
+        progress(Message("data.step.profile"))
+    profile, quality = profile_and_quality(source, params.top)
+    if not profile.lines:
+        raise DataError(Message("data.error.no_lines"))
+    has_price = not pd.isna(profile.revenue)
+    return Result(params=params, profile=profile, quality=quality, has_price=has_price,
+                  notes=() if has_price else (Message("data.note.no_prices"),))
+
+
+def quarantine(rejected: pd.DataFrame | ir.Table, preview: int = PREVIEW_ROWS) -> Quarantine:
+    """The summary of a quarantine (``io``'s rejected rows with a ``reason`` column), counted in
+    its engine: a workspace's quarantine stays there, and only the counts and ``preview`` rows
+    come back.
+
+    Parameters
+    ----------
+    rejected : DataFrame or ibis.Table
+    preview : int
+        How many rows to bring back to show (in the order of ``row``, the file's row number, when
+        the table has one).
+
+    Returns
+    -------
+    Quarantine
+    """
+    table = _table(rejected)
+    reason = table["reason"].cast("string").re_replace(QUOTED_VALUE, ELIDED)
+    counted = table.group_by(reason=reason).aggregate(rows=table.count())
+    reasons = fetch(counted.order_by([ibis.desc("rows"), "reason"]))
+    rows = int(reasons["rows"].sum())
+    if isinstance(rejected, pd.DataFrame):
+        shown = rejected.head(preview)
+    else:
+        shown = fetch((rejected.order_by("row") if "row" in rejected.columns else rejected).head(preview))
+    return Quarantine(rows=rows, reasons=reasons.astype({"rows": "int64"}), preview=shown.reset_index(drop=True))
+
+
+def _table(rejected: pd.DataFrame | ir.Table) -> ir.Table:
+    """The quarantine's reasons as an Ibis table (a DataFrame's scanned in place by the process's
+    locked in-memory DuckDB, as ``engine.sales_table`` does)."""
+    if isinstance(rejected, ir.Table):
+        return rejected.select("reason")
+    backend = memory_backend()
+    backend.con.register("quarantine", rejected[["reason"]].astype({"reason": "string"}))
+    return backend.table("quarantine")
+
+
+def dataset_quarantine(workspace: Workspace, dataset_id: str, preview: int = PREVIEW_ROWS) -> Quarantine | None:
+    """``quarantine`` of a saved dataset (or draft), counted in the workspace; None when the
+    dataset has no quarantine table (data saved by a notebook)."""
+    if "quarantine" not in workspace.dataset(dataset_id)["tables"]:
+        return None
+    with workspace.ibis_table(dataset_id, "quarantine") as table:
+        return quarantine(table, preview)
+
+
+def dataset_quarantine_rows(workspace: Workspace, dataset_id: str) -> pd.DataFrame:
+    """Every quarantined row of a saved dataset, in file order: what its download holds."""
+    with workspace.ibis_table(dataset_id, "quarantine") as table:
+        return fetch(table.order_by("row") if "row" in table.columns else table)
