@@ -9,10 +9,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 import ui
 from promo_core import charts, io
-from promo_core.engine import data_folders, release_memory, sources
-from promo_core.errors import DataError
+from promo_core.analyses import data
+from promo_core.analyses.data import sources
 from promo_core.privacy import Privacy, load_key, mode, redact
-from promo_core.profile import workspace_profile
 
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
@@ -63,16 +62,16 @@ def _keep_only(key: tuple | None) -> None:
     held = st.session_state.get("upload-draft")
     if held is not None and held[0] != key:
         del st.session_state["upload-draft"]
-        try:
-            ui.workspace().delete_dataset(held[1])
-        except DataError:  # (already gone)
-            pass
-        release_memory()
+        data.discard_draft(ui.workspace(), held[1])
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _profile(dataset: str, created: str):
-    return workspace_profile(ui.workspace(), dataset)  # (in the workspace: no order line comes to pandas)
+def _quarantine(dataset: str) -> data.Quarantine | None:
+    """The dataset's quarantine summary, counted in the workspace once per dataset version."""
+    version = (dataset, str(ui.workspace().dataset(dataset)["created_at"]))
+    kept = st.session_state.get("data-quarantine")
+    if kept is None or kept[0] != version:
+        kept = st.session_state["data-quarantine"] = (version, ui.run(data.dataset_quarantine, ui.workspace(), dataset))
+    return kept[1]
 
 
 def upload_section() -> None:
@@ -126,7 +125,7 @@ def upload_section() -> None:
     report = info["report"]
     mapping_review(report["columns"], info["mapping"], file_key)
     load_summary(report, info["rows_in"], info["n_rows"], info["n_quarantine"])
-    quality_panel(report, ws.load_table(dataset, "quarantine"), f"quarantine-{uploaded.name}.csv")
+    quality_panel(data.reported_quality(report), report, dataset, f"quarantine-{uploaded.name}.csv")
     with st.expander(tr("Preview of the loaded data (first 200 rows)", "已读入数据预览（前 200 行）")):
         ui.table(ws.head(dataset, 200), f"preview-{uploaded.name}.csv")
     filename = report["file"]  # (with protection on, personal parts of the name are replaced)
@@ -165,7 +164,7 @@ def in_place_section(protect: bool) -> None:
     """Use a Parquet file or folder on the server without copying it: only inside the folders the
     deployment shares (``engine.data_folders``), and not with personal data protection (nothing is
     copied, so nothing can be pseudonymised)."""
-    folders = data_folders()
+    folders = ui.connect_settings().folders
     if not folders:
         return
     with st.expander(tr("Or use Parquet data on the server in place (no copy)", "或原地使用服务器上的 Parquet 数据（不复制）"),
@@ -234,104 +233,101 @@ def load_summary(report: dict, rows_in: int, loaded: int, quarantined: int) -> N
     st.caption(tr("Read as: ", "读取方式：") + " · ".join(str(f) for f in facts))
 
 
-def quality_panel(report: dict, quarantine: pd.DataFrame, filename: str) -> None:
-    st.subheader(tr("Data quality", "数据质量"))
+def quality_panel(lines: data.LineQuality, report: dict, dataset: str | None, filename: str) -> None:
+    """The data-quality facts: the lines' counts, the load's notes, and the quarantine of
+    ``dataset`` (None: a connected source, which has no load) counted by reason."""
+    t = ui.text
+    rejected = _quarantine(dataset) if dataset is not None else None
+    st.subheader(t("data.quality.title"))
     c = st.columns(4)
-    c[0].metric(tr("Return lines", "退货行"), f"{report.get('return_lines', 0):,}",
-                help=tr("Negative quantities and cancelled invoices (C-prefixed in UCI exports). Kept and flagged: "
-                        "net revenue subtracts them.", "负数量及取消的发票（UCI 中以 C 开头）。保留并标记：净收入中扣除。"))
-    c[1].metric(tr("Exact duplicate lines", "完全重复行"), f"{report.get('duplicate_lines', 0):,}",
-                help=tr("Lines identical in every column to an earlier line. Kept (they can be real repeat scans) and "
-                        "flagged in the is_duplicate column.", "与之前某行所有列完全相同的行。保留（可能是真实的重复扫描）并在 is_duplicate 列标记。"))
-    c[2].metric(tr("Zero-price lines", "零价格行"), f"{report.get('zero_price_lines', 0):,}",
-                help=tr("Lines sold at a price of 0 (free items, samples, adjustments).", "单价为 0 的行（赠品、样品、调整）。"))
-    c[3].metric(tr("Quarantined", "隔离"), f"{len(quarantine):,}",
-                help=tr("Rows not loaded, with the reason for each.", "未读入的行及其原因。"))
+    c[0].metric(t("data.quality.returns"), ui.number(lines.return_lines), help=t("data.quality.returns.help"))
+    c[1].metric(t("data.quality.duplicates"), ui.number(lines.duplicate_lines), help=t("data.quality.duplicates.help"))
+    c[2].metric(t("data.quality.zero_price"), ui.number(lines.zero_price_lines), help=t("data.quality.zero_price.help"))
+    c[3].metric(t("data.quality.quarantined"), ui.number(rejected.rows if rejected is not None else 0),
+                help=t("data.quality.quarantined.help"))
     for note in report.get("notes", []):
-        st.info(io.message_text(note, ui.lang()), icon=":material/info:")
+        st.info(_in_language(note), icon=":material/info:")
     if report.get("price_missing"):
-        st.warning(tr("This file has no price column, so revenue, spend, CLV and pricing cannot be computed. We did not "
-                      "invent prices: map a price column above if the file has one under another name.",
-                      "该文件没有价格列，因此无法计算收入、消费额、客户终身价值和定价。我们不会虚构价格：如果文件中有其他名称的价格列，请在上方映射。"))
-    if len(quarantine):
-        def in_language(reasons: pd.Series) -> pd.Series:
-            return reasons.map({r: io.message_text(r, ui.lang()) for r in reasons.dropna().unique()})
-
-        counts = quarantine["reason"].str.replace(r" '.*' ", " … ", regex=True).value_counts().rename_axis("reason")
-        counts.index = in_language(counts.index.to_series())
-        st.dataframe(counts.reset_index(name="rows").set_axis([tr("Reason", "原因"), tr("Rows", "行数")], axis=1),
-                     hide_index=True)
-        readable = quarantine.assign(reason=in_language(quarantine["reason"]))
-        st.caption(tr("Quarantined rows with their original values and the reason (first 5,000 shown; the download "
-                      "has all).", "被隔离的行及其原始值和原因（显示前 5,000 行；下载包含全部）。"))
-        st.dataframe(readable.head(5000), hide_index=True, width="stretch")
-        ui.download_csv(readable, filename, deferred=len(readable) > 5000)
+        st.warning(t("data.quality.price_missing"))
+    if rejected is None:
+        return
+    if not rejected.rows:
+        st.success(t("data.quality.none"))
+        return
+    reasons = rejected.reasons.assign(reason=rejected.reasons["reason"].map(_in_language))
+    st.dataframe(reasons, hide_index=True, column_config=ui.columns(reasons))
+    shown = rejected.preview.assign(reason=rejected.preview["reason"].map(_in_language))
+    st.caption(t("data.quality.rows_caption", shown=data.PREVIEW_ROWS))
+    st.dataframe(shown, hide_index=True, width="stretch")
+    if rejected.rows > len(shown):
+        ui.download_csv(lambda: _readable(data.dataset_quarantine_rows(ui.workspace(), dataset)), filename)
     else:
-        st.success(tr("No rows were rejected.", "没有被拒绝的行。"))
+        ui.download_csv(shown, filename)
+
+
+def _in_language(message) -> str:
+    """A load note or quarantine reason (stored in English) in the interface language."""
+    return io.message_text(message, ui.lang()) if isinstance(message, str) else message
+
+
+def _readable(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(reason=rows["reason"].map(_in_language))
 
 
 def profile_section() -> None:
-    dataset = ui.dataset_id()
-    if dataset is None:
-        st.info(tr("The workspace is empty: upload a file above.", "工作区为空：请在上方上传文件。"))
+    """The business profile of the active source (the dataset picked in the sidebar, or the active
+    connection): ``analyses.data`` run where the lines are."""
+    t = ui.text
+    spec, dataset = ui.connection(), ui.dataset_id()
+    if spec is None and dataset is None:
+        st.info(t("data.profile.empty"))
         return
-    info = ui.workspace().dataset(dataset)
-    st.header(tr(f"Profile of “{info['name']}”", f"“{info['name']}”概况"))
-    if info["kind"] == "demo":
-        st.caption(tr("The demo retailer is generated data: an omnichannel shop with 20,000 customers of five "
-                      "behaviour types, 500 products in 10 categories with known price elasticities, a randomised "
-                      "coupon campaign and a store network. Every analysis can be checked against what was planted.",
-                      "演示零售商是生成的数据：一家全渠道商店，拥有五种行为类型的 20,000 名客户、10 个品类的 500 种商品"
-                      "（价格弹性已知）、一次随机化的优惠券活动以及门店网络。所有分析都可以与预设的真实情况对照。"))
-    with st.spinner(tr("Profiling the business…", "正在生成业务概况…")):
-        p = _profile(dataset, str(info["created_at"]))
+    info = ui.workspace().dataset(dataset) if spec is None else None
+    name = spec.label if spec is not None else info["name"]
+    st.header(t("data.profile.title", name=name))
+    if info is not None and info["kind"] == "demo":
+        st.caption(t("data.profile.demo"))
+    result = ui.run_analysis(data, data.Params())
+    p = result.profile
     c = st.columns(5)
-    c[0].metric(tr("Revenue", "收入"), ui.money(p.revenue, 0),
-                help=tr("Net sales: quantity × unit price over all lines, returns subtracted.", "净销售额：所有行的数量 × 单价，已扣除退货。"))
-    c[1].metric(tr("Orders", "订单"), ui.number(p.orders), help=tr("Distinct orders (baskets).", "不同订单（购物篮）数。"))
-    c[2].metric(tr("Customers", "客户"), ui.number(p.customers),
-                help=tr("Distinct customer ids; guest orders are not counted here.", "不同客户ID数；不含游客订单。"))
-    c[3].metric(tr("Products", "商品"), ui.number(p.products), help=tr("Distinct product codes sold.", "售出的不同商品数。"))
-    c[4].metric(tr("Average order value", "平均订单金额"), ui.money(p.avg_order_value),
-                help=tr("Sales revenue per order, before returns.", "每单销售额（未扣退货）。"))
-    st.caption(tr(f"{p.lines:,} lines from {p.first_date:%d %b %Y} to {p.last_date:%d %b %Y}. "
-                  f"Returns: {p.returns_share:.1%} of lines ({p.returned_revenue_share:.1%} of sales revenue). "
-                  f"Guest lines: {p.guest_share:.1%}.",
-                  f"共 {p.lines:,} 行，时间从 {p.first_date:%Y-%m-%d} 到 {p.last_date:%Y-%m-%d}。"
-                  f"退货占 {p.returns_share:.1%} 的行（占销售额 {p.returned_revenue_share:.1%}）。游客订单行占 {p.guest_share:.1%}。"))
-    has_price = not pd.isna(p.revenue)
-    value, unit = ("revenue", tr(f"Revenue ({ui.currency()})", f"收入（{ui.currency()}）")) if has_price \
-        else ("units", tr("Units", "件数"))
-    figures = {"weekly": charts.weekly_trend(p.weekly, value, tr("Sales per week", "每周销售"), unit,
-                                             tr("Week starting", "周起始日"))}
+    c[0].metric(t("data.metric.revenue"), ui.money(p.revenue, 0), help=t("data.metric.revenue.help"))
+    c[1].metric(t("data.metric.orders"), ui.number(p.orders), help=t("data.metric.orders.help"))
+    c[2].metric(t("data.metric.customers"), ui.number(p.customers), help=t("data.metric.customers.help"))
+    c[3].metric(t("data.metric.products"), ui.number(p.products), help=t("data.metric.products.help"))
+    c[4].metric(t("data.metric.aov"), ui.money(p.avg_order_value), help=t("data.metric.aov.help"))
+    st.caption(t("data.profile.caption", lines=p.lines, first=p.first_date, last=p.last_date, returns=p.returns_share,
+                 returned=p.returned_revenue_share, guests=p.guest_share))
+    for note in result.notes:
+        st.caption(t(note))
+    value, unit = (("revenue", t("data.chart.revenue", currency=ui.currency())) if result.has_price
+                   else ("units", t("data.chart.units")))
+    figures = {"weekly": charts.weekly_trend(p.weekly, value, t("data.chart.weekly"), unit, t("data.chart.week"))}
     ui.chart(figures["weekly"])
     left, right = st.columns(2)
     with left:
-        figures["products"] = charts.ranked_bars(p.top_products, "product_name", value,
-                                                 tr("Top products", "热销商品"), unit)
+        figures["products"] = charts.ranked_bars(p.top_products, "product_name", value, t("data.chart.top_products"),
+                                                 unit)
         ui.chart(figures["products"])
     with right:
         if len(p.top_categories):
             figures["categories"] = charts.ranked_bars(p.top_categories, "category", value,
-                                                       tr("Top categories", "热销品类"), unit, color=charts.GOOD)
+                                                       t("data.chart.top_categories"), unit, color=charts.GOOD)
             ui.chart(figures["categories"])
         else:
-            st.info(tr("No category column: map one to see sales by category.", "没有品类列：映射后可查看各品类销售。"))
+            st.info(t("data.profile.no_category"))
     if len(p.channels):
-        figures["channels"] = charts.share_donut(p.channels, "channel", "orders", tr("Orders by channel", "各渠道订单占比"))
+        figures["channels"] = charts.share_donut(p.channels, "channel", "orders", t("data.chart.channels"))
         ui.chart(figures["channels"])
-    with st.expander(tr("Tables behind the charts", "图表数据")):
+    with st.expander(t("data.profile.tables")):
         ui.table(p.top_products, "top_products.csv")
         ui.table(p.weekly, "weekly_sales.csv")
-    quarantine = ui.load_table("quarantine")
-    with st.expander(tr("Data quality of this dataset", "此数据集的数据质量")):
-        quality_panel(info["report"], quarantine if quarantine is not None else pd.DataFrame(columns=["reason"]),
-                      f"quarantine-{info['name']}.csv")
-    ui.save_to_report("data", tr(f"Business profile — {info['name']}", f"业务概况 — {info['name']}"),
-                      params={"dataset": info["name"]},
-                      tables={"Top products": p.top_products, "Weekly sales": p.weekly,
-                              "Top categories": p.top_categories},
-                      figures=figures, notes=info["report"].get("notes", []))
+    with st.expander(t("data.profile.quality")):
+        quality_panel(result.quality, info["report"] if info is not None else {}, dataset if spec is None else None,
+                      f"quarantine-{name}.csv")
+    ui.save_to_report("data", t("data.profile.save_name", name=name), params={"dataset": name},
+                      tables={t("data.chart.top_products"): p.top_products, t("data.report.weekly"): p.weekly,
+                              t("data.chart.top_categories"): p.top_categories},
+                      figures=figures, notes=[_in_language(n) for n in (info or {}).get("report", {}).get("notes", [])])
 
 
 def manage_section() -> None:

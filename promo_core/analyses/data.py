@@ -16,7 +16,8 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from promo_core.analyses import Progress
-from promo_core.engine import SalesSource, fetch, memory_backend
+from promo_core.engine import SalesSource, fetch, memory_backend, release_memory
+from promo_core.engine import sources  # noqa: F401  (the Data page's Connect: describe, check, version)
 from promo_core.errors import DataError
 from promo_core.profile import BusinessProfile, LineQuality, profile_and_quality
 from promo_core.store import Workspace
@@ -127,6 +128,22 @@ def _table(rejected: pd.DataFrame | ir.Table) -> ir.Table:
     backend = memory_backend()
     backend.con.register("quarantine", rejected[["reason"]].astype({"reason": "string"}))
     return backend.table("quarantine")
+
+
+def reported_quality(report: dict) -> LineQuality:
+    """The line counts a load reported (``io``'s load report), for a draft under review."""
+    return LineQuality(return_lines=report.get("return_lines", 0), duplicate_lines=report.get("duplicate_lines", 0),
+                       zero_price_lines=report.get("zero_price_lines", 0), guest_lines=report.get("guest_lines", 0))
+
+
+def discard_draft(workspace: Workspace, dataset_id: str) -> None:
+    """Delete a draft dataset no longer under review (if still there) and give the memory its load
+    left behind back to the operating system."""
+    try:
+        workspace.delete_dataset(dataset_id)
+    except DataError:  # (already gone)
+        pass
+    release_memory()
 
 
 def dataset_quarantine(workspace: Workspace, dataset_id: str, preview: int = PREVIEW_ROWS) -> Quarantine | None:
