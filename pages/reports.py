@@ -51,24 +51,15 @@ def _delete(analysis_id: str, name: str) -> None:
 
 
 def save_standard(dataset: str) -> None:
-    """Run the command line's standard analyses on the dataset and save each as an analysis."""
-    ws = ui.workspace()
-    info = ws.dataset(dataset)
+    """Run the command line's standard analyses on the dataset, where its lines are, and save each
+    as an analysis (``report.save_standard``)."""
+    info = ui.workspace().dataset(dataset)
     with st.status(tr(f"Analysing “{info['name']}”…", f"正在分析“{info['name']}”…")) as status:
-        tx = ui.load_table("transactions", dataset)
-        quarantine = ui.load_table("quarantine", dataset)
-        extra = {name: ui.load_table(name, dataset) for name in report.TABLE_NAMES}
-        analyses, skipped = report.standard_analyses(  # an analysis that fails is skipped, with its reason
-            tx, source=info["name"], load_report={"rows_in": info["rows_in"], **info["report"]},
-            quarantine=quarantine, tables=extra, lang=ui.lang(), currency=ui.currency())
-        for analysis in analyses:
-            name = analysis.name if info["name"] in analysis.name else f"{analysis.name} — {info['name']}"
-            ws.save_analysis(name, analysis.page, dataset_id=dataset, params=analysis.params,
-                             tables=analysis.tables, figures=analysis.figures, notes=analysis.notes)
+        saved, skipped = ui.run(report.save_standard, ui.workspace(), dataset, lang=ui.lang(), currency=ui.currency())
         status.update(state="complete")
     st.session_state["reports-flash"] = ("success", tr(
-        f"Saved {len(analyses)} standard analyses of “{info['name']}”.",
-        f"已保存“{info['name']}”的 {len(analyses)} 个标准分析。") + (" " + " ".join(skipped) if skipped else ""))
+        f"Saved {len(saved)} standard analyses of “{info['name']}”.",
+        f"已保存“{info['name']}”的 {len(saved)} 个标准分析。") + (" " + " ".join(skipped) if skipped else ""))
     st.rerun()
 
 
@@ -224,16 +215,16 @@ chosen = st.multiselect(
     format_func=names.get, key="report-selection",
     help=tr("The report lists them in the order picked here (oldest first by default). Remove one with its ×.",
             "报告按此处选择的顺序排列（默认最早的在前）。点击 × 移除。"))
-picked = saved.set_index("id").loc[chosen] if chosen else saved.iloc[0:0]
+n_tables, n_figures = report.selection_totals(saved, chosen)
 c = st.columns(4)
 c[0].metric(tr("Saved analyses", "已保存的分析"), f"{len(saved):,}",
             help=tr("Everything saved in this workspace from any page.", "此工作区中从各页面保存的全部分析。"))
 c[1].metric(tr("In the report", "报告中的分析"), f"{len(chosen):,}",
             help=tr("The analyses picked above.", "上方选中的分析。"))
-c[2].metric(tr("Tables", "表格"), f"{int(picked['n_tables'].sum()):,}",
+c[2].metric(tr("Tables", "表格"), f"{n_tables:,}",
             help=tr("Tables in the picked analyses: each becomes a section of the report and a sheet of the workbook.",
                     "所选分析中的表格：每个表格在报告中占一节，在工作簿中占一页。"))
-c[3].metric(tr("Charts", "图表"), f"{int(picked['n_figures'].sum()):,}",
+c[3].metric(tr("Charts", "图表"), f"{n_figures:,}",
             help=tr("Interactive charts in the picked analyses, embedded in the HTML report.",
                     "所选分析中的交互图表，嵌入 HTML 报告。"))
 if chosen:

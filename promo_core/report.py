@@ -823,3 +823,35 @@ def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None 
     if skipped:
         analyses[0] = dataclasses.replace(analyses[0], notes=analyses[0].notes + skipped)
     return analyses, skipped
+
+
+def save_standard(workspace: Workspace, dataset_id: str, *, lang: str = "en",
+                  currency: str = "£") -> tuple[list[str], list[str]]:
+    """Run the standard analyses on a workspace dataset where its lines are (``dataset_inputs``)
+    and save each as an analysis of that dataset (the Reports page's "standard overview").
+
+    Returns
+    -------
+    saved : list of str
+        The names the analyses were saved under (each names the dataset).
+    skipped : list of str
+        One line per analysis that was skipped, and why (``standard_analyses``).
+    """
+    with dataset_inputs(workspace, dataset_id) as inputs:
+        analyses, skipped = standard_analyses(inputs.sales, source=inputs.source, load_report=inputs.load_report,
+                                              quarantine=inputs.quarantine, tables=inputs.tables, lang=lang,
+                                              currency=currency)
+    saved = []
+    for analysis in analyses:
+        name = analysis.name if inputs.source in analysis.name else f"{analysis.name} — {inputs.source}"
+        workspace.save_analysis(name, analysis.page, dataset_id=dataset_id, params=analysis.params,
+                                tables=analysis.tables, figures=analysis.figures, notes=analysis.notes)
+        saved.append(name)
+    return saved, skipped
+
+
+def selection_totals(saved: pd.DataFrame, chosen: Sequence[str]) -> tuple[int, int]:
+    """Tables and charts of the chosen saved analyses (``Workspace.list_analyses`` rows, by id)."""
+    picked = saved[saved["id"].isin(list(chosen))]
+    return int(picked["n_tables"].sum()), int(picked["n_figures"].sum())
+
