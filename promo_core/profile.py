@@ -116,12 +116,11 @@ def profile_and_quality(source: SalesSource, top: int = 15) -> tuple[BusinessPro
 
 def _lines(source: SalesSource) -> ir.Table:
     """The canonical sales table with every column the profile reads (missing optional ones as nulls)."""
-    lines = sales_table(source, REQUIRED, optional=OPTIONAL)
+    priced = {"revenue", "unit_price"} & set(source.columns)  # (revenue derived from quantity x unit price)
+    lines = sales_table(source, [*REQUIRED, "is_return", *(["revenue"] if priced else [])], optional=OPTIONAL)
     nulls = {"customer_id": "string", "product_name": "string", "category": "string", "unit_price": "float64",
              "channel": "string", "revenue": "float64"}
     lines = lines.mutate(**{c: ibis.null(t) for c, t in nulls.items() if c not in lines.columns})
-    if "is_return" not in lines.columns:
-        lines = lines.mutate(is_return=lines["quantity"] < 0)
     if "is_duplicate" not in lines.columns:
         lines = lines.mutate(is_duplicate=ibis.literal(False))
     return lines
