@@ -15,15 +15,15 @@ from promo_core.privacy import Privacy, load_key, mode, redact
 
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
-tr = ui.tr
-ROLE_HELP = {
-    "order_id": ("Order or invoice number; lines with the same number are one basket.", "订单号；相同订单号的行属于同一购物篮。"),
-    "customer_id": ("Who bought. Empty means a guest order (kept and counted).", "购买者。为空表示游客订单（保留并计数）。"),
-    "order_date": ("When the order was placed (date and time).", "下单的日期和时间。"),
-    "product_id": ("The product's code (SKU, stock code).", "商品编码（SKU、货号）。"),
-    "quantity": ("Units on the line; negative means a return.", "该行件数；负数表示退货。"),
-    "unit_price": ("Price paid per unit.", "每件实付单价。"),
-}
+HELPED_ROLES = ("order_id", "customer_id", "order_date", "product_id", "quantity", "unit_price")
+
+
+def _role(role: str) -> str:
+    return ui.text(f"data.role.{role}")
+
+
+def _role_help(role: str) -> str | None:
+    return ui.text(f"data.role.{role}.help") if role in HELPED_ROLES else None
 
 
 def _draft(uploaded, overrides: str, protect: bool, status) -> str:
@@ -75,28 +75,19 @@ def _quarantine(dataset: str) -> data.Quarantine | None:
 
 
 def upload_section() -> None:
-    st.subheader(tr("Upload sales data", "上传销售数据"))
-    st.caption(tr("CSV (any delimiter and encoding, including Chinese GBK), Excel .xlsx or Parquet. One row per order "
-                  "line. Nothing is dropped silently: every row is either loaded or listed below with the reason.",
-                  "支持 CSV（任意分隔符和编码，包括中文 GBK）、Excel .xlsx 或 Parquet。每行一个订单明细。"
-                  "不会静默丢弃任何行：每一行要么被读入，要么在下方列出并说明原因。"))
+    st.subheader(ui.text("data.upload.title"))
+    st.caption(ui.text("data.upload.lead"))
     uploader = f"upload-{st.session_state.get('uploads-saved', 0)}"
-    st.file_uploader(tr("Sales file", "销售文件"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"], key=uploader,
-                     help=tr("Exports from Shopify, WooCommerce, Olist or the UCI Online Retail format are "
-                             "recognised automatically; you can correct the mapping afterwards.",
-                             "可自动识别 Shopify、WooCommerce、Olist 和 UCI Online Retail 等导出格式；之后可手动修正列映射。"))
+    st.file_uploader(ui.text("data.upload.file"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"], key=uploader,
+                     help=ui.text("data.upload.file.help"))
     # The widget returns a copy of the file (Streamlit deep-copies widget values: 300 MB more for a 300 MB
     # CSV while it is read); the session's own value shares its bytes with Streamlit's upload store.
     uploaded = st.session_state[uploader]
     privacy_mode = mode()  # "on": ticked by default; "force": always on
     protect = st.checkbox(
-        tr("Protect personal data", "保护个人数据"), value=privacy_mode != "off",
+        ui.text("data.upload.protect"), value=privacy_mode != "off",
         disabled=privacy_mode == "force", key="protect-personal",
-        help=tr("Replaces customer ids by pseudonyms (a keyed hash: the same customer gets the same pseudonym in every "
-                "upload), replaces e-mail addresses, phone numbers and street addresses found in any other column, and "
-                "keeps columns that fill no role out, so personal data never reaches the workspace.",
-                "用带密钥的哈希把客户ID替换为化名（同一客户在每次上传中得到相同化名），替换其他列中出现的邮箱、电话和街道地址，"
-                "并去掉未用作角色的列，使个人数据不会进入工作区。"))
+        help=ui.text("data.upload.protect.help"))
     if uploaded is None:
         _keep_only(None)
         in_place_section(protect or privacy_mode == "force")
@@ -105,18 +96,17 @@ def upload_section() -> None:
     overrides = json.dumps(st.session_state.get(f"overrides-{file_key}", {}), sort_keys=True)
     protect = protect or privacy_mode == "force"
     size = f"{uploaded.size / 1e6:,.1f} MB" if uploaded.size >= 100_000 else f"{uploaded.size / 1e3:,.1f} KB"
-    with st.status(tr(f"Reading {uploaded.name} ({size})…", f"正在读取 {uploaded.name}（{size}）…"),
+    with st.status(ui.text("data.upload.reading", file=uploaded.name, size=size),
                    expanded=True) as status:
         try:
             dataset, error = _draft(uploaded, overrides, protect, status), None
         except Exception as exc:  # bad input, or a bug: either way the reason is shown below, not a traceback
             dataset, error = None, exc
-            status.update(label=tr(f"{uploaded.name} could not be read", f"无法读取 {uploaded.name}"), state="error",
+            status.update(label=ui.text("data.upload.unreadable", file=uploaded.name), state="error",
                           expanded=False)
         else:
             info = ui.workspace().dataset(dataset)
-            status.update(label=tr(f"Read {info['rows_in']:,} rows from {uploaded.name}",
-                                   f"已从 {uploaded.name} 读取 {info['rows_in']:,} 行"), state="complete",
+            status.update(label=ui.text("data.upload.read", rows=info['rows_in'], file=uploaded.name), state="complete",
                           expanded=False)
     if error is not None:
         ui.show_error(error)  # below the collapsed status box, where it is seen
@@ -126,12 +116,12 @@ def upload_section() -> None:
     mapping_review(report["columns"], info["mapping"], file_key)
     load_summary(report, info["rows_in"], info["n_rows"], info["n_quarantine"])
     quality_panel(data.reported_quality(report), report, dataset, f"quarantine-{uploaded.name}.csv")
-    with st.expander(tr("Preview of the loaded data (first 200 rows)", "已读入数据预览（前 200 行）")):
+    with st.expander(ui.text("data.upload.preview")):
         ui.table(ws.head(dataset, 200), f"preview-{uploaded.name}.csv")
     filename = report["file"]  # (with protection on, personal parts of the name are replaced)
-    st.text_input(tr("Dataset name", "数据集名称"), value=filename.rsplit(".", 1)[0], key=f"name-{file_key}",
-                  help=tr("How this dataset appears in the sidebar picker.", "该数据集在侧边栏中的名称。"))
-    st.button(tr("Save to workspace", "保存到工作区"), type="primary", icon=":material/save:",
+    st.text_input(ui.text("data.upload.name"), value=filename.rsplit(".", 1)[0], key=f"name-{file_key}",
+                  help=ui.text("data.upload.name.help"))
+    st.button(ui.text("data.upload.save"), type="primary", icon=":material/save:",
               on_click=_save, args=(uploader, file_key))
 
 
@@ -167,21 +157,15 @@ def in_place_section(protect: bool) -> None:
     folders = ui.connect_settings().folders
     if not folders:
         return
-    with st.expander(tr("Or use Parquet data on the server in place (no copy)", "或原地使用服务器上的 Parquet 数据（不复制）"),
+    with st.expander(ui.text("data.in_place.title"),
                      icon=":material/folder_data:"):
-        st.caption(tr("A Parquet file or a folder of them, inside a folder this server shares: ",
-                      "共享文件夹中的 Parquet 文件或包含它们的文件夹：") + ", ".join(str(f) for f in folders)
-                   + tr(". The data stays where it is: PromoLens checks every row once (the rejected ones are listed "
-                        "with their reason) and reads the file each time an analysis runs.",
-                        "。数据留在原处：PromoLens 逐行检查一次（被拒绝的行会列出原因），每次分析时读取文件。"))
-        path = st.text_input(tr("Path on the server", "服务器上的路径"), key="in-place-path")
+        st.caption(ui.text("data.in_place.folders", folders=", ".join(str(f) for f in folders)))
+        path = st.text_input(ui.text("data.in_place.path"), key="in-place-path")
         if protect:
-            st.info(tr("Personal data protection is on, and data used in place cannot be pseudonymised (it is not "
-                       "copied). Upload the file instead, or turn protection off if the data holds no personal data.",
-                       "已开启个人数据保护，而原地使用的数据无法转为化名（数据不会被复制）。请改为上传文件；如果数据不含个人信息，可关闭保护。"))
+            st.info(ui.text("data.in_place.private"))
             return
-        if st.button(tr("Use in place", "原地使用"), key="in-place-go", disabled=not path.strip()):
-            with st.status(tr("Checking the data…", "正在检查数据…"), expanded=True) as status:
+        if st.button(ui.text("data.in_place.go"), key="in-place-go", disabled=not path.strip()):
+            with st.status(ui.text("data.in_place.checking"), expanded=True) as status:
                 bar = status.progress(0.0)
                 try:
                     dataset = io.use_in_place(ui.workspace(), path.strip(),
@@ -198,20 +182,17 @@ def in_place_section(protect: bool) -> None:
 
 def mapping_review(columns: list[str], mapping: dict, file_key: str) -> None:
     options = [None] + columns
-    st.markdown(tr("**Column mapping** — which column of your file fills each role. Correct any that are wrong.",
-                   "**列映射** —— 文件中的哪一列对应每个角色。如有错误请更正。"))
+    st.markdown(ui.text("data.mapping.lead"))
     with st.form(f"mapping-{file_key}"):
         cols = st.columns(4)
         chosen = {}
         for i, role in enumerate(io.CANONICAL):
-            label = (io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS)[role] \
-                + (" *" if role in ("order_date", "product_id") else "")
-            helptext = ROLE_HELP.get(role)
+            label = _role(role) + (" *" if role in ("order_date", "product_id") else "")
             chosen[role] = cols[i % 4].selectbox(
                 label, options, index=options.index(mapping.get(role)),
-                format_func=lambda c: tr("— not in file —", "— 文件中没有 —") if c is None else c,
-                help=tr(*helptext) if helptext else None, key=f"map-{file_key}-{role}")
-        st.form_submit_button(tr("Apply mapping", "应用映射"), on_click=_apply_mapping, args=(file_key,))
+                format_func=lambda c: ui.text("data.mapping.not_in_file") if c is None else c,
+                help=_role_help(role), key=f"map-{file_key}-{role}")
+        st.form_submit_button(ui.text("data.mapping.apply"), on_click=_apply_mapping, args=(file_key,))
 
 
 def _apply_mapping(file_key: str) -> None:
@@ -220,17 +201,15 @@ def _apply_mapping(file_key: str) -> None:
 
 def load_summary(report: dict, rows_in: int, loaded: int, quarantined: int) -> None:
     c = st.columns(4)
-    c[0].metric(tr("Rows in file", "文件行数"), f"{rows_in:,}", help=tr("Data rows after the header.", "表头之后的数据行数。"))
-    c[1].metric(tr("Rows loaded", "已读入行数"), f"{loaded:,}",
-                help=tr("Rows that passed every check and are analysed.", "通过所有检查、参与分析的行。"))
-    c[2].metric(tr("Rows quarantined", "隔离行数"), f"{quarantined:,}",
-                help=tr("Rows that could not be used; each is listed with its reason below. Loaded + quarantined = "
-                        "rows in file, always.", "无法使用的行，下方逐行列出原因。读入 + 隔离 = 文件行数，始终成立。"))
-    c[3].metric(tr("Guest lines", "游客订单行"), f"{report.get('guest_lines', 0):,}",
-                help=tr("Lines without a customer id: kept for sales and baskets, left out of customer analyses.",
-                        "没有客户ID的行：计入销售和购物篮分析，不计入客户分析。"))
+    c[0].metric(ui.text("data.load.rows_in"), f"{rows_in:,}", help=ui.text("data.load.rows_in.help"))
+    c[1].metric(ui.text("data.load.loaded"), f"{loaded:,}",
+                help=ui.text("data.load.loaded.help"))
+    c[2].metric(ui.text("data.load.quarantined"), f"{quarantined:,}",
+                help=ui.text("data.load.quarantined.help"))
+    c[3].metric(ui.text("data.load.guests"), f"{report.get('guest_lines', 0):,}",
+                help=ui.text("data.load.guests.help"))
     facts = [report.get(k) for k in ("format", "encoding", "delimiter", "sheet") if report.get(k)]
-    st.caption(tr("Read as: ", "读取方式：") + " · ".join(str(f) for f in facts))
+    st.caption(ui.text("data.load.read_as", facts=" · ".join(str(f) for f in facts)))
 
 
 def quality_panel(lines: data.LineQuality, report: dict, dataset: str | None, filename: str) -> None:
@@ -331,7 +310,7 @@ def profile_section() -> None:
 
 
 def manage_section() -> None:
-    with st.expander(tr("Manage datasets", "管理数据集"), icon=":material/folder_open:", key="manage-datasets"):
+    with st.expander(ui.text("data.manage.title"), icon=":material/folder_open:", key="manage-datasets"):
         ws = ui.workspace()
         datasets = ws.list_datasets()
         st.dataframe(datasets.drop(columns=["id"]), hide_index=True, width="stretch")
@@ -341,12 +320,12 @@ def manage_section() -> None:
         state, active = st.session_state, ui.dataset_id()
         if state.get("manage-for") != active or state.get("manage-target") not in names:
             state["manage-target"], state["manage-for"] = active, active  # start on the active dataset
-        target = st.selectbox(tr("Dataset", "数据集"), datasets["id"], format_func=names.get, key="manage-target")
-        new_name = st.text_input(tr("New name", "新名称"), value=names[target], key=f"rename-{target}")
+        target = st.selectbox(ui.text("data.manage.dataset"), datasets["id"], format_func=names.get, key="manage-target")
+        new_name = st.text_input(ui.text("data.manage.new_name"), value=names[target], key=f"rename-{target}")
         c1, c2 = st.columns(2)
-        c1.button(tr("Rename", "重命名"), key="rename-btn", on_click=lambda: ws.rename_dataset(target, new_name))
-        confirm = c2.checkbox(tr("Yes, delete it for good", "确认永久删除"), key="delete-confirm")
-        c2.button(tr("Delete", "删除"), disabled=not confirm, key="delete-btn", on_click=_delete, args=(target,))
+        c1.button(ui.text("data.manage.rename"), key="rename-btn", on_click=lambda: ws.rename_dataset(target, new_name))
+        confirm = c2.checkbox(ui.text("data.manage.confirm"), key="delete-confirm")
+        c2.button(ui.text("data.manage.delete"), disabled=not confirm, key="delete-btn", on_click=_delete, args=(target,))
 
 
 def _delete(dataset: str) -> None:
@@ -409,16 +388,14 @@ def connect_section() -> None:
 def _connect_mapping(columns: sources.Columns, source: str) -> tuple:
     """The role -> column mapping chosen in a form, starting from the guess (as for an upload)."""
     options = [None, *columns.names]
-    labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
     st.markdown(ui.text("connect.columns"))
     with st.form(f"connect-mapping-{source}"):
         cols = st.columns(4)
         for i, role in enumerate(io.CANONICAL):
-            helptext = ROLE_HELP.get(role)
-            cols[i % 4].selectbox(labels[role] + (" *" if role in sources.REQUIRED else ""), options,
+            cols[i % 4].selectbox(_role(role) + (" *" if role in sources.REQUIRED else ""), options,
                                   index=options.index(columns.suggested.get(role)), key=f"connect-map-{source}-{role}",
                                   format_func=lambda c: ui.text("connect.not_in_table") if c is None else c,
-                                  help=tr(*helptext) if helptext else None)
+                                  help=_role_help(role))
         st.form_submit_button(ui.text("connect.check"), on_click=st.session_state.__setitem__,
                               args=("connect-check-asked", True))
     return tuple((role, column) for role in io.CANONICAL
@@ -436,16 +413,15 @@ def _connect_check(found: sources.SourceCheck) -> None:
     if found.lines:
         st.caption(t("connect.period", lines=found.lines, first=found.first, last=found.last,
                      returns=found.return_lines, guests=found.guest_lines))
-    labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
-    missing = pd.DataFrame({"mapped_role": [labels[r] for r in found.missing], "lines": list(found.missing.values())})
+    missing = pd.DataFrame({"mapped_role": [_role(r) for r in found.missing], "lines": list(found.missing.values())})
     ui.result_table(missing[missing["lines"] > 0], "connect-missing.csv", caption=t("connect.missing"))
 
 
 
-st.title(tr("Data", "数据"))
+st.title(ui.text("data.title"))
 if saved := st.session_state.pop("saved_message", None):
-    st.success(tr(f"Saved “{saved}” to the workspace; it is now the active dataset.", f"已将“{saved}”保存到工作区，并设为当前数据集。"))
-with (st.expander(tr("Upload a new file", "上传新文件"), expanded=True, icon=":material/upload:", key="exp-upload"),
+    st.success(ui.text("data.saved", name=saved))
+with (st.expander(ui.text("data.upload.expander"), expanded=True, icon=":material/upload:", key="exp-upload"),
       ui.section()):
     upload_section()
 with (st.expander(ui.text("connect.title"), expanded=ui.connection() is not None, icon=":material/cable:",

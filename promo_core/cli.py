@@ -33,6 +33,7 @@ import sys
 import tempfile
 import traceback
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pandas as pd
@@ -99,11 +100,10 @@ def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
     return Workspace(path)
 
 
-@contextlib.contextmanager
-def _load(data: str, sheet: str | None, workspace: Path | None) -> Iterator[report.StandardInputs]:
-    """The standard report's inputs from a file (read into pandas, as the Data page reads it) or a
-    workspace dataset (its lines stay in the workspace: ``report.dataset_inputs``; its campaign and
-    network tables are used too), inside the ``with`` block.
+def _load(data: str, sheet: str | None, workspace: Path | None) -> AbstractContextManager[report.StandardInputs]:
+    """The standard report's inputs, for a ``with`` block, from a file (read into pandas, as the Data
+    page reads it) or a workspace dataset (its lines stay in the workspace: ``report.dataset_inputs``;
+    its campaign and network tables are used too).
 
     ``$PROMO_PRIVACY`` on or force reads a file with personal data protection, as the Data page
     does; force also refuses an uploaded dataset that was saved without it."""
@@ -111,8 +111,8 @@ def _load(data: str, sheet: str | None, workspace: Path | None) -> Iterator[repo
     if path.is_file():
         protect = privacy.Privacy(key=privacy.load_key()) if privacy.mode() != "off" else None
         result = load_transactions(path, sheet=sheet, privacy=protect)
-        yield report.StandardInputs(result.data, result.report["file"], result.report, result.quarantine)
-        return
+        return contextlib.nullcontext(report.StandardInputs(result.data, result.report["file"], result.report,
+                                                            result.quarantine))
     if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet") or os.sep in data:
         raise DataError(f"File not found: {data}. Check the path (it is read relative to {Path.cwd()}).",
                         zh=f"找不到文件：{data}。请检查路径（相对路径以 {Path.cwd()} 为起点）。")
@@ -135,8 +135,7 @@ def _load(data: str, sheet: str | None, workspace: Path | None) -> Iterator[repo
         raise DataError(f"{data!r} was saved without personal data protection, and PROMO_PRIVACY=force allows no "
                         "report on it. Upload the file again on the Data page (protection is on) and report on that.",
                         zh=f"{data!r} 保存时没有启用个人数据保护，而 PROMO_PRIVACY=force 不允许为其生成报告。请在“数据”页面重新上传该文件（保护已开启），再为新数据集生成报告。")
-    with report.dataset_inputs(ws, dataset_id) as inputs:
-        yield inputs
+    return report.dataset_inputs(ws, dataset_id)
 
 
 @contextlib.contextmanager

@@ -4,20 +4,16 @@ by tests/golden/record_datareports.py from commit cc8011f); the command-line rep
 dataset reads no whole table and reports the numbers it reported before."""
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from promo_core import cli
 from promo_core.analyses import data
-from promo_core.io import load_transactions
 from promo_core.store import Workspace
 from tests.conftest import count_calls
-from tests.golden.record_datareports import digest, profile_record, workbook_record
+from tests.golden.record_datareports import profile_record, workbook_record
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "datareports_demo.json").read_text(encoding="utf-8"))
 
