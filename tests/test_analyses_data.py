@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from promo_core import cli
@@ -68,3 +69,42 @@ def test_the_command_line_report_of_a_workspace_dataset_reads_no_whole_table_and
     for sheet, recorded in want["sheets"].items():
         assert_digest(got["sheets"][sheet], recorded, sheet)
     assert got["notes"] == want["notes"]
+
+
+def test_a_quarantine_is_counted_by_reason_without_the_values_it_quotes_alike_in_a_frame_and_the_workspace(
+        tmp_path):
+    rejected = pd.DataFrame({"row": [7, 2, 5, 9, 3], "Quantity": ["two", "x", "", "1e99", "three"],
+                             "reason": ["quantity 'two' is not a number", "order number is empty",
+                                        "order number is empty", "quantity '1e99' is outside the plausible range "
+                                        "(-100000 to 100000)", "quantity 'three' is not a number"]})
+    frame = data.quarantine(rejected, preview=3)
+    assert frame.rows == 5
+    assert frame.reasons.to_dict("list") == {
+        "reason": ["order number is empty", "quantity … is not a number",
+                   "quantity … is outside the plausible range (-100000 to 100000)"],
+        "rows": [2, 2, 1]}, "most rows first, ties by reason; the quoted value elided"
+    assert frame.preview["row"].tolist() == [7, 2, 5], "a frame's first rows as they are"
+    ws = Workspace(tmp_path / "ws.duckdb")
+    dataset = ws.save_dataset("shop", {"transactions": pd.DataFrame({"order_id": ["1"]}), "quarantine": rejected})
+    table = data.dataset_quarantine(ws, dataset, preview=3)
+    pd.testing.assert_frame_equal(table.reasons, frame.reasons)
+    assert table.rows == 5 and table.preview["row"].tolist() == [2, 3, 5], "the workspace's in file order"
+    assert data.dataset_quarantine_rows(ws, dataset)["row"].tolist() == [2, 3, 5, 7, 9]
+    assert data.dataset_quarantine(ws, ws.save_dataset("none", {"transactions": pd.DataFrame({"order_id": ["1"]})})) \
+        is None
+
+
+def test_no_order_line_is_a_data_error_and_no_price_is_a_note():
+    from promo_core.errors import DataError
+    from promo_core.text import Message
+
+    empty = pd.DataFrame({"order_id": pd.Series([], dtype="string"), "order_date": pd.Series([], dtype="datetime64[ns]"),
+                          "product_id": pd.Series([], dtype="string"), "quantity": pd.Series([], dtype="int64")})
+    with pytest.raises(DataError) as caught:
+        data.run(empty, data.Params())
+    assert caught.value.message == Message("data.error.no_lines")
+    lines = pd.DataFrame({"order_id": ["1", "2"], "order_date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                          "product_id": ["a", "b"], "quantity": [1, 3]})
+    result = data.run(lines, data.Params(top=1))
+    assert not result.has_price and result.notes == (Message("data.note.no_prices"),)
+    assert result.profile.top_products["product_id"].tolist() == ["b"], "ranked by units without prices"
