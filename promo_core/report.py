@@ -695,25 +695,33 @@ class StandardStep:
     ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order)
     plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
     prices, no customer ids), which the report then notes instead of failing (as it does, with an
-    incident reference, for any other error).
+    incident reference, for any other error). ``key`` names it in the catalogue (``reports.step.<key>``).
     """
 
-    name_en: str
-    name_zh: str
+    key: str
     run: Callable[..., SavedAnalysis]
     needs: tuple[str, ...] = ()
 
+    @property
+    def name(self) -> Message:
+        return Message(f"reports.step.{self.key}")
+
+    @property
+    def name_en(self) -> str:
+        """The step's name in English (what the command line's log and tests read)."""
+        return text.render(self.name)
+
 
 STANDARD_STEPS: list[StandardStep] = [
-    StandardStep("Customer segments (RFM)", "客户分群（RFM）", segments_analysis),
-    StandardStep("Frequently bought together", "经常一起购买", basket_analysis),
-    StandardStep("Recommendations against best-sellers", "个性化推荐与畅销榜对比", recommendations_analysis),
-    StandardStep("Price sensitivity", "价格敏感度", pricing_analysis),
-    StandardStep("Demand forecast", "需求预测", forecast_analysis),
-    StandardStep("Coupon campaign results", "优惠券活动效果", campaign_analysis, needs=("campaign",)),
-    StandardStep("Warehouse network", "仓储网络", network_analysis, needs=("warehouses", "stores")),
+    StandardStep("segments", segments_analysis),
+    StandardStep("basket", basket_analysis),
+    StandardStep("recommendations", recommendations_analysis),
+    StandardStep("pricing", pricing_analysis),
+    StandardStep("forecast", forecast_analysis),
+    StandardStep("campaign", campaign_analysis, needs=("campaign",)),
+    StandardStep("network", network_analysis, needs=("warehouses", "stores")),
 ]
-TABLE_NAMES = {"campaign": ("campaign", "活动"), "warehouses": ("warehouses", "仓库"), "stores": ("stores", "门店")}
+TABLE_NAMES = ("campaign", "warehouses", "stores")  # the side tables steps need (``reports.table.<name>``)
 
 
 @dataclass(frozen=True)
@@ -749,23 +757,21 @@ def dataset_inputs(workspace: Workspace, dataset_id: str) -> Iterator[StandardIn
         yield StandardInputs(sales, info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine, tables)
 
 
-def skip_reason(name_en: str, name_zh: str, exc: Exception, lang: str = "en") -> str:
-    """The line that tells the reader an analysis was skipped, and why.
+def skip_reason(step: str, exc: Exception, lang: str = "en") -> str:
+    """The line that tells the reader the analysis ``step`` (a ``StandardStep.key``, or "profile")
+    was skipped, and why.
 
     A DataError says what is wrong with the data in its own words. Anything else is a bug whose
     text can hold SQL, file paths or data, so the reader gets a plain sentence with an incident
     reference and the full traceback goes to the log (``logging``, logger ``promo_core.report``)
     under the same reference.
     """
+    name = Message(f"reports.step.{step}")
     if isinstance(exc, DataError):
-        return i18n.text(f"{name_en} skipped: {exc}", f"{name_zh}：已跳过。{exc.text('zh')}", lang)
+        return text.render(Message("reports.skipped", step=name, reason=exc.message), lang)
     incident = uuid.uuid4().hex[:8]
-    _log.error("incident %s: the analysis %r failed", incident, name_en, exc_info=exc)
-    return i18n.text(f"{name_en} skipped: it failed on this data in a way PromoLens did not foresee (incident "
-                     f"{incident}). The rest of the report is complete; please pass the incident reference to whoever "
-                     "runs PromoLens for you.",
-                     f"{name_zh}：已跳过。该分析在此数据上出现了意外错误（事件编号 {incident}）。报告的其余部分完整；"
-                     "请将事件编号告知为您运行 PromoLens 的同事。", lang)
+    _log.error("incident %s: the analysis %r failed", incident, text.render(name), exc_info=exc)
+    return text.render(Message("reports.skipped.unexpected", step=name, incident=incident), lang)
 
 
 def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None = None,
@@ -806,20 +812,18 @@ def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None 
         analyses = [profile_analysis(tx, source=source, load_report=load_report, quarantine=quarantine,
                                      lang=lang, currency=currency)]
     except Exception as exc:  # any failure is one skipped section (skip_reason)
-        skipped.append(skip_reason("Business profile", "业务概况", exc, lang))
+        skipped.append(skip_reason("profile", exc, lang))
         analyses = [_analysis("profile", text.render(Message("data.report.name", source=source), lang), "data")]
     for step in STANDARD_STEPS:
         missing = [n for n in step.needs if tables.get(n) is None]
         try:
             if missing:
-                what = i18n.text(" and ".join(TABLE_NAMES[n][0] for n in missing),
-                                 "和".join(TABLE_NAMES[n][1] for n in missing), lang)
-                plural = "tables" if len(missing) > 1 else "table"
-                raise DataError(i18n.text(f"the data has no {what} {plural}.", f"数据中没有{what}表。", lang))
+                raise DataError(Message("reports.no_tables" if len(missing) > 1 else "reports.no_table",
+                                        tables=[Message(f"reports.table.{n}") for n in missing]))
             inputs = [tables[n] for n in step.needs] if step.needs else [tx]
             analyses.append(step.run(*inputs, lang=lang, currency=currency))
         except Exception as exc:  # any failure is one skipped section (skip_reason)
-            skipped.append(skip_reason(step.name_en, step.name_zh, exc, lang))
+            skipped.append(skip_reason(step.key, exc, lang))
     if skipped:
         analyses[0] = dataclasses.replace(analyses[0], notes=analyses[0].notes + skipped)
     return analyses, skipped
