@@ -199,15 +199,16 @@ def _apply_mapping(file_key: str) -> None:
     st.session_state[f"overrides-{file_key}"] = {r: st.session_state[f"map-{file_key}-{r}"] for r in io.CANONICAL}
 
 
+def _metrics(shown: dict[str, str]) -> None:
+    """One row of metrics: catalogue id -> the value shown (each id's ``.help`` explains it)."""
+    for column, (key, value) in zip(st.columns(len(shown)), shown.items()):
+        column.metric(ui.text(key), value, help=ui.text(f"{key}.help"))
+
+
 def load_summary(report: dict, rows_in: int, loaded: int, quarantined: int) -> None:
-    c = st.columns(4)
-    c[0].metric(ui.text("data.load.rows_in"), f"{rows_in:,}", help=ui.text("data.load.rows_in.help"))
-    c[1].metric(ui.text("data.load.loaded"), f"{loaded:,}",
-                help=ui.text("data.load.loaded.help"))
-    c[2].metric(ui.text("data.load.quarantined"), f"{quarantined:,}",
-                help=ui.text("data.load.quarantined.help"))
-    c[3].metric(ui.text("data.load.guests"), f"{report.get('guest_lines', 0):,}",
-                help=ui.text("data.load.guests.help"))
+    _metrics({"data.load.rows_in": ui.number(rows_in), "data.load.loaded": ui.number(loaded),
+              "data.load.quarantined": ui.number(quarantined),
+              "data.load.guests": ui.number(report.get("guest_lines", 0))})
     facts = [report.get(k) for k in ("format", "encoding", "delimiter", "sheet") if report.get(k)]
     st.caption(ui.text("data.load.read_as", facts=" · ".join(str(f) for f in facts)))
 
@@ -218,12 +219,10 @@ def quality_panel(lines: data.LineQuality, report: dict, dataset: str | None, fi
     t = ui.text
     rejected = _quarantine(dataset) if dataset is not None else None
     st.subheader(t("data.quality.title"))
-    c = st.columns(4)
-    c[0].metric(t("data.quality.returns"), ui.number(lines.return_lines), help=t("data.quality.returns.help"))
-    c[1].metric(t("data.quality.duplicates"), ui.number(lines.duplicate_lines), help=t("data.quality.duplicates.help"))
-    c[2].metric(t("data.quality.zero_price"), ui.number(lines.zero_price_lines), help=t("data.quality.zero_price.help"))
-    c[3].metric(t("data.quality.quarantined"), ui.number(rejected.rows if rejected is not None else 0),
-                help=t("data.quality.quarantined.help"))
+    _metrics({"data.quality.returns": ui.number(lines.return_lines),
+              "data.quality.duplicates": ui.number(lines.duplicate_lines),
+              "data.quality.zero_price": ui.number(lines.zero_price_lines),
+              "data.quality.quarantined": ui.number(rejected.rows if rejected is not None else 0)})
     for note in report.get("notes", []):
         st.info(_in_language(note), icon=":material/info:")
     if report.get("price_missing"):
@@ -268,12 +267,9 @@ def profile_section() -> None:
         st.caption(t("data.profile.demo"))
     result = ui.run_analysis(data, data.Params())
     p = result.profile
-    c = st.columns(5)
-    c[0].metric(t("data.metric.revenue"), ui.money(p.revenue, 0), help=t("data.metric.revenue.help"))
-    c[1].metric(t("data.metric.orders"), ui.number(p.orders), help=t("data.metric.orders.help"))
-    c[2].metric(t("data.metric.customers"), ui.number(p.customers), help=t("data.metric.customers.help"))
-    c[3].metric(t("data.metric.products"), ui.number(p.products), help=t("data.metric.products.help"))
-    c[4].metric(t("data.metric.aov"), ui.money(p.avg_order_value), help=t("data.metric.aov.help"))
+    _metrics({"data.metric.revenue": ui.money(p.revenue, 0), "data.metric.orders": ui.number(p.orders),
+              "data.metric.customers": ui.number(p.customers), "data.metric.products": ui.number(p.products),
+              "data.metric.aov": ui.money(p.avg_order_value)})
     st.caption(t("data.profile.caption", lines=p.lines, first=p.first_date, last=p.last_date, returns=p.returns_share,
                  returned=p.returned_revenue_share, guests=p.guest_share))
     for note in result.notes:

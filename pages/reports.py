@@ -190,15 +190,9 @@ chosen = st.multiselect(
     format_func=names.get, key="report-selection",
     help=ui.text("reports.pick.help"))
 n_tables, n_figures = report.selection_totals(saved, chosen)
-c = st.columns(4)
-c[0].metric(ui.text("reports.metric.saved"), f"{len(saved):,}",
-            help=ui.text("reports.metric.saved.help"))
-c[1].metric(ui.text("reports.metric.picked"), f"{len(chosen):,}",
-            help=ui.text("reports.metric.picked.help"))
-c[2].metric(ui.text("reports.metric.tables"), f"{n_tables:,}",
-            help=ui.text("reports.metric.tables.help"))
-c[3].metric(ui.text("reports.metric.charts"), f"{n_figures:,}",
-            help=ui.text("reports.metric.charts.help"))
+for column, (key, value) in zip(st.columns(4), {"saved": len(saved), "picked": len(chosen), "tables": n_tables,
+                                                "charts": n_figures}.items()):
+    column.metric(ui.text(f"reports.metric.{key}"), f"{value:,}", help=ui.text(f"reports.metric.{key}.help"))
 if chosen:
     selection = tuple((i, names[i]) for i in chosen)
     downloads(selection, title, lang, currency, max_rows)
