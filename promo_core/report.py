@@ -33,11 +33,7 @@ from promo_core.profile import has_values
 from promo_core.store import SavedAnalysis, Workspace
 from promo_core.text import Message
 
-PAGE_TITLES = {
-    "data": ("Data profile", "数据概况"), "segments": ("Segments", "客户分群"),
-    "recommendations": ("Recommendations", "商品推荐"), "pricing": ("Pricing", "定价"),
-    "coupons": ("Coupons", "优惠券"), "logistics": ("Logistics", "物流"), "reports": ("Reports", "报告"),
-}
+PAGES = ("data", "segments", "recommendations", "pricing", "coupons", "logistics", "reports")  # reports.page.<page>
 _log = logging.getLogger(__name__)
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 
@@ -109,8 +105,9 @@ _SCRIPT = """
 
 def page_title(page: str, lang: str = "en") -> str:
     """The display name of the page an analysis was saved from."""
-    en, zh = PAGE_TITLES.get(page, (str(page).replace("_", " ").capitalize(),) * 2)
-    return i18n.text(en, zh, lang)
+    if page not in PAGES:  # (a page of a later version, say)
+        return str(page).replace("_", " ").capitalize()
+    return text.render(Message(f"reports.page.{page}"), lang)
 
 
 def format_cell(value, kind: str, lang: str = "en", currency: str = "£") -> str:
@@ -118,7 +115,7 @@ def format_cell(value, kind: str, lang: str = "en", currency: str = "£") -> str
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return "–"
     if kind == "bool":
-        return i18n.text("Yes", "是", lang) if value else i18n.text("No", "否", lang)
+        return text.render(Message("reports.doc.yes" if value else "reports.doc.no"), lang)
     if kind == "int":
         return f"{int(value):,}"
     if kind == "money":
@@ -155,7 +152,7 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en", currency: str = "£", m
     ``max_rows`` with a line saying so (the Excel workbook holds every row)."""
     frame = tidy_frame(frame)
     if frame.empty:
-        return f'<p class="empty">{_esc(i18n.text("This table is empty.", "此表为空。", lang))}</p>'
+        return f'<p class="empty">{_esc(text.render(Message("reports.doc.empty_table"), lang))}</p>'
     shown = frame if max_rows is None else frame.head(max_rows)
     kinds = [column_kind(c, frame[c]) for c in frame.columns]
     head = "".join(f'<th scope="col">{_esc(text.column_title(c, lang))}</th>' for c in frame.columns)
@@ -168,9 +165,8 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en", currency: str = "£", m
         rows.append("<tr>" + "".join(cells) + "</tr>")
     out = f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     if len(shown) < len(frame):
-        out += '<p class="hint">' + _esc(i18n.text(
-            f"Showing the first {len(shown):,} of {len(frame):,} rows; the Excel workbook holds them all.",
-            f"显示前 {len(shown):,} 行，共 {len(frame):,} 行；Excel 工作簿包含全部数据。", lang)) + "</p>"
+        out += '<p class="hint">' + _esc(text.render(Message("reports.doc.cut", shown=len(shown), rows=len(frame)),
+                                                     lang)) + "</p>"
     return out
 
 
@@ -255,10 +251,9 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
         The HTML document: charts interactive, no network access needed or allowed.
     """
     if not analyses:
-        raise DataError(i18n.text("Pick at least one saved analysis to put in the report.",
-                                  "请至少选择一个已保存的分析来生成报告。", lang))
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    title = title.strip() if title and title.strip() else t("PromoLens report", "PromoLens 报告")
+        raise DataError(Message("reports.doc.none_picked"))
+    t = lambda id, **values: text.render(Message(f"reports.doc.{id}", **values), lang)  # noqa: E731
+    title = title.strip() if title and title.strip() else t("title")
     generated_at = pd.Timestamp.now() if generated_at is None else pd.Timestamp(generated_at)
     dataset_names = dataset_names or {}
     toc, sections = [], []
@@ -269,9 +264,8 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
                    f'<span class="hint">· {_esc(page_title(analysis.page, lang))}</span></li>')
         meta = [page_title(analysis.page, lang)]
         if analysis.dataset_id and analysis.dataset_id in dataset_names:
-            meta.append(t("data: ", "数据：") + str(dataset_names[analysis.dataset_id]))
-        meta.append(t("saved ", "保存于 ") + i18n.fmt_date(analysis.created_at, lang)
-                    + f" {pd.Timestamp(analysis.created_at):%H:%M}")
+            meta.append(t("data", name=str(dataset_names[analysis.dataset_id])))
+        meta.append(t("saved", day=i18n.fmt_date(analysis.created_at, lang), time=pd.Timestamp(analysis.created_at)))
         parts = [f'<section class="analysis" id="{anchor}">', f"<h2>{i}. {_esc(analysis.name)}</h2>",
                  f'<p class="meta">{_esc(" · ".join(meta))}</p>']
         if analysis.notes:
@@ -279,11 +273,11 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
         if analysis.params:
             rows = "".join(f'<tr><th scope="row">{_esc(text.column_title(k, lang))}</th><td>{_esc(_param_text(v))}</td></tr>'
                            for k, v in analysis.params.items())
-            parts.append(f'<h3>{_esc(t("Settings", "参数"))}</h3><table class="params"><tbody>{rows}</tbody></table>')
+            parts.append(f'<h3>{_esc(t("settings"))}</h3><table class="params"><tbody>{rows}</tbody></table>')
         for name, spec in analysis.figures.items():
             data = _figure_json(spec)
             if data is None:
-                parts.append(f'<p class="empty">{_esc(t(f"The chart “{name}” could not be read.", f"无法读取图表“{name}”。"))}</p>')
+                parts.append(f'<p class="empty">{_esc(t("unreadable_chart", name=name))}</p>')
                 continue
             n_figures += 1
             target = f"chart-{i}-{n_figures}"
@@ -294,15 +288,12 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
             parts.append(f"<h3>{_esc(name)}</h3>"
                          + html_table(frame, lang=lang, currency=currency, max_rows=max_rows))
         if not (analysis.notes or analysis.params or analysis.figures or analysis.tables):
-            parts.append(f'<p class="empty">{_esc(t("This analysis holds no tables or charts.", "此分析不含表格或图表。"))}</p>')
+            parts.append(f'<p class="empty">{_esc(t("nothing"))}</p>')
         parts.append("</section>")
         sections.append("".join(parts))
-    count = f"{len(analyses)} analysis" if len(analyses) == 1 else f"{len(analyses)} analyses"
-    summary = t(f"Generated {i18n.fmt_date(generated_at, lang)} {generated_at:%H:%M} · {count}",
-                f"生成于 {i18n.fmt_date(generated_at, lang)} {generated_at:%H:%M} · 共 {len(analyses)} 个分析")
-    help_line = t("Charts are interactive: hover for values, drag to zoom, double-click to reset. "
-                  "The report needs no internet connection and prints one analysis per page.",
-                  "图表可交互：悬停查看数值，拖动放大，双击复原。本报告无需联网，打印时每个分析单独成页。")
+    summary = t("generated.one" if len(analyses) == 1 else "generated.many", day=i18n.fmt_date(generated_at, lang),
+                time=generated_at, count=len(analyses))
+    help_line = t("help")
     return "".join([
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
@@ -313,9 +304,9 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
         "</head><body><main>",
         f'<header><h1>{_esc(title)}</h1><p class="meta">{_esc(summary)}</p>'
         f'<p class="hint screen-only">{_esc(help_line)}</p></header>',
-        f'<nav class="toc"><h2>{_esc(t("Contents", "目录"))}</h2><ol>{"".join(toc)}</ol></nav>',
+        f'<nav class="toc"><h2>{_esc(t("contents"))}</h2><ol>{"".join(toc)}</ol></nav>',
         "".join(sections),
-        f'<footer>{_esc(t("Made with PromoLens.", "由 PromoLens 生成。"))}</footer></main>',
+        f'<footer>{_esc(t("footer"))}</footer></main>',
         f"<script>{_SCRIPT}</script>" if n_figures else "",
         "</body></html>"])
 
@@ -324,23 +315,23 @@ def excel_sheets(analyses: Sequence[SavedAnalysis], *, lang: str = "en",
                  dataset_names: dict | None = None) -> dict[str, pd.DataFrame]:
     """The workbook's sheets: a contents sheet, then one sheet per table named ``"<n>.<m> <table>"``
     (n numbers the analysis as in the HTML report)."""
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    t = lambda id: text.render(Message(f"reports.book.{id}"), lang)  # noqa: E731
     dataset_names = dataset_names or {}
-    contents, sheets, used = [], {}, {t("contents", "目录")}
+    contents, sheets, used = [], {}, {t("contents").lower()}
     for i, analysis in enumerate(analyses, start=1):
-        base = {t("Analysis", "分析"): f"{i}. {analysis.name}", t("Page", "页面"): page_title(analysis.page, lang),
-                t("Dataset", "数据集"): dataset_names.get(analysis.dataset_id, analysis.dataset_id),
-                t("Saved at", "保存时间"): pd.Timestamp(analysis.created_at).floor("min"),
-                t("Settings", "参数"): "; ".join(f"{k}: {_param_text(v)}" for k, v in analysis.params.items()),
-                t("Notes", "说明"): " ".join(analysis.notes)}
+        base = {t("analysis"): f"{i}. {analysis.name}", t("page"): page_title(analysis.page, lang),
+                t("dataset"): dataset_names.get(analysis.dataset_id, analysis.dataset_id),
+                t("saved_at"): pd.Timestamp(analysis.created_at).floor("min"),
+                t("settings"): "; ".join(f"{k}: {_param_text(v)}" for k, v in analysis.params.items()),
+                t("notes"): " ".join(analysis.notes)}
         if not analysis.tables:
-            contents.append({t("Sheet", "工作表"): None, t("Table", "表格"): None, t("Rows", "行数"): 0, **base})
+            contents.append({t("sheet"): None, t("table"): None, t("rows"): 0, **base})
         for j, (name, frame) in enumerate(analysis.tables.items(), start=1):
             sheet = sheet_name(f"{i}.{j} {name}", used)
             sheets[sheet] = frame
-            contents.append({t("Sheet", "工作表"): sheet, t("Table", "表格"): name, t("Rows", "行数"): len(frame),
+            contents.append({t("sheet"): sheet, t("table"): name, t("rows"): len(frame),
                              **base})
-    return {t("Contents", "目录"): pd.DataFrame(contents), **sheets}
+    return {t("contents"): pd.DataFrame(contents), **sheets}
 
 
 def build_excel_report(analyses: Sequence[SavedAnalysis], *, lang: str = "en", currency: str = "£",
@@ -364,8 +355,7 @@ def build_excel_report(analyses: Sequence[SavedAnalysis], *, lang: str = "en", c
         The .xlsx file.
     """
     if not analyses:
-        raise DataError(i18n.text("Pick at least one saved analysis to put in the workbook.",
-                                  "请至少选择一个已保存的分析来生成工作簿。", lang))
+        raise DataError(Message("reports.book.none_picked"))
     return to_excel_bytes(excel_sheets(analyses, lang=lang, dataset_names=dataset_names), currency=currency)
 
 
