@@ -66,12 +66,15 @@ def _keep_only(key: tuple | None) -> None:
 
 
 def _quarantine(dataset: str) -> data.Quarantine | None:
-    """The dataset's quarantine summary, counted in the workspace once per dataset version."""
+    """The dataset's quarantine summary, counted in the workspace once per dataset version and kept
+    in the session (a draft under review and the active dataset both show theirs on one run)."""
     version = (dataset, str(ui.workspace().dataset(dataset)["created_at"]))
-    kept = st.session_state.get("data-quarantine")
-    if kept is None or kept[0] != version:
-        kept = st.session_state["data-quarantine"] = (version, ui.run(data.dataset_quarantine, ui.workspace(), dataset))
-    return kept[1]
+    kept = st.session_state.setdefault("data-quarantines", {})
+    if version not in kept:
+        if len(kept) >= 4:  # (summaries of datasets no longer on screen)
+            kept.clear()
+        kept[version] = ui.run(data.dataset_quarantine, ui.workspace(), dataset)
+    return kept[version]
 
 
 def upload_section() -> None:
@@ -232,9 +235,9 @@ def quality_panel(lines: data.LineQuality, report: dict, dataset: str | None, fi
     if not rejected.rows:
         st.success(t("data.quality.none"))
         return
-    reasons = rejected.reasons.assign(reason=rejected.reasons["reason"].map(_in_language))
+    reasons = _readable(rejected.reasons)
     st.dataframe(reasons, hide_index=True, column_config=ui.columns(reasons))
-    shown = rejected.preview.assign(reason=rejected.preview["reason"].map(_in_language))
+    shown = _readable(rejected.preview)
     st.caption(t("data.quality.rows_caption", shown=data.PREVIEW_ROWS))
     st.dataframe(shown, hide_index=True, width="stretch")
     if rejected.rows > len(shown):
@@ -249,6 +252,7 @@ def _in_language(message) -> str:
 
 
 def _readable(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows with their reasons in the interface language."""
     return rows.assign(reason=rows["reason"].map(_in_language))
 
 
