@@ -1,7 +1,7 @@
 """Engine parity: RFM, coverage and the BTYD summary computed by Spark on a Spark copy of the
-whole demo retailer, and basket rules, elasticities, weekly series and the business profile on a Spark copy of two of its
-categories, equal DuckDB's (the demo in a workspace) and the pandas path's (the demo as a
-DataFrame)."""
+whole demo retailer, and basket rules, elasticities, weekly series and the business profile on a
+Spark copy of two of its categories, equal DuckDB's (the demo in a workspace) and the pandas path's
+(the demo as a DataFrame)."""
 import ibis
 import pandas as pd
 import pytest
