@@ -320,12 +320,14 @@ def manage_section() -> None:
         state, active = st.session_state, ui.dataset_id()
         if state.get("manage-for") != active or state.get("manage-target") not in names:
             state["manage-target"], state["manage-for"] = active, active  # start on the active dataset
-        target = st.selectbox(ui.text("data.manage.dataset"), datasets["id"], format_func=names.get, key="manage-target")
+        target = st.selectbox(ui.text("data.manage.dataset"), datasets["id"], format_func=names.get,
+                              key="manage-target")
         new_name = st.text_input(ui.text("data.manage.new_name"), value=names[target], key=f"rename-{target}")
         c1, c2 = st.columns(2)
         c1.button(ui.text("data.manage.rename"), key="rename-btn", on_click=lambda: ws.rename_dataset(target, new_name))
         confirm = c2.checkbox(ui.text("data.manage.confirm"), key="delete-confirm")
-        c2.button(ui.text("data.manage.delete"), disabled=not confirm, key="delete-btn", on_click=_delete, args=(target,))
+        c2.button(ui.text("data.manage.delete"), disabled=not confirm, key="delete-btn", on_click=_delete,
+                  args=(target,))
 
 
 def _delete(dataset: str) -> None:

@@ -85,7 +85,8 @@ def standard_overview() -> None:
 
 def saved_table(saved: pd.DataFrame) -> None:
     shown = pd.DataFrame({
-        ui.text("reports.column.name"): saved["name"], ui.text("reports.column.page"): saved["page"].map(lambda p: report.page_title(p, ui.lang())),
+        ui.text("reports.column.name"): saved["name"],
+        ui.text("reports.column.page"): saved["page"].map(lambda p: report.page_title(p, ui.lang())),
         ui.text("reports.column.dataset"): saved["dataset_name"].fillna(ui.text("reports.column.no_dataset")),
         ui.text("reports.column.saved"): pd.to_datetime(saved["created_at"]).dt.strftime("%Y-%m-%d %H:%M"),
         ui.text("reports.column.tables"): saved["n_tables"], ui.text("reports.column.charts"): saved["n_figures"]})
@@ -100,14 +101,16 @@ def manage(saved: pd.DataFrame) -> None:
         widget = f"rename-analysis-{target}"
         st.text_input(ui.text("reports.manage.new_name"), value=names[target], key=widget)
         left, right = st.columns(2)
-        left.button(ui.text("reports.manage.rename"), key="rename-analysis-btn", on_click=_rename, args=(target, widget))
+        left.button(ui.text("reports.manage.rename"), key="rename-analysis-btn", on_click=_rename,
+                    args=(target, widget))
         confirm = right.checkbox(ui.text("reports.manage.confirm"), key="delete-analysis-confirm")
         right.button(ui.text("reports.manage.delete"), disabled=not confirm, key="delete-analysis-btn", on_click=_delete,
                      args=(target, names[target]))
 
 
 def settings() -> tuple[str, str, str, int]:
-    with st.sidebar.expander(ui.text("reports.settings.title"), expanded=True, icon=":material/tune:", key="exp-report-settings"):
+    with st.sidebar.expander(ui.text("reports.settings.title"), expanded=True, icon=":material/tune:",
+                             key="exp-report-settings"):
         title = st.text_input(ui.text("reports.settings.report_title"), value=ui.text("reports.settings.default_title"),
                               key=f"report-title-{ui.lang()}", help=ui.text("reports.settings.report_title.help"))
         langs = list(LANGUAGES)
@@ -152,7 +155,8 @@ def preview(selection: tuple) -> None:
             for note in analysis.notes:
                 st.markdown(f"- {note}")
             if analysis.params:
-                st.caption(ui.text("reports.preview.settings") + "; ".join(f"{k}: {v}" for k, v in analysis.params.items()))
+                st.caption(ui.text("reports.preview.settings")
+                           + "; ".join(f"{k}: {v}" for k, v in analysis.params.items()))
             for figure_name, spec in analysis.figures.items():
                 ui.chart(go.Figure(report.figure_spec(spec)), key=f"preview-{analysis_id}-{figure_name}")
             for table_name, frame in analysis.tables.items():

@@ -98,8 +98,8 @@ def test_no_order_line_is_a_data_error_and_no_price_is_a_note():
     from promo_core.errors import DataError
     from promo_core.text import Message
 
-    empty = pd.DataFrame({"order_id": pd.Series([], dtype="string"), "order_date": pd.Series([], dtype="datetime64[ns]"),
-                          "product_id": pd.Series([], dtype="string"), "quantity": pd.Series([], dtype="int64")})
+    empty = pd.DataFrame({"order_id": pd.Series([], dtype="string"),
+                          "order_date": pd.Series([], dtype="datetime64[ns]"), "product_id": pd.Series([], dtype="string"), "quantity": pd.Series([], dtype="int64")})
     with pytest.raises(DataError) as caught:
         data.run(empty, data.Params())
     assert caught.value.message == Message("data.error.no_lines")
