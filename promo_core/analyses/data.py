@@ -17,11 +17,15 @@ import pandas as pd
 
 from promo_core.analyses import Progress
 from promo_core.engine import SalesSource, fetch, memory_backend, release_memory
-from promo_core.engine import sources  # noqa: F401  (the Data page's Connect: describe, check, version)
+from promo_core.engine import sources
 from promo_core.errors import DataError
 from promo_core.profile import BusinessProfile, LineQuality, profile_and_quality
 from promo_core.store import Workspace
 from promo_core.text import Message
+
+__all__ = ["Params", "Quarantine", "Result", "dataset_quarantine", "dataset_quarantine_rows", "discard_draft",
+           "quarantine", "reported_quality", "run",
+           "sources"]  # (the Data page's Connect reads a source's columns and counts through it)
 
 PREVIEW_ROWS = 5000  # quarantined rows shown on screen (the download holds them all)
 # A reason quotes the value it rejected ("quantity 'abc' is not a number"); counted without it.
