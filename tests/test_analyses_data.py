@@ -63,23 +63,60 @@ def test_the_command_line_report_of_a_workspace_dataset_reads_no_whole_table_and
     assert cli.main(["report", "--data", "Demo retailer", "--workspace", str(demo_workspace), "--out", str(out),
                      "--quiet"]) == 0
     assert loads == []
-    got, want = workbook_record(out), GOLDEN["cli_report"]
-    assert got["analyses"] == want["analyses"]
-    assert got["sheets"].keys() == want["sheets"].keys()
+    got, want = _by_name(workbook_record(out)), _by_name(GOLDEN["cli_report"])
+    assert [a for a in got["analyses"] if a not in ADDED_SINCE] == want["analyses"]
+    kept = [a for a in want["analyses"] if a not in CHANGED_SINCE]
+    assert {s for s in got["sheets"] if s[0] in want["analyses"]} == want["sheets"].keys()
     for sheet, recorded in want["sheets"].items():
-        assert_digest(got["sheets"][sheet], recorded, sheet)
-    assert got["notes"] == want["notes"]
+        if sheet[0] in kept:
+            assert_digest(got["sheets"][sheet], recorded, " ".join(sheet))
+    assert [got["notes"][a] for a in kept] == [want["notes"][a] for a in kept]
+
+
+# Intended differences from the recording (cc8011f): sections added since, and sections whose numbers
+# other issues changed on purpose (issue 14: empty weeks in the elasticity panel; an honest backtest).
+ADDED_SINCE = {"Retention and churn risk", "Marketing ROI"}
+CHANGED_SINCE = {"Price sensitivity", "Demand forecast"}
+
+
+def _by_name(record: dict) -> dict:
+    """A workbook record keyed by analysis name instead of its number ("3. Frequently bought
+    together" -> "Frequently bought together"; sheet "3.1 Basket rules" -> (that name, "Basket rules"))."""
+    names = dict(a.split(". ", 1) for a in record["analyses"])
+    return {"analyses": list(names.values()),
+            "sheets": {(names[k.split(".", 1)[0]], k.split(" ", 1)[1]): v for k, v in record["sheets"].items()},
+            "notes": dict(zip(names.values(), record["notes"]))}
+
+
+def _words(reasons: pd.DataFrame, lang: str = "en") -> dict:
+    from promo_core import text
+
+    return {"reason": [text.render(r, lang) for r in reasons["reason"]], "rows": reasons["rows"].tolist()}
+
+
+def test_a_quarantine_of_codes_is_counted_by_reason_without_the_values_rows_quoted_in_either_language():
+    rejected = pd.DataFrame({
+        "row": [7, 2, 5, 9, 3],
+        "reason": ["quantity_not_number", "order_empty", "order_empty", "quantity_out_of_range", "quantity_not_number"],
+        "reason_values": ['{"value":"two"}', None, None, '{"low":-100000,"high":100000,"value":"1e99"}',
+                          '{"value":"three"}']})
+    counted = data.quarantine(rejected).reasons
+    assert _words(counted) == {"reason": ["order number is empty", "quantity is not a number",
+                                          "quantity is outside the plausible range (-100000 to 100000)"],
+                               "rows": [2, 2, 1]}
+    assert _words(counted, "zh")["reason"] == ["订单号为空", "数量不是数字", "数量超出合理范围（-100000 至 100000）"]
 
 
 def test_a_quarantine_is_counted_by_reason_without_the_values_it_quotes_alike_in_a_frame_and_the_workspace(
         tmp_path):
+    """(Reasons as an older workspace stored them: English text, read as written.)"""
     rejected = pd.DataFrame({"row": [7, 2, 5, 9, 3], "Quantity": ["two", "x", "", "1e99", "three"],
                              "reason": ["quantity 'two' is not a number", "order number is empty",
                                         "order number is empty", "quantity '1e99' is outside the plausible range "
                                         "(-100000 to 100000)", "quantity 'three' is not a number"]})
     frame = data.quarantine(rejected, preview=3)
     assert frame.rows == 5
-    assert frame.reasons.to_dict("list") == {
+    assert _words(frame.reasons) == {
         "reason": ["order number is empty", "quantity … is not a number",
                    "quantity … is outside the plausible range (-100000 to 100000)"],
         "rows": [2, 2, 1]}, "most rows first, ties by reason; the quoted value elided"
