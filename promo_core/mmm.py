@@ -1,0 +1,401 @@
+"""Media-mix model: what each marketing channel's spend brought in, how sure we are, and how to split
+the next budget.
+
+The model, for period ``t`` and channels ``c``::
+
+    kpi[t] = baseline[t] + sum_c max_weekly[c] * hill(adstock(spend[:, c])[t]; half[c], slope[c]) + e[t]
+
+- **adstock**: geometric carry-over, weights ``decay ** lag`` for lags ``0 .. max_lag - 1`` scaled to
+  sum to one (so a constant spend carries over to itself); nothing is carried in from before the
+  first period.
+- **saturation**: a Hill curve ``a**s / (a**s + half**s)``, diminishing returns (S-shaped for s > 1).
+- **baseline**: intercept, linear trend, yearly seasonality as Fourier terms and optional controls.
+- **non-negative effects**: ``max_weekly >= 0``; spend never lowers sales in this model.
+
+It is fitted by penalised non-linear least squares (``scipy.optimize.least_squares``, trust-region
+reflective with bounds) from several starts. Weak priors on the curve's shape (half-saturation
+near the channel's mean spend, slope near 1, moderate decay) are added as extra residuals: with two
+years of weekly data the shape of a curve is barely identified, and without them the fit wanders
+to corners that give absurd marginal returns while the totals (contribution, ROAS) stay the same.
+
+Uncertainty is a **moving-block bootstrap of residuals**: new series = fitted + residuals resampled
+in blocks of consecutive periods, each refitted from the estimate. Why not likelihood (Hessian)
+intervals: the effects sit on their bounds (zero) and the parameters trade off along curved ridges
+(ceiling against half-saturation), where a local quadratic approximation is wrong; why blocks:
+weekly residuals are autocorrelated (what the baseline misses lasts several weeks), and resampling
+single weeks would make intervals too narrow. A full Bayesian fit (pymc-marketing) is slower by
+orders of magnitude and needs a compiler; ``bench/bench_mmm.py`` compares where it is installed.
+The intervals are conditional on the model's form being right (the same adstock and curve family):
+they do not cover a wrong model.
+
+ROAS is the contribution over the data's periods divided by the spend over the same periods
+(carry-over past the last period is not counted, the same definition as the planted truth of
+``promo_core.sample_data.simulate_media``). Marginal ROAS is the revenue of one more unit of money
+spent at today's level, on the steady-state response curve.
+
+Fit checks: a time-based holdout (the last ``holdout`` periods predicted by a fit on the earlier
+ones: MAPE and R²) and honesty flags per channel (``FLAGS``) saying when the data cannot separate it.
+
+References
+----------
+Jin, Y., Wang, Y., Sun, Y., Chan, D., Koehler, J. (2017). Bayesian Methods for Media Mix Modeling
+with Carryover and Shape Effects. Google Inc.
+Künsch, H. R. (1989). The jackknife and the bootstrap for general stationary observations. Annals
+of Statistics 17(3), 1217-1241.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import least_squares, minimize
+
+from promo_core.errors import DataError
+from promo_core.text import Message
+
+FLAGS = ("few_periods", "no_variation", "collinear", "uncertain")
+MIN_PERIODS = 52  # fewer than a year of periods cannot separate media from yearly seasonality
+MAX_DECAY = 0.9
+HALF_BOUNDS = (0.2, 5.0)  # half-saturation as a multiple of the channel's mean spend
+SLOPE_BOUNDS = (0.5, 3.0)
+PRIOR_SD = {"log_half": 0.7, "log_slope": 0.5, "decay": 0.35}
+PRIOR_DECAY = 0.3
+
+
+# --- the transforms ------------------------------------------------------------------------------
+
+def adstock(spend: np.ndarray, decay: np.ndarray, max_lag: int) -> np.ndarray:
+    """Geometric carry-over of each column of ``spend`` (periods x channels) with its own ``decay``;
+    weights ``decay ** lag`` (lag < ``max_lag``) scaled to sum to one."""
+    spend = np.atleast_2d(np.asarray(spend, dtype=float).T).T
+    decay = np.broadcast_to(np.asarray(decay, dtype=float), spend.shape[1:])
+    weights = decay[None, :] ** np.arange(max_lag)[:, None]
+    weights = weights / weights.sum(axis=0)
+    out = spend * weights[0]
+    for lag in range(1, min(max_lag, len(spend))):
+        out[lag:] += spend[:-lag] * weights[lag]
+    return out
+
+
+def hill(x: np.ndarray, half: np.ndarray, slope: np.ndarray) -> np.ndarray:
+    """Hill saturation ``x**slope / (x**slope + half**slope)``: 0 at 0, one half at ``half``, 1 at
+    infinity."""
+    x = np.maximum(x, 0.0)
+    ratio = np.where(x > 0, (np.maximum(x, 1e-300) / half) ** slope, 0.0)
+    return ratio / (1.0 + ratio)
+
+
+def half_life(decay: float) -> float:
+    """Periods until a period's spend works at half its first-period strength (0 without carry-over)."""
+    return float(np.log(0.5) / np.log(decay)) if decay > 1e-9 else 0.0
+
+
+def baseline_design(index: pd.Index, n_fourier: int, period_length: float) -> np.ndarray:
+    """Intercept, linear trend and yearly Fourier terms for ``n`` periods of ``period_length`` days."""
+    n = len(index)
+    t = np.arange(n, dtype=float)
+    cols = [np.ones(n), t / max(n - 1, 1) - 0.5]
+    year = 365.25 / period_length
+    for k in range(1, n_fourier + 1):
+        cols += [np.sin(2 * np.pi * k * t / year), np.cos(2 * np.pi * k * t / year)]
+    return np.column_stack(cols)
+
+
+# --- the fit -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Problem:
+    """One fitting problem on scaled data: spend in units of each channel's mean, kpi in units of its mean."""
+
+    spend: np.ndarray  # periods x channels, each column divided by its mean
+    base: np.ndarray  # baseline design (periods x k)
+    max_lag: int
+    prior_weight: float  # residual scale the priors are expressed in
+
+    @property
+    def n_channels(self) -> int:
+        return self.spend.shape[1]
+
+    def split(self, p: np.ndarray):
+        k, c = self.base.shape[1], self.n_channels
+        return p[:k], p[k:k + c], p[k + c:k + 2 * c], np.exp(p[k + 2 * c:k + 3 * c]), np.exp(p[k + 3 * c:])
+
+    def media(self, p: np.ndarray, spend: np.ndarray | None = None) -> np.ndarray:
+        """Per-channel contribution (periods x channels) of parameters ``p``."""
+        _, beta, decay, half, slope = self.split(p)
+        spend = self.spend if spend is None else spend
+        return beta * hill(adstock(spend, decay, self.max_lag), half, slope)
+
+    def predict(self, p: np.ndarray) -> np.ndarray:
+        return self.base @ self.split(p)[0] + self.media(p).sum(axis=1)
+
+    def residuals(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        _, _, decay, half, slope = self.split(p)
+        prior = self.prior_weight * np.concatenate([np.log(half) / PRIOR_SD["log_half"],
+                                                    np.log(slope) / PRIOR_SD["log_slope"],
+                                                    (decay - PRIOR_DECAY) / PRIOR_SD["decay"]])
+        return np.concatenate([self.predict(p) - y, prior])
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        k, c = self.base.shape[1], self.n_channels
+        lo = np.concatenate([np.full(k, -np.inf), np.zeros(c), np.zeros(c), np.full(c, np.log(HALF_BOUNDS[0])),
+                             np.full(c, np.log(SLOPE_BOUNDS[0]))])
+        hi = np.concatenate([np.full(k, np.inf), np.full(c, np.inf), np.full(c, MAX_DECAY),
+                             np.full(c, np.log(HALF_BOUNDS[1])), np.full(c, np.log(SLOPE_BOUNDS[1]))])
+        return lo, hi
+
+    def solve(self, y: np.ndarray, start: np.ndarray, max_nfev: int | None = None) -> np.ndarray:
+        lo, hi = self.bounds()
+        start = np.clip(start, lo + 1e-9 * (np.isfinite(lo)), hi - 1e-9 * (np.isfinite(hi)))
+        return least_squares(self.residuals, start, args=(y,), bounds=(lo, hi), method="trf",
+                             x_scale="jac", max_nfev=max_nfev, xtol=1e-8, ftol=1e-8).x
+
+    def starts(self, y: np.ndarray, n: int, rng: np.random.Generator) -> list[np.ndarray]:
+        k, c = self.base.shape[1], self.n_channels
+        gamma = np.linalg.lstsq(self.base, y, rcond=None)[0]
+        out = []
+        for i in range(n):
+            decay = np.full(c, PRIOR_DECAY) if i == 0 else rng.uniform(0.0, 0.7, c)
+            log_half = np.zeros(c) if i == 0 else rng.normal(0, 0.4, c)
+            beta = np.full(c, 0.05) if i == 0 else rng.uniform(0.01, 0.2, c)
+            out.append(np.concatenate([gamma, beta, decay, log_half, np.zeros(c)]))
+        return out
+
+    def fit(self, y: np.ndarray, n_starts: int, rng: np.random.Generator) -> np.ndarray:
+        best, cost = None, np.inf
+        for start in self.starts(y, n_starts, rng):
+            p = self.solve(y, start)
+            c = float(np.sum(self.residuals(p, y) ** 2))
+            if c < cost:
+                best, cost = p, c
+        return best
+
+
+@dataclass(frozen=True)
+class Holdout:
+    """The model fitted without the last ``periods`` periods, then asked to predict them."""
+
+    periods: int
+    mape: float  # mean absolute percentage error on the held-out periods
+    r2: float  # 1 - SSE / SST on the held-out periods (negative: worse than their mean)
+    actual: pd.Series
+    predicted: pd.Series
+
+
+@dataclass(frozen=True)
+class MediaMix:
+    """A fitted media-mix model.
+
+    Attributes
+    ----------
+    channels : DataFrame
+        Index channel: spend, contribution (with contribution_low/high), roas, roas_low, roas_high
+        (``level`` interval), marginal_roas (with _low/_high), current_spend (mean per period over
+        the last ``recent`` periods), decay, half_life (periods), half_saturation (spend per period),
+        slope, max_weekly (the curve's ceiling per period), flags (tuple of ``FLAGS`` codes).
+    contributions : DataFrame
+        Index period: baseline and one column per channel (the fitted decomposition).
+    fitted : Series
+        The model's prediction per period; ``kpi`` the data.
+    holdout : Holdout or None
+    r2 : float
+        In-sample R².
+    draws : ndarray
+        Bootstrap draws of the channel parameters (draws x channels x [max_weekly, decay, half, slope]),
+        in money and spend units, for intervals on anything derived from the curves.
+    level : float
+        Coverage of the intervals.
+    """
+
+    channels: pd.DataFrame
+    contributions: pd.DataFrame
+    fitted: pd.Series
+    kpi: pd.Series
+    holdout: Holdout | None
+    r2: float
+    draws: np.ndarray
+    level: float
+    max_lag: int
+
+    def response(self, channel: str, spend: np.ndarray, draws: bool = False) -> np.ndarray:
+        """Revenue per period at a steady ``spend`` per period in ``channel`` (carry-over settled):
+        the response curve. With ``draws``, one row per bootstrap draw."""
+        row = self.channels.loc[channel]
+        spend = np.asarray(spend, dtype=float)
+        if not draws:
+            return row["max_weekly"] * hill(spend, row["half_saturation"], row["slope"])
+        i = self.channels.index.get_loc(channel)
+        d = self.draws[:, i, :]
+        return d[:, [0]] * hill(spend[None, :], d[:, [2]], d[:, [3]])
+
+
+def _flags(spend: pd.DataFrame, base: np.ndarray) -> dict[str, list[str]]:
+    """Per channel, why the data may not separate it: too few periods, (almost) no variation, or
+    spend explained by the other channels and the baseline terms (R² > 0.9, a variance inflation
+    above 10)."""
+    flags = {c: [] for c in spend.columns}
+    x = spend.to_numpy(dtype=float)
+    for i, c in enumerate(spend.columns):
+        col = x[:, i]
+        if len(spend) < MIN_PERIODS:
+            flags[c].append("few_periods")
+        if col.mean() <= 0 or col.std() / col.mean() < 0.1 or (col > 0).sum() < 4:
+            flags[c].append("no_variation")
+            continue
+        others = np.column_stack([base, np.delete(x, i, axis=1)])
+        fitted = others @ np.linalg.lstsq(others, col, rcond=None)[0]
+        r2 = 1 - np.sum((col - fitted) ** 2) / np.sum((col - col.mean()) ** 2)
+        if r2 > 0.9:
+            flags[c].append("collinear")
+    return flags
+
+
+def _check(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None, max_lag: int) -> None:
+    if spend.shape[1] == 0:
+        raise DataError(Message("mmm.error.no_channels"))
+    if not spend.index.equals(kpi.index):
+        raise DataError(Message("mmm.error.index"))
+    if controls is not None and not controls.index.equals(spend.index):
+        raise DataError(Message("mmm.error.index"))
+    if len(spend) < max(3 * max_lag, 20):
+        raise DataError(Message("mmm.error.too_few_periods", periods=len(spend), needed=max(3 * max_lag, 20)))
+    frames = [spend, kpi.to_frame()] + ([controls] if controls is not None else [])
+    for frame in frames:
+        bad = frame.columns[~np.isfinite(frame.to_numpy(dtype=float)).all(axis=0)]
+        if len(bad):
+            raise DataError(Message("mmm.error.missing", column=str(bad[0])))
+    negative = spend.columns[(spend.to_numpy(dtype=float) < 0).any(axis=0)]
+    if len(negative):
+        raise DataError(Message("mmm.error.negative_spend", channel=str(negative[0])))
+    if (spend.to_numpy(dtype=float).sum(axis=0) <= 0).all():
+        raise DataError(Message("mmm.error.no_spend"))
+
+
+def _period_days(index: pd.Index) -> float:
+    if isinstance(index, pd.DatetimeIndex) and len(index) > 1:
+        return float(pd.Series(index).diff().median() / pd.Timedelta(days=1))
+    return 7.0
+
+
+def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = None, *, max_lag: int = 8,
+        n_fourier: int = 2, holdout: int = 13, n_boot: int = 100, block: int = 4, level: float = 0.90,
+        recent: int = 13, n_starts: int = 3, random_state: int = 0,
+        progress: Callable[[float], None] | None = None) -> MediaMix:
+    """Fit the media-mix model and bootstrap its uncertainty.
+
+    Parameters
+    ----------
+    spend : DataFrame
+        Index period (weeks or days, in order), one column of spend per channel, >= 0.
+    kpi : Series
+        Revenue (or any money KPI) on the same index.
+    controls : DataFrame, optional
+        Other drivers on the same index (price index, holidays); entered linearly, standardised.
+    max_lag : int
+        Periods a period's spend can keep working.
+    n_fourier : int
+        Pairs of yearly Fourier terms in the baseline.
+    holdout : int
+        Last periods held out for the fit check (0: none).
+    n_boot : int
+        Bootstrap replicates for the intervals.
+    block : int
+        Length of the resampled residual blocks (periods).
+    level : float
+        Coverage of the intervals.
+    recent : int
+        Periods whose mean spend is "today's spend" (marginal ROAS, allocation).
+    n_starts : int
+        Starting points of the point fit (the best is kept).
+    random_state : int
+    progress : callable, optional
+        Called with the share done (0..1) as the bootstrap runs.
+
+    Returns
+    -------
+    MediaMix
+    """
+    _check(spend, kpi, controls, max_lag)
+    rng = np.random.default_rng(random_state)
+    names = [str(c) for c in spend.columns]
+    x = spend.to_numpy(dtype=float)
+    scale = x.mean(axis=0)
+    scale = np.where(scale > 0, scale, 1.0)
+    y_scale = float(np.abs(kpi.to_numpy(dtype=float)).mean()) or 1.0
+    y = kpi.to_numpy(dtype=float) / y_scale
+    base = baseline_design(spend.index, n_fourier, _period_days(spend.index))
+    if controls is not None and controls.shape[1]:
+        c = controls.to_numpy(dtype=float)
+        sd = c.std(axis=0)
+        base = np.column_stack([base, (c - c.mean(axis=0)) / np.where(sd > 0, sd, 1.0)])
+    xs = x / scale
+    # the priors' weight: the residual scale of a baseline-only fit, shrunk (media explain some of it)
+    rough = y - base @ np.linalg.lstsq(base, y, rcond=None)[0]
+    problem = _Problem(xs, base, max_lag, prior_weight=0.5 * float(rough.std()) or 1e-3)
+
+    check = None
+    if holdout and len(y) - holdout >= max(3 * max_lag, 20):
+        n_fit = len(y) - holdout
+        part = _Problem(xs[:n_fit], base[:n_fit], max_lag, problem.prior_weight)
+        p_part = part.fit(y[:n_fit], n_starts, rng)
+        full = _Problem(xs, base, max_lag, problem.prior_weight)
+        pred = full.predict(p_part)[n_fit:] * y_scale
+        actual = kpi.iloc[n_fit:].astype(float)
+        sse = float(np.sum((actual.to_numpy() - pred) ** 2))
+        sst = float(np.sum((actual.to_numpy() - actual.mean()) ** 2))
+        check = Holdout(holdout, float(np.mean(np.abs(actual.to_numpy() - pred) / np.abs(actual.to_numpy()))),
+                        1 - sse / sst if sst > 0 else float("nan"), actual,
+                        pd.Series(pred, index=actual.index, name="predicted"))
+
+    p_hat = problem.fit(y, n_starts, rng)
+    fitted = problem.predict(p_hat)
+    resid = y - fitted
+    n_params = base.shape[1] + 4 * len(names)
+    inflate = np.sqrt(len(y) / max(len(y) - n_params, len(y) / 2))  # fitted residuals understate the errors
+    r2 = 1 - float(np.sum(resid ** 2) / np.sum((y - y.mean()) ** 2))
+
+    recent_spend = x[-recent:].mean(axis=0)
+
+    def summary(p: np.ndarray) -> np.ndarray:
+        """Per channel: contribution, marginal ROAS and the curve (money units)."""
+        _, beta, decay, half, slope = problem.split(p)
+        contrib = problem.media(p).sum(axis=0) * y_scale
+        ceiling, half_spend = beta * y_scale, half * scale
+        eps = 1e-4 * np.maximum(recent_spend, scale * 1e-3)
+        marginal = ceiling * (hill(recent_spend + eps, half_spend, slope) - hill(recent_spend, half_spend, slope)) / eps
+        return np.column_stack([contrib, marginal, ceiling, decay, half_spend, slope])
+
+    point = summary(p_hat)
+    n = len(y)
+    n_blocks = int(np.ceil(n / block))
+    boot = np.empty((n_boot,) + point.shape)
+    for b in range(n_boot):
+        starts = rng.integers(0, n - block + 1, n_blocks)
+        e = np.concatenate([resid[s:s + block] for s in starts])[:n]
+        boot[b] = summary(problem.solve(fitted + inflate * (e - e.mean()), p_hat, max_nfev=200))
+        if progress is not None:
+            progress((b + 1) / n_boot)
+
+    alpha = (1 - level) / 2
+    total = x.sum(axis=0)
+    total = np.where(total > 0, total, np.nan)
+    lo, hi = np.quantile(boot, [alpha, 1 - alpha], axis=0)
+    flags = _flags(spend, base)
+    table = pd.DataFrame({
+        "spend": x.sum(axis=0), "contribution": point[:, 0], "contribution_low": lo[:, 0],
+        "contribution_high": hi[:, 0], "roas": point[:, 0] / total, "roas_low": lo[:, 0] / total,
+        "roas_high": hi[:, 0] / total, "marginal_roas": point[:, 1], "marginal_roas_low": lo[:, 1],
+        "marginal_roas_high": hi[:, 1], "current_spend": recent_spend, "decay": point[:, 3],
+        "half_life": [half_life(d) for d in point[:, 3]], "half_saturation": point[:, 4], "slope": point[:, 5],
+        "max_weekly": point[:, 2]}, index=pd.Index(names, name="channel"))
+    for i, c in enumerate(names):
+        width = table.at[c, "roas_high"] - table.at[c, "roas_low"]
+        if np.isfinite(width) and width > max(1.0, table.at[c, "roas"]):
+            flags[c].append("uncertain")
+    table["flags"] = pd.Series([tuple(flags[c]) for c in names], index=table.index, dtype=object)
+    contributions = pd.DataFrame(problem.media(p_hat) * y_scale, index=spend.index, columns=names)
+    contributions.insert(0, "baseline", fitted * y_scale - contributions.sum(axis=1))
+    return MediaMix(table, contributions, pd.Series(fitted * y_scale, index=spend.index, name="fitted"),
+                    kpi.astype(float), check, r2, boot[:, :, [2, 3, 4, 5]], level, max_lag)
