@@ -70,6 +70,7 @@ pages = [
     st.Page("pages/recommendations.py", title=ui.tr("Recommendations", "商品推荐"), icon=":material/recommend:"),
     st.Page("pages/pricing.py", title=ui.tr("Pricing", "定价"), icon=":material/sell:"),
     st.Page("pages/coupons.py", title=ui.tr("Coupons", "优惠券"), icon=":material/local_activity:"),
+    st.Page("pages/marketing.py", title=ui.tr("Marketing ROI", "营销回报"), icon=":material/campaign:"),
     st.Page("pages/logistics.py", title=ui.tr("Logistics", "物流"), icon=":material/local_shipping:"),
     st.Page("pages/reports.py", title=ui.tr("Reports", "报告"), icon=":material/summarize:"),
 ]

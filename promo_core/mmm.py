@@ -191,7 +191,7 @@ class MediaMix:
     Attributes
     ----------
     channels : DataFrame
-        Index channel: spend, contribution (with contribution_low/high), roas, roas_low, roas_high
+        Index channel: total_spend, contribution (with contribution_low/high), roas, roas_low, roas_high
         (``level`` interval), marginal_roas (with _low/_high), current_spend (mean per period over
         the last ``recent`` periods), decay, half_life (periods), half_saturation (spend per period),
         slope, max_weekly (the curve's ceiling per period), flags (tuple of ``FLAGS`` codes).
@@ -374,7 +374,8 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
     for b in range(n_boot):
         starts = rng.integers(0, n - block + 1, n_blocks)
         e = np.concatenate([resid[s:s + block] for s in starts])[:n]
-        boot[b] = summary(problem.solve(fitted + inflate * (e - e.mean()), p_hat, max_nfev=200))
+        y_b = fitted + inflate * (e - e.mean())
+        boot[b] = summary(problem.solve(y_b, p_hat, max_nfev=200))
         if progress is not None:
             progress((b + 1) / n_boot)
 
@@ -384,7 +385,7 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
     lo, hi = np.quantile(boot, [alpha, 1 - alpha], axis=0)
     flags = _flags(spend, base)
     table = pd.DataFrame({
-        "spend": x.sum(axis=0), "contribution": point[:, 0], "contribution_low": lo[:, 0],
+        "total_spend": x.sum(axis=0), "contribution": point[:, 0], "contribution_low": lo[:, 0],
         "contribution_high": hi[:, 0], "roas": point[:, 0] / total, "roas_low": lo[:, 0] / total,
         "roas_high": hi[:, 0] / total, "marginal_roas": point[:, 1], "marginal_roas_low": lo[:, 1],
         "marginal_roas_high": hi[:, 1], "current_spend": recent_spend, "decay": point[:, 3],
@@ -399,3 +400,171 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
     contributions.insert(0, "baseline", fitted * y_scale - contributions.sum(axis=1))
     return MediaMix(table, contributions, pd.Series(fitted * y_scale, index=spend.index, name="fitted"),
                     kpi.astype(float), check, r2, boot[:, :, [2, 3, 4, 5]], level, max_lag)
+
+
+# --- budget allocation ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Allocation:
+    """A split of the budget per period compared with today's.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Index channel: current_spend, min_spend, max_spend, proposed_spend (per period), current_revenue and
+        proposed_revenue (the channels' incremental revenue per period on the response curves).
+    objective : str
+        "revenue" (incremental revenue) or "profit" (margin x incremental revenue - spend).
+    current_value, proposed_value : float
+        The objective per period under each split.
+    gain, gain_low, gain_high : float
+        proposed_value - current_value, with its interval over the bootstrap draws (``level``).
+    """
+
+    table: pd.DataFrame
+    objective: str
+    margin: float | None
+    budget: float
+    current_value: float
+    proposed_value: float
+    gain: float
+    gain_low: float
+    gain_high: float
+    level: float
+
+
+def _curves(model: MediaMix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    c = model.channels
+    return c["max_weekly"].to_numpy(float), c["half_saturation"].to_numpy(float), c["slope"].to_numpy(float)
+
+
+def _as_vector(model: MediaMix, value, default: np.ndarray) -> np.ndarray:
+    """Per-channel values from a scalar, a mapping or a Series (missing channels take ``default``)."""
+    names = model.channels.index
+    if value is None:
+        return default.astype(float)
+    if np.isscalar(value):
+        return np.full(len(names), float(value))
+    value = pd.Series(value, dtype=float)
+    unknown = value.index.difference(names)
+    if len(unknown):
+        raise DataError(Message("mmm.error.unknown_channel", channel=str(unknown[0]),
+                                channels=", ".join(map(str, names))))
+    return value.reindex(names).fillna(pd.Series(default, index=names)).to_numpy(float)
+
+
+def _compare(model: MediaMix, current: np.ndarray, proposed: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+             margin: float | None, budget: float) -> Allocation:
+    ceiling, half, slope = _curves(model)
+    rev_now, rev_new = ceiling * hill(current, half, slope), ceiling * hill(proposed, half, slope)
+    d = model.draws
+    draw_now = (d[:, :, 0] * hill(current[None, :], d[:, :, 2], d[:, :, 3])).sum(axis=1)
+    draw_new = (d[:, :, 0] * hill(proposed[None, :], d[:, :, 2], d[:, :, 3])).sum(axis=1)
+    m = 1.0 if margin is None else margin
+    cost = 0.0 if margin is None else proposed.sum() - current.sum()
+    value_now = m * rev_now.sum() - (0.0 if margin is None else current.sum())
+    value_new = m * rev_new.sum() - (0.0 if margin is None else proposed.sum())
+    gains = m * (draw_new - draw_now) - cost
+    alpha = (1 - model.level) / 2
+    table = pd.DataFrame({"current_spend": current, "min_spend": lower, "max_spend": upper, "proposed_spend": proposed,
+                          "current_revenue": rev_now, "proposed_revenue": rev_new}, index=model.channels.index)
+    return Allocation(table, "revenue" if margin is None else "profit", margin, float(budget), float(value_now),
+                      float(value_new), float(value_new - value_now), float(np.quantile(gains, alpha)),
+                      float(np.quantile(gains, 1 - alpha)), model.level)
+
+
+def _bounds(model: MediaMix, current, lower, upper, budget):
+    now = _as_vector(model, current, model.channels["current_spend"].to_numpy(float))
+    budget = float(now.sum() if budget is None else budget)
+    lo = _as_vector(model, lower, np.zeros(len(now)))
+    hi = _as_vector(model, upper, np.full(len(now), budget))
+    if (now < 0).any() or (lo < 0).any() or (hi < lo).any() or budget < 0:
+        raise DataError(Message("mmm.error.bounds"))
+    if lo.sum() > budget + 1e-9:
+        raise DataError(Message("mmm.error.budget_bounds", budget=budget, low=float(lo.sum()), high=float(hi.sum())))
+    return now, lo, np.minimum(hi, budget), budget
+
+
+def allocate(model: MediaMix, budget: float | None = None, *, current=None, lower=None, upper=None,
+             margin: float | None = None, random_state: int = 0) -> Allocation:
+    """The split of a budget per period that maximises expected incremental revenue (or profit).
+
+    On each channel's steady-state response curve (carry-over settled), maximise
+    ``sum_c revenue_c(x_c)`` subject to ``sum_c x_c = budget`` and ``lower <= x <= upper`` (with a
+    ``margin``: ``margin * sum_c revenue_c(x_c) - sum_c x_c`` with ``sum_c x_c <= budget``, so money
+    that would not pay back is not spent). S-shaped curves make the problem non-concave, so SLSQP
+    starts from several splits (today's, the bounds' middle, even, random) and keeps the best.
+
+    Parameters
+    ----------
+    model : MediaMix
+    budget : float, optional
+        Money per period; default today's total.
+    current : mapping or Series, optional
+        Today's spend per period per channel; default the model's ``current_spend``.
+    lower, upper : float, mapping or Series, optional
+        Spend per period per channel allowed (default 0 and the budget).
+    margin : float, optional
+        Share of revenue kept as profit; given, the objective is profit.
+    random_state : int
+
+    Returns
+    -------
+    Allocation
+    """
+    now, lo, hi, budget = _bounds(model, current, lower, upper, budget)
+    if margin is None and hi.sum() < budget - 1e-9:
+        raise DataError(Message("mmm.error.budget_bounds", budget=budget, low=float(lo.sum()), high=float(hi.sum())))
+    ceiling, half, slope = _curves(model)
+    m = 1.0 if margin is None else margin
+    unit = max(budget, 1.0)
+
+    def value(z):  # z: spend / unit (well scaled for SLSQP)
+        x = z * unit
+        return -(m * (ceiling * hill(x, half, slope)).sum() - (0.0 if margin is None else x.sum())) / unit
+
+    def grad(z):
+        x = np.maximum(z * unit, 1e-12)
+        r = (x / half) ** slope
+        d = ceiling * slope * r / (x * (1 + r) ** 2)
+        return -(m * d - (0.0 if margin is None else 1.0))
+
+    total = {"type": "eq" if margin is None else "ineq", "fun": lambda z: budget / unit - z.sum(),
+             "jac": lambda z: -np.ones_like(z)}
+    rng = np.random.default_rng(random_state)
+    span = hi - lo
+
+    def fill(x):  # scale a split into the bounds with the budget's total
+        x = np.clip(x, lo, hi)
+        for _ in range(50):
+            gap = budget - x.sum()
+            room = (hi - x) if gap > 0 else (x - lo)
+            if abs(gap) < 1e-9 * unit or room.sum() <= 0:
+                break
+            x = np.clip(x + np.sign(gap) * room * min(1.0, abs(gap) / room.sum()), lo, hi)
+        return x
+
+    starts = [fill(now), fill(lo + span / 2), fill(np.full(len(now), budget / len(now)))]
+    starts += [fill(lo + span * rng.random(len(now))) for _ in range(5)]
+    if margin is not None:  # profit: spending less than the budget may be best
+        starts += [lo + span * rng.random(len(now)) * min(1.0, (budget - lo.sum()) / max(span.sum(), 1e-12))
+                   for _ in range(5)]
+    best, best_value = starts[0], value(starts[0] / unit)
+    for start in starts:
+        res = minimize(value, start / unit, jac=grad, method="SLSQP", bounds=list(zip(lo / unit, hi / unit)),
+                       constraints=[total], options={"maxiter": 300, "ftol": 1e-12})
+        x = np.clip(res.x * unit, lo, hi)
+        ok = x.sum() <= budget * (1 + 1e-6) + 1e-6 and (margin is not None or abs(x.sum() - budget) <= 1e-6 * unit)
+        if ok and value(x / unit) < best_value:
+            best, best_value = x, value(x / unit)
+    return _compare(model, now, best, lo, hi, margin, budget)
+
+
+def what_if(model: MediaMix, proposed, *, current=None, margin: float | None = None) -> Allocation:
+    """A manager's own split (spend per period per channel; channels not given keep today's spend)
+    compared with today's, with the gain's interval."""
+    now = _as_vector(model, current, model.channels["current_spend"].to_numpy(float))
+    new = _as_vector(model, proposed, now)
+    if (new < 0).any() or (now < 0).any():
+        raise DataError(Message("mmm.error.bounds"))
+    return _compare(model, now, new, new, new, margin, float(new.sum()))

@@ -29,7 +29,9 @@ How the data is made (so a test knows what it may expect):
   (social, display) return less than they cost. The transactions are the shop's sales *without*
   marketing: the spend table's ``revenue`` column (the same in every row of a week) is the week's
   transaction revenue plus the planted media contributions, the series a media-mix model is given.
-  ``truth.media`` holds the planted rates, curves, contributions and ROAS.
+  ``truth.media`` holds the planted rates, curves, contributions and ROAS. A ``holiday`` column
+  marks the Christmas shopping weeks (a control: without it the December peak, which yearly
+  Fourier terms cannot follow, is blamed on whatever spend moved then).
 """
 from __future__ import annotations
 
@@ -134,7 +136,7 @@ class DemoRetailer:
     stores: pd.DataFrame
     truth: DemoTruth
     cost_per_unit_km: float = COST_PER_UNIT_KM
-    spend: pd.DataFrame | None = None  # week, channel, spend, revenue (media_spend_table)
+    spend: pd.DataFrame | None = None  # week, channel, spend, revenue (media_spend_table), holiday
 
 
 # --- marketing spend (a media-mix model's input) -------------------------------------------------
@@ -145,7 +147,7 @@ MEDIA_MAX_LAG = 8  # weeks a week's spend keeps working (adstock weights beyond 
 DEMO_CHANNELS = {
     "search": (5000.0, "seasonal", 0.15, 1.0, 1.2, 2.4),
     "social": (3500.0, "always_on", 0.35, 0.8, 1.0, 0.8),
-    "display": (3000.0, "always_on", 0.45, 1.2, 1.0, 0.5),
+    "display": (3000.0, "flighted", 0.45, 1.2, 1.0, 0.5),
     "tv": (8000.0, "flighted", 0.70, 0.9, 2.0, 1.5),
     "email": (1000.0, "pulsed", 0.0, 1.0, 1.0, 3.0),
 }
@@ -264,7 +266,11 @@ def _demo_media(tx: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, MediaTruth]:
     baseline = pd.Series(revenue, index=pd.DatetimeIndex(START + pd.to_timedelta(np.arange(N_WEEKS) * 7, unit="D"),
                                                          name="week"))
     spend, kpi, truth = simulate_media(baseline, seed=(seed, MEDIA_SEED))
-    return media_spend_table(spend, kpi), truth
+    table = media_spend_table(spend, kpi)
+    # a control every retailer knows: the Christmas shopping weeks (the window _seasonality lifts)
+    day_of_year = (table["week"] + pd.Timedelta(days=3)).dt.dayofyear
+    table["holiday"] = ((day_of_year >= 335) & (day_of_year <= 358)).astype(np.int64)
+    return table, truth
 
 
 def _products(rng: np.random.Generator) -> pd.DataFrame:
