@@ -164,12 +164,7 @@ st.subheader(t("marketing.curves.heading"))
 st.caption(t("marketing.curves.lead"))
 pick = st.selectbox(t("marketing.curves.channel"), list(table.index), key="mk-curve-channel")
 row = table.loc[pick]
-top = max(row["current_spend"] * 3, row["half_saturation"] * 2, 1.0)
-levels = np.linspace(0, top, 60)
-draws = model.response(pick, levels, draws=True)
-alpha = (1 - model.level) / 2
-curve = pd.DataFrame({"spend": levels, "revenue": model.response(pick, levels),
-                      "low": np.quantile(draws, alpha, axis=0), "high": np.quantile(draws, 1 - alpha, axis=0)})
+curve = model.response_curve(pick)
 today = float(model.response(pick, np.array([row["current_spend"]]))[0])
 fig = charts.mmm_response(curve, row["current_spend"], today, ui.chart_labels("mmm_response", channel=pick))
 ui.chart(fig, key="mk-response")
@@ -198,9 +193,9 @@ ui.download_csv(fit_table, "marketing-fit.csv", key="dl-mk-fit")
 # --------------------------------------------------------------------------------------------
 st.subheader(t("marketing.plan.heading"))
 st.caption(t("marketing.plan.lead", periods=13))
-today_total = float(table["current_spend"].sum())
+today_total = model.current_total
 p1, p2, p3 = st.columns(3)
-budget = p1.number_input(t("marketing.plan.budget"), 0.0, value=round(today_total, -1), step=100.0, key="mk-budget",
+budget = p1.number_input(t("marketing.plan.budget"), 0.0, value=round(today_total, 2), step=100.0, key="mk-budget",
                          help=t("marketing.plan.budget.help", today=today_total))
 change = p2.slider(t("marketing.plan.change"), 0, 100, 50, step=5, key="mk-change", help=t("marketing.plan.change.help"))
 use_margin = p3.toggle(t("marketing.plan.profit"), value=False, key="mk-profit", help=t("marketing.plan.profit.help"))

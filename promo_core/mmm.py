@@ -230,6 +230,20 @@ class MediaMix:
         d = self.draws[:, i, :]
         return d[:, [0]] * hill(spend[None, :], d[:, [2]], d[:, [3]])
 
+    def response_curve(self, channel: str, points: int = 60) -> pd.DataFrame:
+        """The response curve from 0 to three times today's spend (at least twice the
+        half-saturation): spend, revenue and the interval's low and high per period."""
+        row = self.channels.loc[channel]
+        levels = np.linspace(0, max(3 * row["current_spend"], 2 * row["half_saturation"], 1.0), points)
+        alpha = (1 - self.level) / 2
+        low, high = np.quantile(self.response(channel, levels, draws=True), [alpha, 1 - alpha], axis=0)
+        return pd.DataFrame({"spend": levels, "revenue": self.response(channel, levels), "low": low, "high": high})
+
+    @property
+    def current_total(self) -> float:
+        """Today's spend per period, all channels together."""
+        return float(self.channels["current_spend"].sum())
+
 
 def _flags(spend: pd.DataFrame, base: np.ndarray) -> dict[str, list[str]]:
     """Per channel, why the data may not separate it: too few periods, (almost) no variation, or
