@@ -218,7 +218,7 @@ report_tables[t("marketing.plan.table")] = ui.shown(plan_table)
 with st.expander(t("marketing.whatif.heading"), expanded=False, icon=":material/calculate:", key="exp-mk-whatif"):
     st.caption(t("marketing.whatif.lead"))
     cols = st.columns(min(len(table), 4))
-    split = tuple((c, float(cols[i % len(cols)].number_input(c, 0.0, value=round(float(table.at[c, "current_spend"]), -1),
+    split = tuple((c, float(cols[i % len(cols)].number_input(c, 0.0, value=round(float(table.at[c, "current_spend"]), 2),
                                                              step=100.0, key=f"mk-whatif-{c}")))
                   for i, c in enumerate(table.index))
     mine = ui.run(analysis.what_if, model, dataclasses.replace(plan_params, what_if=split))
