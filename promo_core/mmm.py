@@ -55,13 +55,14 @@ from scipy.optimize import least_squares, minimize
 from promo_core.errors import DataError
 from promo_core.text import Message
 
-FLAGS = ("few_periods", "no_variation", "collinear", "uncertain")
+FLAGS = ("few_periods", "no_variation", "collinear", "flat_effect", "uncertain")
 MIN_PERIODS = 52  # fewer than a year of periods cannot separate media from yearly seasonality
 MAX_DECAY = 0.9
 HALF_BOUNDS = (0.2, 5.0)  # half-saturation as a multiple of the channel's mean spend
 SLOPE_BOUNDS = (0.5, 3.0)
 PRIOR_SD = {"log_half": 0.7, "log_slope": 0.5, "decay": 0.35}
 PRIOR_DECAY = 0.3
+FLAT_EFFECT = 0.3  # flag a channel whose effect varies less than this share of its spend's variation
 
 
 # --- the transforms ------------------------------------------------------------------------------
@@ -405,12 +406,19 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
         "marginal_roas_high": hi[:, 1], "current_spend": recent_spend, "decay": point[:, 3],
         "half_life": [half_life(d) for d in point[:, 3]], "half_saturation": point[:, 4], "slope": point[:, 5],
         "max_weekly": point[:, 2]}, index=pd.Index(names, name="channel"))
+    media = problem.media(p_hat)
     for i, c in enumerate(names):
+        # an effect that hardly moves while the spend does is a level shift the baseline could make:
+        # the model may be crediting the channel with sales it did not bring
+        spend_cv = x[:, i].std() / scale[i]
+        effect_cv = media[:, i].std() / media[:, i].mean() if media[:, i].mean() > 1e-9 else np.inf
+        if effect_cv < FLAT_EFFECT * spend_cv and "no_variation" not in flags[c]:
+            flags[c].append("flat_effect")
         width = table.at[c, "roas_high"] - table.at[c, "roas_low"]
         if np.isfinite(width) and width > max(1.0, table.at[c, "roas"]):
             flags[c].append("uncertain")
     table["flags"] = pd.Series([tuple(flags[c]) for c in names], index=table.index, dtype=object)
-    contributions = pd.DataFrame(problem.media(p_hat) * y_scale, index=spend.index, columns=names)
+    contributions = pd.DataFrame(media * y_scale, index=spend.index, columns=names)
     contributions.insert(0, "baseline", fitted * y_scale - contributions.sum(axis=1))
     return MediaMix(table, contributions, pd.Series(fitted * y_scale, index=spend.index, name="fitted"),
                     kpi.astype(float), check, r2, boot[:, :, [2, 3, 4, 5]], level, max_lag)
@@ -492,10 +500,12 @@ def _bounds(model: MediaMix, current, lower, upper, budget):
     budget = float(now.sum() if budget is None else budget)
     lo = _as_vector(model, lower, np.zeros(len(now)))
     hi = _as_vector(model, upper, np.full(len(now), budget))
-    if (now < 0).any() or (lo < 0).any() or (hi < lo).any() or budget < 0:
+    if (now < 0).any() or (lo < 0).any() or budget < 0:
         raise DataError(Message("mmm.error.bounds"))
     if lo.sum() > budget + 1e-9:
         raise DataError(Message("mmm.error.budget_bounds", budget=budget, low=float(lo.sum()), high=float(hi.sum())))
+    if (hi < lo).any():
+        raise DataError(Message("mmm.error.bounds"))
     return now, lo, np.minimum(hi, budget), budget
 
 

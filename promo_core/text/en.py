@@ -2316,6 +2316,8 @@ MESSAGES = {
     "marketing.flag.no_variation": "its spend hardly changes, so its effect cannot be measured",
     "marketing.flag.collinear": "its spend moves with other channels' (or with the season), so the model cannot "
                                 "tell their effects apart",
+    "marketing.flag.flat_effect": "its estimated effect hardly moves when its spend does, so the model may be "
+                                  "crediting it with part of the baseline",
     "marketing.flag.uncertain": "the interval is wide: treat its ROAS as a rough guess",
     # the Marketing ROI page
     "marketing.title": "Marketing ROI",

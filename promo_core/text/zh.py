@@ -1950,6 +1950,7 @@ MESSAGES = {
     "marketing.flag.few_periods": "数据不足一年，无法区分季节性与营销效果",
     "marketing.flag.no_variation": "投放几乎没有变化，无法衡量其效果",
     "marketing.flag.collinear": "投放与其他渠道（或季节）同步变化，模型无法区分它们的效果",
+    "marketing.flag.flat_effect": "其投放变化时估计效果几乎不变，模型可能把部分基线销售算到了它头上",
     "marketing.flag.uncertain": "区间很宽：其 ROAS 只能作为粗略估计",
     # the Marketing ROI page
     "marketing.title": "营销回报",
