@@ -9,23 +9,7 @@ import pytest
 from promo_core import mmm, sample_data
 from promo_core.errors import DataError
 
-ROAS = (0.5, 1.0, 1.8, 2.8, 4.0)
-PATTERNS = ("always_on", "seasonal", "flighted", "pulsed", "always_on")
-
-
-def simulated(seed: int, n_channels: int = 5, n_weeks: int = 104, noise: float = 3000.0):
-    """Two years of weekly data with planted channels: trend + yearly seasonality + noise as the
-    baseline, distinct planted ROAS (shuffled) and random adstock and curve shapes."""
-    rng = np.random.default_rng(seed)
-    index = pd.date_range("2024-01-01", periods=n_weeks, freq="W-MON")
-    t = np.arange(n_weeks)
-    baseline = 100_000 * (1 + 0.1 * np.sin(2 * np.pi * t / 52.18) + 0.05 * np.cos(4 * np.pi * t / 52.18)
-                          + 0.1 * t / n_weeks) + rng.normal(0, noise, n_weeks)
-    roas = rng.permutation(ROAS)
-    channels = {f"ch{i}": (float(rng.uniform(2000, 8000)), PATTERNS[i], float(rng.uniform(0, 0.7)),
-                           float(rng.uniform(0.6, 1.5)), float(rng.uniform(0.8, 2.0)), float(roas[i]))
-                for i in range(n_channels)}
-    return sample_data.simulate_media(pd.Series(baseline, index=index), channels, seed=seed)
+simulated = sample_data.media_case  # two years of weekly data with planted channels
 
 
 # --- transforms ----------------------------------------------------------------------------------
