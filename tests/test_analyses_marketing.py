@@ -81,3 +81,22 @@ def test_run_fits_allocates_and_compares_a_split():
     assert result.what_if.table.loc["tv", "proposed_spend"] == 600.0
     assert result.headline["spend"] == pytest.approx(table["spend"].sum())
     assert not result.problems
+
+
+def test_report_section_in_both_languages():
+    from promo_core import report
+
+    table = small_table(60)
+    rng = np.random.default_rng(2)
+    table["holiday"] = (table["week"].dt.month == 12).astype(int)
+    table["revenue"] = table["week"].map(pd.Series(50_000 + rng.normal(0, 500, 60), index=table["week"].unique())) \
+        + table.groupby("week")["spend"].transform("sum") * 2 + 3000 * table["holiday"]
+    saved = report.marketing_analysis(table)
+    assert saved.page == "marketing" and saved.params["controls"] == ["holiday"]
+    assert saved.notes[0].startswith(f"Marketing spend of £{table['spend'].sum():,.0f} brought in about")
+    channels = saved.tables["Channels: contribution, ROAS and marginal ROAS with intervals"]
+    assert sorted(channels["channel"]) == ["search", "tv"]
+    assert "Budget split per week: today and proposed" in saved.tables
+    zh = report.marketing_analysis(table, lang="zh")
+    assert zh.notes[0].startswith("营销投放")
+    assert any(step.needs == ("spend",) for step in report.STANDARD_STEPS)

@@ -2467,5 +2467,8 @@ MESSAGES = {
     "column.proposed_spend": "Proposed spend per week",
     "column.current_revenue": "Revenue from it today",
     "column.proposed_revenue": "Revenue from it, proposed",
+    "report.marketing.name": "Marketing ROI",
+    "report.marketing.headline": "Marketing spend of {spend:money0} brought in about {contribution:money0} of "
+                                 "revenue ({share:pct0} of all revenue): {roas:.2f} per 1 spent.",
     # (end of marketing)
 }

@@ -2075,5 +2075,7 @@ MESSAGES = {
     "column.proposed_spend": "建议每周投放",
     "column.current_revenue": "当前带来的收入",
     "column.proposed_revenue": "建议方案带来的收入",
+    "report.marketing.name": "营销回报",
+    "report.marketing.headline": "营销投放 {spend:money0} 带来约 {contribution:money0} 的收入（占全部收入的 {share:pct0}）：每投入 1 元带来 {roas:.2f}。",
     # (end of marketing)
 }
