@@ -55,13 +55,13 @@ if spend is None:
     st.stop()
 
 
-def guess(names: list[str], *words: str) -> int:
-    """The position of the first column whose name holds one of ``words`` (else the first)."""
+def guess(names: list[str], *words: str, default: int = 0) -> int:
+    """The position of the first column whose name holds one of ``words`` (else ``default``)."""
     for word in words:
         for i, name in enumerate(names):
             if word in name.lower():
                 return i
-    return 0
+    return default
 
 
 names = [str(c) for c in spend.table.columns]
@@ -76,10 +76,10 @@ with st.expander(t("marketing.columns.heading"), expanded=False, icon=":material
     amount = c3.selectbox(t("marketing.columns.spend"), amounts, index=guess(amounts, "spend", "cost"),
                           key="mk-amount", help=t("marketing.columns.spend.help"))
     kpi_options = [""] + [c for c in numeric if c != amount]
-    kpi_default = kpi_options.index(kpi_options[guess(kpi_options[1:], "revenue", "sales", "kpi") + 1]) \
-        if len(kpi_options) > 1 else 0
+    kpi_default = guess(kpi_options, "revenue", "sales", "kpi")  # none: from the sales ("")
     kpi = c4.selectbox(t("marketing.columns.kpi"), kpi_options, index=kpi_default, key="mk-kpi",
-                       format_func=lambda c: c or t("marketing.columns.kpi.sales"), help=t("marketing.columns.kpi.help"))
+                       format_func=lambda c: c or t("marketing.columns.kpi.sales"),
+                       help=t("marketing.columns.kpi.help"))
     control_options = [c for c in numeric if c not in (amount, kpi)]
     controls = st.multiselect(t("marketing.columns.controls"), control_options, key="mk-controls",
                               default=[c for c in control_options if any(w in c.lower() for w in ("holiday", "price",
@@ -197,7 +197,8 @@ today_total = model.current_total
 p1, p2, p3 = st.columns(3)
 budget = p1.number_input(t("marketing.plan.budget"), 0.0, value=round(today_total, 2), step=100.0, key="mk-budget",
                          help=t("marketing.plan.budget.help", today=today_total))
-change = p2.slider(t("marketing.plan.change"), 0, 100, 50, step=5, key="mk-change", help=t("marketing.plan.change.help"))
+change = p2.slider(t("marketing.plan.change"), 0, 100, 50, step=5, key="mk-change",
+                   help=t("marketing.plan.change.help"))
 use_margin = p3.toggle(t("marketing.plan.profit"), value=False, key="mk-profit", help=t("marketing.plan.profit.help"))
 margin = p3.number_input(t("marketing.plan.margin"), 0.01, 1.0, 0.3, step=0.05, key="mk-margin") if use_margin else None
 plan_params = dataclasses.replace(params, budget=float(budget), change=change / 100, margin=margin)
@@ -218,8 +219,9 @@ report_tables[t("marketing.plan.table")] = ui.shown(plan_table)
 with st.expander(t("marketing.whatif.heading"), expanded=False, icon=":material/calculate:", key="exp-mk-whatif"):
     st.caption(t("marketing.whatif.lead"))
     cols = st.columns(min(len(table), 4))
-    split = tuple((c, float(cols[i % len(cols)].number_input(c, 0.0, value=round(float(table.at[c, "current_spend"]), 2),
-                                                             step=100.0, key=f"mk-whatif-{c}")))
+    today = table["current_spend"]
+    split = tuple((c, float(cols[i % len(cols)].number_input(c, 0.0, value=round(float(today[c]), 2), step=100.0,
+                                                             key=f"mk-whatif-{c}")))
                   for i, c in enumerate(table.index))
     mine = ui.run(analysis.what_if, model, dataclasses.replace(plan_params, what_if=split))
     st.metric(t(f"marketing.plan.gain.{mine.objective}"), t("marketing.money", value=mine.gain),
