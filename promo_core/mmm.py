@@ -28,6 +28,15 @@ orders of magnitude and needs a compiler; ``bench/bench_mmm.py`` compares where 
 The intervals are conditional on the model's form being right (the same adstock and curve family):
 they do not cover a wrong model.
 
+How well they do (``bench/bench_mmm.py``, ``sample_data.media_case``: 104 weeks, 5 channels with
+planted ROAS 0.5-4, noise 3 % of sales, 10 seeds): the nominal 90 % ROAS intervals cover the planted
+ROAS 68 % of the time (at least 3 of 5 channels in 9 of 10 seeds); the mean Spearman correlation of
+estimated and planted ROAS is 0.88. They are too narrow: the bootstrap refits start from the
+estimate and stay in its basin, and where a channel's effect trades off against the baseline the
+estimate itself is biased. Hence the honesty flags, and the words "interval" (not "guarantee") on
+the page. On the demo retailer (a real-looking baseline with a ramp and a December peak) display
+(planted 0.5) is credited about 5 with a level-shift-like effect, and is flagged ``flat_effect``.
+
 ROAS is the contribution over the data's periods divided by the spend over the same periods
 (carry-over past the last period is not counted, the same definition as the planted truth of
 ``promo_core.sample_data.simulate_media``). Marginal ROAS is the revenue of one more unit of money
