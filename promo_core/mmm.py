@@ -54,6 +54,7 @@ of Statistics 17(3), 1217-1241.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -123,6 +124,7 @@ class _Problem:
     base: np.ndarray  # baseline design (periods x k)
     max_lag: int
     prior_weight: float  # residual scale the priors are expressed in
+    calibration: tuple = ()  # (channel position, y_scale / its spend, experiment's ROAS, its standard error)
 
     @property
     def n_channels(self) -> int:
@@ -146,7 +148,10 @@ class _Problem:
         prior = self.prior_weight * np.concatenate([np.log(half) / PRIOR_SD["log_half"],
                                                     np.log(slope) / PRIOR_SD["log_slope"],
                                                     (decay - PRIOR_DECAY) / PRIOR_SD["decay"]])
-        return np.concatenate([self.predict(p) - y, prior])
+        media = self.media(p)
+        measured = [(factor * media[:, i].sum() - roas) / se for i, factor, roas, se in self.calibration]
+        return np.concatenate([self.base @ self.split(p)[0] + media.sum(axis=1) - y, prior,
+                               self.prior_weight * np.asarray(measured, dtype=float)])
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         k, c = self.base.shape[1], self.n_channels
@@ -276,7 +281,8 @@ def _flags(spend: pd.DataFrame, base: np.ndarray) -> dict[str, list[str]]:
     return flags
 
 
-def _check(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None, max_lag: int) -> None:
+def _check(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None, max_lag: int,
+           calibration: Mapping | None) -> None:
     if spend.shape[1] == 0:
         raise DataError(Message("mmm.error.no_channels"))
     if not spend.index.equals(kpi.index):
@@ -295,6 +301,12 @@ def _check(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None, m
         raise DataError(Message("mmm.error.negative_spend", channel=str(negative[0])))
     if (spend.to_numpy(dtype=float).sum(axis=0) <= 0).all():
         raise DataError(Message("mmm.error.no_spend"))
+    for channel, (roas, se) in (calibration or {}).items():
+        if channel not in spend.columns:
+            raise DataError(Message("mmm.error.unknown_channel", channel=str(channel),
+                                    channels=", ".join(map(str, spend.columns))))
+        if not (np.isfinite(roas) and roas >= 0 and np.isfinite(se) and se > 0):
+            raise DataError(Message("mmm.error.calibration", channel=str(channel)))
 
 
 def _period_days(index: pd.Index) -> float:
@@ -305,8 +317,8 @@ def _period_days(index: pd.Index) -> float:
 
 def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = None, *, max_lag: int = 8,
         n_fourier: int = 2, holdout: int = 13, n_boot: int = 100, block: int = 4, level: float = 0.90,
-        recent: int = 13, n_starts: int = 3, random_state: int = 0,
-        progress: Callable[[float], None] | None = None) -> MediaMix:
+        recent: int = 13, n_starts: int = 3, calibration: Mapping[str, tuple[float, float]] | None = None,
+        random_state: int = 0, progress: Callable[[float], None] | None = None) -> MediaMix:
     """Fit the media-mix model and bootstrap its uncertainty.
 
     Parameters
@@ -333,6 +345,10 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
         Periods whose mean spend is "today's spend" (marginal ROAS, allocation).
     n_starts : int
         Starting points of the point fit (the best is kept).
+    calibration : mapping, optional
+        channel -> (ROAS measured by an experiment, its standard error): a Gaussian prior on that
+        channel's ROAS over the data's periods (an extra residual, weighted like the data's), and in
+        each bootstrap refit a new draw from it, so the experiment's own uncertainty carries over.
     random_state : int
     progress : callable, optional
         Called with the share done (0..1) as the bootstrap runs.
@@ -341,7 +357,7 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
     -------
     MediaMix
     """
-    _check(spend, kpi, controls, max_lag)
+    _check(spend, kpi, controls, max_lag, calibration)
     rng = np.random.default_rng(random_state)
     names = [str(c) for c in spend.columns]
     x = spend.to_numpy(dtype=float)
@@ -357,14 +373,27 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
     xs = x / scale
     # the priors' weight: the residual scale of a baseline-only fit, shrunk (media explain some of it)
     rough = y - base @ np.linalg.lstsq(base, y, rcond=None)[0]
-    problem = _Problem(xs, base, max_lag, prior_weight=0.5 * float(rough.std()) or 1e-3)
+    weight = 0.5 * float(rough.std()) or 1e-3
+
+    def measured(rows: slice, draw: np.random.Generator | None = None) -> tuple:
+        """The calibration residuals' terms for the periods ``rows`` (an experiment's ROAS drawn anew
+        from its distribution when ``draw`` is given)."""
+        terms = []
+        for channel, (roas, se) in (calibration or {}).items():
+            i = names.index(channel)
+            total = x[rows, i].sum()
+            if total > 0:
+                terms.append((i, y_scale / total, roas if draw is None else draw.normal(roas, se), se))
+        return tuple(terms)
+
+    problem = _Problem(xs, base, max_lag, weight, measured(slice(None)))
 
     check = None
     if holdout and len(y) - holdout >= max(3 * max_lag, 20):
         n_fit = len(y) - holdout
-        part = _Problem(xs[:n_fit], base[:n_fit], max_lag, problem.prior_weight)
+        part = _Problem(xs[:n_fit], base[:n_fit], max_lag, weight, measured(slice(0, n_fit)))
         p_part = part.fit(y[:n_fit], n_starts, rng)
-        full = _Problem(xs, base, max_lag, problem.prior_weight)
+        full = _Problem(xs, base, max_lag, weight)
         pred = full.predict(p_part)[n_fit:] * y_scale
         actual = kpi.iloc[n_fit:].astype(float)
         sse = float(np.sum((actual.to_numpy() - pred) ** 2))
@@ -399,7 +428,8 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
         starts = rng.integers(0, n - block + 1, n_blocks)
         e = np.concatenate([resid[s:s + block] for s in starts])[:n]
         y_b = fitted + inflate * (e - e.mean())
-        boot[b] = summary(problem.solve(y_b, p_hat, max_nfev=200))
+        refit = dataclasses.replace(problem, calibration=measured(slice(None), rng)) if calibration else problem
+        boot[b] = summary(refit.solve(y_b, p_hat, max_nfev=200))
         if progress is not None:
             progress((b + 1) / n_boot)
 

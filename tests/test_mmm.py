@@ -193,3 +193,22 @@ def test_on_the_demo_every_channel_missed_is_flagged(demo):
     assert all(c.loc[far, "flags"].map(len) > 0), c[["roas", "roas_low", "roas_high", "flags"]]
     assert (c.loc[["email", "search"], "roas_low"] > 1).all()  # planted 3.0 and 2.4
     assert fit.holdout.mape < 0.06
+
+
+def test_calibration_with_an_experiment_moves_the_estimate_to_it():
+    """A channel the data alone gets wrong: an experiment's ROAS (the planted one, measured with a
+    standard error of 0.1) pulls the estimate to it and narrows the interval around it."""
+    spend, kpi, truth = simulated(4)
+    plain = mmm.fit(spend, kpi, n_boot=30, holdout=0)
+    planted = truth.channels["roas"]
+    worst = (plain.channels["roas"] - planted).abs().idxmax()
+    assert abs(plain.channels.at[worst, "roas"] - planted[worst]) > 0.5  # (seed 4: ch1, planted 1.8, credited ~4)
+    calibrated = mmm.fit(spend, kpi, n_boot=30, holdout=0, calibration={worst: (planted[worst], 0.1)})
+    after = calibrated.channels.loc[worst]
+    assert abs(after["roas"] - planted[worst]) < 0.3
+    assert after["roas_low"] <= planted[worst] <= after["roas_high"]
+    assert after["roas_high"] - after["roas_low"] < plain.channels.at[worst, "roas_high"] - plain.channels.at[worst,
+                                                                                                            "roas_low"]
+    with pytest.raises(DataError) as err:
+        mmm.fit(spend, kpi, n_boot=2, calibration={worst: (1.0, 0.0)})
+    assert err.value.message.id == "mmm.error.calibration"

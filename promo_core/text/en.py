@@ -2284,6 +2284,8 @@ MESSAGES = {
                                 "refunds or credits in the file.",
     "mmm.error.no_spend": "No channel spent anything in these periods, so there is nothing to measure.",
     "mmm.error.unknown_channel": "There is no channel {channel}; the channels are: {channels}.",
+    "mmm.error.calibration": "The experiment for {channel} needs a ROAS of 0 or more and an interval whose high end "
+                             "is above its low end.",
     "mmm.error.bounds": "Spend limits must be 0 or more, and each channel's lowest spend at most its highest.",
     "mmm.error.budget_bounds": "A budget of {budget:money0} per week cannot be split within the limits: the "
                                "lowest allowed spends add up to {low:money0} and the highest to {high:money0}. "

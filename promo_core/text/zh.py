@@ -1927,6 +1927,7 @@ MESSAGES = {
     "mmm.error.negative_spend": "{channel} 在部分周期的投放为负数。投放必须大于等于 0：请更正文件中的退款或冲销。",
     "mmm.error.no_spend": "这些周期内所有渠道都没有投放，无可衡量。",
     "mmm.error.unknown_channel": "没有渠道 {channel}；现有渠道为：{channels}。",
+    "mmm.error.calibration": "{channel} 的实验需要大于等于 0 的 ROAS，以及上限高于下限的区间。",
     "mmm.error.bounds": "投放上下限必须大于等于 0，且每个渠道的下限不高于上限。",
     "mmm.error.budget_bounds": "每周 {budget:money0} 的预算无法在限制内分配：各渠道最低投放合计 {low:money0}，最高合计 {high:money0}。请调整预算或放宽限制。",
     # the Marketing ROI analysis: errors, steps, notes
