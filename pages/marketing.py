@@ -106,9 +106,33 @@ for note in result.notes:
 if result.model is None:
     ui.show_problem(result.problems["fit"])
     st.stop()
+
+# An experiment (a randomised test of one channel, e.g. a campaign on the Coupons page) as prior information
+shift = None
+with st.expander(t("marketing.calibrate.heading"), expanded=False, icon=":material/science:", key="exp-mk-calibrate"):
+    st.caption(t("marketing.calibrate.lead"))
+    k1, k2, k3, k4 = st.columns(4)
+    measured = k1.selectbox(t("marketing.calibrate.channel"), [""] + list(result.model.channels.index),
+                            key="mk-cal-channel", format_func=lambda c: c or t("marketing.calibrate.none"))
+    if measured:
+        roas = k2.number_input(t("marketing.calibrate.roas"), 0.0, value=1.0, step=0.1, key="mk-cal-roas",
+                               help=t("marketing.calibrate.roas.help"))
+        low = k3.number_input(t("marketing.calibrate.low"), 0.0, value=0.5, step=0.1, key="mk-cal-low")
+        high = k4.number_input(t("marketing.calibrate.high"), 0.0, value=1.5, step=0.1, key="mk-cal-high",
+                               help=t("marketing.calibrate.interval.help", level=params.level))
+        params = dataclasses.replace(params, calibration=((measured, float(roas), float(low), float(high)),))
+        calibrated = ui.run_analysis(analysis, params)
+        if calibrated.model is None:
+            ui.show_problem(calibrated.problems["fit"])
+        else:
+            shift = analysis.calibration_shift(result.model, calibrated.model)
+            ui.result_table(shift, "marketing-calibration.csv", caption=t("marketing.calibrate.table"))
+            result = calibrated
 model = result.model
 table = model.channels
 figures, report_tables, notes = {}, {}, [t(n) for n in result.notes]
+if shift is not None:
+    report_tables[t("marketing.calibrate.table")] = ui.shown(shift)
 
 # --------------------------------------------------------------------------------------------
 # Headline
@@ -234,5 +258,5 @@ ui.save_to_report(
     "marketing", t("marketing.saved_name", channels=len(table)),
     params={"period": period, "channel": channel, "spend": amount, "kpi": kpi or "sales", "controls": list(controls),
             "max_lag": int(max_lag), "holdout": int(holdout), "n_boot": int(n_boot), "budget": float(budget),
-            "change_pct": change, "margin": margin},
+            "change_pct": change, "margin": margin, "experiments": [list(e) for e in params.calibration]},
     tables=report_tables, figures=figures, notes=notes)

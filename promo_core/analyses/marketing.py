@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from promo_core import mmm
 from promo_core.analyses import Progress, Steps
@@ -25,7 +26,8 @@ from promo_core.errors import DataError
 from promo_core.experiments import table_key
 from promo_core.text import Message
 
-__all__ = ["Params", "Result", "Spend", "run", "allocate", "what_if", "table_key", "PARTS"]
+__all__ = ["Params", "Result", "Spend", "run", "allocate", "what_if", "experiments", "calibration_shift", "table_key",
+           "PARTS"]
 
 PARTS = frozenset({"fit", "allocation", "what_if"})
 
@@ -70,6 +72,9 @@ class Params:
         Share of revenue kept as profit; given, the split maximises profit, not revenue.
     what_if : tuple of (channel, spend per period)
         A manager's own split to compare with today's.
+    calibration : tuple of (channel, ROAS, low, high)
+        Experiments: a channel's ROAS measured by a randomised test, with its interval at ``level``
+        (``mmm.fit``'s calibration, the standard error read off the interval).
     parts : frozenset of str
         Steps after reading the table: any of ``PARTS``.
     """
@@ -90,6 +95,7 @@ class Params:
     change: float = 0.5
     margin: float | None = None
     what_if: tuple[tuple[str, float], ...] = ()
+    calibration: tuple[tuple[str, float, float, float], ...] = ()
     parts: frozenset = PARTS
 
 
@@ -225,6 +231,19 @@ def _bootstrap_progress(progress: Progress | None):
     return tell
 
 
+def experiments(params: Params) -> dict[str, tuple[float, float]]:
+    """``params.calibration`` as ``mmm.fit`` takes it: channel -> (ROAS, standard error), the
+    standard error being the interval's half-width over the normal quantile of ``params.level``."""
+    z = float(norm.ppf(0.5 + params.level / 2))
+    return {channel: (roas, (high - low) / (2 * z)) for channel, roas, low, high in params.calibration}
+
+
+def calibration_shift(before: mmm.MediaMix, after: mmm.MediaMix) -> pd.DataFrame:
+    """How each channel's ROAS and interval moved when experiments were added: one row per channel."""
+    cols = ["roas", "roas_low", "roas_high"]
+    return before.channels[cols].add_suffix("_before").join(after.channels[cols].add_suffix("_after")).reset_index()
+
+
 def allocate(model: mmm.MediaMix, params: Params) -> mmm.Allocation:
     """The best split of ``params.budget`` (default today's total) with each channel within
     ``params.change`` of today's spend (``mmm.allocate``)."""
@@ -269,7 +288,8 @@ def run(source: SalesSource | None, params: Params = Params(), progress: Progres
     model = steps.run("fit", Message("marketing.step.fit", channels=data.spend.shape[1], periods=len(data.spend)),
                       mmm.fit, data.spend, data.kpi, data.controls, max_lag=params.max_lag,
                       n_fourier=params.n_fourier, holdout=params.holdout, n_boot=params.n_boot, level=params.level,
-                      random_state=params.random_state, progress=_bootstrap_progress(progress))
+                      calibration=experiments(params), random_state=params.random_state,
+                      progress=_bootstrap_progress(progress))
     allocation = split = None
     if model is not None:
         allocation = steps.run("allocation", Message("marketing.step.allocation"), allocate, model, params)

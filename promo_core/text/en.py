@@ -2472,5 +2472,24 @@ MESSAGES = {
     "report.marketing.name": "Marketing ROI",
     "report.marketing.headline": "Marketing spend of {spend:money0} brought in about {contribution:money0} of "
                                  "revenue ({share:pct0} of all revenue): {roas:.2f} per 1 spent.",
+    "marketing.calibrate.heading": "Calibrate with an experiment",
+    "marketing.calibrate.lead": "If a randomised test measured a channel's return (a hold-out region, a coupon "
+                                "campaign on the Coupons page), enter it: the model then weighs the test's result "
+                                "against what the spend data says, and the table shows how every estimate moved.",
+    "marketing.calibrate.channel": "Channel tested",
+    "marketing.calibrate.none": "No experiment",
+    "marketing.calibrate.roas": "Measured ROAS",
+    "marketing.calibrate.roas.help": "Incremental revenue per 1 spent that the test measured.",
+    "marketing.calibrate.low": "Interval low",
+    "marketing.calibrate.high": "Interval high",
+    "marketing.calibrate.interval.help": "The test's {level:pct0} interval for the ROAS: the narrower, the more the "
+                                         "model follows the test.",
+    "marketing.calibrate.table": "How the estimates moved with the experiment",
+    "column.roas_before": "ROAS before",
+    "column.roas_low_before": "ROAS before (low)",
+    "column.roas_high_before": "ROAS before (high)",
+    "column.roas_after": "ROAS with the experiment",
+    "column.roas_low_after": "ROAS with the experiment (low)",
+    "column.roas_high_after": "ROAS with the experiment (high)",
     # (end of marketing)
 }
