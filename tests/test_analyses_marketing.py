@@ -100,3 +100,9 @@ def test_report_section_in_both_languages():
     zh = report.marketing_analysis(table, lang="zh")
     assert zh.notes[0].startswith("营销投放")
     assert any(step.needs == ("spend",) for step in report.STANDARD_STEPS)
+
+
+def test_an_experiments_interval_becomes_its_standard_error():
+    params = analysis.Params(calibration=(("tv", 1.2, 0.871, 1.529),), level=0.90)
+    roas, se = analysis.experiments(params)["tv"]
+    assert roas == 1.2 and se == pytest.approx(0.2, abs=1e-3)  # 0.329 = 1.645 standard errors
