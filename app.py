@@ -54,25 +54,24 @@ def sidebar() -> None:
             state["dataset_id"] = ids[0] if ids else None
         if ids:
             names = dict(zip(datasets["id"], datasets["name"]))
-            st.selectbox(ui.tr("Dataset", "数据集"), ids, format_func=names.get, **_bind("dataset_picker", "dataset_id"),
-                         help=ui.tr("The sales data every page analyses. Upload more on the Data page.",
-                                    "所有页面分析的销售数据。可在“数据”页面上传更多。"))
+            st.selectbox(ui.text("app.dataset"), ids, format_func=names.get, **_bind("dataset_picker", "dataset_id"),
+                         help=ui.text("app.dataset.help"))
         if (spec := ui.connection()) is not None:  # a connection is analysed instead of the dataset
             st.info(ui.text("connect.active", source=spec.label), icon=":material/cable:")
             st.button(ui.text("connect.stop"), key="connect-stop", on_click=ui.use_connection, args=(None,))
-        st.text_input(ui.tr("Currency symbol", "货币符号"), max_chars=4, **_bind("currency_input", "currency"),
-                      help=ui.tr("Shown before every amount of money.", "显示在所有金额前。"))
+        st.text_input(ui.text("app.currency"), max_chars=4, **_bind("currency_input", "currency"),
+                      help=ui.text("app.currency.help"))
 
 
 pages = [
-    st.Page("pages/data.py", title=ui.tr("Data", "数据"), icon=":material/database:", default=True),
-    st.Page("pages/segments.py", title=ui.tr("Segments", "客户分群"), icon=":material/groups:"),
-    st.Page("pages/recommendations.py", title=ui.tr("Recommendations", "商品推荐"), icon=":material/recommend:"),
-    st.Page("pages/pricing.py", title=ui.tr("Pricing", "定价"), icon=":material/sell:"),
-    st.Page("pages/coupons.py", title=ui.tr("Coupons", "优惠券"), icon=":material/local_activity:"),
-    st.Page("pages/marketing.py", title=ui.tr("Marketing ROI", "营销回报"), icon=":material/campaign:"),
-    st.Page("pages/logistics.py", title=ui.tr("Logistics", "物流"), icon=":material/local_shipping:"),
-    st.Page("pages/reports.py", title=ui.tr("Reports", "报告"), icon=":material/summarize:"),
+    st.Page("pages/data.py", title=ui.text("app.page.data"), icon=":material/database:", default=True),
+    st.Page("pages/segments.py", title=ui.text("app.page.segments"), icon=":material/groups:"),
+    st.Page("pages/recommendations.py", title=ui.text("app.page.recommendations"), icon=":material/recommend:"),
+    st.Page("pages/pricing.py", title=ui.text("app.page.pricing"), icon=":material/sell:"),
+    st.Page("pages/coupons.py", title=ui.text("app.page.coupons"), icon=":material/local_activity:"),
+    st.Page("pages/marketing.py", title=ui.text("app.page.marketing"), icon=":material/campaign:"),
+    st.Page("pages/logistics.py", title=ui.text("app.page.logistics"), icon=":material/local_shipping:"),
+    st.Page("pages/reports.py", title=ui.text("app.page.reports"), icon=":material/summarize:"),
 ]
 if not ui.signed_in():
     ui.sign_in_navigation(pages).run()
@@ -80,7 +79,7 @@ if not ui.signed_in():
 page = st.navigation(pages)
 ui.resume_page()
 try:
-    with st.spinner(ui.tr("Preparing the demo retailer…", "正在准备演示零售商…")):
+    with st.spinner(ui.text("app.preparing_demo")):
         _ensure_demo(str(ui.workspace().path))
     sidebar()
     ui.account_sidebar()

@@ -95,7 +95,7 @@ def signed_in() -> bool:
 def sign_in_navigation(pages: list) -> st.Page:
     """The navigation for a signed-out session: every page's address (and any other) runs the
     sign-in and nothing else. Addresses are kept, so signing in at /reports opens the Reports page."""
-    return st.navigation([st.Page(sign_in_page, title=tr("Sign in", "登录"), url_path=p.url_path or None,
+    return st.navigation([st.Page(sign_in_page, title=text("app.sign_in"), url_path=p.url_path or None,
                                   default=not p.url_path) for p in pages], position="hidden")
 
 
@@ -126,30 +126,25 @@ def sign_in_page() -> None:
     if gate.problem is not None:
         st.error(gate.problem.text(lang()), icon="🔒")
     elif gate.method == "oidc":
-        st.info(tr("Please sign in to use PromoLens.", "请先登录再使用 PromoLens。"))
-        st.button(tr("Sign in", "登录"), on_click=_oidc_login, type="primary")
+        st.info(text("app.sign_in.please"))
+        st.button(text("app.sign_in"), on_click=_oidc_login, type="primary")
         if st.session_state.get("login_unavailable"):
-            st.error(tr("Signing in is not set up correctly on this server. Ask whoever set up PromoLens to check the "
-                        "[auth] section of secrets.toml (the server's log says what is missing).",
-                        "此服务器的登录设置不正确。请部署者检查 secrets.toml 的 [auth] 部分（服务器日志中有缺少的内容）。"))
+            st.error(text("app.sign_in.not_set_up"))
     else:
         _password_form()
 
 
 def _password_form() -> None:
     with st.form("login"):
-        st.text_input(tr("Team password", "团队密码"), type="password", key="login_password", max_chars=256)
-        st.form_submit_button(tr("Sign in", "登录"), type="primary", on_click=_check_password)
+        st.text_input(text("app.sign_in.password"), type="password", key="login_password", max_chars=256)
+        st.form_submit_button(text("app.sign_in"), type="primary", on_click=_check_password)
     attempt = st.session_state.get("login_attempt")
     if attempt is None or attempt.ok:
         return
     if attempt.refused:
-        st.error(tr(f"Too many wrong passwords from this browser or network. Try again in {attempt.wait} seconds.",
-                    f"来自此浏览器或网络的错误密码过多。请 {attempt.wait} 秒后再试。"))
+        st.error(text("app.sign_in.refused", wait=attempt.wait))
     else:
-        st.error(tr(f"That password is not right. Ask whoever set up PromoLens for your team. You can try again "
-                    f"in {attempt.wait} seconds.",
-                    f"密码不正确。请向为团队部署 PromoLens 的同事索取。{attempt.wait} 秒后可再试。"))
+        st.error(text("app.sign_in.wrong", wait=attempt.wait))
 
 
 def _check_password() -> None:
@@ -182,17 +177,13 @@ def account_sidebar() -> None:
     with st.sidebar:
         if gate.method == "oidc":
             who = st.user.get("name") or st.user.get("email")
-            st.caption(tr(f"Signed in as {who}", f"已登录：{who}"))
-            st.button(tr("Sign out", "退出登录"), on_click=st.logout)
+            st.caption(text("app.signed_in_as", who=who))
+            st.button(text("app.sign_out"), on_click=st.logout)
             return
-        st.button(tr("Sign out", "退出登录"), on_click=st.session_state.pop, args=(_SIGNED_IN, None))
+        st.button(text("app.sign_out"), on_click=st.session_state.pop, args=(_SIGNED_IN, None))
         if gate.password.kind != "scrypt":
             _log_weak_password(gate.password.kind)
-            st.warning(tr("The team password is stored in an old, weak form (as text or an unsalted SHA-256). "
-                          "Whoever set up PromoLens should replace it in secrets.toml with the password_hash "
-                          "line printed by: python -m promo_core hash-password",
-                          "团队密码以旧的弱形式保存（明文或未加盐的 SHA-256）。请部署者运行 "
-                          "python -m promo_core hash-password，并用输出的 password_hash 行替换 secrets.toml 中的旧设置。"),
+            st.warning(text("app.weak_password"),
                        icon="🔑")
 
 
@@ -355,7 +346,7 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
     info = workspace().dataset(dataset)
     if table not in info["tables"]:
         return None
-    with st.spinner(tr(f"Loading {table}…", f"正在读取 {table}…")):
+    with st.spinner(text("app.loading_table", table=table)):
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
@@ -387,9 +378,41 @@ def read_upload(uploaded, read: Callable | None = None, *args):
     read once per file and kept in ``shared_frames``, never as bytes, so a rerun reads nothing
     again. A file that cannot be read is explained (``run``)."""
     read = read_table if read is None else read
-    key = ("upload", uploaded.file_id, f"{read.__module__}.{read.__qualname__}", args)
-    kept = shared_frames().get_or_make(key, lambda: run(read, uploaded, *args))
+    protect = _side_upload_key()
+    key = ("upload", uploaded.file_id, f"{read.__module__}.{read.__qualname__}", args, protect is not None)
+    kept = shared_frames().get_or_make(key, lambda: _protected(run(read, uploaded, *args), protect))
     return kept.copy(deep=False) if isinstance(kept, pd.DataFrame) else kept
+
+
+def _side_upload_key() -> bytes | None:
+    """The pseudonymisation key when side uploads must be protected: privacy mode "force", or an
+    active dataset stored protected (its customer ids are pseudonyms, so a recipient list's must
+    be too); None otherwise."""
+    from promo_core import privacy
+
+    dataset = dataset_id() if connection() is None else None
+    info = workspace().dataset(dataset) if dataset is not None else None
+    if privacy.mode() == "force" or (info is not None and info["report"].get("privacy")):
+        return privacy.load_key()
+    return None
+
+
+def _protected(read, key: bytes | None):
+    """What a side upload's reader gave, protected (``privacy.protect_table``) when ``key`` is given:
+    a frame, or a ``RawTable``'s rows and its quarantine (whose reasons could quote a line)."""
+    from promo_core import privacy
+
+    if key is None:
+        return read
+    if isinstance(read, pd.DataFrame):
+        return privacy.protect_table(read, key)[0]
+    if dataclasses.is_dataclass(read) and isinstance(getattr(read, "data", None), pd.DataFrame):
+        quarantine = getattr(read, "quarantine", None)
+        changes = {"data": privacy.protect_table(read.data, key)[0]}
+        if isinstance(quarantine, pd.DataFrame):
+            changes["quarantine"] = privacy.protect_table(quarantine, key)[0]
+        return dataclasses.replace(read, **changes)
+    return read
 
 
 def upload_key(uploaded) -> str:
@@ -408,8 +431,7 @@ def require_dataset() -> str:
     dataset = dataset_id()
     info = workspace().dataset(dataset) if dataset is not None else None
     if info is None or "transactions" not in info["tables"] or not info["n_rows"]:
-        st.info(tr("No sales data yet. Upload a file on the Data page or pick a dataset in the sidebar.",
-                   "还没有销售数据。请在“数据”页面上传文件，或在侧边栏选择一个数据集。"))
+        st.info(text("app.no_sales"))
         st.stop()
     return dataset
 
@@ -584,6 +606,7 @@ COLUMN_FORMATS = {
     "revenue_before": "money0", "revenue_between": "money0", "revenue_per_customer": "money2",
     **{c: "percent" for c in ("rel_lift", "rel_lift_low", "rel_lift_high", "narrower_by", "uplift_at_k", "ate",  # Coupons
                               "gain_over_all", "predicted_uplift", "expected_uplift", "cost_per_sales")},
+    "p_value": "%.2g", "p_value_holm": "%.2g",  # 3e-15 stays 3e-15, not 0.000
     **{c: "money2" for c in ("expected_cost", "expected_incremental_profit", "redemption_cost", "liability")},
 }
 _SHARE_PREFIXES = ("channel: ", "category: ")  # customer_features' share columns
@@ -619,7 +642,7 @@ def download_csv(frame: pd.DataFrame | Callable[[], pd.DataFrame], filename: str
     else:
         make = lambda: frame  # noqa: E731
     data = (lambda: to_csv_bytes(make())) if deferred else to_csv_bytes(frame)
-    st.download_button(label or tr("Download CSV", "下载 CSV"), data, file_name=filename,
+    st.download_button(label or text("app.download_csv"), data, file_name=filename,
                        mime="text/csv", key=key or f"dl-{filename}", icon=":material/download:")
 
 
@@ -633,7 +656,7 @@ def download_excel(sheets: dict[str, pd.DataFrame] | Callable[[], dict[str, pd.D
     else:
         make = lambda: sheets  # noqa: E731
     data = (lambda: to_excel_bytes(make(), currency=money)) if deferred else to_excel_bytes(sheets, currency=money)
-    st.download_button(label or tr("Download Excel", "下载 Excel"), data,
+    st.download_button(label or text("app.download_excel"), data,
                        file_name=filename,
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key=key or f"dl-{filename}", icon=":material/download:")
@@ -657,15 +680,14 @@ def save_to_report(page: str, default_name: str, *, params: dict | None = None,
                    tables: dict[str, pd.DataFrame] | None = None, figures: dict[str, go.Figure] | None = None,
                    notes: list[str] | None = None) -> None:
     """An expander that saves the page's current analysis into the workspace for the Reports page."""
-    with st.expander(tr("Save this analysis to a report", "将此分析保存到报告"), icon=":material/bookmark_add:", key=f"exp-save-{page}"):
-        name = st.text_input(tr("Name", "名称"), value=default_name, key=f"save-name-{page}")
-        if st.button(tr("Save analysis", "保存分析"), key=f"save-btn-{page}"):
+    with st.expander(text("app.save.heading"), icon=":material/bookmark_add:", key=f"exp-save-{page}"):
+        name = st.text_input(text("app.save.name"), value=default_name, key=f"save-name-{page}")
+        if st.button(text("app.save.button"), key=f"save-btn-{page}"):
             try:
                 workspace().save_analysis(
                     name, page, dataset_id=dataset_id() if connection() is None else None, params=params, tables=tables,
                     figures={k: f.to_json() for k, f in (figures or {}).items()}, notes=notes)
-                st.success(tr(f"Saved “{name}”. Build a report from it on the Reports page.",
-                              f"已保存“{name}”。可在“报告”页面生成报告。"))
+                st.success(text("app.save.saved", name=name))
             except DataError as exc:
                 show_error(exc)
 

@@ -59,9 +59,12 @@ with st.expander(t("recommendations.settings"), expanded=False, icon=":material/
                                           t("recommendations.half_life.days", days=d) for d in HALF_LIVES}.get,
                              help=t("recommendations.half_life.help"))
     c4, c5 = st.columns(2)
-    cut = c4.date_input(t("recommendations.cut"), value=analysis.default_cut(span.first_day, span.last_day),
-                        min_value=span.first_day.date() + datetime.timedelta(days=1), max_value=span.last_day.date(),
-                        key="rec-cut", help=t("recommendations.cut.help"))
+    earliest_cut = span.first_day.date() + datetime.timedelta(days=1)
+    cut = None  # one day of data: nothing to learn from before a cut (the evaluation says so)
+    if earliest_cut <= span.last_day.date():
+        cut = c4.date_input(t("recommendations.cut"), value=analysis.default_cut(span.first_day, span.last_day),
+                            min_value=earliest_cut, max_value=span.last_day.date(), key="rec-cut",
+                            help=t("recommendations.cut.help"))
     weighting = c5.selectbox(t("recommendations.weighting"), ["bm25", "tfidf"], key="rec-weighting",
                              format_func={"bm25": "BM25", "tfidf": "TF-IDF"}.get,
                              help=t("recommendations.weighting.help"))
@@ -248,7 +251,8 @@ if evaluation is not None:
 st.divider()
 ui.save_to_report(
     "recommendations", t("recommendations.saved_name"),
-    params={"k": int(k), "include_bought": include, "half_life_days": half_life, "cut": str(cut),
+    params={"k": int(k), "include_bought": include, "half_life_days": half_life,
+            "cut": None if cut is None else str(cut),
             "model": fitted.key if fitted is not None else None, "basket_by": by,
             "min_support": rules.min_support if rules is not None else min_support,
             "min_confidence": float(min_confidence)},

@@ -429,7 +429,7 @@ def lift_sentence(row: pd.Series | dict, outcome: str, control: str) -> Message:
                    base=base, treated=treated, digits=2 if small else 1,
                    rel=Message("experiments.rel", rel=r["rel_lift"]) if pd.notna(r["rel_lift"])
                    else Message("value.none"),
-                   p=Message("experiments.p.below") if p < 0.001 else Message("experiments.p.value", p=p))
+                   p=Message("experiments.p.value", p=p))
 
 
 # --------------------------------------------------------------------------------------------

@@ -174,3 +174,28 @@ def personal_columns(columns: list[str], mapping: dict, sample: pd.DataFrame | N
         if by_name or by_value or contains_personal(str(col)):
             out.append(col)
     return out
+
+
+def protect_table(frame: pd.DataFrame, key: bytes) -> tuple[pd.DataFrame, list[str]]:
+    """A side upload (a campaign, a recipient list, sites, costs) protected as the sales it is used
+    with: customer-id columns (by header, e-mail included) pseudonymised with the same key, so they
+    still join the protected sales; in a table about customers (one with such a column) the other
+    columns personal by header dropped (a site list's "name" is the site's); e-mail addresses, phone
+    numbers and street addresses in any other text value redacted. Returns the frame and the
+    dropped columns.
+
+    Why: a page that joined raw recipient ids to pseudonymised sales would match nobody, and the
+    raw ids would reach the session, the report and every download of the page."""
+    from promo_core.io import SYNONYMS, normalise_header  # (io imports this module)
+
+    ids = {c for c in frame.columns if normalise_header(c) in SYNONYMS["customer_id"]}
+    dropped = personal_columns([c for c in frame.columns if c not in ids], {}) if ids else []
+    out = frame.drop(columns=dropped)
+    for col in out.columns:
+        values = out[col]
+        if col in ids:
+            out[col] = pseudonymise(values.astype("str").where(values.notna()), key)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            out[col] = protect_values(values, key, is_id=False)[0]
+    return out, dropped
+

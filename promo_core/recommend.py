@@ -931,6 +931,8 @@ def temporal_split(transactions: SalesSource, cut=None, value: str = "purchases"
     sales = sales_table(transactions, ["customer_id", "product_id", "order_date", "quantity"],
                         optional=["product_name", "category"])
     span = order_span(sales)
+    if pd.Timestamp(span.first).normalize() == pd.Timestamp(span.last).normalize():
+        raise DataError(Message("recommend.error.one_day"))
     cut = cut_between(span.first, span.last) if cut is None else pd.Timestamp(cut)
     identified = sales.customer_id.notnull()
     found = fetch(sales.aggregate(before=sales.count(where=identified & (sales.order_date < cut)),

@@ -475,6 +475,43 @@ def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
                      tables={name: shown}, figures={name: figure}, notes=notes)
 
 
+def retention_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", horizon_days: int = 90,
+                       period: str = "M", top: int = 20) -> SavedAnalysis:
+    """Who is about to stop buying: the Segments page's Retention tab (``analyses.retention.run``) as a
+    section: the customers at high churn risk and the value they put in doubt, which churn route won
+    the holdout and by how much against the naive rule, the ``top`` at-risk customers by value at
+    risk, risk bands by segment and the cohort retention heatmap."""
+    from promo_core import retention
+    from promo_core.analyses import retention as analysis
+
+    result = analysis.run(tx, analysis.Params(horizon_days=horizon_days, period=period))
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    shown = lambda frame: text.render_frame(frame, lang, currency)  # noqa: E731
+    notes = [say("report.retention.summary", high=len(result.at_risk), share=result.high_share, days=horizon_days)]
+    if not math.isnan(result.value_at_risk):
+        notes.append(say("report.retention.value", value=result.value_at_risk, horizon=result.params.horizon_months))
+    notes += [say(note) for note in result.notes] + [say(problem) for problem in result.problems.values()]
+    tables, figures = {}, {}
+    if result.churn.evaluation is not None:
+        tables[say("retention.table.routes")] = shown(result.churn.evaluation)
+    tables[say("retention.table.bands")] = shown(result.bands)
+    tables[say("report.retention.top", rows=top)] = shown(result.at_risk.head(top))
+    if result.by_segment is not None:
+        figures[say("retention.figure.bands")] = charts.churn_bands_by_segment(
+            result.by_segment, text.chart_labels("churn_bands_by_segment", lang, currency),
+            text.terms("segment", result.by_segment["segment"].unique(), lang),
+            text.terms("risk_band", retention.BANDS, lang))
+    if result.cohorts is not None:
+        unit = Message(f"retention.periods.{period}")
+        figures[say("retention.figure.cohorts")] = charts.cohort_heatmap(
+            result.cohorts, period, text.chart_labels("cohort_heatmap", lang, currency, unit=unit))
+        tables[say("retention.table.cohorts")] = shown(result.cohorts)
+    return _analysis("retention", say("report.retention.name"), "segments",
+                     params={"as_of": f"{result.as_of:%Y-%m-%d}", "horizon_days": horizon_days, "period": period},
+                     tables=tables, figures=figures, notes=notes)
+
+
 def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", top: int = 20) -> SavedAnalysis:
     """Frequently bought together: the Recommendations page's basket rules (``analyses.recommendations``,
     baskets by order) at the highest minimum support that yields about ten rules with lift above 1
@@ -745,6 +782,7 @@ class StandardStep:
 
 STANDARD_STEPS: list[StandardStep] = [
     StandardStep("Customer segments (RFM)", "客户分群（RFM）", segments_analysis),
+    StandardStep("Retention and churn risk", "留存与流失风险", retention_analysis),
     StandardStep("Frequently bought together", "经常一起购买", basket_analysis),
     StandardStep("Recommendations against best-sellers", "个性化推荐与畅销榜对比", recommendations_analysis),
     StandardStep("Price sensitivity", "价格敏感度", pricing_analysis),

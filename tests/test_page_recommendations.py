@@ -115,6 +115,31 @@ def test_data_without_customer_ids_still_gets_basket_rules(app_page, own_workspa
     assert _metrics(at)["Baskets"] == f"{bought['order_id'].nunique():,}"
 
 
+
+def test_a_single_day_of_sales_says_why_there_is_no_evaluation(app_page, own_workspace):
+    """One day of orders leaves no period before a cut to learn from: the page says so where the
+    evaluation would be (no date picker whose earliest day is after its latest) and the basket
+    rules of that day still show."""
+    import pandas as pd
+
+    from promo_core.io import finalize_transactions
+    from promo_core.store import Workspace
+
+    day = pd.DataFrame({"order_id": ["1", "1", "2"], "customer_id": ["C1", "C1", "C2"],
+                        "order_date": pd.to_datetime(["2024-01-05 10:00", "2024-01-05 10:00", "2024-01-05 17:30"]),
+                        "product_id": ["P1", "P2", "P1"], "quantity": [2, 1, 1], "unit_price": [3.5, 2.0, 3.5]})
+    one_day = Workspace(own_workspace).save_dataset("One day", {"transactions": finalize_transactions(day)})
+    at = app_page()
+    at.session_state["dataset_id"] = one_day
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == ["The data covers a single day, so there is no earlier period to learn "
+                                           "from and no later one to check against: the evaluation needs purchases "
+                                           "on at least two days."]
+    assert not at.date_input and "Customers evaluated" not in _metrics(at)
+    assert _metrics(at)["Baskets"] == "2"
+
 # --------------------------------------------------------------------------------------------
 # The redesign keeps the numbers; a rerun that changes no computation touches no engine
 # --------------------------------------------------------------------------------------------

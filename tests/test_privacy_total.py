@@ -199,3 +199,75 @@ def test_real_retail_data_loses_nothing_but_customer_ids(shared_data):
     pd.testing.assert_frame_equal(protected.data.drop(columns="customer_id"), plain.data.drop(columns="customer_id"))
     assert protected.data["customer_id"].isna().sum() == plain.data["customer_id"].isna().sum()
     assert protected.data["customer_id"].nunique() == plain.data["customer_id"].nunique()
+
+
+# --------------------------------------------------------------------------------------------
+# Side uploads: a recipient list for a protected dataset
+# --------------------------------------------------------------------------------------------
+RECIPIENTS = ("customer_id,arm,Customer Name,Email Address,segment note\n"
+              "C1,coupon,Jane Doe,jane@example.com,call 07700 900123\n"
+              "C2,control,John Roe,john@example.org,ok\n")
+
+
+def test_a_side_table_about_customers_gets_the_sales_pseudonyms_and_loses_its_personal_columns():
+    from promo_core.privacy import protect_table, pseudonymise
+
+    raw = pd.DataFrame({"customer_id": ["C1", "C2", None], "arm": ["coupon", "control", "control"],
+                        "Customer Name": ["Jane Doe", "John Roe", "Ann Poe"], "note": ["call 07700 900123", "ok", None]})
+    out, dropped = protect_table(raw, KEY.encode())
+    assert dropped == ["Customer Name", "note"]
+    expected = pd.DataFrame({"customer_id": pseudonymise(raw["customer_id"], KEY.encode()),
+                             "arm": ["coupon", "control", "control"]})
+    pd.testing.assert_frame_equal(out, expected)
+    assert out["customer_id"].iloc[0].startswith("P") and out["customer_id"].iloc[:2].nunique() == 2
+
+
+def test_a_site_list_keeps_its_columns_and_loses_only_personal_values():
+    from promo_core.privacy import protect_table
+
+    sites = pd.DataFrame({"site_id": ["W1"], "name": ["Leeds DC"], "address": ["12 High Street"], "lat": [53.8]})
+    out, dropped = protect_table(sites, KEY.encode())
+    assert dropped == [] and list(out.columns) == list(sites.columns)
+    assert out.loc[0, "name"] == "Leeds DC" and out.loc[0, "address"] == "[address]"
+
+
+def _read_side_upload(dataset_id: str, content: bytes):
+    """Run ``ui.read_upload`` inside a Streamlit script on an uploaded recipient list."""
+    import io
+
+    import streamlit as st
+
+    import ui
+
+    class Upload(io.BytesIO):
+        file_id, name = "recipients-1", "recipients.csv"
+
+    st.session_state["dataset_id"] = dataset_id
+    raw = ui.read_upload(Upload(content))
+    st.dataframe(raw.data)
+
+
+@pytest.mark.parametrize("protected", [True, False])
+def test_a_recipient_list_uploaded_for_a_protected_dataset_is_protected_the_same_way(tmp_path, monkeypatch,
+                                                                                      protected):
+    from streamlit.testing.v1 import AppTest
+
+    from promo_core.privacy import pseudonymise
+    from promo_core.store import Workspace
+
+    monkeypatch.setenv("PROMO_PSEUDONYM_KEY", KEY)
+    monkeypatch.delenv("PROMO_PRIVACY", raising=False)
+    monkeypatch.setenv("PROMO_WORKSPACE", str(tmp_path / "promo.duckdb"))
+    sales = pd.DataFrame({"order_id": ["1"], "customer_id": ["P0"], "order_date": [pd.Timestamp("2024-01-01")],
+                          "product_id": ["A"], "quantity": [1.0]})
+    dataset = Workspace(tmp_path / "promo.duckdb").save_dataset(
+        "Sales", {"transactions": sales}, report={"privacy": {"pseudonymised": True}} if protected else {})
+    at = AppTest.from_function(_read_side_upload, args=(dataset, RECIPIENTS.encode()), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    if protected:
+        assert list(shown.columns) == ["customer_id", "arm"]
+        assert shown["customer_id"].tolist() == pseudonymise(pd.Series(["C1", "C2"]), KEY.encode()).tolist()
+    else:
+        assert shown["customer_id"].tolist() == ["C1", "C2"] and "Email Address" in shown.columns

@@ -110,6 +110,12 @@ def test_format_specs_read_the_reader_s_way():
     assert text._Formatter("en", "€").vformat("{x:money0}", (), {"x": -5}) == "-€5"
 
 
+def test_a_p_value_reads_as_a_bound_when_tiny_never_as_zero():
+    formatter = text._Formatter("zh", "¥")
+    assert [formatter.vformat("{p:pvalue}", (), {"p": p}) for p in (3e-15, 0.00099, 0.001, 0.0432, 1.0)] == [
+        "p < 0.001", "p < 0.001", "p = 0.001", "p = 0.043", "p = 1.000"]
+
+
 def test_messages_nest_and_sequences_join_in_the_language():
     rule = Message("rule.all", conditions=(Message("rule.frequency.above", lo=7, hi=None),
                                            Message("rule.share.above", lo=0.8, hi=None,

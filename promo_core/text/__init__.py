@@ -13,6 +13,8 @@ Templates are ``str.format`` strings. Besides Python's own format specs they kno
 - ``{x:num}``, ``{x:num1}``: a number in the language's style (Chinese uses 万 and 亿);
 - ``{x:pct0}``, ``{x:pct1}``: a share as a percentage;
 - ``{x:date}``: a day as YYYY-MM-DD;
+- ``{p:pvalue}``: a p value as "p = 0.043", or "p < 0.001" below that (a reader gains nothing from
+  "p = 3e-15", and "p = 0.000" would claim certainty);
 - ``{x:cap}``, ``{x:lower}``: the text with its first letter capitalised, or all lower case;
 - ``{xs:and}``, ``{xs:sentences}``, ``{xs:list}``: a sequence joined by the catalogue's ``join.*``.
 
@@ -124,7 +126,7 @@ class _Formatter(string.Formatter):
         if isinstance(value, Sequence) and not isinstance(value, str):
             parts = [render(v, self.lang, self.currency) if isinstance(v, Message) else str(v) for v in value]
             return template(f"join.{spec or 'list'}", self.lang).join(parts)
-        match = re.fullmatch(r"(money|num|pct|date|cap|lower)(\d*)", spec)
+        match = re.fullmatch(r"(money|num|pct|date|cap|lower|pvalue)(\d*)", spec)
         if match is None:
             return super().format_field(value, spec)
         kind, digits = match.groups()
@@ -134,6 +136,8 @@ class _Formatter(string.Formatter):
             return fmt_number(value, int(digits or 0), self.lang)
         if kind == "pct":
             return fmt_pct(value, int(digits or 1))
+        if kind == "pvalue":
+            return "p < 0.001" if value < 0.001 else f"p = {value:.3f}"
         if kind == "date":
             return "–" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
         if kind == "cap":
@@ -191,7 +195,8 @@ def column_title(name, lang: str = ENGLISH) -> str:
 
 # Columns that hold codes of a kind of term: rendered as the term's display name.
 CODED_COLUMNS = {"segment": "segment", "segment_start": "segment", "segment_end": "segment",
-                 "channel_type": "channel_type"}
+                 "channel_type": "channel_type",
+                 "band": "risk_band", "route": "churn_route", "feature": "column"}
 
 
 def render_frame(frame: pd.DataFrame, lang: str = ENGLISH, currency: str = "£") -> pd.DataFrame:

@@ -545,6 +545,38 @@ MESSAGES = {
     "column.value_at_risk": "Value at risk",
     "column.week": "Week",
 
+    # --- app (navigation, sign-in, sidebar, shared widgets of ui) -----------------------------
+    "app.page.data": "Data",
+    "app.page.segments": "Segments",
+    "app.page.recommendations": "Recommendations",
+    "app.page.pricing": "Pricing",
+    "app.page.coupons": "Coupons",
+    "app.page.logistics": "Logistics",
+    "app.page.reports": "Reports",
+    "app.dataset": "Dataset",
+    "app.dataset.help": "The sales data every page analyses. Upload more on the Data page.",
+    "app.currency": "Currency symbol",
+    "app.currency.help": "Shown before every amount of money.",
+    "app.preparing_demo": "Preparing the demo retailer…",
+    "app.sign_in": "Sign in",
+    "app.sign_in.please": "Please sign in to use PromoLens.",
+    "app.sign_in.not_set_up": "Signing in is not set up correctly on this server. Ask whoever set up PromoLens to check the [auth] section of secrets.toml (the server's log says what is missing).",
+    "app.sign_in.password": "Team password",
+    "app.sign_in.refused": "Too many wrong passwords from this browser or network. Try again in {wait} seconds.",
+    "app.sign_in.wrong": "That password is not right. Ask whoever set up PromoLens for your team. You can try again in {wait} seconds.",
+    "app.signed_in_as": "Signed in as {who}",
+    "app.sign_out": "Sign out",
+    "app.weak_password": "The team password is stored in an old, weak form (as text or an unsalted SHA-256). Whoever set up PromoLens should replace it in secrets.toml with the password_hash line printed by: python -m promo_core hash-password",
+    "app.loading_table": "Loading {table}…",
+    "app.no_sales": "No sales data yet. Upload a file on the Data page or pick a dataset in the sidebar.",
+    "app.download_csv": "Download CSV",
+    "app.download_excel": "Download Excel",
+    "app.save.heading": "Save this analysis to a report",
+    "app.save.name": "Name",
+    "app.save.button": "Save analysis",
+    "app.save.saved": "Saved “{name}”. Build a report from it on the Reports page.",
+    # (end of app)
+
     # --- data (ingestion, the front door) ------------------------------------------------
     "data.progress.reading": "Reading {file}: {mb:,.0f} of {total_mb:,.0f} MB",
     "data.progress.checking": "Checking every row of {file} (types, plausible values, duplicates)…",
@@ -1225,8 +1257,7 @@ MESSAGES = {
                                          "customer must be in exactly one arm.",
     "experiments.error.window_days": "The outcome window must be at least one day long.",
     # experiments: sentences
-    "experiments.p.below": "p < 0.001",
-    "experiments.p.value": "p = {p:.3f}",
+    "experiments.p.value": "{p:pvalue}",
     "experiments.rel": "{rel:+.0%}",
     "experiments.lift.same.binary": "{arm} changed the {outcome} rate by {lift:.{digits}f} points (95% CI "
                                     "{low:.{digits}f} to {high:.{digits}f}) compared with {control} "
@@ -1402,9 +1433,9 @@ MESSAGES = {
     "coupons.tab.targeting": "Whom to send next",
     "coupons.tab.loyalty": "Loyalty points",
     "coupons.srm.mismatch": "Sample-ratio mismatch: the arms' sizes are far from the intended split (χ² = {chi2:,.1f}, "
-                            "p = {p:.2g}). The randomisation or the data export is probably broken — check it before "
+                            "{p:pvalue}). The randomisation or the data export is probably broken — check it before "
                             "trusting any lift below.",
-    "coupons.srm.healthy": "The arms' sizes match the intended split (χ² = {chi2:.2f}, p = {p:.2f}): the randomisation "
+    "coupons.srm.healthy": "The arms' sizes match the intended split (χ² = {chi2:.2f}, {p:pvalue}): the randomisation "
                            "looks healthy.",
     "coupons.lift.points": "{value:+.{digits}f} pts",
     "coupons.lift.money.up": "+{value:money}",
@@ -1412,7 +1443,7 @@ MESSAGES = {
     "coupons.metric.interval": "{low} … {high}",
     "coupons.metric.per_point": "rate in points",
     "coupons.metric.per_customer": "per customer",
-    "coupons.metric.lift.help": "Lift over {control} ({per}); 95% CI {interval}; p = {p:.2g} (Holm-adjusted). The "
+    "coupons.metric.lift.help": "Lift over {control} ({per}); 95% CI {interval}; {p:pvalue} (Holm-adjusted). The "
                                 "arrow shows the relative lift; grey when it cannot be told apart from zero.",
     "coupons.figure.lifts": "Lift over control",
     "coupons.unit.binary": "% / points",
@@ -1558,8 +1589,8 @@ MESSAGES = {
     "report.coupons.name": "Coupon campaign results",
     "report.coupons.no_campaign": "The campaign table needs a column saying which group each customer was in (arm) "
                                   "and at least one outcome (converted, spend). Check it on the Coupons page.",
-    "report.coupons.split": "Group sizes match an even split (χ² p = {p:.3f}).",
-    "report.coupons.split_off": "Group sizes do not match an even split (χ² p = {p:.3f}): check how customers were "
+    "report.coupons.split": "Group sizes match an even split (χ² {p:pvalue}).",
+    "report.coupons.split_off": "Group sizes do not match an even split (χ² {p:pvalue}): check how customers were "
                                 "assigned before trusting the lifts.",
     "report.coupons.no_uplift": "Uplift models not fitted: {reason}",
     "report.coupons.lifts": "Lifts against control",
@@ -2033,6 +2064,8 @@ MESSAGES = {
     "recommend.error.weighting": "Item similarity weighting must be 'bm25', 'tfidf' or 'none', not {weighting!r}.",
     "recommend.error.no_product_text": "The products have no names, categories or descriptions to compare. Upload a "
                                        "products table with product_name, category or description.",
+    "recommend.error.one_day": "The data covers a single day, so there is no earlier period to learn from "
+                               "and no later one to check against: the evaluation needs purchases on at least two days.",
     "recommend.error.nothing_before": "No customer bought anything before {cut:date}: pick a later cut date.",
     "recommend.error.nothing_after": "Nothing was bought on or after {cut:date}: pick an earlier cut date so there "
                                      "is something to check the recommendations against.",
@@ -2269,6 +2302,147 @@ MESSAGES = {
     "report.recommendations.chart_y": "Score (0 to 1, higher is better)",
     # (end of recommendations)
 
+    # --- retention ----------------------------------------------------------------------
+    "retention.step.churn": "Estimating each customer's churn risk…",
+    "retention.step.value": "Estimating lifetime value for the value at risk…",
+    "retention.step.segments": "Scoring segments…",
+    "retention.step.cohorts": "Building the cohort table…",
+    "retention.error.horizon": "The churn window must be at least {least} days (it is {days}).",
+    "retention.error.period": "The cohort period must be one of {allowed:list} (it is “{period}”).",
+    "retention.error.no_purchases": "No customer has a purchase (only returns or guest lines), so there are no "
+                                    "cohorts to follow.",
+    "retention.error.classifier": "The behaviour model was not trained: it needs at least 50 customers in the "
+                                  "training window, some who bought again and some who did not ({customers:,} "
+                                  "customers). The buy-till-you-die model scores the customers alone.",
+    "retention.note.no_holdout": "The data covers {days:,} days; checking the churn models on past data needs "
+                                 "{needed:,} (twice the {horizon}-day window plus 60 days). The buy-till-you-die "
+                                 "model scores the customers without that check: choose a shorter churn window to "
+                                 "get it.",
+    "retention.note.verdict": "Churn risk comes from the {route} route. Checked on the past: scored on {cut:date} "
+                              "and compared with who then bought nothing for {days} days ({customers:,} customers), "
+                              "it ranks leavers above stayers {auc:pct0} of the time (AUC {auc:.2f}; the rule “the "
+                              "longer since the last order, the likelier gone” scores {naive_auc:.2f}), and its "
+                              "probabilities are off by {brier:.3f} in squared error (Brier score: 0 is perfect). "
+                              "{outcome}",
+    "retention.note.beats_naive": "It beats the simple rule.",
+    "retention.note.not_naive": "It does not beat the simple rule here: treat days since the last order as the "
+                                "better guide for this data.",
+    "retention.note.bands": "P(churn): the chance a customer buys nothing in the next {days} days. Bands as in "
+                            "Klaviyo: low under 33 %, medium 33–66 %, high over 66 %.",
+    "retention.drivers": "{reasons:sentences}",
+    "retention.driver.one_order": "One order so far, {days:,} days ago.",
+    "retention.driver.overdue": "{days:,} days since the last order, against a usual {usual:.0f} days between "
+                                "orders: overdue.",
+    "retention.driver.on_rhythm": "{days:,} days since the last order; usually {usual:.0f} days between orders.",
+    "retention.driver.slowing": "Fewer orders in the last {days} days ({recent}) than in the {days} before "
+                                "({before}).",
+    "churn_route.btyd": "buy-till-you-die (BG/NBD)",
+    "churn_route.classifier": "behaviour model (gradient boosting)",
+    "churn_route.naive": "days since the last order (simple rule)",
+    "risk_band.low": "low",
+    "risk_band.medium": "medium",
+    "risk_band.high": "high",
+    "column.p_churn": "P(churn)",
+    "column.band": "Risk band",
+    "column.p_churn_btyd": "P(churn), BG/NBD",
+    "column.p_churn_classifier": "P(churn), behaviour model",
+    "column.last_order": "Last order",
+    "column.expected_next_order": "Expected next order",
+    "column.mean_days_between_orders": "Usual days between orders",
+    "column.orders_recent": "Orders, last window",
+    "column.orders_before": "Orders, window before",
+    "column.overdue_ratio": "Days since last order ÷ usual gap",
+    "column.online_share": "Online share",
+    "column.drivers": "Why",
+    "column.route": "Route",
+    "column.auc": "AUC",
+    "column.brier": "Brier score",
+    "column.churned": "Share who bought nothing",
+    "column.cohort": "Cohort (first purchase)",
+    "column.cohort_customers": "Customers in the cohort",
+    "column.share_of_segment": "Share of the segment",
+    "column.feature": "Behaviour",
+    "column.auc_drop": "AUC lost without it",
+    "column.predicted": "Predicted",
+    "column.observed": "Observed",
+    "column.bin": "Group",
+    "retention.tab": "Retention",
+    "retention.heading": "Who is about to stop buying",
+    "retention.lead": "Each customer's chance of buying nothing in the coming weeks, when they should order next, "
+                      "the lifetime value at stake, and how cohorts of new customers keep buying. It takes a few "
+                      "seconds on a large customer base.",
+    "retention.start": "Estimate churn risk and cohorts",
+    "retention.start.help": "Trains two churn models, checks them on past data and builds the cohort table.",
+    "retention.horizon": "Churn window (days)",
+    "retention.horizon.help": "A customer counts as churned when they buy nothing in this many days. 90 days is "
+                              "the usual quarter.",
+    "retention.period": "Cohort period",
+    "retention.period.help": "Customers are grouped by the week, month, quarter or year of their first purchase.",
+    "retention.period.W": "Week",
+    "retention.period.M": "Month",
+    "retention.period.Q": "Quarter",
+    "retention.period.Y": "Year",
+    "retention.periods.W": "weeks",
+    "retention.periods.M": "months",
+    "retention.periods.Q": "quarters",
+    "retention.periods.Y": "years",
+    "retention.metric.high": "High churn risk",
+    "retention.metric.high.help": "Customers whose chance of buying nothing in the next {days} days is over 66 %: "
+                                  "{share:pct0} of all customers.",
+    "retention.metric.value": "Value likely lost",
+    "retention.metric.value.help": "Lifetime value times the chance of churning, summed over all customers: the "
+                                   "value the churn risk puts in doubt.",
+    "retention.metric.auc": "Churn model AUC",
+    "retention.metric.auc.help": "How often the chosen route ranks a customer who left above one who stayed, "
+                                 "checked on past data (0.5 is a coin toss, 1 is perfect). The simple rule “days "
+                                 "since the last order” scores {naive:.2f}.",
+    "retention.metric.auc.none": "not checked",
+    "retention.bands.heading": "**Churn risk by segment**",
+    "retention.bands.table": "Customers and value at risk per risk band",
+    "retention.by_segment.table": "Customers per segment and risk band",
+    "retention.at_risk.heading": "**At-risk customers:** {customers:,} customers in the high band.",
+    "retention.at_risk.caption": "Largest value at risk first (the first 1,000 are shown; the download holds them "
+                                 "all). Expected next order: the last order plus the customer's usual gap between "
+                                 "orders (none after a single order).",
+    "retention.at_risk.download": "Download all at-risk customers (CSV)",
+    "retention.all.download": "Download every customer's churn risk (CSV)",
+    "retention.routes.heading": "How well each route predicts",
+    "retention.routes.table": "Scores on the holdout: AUC (higher is better) and Brier score (lower is better).",
+    "retention.routes.importance": "What the behaviour model relies on most: how much its AUC drops when each "
+                                   "behaviour is shuffled.",
+    "retention.cohorts.heading": "**Cohort retention**",
+    "retention.cohorts.lead": "Customers grouped by when they first bought; each cell is the share of them who "
+                              "bought again that many {unit} later. The last column may be a partial period.",
+    "retention.cohorts.table": "Cohort table (customers and revenue retained)",
+    "retention.table.bands": "Churn risk bands",
+    "retention.table.at_risk": "At-risk customers",
+    "retention.table.routes": "Churn routes on the holdout",
+    "retention.table.cohorts": "Cohort retention",
+    "retention.figure.bands": "Churn risk by segment",
+    "retention.figure.calibration": "Churn calibration",
+    "retention.figure.cohorts": "Cohort retention heatmap",
+    "retention.figure.curves": "Cohort retention curves",
+    "chart.churn_bands_by_segment.title": "Churn risk by segment",
+    "chart.churn_bands_by_segment.x": "Customers",
+    "chart.churn_calibration.title": "Predicted vs observed churn on the holdout",
+    "chart.churn_calibration.x": "Predicted P(churn) (group mean)",
+    "chart.churn_calibration.y": "Share who bought nothing",
+    "chart.churn_calibration.diagonal": "perfect calibration",
+    "chart.cohort_heatmap.title": "Share of each cohort buying again",
+    "chart.cohort_heatmap.x": "{unit:cap} since the first purchase",
+    "chart.cohort_heatmap.y": "Cohort (first purchase)",
+    "chart.cohort_heatmap.share": "Customers buying",
+    "chart.cohort_curves.title": "Retention curve per cohort",
+    "chart.cohort_curves.x": "{unit:cap} since the first purchase",
+    "chart.cohort_curves.y": "Share of the cohort buying (%)",
+    "report.retention.name": "Retention and churn risk",
+    "report.retention.summary": "{high:,} customers ({share:pct0}) are at high risk of buying nothing in the next "
+                                "{days} days.",
+    "report.retention.value": "Value likely lost: {value:money0} (lifetime value × P(churn), {horizon}-month "
+                              "horizon).",
+    "report.retention.top": "Top {rows} at-risk customers",
+    # (end of retention)
+
     # --- reports -------------------------------------------------------------------------
     # (end of reports)
 
@@ -2491,5 +2665,6 @@ MESSAGES = {
     "column.roas_after": "ROAS with the experiment",
     "column.roas_low_after": "ROAS with the experiment (low)",
     "column.roas_high_after": "ROAS with the experiment (high)",
+    "app.page.marketing": "Marketing ROI",
     # (end of marketing)
 }

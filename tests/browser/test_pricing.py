@@ -58,18 +58,3 @@ def test_pricing_click_through_download_and_upload(page, shared_data):
     assert categories.inner_text().split()[-1] == "9"  # "n / 9": nine categories, honestly flagged
     assert page.get_by_text("comp_1").count() > 0  # competitor prices kept as controls
     assert page.get_by_test_id("stException").count() == 0
-
-
-def test_switching_the_language_back_and_forth_keeps_every_choice_a_choice(page):
-    """A select box sends back its label; in Streamlit 1.67 a label of the old language came back as
-    the value itself, and Pricing then said "time_effects must be 'auto', 'period' or 'trend'"."""
-    _use_demo(page)
-    open_page(page, "Pricing")
-    page.get_by_test_id("stMetric").filter(has_text="Dependable categories").wait_for(timeout=180_000)
-    for language, metric in (("中文", "估计可靠的品类"), ("English", "Dependable categories")):
-        page.get_by_test_id("stSidebar").get_by_label("Language / 语言").click()
-        page.get_by_role("option", name=language).click()
-        wait_idle(page)
-        page.get_by_test_id("stMetric").filter(has_text=metric).wait_for(timeout=120_000)
-        errors = [e.inner_text() for e in page.get_by_test_id("stAlertContentError").all()]
-        assert not errors and page.get_by_test_id("stException").count() == 0, errors
