@@ -31,7 +31,8 @@ they do not cover a wrong model.
 How well they do (``bench/bench_mmm.py``, ``sample_data.media_case``: 104 weeks, 5 channels with
 planted ROAS 0.5-4, noise 3 % of sales, 10 seeds): the nominal 90 % ROAS intervals cover the planted
 ROAS 68 % of the time (at least 3 of 5 channels in 9 of 10 seeds); the mean Spearman correlation of
-estimated and planted ROAS is 0.88. They are too narrow: the bootstrap refits start from the
+estimated and planted ROAS is 0.88 (the exact ranking in 4 seeds, the best and the worst channel
+right in 7). The intervals are too narrow: the bootstrap refits start from the
 estimate and stay in its basin, and where a channel's effect trades off against the baseline the
 estimate itself is biased. Hence the honesty flags, and the words "interval" (not "guarantee") on
 the page. On the demo retailer (a real-looking baseline with a ramp and a December peak) display
