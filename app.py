@@ -69,6 +69,7 @@ pages = [
     st.Page("pages/recommendations.py", title=ui.text("app.page.recommendations"), icon=":material/recommend:"),
     st.Page("pages/pricing.py", title=ui.text("app.page.pricing"), icon=":material/sell:"),
     st.Page("pages/coupons.py", title=ui.text("app.page.coupons"), icon=":material/local_activity:"),
+    st.Page("pages/marketing.py", title=ui.text("app.page.marketing"), icon=":material/campaign:"),
     st.Page("pages/logistics.py", title=ui.text("app.page.logistics"), icon=":material/local_shipping:"),
     st.Page("pages/reports.py", title=ui.text("app.page.reports"), icon=":material/summarize:"),
 ]

@@ -352,7 +352,7 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
-SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers")
+SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers", "spend")
 
 
 def side_table(table: str) -> pd.DataFrame | None:

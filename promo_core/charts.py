@@ -748,6 +748,86 @@ def mde_curve(curve: pd.DataFrame, current_n: int | None, binary: bool, labels: 
     return styled(fig, labels["title"], labels["x"], labels["y"])
 
 
+# === Marketing ROI page ===========================================================================
+
+def mmm_roas(channels: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
+    """Every channel's ROAS with its interval, a line at 1 (a channel below it returned less than
+    it cost). ``channels`` is ``mmm.MediaMix.channels``; ``labels`` holds title, x, y, break_even."""
+    rows = channels.sort_values("roas")
+    colours = [GOOD if low > 1 else (ACCENT if high < 1 else MUTED)
+               for low, high in zip(rows["roas_low"], rows["roas_high"])]
+    fig = go.Figure(go.Bar(
+        y=plain([str(c) for c in rows.index]), x=rows["roas"], orientation="h", marker_color=colours,
+        error_x={"type": "data", "symmetric": False, "array": rows["roas_high"] - rows["roas"],
+                 "arrayminus": rows["roas"] - rows["roas_low"], "color": "#444"},
+        hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.add_vline(x=1, line_dash="dash", line_color=MUTED, annotation_text=plain(labels["break_even"]))
+    return styled(fig, labels["title"], labels["x"], labels["y"])
+
+
+def mmm_contributions(contributions: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
+    """Revenue per period split into the baseline and each channel's contribution (stacked).
+    ``contributions`` is ``mmm.MediaMix.contributions``; ``labels`` holds title, x, y, baseline."""
+    fig = go.Figure()
+    money = _money(labels, "%{y:,.0f}")
+    for i, column in enumerate(contributions.columns):
+        name = labels["baseline"] if column == "baseline" else str(column)
+        fig.add_trace(go.Scatter(x=contributions.index, y=contributions[column], name=plain(name), stackgroup="one",
+                                 mode="lines", line={"width": 0.5, "color": MUTED if column == "baseline"
+                                                     else PALETTE[i % len(PALETTE)]},
+                                 hovertemplate=f"%{{x|%Y-%m-%d}}: {money}<extra>%{{fullData.name}}</extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.18})
+    return styled(fig, labels["title"], labels["x"], labels["y"])
+
+
+def mmm_response(curve: pd.DataFrame, current_spend: float, current_revenue: float,
+                 labels: Mapping[str, str]) -> go.Figure:
+    """One channel's response curve (revenue per period at a steady spend per period) with its
+    interval band and today's spend marked. ``curve`` holds spend, revenue, low, high; ``labels``
+    title, x, y, interval, today."""
+    fig = go.Figure([
+        go.Scatter(x=curve["spend"], y=curve["high"], mode="lines", line={"width": 0}, showlegend=False,
+                   hoverinfo="skip"),
+        go.Scatter(x=curve["spend"], y=curve["low"], mode="lines", line={"width": 0}, fill="tonexty",
+                   fillcolor="rgba(46,94,170,0.15)", name=plain(labels["interval"]), hoverinfo="skip"),
+        go.Scatter(x=curve["spend"], y=curve["revenue"], mode="lines", line={"color": PRIMARY, "width": 3},
+                   name=plain(labels["title"]), showlegend=False,
+                   hovertemplate="%{x:,.0f} → %{y:,.0f}<extra></extra>"),
+        go.Scatter(x=[current_spend], y=[current_revenue], mode="markers", name=plain(labels["today"]),
+                   marker={"color": ACCENT, "size": 12, "symbol": "diamond"},
+                   hovertemplate="%{x:,.0f} → %{y:,.0f}<extra></extra>")])
+    fig.update_layout(legend={"orientation": "h", "y": -0.18})
+    return styled(fig, labels["title"], labels["x"], labels["y"])
+
+
+def mmm_fit(kpi: pd.Series, fitted: pd.Series, holdout: pd.Series | None, labels: Mapping[str, str]) -> go.Figure:
+    """Revenue per period against the model's fit and, for the held-out periods, the prediction of
+    a fit that did not see them. ``labels`` holds title, x, y, actual, fitted, holdout."""
+    fig = go.Figure([
+        go.Scatter(x=kpi.index, y=kpi, mode="lines", name=plain(labels["actual"]), line={"color": "#333"}),
+        go.Scatter(x=fitted.index, y=fitted, mode="lines", name=plain(labels["fitted"]),
+                   line={"color": PRIMARY, "dash": "dot"})])
+    if holdout is not None:
+        fig.add_trace(go.Scatter(x=holdout.index, y=holdout, mode="lines+markers", name=plain(labels["holdout"]),
+                                 line={"color": ACCENT}))
+        fig.add_vrect(x0=holdout.index[0], x1=holdout.index[-1], fillcolor=MUTED, opacity=0.15, line_width=0)
+    fig.update_layout(legend={"orientation": "h", "y": -0.18})
+    return styled(fig, labels["title"], labels["x"], labels["y"])
+
+
+def mmm_allocation(table: pd.DataFrame, labels: Mapping[str, str]) -> go.Figure:
+    """Spend per period per channel today and in the proposed split (``mmm.Allocation.table``);
+    ``labels`` holds title, x, y, current, proposed."""
+    names = plain([str(c) for c in table.index])
+    fig = go.Figure([
+        go.Bar(x=names, y=table["current_spend"], name=plain(labels["current"]), marker_color=MUTED,
+               hovertemplate="%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>"),
+        go.Bar(x=names, y=table["proposed_spend"], name=plain(labels["proposed"]), marker_color=PRIMARY,
+               hovertemplate="%{x}: %{y:,.0f}<extra>%{fullData.name}</extra>")])
+    fig.update_layout(barmode="group", legend={"orientation": "h", "y": -0.18})
+    return styled(fig, labels["title"], labels["x"], labels["y"])
+
+
 # === Retention (a tab of the Segments page) ========================================================
 BAND_COLOURS = {"low": GOOD, "medium": "#F3A953", "high": ACCENT}
 

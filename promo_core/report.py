@@ -33,7 +33,6 @@ from promo_core.profile import has_values
 from promo_core.store import SavedAnalysis, Workspace
 from promo_core.text import Message
 
-PAGES = ("data", "segments", "recommendations", "pricing", "coupons", "logistics", "reports")  # reports.page.<page>
 _log = logging.getLogger(__name__)
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 
@@ -718,6 +717,41 @@ def network_analysis(warehouses: pd.DataFrame, stores: pd.DataFrame, *, lang: st
                      figures={say("report.network.figure"): figure}, notes=notes)
 
 
+def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+    """What each marketing channel brought in and the best split of today's budget: the Marketing
+    ROI page's analysis (``analyses.marketing.run``) on the dataset's spend table with its canonical
+    columns (week, channel, spend, revenue; every other numeric column a control)."""
+    from promo_core.analyses import marketing as analysis
+
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    controls = tuple(c for c in spend.columns if c not in ("week", "channel", "spend", "revenue")
+                     and pd.api.types.is_numeric_dtype(spend[c]))
+    params = analysis.Params(spend=analysis.Spend(spend, analysis.table_key(spend)), controls=controls,
+                             parts=frozenset({"fit", "allocation"}))
+    result = analysis.run(None, params)
+    if result.model is None:
+        raise DataError(result.problems["fit"])
+    model, head = result.model, result.headline
+    notes = [say("report.marketing.headline", spend=head["spend"], contribution=head["contribution"],
+                 share=head["share"], roas=head["roas"])]
+    if model.holdout is not None:
+        notes.append(say("marketing.fit.holdout", periods=model.holdout.periods, mape=model.holdout.mape,
+                         r2=model.holdout.r2))
+    notes += [say("marketing.flags.channel", channel=c, reasons=[Message(f"marketing.flag.{f}") for f in flags])
+              for c, flags in model.channels["flags"].items() if flags]
+    tables = {say("marketing.channels.table"): model.channels[
+        ["total_spend", "contribution", "roas", "roas_low", "roas_high", "marginal_roas", "current_spend",
+         "half_life"]].reset_index()}
+    if result.allocation is not None:
+        plan = result.allocation
+        notes.append(say("marketing.plan.interval", low=plan.gain_low, high=plan.gain_high, level=plan.level))
+        tables[say("marketing.plan.table")] = plan.table.reset_index()
+    return _analysis("marketing", say("report.marketing.name"), "marketing",
+                     params={"controls": list(controls), "max_lag": params.max_lag, "n_boot": params.n_boot,
+                             "change": params.change}, tables=tables, notes=notes)
+
+
 @dataclass(frozen=True)
 class StandardStep:
     """One analysis of the standard report.
@@ -751,8 +785,9 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("forecast", forecast_analysis),
     StandardStep("campaign", campaign_analysis, needs=("campaign",)),
     StandardStep("network", network_analysis, needs=("warehouses", "stores")),
+    StandardStep("marketing", marketing_analysis, needs=("spend",)),
 ]
-TABLE_NAMES = ("campaign", "warehouses", "stores")  # the side tables steps need (``reports.table.<name>``)
+TABLE_NAMES = ("campaign", "warehouses", "stores", "spend")  # side tables steps need (``reports.table.<name>``)
 
 
 @dataclass(frozen=True)

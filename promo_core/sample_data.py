@@ -23,6 +23,15 @@ How the data is made (so a test knows what it may expect):
   would have bought anyway). The campaign's orders are in the transactions with the coupon code.
 * A store network (20 UK stores, 8 candidate warehouses) whose weekly demand is the stores'
   actual sales.
+* Weekly marketing spend in five channels (``spend``, made by ``simulate_media`` with its own random
+  stream, so the tables above do not depend on it): each channel's spend carries over with a planted
+  geometric adstock rate and brings revenue through a planted Hill saturation curve; two channels
+  (social, display) return less than they cost. The transactions are the shop's sales *without*
+  marketing: the spend table's ``revenue`` column (the same in every row of a week) is the week's
+  transaction revenue plus the planted media contributions, the series a media-mix model is given.
+  ``truth.media`` holds the planted rates, curves, contributions and ROAS. A ``holiday`` column
+  marks the Christmas shopping weeks (a control: without it the December peak, which yearly
+  Fourier terms cannot follow, is blamed on whatever spend moved then).
 """
 from __future__ import annotations
 
@@ -112,6 +121,7 @@ class DemoTruth:
     baseline_conversion: pd.Series  # index customer_id -> P(buy in the campaign window | control)
     weekly_seasonality: pd.Series  # index week start -> demand multiplier
     store_weekly_demand: pd.Series  # index store site_id -> mean weekly units
+    media: MediaTruth | None = None  # the planted marketing channels (simulate_media)
 
 
 @dataclass(frozen=True)
@@ -126,6 +136,164 @@ class DemoRetailer:
     stores: pd.DataFrame
     truth: DemoTruth
     cost_per_unit_km: float = COST_PER_UNIT_KM
+    spend: pd.DataFrame | None = None  # week, channel, spend, revenue (media_spend_table), holiday
+
+
+# --- marketing spend (a media-mix model's input) -------------------------------------------------
+MEDIA_SEED = 12  # the spend's own random stream: np.random.default_rng((seed, MEDIA_SEED))
+MEDIA_MAX_LAG = 8  # weeks a week's spend keeps working (adstock weights beyond are zero)
+# channel: (mean weekly spend, spend pattern, adstock decay per week, half-saturation as a multiple
+#           of the mean weekly spend, Hill slope, planted ROAS over the two years)
+DEMO_CHANNELS = {
+    "search": (5000.0, "seasonal", 0.15, 1.0, 1.2, 2.4),
+    "social": (3500.0, "always_on", 0.35, 0.8, 1.0, 0.8),
+    "display": (3000.0, "flighted", 0.45, 1.2, 1.0, 0.5),
+    "tv": (8000.0, "flighted", 0.70, 0.9, 2.0, 1.5),
+    "email": (1000.0, "pulsed", 0.0, 1.0, 1.0, 3.0),
+}
+
+
+@dataclass(frozen=True)
+class MediaTruth:
+    """What produced a media-mix dataset (``simulate_media``).
+
+    ``channels`` (index channel): spend (total), decay, half_life (weeks), half_saturation (weekly
+    spend at which the curve gives half its maximum), slope, max_weekly (the curve's ceiling, money
+    per week), contribution (total) and roas (contribution / spend, both over the data's weeks).
+    ``contributions``: one column per channel, one row per week. ``baseline``: sales without media.
+    """
+
+    channels: pd.DataFrame
+    contributions: pd.DataFrame
+    baseline: pd.Series
+    max_lag: int
+
+
+def _spend_pattern(pattern: str, mean: float, n: int, rng: np.random.Generator) -> np.ndarray:
+    """One channel's weekly spend: always on with a slow drift, seasonal (a December peak), flighted
+    (bursts of 3-6 weeks on, 2-6 off) or pulsed (a send in about half the weeks)."""
+    if pattern == "always_on":
+        drift = np.zeros(n)
+        for t in range(1, n):
+            drift[t] = 0.85 * drift[t - 1] + rng.normal(0, 0.2)
+        x = np.exp(drift + rng.normal(0, 0.25, n))
+    elif pattern == "seasonal":
+        week = np.arange(n)
+        x = (1 + 0.35 * np.cos(2 * np.pi * (week - 4) / 52)) * rng.lognormal(0, 0.35, n)
+    elif pattern == "flighted":
+        x, t, on = np.zeros(n), 0, bool(rng.random() < 0.5)
+        while t < n:
+            length = int(rng.integers(3, 7) if on else rng.integers(2, 7))
+            if on:
+                x[t:t + length] = rng.lognormal(0, 0.3) * rng.lognormal(0, 0.15, len(x[t:t + length]))
+            t, on = t + length, not on
+    elif pattern == "pulsed":
+        x = (rng.random(n) < 0.55) * rng.lognormal(0, 0.4, n)
+    else:
+        raise ValueError(f"unknown spend pattern {pattern!r}")
+    return mean * x / x.mean()
+
+
+def simulate_media(baseline: pd.Series, channels: dict | None = None, *, max_lag: int = MEDIA_MAX_LAG,
+                   seed: int | tuple = 0) -> tuple[pd.DataFrame, pd.Series, MediaTruth]:
+    """Weekly spend per channel and the sales it brings, with every parameter planted.
+
+    Each channel's spend is carried over with geometric adstock (weights ``decay ** lag`` for lags
+    ``0 .. max_lag - 1``, scaled to sum to one, nothing carried in from before the first week) and
+    turned into weekly revenue by a Hill curve ``max_weekly * a**slope / (a**slope + half**slope)``;
+    ``max_weekly`` is set so that the channel's contribution over the data's weeks divided by its
+    spend is exactly the planted ROAS. Written independently of ``promo_core.mmm`` so that the model
+    is checked against a second implementation of the same definitions.
+
+    Parameters
+    ----------
+    baseline : Series
+        Sales without marketing, one value per week (its index is kept).
+    channels : dict, optional
+        channel -> (mean weekly spend, pattern, decay, half-saturation / mean spend, slope, ROAS);
+        default ``DEMO_CHANNELS``. Patterns: always_on, seasonal, flighted, pulsed.
+    max_lag : int
+        Weeks a week's spend keeps working.
+    seed : int or tuple
+        Seed of the spend's random stream.
+
+    Returns
+    -------
+    spend : DataFrame
+        Index as ``baseline``, one column of weekly spend per channel.
+    kpi : Series
+        ``baseline`` plus every channel's contribution.
+    truth : MediaTruth
+    """
+    channels = DEMO_CHANNELS if channels is None else channels
+    rng = np.random.default_rng(seed)
+    n = len(baseline)
+    spend, contrib, rows = {}, {}, {}
+    for name, (mean, pattern, decay, half, slope, roas) in channels.items():
+        x = _spend_pattern(pattern, mean, n, rng)
+        weights = decay ** np.arange(max_lag)
+        weights = weights / weights.sum()
+        carried = np.convolve(x, weights)[:n]
+        half_spend = half * mean
+        shape = carried ** slope / (carried ** slope + half_spend ** slope)
+        ceiling = roas * x.sum() / shape.sum()
+        spend[name], contrib[name] = x, ceiling * shape
+        rows[name] = {"spend": x.sum(), "decay": decay,
+                      "half_life": np.log(0.5) / np.log(decay) if decay > 0 else 0.0,
+                      "half_saturation": half_spend, "slope": slope, "max_weekly": ceiling,
+                      "contribution": contrib[name].sum(), "roas": roas}
+    spend = pd.DataFrame(spend, index=baseline.index)
+    contributions = pd.DataFrame(contrib, index=baseline.index)
+    kpi = (baseline + contributions.sum(axis=1)).rename("kpi")
+    table = pd.DataFrame.from_dict(rows, orient="index").rename_axis("channel")
+    return spend, kpi, MediaTruth(table, contributions, baseline.rename("baseline"), max_lag)
+
+
+def media_case(seed: int, n_channels: int = 5, n_weeks: int = 104,
+               noise: float = 3000.0) -> tuple[pd.DataFrame, pd.Series, MediaTruth]:
+    """A simulated media-mix dataset with every parameter planted, for tests and benchmarks.
+
+    Baseline: 100,000 a week with a 10 % yearly wave, a 5 % half-yearly one, a 10 % trend over the
+    period and normal noise (``noise`` a week). Channels ``ch0``... with mean weekly spend 2,000-8,000,
+    spend patterns mixing always-on, seasonal, flighted and pulsed, decay 0-0.7,
+    half-saturation 0.6-1.5 times the mean spend, Hill slope 0.8-2, and distinct planted ROAS
+    (0.5, 1.0, 1.8, 2.8, 4.0 for five channels; evenly from 0.4 to 4 otherwise) in random order.
+    """
+    rng = np.random.default_rng(seed)
+    index = pd.date_range("2024-01-01", periods=n_weeks, freq="W-MON", name="week")
+    t = np.arange(n_weeks)
+    baseline = 100_000 * (1 + 0.1 * np.sin(2 * np.pi * t / 52.18) + 0.05 * np.cos(4 * np.pi * t / 52.18)
+                          + 0.1 * t / n_weeks) + rng.normal(0, noise, n_weeks)
+    roas = rng.permutation((0.5, 1.0, 1.8, 2.8, 4.0) if n_channels == 5 else np.linspace(0.4, 4.0, n_channels))
+    patterns = ("always_on", "seasonal", "flighted", "pulsed", "always_on", "flighted", "always_on", "pulsed")
+    channels = {f"ch{i}": (float(rng.uniform(2000, 8000)), patterns[i % len(patterns)],
+                           float(rng.uniform(0, 0.7)), float(rng.uniform(0.6, 1.5)), float(rng.uniform(0.8, 2.0)),
+                           float(roas[i])) for i in range(n_channels)}
+    return simulate_media(pd.Series(baseline, index=index), channels, seed=seed)
+
+
+def media_spend_table(spend: pd.DataFrame, kpi: pd.Series) -> pd.DataFrame:
+    """The long table a retailer uploads: one row per week and channel (week, channel, spend) with
+    the week's revenue repeated on each of its rows."""
+    long = spend.rename_axis("week").reset_index().melt(id_vars="week", var_name="channel", value_name="spend")
+    long["spend"] = long["spend"].round(2)
+    long["revenue"] = long["week"].map(kpi.round(2))
+    return long.sort_values(["week", "channel"], ignore_index=True)
+
+
+def _demo_media(tx: pd.DataFrame, seed: int) -> tuple[pd.DataFrame, MediaTruth]:
+    """The demo's spend table: its transactions' weekly revenue is the baseline (sales without
+    marketing); the spend has its own random stream, so the other tables do not depend on it."""
+    week = ((tx["order_date"] - START).dt.days // 7).to_numpy()
+    revenue = np.bincount(week, weights=(tx["quantity"] * tx["unit_price"]).to_numpy(), minlength=N_WEEKS)[:N_WEEKS]
+    baseline = pd.Series(revenue, index=pd.DatetimeIndex(START + pd.to_timedelta(np.arange(N_WEEKS) * 7, unit="D"),
+                                                         name="week"))
+    spend, kpi, truth = simulate_media(baseline, seed=(seed, MEDIA_SEED))
+    table = media_spend_table(spend, kpi)
+    # a control every retailer knows: the Christmas shopping weeks (the window _seasonality lifts)
+    day_of_year = (table["week"] + pd.Timedelta(days=3)).dt.dayofyear
+    table["holiday"] = ((day_of_year >= 335) & (day_of_year <= 358)).astype(np.int64)
+    return table, truth
 
 
 def _products(rng: np.random.Generator) -> pd.DataFrame:
@@ -416,6 +584,7 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
     })
 
     cust_index = pd.Index(ids, name="customer_id")
+    spend, media_truth = _demo_media(tx, seed)
     truth = DemoTruth(
         category_elasticity=pd.Series({c: v[0] for c, v in CATEGORIES.items()}, name="elasticity"),
         customer_type=pd.Series(np.array(type_names)[ctype[:n_customers]], index=cust_index, name="type"),
@@ -433,6 +602,7 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
         weekly_seasonality=pd.Series(season, index=START + pd.to_timedelta(weeks * 7, unit="D"),
                                      name="seasonality"),
         store_weekly_demand=pd.Series(stores["demand"].to_numpy(), index=stores["site_id"], name="demand"),
+        media=media_truth,
     )
     return DemoRetailer(
         transactions=tx,
@@ -442,6 +612,7 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
         warehouses=warehouses,
         stores=stores,
         truth=truth,
+        spend=spend,
     )
 
 
@@ -456,7 +627,8 @@ def save_demo(workspace, seed: int = 0, *, if_empty: bool = False) -> str | None
         "Demo retailer", {"transactions": data, "quarantine": pd.DataFrame({"row": pd.Series(dtype="int64"),
                                                                             "reason": pd.Series(dtype="str")}),
                           "products": demo.products, "customers": demo.customers, "campaign": demo.campaign,
-                          "warehouses": demo.warehouses, "stores": demo.stores},
+                          "warehouses": demo.warehouses, "stores": demo.stores,
+                          "spend": demo.spend},
         kind="demo", source="promo_core.sample_data.generate(seed=%d)" % seed, rows_in=len(data),
         mapping={c: c for c in demo.transactions.columns},
         report={**quality_counts(data), "format": "generated", "cost_per_unit_km": demo.cost_per_unit_km,

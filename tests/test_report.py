@@ -271,7 +271,7 @@ def test_format_cell_hand_checked():
 def demo_standard(demo_tx, demo):
     """The standard analyses of the demo retailer with its campaign and network, computed once."""
     return report.standard_analyses(demo_tx, source="Demo retailer", tables={
-        "campaign": demo.campaign, "warehouses": demo.warehouses, "stores": demo.stores})
+        "campaign": demo.campaign, "warehouses": demo.warehouses, "stores": demo.stores, "spend": demo.spend})
 
 
 def test_standard_analyses_of_the_demo_are_the_profile_then_each_wired_module(demo_standard):
@@ -390,7 +390,8 @@ def test_groceries_report_skips_pricing_and_says_why(shared_data):
     assert skipped == ["Price sensitivity skipped: No sales lines with a positive quantity and price were found, "
                        "so there is nothing to measure price sensitivity on. Check the unit price column is mapped.",
                        "Coupon campaign results skipped: the data has no campaign table.",
-                       "Warehouse network skipped: the data has no warehouses and stores tables."]
+                       "Warehouse network skipped: the data has no warehouses and stores tables.",
+                       "Marketing ROI skipped: the data has no marketing spend table."]
     assert all(line in analyses[0].notes for line in skipped)
     rules = next(a for a in analyses if a.name == "Frequently bought together")
     assert len(rules.tables["Basket rules"]) > 0 and rules.params["min_support"] == 0.001

@@ -2860,6 +2860,7 @@ MESSAGES = {
     "reports.step.forecast": "Demand forecast",
     "reports.step.campaign": "Coupon campaign results",
     "reports.step.network": "Warehouse network",
+    "reports.step.marketing": "Marketing ROI",
     "reports.skipped": "{step} skipped: {reason}",
     "reports.skipped.unexpected": ("{step} skipped: it failed on this data in a way PromoLens did not foresee "
                                    "(incident {incident}). The rest of the report is complete; please pass the "
@@ -2867,6 +2868,7 @@ MESSAGES = {
     "reports.table.campaign": "campaign",
     "reports.table.warehouses": "warehouses",
     "reports.table.stores": "stores",
+    "reports.table.spend": "marketing spend",
     "join.tables": " and ",
     "reports.no_table": "the data has no {tables:tables} table.",
     "reports.no_tables": "the data has no {tables:tables} tables.",
@@ -2880,6 +2882,7 @@ MESSAGES = {
     "reports.page.coupons": "Coupons",
     "reports.page.logistics": "Logistics",
     "reports.page.reports": "Reports",
+    "reports.page.marketing": "Marketing ROI",
     "reports.doc.yes": "Yes",
     "reports.doc.no": "No",
     "reports.doc.empty_table": "This table is empty.",
@@ -2909,4 +2912,226 @@ MESSAGES = {
     "reports.book.rows": "Rows",
     "reports.book.none_picked": "Pick at least one saved analysis to put in the workbook.",
     # (end of reports)
+
+    # --- marketing -----------------------------------------------------------------------
+    # the media-mix model (promo_core.mmm): errors
+    "mmm.error.no_channels": "The spend table has no channels. Map the channel column on the Marketing ROI page.",
+    "mmm.error.index": "Spend, revenue and controls must cover the same periods. Check that every period has a "
+                       "revenue value.",
+    "mmm.error.too_few_periods": "Only {periods} periods of spend: the model needs at least {needed} (three times "
+                                 "the weeks a week's spend may keep working). Upload a longer history.",
+    "mmm.error.missing": "{column} has empty values. Fill them in (0 when nothing was spent).",
+    "mmm.error.negative_spend": "{channel} has negative spend in some periods. Spend must be 0 or more: correct "
+                                "refunds or credits in the file.",
+    "mmm.error.no_spend": "No channel spent anything in these periods, so there is nothing to measure.",
+    "mmm.error.unknown_channel": "There is no channel {channel}; the channels are: {channels}.",
+    "mmm.error.calibration": "The experiment for {channel} needs a ROAS of 0 or more and an interval whose high end "
+                             "is above its low end.",
+    "mmm.error.bounds": "Spend limits must be 0 or more, and each channel's lowest spend at most its highest.",
+    "mmm.error.budget_bounds": "A budget of {budget:money0} per week cannot be split within the limits: the "
+                               "lowest allowed spends add up to {low:money0} and the highest to {high:money0}. "
+                               "Change the budget or widen the limits.",
+    # the Marketing ROI analysis: errors, steps, notes
+    "marketing.error.no_spend_table": "No spend table yet. Upload one (a row per week and channel with the spend).",
+    "marketing.error.empty": "The spend table has no rows.",
+    "marketing.error.no_column": "The spend table has no column {column}. Its columns are: {columns}.",
+    "marketing.error.not_numbers": "{column} should hold numbers, but {rows} rows hold text such as “{example}”. "
+                                   "Correct them or pick another column.",
+    "marketing.error.bad_date": "{column} should hold dates, but row {row} holds “{value}”. Correct it or pick the "
+                                "date column.",
+    "marketing.error.uneven_periods": "The periods in {column} are not evenly spaced (a gap after {after:date}). Give "
+                                      "every week (or every day) a row, with 0 spend when nothing was spent.",
+    "marketing.error.varies_in_period": "{column} has different values within the period starting {period:date}. "
+                                        "It must be one value per period, repeated on each channel's row.",
+    "marketing.error.missing_kpi": "{column} has no value for the period starting {period:date}. Fill it in.",
+    "marketing.error.no_kpi": "Pick the revenue column of the spend table, or open a dataset with sales.",
+    "marketing.error.no_sales_in_period": "The sales have no lines between {first:date} and {last:date}, the spend "
+                                          "table's periods. Pick the revenue column of the spend table instead.",
+    "marketing.step.read": "Reading the spend table…",
+    "marketing.step.fit": "Fitting the media-mix model ({channels} channels, {periods} periods)…",
+    "marketing.step.bootstrap": "Measuring the uncertainty: {share:pct0} of the refits done…",
+    "marketing.step.allocation": "Splitting the budget…",
+    "marketing.step.what_if": "Comparing your split…",
+    "marketing.note.filled": "{pairs} period-channel pairs had no row and count as no spend.",
+    "marketing.note.kpi_from_sales": "Revenue per period comes from the sales data (the spend table has no revenue "
+                                     "column).",
+    "marketing.flag.few_periods": "less than a year of data, so seasonality and media cannot be told apart",
+    "marketing.flag.no_variation": "its spend hardly changes, so its effect cannot be measured",
+    "marketing.flag.collinear": "its spend moves with other channels' (or with the season), so the model cannot "
+                                "tell their effects apart",
+    "marketing.flag.flat_effect": "its estimated effect hardly moves when its spend does, so the model may be "
+                                  "crediting it with part of the baseline",
+    "marketing.flag.uncertain": "the interval is wide: treat its ROAS as a rough guess",
+    # the Marketing ROI page
+    "marketing.title": "Marketing ROI",
+    "marketing.lead": "What each marketing channel's spend brought in, how sure we are, and how to split the next "
+                      "budget. A media-mix model separates sales into a baseline (trend, season, holidays) and each "
+                      "channel's contribution, allowing for spend that keeps working for weeks (carry-over) and for "
+                      "diminishing returns.",
+    "marketing.data.heading": "Spend data",
+    "marketing.data.where": "Where is the spend?",
+    "marketing.data.where.help": "A table with one row per week (or day) and channel: the date, the channel, the "
+                                 "spend, and optionally the revenue of that week and controls such as holidays.",
+    "marketing.data.source.dataset": "In this dataset",
+    "marketing.data.source.upload": "Upload a file",
+    "marketing.data.dataset": "The dataset's spend table: {rows:,} rows.",
+    "marketing.data.upload.lead": "CSV, Excel or Parquet; one row per period and channel.",
+    "marketing.data.upload": "Spend file",
+    "marketing.data.read": "Read {rows:,} lines of {file}.",
+    "marketing.data.unreadable": " {rows:,} lines could not be read; download them below.",
+    "marketing.data.pick": "Choose or upload a spend table to start.",
+    "marketing.columns.heading": "Columns",
+    "marketing.columns.period": "Period (date)",
+    "marketing.columns.period.help": "The first day of the week (or the day) the row is about.",
+    "marketing.columns.channel": "Channel",
+    "marketing.columns.channel.help": "The marketing channel: search, social, TV, e-mail…",
+    "marketing.columns.spend": "Spend",
+    "marketing.columns.spend.help": "Money spent in that channel in that period.",
+    "marketing.columns.kpi": "Revenue",
+    "marketing.columns.kpi.sales": "From the sales data",
+    "marketing.columns.kpi.help": "The revenue of each period (the same on each of its rows); or take it from the "
+                                  "dataset's sales.",
+    "marketing.columns.controls": "Controls",
+    "marketing.columns.controls.help": "Other things that move sales, one value per period: holidays (1 or 0), a "
+                                       "price index, competitor events. They keep the model from crediting "
+                                       "marketing for them.",
+    "marketing.settings.heading": "Model settings",
+    "marketing.settings.max_lag": "Carry-over (periods)",
+    "marketing.settings.max_lag.help": "How many periods a period's spend may keep working (8 weeks suits most "
+                                       "channels; TV can need more).",
+    "marketing.settings.holdout": "Periods held out",
+    "marketing.settings.holdout.help": "The last periods are predicted by a fit that does not see them, to check "
+                                       "the model (0: no check).",
+    "marketing.settings.n_boot": "Refits for the intervals",
+    "marketing.settings.n_boot.help": "The intervals come from refitting the model on resampled data this many "
+                                      "times: more is steadier but slower.",
+    "marketing.settings.fourier": "Season detail",
+    "marketing.settings.fourier.help": "How detailed the yearly season may be (pairs of waves); more follows sharper "
+                                       "peaks but can take credit from marketing.",
+    "marketing.money": "{value:money0}",
+    "marketing.ratio": "{value:.2f}",
+    "marketing.pct": "{value:pct1}",
+    "marketing.metric.spend": "Marketing spend",
+    "marketing.metric.spend.help": "Everything spent in the {periods} periods of the data.",
+    "marketing.metric.contribution": "Revenue it brought in",
+    "marketing.metric.contribution.help": "Sales that would not have happened without the marketing, as the model "
+                                          "estimates: {share:pct0} of all revenue.",
+    "marketing.metric.roas": "Return on ad spend",
+    "marketing.metric.roas.help": "Revenue brought in per 1 spent, all channels together (above 1: the marketing "
+                                  "brought in more revenue than it cost; profit also needs the margin).",
+    "marketing.metric.holdout": "Forecast error",
+    "marketing.metric.holdout.help": "Average error when the model predicts the last {periods} periods without "
+                                     "seeing them (R² {r2:.2f}; 1 is perfect, below 0 worse than the average).",
+    "marketing.metric.r2": "Fit (R²)",
+    "marketing.metric.r2.help": "Share of the ups and downs of revenue the model explains (1 is perfect).",
+    "marketing.flags.channel": "{channel}: {reasons:and}.",
+    "marketing.flags.list": "{reasons:list}",
+    "marketing.flags.none": "The data separates every channel: no warnings.",
+    "marketing.channels.heading": "What each channel brought in",
+    "marketing.channels.lead": "ROAS: revenue brought in per 1 spent, with its {level:pct0} interval. A bar to the "
+                               "left of 1 returned less than it cost; marginal ROAS is what one more 1 spent at "
+                               "today's level brings in.",
+    "marketing.channels.table": "Channels: contribution, ROAS and marginal ROAS with intervals",
+    "marketing.curves.heading": "Response curves",
+    "marketing.curves.lead": "Revenue per week at a steady weekly spend (carry-over settled). The curve flattens "
+                             "where more money brings little more.",
+    "marketing.curves.channel": "Channel",
+    "marketing.curves.today": "{channel} today: {spend:money0} per week brings about {revenue:money0}; one more 1 "
+                              "brings {marginal:.2f} (between {low:.2f} and {high:.2f}).",
+    "marketing.curves.half_life": "Carry-over of {channel}: half of a week's effect is gone after {weeks:.1f} weeks.",
+    "marketing.fit.heading": "How well the model follows revenue",
+    "marketing.fit.lead": "The model explains R² = {r2:.2f} of revenue's ups and downs.",
+    "marketing.fit.holdout": "Fitted without the last {periods} periods, it predicted them with an average error of "
+                             "{mape:pct1} (R² {r2:.2f}).",
+    "marketing.plan.heading": "Split the next budget",
+    "marketing.plan.lead": "Today's spend is the average of the last {periods} weeks. The split that brings in the "
+                           "most, on the response curves, within the limits you set.",
+    "marketing.plan.budget": "Budget per week",
+    "marketing.plan.budget.help": "Money to split per week; today: {today:money0}.",
+    "marketing.plan.change": "Each channel may change by up to (%)",
+    "marketing.plan.change.help": "Limits each channel to today's spend plus or minus this share, so the plan "
+                                  "stays close to what the data has seen.",
+    "marketing.plan.profit": "Maximise profit",
+    "marketing.plan.profit.help": "Off: the most revenue for the whole budget. On: the most profit (margin × "
+                                  "revenue − spend), which may leave money unspent.",
+    "marketing.plan.margin": "Margin",
+    "marketing.plan.gain.revenue": "Extra revenue per week",
+    "marketing.plan.gain.profit": "Extra profit per week",
+    "marketing.plan.gain.help": "Compared with today's split; between {low:money0} and {high:money0} "
+                                "({level:pct0} interval).",
+    "marketing.plan.value.revenue": "Revenue from marketing per week",
+    "marketing.plan.value.profit": "Profit from marketing per week",
+    "marketing.plan.interval": "Gain over today's split: between {low:money0} and {high:money0} per week "
+                               "({level:pct0} interval).",
+    "marketing.plan.table": "Budget split per week: today and proposed",
+    "marketing.whatif.heading": "What if: your own split",
+    "marketing.whatif.lead": "Type a weekly spend per channel to see what the model expects it to bring compared "
+                             "with today's.",
+    "marketing.saved_name": "Marketing ROI ({channels} channels)",
+    "chart.mmm_roas.title": "Return on ad spend per channel, with {level:pct0} intervals",
+    "chart.mmm_roas.x": "Revenue per 1 spent",
+    "chart.mmm_roas.y": "Channel",
+    "chart.mmm_roas.break_even": "break-even",
+    "chart.mmm_contributions.title": "Revenue per week: baseline and what each channel added",
+    "chart.mmm_contributions.x": "Week",
+    "chart.mmm_contributions.y": "Revenue per week ({currency})",
+    "chart.mmm_contributions.baseline": "Baseline (no marketing)",
+    "chart.mmm_response.title": "Response curve: {channel}",
+    "chart.mmm_response.x": "Spend per week ({currency})",
+    "chart.mmm_response.y": "Revenue brought in per week ({currency})",
+    "chart.mmm_response.interval": "Interval",
+    "chart.mmm_response.today": "Today's spend",
+    "chart.mmm_fit.title": "Revenue per week: actual, fitted and predicted",
+    "chart.mmm_fit.x": "Week",
+    "chart.mmm_fit.y": "Revenue per week ({currency})",
+    "chart.mmm_fit.actual": "Actual",
+    "chart.mmm_fit.fitted": "Model",
+    "chart.mmm_fit.holdout": "Predicted without seeing it",
+    "chart.mmm_allocation.title": "Spend per week per channel: today and proposed",
+    "chart.mmm_allocation.x": "Channel",
+    "chart.mmm_allocation.y": "Spend per week ({currency})",
+    "chart.mmm_allocation.current": "Today",
+    "chart.mmm_allocation.proposed": "Proposed",
+    "column.total_spend": "Spend",
+    "column.contribution": "Revenue brought in",
+    "column.contribution_low": "Revenue brought in (low)",
+    "column.contribution_high": "Revenue brought in (high)",
+    "column.roas": "ROAS",
+    "column.roas_low": "ROAS (low)",
+    "column.roas_high": "ROAS (high)",
+    "column.marginal_roas": "Marginal ROAS",
+    "column.marginal_roas_low": "Marginal ROAS (low)",
+    "column.marginal_roas_high": "Marginal ROAS (high)",
+    "column.current_spend": "Spend per week today",
+    "column.half_life": "Carry-over half-life (weeks)",
+    "column.flags": "Warnings",
+    "column.min_spend": "Lowest allowed",
+    "column.max_spend": "Highest allowed",
+    "column.proposed_spend": "Proposed spend per week",
+    "column.current_revenue": "Revenue from it today",
+    "column.proposed_revenue": "Revenue from it, proposed",
+    "report.marketing.name": "Marketing ROI",
+    "report.marketing.headline": "Marketing spend of {spend:money0} brought in about {contribution:money0} of "
+                                 "revenue ({share:pct0} of all revenue): {roas:.2f} per 1 spent.",
+    "marketing.calibrate.heading": "Calibrate with an experiment",
+    "marketing.calibrate.lead": "If a randomised test measured a channel's return (a hold-out region, a coupon "
+                                "campaign on the Coupons page), enter it: the model then weighs the test's result "
+                                "against what the spend data says, and the table shows how every estimate moved.",
+    "marketing.calibrate.channel": "Channel tested",
+    "marketing.calibrate.none": "No experiment",
+    "marketing.calibrate.roas": "Measured ROAS",
+    "marketing.calibrate.roas.help": "Incremental revenue per 1 spent that the test measured.",
+    "marketing.calibrate.low": "Interval low",
+    "marketing.calibrate.high": "Interval high",
+    "marketing.calibrate.interval.help": "The test's {level:pct0} interval for the ROAS: the narrower, the more the "
+                                         "model follows the test.",
+    "marketing.calibrate.table": "How the estimates moved with the experiment",
+    "column.roas_before": "ROAS before",
+    "column.roas_low_before": "ROAS before (low)",
+    "column.roas_high_before": "ROAS before (high)",
+    "column.roas_after": "ROAS with the experiment",
+    "column.roas_low_after": "ROAS with the experiment (low)",
+    "column.roas_high_after": "ROAS with the experiment (high)",
+    "app.page.marketing": "Marketing ROI",
+    # (end of marketing)
 }

@@ -1,0 +1,298 @@
+"""The Marketing ROI page's analysis: what each channel's spend brought in (a media-mix model,
+``promo_core.mmm``), how sure that is, and how to split the next budget.
+
+The spend table has one row per period (week or day) and channel: a period column, a channel
+column, a spend column, and optionally a revenue (KPI) column repeated on each row of a period and
+control columns (holidays, a price index). Without a KPI column the revenue per period comes from
+the sales source (summed in its engine).
+
+>>> result = run(sales, Params(spend=Spend(table, table_key(table))))
+>>> result.model.channels      # ROAS with intervals, contribution, marginal ROAS, flags
+>>> result.allocation.table    # today's split and the recommended one
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.stats import norm
+
+from promo_core import mmm
+from promo_core.analyses import Progress, Steps
+from promo_core.engine import SalesSource, fetch, sales_table
+from promo_core.errors import DataError
+from promo_core.experiments import table_key
+from promo_core.text import Message
+
+__all__ = ["Params", "Result", "Spend", "run", "allocate", "what_if", "experiments", "calibration_shift", "table_key",
+           "PARTS"]
+
+PARTS = frozenset({"fit", "allocation", "what_if"})
+
+
+@dataclass(frozen=True, eq=False)
+class Spend:
+    """A spend table known by a key naming its content (an upload's SHA-256, a dataset's version),
+    so that the page's settings can hold it without hashing it on every rerun."""
+
+    table: pd.DataFrame
+    key: str
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Spend) and self.key == other.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every setting of the Marketing ROI page.
+
+    Attributes
+    ----------
+    spend : Spend
+        The spend table.
+    period, channel, amount : str
+        Its period, channel and spend columns.
+    kpi : str, optional
+        Its revenue column; None: revenue per period from the sales.
+    controls : tuple of str
+        Its control columns (one value per period).
+    max_lag, n_fourier, holdout, n_boot, level, random_state
+        The model's settings (``mmm.fit``).
+    budget : float, optional
+        Budget per period to split; None: today's total.
+    change : float
+        How far each channel may move from today's spend, as a share (0.5: between half and one and
+        a half times today's).
+    margin : float, optional
+        Share of revenue kept as profit; given, the split maximises profit, not revenue.
+    what_if : tuple of (channel, spend per period)
+        A manager's own split to compare with today's.
+    calibration : tuple of (channel, ROAS, low, high)
+        Experiments: a channel's ROAS measured by a randomised test, with its interval at ``level``
+        (``mmm.fit``'s calibration, the standard error read off the interval).
+    parts : frozenset of str
+        Steps after reading the table: any of ``PARTS``.
+    """
+
+    spend: Spend | None = None
+    period: str = "week"
+    channel: str = "channel"
+    amount: str = "spend"
+    kpi: str | None = "revenue"
+    controls: tuple[str, ...] = ()
+    max_lag: int = 8
+    n_fourier: int = 2
+    holdout: int = 13
+    n_boot: int = 100
+    level: float = 0.90
+    random_state: int = 0
+    budget: float | None = None
+    change: float = 0.5
+    margin: float | None = None
+    what_if: tuple[tuple[str, float], ...] = ()
+    calibration: tuple[tuple[str, float, float, float], ...] = ()
+    parts: frozenset = PARTS
+
+
+@dataclass(frozen=True)
+class Data:
+    """The spend table as the model reads it: spend per period and channel, revenue, controls."""
+
+    spend: pd.DataFrame  # index period, one column per channel
+    kpi: pd.Series
+    controls: pd.DataFrame | None
+    kpi_from_sales: bool
+    filled: int  # period-channel pairs without a row (spend 0)
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything the Marketing ROI page and its report section show; a part not asked for or
+    that failed is None, with the reason in ``problems``."""
+
+    params: Params
+    data: Data
+    notes: tuple[Message, ...]
+    model: mmm.MediaMix | None = None
+    allocation: mmm.Allocation | None = None
+    what_if: mmm.Allocation | None = None
+    problems: Mapping[str, Message] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> dict:
+        """Total spend, incremental revenue (with interval) and overall ROAS over the data's periods."""
+        c = self.model.channels
+        spend = float(c["total_spend"].sum())
+        return {"spend": spend, "contribution": float(c["contribution"].sum()),
+                "roas": float(c["contribution"].sum() / spend) if spend > 0 else float("nan"),
+                "share": float(c["contribution"].sum() / self.model.kpi.sum())}
+
+
+def _column(table: pd.DataFrame, name: str) -> pd.Series:
+    if name not in table.columns:
+        raise DataError(Message("marketing.error.no_column", column=name,
+                                columns=", ".join(map(str, table.columns))))
+    return table[name]
+
+
+def _numbers(table: pd.DataFrame, name: str) -> pd.Series:
+    values = pd.to_numeric(_column(table, name), errors="coerce")
+    bad = values.isna() & table[name].notna()
+    if bad.any():
+        raise DataError(Message("marketing.error.not_numbers", column=name, rows=int(bad.sum()),
+                                example=str(table.loc[bad.idxmax(), name])))
+    return values
+
+
+def _sales_kpi(source: SalesSource, periods: pd.DatetimeIndex) -> pd.Series:
+    """Revenue per period from the sales, summed in the source's engine (periods start at the spend
+    table's dates; a line counts in the last period that started on or before its day)."""
+    lines = sales_table(source, ["order_date", "revenue"])
+    day = lines.order_date.date()
+    start, end = periods[0].date(), (periods[-1] + (periods[-1] - periods[-2])).date()
+    per_day = fetch(lines.filter((day >= start) & (day < end)).group_by(day=day)
+                    .aggregate(revenue=lines.revenue.sum()))
+    if per_day.empty:
+        raise DataError(Message("marketing.error.no_sales_in_period", first=periods[0], last=periods[-1]))
+    which = np.searchsorted(periods.to_numpy(), pd.to_datetime(per_day["day"]).to_numpy().astype(periods.dtype),
+                            side="right") - 1
+    return pd.Series(np.bincount(which, weights=per_day["revenue"].to_numpy(float), minlength=len(periods)),
+                     index=periods, name="revenue")
+
+
+def read_spend(source: SalesSource | None, params: Params) -> Data:
+    """The spend table as periods x channels, with revenue and controls per period.
+
+    Raises
+    ------
+    DataError
+        A missing column, text where numbers belong, a date that is not a date, revenue or a control
+        that differs between the rows of one period, periods not evenly spaced, or no revenue.
+    """
+    if params.spend is None:
+        raise DataError(Message("marketing.error.no_spend_table"))
+    table = params.spend.table
+    if table.empty:
+        raise DataError(Message("marketing.error.empty"))
+    period = pd.to_datetime(_column(table, params.period), errors="coerce")
+    if period.isna().any():
+        bad = period.isna().idxmax()
+        raise DataError(Message("marketing.error.bad_date", column=params.period, row=int(bad) + 1,
+                                value=str(table.loc[bad, params.period])))
+    channel = _column(table, params.channel).astype("string").fillna("")
+    amount = _numbers(table, params.amount).fillna(0.0)
+    frame = pd.DataFrame({"period": period.dt.normalize(), "channel": channel, "spend": amount})
+    spend = frame.pivot_table(index="period", columns="channel", values="spend", aggfunc="sum", fill_value=0.0)
+    spend.columns = spend.columns.astype(str)
+    spend.columns.name = None
+    filled = int(spend.size - frame.groupby(["period", "channel"]).ngroups)
+    steps = np.diff(spend.index.to_numpy()).astype("timedelta64[D]").astype(int)
+    if len(steps) and (steps != steps[0]).any():
+        raise DataError(Message("marketing.error.uneven_periods", column=params.period,
+                                after=spend.index[1:][steps != steps[0]][0]))
+
+    def per_period(name: str) -> pd.Series:
+        values = _numbers(table, name)
+        grouped = values.groupby(frame["period"])
+        if (grouped.nunique() > 1).any():
+            raise DataError(Message("marketing.error.varies_in_period", column=name,
+                                    period=grouped.nunique().gt(1).idxmax()))
+        return grouped.first().reindex(spend.index)
+
+    if params.kpi is not None:
+        kpi = per_period(params.kpi).rename("revenue")
+        if kpi.isna().any():
+            raise DataError(Message("marketing.error.missing_kpi", column=params.kpi, period=kpi.isna().idxmax()))
+    else:
+        if source is None:
+            raise DataError(Message("marketing.error.no_kpi"))
+        kpi = _sales_kpi(source, spend.index)
+    controls = None
+    if params.controls:
+        controls = pd.DataFrame({c: per_period(c) for c in params.controls}).fillna(0.0)
+    return Data(spend, kpi, controls, params.kpi is None, filled)
+
+
+def _bootstrap_progress(progress: Progress | None):
+    if progress is None:
+        return None
+    shown = [-1]
+
+    def tell(share: float) -> None:
+        tenth = int(share * 10)
+        if tenth != shown[0]:
+            shown[0] = tenth
+            progress(Message("marketing.step.bootstrap", share=share))
+    return tell
+
+
+def experiments(params: Params) -> dict[str, tuple[float, float]]:
+    """``params.calibration`` as ``mmm.fit`` takes it: channel -> (ROAS, standard error), the
+    standard error being the interval's half-width over the normal quantile of ``params.level``."""
+    z = float(norm.ppf(0.5 + params.level / 2))
+    return {channel: (roas, (high - low) / (2 * z)) for channel, roas, low, high in params.calibration}
+
+
+def calibration_shift(before: mmm.MediaMix, after: mmm.MediaMix) -> pd.DataFrame:
+    """How each channel's ROAS and interval moved when experiments were added: one row per channel."""
+    cols = ["roas", "roas_low", "roas_high"]
+    return before.channels[cols].add_suffix("_before").join(after.channels[cols].add_suffix("_after")).reset_index()
+
+
+def allocate(model: mmm.MediaMix, params: Params) -> mmm.Allocation:
+    """The best split of ``params.budget`` (default today's total) with each channel within
+    ``params.change`` of today's spend (``mmm.allocate``)."""
+    today = model.channels["current_spend"]
+    return mmm.allocate(model, params.budget, lower=today * max(0.0, 1 - params.change),
+                        upper=today * (1 + params.change), margin=params.margin, random_state=params.random_state)
+
+
+def what_if(model: mmm.MediaMix, params: Params) -> mmm.Allocation:
+    """``params.what_if`` (a manager's split) against today's (``mmm.what_if``)."""
+    return mmm.what_if(model, dict(params.what_if), margin=params.margin)
+
+
+def run(source: SalesSource | None, params: Params = Params(), progress: Progress | None = None) -> Result:
+    """The Marketing ROI analysis.
+
+    Parameters
+    ----------
+    source : DataFrame or ibis.Table, optional
+        The sales; read only when the spend table has no revenue column.
+    params : Params
+    progress : callable, optional
+        Told each step's ``Message`` as it starts, and the bootstrap's progress.
+
+    Returns
+    -------
+    Result
+
+    Raises
+    ------
+    DataError
+        When the spend table cannot be read (``read_spend``): nothing can be shown.
+    """
+    steps = Steps(params.parts, progress)
+    steps.announce(Message("marketing.step.read"))
+    data = read_spend(source, params)
+    notes = []
+    if data.filled:
+        notes.append(Message("marketing.note.filled", pairs=data.filled))
+    if data.kpi_from_sales:
+        notes.append(Message("marketing.note.kpi_from_sales"))
+    model = steps.run("fit", Message("marketing.step.fit", channels=data.spend.shape[1], periods=len(data.spend)),
+                      mmm.fit, data.spend, data.kpi, data.controls, max_lag=params.max_lag,
+                      n_fourier=params.n_fourier, holdout=params.holdout, n_boot=params.n_boot, level=params.level,
+                      calibration=experiments(params), random_state=params.random_state,
+                      progress=_bootstrap_progress(progress))
+    allocation = split = None
+    if model is not None:
+        allocation = steps.run("allocation", Message("marketing.step.allocation"), allocate, model, params)
+        if params.what_if:
+            split = steps.run("what_if", Message("marketing.step.what_if"), what_if, model, params)
+    return Result(params, data, tuple(notes), model, allocation, split, steps.problems)

@@ -1,0 +1,80 @@
+"""AppTest of the Marketing ROI page on the demo retailer's spend table: headline, per-channel ROAS
+with intervals and warnings, response curve, holdout check, budget split and what-if, every table
+downloadable; in English and Chinese."""
+from __future__ import annotations
+
+from tests.conftest import has_chinese, page_text
+
+PAGE = "pages/marketing.py"
+
+
+def _frame(at, column: str):
+    for df in at.dataframe:
+        if column in df.value.columns:
+            return df.value
+    raise AssertionError(f"no table with a column {column!r}")
+
+
+def test_marketing_page_on_the_demo_spend(app_page, demo):
+    at = app_page(PAGE)
+    assert not at.exception, at.exception
+    text = page_text(at)
+    metrics = {}
+    for m in at.metric:  # the first of a label: the budget split's gain comes before the what-if's
+        metrics.setdefault(m.label, m)
+    truth = demo.truth.media.channels
+    # the headline: spend is the demo's, read from its spend table
+    assert metrics["Marketing spend"].value == f"£{truth['spend'].sum():,.0f}"
+    for label in ("Revenue it brought in", "Return on ad spend", "Forecast error", "Extra revenue per week"):
+        assert label in metrics
+    # every channel with ROAS and its interval, in order low <= point <= high
+    channels = _frame(at, "roas_low").set_index("channel")
+    assert sorted(channels.index) == sorted(truth.index)
+    assert (channels["roas_low"] <= channels["roas"] + 1e-9).all()
+    assert (channels["roas"] <= channels["roas_high"] + 1e-9).all()
+    # the channels planted most profitable (e-mail, search) come out above break-even
+    assert (channels.loc[["email", "search"], "roas_low"] > 1).all()
+    # the holiday control is picked by default, the fit is checked on held-out weeks
+    assert "predicted them with an average error of" in text
+    assert "Response curve" in text or any("Response curve" in str(c) for c in at.caption)
+    assert "half of a week's effect is gone after" in text
+    # the budget split keeps the budget and each channel within ±50 % of today
+    split = _frame(at, "proposed_spend").set_index("channel")
+    assert abs(split["proposed_spend"].sum() - split["current_spend"].sum()) < 1e-3 * split["current_spend"].sum()
+    assert (split["proposed_spend"] >= 0.5 * split["current_spend"] - 1e-6).all()
+    assert (split["proposed_spend"] <= 1.5 * split["current_spend"] + 1e-6).all()
+    assert metrics["Extra revenue per week"].value.startswith("£")  # today's split is one of the candidates
+    # every table has its download
+    names = {b.proto.label for b in at.get("download_button")}
+    assert names, "no download buttons"
+    assert len(at.get("download_button")) >= 5
+    # a what-if: moving money into the best channel shows its own gain
+    at.number_input(key="mk-whatif-email").set_value(2000.0).run()
+    assert not at.exception, at.exception
+    what_if = [d.value for d in at.dataframe if "proposed_spend" in d.value.columns][-1].set_index("channel")
+    assert what_if.loc["email", "proposed_spend"] == 2000.0
+    gains = [m for m in at.metric if m.label == "Extra revenue per week"]
+    assert len(gains) == 2 and gains[1].value != gains[0].value
+
+
+def test_marketing_page_in_chinese(app_page):
+    at = app_page(PAGE, lang="zh")
+    assert not at.exception, at.exception
+    text = page_text(at)
+    assert "营销回报" in text and "广告投资回报率" in text and has_chinese(text)
+
+
+def test_an_experiment_moves_the_estimate_on_the_page(app_page, demo):
+    """The demo's display is credited far more than its planted ROAS of 0.5 (and flagged); a test
+    that measured 0.5 (0.3 to 0.7) brings the estimate there, and the page shows the move."""
+    at = app_page(PAGE)
+    at.selectbox(key="mk-cal-channel").set_value("display").run()
+    at.number_input(key="mk-cal-roas").set_value(0.5).run()
+    at.number_input(key="mk-cal-low").set_value(0.3).run()
+    at.number_input(key="mk-cal-high").set_value(0.7).run()
+    assert not at.exception, at.exception
+    shift = _frame(at, "roas_after").set_index("channel")
+    assert shift.at["display", "roas_before"] > 1.5
+    assert abs(shift.at["display", "roas_after"] - 0.5) < 0.25
+    channels = _frame(at, "roas_low").set_index("channel")
+    assert abs(channels.at["display", "roas"] - 0.5) < 0.25  # the rest of the page uses the calibrated model
