@@ -503,7 +503,7 @@ def _roles() -> dict[str, list[str]]:
 class TextTable:
     """Texts read from an upload: ``data`` (canonical columns ``text`` and those found of
     ``date``, ``product_id``, ``rating``, ``customer_id``, ``source``, ``category``, plus ``row``,
-    the line of the file), ``quarantine`` (``row``, ``reason``: a Message id, for rows without text),
+    the line of the file), ``quarantine`` (``row``, ``reason``: a Message, for rows without text),
     ``columns`` (role -> the upload's header) and counts of values that could not be read."""
 
     data: pd.DataFrame
@@ -565,7 +565,9 @@ def text_table(frame: pd.DataFrame) -> TextTable:
             values = frame[taken[role]]
             out[role] = values.astype("str").str.strip().where(values.notna()).to_numpy()
     empty = out["text"] == ""
-    quarantine = pd.DataFrame({"row": out.loc[empty, "row"].to_numpy(), "reason": "voice.quarantine.no_text"})
+    quarantine = pd.DataFrame({"row": out.loc[empty, "row"].to_numpy(),
+                               "reason": pd.Series([Message("voice.quarantine.no_text")] * int(empty.sum()),
+                                                   dtype=object)})
     return TextTable(data=out[~empty].reset_index(drop=True), quarantine=quarantine,
                      columns={r: str(c) for r, c in taken.items()}, bad_dates=bad_dates, bad_ratings=bad_ratings)
 

@@ -103,6 +103,9 @@ class Ratings:
     used: str
     rated: int
     conflicting: int
+    classifier_accuracy: float
+    library_accuracy: float
+    n_splits: int
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,10 @@ class SalesLink:
     lags: pd.DataFrame
     products: int
     matched_texts: int
+    strongest_lag: int  # the lag of the largest correlation in size
+    strongest: float  # that correlation
+    clear: bool  # whether it lies outside the band chance alone gives
+    band: float  # that band (±1.96/√n at the strongest lag)
 
 
 @dataclass(frozen=True)
@@ -268,7 +275,10 @@ def _ratings(data: pd.DataFrame, params: Params) -> Ratings:
     library = library[~library.index.duplicated()]
     check = voice.evaluate(texts, labels[rated], n_splits=params.n_splits, random_state=params.random_state,
                            library_scores=library.reindex(distinct["text"]).to_numpy())
-    return Ratings(table=check.table, used=check.best, rated=int(rated.sum()), conflicting=check.conflicting)
+    accuracy = check.table.set_index("method")["accuracy"]
+    return Ratings(table=check.table, used=check.best, rated=int(rated.sum()), conflicting=check.conflicting,
+                   classifier_accuracy=float(accuracy["classifier"]), library_accuracy=float(accuracy["library"]),
+                   n_splits=params.n_splits)
 
 
 def _weekly(data: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -406,8 +416,13 @@ def _sales_link(source: SalesSource, data: pd.DataFrame, max_lag: int) -> SalesL
         r = float(np.corrcoef(pairs["score"], pairs["units"])[0, 1]) if len(pairs) > 2 else np.nan
         rows.append({"lag": lag, "correlation": r, "pairs": len(pairs),
                      "band": 1.96 / np.sqrt(len(pairs)) if len(pairs) else np.nan})
-    return SalesLink(lags=pd.DataFrame(rows), products=int(weekly["product_id"].nunique()),
-                     matched_texts=int(matched.sum()))
+    lags = pd.DataFrame(rows)
+    top = lags.loc[lags["correlation"].abs().idxmax()] if lags["correlation"].notna().any() else None
+    return SalesLink(lags=lags, products=int(weekly["product_id"].nunique()), matched_texts=int(matched.sum()),
+                     strongest_lag=int(top["lag"]) if top is not None else 0,
+                     strongest=float(top["correlation"]) if top is not None else float("nan"),
+                     clear=bool(top is not None and abs(top["correlation"]) > top["band"]),
+                     band=float(top["band"]) if top is not None else float("nan"))
 
 
 def _notes(read: voice.TextTable, data: pd.DataFrame, use_classifier: bool, ratings: Ratings | None) -> tuple:
