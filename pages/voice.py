@@ -111,7 +111,7 @@ with tabs[0], ui.section():
     st.caption(t("voice.overview.aspects"))
     aspects = named(result.aspects)
     words = ui.chart_labels("voice_aspects")
-    bars = charts.ranked_bars(aspects, "aspect", "negative_texts", words["title"], words["x"], color=charts.ACCENT,
+    bars = charts.ranked_bars(aspects, "aspect", "negative_texts", words["title"], words["x"],
                               height=360)
     ui.chart(bars, key="voice-aspects")
     figures[t("voice.figure.aspects")] = bars

@@ -1,25 +1,10 @@
-"""AppTest of the Voice of the customer page on the demo reviews (English and Chinese) and on an
-upload with Chinese headers, an empty row and an e-mail address in privacy mode."""
+"""AppTest of the Voice of the customer page on the demo reviews, in English and Chinese."""
 from __future__ import annotations
 
-import io
-
-import pandas as pd
-
 from tests.conftest import has_chinese, page_text
+from tests.test_page_segments import _frame, _metrics
 
 PAGE = "pages/voice.py"
-
-
-def _metrics(at) -> dict:
-    return {m.label: m.value for m in at.metric}
-
-
-def _frame(at, column: str) -> pd.DataFrame:
-    for df in at.dataframe:
-        if column in df.value.columns:
-            return df.value
-    raise AssertionError(f"no table with a column {column!r}")
 
 
 def test_voice_page_finds_the_planted_problems_in_the_demo_reviews(app_page):
@@ -50,3 +35,25 @@ def test_voice_page_reads_in_chinese(app_page):
     text = page_text(at)
     assert has_chinese(text) and "相关不等于因果" in text
     assert "价格" in set(_frame(at, "aspect")["aspect"])
+
+
+def test_an_upload_with_chinese_headers_is_read_whole_and_protected_in_privacy_mode(app_page, monkeypatch):
+    monkeypatch.setenv("PROMO_PRIVACY", "force")
+    monkeypatch.setenv("PROMO_PSEUDONYM_KEY", "test-key")
+    at = app_page(PAGE)
+    at.radio(key="voice-source").set_value("upload").run()
+    rows = ["评价内容,评价时间,商品编码,评分,会员id",
+            "质量很好，物流很快,2025-03-01,P0001,5,alice",
+            "Arrived broken. Write to me at bob.smith@example.com,2025-03-02,P0002,1,bob",
+            ",2025-03-03,P0003,3,carol",
+            "Great value for money,2025-03-04,P0001,4,alice"]
+    at.file_uploader[0].set_value(("reviews.csv", "\n".join(rows).encode(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert _metrics(at)["Texts"] == "3"
+    text = page_text(at)
+    assert "1 row(s) have no text" in text and "“评价内容”" in text
+    texts = _frame(at, "aspects")
+    assert not texts["customer_id"].isin(["alice", "bob"]).any(), "customer ids are pseudonymised"
+    assert texts["customer_id"].nunique() == 2
+    assert not texts["text"].str.contains("bob.smith").any(), "e-mail addresses in texts are redacted"
+    assert _frame(at, "reason")["reason"].tolist() == ["no text in this row"]
