@@ -231,14 +231,18 @@ def aspects(texts, extra: Mapping[str, Iterable[str]] | None = None) -> pd.DataF
     DataFrame
         One boolean column per aspect, one row per text.
     """
-    s = _as_texts(texts).str.lower()
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    s = pa.array(_as_texts(texts).str.lower().tolist(), pa.string())
     found = {}
     for name in dict.fromkeys([*ASPECTS, *(extra or {})]):
         english, chinese = ASPECTS.get(name, ((), ()))
         more = [str(w).lower() for w in (extra or {}).get(name, ()) if str(w).strip()]
         english = (*english, *(w for w in more if not _CJK.search(w)))
         chinese = (*chinese, *(w for w in more if _CJK.search(w)))
-        found[name] = s.str.contains(_aspect_pattern(english, chinese), regex=True).to_numpy(bool)
+        # (RE2 through Arrow: one pass per aspect, several times faster than Python's re here)
+        found[name] = pc.match_substring_regex(s, _aspect_pattern(english, chinese)).to_numpy(zero_copy_only=False)
     return pd.DataFrame(found)
 
 
