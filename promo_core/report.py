@@ -34,6 +34,7 @@ PAGE_TITLES = {
     "data": ("Data profile", "数据概况"), "segments": ("Segments", "客户分群"),
     "recommendations": ("Recommendations", "商品推荐"), "pricing": ("Pricing", "定价"),
     "coupons": ("Coupons", "优惠券"), "logistics": ("Logistics", "物流"), "reports": ("Reports", "报告"),
+    "voice": ("Voice of the customer", "顾客之声"),
 }
 _log = logging.getLogger(__name__)
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing

@@ -124,3 +124,7 @@ def test_the_analysis_protects_demo_texts_and_reads_an_upload(demo_tx):
     assert result.texts["label"].tolist() == ["positive", "negative"] and result.weekly is None
     with pytest.raises(DataError):
         analysis.run(None, analysis.Params())
+    library = analysis.run(demo_tx, analysis.Params(model="library"))
+    assert library.ratings is None and library.texts["label"].equals(library.texts["library_label"])
+    assert library.sales.lags["lag"].tolist() == list(range(-4, 5)) and library.sales.products > 0
+    assert (library.sales.lags["band"] > 1.96 / np.sqrt(library.sales.lags["pairs"])).all(), "lags tried count"

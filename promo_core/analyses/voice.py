@@ -113,9 +113,12 @@ class SalesLink:
     """Weekly sentiment against weekly units sold of the same products.
 
     ``lags``: one row per lag in weeks (positive: sentiment first, sales ``lag`` weeks later) with
-    the pooled correlation of both series (each product's weeks around its own mean), the number of
-    product-weeks and a 95% band under no relation (±1.96/√n). ``products``: the matched products.
-    A correlation, not a cause: a promotion can raise both sales and happy reviews."""
+    the pooled correlation of both series (each product's weeks around its own mean, then each week
+    around all products'), the number of product-weeks and the band a correlation stays inside 95%
+    of the time under no relation, at every lag tried at once (±z/√n, z Bonferroni-corrected for
+    the lags). ``products``: the matched products. A correlation, not a cause: a promotion can
+    raise both sales and happy reviews, and a product's own trend in sales and in reviews can line
+    up by chance."""
 
     lags: pd.DataFrame
     products: int
@@ -123,7 +126,7 @@ class SalesLink:
     strongest_lag: int  # the lag of the largest correlation in size
     strongest: float  # that correlation
     clear: bool  # whether it lies outside the band chance alone gives
-    band: float  # that band (±1.96/√n at the strongest lag)
+    band: float  # that band at the strongest lag
 
 
 @dataclass(frozen=True)
@@ -406,8 +409,15 @@ def _sales_link(source: SalesSource, data: pd.DataFrame, max_lag: int) -> SalesL
     if weekly.empty:
         raise DataError(Message("voice.error.few_weeks", weeks=MIN_WEEKS))
     units = np.log1p(demand.clip(lower=0))
-    units = units - units.mean()  # each product around its own mean
+    # each product around its own mean, then each week around all products' (seasons and trends
+    # common to the shop would otherwise correlate any two weekly series)
+    units = units - units.mean()
+    units = units.sub(units.mean(axis=1), axis=0)
     mood = weekly.assign(score=weekly["mean_score"] - weekly.groupby("product_id")["mean_score"].transform("mean"))
+    mood["score"] -= mood.groupby("week")["score"].transform("mean")
+    from scipy.stats import norm
+
+    z = float(norm.ppf(1 - 0.025 / (2 * max_lag + 1)))  # 95% over all the lags tried (Bonferroni)
     rows = []
     for lag in range(-max_lag, max_lag + 1):
         later = units.shift(-lag).stack().reset_index()
@@ -415,7 +425,7 @@ def _sales_link(source: SalesSource, data: pd.DataFrame, max_lag: int) -> SalesL
         pairs = mood.merge(later, on=["week", "product_id"]).dropna(subset=["units"])
         r = float(np.corrcoef(pairs["score"], pairs["units"])[0, 1]) if len(pairs) > 2 else np.nan
         rows.append({"lag": lag, "correlation": r, "pairs": len(pairs),
-                     "band": 1.96 / np.sqrt(len(pairs)) if len(pairs) else np.nan})
+                     "band": z / np.sqrt(len(pairs)) if len(pairs) else np.nan})
     lags = pd.DataFrame(rows)
     top = lags.loc[lags["correlation"].abs().idxmax()] if lags["correlation"].notna().any() else None
     return SalesLink(lags=lags, products=int(weekly["product_id"].nunique()), matched_texts=int(matched.sum()),

@@ -2408,7 +2408,7 @@ MESSAGES = {
                         "{weeks} weeks.",
     "voice.sales.caveat": "A correlation is not a cause: a promotion can raise both sales and happy reviews, and "
                           "a busy week brings both more buyers and more reviewers. Bars inside ±{band:.2f} are "
-                          "what chance alone gives.",
+                          "what chance alone gives (allowing for every lag tried).",
     "voice.sales.verdict.none": "No clear relation: every lag lies within what chance gives.",
     "voice.sales.verdict.some": "Strongest relation at a lag of {lag} week(s): correlation {r:.2f}.",
     "voice.texts.lead": "Every text with its language, sentiment and aspects.",
