@@ -167,6 +167,14 @@ with tabs[2], ui.section():
         categories = named(result.categories)
         ui.result_table(categories, "voice-categories.csv")
         report_tables[t("voice.table.categories")] = categories
+        if result.category_weekly is not None:
+            category = st.selectbox(t("voice.categories.pick"), result.categories["category"].tolist(),
+                                    key="voice-category")
+            own = result.category_weekly[result.category_weekly["category"] == category]
+            words = ui.chart_labels("voice_product_weekly", name=category)
+            axes = ui.chart_labels("voice_weekly")
+            ui.chart(charts.weekly_trend(own, "mean_score", words["title"], axes["y"], axes["x"]),
+                     key="voice-category-weekly")
 
 # --------------------------------------------------------------------------------------------
 # 4. How reliable: the libraries against a classifier trained on the ratings

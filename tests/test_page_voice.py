@@ -25,7 +25,7 @@ def test_voice_page_finds_the_planted_problems_in_the_demo_reviews(app_page):
     assert accuracy["always the most common label"] < accuracy["libraries (VADER / SnowNLP)"]
     assert "A correlation is not a cause" in text
     assert len(at.get("download_button")) >= 6  # every table can be taken away
-    assert len(at.get("plotly_chart")) >= 3  # sentiment per week, aspects, the lags
+    assert len(at.get("plotly_chart")) >= 5  # per week: all, a product, a category; aspects; the lags
 
 
 def test_voice_page_reads_in_chinese(app_page):

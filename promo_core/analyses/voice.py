@@ -135,7 +135,8 @@ class Result:
 
     ``texts``: one row per text (the upload's columns made canonical, then ``lang``, ``label``,
     ``score``, ``library_label``, ``library_score``, ``aspects`` as "price, delivery"). ``weekly``:
-    week, texts, mean_score, share_negative of all texts; ``product_weekly`` the same per product.
+    week, texts, mean_score, share_negative of all texts; ``product_weekly`` and
+    ``category_weekly`` the same per product and per category.
     ``products`` / ``categories``: texts, mean_score, share_positive, share_negative, top
     negative aspect and a quote of it; ``aspects``: per aspect texts, share_of_texts, negative
     texts, share_negative and a quote. Optional parts are None with the reason in ``problems``.
@@ -153,6 +154,7 @@ class Result:
     languages: Mapping[str, int]
     weekly: pd.DataFrame | None
     product_weekly: pd.DataFrame | None
+    category_weekly: pd.DataFrame | None
     products: pd.DataFrame | None
     categories: pd.DataFrame | None
     aspects: pd.DataFrame
@@ -227,8 +229,9 @@ def run(source: SalesSource | None, params: Params = Params(), progress: Progres
     has_products = "product_id" in data and data["product_id"].notna().any()
     product_weekly = _weekly(data, ["product_id"]) if has_dates and has_products else None
     products = _groups(data, found, negative, "product_id") if has_products else None
-    categories = _groups(data, found, negative, "category") if "category" in data and \
-        data["category"].notna().any() else None
+    has_categories = "category" in data and data["category"].notna().any()
+    categories = _groups(data, found, negative, "category") if has_categories else None
+    category_weekly = _weekly(data, ["category"]) if has_dates and has_categories else None
     summaries = steps.run("summaries", Message("voice.step.summaries"), _summaries, data,
                           params.summary_sentences) if has_products else None
     link = steps.run("sales", Message("voice.step.sales"), _sales_link, source, data, params.max_lag_weeks) \
@@ -238,7 +241,7 @@ def run(source: SalesSource | None, params: Params = Params(), progress: Progres
                   columns=read.columns, n_texts=len(data), share_positive=float(data["label"].eq("positive").mean()),
                   share_negative=float(negative.mean()), mean_score=float(data["score"].mean()),
                   languages={k: int((data["lang"] == k).sum()) for k in voice.LANGS}, weekly=weekly,
-                  product_weekly=product_weekly, products=products, categories=categories,
+                  product_weekly=product_weekly, category_weekly=category_weekly, products=products, categories=categories,
                   aspects=_aspect_table(data, found, negative),
                   negative_aspects=_negative_aspects(data, found, negative) if has_products else None,
                   notes=notes, truth=truth, ratings=ratings, summaries=summaries, sales=link, problems=steps.problems)

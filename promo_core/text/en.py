@@ -2381,6 +2381,7 @@ MESSAGES = {
     "voice.products.negative_aspects": "What its negative texts are about:",
     "voice.products.no_negative": "No negative text about this product.",
     "voice.categories.lead": "The same per category (from the texts, or from your sales where product ids match).",
+    "voice.categories.pick": "Look at one category over time",
     "voice.categories.none": "No category is known for the texts: add a category column, or product ids that match "
                              "your sales.",
     "voice.model.lead": "How well each way of reading sentiment labels texts it never saw, judged against the "

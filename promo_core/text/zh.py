@@ -2017,6 +2017,7 @@ MESSAGES = {
     "voice.products.negative_aspects": "其负面文本涉及：",
     "voice.products.no_negative": "该商品没有负面文本。",
     "voice.categories.lead": "按品类汇总（品类来自文本，或在商品编号匹配时来自您的销售数据）。",
+    "voice.categories.pick": "查看某个品类随时间的变化",
     "voice.categories.none": "文本没有已知品类：请添加品类列，或提供与销售数据匹配的商品编号。",
     "voice.model.lead": "以顾客自己的星级评分为准（4–5 星正面、3 星中性、1–2 星负面），用 {folds} 折交叉验证，在 "
                         "{texts:,} 条不重复的带评分文本上，检验各方法对没见过的文本的判断准确度。",
