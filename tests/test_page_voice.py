@@ -57,3 +57,11 @@ def test_an_upload_with_chinese_headers_is_read_whole_and_protected_in_privacy_m
     assert texts["customer_id"].nunique() == 2
     assert not texts["text"].str.contains("bob.smith").any(), "e-mail addresses in texts are redacted"
     assert _frame(at, "reason")["reason"].tolist() == ["no text in this row"]
+
+
+def test_an_upload_without_text_is_explained_not_a_traceback(app_page):
+    at = app_page(PAGE)
+    at.radio(key="voice-source").set_value("upload").run()
+    at.file_uploader[0].set_value(("numbers.csv", b"rating,score\n5,1\n3,2\n", "text/csv")).run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] and "No column holds text" in at.error[0].value
