@@ -185,7 +185,7 @@ ASPECTS: Mapping[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "price": (("price*", "pricey", "expensive", "cheap", "cheaper", "cheapest", "overpriced", "cost*", "value for money",
                "worth", "bargain*", "discount*", "deal", "deals", "afford*", "rip-off", "rip off"),
               ("价格", "价钱", "贵", "便宜", "性价比", "划算", "优惠", "打折", "值得", "实惠", "不值")),
-    "quality": (("quality", "broke", "broken", "flimsy", "sturdy", "durable", "defect*", "faulty", "fell apart",
+    "quality": (("quality", "broke", "flimsy", "sturdy", "durable", "defect*", "faulty", "fell apart",
                  "well made", "well-made", "cheaply made", "stopped working", "crack*", "scratch*", "poorly made"),
                 ("质量", "品质", "做工", "坏了", "耐用", "结实", "劣质", "掉色", "开裂", "瑕疵", "故障")),
     "taste": (("taste*", "tasty", "flavour*", "flavor*", "fresh", "stale", "delicious", "bland", "mouldy", "moldy",

@@ -2398,15 +2398,15 @@ MESSAGES = {
                         "English, SnowNLP for Chinese), and their accuracy on your texts cannot be checked here.",
     "voice.model.explain": "Accuracy: the share of texts labelled as their rating says. F1: the balance of "
                            "precision and recall averaged over the labels, which penalises a method that never "
-                           "says “neutral” or “negative”. The majority line always says the most common label: a "
-                           "method must beat it to be worth anything.",
+                           "says “neutral” or “negative”. The line “always the most common label” is what "
+                           "guessing gives: a method must beat it to be worth anything.",
     "voice.method.classifier": "classifier trained on your ratings",
     "voice.method.library": "libraries (VADER / SnowNLP)",
     "voice.method.majority": "always the most common label",
-    "voice.sales.lead": "Does sentiment move with sales? Each point pairs a week's average sentiment of a product "
+    "voice.sales.lead": "Does sentiment move with sales? Each bar pairs a week's average sentiment of a product "
                         "with its units sold that many weeks later (negative: weeks before), both measured "
-                        "against the product's own average, over {products:,} products with texts in at least "
-                        "{weeks} weeks.",
+                        "against the product's own average and that week's average over all products, over "
+                        "{products:,} products with texts in at least {weeks} weeks.",
     "voice.sales.caveat": "A correlation is not a cause: a promotion can raise both sales and happy reviews, and "
                           "a busy week brings both more buyers and more reviewers. Bars inside ±{band:.2f} are "
                           "what chance alone gives (allowing for every lag tried).",
