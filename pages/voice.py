@@ -117,6 +117,9 @@ with tabs[0], ui.section():
     figures[t("voice.figure.aspects")] = bars
     ui.result_table(aspects, "voice-aspects.csv")
     report_tables[t("voice.table.aspects")] = aspects
+    if len(result.new_words):
+        st.caption(t("voice.overview.new_words"))
+        ui.result_table(result.new_words, "voice-new-aspect-words.csv")
 
 # --------------------------------------------------------------------------------------------
 # 2. Products

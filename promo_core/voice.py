@@ -10,6 +10,7 @@ held-out texts whether it beats the libraries.
 >>> scored = sentiment(["Great value, fast delivery!", "质量太差了，退货"])
 >>> scored[["lang", "label", "score"]]
 >>> found = aspects(["Great value, fast delivery!", "质量太差了，退货"])   # one column per aspect
+>>> new_aspect_words(texts, scored["label"] == "negative")   # what else negative texts are about
 >>> model = SentimentClassifier().fit(texts, labels)
 >>> model.predict(["arrived broken"])
 
@@ -244,6 +245,72 @@ def aspects(texts, extra: Mapping[str, Iterable[str]] | None = None) -> pd.DataF
         # (RE2 through Arrow: one pass per aspect, several times faster than Python's re here)
         found[name] = pc.match_substring_regex(s, _aspect_pattern(english, chinese)).to_numpy(zero_copy_only=False)
     return pd.DataFrame(found)
+
+
+@functools.cache
+def _common_words() -> frozenset:
+    """Words that say how, not what: English and Chinese stop words (scikit-learn's list and
+    SnowNLP's) and the words of VADER's sentiment lexicon ("disappointed" is a feeling, not an
+    aspect)."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+    from snownlp import normal
+
+    return frozenset(ENGLISH_STOP_WORDS) | frozenset(normal.stop) | frozenset(_vader().lexicon) | \
+        frozenset(("will", "would", "won", "didn", "doesn", "don", "just", "really"))
+
+
+def new_aspect_words(texts, negative, top: int = 15, min_texts: int = 5) -> pd.DataFrame:
+    """Words negative texts use far more often than the others and no aspect covers yet: the
+    candidates for a new aspect (or for ``aspects``' ``extra``), found in the retailer's own texts.
+
+    Why: keyword lists never cover a shop's own complaints ("pilling", "电池"); the words that set
+    negative texts apart say what is missing. Ranked by the z-score of the log-odds ratio with an
+    informative Dirichlet prior (Monroe, Colaresi and Quinn, "Fightin' Words", Political Analysis
+    2008), which does not let rare words top the list as a plain ratio would.
+
+    Parameters
+    ----------
+    texts : iterable of str
+    negative : array of bool
+        Which texts are negative.
+    top : int
+        Words to return at most.
+    min_texts : int
+        A word must appear in this many texts.
+
+    Returns
+    -------
+    DataFrame
+        ``word``, ``negative_texts`` (negative texts holding it), ``z`` (how surely it marks
+        negative texts), most distinctive first; words of one character, numbers, common words
+        (``_common_words``) and words an aspect already covers left out.
+    """
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    s = _as_texts(texts)
+    negative = np.asarray(negative, bool)
+    columns = ["word", "negative_texts", "z"]
+    if not negative.any() or negative.all():
+        return pd.DataFrame(columns=columns)
+    vectorizer = CountVectorizer(tokenizer=words, token_pattern=None, lowercase=False, min_df=min_texts, binary=True)
+    try:
+        x = vectorizer.fit_transform(s)
+    except ValueError:  # (no word in min_texts texts)
+        return pd.DataFrame(columns=columns)
+    y_neg = np.asarray(x[negative].sum(axis=0)).ravel().astype(float)
+    y_other = np.asarray(x[~negative].sum(axis=0)).ravel().astype(float)
+    n_neg, n_other = y_neg.sum(), y_other.sum()
+    prior = 100.0 * (y_neg + y_other) / (n_neg + n_other)  # a0 = 100 pseudo-counts spread as the words are
+    a0 = prior.sum()
+    delta = np.log((y_neg + prior) / (n_neg + a0 - y_neg - prior)) - \
+        np.log((y_other + prior) / (n_other + a0 - y_other - prior))
+    z = delta / np.sqrt(1 / (y_neg + prior) + 1 / (y_other + prior))
+    table = pd.DataFrame({"word": vectorizer.get_feature_names_out(), "negative_texts": y_neg.astype(int), "z": z})
+    keep = (table["word"].str.len() > 1) & ~table["word"].str.contains(r"\d", regex=True) & (table["z"] > 0) & \
+        ~table["word"].isin(_common_words())
+    table = table[keep]
+    covered = aspects(table["word"]).any(axis=1).to_numpy()
+    return table[~covered].sort_values("z", ascending=False).head(top).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -68,6 +68,16 @@ def test_classifier_beats_the_majority_on_held_out_distinct_reviews(corpus):
     assert table.loc["classifier", "f1"] > 0.75
 
 
+def test_words_that_set_negative_texts_apart_are_offered_as_new_aspects():
+    texts = ["the battery died fast"] * 6 + ["battery fine, love it"] * 2 + ["great phone, love it"] * 10 + \
+        ["screen cracked, battery weak"] * 5 + ["电池不行，屏幕坏了"] * 5 + ["很好"] * 5
+    negative = np.array([True] * 6 + [False] * 12 + [True] * 10 + [False] * 5)
+    found = voice.new_aspect_words(texts, negative)
+    assert found["word"].iloc[0] == "battery" and {"screen", "电池", "屏幕"} <= set(found["word"])
+    assert not {"the", "love", "great", "cracked"} & set(found["word"]), "stop words, feelings, known aspects"
+    assert voice.new_aspect_words(texts, np.zeros(len(texts), bool)).empty
+
+
 def test_classifier_is_a_scikit_learn_estimator():
     from sklearn.base import clone
 

@@ -158,6 +158,7 @@ class Result:
     products: pd.DataFrame | None
     categories: pd.DataFrame | None
     aspects: pd.DataFrame
+    new_words: pd.DataFrame  # voice.new_aspect_words: candidates for aspects the keyword lists miss
     negative_aspects: pd.DataFrame | None
     notes: tuple[Message, ...]
     truth: pd.DataFrame | None = None
@@ -242,7 +243,7 @@ def run(source: SalesSource | None, params: Params = Params(), progress: Progres
                   share_negative=float(negative.mean()), mean_score=float(data["score"].mean()),
                   languages={k: int((data["lang"] == k).sum()) for k in voice.LANGS}, weekly=weekly,
                   product_weekly=product_weekly, category_weekly=category_weekly, products=products, categories=categories,
-                  aspects=_aspect_table(data, found, negative),
+                  aspects=_aspect_table(data, found, negative), new_words=voice.new_aspect_words(data["text"], negative),
                   negative_aspects=_negative_aspects(data, found, negative) if has_products else None,
                   notes=notes, truth=truth, ratings=ratings, summaries=summaries, sales=link, problems=steps.problems)
 

@@ -2505,6 +2505,10 @@ MESSAGES = {
     "column.accuracy": "Accuracy",
     "column.f1": "F1",
     "column.row": "Row",
+    "voice.overview.new_words": "Other words that set negative texts apart, which no aspect covers yet: what "
+                                "else customers complain about (the more distinctive, the higher z).",
+    "column.word": "Word",
+    "column.z": "How distinctive (z)",
     # (end of voice)
 
     # --- reports -------------------------------------------------------------------------

@@ -2127,6 +2127,9 @@ MESSAGES = {
     "column.accuracy": "准确率",
     "column.f1": "F1",
     "column.row": "行",
+    "voice.overview.new_words": "负面文本中格外常见、但尚无方面涵盖的其他词：顾客还在抱怨什么（z 越高越突出）。",
+    "column.word": "词",
+    "column.z": "突出程度（z）",
     # (end of voice)
 
     # --- reports -------------------------------------------------------------------------
