@@ -46,6 +46,13 @@ def named(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def weekly_chart(weekly: pd.DataFrame, name: str, key: str) -> None:
+    """The average sentiment per week of one product or category."""
+    words = ui.chart_labels("voice_product_weekly", name=name)
+    axes = ui.chart_labels("voice_weekly")
+    ui.chart(charts.weekly_trend(weekly, "mean_score", words["title"], axes["y"], axes["x"]), key=key)
+
+
 # --------------------------------------------------------------------------------------------
 # The texts and the settings
 # --------------------------------------------------------------------------------------------
@@ -142,11 +149,8 @@ with tabs[1], ui.section():
         name = labels[pid] if pd.notna(labels[pid]) else pid
         st.markdown(t("voice.products.detail", name=name, texts=int(row["texts"]), negative=row["share_negative"]))
         if result.product_weekly is not None:
-            own = result.product_weekly[result.product_weekly["product_id"] == pid]
-            words = ui.chart_labels("voice_product_weekly", name=name)
-            axes = ui.chart_labels("voice_weekly")
-            ui.chart(charts.weekly_trend(own, "mean_score", words["title"], axes["y"], axes["x"]),
-                     key="voice-product-weekly")
+            weekly_chart(result.product_weekly[result.product_weekly["product_id"] == pid], name,
+                         "voice-product-weekly")
         if result.summaries is not None:
             summary = result.summaries[result.summaries["product_id"] == pid]["summary"]
             if len(summary):
@@ -173,11 +177,8 @@ with tabs[2], ui.section():
         if result.category_weekly is not None:
             category = st.selectbox(t("voice.categories.pick"), result.categories["category"].tolist(),
                                     key="voice-category")
-            own = result.category_weekly[result.category_weekly["category"] == category]
-            words = ui.chart_labels("voice_product_weekly", name=category)
-            axes = ui.chart_labels("voice_weekly")
-            ui.chart(charts.weekly_trend(own, "mean_score", words["title"], axes["y"], axes["x"]),
-                     key="voice-category-weekly")
+            weekly_chart(result.category_weekly[result.category_weekly["category"] == category], category,
+                         "voice-category-weekly")
 
 # --------------------------------------------------------------------------------------------
 # 4. How reliable: the libraries against a classifier trained on the ratings
