@@ -30,7 +30,7 @@ from promo_core import text as catalogue
 from promo_core.engine import ByteCache, release_memory, sources
 from promo_core.errors import DataError
 from promo_core.export import to_csv_bytes, to_excel_bytes
-from promo_core.io import read_table
+from promo_core.io import quarantine_messages, read_table
 from promo_core.store import Workspace, workspace_path
 from promo_core.text import Message
 
@@ -67,10 +67,7 @@ def _gate() -> _Gate:
     except FileNotFoundError as exc:  # no secrets file, or one that cannot be read
         if getattr(exc, "error_id", None) == "no-secrets-found":
             return _Gate(None)
-        return _Gate(None, problem=DataError(
-            "PromoLens cannot read its secrets.toml, so it stays closed. Whoever set it up should check the "
-            "file (the server's log says where the error is).",
-            zh="PromoLens 无法读取 secrets.toml，因此保持关闭。请部署者检查该文件（服务器日志中有出错位置）。"))
+        return _Gate(None, problem=DataError(Message("auth.error.secrets_unreadable")))
     if oidc is not None:
         return _Gate("oidc")
     try:
@@ -240,6 +237,11 @@ def chart_labels(chart: str, **values) -> dict[str, str]:
 def shown(frame: pd.DataFrame) -> pd.DataFrame:
     """A result table as the reader sees it: messages in words, codes (segments ...) by their names."""
     return catalogue.render_frame(frame, lang(), currency())
+
+
+def shown_quarantine(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Rejected rows as the reader sees them: each reason (a code with its values) in words."""
+    return shown(quarantine_messages(quarantine))
 
 
 def keep_choices_as_codes() -> None:

@@ -60,7 +60,7 @@ with st.expander(t("coupons.data.heading"), expanded=stored is None, icon=":mate
             note = t("coupons.data.read", rows=raw.rows_in, file=raw.file)
             if len(raw.quarantine):
                 note += t("coupons.data.unreadable", rows=len(raw.quarantine))
-                ui.download_csv(raw.quarantine, "experiment-unreadable-lines.csv")
+                ui.download_csv(ui.shown_quarantine(raw.quarantine), "experiment-unreadable-lines.csv")
             st.caption(note)
     else:
         codes_all = sales.codes["coupon_code"].tolist()

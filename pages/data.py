@@ -205,7 +205,7 @@ def mapping_review(columns: list[str], mapping: dict, file_key: str) -> None:
         cols = st.columns(4)
         chosen = {}
         for i, role in enumerate(io.CANONICAL):
-            label = (io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS)[role] \
+            label = ui.text(io.role_label(role)) \
                 + (" *" if role in ("order_date", "product_id") else "")
             helptext = ROLE_HELP.get(role)
             chosen[role] = cols[i % 4].selectbox(
@@ -248,24 +248,22 @@ def quality_panel(report: dict, quarantine: pd.DataFrame, filename: str) -> None
     c[3].metric(tr("Quarantined", "隔离"), f"{len(quarantine):,}",
                 help=tr("Rows not loaded, with the reason for each.", "未读入的行及其原因。"))
     for note in report.get("notes", []):
-        st.info(io.message_text(note, ui.lang()), icon=":material/info:")
+        st.info(ui.text(note), icon=":material/info:")
     if report.get("price_missing"):
         st.warning(tr("This file has no price column, so revenue, spend, CLV and pricing cannot be computed. We did not "
                       "invent prices: map a price column above if the file has one under another name.",
                       "该文件没有价格列，因此无法计算收入、消费额、客户终身价值和定价。我们不会虚构价格：如果文件中有其他名称的价格列，请在上方映射。"))
     if len(quarantine):
-        def in_language(reasons: pd.Series) -> pd.Series:
-            return reasons.map({r: io.message_text(r, ui.lang()) for r in reasons.dropna().unique()})
+        counts = ui.shown(io.reason_counts(quarantine))
+        st.dataframe(counts.set_axis([tr("Reason", "原因"), tr("Rows", "行数")], axis=1), hide_index=True)
 
-        counts = quarantine["reason"].str.replace(r" '.*' ", " … ", regex=True).value_counts().rename_axis("reason")
-        counts.index = in_language(counts.index.to_series())
-        st.dataframe(counts.reset_index(name="rows").set_axis([tr("Reason", "原因"), tr("Rows", "行数")], axis=1),
-                     hide_index=True)
-        readable = quarantine.assign(reason=in_language(quarantine["reason"]))
+        def readable(rows: pd.DataFrame = quarantine) -> pd.DataFrame:  # (in words: a big quarantine only on download)
+            return ui.shown_quarantine(rows)
+
         st.caption(tr("Quarantined rows with their original values and the reason (first 5,000 shown; the download "
                       "has all).", "被隔离的行及其原始值和原因（显示前 5,000 行；下载包含全部）。"))
-        st.dataframe(readable.head(5000), hide_index=True, width="stretch")
-        ui.download_csv(readable, filename, deferred=len(readable) > 5000)
+        st.dataframe(readable(quarantine.head(5000)), hide_index=True, width="stretch")
+        ui.download_csv(readable if len(quarantine) > 5000 else readable(), filename)
     else:
         st.success(tr("No rows were rejected.", "没有被拒绝的行。"))
 
@@ -331,7 +329,7 @@ def profile_section() -> None:
                       params={"dataset": info["name"]},
                       tables={"Top products": p.top_products, "Weekly sales": p.weekly,
                               "Top categories": p.top_categories},
-                      figures=figures, notes=info["report"].get("notes", []))
+                      figures=figures, notes=[ui.text(n) for n in info["report"].get("notes", [])])
 
 
 def manage_section() -> None:
@@ -413,7 +411,7 @@ def connect_section() -> None:
 def _connect_mapping(columns: sources.Columns, source: str) -> tuple:
     """The role -> column mapping chosen in a form, starting from the guess (as for an upload)."""
     options = [None, *columns.names]
-    labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
+    labels = {role: ui.text(io.role_label(role)) for role in io.CANONICAL}
     st.markdown(ui.text("connect.columns"))
     with st.form(f"connect-mapping-{source}"):
         cols = st.columns(4)
@@ -440,7 +438,7 @@ def _connect_check(found: sources.SourceCheck) -> None:
     if found.lines:
         st.caption(t("connect.period", lines=found.lines, first=found.first, last=found.last,
                      returns=found.return_lines, guests=found.guest_lines))
-    labels = io.ROLE_LABELS_ZH if ui.lang() == "zh" else io.ROLE_LABELS
+    labels = {role: ui.text(io.role_label(role)) for role in io.CANONICAL}
     missing = pd.DataFrame({"mapped_role": [labels[r] for r in found.missing], "lines": list(found.missing.values())})
     ui.result_table(missing[missing["lines"] > 0], "connect-missing.csv", caption=t("connect.missing"))
 

@@ -78,7 +78,7 @@ def upload_source() -> tuple[tuple, pd.DataFrame]:
     read = ui.read_upload(uploaded, _load_upload, mapping_json, extras)
     st.caption(t("pricing.upload.read", rows=read.rows_in, loaded=len(read.data), set_aside=len(read.quarantine)))
     if len(read.quarantine):
-        ui.table(read.quarantine.head(1000), "pricing-upload-quarantine.csv")
+        ui.table(ui.shown_quarantine(read.quarantine.head(1000)), "pricing-upload-quarantine.csv")
     return ("upload", uploaded.file_id, mapping_json, extras), read.data
 
 
@@ -138,6 +138,8 @@ cost_file = state.get("pr-cost-file")
 cost_read = ui.run(pricing.read_unit_costs, cost_file) if cost_choice == "upload" and cost_file is not None else None
 unit_costs = (dataset_costs if cost_choice == "table" else
               pricing.UnitCostList.from_frame(cost_read.costs) if cost_read is not None else None)
+price_file = state.get("pr-price-file")  # (drawn in the elasticity tab)
+price_list = ui.run(pricing.read_price_list, price_file) if price_file is not None else None
 rules = pricing.PriceRules(state.get("pr-max-change", round(RULES.max_change * 100)) / 100,
                            state.get("pr-min-margin", round(RULES.min_margin * 100)) / 100,
                            tuple(ENDINGS[e] for e in state.get("pr-endings", [".99"])))
@@ -184,7 +186,8 @@ if state.get("pr-sc!"):  # (the manager changed a scenario: all of them are the 
 controls = chosen("pr-controls")
 params = analysis.Params(
     period=chosen("pr-period"), controls=None if controls is None else tuple(controls),
-    time_effects=state.get("pr-time", "auto"), unit_costs=unit_costs, margin=state.get("pr-margin", 40) / 100,
+    time_effects=state.get("pr-time", "auto"), price_list=price_list, unit_costs=unit_costs,
+    margin=state.get("pr-margin", 40) / 100,
     rules=rules, curve_product=chosen("pr-curve-product"), scenarios=scenarios,
     dynamic=analysis.DynamicSettings(product=chosen("pr-dyn-product"), horizon=chosen("pr-dyn-horizon"),
                                      width=state.get("pr-dyn-width", 20) / 100, n_prices=int(state.get("pr-dyn-n", 9)),
@@ -211,6 +214,12 @@ with st.sidebar:
         st.multiselect(t("pricing.controls"), list(result.control_options), key="pr-controls", on_change=touched,
                        args=("pr-controls",), help=t("pricing.controls.help"))
 st.caption(t("pricing.model.fitted", rows=len(model.panel), period=per))
+if result.empty_periods:
+    st.caption(t("pricing.model.empty", empty=result.empty_periods))
+if result.listed_periods:
+    st.caption(t("pricing.model.listed", listed=result.listed_periods, period=per))
+for warning in result.data_warnings:  # (a wholesale price schedule, a category mostly without sales)
+    st.warning(t(warning), icon=":material/warning:")
 
 # ------------------------------------------------------------------------------------------------
 # Headline
@@ -234,7 +243,8 @@ tab_e, tab_p, tab_s, tab_d = st.tabs([t("pricing.tab.elasticity"), t("pricing.ta
 # 1. Elasticity
 # ------------------------------------------------------------------------------------------------
 CAT_COLUMNS = ["category", "elasticity", "ci_low", "ci_high", "se", "n_periods", "n_products", "n_price_changes",
-               "r2", "elasticity_naive", "time_effects", "controls_used", "reliable", "reason"]
+               "n_empty", "empty_share", "r2", "elasticity_naive", "time_effects", "controls_used", "reliable",
+               "reason"]
 PROD_COLUMNS = ["product_id", "product_name", "category", "elasticity", "ci_low", "ci_high", "elasticity_raw",
                 "raw_ci_low", "raw_ci_high", "category_elasticity", "pooling", "n_periods", "n_price_changes",
                 "last_price", "reliable", "reason"]
@@ -245,13 +255,18 @@ def labelled(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, dic
     number formats (two decimals; shares as percentages). Downloads keep full precision."""
     shown = ui.shown(frame[columns]).rename(columns=lambda col: t(f"pricing.column.{col}"))
     config = {t(f"pricing.column.{col}"): st.column_config.NumberColumn(
-        format="percent" if col in ("pooling", "change_pct", "prob_profit_up") else "%.2f")
+        format="percent" if col in ("pooling", "change_pct", "prob_profit_up", "empty_share") else "%.2f")
         for col in columns if pd.api.types.is_float_dtype(frame[col])}
     return shown, config
 
 
 with tab_e, ui.section():
     st.caption(t("pricing.elasticity.lead"))
+    st.file_uploader(t("pricing.price_list.file"), type=["csv", "txt", "xlsx", "parquet"], key="pr-price-file",
+                     help=t("pricing.price_list.help"))
+    if price_list is not None:
+        st.caption(t("pricing.price_list.read", prices=len(price_list),
+                     products=len({item[0] for item in price_list.items})))
     level = st.radio(t("pricing.elasticity.show"), ["category", "product"], horizontal=True, key="pr-level",
                      format_func=words("pricing.elasticity.show", ["category", "product"]))
     cats = model.categories.sort_values("elasticity", na_position="last")

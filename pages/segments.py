@@ -9,8 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from promo_core import charts, clv, segments
+from promo_core import charts, clv, retention, segments
 from promo_core.analyses import period
+from promo_core.analyses import retention as retention_analysis
 from promo_core.analyses import segments as analysis
 from promo_core.i18n import fmt_pct
 
@@ -73,7 +74,8 @@ notes = [t(note) for note in result.notes]
 st.caption(" ".join(notes))
 
 tabs = st.tabs([t("segments.tab.rfm"), t("segments.tab.clusters"), t("segments.tab.value"),
-                t("segments.tab.migration"), t("segments.tab.channels"), t("segments.tab.playbook")])
+                t("segments.tab.migration"), t("segments.tab.channels"), t("segments.tab.playbook"),
+                t("retention.tab")])
 
 # --------------------------------------------------------------------------------------------
 # 1. RFM segments
@@ -284,6 +286,88 @@ with tabs[5], ui.section():
         ui.download_excel(lambda: {"customers": analysis.crm_list(result, book), "segments": ui.shown(seg_table),
                                    "playbook": book.table}, "crm-segments.xlsx", label=t("segments.playbook.crm.excel"))
     report_tables[t("segments.table.playbook")] = book.table
+
+# --------------------------------------------------------------------------------------------
+# 7. Retention: churn risk, at-risk list, cohorts (computed when asked: it trains two models)
+# --------------------------------------------------------------------------------------------
+with tabs[6], ui.section():
+    st.subheader(t("retention.heading"))
+    st.info(t("retention.lead"), icon=":material/hourglass_bottom:")
+    if st.toggle(t("retention.start"), key="seg-retention", help=t("retention.start.help")):
+        r1, r2 = st.columns(2)
+        churn_days = r1.slider(t("retention.horizon"), 30, 180, 90, 15, key="seg-churn-days",
+                               help=t("retention.horizon.help"))
+        cohort_period = r2.selectbox(t("retention.period"), list(retention.PERIODS), index=1, key="seg-cohort-period",
+                                     format_func=lambda p: t(f"retention.period.{p}"), help=t("retention.period.help"))
+        kept = ui.run_analysis(retention_analysis, retention_analysis.Params(
+            as_of=as_of, horizon_days=churn_days, period=cohort_period, horizon_months=horizon, margin=margin,
+            annual_discount_rate=rate))
+        scores = kept.churn.evaluation
+        band_names = ui.names("risk_band", retention.BANDS)
+        route_names = ui.names("churn_route", retention.ROUTES)
+        m1, m2, m3 = st.columns(3)
+        m1.metric(t("retention.metric.high"), ui.number(len(kept.at_risk)),
+                  help=t("retention.metric.high.help", days=churn_days, share=kept.high_share))
+        m2.metric(t("retention.metric.value"), ui.money(kept.value_at_risk, 0), help=t("retention.metric.value.help"))
+        if scores is None:
+            m3.metric(t("retention.metric.auc"), t("retention.metric.auc.none"))
+        else:
+            auc = scores.set_index("route")["auc"]
+            m3.metric(t("retention.metric.auc"), f"{auc[kept.churn.route]:.2f}",
+                      help=t("retention.metric.auc.help", naive=auc["naive"]))
+        retention_notes = [t(note) for note in kept.notes]
+        (st.success if kept.churn.winner_beats_naive else st.warning)(retention_notes[0])
+        st.caption(" ".join(retention_notes[1:]))
+        notes += retention_notes
+        if kept.by_segment is None:
+            ui.show_problem(kept.problems["segments"])
+        else:
+            st.markdown(t("retention.bands.heading"))
+            bars = charts.churn_bands_by_segment(kept.by_segment, ui.chart_labels("churn_bands_by_segment"), seg_names,
+                                                 band_names)
+            ui.chart(bars, key="seg-churn-bands")
+            figures[t("retention.figure.bands")] = bars
+            ui.result_table(kept.by_segment, "churn-risk-by-segment.csv", caption=t("retention.by_segment.table"))
+        ui.result_table(kept.bands, "churn-risk-bands.csv", caption=t("retention.bands.table"))
+        report_tables[t("retention.table.bands")] = ui.shown(kept.bands)
+        if "value" in kept.problems:
+            ui.show_problem(kept.problems["value"])
+        st.markdown(t("retention.at_risk.heading", customers=len(kept.at_risk)))
+        ui.result_table(kept.at_risk.head(1000), "at-risk-customers-preview.csv",
+                        caption=t("retention.at_risk.caption"))
+        d1, d2 = st.columns(2)
+        with d1:  # (made when clicked: one row per customer)
+            ui.download_csv(lambda: ui.shown(kept.at_risk), "at-risk-customers.csv",
+                            label=t("retention.at_risk.download"))
+        with d2:
+            ui.download_csv(lambda: ui.shown(kept.customers), "churn-risk-all-customers.csv",
+                            label=t("retention.all.download"))
+        report_tables[t("retention.table.at_risk")] = ui.shown(kept.at_risk.head(100))
+        with st.expander(t("retention.routes.heading"), icon=":material/query_stats:"):
+            if scores is not None:
+                ui.result_table(scores, "churn-routes.csv", caption=t("retention.routes.table"))
+                report_tables[t("retention.table.routes")] = ui.shown(scores)
+                calibration = charts.churn_calibration(kept.churn.calibration, ui.chart_labels("churn_calibration"),
+                                                       route_names)
+                ui.chart(calibration, key="seg-churn-calibration")
+                figures[t("retention.figure.calibration")] = calibration
+            if kept.churn.importance is not None:
+                ui.result_table(kept.churn.importance, "churn-model-behaviours.csv",
+                                caption=t("retention.routes.importance"))
+        st.markdown(t("retention.cohorts.heading"))
+        if kept.cohorts is None:
+            ui.show_problem(kept.problems["cohorts"])
+        else:
+            unit = ui.text(f"retention.periods.{cohort_period}")
+            st.caption(t("retention.cohorts.lead", unit=unit))
+            heat = charts.cohort_heatmap(kept.cohorts, cohort_period, ui.chart_labels("cohort_heatmap", unit=unit))
+            ui.chart(heat, key="seg-cohort-heatmap")
+            curves = charts.cohort_curves(kept.cohorts, cohort_period, ui.chart_labels("cohort_curves", unit=unit))
+            ui.chart(curves, key="seg-cohort-curves")
+            figures[t("retention.figure.cohorts")] = heat
+            figures[t("retention.figure.curves")] = curves
+            ui.result_table(kept.cohorts, "cohort-retention.csv", caption=t("retention.cohorts.table"))
+            report_tables[t("retention.table.cohorts")] = ui.shown(kept.cohorts)
 
 st.divider()
 ui.save_to_report(

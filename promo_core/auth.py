@@ -19,12 +19,11 @@ from dataclasses import dataclass
 from typing import Callable, Mapping
 
 from promo_core.errors import DataError
+from promo_core.text import Message
 
 LOG = logging.getLogger("promolens.auth")
 N, R, P = 2**15, 8, 1  # about 0.1 s and 32 MB per check on one core
 _HASH = re.compile(r"scrypt\$(\d+)\$(\d+)\$(\d+)\$([0-9a-f]{32,128})\$([0-9a-f]{64})")
-_HOW = "Make one with: python -m promo_core hash-password"
-_HOW_ZH = "生成方法：python -m promo_core hash-password"
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
@@ -34,7 +33,7 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 def hash_password(password: str) -> str:
     """The ``password_hash`` value for secrets.toml: ``scrypt$n$r$p$<salt>$<hash>`` in hex, with a fresh salt."""
     if not password:
-        raise DataError("The team password cannot be empty.", zh="团队密码不能为空。")
+        raise DataError(Message("auth.error.empty_password"))
     salt = os.urandom(16)
     return f"scrypt${N}${R}${P}${salt.hex()}${_scrypt(password, salt, N, R, P).hex()}"
 
@@ -66,28 +65,22 @@ def team_password(settings: Mapping | None) -> TeamPassword | None:
     if settings is None:
         return None
     if not isinstance(settings, Mapping):
-        raise DataError("[promolens] in secrets.toml must be a section (a [promolens] line, then password_hash = \"...\").",
-                        zh="secrets.toml 中的 [promolens] 必须是一个小节（先写一行 [promolens]，再写 password_hash = \"...\"）。")
+        raise DataError(Message("auth.error.not_a_section"))
     if "password_hash" in settings:
         value = str(settings["password_hash"]).strip()
         match = _HASH.fullmatch(value)
         if not match or not _sane(*map(int, match.groups()[:3])):
-            raise DataError(f"password_hash in secrets.toml is not a PromoLens password hash "
-                            f"(scrypt$n$r$p$salt$hash). {_HOW}",
-                            zh=f"secrets.toml 中的 password_hash 不是 PromoLens 密码哈希（scrypt$n$r$p$salt$hash）。{_HOW_ZH}")
+            raise DataError(Message("auth.error.bad_hash"))
         return TeamPassword("scrypt", value)
     if "password_sha256" in settings:
         value = str(settings["password_sha256"]).strip().lower()
         if not re.fullmatch(r"[0-9a-f]{64}", value):
-            raise DataError(f"password_sha256 in secrets.toml is not a SHA-256 digest (64 hexadecimal digits). "
-                            f"Better, replace it with password_hash. {_HOW}",
-                            zh=f"secrets.toml 中的 password_sha256 不是 SHA-256 摘要（64 位十六进制数字）。建议改用 password_hash。{_HOW_ZH}")
+            raise DataError(Message("auth.error.bad_sha256"))
         return TeamPassword("sha256", value)
     if "password" in settings:
         value = str(settings["password"])
         if not value:
-            raise DataError(f"password in secrets.toml is empty. Set a password_hash instead. {_HOW}",
-                            zh=f"secrets.toml 中的 password 为空。请改为设置 password_hash。{_HOW_ZH}")
+            raise DataError(Message("auth.error.empty_plain"))
         return TeamPassword("plain", value)
     return None
 

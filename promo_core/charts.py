@@ -746,3 +746,87 @@ def mde_curve(curve: pd.DataFrame, current_n: int | None, binary: bool, labels: 
         fig.add_vline(x=current_n, line_dash="dot", line_color=GOOD, annotation_text=labels["current"])
     fig.update_xaxes(type="log")
     return styled(fig, labels["title"], labels["x"], labels["y"])
+
+
+# === Retention (a tab of the Segments page) ========================================================
+BAND_COLOURS = {"low": GOOD, "medium": "#F3A953", "high": ACCENT}
+
+
+def churn_bands_by_segment(by_segment: pd.DataFrame, labels: Mapping[str, str], names: Mapping,
+                           band_names: Mapping) -> go.Figure:
+    """Customers of each segment in each churn-risk band, stacked (low, medium, high).
+
+    ``by_segment`` is ``analyses.retention.Result.by_segment`` (segment, band, customers,
+    share_of_segment); ``labels`` holds title and x; ``names`` maps segment -> display name,
+    ``band_names`` band -> display name."""
+    order = list(dict.fromkeys(by_segment["segment"]))
+    fig = go.Figure()
+    for band, colour in BAND_COLOURS.items():
+        rows = by_segment[by_segment["band"] == band].set_index("segment").reindex(order)
+        fig.add_trace(go.Bar(y=[names.get(s, s) for s in order], x=rows["customers"].fillna(0), orientation="h",
+                             name=band_names.get(band, band), marker_color=colour,
+                             customdata=rows["share_of_segment"].fillna(0).to_numpy(),
+                             hovertemplate="%{y}: %{x:,} (%{customdata:.0%})<extra>" + band_names.get(band, band)
+                                           + "</extra>"))
+    fig.update_layout(barmode="stack", yaxis={"autorange": "reversed"}, legend={"orientation": "h", "y": -0.2})
+    return styled(fig, labels["title"], labels["x"], None, height=max(360, 34 * len(order) + 140))
+
+
+def churn_calibration(calibration: pd.DataFrame, labels: Mapping[str, str], route_names: Mapping) -> go.Figure:
+    """Predicted churn probability against the share who really bought nothing, per group of
+    customers and route (``retention.ChurnRisk.calibration``), with the diagonal a calibrated route
+    would follow; ``labels`` holds title, x, y and diagonal."""
+    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=labels["diagonal"],
+                               line={"color": MUTED, "dash": "dot"}, hoverinfo="skip"))
+    for i, (route, rows) in enumerate(calibration.groupby("route", sort=False)):
+        name = route_names.get(route, route)
+        fig.add_trace(go.Scatter(x=rows["predicted"], y=rows["observed"], mode="lines+markers", name=name,
+                                 line={"color": (PRIMARY, ACCENT, "#333333")[i % 3]},
+                                 customdata=rows["customers"].to_numpy(),
+                                 hovertemplate="%{x:.0%} → %{y:.0%} (%{customdata:,})<extra>" + name + "</extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(tickformat=".0%", range=[0, 1])
+    fig.update_yaxes(tickformat=".0%", range=[0, 1])
+    return styled(fig, labels["title"], labels["x"], labels["y"], height=420)
+
+
+def _cohort_names(cohorts: pd.Series, period: str) -> list[str]:
+    """A cohort's label: its first day's year and month ('2024-11'), week ('2024-11-25'), quarter or year."""
+    stamps = pd.to_datetime(cohorts)
+    if period == "W":
+        return [f"{d:%Y-%m-%d}" for d in stamps]
+    if period == "Q":
+        return [f"{d.year}-Q{d.quarter}" for d in stamps]
+    return [f"{d:%Y}" if period == "Y" else f"{d:%Y-%m}" for d in stamps]
+
+
+def cohort_heatmap(cohorts: pd.DataFrame, period: str, labels: Mapping[str, str]) -> go.Figure:
+    """Share of each first-purchase cohort (rows) buying in each period since (columns), as
+    Shopify's cohort report; ``cohorts`` is ``retention.cohort_table``; ``labels`` holds title, x,
+    y and share."""
+    z = cohorts.pivot(index="cohort", columns="period", values="customer_share").sort_index()
+    size = cohorts.pivot(index="cohort", columns="period", values="cohort_customers").sort_index().max(axis=1)
+    y = [f"{name} ({n:,})" for name, n in zip(_cohort_names(z.index.to_series(), period), size.astype(int))]
+    fig = go.Figure(go.Heatmap(z=z.to_numpy(), x=[str(c) for c in z.columns], y=y, zmin=0, zmax=1,
+                               colorscale="Blues", colorbar={"title": {"text": labels["share"]}, "tickformat": ".0%"},
+                               texttemplate="%{z:.0%}", textfont={"size": 9},
+                               hovertemplate="%{y}, +%{x}: %{z:.1%}<extra></extra>"))
+    fig.update_yaxes(autorange="reversed", type="category")
+    return styled(fig, labels["title"], labels["x"], labels["y"], height=max(380, 22 * len(y) + 160))
+
+
+def cohort_curves(cohorts: pd.DataFrame, period: str, labels: Mapping[str, str], last: int = 12) -> go.Figure:
+    """The share of each of the ``last`` cohorts still buying, period by period after the first
+    (period 0 is 100 % by definition, so curves start at period 1); ``labels`` holds title, x, y."""
+    keep = sorted(cohorts["cohort"].unique())[-last:]
+    fig = go.Figure()
+    for i, cohort in enumerate(keep):
+        rows = cohorts[(cohorts["cohort"] == cohort) & (cohorts["period"] > 0)]
+        if rows.empty:
+            continue
+        name = _cohort_names(pd.Series([cohort]), period)[0]
+        fig.add_trace(go.Scatter(x=rows["period"], y=rows["customer_share"] * 100, mode="lines+markers", name=name,
+                                 line={"color": PALETTE[i % len(PALETTE)]},
+                                 hovertemplate="+%{x}: %{y:.1f}%<extra>" + name + "</extra>"))
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    return styled(fig, labels["title"], labels["x"], labels["y"], height=420)

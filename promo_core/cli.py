@@ -40,6 +40,7 @@ from promo_core.engine import sources
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
 from promo_core.store import Workspace, workspace_path
+from promo_core.text import Message
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_BAD_INPUT = 0, 1, 2
 FORMATS = {".html": "html", ".htm": "html", ".xlsx": "xlsx"}
@@ -88,11 +89,8 @@ def _parser() -> argparse.ArgumentParser:
 def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
     path = path or workspace_path()
     if not path.exists():
-        what = f"{looking_for!r} is not a file, and there" if looking_for else "There"
-        what_zh = f"{looking_for!r} 不是文件，而且" if looking_for else ""
-        raise DataError(f"{what} is no workspace at {path} to look up datasets in. Give a sales file, or point "
-                        "--workspace (or PROMO_WORKSPACE) at the workspace file the app uses.",
-                        zh=f"{what_zh}在 {path} 没有可以查找数据集的工作区。请提供销售文件，或用 --workspace（或 PROMO_WORKSPACE）指向应用使用的工作区文件。")
+        raise DataError(Message("cli.error.no_workspace_not_file", data=repr(looking_for), path=str(path))
+                        if looking_for else Message("cli.error.no_workspace", path=str(path)))
     return Workspace(path)
 
 
@@ -108,27 +106,20 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
         result = load_transactions(path, sheet=sheet, privacy=protect)
         return result.data, result.report["file"], result.report, result.quarantine, {}
     if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet") or os.sep in data:
-        raise DataError(f"File not found: {data}. Check the path (it is read relative to {Path.cwd()}).",
-                        zh=f"找不到文件：{data}。请检查路径（相对路径以 {Path.cwd()} 为起点）。")
+        raise DataError(Message("cli.error.file_not_found", data=data, cwd=str(Path.cwd())))
     ws = _workspace(workspace, data)
     datasets = ws.list_datasets()
     match = datasets[(datasets["id"] == data) | (datasets["name"].str.casefold() == data.strip().casefold())]
     if match.empty:
-        known = ", ".join(f"{n!r}" for n in datasets["name"]) or "none"
-        known_zh = "、".join(f"{n!r}" for n in datasets["name"]) or "无"
-        raise DataError(f"{data!r} is neither a file nor a dataset in the workspace {ws.path}. "
-                        f"Datasets there: {known}.",
-                        zh=f"{data!r} 既不是文件，也不是工作区 {ws.path} 中的数据集。该工作区中的数据集：{known_zh}。")
+        known = tuple(f"{n!r}" for n in datasets["name"])
+        raise DataError(Message("cli.error.unknown_data", data=repr(data), path=str(ws.path), known=known) if known
+                        else Message("cli.error.unknown_data_empty", data=repr(data), path=str(ws.path)))
     if len(match) > 1:
-        ids = ", ".join(match["id"])
-        raise DataError(f"Several datasets are called {data!r} (ids {ids}). Give the id instead of the name.",
-                        zh=f"有多个数据集名为 {data!r}（编号 {'、'.join(match['id'])}）。请改用编号而不是名称。")
+        raise DataError(Message("cli.error.ambiguous_name", data=repr(data), ids=tuple(match["id"])))
     dataset_id = match["id"].iloc[0]
     info = ws.dataset(dataset_id)
     if privacy.mode() == "force" and info["kind"] in ("upload", "in place") and not info["report"].get("privacy"):
-        raise DataError(f"{data!r} was saved without personal data protection, and PROMO_PRIVACY=force allows no "
-                        "report on it. Upload the file again on the Data page (protection is on) and report on that.",
-                        zh=f"{data!r} 保存时没有启用个人数据保护，而 PROMO_PRIVACY=force 不允许为其生成报告。请在“数据”页面重新上传该文件（保护已开启），再为新数据集生成报告。")
+        raise DataError(Message("cli.error.unprotected", data=repr(data)))
     quarantine = ws.load_table(dataset_id, "quarantine") if "quarantine" in info["tables"] else None
     extra = {name: ws.load_table(dataset_id, name) for name in report.TABLE_NAMES if name in info["tables"]}
     return (ws.load_table(dataset_id), info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine,
@@ -151,8 +142,7 @@ def _load_source(args: argparse.Namespace, say):
     for item in args.map:  # (a column named here fills this role only; "ROLE=" leaves the role empty)
         role, equals, column = (part.strip() for part in item.partition("="))
         if role not in CANONICAL or not equals:
-            raise DataError(f"--map takes ROLE=COLUMN with a role among {', '.join(CANONICAL)} (got {item!r}).",
-                            zh=f"--map 的格式为 角色=列名，角色为 {'、'.join(CANONICAL)} 之一（当前为 {item!r}）。")
+            raise DataError(Message("cli.error.bad_map", roles=tuple(CANONICAL), item=repr(item)))
         mapping = {r: None if c == column else c for r, c in mapping.items()} | {role: column or None}
     spec = dataclasses.replace(spec, mapping=tuple((r, c) for r, c in mapping.items() if c))
     with sources.open_sales(spec, settings) as sales:
@@ -177,15 +167,11 @@ def run_report(args: argparse.Namespace) -> str:
     out: Path = args.out
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
-        raise DataError(f"--out must end in .html or .xlsx (got {out.name!r}): .html writes the report, "
-                        ".xlsx the Excel workbook.",
-                        zh=f"--out 必须以 .html 或 .xlsx 结尾（当前为 {out.name!r}）：.html 生成报告，.xlsx 生成 Excel 工作簿。")
+        raise DataError(Message("cli.error.bad_out", name=repr(out.name)))
     if not out.parent.is_dir():
-        raise DataError(f"The folder {out.parent} does not exist. Create it or write the report elsewhere.",
-                        zh=f"文件夹 {out.parent} 不存在。请先创建该文件夹，或把报告写到其他位置。")
+        raise DataError(Message("cli.error.no_folder", folder=str(out.parent)))
     if args.max_rows < 1:
-        raise DataError("--max-rows must be at least 1.",
-                        zh="--max-rows 至少为 1。")
+        raise DataError(Message("cli.error.max_rows"))
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.data is None:
         tx, source, load_report, quarantine, extra = _load_source(args, say)
@@ -194,9 +180,7 @@ def run_report(args: argparse.Namespace) -> str:
         tx, source, load_report, quarantine, extra = _load(args.data, args.sheet, args.workspace)
     if tx.empty:
         n_bad = 0 if quarantine is None else len(quarantine)
-        raise DataError(f"{source} has no usable sales lines (all {n_bad:,} rows were quarantined). "
-                        "Open it on the Data page to see why.",
-                        zh=f"{source} 中没有可用的销售行（全部 {n_bad:,} 行都被隔离）。请在“数据”页面打开它查看原因。")
+        raise DataError(Message("cli.error.all_quarantined", source=source, rows=n_bad))
     say(f"Analysing {len(tx):,} lines …")
     analyses, skipped = report.standard_analyses(tx, source=source, load_report=load_report, quarantine=quarantine,
                                                  tables=extra, lang=args.lang, currency=args.currency)
@@ -229,8 +213,7 @@ def hash_password(args: argparse.Namespace) -> str:
     if sys.stdin.isatty():
         password = getpass.getpass("Team password: ")
         if getpass.getpass("Again: ") != password:
-            raise DataError("The two passwords differ; nothing was printed. Try again.",
-                            zh="两次输入的密码不一致，未输出任何内容。请重试。")
+            raise DataError(Message("cli.error.passwords_differ"))
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     return f'password_hash = "{auth.hash_password(password)}"'

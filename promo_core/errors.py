@@ -14,24 +14,23 @@ class DataError(ValueError):
     Parameters
     ----------
     message : Message or str
-        What is wrong, as a catalogue message (``promo_core.text``: an id and its values). Modules
-        not yet moved to the catalogue give the English text instead, with ``zh``.
-    zh : str, optional
-        With an English ``message``: the same in Simplified Chinese.
+        What is wrong, as a catalogue message (``promo_core.text``: an id and its values), so it reads
+        in every language. A str is a text already in the reader's language (a renderer's own,
+        such as the report's), shown as it is.
 
     Attributes
     ----------
     message : Message
-        What ``ui`` and ``report`` render (for English text, one that quotes it).
+        What ``ui`` and ``report`` render.
     id : str or None
         The catalogue id; None for a message given as text.
     values : dict
         The values the message quotes.
     """
 
-    def __init__(self, message: Message | str, zh: str | None = None):
+    def __init__(self, message: Message | str):
         self.id = message.id if isinstance(message, Message) else None
-        self.message = message if isinstance(message, Message) else Message("error.text", en=message, zh=zh or message)
+        self.message = message if isinstance(message, Message) else Message("error.text", en=message, zh=message)
         self.values = self.message.values
         super().__init__(self.text())
 

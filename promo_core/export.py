@@ -16,6 +16,7 @@ import pandas as pd
 import xlsxwriter
 
 from promo_core.errors import DataError
+from promo_core.text import Message
 
 _TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_576  # rows in a sheet, header included
@@ -140,10 +141,8 @@ def to_excel_bytes(sheets: dict[str, pd.DataFrame], currency: str | None = None)
     used: set[str] = set()
     for name, frame in sheets.items():
         if len(frame) >= EXCEL_MAX_ROWS:
-            raise DataError(f"The table {name!r} has {len(frame):,} rows, more than an Excel sheet holds "
-                            f"({EXCEL_MAX_ROWS - 1:,}). Download it as CSV instead.",
-                            zh=f"表 {name!r} 有 {len(frame):,} 行，超过了 Excel 工作表的上限（{EXCEL_MAX_ROWS - 1:,} 行）。"
-                               "请改为下载 CSV。")
+            raise DataError(Message("export.error.too_many_rows", name=repr(name), rows=len(frame),
+                                    limit=EXCEL_MAX_ROWS - 1))
         sheet = book.add_worksheet(sheet_name(name, used))
         frame = safe_frame(frame)
         for i, col in enumerate(frame.columns):

@@ -1,8 +1,9 @@
-"""English / Simplified Chinese text and number formatting, shared by the app, reports and CLI.
+"""Number formatting for the renderers: the catalogue's format specs (``promo_core.text``), ``ui`` and
+the report.
 
-Number formatting for every language, and the English / Chinese pairs (``text(en, zh, lang)``)
-of the modules not yet moved to the catalogue (``promo_core.text``: the languages, and every label
-and message of the migrated pages).
+Compute never calls these (it returns numbers and messages, ``tests/test_architecture.py``); the
+English / Chinese pairs (``text(en, zh, lang)``) are the labels ``ui`` and the report have not
+moved to the catalogue yet.
 """
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ import datetime
 import functools
 import io
 import itertools
+import json
 import os
 import re
 import zipfile
@@ -44,18 +45,11 @@ DERIVED = ["revenue", "is_return", "is_duplicate"]
 TEXT_ROLES = ["order_id", "customer_id", "product_id", "product_name", "category", "channel", "store_id",
               "coupon_code"]
 NUMBER_ROLES = ["quantity", "unit_price", "discount"]
-ROLE_LABELS = {
-    "order_id": "Order / invoice number", "customer_id": "Customer ID", "order_date": "Order date and time",
-    "product_id": "Product ID / SKU", "product_name": "Product name", "category": "Category",
-    "quantity": "Quantity", "unit_price": "Unit price", "channel": "Channel", "store_id": "Store",
-    "coupon_code": "Coupon code", "discount": "Discount amount",
-}
-ROLE_LABELS_ZH = {
-    "order_id": "订单 / 发票号", "customer_id": "客户ID", "order_date": "下单日期和时间",
-    "product_id": "商品编码 / SKU", "product_name": "商品名称", "category": "品类",
-    "quantity": "数量", "unit_price": "单价", "channel": "渠道", "store_id": "门店",
-    "coupon_code": "优惠券码", "discount": "折扣金额",
-}
+
+
+def role_label(role: str) -> Message:
+    """The name of a role as a manager reads it ("Unit price"): ``ingest.role.<role>`` in the catalogue."""
+    return Message(f"ingest.role.{role}")
 
 
 def normalise_header(name) -> str:
@@ -114,14 +108,19 @@ class LoadResult:
         Canonical columns (``CANONICAL`` + ``DERIVED``) with proper dtypes.
     quarantine : DataFrame
         Rejected input rows: their original values (as text), ``row`` (the data row number in the
-        file, 1 = first row after the header; for unreadable CSV lines, the file line) and ``reason``.
-        With privacy on, only the role columns, protected (see ``promo_core.privacy``).
+        file, 1 = first row after the header; for unreadable CSV lines, the file line), ``reason``
+        (a code: ``quantity_not_number``, ``date_out_of_range`` …) and ``reason_values`` (JSON: the
+        value as read, the accepted range; or empty). ``quarantine_messages`` turns them into
+        messages in the catalogue (``ingest.reason.*``). With privacy on, only the role columns,
+        protected (see ``promo_core.privacy``), and no reason quotes a value.
     rows_in : int
         Rows in the input (after the header).
     mapping : dict
         Role -> source column (None where the file has no such column).
     report : dict
-        Counts and plain-language notes: format, encoding, delimiter, guests, returns, duplicates.
+        Counts and notes: format, encoding, delimiter, guests, returns, duplicates, rows per reason
+        code (``quarantine_reasons``), the accepted ranges (``limits``) and ``notes`` (``Message``
+        objects: ``ingest.note.*``).
     """
 
     data: pd.DataFrame
@@ -162,17 +161,16 @@ class Limits:
         for name in ("max_quantity", "max_unit_price"):
             value = getattr(self, name)
             if not 0 < value <= 1e15:
-                raise DataError(f"Limits: {name} must be above 0 and at most 10^15 (got {value!r}).",
-                                zh=f"Limits：{name} 必须大于 0 且不超过 10^15（当前为 {value!r}）。")
+                raise DataError(Message("ingest.error.limit_bounds", name=name, value=repr(value)))
         if not self.first_date <= self.last_date:
-            raise DataError(f"Limits: first_date ({self.first_date}) must not come after last_date ({self.last_date}).",
-                            zh=f"Limits：first_date（{self.first_date}）不能晚于 last_date（{self.last_date}）。")
+            raise DataError(Message("ingest.error.limit_dates", first=str(self.first_date), last=str(self.last_date)))
 
-    def ranges(self) -> dict[str, str]:
-        """The accepted range of each bounded role, as written in quarantine reasons."""
-        return {"quantity": f"{_amount(-self.max_quantity)} to {_amount(self.max_quantity)}",
-                "unit_price": f"0 to {_amount(self.max_unit_price)}",
-                "order_date": f"{self.first_date:%Y-%m-%d} to {self.last_date:%Y-%m-%d}"}
+    def ranges(self) -> dict[str, dict[str, str]]:
+        """The accepted range of each bounded role (``{"low": …, "high": …}``), as quoted in quarantine
+        reasons: the numbers with thousands separators, the dates as YYYY-MM-DD."""
+        return {"quantity": {"low": _amount(-self.max_quantity), "high": _amount(self.max_quantity)},
+                "unit_price": {"low": "0", "high": _amount(self.max_unit_price)},
+                "order_date": {"low": f"{self.first_date:%Y-%m-%d}", "high": f"{self.last_date:%Y-%m-%d}"}}
 
     def date_span(self) -> tuple[pd.Timestamp, pd.Timestamp]:
         """[first, end): the first accepted instant and the one just after the last day."""
@@ -200,8 +198,7 @@ def _read_bytes(source) -> tuple[bytes, Iterator[bytes], str | None, str]:
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         if not path.exists():
-            raise DataError(f"File not found: {path}. Check the path and try again.",
-                        zh=f"找不到文件：{path}。请检查路径后重试。")
+            raise DataError(Message("ingest.error.file_not_found", path=str(path)))
         with open(path, "rb") as fh:
             head = fh.read(HEAD_BYTES)
         return head, _file_chunks(path, len(head)), str(path), path.name
@@ -210,8 +207,7 @@ def _read_bytes(source) -> tuple[bytes, Iterator[bytes], str | None, str]:
         chunks = (bytes(view[i:i + CHUNK_BYTES]) for i in range(HEAD_BYTES, len(view), CHUNK_BYTES))
         return bytes(view[:HEAD_BYTES]), chunks, None, "upload"
     if not hasattr(source, "read"):
-        raise DataError("Give a file path or an uploaded file.",
-                        zh="请提供文件路径或上传的文件。")
+        raise DataError(Message("ingest.error.not_a_source"))
     if hasattr(source, "seek"):
         source.seek(0)  # (an upload another reader has already read)
 
@@ -261,17 +257,12 @@ def _sniff_kind(head: bytes, name: str) -> str:
     if head.startswith(b"PAR1"):
         return "parquet"
     if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataError(f"{name} is an old-style Excel (.xls) file. Open it in Excel and save it as .xlsx or "
-                        "CSV (UTF-8), then upload that.",
-                        zh=f"{name} 是旧版 Excel（.xls）文件。请在 Excel 中打开并另存为 .xlsx 或 CSV（UTF-8）后再上传。")
+        raise DataError(Message("ingest.error.old_excel", file=name))
     suffix = Path(name).suffix.lower()
     if suffix in (".xlsx", ".xlsm") and not head.startswith(b"PK"):
-        raise DataError(f"{name} is named like an Excel file but is not one (it may be damaged or renamed). "
-                        "Open it in Excel and save it again as .xlsx, or export CSV.",
-                        zh=f"{name} 的扩展名是 Excel，但内容不是 Excel 文件（可能已损坏或被改名）。请在 Excel 中打开并重新保存为 .xlsx，或导出 CSV。")
+        raise DataError(Message("ingest.error.fake_excel", file=name))
     if suffix == ".parquet":
-        raise DataError(f"{name} is named like a Parquet file but is not one. Export it again.",
-                        zh=f"{name} 的扩展名是 Parquet，但内容不是 Parquet 文件。请重新导出。")
+        raise DataError(Message("data.error.not_parquet", path=name))
     return "text"
 
 
@@ -315,18 +306,13 @@ def detect_encoding(sample: bytes) -> str:
 
 def _check_text(sample: bytes, name: str) -> None:
     if not sample.strip():
-        raise DataError(f"{name} is empty. Export the sales data again and check the file has rows.",
-                        zh=f"{name} 是空文件。请重新导出销售数据，并确认文件中有数据行。")
+        raise DataError(Message("ingest.error.empty_file", file=name))
     if b"\x00" in sample[:65536] and not sample.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DataError(f"{name} is not a text table: it contains binary data. Upload a CSV, Excel (.xlsx) "
-                        "or Parquet export of your sales.",
-                        zh=f"{name} 不是文本表格：其中含有二进制数据。请上传销售数据的 CSV、Excel（.xlsx）或 Parquet 导出文件。")
+        raise DataError(Message("ingest.error.binary", file=name))
     text = sample[:65536].decode("latin-1")
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\x0c")
     if controls > 0.01 * len(text):
-        raise DataError(f"{name} does not look like a table of sales (it is mostly unreadable characters). "
-                        "Upload a CSV, Excel (.xlsx) or Parquet export.",
-                        zh=f"{name} 看起来不像销售表格（大部分是无法识别的字符）。请上传 CSV、Excel（.xlsx）或 Parquet 导出文件。")
+        raise DataError(Message("ingest.error.unreadable_characters", file=name))
 
 
 ENCODING_LABELS = {"utf-8-sig": "UTF-8 with BOM", "utf-8": "UTF-8", "utf-16": "UTF-16",
@@ -373,22 +359,22 @@ class _TextFacts:
     first_other: list[int] = field(default_factory=list)  # their first few file line numbers
     unreadable: int = 0  # lines in neither encoding: left as they are, for the CSV reader to quarantine
 
-    def notes(self) -> list[str]:
+    def notes(self) -> list[Message]:
         main, other = ENCODING_LABELS[self.main], ENCODING_LABELS.get(self.other or "", "")
         out = []
         if self.other_lines:
             shown = ", ".join(f"{n:,}" for n in self.first_other)
             shown += ", …" if self.other_lines > len(self.first_other) else ""
-            out.append(f"{self.other_lines:,} line{'s are' if self.other_lines != 1 else ' is'} in {other}, not {main}: "
-                       f"each line was read in its own encoding (line {shown})")
+            out.append(Message(f"ingest.note.other_encoding.{'one' if self.other_lines == 1 else 'many'}",
+                               lines=self.other_lines, other=other, main=main, shown=shown))
         if self.unreadable:
-            out.append(f"{self.unreadable:,} line{'s are' if self.unreadable != 1 else ' is'} neither {main} nor "
-                       f"{other} text: quarantined rather than guessed")
+            out.append(Message(f"ingest.note.neither_encoding.{'one' if self.unreadable == 1 else 'many'}",
+                               lines=self.unreadable, main=main, other=other))
         return out
 
-    def reason(self) -> str:
-        """The quarantine reason of a line in neither encoding."""
-        return f"characters that are neither {ENCODING_LABELS[self.main]} nor {ENCODING_LABELS[self.other]} text"
+    def reason_values(self) -> str:
+        """The values (JSON) of the quarantine reason ``encoding``: a line in neither encoding."""
+        return json.dumps({"main": ENCODING_LABELS[self.main], "other": ENCODING_LABELS[self.other]})
 
 
 def _transcode(head: bytes, rest: Iterator[bytes], out_path: str) -> _TextFacts:
@@ -619,8 +605,7 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles, progress: Progres
     holding view ``raw`` (the file's columns + ``__row``) and table ``rejects``; and facts about the file."""
     head, rest, path, name = _read_bytes(source)
     if not head:
-        raise DataError(f"{name} is empty. Export the sales data again and check the file has rows.",
-                        zh=f"{name} 是空文件。请重新导出销售数据，并确认文件中有数据行。")
+        raise DataError(Message("ingest.error.empty_file", file=name))
     kind = _sniff_kind(head, name)
     info: dict = {"file": name, "format": kind, "notes": []}
     if kind != "text" and path is None:
@@ -635,17 +620,13 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles, progress: Progres
             types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})").fetchall()
             rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({quote_literal(path)})").fetchall()[0][0]
             if max_cells is not None and rows * len(types) > max_cells:
-                raise DataError(
-                    f"{name} holds {rows:,} rows of {len(types)} columns: more than one upload may hold "
-                    f"({PARQUET_MAX_CELLS:,} values). Export a shorter period or fewer columns.",
-                    zh=f"{name} 有 {rows:,} 行、{len(types)} 列：超过了单次上传的上限（{PARQUET_MAX_CELLS:,} 个值）。"
-                       "请导出更短的时间段或更少的列。")
+                raise DataError(Message("ingest.error.parquet_too_big", file=name, rows=rows, columns=len(types),
+                                        limit=PARQUET_MAX_CELLS))
             names = _dedupe_header([c for c, *_ in types])
             select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
             con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM read_parquet({quote_literal(path)})")
         except duckdb.Error as exc:
-            raise DataError(f"{name} could not be read as Parquet: it is damaged or was cut short. Export it again.",
-                            zh=f"无法按 Parquet 读取 {name}：文件已损坏或不完整。请重新导出。") from exc
+            raise DataError(Message("ingest.error.damaged_parquet", file=name)) from exc
     else:
         utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
         _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if utf16 else head, name)
@@ -677,18 +658,16 @@ def _load_raw(source, sheet: str | int | None, tmp: TempFiles, progress: Progres
                 quote='"', escape='"', header=true, auto_detect=false, columns={cols}, store_rejects=true,
                 max_line_size={CSV_MAX_LINE_BYTES}, strict_mode=true, encoding='utf-8')""")
         except duckdb.Error as exc:
-            raise DataError(f"{name} could not be read as a table. Check it is a CSV export with one header row, "
-                            "or save it as .xlsx.",
-                            zh=f"无法把 {name} 读成表格。请确认它是只有一行表头的 CSV 导出文件，或另存为 .xlsx。") from exc
+            raise DataError(Message("ingest.error.not_a_table", file=name)) from exc
         con.execute("""INSERT INTO rejects SELECT DISTINCT ON (line) line, csv_line,
-            CASE error_type WHEN 'MISSING COLUMNS' THEN 'too few values on this line for the header''s columns'
-                            WHEN 'TOO MANY COLUMNS' THEN 'more values on this line than the header has columns'
-                            WHEN 'UNQUOTED VALUE' THEN 'a quote character in an unquoted value'
-                            ELSE 'unreadable line: ' || error_message END
+            CASE error_type WHEN 'MISSING COLUMNS' THEN 'too_few_values' WHEN 'TOO MANY COLUMNS' THEN 'too_many_values'
+                            WHEN 'UNQUOTED VALUE' THEN 'stray_quote' ELSE 'unreadable' END,
+            CASE WHEN error_type NOT IN ('MISSING COLUMNS', 'TOO MANY COLUMNS', 'UNQUOTED VALUE')
+                 THEN CAST(json_object('value', error_message) AS VARCHAR) END
             FROM reject_errors ORDER BY line""")
         if text.unreadable:  # the lines the streaming pass left undecoded: DuckDB rejected them as not UTF-8
-            con.execute("UPDATE rejects SET reason = ? WHERE line IN "
-                        "(SELECT line FROM reject_errors WHERE error_type = 'INVALID ENCODING')", [text.reason()])
+            con.execute("UPDATE rejects SET reason = 'encoding', reason_values = ? WHERE line IN (SELECT line "
+                        "FROM reject_errors WHERE error_type = 'INVALID ENCODING')", [text.reason_values()])
     # rows keep the file's order (preserve_insertion_order), so rowid + 1 is the data row number
     con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS __row, * FROM raw_t")
     info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]
@@ -710,7 +689,7 @@ def _connect_for(path: str | None, tmp: TempFiles, paths: list[str] = ()) -> duc
     """``engine.connect`` that may read ``path`` (or ``paths``) only, within ``LOAD_MEMORY_LIMIT`` (spilling to the
     call's own temporary folder), with the ``rejects`` table every reader fills."""
     con = connect([path] if path is not None else paths, memory_limit=LOAD_MEMORY_LIMIT, temp_dir=tmp.folder)
-    con.execute("CREATE TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR)")
+    con.execute("CREATE TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR, reason_values VARCHAR)")
     return con
 
 
@@ -766,9 +745,8 @@ def _check_xlsx(path: str, name: str) -> None:
         raise _damaged_workbook(name)
     for part in parts:
         if part.file_size > XLSX_MAX_PART_BYTES:
-            raise _workbook_too_big(name, f"one of its parts ({part.filename}) expands to "
-                                    f"{part.file_size / 2**20:,.0f} MB of XML", f"其中一个部分（{part.filename}）"
-                                    f"解压后有 {part.file_size / 2**20:,.0f} MB XML")
+            raise _workbook_too_big(name, Message("ingest.workbook.part_too_big", part=part.filename,
+                                                  mb=part.file_size / 2**20))
     with open(path, "rb") as fh:
         for part in parts:
             sheet = _SheetExtent() if part.filename.startswith("xl/worksheets/") else None
@@ -878,7 +856,7 @@ class _SheetExtent:
     @staticmethod
     def _check(cells: int, name: str) -> None:
         if cells > XLSX_MAX_CELLS:
-            raise _workbook_too_big(name, f"one of its sheets spans {cells:,} cells", f"其中一个工作表有 {cells:,} 个单元格")
+            raise _workbook_too_big(name, Message("ingest.workbook.sheet_too_big", cells=cells))
 
 
 def _names_at(data: np.ndarray, opens: np.ndarray, tag: bytes) -> np.ndarray:
@@ -926,19 +904,13 @@ def _column(letters: bytes) -> int:
     return n
 
 
-def _workbook_too_big(name: str, what: str, what_zh: str) -> DataError:
-    return DataError(f"{name} is too big to read as a workbook: {what} (the limit is {XLSX_MAX_CELLS:,} cells and "
-                     f"{XLSX_MAX_PART_BYTES // 2**20:,} MB of XML per part). Save the sheet as CSV (UTF-8) and upload "
-                     "that: CSV files are read in pieces, whatever their size.",
-                     zh=f"{name} 太大，无法作为工作簿读取：{what_zh}（上限为 {XLSX_MAX_CELLS:,} 个单元格、每个部分 "
-                        f"{XLSX_MAX_PART_BYTES // 2**20:,} MB XML）。请把工作表另存为 CSV（UTF-8）后上传：CSV 文件分段读取，不受大小限制。")
+def _workbook_too_big(name: str, what: Message) -> DataError:
+    return DataError(Message("ingest.error.workbook_too_big", file=name, what=what, cells=XLSX_MAX_CELLS,
+                             mb=XLSX_MAX_PART_BYTES // 2**20))
 
 
 def _damaged_workbook(name: str) -> DataError:
-    return DataError(f"{name} could not be opened as an Excel workbook: it is damaged, or not really an .xlsx file. "
-                     "Open it in Excel and save it again as .xlsx, or export CSV.",
-                     zh=f"无法把 {name} 作为 Excel 工作簿打开：文件已损坏，或并不是真正的 .xlsx 文件。请在 Excel 中打开并重新保存为 .xlsx，"
-                        "或导出 CSV。")
+    return DataError(Message("ingest.error.damaged_workbook", file=name))
 
 
 def _read_excel(path: str, name: str, sheet, con: duckdb.DuckDBPyConnection) -> str:
@@ -960,8 +932,7 @@ def _read_excel(path: str, name: str, sheet, con: duckdb.DuckDBPyConnection) -> 
     else:
         chosen = names[sheet] if isinstance(sheet, int) else sheet
         if chosen not in names:
-            raise DataError(f"{name} has no sheet called {sheet!r}; its sheets are {', '.join(names)}.",
-                        zh=f"{name} 中没有名为 {sheet!r} 的工作表；现有工作表：{'、'.join(names)}。")
+            raise DataError(Message("ingest.error.no_sheet", file=name, sheet=repr(sheet), sheets=tuple(names)))
         cells = book.get_sheet_by_name(chosen)
     chosen = cells.name
 
@@ -970,8 +941,7 @@ def _read_excel(path: str, name: str, sheet, con: duckdb.DuckDBPyConnection) -> 
 
     first = next(rows(), None)
     if not first or not any(str(v).strip() for v in first):
-        raise DataError(f"The sheet {chosen!r} in {name} is empty. Put the sales table on the first sheet.",
-                        zh=f"{name} 中的工作表 {chosen!r} 是空的。请把销售表格放在第一个工作表。")
+        raise DataError(Message("ingest.error.empty_sheet", file=name, sheet=repr(chosen)))
     header = _dedupe_header([str(h).strip() for h in first])
     kinds: list[set] = [set() for _ in header]
     blanks = [False] * len(header)
@@ -1158,7 +1128,9 @@ def _first_date_column(sample: pd.DataFrame, columns: list[str]) -> str | None:
 
 
 def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
-    """Formats for a text date column and a note on what was decided (day-first or month-first)."""
+    """Formats for a text date column and what was decided: "day_first", "month_first", "day_first_check"
+    (day first, though every date also reads month first) or "" (neither applies); the note of a load
+    is ``ingest.note.<decision>``."""
     fmts = _DATE_FORMATS_DAYFIRST + _DATE_FORMATS_MONTHFIRST + _DATE_FORMATS_OTHER
     # ISO dates need no format (and say nothing about day or month first); only the rest are tried
     # against every format. Without any in the sample, the first million rows are searched for them
@@ -1179,11 +1151,8 @@ def _choose_date_formats(con, col: str) -> tuple[list[str], str]:
     if day == 0 and month == 0:
         return other, ""
     if month > day:
-        return [f for f in _DATE_FORMATS_MONTHFIRST if rates[f]] + other, "dates read month first (MM/DD/YYYY)"
-    note = "dates read day first (DD/MM/YYYY)"
-    if month == day:
-        note += "; every date in the file also reads month first (no day above 12), so check a few"
-    return [f for f in _DATE_FORMATS_DAYFIRST if rates[f]] + other, note
+        return [f for f in _DATE_FORMATS_MONTHFIRST if rates[f]] + other, "month_first"
+    return [f for f in _DATE_FORMATS_DAYFIRST if rates[f]] + other, "day_first_check" if month == day else "day_first"
 
 
 # --------------------------------------------------------------------------------------------
@@ -1217,7 +1186,7 @@ def _id_expr(con, col: str | None) -> str:
     return f"regexp_replace({_text_expr(col)}, '^(\\d+)\\.0+$', '\\1')"
 
 
-def _number_expr(con, col: str | None, notes: list[str]) -> str:
+def _number_expr(con, col: str | None, notes: list[Message]) -> str:
     if col is None:
         return "NULL::DOUBLE"
     t, q = _col_type(con, col), quote_ident(col)
@@ -1230,13 +1199,13 @@ def _number_expr(con, col: str | None, notes: list[str]) -> str:
         FROM ({_sample(con, f"{cleaned} AS v")})""").fetchall()[0]
     comma_decimal = counts[0] > counts[1]
     if comma_decimal:
-        notes.append(f"column {col!r} uses a decimal comma (3,50 = 3.50)")
+        notes.append(Message("ingest.note.decimal_comma", column=col))
         return f"TRY_CAST(replace(replace({cleaned}, '.', ''), ',', '.') AS DOUBLE)"
     # plain numbers take the fast path; only the rest pay for cleaning (currency signs, 1,234.50)
     return f"coalesce(TRY_CAST({q} AS DOUBLE), TRY_CAST(replace({cleaned}, ',', '') AS DOUBLE))"
 
 
-def _date_expr(con, col: str, notes: list[str]) -> str:
+def _date_expr(con, col: str, notes: list[Message]) -> str:
     t, q = _col_type(con, col), quote_ident(col)
     if t.startswith("TIMESTAMP") or t == "DATE":
         return f"CAST({q} AS TIMESTAMP)"
@@ -1245,7 +1214,7 @@ def _date_expr(con, col: str, notes: list[str]) -> str:
                f"to_microseconds(CAST(round({q} * 86400000000) AS BIGINT)) END"
     fmts, note = _choose_date_formats(con, col)
     if note:
-        notes.append(f"column {col!r}: {note}")
+        notes.append(Message(f"ingest.note.{note}", column=col))
     iso = _iso_date(q)
     return f"coalesce({iso}, try_strptime(trim({q}), {literal_list(fmts)}))" if fmts else iso
 
@@ -1259,21 +1228,18 @@ def _iso_date(v: str) -> str:
 def _check_mapping(mapping: dict, columns: list[str]) -> None:
     unknown = [r for r in mapping if r not in CANONICAL]
     if unknown:
-        raise DataError(f"Unknown role(s) {', '.join(map(repr, unknown))} in the mapping. Roles are: "
-                        f"{', '.join(CANONICAL)}.",
-                        zh=f"映射中有未知的角色 {', '.join(map(repr, unknown))}。可用的角色：{', '.join(CANONICAL)}。")
+        raise DataError(Message("ingest.error.unknown_roles", roles=", ".join(map(repr, unknown)),
+                                known=", ".join(CANONICAL)))
     used: dict[str, str] = {}
     for role, col in mapping.items():
         if col is None:
             continue
         if col not in columns:
-            raise DataError(f"The mapping uses column {col!r} for {ROLE_LABELS[role]}, but the file has no such "
-                            f"column. Its columns are: {', '.join(columns)}.",
-                        zh=f"映射把列 {col!r} 用作“{ROLE_LABELS_ZH[role]}”，但文件中没有这一列。文件的列为：{', '.join(columns)}。")
+            raise DataError(Message("ingest.error.mapped_column_missing", column=repr(col), role=role_label(role),
+                                    columns=", ".join(columns)))
         if col in used:
-            raise DataError(f"Column {col!r} is mapped twice: to {ROLE_LABELS[used[col]]} and to "
-                            f"{ROLE_LABELS[role]}. Each column can fill one role; change one of them.",
-                        zh=f"列 {col!r} 被映射了两次：“{ROLE_LABELS_ZH[used[col]]}”和“{ROLE_LABELS_ZH[role]}”。每列只能担任一个角色，请修改其中之一。")
+            raise DataError(Message("ingest.error.column_mapped_twice", column=repr(col), first=role_label(used[col]),
+                                    second=role_label(role)))
         used[col] = role
 
 
@@ -1510,9 +1476,7 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
     rows_in = rows_read + n_rejects
     if rows_in == 0:
-        raise DataError(f"{info['file']} has a header row but no data rows. Export the sales again with "
-                        "the rows included.",
-                        zh=f"{info['file']} 只有表头，没有数据行。请重新导出并包含数据行。")
+        raise DataError(Message("ingest.error.header_only", file=info["file"]))
     sample = con.execute(f"{_sample(con, '*', 500)} LIMIT 500").df() if rows_read else None
     auto = suggest_mapping(columns, sample)
     final = dict(auto)
@@ -1526,9 +1490,8 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
     extra = list(extra_columns or [])
     bad = [c for c in extra if c not in columns or c in CANONICAL + DERIVED]
     if bad:
-        raise DataError(f"Extra column(s) {', '.join(map(repr, bad))} cannot be kept: they are not in the file or "
-                        f"clash with a standard column name. The file's columns are: {', '.join(columns)}.",
-                        zh=f"无法保留额外列 {', '.join(map(repr, bad))}：文件中没有这些列，或与标准列名冲突。文件的列为：{', '.join(columns)}。")
+        raise DataError(Message("ingest.error.bad_extra_columns", columns=", ".join(map(repr, bad)),
+                                file_columns=", ".join(columns)))
     personal = personal_columns(columns, final, sample) if privacy is not None else []
     if privacy is not None:
         withheld = _withheld_headers(columns)
@@ -1544,18 +1507,14 @@ MAX_COLUMNS = 1000  # wider than any sales export we know (Shopify's has about 8
 
 
 def _in_quarantine(col: str) -> str:
-    """A file's column as named in the quarantine, apart from the quarantine's own ``row``, ``reason``
-    and ``raw_line`` (a file may well have a column called Reason)."""
-    return quote_ident(f"{col} (file)" if col.casefold() in ("row", "reason", "raw_line") else col)
+    """A file's column as named in the quarantine, apart from the quarantine's own ``row``, ``reason``,
+    ``reason_values`` and ``raw_line`` (a file may well have a column called Reason)."""
+    return quote_ident(f"{col} (file)" if col.casefold() in ("row", "reason", "reason_values", "raw_line") else col)
 
 
 def _check_width(columns: list[str], name: str) -> None:
     if len(columns) > MAX_COLUMNS:
-        raise DataError(f"{name} has {len(columns):,} columns; PromoLens reads at most {MAX_COLUMNS:,}. Export only "
-                        "the columns the analysis needs (for sales: order, customer, date, product, quantity, price …) "
-                        "and upload again.",
-                        zh=f"{name} 有 {len(columns):,} 列；PromoLens 最多读取 {MAX_COLUMNS:,} 列。请只导出分析需要的列"
-                           "（销售数据：订单、客户、日期、商品、数量、价格等）后重新上传。")
+        raise DataError(Message("ingest.error.too_many_columns", file=name, columns=len(columns), limit=MAX_COLUMNS))
 
 
 def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool,
@@ -1567,16 +1526,11 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     order's date (an update of the typed rows, which a view over data in place cannot repeat);
     ``progress``: told each step as it starts."""
     columns = info["columns"]
-    notes: list[str] = []
+    notes: list[Message] = []
     if m["order_date"] is None:
-        raise DataError(f"{info['file']} has no column we recognise as the order date. Its columns are: "
-                        f"{', '.join(columns)}. Map the date column on the Data page (or pass mapping="
-                        "{'order_date': 'your column'}).",
-                        zh=f"{info['file']} 中没有能识别为下单日期的列。文件的列为：{', '.join(columns)}。请在“数据”页面映射日期列。")
+        raise DataError(Message("ingest.error.no_date_column", file=info["file"], columns=", ".join(columns)))
     if m["product_id"] is None and m["product_name"] is None:
-        raise DataError(f"{info['file']} has no product column (SKU, stock code or product name). Its columns "
-                        f"are: {', '.join(columns)}. Map one on the Data page.",
-                        zh=f"{info['file']} 中没有商品列（SKU、商品编码或商品名称）。文件的列为：{', '.join(columns)}。请在“数据”页面映射一列。")
+        raise DataError(Message("ingest.error.no_product_column", file=info["file"], columns=", ".join(columns)))
     date = _date_expr(con, m["order_date"], notes)
     qty = _number_expr(con, m["quantity"], notes) if m["quantity"] else "1.0"
     price = _number_expr(con, m["unit_price"], notes)
@@ -1584,10 +1538,9 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     pid_col = m["product_id"] or m["product_name"]
     cust = _id_expr(con, m["customer_id"])
     if m["quantity"] is None:
-        notes.append("no quantity column: each line counts as one unit")
+        notes.append(Message("ingest.note.no_quantity"))
     if m["unit_price"] is None:
-        notes.append("no price column: revenue, spend and price analyses need one; prices were not invented. "
-                     "Map a price column (or upload a products file with prices on the Pricing page).")
+        notes.append(Message("ingest.note.no_price"))
     extra_cols = [f'"_extra_{i}"' for i in range(len(extra))]
     q_text = _text_expr(m["quantity"]) if m["quantity"] else "'1'"
     p_text, d_text, date_text = _text_expr(m["unit_price"]), _text_expr(m["discount"]), _text_expr(m["order_date"])
@@ -1599,39 +1552,39 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     def in_dates(d: str) -> str:
         return f"({d} >= {first} AND {d} < {end})"
 
-    def quoted(text: str) -> str:  # a value as read, in quotes (the texts are columns of t below)
-        return f"coalesce(chr(39) || t.{text} || chr(39), '(empty)')"
+    def quoted(text: str) -> str:  # a value as read, in quotes, or NULL for an empty one (columns of t below)
+        return f"chr(39) || t.{text} || chr(39)"
 
-    def out_of_range(what: str, value: str, role: str) -> tuple[str, str]:
-        tail = f" is outside the plausible range ({ranges[role]})"
-        return f"{quote_literal(what + ' ')} || {value} || {quote_literal(tail)}", what + tail
-
-    # (condition, the reason quoting the value as read, the reason without it); the first that holds
-    # is given. An empty date comes last: Shopify-style exports leave it blank on an order's later
-    # lines, and filling it in below must leave no other reason behind.
+    # (condition, reason code, the value as read or None, the range for an out-of-range reason); the
+    # first that holds is given. An empty date comes last: Shopify-style exports leave it blank on an
+    # order's later lines, and filling it in below must leave no other reason behind.
     checks = [
-        (f"__p_order_date IS NULL AND {date_text} IS NOT NULL",
-         "'order date ' || t.d || ' is not a date we can read'", "order date is not a date we can read"),
-        (f"NOT {in_dates('__p_order_date')}", *out_of_range("order date", "t.d", "order_date")),
-        ("__p_product_id IS NULL", None, "product is empty"),
-        ("__p_quantity IS NULL", f"'quantity ' || {quoted('q')} || ' is not a number'", "quantity is not a number"),
-        (f"abs(__p_quantity) > {max_q}", *out_of_range("quantity", quoted("q"), "quantity")),
-        ("__p_quantity = 0", None, "quantity is 0"),
-        ("FALSE" if no_price else f"__p_unit_price IS NULL AND {p_text} IS NULL", None, "unit price is empty"),
-        ("FALSE" if no_price else "__p_unit_price IS NULL",
-         f"'unit price ' || {quoted('p')} || ' is not a number'", "unit price is not a number"),
-        ("__p_unit_price < 0", None, "negative unit price (an adjustment, not a sale)"),
-        (f"__p_unit_price > {max_p}", *out_of_range("unit price", quoted("p"), "unit_price")),
-        ("FALSE" if no_order else "__p_order_id IS NULL", None, "order number is empty"),
-        (f"__p_discount IS NULL AND {d_text} IS NOT NULL",
-         f"'discount ' || {quoted('x')} || ' is not a number'", "discount is not a number"),
-        ("__p_order_date IS NULL", None, "order date is empty"),
+        (f"__p_order_date IS NULL AND {date_text} IS NOT NULL", "date_unreadable", "t.d", {}),
+        (f"NOT {in_dates('__p_order_date')}", "date_out_of_range", "t.d", ranges["order_date"]),
+        ("__p_product_id IS NULL", "product_empty", None, {}),
+        ("__p_quantity IS NULL", "quantity_not_number", quoted("q"), {}),
+        (f"abs(__p_quantity) > {max_q}", "quantity_out_of_range", quoted("q"), ranges["quantity"]),
+        ("__p_quantity = 0", "quantity_zero", None, {}),
+        ("FALSE" if no_price else f"__p_unit_price IS NULL AND {p_text} IS NULL", "price_empty", None, {}),
+        ("FALSE" if no_price else "__p_unit_price IS NULL", "price_not_number", quoted("p"), {}),
+        ("__p_unit_price < 0", "price_negative", None, {}),
+        (f"__p_unit_price > {max_p}", "price_out_of_range", quoted("p"), ranges["unit_price"]),
+        ("FALSE" if no_order else "__p_order_id IS NULL", "order_empty", None, {}),
+        (f"__p_discount IS NULL AND {d_text} IS NOT NULL", "discount_not_number", quoted("x"), {}),
+        ("__p_order_date IS NULL", "date_empty", None, {}),
     ]
-    code = {plain: k for k, (_, _, plain) in enumerate(checks, 1)}
-    reason_code = "CASE " + " ".join(f"WHEN {cond} THEN {k}" for k, (cond, _, _) in enumerate(checks, 1)) + " END"
+    code = {reason: k for k, (_, reason, _, _) in enumerate(checks, 1)}
+    reason_code = "CASE " + " ".join(f"WHEN {cond} THEN {k}" for k, (cond, *_) in enumerate(checks, 1)) + " END"
     reason_text = "CASE c.reason_code " + " ".join(
-        f"WHEN {k} THEN {quote_literal(plain) if private or said is None else said}"
-        for k, (_, said, plain) in enumerate(checks, 1)) + " END"
+        f"WHEN {k} THEN {quote_literal(reason)}" for k, (_, reason, _, _) in enumerate(checks, 1)) + " END"
+
+    def values_json(said: str | None, bounds: dict) -> str:  # (JSON of a reason's values; with privacy, no value)
+        pairs = [*(f"{quote_literal(k)}, {quote_literal(v)}" for k, v in bounds.items()),
+                 *([f"'value', {said}"] if said is not None and not private else [])]
+        return f"CAST(json_object({', '.join(pairs)}) AS VARCHAR)" if pairs else "NULL"
+
+    reason_values = "CASE c.reason_code " + " ".join(
+        f"WHEN {k} THEN {values_json(said, bounds)}" for k, (_, _, said, bounds) in enumerate(checks, 1)) + " END"
     # NaN and infinity are not quantities or prices: they become NULL and the row is quarantined
     # (parsed values are named __p_* while inside the query: DuckDB names are case-blind and the file
     # may well have a column called Quantity)
@@ -1653,7 +1606,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         progress(Message("data.progress.checking", file=info["file"]))
     con.execute(f"CREATE TABLE typed AS SELECT *, FALSE AS __dup FROM ({typed_sql})")
     if not no_order and fill_dates:
-        empty = code["order date is empty"]
+        empty = code["date_empty"]
         filled = con.execute(f"""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c),
                 reason_code = NULL
             FROM (SELECT order_id, max(order_date) FILTER (WHERE {in_dates('order_date')}) AS d, max(customer_id) AS c
@@ -1662,17 +1615,16 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
             WHERE typed.order_id = f.order_id AND typed.reason_code = {empty} AND f.d IS NOT NULL
             """).fetchall()[0][0]
         if filled:
-            notes.append(f"{filled:,} lines had no date of their own and took it from another line of the same "
-                         "order (as Shopify exports do)")
+            notes.append(Message("ingest.note.dates_filled", lines=filled))
     con.execute("CREATE VIEW checked AS SELECT * FROM typed")
 
     if m["order_id"] is None:
         if m["customer_id"] is not None:
             order_expr = "coalesce(customer_id, 'guest') || ' ' || strftime(order_date, '%Y-%m-%d')"
-            notes.append("no order number: a basket is one customer on one day")
+            notes.append(Message("ingest.note.no_order_number"))
         else:
             order_expr = "strftime(order_date, '%Y-%m-%d %H:%M:%S')"
-            notes.append("no order number or customer: a basket is everything bought at the same timestamp")
+            notes.append(Message("ingest.note.no_order_or_customer"))
     else:
         order_expr = "order_id"
     cancel = "FALSE"
@@ -1704,13 +1656,14 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                 for role, col in m.items() if col is not None]
     else:
         kept = [f"CAST(r.{quote_ident(c)} AS VARCHAR) AS {_in_quarantine(c)}" for c in columns]
-    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(kept)}, {reason_text} AS reason
+    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(kept)}, {reason_text} AS reason,
+        {reason_values} AS reason_values
         FROM checked c JOIN raw r USING (__row)
         JOIN (SELECT __row, {date_text} AS d, {q_text} AS q, {p_text} AS p, {d_text} AS x FROM raw) t USING (__row)
         WHERE c.reason_code IS NOT NULL ORDER BY r.__row""")
     counts = dict(con.execute("SELECT reason_code, count(*) FROM checked WHERE reason_code IS NOT NULL "
                               "GROUP BY reason_code ORDER BY reason_code").fetchall())
-    rejects = con.execute("SELECT line AS row, raw_line, reason FROM rejects ORDER BY line").df()
+    rejects = con.execute("SELECT line AS row, raw_line, reason, reason_values FROM rejects ORDER BY line").df()
     con.execute("DROP VIEW raw")
     if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_t'").fetchone()[0]:
         con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the rows go
@@ -1737,8 +1690,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         quarantine["raw_line"] = None
         quarantine = pd.concat([quarantine, rejects], ignore_index=True)
 
-    reasons = {checks[k - 1][2]: n for k, n in counts.items()}
-    for reason, n in rejects["reason"].str.split(":").str[0].value_counts().items():
+    reasons = {checks[k - 1][1]: n for k, n in counts.items()}
+    for reason, n in rejects["reason"].value_counts().items():
         reasons[reason] = reasons.get(reason, 0) + int(n)
     report = {
         **{k: v for k, v in info.items() if k != "columns"},
@@ -1751,9 +1704,8 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         "quantity_assumed": m["quantity"] is None,
         "order_id_derived": m["order_id"] is None,
         "quarantine_reasons": reasons,
-        "out_of_range": {role: counts.get(code[f"{what} is outside the plausible range ({ranges[role]})"], 0)
-                         for role, what in [("quantity", "quantity"), ("unit_price", "unit price"),
-                                            ("order_date", "order date")]},
+        "out_of_range": {role: counts.get(code[f"{short}_out_of_range"], 0) for role, short in
+                         [("quantity", "quantity"), ("unit_price", "price"), ("order_date", "date")]},
         "limits": ranges,
         "notes": notes,
     }
@@ -1853,8 +1805,8 @@ def _finish(checked: _Checked, privacy: Privacy | None, personal: list[str], rep
             if n:
                 replaced[role] = replaced.get(role, 0) + n
     withheld = _withheld_headers(checked.report["columns"])
-    quarantine["reason"] = quarantine["reason"].str.replace(
-        r"^unreadable line: .*", "unreadable line (details withheld)", regex=True, flags=re.S)
+    quarantine["reason_values"] = quarantine["reason_values"].where(quarantine["reason"] != "unreadable")  # (DuckDB's
+    # words on an unreadable line may quote it)
     if "raw_line" in quarantine.columns:
         quarantine["raw_line"] = quarantine["raw_line"].where(
             quarantine["raw_line"].isna(), "(line text withheld: personal data protection is on)")
@@ -1866,12 +1818,14 @@ def _finish(checked: _Checked, privacy: Privacy | None, personal: list[str], rep
         return redact(text)
 
     dropped = [withheld.get(c, c) for c in personal if c != m["customer_id"]]
-    notes = [shown(n) for n in checked.report["notes"]]
-    notes.append("customer ids are pseudonymised with a keyed hash and the quarantine keeps only the columns used "
-                 "for a role" + (f"; personal columns left out: {', '.join(dropped)}" if dropped else ""))
+    notes = [Message(n.id, **{k: shown(v) if isinstance(v, str) else v for k, v in n.values.items()})
+             for n in checked.report["notes"]]
+    notes.append(Message("ingest.note.pseudonymised_dropped", columns=tuple(dropped)) if dropped
+                 else Message("ingest.note.pseudonymised"))
     if replaced:
-        notes.append("e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in "
-                     + ", ".join(f"{role} ({n:,} line{'s' if n > 1 else ''})" for role, n in replaced.items()))
+        notes.append(Message("ingest.note.replaced", roles=tuple(
+            Message(f"ingest.note.replaced_in.{'many' if n > 1 else 'one'}", role=role, lines=n)
+            for role, n in replaced.items())))
     file = Path(checked.report["file"])
     report = {**checked.report, "file": redact(file.stem) + file.suffix,
               "columns": [withheld.get(c, c) for c in checked.report["columns"]], "notes": notes,
@@ -1946,25 +1900,20 @@ def _check_plausible(tx: pd.DataFrame, limits: Limits) -> None:
     dates = tx["order_date"].dt.tz_convert(None) if tx["order_date"].dt.tz is not None else tx["order_date"]
     ranges = limits.ranges()
     problems = [
-        (f"quantity outside {ranges['quantity']}", f"数量超出 {ranges['quantity']}", tx["quantity"].abs() > limits.max_quantity),
-        (f"unit price above {_amount(limits.max_unit_price)}", f"单价高于 {_amount(limits.max_unit_price)}",
-         tx["unit_price"] > limits.max_unit_price),
-        (f"order date outside {ranges['order_date']}", f"下单日期超出 {ranges['order_date']}", (dates < first) | (dates >= end)),
-        ("infinite revenue", "收入为无穷大", np.isinf(tx["revenue"].to_numpy(dtype=float))),
+        (Message("ingest.implausible.quantity", **ranges["quantity"]), tx["quantity"].abs() > limits.max_quantity),
+        (Message("ingest.implausible.unit_price", **ranges["unit_price"]), tx["unit_price"] > limits.max_unit_price),
+        (Message("ingest.implausible.order_date", **ranges["order_date"]), (dates < first) | (dates >= end)),
+        (Message("ingest.implausible.revenue"), np.isinf(tx["revenue"].to_numpy(dtype=float))),
     ]
-    bad = [(en, zh, np.flatnonzero(np.asarray(mask))) for en, zh, mask in problems if np.asarray(mask).any()]
+    bad = [(what, np.flatnonzero(np.asarray(mask))) for what, mask in problems if np.asarray(mask).any()]
     if not bad:
         return
 
     def rows(positions) -> str:
         return ", ".join(str(i) for i in positions[:5]) + (", …" if len(positions) > 5 else "")
 
-    en = "; ".join(f"{what} in {len(p):,} row(s) (positions {rows(p)})" for what, _, p in bad)
-    zh = "；".join(f"{what}：{len(p):,} 行（位置 {rows(p)}）" for _, what, p in bad)
-    raise DataError(f"Implausible values: {en}. Correct them, or load the table as a file with load_transactions "
-                    "(which quarantines such rows), or pass limits=Limits(...) if the values are real.",
-                    zh=f"存在不合理的值：{zh}。请更正这些值，或用 load_transactions 以文件方式读入（会隔离这些行），"
-                       "如果这些值属实，请传入 limits=Limits(...)。")
+    raise DataError(Message("ingest.error.implausible", problems=tuple(
+        Message("ingest.implausible.rows", what=what, rows=len(p), positions=rows(p)) for what, p in bad)))
 
 
 def _is_canonical(frame: pd.DataFrame) -> bool:
@@ -2002,13 +1951,13 @@ def read_table(source, sheet: str | int | None = None, text: bool = False) -> Ra
     without the column roles. A column whose every non-empty value is a number becomes numeric,
     unless ``text``: then every value is text as written (ids keep their leading zeros; an Excel
     number 85123.0 reads 85123, as an id in a sales file does). Unreadable CSV lines go to
-    ``quarantine`` (``row``, ``reason``).
+    ``quarantine`` (``row``, ``reason``, ``reason_values``: as in ``LoadResult``).
     """
     with TempFiles() as tmp:
         con, info = _load_raw(source, sheet, tmp, max_cells=PARQUET_MAX_CELLS)
         try:
             data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
-            quarantine = con.execute("SELECT line AS row, reason FROM rejects ORDER BY line").df()
+            quarantine = con.execute("SELECT line AS row, reason, reason_values FROM rejects ORDER BY line").df()
         finally:
             con.close()
     release_memory()
@@ -2025,73 +1974,57 @@ def read_table(source, sheet: str | int | None = None, text: bool = False) -> Ra
                 data[col] = num
     rows_in = len(data) + len(quarantine)
     if rows_in == 0:
-        raise DataError(f"{info['file']} has a header row but no data rows. Export it again with the rows included.",
-                        zh=f"{info['file']} 只有表头，没有数据行。请重新导出并包含数据行。")
+        raise DataError(Message("ingest.error.table_header_only", file=info["file"]))
     return RawTable(data=data, quarantine=quarantine.astype({"row": "int64"}), rows_in=rows_in, file=info["file"])
 
 
-# The load notes in Chinese, for the Data page and reports in 简体中文.
-# Load notes and quarantine reasons are stored in English with the data; these patterns give the
-# Chinese interface its text.
-_ZH = [
-    # load notes
-    (r"column '(.+)' uses a decimal comma \(3,50 = 3\.50\)", r"列“\1”使用逗号作小数点（3,50 = 3.50）"),
-    (r"column '(.+)': dates read day first \(DD/MM/YYYY\); every date in the file also reads month first "
-     r"\(no day above 12\), so check a few", r"列“\1”：日期按“日/月/年”读取；文件中的所有日期也能按“月/日/年”读取（没有大于 12 的日），请抽查几条"),
-    (r"column '(.+)': dates read day first \(DD/MM/YYYY\)", r"列“\1”：日期按“日/月/年”读取"),
-    (r"column '(.+)': dates read month first \(MM/DD/YYYY\)", r"列“\1”：日期按“月/日/年”读取"),
-    (r"no quantity column: each line counts as one unit", "没有数量列：每行按一件计算"),
-    (r"no price column: .*", "没有价格列：收入、消费额和价格分析都需要价格；我们没有虚构价格。请映射价格列（或在定价页面上传含价格的商品文件）。"),
-    (r"([\d,]+) lines had no date of their own and took it from another line of the same order \(as Shopify exports do\)",
-     r"\1 行本身没有日期，已采用同一订单其他行的日期（Shopify 导出即如此）"),
-    (r"no order number: a basket is one customer on one day", "没有订单号：同一客户同一天的购买视为一个购物篮"),
-    (r"no order number or customer: .*", "没有订单号和客户：同一时间的购买视为一个购物篮"),
-    (r"customer ids are pseudonymised with a keyed hash and the quarantine keeps only the columns used for a "
-     r"role; personal columns left out: (.+)", r"客户ID已用带密钥的哈希转为化名，隔离区只保留用作角色的列；已去除个人信息列：\1"),
-    (r"customer ids are pseudonymised with a keyed hash and the quarantine keeps only the columns used for a role",
-     "客户ID已用带密钥的哈希转为化名，隔离区只保留用作角色的列"),
-    (r"e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in (.+)",
-     r"以下列中的邮箱、电话或街道地址已转为化名或遮盖：\1"),
-    (r"([\d,]+) lines? (?:is|are) in (.+), not (.+): each line was read in its own encoding \(line (.+)\)",
-     r"\1 行是 \2 编码而不是 \3：每一行都按它自己的编码读取（第 \4 行）"),
-    (r"([\d,]+) lines? (?:is|are) neither (.+) nor (.+) text: quarantined rather than guessed",
-     r"\1 行既不是 \2 也不是 \3 文本：已隔离，没有猜测"),
-    # quarantine reasons (with protection on, no value is quoted)
-    (r"order date is not a date we can read", "下单日期无法识别为日期"),
-    (r"order date (.*) is not a date we can read", r"下单日期 \1 无法识别为日期"),
-    (r"order date is outside the plausible range \((.+) to (.+)\)", r"下单日期超出合理范围（\1 至 \2）"),
-    (r"order date (.*) is outside the plausible range \((.+) to (.+)\)", r"下单日期 \1 超出合理范围（\2 至 \3）"),
-    (r"product is empty", "商品为空"),
-    (r"quantity is not a number", "数量不是数字"),
-    (r"quantity (.*) is not a number", r"数量 \1 不是数字"),
-    (r"quantity is outside the plausible range \((.+) to (.+)\)", r"数量超出合理范围（\1 至 \2）"),
-    (r"quantity (.*) is outside the plausible range \((.+) to (.+)\)", r"数量 \1 超出合理范围（\2 至 \3）"),
-    (r"quantity is 0", "数量为 0"),
-    (r"unit price is empty", "单价为空"),
-    (r"unit price is not a number", "单价不是数字"),
-    (r"unit price (.*) is not a number", r"单价 \1 不是数字"),
-    (r"negative unit price \(an adjustment, not a sale\)", "单价为负（调整项，不是销售）"),
-    (r"unit price is outside the plausible range \((.+) to (.+)\)", r"单价超出合理范围（\1 至 \2）"),
-    (r"unit price (.*) is outside the plausible range \((.+) to (.+)\)", r"单价 \1 超出合理范围（\2 至 \3）"),
-    (r"order number is empty", "订单号为空"),
-    (r"discount is not a number", "折扣不是数字"),
-    (r"discount (.*) is not a number", r"折扣 \1 不是数字"),
-    (r"order date is empty", "下单日期为空"),
-    (r"too few values on this line for the header's columns", "此行的值少于表头的列数"),
-    (r"more values on this line than the header has columns", "此行的值多于表头的列数"),
-    (r"a quote character in an unquoted value", "未加引号的值中出现了引号"),
-    (r"unreadable line \(details withheld\)", "无法读取的行（详情已隐藏）"),
-    (r"unreadable line: (.*)", r"无法读取的行：\1"),
-    (r"characters that are neither (.+) nor (.+) text", r"字符既不是 \1 也不是 \2 文本"),
-]
+def reason_message(reason: str, values: str | None = None) -> Message:
+    """A quarantine reason as a message: its code (``reason``) and values (``reason_values``, JSON).
+
+    Quarantines keep reasons as codes with their values, so they read in every language; a reason
+    stored as English text (workspaces saved before the codes) reads as it was written.
+    """
+    if not _is_code(reason):
+        return Message("ingest.stored_text", text=str(reason))
+    found = json.loads(values) if isinstance(values, str) else {}
+    if "value" not in found:
+        return Message(f"ingest.reason.{reason}", **found)
+    if found["value"] is None:
+        found["value"] = Message("ingest.value.empty")
+    return Message(f"ingest.reason.{reason}.value", **found)
 
 
-def message_text(message: str, lang: str = "en") -> str:
-    """A load note or quarantine reason in the interface language (they are stored in English);
-    a message without a translation stays as it is."""
-    if lang != "zh":
-        return message
-    for pattern, zh in _ZH:
-        if re.fullmatch(pattern, message, flags=re.S):
-            return re.sub(pattern, zh, message, flags=re.S)
-    return message
+def _is_code(reason) -> bool:
+    """Whether a stored reason is a code ("quantity_not_number"), not English text from an older workspace."""
+    return isinstance(reason, str) and re.fullmatch(r"[a-z][a-z_]*", reason) is not None
+
+
+def quarantine_messages(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """A quarantine as shown and downloaded: each ``reason`` a ``Message`` (``reason_message``), the
+    ``reason_values`` it was made from left out (``text.render_frame`` puts it in words)."""
+    if "reason" not in quarantine.columns:
+        return quarantine
+    values = quarantine["reason_values"] if "reason_values" in quarantine.columns else [None] * len(quarantine)
+    keys = [(r, v if isinstance(v, str) else None) for r, v in zip(quarantine["reason"], values)]
+    made = {key: reason_message(*key) if isinstance(key[0], str) else key[0] for key in set(keys)}  # (once per reason)
+    reasons = [made[key] for key in keys]
+    return quarantine.drop(columns=["reason_values"], errors="ignore").assign(
+        reason=pd.Series(reasons, index=quarantine.index, dtype=object))
+
+
+def reason_counts(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """Rows quarantined per reason (``reason``: a ``Message`` without the value each row quoted;
+    ``rows``), most frequent first. Vectorised: a quarantine may hold millions of rows."""
+    if not len(quarantine):
+        return pd.DataFrame({"reason": pd.Series(dtype=object), "rows": pd.Series(dtype="int64")})
+    reasons = quarantine["reason"].astype("str")
+    stored = ~reasons.str.fullmatch(r"[a-z][a-z_]*").fillna(False).astype(bool)  # English text of an old workspace
+    reasons[stored] = reasons[stored].str.replace(r" '.*' ", " … ", regex=True)  # (the values it quotes as " … ")
+    values = quarantine["reason_values"] if "reason_values" in quarantine.columns else pd.Series(
+        None, index=quarantine.index, dtype="str")
+    # the values without the one each row quotes (the last key, as the load writes them: no JSON parsed per row)
+    general = values.astype("str").str.replace(r',?"value":.*\}$', "}", regex=True)
+    counts = (pd.DataFrame({"reason": reasons, "values": general}).groupby(["reason", "values"], dropna=False)
+              .size().rename("rows").sort_values(ascending=False, kind="stable").reset_index())
+    counts["reason"] = [reason_message(r, v) for r, v in zip(counts["reason"], counts["values"])]
+    return counts[["reason", "rows"]]

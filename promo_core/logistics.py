@@ -23,7 +23,7 @@ from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from promo_core.errors import DataError
-from promo_core.io import normalise_header, read_table
+from promo_core.io import normalise_header, read_table, reason_message
 from promo_core.text import Message
 
 EARTH_RADIUS_KM = 6371.0088
@@ -313,7 +313,8 @@ def read_rows(source) -> pd.DataFrame:
     if len(table.quarantine):
         first = table.quarantine.iloc[0]
         raise DataError(Message("logistics.error.unreadable_line", file=table.file, row=int(first["row"]),
-                                reason=str(first["reason"]), lines=len(table.quarantine)))
+                                reason=reason_message(first["reason"], first["reason_values"]),
+                                lines=len(table.quarantine)))
     return table.data
 
 

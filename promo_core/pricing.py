@@ -6,13 +6,20 @@ Spark table: see ``promo_core.engine.sales_table``); demand is then modelled as
 
     E[units] = exp(product effect + time effect + elasticity * log(price) + controls)
 
-and fitted by Poisson pseudo-maximum likelihood (PPML). Why this and not a log-log least-squares
+and fitted by Poisson pseudo-maximum likelihood (PPML). Every period of a product's selling life
+counts, those without a sale too (zero units at the shelf price in force): demand is lowest where
+the price is highest, so a panel of periods with sales only hides the evidence that a high price
+keeps shoppers away and pulls every elasticity toward zero (by about a quarter on a 4,000-customer
+demo, where 9% of product-weeks sell nothing). Where the unit price falls with the quantity per
+line (a wholesale quantity-discount schedule), a period's average price tells the size of its
+orders rather than a price decision; such estimates are flagged, and a price list (``PriceList``)
+gives the model the prices that were set. Why this and not a log-log least-squares
 fit: least squares on log(units) estimates E[log units], which differs from log E[units] by a
 term that depends on how noisy small counts are (Jensen's inequality), so it is biased by roughly
 1 / mean units; PPML is consistent for the constant-elasticity curve whatever the noise, and
 accepts weeks with few units. Product fixed effects mean only *within-product* price changes
 count: across products, price and volume are confounded by what the product is (a pooled fit
-on retail_price.csv gets the wrong sign in four of nine categories). Time effects (one per
+on retail_price.csv gets the wrong sign in three of nine categories). Time effects (one per
 category and period when enough products share each period, else trend + yearly seasonality)
 keep seasons from posing as price effects. Standard errors are cluster-robust by product (or
 heteroskedasticity-robust when a category has too few products to cluster).
@@ -340,9 +347,151 @@ def detect_period(transactions: SalesSource) -> str:
     return "M" if gap >= 25 else "W"
 
 
-def price_panel(transactions: SalesSource, period: str = "W", controls: list[str] | None = None) -> pd.DataFrame:
-    """One row per product and period with units sold and the average price paid, summed in the
-    source's engine.
+FREQUENCIES = {"W": "W-MON", "M": "MS", "D": "D"}  # the calendar of each period (weeks start on Monday)
+SCHEDULE_CORR = -0.3  # a product-period whose line prices fall with line quantities at least this strongly
+SCHEDULE_SHARE = 0.5  # a product has a quantity schedule when this share of its multi-price periods show one
+MIN_SCHEDULE_PERIODS = 2
+SCHEDULE_UNITS = 0.1  # a category is checked for the schedule when such products hold this share of its units
+SCHEDULE_TIED = -0.2  # ... and flagged when its prices still follow the line size this strongly (within product)
+EMPTY_FRAGILE = 0.25  # above this share of periods without a sale, an estimate rests on inferred prices
+
+
+@dataclass(frozen=True)
+class PriceList:
+    """Shelf (list) prices the retailer set: product id, the date from which the price holds
+    (None: throughout) and the price. Where the list has a price, the demand model uses it instead
+    of what was paid, so a list should carry every price change, promotions included.
+
+    Why it matters: in a period without a sale nobody paid a price, and with a quantity-discount
+    schedule the average price paid tells the order sizes; a price list says what was on the
+    shelf either way. A tuple, not a table, so that it can sit in an analysis' settings, which a
+    cache keys on (hashable, compares by value).
+    """
+
+    items: tuple  # ((product_id, valid_from ISO date or None, price), ...)
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> "PriceList":
+        """From a table with product_id and list_price (or price), and optionally valid_from (or
+        date): one row per product, or one per price change. Rows whose price is not a positive
+        number or whose date cannot be read are left out (a price list says what it knows); an
+        empty date means the price holds throughout."""
+        price_col = next((c for c in ("list_price", "price") if c in frame.columns), None)
+        if "product_id" not in frame.columns or price_col is None:
+            raise DataError(Message("pricing.error.price_list_columns", columns=tuple(map(str, frame.columns))))
+        date_col = next((c for c in ("valid_from", "date") if c in frame.columns), None)
+        price = pd.to_numeric(frame[price_col], errors="coerce").astype(float)
+        start = (pd.to_datetime(frame[date_col], errors="coerce") if date_col
+                 else pd.Series(pd.NaT, index=frame.index))
+        blank = frame[date_col].isna() | frame[date_col].astype(str).str.strip().eq("") if date_col else True
+        ok = (price > 0) & frame["product_id"].notna() & (start.notna() | blank)
+        rows = pd.DataFrame({"product_id": frame["product_id"].astype(str), "start": start, "price": price})[ok]
+        rows = rows.drop_duplicates(["product_id", "start"]).sort_values(["product_id", "start"], na_position="first")
+        return cls(tuple((pid, None if pd.isna(day) else str(pd.Timestamp(day).date()), float(value))
+                         for pid, day, value in rows.itertuples(index=False)))
+
+    def frame(self) -> pd.DataFrame:
+        """product_id, valid_from (NaT: throughout), list_price."""
+        out = pd.DataFrame(list(self.items), columns=["product_id", "valid_from", "list_price"])
+        out["valid_from"] = pd.to_datetime(out["valid_from"]).astype("datetime64[us]")
+        return out
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+def _list_prices(keys: pd.DataFrame, price_list: PriceList | None) -> np.ndarray:
+    """The listed price in force for each (product_id, period) row of ``keys`` (NaN: none):
+    the latest entry valid at the period's start, or the product's undated entry."""
+    out = np.full(len(keys), np.nan)
+    if price_list is None or not len(price_list):
+        return out
+    table = price_list.frame()
+    undated = table[table["valid_from"].isna()].drop_duplicates("product_id").set_index("product_id")["list_price"]
+    out[:] = undated.reindex(keys["product_id"].astype(str)).to_numpy()
+    dated = table[table["valid_from"].notna()].sort_values("valid_from")
+    if len(dated):
+        left = pd.DataFrame({"product_id": keys["product_id"].astype(str).to_numpy(),
+                             "period": keys["period"].astype("datetime64[us]").to_numpy(), "row": np.arange(len(keys))})
+        found = pd.merge_asof(left.sort_values("period"), dated, left_on="period", right_on="valid_from",
+                              by="product_id", direction="backward")
+        hit = found["list_price"].notna().to_numpy()
+        out[found["row"].to_numpy()[hit]] = found["list_price"].to_numpy()[hit]
+    return out
+
+
+def _fill_empty_periods(panel: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Every period of each product's selling life (first to last sale), the ones without a
+    sale added with zero units at the shelf price in force.
+
+    Why: demand is lowest where the price is highest, so the periods without a sale are mostly
+    high-price periods; leaving them out keeps the very observations that show demand falling
+    and pulls the elasticity toward zero (on a 4,000-customer demo every category by about a
+    quarter). Nobody paid a price in such a period, so the shelf price is inferred: the last
+    price paid before it, raised to the first price paid after it when that is higher (a
+    promotion's price does not outlast the promotion; and when the shelf price changed during
+    the empty stretch, no sale is likelier at the higher price). Before the first sale and
+    after the last the product may not have been on sale at all, so those periods stay out.
+    Controls (competitor prices ...) keep their last value; units per line are unknown (NaN).
+    """
+    calendar = pd.date_range(panel["period"].min(), panel["period"].max(), freq=FREQUENCIES[period])
+    calendar = calendar.astype("datetime64[us]")
+    codes, ids = pd.factorize(panel["product_id"])
+    pos = calendar.get_indexer(panel["period"].astype("datetime64[us]"))
+    first = np.full(len(ids), np.iinfo(np.int64).max)
+    np.minimum.at(first, codes, pos)
+    last = np.zeros(len(ids), dtype=np.int64)
+    np.maximum.at(last, codes, pos)
+    length = last - first + 1
+    product = np.repeat(np.arange(len(ids)), length)
+    offset = np.arange(len(product)) - np.repeat(np.cumsum(length) - length, length)
+    slot = first[product] + offset
+    where = np.full(len(product), -1)
+    where[np.cumsum(length)[codes] - length[codes] + (pos - first[codes])] = np.arange(len(panel))
+    observed = where >= 0
+    first_row = np.zeros(len(ids), dtype=np.int64)
+    first_row[codes[::-1]] = np.arange(len(panel))[::-1]  # (each product's first row: its name and category)
+    out = panel.iloc[np.where(observed, where, first_row[product])].reset_index(drop=True)
+    out["period"] = calendar[slot]
+    out.loc[~observed, ["units", "revenue"]] = 0.0
+    per_sale = [c for c in panel.columns if c not in ("product_id", "period", "units", "revenue", "price",
+                                                      "product_name", "category")]
+    out.loc[~observed, per_sale] = np.nan  # (controls and line sizes: unknown without a sale)
+    paid = pd.Series(np.where(observed, out["price"].to_numpy(), np.nan))
+    before = paid.groupby(product).ffill().to_numpy()
+    after = paid.groupby(product).bfill().to_numpy()
+    out["price"] = np.where(observed, out["price"].to_numpy(), np.fmax(before, after))
+    controls = [c for c in per_sale if c != "mean_line_units"]
+    if controls:  # (a competitor's price, like the shelf price, is the last one seen)
+        out[controls] = out[controls].groupby(product).ffill()
+    out["empty"] = ~observed
+    return out
+
+
+def _quantity_schedules(panel: pd.DataFrame) -> pd.Series:
+    """Which products' unit price falls as the line quantity rises within a period (a wholesale
+    quantity-discount schedule), from the panel's per-period line statistics.
+
+    A product-period with at least two prices and two quantities (``multi``) carries the
+    correlation of line quantity and unit price (``qty_price_corr``); a product has a schedule
+    when at least ``SCHEDULE_SHARE`` of those periods (and ``MIN_SCHEDULE_PERIODS``) show a
+    correlation below ``SCHEDULE_CORR``.
+
+    Returns
+    -------
+    Series
+        product_id -> bool, one entry per product of the panel.
+    """
+    multi = panel["multi"].to_numpy(dtype=bool)
+    falling = multi & (panel["qty_price_corr"].to_numpy(dtype=float) < SCHEDULE_CORR)
+    counts = pd.DataFrame({"multi": multi, "falling": falling}).groupby(panel["product_id"].to_numpy()).sum()
+    return (counts["falling"] >= MIN_SCHEDULE_PERIODS) & (counts["falling"] >= SCHEDULE_SHARE * counts["multi"])
+
+
+def price_panel(transactions: SalesSource, period: str = "W", controls: list[str] | None = None,
+                price_list: PriceList | None = None, empty_periods: bool = True) -> pd.DataFrame:
+    """One row per product and period with units sold and the price in force, the lines summed
+    in the source's engine.
 
     Parameters
     ----------
@@ -354,13 +503,25 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
         Weeks (Monday start), calendar months or days.
     controls : list of str, optional
         Extra numeric columns (e.g. competitor prices) averaged per product and period.
+    price_list : PriceList, optional
+        The shelf prices set, each with the date it holds from (promotions included): the price
+        wherever the list has one, in periods without a sale and instead of the average price paid
+        (which, under a quantity-discount schedule, tells the order sizes rather than the price).
+    empty_periods : bool
+        Add the periods of each product's selling life without a sale (zero units at the shelf
+        price in force: see ``_fill_empty_periods``). False gives the periods with sales only
+        (the model before 2026-12; kept to compare).
 
     Returns
     -------
     DataFrame
-        product_id, product_name, category, period, units, revenue, price and the controls, sorted
-        by product and period. A product's name and category are the ones most of its sales lines
-        carry (``promo_core.engine.product_labels``; "All products" without a category).
+        product_id, product_name, category, period, units, revenue, price (the price the model
+        uses), paid_price (units-weighted average price paid; NaN without a sale), empty (no sale
+        that period), price_source ('paid', 'shelf': inferred for an empty period, 'price_list'),
+        mean_line_units (units per sales line), quantity_schedule (the product's price falls with
+        the line quantity: ``_quantity_schedules``, from the lines of each period) and the
+        controls, sorted by product and period. A product's name and category are the ones most of its sales lines carry
+        (``promo_core.engine.product_labels``; "All products" without a category).
     """
     if period not in PERIODS:
         raise DataError(Message("pricing.error.period", period=str(period)))
@@ -384,18 +545,34 @@ def price_panel(transactions: SalesSource, period: str = "W", controls: list[str
     for i, col in enumerate(controls):
         if not found[f"c{i}"][0]:
             raise DataError(Message("pricing.error.control_not_numeric", column=str(col)))
-    units = lines.quantity.cast("float64")
+    units, price = lines.quantity.cast("float64"), lines.unit_price.cast("float64")
     panel = lines.group_by("product_id", period=lines.order_date.truncate(period)).aggregate(  # (weeks: Mondays)
-        units=exact_sum(lines.quantity), revenue=exact_sum(units * lines.unit_price.cast("float64")),
+        units=exact_sum(lines.quantity), revenue=exact_sum(units * price), n_lines=lines.count(),
+        multi=(price.max() > price.min()) & (units.max() > units.min()), qty_price_corr=units.corr(price, how="pop"),
         **{c: v.cast("float64").mean() for c, v in numbers.items()})
     panel = fetch(panel.order_by(["product_id", "period"]))
     panel["period"] = panel["period"].astype("datetime64[us]")
     panel["price"] = panel["revenue"] / panel["units"]
+    panel["mean_line_units"] = panel["units"] / panel.pop("n_lines")
     labels = product_labels(lines, ["product_name", "category"]).reindex(columns=["product_name", "category"])
     labels["product_name"] = labels["product_name"].fillna(labels.index.to_series()).astype("str")
     labels["category"] = labels["category"].fillna("All products").astype("str")
     panel = panel.join(labels, on="product_id")
-    return panel[["product_id", "product_name", "category", "period", "units", "revenue", "price", *controls]]
+    schedules = _quantity_schedules(panel)
+    panel = panel[["product_id", "product_name", "category", "period", "units", "revenue", "price",
+                   "mean_line_units", *controls]]
+    if empty_periods:
+        panel = _fill_empty_periods(panel, period)
+    else:
+        panel["empty"] = False
+    panel["paid_price"] = panel["price"].where(~panel["empty"])
+    panel["quantity_schedule"] = schedules.reindex(panel["product_id"]).to_numpy(dtype=bool)
+    listed = _list_prices(panel, price_list)
+    use_list = np.isfinite(listed)
+    panel["price_source"] = np.select([use_list, panel["empty"].to_numpy()], ["price_list", "shelf"], "paid")
+    panel["price"] = np.where(use_list, listed, panel["price"].to_numpy())
+    return panel[["product_id", "product_name", "category", "period", "units", "revenue", "price", "paid_price",
+                  "empty", "price_source", "mean_line_units", "quantity_schedule", *controls]]
 
 
 # =============================================================================================
@@ -454,9 +631,11 @@ def _time_design(periods: pd.Series) -> tuple[np.ndarray, list[str]]:
     return np.column_stack(cols), names
 
 
-def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats):
+def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats, data_problems=None):
     """(flag, reliable, reason) per row: the first problem found names the flag; the reason
-    lists them all (``pricing.reasons``: a message of the flags' messages)."""
+    lists them all (``pricing.reasons``: a message of the flags' messages). ``data_problems``:
+    per row, problems of the data behind the estimate (a list of (flag, values)): named first
+    when there is an estimate, after the reason there is none otherwise."""
     flags, reasons = [], []
     for i in range(len(est)):
         problems = []
@@ -478,6 +657,8 @@ def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats):
                 problems.append(("implausible", {"e": est[i]}))
             if width[i] > 2 * Z90 * MAX_SE:
                 problems.append(("uncertain", {"w": width[i]}))
+        if data_problems is not None:  # (what undermines an estimate comes first; what prevents one, before it)
+            problems[0 if estimated[i] else len(problems):0 if estimated[i] else len(problems)] = data_problems[i]
         flags.append(problems[0][0] if problems else "ok")
         notes = [flag_message(code, **vals) for code, vals in problems] or [flag_message("ok")]
         if caveats is not None and caveats[i]:
@@ -487,8 +668,67 @@ def _flags(est, width, n_periods, n_changes, estimated, min_periods, caveats):
     return flags, flags == "ok", np.array(reasons, dtype=object)
 
 
+def _within_corr(a: np.ndarray, b: np.ndarray, entity: np.ndarray, group: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the correlation of ``a`` and ``b`` within entities (each demeaned by its
+    entity's mean): does b move with a over time, products' levels aside? NaN without variation."""
+    n_ent = int(entity.max()) + 1 if len(entity) else 0
+    count = np.maximum(np.bincount(entity, minlength=n_ent), 1)
+    da = a - (np.bincount(entity, a, minlength=n_ent) / count)[entity]
+    db = b - (np.bincount(entity, b, minlength=n_ent) / count)[entity]
+    cross = np.bincount(group, da * db, minlength=n_groups)
+    norm = np.sqrt(np.bincount(group, da * da, minlength=n_groups) * np.bincount(group, db * db, minlength=n_groups))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norm > 1e-12, cross / norm, np.nan)
+
+
+def _data_problems(panel: pd.DataFrame, key: str, keys: list) -> tuple[pd.DataFrame, list]:
+    """What the panel's make-up says about each category (or product) of ``keys`` before any fit.
+
+    Returns
+    -------
+    (DataFrame, list)
+        Indexed by ``keys``: empty_share (periods without a sale, their price inferred),
+        schedule_share (units of products whose price falls with the line quantity),
+        schedule_products, price_follows_size (within-product correlation over the periods with
+        sales of log price and log units per line); and per key the problems found:
+        ``("quantity_schedule", ...)`` when the schedule products matter and the price still
+        follows the size of the orders (the estimate would describe the price list, not
+        demand), ``("many_empty", ...)`` (categories) when more than ``EMPTY_FRAGILE`` of the
+        periods had no sale.
+    """
+    codes = pd.Categorical(panel[key], categories=keys).codes.astype(np.int64)
+    n = len(keys)
+    empty = panel["empty"].to_numpy(dtype=bool)
+    units = panel["units"].to_numpy(dtype=float)
+    schedule = panel["quantity_schedule"].to_numpy(dtype=bool)
+    total_units = np.bincount(codes, units, minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        schedule_share = np.where(total_units > 0, np.bincount(codes, units * schedule, minlength=n) / total_units, 0.0)
+    sold = ~empty & (panel["mean_line_units"].to_numpy(dtype=float) > 0)
+    entity = pd.factorize(panel["product_id"].to_numpy()[sold])[0]
+    follows = _within_corr(np.log(panel["mean_line_units"].to_numpy(dtype=float)[sold]),
+                           np.log(panel["price"].to_numpy(dtype=float)[sold]), entity, codes[sold], n)
+    stats_ = pd.DataFrame({
+        "empty_share": np.bincount(codes, empty, minlength=n) / np.maximum(np.bincount(codes, minlength=n), 1),
+        "schedule_share": schedule_share,
+        "schedule_products": panel.loc[schedule].groupby(codes[schedule])["product_id"].nunique().reindex(
+            range(n), fill_value=0).to_numpy(),
+        "price_follows_size": follows}, index=pd.Index(keys, name=key))
+    problems = []
+    for row in stats_.itertuples():
+        found = []
+        if row.schedule_share >= SCHEDULE_UNITS and row.price_follows_size <= SCHEDULE_TIED:
+            found.append(("quantity_schedule", {"products": int(row.schedule_products), "share": row.schedule_share,
+                                                "r": row.price_follows_size}))
+        if key == "category" and row.empty_share > EMPTY_FRAGILE:
+            found.append(("many_empty", {"share": row.empty_share}))
+        problems.append(found)
+    return stats_, problems
+
+
 def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str] | None = None,
-               time_effects: str = "auto", min_periods: int = MIN_PERIODS) -> DemandModel:
+               time_effects: str = "auto", min_periods: int = MIN_PERIODS, price_list: PriceList | None = None,
+               empty_periods: bool = True) -> DemandModel:
     """Fit the demand model at category and product level.
 
     Parameters
@@ -505,6 +745,11 @@ def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str]
         category, 'period' when at least 5 products sell in a typical period, else 'trend'.
     min_periods : int
         Fewer periods with sales than this makes an estimate unreliable.
+    price_list : PriceList, optional
+        Shelf prices set (see ``price_panel``).
+    empty_periods : bool
+        Fit on the periods without a sale too (zero units at the shelf price in force); False
+        fits on periods with sales only, as before 2026-12 (biased toward zero; kept to compare).
 
     Returns
     -------
@@ -513,7 +758,7 @@ def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str]
     if time_effects not in ("auto", "period", "trend"):
         raise DataError(Message("pricing.error.time_effects"))
     controls = list(controls or [])
-    panel = price_panel(transactions, period, controls)
+    panel = price_panel(transactions, period, controls, price_list, empty_periods)
     panel = panel.sort_values(["category", "product_id", "period"], ignore_index=True)
     panel["log_price"] = np.log(panel["price"])
     control_cols = []
@@ -527,8 +772,9 @@ def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str]
     categories = sorted(panel["category"].unique())
     cat_code = pd.Categorical(panel["category"], categories=categories).codes.astype(np.int64)
     prod_code = pd.factorize(panel["product_id"])[0]
-    per_period = panel.groupby(["category", "period"]).size().groupby("category").median()
-    n_periods_cat = panel.groupby("category")["period"].nunique()
+    sold = panel[~panel["empty"]]  # (products selling in a typical period; periods with sales)
+    per_period = sold.groupby(["category", "period"]).size().groupby("category").median()
+    n_periods_cat = sold.groupby("category")["period"].nunique()
     if time_effects == "auto":
         use_fe = (per_period >= 5) & (n_periods_cat >= min_periods)
     else:
@@ -586,14 +832,21 @@ def fit_demand(transactions: SalesSource, period: str = "W", controls: list[str]
     low, high = _interval(coef, se, df)
     caveat = np.where(estimated & ~clustered,
                       [flag_message("few_products", g=int(g)) for g in n_products], None)
-    flag, reliable, reason = _flags(coef, high - low, n_periods, n_changes, estimated, min_periods, caveat)
+    make_up, problems = _data_problems(panel, "category", categories)
+    flag, reliable, reason = _flags(coef, high - low, n_periods, n_changes, estimated, min_periods, caveat, problems)
     cat_table = pd.DataFrame({
         "category": categories, "elasticity": coef, "se": se, "ci_low": low, "ci_high": high,
         "n_periods": n_periods.astype(np.int64), "n_products": n_products.astype(np.int64),
         "n_obs": grp.size().reindex(categories).to_numpy().astype(np.int64),
+        "n_empty": grp["empty"].sum().reindex(categories).to_numpy().astype(np.int64),
+        "empty_share": make_up["empty_share"].to_numpy(), "schedule_share": make_up["schedule_share"].to_numpy(),
+        "schedule_products": make_up["schedule_products"].to_numpy().astype(np.int64),
+        "price_follows_size": make_up["price_follows_size"].to_numpy(),
         "n_price_changes": n_changes.astype(np.int64), "r2": r2,
         "elasticity_naive": naive, "time_effects": np.where(use_fe, "period", "+".join(trend_names)), "controls_used": controls_used,
         "clustered_se": clustered, "reliable": reliable, "flag": flag, "reason": reason,
+        "data_reason": [Message("pricing.reasons", parts=tuple(flag_message(code, **vals) for code, vals in found))
+                        if found else None for found in problems],
     })
     products = _product_estimates(panel, cat_table, min_periods)
     return DemandModel(period=period, controls=controls, panel=panel, categories=cat_table, products=products)
@@ -612,7 +865,8 @@ def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_period
     price = panel["price"].to_numpy()
     spread = (pd.Series(price).groupby(codes).max() / pd.Series(price).groupby(codes).min() - 1).to_numpy()
     finite_offset = np.bincount(codes, ~np.isfinite(offset), minlength=n_prod) == 0
-    estimable = (count >= 3) & (spread > 0.005) & finite_offset
+    n_sold = np.bincount(codes, ~panel["empty"].to_numpy(dtype=bool), minlength=n_prod)
+    estimable = (n_sold >= 3) & (spread > 0.005) & finite_offset
     cat_of = panel.groupby(codes)["category"].first().to_numpy()
     cat_est = categories.set_index("category")
     beta_c = cat_est["elasticity"].reindex(cat_of).to_numpy()
@@ -669,7 +923,8 @@ def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_period
         se_pooled[members] = np.sqrt(weight * v + (1 - weight) ** 2 * se_c[members] ** 2)
         pooling[members] = 1 - weight
     changes = _price_changes(panel, "product_id").reindex(ids).to_numpy()
-    flag, reliable, reason = _flags(raw, raw_high - raw_low, count, changes, estimable, min_periods, None)
+    _, problems = _data_problems(panel, "product_id", list(ids))
+    flag, reliable, reason = _flags(raw, raw_high - raw_low, n_sold, changes, estimable, min_periods, None, problems)
     last = panel.groupby(codes).agg(product_name=("product_name", "first"), last_price=("price", "last"),
                                    last_period=("period", "last"))
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -679,7 +934,8 @@ def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_period
         "category": cat_of, "elasticity": pooled, "se": se_pooled,
         "ci_low": pooled - Z90 * se_pooled, "ci_high": pooled + Z90 * se_pooled,
         "elasticity_raw": raw, "se_raw": se_raw, "raw_ci_low": raw_low, "raw_ci_high": raw_high,
-        "category_elasticity": beta_c, "pooling": pooling, "n_periods": count.astype(np.int64),
+        "category_elasticity": beta_c, "pooling": pooling, "n_periods": n_sold.astype(np.int64),
+        "n_empty": (count - n_sold).astype(np.int64),
         "n_price_changes": changes.astype(np.int64), "r2": product_r2, "mean_units": mean_units,
         "last_price": last["last_price"].to_numpy(), "reliable": reliable, "flag": flag, "reason": reason,
     })
@@ -687,7 +943,7 @@ def _product_estimates(panel: pd.DataFrame, categories: pd.DataFrame, min_period
 
 def elasticities(transactions: SalesSource, level: str = "category", period: str = "W",
                  controls: list[str] | None = None, time_effects: str = "auto", min_periods: int = MIN_PERIODS,
-                 ) -> pd.DataFrame:
+                 price_list: PriceList | None = None) -> pd.DataFrame:
     """Own-price elasticity per category or product, with its uncertainty and a reliability flag.
 
     Parameters
@@ -704,22 +960,30 @@ def elasticities(transactions: SalesSource, level: str = "category", period: str
     time_effects : {'auto', 'period', 'trend'}
         See ``fit_demand``.
     min_periods : int
-        Fewer periods than this makes an estimate unreliable.
+        Fewer periods with sales than this makes an estimate unreliable.
+    price_list : PriceList, optional
+        Shelf prices set (see ``price_panel``).
 
     Returns
     -------
     DataFrame
         Category level: category, elasticity, se, ci_low, ci_high (90%), n_periods, n_products,
-        n_obs, n_price_changes, r2 (deviance R²), elasticity_naive (the same fit without product
+        n_obs (product-periods fitted), n_empty (of them, periods without a sale), empty_share,
+        schedule_share (units of products whose price falls with the line quantity),
+        schedule_products, price_follows_size (within-product correlation of log price and log
+        units per line), n_price_changes, r2 (deviance R²), elasticity_naive (the same fit without product
         effects, to show the cross-product confound), time_effects, controls_used (controls with
-        variation of their own there), clustered_se, reliable, flag, reason. Product level: product_id, product_name, category, elasticity (partially pooled),
+        variation of their own there), clustered_se, reliable, flag, reason, data_reason (the
+        problems of the data behind the estimate, a quantity schedule or many periods without a
+        sale, as a Message; None without). Product level: product_id, product_name, category,
+        elasticity (partially pooled),
         se, ci_low, ci_high, elasticity_raw, se_raw, raw_ci_low, raw_ci_high,
-        category_elasticity, pooling (the category's weight in the pooled estimate), n_periods,
-        n_price_changes, r2, mean_units, last_price, reliable, flag, reason.
+        category_elasticity, pooling (the category's weight in the pooled estimate), n_periods
+        (with sales), n_empty, n_price_changes, r2, mean_units, last_price, reliable, flag, reason.
     """
     if level not in ("category", "product"):
         raise DataError(Message("pricing.error.level"))
-    model = fit_demand(transactions, period, controls, time_effects, min_periods)
+    model = fit_demand(transactions, period, controls, time_effects, min_periods, price_list)
     return model.categories if level == "category" else model.products
 
 
@@ -1026,6 +1290,11 @@ _COST_HEADERS = {
 }
 
 
+def _money(values: pd.Series) -> pd.Series:
+    """Amounts as typed in a file ("£1,234.50", "¥ 12") as numbers; NaN where there is none."""
+    return pd.to_numeric(values.astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True), errors="coerce")
+
+
 @dataclass(frozen=True)
 class CostFile:
     """Unit costs read from a file: ``costs`` (product_id, unit_cost) and ``rejected`` (line,
@@ -1048,7 +1317,7 @@ def read_unit_costs(source) -> CostFile:
         ``costs``: product_id, unit_cost (one row per product; the first row wins for
         duplicates); ``rejected``: the unusable rows with their file line and reason.
     """
-    from promo_core.io import normalise_header, read_table
+    from promo_core.io import normalise_header, quarantine_messages, read_table
 
     table = read_table(source, text=True)  # (the one reader of files: any dialect, encoding, .xlsx or Parquet)
     frame, name = table.data, table.file
@@ -1058,8 +1327,7 @@ def read_unit_costs(source) -> CostFile:
         found[role] = next((c for n in names for c, v in norm.items() if v == n), None)
     if found["product_id"] is None or found["unit_cost"] is None:
         raise DataError(Message("pricing.error.cost_file_columns", file=name, columns=tuple(map(str, frame.columns))))
-    cost_text = frame[found["unit_cost"]].astype(str).str.replace(r"[£$€¥￥,\s]", "", regex=True)
-    cost = pd.to_numeric(cost_text, errors="coerce")
+    cost = _money(frame[found["unit_cost"]])
     if (cost.isna() | (cost < 0)).all():
         raise DataError(Message("pricing.error.cost_file_no_costs", file=name, column=str(found["unit_cost"])))
     ids = frame[found["product_id"]].fillna("").astype(str).str.strip()
@@ -1070,6 +1338,39 @@ def read_unit_costs(source) -> CostFile:
     rejected = pd.DataFrame({"line": np.flatnonzero(~keep) + 2, "product_id": ids[~keep].to_numpy(),
                              "value": frame[found["unit_cost"]][~keep].to_numpy(), "reason": reason[~keep]})
     if len(table.quarantine):  # lines the reader could not split into the header's columns
-        unreadable = table.quarantine.rename(columns={"row": "line"}).assign(product_id=None, value=None)
+        unreadable = quarantine_messages(table.quarantine).rename(columns={"row": "line"}).assign(product_id=None,
+                                                                                                  value=None)
         rejected = pd.concat([rejected, unreadable[rejected.columns]], ignore_index=True)
     return CostFile(costs=costs.reset_index(drop=True), rejected=rejected)
+
+
+_PRICE_LIST_HEADERS = {
+    "product_id": _COST_HEADERS["product_id"],
+    "list_price": ["listprice", "price", "shelfprice", "regularprice", "rrp", "标价", "价格", "零售价", "吊牌价"],
+    "valid_from": ["validfrom", "date", "from", "startdate", "effectivedate", "生效日期", "日期", "开始日期"],
+}
+
+
+def read_price_list(source) -> PriceList:
+    """Read a price list file (CSV in any common delimiter and encoding, .xlsx or Parquet): a
+    product column (product_id, SKU, StockCode, 商品编码 ...), a price column (list_price, price,
+    RRP, 标价 ...) and optionally the date the price holds from (valid_from, date, 生效日期 ...;
+    without it each price holds throughout).
+
+    Raises
+    ------
+    DataError
+        When the product or price column cannot be found, naming the columns the file has.
+    """
+    from promo_core.io import normalise_header, read_table
+
+    frame = read_table(source, text=True).data
+    norm = {c: normalise_header(c) for c in frame.columns}
+    found = {role: next((c for n in names for c, v in norm.items() if v == n), None)
+             for role, names in _PRICE_LIST_HEADERS.items()}
+    if found["product_id"] is None or found["list_price"] is None:
+        raise DataError(Message("pricing.error.price_list_columns", columns=tuple(map(str, frame.columns))))
+    table = pd.DataFrame({role: frame[col] for role, col in found.items() if col is not None})
+    table["list_price"] = _money(table["list_price"])
+    table["product_id"] = table["product_id"].astype(str).str.strip()
+    return PriceList.from_frame(table)

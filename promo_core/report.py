@@ -423,11 +423,13 @@ def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None 
                        + (" (the reasons are in the last table)." if n_bad else "."),
                        f"从 {source} 读取 {rows_in:,} 行：读入 {rows_in - n_bad:,} 行，隔离 {n_bad:,} 行"
                        + ("（原因见最后一个表）。" if n_bad else "。")))
-    notes += [str(n) for n in load_report.get("notes", [])]
+    from promo_core.io import reason_counts  # (the load's notes and reasons are messages: in words here)
+
+    notes += [text.render(n, lang, currency) if isinstance(n, Message) else str(n)
+              for n in load_report.get("notes", [])]
     if quarantine is not None and len(quarantine) and "reason" in quarantine.columns:
-        reasons = (quarantine["reason"].astype(str).str.replace(r" '.*' ", " … ", regex=True)
-                   .value_counts().rename_axis("reason").reset_index(name="rows"))
-        tables[t("Quarantined rows by reason", "隔离行及原因")] = reasons
+        tables[t("Quarantined rows by reason", "隔离行及原因")] = text.render_frame(reason_counts(quarantine), lang,
+                                                                                 currency)
     return _analysis("profile", _profile_name(source, lang), "data",
                      params={t("data", "数据"): source, t("period", "时间范围"): period}, tables=tables,
                      figures=figures, notes=notes)
@@ -473,6 +475,43 @@ def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
                      params={"as_of": f"{result.as_of:%Y-%m-%d}", "margin": margin, "horizon_months": horizon_months,
                              "annual_discount_rate": annual_discount_rate},
                      tables={name: shown}, figures={name: figure}, notes=notes)
+
+
+def retention_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", horizon_days: int = 90,
+                       period: str = "M", top: int = 20) -> SavedAnalysis:
+    """Who is about to stop buying: the Segments page's Retention tab (``analyses.retention.run``) as a
+    section: the customers at high churn risk and the value they put in doubt, which churn route won
+    the holdout and by how much against the naive rule, the ``top`` at-risk customers by value at
+    risk, risk bands by segment and the cohort retention heatmap."""
+    from promo_core import retention
+    from promo_core.analyses import retention as analysis
+
+    result = analysis.run(tx, analysis.Params(horizon_days=horizon_days, period=period))
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    shown = lambda frame: text.render_frame(frame, lang, currency)  # noqa: E731
+    notes = [say("report.retention.summary", high=len(result.at_risk), share=result.high_share, days=horizon_days)]
+    if not math.isnan(result.value_at_risk):
+        notes.append(say("report.retention.value", value=result.value_at_risk, horizon=result.params.horizon_months))
+    notes += [say(note) for note in result.notes] + [say(problem) for problem in result.problems.values()]
+    tables, figures = {}, {}
+    if result.churn.evaluation is not None:
+        tables[say("retention.table.routes")] = shown(result.churn.evaluation)
+    tables[say("retention.table.bands")] = shown(result.bands)
+    tables[say("report.retention.top", rows=top)] = shown(result.at_risk.head(top))
+    if result.by_segment is not None:
+        figures[say("retention.figure.bands")] = charts.churn_bands_by_segment(
+            result.by_segment, text.chart_labels("churn_bands_by_segment", lang, currency),
+            text.terms("segment", result.by_segment["segment"].unique(), lang),
+            text.terms("risk_band", retention.BANDS, lang))
+    if result.cohorts is not None:
+        unit = Message(f"retention.periods.{period}")
+        figures[say("retention.figure.cohorts")] = charts.cohort_heatmap(
+            result.cohorts, period, text.chart_labels("cohort_heatmap", lang, currency, unit=unit))
+        tables[say("retention.table.cohorts")] = shown(result.cohorts)
+    return _analysis("retention", say("report.retention.name"), "segments",
+                     params={"as_of": f"{result.as_of:%Y-%m-%d}", "horizon_days": horizon_days, "period": period},
+                     tables=tables, figures=figures, notes=notes)
 
 
 def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", top: int = 20) -> SavedAnalysis:
@@ -609,6 +648,9 @@ def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£"
                          change=0.9 ** row["elasticity"] - 1))
     if (~est["reliable"]).any():
         notes.append(say("pricing.report.unreliable", estimates=int((~est["reliable"]).sum())))
+    notes += [say(warning) for warning in result.data_warnings]
+    if result.empty_periods:
+        notes.append(say("pricing.model.empty", empty=result.empty_periods))
     figure = charts.elasticity_intervals(text.render_frame(est, lang, currency), "category",
                                          say("pricing.chart.elasticity.title"), say("pricing.chart.elasticity.x"),
                                          say("pricing.chart.reliable"), say("pricing.chart.unreliable"))
@@ -710,6 +752,7 @@ class StandardStep:
 
 STANDARD_STEPS: list[StandardStep] = [
     StandardStep("Customer segments (RFM)", "客户分群（RFM）", segments_analysis),
+    StandardStep("Retention and churn risk", "留存与流失风险", retention_analysis),
     StandardStep("Frequently bought together", "经常一起购买", basket_analysis),
     StandardStep("Recommendations against best-sellers", "个性化推荐与畅销榜对比", recommendations_analysis),
     StandardStep("Price sensitivity", "价格敏感度", pricing_analysis),

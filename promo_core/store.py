@@ -34,6 +34,7 @@ import pyarrow as pa
 from promo_core.engine import connect_file, data_folders, ibis_backend, quote_ident, release_memory
 from promo_core.errors import DataError
 from promo_core.export import tidy_frame
+from promo_core.text import Message
 
 DEFAULT_PATH = Path("workspace") / "promo.duckdb"
 _LOCK = threading.Lock()
@@ -56,6 +57,32 @@ CREATE TABLE IF NOT EXISTS handoffs (
     kind VARCHAR NOT NULL, dataset_id VARCHAR NOT NULL, saved_at TIMESTAMP NOT NULL, body VARCHAR NOT NULL,
     PRIMARY KEY (kind, dataset_id));
 """
+
+
+def _report_json(report: dict) -> str:
+    """A dataset's report as JSON: its notes (``Message``) as ``{"message": id, "values": {...}}``,
+    so a note reads in the language of whoever opens the dataset; other values JSON cannot hold as text."""
+    def encode(value):
+        if isinstance(value, Message):
+            return {"message": value.id, "values": value.values}
+        return str(value)
+
+    return json.dumps(report, default=encode)
+
+
+def _report_from_json(stored: str | None) -> dict:
+    """A report as ``_report_json`` wrote it, its notes ``Message`` again. The notes of a workspace
+    saved before notes were messages (English text) read as they were written."""
+    def decode(obj: dict):  # (a sequence of a message was a tuple: JSON gave it back as a list)
+        if obj.keys() != {"message", "values"}:
+            return obj
+        return Message(obj["message"], **{k: tuple(v) if isinstance(v, list) else v for k, v in obj["values"].items()})
+
+    report = json.loads(stored, object_hook=decode) if stored else {}
+    if "notes" in report:
+        report["notes"] = [n if isinstance(n, Message) else Message("ingest.stored_text", text=str(n))
+                           for n in report["notes"]]
+    return report
 
 
 @dataclass(frozen=True)
@@ -191,10 +218,7 @@ class Workspace:
                 return connect_file(self.path, read_dirs=data_folders())
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower() and not self._being_created():
-                    raise DataError(f"The workspace file {self.path} could not be opened. Check that it is a "
-                                    "PromoLens workspace and readable, or set PROMO_WORKSPACE to another file.",
-                                    zh=f"无法打开工作区文件 {self.path}。请确认它是 PromoLens 工作区且可读，"
-                                       "或把 PROMO_WORKSPACE 设为另一个文件。") from exc
+                    raise DataError(Message("workspace.error.unopenable", path=str(self.path))) from exc
                 if time.monotonic() >= deadline:
                     raise self._busy() from exc
                 time.sleep(0.1)
@@ -208,12 +232,7 @@ class Workspace:
             return True
 
     def _busy(self) -> DataError:
-        return DataError(
-            f"The workspace {self.path} is busy: another program has kept it for the last {self.busy_timeout:g} "
-            "seconds (a report job, or another PromoLens server on the same file). Try again in a minute; if it "
-            "stays busy, stop that program or give this server its own PROMO_WORKSPACE.",
-            zh=f"工作区 {self.path} 正忙：另一个程序在过去 {self.busy_timeout:g} 秒内一直占用它（报告任务，或使用同一文件的"
-               "另一个 PromoLens 服务器）。请一分钟后再试；如果一直忙，请停止该程序，或为此服务器设置单独的 PROMO_WORKSPACE。")
+        return DataError(Message("workspace.error.busy", path=str(self.path), seconds=self.busy_timeout))
 
     # --- datasets --------------------------------------------------------------------------
     def save_dataset(self, name: str, tables: dict[str, Table], *, kind: str = "upload",
@@ -231,8 +250,7 @@ class Workspace:
         ``kind="draft"``: an upload under review, listed nowhere until ``publish_dataset``.
         """
         if "transactions" not in tables:
-            raise DataError("A dataset needs a transactions table.",
-                            zh="数据集需要有交易表（transactions）。")
+            raise DataError(Message("workspace.error.no_transactions"))
         dataset_id = uuid.uuid4().hex[:12]
         # Other processes cannot open the file while this operation holds it; threads of this one
         # share it, so they take turns here.
@@ -249,7 +267,7 @@ class Workspace:
                 con.execute(
                     "INSERT INTO datasets VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
                     [dataset_id, name, kind, source, rows_in if rows_in is not None else n_rows, n_rows, n_quarantine,
-                     json.dumps(mapping or {}), json.dumps((report() if callable(report) else report) or {}, default=str),
+                     json.dumps(mapping or {}), _report_json((report() if callable(report) else report) or {}),
                      json.dumps(sorted(tables))])
                 con.execute("COMMIT")
             except BaseException:
@@ -326,12 +344,11 @@ class Workspace:
             cols = [d[0] for d in con.description]
         row = rows[0] if rows else None
         if row is None:
-            raise DataError(f"Dataset {dataset_id!r} is not in the workspace (it may have been deleted). "
-                            "Pick another dataset in the sidebar.",
-                            zh=f"工作区中没有数据集 {dataset_id!r}（可能已被删除）。请在侧边栏选择其他数据集。")
+            raise DataError(Message("workspace.error.unknown_dataset", dataset=repr(dataset_id)))
         info = dict(zip(cols, row))
-        for key in ("mapping", "report", "tables"):
+        for key in ("mapping", "tables"):
             info[key] = json.loads(info[key]) if info[key] else {}
+        info["report"] = _report_from_json(info["report"])
         return info
 
     def load_table(self, dataset_id: str, table: str = "transactions") -> pd.DataFrame:
@@ -375,8 +392,7 @@ class Workspace:
     def _check_table(self, dataset_id: str, table: str) -> None:
         info = self.dataset(dataset_id)
         if table not in info["tables"]:
-            raise DataError(f"Dataset {info['name']!r} has no {table} table.",
-                            zh=f"数据集 {info['name']!r} 中没有 {table} 表。")
+            raise DataError(Message("workspace.error.no_table", name=repr(info["name"]), table=table))
 
     def query(self, dataset_id: str, sql: str, params: list | None = None, table: str = "transactions") -> pd.DataFrame:
         """Run SQL in which ``{table}`` stands for the dataset's table (aggregations stay in DuckDB)."""
@@ -387,8 +403,7 @@ class Workspace:
     def rename_dataset(self, dataset_id: str, name: str) -> None:
         """Give a dataset a new name."""
         if not name.strip():
-            raise DataError("A dataset name cannot be empty.",
-                            zh="数据集名称不能为空。")
+            raise DataError(Message("workspace.error.empty_name"))
         self.dataset(dataset_id)
         with self.connect() as con:
             con.execute("UPDATE datasets SET name = ? WHERE id = ?", [name.strip(), dataset_id])
@@ -414,8 +429,7 @@ class Workspace:
         collections such as basket rules' item sets as text), so any table a page shows can be saved.
         """
         if not name.strip():
-            raise DataError("Give the analysis a name before saving it.",
-                            zh="请先为分析命名，再保存。")
+            raise DataError(Message("workspace.error.unnamed_analysis"))
         analysis_id = uuid.uuid4().hex[:12]
         tables, figures = tables or {}, figures or {}
         with self.connect() as con:
@@ -452,8 +466,7 @@ class Workspace:
     def rename_analysis(self, analysis_id: str, name: str) -> None:
         """Give a saved analysis a new name."""
         if not name.strip():
-            raise DataError("A saved analysis needs a name: type one before renaming.",
-                            zh="已保存的分析需要有名称：请先输入名称再重命名。")
+            raise DataError(Message("workspace.error.rename_unnamed"))
         self.load_analysis(analysis_id)
         with self.connect() as con:
             con.execute("UPDATE analyses SET name = ? WHERE id = ?", [name.strip(), analysis_id])
@@ -464,8 +477,7 @@ class Workspace:
             rows = con.execute("SELECT id, name, page, dataset_id, created_at, params, notes FROM analyses "
                                "WHERE id = ?", [analysis_id]).fetchall()
             if not rows:
-                raise DataError(f"Saved analysis {analysis_id!r} no longer exists.",
-                                zh=f"已保存的分析 {analysis_id!r} 已不存在。")
+                raise DataError(Message("workspace.error.unknown_analysis", analysis=repr(analysis_id)))
             parts = con.execute("SELECT kind, name, body FROM analysis_parts WHERE analysis_id = ? "
                                 "ORDER BY kind, position", [analysis_id]).fetchall()
         row = rows[0]
@@ -559,8 +571,7 @@ def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def _table_name(dataset_id: str, table: str) -> str:
     if not re.fullmatch(r"[0-9a-f]{12}", dataset_id) or not re.fullmatch(r"[a-z_]{1,40}", table):
-        raise DataError(f"Not a valid dataset table: {dataset_id!r} / {table!r}.",
-                        zh=f"不是有效的数据集表：{dataset_id!r} / {table!r}。")
+        raise DataError(Message("workspace.error.bad_table_name", dataset=repr(dataset_id), table=repr(table)))
     return f"ds_{dataset_id}_{table}"
 
 

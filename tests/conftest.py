@@ -15,8 +15,9 @@ sys.path.insert(0, str(ROOT))
 
 from promo_core import sample_data  # noqa: E402
 from promo_core.errors import DataError  # noqa: E402
-from promo_core.io import finalize_transactions  # noqa: E402
+from promo_core.io import finalize_transactions, quarantine_messages  # noqa: E402
 from promo_core.store import Workspace  # noqa: E402
+from promo_core.text import render_frame  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -110,6 +111,11 @@ def page_text(at) -> str:
 
 def has_chinese(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def reasons(quarantine, lang: str = "en") -> list[str]:
+    """The quarantine's reasons as a reader sees them in ``lang`` (they are stored as codes with values)."""
+    return render_frame(quarantine_messages(quarantine), lang)["reason"].tolist()
 
 
 def chinese_error(call) -> DataError:

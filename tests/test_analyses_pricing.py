@@ -234,7 +234,9 @@ def test_a_monthly_pricing_upload_with_competitor_prices_is_estimated_with_them_
 
     loaded = load_transactions(shared_data / "retail_price.csv", extra_columns=["comp_1", "comp_2", "comp_3"])
     result = analysis.run(loaded.data, analysis.Params(parts=frozenset({"prices", "promotions"})))
-    assert result.period == "M" and len(result.model.panel) == 676  # the README's 676 product-months
+    panel = result.model.panel
+    assert result.period == "M" and (~panel["empty"]).sum() == 676  # the README's 676 product-months
+    assert panel["empty"].sum() == result.empty_periods == 39  # months inside a product's selling life without a row
     assert set(result.control_options) >= {"comp_1", "comp_2", "comp_3"} and result.controls == result.control_options
     assert len(result.model.categories) == 9
     assert result.default_scenarios[1].mechanic == "percent_off"  # monthly summaries hold no baskets

@@ -34,11 +34,12 @@ def test_upload_limit_is_at_least_a_gigabyte():
 # --- the analyses' shape (issue 15): pages -> Params -> ui.run_analysis -> render the Result ---------
 # Pages and modules moved to it so far; each rule below holds for them and must keep holding.
 MIGRATED_PAGES = ["segments.py", "recommendations.py", "logistics.py", "pricing.py", "coupons.py", "voice.py"]
-MIGRATED_MODULES = ["segments.py", "clv.py", "dates.py", *(f"analyses/{p.name}" for p in
+MIGRATED_MODULES = ["segments.py", "clv.py", "dates.py", "retention.py", *(f"analyses/{p.name}" for p in
                                                          (ROOT / "promo_core" / "analyses").glob("*.py")),
                     "recommend.py", "basket.py", "forecast.py", "inventory.py", "logistics.py",
                     "pricing.py", "promotions.py", "dynamic_pricing.py",
-                    "experiments.py", "uplift.py", "targeting.py", "loyalty.py"]
+                    "experiments.py", "uplift.py", "targeting.py", "loyalty.py",
+                    "io.py", "store.py", "auth.py"]
 # Who may turn messages into words: the interface, the report, the command line and DataError.text
 # (for modules not yet migrated).
 RENDERERS = {"ui.py", "promo_core/report.py", "promo_core/cli.py", "promo_core/errors.py"}
@@ -95,6 +96,66 @@ def test_migrated_modules_take_no_language_or_currency():
         offenders += [f"{name}: imports {m} {n}" for m, n in _imports(tree)
                       if m == "promo_core.i18n" or (m == "promo_core.text" and n != "Message")]
     assert not offenders, offenders
+
+
+# Where the interface language may appear in promo_core: the catalogue, the renderers (the report, the
+# command line's --lang, DataError.text) and the number formats the renderers use.
+LANGUAGE_AWARE = {"promo_core/report.py", "promo_core/cli.py", "promo_core/errors.py", "promo_core/i18n.py"}
+# Modules whose errors moved to the catalogue with "Text in one place" (issue 15, item 3).
+CATALOGUED_ERRORS = ["promo_core/io.py", "promo_core/store.py", "promo_core/auth.py", "promo_core/export.py",
+                     "promo_core/cli.py", "promo_core/engine/sales.py", "ui.py"]
+
+
+# Functions whose ``lang`` is the language of the texts they read, not the interface's (issue 13's
+# contract: ``voice.sentiment(texts, lang=None)``).
+TEXTS_LANGUAGE = {"promo_core/voice.py:sentiment"}
+
+
+def test_no_promo_core_function_takes_the_interface_language():
+    """Compute returns numbers, codes and messages: no function outside the renderers takes ``lang``,
+    so no cache can key on it and switching language recomputes nothing."""
+    offenders = []
+    for path in sorted((ROOT / "promo_core").rglob("*.py")):
+        where = path.relative_to(ROOT).as_posix()
+        if where in LANGUAGE_AWARE or where.startswith("promo_core/text/"):
+            continue
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                args = node.args.args + node.args.kwonlyargs + node.args.posonlyargs
+                offenders += [f"{where}:{node.lineno} {a.arg}" for a in args if a.arg in ("lang", "lang_")
+                              and f"{where}:{getattr(node, 'name', '')}" not in TEXTS_LANGUAGE]
+        offenders += [f"{where}: imports i18n" for m, n in _imports(_tree(path))
+                      if m == "promo_core.i18n" or (m == "promo_core" and n == "i18n")]
+    assert not offenders, offenders
+
+
+def test_every_error_moved_to_the_catalogue_reads_in_english_and_chinese():
+    """Each ``DataError(Message("id", …))`` of the modules moved to the catalogue names an id whose
+    English and Chinese texts fill in every value and differ (a Chinese text, not a copy)."""
+    import string
+
+    from promo_core.errors import DataError
+    from promo_core.text import Message, catalogue, render
+
+    def sample(spec: str):  # a value each format spec can take
+        return ("a", "b") if spec in ("list", "and", "semicolons") else 12345
+
+    ids = set()
+    for name in CATALOGUED_ERRORS:
+        tree = _tree(ROOT / name)
+        assert "zh=" not in (ROOT / name).read_text(encoding="utf-8"), name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "DataError":
+                ids |= {m.args[0].value for m in ast.walk(node) if isinstance(m, ast.Call)
+                        and getattr(m.func, "id", None) == "Message" and isinstance(m.args[0], ast.Constant)}
+    assert len(ids) >= 50, sorted(ids)
+    for message_id in sorted(ids):
+        fields = {f: s for _, f, s, _ in string.Formatter().parse(catalogue("en")[message_id]) if f}
+        error = DataError(Message(message_id, **{f: sample(s) for f, s in fields.items()}))
+        english, chinese = error.text("en"), error.text("zh")
+        assert message_id in catalogue("zh") and chinese != english, message_id
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in chinese), message_id
+        assert "{" not in english.replace("{'order_date'", "") and str(error) == english == render(error.message)
 
 
 def test_the_charts_of_migrated_pages_take_their_words_ready_made():

@@ -12,7 +12,7 @@ from promo_core import sample_data
 from promo_core.errors import DataError
 from promo_core.io import read_table
 from promo_core.text import render
-from tests.conftest import chinese_error
+from tests.conftest import chinese_error, reasons
 
 Z = stats.norm.ppf(0.975)
 
@@ -282,7 +282,7 @@ def test_read_table_types_hillstrom_and_quarantines_unreadable_lines(shared_data
     assert raw.data["segment"].iloc[0] == "Womens E-Mail" and raw.data["zip_code"].iloc[1] == "Rural"
     broken = read_table(io.BytesIO(b"arm,visit\nA,1\nB,0,9\nC,1\n"))
     assert broken.rows_in == len(broken.data) + len(broken.quarantine) == 3
-    assert broken.data["visit"].tolist() == [1, 1] and "more values" in broken.quarantine["reason"].iloc[0]
+    assert broken.data["visit"].tolist() == [1, 1] and "more values" in reasons(broken.quarantine)[0]
 
 
 def test_lift_sentence_gives_rare_outcomes_two_decimals(hillstrom):

@@ -14,7 +14,7 @@ import pytest
 from promo_core import cli
 from promo_core.io import load_transactions, read_table
 from promo_core.store import Workspace
-from tests.conftest import ROOT, page_text
+from tests.conftest import ROOT, page_text, reasons
 
 
 @pytest.fixture
@@ -155,9 +155,9 @@ def test_a_stray_quote_in_an_unquoted_header_is_kept_as_a_character():
     assert len(result.data) == 1
 
 
-@pytest.mark.parametrize("header", ["reason", "Row", "RAW_LINE"])
+@pytest.mark.parametrize("header", ["reason", "Row", "RAW_LINE", "Reason_Values"])
 def test_a_file_column_named_like_the_quarantines_own_keeps_both(header):
     csv = f"InvoiceNo,StockCode,Quantity,InvoiceDate,UnitPrice,{header}\n1,A,2,2024-01-01,1.5,x\n2,B,x,2024-01-01,1.5,y\n"
     quarantine = load_transactions(csv.encode()).quarantine
     assert quarantine.columns.is_unique and f"{header} (file)" in quarantine.columns
-    assert quarantine["reason"].tolist() == ["quantity 'x' is not a number"] and quarantine["row"].tolist() == [2]
+    assert reasons(quarantine) == ["quantity 'x' is not a number"] and quarantine["row"].tolist() == [2]

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 
 from promo_core.errors import DataError
-from promo_core.io import (CANONICAL, DERIVED, detect_encoding, finalize_transactions, load_transactions, message_text,
-                           suggest_mapping)
-from tests.conftest import chinese_error, has_chinese
+from promo_core.io import CANONICAL, DERIVED, detect_encoding, finalize_transactions, load_transactions, suggest_mapping
+from promo_core.text import Message, render
+from tests.conftest import chinese_error, has_chinese, reasons
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
 
@@ -58,7 +58,7 @@ def test_groceries_baskets_are_member_and_day_and_price_is_not_invented(shared_d
     assert d["customer_id"].nunique() == 3_898 and d["product_id"].nunique() == 167
     assert (d["quantity"] == 1).all()
     assert d["unit_price"].isna().all() and d["revenue"].isna().all()
-    assert r.report["price_missing"] and any("no price column" in n for n in r.report["notes"])
+    assert r.report["price_missing"] and any("no price column" in render(n) for n in r.report["notes"])
     assert r.report["duplicate_lines"] == 759
     # DD-MM-YYYY read day first: 21-07-2015 is 21 July
     assert d["order_date"].dt.month.max() == 12 and d["order_date"].min() >= pd.Timestamp("2014-01-01")
@@ -137,8 +137,9 @@ def test_ragged_rows_are_quarantined_with_their_line():
     r = load_transactions(_file(text))
     _check_invariant(r)
     assert r.rows_in == 4 and len(r.data) == 2
-    reasons = r.quarantine.sort_values("row")["reason"].tolist()
-    assert "too few values" in reasons[0] and "more values" in reasons[1]
+    said = reasons(r.quarantine.sort_values("row"))
+    assert "too few values" in said[0] and "more values" in said[1]
+    assert r.quarantine.sort_values("row")["reason"].tolist()[:2] == ["too_few_values", "too_many_values"]
     assert r.quarantine["raw_line"].str.contains("EXTRA").any()
 
 
@@ -164,7 +165,7 @@ def test_three_date_formats_in_one_column():
     r = load_transactions(_file(text))
     _check_invariant(r)
     assert r.data["order_date"].dt.normalize().tolist() == [pd.Timestamp("2024-03-25")] * 3
-    assert r.quarantine["reason"].tolist() == ["order date not a date is not a date we can read"]
+    assert reasons(r.quarantine) == ["order date not a date is not a date we can read"]
 
 
 def test_month_first_dates_are_recognised_from_a_day_above_twelve():
@@ -181,7 +182,7 @@ def test_rare_non_iso_dates_in_a_large_file_are_read_not_quarantined():
     r = load_transactions(_file(text))
     _check_invariant(r)
     assert r.data["order_date"].tail(2).tolist() == [pd.Timestamp("2024-03-25 11:00"), pd.Timestamp("2024-01-13")]
-    assert r.quarantine["reason"].tolist() == ["order date 2024-13-45 is not a date we can read"]
+    assert reasons(r.quarantine) == ["order date 2024-13-45 is not a date we can read"]
 
 
 # --- bad values ----------------------------------------------------------------------------------
@@ -193,7 +194,7 @@ def test_bad_values_are_quarantined_with_reasons_and_original_values():
     r = load_transactions(_file(text))
     _check_invariant(r)
     assert r.rows_in == 9 and len(r.data) == 3
-    q = r.quarantine.set_index("InvoiceNo")["reason"]
+    q = pd.Series(reasons(r.quarantine), index=r.quarantine["InvoiceNo"])
     assert q["2"] == "quantity 'two' is not a number"
     assert q["3"].startswith("negative unit price")
     assert q["4"] == "product is empty"
@@ -327,8 +328,8 @@ def test_every_load_note_has_a_chinese_text(shared_data):
                                mapping={"product_id": "Artikel", "quantity": "Menge"}).report["notes"]
     assert len(notes) >= 6
     for note in notes:
-        assert has_chinese(message_text(note, "zh")) and message_text(note, "zh") != note, note
-        assert message_text(note, "en") == note
+        assert isinstance(note, Message) and note.id.startswith("ingest.note."), note
+        assert has_chinese(render(note, "zh")) and render(note, "zh") != render(note), note
 
 
 def test_ingestion_errors_and_quarantine_reasons_have_a_chinese_text(tmp_path):
@@ -352,10 +353,10 @@ def test_ingestion_errors_and_quarantine_reasons_have_a_chinese_text(tmp_path):
                      "5,E,x,1,2024-01-02 10:00,abc,C1\n6,F,x,1,2024-01-02 10:00,-3,C1\n,G,x,1,2024-01-02 10:00,5,C1\n"
                      "8,H,x,1,someday,5,C1\n9,I,x,1,,5,C1\n10,J,x,1,2024-01-02 10:00,5\n"
                      "11,K,x,1,2024-01-02 10:00,5,C1,extra\n")
-    reasons = load_transactions(_file(text)).quarantine["reason"].tolist()
-    assert len(set(reasons)) == 11
-    for reason in reasons:
-        assert has_chinese(message_text(reason, "zh")) and message_text(reason, "zh") != reason, reason
+    quarantine = load_transactions(_file(text)).quarantine
+    assert quarantine["reason"].nunique() == 11
+    for english, chinese in zip(reasons(quarantine), reasons(quarantine, "zh")):
+        assert has_chinese(chinese) and chinese != english, english
 
 
 def test_a_loaded_table_is_canonical_as_built_and_finalizing_it_changes_nothing():
@@ -384,8 +385,8 @@ def test_an_implausible_value_quarantines_its_row_and_loads_the_rest(line, role)
     r = load_transactions(_file(HEADER + GOOD_LINES + line))
     _check_invariant(r)
     assert r.rows_in == 4 and len(r.data) == 3 and r.quarantine["InvoiceNo"].tolist() == ["9"]
-    reason = r.quarantine["reason"].iloc[0]
-    assert f"is outside the plausible range ({r.report['limits'][role]})" in reason
+    low, high = r.report["limits"][role]["low"], r.report["limits"][role]["high"]
+    assert f"is outside the plausible range ({low} to {high})" in reasons(r.quarantine)[0]
     assert r.report["out_of_range"] == {k: int(k == role) for k in ["quantity", "unit_price", "order_date"]}
     assert np.isfinite(r.data["revenue"]).all() and str(r.data["quantity"].dtype) == "int64"
 
@@ -409,7 +410,7 @@ def test_a_uint64_parquet_column_quarantines_only_the_implausible_row(tmp_path):
     _check_invariant(r)
     assert r.data["order_id"].tolist() == ["1", "2"] and r.data["quantity"].tolist() == [1, 2]
     assert r.quarantine["order_id"].tolist() == [str(2**64 - 1)], "a 64-bit id keeps every digit"
-    assert r.quarantine["reason"].iloc[0].startswith(f"quantity '{2**64 - 1}' is outside the plausible range")
+    assert reasons(r.quarantine)[0].startswith(f"quantity '{2**64 - 1}' is outside the plausible range")
 
 
 @pytest.mark.parametrize("column", [
@@ -444,8 +445,9 @@ def test_plausibility_limits_are_configurable_and_checked():
     r = load_transactions(_file(text), limits=strict)
     _check_invariant(r)
     assert r.quarantine["InvoiceNo"].tolist() == ["4", "5"]
-    assert r.quarantine["reason"].iloc[0].startswith("quantity '50' is outside the plausible range (-10 to 10)")
-    assert r.report["limits"]["order_date"] == "1900-01-01 to 2030-12-31"
+    assert reasons(r.quarantine)[0].startswith("quantity '50' is outside the plausible range (-10 to 10)")
+    assert reasons(r.quarantine, "zh")[0].startswith("数量 '50' 超出合理范围（-10 至 10）")
+    assert r.report["limits"]["order_date"] == {"low": "1900-01-01", "high": "2030-12-31"}
     for bad in [dict(max_quantity=0), dict(max_unit_price=1e16), dict(first_date=pd.Timestamp("2030-01-01").date(),
                                                                        last_date=pd.Timestamp("2020-01-01").date())]:
         chinese_error(lambda: Limits(**bad))
@@ -453,11 +455,10 @@ def test_plausibility_limits_are_configurable_and_checked():
 
 def test_out_of_range_reasons_read_in_chinese():
     text = HEADER + ("1,A,x,1e9,2024-01-02,1.0,C1\n2,B,x,1,2024-01-02,5e9,C1\n3,C,x,1,3000-01-01,1.0,C1\n")
-    reasons = load_transactions(_file(text)).quarantine["reason"].tolist()
-    assert len(reasons) == 3
-    for reason in reasons:
-        zh = message_text(reason, "zh")
-        assert has_chinese(zh) and "合理范围" in zh and zh != reason, reason
+    quarantine = load_transactions(_file(text)).quarantine
+    assert len(quarantine) == 3
+    for english, zh in zip(reasons(quarantine), reasons(quarantine, "zh")):
+        assert has_chinese(zh) and "合理范围" in zh and zh != english, english
 
 
 def test_finalize_transactions_names_the_rows_it_cannot_take_instead_of_overflowing():

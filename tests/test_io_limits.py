@@ -14,8 +14,9 @@ import pytest
 
 import promo_core.io as pio
 from promo_core.errors import DataError
-from promo_core.io import CANONICAL, DERIVED, load_transactions, message_text, read_table
-from tests.conftest import ROOT, chinese_error, has_chinese
+from promo_core.io import CANONICAL, DERIVED, load_transactions, read_table
+from promo_core.text import render
+from tests.conftest import ROOT, chinese_error, has_chinese, reasons
 
 HEADER = "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID\n"
 
@@ -65,10 +66,10 @@ def test_utf8_with_some_windows_1252_lines_keeps_chinese_and_reads_each_line_in_
     names = r.data.set_index("order_id")["product_name"]
     assert names["1"] == "保温杯" and names["5"] == "不锈钢保温杯"
     assert names["2"] == "Crème brûlée" and names["10"] == "Glühwein"
-    note = next(n for n in r.report["notes"] if "own encoding" in n)
-    assert note == ("2 lines are in Latin-1 / Windows-1252, not UTF-8: each line was read in its own encoding "
-                    "(line 3, 11)")
-    assert has_chinese(message_text(note, "zh"))
+    note = next(n for n in r.report["notes"] if "own encoding" in render(n))
+    assert render(note) == ("2 lines are in Latin-1 / Windows-1252, not UTF-8: each line was read in its own encoding "
+                            "(line 3, 11)")
+    assert has_chinese(render(note, "zh"))
 
 
 def test_a_windows_1252_line_past_the_first_megabyte_is_read_not_quarantined():
@@ -77,7 +78,7 @@ def test_a_windows_1252_line_past_the_first_megabyte_is_read_not_quarantined():
     r = load_transactions(_upload(data))
     _check_invariant(r)
     assert r.quarantine.empty and r.data["product_name"].iloc[-1] == "Crème"
-    assert any("line 40,002" in n for n in r.report["notes"])
+    assert any("line 40,002" in render(n) for n in r.report["notes"])
 
 
 def test_a_gbk_file_with_utf8_lines_reads_both_and_keeps_gbk_where_a_line_reads_both_ways():
@@ -88,7 +89,7 @@ def test_a_gbk_file_with_utf8_lines_reads_both_and_keeps_gbk_where_a_line_reads_
     _check_invariant(r)
     assert r.report["encoding"] == "GBK / GB18030 (Chinese)"
     assert r.data["product_name"].tolist() == gbk + ["保温杯", "Crème"]
-    assert any(n.startswith("2 lines are in UTF-8, not GBK") for n in r.report["notes"])
+    assert any(render(n).startswith("2 lines are in UTF-8, not GBK") for n in r.report["notes"])
 
 
 def test_a_windows_1252_file_with_a_utf8_line_reads_both():
@@ -106,12 +107,11 @@ def test_a_line_in_neither_encoding_is_quarantined_with_its_reason():
     r = load_transactions(_upload(data))
     _check_invariant(r)
     assert r.rows_in == 5 and len(r.data) == 4
-    reason = r.quarantine["reason"].tolist()
-    assert reason == ["characters that are neither UTF-8 nor Latin-1 / Windows-1252 text"]
+    assert reasons(r.quarantine) == ["characters that are neither UTF-8 nor Latin-1 / Windows-1252 text"]
     assert r.quarantine["row"].tolist() == [5]  # the file line, as for every unreadable line
-    assert has_chinese(message_text(reason[0], "zh"))
-    note = next(n for n in r.report["notes"] if "neither" in n)
-    assert has_chinese(message_text(note, "zh")) and message_text(note, "zh") != note
+    assert has_chinese(reasons(r.quarantine, "zh")[0])
+    note = next(n for n in r.report["notes"] if "neither" in render(n))
+    assert has_chinese(render(note, "zh")) and render(note, "zh") != render(note)
 
 
 # --- reading in chunks -------------------------------------------------------------------------------

@@ -72,6 +72,33 @@ def test_upload_errors_and_quarantine_reasons_in_chinese(own_workspace):
     assert quarantine["reason"].tolist() == ["数量 'two' 不是数字"]
 
 
+def test_reasons_and_notes_read_in_the_interface_language_and_an_old_dataset_s_as_written(own_workspace):
+    """A dataset keeps its quarantine reasons as codes and its notes as messages, so they follow the
+    language; one saved before that (English text) shows its text as it was written."""
+    import pandas as pd
+
+    from promo_core.io import load_transactions
+
+    ws = Workspace(own_workspace)
+    loaded = load_transactions(CSV.replace("InvoiceNo,", "Rechnung,").encode())
+    new = ws.save_dataset("New", {"transactions": loaded.data, "quarantine": loaded.quarantine},
+                          rows_in=loaded.rows_in, report=loaded.report)
+    old = ws.save_dataset("Old", {"transactions": loaded.data, "quarantine": pd.DataFrame(
+        {"row": [3], "Quantity": ["two"], "reason": ["quantity 'two' is not a number"]})}, rows_in=5,
+        report={"notes": ["dates read day first (an old note)"]})
+    for dataset, reason, note in [(new, "数量 'two' 不是数字", "没有订单号：同一客户同一天的购买视为一个购物篮"),
+                                  (old, "quantity 'two' is not a number", "dates read day first (an old note)")]:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+        at.session_state["lang"], at.session_state["dataset_id"] = "zh", dataset
+        at.run()
+        assert not at.exception
+        quarantine = next(d.value for d in at.dataframe if "Quantity" in d.value.columns and "row" in d.value.columns)
+        assert quarantine["reason"].tolist() == [reason] and "reason_values" not in quarantine.columns
+        counts = next(d.value for d in at.dataframe if "原因" in d.value.columns)
+        assert counts["行数"].tolist() == [1]
+        assert note in [i.value for i in at.info]
+
+
 def test_saved_data_is_there_after_a_restart(own_workspace):
     at = _app()
     at.file_uploader[0].set_value(("shop.csv", CSV.encode(), "text/csv")).run()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from promo_core import promotions
 from promo_core.store import Workspace
@@ -21,6 +22,25 @@ GOLDEN = Path(__file__).parent / "golden" / "pricing_demo.json"
 def _frame(at, first_column: str, has: str | None = None) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if d.value.columns[0] == first_column
                 and (has is None or has in d.value.columns))
+
+
+@pytest.fixture
+def before_empty_periods(monkeypatch):
+    """The demand model as the golden numbers were recorded: on the product-weeks with sales only.
+    Since issue 14 the weeks without a sale count too (19 product-weeks of the demo's 52,000);
+    intended differences, measured: every category elasticity within 0.01
+    (tests/test_pricing_elasticity.py), and of the page's headlines only dynamic pricing's move
+    (Thompson sampling vs fixed price £1,657 -> £1,631, regret 3.7% -> 3.6%)."""
+    import functools
+
+    import streamlit as st
+
+    from promo_core import pricing
+
+    monkeypatch.setattr(pricing, "fit_demand", functools.partial(pricing.fit_demand, empty_periods=False))
+    st.cache_resource.clear()  # (results of the model of today kept by earlier tests)
+    yield
+    st.cache_resource.clear()
 
 
 def test_pricing_page_shows_every_section_on_the_demo(app_page):
@@ -66,7 +86,8 @@ def test_pricing_controls_change_the_answers(app_page):
     assert len(_frame(at, "Product ID", has="Own estimate")) == 500  # the rest of the page carries on
 
 
-def test_chosen_scenario_is_handed_to_logistics_and_the_analysis_saves(app_page, own_workspace):
+def test_chosen_scenario_is_handed_to_logistics_and_the_analysis_saves(app_page, own_workspace,
+                                                                        before_empty_periods):
     at = app_page(PAGE)
     dataset = at.session_state["dataset_id"]
     assert Workspace(own_workspace).load_handoff(dataset, promotions.PlannedPromotion) is None
@@ -85,7 +106,7 @@ def test_chosen_scenario_is_handed_to_logistics_and_the_analysis_saves(app_page,
     assert Workspace(own_workspace).list_analyses()["name"].tolist() == ["Pricing check"]
 
 
-def test_pricing_page_in_chinese(app_page):
+def test_pricing_page_in_chinese(app_page, before_empty_periods):
     at = app_page(PAGE, lang="zh")
     assert not at.exception, at.exception
     labels = [m.label for m in at.metric]
@@ -121,12 +142,13 @@ def _same_digest(frame: pd.DataFrame, recorded: dict, where: str) -> None:
         assert now["sums"][col][2] == n, f"{where}: {col}"
 
 
-def test_the_redesign_keeps_the_numbers_of_the_page_and_the_report(app_page, demo_tx):
+def test_the_redesign_keeps_the_numbers_of_the_page_and_the_report(app_page, demo_tx, before_empty_periods):
     """What the Pricing page and the report's pricing section showed on the demo before the redesign
     (recorded from the code at 6b40118 by tests/golden/record_pricing.py), they show now: every
     headline in English and Chinese, every number of every table (the scenario table as text).
     Intended differences: the recommendations' status, limit and cost source read as words
-    ("Change", "Products table") instead of codes, so those columns are compared as words."""
+    ("Change", "Products table") instead of codes, so those columns are compared as words; the
+    category table has two more columns (periods without a sale, and their share: issue 14)."""
     from promo_core import report
 
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
@@ -135,7 +157,8 @@ def test_the_redesign_keeps_the_numbers_of_the_page_and_the_report(app_page, dem
     tables = [df.value for df in at.dataframe]
     assert len(tables) == len(golden["page"]["en"]["tables"])
     for i, (shown, recorded) in enumerate(zip(tables, golden["page"]["en"]["tables"])):
-        assert [str(c) for c in shown.columns] == recorded["columns"], i
+        added = {"Periods without a sale", "Share without a sale"}
+        assert [str(c) for c in shown.columns if c not in added] == recorded["columns"], i
         _same_digest(shown, recorded, f"page table {i}")
     assert _frame(at, "Measure").to_dict("list") == golden["page"]["en"]["scenario_table"]
     at.radio(key="pr-level").set_value("product").run()
@@ -190,3 +213,31 @@ def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeyp
     assert len(runs) == 3 and runs[2].scenarios[0].discount == 0.25 and len(runs[2].scenarios) == 3
     assert runs[2].scenarios[1:] == (*_defaults(runs, at)[1:3],)
     assert "Autumn deal" in _frame(at, "指标").columns
+
+
+def test_wholesale_prices_are_not_shown_as_a_dependable_elasticity(tmp_path, monkeypatch, shared_data):
+    """The Online Retail sample as the active dataset: its unit price falls with the order size, so
+    the page warns that the estimate describes the price list, counts no dependable category and
+    gives no "typical elasticity" (it showed a dependable −2.51 and "+30% units after a 10% cut")."""
+    from streamlit.testing.v1 import AppTest
+
+    from promo_core.io import load_transactions
+    from tests.conftest import ROOT
+
+    workspace = Workspace(tmp_path / "promo.duckdb")
+    loaded = load_transactions(shared_data / "online_retail_sample.xlsx")
+    workspace.save_dataset("online_retail_sample.xlsx", {"transactions": loaded.data, "quarantine": loaded.quarantine})
+    monkeypatch.setenv("PROMO_WORKSPACE", str(workspace.path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Dependable categories"] == "0 / 1" and metrics["Typical category elasticity"] == "–"
+    assert "Units after a 10% price cut" not in metrics
+    warnings = [w.value for w in at.warning]
+    assert any("falls as the quantity per order line rises" in w and "price list" in w for w in warnings), warnings
+    assert "had no sale: they count as zero units" in page_text(at)
+    categories = _frame(at, "Category")
+    assert categories["Share without a sale"].iloc[0] > 0.5

@@ -16,6 +16,7 @@ from promo_core.cli import main
 from promo_core.io import load_transactions
 from promo_core.privacy import Privacy
 from promo_core.store import Workspace
+from tests.conftest import reasons
 
 KEY = "total-privacy-test-key"
 NAMES = ["Jane Doerington", "Bartholomew Quince", "Wilhelmina Farthing"]
@@ -163,9 +164,12 @@ def test_protection_keeps_the_analysis_and_the_evidence(tmp_path):
     for col in ["order_id", "customer_id", "store_id"]:  # pseudonyms: the same groups
         assert r.data.groupby(col).ngroups == plain.data.groupby(col).ngroups, col
     assert r.quarantine["row"].tolist() == plain.quarantine["row"].tolist()
-    assert set(r.quarantine.columns) == {"row", "reason", "raw_line"} | {c for c in r.mapping.values() if c}
-    assert not r.quarantine["reason"].str.contains("'").any()
-    assert r.quarantine.set_index("Order No").loc["4001", "reason"] == "order date is not a date we can read"
+    assert set(r.quarantine.columns) == {"row", "reason", "reason_values", "raw_line"} | {c for c in r.mapping.values()
+                                                                                         if c}
+    for lang in ("en", "zh"):
+        assert not any("'" in reason for reason in reasons(r.quarantine, lang)), "no value quoted"
+    assert not r.quarantine["reason_values"].fillna("").str.contains('"value"').any()
+    assert dict(zip(r.quarantine["Order No"], reasons(r.quarantine)))["4001"] == "order date is not a date we can read"
     assert r.quarantine.set_index("Order No").loc["4002", "Qty"] == "(withheld)"
     assert r.report["out_of_range"] == plain.report["out_of_range"] == {"quantity": 1, "unit_price": 1, "order_date": 1}
     assert r.report["quarantine_reasons"] == plain.report["quarantine_reasons"]

@@ -481,7 +481,8 @@ def test_an_order_date_in_year_9999_skips_the_analyses_over_time_with_the_reason
     # (price sensitivity too, since the Pricing analysis checks the span of order dates: a week in the
     # year 9999 would have given the demand model's trend and seasons an 8,000-year span)
     assert [line.split(" skipped: ")[0] for line in skipped if reason in line] == [
-        "Customer segments (RFM)", "Recommendations against best-sellers", "Price sensitivity", "Demand forecast"]
+        "Customer segments (RFM)", "Retention and churn risk", "Recommendations against best-sellers",
+        "Price sensitivity", "Demand forecast"]
     assert "Frequently bought together" in {a.name for a in analyses}
     assert report.build_html_report(analyses)
 

@@ -13,6 +13,7 @@ import pytest
 
 from promo_core.errors import DataError
 from promo_core.store import Workspace, fetch_frame, workspace_path
+from promo_core.text import Message
 from tests.conftest import chinese_error, has_chinese
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,8 @@ def test_a_dataset_survives_a_restart(tmp_path):
     assert listed["n_quarantine"].tolist() == [1] and listed["rows_in"].tolist() == [6]
     pd.testing.assert_frame_equal(reopened.load_table(ds), _tx(5, "a"))
     info = reopened.dataset(ds)
-    assert info["mapping"] == {"order_id": "Invoice"} and info["report"] == {"notes": ["n"]}
+    assert info["mapping"] == {"order_id": "Invoice"}
+    assert info["report"] == {"notes": [Message("ingest.stored_text", text="n")]}, "a note as text reads as written"
     assert info["tables"] == ["quarantine", "transactions"]
 
 

@@ -137,4 +137,4 @@ def test_the_analysis_protects_demo_texts_and_reads_an_upload(demo_tx):
     library = analysis.run(demo_tx, analysis.Params(model="library"))
     assert library.ratings is None and library.texts["label"].equals(library.texts["library_label"])
     assert library.sales.lags["lag"].tolist() == list(range(-4, 5)) and library.sales.products > 0
-    assert (library.sales.lags["band"] > 1.96 / np.sqrt(library.sales.lags["pairs"])).all(), "lags tried count"
+    assert (library.sales.lags["chance_band"] > 1.96 / np.sqrt(library.sales.lags["pairs"])).all(), "lags tried count"

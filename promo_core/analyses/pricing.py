@@ -67,6 +67,9 @@ class Params:
         source beyond the standard ones.
     time_effects : {'auto', 'period', 'trend'}
         How seasons are kept from posing as price effects (``pricing.fit_demand``).
+    price_list : pricing.PriceList, optional
+        The shelf prices set (an uploaded price list): the price of periods without a sale, and of
+        products whose price falls with the order size; None: inferred from the prices paid.
     unit_costs : pricing.UnitCostList, optional
         Known unit costs (a products table, a cost file); None: costs from ``margin`` only.
     margin : float
@@ -90,6 +93,7 @@ class Params:
     period: str | None = None
     controls: tuple | None = None
     time_effects: str = "auto"
+    price_list: pricing.PriceList | None = None
     unit_costs: pricing.UnitCostList | None = None
     margin: float = 0.40
     rules: pricing.PriceRules = pricing.PriceRules(max_change=0.10, min_margin=0.20, endings=(0.99,))
@@ -157,6 +161,9 @@ class Result:
     reliable_products: int
     typical_elasticity: float  # median over dependable categories (NaN when none)
     flag_counts: pd.DataFrame  # flag, products, reason: why product estimates are not dependable
+    empty_periods: int  # product-periods without a sale in the model (zero units at the shelf price)
+    listed_periods: int  # product-periods priced from the price list
+    data_warnings: tuple  # Message per category whose data undermines its estimate (quantity schedule, no sales)
     categories_by_sensitivity: tuple  # most price-sensitive first (the promotions' default target)
     products_by_units: tuple  # best-selling first
     product_names: Mapping  # product id -> name
@@ -203,7 +210,7 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     period = params.period or pricing.detect_period(source)
     options = control_columns(source)
     controls = options if params.controls is None else tuple(params.controls)
-    model = pricing.fit_demand(source, period, list(controls), params.time_effects)
+    model = pricing.fit_demand(source, period, list(controls), params.time_effects, price_list=params.price_list)
     cats, prods = model.categories, model.products
     good = cats.loc[cats["reliable"], "elasticity"]
     by_units = prods.sort_values("mean_units", ascending=False)
@@ -222,7 +229,11 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     return Result(params=params, period=period, controls=controls, control_options=options, model=model,
                   reliable_categories=int(cats["reliable"].sum()), reliable_products=int(prods["reliable"].sum()),
                   typical_elasticity=float(good.median()) if len(good) else float("nan"),
-                  flag_counts=_flag_counts(prods), categories_by_sensitivity=by_sensitivity,
+                  flag_counts=_flag_counts(prods), empty_periods=int(model.panel["empty"].sum()),
+                  listed_periods=int((model.panel["price_source"] == "price_list").sum()),
+                  data_warnings=tuple(Message("pricing.warning.data", category=row.category, reason=row.data_reason)
+                                      for row in cats.itertuples() if row.data_reason is not None),
+                  categories_by_sensitivity=by_sensitivity,
                   products_by_units=tuple(by_units["product_id"].astype(str)), product_names=names,
                   product_labels=labels, last_day=last_day, default_scenarios=defaults,
                   prices=prices, history=history, promotions=promos, dynamic=dynamic, problems=steps.problems)

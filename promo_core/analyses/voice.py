@@ -429,14 +429,14 @@ def _sales_link(source: SalesSource, data: pd.DataFrame, max_lag: int) -> SalesL
         pairs = mood.merge(later, on=["week", "product_id"]).dropna(subset=["units"])
         r = float(np.corrcoef(pairs["score"], pairs["units"])[0, 1]) if len(pairs) > 2 else np.nan
         rows.append({"lag": lag, "correlation": r, "pairs": len(pairs),
-                     "band": z / np.sqrt(len(pairs)) if len(pairs) else np.nan})
+                     "chance_band": z / np.sqrt(len(pairs)) if len(pairs) else np.nan})
     lags = pd.DataFrame(rows)
     top = lags.loc[lags["correlation"].abs().idxmax()] if lags["correlation"].notna().any() else None
     return SalesLink(lags=lags, products=int(weekly["product_id"].nunique()), matched_texts=int(matched.sum()),
                      strongest_lag=int(top["lag"]) if top is not None else 0,
                      strongest=float(top["correlation"]) if top is not None else float("nan"),
-                     clear=bool(top is not None and abs(top["correlation"]) > top["band"]),
-                     band=float(top["band"]) if top is not None else float("nan"))
+                     clear=bool(top is not None and abs(top["correlation"]) > top["chance_band"]),
+                     band=float(top["chance_band"]) if top is not None else float("nan"))
 
 
 def _notes(read: voice.TextTable, data: pd.DataFrame, use_classifier: bool, ratings: Ratings | None) -> tuple:

@@ -23,6 +23,7 @@ from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from promo_core.engine import connect
 from promo_core.errors import DataError
+from promo_core.text import Message
 
 SalesSource = Union[pd.DataFrame, ir.Table]
 
@@ -216,13 +217,8 @@ def _missing_nan(column: ir.Column) -> ir.Column:
 
 
 def _missing_columns(missing: list[str]) -> DataError:
-    how = {"revenue": " (or quantity and unit_price)", "is_return": " (or quantity)"}
-    how_zh = {"revenue": "（或 quantity 和 unit_price）", "is_return": "（或 quantity）"}
-    return DataError(
-        f"The sales table lacks the column(s) {', '.join(c + how.get(c, '') for c in missing)}. Name the column "
-        f"that holds each (e.g. {missing[0]}_col='…' in Python), or map it on the Data page.",
-        zh=f"销售表缺少以下列：{'、'.join(c + how_zh.get(c, '') for c in missing)}。请在 Python 中指明存放它们的列"
-           f"（例如 {missing[0]}_col='…'），或在“数据”页面映射这些列。")
+    return DataError(Message("ingest.error.missing_sales_columns", first=missing[0], columns=tuple(
+        Message(f"ingest.missing.{c}") if c in ("revenue", "is_return") else c for c in missing)))
 
 
 _EXACT_BELOW = 1e12  # (decimals of 38 digits, 14 after the point, hold 10^12 such terms)

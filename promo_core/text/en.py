@@ -594,6 +594,191 @@ MESSAGES = {
     "data.progress.duplicates": "Looking for lines that repeat another line exactly…",
     # (end of data)
 
+    # --- ingest ----------------------------------------------------------------------------
+    # reading files (promo_core.io)
+    "ingest.error.limit_bounds": "Limits: {name} must be above 0 and at most 10^15 (got {value}).",
+    "ingest.error.limit_dates": "Limits: first_date ({first}) must not come after last_date ({last}).",
+    "ingest.error.file_not_found": "File not found: {path}. Check the path and try again.",
+    "ingest.error.not_a_source": "Give a file path or an uploaded file.",
+    "ingest.error.old_excel": ("{file} is an old-style Excel (.xls) file. Open it in Excel and save it as .xlsx or "
+                               "CSV (UTF-8), then upload that."),
+    "ingest.error.fake_excel": ("{file} is named like an Excel file but is not one (it may be damaged or renamed). "
+                                "Open it in Excel and save it again as .xlsx, or export CSV."),
+    "ingest.error.empty_file": "{file} is empty. Export the sales data again and check the file has rows.",
+    "ingest.error.binary": ("{file} is not a text table: it contains binary data. Upload a CSV, Excel (.xlsx) "
+                            "or Parquet export of your sales."),
+    "ingest.error.unreadable_characters": ("{file} does not look like a table of sales (it is mostly unreadable "
+                                           "characters). Upload a CSV, Excel (.xlsx) or Parquet export."),
+    "ingest.error.parquet_too_big": ("{file} holds {rows:,} rows of {columns} columns: more than one upload may hold "
+                                     "({limit:,} values). Export a shorter period or fewer columns."),
+    "ingest.error.damaged_parquet": "{file} could not be read as Parquet: it is damaged or was cut short. Export it again.",
+    "ingest.error.not_a_table": ("{file} could not be read as a table. Check it is a CSV export with one header row, "
+                                 "or save it as .xlsx."),
+    "ingest.error.workbook_too_big": ("{file} is too big to read as a workbook: {what} (the limit is {cells:,} cells and "
+                                      "{mb:,} MB of XML per part). Save the sheet as CSV (UTF-8) and upload that: CSV "
+                                      "files are read in pieces, whatever their size."),
+    "ingest.workbook.part_too_big": "one of its parts ({part}) expands to {mb:,.0f} MB of XML",
+    "ingest.workbook.sheet_too_big": "one of its sheets spans {cells:,} cells",
+    "ingest.error.damaged_workbook": ("{file} could not be opened as an Excel workbook: it is damaged, or not really an "
+                                      ".xlsx file. Open it in Excel and save it again as .xlsx, or export CSV."),
+    "ingest.error.no_sheet": "{file} has no sheet called {sheet}; its sheets are {sheets:list}.",
+    "ingest.error.empty_sheet": "The sheet {sheet} in {file} is empty. Put the sales table on the first sheet.",
+    "ingest.error.unknown_roles": "Unknown role(s) {roles} in the mapping. Roles are: {known}.",
+    "ingest.error.mapped_column_missing": ("The mapping uses column {column} for {role}, but the file has no such "
+                                           "column. Its columns are: {columns}."),
+    "ingest.error.column_mapped_twice": ("Column {column} is mapped twice: to {first} and to {second}. Each column can "
+                                         "fill one role; change one of them."),
+    "ingest.error.header_only": ("{file} has a header row but no data rows. Export the sales again with the rows "
+                                 "included."),
+    "ingest.error.table_header_only": "{file} has a header row but no data rows. Export it again with the rows included.",
+    "ingest.error.bad_extra_columns": ("Extra column(s) {columns} cannot be kept: they are not in the file or clash "
+                                       "with a standard column name. The file's columns are: {file_columns}."),
+    "ingest.error.too_many_columns": ("{file} has {columns:,} columns; PromoLens reads at most {limit:,}. Export only "
+                                      "the columns the analysis needs (for sales: order, customer, date, product, "
+                                      "quantity, price …) and upload again."),
+    "ingest.error.no_date_column": ("{file} has no column we recognise as the order date. Its columns are: {columns}. "
+                                    "Map the date column on the Data page (or pass mapping={{'order_date': 'your "
+                                    "column'}})."),
+    "ingest.error.no_product_column": ("{file} has no product column (SKU, stock code or product name). Its columns "
+                                       "are: {columns}. Map one on the Data page."),
+    "ingest.error.implausible": ("Implausible values: {problems:semicolons}. Correct them, or load the table as a file "
+                                 "with load_transactions (which quarantines such rows), or pass limits=Limits(...) if "
+                                 "the values are real."),
+    "ingest.implausible.rows": "{what} in {rows:,} row(s) (positions {positions})",
+    "ingest.implausible.quantity": "quantity outside {low} to {high}",
+    "ingest.implausible.unit_price": "unit price above {high}",
+    "ingest.implausible.order_date": "order date outside {low} to {high}",
+    "ingest.implausible.revenue": "infinite revenue",
+    "ingest.error.missing_sales_columns": ("The sales table lacks the column(s) {columns:list}. Name the column that holds "
+                                           "each (e.g. {first}_col='…' in Python), or map it on the Data page."),
+    "ingest.missing.revenue": "revenue (or quantity and unit_price)",
+    "ingest.missing.is_return": "is_return (or quantity)",
+    "join.semicolons": "; ",
+    # the roles a column can fill
+    "ingest.role.order_id": "Order / invoice number",
+    "ingest.role.customer_id": "Customer ID",
+    "ingest.role.order_date": "Order date and time",
+    "ingest.role.product_id": "Product ID / SKU",
+    "ingest.role.product_name": "Product name",
+    "ingest.role.category": "Category",
+    "ingest.role.quantity": "Quantity",
+    "ingest.role.unit_price": "Unit price",
+    "ingest.role.channel": "Channel",
+    "ingest.role.store_id": "Store",
+    "ingest.role.coupon_code": "Coupon code",
+    "ingest.role.discount": "Discount amount",
+    # quarantine reasons: ``reason`` holds the code after "ingest.reason."; a ".value" id quotes the value as read
+    "ingest.reason.date_unreadable": "order date is not a date we can read",
+    "ingest.reason.date_unreadable.value": "order date {value} is not a date we can read",
+    "ingest.reason.date_out_of_range": "order date is outside the plausible range ({low} to {high})",
+    "ingest.reason.date_out_of_range.value": "order date {value} is outside the plausible range ({low} to {high})",
+    "ingest.reason.product_empty": "product is empty",
+    "ingest.reason.quantity_not_number": "quantity is not a number",
+    "ingest.reason.quantity_not_number.value": "quantity {value} is not a number",
+    "ingest.reason.quantity_out_of_range": "quantity is outside the plausible range ({low} to {high})",
+    "ingest.reason.quantity_out_of_range.value": "quantity {value} is outside the plausible range ({low} to {high})",
+    "ingest.reason.quantity_zero": "quantity is 0",
+    "ingest.reason.price_empty": "unit price is empty",
+    "ingest.reason.price_not_number": "unit price is not a number",
+    "ingest.reason.price_not_number.value": "unit price {value} is not a number",
+    "ingest.reason.price_negative": "negative unit price (an adjustment, not a sale)",
+    "ingest.reason.price_out_of_range": "unit price is outside the plausible range ({low} to {high})",
+    "ingest.reason.price_out_of_range.value": "unit price {value} is outside the plausible range ({low} to {high})",
+    "ingest.reason.order_empty": "order number is empty",
+    "ingest.reason.discount_not_number": "discount is not a number",
+    "ingest.reason.discount_not_number.value": "discount {value} is not a number",
+    "ingest.reason.date_empty": "order date is empty",
+    "ingest.reason.too_few_values": "too few values on this line for the header's columns",
+    "ingest.reason.too_many_values": "more values on this line than the header has columns",
+    "ingest.reason.stray_quote": "a quote character in an unquoted value",
+    "ingest.reason.unreadable": "unreadable line (details withheld)",
+    "ingest.reason.unreadable.value": "unreadable line: {value}",
+    "ingest.reason.encoding": "characters that are neither {main} nor {other} text",
+    "ingest.value.quoted": "'{value}'",
+    "ingest.value.empty": "(empty)",
+    "ingest.stored_text": "{text}",
+    # load notes
+    "ingest.note.decimal_comma": "column '{column}' uses a decimal comma (3,50 = 3.50)",
+    "ingest.note.day_first": "column '{column}': dates read day first (DD/MM/YYYY)",
+    "ingest.note.day_first_check": ("column '{column}': dates read day first (DD/MM/YYYY); every date in the file also "
+                                    "reads month first (no day above 12), so check a few"),
+    "ingest.note.month_first": "column '{column}': dates read month first (MM/DD/YYYY)",
+    "ingest.note.no_quantity": "no quantity column: each line counts as one unit",
+    "ingest.note.no_price": ("no price column: revenue, spend and price analyses need one; prices were not invented. "
+                             "Map a price column (or upload a products file with prices on the Pricing page)."),
+    "ingest.note.dates_filled": ("{lines:,} lines had no date of their own and took it from another line of the same "
+                                 "order (as Shopify exports do)"),
+    "ingest.note.no_order_number": "no order number: a basket is one customer on one day",
+    "ingest.note.no_order_or_customer": "no order number or customer: a basket is everything bought at the same timestamp",
+    "ingest.note.pseudonymised": ("customer ids are pseudonymised with a keyed hash and the quarantine keeps only the "
+                                  "columns used for a role"),
+    "ingest.note.pseudonymised_dropped": ("customer ids are pseudonymised with a keyed hash and the quarantine keeps "
+                                          "only the columns used for a role; personal columns left out: {columns:list}"),
+    "ingest.note.replaced": ("e-mail addresses, phone numbers or street addresses were pseudonymised or redacted in "
+                             "{roles:list}"),
+    "ingest.note.replaced_in.one": "{role} ({lines:,} line)",
+    "ingest.note.replaced_in.many": "{role} ({lines:,} lines)",
+    "ingest.note.other_encoding.one": ("{lines:,} line is in {other}, not {main}: each line was read in its own "
+                                       "encoding (line {shown})"),
+    "ingest.note.other_encoding.many": ("{lines:,} lines are in {other}, not {main}: each line was read in its own "
+                                        "encoding (line {shown})"),
+    "ingest.note.neither_encoding.one": "{lines:,} line is neither {main} nor {other} text: quarantined rather than guessed",
+    "ingest.note.neither_encoding.many": ("{lines:,} lines are neither {main} nor {other} text: quarantined rather than "
+                                          "guessed"),
+    # the workspace (promo_core.store)
+    "workspace.error.unopenable": ("The workspace file {path} could not be opened. Check that it is a PromoLens "
+                                   "workspace and readable, or set PROMO_WORKSPACE to another file."),
+    "workspace.error.busy": ("The workspace {path} is busy: another program has kept it for the last {seconds:g} "
+                             "seconds (a report job, or another PromoLens server on the same file). Try again in a "
+                             "minute; if it stays busy, stop that program or give this server its own PROMO_WORKSPACE."),
+    "workspace.error.no_transactions": "A dataset needs a transactions table.",
+    "workspace.error.unknown_dataset": ("Dataset {dataset} is not in the workspace (it may have been deleted). Pick "
+                                        "another dataset in the sidebar."),
+    "workspace.error.no_table": "Dataset {name} has no {table} table.",
+    "workspace.error.empty_name": "A dataset name cannot be empty.",
+    "workspace.error.unnamed_analysis": "Give the analysis a name before saving it.",
+    "workspace.error.rename_unnamed": "A saved analysis needs a name: type one before renaming.",
+    "workspace.error.unknown_analysis": "Saved analysis {analysis} no longer exists.",
+    "workspace.error.bad_table_name": "Not a valid dataset table: {dataset} / {table}.",
+    # sign-in (promo_core.auth, ui)
+    "auth.error.empty_password": "The team password cannot be empty.",
+    "auth.error.not_a_section": ("[promolens] in secrets.toml must be a section (a [promolens] line, then "
+                                 "password_hash = \"...\")."),
+    "auth.error.bad_hash": ("password_hash in secrets.toml is not a PromoLens password hash (scrypt$n$r$p$salt$hash). "
+                            "Make one with: python -m promo_core hash-password"),
+    "auth.error.bad_sha256": ("password_sha256 in secrets.toml is not a SHA-256 digest (64 hexadecimal digits). "
+                              "Better, replace it with password_hash. Make one with: python -m promo_core hash-password"),
+    "auth.error.empty_plain": ("password in secrets.toml is empty. Set a password_hash instead. Make one with: "
+                               "python -m promo_core hash-password"),
+    "auth.error.secrets_unreadable": ("PromoLens cannot read its secrets.toml, so it stays closed. Whoever set it up "
+                                      "should check the file (the server's log says where the error is)."),
+    # exports (promo_core.export)
+    "export.error.too_many_rows": ("The table {name} has {rows:,} rows, more than an Excel sheet holds ({limit:,}). "
+                                   "Download it as CSV instead."),
+    # the command line (promo_core.cli)
+    "cli.error.no_workspace": ("There is no workspace at {path} to look up datasets in. Give a sales file, or point "
+                               "--workspace (or PROMO_WORKSPACE) at the workspace file the app uses."),
+    "cli.error.no_workspace_not_file": ("{data} is not a file, and there is no workspace at {path} to look up datasets "
+                                        "in. Give a sales file, or point --workspace (or PROMO_WORKSPACE) at the "
+                                        "workspace file the app uses."),
+    "cli.error.file_not_found": "File not found: {data}. Check the path (it is read relative to {cwd}).",
+    "cli.error.unknown_data": "{data} is neither a file nor a dataset in the workspace {path}. Datasets there: {known:list}.",
+    "cli.error.unknown_data_empty": ("{data} is neither a file nor a dataset in the workspace {path}. Datasets there: "
+                                     "none."),
+    "cli.error.ambiguous_name": "Several datasets are called {data} (ids {ids:list}). Give the id instead of the name.",
+    "cli.error.unprotected": ("{data} was saved without personal data protection, and PROMO_PRIVACY=force allows no "
+                              "report on it. Upload the file again on the Data page (protection is on) and report on "
+                              "that."),
+    "cli.error.bad_map": "--map takes ROLE=COLUMN with a role among {roles:list} (got {item}).",
+    "cli.error.bad_out": ("--out must end in .html or .xlsx (got {name}): .html writes the report, .xlsx the Excel "
+                          "workbook."),
+    "cli.error.no_folder": "The folder {folder} does not exist. Create it or write the report elsewhere.",
+    "cli.error.max_rows": "--max-rows must be at least 1.",
+    "cli.error.all_quarantined": ("{source} has no usable sales lines (all {rows:,} rows were quarantined). Open it on "
+                                  "the Data page to see why."),
+    "cli.error.passwords_differ": "The two passwords differ; nothing was printed. Try again.",
+    # (end of ingest)
+
     # --- connect -------------------------------------------------------------------------
     "connect.error.secrets": "PromoLens cannot read {file}, so its connections are unknown. Whoever set up PromoLens "
                              "should check the file (it is TOML).",
@@ -722,6 +907,32 @@ MESSAGES = {
     "pricing.flag_name.implausible": "Implausibly elastic",
     "pricing.flag_name.uncertain": "Too uncertain",
     "pricing.flag_name.not_identified": "Cannot be separated",
+    "pricing.flag.quantity_schedule": "The unit price here falls as the quantity per order line rises (a quantity-"
+                                      "discount price list: {products} product(s), {share:.0%} of the units). The "
+                                      "average price of a period then tells how large that period's orders were, "
+                                      "not a price decision (it moves with the units per line, r = {r:+.2f}), so "
+                                      "this estimate describes the price list, not how customers respond to price. "
+                                      "Do not price on it; upload a price list (product, list price, valid from) "
+                                      "to estimate on the list price.",
+    "pricing.flag.many_empty": "{share:.0%} of the product-periods had no sale. They count (zero units at the shelf "
+                               "price then in force), but nobody paid a price in them, so their price is inferred "
+                               "from the periods around them; with this many the estimate rests on those guesses. "
+                               "Upload a price list to replace them.",
+    "pricing.flag_name.quantity_schedule": "Price follows order size",
+    "pricing.warning.data": "Price sensitivity of {category} is not dependable. {reason}",
+    "pricing.model.empty": "Of these, {empty:,} had no sale: they count as zero units at the shelf price then in force "
+                           "(the last price paid, or the next one when a promotion had just ended), because leaving "
+                           "them out would hide the weeks when a high price kept shoppers away.",
+    "pricing.model.listed": "{listed:,} product-{period}s are priced from your price list.",
+    "pricing.price_list.file": "Price list (optional): product, list price, and the date each price holds from",
+    "pricing.price_list.help": "The shelf prices you set. Used for the periods in which a product did not sell, and "
+                               "instead of the average price paid where the unit price falls with the order size "
+                               "(wholesale quantity discounts). Without it, those prices are inferred from what "
+                               "customers paid.",
+    "pricing.price_list.read": "Price list: {prices:,} price(s) for {products:,} product(s).",
+    "pricing.column.n_empty": "Periods without a sale",
+    "pricing.column.empty_share": "Share without a sale",
+    "pricing.flag_name.many_empty": "Mostly periods without sales",
     # errors
     "pricing.error.negative_units": "Units must be zero or more and prices positive for the demand model; remove "
                                     "returns and zero prices first.",
@@ -741,6 +952,8 @@ MESSAGES = {
     "pricing.error.products_columns": "The products table needs the columns product_id and unit_cost (cost of one "
                                       "unit). It has: {columns:list}.",
     "pricing.error.margin": "The assumed margin must be between 0% and 100%.",
+    "pricing.error.price_list_columns": "A price list needs the columns product_id and list_price (or price), and "
+                                        "may have valid_from (the date the price holds from). It has: {columns:list}.",
     "pricing.error.demand_curve": "A demand curve needs a positive current price and an estimated elasticity.",
     "pricing.error.cost_file_columns": "{file} needs a product column (product_id, SKU, 商品编码) and a cost column "
                                        "(unit_cost, cost, 成本). Its columns are: {columns:list}.",
@@ -2490,7 +2703,7 @@ MESSAGES = {
     "column.summary": "What customers say",
     "column.lag": "Lag (weeks)",
     "column.pairs": "Product-weeks",
-    "column.band": "Chance band (±)",
+    "column.chance_band": "Chance band (±)",
     "column.text": "Text",
     "column.date": "Date",
     "column.rating": "Rating",
@@ -2510,6 +2723,147 @@ MESSAGES = {
     "column.word": "Word",
     "column.z": "How distinctive (z)",
     # (end of voice)
+
+    # --- retention ----------------------------------------------------------------------
+    "retention.step.churn": "Estimating each customer's churn risk…",
+    "retention.step.value": "Estimating lifetime value for the value at risk…",
+    "retention.step.segments": "Scoring segments…",
+    "retention.step.cohorts": "Building the cohort table…",
+    "retention.error.horizon": "The churn window must be at least {least} days (it is {days}).",
+    "retention.error.period": "The cohort period must be one of {allowed:list} (it is “{period}”).",
+    "retention.error.no_purchases": "No customer has a purchase (only returns or guest lines), so there are no "
+                                    "cohorts to follow.",
+    "retention.error.classifier": "The behaviour model was not trained: it needs at least 50 customers in the "
+                                  "training window, some who bought again and some who did not ({customers:,} "
+                                  "customers). The buy-till-you-die model scores the customers alone.",
+    "retention.note.no_holdout": "The data covers {days:,} days; checking the churn models on past data needs "
+                                 "{needed:,} (twice the {horizon}-day window plus 60 days). The buy-till-you-die "
+                                 "model scores the customers without that check: choose a shorter churn window to "
+                                 "get it.",
+    "retention.note.verdict": "Churn risk comes from the {route} route. Checked on the past: scored on {cut:date} "
+                              "and compared with who then bought nothing for {days} days ({customers:,} customers), "
+                              "it ranks leavers above stayers {auc:pct0} of the time (AUC {auc:.2f}; the rule “the "
+                              "longer since the last order, the likelier gone” scores {naive_auc:.2f}), and its "
+                              "probabilities are off by {brier:.3f} in squared error (Brier score: 0 is perfect). "
+                              "{outcome}",
+    "retention.note.beats_naive": "It beats the simple rule.",
+    "retention.note.not_naive": "It does not beat the simple rule here: treat days since the last order as the "
+                                "better guide for this data.",
+    "retention.note.bands": "P(churn): the chance a customer buys nothing in the next {days} days. Bands as in "
+                            "Klaviyo: low under 33 %, medium 33–66 %, high over 66 %.",
+    "retention.drivers": "{reasons:sentences}",
+    "retention.driver.one_order": "One order so far, {days:,} days ago.",
+    "retention.driver.overdue": "{days:,} days since the last order, against a usual {usual:.0f} days between "
+                                "orders: overdue.",
+    "retention.driver.on_rhythm": "{days:,} days since the last order; usually {usual:.0f} days between orders.",
+    "retention.driver.slowing": "Fewer orders in the last {days} days ({recent}) than in the {days} before "
+                                "({before}).",
+    "churn_route.btyd": "buy-till-you-die (BG/NBD)",
+    "churn_route.classifier": "behaviour model (gradient boosting)",
+    "churn_route.naive": "days since the last order (simple rule)",
+    "risk_band.low": "low",
+    "risk_band.medium": "medium",
+    "risk_band.high": "high",
+    "column.p_churn": "P(churn)",
+    "column.band": "Risk band",
+    "column.p_churn_btyd": "P(churn), BG/NBD",
+    "column.p_churn_classifier": "P(churn), behaviour model",
+    "column.last_order": "Last order",
+    "column.expected_next_order": "Expected next order",
+    "column.mean_days_between_orders": "Usual days between orders",
+    "column.orders_recent": "Orders, last window",
+    "column.orders_before": "Orders, window before",
+    "column.overdue_ratio": "Days since last order ÷ usual gap",
+    "column.online_share": "Online share",
+    "column.drivers": "Why",
+    "column.route": "Route",
+    "column.auc": "AUC",
+    "column.brier": "Brier score",
+    "column.churned": "Share who bought nothing",
+    "column.cohort": "Cohort (first purchase)",
+    "column.cohort_customers": "Customers in the cohort",
+    "column.share_of_segment": "Share of the segment",
+    "column.feature": "Behaviour",
+    "column.auc_drop": "AUC lost without it",
+    "column.predicted": "Predicted",
+    "column.observed": "Observed",
+    "column.bin": "Group",
+    "retention.tab": "Retention",
+    "retention.heading": "Who is about to stop buying",
+    "retention.lead": "Each customer's chance of buying nothing in the coming weeks, when they should order next, "
+                      "the lifetime value at stake, and how cohorts of new customers keep buying. It takes a few "
+                      "seconds on a large customer base.",
+    "retention.start": "Estimate churn risk and cohorts",
+    "retention.start.help": "Trains two churn models, checks them on past data and builds the cohort table.",
+    "retention.horizon": "Churn window (days)",
+    "retention.horizon.help": "A customer counts as churned when they buy nothing in this many days. 90 days is "
+                              "the usual quarter.",
+    "retention.period": "Cohort period",
+    "retention.period.help": "Customers are grouped by the week, month, quarter or year of their first purchase.",
+    "retention.period.W": "Week",
+    "retention.period.M": "Month",
+    "retention.period.Q": "Quarter",
+    "retention.period.Y": "Year",
+    "retention.periods.W": "weeks",
+    "retention.periods.M": "months",
+    "retention.periods.Q": "quarters",
+    "retention.periods.Y": "years",
+    "retention.metric.high": "High churn risk",
+    "retention.metric.high.help": "Customers whose chance of buying nothing in the next {days} days is over 66 %: "
+                                  "{share:pct0} of all customers.",
+    "retention.metric.value": "Value likely lost",
+    "retention.metric.value.help": "Lifetime value times the chance of churning, summed over all customers: the "
+                                   "value the churn risk puts in doubt.",
+    "retention.metric.auc": "Churn model AUC",
+    "retention.metric.auc.help": "How often the chosen route ranks a customer who left above one who stayed, "
+                                 "checked on past data (0.5 is a coin toss, 1 is perfect). The simple rule “days "
+                                 "since the last order” scores {naive:.2f}.",
+    "retention.metric.auc.none": "not checked",
+    "retention.bands.heading": "**Churn risk by segment**",
+    "retention.bands.table": "Customers and value at risk per risk band",
+    "retention.by_segment.table": "Customers per segment and risk band",
+    "retention.at_risk.heading": "**At-risk customers:** {customers:,} customers in the high band.",
+    "retention.at_risk.caption": "Largest value at risk first (the first 1,000 are shown; the download holds them "
+                                 "all). Expected next order: the last order plus the customer's usual gap between "
+                                 "orders (none after a single order).",
+    "retention.at_risk.download": "Download all at-risk customers (CSV)",
+    "retention.all.download": "Download every customer's churn risk (CSV)",
+    "retention.routes.heading": "How well each route predicts",
+    "retention.routes.table": "Scores on the holdout: AUC (higher is better) and Brier score (lower is better).",
+    "retention.routes.importance": "What the behaviour model relies on most: how much its AUC drops when each "
+                                   "behaviour is shuffled.",
+    "retention.cohorts.heading": "**Cohort retention**",
+    "retention.cohorts.lead": "Customers grouped by when they first bought; each cell is the share of them who "
+                              "bought again that many {unit} later. The last column may be a partial period.",
+    "retention.cohorts.table": "Cohort table (customers and revenue retained)",
+    "retention.table.bands": "Churn risk bands",
+    "retention.table.at_risk": "At-risk customers",
+    "retention.table.routes": "Churn routes on the holdout",
+    "retention.table.cohorts": "Cohort retention",
+    "retention.figure.bands": "Churn risk by segment",
+    "retention.figure.calibration": "Churn calibration",
+    "retention.figure.cohorts": "Cohort retention heatmap",
+    "retention.figure.curves": "Cohort retention curves",
+    "chart.churn_bands_by_segment.title": "Churn risk by segment",
+    "chart.churn_bands_by_segment.x": "Customers",
+    "chart.churn_calibration.title": "Predicted vs observed churn on the holdout",
+    "chart.churn_calibration.x": "Predicted P(churn) (group mean)",
+    "chart.churn_calibration.y": "Share who bought nothing",
+    "chart.churn_calibration.diagonal": "perfect calibration",
+    "chart.cohort_heatmap.title": "Share of each cohort buying again",
+    "chart.cohort_heatmap.x": "{unit:cap} since the first purchase",
+    "chart.cohort_heatmap.y": "Cohort (first purchase)",
+    "chart.cohort_heatmap.share": "Customers buying",
+    "chart.cohort_curves.title": "Retention curve per cohort",
+    "chart.cohort_curves.x": "{unit:cap} since the first purchase",
+    "chart.cohort_curves.y": "Share of the cohort buying (%)",
+    "report.retention.name": "Retention and churn risk",
+    "report.retention.summary": "{high:,} customers ({share:pct0}) are at high risk of buying nothing in the next "
+                                "{days} days.",
+    "report.retention.value": "Value likely lost: {value:money0} (lifetime value × P(churn), {horizon}-month "
+                              "horizon).",
+    "report.retention.top": "Top {rows} at-risk customers",
+    # (end of retention)
 
     # --- reports -------------------------------------------------------------------------
     # (end of reports)
