@@ -3,6 +3,7 @@ and Excel workbook of them plus a 100,000-customer CRM table, and the command li
 
 Run: .venv/bin/python bench/bench_report.py   (prints seconds and peak memory; not a test)
 """
+import resource
 import subprocess
 import sys
 import tempfile
@@ -47,6 +48,7 @@ def main() -> None:
         with measure(f"Excel workbook (every row: {sum(len(t) for a in saved for t in a.tables.values()):,})"):
             book = report.build_excel_report(saved)
         print(f"  workbook size: {len(book) / 1e6:.1f} MB")
+        dataset_report(ws)
         for name in ("online_retail_sample.xlsx", "groceries.csv"):
             out = Path(tmp) / "r.html"
             start = time.perf_counter()
@@ -55,6 +57,20 @@ def main() -> None:
                                   cwd=ROOT, capture_output=True, text=True)
             print(f"command line on {name}: {time.perf_counter() - start:.2f} s wall (exit {done.returncode}, "
                   "a fresh Python process: imports included)")
+
+
+
+def dataset_report(ws: Workspace) -> None:
+    """The command line on the demo saved in a workspace, in a fresh process: its lines stay in the
+    workspace (``report.dataset_inputs``), so the process's peak memory is the analyses' aggregates."""
+    sample_data.save_demo(ws)
+    out = ws.path.with_name("demo.html")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "promo_core", "report", "--data", "Demo retailer", "--workspace",
+                           str(ws.path), "--out", str(out), "--quiet"], cwd=ROOT, capture_output=True, text=True)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20
+    print(f"command line on the demo in a workspace: {time.perf_counter() - start:.2f} s wall, peak RSS of the "
+          f"largest child so far {peak:.2f} GB (exit {done.returncode})")
 
 
 if __name__ == "__main__":

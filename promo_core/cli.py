@@ -24,6 +24,7 @@ under ``PromoLens log:`` with the same reference (even with ``--quiet``), for th
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import getpass
 import logging
@@ -31,6 +32,8 @@ import os
 import sys
 import tempfile
 import traceback
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pandas as pd
@@ -39,6 +42,7 @@ from promo_core import auth, privacy, report, text
 from promo_core.engine import sources
 from promo_core.errors import DataError
 from promo_core.io import load_transactions
+from promo_core.profile import line_count
 from promo_core.store import Workspace, workspace_path
 from promo_core.text import Message
 
@@ -94,9 +98,10 @@ def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
     return Workspace(path)
 
 
-def _load(data: str, sheet: str | None, workspace: Path | None):
-    """(transactions, source name, load report, quarantine, extra tables) from a file or a
-    workspace dataset (whose campaign and network tables the standard analyses use too).
+def _load(data: str, sheet: str | None, workspace: Path | None) -> AbstractContextManager[report.StandardInputs]:
+    """The standard report's inputs, for a ``with`` block, from a file (read into pandas, as the Data
+    page reads it) or a workspace dataset (its lines stay in the workspace: ``report.dataset_inputs``;
+    its campaign and network tables are used too).
 
     ``$PROMO_PRIVACY`` on or force reads a file with personal data protection, as the Data page
     does; force also refuses an uploaded dataset that was saved without it."""
@@ -104,7 +109,8 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
     if path.is_file():
         protect = privacy.Privacy(key=privacy.load_key()) if privacy.mode() != "off" else None
         result = load_transactions(path, sheet=sheet, privacy=protect)
-        return result.data, result.report["file"], result.report, result.quarantine, {}
+        return contextlib.nullcontext(report.StandardInputs(result.data, result.report["file"], result.report,
+                                                            result.quarantine))
     if path.suffix.lower() in (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet") or os.sep in data:
         raise DataError(Message("cli.error.file_not_found", data=data, cwd=str(Path.cwd())))
     ws = _workspace(workspace, data)
@@ -120,19 +126,14 @@ def _load(data: str, sheet: str | None, workspace: Path | None):
     info = ws.dataset(dataset_id)
     if privacy.mode() == "force" and info["kind"] in ("upload", "in place") and not info["report"].get("privacy"):
         raise DataError(Message("cli.error.unprotected", data=repr(data)))
-    quarantine = ws.load_table(dataset_id, "quarantine") if "quarantine" in info["tables"] else None
-    extra = {name: ws.load_table(dataset_id, name) for name in report.TABLE_NAMES if name in info["tables"]}
-    return (ws.load_table(dataset_id), info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine,
-            extra)
+    return report.dataset_inputs(ws, dataset_id)
 
 
-def _load_source(args: argparse.Namespace, say):
-    """(transactions, source name, load report, quarantine, extra tables) from a connected source.
-
-    The lines are fetched once, mapped and derived in the source's engine, because the standard
-    analyses take a DataFrame (as they do for a workspace dataset)."""
-    from promo_core.engine import fetch
-    from promo_core.io import CANONICAL, finalize_transactions
+@contextlib.contextmanager
+def _load_source(args: argparse.Namespace, say) -> Iterator[report.StandardInputs]:
+    """The standard report's inputs from a connected source, inside the ``with`` block: its lines,
+    mapped and derived in the source's engine, stay there (the analyses bring back aggregates)."""
+    from promo_core.io import CANONICAL
 
     settings = sources.Settings.load()
     spec = sources.SourceSpec(connection=args.connection, url=args.source, table=args.table)
@@ -146,8 +147,7 @@ def _load_source(args: argparse.Namespace, say):
         mapping = {r: None if c == column else c for r, c in mapping.items()} | {role: column or None}
     spec = dataclasses.replace(spec, mapping=tuple((r, c) for r, c in mapping.items() if c))
     with sources.open_sales(spec, settings) as sales:
-        tx = finalize_transactions(fetch(sales))
-    return tx, spec.label, {}, None, {}
+        yield report.StandardInputs(sales, spec.label)
 
 
 def _write_atomically(out: Path, body: bytes) -> None:
@@ -174,16 +174,19 @@ def run_report(args: argparse.Namespace) -> str:
         raise DataError(Message("cli.error.max_rows"))
     say = (lambda msg: None) if args.quiet else (lambda msg: print(msg, file=sys.stderr, flush=True))
     if args.data is None:
-        tx, source, load_report, quarantine, extra = _load_source(args, say)
+        opened = _load_source(args, say)
     else:
         say(f"Reading {privacy.redact(args.data) if privacy.mode() != 'off' else args.data} …")
-        tx, source, load_report, quarantine, extra = _load(args.data, args.sheet, args.workspace)
-    if tx.empty:
-        n_bad = 0 if quarantine is None else len(quarantine)
-        raise DataError(Message("cli.error.all_quarantined", source=source, rows=n_bad))
-    say(f"Analysing {len(tx):,} lines …")
-    analyses, skipped = report.standard_analyses(tx, source=source, load_report=load_report, quarantine=quarantine,
-                                                 tables=extra, lang=args.lang, currency=args.currency)
+        opened = _load(args.data, args.sheet, args.workspace)
+    with opened as inputs:
+        source, lines = inputs.source, line_count(inputs.sales)
+        if not lines:
+            raise DataError(Message("cli.error.all_quarantined", source=source,
+                                    rows=inputs.load_report.get("rows_quarantined", 0)))
+        say(f"Analysing {lines:,} lines …")
+        analyses, skipped = report.standard_analyses(
+            inputs.sales, source=source, load_report=inputs.load_report, quarantine=inputs.quarantine,
+            tables=inputs.tables, lang=args.lang, currency=args.currency)
     for line in skipped:
         say(line)
     if kind == "html":
@@ -195,7 +198,7 @@ def run_report(args: argparse.Namespace) -> str:
     names = "; ".join(a.name for a in analyses)
     size = f"{len(body) / 1e6:,.1f} MB" if len(body) >= 1e6 else f"{len(body) / 1e3:,.0f} KB"
     count = "1 analysis" if len(analyses) == 1 else f"{len(analyses)} analyses"
-    return f"Wrote {out} ({size}): {count} ({names}) of {len(tx):,} lines."
+    return f"Wrote {out} ({size}): {count} ({names}) of {lines:,} lines."
 
 
 def list_datasets(args: argparse.Namespace) -> str:

@@ -1,16 +1,20 @@
-"""The business at a glance: headline numbers and the tables behind the Data page's charts.
+"""The business at a glance: headline numbers, the tables behind the Data page's charts and the
+data-quality facts of the order lines.
 
-Two ways to the same numbers: ``business_profile`` groups a DataFrame in pandas (notebooks, reports,
-tests), ``workspace_profile`` groups a saved dataset in the workspace's DuckDB, where the order lines
-already are, so that only the per-week, per-product, per-category and per-channel sums come back.
+Why one function for every source: the profile groups every order line. ``business_profile`` writes
+those group-bys once, as Ibis expressions over ``engine.sales_table``, so they run where the lines
+are (the workspace's DuckDB, a Spark table, a DataFrame scanned in place) and only the per-week,
+per-product, per-category and per-channel sums come back.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import ibis
+import ibis.expr.types as ir
 import pandas as pd
 
-from promo_core.store import Workspace
+from promo_core.engine import SalesSource, exact_sum, fetch, most_common, sales_table
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,18 @@ class BusinessProfile:
 
 
 @dataclass(frozen=True)
+class LineQuality:
+    """What the order lines themselves say about the data's quality (counts of lines)."""
+
+    return_lines: int  # negative quantities and cancelled invoices
+    duplicate_lines: int  # exact repeats of an earlier line (0 when the source has no such flag)
+    zero_price_lines: int  # sold at a price of 0
+    guest_lines: int  # without a customer id
+
+
+@dataclass(frozen=True)
 class _Totals:
-    """What the headline numbers are made of, however they were summed."""
+    """What the headline numbers are made of."""
 
     lines: int
     orders: int
@@ -51,83 +65,106 @@ class _Totals:
     returns: int  # return lines
     guests: int  # lines without a customer
     sales_orders: int  # orders with a sales line
+    duplicates: int
+    zero_price: int
+    has_category: bool
+    has_channel: bool
 
 
-def business_profile(tx: pd.DataFrame, top: int = 15) -> BusinessProfile:
+# what a plain order-line table must hold; the rest is used where present
+REQUIRED = ("order_id", "order_date", "product_id", "quantity")
+OPTIONAL = ("customer_id", "product_name", "category", "unit_price", "channel", "revenue", "is_return", "is_duplicate")
+
+
+def business_profile(source: SalesSource, top: int = 15) -> BusinessProfile:
     """Headline numbers, weekly trend, top products and categories and the channel mix.
 
     Parameters
     ----------
-    tx : DataFrame
-        Canonical transactions (``promo_core.io``).
+    source : DataFrame or ibis.Table
+        Order lines (``engine.sales_table``: a plain order-line table works, revenue and returns
+        are derived when absent); the group-bys run in its engine.
     top : int
         How many products and categories to list.
 
     Returns
     -------
     BusinessProfile
+        Sums of money are exact (``engine.exact_sum``), so every engine gives the same numbers. A
+        product's name is the one most of its lines carry (``engine.most_common``).
     """
-    sales = tx[~tx["is_return"]]
-    totals = _Totals(
-        lines=len(tx), orders=tx["order_id"].nunique(), customers=tx["customer_id"].nunique(),
-        products=tx["product_id"].nunique(), first_date=tx["order_date"].min(), last_date=tx["order_date"].max(),
-        has_price=tx["unit_price"].notna().any(), revenue=tx["revenue"].sum(), gross=sales["revenue"].sum(),
-        returned=-tx.loc[tx["is_return"], "revenue"].sum(), returns=int(tx["is_return"].sum()),
-        guests=int(tx["customer_id"].isna().sum()), sales_orders=sales["order_id"].nunique())
-    weekly = (tx.assign(week=tx["order_date"].dt.to_period("W").dt.start_time)
-              .groupby("week").agg(revenue=("revenue", "sum"), orders=("order_id", "nunique"),
-                                   units=("quantity", "sum")).reset_index())
-    products = sales.groupby("product_id").agg(product_name=("product_name", "first"), revenue=("revenue", "sum"),
-                                               units=("quantity", "sum"), orders=("order_id", "nunique"))
-    cats = channels = None
-    if tx["category"].notna().any():
-        cats = sales.groupby("category").agg(revenue=("revenue", "sum"), units=("quantity", "sum"))
-    if tx["channel"].notna().any():
-        channels = sales.groupby("channel").agg(revenue=("revenue", "sum"), orders=("order_id", "nunique"))
-    return _profile(totals, weekly, products, cats, channels, top)
+    return profile_and_quality(source, top)[0]
 
 
-def workspace_profile(workspace: Workspace, dataset_id: str, top: int = 15) -> BusinessProfile:
-    """``business_profile`` of a saved dataset's transactions, summed by DuckDB in the workspace.
+def profile_and_quality(source: SalesSource, top: int = 15) -> tuple[BusinessProfile, LineQuality]:
+    """``business_profile`` and the lines' ``LineQuality``, from one pass of totals."""
+    lines = _lines(source)
+    totals = _totals(lines)
+    sales = lines.filter(~lines["is_return"])
+    dated = lines.filter(lines["order_date"].notnull())
+    weekly = fetch(dated.group_by(week=dated["order_date"].truncate("W")).aggregate(**_sums(dated, "revenue", "orders",
+                                                                                            "units")).order_by("week"))
+    weekly["week"] = weekly["week"].astype("datetime64[ns]")
+    products = _by(sales, "product_id", "revenue", "units", "orders")
+    products.insert(0, "product_name", _names(sales).reindex(products.index))
+    cats = _by(sales, "category", "revenue", "units") if totals.has_category else None
+    channels = _by(sales, "channel", "revenue", "orders") if totals.has_channel else None
+    quality = LineQuality(return_lines=totals.returns, duplicate_lines=totals.duplicates,
+                          zero_price_lines=totals.zero_price, guest_lines=totals.guests)
+    return _profile(totals, weekly, products, cats, channels, top), quality
 
-    Why: the profile groups every order line; in pandas that needs the whole table in memory (and
-    as much again while grouping), in the workspace only the groups come back. Money is summed with
-    compensated summation (``fsum``) in another order than pandas', so sums may differ from pandas'
-    in the last binary digit; counts, dates, the order of the lists and every cent shown are the same.
-    """
-    # A product's name is its first line's, as pandas' "first"; data used in place is a view, which has
-    # no row numbers, so there the name of its earliest order stands in.
-    first = "order_date" if workspace.dataset(dataset_id)["kind"] == "in place" else "rowid"
-    with workspace.connect():  # (the file opened once for all the queries)
-        def query(sql: str) -> pd.DataFrame:
-            return workspace.query(dataset_id, sql)
 
-        def sales_by(key: str, sums: str) -> pd.DataFrame:  # (in the order of pandas' groupby: by key)
-            return query(f"SELECT {key}, {sums} FROM {{table}} WHERE NOT is_return AND {key} IS NOT NULL "
-                         f"GROUP BY {key}").set_index(key).sort_index()
+def _lines(source: SalesSource) -> ir.Table:
+    """The canonical sales table with every column the profile reads (missing optional ones as nulls)."""
+    priced = {"revenue", "unit_price"} & set(source.columns)  # (revenue derived from quantity x unit price)
+    lines = sales_table(source, [*REQUIRED, "is_return", *(["revenue"] if priced else [])], optional=OPTIONAL)
+    nulls = {"customer_id": "string", "product_name": "string", "category": "string", "unit_price": "float64",
+             "channel": "string", "revenue": "float64"}
+    lines = lines.mutate(**{c: ibis.null(t) for c, t in nulls.items() if c not in lines.columns})
+    if "is_duplicate" not in lines.columns:
+        lines = lines.mutate(is_duplicate=ibis.literal(False))
+    return lines
 
-        whole = pd.api.types.is_integer_dtype(query("SELECT quantity FROM {table} LIMIT 0")["quantity"])
-        units = "sum(quantity)::BIGINT" if whole else "fsum(quantity)"  # (DuckDB sums BIGINT into HUGEINT)
-        revenue = "coalesce(fsum(revenue), 0.0)"  # (pandas sums no values, or only missing ones, to 0)
-        head = query(f"""SELECT count(*) AS lines, count(DISTINCT order_id) AS orders,
-            count(DISTINCT customer_id) AS customers, count(DISTINCT product_id) AS products,
-            min(order_date) AS first_date, max(order_date) AS last_date, count(unit_price) > 0 AS has_price,
-            {revenue} AS revenue, coalesce(fsum(revenue) FILTER (WHERE NOT is_return), 0.0) AS gross,
-            -coalesce(fsum(revenue) FILTER (WHERE is_return), 0.0) AS returned,
-            count(*) FILTER (WHERE is_return) AS returns, count(*) FILTER (WHERE customer_id IS NULL) AS guests,
-            count(DISTINCT order_id) FILTER (WHERE NOT is_return) AS sales_orders,
-            count(category) > 0 AS has_category, count(channel) > 0 AS has_channel FROM {{table}}""").iloc[0]
-        weekly = query(f"""SELECT date_trunc('week', order_date) AS week, {revenue} AS revenue,
-            count(DISTINCT order_id) AS orders, {units} AS units
-            FROM {{table}} WHERE order_date IS NOT NULL GROUP BY week ORDER BY week""")
-        products = sales_by("product_id", f"""arg_min(product_name, {first}) FILTER (WHERE product_name IS NOT NULL)
-            AS product_name, {revenue} AS revenue, {units} AS units, count(DISTINCT order_id) AS orders""")
-        cats = sales_by("category", f"{revenue} AS revenue, {units} AS units") if head["has_category"] else None
-        channels = (sales_by("channel", f"{revenue} AS revenue, count(DISTINCT order_id) AS orders")
-                    if head["has_channel"] else None)
-    counts = ("lines", "orders", "customers", "products", "returns", "guests", "sales_orders")
-    totals = _Totals(**{f: int(head[f]) if f in counts else head[f] for f in _Totals.__dataclass_fields__})
-    return _profile(totals, weekly, products, cats, channels, top)
+
+def _totals(lines: ir.Table) -> _Totals:
+    ret = lines["is_return"]
+    head = fetch(lines.aggregate(
+        lines=lines.count(), orders=lines["order_id"].nunique(), customers=lines["customer_id"].nunique(),
+        products=lines["product_id"].nunique(), first_date=lines["order_date"].min(),
+        last_date=lines["order_date"].max(), priced=lines["unit_price"].count(),
+        revenue=exact_sum(lines["revenue"]).fill_null(0.0),
+        gross=exact_sum(lines["revenue"], where=~ret).fill_null(0.0),
+        returned=-exact_sum(lines["revenue"], where=ret).fill_null(0.0),
+        returns=lines.count(where=ret), guests=lines.count(where=lines["customer_id"].isnull()),
+        sales_orders=lines["order_id"].nunique(where=~ret),
+        duplicates=lines.count(where=lines["is_duplicate"].fill_null(False)),
+        zero_price=lines.count(where=lines["unit_price"] == 0),
+        categorised=lines["category"].count(), channelled=lines["channel"].count())).iloc[0]
+    counts = ("lines", "orders", "customers", "products", "returns", "guests", "sales_orders", "duplicates",
+              "zero_price")
+    return _Totals(**{c: int(head[c]) for c in counts}, first_date=pd.Timestamp(head["first_date"]),
+                   last_date=pd.Timestamp(head["last_date"]), has_price=bool(head["priced"] > 0),
+                   revenue=float(head["revenue"]), gross=float(head["gross"]), returned=float(head["returned"]),
+                   has_category=bool(head["categorised"] > 0), has_channel=bool(head["channelled"] > 0))
+
+
+def _sums(lines: ir.Table, *names: str) -> dict:
+    """The named sums of ``lines``: revenue (exact, 0 without prices, as pandas), orders, units."""
+    sums = {"revenue": lambda: exact_sum(lines["revenue"]).fill_null(0.0),
+            "orders": lambda: lines["order_id"].nunique(), "units": lambda: lines["quantity"].sum()}
+    return {name: sums[name]() for name in names}
+
+
+def _by(sales: ir.Table, key: str, *sums: str) -> pd.DataFrame:
+    """``sums`` per value of ``key`` (lines without one left out), indexed and sorted by it (the
+    order pandas' groupby gave, so that ties rank as they did)."""
+    named = sales.filter(sales[key].notnull())
+    return fetch(named.group_by(key).aggregate(**_sums(named, *sums)).order_by(key)).set_index(key)
+
+
+def _names(sales: ir.Table) -> pd.Series:
+    """Each product's name: the one most of its sales lines carry."""
+    return fetch(most_common(sales, ["product_id"], "product_name")).set_index("product_id")["product_name"]
 
 
 def _profile(t: _Totals, weekly: pd.DataFrame, products: pd.DataFrame, cats: pd.DataFrame | None,
@@ -155,3 +192,15 @@ def _profile(t: _Totals, weekly: pd.DataFrame, products: pd.DataFrame, cats: pd.
         guest_share=t.guests / t.lines if t.lines else 0.0,
         avg_order_value=gross / t.sales_orders if t.has_price and t.lines - t.returns else float("nan"),
         weekly=weekly, top_products=products, top_categories=cats, channels=channels)
+
+
+def line_count(source: SalesSource) -> int:
+    """How many order lines ``source`` holds (counted in its engine)."""
+    lines = sales_table(source, ["order_id"])
+    return int(fetch(lines.aggregate(n=lines.count()))["n"].iloc[0])
+
+
+def has_values(source: SalesSource, column: str) -> bool:
+    """Whether any line of ``source`` has a value in the canonical ``column`` (a category, a channel)."""
+    lines = sales_table(source, [], optional=[column])
+    return column in lines.columns and bool(fetch(lines.aggregate(n=lines[column].count()))["n"].iloc[0] > 0)

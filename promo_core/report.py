@@ -9,6 +9,7 @@ styles put each analysis on its own page with repeated table headers.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import html
 import json
@@ -16,26 +17,24 @@ import logging
 import math
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ibis
 import pandas as pd
 import plotly.offline
 
 from promo_core import charts, i18n, text
+from promo_core.engine import SalesSource, fetch
 from promo_core.errors import DataError
 from promo_core.export import column_kind, sheet_name, tidy_frame, to_excel_bytes
-from promo_core.profile import business_profile
-from promo_core.store import SavedAnalysis
+from promo_core.profile import has_values
+from promo_core.store import SavedAnalysis, Workspace
 from promo_core.text import Message
 
-PAGE_TITLES = {
-    "data": ("Data profile", "数据概况"), "segments": ("Segments", "客户分群"),
-    "recommendations": ("Recommendations", "商品推荐"), "pricing": ("Pricing", "定价"),
-    "coupons": ("Coupons", "优惠券"), "logistics": ("Logistics", "物流"), "reports": ("Reports", "报告"),
-    "voice": ("Voice of the customer", "顾客之声"),
-}
+PAGES = ("data", "segments", "recommendations", "pricing", "coupons", "logistics", "reports",
+         "voice")  # reports.page.<page>
 _log = logging.getLogger(__name__)
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 
@@ -107,8 +106,9 @@ _SCRIPT = """
 
 def page_title(page: str, lang: str = "en") -> str:
     """The display name of the page an analysis was saved from."""
-    en, zh = PAGE_TITLES.get(page, (str(page).replace("_", " ").capitalize(),) * 2)
-    return i18n.text(en, zh, lang)
+    if page not in PAGES:  # (a page of a later version, say)
+        return str(page).replace("_", " ").capitalize()
+    return text.render(Message(f"reports.page.{page}"), lang)
 
 
 def format_cell(value, kind: str, lang: str = "en", currency: str = "£") -> str:
@@ -116,7 +116,7 @@ def format_cell(value, kind: str, lang: str = "en", currency: str = "£") -> str
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return "–"
     if kind == "bool":
-        return i18n.text("Yes", "是", lang) if value else i18n.text("No", "否", lang)
+        return text.render(Message("reports.doc.yes" if value else "reports.doc.no"), lang)
     if kind == "int":
         return f"{int(value):,}"
     if kind == "money":
@@ -153,7 +153,7 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en", currency: str = "£", m
     ``max_rows`` with a line saying so (the Excel workbook holds every row)."""
     frame = tidy_frame(frame)
     if frame.empty:
-        return f'<p class="empty">{_esc(i18n.text("This table is empty.", "此表为空。", lang))}</p>'
+        return f'<p class="empty">{_esc(text.render(Message("reports.doc.empty_table"), lang))}</p>'
     shown = frame if max_rows is None else frame.head(max_rows)
     kinds = [column_kind(c, frame[c]) for c in frame.columns]
     head = "".join(f'<th scope="col">{_esc(text.column_title(c, lang))}</th>' for c in frame.columns)
@@ -166,9 +166,8 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en", currency: str = "£", m
         rows.append("<tr>" + "".join(cells) + "</tr>")
     out = f'<table class="data"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
     if len(shown) < len(frame):
-        out += '<p class="hint">' + _esc(i18n.text(
-            f"Showing the first {len(shown):,} of {len(frame):,} rows; the Excel workbook holds them all.",
-            f"显示前 {len(shown):,} 行，共 {len(frame):,} 行；Excel 工作簿包含全部数据。", lang)) + "</p>"
+        out += '<p class="hint">' + _esc(text.render(Message("reports.doc.cut", shown=len(shown), rows=len(frame)),
+                                                     lang)) + "</p>"
     return out
 
 
@@ -253,10 +252,9 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
         The HTML document: charts interactive, no network access needed or allowed.
     """
     if not analyses:
-        raise DataError(i18n.text("Pick at least one saved analysis to put in the report.",
-                                  "请至少选择一个已保存的分析来生成报告。", lang))
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    title = title.strip() if title and title.strip() else t("PromoLens report", "PromoLens 报告")
+        raise DataError(Message("reports.doc.none_picked"))
+    t = lambda id, **values: text.render(Message(f"reports.doc.{id}", **values), lang)  # noqa: E731
+    title = title.strip() if title and title.strip() else t("title")
     generated_at = pd.Timestamp.now() if generated_at is None else pd.Timestamp(generated_at)
     dataset_names = dataset_names or {}
     toc, sections = [], []
@@ -267,9 +265,8 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
                    f'<span class="hint">· {_esc(page_title(analysis.page, lang))}</span></li>')
         meta = [page_title(analysis.page, lang)]
         if analysis.dataset_id and analysis.dataset_id in dataset_names:
-            meta.append(t("data: ", "数据：") + str(dataset_names[analysis.dataset_id]))
-        meta.append(t("saved ", "保存于 ") + i18n.fmt_date(analysis.created_at, lang)
-                    + f" {pd.Timestamp(analysis.created_at):%H:%M}")
+            meta.append(t("data", name=str(dataset_names[analysis.dataset_id])))
+        meta.append(t("saved", day=i18n.fmt_date(analysis.created_at, lang), time=pd.Timestamp(analysis.created_at)))
         parts = [f'<section class="analysis" id="{anchor}">', f"<h2>{i}. {_esc(analysis.name)}</h2>",
                  f'<p class="meta">{_esc(" · ".join(meta))}</p>']
         if analysis.notes:
@@ -277,11 +274,11 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
         if analysis.params:
             rows = "".join(f'<tr><th scope="row">{_esc(text.column_title(k, lang))}</th><td>{_esc(_param_text(v))}</td></tr>'
                            for k, v in analysis.params.items())
-            parts.append(f'<h3>{_esc(t("Settings", "参数"))}</h3><table class="params"><tbody>{rows}</tbody></table>')
+            parts.append(f'<h3>{_esc(t("settings"))}</h3><table class="params"><tbody>{rows}</tbody></table>')
         for name, spec in analysis.figures.items():
             data = _figure_json(spec)
             if data is None:
-                parts.append(f'<p class="empty">{_esc(t(f"The chart “{name}” could not be read.", f"无法读取图表“{name}”。"))}</p>')
+                parts.append(f'<p class="empty">{_esc(t("unreadable_chart", name=name))}</p>')
                 continue
             n_figures += 1
             target = f"chart-{i}-{n_figures}"
@@ -292,15 +289,12 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
             parts.append(f"<h3>{_esc(name)}</h3>"
                          + html_table(frame, lang=lang, currency=currency, max_rows=max_rows))
         if not (analysis.notes or analysis.params or analysis.figures or analysis.tables):
-            parts.append(f'<p class="empty">{_esc(t("This analysis holds no tables or charts.", "此分析不含表格或图表。"))}</p>')
+            parts.append(f'<p class="empty">{_esc(t("nothing"))}</p>')
         parts.append("</section>")
         sections.append("".join(parts))
-    count = f"{len(analyses)} analysis" if len(analyses) == 1 else f"{len(analyses)} analyses"
-    summary = t(f"Generated {i18n.fmt_date(generated_at, lang)} {generated_at:%H:%M} · {count}",
-                f"生成于 {i18n.fmt_date(generated_at, lang)} {generated_at:%H:%M} · 共 {len(analyses)} 个分析")
-    help_line = t("Charts are interactive: hover for values, drag to zoom, double-click to reset. "
-                  "The report needs no internet connection and prints one analysis per page.",
-                  "图表可交互：悬停查看数值，拖动放大，双击复原。本报告无需联网，打印时每个分析单独成页。")
+    summary = t("generated.one" if len(analyses) == 1 else "generated.many", day=i18n.fmt_date(generated_at, lang),
+                time=generated_at, count=len(analyses))
+    help_line = t("help")
     return "".join([
         f'<!DOCTYPE html><html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}">',
@@ -311,9 +305,9 @@ def build_html_report(analyses: Sequence[SavedAnalysis], *, title: str | None = 
         "</head><body><main>",
         f'<header><h1>{_esc(title)}</h1><p class="meta">{_esc(summary)}</p>'
         f'<p class="hint screen-only">{_esc(help_line)}</p></header>',
-        f'<nav class="toc"><h2>{_esc(t("Contents", "目录"))}</h2><ol>{"".join(toc)}</ol></nav>',
+        f'<nav class="toc"><h2>{_esc(t("contents"))}</h2><ol>{"".join(toc)}</ol></nav>',
         "".join(sections),
-        f'<footer>{_esc(t("Made with PromoLens.", "由 PromoLens 生成。"))}</footer></main>',
+        f'<footer>{_esc(t("footer"))}</footer></main>',
         f"<script>{_SCRIPT}</script>" if n_figures else "",
         "</body></html>"])
 
@@ -322,23 +316,23 @@ def excel_sheets(analyses: Sequence[SavedAnalysis], *, lang: str = "en",
                  dataset_names: dict | None = None) -> dict[str, pd.DataFrame]:
     """The workbook's sheets: a contents sheet, then one sheet per table named ``"<n>.<m> <table>"``
     (n numbers the analysis as in the HTML report)."""
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
+    t = lambda id: text.render(Message(f"reports.book.{id}"), lang)  # noqa: E731
     dataset_names = dataset_names or {}
-    contents, sheets, used = [], {}, {t("contents", "目录")}
+    contents, sheets, used = [], {}, {t("contents").lower()}
     for i, analysis in enumerate(analyses, start=1):
-        base = {t("Analysis", "分析"): f"{i}. {analysis.name}", t("Page", "页面"): page_title(analysis.page, lang),
-                t("Dataset", "数据集"): dataset_names.get(analysis.dataset_id, analysis.dataset_id),
-                t("Saved at", "保存时间"): pd.Timestamp(analysis.created_at).floor("min"),
-                t("Settings", "参数"): "; ".join(f"{k}: {_param_text(v)}" for k, v in analysis.params.items()),
-                t("Notes", "说明"): " ".join(analysis.notes)}
+        base = {t("analysis"): f"{i}. {analysis.name}", t("page"): page_title(analysis.page, lang),
+                t("dataset"): dataset_names.get(analysis.dataset_id, analysis.dataset_id),
+                t("saved_at"): pd.Timestamp(analysis.created_at).floor("min"),
+                t("settings"): "; ".join(f"{k}: {_param_text(v)}" for k, v in analysis.params.items()),
+                t("notes"): " ".join(analysis.notes)}
         if not analysis.tables:
-            contents.append({t("Sheet", "工作表"): None, t("Table", "表格"): None, t("Rows", "行数"): 0, **base})
+            contents.append({t("sheet"): None, t("table"): None, t("rows"): 0, **base})
         for j, (name, frame) in enumerate(analysis.tables.items(), start=1):
             sheet = sheet_name(f"{i}.{j} {name}", used)
             sheets[sheet] = frame
-            contents.append({t("Sheet", "工作表"): sheet, t("Table", "表格"): name, t("Rows", "行数"): len(frame),
+            contents.append({t("sheet"): sheet, t("table"): name, t("rows"): len(frame),
                              **base})
-    return {t("Contents", "目录"): pd.DataFrame(contents), **sheets}
+    return {t("contents"): pd.DataFrame(contents), **sheets}
 
 
 def build_excel_report(analyses: Sequence[SavedAnalysis], *, lang: str = "en", currency: str = "£",
@@ -362,8 +356,7 @@ def build_excel_report(analyses: Sequence[SavedAnalysis], *, lang: str = "en", c
         The .xlsx file.
     """
     if not analyses:
-        raise DataError(i18n.text("Pick at least one saved analysis to put in the workbook.",
-                                  "请至少选择一个已保存的分析来生成工作簿。", lang))
+        raise DataError(Message("reports.book.none_picked"))
     return to_excel_bytes(excel_sheets(analyses, lang=lang, dataset_names=dataset_names), currency=currency)
 
 
@@ -376,66 +369,58 @@ def _analysis(key: str, name: str, page: str, *, params=None, tables=None, figur
                          tables=tables or {}, figures={k: f.to_json() for k, f in (figures or {}).items()})
 
 
-def _profile_name(source: str, lang: str) -> str:
-    return i18n.text(f"Business profile — {source}", f"业务概况 — {source}", lang)
+def profile_analysis(sales: SalesSource, *, source: str, load_report: dict | None = None,
+                     quarantine: pd.DataFrame | ibis.Table | None = None, lang: str = "en",
+                     currency: str = "£") -> SavedAnalysis:
+    """The business at a glance: the Data page's profile (``analyses.data.run``) as a section, with
+    the data-quality facts of the load (rows read, loaded and quarantined, the load's notes and the
+    quarantine counted by reason, ``analyses.data.quarantine``)."""
+    from promo_core.analyses import data as analysis
 
-
-def profile_analysis(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
-                     quarantine: pd.DataFrame | None = None, lang: str = "en", currency: str = "£") -> SavedAnalysis:
-    """The business at a glance (``profile.business_profile``) with the data-quality facts of the load."""
-    t = lambda en, zh: i18n.text(en, zh, lang)  # noqa: E731
-    p = business_profile(tx)
-    has_price = not pd.isna(p.revenue)
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    result = analysis.run(sales, analysis.Params())
+    p = result.profile
     money = lambda x: i18n.fmt_money(x, currency, 2, lang)  # noqa: E731
-    headline = pd.DataFrame({"metric": [
-        t("Revenue (net of returns)", "收入（扣除退货）"), t("Orders", "订单数"), t("Customers", "客户数"),
-        t("Products", "商品数"), t("Average order value", "平均订单金额"), t("Order lines", "订单行数"),
-        t("Returns (share of lines)", "退货（占行数）"), t("Guest lines (no customer id)", "游客订单行（无客户ID）")],
-        "value": [money(p.revenue), i18n.fmt_number(p.orders, 0, lang), i18n.fmt_number(p.customers, 0, lang),
-                  i18n.fmt_number(p.products, 0, lang), money(p.avg_order_value),
-                  i18n.fmt_number(p.lines, 0, lang), i18n.fmt_pct(p.returns_share), i18n.fmt_pct(p.guest_share)]})
+    number = lambda x: i18n.fmt_number(x, 0, lang)  # noqa: E731
+    shown = {"revenue": money(p.revenue), "orders": number(p.orders), "customers": number(p.customers),
+             "products": number(p.products), "aov": money(p.avg_order_value), "lines": number(p.lines),
+             "returns": i18n.fmt_pct(p.returns_share), "guests": i18n.fmt_pct(p.guest_share)}
+    headline = pd.DataFrame({"metric": [say(f"data.report.metric.{k}") for k in shown], "value": list(shown.values())})
     period = f"{i18n.fmt_date(p.first_date, lang)} – {i18n.fmt_date(p.last_date, lang)}"
-    notes = [t(f"{p.lines:,} order lines, {period}.", f"{period}，共 {p.lines:,} 个订单行。")]
-    if not has_price:
-        notes.append(t("The data has no prices, so revenue cannot be computed; charts show units instead.",
-                       "数据中没有价格，无法计算收入；图表改为显示件数。"))
-    value, unit = (("revenue", t(f"Revenue ({currency})", f"收入（{currency}）")) if has_price
-                   else ("units", t("Units", "件数")))
-    figures = {t("Sales per week", "每周销售"): charts.weekly_trend(
-        p.weekly, value, t("Sales per week", "每周销售"), unit, t("Week starting", "周起始日"))}
-    tables = {t("Headline numbers", "关键指标"): headline, t("Weekly sales", "每周销售"): p.weekly}
+    notes = [say("data.report.lines", lines=p.lines, period=period), *(say(n) for n in result.notes)]
+    value, unit = (("revenue", say("data.chart.revenue", currency=currency)) if result.has_price
+                   else ("units", say("data.chart.units")))
+    weekly = say("data.chart.weekly")
+    figures = {weekly: charts.weekly_trend(p.weekly, value, weekly, unit, say("data.chart.week"))}
+    tables = {say("data.report.headline"): headline, say("data.report.weekly"): p.weekly}
     if len(p.top_products):
-        figures[t("Top products", "热销商品")] = charts.ranked_bars(p.top_products, "product_name", value,
-                                                                 t("Top products", "热销商品"), unit)
-        tables[t("Top products", "热销商品")] = p.top_products
+        name = say("data.chart.top_products")
+        figures[name] = charts.ranked_bars(p.top_products, "product_name", value, name, unit)
+        tables[name] = p.top_products
     if len(p.top_categories):
-        figures[t("Top categories", "热销品类")] = charts.ranked_bars(
-            p.top_categories, "category", value, t("Top categories", "热销品类"), unit, color=charts.GOOD)
-        tables[t("Top categories", "热销品类")] = p.top_categories
+        name = say("data.chart.top_categories")
+        figures[name] = charts.ranked_bars(p.top_categories, "category", value, name, unit, color=charts.GOOD)
+        tables[name] = p.top_categories
     if len(p.channels):
-        figures[t("Orders by channel", "各渠道订单占比")] = charts.share_donut(
-            p.channels, "channel", "orders", t("Orders by channel", "各渠道订单占比"))
-        tables[t("Channels", "渠道")] = p.channels
+        name = say("data.chart.channels")
+        figures[name] = charts.share_donut(p.channels, "channel", "orders", name)
+        tables[say("data.report.channels")] = p.channels
+    rejected = None if quarantine is None else analysis.quarantine(quarantine)
     load_report = load_report or {}
     if load_report.get("rows_in") is not None:
-        rows_in, n_bad = load_report["rows_in"], 0 if quarantine is None else len(quarantine)
-        notes.append(t(f"{rows_in:,} rows read from {source}: {rows_in - n_bad:,} loaded, {n_bad:,} quarantined"
-                       + (" (the reasons are in the last table)." if n_bad else "."),
-                       f"从 {source} 读取 {rows_in:,} 行：读入 {rows_in - n_bad:,} 行，隔离 {n_bad:,} 行"
-                       + ("（原因见最后一个表）。" if n_bad else "。")))
-    from promo_core.io import reason_counts  # (the load's notes and reasons are messages: in words here)
-
-    notes += [text.render(n, lang, currency) if isinstance(n, Message) else str(n)
-              for n in load_report.get("notes", [])]
-    if quarantine is not None and len(quarantine) and "reason" in quarantine.columns:
-        tables[t("Quarantined rows by reason", "隔离行及原因")] = text.render_frame(reason_counts(quarantine), lang,
-                                                                                 currency)
-    return _analysis("profile", _profile_name(source, lang), "data",
-                     params={t("data", "数据"): source, t("period", "时间范围"): period}, tables=tables,
-                     figures=figures, notes=notes)
+        rows_in, n_bad = load_report["rows_in"], 0 if rejected is None else rejected.rows
+        notes.append(say("data.report.read_reasons" if n_bad else "data.report.read", rows_in=rows_in, source=source,
+                         loaded=rows_in - n_bad, quarantined=n_bad))
+    notes += [say(n) if isinstance(n, Message) else str(n) for n in load_report.get("notes", [])]
+    if rejected is not None and rejected.rows:
+        tables[say("data.report.reasons")] = text.render_frame(rejected.reasons, lang, currency)
+    return _analysis("profile", say("data.report.name", source=source), "data",
+                     params={say("data.report.param.data"): source, say("data.report.param.period"): period},
+                     tables=tables, figures=figures, notes=notes)
 
 
-def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", margin: float = 0.3,
+def segments_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", margin: float = 0.3,
                       horizon_months: int = 12, annual_discount_rate: float = 0.10) -> SavedAnalysis:
     """Who the customers are: the Segments page's analysis (``analyses.segments.run``, lifetime value
     its only optional step) as a section: each segment's share of customers and revenue and, where
@@ -477,7 +462,7 @@ def segments_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
                      tables={name: shown}, figures={name: figure}, notes=notes)
 
 
-def retention_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", horizon_days: int = 90,
+def retention_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", horizon_days: int = 90,
                        period: str = "M", top: int = 20) -> SavedAnalysis:
     """Who is about to stop buying: the Segments page's Retention tab (``analyses.retention.run``) as a
     section: the customers at high churn risk and the value they put in doubt, which churn route won
@@ -514,7 +499,7 @@ def retention_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "�
                      tables=tables, figures=figures, notes=notes)
 
 
-def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", top: int = 20) -> SavedAnalysis:
+def basket_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", top: int = 20) -> SavedAnalysis:
     """Frequently bought together: the Recommendations page's basket rules (``analyses.recommendations``,
     baskets by order) at the highest minimum support that yields about ten rules with lift above 1
     (``STRONGEST``), each set of products once, strongest first."""
@@ -556,7 +541,7 @@ def basket_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£",
                      tables={say("report.basket.table"): table}, figures=figures, notes=notes)
 
 
-def recommendations_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", k: int = 10) -> SavedAnalysis:
+def recommendations_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", k: int = 10) -> SavedAnalysis:
     """Do personal recommendations beat best-sellers on this data? The Recommendations page's
     evaluation (``analyses.recommendations``) of item-to-item recommendations (item kNN) against the
     best-seller list, fitted before the default cut date and scored on what customers bought
@@ -586,7 +571,7 @@ def recommendations_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: st
 FORECAST_MODELS = ("seasonal_naive", "holt_winters")
 
 
-def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£", horizon: int = 8) -> SavedAnalysis:
+def forecast_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", horizon: int = 8) -> SavedAnalysis:
     """Weekly demand for the next ``horizon`` weeks per category (in total without categories): the
     Logistics page's forecast (``analyses.logistics.run``) with its rolling-origin backtest against
     seasonal naive."""
@@ -594,7 +579,7 @@ def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
 
     say = lambda message, **values: text.render(  # noqa: E731
         message if isinstance(message, Message) else Message(message, **values), lang, currency)
-    level = "category" if "category" in tx.columns and tx["category"].notna().any() else "total"
+    level = "category" if has_values(tx, "category") else "total"
     result = analysis.run(tx, analysis.Params(level=level, horizon_weeks=horizon, models=FORECAST_MODELS,
                                               parts=frozenset({"forecast"})))
     fc = result.forecast
@@ -626,7 +611,7 @@ def forecast_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£
                      figures={say("report.forecast.table"): figure}, notes=notes)
 
 
-def pricing_analysis(tx: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+def pricing_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
     """Price sensitivity per category: the Pricing page's demand model (``analyses.pricing.run``
     without its optional steps) as a section, with 90% intervals, the reliability verdict of each
     estimate, and the most and least price-sensitive dependable categories."""
@@ -741,49 +726,89 @@ class StandardStep:
     ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order)
     plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
     prices, no customer ids), which the report then notes instead of failing (as it does, with an
-    incident reference, for any other error).
+    incident reference, for any other error). ``key`` names it in the catalogue (``reports.step.<key>``).
     """
 
-    name_en: str
-    name_zh: str
+    key: str
     run: Callable[..., SavedAnalysis]
     needs: tuple[str, ...] = ()
 
+    @property
+    def name(self) -> Message:
+        return Message(f"reports.step.{self.key}")
+
+    @property
+    def name_en(self) -> str:
+        """The step's name in English (what the command line's log and tests read)."""
+        return text.render(self.name)
+
 
 STANDARD_STEPS: list[StandardStep] = [
-    StandardStep("Customer segments (RFM)", "客户分群（RFM）", segments_analysis),
-    StandardStep("Retention and churn risk", "留存与流失风险", retention_analysis),
-    StandardStep("Frequently bought together", "经常一起购买", basket_analysis),
-    StandardStep("Recommendations against best-sellers", "个性化推荐与畅销榜对比", recommendations_analysis),
-    StandardStep("Price sensitivity", "价格敏感度", pricing_analysis),
-    StandardStep("Demand forecast", "需求预测", forecast_analysis),
-    StandardStep("Coupon campaign results", "优惠券活动效果", campaign_analysis, needs=("campaign",)),
-    StandardStep("Warehouse network", "仓储网络", network_analysis, needs=("warehouses", "stores")),
+    StandardStep("segments", segments_analysis),
+    StandardStep("retention", retention_analysis),
+    StandardStep("basket", basket_analysis),
+    StandardStep("recommendations", recommendations_analysis),
+    StandardStep("pricing", pricing_analysis),
+    StandardStep("forecast", forecast_analysis),
+    StandardStep("campaign", campaign_analysis, needs=("campaign",)),
+    StandardStep("network", network_analysis, needs=("warehouses", "stores")),
 ]
-TABLE_NAMES = {"campaign": ("campaign", "活动"), "warehouses": ("warehouses", "仓库"), "stores": ("stores", "门店")}
+TABLE_NAMES = ("campaign", "warehouses", "stores")  # the side tables steps need (``reports.table.<name>``)
 
 
-def skip_reason(name_en: str, name_zh: str, exc: Exception, lang: str = "en") -> str:
-    """The line that tells the reader an analysis was skipped, and why.
+@dataclass(frozen=True)
+class StandardInputs:
+    """What ``standard_analyses`` reads: the order lines (a DataFrame or an Ibis table where they
+    live), the name to head the report with, what the load said, its quarantine and the side
+    tables (``TABLE_NAMES``) the data has."""
+
+    sales: SalesSource
+    source: str
+    load_report: dict = dataclasses.field(default_factory=dict)
+    quarantine: pd.DataFrame | ibis.Table | None = None
+    tables: dict = dataclasses.field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def dataset_inputs(workspace: Workspace, dataset_id: str) -> Iterator[StandardInputs]:
+    """The standard report's inputs of a workspace dataset, usable inside the ``with`` block.
+
+    Why: a dataset's order lines can be tens of millions; here they and the quarantine stay tables
+    in the workspace (``Workspace.ibis_table``), so the sections' analyses run there and only their
+    aggregates come back. The side tables (a campaign, a network) are small settings and are read.
+    """
+    info = workspace.dataset(dataset_id)
+    with contextlib.ExitStack() as stack:
+        sales = stack.enter_context(workspace.ibis_table(dataset_id))
+        quarantine = (stack.enter_context(workspace.ibis_table(dataset_id, "quarantine"))
+                      if "quarantine" in info["tables"] else None)
+        tables = {}
+        for name in (n for n in TABLE_NAMES if n in info["tables"]):
+            with workspace.ibis_table(dataset_id, name) as table:
+                tables[name] = fetch(table)
+        yield StandardInputs(sales, info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine, tables)
+
+
+def skip_reason(step: str, exc: Exception, lang: str = "en") -> str:
+    """The line that tells the reader the analysis ``step`` (a ``StandardStep.key``, or "profile")
+    was skipped, and why.
 
     A DataError says what is wrong with the data in its own words. Anything else is a bug whose
     text can hold SQL, file paths or data, so the reader gets a plain sentence with an incident
     reference and the full traceback goes to the log (``logging``, logger ``promo_core.report``)
     under the same reference.
     """
+    name = Message(f"reports.step.{step}")
     if isinstance(exc, DataError):
-        return i18n.text(f"{name_en} skipped: {exc}", f"{name_zh}：已跳过。{exc.text('zh')}", lang)
+        return text.render(Message("reports.skipped", step=name, reason=exc.message), lang)
     incident = uuid.uuid4().hex[:8]
-    _log.error("incident %s: the analysis %r failed", incident, name_en, exc_info=exc)
-    return i18n.text(f"{name_en} skipped: it failed on this data in a way PromoLens did not foresee (incident "
-                     f"{incident}). The rest of the report is complete; please pass the incident reference to whoever "
-                     "runs PromoLens for you.",
-                     f"{name_zh}：已跳过。该分析在此数据上出现了意外错误（事件编号 {incident}）。报告的其余部分完整；"
-                     "请将事件编号告知为您运行 PromoLens 的同事。", lang)
+    _log.error("incident %s: the analysis %r failed", incident, text.render(name), exc_info=exc)
+    return text.render(Message("reports.skipped.unexpected", step=name, incident=incident), lang)
 
 
-def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None = None,
-                      quarantine: pd.DataFrame | None = None, tables: dict[str, pd.DataFrame] | None = None,
+def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None = None,
+                      quarantine: pd.DataFrame | ibis.Table | None = None,
+                      tables: dict[str, pd.DataFrame] | None = None,
                       lang: str = "en", currency: str = "£") -> tuple[list[SavedAnalysis], list[str]]:
     """The standard report of a dataset: the business profile, then every analysis in
     ``STANDARD_STEPS`` that the data supports. One analysis that fails, whatever the reason, is
@@ -791,12 +816,16 @@ def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None
 
     Parameters
     ----------
-    tx : DataFrame
-        Canonical transactions.
+    tx : DataFrame or ibis.Table
+        Order lines (``engine.sales_table``): a DataFrame, or an Ibis table where the lines live (a
+        workspace dataset, a connection); every section runs its page's analysis on it, so per-line
+        work stays in its engine and no section takes the whole table into pandas.
     source : str
         The file or dataset name, for headings.
-    load_report, quarantine : optional
+    load_report : dict, optional
         What ``io.load_transactions`` (or the workspace) says about the load.
+    quarantine : DataFrame or ibis.Table, optional
+        The rows the load rejected, with their reason (counted in their engine).
     tables : dict, optional
         The dataset's extra tables (campaign, warehouses, stores) for the steps that need them.
     lang, currency : str
@@ -815,20 +844,50 @@ def standard_analyses(tx: pd.DataFrame, *, source: str, load_report: dict | None
         analyses = [profile_analysis(tx, source=source, load_report=load_report, quarantine=quarantine,
                                      lang=lang, currency=currency)]
     except Exception as exc:  # any failure is one skipped section (skip_reason)
-        skipped.append(skip_reason("Business profile", "业务概况", exc, lang))
-        analyses = [_analysis("profile", _profile_name(source, lang), "data")]
+        skipped.append(skip_reason("profile", exc, lang))
+        analyses = [_analysis("profile", text.render(Message("data.report.name", source=source), lang), "data")]
     for step in STANDARD_STEPS:
         missing = [n for n in step.needs if tables.get(n) is None]
         try:
             if missing:
-                what = i18n.text(" and ".join(TABLE_NAMES[n][0] for n in missing),
-                                 "和".join(TABLE_NAMES[n][1] for n in missing), lang)
-                plural = "tables" if len(missing) > 1 else "table"
-                raise DataError(i18n.text(f"the data has no {what} {plural}.", f"数据中没有{what}表。", lang))
+                raise DataError(Message("reports.no_tables" if len(missing) > 1 else "reports.no_table",
+                                        tables=[Message(f"reports.table.{n}") for n in missing]))
             inputs = [tables[n] for n in step.needs] if step.needs else [tx]
             analyses.append(step.run(*inputs, lang=lang, currency=currency))
         except Exception as exc:  # any failure is one skipped section (skip_reason)
-            skipped.append(skip_reason(step.name_en, step.name_zh, exc, lang))
+            skipped.append(skip_reason(step.key, exc, lang))
     if skipped:
         analyses[0] = dataclasses.replace(analyses[0], notes=analyses[0].notes + skipped)
     return analyses, skipped
+
+
+def save_standard(workspace: Workspace, dataset_id: str, *, lang: str = "en",
+                  currency: str = "£") -> tuple[list[str], list[str]]:
+    """Run the standard analyses on a workspace dataset where its lines are (``dataset_inputs``)
+    and save each as an analysis of that dataset (the Reports page's "standard overview").
+
+    Returns
+    -------
+    saved : list of str
+        The names the analyses were saved under (each names the dataset).
+    skipped : list of str
+        One line per analysis that was skipped, and why (``standard_analyses``).
+    """
+    with dataset_inputs(workspace, dataset_id) as inputs:
+        analyses, skipped = standard_analyses(inputs.sales, source=inputs.source, load_report=inputs.load_report,
+                                              quarantine=inputs.quarantine, tables=inputs.tables, lang=lang,
+                                              currency=currency)
+    saved = []
+    for analysis in analyses:
+        name = analysis.name if inputs.source in analysis.name else f"{analysis.name} — {inputs.source}"
+        workspace.save_analysis(name, analysis.page, dataset_id=dataset_id, params=analysis.params,
+                                tables=analysis.tables, figures=analysis.figures, notes=analysis.notes)
+        saved.append(name)
+    return saved, skipped
+
+
+def selection_totals(saved: pd.DataFrame, chosen: Sequence[str]) -> tuple[int, int]:
+    """Tables and charts of the chosen saved analyses (``Workspace.list_analyses`` rows, by id)."""
+    picked = saved[saved["id"].isin(list(chosen))]
+    return int(picked["n_tables"].sum()), int(picked["n_figures"].sum())
+

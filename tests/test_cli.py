@@ -214,7 +214,7 @@ def test_a_failing_analysis_is_skipped_with_its_reason_and_the_traceback_goes_to
     def broken(*args, **kwargs):
         raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
 
-    monkeypatch.setattr(report, "STANDARD_STEPS", [report.StandardStep("Price sensitivity", "价格敏感度", broken)])
+    monkeypatch.setattr(report, "STANDARD_STEPS", [report.StandardStep("pricing", broken)])
     out = tmp_path / "r.html"
     assert cli.main(["report", "--data", str(write_sales(tmp_path / "s.csv")), "--out", str(out)]) == 0
     err = capsys.readouterr().err
@@ -230,7 +230,7 @@ def test_a_quiet_job_still_logs_the_traceback_of_a_failing_analysis(tmp_path, mo
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(report, "STANDARD_STEPS", [report.StandardStep("Demand forecast", "需求预测", broken)])
+    monkeypatch.setattr(report, "STANDARD_STEPS", [report.StandardStep("forecast", broken)])
     out = tmp_path / "r.xlsx"
     assert cli.main(["report", "--data", str(write_sales(tmp_path / "s.csv", None)), "--out", str(out), "--quiet"]) == 0
     err = capsys.readouterr().err

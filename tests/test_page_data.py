@@ -166,3 +166,47 @@ def test_parquet_on_the_server_is_used_in_place_and_a_path_outside_the_shared_fo
     datasets = Workspace(own_workspace).list_datasets()
     assert datasets.iloc[0]["kind"] == "in place" and datasets.iloc[0]["n_rows"] == 2
     assert _first_metrics(at)["Customers"] == "2", "the data in place becomes the active dataset"
+
+
+def test_the_demo_profile_shows_the_recorded_numbers_and_a_rerun_reads_nothing_again(own_workspace, monkeypatch):
+    """The page's metrics are the profile recorded before the migration (tests/golden/datareports_demo.json);
+    a rerun (an expander, a language switch) neither reads a table whole nor profiles again."""
+    import json
+
+    from promo_core.analyses import data
+    from tests.conftest import count_calls
+
+    golden = json.loads((ROOT / "tests" / "golden" / "datareports_demo.json").read_text(encoding="utf-8"))
+    numbers = golden["profile_workspace"]["numbers"]
+    loads = count_calls(monkeypatch, Workspace, "load_table", lambda self, *args, **kwargs: args)
+    at = _app()
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Revenue"] == f"£{numbers['revenue']:,.0f}" and metrics["Orders"] == f"{numbers['orders']:,.0f}"
+    assert metrics["Average order value"] == f"£{numbers['avg_order_value']:,.2f}"
+    assert metrics["Return lines"] == f"{round(numbers['returns_share'] * numbers['lines']):,}"
+    assert f"{numbers['lines']:,.0f} lines from 25 Nov 2024 to 22 Nov 2026" in page_text(at)
+    assert any("No rows were rejected." in s.value for s in at.success)
+    runs = count_calls(monkeypatch, data, "run")
+    quarantines = count_calls(monkeypatch, data, "dataset_quarantine")
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception
+    assert "收入" in {m.label for m in at.metric} and runs == [] and quarantines == [] and loads == []
+
+
+def test_a_saved_upload_counts_its_quarantine_by_reason_in_the_workspace(own_workspace, monkeypatch):
+    from tests.conftest import count_calls
+
+    at = _app()
+    at.file_uploader[0].set_value(("shop.csv", (CSV + "6,E,Bad,three,2024-01-06 09:00,1.00,C3\n").encode(),
+                                   "text/csv")).run()
+    next(t for t in at.text_input if t.label == "Dataset name").set_value("My shop")
+    next(b for b in at.button if b.label == "Save to workspace").click().run()
+    loads = count_calls(monkeypatch, Workspace, "load_table", lambda self, *args, **kwargs: args)
+    at = _app()  # a new session on the saved upload (the active dataset is the newest)
+    assert not at.exception and loads == []
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Customers"] == "2" and metrics["Quarantined"] == "2"
+    reasons = next(d.value for d in at.dataframe if list(d.value.columns) == ["reason", "rows"])
+    assert reasons.to_dict("list") == {"reason": ["quantity … is not a number"], "rows": [2]}

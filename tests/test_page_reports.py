@@ -6,7 +6,7 @@ import pytest
 
 from promo_core import report
 from promo_core.store import Workspace
-from tests.conftest import page_text
+from tests.conftest import count_calls, page_text
 
 PAGE = "pages/reports.py"
 HOSTILE = "<script>alert(1)</script> =HYPERLINK(\"http://x\")"
@@ -97,8 +97,10 @@ def test_empty_workspace_explains_and_saves_the_standard_overview(app_page, monk
     at = _open(app_page, monkeypatch, path)
     assert not at.exception
     assert any("No saved analyses yet" in i.value for i in at.info)
+    loads = count_calls(monkeypatch, Workspace, "load_table", lambda self, *args, **kwargs: args)
     at.button(key="save-standard").click().run()
     assert not at.exception
+    assert loads == [], "the standard overview runs where the lines are: no table is read whole"
     saved = Workspace(path).list_analyses()
     skipped = [step for step in report.STANDARD_STEPS
                if step.needs or step.name_en == "Price sensitivity"]  # Groceries has no prices

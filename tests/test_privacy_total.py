@@ -87,9 +87,9 @@ def _artefacts(folder, source, protect: bool, monkeypatch) -> dict[str, bytes]:
     name = r.report["file"].rsplit(".", 1)[0]
     dataset = ws.save_dataset(name, {"transactions": r.data, "quarantine": r.quarantine}, source=r.report["file"],
                               rows_in=r.rows_in, mapping=r.mapping, report=r.report)
-    analyses, _ = report.standard_analyses(ws.load_table(dataset), source=name,
-                                           load_report=ws.dataset(dataset)["report"],
-                                           quarantine=ws.load_table(dataset, "quarantine"))
+    with report.dataset_inputs(ws, dataset) as inputs:  # (as the Reports page and the command line run it)
+        analyses, _ = report.standard_analyses(inputs.sales, source=name, load_report=inputs.load_report,
+                                               quarantine=inputs.quarantine)
     for a in analyses:
         ws.save_analysis(a.name, a.page, dataset_id=dataset, params=a.params, tables=a.tables, figures=a.figures,
                          notes=a.notes)

@@ -1,7 +1,7 @@
 """Engine parity: RFM, coverage and the BTYD summary computed by Spark on a Spark copy of the
-whole demo retailer, and basket rules, elasticities and weekly series on a Spark copy of two of its
-categories, equal DuckDB's (the demo in a workspace) and the pandas path's (the demo as a
-DataFrame)."""
+whole demo retailer, and basket rules, elasticities, weekly series and the business profile on a
+Spark copy of two of its categories, equal DuckDB's (the demo in a workspace) and the pandas path's
+(the demo as a DataFrame)."""
 import ibis
 import pandas as pd
 import pytest
@@ -97,3 +97,18 @@ def test_weekly_demand_on_spark_equals_duckdb_and_pandas(spark_products, workspa
         for part in ("units", "price_ratio", "promo_share"):
             pd.testing.assert_frame_equal(getattr(on_spark, part), getattr(other, part), rtol=1e-9, obj=part)
         pd.testing.assert_series_equal(on_spark.labels, other.labels)
+
+
+def test_the_business_profile_on_spark_equals_duckdb_and_pandas(spark_products, workspace_products, demo_products):
+    from promo_core.profile import profile_and_quality
+
+    on_spark, quality = profile_and_quality(spark_products)
+    for other, other_quality in (profile_and_quality(workspace_products), profile_and_quality(demo_products)):
+        assert quality == other_quality
+        for name in other.__dataclass_fields__:
+            got, want = getattr(on_spark, name), getattr(other, name)
+            if isinstance(want, pd.DataFrame):
+                pd.testing.assert_frame_equal(got, want, rtol=1e-12, obj=name)
+            else:
+                assert got == want, name
+    assert on_spark.lines == len(demo_products) and len(on_spark.top_categories) == len(CATEGORIES)

@@ -592,6 +592,134 @@ MESSAGES = {
                                     "data used in place cannot be pseudonymised: it is not copied. Upload the file instead."),
     "data.progress.parsing": "Splitting {file} into rows and columns…",
     "data.progress.duplicates": "Looking for lines that repeat another line exactly…",
+    # the Data page's profile and data quality (promo_core.analyses.data) and the report's business profile
+    "data.step.profile": "Profiling the business…",
+    "data.error.no_lines": "The data holds no order lines, so there is nothing to profile. Upload a file with orders, "
+                           "or check the column mapping (every row may have been quarantined).",
+    "data.note.no_prices": "The data has no prices, so revenue cannot be computed; charts show units instead.",
+    "data.profile.empty": "The workspace is empty: upload a file above.",
+    "data.profile.title": "Profile of “{name}”",
+    "data.profile.demo": ("The demo retailer is generated data: an omnichannel shop with 20,000 customers of five "
+                          "behaviour types, 500 products in 10 categories with known price elasticities, a "
+                          "randomised coupon campaign and a store network. Every analysis can be checked against "
+                          "what was planted."),
+    "data.metric.revenue": "Revenue",
+    "data.metric.revenue.help": "Net sales: quantity × unit price over all lines, returns subtracted.",
+    "data.metric.orders": "Orders",
+    "data.metric.orders.help": "Distinct orders (baskets).",
+    "data.metric.customers": "Customers",
+    "data.metric.customers.help": "Distinct customer ids; guest orders are not counted here.",
+    "data.metric.products": "Products",
+    "data.metric.products.help": "Distinct product codes sold.",
+    "data.metric.aov": "Average order value",
+    "data.metric.aov.help": "Sales revenue per order, before returns.",
+    "data.profile.caption": ("{lines:,} lines from {first:%d %b %Y} to {last:%d %b %Y}. Returns: {returns:.1%} of "
+                             "lines ({returned:.1%} of sales revenue). Guest lines: {guests:.1%}."),
+    "data.chart.revenue": "Revenue ({currency})",
+    "data.chart.units": "Units",
+    "data.chart.week": "Week starting",
+    "data.chart.weekly": "Sales per week",
+    "data.chart.top_products": "Top products",
+    "data.chart.top_categories": "Top categories",
+    "data.chart.channels": "Orders by channel",
+    "data.profile.no_category": "No category column: map one to see sales by category.",
+    "data.profile.tables": "Tables behind the charts",
+    "data.profile.quality": "Data quality of this dataset",
+    "data.profile.save_name": "Business profile — {name}",
+    "data.quality.title": "Data quality",
+    "data.quality.returns": "Return lines",
+    "data.quality.returns.help": ("Negative quantities and cancelled invoices (C-prefixed in UCI exports). Kept and "
+                                  "flagged: net revenue subtracts them."),
+    "data.quality.duplicates": "Exact duplicate lines",
+    "data.quality.duplicates.help": ("Lines identical in every column to an earlier line. Kept (they can be real "
+                                     "repeat scans) and flagged in the is_duplicate column."),
+    "data.quality.zero_price": "Zero-price lines",
+    "data.quality.zero_price.help": "Lines sold at a price of 0 (free items, samples, adjustments).",
+    "data.quality.quarantined": "Quarantined",
+    "data.quality.quarantined.help": "Rows not loaded, with the reason for each.",
+    "data.quality.price_missing": ("This file has no price column, so revenue, spend, CLV and pricing cannot be "
+                                   "computed. We did not invent prices: map a price column above if the file has one "
+                                   "under another name."),
+    "data.quality.rows_caption": ("Quarantined rows with their original values and the reason (first {shown:,} shown; "
+                                  "the download has all)."),
+    "data.quality.none": "No rows were rejected.",
+    "data.report.name": "Business profile — {source}",
+    "data.report.lines": "{lines:,} order lines, {period}.",
+    "data.report.read": "{rows_in:,} rows read from {source}: {loaded:,} loaded, {quarantined:,} quarantined.",
+    "data.report.read_reasons": ("{rows_in:,} rows read from {source}: {loaded:,} loaded, {quarantined:,} quarantined "
+                                 "(the reasons are in the last table)."),
+    "data.report.metric.revenue": "Revenue (net of returns)",
+    "data.report.metric.orders": "Orders",
+    "data.report.metric.customers": "Customers",
+    "data.report.metric.products": "Products",
+    "data.report.metric.aov": "Average order value",
+    "data.report.metric.lines": "Order lines",
+    "data.report.metric.returns": "Returns (share of lines)",
+    "data.report.metric.guests": "Guest lines (no customer id)",
+    "data.report.headline": "Headline numbers",
+    "data.report.weekly": "Weekly sales",
+    "data.report.channels": "Channels",
+    "data.report.reasons": "Quarantined rows by reason",
+    "data.report.param.data": "data",
+    "data.report.param.period": "period",
+    # the Data page's upload, in-place, mapping and manage sections
+    "data.upload.title": "Upload sales data",
+    "data.upload.lead": ("CSV (any delimiter and encoding, including Chinese GBK), Excel .xlsx or Parquet. One row per "
+                         "order line. Nothing is dropped silently: every row is either loaded or listed below with the "
+                         "reason."),
+    "data.upload.file": "Sales file",
+    "data.upload.file.help": ("Exports from Shopify, WooCommerce, Olist or the UCI Online Retail format are recognised "
+                              "automatically; you can correct the mapping afterwards."),
+    "data.upload.protect": "Protect personal data",
+    "data.upload.protect.help": ("Replaces customer ids by pseudonyms (a keyed hash: the same customer gets the same "
+                                 "pseudonym in every upload), replaces e-mail addresses, phone numbers and street "
+                                 "addresses found in any other column, and keeps columns that fill no role out, so "
+                                 "personal data never reaches the workspace."),
+    "data.upload.reading": "Reading {file} ({size})…",
+    "data.upload.unreadable": "{file} could not be read",
+    "data.upload.read": "Read {rows:,} rows from {file}",
+    "data.upload.preview": "Preview of the loaded data (first 200 rows)",
+    "data.upload.name": "Dataset name",
+    "data.upload.name.help": "How this dataset appears in the sidebar picker.",
+    "data.upload.save": "Save to workspace",
+    "data.in_place.title": "Or use Parquet data on the server in place (no copy)",
+    "data.in_place.folders": ("A Parquet file or a folder of them, inside a folder this server shares: {folders}. The "
+                              "data stays where it is: PromoLens checks every row once (the rejected ones are listed "
+                              "with their reason) and reads the file each time an analysis runs."),
+    "data.in_place.path": "Path on the server",
+    "data.in_place.private": ("Personal data protection is on, and data used in place cannot be pseudonymised (it is "
+                              "not copied). Upload the file instead, or turn protection off if the data holds no "
+                              "personal data."),
+    "data.in_place.go": "Use in place",
+    "data.in_place.checking": "Checking the data…",
+    "data.mapping.lead": "**Column mapping** — which column of your file fills each role. Correct any that are wrong.",
+    "data.mapping.not_in_file": "— not in file —",
+    "data.mapping.apply": "Apply mapping",
+    "data.load.rows_in": "Rows in file",
+    "data.load.rows_in.help": "Data rows after the header.",
+    "data.load.loaded": "Rows loaded",
+    "data.load.loaded.help": "Rows that passed every check and are analysed.",
+    "data.load.quarantined": "Rows quarantined",
+    "data.load.quarantined.help": ("Rows that could not be used; each is listed with its reason below. Loaded + "
+                                   "quarantined = rows in file, always."),
+    "data.load.guests": "Guest lines",
+    "data.load.guests.help": "Lines without a customer id: kept for sales and baskets, left out of customer analyses.",
+    "data.load.read_as": "Read as: {facts}",
+    "data.manage.title": "Manage datasets",
+    "data.manage.dataset": "Dataset",
+    "data.manage.new_name": "New name",
+    "data.manage.rename": "Rename",
+    "data.manage.confirm": "Yes, delete it for good",
+    "data.manage.delete": "Delete",
+    "data.title": "Data",
+    "data.saved": "Saved “{name}” to the workspace; it is now the active dataset.",
+    "data.upload.expander": "Upload a new file",
+    "data.role.order_id.help": "Order or invoice number; lines with the same number are one basket.",
+    "data.role.customer_id.help": "Who bought. Empty means a guest order (kept and counted).",
+    "data.role.order_date.help": "When the order was placed (date and time).",
+    "data.role.product_id.help": "The product's code (SKU, stock code).",
+    "data.role.quantity.help": "Units on the line; negative means a return.",
+    "data.role.unit_price.help": "Price paid per unit.",
     # (end of data)
 
     # --- ingest ----------------------------------------------------------------------------
@@ -2722,6 +2850,7 @@ MESSAGES = {
                                 "else customers complain about (the more distinctive, the higher z).",
     "column.word": "Word",
     "column.z": "How distinctive (z)",
+    "reports.page.voice": "Voice of the customer",
     # (end of voice)
 
     # --- retention ----------------------------------------------------------------------
@@ -2866,5 +2995,128 @@ MESSAGES = {
     # (end of retention)
 
     # --- reports -------------------------------------------------------------------------
+    "reports.renamed": "Renamed.",
+    "reports.deleted": "Deleted “{name}”.",
+    "reports.standard.running": "Analysing “{name}”…",
+    "reports.standard.title": "Add the standard overview of the current dataset",
+    "reports.standard.no_dataset": "Pick or upload a dataset first.",
+    "reports.standard.run": "Run and save the standard overview",
+    "reports.column.name": "Name",
+    "reports.column.page": "Page",
+    "reports.column.dataset": "Dataset",
+    "reports.column.no_dataset": "(deleted or none)",
+    "reports.column.saved": "Saved",
+    "reports.column.tables": "Tables",
+    "reports.column.charts": "Charts",
+    "reports.saved.caption": ("Every saved analysis in the workspace, newest first. Saved analyses survive restarts; "
+                              "they are snapshots and do not change when the data does."),
+    "reports.manage.title": "Rename or delete saved analyses",
+    "reports.manage.analysis": "Saved analysis",
+    "reports.manage.new_name": "New name",
+    "reports.manage.rename": "Rename",
+    "reports.manage.confirm": "Yes, delete it for good",
+    "reports.manage.delete": "Delete",
+    "reports.settings.title": "Report settings",
+    "reports.settings.report_title": "Report title",
+    "reports.settings.default_title": "PromoLens report",
+    "reports.settings.report_title.help": "The heading of the HTML report.",
+    "reports.settings.lang": "Report language",
+    "reports.settings.lang.help": ("Headings, labels and dates of the report and workbook. Names in your data stay as "
+                                   "they are."),
+    "reports.settings.currency": "Currency in the report",
+    "reports.settings.currency.help": "Shown before money in tables (the sidebar's symbol by default).",
+    "reports.settings.rows": "Rows shown per table",
+    "reports.settings.rows.help": ("Longer tables are cut in the HTML report, with a note; the Excel workbook always "
+                                   "holds every row."),
+    "reports.building": "Building the report…",
+    "reports.download.html": "Download HTML report",
+    "reports.download.html.caption": ("{mb:,.1f} MB, one file: interactive charts, opens without internet, prints one "
+                                      "analysis per page."),
+    "reports.download.xlsx": "Download Excel workbook",
+    "reports.download.xlsx.caption": ("A contents sheet, then every table on its own sheet with all its rows: "
+                                      "frozen header, filters, number formats. Text that looks like a formula is kept "
+                                      "as text."),
+    "reports.preview": "Preview",
+    "reports.preview.settings": "Settings: ",
+    "reports.schedule.title": "Rebuild a report every week without clicking (command line)",
+    "reports.schedule.lead": ("The command line runs the standard analyses on a file or a workspace dataset and writes "
+                              "the same HTML report or Excel workbook. Exit status 0 means written, 2 means the input "
+                              "cannot be used (the reason is printed), 1 an unexpected error. Run it from the "
+                              "PromoLens folder, e.g. from cron every Monday at 7:00:"),
+    "reports.title": "Reports",
+    "reports.lead": ("Turn saved analyses into something you can send: one HTML file your director opens offline and "
+                     "can print, and an Excel workbook your analyst can filter."),
+    "reports.empty": ("No saved analyses yet. Every page has a “Save this analysis to a report” box at the bottom; or "
+                      "add the standard overview of the current dataset below."),
+    "reports.pick": "Analyses in the report, in order",
+    "reports.pick.help": ("The report lists them in the order picked here (oldest first by default). Remove one with "
+                          "its ×."),
+    "reports.metric.saved": "Saved analyses",
+    "reports.metric.saved.help": "Everything saved in this workspace from any page.",
+    "reports.metric.picked": "In the report",
+    "reports.metric.picked.help": "The analyses picked above.",
+    "reports.metric.tables": "Tables",
+    "reports.metric.tables.help": ("Tables in the picked analyses: each becomes a section of the report and a sheet of "
+                                   "the workbook."),
+    "reports.metric.charts": "Charts",
+    "reports.metric.charts.help": "Interactive charts in the picked analyses, embedded in the HTML report.",
+    "reports.pick.none": "Pick at least one analysis to build a report.",
+    "reports.step.profile": "Business profile",
+    "reports.step.segments": "Customer segments (RFM)",
+    "reports.step.retention": "Retention and churn risk",
+    "reports.step.basket": "Frequently bought together",
+    "reports.step.recommendations": "Recommendations against best-sellers",
+    "reports.step.pricing": "Price sensitivity",
+    "reports.step.forecast": "Demand forecast",
+    "reports.step.campaign": "Coupon campaign results",
+    "reports.step.network": "Warehouse network",
+    "reports.skipped": "{step} skipped: {reason}",
+    "reports.skipped.unexpected": ("{step} skipped: it failed on this data in a way PromoLens did not foresee "
+                                   "(incident {incident}). The rest of the report is complete; please pass the "
+                                   "incident reference to whoever runs PromoLens for you."),
+    "reports.table.campaign": "campaign",
+    "reports.table.warehouses": "warehouses",
+    "reports.table.stores": "stores",
+    "join.tables": " and ",
+    "reports.no_table": "the data has no {tables:tables} table.",
+    "reports.no_tables": "the data has no {tables:tables} tables.",
+    "reports.standard.lead": ("The analyses the command line runs: {steps:list} (each where the data supports it). "
+                              "They are saved like any other analysis."),
+    "reports.standard.saved": "Saved {count} standard analyses of “{name}”.",
+    "reports.page.data": "Data profile",
+    "reports.page.segments": "Segments",
+    "reports.page.recommendations": "Recommendations",
+    "reports.page.pricing": "Pricing",
+    "reports.page.coupons": "Coupons",
+    "reports.page.logistics": "Logistics",
+    "reports.page.reports": "Reports",
+    "reports.doc.yes": "Yes",
+    "reports.doc.no": "No",
+    "reports.doc.empty_table": "This table is empty.",
+    "reports.doc.cut": "Showing the first {shown:,} of {rows:,} rows; the Excel workbook holds them all.",
+    "reports.doc.none_picked": "Pick at least one saved analysis to put in the report.",
+    "reports.doc.title": "PromoLens report",
+    "reports.doc.data": "data: {name}",
+    "reports.doc.saved": "saved {day} {time:%H:%M}",
+    "reports.doc.settings": "Settings",
+    "reports.doc.unreadable_chart": "The chart “{name}” could not be read.",
+    "reports.doc.nothing": "This analysis holds no tables or charts.",
+    "reports.doc.generated.one": "Generated {day} {time:%H:%M} · {count} analysis",
+    "reports.doc.generated.many": "Generated {day} {time:%H:%M} · {count} analyses",
+    "reports.doc.help": ("Charts are interactive: hover for values, drag to zoom, double-click to reset. The report "
+                         "needs no internet connection and prints one analysis per page."),
+    "reports.doc.contents": "Contents",
+    "reports.doc.footer": "Made with PromoLens.",
+    "reports.book.contents": "Contents",
+    "reports.book.analysis": "Analysis",
+    "reports.book.page": "Page",
+    "reports.book.dataset": "Dataset",
+    "reports.book.saved_at": "Saved at",
+    "reports.book.settings": "Settings",
+    "reports.book.notes": "Notes",
+    "reports.book.sheet": "Sheet",
+    "reports.book.table": "Table",
+    "reports.book.rows": "Rows",
+    "reports.book.none_picked": "Pick at least one saved analysis to put in the workbook.",
     # (end of reports)
 }

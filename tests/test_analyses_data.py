@@ -1,0 +1,110 @@
+"""The Data page's analysis (``analyses.data``): the business profile and line quality run where the
+lines are, and give the numbers of the code they replace (recorded in tests/golden/datareports_demo.json
+by tests/golden/record_datareports.py from commit cc8011f); the command-line report of a workspace
+dataset reads no whole table and reports the numbers it reported before."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from promo_core import cli
+from promo_core.analyses import data
+from promo_core.store import Workspace
+from tests.conftest import count_calls
+from tests.golden.record_datareports import profile_record, workbook_record
+
+GOLDEN = json.loads((Path(__file__).parent / "golden" / "datareports_demo.json").read_text(encoding="utf-8"))
+
+
+def assert_digest(got: dict, want: dict, where: str, rel: float = 1e-9) -> None:
+    """Same rows and columns, every numeric column's sums equal (to ``rel`` of their size)."""
+    assert (got["rows"], got["columns"]) == (want["rows"], want["columns"]), where
+    assert got["sums"].keys() == want["sums"].keys(), where
+    for col, sums in want["sums"].items():
+        for g, w in zip(got["sums"][col], sums):
+            assert abs(g - w) <= rel * max(1.0, abs(w)), f"{where}: {col} {g} != {w}"
+
+
+def assert_profile(got: dict, want: dict) -> None:
+    for name, value in want["numbers"].items():
+        assert abs(got["numbers"][name] - value) <= 1e-12 * abs(value), name
+    for name in ("first_date", "last_date", "top_products", "product_names"):
+        assert got[name] == want[name], name
+    for name, table in want["tables"].items():
+        assert_digest(got["tables"][name], table, name, rel=1e-12)
+
+
+@pytest.fixture(scope="module")
+def demo_dataset(demo_workspace) -> tuple[Workspace, str]:
+    ws = Workspace(demo_workspace)
+    return ws, ws.list_datasets().set_index("name").loc["Demo retailer", "id"]
+
+
+def test_the_demo_profile_of_a_frame_and_of_the_workspace_are_the_old_pandas_and_workspace_profiles(
+        demo_tx, demo_dataset):
+    ws, dataset = demo_dataset
+    frame = data.run(demo_tx, data.Params())
+    with ws.ibis_table(dataset) as sales:
+        table = data.run(sales, data.Params())
+    for result in (frame, table):
+        assert_profile(profile_record(result.profile), GOLDEN["profile_frame"])
+        assert_profile(profile_record(result.profile), GOLDEN["profile_workspace"])
+    assert frame.quality == table.quality
+    assert frame.quality.guest_lines == round(GOLDEN["profile_frame"]["numbers"]["guest_share"] * 870049)
+
+
+def test_the_command_line_report_of_a_workspace_dataset_reads_no_whole_table_and_keeps_its_numbers(
+        demo_workspace, tmp_path, monkeypatch):
+    loads = count_calls(monkeypatch, Workspace, "load_table", lambda self, *args, **kwargs: args)
+    out = tmp_path / "report.xlsx"
+    assert cli.main(["report", "--data", "Demo retailer", "--workspace", str(demo_workspace), "--out", str(out),
+                     "--quiet"]) == 0
+    assert loads == []
+    got, want = workbook_record(out), GOLDEN["cli_report"]
+    assert got["analyses"] == want["analyses"]
+    assert got["sheets"].keys() == want["sheets"].keys()
+    for sheet, recorded in want["sheets"].items():
+        assert_digest(got["sheets"][sheet], recorded, sheet)
+    assert got["notes"] == want["notes"]
+
+
+def test_a_quarantine_is_counted_by_reason_without_the_values_it_quotes_alike_in_a_frame_and_the_workspace(
+        tmp_path):
+    rejected = pd.DataFrame({"row": [7, 2, 5, 9, 3], "Quantity": ["two", "x", "", "1e99", "three"],
+                             "reason": ["quantity 'two' is not a number", "order number is empty",
+                                        "order number is empty", "quantity '1e99' is outside the plausible range "
+                                        "(-100000 to 100000)", "quantity 'three' is not a number"]})
+    frame = data.quarantine(rejected, preview=3)
+    assert frame.rows == 5
+    assert frame.reasons.to_dict("list") == {
+        "reason": ["order number is empty", "quantity … is not a number",
+                   "quantity … is outside the plausible range (-100000 to 100000)"],
+        "rows": [2, 2, 1]}, "most rows first, ties by reason; the quoted value elided"
+    assert frame.preview["row"].tolist() == [7, 2, 5], "a frame's first rows as they are"
+    ws = Workspace(tmp_path / "ws.duckdb")
+    dataset = ws.save_dataset("shop", {"transactions": pd.DataFrame({"order_id": ["1"]}), "quarantine": rejected})
+    table = data.dataset_quarantine(ws, dataset, preview=3)
+    pd.testing.assert_frame_equal(table.reasons, frame.reasons)
+    assert table.rows == 5 and table.preview["row"].tolist() == [2, 3, 5], "the workspace's in file order"
+    assert data.dataset_quarantine_rows(ws, dataset)["row"].tolist() == [2, 3, 5, 7, 9]
+    assert data.dataset_quarantine(ws, ws.save_dataset("none", {"transactions": pd.DataFrame({"order_id": ["1"]})})) \
+        is None
+
+
+def test_no_order_line_is_a_data_error_and_no_price_is_a_note():
+    from promo_core.errors import DataError
+    from promo_core.text import Message
+
+    empty = pd.DataFrame({"order_id": pd.Series([], dtype="string"),
+                          "order_date": pd.Series([], dtype="datetime64[ns]"), "product_id": pd.Series([], dtype="string"), "quantity": pd.Series([], dtype="int64")})
+    with pytest.raises(DataError) as caught:
+        data.run(empty, data.Params())
+    assert caught.value.message == Message("data.error.no_lines")
+    lines = pd.DataFrame({"order_id": ["1", "2"], "order_date": pd.to_datetime(["2024-01-01", "2024-01-02"]),
+                          "product_id": ["a", "b"], "quantity": [1, 3]})
+    result = data.run(lines, data.Params(top=1))
+    assert not result.has_price and result.notes == (Message("data.note.no_prices"),)
+    assert result.profile.top_products["product_id"].tolist() == ["b"], "ranked by units without prices"
