@@ -399,6 +399,12 @@ def _side_upload_key() -> bytes | None:
     return None
 
 
+def side_uploads_protected() -> bool:
+    """Whether a page's own tables must be protected as side uploads are (``_side_upload_key``):
+    the Voice page redacts its demo texts then."""
+    return _side_upload_key() is not None
+
+
 def _protected(read, key: bytes | None):
     """What a side upload's reader gave, protected (``privacy.protect_table``) when ``key`` is given:
     a frame, or a ``RawTable``'s rows and its quarantine (whose reasons could quote a line)."""

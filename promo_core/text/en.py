@@ -2643,6 +2643,216 @@ MESSAGES = {
     "report.recommendations.chart_y": "Score (0 to 1, higher is better)",
     # (end of recommendations)
 
+    # --- voice ----------------------------------------------------------------------------
+    "app.page.voice": "Voice of the customer",
+    "voice.title": "Voice of the customer",
+    "voice.lead": "What reviews and social posts say about your products, in English and Chinese: how customers "
+                  "feel (sentiment), what they talk about (price, quality, delivery …), which products they are "
+                  "unhappy with and why, in their own words.",
+    "voice.data.heading": "Texts to read",
+    "voice.data.where": "Which texts?",
+    "voice.data.where.help": "Upload reviews or social posts (CSV or Excel), or look at the demo reviews written "
+                             "for the demo retailer's products.",
+    "voice.data.source.demo": "Demo reviews",
+    "voice.data.source.upload": "Upload a file",
+    "voice.data.upload": "Reviews or posts (CSV, Excel)",
+    "voice.data.upload.lead": "One row per text. Columns recognised by their English or Chinese header: the text "
+                              "(review, comment, 评价内容 …), its date, and optionally product_id (to join your sales), "
+                              "rating (stars), customer_id and source.",
+    "voice.data.read": "Read {rows:,} line(s) of {file}.",
+    "voice.data.unreadable": " {rows:,} line(s) could not be read at all; they are listed in the file below.",
+    "voice.data.unreadable.download": "Download the unreadable lines",
+    "voice.data.pick": "Upload a file of reviews or posts, or choose the demo reviews.",
+    "voice.data.demo": "These are demo reviews written for the demo retailer's products, in English and Chinese, "
+                       "with some products given a problem (one aspect turning bad part-way through) for the page "
+                       "to find.",
+    "voice.data.columns": "Columns used: {columns}.",
+    "voice.data.column": "{role} ← “{header}”",
+    "voice.role.text": "text",
+    "voice.role.date": "date",
+    "voice.role.product_id": "product",
+    "voice.role.rating": "rating",
+    "voice.role.customer_id": "customer",
+    "voice.role.source": "source",
+    "voice.role.category": "category",
+    "voice.settings.heading": "Settings",
+    "voice.settings.model": "Sentiment from",
+    "voice.settings.model.help": "Automatic: where the texts carry star ratings, a classifier is trained on them "
+                                 "and used when it labels texts it never saw more accurately than the libraries "
+                                 "(VADER for English, SnowNLP for Chinese); otherwise the libraries.",
+    "voice.model.auto": "automatic (the more accurate)",
+    "voice.model.library": "the libraries (VADER, SnowNLP)",
+    "voice.model.classifier": "a classifier trained on the ratings",
+    "voice.settings.lags": "Weeks of lag to compare with sales",
+    "voice.settings.lags.help": "Sentiment of one week is compared with sales up to this many weeks before and after.",
+    "voice.settings.sentences": "Sentences per product summary",
+    "voice.step.reading": "Reading the texts …",
+    "voice.step.scoring": "Scoring the sentiment and aspects of {texts:,} texts …",
+    "voice.step.ratings": "Training a classifier on the ratings and checking it on texts it never saw …",
+    "voice.step.products": "Summing up per product, category and week …",
+    "voice.step.summaries": "Picking each product's most representative sentences …",
+    "voice.step.sales": "Comparing weekly sentiment with weekly sales …",
+    "voice.metric.texts": "Texts",
+    "voice.metric.texts.help": "Texts read ({en:,} English, {zh:,} Chinese, {mixed:,} mixed), told apart by their "
+                               "script.",
+    "voice.metric.positive": "Positive",
+    "voice.metric.positive.help": "Share of texts whose sentiment is positive.",
+    "voice.metric.negative": "Negative",
+    "voice.metric.negative.help": "Share of texts whose sentiment is negative: the ones to read first.",
+    "voice.metric.score": "Mean sentiment",
+    "voice.metric.score.help": "Average sentiment score, from −1 (all very negative) to +1 (all very positive); "
+                               "around 0 is neutral or mixed.",
+    "voice.tab.overview": "Overview",
+    "voice.tab.products": "Products",
+    "voice.tab.categories": "Categories",
+    "voice.tab.model": "How reliable",
+    "voice.tab.sales": "Sentiment and sales",
+    "voice.tab.texts": "All texts",
+    "voice.overview.weekly": "Sentiment week by week: a dip is worth reading about in the Products tab.",
+    "voice.overview.no_dates": "The texts have no dates, so sentiment cannot be shown over time.",
+    "voice.overview.aspects": "What customers talk about, and how often they are unhappy about it. The quote is "
+                              "the most negative text naming the aspect.",
+    "voice.products.lead": "Products ranked by how surely customers dislike them (the lower end of the 95% "
+                           "interval of their share of negative texts, so two bad reviews of two do not outrank "
+                           "thirty of sixty).",
+    "voice.products.none": "The texts name no product (no product_id column), so there is no per-product view.",
+    "voice.products.pick": "Look at one product",
+    "voice.products.detail": "{name}: {texts:,} texts, {negative:pct0} negative.",
+    "voice.products.summary": "What customers say most (the most representative sentences):",
+    "voice.products.negative_aspects": "What its negative texts are about:",
+    "voice.products.no_negative": "No negative text about this product.",
+    "voice.categories.lead": "The same per category (from the texts, or from your sales where product ids match).",
+    "voice.categories.pick": "Look at one category over time",
+    "voice.categories.none": "No category is known for the texts: add a category column, or product ids that match "
+                             "your sales.",
+    "voice.model.lead": "How well each way of reading sentiment labels texts it never saw, judged against the "
+                        "customers' own star ratings (4–5 stars positive, 3 neutral, 1–2 negative), by {folds}-fold "
+                        "cross-validation on {texts:,} distinct rated texts.",
+    "voice.model.used.classifier": "The page uses the classifier trained on your ratings: it was more accurate "
+                                   "on held-out texts ({accuracy:pct0} against {library:pct0} for the libraries).",
+    "voice.model.used.library": "The page uses the libraries (VADER, SnowNLP): a classifier trained on your "
+                                "ratings was not more accurate on held-out texts ({accuracy:pct0} against "
+                                "{library:pct0}).",
+    "voice.model.forced.classifier": "The page uses the classifier trained on your ratings, as set.",
+    "voice.model.forced.library": "The page uses the libraries, as set.",
+    "voice.model.none": "The texts carry no star ratings, so sentiment comes from the libraries (VADER for "
+                        "English, SnowNLP for Chinese), and their accuracy on your texts cannot be checked here.",
+    "voice.model.explain": "Accuracy: the share of texts labelled as their rating says. F1: the balance of "
+                           "precision and recall averaged over the labels, which penalises a method that never "
+                           "says “neutral” or “negative”. The line “always the most common label” is what "
+                           "guessing gives: a method must beat it to be worth anything.",
+    "voice.method.classifier": "classifier trained on your ratings",
+    "voice.method.library": "libraries (VADER / SnowNLP)",
+    "voice.method.majority": "always the most common label",
+    "voice.sales.lead": "Does sentiment move with sales? Each bar pairs a week's average sentiment of a product "
+                        "with its units sold that many weeks later (negative: weeks before), both measured "
+                        "against the product's own average and that week's average over all products, over "
+                        "{products:,} products with texts in at least {weeks} weeks.",
+    "voice.sales.caveat": "A correlation is not a cause: a promotion can raise both sales and happy reviews, and "
+                          "a busy week brings both more buyers and more reviewers. Bars inside ±{band:.2f} are "
+                          "what chance alone gives (allowing for every lag tried).",
+    "voice.sales.verdict.none": "No clear relation: every lag lies within what chance gives.",
+    "voice.sales.verdict.some": "Strongest relation at a lag of {lag} week(s): correlation {r:.2f}.",
+    "voice.texts.lead": "Every text with its language, sentiment and aspects.",
+    "voice.texts.quarantine": "Rows left out, with the reason:",
+    "voice.note.labels_classifier": "Sentiment labels come from a classifier trained on the texts' own star "
+                                    "ratings.",
+    "voice.note.labels_library": "Sentiment labels come from VADER (English) and SnowNLP (Chinese).",
+    "voice.note.quarantine": "{rows:,} row(s) have no text and are left out (listed in the All texts tab).",
+    "voice.note.bad_dates": "{rows:,} date(s) could not be read; those texts are kept but not shown over time.",
+    "voice.note.bad_ratings": "{rows:,} rating(s) could not be read as a number; those texts are kept unrated.",
+    "voice.note.no_dates": "No date column was found, so nothing is shown over time.",
+    "voice.note.no_products": "No product column was found, so nothing is shown per product.",
+    "voice.note.conflicting": "{texts:,} identical text(s) carry ratings that disagree; they are left out of the "
+                              "accuracy check.",
+    "voice.quarantine.no_text": "no text in this row",
+    "voice.error.lang": "Unknown text language {lang!r}: use one of {langs:list}.",
+    "voice.error.lengths": "There are {texts:,} texts but {labels:,} labels: give one label per text.",
+    "voice.error.one_label": "Every text has the same label, so there is nothing to learn: a classifier needs at "
+                             "least two labels.",
+    "voice.error.too_few_labelled": "Only {texts:,} distinct labelled texts: too few to check a classifier with "
+                                    "{folds} folds (each label needs at least {folds}).",
+    "voice.error.no_text_column": "No column holds text. The file's columns are {columns:list}; name the text column "
+                                  "e.g. “review” or “评价内容”.",
+    "voice.error.model": "Unknown sentiment model {model!r}: use one of {models:list}.",
+    "voice.error.no_texts": "There are no texts to read: upload a file of reviews or posts.",
+    "voice.error.no_rows": "Not one row has text ({rows:,} empty row(s)). Check that the file holds the texts.",
+    "voice.error.few_ratings": "Only {rated:,} texts carry a star rating; a classifier needs at least {needed:,} "
+                               "to be trained and checked, so the libraries are used.",
+    "voice.error.no_sentences": "The texts have no sentences to summarise.",
+    "voice.error.no_match": "No product of the texts appears in the sales (or the texts have no dates), so "
+                            "sentiment cannot be compared with sales. Check that product ids are written the same "
+                            "way in both.",
+    "voice.error.few_weeks": "No product has texts in at least {weeks} different weeks: too few to compare "
+                             "sentiment with sales week by week.",
+    "voice.saved_name": "Voice of the customer ({texts:,} texts)",
+    "voice.table.products": "Products",
+    "voice.table.categories": "Categories",
+    "voice.table.aspects": "Aspects",
+    "voice.table.model": "Sentiment accuracy",
+    "voice.table.sales": "Sentiment and sales",
+    "voice.figure.weekly": "Sentiment per week",
+    "voice.figure.aspects": "Aspects in negative texts",
+    "voice.figure.sales": "Sentiment and sales",
+    "chart.voice_weekly.title": "Average sentiment per week",
+    "chart.voice_weekly.x": "Week",
+    "chart.voice_weekly.y": "Average sentiment (−1 to +1)",
+    "chart.voice_product_weekly.title": "Average sentiment per week: {name}",
+    "chart.voice_aspects.title": "Negative texts per aspect",
+    "chart.voice_aspects.x": "Negative texts (count)",
+    "chart.voice_lags.title": "Correlation of weekly sentiment with units sold, by lag",
+    "chart.voice_lags.x": "Correlation (−1 to +1)",
+    "voice.sales.lag": "{lag:+d} week(s)",
+    "aspect.price": "price",
+    "aspect.quality": "quality",
+    "aspect.taste": "taste / freshness",
+    "aspect.delivery": "delivery",
+    "aspect.service": "service",
+    "aspect.size_fit": "size / fit",
+    "aspect.packaging": "packaging",
+    "sentiment.positive": "positive",
+    "sentiment.neutral": "neutral",
+    "sentiment.negative": "negative",
+    "text_lang.en": "English",
+    "text_lang.zh": "Chinese",
+    "text_lang.mixed": "mixed",
+    "column.texts": "Texts",
+    "column.mean_score": "Mean sentiment",
+    "column.share_positive": "Positive",
+    "column.share_negative": "Negative",
+    "column.share_negative_low": "Negative (at least, 95%)",
+    "column.top_negative_aspect": "Top complaint",
+    "column.negative_mentions": "Complaints about it",
+    "column.quote": "Example",
+    "column.aspect": "Aspect",
+    "column.share_of_texts": "Share of texts",
+    "column.negative_texts": "Negative texts",
+    "column.share_of_negative": "Share of its negative texts",
+    "column.summary": "What customers say",
+    "column.lag": "Lag (weeks)",
+    "column.pairs": "Product-weeks",
+    "column.chance_band": "Chance band (±)",
+    "column.text": "Text",
+    "column.date": "Date",
+    "column.rating": "Rating",
+    "column.lang": "Language",
+    "column.label": "Sentiment",
+    "column.score": "Score",
+    "column.library_label": "Library sentiment",
+    "column.library_score": "Library score",
+    "column.aspects": "Aspects",
+    "column.source": "Source",
+    "column.method": "Method",
+    "column.accuracy": "Accuracy",
+    "column.f1": "F1",
+    "column.row": "Row",
+    "voice.overview.new_words": "Other words that set negative texts apart, which no aspect covers yet: what "
+                                "else customers complain about (the more distinctive, the higher z).",
+    "column.word": "Word",
+    "column.z": "How distinctive (z)",
+    "reports.page.voice": "Voice of the customer",
+    # (end of voice)
+
     # --- retention ----------------------------------------------------------------------
     "retention.step.churn": "Estimating each customer's churn risk…",
     "retention.step.value": "Estimating lifetime value for the value at risk…",
