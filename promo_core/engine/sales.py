@@ -241,17 +241,31 @@ def exact_sum(values: ir.NumericColumn, where=None) -> ir.FloatingScalar:
     """
     if values.type().is_integer():
         return values.sum(where=where).cast("float64")
+    exact, huge = exact_parts(values, where)
+    return exact.cast("float64") + huge
+
+
+def exact_parts(values: ir.NumericColumn, where=None) -> tuple[ir.Scalar, ir.FloatingScalar]:
+    """The two partial sums ``exact_sum`` adds up (the exact decimal part and the float part of
+    huge terms), for a sum taken in two stages: sum the parts per group, then ``exact_total`` of
+    the parts' sums gives to the last digit what ``exact_sum`` of the lines gives (decimal sums
+    are exact whatever their grouping)."""
     fits = values.abs() < _EXACT_BELOW
-    exact = fits.ifelse(values, 0.0).cast(dt.Decimal(38, 14)).sum(where=where)
-    return exact.cast("float64") + fits.ifelse(0.0, values).sum(where=where)
+    return fits.ifelse(values, 0.0).cast(dt.Decimal(38, 14)).sum(where=where), fits.ifelse(0.0, values).sum(where=where)
 
 
-def most_common(lines: ir.Table, keys: list[str], column: str) -> ir.Table:
+def exact_total(exact: ir.Value, floating: ir.Value) -> ir.FloatingScalar:
+    """``exact_sum`` of lines from columns of ``exact_parts`` per group: their sums, as one float."""
+    return exact.sum().cast("float64") + floating.sum()
+
+
+def most_common(lines: ir.Table, keys: list[str], column: str, weight: str | None = None) -> ir.Table:
     """Per ``keys``, the value of ``column`` that most lines carry (``keys`` and ``column``), the
     alphabetically first on a tie so that every engine picks the same; lines without a value are
-    left out."""
+    left out. ``weight``: a column of line counts, for rows that stand for several lines (a
+    reduction such as ``segments.CustomerOrders``)."""
     named = lines.filter(lines[column].notnull())
-    counted = named.group_by([*keys, column]).aggregate(n=named.count())
+    counted = named.group_by([*keys, column]).aggregate(n=named[weight].sum() if weight else named.count())
     ranked = counted.mutate(rank=ibis.row_number().over(group_by=keys, order_by=[ibis.desc("n"), column]))
     return ranked.filter(ranked["rank"] == 0).select(*keys, column)
 
