@@ -68,14 +68,19 @@ def customer_summary(transactions: OrderSource, calibration_end=None, time_unit:
         the data has no prices). Customers whose first purchase is after ``calibration_end`` are
         not in it. Sorted by customer_id.
     """
-    per_unit = _days_per_unit(time_unit)
+    _days_per_unit(time_unit)  # an unknown unit is refused before any query
     orders = customer_orders(transactions, _SUMMARY_NEEDS)
     span = orders.span
     if not span.customer_lines:
         raise DataError(Message("clv.error.no_customer_ids"))
     last_day = to_day(span.last, "last_order")
     end = last_day if calibration_end is None else to_day(calibration_end, "calibration_end")
-    out = fetch(_purchase_days_per_customer(orders.table, end))
+    return orders.remembered(("summary", end, time_unit), lambda: _summary(orders.table, end, last_day, time_unit))
+
+
+def _summary(reduced, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str) -> pd.DataFrame:
+    per_unit = _days_per_unit(time_unit)
+    out = fetch(_purchase_days_per_customer(reduced, end))
     if out.empty:
         raise DataError(Message("clv.error.no_purchase_by", end=end, last_day=last_day))
     out["customer_id"] = out["customer_id"].astype("str")
