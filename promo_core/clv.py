@@ -78,9 +78,9 @@ def customer_summary(transactions: OrderSource, calibration_end=None, time_unit:
     return orders.remembered(("summary", end, time_unit), lambda: _summary(orders.table, end, last_day, time_unit))
 
 
-def _summary(reduced, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str) -> pd.DataFrame:
+def _summary(rows, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str) -> pd.DataFrame:
     per_unit = _days_per_unit(time_unit)
-    out = fetch(_purchase_days_per_customer(reduced, end))
+    out = fetch(_purchase_days_per_customer(rows, end))
     if out.empty:
         raise DataError(Message("clv.error.no_purchase_by", end=end, last_day=last_day))
     out["customer_id"] = out["customer_id"].astype("str")
@@ -93,11 +93,11 @@ def _summary(reduced, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str)
     return out
 
 
-def _purchase_days_per_customer(reduced, end: pd.Timestamp):
+def _purchase_days_per_customer(orders, end: pd.Timestamp):
     """The BTYD summary in days, per customer with a purchase on or before ``end``: a purchase is
-    a day with a line that is not a return, worth that day's revenue (its exact sum), from a
-    ``segments.CustomerOrders`` table."""
-    rows = reduced.filter(reduced.bought, reduced.day <= ibis.literal(end.date()))
+    a day with a line that is not a return, worth that day's revenue (its exact sum), from
+    ``segments.CustomerOrders`` rows."""
+    rows = orders.filter(orders.bought, orders.day <= ibis.literal(end.date()))
     days = rows.group_by(["customer_id", "day"]).aggregate(value=exact_total(rows.value, rows.value_huge))
     per = days.group_by("customer_id").aggregate(
         n=days.count(), first=days.day.min(), last=days.day.max(), total=exact_sum(days.value),

@@ -36,7 +36,7 @@ from sklearn.tree import DecisionTreeClassifier
 from threadpoolctl import threadpool_limits
 
 from promo_core.dates import OrderSpan, check_day, order_span
-from promo_core.engine import SalesSource, exact_parts, fetch, most_common, sales_table
+from promo_core.engine import SalesSource, exact_terms, fetch, most_common, sales_table
 from promo_core.engine.sales import DERIVED, ROLES
 from promo_core.errors import DataError
 from promo_core.text import Message
@@ -145,32 +145,32 @@ def to_day(value, what: str) -> pd.Timestamp:
 
 @dataclass(frozen=True)
 class CustomerOrders:
-    """Identified customers' order lines reduced, in the lines' engine, to one row per customer,
-    order, day and channel: what RFM, the BTYD summary, migration, channel types and the
-    order-level cluster features read instead of the lines.
+    """Identified customers' order lines as the rows RFM, the BTYD summary, migration, channel
+    types and the order-level cluster features read: one row per line, or, once ``kept``, one
+    row per customer, order, day and channel.
 
     Why: each of those is a per-customer aggregate of per-order (or per-day) aggregates at some
     cutoff day. Read from the lines, each repeats the costly part — grouping every line by
     customer and order — once per cutoff (the Segments page did it eleven times: 46 s on 20
-    million lines). The reduction does it once (``customer_orders``); ``kept`` materialises it in
-    the engine for the analyses that follow, each of which then reads about a third as many rows.
-    Every number is the one the lines give: counts, minima and maxima regroup exactly, exact sums
-    via ``engine.exact_parts``, float sums of revenue up to the order of their terms (which an
-    engine never fixed).
+    million lines). ``kept`` groups the lines once, in the engine, and keeps the result for the
+    analyses that follow, which read about a third as many rows with the same queries (a line is
+    a group of one). Every number is the one the lines give: counts, minima and maxima regroup
+    exactly, exact sums through ``engine.exact_terms``, float sums of revenue up to the order of
+    their terms (which an engine never fixed).
 
     Attributes
     ----------
     sales : ibis.Table
-        The canonical sales table reduced (line-level work: coverage, category shares).
+        The canonical sales table (line-level work: coverage, category shares).
     span : OrderSpan
         Its lines, identified lines and first and last order date (``dates.order_span``).
     table : ibis.Table
-        One row per ``customer_id``, ``order_id`` (when the lines have one), ``day`` (the order
-        date's day) and ``channel`` (when present): ``bought`` (a line is not a return),
-        ``n_bought`` (such lines), ``first_at`` / ``last_at`` (their first and last order time),
-        ``revenue`` (of all lines, returns included), ``value`` / ``value_huge`` (the
-        ``exact_parts`` of the bought lines' revenue), and ``discounted`` / ``couponed`` (a bought
-        line had a discount / a coupon) when the lines have those columns.
+        ``customer_id``, ``order_id`` (when the lines have one), ``day`` (the order date's day),
+        ``channel`` (when present), ``bought`` (a line is not a return), ``n_bought`` (such
+        lines), ``first_at`` / ``last_at`` (their first and last order time), ``revenue`` (of all
+        lines, returns included), ``value`` / ``value_huge`` (the ``exact_terms`` of the bought
+        lines' revenue), and ``discounted`` / ``couponed`` (a bought line had a discount / a
+        coupon) when the lines have those columns.
     """
 
     sales: ir.Table
@@ -180,17 +180,18 @@ class CustomerOrders:
 
     @contextmanager
     def kept(self) -> Iterator["CustomerOrders"]:
-        """This reduction computed once and kept in the engine (a temporary table) until the
-        block ends, for several analyses to read; a per-customer table asked for twice (the
-        RFM table of the as-of day by the page and by migration) is computed once."""
-        cached = self.table.cache()
+        """The rows grouped per customer, order, day and channel once and kept in the engine (a
+        temporary table) until the block ends, for several analyses to read; a per-customer
+        table asked for twice (the RFM table of the as-of day by the page and by migration) is
+        computed once."""
+        cached = _per_order(self.table).cache()
         try:
             yield dataclasses.replace(self, table=cached, memo={})
         finally:
             cached.release()
 
     def remembered(self, key: tuple, compute) -> pd.DataFrame:
-        """``compute()``'s table, computed once per ``key`` for this reduction (a copy each time:
+        """``compute()``'s table, computed once per ``key`` for these rows (a copy each time:
         callers may change it)."""
         if key not in self.memo:
             self.memo[key] = compute()
@@ -201,12 +202,13 @@ OrderSource = Union[SalesSource, CustomerOrders]
 
 
 def customer_orders(transactions: OrderSource, needed=_NEEDED) -> CustomerOrders:
-    """The order lines of ``transactions`` reduced per customer, order, day and channel.
+    """The identified customers' order lines of ``transactions`` as ``CustomerOrders`` rows.
 
     Parameters
     ----------
     transactions : DataFrame, ibis.Table or CustomerOrders
-        Order lines (see ``promo_core.engine.sales_table``); a reduction is returned as it is.
+        Order lines (see ``promo_core.engine.sales_table``); ``CustomerOrders`` are returned as
+        they are.
     needed : sequence of str
         The canonical columns the caller needs (a DataError names those the lines lack).
 
@@ -220,25 +222,36 @@ def customer_orders(transactions: OrderSource, needed=_NEEDED) -> CustomerOrders
     sales = sales_table(transactions, needed, optional=[c for c in (*ROLES, *DERIVED) if c not in needed])
     lines = sales.filter(sales.customer_id.notnull())
     bought = ~lines.is_return
-    keys = [k for k in ("customer_id", "order_id") if k in sales.columns]
-    keys.append(lines.order_date.date().name("day"))
-    keys += ["channel"] if "channel" in sales.columns else []
-    sums = {}
+    row = {k: lines[k] for k in ("customer_id", "order_id") if k in sales.columns}
+    row["day"] = lines.order_date.date()
+    row.update({"channel": lines.channel} if "channel" in sales.columns else {})
+    row.update(bought=bought, n_bought=bought.ifelse(1, 0), first_at=ibis.cases((bought, lines.order_date)))
+    row["last_at"] = row["first_at"]
     if "revenue" in sales.columns:
-        value, huge = exact_parts(lines.revenue, where=bought)
-        sums = {"revenue": lines.revenue.sum(), "value": value, "value_huge": huge}
+        row["revenue"] = lines.revenue
+        row["value"], row["value_huge"] = exact_terms(lines.revenue)
     if "discount" in sales.columns:
-        sums["discounted"] = (lines.discount.fill_null(0) > 0).any(where=bought)
+        row["discounted"] = lines.discount.fill_null(0) > 0
     if "coupon_code" in sales.columns:
-        sums["couponed"] = lines.coupon_code.notnull().any(where=bought)
-    table = lines.group_by(keys).aggregate(
-        bought=bought.any(), n_bought=lines.count(where=bought), first_at=lines.order_date.min(where=bought),
-        last_at=lines.order_date.max(where=bought), **sums)
-    return CustomerOrders(sales=sales, span=order_span(sales), table=table)
+        row["couponed"] = lines.coupon_code.notnull()
+    return CustomerOrders(sales=sales, span=order_span(sales), table=lines.select(**row))
+
+
+def _per_order(rows: ir.Table) -> ir.Table:
+    """``CustomerOrders`` rows grouped per customer, order, day and channel."""
+    keys = [k for k in ("customer_id", "order_id", "day", "channel") if k in rows.columns]
+    bought = rows.bought
+    sums = {}
+    if "revenue" in rows.columns:
+        sums.update(revenue=rows.revenue.sum(), value=rows.value.sum(where=bought),
+                    value_huge=rows.value_huge.sum(where=bought))
+    sums.update({flag: rows[flag].any(where=bought) for flag in ("discounted", "couponed") if flag in rows.columns})
+    return rows.group_by(keys).aggregate(bought=bought.any(), n_bought=rows.n_bought.sum(),
+                                         first_at=rows.first_at.min(), last_at=rows.last_at.max(), **sums)
 
 
 def _before(orders: ir.Table, cutoff: pd.Timestamp) -> ir.Table:
-    """The rows of a reduction (``CustomerOrders.table``) for order dates before ``cutoff`` (a midnight)."""
+    """The ``CustomerOrders`` rows of order dates before ``cutoff`` (a midnight)."""
     return orders.filter(orders.day < ibis.literal(cutoff.date()))
 
 
@@ -274,8 +287,8 @@ def rfm(transactions: OrderSource, as_of=None) -> pd.DataFrame:
     return orders.remembered(("rfm", as_of), lambda: _rfm(orders.table, as_of, last_day))
 
 
-def _rfm(reduced: ir.Table, as_of: pd.Timestamp, last_day: pd.Timestamp) -> pd.DataFrame:
-    table = fetch(_purchases_per_customer(reduced, as_of + DAY))
+def _rfm(rows: ir.Table, as_of: pd.Timestamp, last_day: pd.Timestamp) -> pd.DataFrame:
+    table = fetch(_purchases_per_customer(rows, as_of + DAY))
     if table.empty:
         raise DataError(Message("segments.error.no_purchase_by", as_of=as_of, last_day=last_day))
     table["customer_id"] = table["customer_id"].astype("str")
@@ -288,10 +301,10 @@ def _rfm(reduced: ir.Table, as_of: pd.Timestamp, last_day: pd.Timestamp) -> pd.D
     return _score(table)
 
 
-def _purchases_per_customer(reduced: ir.Table, cutoff: pd.Timestamp) -> ir.Table:
+def _purchases_per_customer(table: ir.Table, cutoff: pd.Timestamp) -> ir.Table:
     """Purchase orders, net revenue and first / last purchase of each customer with a purchase
     before ``cutoff``: an order counts when one of its lines is not a return."""
-    rows = _before(reduced, cutoff)
+    rows = _before(table, cutoff)
     orders = rows.group_by(["customer_id", "order_id"]).aggregate(
         is_purchase=rows.bought.any(), first_at=rows.first_at.min(), last_at=rows.last_at.max(),
         revenue=rows.revenue.sum())
@@ -462,7 +475,7 @@ def customer_features(transactions: OrderSource, rfm_table: pd.DataFrame) -> pd.
 
 
 def _discount_columns(sales: ir.Table) -> list[str]:
-    """The columns of a reduction (``CustomerOrders.table``) that say an order had a discount
+    """The columns of ``CustomerOrders`` rows that say an order had a discount
     (``discounted``) or a coupon (``couponed``): those whose source column has one on some line of
     the data (otherwise the feature would say nothing)."""
     flags = {}

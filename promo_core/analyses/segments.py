@@ -138,7 +138,7 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     """
     steps = Steps(params.parts, progress)
     steps.announce(Message("segments.step.scoring"))
-    # every step reads one reduction of the lines per customer and order, computed once
+    # every step reads the lines grouped once per customer and order (segments.CustomerOrders)
     with segments.customer_orders(sales_table(source)).kept() as orders:
         return _run(orders, params, steps)
 

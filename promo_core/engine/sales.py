@@ -241,22 +241,22 @@ def exact_sum(values: ir.NumericColumn, where=None) -> ir.FloatingScalar:
     """
     if values.type().is_integer():
         return values.sum(where=where).cast("float64")
-    exact, huge = exact_parts(values, where)
-    return exact.cast("float64") + huge
+    return exact_total(*exact_terms(values), where=where)
 
 
-def exact_parts(values: ir.NumericColumn, where=None) -> tuple[ir.Scalar, ir.FloatingScalar]:
-    """The two partial sums ``exact_sum`` adds up (the exact decimal part and the float part of
-    huge terms), for a sum taken in two stages: sum the parts per group, then ``exact_total`` of
-    the parts' sums gives to the last digit what ``exact_sum`` of the lines gives (decimal sums
-    are exact whatever their grouping)."""
+def exact_terms(values: ir.NumericColumn) -> tuple[ir.Column, ir.FloatingColumn]:
+    """The two terms of each value that ``exact_sum`` adds up: the value as an exact decimal (0
+    for a huge one) and the huge value as a float (0 otherwise). Why apart from ``exact_sum``: a
+    sum taken in two stages (per order, then per customer and day) sums the terms per group, then
+    ``exact_total`` of the groups' sums gives to the last digit what ``exact_sum`` of the lines
+    gives, decimal sums being exact whatever their grouping."""
     fits = values.abs() < _EXACT_BELOW
-    return fits.ifelse(values, 0.0).cast(dt.Decimal(38, 14)).sum(where=where), fits.ifelse(0.0, values).sum(where=where)
+    return fits.ifelse(values, 0.0).cast(dt.Decimal(38, 14)), fits.ifelse(0.0, values)
 
 
-def exact_total(exact: ir.Value, floating: ir.Value) -> ir.FloatingScalar:
-    """``exact_sum`` of lines from columns of ``exact_parts`` per group: their sums, as one float."""
-    return exact.sum().cast("float64") + floating.sum()
+def exact_total(exact: ir.Column, huge: ir.FloatingColumn, where=None) -> ir.FloatingScalar:
+    """The sum of ``exact_terms`` columns (or of their sums per group) as one float."""
+    return exact.sum(where=where).cast("float64") + huge.sum(where=where)
 
 
 def most_common(lines: ir.Table, keys: list[str], column: str, weight: str | None = None) -> ir.Table:
