@@ -24,17 +24,9 @@ import pandas as pd
 
 sys.path.insert(0, os.getcwd())  # the checkout whose numbers are recorded
 
+from tests.golden.record_logistics import cell  # noqa: E402
+
 OUT = Path(__file__).with_name("segments_demo.json")
-
-
-def cell(v):
-    if isinstance(v, (bool, np.bool_)):
-        return bool(v)
-    if isinstance(v, (int, np.integer)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return None if np.isnan(v) else float(v)
-    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
 
 
 def digest(frame: pd.DataFrame, head: int = 3) -> dict:
