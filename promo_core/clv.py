@@ -23,10 +23,9 @@ from scipy.optimize import minimize
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 from threadpoolctl import threadpool_limits
 
-from promo_core.dates import order_span
-from promo_core.engine import SalesSource, exact_sum, fetch, sales_table
+from promo_core.engine import exact_sum, exact_total, fetch
 from promo_core.errors import DataError
-from promo_core.segments import DAY, SEGMENTS, to_day
+from promo_core.segments import SEGMENTS, OrderSource, customer_orders, to_day
 from promo_core.text import Message
 
 DAYS_PER_UNIT = {"D": 1.0, "W": 7.0}
@@ -47,14 +46,14 @@ def _days_per_unit(time_unit: str) -> float:
     return DAYS_PER_UNIT[time_unit]
 
 
-def customer_summary(transactions: SalesSource, calibration_end=None, time_unit: str = "D") -> pd.DataFrame:
+def customer_summary(transactions: OrderSource, calibration_end=None, time_unit: str = "D") -> pd.DataFrame:
     """One row per customer: repeat purchases, recency, age and mean repeat spend.
 
     Parameters
     ----------
-    transactions : DataFrame or ibis.Table
-        Order lines (see ``promo_core.engine.sales_table``); the purchase days are found in the
-        source's engine.
+    transactions : DataFrame, ibis.Table or segments.CustomerOrders
+        Order lines (see ``promo_core.engine.sales_table``), or their ``segments.customer_orders``;
+        the purchase days are found in the source's engine.
     calibration_end : date-like, optional
         Last day of the calibration period (later lines are ignored); default the data's last day.
     time_unit : {'D', 'W'}
@@ -69,14 +68,19 @@ def customer_summary(transactions: SalesSource, calibration_end=None, time_unit:
         the data has no prices). Customers whose first purchase is after ``calibration_end`` are
         not in it. Sorted by customer_id.
     """
-    per_unit = _days_per_unit(time_unit)
-    sales = sales_table(transactions, _SUMMARY_NEEDS)
-    span = order_span(sales)
+    _days_per_unit(time_unit)  # an unknown unit is refused before any query
+    orders = customer_orders(transactions, _SUMMARY_NEEDS)
+    span = orders.span
     if not span.customer_lines:
         raise DataError(Message("clv.error.no_customer_ids"))
     last_day = to_day(span.last, "last_order")
     end = last_day if calibration_end is None else to_day(calibration_end, "calibration_end")
-    out = fetch(_purchase_days_per_customer(sales, end))
+    return orders.remembered(("summary", end, time_unit), lambda: _summary(orders.table, end, last_day, time_unit))
+
+
+def _summary(rows, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str) -> pd.DataFrame:
+    per_unit = _days_per_unit(time_unit)
+    out = fetch(_purchase_days_per_customer(rows, end))
     if out.empty:
         raise DataError(Message("clv.error.no_purchase_by", end=end, last_day=last_day))
     out["customer_id"] = out["customer_id"].astype("str")
@@ -89,11 +93,12 @@ def customer_summary(transactions: SalesSource, calibration_end=None, time_unit:
     return out
 
 
-def _purchase_days_per_customer(sales, end: pd.Timestamp):
+def _purchase_days_per_customer(orders, end: pd.Timestamp):
     """The BTYD summary in days, per customer with a purchase on or before ``end``: a purchase is
-    a day with a line that is not a return, worth that day's revenue."""
-    lines = sales.filter(sales.customer_id.notnull(), ~sales.is_return, sales.order_date < end + DAY)
-    days = lines.group_by(["customer_id", lines.order_date.date().name("day")]).aggregate(value=exact_sum(lines.revenue))
+    a day with a line that is not a return, worth that day's revenue (its exact sum), from
+    ``segments.CustomerOrders`` rows."""
+    rows = orders.filter(orders.bought, orders.day <= ibis.literal(end.date()))
+    days = rows.group_by(["customer_id", "day"]).aggregate(value=exact_total(rows.value, rows.value_huge))
     per = days.group_by("customer_id").aggregate(
         n=days.count(), first=days.day.min(), last=days.day.max(), total=exact_sum(days.value),
         first_value=days.value.argmin(days.day), priced=days.value.count())
@@ -511,7 +516,7 @@ class HoldoutCheck:
     total_naive: float
 
 
-def holdout_check(transactions: SalesSource, holdout_days: int = 180, time_unit: str = "D",
+def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit: str = "D",
                   end=None) -> HoldoutCheck:
     """Fit the BG/NBD on all but the last ``holdout_days`` and compare its predictions of the
     holdout's repeat purchases with what happened and with a naive baseline (each customer keeps
@@ -522,8 +527,8 @@ def holdout_check(transactions: SalesSource, holdout_days: int = 180, time_unit:
     HoldoutCheck
     """
     per_unit = _days_per_unit(time_unit)
-    sales = sales_table(transactions, _SUMMARY_NEEDS)
-    span = order_span(sales)
+    orders = customer_orders(transactions, _SUMMARY_NEEDS)
+    span = orders.span
     last_day = to_day(span.last, "last_order")
     end = last_day if end is None else to_day(end, "end")
     cal_end = end - pd.Timedelta(days=int(holdout_days))
@@ -534,9 +539,9 @@ def holdout_check(transactions: SalesSource, holdout_days: int = 180, time_unit:
     if holdout_days < 7 or cal_end - first_day < pd.Timedelta(days=2 * holdout_days):
         raise DataError(Message("clv.error.holdout_length", days=span, holdout_days=holdout_days,
                                 longest=span // 3))
-    cal = customer_summary(sales, cal_end, time_unit)
+    cal = customer_summary(orders, cal_end, time_unit)
     fit = fit_bgnbd(cal, time_unit)
-    whole = customer_summary(sales, end, time_unit)
+    whole = customer_summary(orders, end, time_unit)
     actual = (whole.set_index("customer_id")["frequency"].reindex(cal["customer_id"]).to_numpy()
               - cal["frequency"].to_numpy())
     units = holdout_days / per_unit
@@ -572,7 +577,7 @@ class LifetimeValue:
     annual_discount_rate: float
 
 
-def lifetime_value(transactions: SalesSource, as_of=None, time_unit: str = "D", horizon_months: int = 12,
+def lifetime_value(transactions: OrderSource, as_of=None, time_unit: str = "D", horizon_months: int = 12,
                    margin: float = 0.3, annual_discount_rate: float = 0.10, falling_days: int = 90) -> LifetimeValue:
     """Summary, both fits and every customer's value, as of a date (default the data's last day)."""
     summary = customer_summary(transactions, as_of, time_unit)

@@ -28,6 +28,8 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, clone
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -123,12 +125,18 @@ def interactions_from(transactions: SalesSource, value: str = "purchases", half_
         age_days = (ibis.literal(as_of).delta(lines.order_date, unit="microsecond") / 86_400e6).clip(lower=0)
         weight = weight * ibis.literal(0.5) ** (age_days / float(half_life_days))
     cells = lines.group_by(["customer_id", "product_id"]).aggregate(weight=exact_sum(weight))
-    cells = fetch(cells.filter(cells.weight > 1e-6))  # fully returned (or decayed to nothing): not a signal
-    if cells.empty:
+    # (fully returned or decayed to nothing: not a signal) Kept in Arrow: tens of millions of cells
+    # on a big dataset, whose ids pandas took a minute to turn into objects and factorize
+    cells = cells.filter(cells.weight > 1e-6).to_pyarrow()
+    if not cells.num_rows:
         raise DataError(Message("recommend.error.all_returned"))
-    rows, customers = pd.factorize(cells["customer_id"], sort=True)
+    ids = cells["customer_id"].cast(pa.string())
+    customers = pc.take(pc.unique(ids), pc.sort_indices(pc.unique(ids)))  # sorted, as pd.factorize(sort=True)
     info = _catalogue(product_labels(lines, ["product_name", "category"]), catalogue)
-    matrix = sp.csr_matrix((cells["weight"].to_numpy(np.float32), (rows, info.index.get_indexer(cells["product_id"]))),
+    rows = pc.index_in(ids, value_set=customers).to_numpy()
+    cols = pc.index_in(cells["product_id"].cast(pa.string()), value_set=pa.array(info.index, pa.string())).to_numpy()
+    customers = customers.to_numpy(zero_copy_only=False)
+    matrix = sp.csr_matrix((cells["weight"].to_numpy().astype(np.float32), (rows, cols)),
                            shape=(len(customers), len(info)))
     matrix.sort_indices()
     return Interactions(matrix=matrix, customers=pd.Index(customers, name="customer_id"),

@@ -138,7 +138,12 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     """
     steps = Steps(params.parts, progress)
     steps.announce(Message("segments.step.scoring"))
-    sales = sales_table(source)
+    # every step reads the lines grouped once per customer and order (segments.CustomerOrders)
+    with segments.customer_orders(sales_table(source)).kept() as orders:
+        return _run(orders, params, steps)
+
+
+def _run(sales: segments.CustomerOrders, params: Params, steps: Steps) -> Result:
     table = segments.rfm(sales, params.as_of)
     as_of = segments.rfm_as_of(table)
     cover = segments.coverage(sales)

@@ -237,17 +237,31 @@ def exact_sum(values: ir.NumericColumn, where=None) -> ir.FloatingScalar:
     """
     if values.type().is_integer():
         return values.sum(where=where).cast("float64")
+    return exact_total(*exact_terms(values), where=where)
+
+
+def exact_terms(values: ir.NumericColumn) -> tuple[ir.Column, ir.FloatingColumn]:
+    """The two terms of each value that ``exact_sum`` adds up: the value as an exact decimal (0
+    for a huge one) and the huge value as a float (0 otherwise). Why apart from ``exact_sum``: a
+    sum taken in two stages (per order, then per customer and day) sums the terms per group, then
+    ``exact_total`` of the groups' sums gives to the last digit what ``exact_sum`` of the lines
+    gives, decimal sums being exact whatever their grouping."""
     fits = values.abs() < _EXACT_BELOW
-    exact = fits.ifelse(values, 0.0).cast(dt.Decimal(38, 14)).sum(where=where)
-    return exact.cast("float64") + fits.ifelse(0.0, values).sum(where=where)
+    return fits.ifelse(values, 0.0).cast(dt.Decimal(38, 14)), fits.ifelse(0.0, values)
 
 
-def most_common(lines: ir.Table, keys: list[str], column: str) -> ir.Table:
+def exact_total(exact: ir.Column, huge: ir.FloatingColumn, where=None) -> ir.FloatingScalar:
+    """The sum of ``exact_terms`` columns (or of their sums per group) as one float."""
+    return exact.sum(where=where).cast("float64") + huge.sum(where=where)
+
+
+def most_common(lines: ir.Table, keys: list[str], column: str, weight: str | None = None) -> ir.Table:
     """Per ``keys``, the value of ``column`` that most lines carry (``keys`` and ``column``), the
     alphabetically first on a tie so that every engine picks the same; lines without a value are
-    left out."""
+    left out. ``weight``: a column of line counts, for rows that stand for several lines (a
+    reduction such as ``segments.CustomerOrders``)."""
     named = lines.filter(lines[column].notnull())
-    counted = named.group_by([*keys, column]).aggregate(n=named.count())
+    counted = named.group_by([*keys, column]).aggregate(n=named[weight].sum() if weight else named.count())
     ranked = counted.mutate(rank=ibis.row_number().over(group_by=keys, order_by=[ibis.desc("n"), column]))
     return ranked.filter(ranked["rank"] == 0).select(*keys, column)
 
