@@ -1,8 +1,8 @@
 """Backtest MASE per model on the demo retailer (category and product level) and the Online Retail
 sample (product level), with the seconds and peak RSS each took.
 
-Run from a checkout's root: ``python bench/forecast_backtest_mase.py``. With ``PYTHONPATH`` set to
-another checkout it measures that checkout's code (how the before/after figures of issue 14 item 5
+Run as ``PYTHONPATH=<checkout> python bench/bench_forecast_backtest.py [demo] [online_retail]``: it
+measures that checkout's code (how the before/after figures of issue 14 item 5
 were recorded: before = main at 55b1499, after = branch issue14-forecast).
 """
 from __future__ import annotations
