@@ -35,7 +35,22 @@ def main() -> None:
         print(f"\n{name} / {level} / horizon {horizon}: {seconds:.1f} s, peak RSS "
               f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB, recommended {result.recommended}")
         with pd.option_context("display.width", 120, "display.precision", 3):
-            print(bt)
+            print(bt.assign(median_mase=result.backtest_series.groupby("model")["mase"].median()))
+        print(thin_series(result))
+
+
+def thin_series(result: forecast.ForecastResult) -> str:
+    """How much of the recommended model's mean MASE comes from series that sold in at most two
+    weeks before a backtest cut (their MASE scale is one spike spread over the weeks)."""
+    units = result.demand.units
+    errors = result.errors[result.errors["model"] == result.recommended]
+    cut = errors["origin"].min()
+    thin = units.columns[(units[units.index < cut] > 0).sum() <= 2]
+    mase = result.backtest_series.set_index(["model", "series"])["mase"][result.recommended]
+    high = mase[mase > 4]
+    return (f"{result.recommended}: {len(high)} series above MASE 4, {high.index.isin(thin).mean():.0%} of them "
+            f"sold in <= 2 weeks before the first cut; mean MASE without those series "
+            f"{mase[~mase.index.isin(thin)].mean():.3f}")
 
 
 if __name__ == "__main__":

@@ -24,9 +24,10 @@ No demo series is intermittent, so Croston, SBA and TSB do not join there.
 On the Online Retail sample per product (2,943 series, 52 weeks, so no seasonality; 97 % of
 products intermittent), mean MASE before: seasonal naive 5.362, Holt-Winters 4.763 (recommended),
 gradient boosting 4.941; after: 5.362, 4.763, 4.769, Croston 5.659, SBA 5.581, TSB 4.565
-(recommended). The mean stays above 4 because 14-18 % of products score above 4 with every model
-(their in-sample naive error, the MASE scale, counts the zero weeks before a late launch); the
-median product scores 0.8-1.3.
+(recommended). The mean stays above 4 because 433 products score above 4 with TSB: 81 % of them
+sold in at most 2 weeks before the cut (median 1), so the MASE scale (the in-sample naive error) is
+one spike spread over the weeks. Without the products that sold in 2 weeks or fewer before the
+cut, TSB's mean MASE is 1.50; the median product scores 0.8-1.3 with every model.
 """
 from __future__ import annotations
 
