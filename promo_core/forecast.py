@@ -785,6 +785,9 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
     n_origins, step : int
         Rolling-origin backtest: folds end 0, step, 2*step … weeks before the last week; each fold
         refits every model on the weeks before its origin and scores the next ``horizon`` weeks.
+        A fold knows what a forecast made at its origin would know: the weeks before it, and for
+        the weeks ahead the regular price and no promotion (the baseline; a planned promotion is
+        added afterwards, by ``with_promotion``, to the forecast only).
     interval : float
         Coverage of the prediction intervals, set from the backtest's errors (0.8 = 80 %).
     season_length : int
