@@ -122,7 +122,7 @@ def forecast_tab(products: analysis.Products | None):
     result = fc.result
     for note in result.notes:
         st.info(t(note))
-    names = ui.names("forecast_model", forecast.MODELS)
+    names = ui.names("forecast_model", result.backtest["model"])
     m1, m2, m3, m4 = st.columns([1.4, 1, 1, 1])
     m1.metric(t("logistics.metric.best"), names[fc.best], help=t("logistics.metric.best.help"))
     m2.metric(t("logistics.metric.vs_naive"), t("logistics.change0", change=fc.error_vs_naive),

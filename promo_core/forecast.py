@@ -11,6 +11,9 @@ Three forecasters, each a small estimator over a weeks x series table of units:
   all series, on calendar, price and promotion features, predicting demand relative to each
   series' recent level.
 
+For intermittent demand (a series selling in fewer than one week in ``INTERMITTENT_ADI``), the
+backtest also runs ``Croston``, its Syntetos-Boylan correction and ``TSB``.
+
 ``forecast_demand`` runs them, backtests them from several origins (MASE, sMAPE, bias, each against
 seasonal naive), sets prediction intervals from the backtest errors, and applies a planned
 promotion through its price elasticity: ``uplift = (1 - discount) ** elasticity - 1``.
@@ -34,6 +37,8 @@ from promo_core.text import Message
 
 LEVELS = ("product", "category", "store", "total")
 MODELS = ("seasonal_naive", "holt_winters", "gradient_boosting")
+INTERMITTENT_MODELS = ("croston", "croston_sba", "tsb")  # join the backtest when a series is intermittent
+INTERMITTENT_ADI = 1.32  # weeks per sale above which demand is intermittent (Syntetos, Boylan & Croston 2005)
 PROMO_THRESHOLD = 0.95  # a week sold at under 95 % of the regular price counts as promoted
 
 
@@ -99,7 +104,8 @@ def weekly_demand(tx: SalesSource, level: str = "product") -> WeeklyDemand:
 
     Sales lines (quantity > 0, exact duplicates left out) are counted in complete Monday-to-Sunday
     weeks; returns are not demand. A product's regular price is the running median of its weekly
-    average price over 9 weeks, so a one-week promotion stands out and a permanent change does not.
+    average price over the 9 weeks with sales that end with this one (trailing, never looking ahead),
+    so a one-week promotion stands out and a permanent change is absorbed within about 5 weeks.
 
     Parameters
     ----------
@@ -156,7 +162,9 @@ def _weekly_units(lines: ir.Table, key: str | None, first_week: pd.Timestamp, la
     products = lines.group_by(["product_id", "week"]).aggregate(
         units=exact_sum(lines.quantity), revenue=exact_sum(sold * lines.unit_price.cast("float64")).fill_null(0.0))
     price = products.revenue / products.units
-    regular = price.median().over(ibis.window(group_by="product_id", order_by="week", preceding=4, following=4))
+    # trailing: a week's regular price uses no later week's price, so a backtest fold's features
+    # hold nothing from after its cut
+    regular = price.median().over(ibis.window(group_by="product_id", order_by="week", preceding=8, following=0))
     products = products.mutate(ratio=ibis.ifelse(regular > 0, price / regular, 1.0))
     cells = lines.group_by(["week", "series", "product_id"]).aggregate(units=exact_sum(lines.quantity))
     cells = cells.join(products.select("product_id", "week", "ratio"), ["product_id", "week"])
@@ -441,6 +449,122 @@ class GradientBoostingForecaster:
         return pd.DataFrame(values, index=weeks, columns=self.columns_)
 
 
+def _demand_sizes(y: np.ndarray, alpha: float) -> np.ndarray:
+    """Per series (columns of ``y``), the size of a sale smoothed over the weeks with a sale only:
+    the first sale, then ``alpha x sale + (1 - alpha) x previous`` at each later one (NaN for a
+    series without sales)."""
+    size = np.full(y.shape[1], np.nan)
+    for row in y:
+        sold = row > 0
+        size = np.where(sold & np.isnan(size), row, np.where(sold, alpha * row + (1 - alpha) * size, size))
+    return size
+
+
+class _ConstantRate:
+    """A forecaster whose fit leaves one weekly rate per series (``rate_``), forecast for every week ahead."""
+
+    def predict(self, horizon: int, exog: dict | None = None) -> pd.DataFrame:
+        """The rate for every one of ``horizon`` weeks (a planned promotion is added later)."""
+        return pd.DataFrame(np.repeat(self.rate_[None, :], horizon, axis=0),
+                            index=_future_weeks(self.index_, horizon), columns=self.columns_)
+
+
+class Croston(_ConstantRate):
+    """Croston's method for intermittent demand, with the Syntetos-Boylan correction as an option.
+
+    Smoothing the weekly units of a product that sells one week in three drags the forecast toward
+    zero after every empty week and up after every sale. Croston smooths instead the size of a
+    sale and the weeks between sales, each updated only when a sale happens, and forecasts their
+    ratio, the same for every week ahead. Croston's ratio over-forecasts (the mean of a ratio is
+    not the ratio of means); Syntetos and Boylan's approximation (SBA) multiplies it by
+    ``1 - alpha / 2``. Initial states are the first sale and the weeks up to it, as statsforecast's
+    ``CrostonClassic`` and ``CrostonSBA`` (a test checks the two agree); a series without sales
+    forecasts zero.
+
+    Parameters
+    ----------
+    alpha : float, default 0.1
+        Smoothing weight of sale sizes and intervals.
+    sba : bool, default False
+        Apply the Syntetos-Boylan bias correction.
+
+    References
+    ----------
+    Croston (1972), Forecasting and stock control for intermittent demands, ORQ 23, 289-303.
+    Syntetos & Boylan (2005), The accuracy of intermittent demand estimates, IJF 21, 303-314.
+    """
+
+    def __init__(self, alpha: float = 0.1, sba: bool = False):
+        self.alpha = alpha
+        self.sba = sba
+
+    def fit(self, units: pd.DataFrame, exog: dict | None = None) -> "Croston":
+        """Smooth each series' sale sizes and the weeks between its sales."""
+        y = units.to_numpy(float)
+        a = self.alpha
+        interval = np.full(y.shape[1], np.nan)
+        since = np.zeros(y.shape[1])  # weeks since the last sale (or since the start), this one included
+        for row in y:
+            since += 1
+            sold = row > 0
+            interval = np.where(sold & np.isnan(interval), since,
+                                np.where(sold, a * since + (1 - a) * interval, interval))
+            since = np.where(sold, 0.0, since)
+        rate = np.nan_to_num(_demand_sizes(y, a) / interval, nan=0.0)
+        self.rate_ = rate * (1 - a / 2) if self.sba else rate
+        self.index_, self.columns_ = units.index, units.columns
+        return self
+
+
+class TSB(_ConstantRate):
+    """Teunter-Syntetos-Babai: intermittent demand as the chance of a sale times its size.
+
+    The chance is smoothed every week (toward 0 in an empty week, toward 1 in a week with a sale),
+    so a product that stops selling fades out of the forecast, where Croston keeps its last rate
+    until the next sale; the size is smoothed over the weeks with a sale, as in Croston. Initial
+    states are the first week's sale indicator and the first sale, as statsforecast's ``TSB`` (a
+    test checks the two agree).
+
+    Parameters
+    ----------
+    alpha_demand : float, default 0.1
+        Smoothing weight of sale sizes.
+    alpha_probability : float, default 0.1
+        Smoothing weight of the weekly chance of a sale.
+
+    References
+    ----------
+    Teunter, Syntetos & Babai (2011), Intermittent demand: linking forecasting to inventory
+    obsolescence, EJOR 214, 606-615.
+    """
+
+    def __init__(self, alpha_demand: float = 0.1, alpha_probability: float = 0.1):
+        self.alpha_demand = alpha_demand
+        self.alpha_probability = alpha_probability
+
+    def fit(self, units: pd.DataFrame, exog: dict | None = None) -> "TSB":
+        """Smooth each series' weekly chance of a sale and its sale sizes."""
+        y = units.to_numpy(float)
+        b = self.alpha_probability
+        chance = (y[0] > 0).astype(float)
+        for row in y[1:]:
+            chance = b * (row > 0) + (1 - b) * chance
+        self.rate_ = np.nan_to_num(chance * _demand_sizes(y, self.alpha_demand), nan=0.0)
+        self.index_, self.columns_ = units.index, units.columns
+        return self
+
+
+def average_demand_interval(units: pd.DataFrame) -> pd.Series:
+    """Average weeks per sale of each series, counted from its first sale (ADI; infinite without
+    sales). Above ``INTERMITTENT_ADI`` a series is intermittent (Syntetos, Boylan & Croston 2005)."""
+    y = units.to_numpy(float)
+    sold = y > 0
+    first = np.where(sold.any(axis=0), sold.argmax(axis=0), len(y))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        adi = (len(y) - first) / sold.sum(axis=0)
+    return pd.Series(np.where(sold.any(axis=0), adi, np.inf), index=units.columns)
+
+
 def make_model(name: str, horizon: int, season_length: int, random_state: int = 0):
     """A forecaster by name (one of ``MODELS``)."""
     if name == "seasonal_naive":
@@ -449,7 +573,11 @@ def make_model(name: str, horizon: int, season_length: int, random_state: int = 
         return HoltWinters(season_length)
     if name == "gradient_boosting":
         return GradientBoostingForecaster(horizon, season_length, random_state=random_state)
-    raise ValueError(f"unknown model {name!r}; use one of {MODELS}")
+    if name in ("croston", "croston_sba"):
+        return Croston(sba=name == "croston_sba")
+    if name == "tsb":
+        return TSB()
+    raise ValueError(f"unknown model {name!r}; use one of {MODELS + INTERMITTENT_MODELS}")
 
 
 # ------------------------------------------------------------------------------------------------
@@ -652,10 +780,14 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
     horizon : int
         Weeks to forecast (and to score in each backtest fold).
     models : sequence of str
-        Any of ``MODELS``; seasonal naive is always run as the benchmark.
+        Any of ``MODELS``; seasonal naive is always run as the benchmark, and ``INTERMITTENT_MODELS``
+        join when any series is intermittent (``average_demand_interval`` above ``INTERMITTENT_ADI``).
     n_origins, step : int
         Rolling-origin backtest: folds end 0, step, 2*step … weeks before the last week; each fold
         refits every model on the weeks before its origin and scores the next ``horizon`` weeks.
+        A fold knows what a forecast made at its origin would know: the weeks before it, and for
+        the weeks ahead the regular price and no promotion (the baseline; a planned promotion is
+        added afterwards, by ``with_promotion``, to the forecast only).
     interval : float
         Coverage of the prediction intervals, set from the backtest's errors (0.8 = 80 %).
     season_length : int
@@ -702,6 +834,11 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
             lineup.append(model)
         except DataError:
             notes.append(Message("forecast.note.left_out", model=Message(f"forecast_model.{model}")))
+    intermittent = int((average_demand_interval(units) > INTERMITTENT_ADI).sum())
+    if intermittent:
+        lineup += [mo for mo in INTERMITTENT_MODELS if mo not in lineup]
+        notes.append(Message("forecast.note.intermittent", series=intermittent, total=units.shape[1],
+                             adi=INTERMITTENT_ADI))
     models = lineup
     y_all = units.to_numpy(float)
     n_steps = (len(origins) + 1) * len(models)
@@ -710,13 +847,15 @@ def forecast_demand(tx: SalesSource, level: str = "product", horizon: int = 12, 
     for origin in origins:
         train = units.iloc[:origin]
         exog_train = {k: v[:origin] for k, v in exog_all.items()}
-        exog_test = {k: v[origin:origin + horizon] for k, v in exog_all.items()}
         scale = mase_scale(y_all[:origin], m)
         actual = y_all[origin:origin + horizon]
         for model in models:
             report(done / n_steps, Message("forecast.progress.backtest", model=Message(f"forecast_model.{model}"),
                                            week=origin))
-            pred = make_model(model, horizon, m, random_state).fit(train, exog_train).predict(horizon, exog_test)
+            # the baseline, as the final forecast makes it: regular price and no promotion in the
+            # weeks ahead (the realised ones are not known at the cut; a planned promotion is
+            # added afterwards by ``with_promotion``, in both)
+            pred = make_model(model, horizon, m, random_state).fit(train, exog_train).predict(horizon)
             done += 1
             rows.append(pd.DataFrame({
                 "series": np.tile(units.columns.to_numpy(), horizon), "model": model, "origin": units.index[origin],

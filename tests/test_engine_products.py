@@ -111,7 +111,7 @@ def weekly_reference(tx: pd.DataFrame, key: str | None, weeks: pd.DatetimeIndex)
     sales = sales[sales["week"].isin(weeks) & sales["series"].notna()]
     pw = sales.groupby(["product_id", "week"])[["quantity", "revenue"]].sum().reset_index()
     pw["price"] = pw["revenue"] / pw["quantity"]
-    regular = pw.groupby("product_id")["price"].transform(lambda s: s.rolling(9, center=True, min_periods=1).median())
+    regular = pw.groupby("product_id")["price"].transform(lambda s: s.rolling(9, min_periods=1).median())  # trailing
     pw["ratio"] = (pw["price"] / regular).where(regular > 0, 1.0)
     sales = sales.merge(pw[["product_id", "week", "ratio"]], on=["product_id", "week"])
     per = sales.assign(promo=sales["quantity"] * (sales["ratio"] < forecast.PROMO_THRESHOLD),

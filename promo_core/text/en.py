@@ -2994,6 +2994,16 @@ MESSAGES = {
     "report.retention.top": "Top {rows} at-risk customers",
     # (end of retention)
 
+    # --- forecast ----------------------------------------------------------------------
+    "forecast_model.croston": "Croston",
+    "forecast_model.croston_sba": "Croston (SBA)",
+    "forecast_model.tsb": "TSB",
+    "forecast.note.intermittent": "{series} of {total} series sell in fewer than one week in {adi} (intermittent "
+                                  "demand: many weeks without a sale), so Croston, its Syntetos-Boylan correction (SBA) "
+                                  "and TSB joined the backtest. They forecast a steady weekly rate: the sales a week "
+                                  "brings on average, not which week a sale will come.",
+    # (end of forecast)
+
     # --- reports -------------------------------------------------------------------------
     "reports.renamed": "Renamed.",
     "reports.deleted": "Deleted “{name}”.",

@@ -2532,6 +2532,15 @@ MESSAGES = {
     "report.retention.top": "风险最高的前 {rows} 位客户",
     # (end of retention)
 
+    # --- forecast ----------------------------------------------------------------------
+    "forecast_model.croston": "Croston 法",
+    "forecast_model.croston_sba": "Croston 法（SBA 修正）",
+    "forecast_model.tsb": "TSB 法",
+    "forecast.note.intermittent": "{total} 个序列中有 {series} 个平均每 {adi} 周以上才有一次销售（间歇性需求：很多周没有销售），"
+                                  "因此 Croston 法、其 Syntetos-Boylan 修正（SBA）和 TSB 法也参与了回测。它们预测的是稳定的每周平均销量，"
+                                  "而不是哪一周会有销售。",
+    # (end of forecast)
+
     # --- reports -------------------------------------------------------------------------
     "reports.renamed": "已重命名。",
     "reports.deleted": "已删除“{name}”。",
