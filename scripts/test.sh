@@ -13,4 +13,5 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 export PROMO_REQUIRE_SPARK=1  # Java is installed above, so a Spark test that cannot start Spark fails, never skips
 source "$(dirname "$0")/_venv.sh" requirements-test.txt
+.venv/bin/python -m pip install -q --no-deps -r requirements-test-nodeps.txt  # (why: the file's header)
 exec .venv/bin/python -m pytest "$@"
