@@ -77,10 +77,12 @@ def app_page(demo_workspace, monkeypatch):
 
     monkeypatch.setenv("PROMO_WORKSPACE", str(demo_workspace))
 
-    def open_page(page: str | None = None, lang: str = "en", timeout: float = 180) -> AppTest:
+    def open_page(page: str | None = None, lang: str = "en", timeout: float = 180, counting=()) -> AppTest:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
         at.session_state["lang"] = lang
         at.run()
+        for calls in counting:  # (``count_calls`` lists: what the app's first page, Data, did is not the page's)
+            calls.clear()
         if page is not None:
             at.switch_page(page)
             at.run()

@@ -244,7 +244,7 @@ def test_a_rerun_or_a_language_or_currency_switch_recomputes_nothing(app_page, m
     opened = count_calls(monkeypatch, Workspace, "ibis_table")
     fits = count_calls(monkeypatch, uplift, "fit_uplift")
     st.cache_resource.clear()  # (earlier tests kept this dataset's results)
-    at = app_page(PAGE)
+    at = app_page(PAGE, counting=(runs, opened, fits))
     assert not at.exception, at.exception
     parts = [sorted(p) for p in runs]
     assert parts == [["sales"], ["campaign"], ["lifts"], ["cuped"], ["power"], ["uplift"], ["playbook"], ["targeting"],

@@ -191,7 +191,7 @@ def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeyp
     runs = count_calls(monkeypatch, analysis, "run", lambda source, params, *args, **kwargs: params)
     opened = count_calls(monkeypatch, Workspace, "ibis_table")
     st.cache_resource.clear()  # (earlier tests kept this dataset's results)
-    at = app_page(PAGE)
+    at = app_page(PAGE, counting=(runs, opened))
     assert not at.exception, at.exception
     assert len(runs) == 1 and len(opened) == 1, "one run: the data's own period, controls and scenarios"
     assert runs[0].period is None and runs[0].scenarios is None and runs[0].parts == analysis.PARTS

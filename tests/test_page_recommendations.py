@@ -214,7 +214,7 @@ def test_another_customer_or_language_touches_no_engine_and_refits_nothing(app_p
     opened = count_calls(monkeypatch, Workspace, "ibis_table")
     fits = count_calls(monkeypatch, recommend.Recommender, "fit", lambda self, *args, **kwargs: self)
     st.cache_resource.clear()  # (earlier tests kept this dataset's results)
-    at = app_page(PAGE)
+    at = app_page(PAGE, counting=(runs, opened, fits))
     assert not at.exception, at.exception
     assert [sorted(p.parts) for p in runs] == [["evaluation"], ["model"], ["rules"]]
     assert len(opened) == 4, "the period for the date picker, then each part"

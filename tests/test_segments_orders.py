@@ -1,6 +1,6 @@
 """The customer analyses read one reduction of the lines per customer and order
 (``segments.customer_orders``) instead of the lines; their numbers on the demo are the ones the
-line-by-line queries gave (tests/golden/segments_demo.json, recorded by
+line-by-line queries gave (tests/golden/segments_orders_demo.json, recorded by
 tests/golden/record_segments.py on git cc8011f), to 1e-9 where floats are summed in another order.
 """
 from __future__ import annotations

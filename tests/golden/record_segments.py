@@ -1,4 +1,4 @@
-"""Record what the customer analyses give on the demo (tests/golden/segments_demo.json), for
+"""Record what the customer analyses give on the demo (tests/golden/segments_orders_demo.json), for
 tests/test_segments_orders.py to compare later code with: RFM, coverage, the BTYD summary, lifetime
 value, the holdout check, migration, channel types, cluster features and clusters.
 
@@ -26,7 +26,7 @@ sys.path.insert(0, os.getcwd())  # the checkout whose numbers are recorded
 
 from tests.golden.record_logistics import cell  # noqa: E402
 
-OUT = Path(__file__).with_name("segments_demo.json")
+OUT = Path(__file__).with_name("segments_orders_demo.json")
 
 
 def digest(frame: pd.DataFrame, head: int = 3) -> dict:
