@@ -9,8 +9,10 @@ calibration period, in days ('D') or weeks ('W' = days / 7, fractional). Returns
 purchases; guest lines are left out.
 
 Horizons are calendar months converted to the fitting unit explicitly (one month = 365.25 / 12
-days): lifetimes' ``customer_lifetime_value(..., time=12, freq='W')`` treats a month as 30
-*units*, so a "12-month" value on weekly data silently covered 360 weeks.
+= 30.44 days, or 4.348 weeks), so the same horizon means the same calendar span whatever the unit.
+lifetimes 0.11.3's ``customer_lifetime_value`` uses fixed factors instead (a month is 4.345 units
+with ``freq='W'`` and 30 with ``freq='D'``): its 12 months cover 52.14 weeks or 360 days, a
+fraction of a percent shorter than ours, which is why values differ slightly from it.
 """
 from __future__ import annotations
 
