@@ -187,6 +187,8 @@ with tabs[2], ui.section():
             verdict = t("segments.holdout.verdict", model=check.mae_model, naive=check.mae_naive,
                         outcome=t("segments.holdout.better" if better else "segments.holdout.worse"))
             (st.success if better else st.warning)(verdict)
+            for note in check.notes:  # e.g. a holdout longer than half the calibration
+                st.caption(t(note))
             hold = charts.holdout_bars(check.by_frequency, ui.chart_labels("holdout_bars"))
             ui.chart(hold, key="seg-holdout-chart")
             figures[t("segments.figure.holdout")] = hold

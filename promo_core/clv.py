@@ -516,6 +516,7 @@ class HoldoutCheck:
     total_actual: float
     total_model: float
     total_naive: float
+    notes: tuple[Message, ...] = ()  # e.g. a holdout longer than half the calibration (clv.note.long_holdout)
 
 
 def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit: str = "D",
@@ -523,6 +524,11 @@ def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit:
     """Fit the BG/NBD on all but the last ``holdout_days`` and compare its predictions of the
     holdout's repeat purchases with what happened and with a naive baseline (each customer keeps
     buying at their past rate: repeat purchases / T).
+
+    A holdout as long as the calibration is allowed, as in Fader, Hardie & Lee (2005), whose CDNOW
+    check fits weeks 1-39 and predicts weeks 40-78: only a calibration shorter than
+    ``MIN_HISTORY_DAYS`` is refused. A holdout longer than half the calibration gets a note
+    (``notes``): the model then learns from little history relative to what it predicts.
 
     Returns
     -------
@@ -538,9 +544,13 @@ def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit:
     span = (end - first_day).days
     if span < 3 * 7:
         raise DataError(Message("clv.error.holdout_history", days=span, end=end))
-    if holdout_days < 7 or cal_end - first_day < pd.Timedelta(days=2 * holdout_days):
+    calibration_days = (cal_end - first_day).days
+    if holdout_days < 7 or calibration_days < MIN_HISTORY_DAYS:
         raise DataError(Message("clv.error.holdout_length", days=span, holdout_days=holdout_days,
-                                longest=span // 3))
+                                needed=MIN_HISTORY_DAYS, longest=max(span - MIN_HISTORY_DAYS, 0)))
+    notes = ()
+    if calibration_days + 1 < 2 * holdout_days:  # + 1: the calibration's last day counts
+        notes = (Message("clv.note.long_holdout", holdout_days=int(holdout_days), calibration_days=calibration_days + 1),)
     cal = customer_summary(orders, cal_end, time_unit)
     fit = fit_bgnbd(cal, time_unit)
     whole = customer_summary(orders, end, time_unit)
@@ -563,7 +573,7 @@ def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit:
         mae_model=float(np.abs(customers["model"] - customers["actual"]).mean()),
         mae_naive=float(np.abs(customers["naive"] - customers["actual"]).mean()),
         total_actual=float(customers["actual"].sum()), total_model=float(customers["model"].sum()),
-        total_naive=float(customers["naive"].sum()))
+        total_naive=float(customers["naive"].sum()), notes=notes)
 
 
 @dataclass(frozen=True)

@@ -75,8 +75,8 @@ MESSAGES = {
     "clv.error.holdout_history": "The data covers only {days} day(s) up to {end:date}: too short to check the model "
                                  "on held-out weeks (it needs at least three weeks). Pick a later date or load more "
                                  "history.",
-    "clv.error.holdout_length": "The data covers {days} days; a {holdout_days}-day holdout needs at least twice as "
-                                "long before it. Choose a holdout of 7 to {longest} days.",
+    "clv.error.holdout_length": "The data covers {days} days; a {holdout_days}-day holdout leaves fewer than "
+                                "{needed} days before it to learn from. Choose a holdout of 7 to {longest} days.",
     "clv.error.short_history": "Lifetime value needs at least {needed} days of purchases to learn how often customers "
                                "come back; the data has {days:.0f} day(s) up to this date. Pick a later as-of date or "
                                "load more history.",
@@ -3354,4 +3354,10 @@ MESSAGES = {
     "column.roas_high_after": "ROAS with the experiment (high)",
     "app.page.marketing": "Marketing ROI",
     # (end of marketing)
+
+    # --- clv honesty ----------------------------------------------------------------------
+    "clv.note.long_holdout": "The {holdout_days}-day holdout is longer than half of the {calibration_days} days the "
+                             "model learns from, so the check asks it to predict far beyond what it has seen; "
+                             "expect larger errors than with a shorter holdout.",
+    # (end of clv honesty)
 }

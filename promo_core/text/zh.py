@@ -58,8 +58,8 @@ MESSAGES = {
     "clv.error.horizon": "预测期至少为一个月。",
     "clv.error.holdout_history": "截至 {end:date}，数据只覆盖 {days} 天，太短，无法用留出的几周检验模型（至少需要三周）。"
                                  "请选择更晚的日期，或加载更多历史数据。",
-    "clv.error.holdout_length": "数据覆盖 {days} 天；{holdout_days} 天的留出期之前至少需要两倍长的数据。请选择 7 到 {longest} "
-                                "天的留出期。",
+    "clv.error.holdout_length": "数据覆盖 {days} 天；{holdout_days} 天的留出期之前可供学习的数据不足 {needed} 天。"
+                                "请选择 7 到 {longest} 天的留出期。",
     "clv.error.short_history": "计算终身价值至少需要 {needed} 天的购买记录，才能了解客户多久回购一次；截至这一天，数据只有 "
                                "{days:.0f} 天。请选择更晚的分析日期，或加载更多历史数据。",
 
@@ -2833,4 +2833,9 @@ MESSAGES = {
     "column.roas_high_after": "校准后 ROAS（上限）",
     "app.page.marketing": "营销回报",
     # (end of marketing)
+
+    # --- clv honesty ----------------------------------------------------------------------
+    "clv.note.long_holdout": "{holdout_days} 天的留出期超过模型学习所用 {calibration_days} 天的一半，检验要求模型预测远超"
+                             "其所见的时间段；误差会比较短的留出期更大。",
+    # (end of clv honesty)
 }
