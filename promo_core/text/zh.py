@@ -2837,5 +2837,21 @@ MESSAGES = {
     # --- clv honesty ----------------------------------------------------------------------
     "clv.note.long_holdout": "{holdout_days} 天的留出期超过模型学习所用 {calibration_days} 天的一半，检验要求模型预测远超"
                              "其所见的时间段；误差会比较短的留出期更大。",
+    "clv.cannot_tell.bound": "拟合参数（{parameters}）落在拟合搜索范围的边界上",
+    "clv.cannot_tell.no_dropout": "模型认为客户每次购买后停止购买的概率几乎为零（{dropout:.1e}），好像没有人会流失",
+    "clv.cannot_tell.holdout": "在留出期内，它对回购次数的预测并不比简单规则好（每位客户误差 {model:.2f} 次，简单规则 "
+                               "{naive:.2f} 次）",
+    "clv.cannot_tell.churn_holdout": "在历史数据上，它对已停止购买客户的排序不如简单规则“距上次下单天数”（AUC {btyd:.2f}，"
+                                     "简单规则 {naive:.2f}）",
+    "clv.cannot_tell.warning": "这份数据无法判断谁已经停止购买，也无法说明原因：{reasons:and}。通常是每位客户的购买次数太少、"
+                               "历史太短，分不清是买得慢还是已经离开。因此顶部指标显示的是 {days} 天内可能再次购买的客户，"
+                               "风险价值为终身价值 × 这段时间内不购买的概率，两者都来自在历史数据上预测最准的流失模型"
+                               "（{route}）。终身价值假设没有人流失，请视为上限；下方的 P(alive) 在此数据上没有意义。",
+    "clv.cannot_tell.no_churn": "这份数据无法判断谁已经停止购买，也无法说明原因：{reasons:and}。可替代这些数字的流失模型也"
+                                "无法运行（{problem}），因此“可能仍活跃”和风险价值无法说明谁已流失。",
+    "clv.cannot_tell.active": "{days} 天内可能购买",
+    "clv.cannot_tell.active.help": "按{route}流失模型，未来 {days} 天内不购买概率低于 50% 的客户占比（此数据上 P(alive) "
+                                   "无法判断，见下方警告）。",
+    "clv.cannot_tell.at_risk.help": "每位客户的终身价值 × 其未来 {days} 天内不购买的概率（{route}流失模型）之和：应优先挽回的价值。",
     # (end of clv honesty)
 }
