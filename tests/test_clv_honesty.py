@@ -96,6 +96,7 @@ def test_online_retail_fit_cannot_tell_and_the_headline_comes_from_the_churn_rou
     english = text.render(message, "en")
     assert english.startswith(CANNOT_TELL) and "practically zero" in english and "edge of the range" in english
     assert text.render(text.Message(f"churn_route.{churn.route}"), "en") in english
+    assert churn.winner_beats_naive and "coin toss" not in english  # (the groceries' route does not: a caveat)
     assert "无法判断谁已经停止购买" in text.render(message, "zh")
 
 

@@ -225,8 +225,12 @@ def cannot_tell_message(value: Value) -> Message | None:
         return None
     if value.churn is None:
         return Message("clv.cannot_tell.no_churn", reasons=value.cannot_tell, problem=value.churn_problem)
+    caveat = ""
+    if value.churn.winner_beats_naive is False:  # the best route is no better than recency either
+        auc = value.churn.evaluation.set_index("route")["auc"]
+        caveat = Message("clv.cannot_tell.weak_churn", auc=auc[value.churn.route], naive=auc["naive"])
     return Message("clv.cannot_tell.warning", reasons=value.cannot_tell, days=CHURN_DAYS,
-                   route=Message(f"churn_route.{value.churn.route}"))
+                   route=Message(f"churn_route.{value.churn.route}"), caveat=caveat)
 
 
 def _channels(sales, table: pd.DataFrame, as_of: pd.Timestamp) -> Channels:

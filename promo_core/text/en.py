@@ -3372,7 +3372,7 @@ MESSAGES = {
                                "days, and value at risk is lifetime value × the chance of no purchase in those days, "
                                "both from the churn model that predicted best on past data ({route}). Lifetime "
                                "values assume nobody leaves: read them as an upper bound, and P(alive) below as "
-                               "saying nothing.",
+                               "saying nothing.{caveat}",
     "clv.cannot_tell.no_churn": "This data cannot tell who has stopped buying, or why: {reasons:and}. The churn model "
                                 "that would replace these figures could not run either ({problem}), so \"probably "
                                 "still active\" and value at risk say nothing about who has left.",
@@ -3382,5 +3382,8 @@ MESSAGES = {
                                    "warning below).",
     "clv.cannot_tell.at_risk.help": "Each customer's lifetime value × their chance of making no purchase in the next "
                                     "{days} days ({route} churn model), summed: the value to win back first.",
+    "clv.cannot_tell.weak_churn": " Even that model ranked past leavers no better than days since the last order "
+                                  "(AUC {auc:.2f} against {naive:.2f}; 0.5 is a coin toss): treat these figures as "
+                                  "rough too.",
     # (end of clv honesty)
 }

@@ -2846,12 +2846,14 @@ MESSAGES = {
     "clv.cannot_tell.warning": "这份数据无法判断谁已经停止购买，也无法说明原因：{reasons:and}。通常是每位客户的购买次数太少、"
                                "历史太短，分不清是买得慢还是已经离开。因此顶部指标显示的是 {days} 天内可能再次购买的客户，"
                                "风险价值为终身价值 × 这段时间内不购买的概率，两者都来自在历史数据上预测最准的流失模型"
-                               "（{route}）。终身价值假设没有人流失，请视为上限；下方的 P(alive) 在此数据上没有意义。",
+                               "（{route}）。终身价值假设没有人流失，请视为上限；下方的 P(alive) 在此数据上没有意义。{caveat}",
     "clv.cannot_tell.no_churn": "这份数据无法判断谁已经停止购买，也无法说明原因：{reasons:and}。可替代这些数字的流失模型也"
                                 "无法运行（{problem}），因此“可能仍活跃”和风险价值无法说明谁已流失。",
     "clv.cannot_tell.active": "{days} 天内可能购买",
     "clv.cannot_tell.active.help": "按{route}流失模型，未来 {days} 天内不购买概率低于 50% 的客户占比（此数据上 P(alive) "
                                    "无法判断，见下方警告）。",
     "clv.cannot_tell.at_risk.help": "每位客户的终身价值 × 其未来 {days} 天内不购买的概率（{route}流失模型）之和：应优先挽回的价值。",
+    "clv.cannot_tell.weak_churn": "即使是这个模型，在历史数据上对流失客户的排序也不比“距上次下单天数”好（AUC {auc:.2f}，"
+                                  "简单规则 {naive:.2f}；0.5 相当于抛硬币）：这些数字也只能作粗略参考。",
     # (end of clv honesty)
 }
