@@ -18,8 +18,7 @@ import pytest
 from promo_core import clv, report, retention, text
 from promo_core.analyses import segments as analysis
 from promo_core.io import load_transactions
-from promo_core.store import Workspace
-from tests.conftest import ROOT, page_text
+from tests.conftest import page_on_file, page_text
 
 PAGE = "pages/segments.py"
 CANNOT_TELL = "This data cannot tell who has stopped buying"
@@ -109,17 +108,7 @@ def test_report_segments_section_says_the_data_cannot_tell(retail):
 
 def test_segments_page_on_online_retail_says_the_data_cannot_tell(tmp_path, monkeypatch, shared_data):
     """The headline no longer reads "Probably still active 100%" and "Value at risk £0"."""
-    from streamlit.testing.v1 import AppTest
-
-    workspace = Workspace(tmp_path / "promo.duckdb")
-    loaded = load_transactions(shared_data / "online_retail_sample.xlsx")
-    workspace.save_dataset("online_retail_sample.xlsx", {"transactions": loaded.data, "quarantine": loaded.quarantine})
-    monkeypatch.setenv("PROMO_WORKSPACE", str(workspace.path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
+    at = page_on_file(tmp_path, monkeypatch, shared_data / "online_retail_sample.xlsx", PAGE)
     metrics = {m.label: m.value for m in at.metric}
     assert "Probably still active" not in metrics
     active = metrics[f"Likely to buy within {analysis.CHURN_DAYS} days"]
