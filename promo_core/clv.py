@@ -593,9 +593,10 @@ def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit:
     if holdout_days < 7 or calibration_days < MIN_HISTORY_DAYS:
         raise DataError(Message("clv.error.holdout_length", days=span, holdout_days=holdout_days,
                                 needed=MIN_HISTORY_DAYS, longest=max(span - MIN_HISTORY_DAYS, 0)))
+    calibration_days += 1  # (its last day counts: CDNOW's weeks 1-39 are 273 days)
     notes = ()
-    if calibration_days + 1 < 2 * holdout_days:  # + 1: the calibration's last day counts
-        notes = (Message("clv.note.long_holdout", holdout_days=int(holdout_days), calibration_days=calibration_days + 1),)
+    if calibration_days < 2 * holdout_days:
+        notes = (Message("clv.note.long_holdout", holdout_days=int(holdout_days), calibration_days=calibration_days),)
     cal = customer_summary(orders, cal_end, time_unit)
     fit = fit_bgnbd(cal, time_unit)
     whole = customer_summary(orders, end, time_unit)
