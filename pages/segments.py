@@ -14,6 +14,7 @@ from promo_core.analyses import period
 from promo_core.analyses import retention as retention_analysis
 from promo_core.analyses import segments as analysis
 from promo_core.i18n import fmt_pct
+from promo_core.text import Message
 
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
@@ -65,11 +66,20 @@ if result.has_money:
 else:
     c2.metric(t("segments.metric.top_customers"), fmt_pct(result.top_customer_share, 0),
               help=t("segments.metric.top_customers.help"))
-if value is not None:
+if value is not None and value.churn is not None:  # P(alive) cannot tell who left: the churn route's figures
+    churn_terms = {"days": analysis.CHURN_DAYS, "route": Message(f"churn_route.{value.churn.route}")}
+    c3.metric(t("clv.cannot_tell.active", **churn_terms), fmt_pct(value.active_share, 0),
+              help=t("clv.cannot_tell.active.help", **churn_terms))
+elif value is not None:
     c3.metric(t("segments.metric.active"), fmt_pct(value.active_share, 0), help=t("segments.metric.active.help"))
+if value is not None:
     c4.metric(t("segments.metric.clv", horizon=horizon), ui.money(value.total_clv, 0),
               help=t("segments.metric.clv.help", horizon=horizon, margin=margin, rate=rate))
-    c5.metric(t("segments.metric.at_risk"), ui.money(value.value_at_risk, 0), help=t("segments.metric.at_risk.help"))
+    c5.metric(t("segments.metric.at_risk"), ui.money(value.value_at_risk, 0),
+              help=t("clv.cannot_tell.at_risk.help", **churn_terms) if value.churn is not None
+              else t("segments.metric.at_risk.help"))
+    if value.cannot_tell:
+        st.warning(t(analysis.cannot_tell_message(value)), icon=":material/help:")
 notes = [t(note) for note in result.notes]
 st.caption(" ".join(notes))
 
@@ -187,6 +197,8 @@ with tabs[2], ui.section():
             verdict = t("segments.holdout.verdict", model=check.mae_model, naive=check.mae_naive,
                         outcome=t("segments.holdout.better" if better else "segments.holdout.worse"))
             (st.success if better else st.warning)(verdict)
+            for note in check.notes:  # e.g. a holdout longer than half the calibration
+                st.caption(t(note))
             hold = charts.holdout_bars(check.by_frequency, ui.chart_labels("holdout_bars"))
             ui.chart(hold, key="seg-holdout-chart")
             figures[t("segments.figure.holdout")] = hold

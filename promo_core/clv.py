@@ -9,8 +9,10 @@ calibration period, in days ('D') or weeks ('W' = days / 7, fractional). Returns
 purchases; guest lines are left out.
 
 Horizons are calendar months converted to the fitting unit explicitly (one month = 365.25 / 12
-days): lifetimes' ``customer_lifetime_value(..., time=12, freq='W')`` treats a month as 30
-*units*, so a "12-month" value on weekly data silently covered 360 weeks.
+= 30.44 days, or 4.348 weeks), so the same horizon means the same calendar span whatever the unit.
+lifetimes 0.11.3's ``customer_lifetime_value`` uses fixed factors instead (a month is 4.345 units
+with ``freq='W'`` and 30 with ``freq='D'``): its 12 months cover 52.14 weeks or 360 days, a
+fraction of a percent shorter than ours, which is why values differ slightly from it.
 """
 from __future__ import annotations
 
@@ -31,6 +33,8 @@ from promo_core.text import Message
 DAYS_PER_UNIT = {"D": 1.0, "W": 7.0}
 DAYS_PER_MONTH = 365.25 / 12
 MIN_HISTORY_DAYS = 60  # below this the BG/NBD has too little to learn repeat and drop-out rates from
+LOG_BOUND = 12.0  # the BG/NBD fit searches log-parameters in [-LOG_BOUND, LOG_BOUND]
+MIN_DROPOUT = 1e-3  # below this mean chance of leaving after a purchase the model sees nobody leave
 SUMMARY_COLUMNS = ["customer_id", "frequency", "recency", "T", "monetary_value"]
 _SUMMARY_NEEDS = ["customer_id", "order_date", "revenue", "is_return"]  # the sales columns the summary reads
 
@@ -264,12 +268,55 @@ def fit_bgnbd(summary: pd.DataFrame, time_unit: str | None = None) -> BGNBDFit:
     rate = max(x.mean(), 0.1) / max(T.mean(), 1e-3)
     start = np.log([1.0, 1.0 / rate, 0.8, 2.5])  # a = 1 exactly is a removable singularity of E[purchases]
     with threadpool_limits(1):  # BLAS threads only add wake-up latency to these small dot products
-        res = minimize(_BGNBDLikelihood(x, t_x, T), start, jac=True, method="L-BFGS-B", bounds=[(-12, 12)] * 4,
-                       options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
+        res = minimize(_BGNBDLikelihood(x, t_x, T), start, jac=True, method="L-BFGS-B",
+                       bounds=[(-LOG_BOUND, LOG_BOUND)] * 4, options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
     r, alpha, a, b = np.exp(res.x)
     return BGNBDFit(r=float(r), alpha=float(alpha), a=float(a), b=float(b), log_likelihood=float(-res.fun * n),
                     n_customers=n, time_unit=time_unit or summary.attrs.get("time_unit", "D"),
                     converged=bool(res.success))
+
+
+def cannot_tell_who_left(fit: BGNBDFit, holdout: HoldoutCheck | None = None,
+                         churn_evaluation: pd.DataFrame | None = None) -> tuple[Message, ...]:
+    """Why a BG/NBD fit cannot tell who has stopped buying; empty when nothing says so.
+
+    A fit can be the likelihood's true maximum and still say nothing about leaving: when customers
+    have few purchases in a short history, "still active but slow" explains the gaps as well as
+    "gone", and the maximum drifts to a dropout probability of zero (on the Online Retail sample
+    a ≈ 6e-6, b ≈ 75,600; lifetimes reaches the same). Every P(alive) is then 1 and every
+    "value at risk" 0: true to the model, false to a manager.
+
+    Parameters
+    ----------
+    fit : BGNBDFit
+    holdout : HoldoutCheck, optional
+        ``holdout_check`` of the same data: a model no better than the naive rate there is a reason.
+    churn_evaluation : DataFrame, optional
+        ``retention.ChurnRisk.evaluation``: a BTYD route ranking leavers worse than days since the
+        last order is a reason.
+
+    Returns
+    -------
+    tuple of Message
+        ``clv.cannot_tell.bound`` (a parameter at its search bound), ``clv.cannot_tell.no_dropout``
+        (mean dropout probability a / (a + b) below ``MIN_DROPOUT``), ``clv.cannot_tell.holdout``,
+        ``clv.cannot_tell.churn_holdout``.
+    """
+    reasons = []
+    params = {"r": fit.r, "alpha": fit.alpha, "a": fit.a, "b": fit.b}
+    at_bound = [name for name, v in params.items() if abs(np.log(v)) >= LOG_BOUND * (1 - 1e-6)]
+    if at_bound:
+        reasons.append(Message("clv.cannot_tell.bound", parameters=", ".join(at_bound)))
+    dropout = fit.a / (fit.a + fit.b)
+    if dropout < MIN_DROPOUT:
+        reasons.append(Message("clv.cannot_tell.no_dropout", dropout=dropout))
+    if holdout is not None and holdout.mae_model >= holdout.mae_naive:
+        reasons.append(Message("clv.cannot_tell.holdout", model=holdout.mae_model, naive=holdout.mae_naive))
+    if churn_evaluation is not None:
+        auc = churn_evaluation.set_index("route")["auc"]
+        if auc["btyd"] < auc["naive"]:
+            reasons.append(Message("clv.cannot_tell.churn_holdout", btyd=auc["btyd"], naive=auc["naive"]))
+    return tuple(reasons)
 
 
 # --------------------------------------------------------------------------------------------
@@ -514,6 +561,7 @@ class HoldoutCheck:
     total_actual: float
     total_model: float
     total_naive: float
+    notes: tuple[Message, ...] = ()  # e.g. a holdout longer than half the calibration (clv.note.long_holdout)
 
 
 def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit: str = "D",
@@ -521,6 +569,11 @@ def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit:
     """Fit the BG/NBD on all but the last ``holdout_days`` and compare its predictions of the
     holdout's repeat purchases with what happened and with a naive baseline (each customer keeps
     buying at their past rate: repeat purchases / T).
+
+    A holdout as long as the calibration is allowed, as in Fader, Hardie & Lee (2005), whose CDNOW
+    check fits weeks 1-39 and predicts weeks 40-78: only a calibration shorter than
+    ``MIN_HISTORY_DAYS`` is refused. A holdout longer than half the calibration gets a note
+    (``notes``): the model then learns from little history relative to what it predicts.
 
     Returns
     -------
@@ -536,9 +589,14 @@ def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit:
     span = (end - first_day).days
     if span < 3 * 7:
         raise DataError(Message("clv.error.holdout_history", days=span, end=end))
-    if holdout_days < 7 or cal_end - first_day < pd.Timedelta(days=2 * holdout_days):
+    calibration_days = (cal_end - first_day).days
+    if holdout_days < 7 or calibration_days < MIN_HISTORY_DAYS:
         raise DataError(Message("clv.error.holdout_length", days=span, holdout_days=holdout_days,
-                                longest=span // 3))
+                                needed=MIN_HISTORY_DAYS, longest=max(span - MIN_HISTORY_DAYS, 0)))
+    calibration_days += 1  # (its last day counts: CDNOW's weeks 1-39 are 273 days)
+    notes = ()
+    if calibration_days < 2 * holdout_days:
+        notes = (Message("clv.note.long_holdout", holdout_days=int(holdout_days), calibration_days=calibration_days),)
     cal = customer_summary(orders, cal_end, time_unit)
     fit = fit_bgnbd(cal, time_unit)
     whole = customer_summary(orders, end, time_unit)
@@ -561,7 +619,7 @@ def holdout_check(transactions: OrderSource, holdout_days: int = 180, time_unit:
         mae_model=float(np.abs(customers["model"] - customers["actual"]).mean()),
         mae_naive=float(np.abs(customers["naive"] - customers["actual"]).mean()),
         total_actual=float(customers["actual"].sum()), total_model=float(customers["model"].sum()),
-        total_naive=float(customers["naive"].sum()))
+        total_naive=float(customers["naive"].sum()), notes=notes)
 
 
 @dataclass(frozen=True)

@@ -438,12 +438,15 @@ def segments_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£"
         notes.append(say("report.segments.no_value", reason=result.problems["value"]))
     else:
         by_segment = value.by_segment.set_index("segment")
-        summary = summary.assign(mean_p_alive=summary["segment"].map(by_segment["mean_p_alive"]))
+        if not value.cannot_tell:  # (when the model cannot tell who left, every P(alive) is 1 and says nothing)
+            summary = summary.assign(mean_p_alive=summary["segment"].map(by_segment["mean_p_alive"]))
         if value.model.customers["clv"].notna().any():  # money values exist only when the data has prices
             summary = summary.assign(mean_clv=summary["segment"].map(by_segment["mean_clv"]),
                                      clv_at_risk=summary["segment"].map(by_segment["value_at_risk"]))
             notes.append(say("report.segments.value", horizon=horizon_months, margin=margin, rate=annual_discount_rate,
                              total=value.total_clv))
+        if value.cannot_tell:
+            notes.append(say(analysis.cannot_tell_message(value)))
     summary = summary[summary["customers"] > 0].sort_values("customers", ascending=False)
     if result.has_money:
         top = summary.sort_values("revenue", ascending=False).iloc[0]

@@ -165,6 +165,25 @@ def page_with_failure(app_page, monkeypatch, page: str, module, name: str, error
     return at
 
 
+def page_on_file(tmp_path: Path, monkeypatch, file: Path, page: str):
+    """Open ``page`` in AppTest on a fresh workspace whose only dataset is ``file`` (loaded as the
+    Data page would), e.g. a real file of ../shared/data instead of the demo."""
+    from streamlit.testing.v1 import AppTest
+
+    from promo_core.io import load_transactions
+
+    workspace = Workspace(tmp_path / "promo.duckdb")
+    loaded = load_transactions(file)
+    workspace.save_dataset(file.name, {"transactions": loaded.data, "quarantine": loaded.quarantine})
+    monkeypatch.setenv("PROMO_WORKSPACE", str(workspace.path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def assert_apology_without_details(at) -> None:
     """A bug shows an apology with an incident reference, and nothing of its message."""
     assert any(e.value.startswith("Sorry, something went wrong while computing this (incident ") for e in at.error)

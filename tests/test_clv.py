@@ -200,9 +200,48 @@ def test_segment_value_adds_up(demo_tx, demo_value):
     assert out.loc["Champions", "value_at_risk"] == 0
 
 
-def test_holdout_longer_than_a_third_of_the_history_is_refused(demo_tx):
-    with pytest.raises(DataError, match="Choose a holdout of 7 to 242 days"):
-        clv.holdout_check(demo_tx, holdout_days=300)
+def test_holdout_leaving_too_little_to_learn_from_is_refused_a_long_one_gets_a_note(demo_tx):
+    span = (demo_tx["order_date"].max().normalize() - demo_tx["order_date"].min().normalize()).days
+    with pytest.raises(DataError, match=f"fewer than 60 days before it.*Choose a holdout of 7 to {span - 60} days"):
+        clv.holdout_check(demo_tx, holdout_days=span - 59)
+    assert clv.holdout_check(demo_tx, holdout_days=180).notes == ()
+    long = clv.holdout_check(demo_tx, holdout_days=span // 2 + 1)
+    assert [(m.id, m.values["holdout_days"]) for m in long.notes] == [("clv.note.long_holdout", span // 2 + 1)]
+    assert long.total_actual > 0
+
+
+def cdnow_transactions() -> pd.DataFrame:
+    """The CDNOW sample's 6,919 purchase records (customer, date, CDs, dollars) as order lines."""
+    dist = importlib.metadata.distribution("lifetimes")
+    path = next(f for f in dist.files if str(f).endswith("datasets/CDNOW_sample.txt"))
+    raw = pd.read_csv(dist.locate_file(path), sep=r"\s+", header=None, dtype={"customer_id": str},
+                      names=["customer_id", "master_id", "date", "quantity", "amount"])
+    return finalize_transactions(pd.DataFrame({
+        "order_id": [f"O{i}" for i in range(len(raw))], "customer_id": raw["customer_id"],
+        "order_date": pd.to_datetime(raw["date"].astype(str)), "quantity": raw["quantity"],
+        "unit_price": raw["amount"] / raw["quantity"], "product_id": "CD"}))
+
+
+def test_holdout_check_runs_fader_hardie_lees_39_39_week_cdnow_split(cdnow):
+    """Fader, Hardie & Lee (2005), section 4: the BG/NBD fitted on weeks 1-39 of the CDNOW cohort
+    predicts each customer's repeat purchases in weeks 40-78 (1,882 happened)."""
+    check = clv.holdout_check(cdnow_transactions(), holdout_days=39 * 7, time_unit="W", end="1998-06-30")
+    assert check.calibration_end == pd.Timestamp("1997-09-30") and check.holdout_units == 39
+    assert [m.id for m in check.notes] == ["clv.note.long_holdout"]  # warned, not refused
+    assert len(check.customers) == 2357
+    assert check.total_actual == 1882
+    # the calibration summary is the published one, so the fit is the paper's
+    assert sorted(check.customers["frequency"]) == sorted(cdnow["frequency"])  # the sample renumbers the ids
+    assert round(check.bgnbd.r, 3) == 0.243 and round(check.bgnbd.b, 3) == 2.426
+    # summed conditional expectations, as lifetimes' conditional_expected_number_of_purchases_up_to_time
+    # gives (1653.41); the paper's per-frequency comparison: close for light buyers, under for 1-6
+    assert check.total_model == pytest.approx(1653.41, abs=0.01)
+    by = check.by_frequency.set_index("frequency_group")
+    assert by.loc["0", "model"] == pytest.approx(by.loc["0", "actual"], abs=0.02)
+    assert (by["model"].diff().dropna() > 0).all() and (by["actual"].diff().dropna() > 0).all()
+    # and it beats the naive "same rate as before" rule, which nearly doubles the total
+    assert check.mae_model < check.mae_naive
+    assert abs(check.total_model - 1882) < 0.15 * 1882 < abs(check.total_naive - 1882)
 
 
 def test_holdout_check_beats_the_naive_rate(demo_tx):

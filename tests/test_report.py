@@ -300,7 +300,12 @@ def test_segments_without_prices_show_no_money_columns(shared_data):
     analysis = report.segments_analysis(load_transactions(shared_data / "groceries.csv").data)
     columns = analysis.tables["Segments"].columns
     assert {"revenue", "mean_monetary", "mean_clv", "clv_at_risk"}.isdisjoint(columns)
-    assert {"customers", "mean_frequency", "mean_p_alive"} <= set(columns)
+    assert {"customers", "mean_frequency"} <= set(columns)
+    # the groceries' BG/NBD cannot tell who left (alpha and b at the fit's bound, no churn route
+    # beats a coin toss): no P(alive) column, and the section says so (tests/test_clv_honesty.py)
+    assert "mean_p_alive" not in columns
+    assert any(note.startswith("This data cannot tell who has stopped buying") and "coin toss" in note
+               for note in analysis.notes)
     assert ("The data has no prices: segments use recency and frequency only, and lifetime value is in purchases, "
             "not money.") in analysis.notes  # the page's note: one set of notes for page and report
 

@@ -11,18 +11,20 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-from promo_core import clv, segments
+from promo_core import clv, retention, segments
 from promo_core.analyses import Progress, Steps
 from promo_core.engine import SalesSource, sales_table
+from promo_core.errors import DataError
 from promo_core.text import Message
 
 PARTS = frozenset({"clusters", "value", "holdout", "migration", "channels"})
 TOP_SEGMENTS = ("Champions", "Loyal Customers")  # the headline's "top segments"
 ACTIVE = 0.5  # a customer counts as probably still active from this P(alive) on
+CHURN_DAYS = 90  # when the BG/NBD cannot tell who left: "active" = likely to buy within this many days
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,17 @@ class Value:
 
     model: clv.LifetimeValue  # summary, BG/NBD and Gamma-Gamma fits, customers' P(alive) and CLV
     by_segment: pd.DataFrame  # clv.segment_value: mean P(alive), CLV and value at risk per segment
-    active_share: float  # share of customers with P(alive) >= ACTIVE
+    active_share: float  # share with P(alive) >= ACTIVE (with ``churn``: with P(churn) < ACTIVE)
     total_clv: float  # NaN without prices
-    value_at_risk: float  # lifetime value of customers whose P(alive) is falling; NaN without prices
+    value_at_risk: float  # CLV of customers whose P(alive) is falling (with ``churn``: CLV × P(churn)); NaN: no prices
     clv_bands: pd.DataFrame | None  # clv.value_bands (figure data); None without prices
     mean_clv: float
     median_clv: float
     p_alive: pd.DataFrame  # clv.p_alive_matrix for the oldest customer (figure data)
     oldest_days: float  # that customer's age in days
+    cannot_tell: tuple[Message, ...] = ()  # clv.cannot_tell_who_left: why P(alive) says nothing here
+    churn: retention.ChurnRisk | None = None  # when it says nothing: the churn route the headline comes from
+    churn_problem: Message | None = None  # why that churn route could not run, when it could not
 
 
 @dataclass(frozen=True)
@@ -158,6 +163,8 @@ def _run(sales: segments.CustomerOrders, params: Params, steps: Steps) -> Result
     migration = steps.run("migration", Message("segments.step.migration"), segments.segment_migration, sales, as_of,
                           params.migration_days)
     channels = steps.run("channels", Message("segments.step.channels"), _channels, sales, table, as_of)
+    if value is not None:
+        value = _honest(value, sales, table, as_of, holdout, params)
     return Result(params=params, as_of=as_of, customers=table, coverage=cover, summary=summary,
                   grid=segments.rfm_grid(table), has_money=has_money,
                   top_customer_share=float(top["customer_share"].sum()),
@@ -179,6 +186,51 @@ def _value(sales, table: pd.DataFrame, as_of: pd.Timestamp, params: Params) -> V
                  median_clv=float(v["clv"].median()),
                  p_alive=clv.p_alive_matrix(model.bgnbd, int(max(v["frequency"].quantile(0.95), 1)), oldest),
                  oldest_days=oldest)
+
+
+def _honest(value: Value, sales: segments.CustomerOrders, table: pd.DataFrame, as_of: pd.Timestamp,
+            holdout: clv.HoldoutCheck | None, params: Params) -> Value:
+    """The value step's headline, honest about a BG/NBD that cannot tell who has left.
+
+    When ``clv.cannot_tell_who_left`` finds a reason (e.g. dropout ≈ 0: every P(alive) 1, value
+    at risk 0), the headline's "still active" share and value at risk come from the churn route
+    the time holdout favours (``retention.churn_risk``): active = P(no purchase in ``CHURN_DAYS``)
+    below one half, value at risk = lifetime value × P(churn), per segment and in all. Lifetime
+    values stay the BG/NBD's (an upper bound when nobody is seen leaving); the page and the
+    report say so. A fit with no reason is returned unchanged.
+    """
+    reasons = clv.cannot_tell_who_left(value.model.bgnbd, holdout)
+    if not reasons:
+        return value
+    try:
+        churn = retention.churn_risk(sales.sales, as_of, CHURN_DAYS, params.random_state)
+    except DataError as exc:  # the warning stands; the headline cannot be replaced
+        return replace(value, cannot_tell=reasons, churn_problem=exc.message)
+    if churn.evaluation is not None:
+        reasons = clv.cannot_tell_who_left(value.model.bgnbd, holdout, churn.evaluation)
+    risk = value.model.customers[["customer_id", "clv"]].merge(churn.customers[["customer_id", "p_churn"]],
+                                                              on="customer_id", how="left")
+    risk = risk.merge(table[["customer_id", "segment"]], on="customer_id", how="left")
+    risk["at_risk"] = risk["clv"] * risk["p_churn"]
+    at_risk = risk.assign(segment=risk["segment"].astype(str)).groupby("segment")["at_risk"].sum(min_count=1)
+    by_segment = value.by_segment.assign(value_at_risk=value.by_segment["segment"].map(at_risk))
+    return replace(value, by_segment=by_segment, active_share=float((risk["p_churn"] < ACTIVE).mean()),
+                   value_at_risk=float(risk["at_risk"].sum(min_count=1)), cannot_tell=reasons, churn=churn)
+
+
+def cannot_tell_message(value: Value) -> Message | None:
+    """The warning the page and the report show when P(alive) cannot tell who has left (None when
+    it can): the reasons, and where the headline's figures come from instead."""
+    if not value.cannot_tell:
+        return None
+    if value.churn is None:
+        return Message("clv.cannot_tell.no_churn", reasons=value.cannot_tell, problem=value.churn_problem)
+    caveat = ""
+    if value.churn.winner_beats_naive is False:  # the best route is no better than recency either
+        auc = value.churn.evaluation.set_index("route")["auc"]
+        caveat = Message("clv.cannot_tell.weak_churn", auc=auc[value.churn.route], naive=auc["naive"])
+    return Message("clv.cannot_tell.warning", reasons=value.cannot_tell, days=CHURN_DAYS,
+                   route=Message(f"churn_route.{value.churn.route}"), caveat=caveat)
 
 
 def _channels(sales, table: pd.DataFrame, as_of: pd.Timestamp) -> Channels:

@@ -75,8 +75,8 @@ MESSAGES = {
     "clv.error.holdout_history": "The data covers only {days} day(s) up to {end:date}: too short to check the model "
                                  "on held-out weeks (it needs at least three weeks). Pick a later date or load more "
                                  "history.",
-    "clv.error.holdout_length": "The data covers {days} days; a {holdout_days}-day holdout needs at least twice as "
-                                "long before it. Choose a holdout of 7 to {longest} days.",
+    "clv.error.holdout_length": "The data covers {days} days; a {holdout_days}-day holdout leaves fewer than "
+                                "{needed} days before it to learn from. Choose a holdout of 7 to {longest} days.",
     "clv.error.short_history": "Lifetime value needs at least {needed} days of purchases to learn how often customers "
                                "come back; the data has {days:.0f} day(s) up to this date. Pick a later as-of date or "
                                "load more history.",
@@ -3354,4 +3354,36 @@ MESSAGES = {
     "column.roas_high_after": "ROAS with the experiment (high)",
     "app.page.marketing": "Marketing ROI",
     # (end of marketing)
+
+    # --- clv honesty ----------------------------------------------------------------------
+    "clv.note.long_holdout": "The {holdout_days}-day holdout is longer than half of the {calibration_days} days the "
+                             "model learns from, so the check asks it to predict far beyond what it has seen; "
+                             "expect larger errors than with a shorter holdout.",
+    "clv.cannot_tell.bound": "a fitted parameter ({parameters}) sits at the edge of the range the fit searches",
+    "clv.cannot_tell.no_dropout": "the model puts the chance that a customer stops buying after a purchase at "
+                                  "practically zero ({dropout:.1e}), as if nobody ever left",
+    "clv.cannot_tell.holdout": "on the held-out days it predicted repeat purchases no better than the naive rule "
+                               "(an error of {model:.2f} against {naive:.2f} purchases per customer)",
+    "clv.cannot_tell.churn_holdout": "on past data it ranked the customers who stopped buying below the simple rule "
+                                     "\"days since the last order\" (AUC {btyd:.2f} against {naive:.2f})",
+    "clv.cannot_tell.warning": "This data cannot tell who has stopped buying, or why: {reasons:and}. Usually each "
+                               "customer has too few purchases over too short a history to tell a slow buyer from "
+                               "one who has left. So the headline shows who is likely to buy again within {days} "
+                               "days, and value at risk is lifetime value × the chance of no purchase in those days, "
+                               "both from the churn model that predicted best on past data ({route}). Lifetime "
+                               "values assume nobody leaves: read them as an upper bound, and P(alive) below as "
+                               "saying nothing.{caveat}",
+    "clv.cannot_tell.no_churn": "This data cannot tell who has stopped buying, or why: {reasons:and}. The churn model "
+                                "that would replace these figures could not run either ({problem}), so \"probably "
+                                "still active\" and value at risk say nothing about who has left.",
+    "clv.cannot_tell.active": "Likely to buy within {days} days",
+    "clv.cannot_tell.active.help": "Share of customers whose chance of making no purchase in the next {days} days is "
+                                   "below 50%, by the {route} churn model (P(alive) cannot tell on this data: see the "
+                                   "warning below).",
+    "clv.cannot_tell.at_risk.help": "Each customer's lifetime value × their chance of making no purchase in the next "
+                                    "{days} days ({route} churn model), summed: the value to win back first.",
+    "clv.cannot_tell.weak_churn": " Even that model ranked past leavers no better than days since the last order "
+                                  "(AUC {auc:.2f} against {naive:.2f}; 0.5 is a coin toss): treat these figures as "
+                                  "rough too.",
+    # (end of clv honesty)
 }

@@ -58,8 +58,8 @@ MESSAGES = {
     "clv.error.horizon": "预测期至少为一个月。",
     "clv.error.holdout_history": "截至 {end:date}，数据只覆盖 {days} 天，太短，无法用留出的几周检验模型（至少需要三周）。"
                                  "请选择更晚的日期，或加载更多历史数据。",
-    "clv.error.holdout_length": "数据覆盖 {days} 天；{holdout_days} 天的留出期之前至少需要两倍长的数据。请选择 7 到 {longest} "
-                                "天的留出期。",
+    "clv.error.holdout_length": "数据覆盖 {days} 天；{holdout_days} 天的留出期之前可供学习的数据不足 {needed} 天。"
+                                "请选择 7 到 {longest} 天的留出期。",
     "clv.error.short_history": "计算终身价值至少需要 {needed} 天的购买记录，才能了解客户多久回购一次；截至这一天，数据只有 "
                                "{days:.0f} 天。请选择更晚的分析日期，或加载更多历史数据。",
 
@@ -2833,4 +2833,27 @@ MESSAGES = {
     "column.roas_high_after": "校准后 ROAS（上限）",
     "app.page.marketing": "营销回报",
     # (end of marketing)
+
+    # --- clv honesty ----------------------------------------------------------------------
+    "clv.note.long_holdout": "{holdout_days} 天的留出期超过模型学习所用 {calibration_days} 天的一半，检验要求模型预测远超"
+                             "其所见的时间段；误差会比较短的留出期更大。",
+    "clv.cannot_tell.bound": "拟合参数（{parameters}）落在拟合搜索范围的边界上",
+    "clv.cannot_tell.no_dropout": "模型认为客户每次购买后停止购买的概率几乎为零（{dropout:.1e}），好像没有人会流失",
+    "clv.cannot_tell.holdout": "在留出期内，它对回购次数的预测并不比简单规则好（每位客户误差 {model:.2f} 次，简单规则 "
+                               "{naive:.2f} 次）",
+    "clv.cannot_tell.churn_holdout": "在历史数据上，它对已停止购买客户的排序不如简单规则“距上次下单天数”（AUC {btyd:.2f}，"
+                                     "简单规则 {naive:.2f}）",
+    "clv.cannot_tell.warning": "这份数据无法判断谁已经停止购买，也无法说明原因：{reasons:and}。通常是每位客户的购买次数太少、"
+                               "历史太短，分不清是买得慢还是已经离开。因此顶部指标显示的是 {days} 天内可能再次购买的客户，"
+                               "风险价值为终身价值 × 这段时间内不购买的概率，两者都来自在历史数据上预测最准的流失模型"
+                               "（{route}）。终身价值假设没有人流失，请视为上限；下方的 P(alive) 在此数据上没有意义。{caveat}",
+    "clv.cannot_tell.no_churn": "这份数据无法判断谁已经停止购买，也无法说明原因：{reasons:and}。可替代这些数字的流失模型也"
+                                "无法运行（{problem}），因此“可能仍活跃”和风险价值无法说明谁已流失。",
+    "clv.cannot_tell.active": "{days} 天内可能购买",
+    "clv.cannot_tell.active.help": "按{route}流失模型，未来 {days} 天内不购买概率低于 50% 的客户占比（此数据上 P(alive) "
+                                   "无法判断，见下方警告）。",
+    "clv.cannot_tell.at_risk.help": "每位客户的终身价值 × 其未来 {days} 天内不购买的概率（{route}流失模型）之和：应优先挽回的价值。",
+    "clv.cannot_tell.weak_churn": "即使是这个模型，在历史数据上对流失客户的排序也不比“距上次下单天数”好（AUC {auc:.2f}，"
+                                  "简单规则 {naive:.2f}；0.5 相当于抛硬币）：这些数字也只能作粗略参考。",
+    # (end of clv honesty)
 }
