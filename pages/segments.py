@@ -6,6 +6,8 @@ Widgets -> ``Params`` -> ``ui.run_analysis`` -> render the ``Result``; every num
 ``promo_core.analyses.segments`` and every word from the catalogue (``ui.text``)."""
 from __future__ import annotations
 
+import weakref
+
 import streamlit as st
 
 import ui
@@ -284,10 +286,18 @@ with tabs[5], ui.section():
     if book != (stored or segments.SegmentPlaybook(base)):  # the manager changed it: the Coupons page reads this
         ui.workspace().save_handoff(dataset, book)
     ui.download_csv(book.table, "segment-playbook.csv", label=t("segments.playbook.download"))
-    targets = analysis.target_list(result, book)
-    st.markdown(t("segments.playbook.targets", customers=len(targets), segments=targets["segment"].nunique()))
-    ui.result_table(targets.drop(columns=["send_coupon"]).head(1000), "coupon-targets-preview.csv",
-                    caption=t("segments.playbook.preview"))
+    # what is shown of the coupon list is kept for the session until the analysis or the playbook
+    # changes: on 500,000 customers making the list again (a merge and a sort) was half the CPU of
+    # a rerun that changes nothing (a weak reference: the session does not keep an old analysis)
+    shown_targets = st.session_state.get("seg-targets")
+    if shown_targets is None or shown_targets[0]() is not result or shown_targets[1] != book:
+        targets = analysis.target_list(result, book)
+        shown_targets = (weakref.ref(result), book, len(targets), targets["segment"].nunique(),
+                         targets.drop(columns=["send_coupon"]).head(1000))
+        st.session_state["seg-targets"] = shown_targets
+    _, _, target_customers, target_segments, target_preview = shown_targets
+    st.markdown(t("segments.playbook.targets", customers=target_customers, segments=target_segments))
+    ui.result_table(target_preview, "coupon-targets-preview.csv", caption=t("segments.playbook.preview"))
     st.markdown(t("segments.playbook.crm"))
     st.caption(t("segments.playbook.crm.caption", customers=len(result.customers)))
     d1, d2 = st.columns(2)

@@ -292,41 +292,65 @@ class HoltWinters:
         season : ndarray (*B, m)
             The final season of indices, oldest first (``season[..., k]`` applies k+1 weeks ahead).
         """
+        return HoltWinters._recursion(y, alpha, beta, gamma, phi, level0, trend0, season0, keep_fitted=True)
+
+    @staticmethod
+    def _recursion(y: np.ndarray, alpha, beta, gamma, phi, level0, trend0, season0, keep_fitted: bool):
+        """``filter``, or with ``keep_fitted`` False the sum of squared one-step errors (shape B)
+        in place of the fitted values.
+
+        Why: the grid search runs 135 parameter sets for every series (5,000 products: 675,000
+        recursions at once), where keeping every fitted value took (T, 135, S) floats (0.8 GB for
+        three years) and a season of indices stored last made each week's update read and write
+        with a stride of m. Here the seasons are stored week-first (each week's indices
+        contiguous), the parameters' complements are computed once, and the squared errors are
+        added week by week, in the order ``sum(axis=0)`` adds them: every number is the one of
+        the plain recursion (same operations in the same order).
+        """
         level0, trend0 = np.asarray(level0, float), np.asarray(trend0, float)
         shape = np.broadcast_shapes(np.shape(alpha), np.shape(beta), np.shape(gamma), np.shape(phi), level0.shape)
         m = season0.shape[-1]
         level = np.broadcast_to(level0, shape).astype(float)
         trend = np.broadcast_to(trend0, shape).astype(float)
-        season = np.array(np.broadcast_to(season0, shape + (m,)), dtype=float)
-        fitted = np.empty((len(y),) + shape)
+        season = np.array(np.moveaxis(np.broadcast_to(season0, shape + (m,)), -1, 0), dtype=float, order="C")
+        keep_alpha, damped_keep, keep_gamma = 1 - alpha, (1 - beta) * phi, 1 - gamma
+        fitted = np.empty((len(y),) + shape) if keep_fitted else None
+        sse = np.zeros(shape)
         for t in range(len(y)):
             k = t % m
             base = level + phi * trend
-            s_old = season[..., k]
-            fitted[t] = base * s_old
+            s_old = season[k]
+            step = base * s_old
+            if keep_fitted:
+                fitted[t] = step
+            else:
+                step -= y[t]
+                step **= 2
+                sse += step
             safe_s = np.where(np.abs(s_old) > 1e-9, s_old, 1e-9)
-            new_level = alpha * y[t] / safe_s + (1 - alpha) * base
-            trend = beta * (new_level - level) + (1 - beta) * phi * trend
-            season[..., k] = gamma * y[t] / np.where(np.abs(base) > 1e-9, base, 1e-9) + (1 - gamma) * s_old
+            new_level = alpha * y[t] / safe_s + keep_alpha * base
+            trend = beta * (new_level - level) + damped_keep * trend
+            season[k] = gamma * y[t] / np.where(np.abs(base) > 1e-9, base, 1e-9) + keep_gamma * s_old
             level = new_level
         shift = len(y) % m
-        return fitted, level, trend, np.roll(season, -shift, axis=-1)
+        return (fitted if keep_fitted else sse), level, trend, np.roll(np.moveaxis(season, 0, -1), -shift, axis=-1)
 
     def fit(self, units: pd.DataFrame, exog: dict | None = None) -> "HoltWinters":
-        """Pick each series' smoothing parameters on the grid and keep its final states."""
+        """Pick each series' smoothing parameters on the grid and keep its final states (the grid is
+        searched on the squared errors alone; the chosen parameters' recursion is run again for
+        the fitted values and states)."""
         y = units.to_numpy(float)
         level0, trend0, season0 = self.initial_states(y)
         grid = np.array(np.meshgrid(self.alphas, self.betas, self.gammas if self.season_length > 1 else (0.0,),
                                     self.phis, indexing="ij")).reshape(4, -1)
         a, b, g, p = (grid[i][:, None] for i in range(4))
-        fitted, level, trend, season = self.filter(y, a, b, g, p, level0[None, :], trend0[None, :], season0[None])
-        sse = ((fitted - y[:, None, :]) ** 2).sum(axis=0)  # (G, S)
+        sse, _, _, _ = self._recursion(y, a, b, g, p, level0[None, :], trend0[None, :], season0[None],
+                                       keep_fitted=False)  # (G, S)
         best = np.argmin(sse, axis=0)
-        cols = np.arange(y.shape[1])
         self.alpha_, self.beta_, self.gamma_, self.phi_ = (grid[i][best] for i in range(4))
-        self.level_, self.trend_ = level[best, cols], trend[best, cols]
-        self.season_ = season[best, cols]
-        self.fitted_ = pd.DataFrame(fitted[:, best, cols], index=units.index, columns=units.columns)
+        fitted, self.level_, self.trend_, self.season_ = self.filter(y, self.alpha_, self.beta_, self.gamma_,
+                                                                     self.phi_, level0, trend0, season0)
+        self.fitted_ = pd.DataFrame(fitted, index=units.index, columns=units.columns)
         self.index_, self.columns_ = units.index, units.columns
         return self
 

@@ -8,6 +8,7 @@ import pytest
 from sklearn.metrics import adjusted_rand_score
 
 from promo_core import segments
+from promo_core.engine import fetch, most_common
 from promo_core.errors import DataError
 from promo_core.io import finalize_transactions, load_transactions
 from promo_core.text import render, render_frame
@@ -294,6 +295,50 @@ def test_explain_clusters_finds_the_planted_rule():
     assert render(rules.loc[1, "rule"]) == "at most 5 orders"
     assert rules.loc[2, "precision"] == 1.0 and rules.loc[2, "recall"] == 1.0
     assert render(rules.loc[2, "rule"], "zh") == "至少 6 单"
+
+
+def test_explain_clusters_on_a_sample_finds_the_same_rule_and_counts_every_customer():
+    """Past ``fit_size`` customers the trees learn from a stratified sample (rare clusters keep
+    their share), and the rule's customers, precision and recall are counted on all."""
+    rng = np.random.default_rng(1)
+    n = 6000
+    feats = pd.DataFrame({"recency_days": rng.integers(0, 300, n).astype(float),
+                          "frequency": rng.integers(1, 12, n).astype(float),
+                          "monetary": rng.uniform(10, 500, n)})
+    labels = np.where(feats["frequency"] >= 6, 2, 1)
+    labels[feats["monetary"].to_numpy() > 480] = 3  # a small cluster (about 4%)
+    whole = segments.explain_clusters(feats, labels).rules.set_index("cluster")
+    sampled = segments.explain_clusters(feats, labels, fit_size=1000).rules.set_index("cluster")
+    assert [render(r) for r in sampled["rule"]] == [render(r) for r in whole["rule"]]
+    assert sampled["customers"].sum() > 1000  # counted on all 6,000
+    # (a threshold learned from the sample may fall between other neighbours: 480.2 for 480.4)
+    pd.testing.assert_frame_equal(sampled.drop(columns="rule"), whole.drop(columns="rule"), check_exact=False,
+                                  check_dtype=False, atol=0.02 * n)
+    assert np.allclose(sampled[["precision", "recall"]], whole[["precision", "recall"]], atol=0.01)
+    picked = segments._stratified_sample(labels, 1000, 0)
+    assert len(np.unique(picked)) == len(picked) and abs(len(picked) - 1000) <= 3
+    for c in (1, 2, 3):
+        assert abs((labels[picked] == c).mean() - (labels == c).mean()) < 0.002
+
+
+def test_an_orders_channel_is_the_one_most_of_its_lines_have():
+    """Orders in one channel take it; mixed orders the channel of most bought lines (the
+    alphabetically first on a tie); lines without a channel do not count; returns do not vote."""
+    rows = [("O1", "A", "2025-01-01", 1, 10.0, "store"),
+            ("O2", "A", "2025-01-02", 1, 10.0, "store"), ("O2", "A", "2025-01-02", 1, 10.0, "online"),
+            ("O2", "A", "2025-01-02", 1, 10.0, "online"),  # mixed: online 2, store 1
+            ("O3", "A", "2025-01-03", 1, 10.0, "web"), ("O3", "A", "2025-01-03", 1, 10.0, "app"),  # tie: app
+            ("O4", "A", "2025-01-04", 1, 10.0, None), ("O4", "A", "2025-01-04", 1, 10.0, "store"),
+            ("O5", "A", "2025-01-05", 1, 10.0, "store"), ("O5", "A", "2025-01-05", -2, 10.0, "online"),
+            ("O5", "A", "2025-01-05", -1, 10.0, "online"),  # returns do not outvote the bought line
+            ("O6", "B", "2025-01-06", 1, 10.0, None)]  # no channel at all: no order channel
+    orders = segments.customer_orders(make_tx(rows))
+    bought = orders.table.filter(orders.table.bought)
+    got = fetch(segments._order_channel(bought)).sort_values("order_id").reset_index(drop=True)
+    assert got["order_id"].tolist() == ["O1", "O2", "O3", "O4", "O5"]
+    assert got["channel"].tolist() == ["store", "online", "app", "store", "store"]
+    reference = fetch(most_common(bought, ["customer_id", "order_id"], "channel", weight="n_bought"))
+    pd.testing.assert_frame_equal(got, reference.sort_values("order_id").reset_index(drop=True)[got.columns])
 
 
 def test_clustering_too_few_customers_is_a_clear_error():

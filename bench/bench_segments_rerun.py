@@ -1,0 +1,61 @@
+"""The Segments page's rerun (nothing changed) on a dataset already in a workspace, in AppTest,
+with a profile of the rerun: where its seconds go, to find what redraws needlessly.
+
+Why a saved workspace: issue 15 asks for a rerun ≤ 1 s on 20 million lines, where tables of half a
+million customers make every per-customer step of the page script visible (the demo's 20,000 hide
+them). The first render computes the analysis (minutes under load); then ``--reruns`` reruns are
+timed (wall and CPU seconds, load average) and the last is profiled. Run from the project root:
+
+    .venv/bin/python bench/bench_segments_rerun.py bench/out/ws_20000000/promo.duckdb [--code ../main]
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import threading
+import time
+from pathlib import Path
+
+from bench_analysis import cpu_seconds
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("workspace", type=Path, help="a workspace file holding the dataset (its first one is used)")
+    ap.add_argument("--code", type=Path, default=Path(__file__).resolve().parents[1], help="the checkout to time")
+    ap.add_argument("--reruns", type=int, default=3)
+    ap.add_argument("--top", type=int, default=25, help="lines of the profile printed")
+    args = ap.parse_args()
+    os.environ["PROMO_WORKSPACE"] = str(args.workspace.resolve())
+    os.chdir(args.code)
+    sys.path.insert(0, str(args.code.resolve()))
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(args.code / "app.py"), default_timeout=3600)
+    at.session_state["lang"] = "en"
+    at.run()
+    at.switch_page("pages/segments.py")
+    start, cpu = time.perf_counter(), cpu_seconds()
+    at.run()
+    assert not at.exception, at.exception
+    print(f"first render: {time.perf_counter() - start:.1f} s wall, {cpu_seconds() - cpu:.1f} s CPU, "
+          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    profile = cProfile.Profile()
+    for i in range(args.reruns):
+        start, cpu = time.perf_counter(), cpu_seconds()
+        if i == args.reruns - 1:  # the script runs in a thread of its own: profile that thread
+            threading.setprofile(lambda *_: (sys.setprofile(None), profile.enable()))
+        at.run()
+        threading.setprofile(None)
+        assert not at.exception, at.exception
+        print(f"RESULT rerun {i + 1}: {time.perf_counter() - start:.2f} s wall, {cpu_seconds() - cpu:.2f} s CPU, "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    profile.disable()
+    pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+
+
+if __name__ == "__main__":
+    main()
