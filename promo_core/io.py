@@ -1629,8 +1629,9 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         order_expr = "order_id"
     cancel = "FALSE"
     if m["order_id"] is not None:
-        share = con.execute("""SELECT avg(regexp_full_match(order_id, 'C[0-9]+')::INT),
-                                      avg(regexp_full_match(order_id, '[0-9]+')::INT) FROM checked""").fetchall()[0]
+        # (the first character rules out most ids before the regular expression runs)
+        share = con.execute("""SELECT avg((starts_with(order_id, 'C') AND regexp_full_match(order_id, 'C[0-9]+'))::INT),
+            avg((order_id[1] BETWEEN '0' AND '9' AND regexp_full_match(order_id, '[0-9]+'))::INT) FROM checked""").fetchall()[0]
         if share[0] and share[0] > 0 and (share[1] or 0) > 0.5:
             cancel = "regexp_full_match(order_id, 'C[0-9]+')"
     qty_type = "BIGINT" if con.execute("SELECT bool_and(quantity = floor(quantity)) FROM checked "
