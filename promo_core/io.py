@@ -1629,8 +1629,9 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         order_expr = "order_id"
     cancel = "FALSE"
     if m["order_id"] is not None:
-        share = con.execute("""SELECT avg(regexp_full_match(order_id, 'C[0-9]+')::INT),
-                                      avg(regexp_full_match(order_id, '[0-9]+')::INT) FROM checked""").fetchall()[0]
+        # (the first character rules out most ids before the regular expression runs)
+        share = con.execute("""SELECT avg((starts_with(order_id, 'C') AND regexp_full_match(order_id, 'C[0-9]+'))::INT),
+            avg((order_id[1] BETWEEN '0' AND '9' AND regexp_full_match(order_id, '[0-9]+'))::INT) FROM checked""").fetchall()[0]
         if share[0] and share[0] > 0 and (share[1] or 0) > 0.5:
             cancel = "regexp_full_match(order_id, 'C[0-9]+')"
     qty_type = "BIGINT" if con.execute("SELECT bool_and(quantity = floor(quantity)) FROM checked "
@@ -1639,12 +1640,20 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     # The row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
     if progress is not None:
         progress(Message("data.progress.duplicates", file=info["file"]))
-    con.execute(f"""CREATE TABLE dups AS WITH cand AS (SELECT __row FROM typed WHERE __h IN
-            (SELECT __h FROM typed GROUP BY __h HAVING count(*) > 1))
-        SELECT __row FROM (SELECT r.__row, row_number() OVER (PARTITION BY {', '.join('r.' + quote_ident(c) for c in columns)}
-                                                           ORDER BY r.__row) AS k
-                           FROM raw r SEMI JOIN cand USING (__row)) WHERE k > 1""")
-    con.execute("UPDATE typed SET __dup = TRUE FROM dups WHERE typed.__row = dups.__row")  # (in place: rows keep their order)
+    # (Most files have no two lines with the same hash: then the file's text is not read again.)
+    con.execute("""CREATE TABLE cand AS SELECT __row FROM typed WHERE __h IN
+        (SELECT __h FROM typed GROUP BY __h HAVING count(*) > 1)""")
+    # (The file's own table fetches the candidates by row id, where a join would read all of it back
+    # from the spill; a view over data in place has no row ids.)
+    cand_rows = ("(SELECT rowid + 1 AS __row, * FROM raw_t WHERE rowid IN (SELECT __row - 1 FROM cand))"
+                 if source == "raw" else "(FROM raw SEMI JOIN cand USING (__row))")
+    if con.execute("SELECT count(*) FROM cand").fetchone()[0]:
+        con.execute(f"""CREATE TABLE dups AS SELECT __row FROM (SELECT r.__row, row_number() OVER (
+                PARTITION BY {', '.join('r.' + quote_ident(c) for c in columns)} ORDER BY r.__row) AS k
+            FROM {cand_rows} r) WHERE k > 1""")
+        con.execute("UPDATE typed SET __dup = TRUE FROM dups WHERE typed.__row = dups.__row")  # (in place: rows keep their order)
+    else:
+        con.execute("CREATE TABLE dups AS FROM cand")
     if private:  # roles only; a number or date only when it was read and is plausible
         bounded = {"quantity": (f"abs(c.quantity) <= {max_q}", "q"),
                    "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", "p"),
@@ -1682,7 +1691,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     rows_sql = rows_over("checked")
     tally = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE customer_id IS NULL),
         count(*) FILTER (WHERE is_return), count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE is_duplicate),
-        count(*) FILTER (WHERE unit_price = 0), count(*) FILTER (WHERE regexp_full_match(order_id, 'C[0-9]+'))
+        count(*) FILTER (WHERE unit_price = 0), count(*) FILTER (WHERE {cancel})
         FROM ({rows_sql})""").fetchall()[0]
     loaded = tally[0]
     duplicates = con.execute("SELECT count(*) FROM dups").fetchall()[0][0]
