@@ -74,6 +74,7 @@ SLOPE_BOUNDS = (0.5, 3.0)
 PRIOR_SD = {"log_half": 0.7, "log_slope": 0.5, "decay": 0.35}
 PRIOR_DECAY = 0.3
 FLAT_EFFECT = 0.3  # flag a channel whose effect varies less than this share of its spend's variation
+MODE = "start"
 
 
 # --- the transforms ------------------------------------------------------------------------------
@@ -126,6 +127,7 @@ class _Problem:
     max_lag: int
     prior_weight: float  # residual scale the priors are expressed in
     calibration: tuple = ()  # (channel position, y_scale / its spend, experiment's ROAS, its standard error)
+    centre: tuple = (0.0, 0.0, PRIOR_DECAY)  # the priors' centres: log half, log slope, decay (per channel)
 
     @property
     def n_channels(self) -> int:
@@ -146,9 +148,10 @@ class _Problem:
 
     def residuals(self, p: np.ndarray, y: np.ndarray) -> np.ndarray:
         _, _, decay, half, slope = self.split(p)
-        prior = self.prior_weight * np.concatenate([np.log(half) / PRIOR_SD["log_half"],
-                                                    np.log(slope) / PRIOR_SD["log_slope"],
-                                                    (decay - PRIOR_DECAY) / PRIOR_SD["decay"]])
+        log_half, log_slope, centre_decay = self.centre
+        prior = self.prior_weight * np.concatenate([(np.log(half) - log_half) / PRIOR_SD["log_half"],
+                                                    (np.log(slope) - log_slope) / PRIOR_SD["log_slope"],
+                                                    (decay - centre_decay) / PRIOR_SD["decay"]])
         media = self.media(p)
         measured = [(factor * media[:, i].sum() - roas) / se for i, factor, roas, se in self.calibration]
         return np.concatenate([self.base @ self.split(p)[0] + media.sum(axis=1) - y, prior,
@@ -424,13 +427,24 @@ def fit(spend: pd.DataFrame, kpi: pd.Series, controls: pd.DataFrame | None = Non
     point = summary(p_hat)
     n = len(y)
     n_blocks = int(np.ceil(n / block))
+    k, c = base.shape[1], len(names)
+    sigma = inflate * float(resid.std())
     boot = np.empty((n_boot,) + point.shape)
     for b in range(n_boot):
         starts = rng.integers(0, n - block + 1, n_blocks)
         e = np.concatenate([resid[s:s + block] for s in starts])[:n]
         y_b = fitted + inflate * (e - e.mean())
-        refit = dataclasses.replace(problem, calibration=measured(slice(None), rng)) if calibration else problem
-        boot[b] = summary(refit.solve(y_b, p_hat, max_nfev=200))
+        spread = 1.0 if MODE != "rto" else sigma / weight
+        centre = (rng.normal(0.0, spread * PRIOR_SD["log_half"], c), rng.normal(0.0, spread * PRIOR_SD["log_slope"], c),
+                  rng.normal(PRIOR_DECAY, spread * PRIOR_SD["decay"], c))
+        if MODE == "old":
+            centre = problem.centre
+        refit = dataclasses.replace(problem, centre=centre,
+                                    calibration=measured(slice(None), rng) if calibration else problem.calibration)
+        start = p_hat.copy()
+        if MODE == "start":
+            start[k + c:] = np.concatenate([np.clip(centre[2], 0.0, MAX_DECAY), centre[0], centre[1]])
+        boot[b] = summary(refit.solve(y_b, start, max_nfev=200))
         if progress is not None:
             progress((b + 1) / n_boot)
 
