@@ -193,8 +193,10 @@ else:
 
 flagged = {c: f for c, f in table["flags"].items() if f}
 for channel_name, flags in flagged.items():
-    text = t("marketing.flags.channel", channel=channel_name,
-             reasons=[Message(f"marketing.flag.{f}") for f in flags])
+    reasons = [Message(f"marketing.flag.{f}") for f in flags]
+    if not table.at[channel_name, "identified"]:
+        reasons.append(Message("marketing.flag.unidentified"))
+    text = t("marketing.flags.channel", channel=channel_name, reasons=reasons)
     st.warning(text, icon=":material/report:")
     notes.append(text)
 if not flagged:
@@ -205,10 +207,11 @@ if not flagged:
 # --------------------------------------------------------------------------------------------
 st.subheader(t("marketing.channels.heading"))
 st.caption(t("marketing.channels.lead", level=model.level))
-fig = charts.mmm_roas(table, ui.chart_labels("mmm_roas", level=model.level))
+measured_channels = analysis.channel_table(model)
+fig = charts.mmm_roas(table[table["identified"]], ui.chart_labels("mmm_roas", level=model.level))
 ui.chart(fig, key="mk-roas")
 figures[t("marketing.channels.heading")] = fig
-shown = table[["total_spend", "contribution", "contribution_low", "contribution_high", "roas", "roas_low", "roas_high",
+shown = measured_channels[["total_spend", "contribution", "contribution_low", "contribution_high", "roas", "roas_low", "roas_high",
                "marginal_roas", "marginal_roas_low", "marginal_roas_high", "current_spend", "half_life"]].copy()
 shown["flags"] = [t("marketing.flags.list", reasons=[Message(f"marketing.flag.{f}") for f in flags]) if flags else ""
                   for flags in table["flags"]]

@@ -28,7 +28,7 @@ from promo_core.experiments import compare_outcomes, suggest_columns, table_key
 from promo_core.text import Message
 
 __all__ = ["Params", "Result", "Spend", "run", "allocate", "what_if", "experiments", "calibration_shift", "table_key",
-           "campaign_roas", "coupon_cost", "CampaignRoas", "PARTS"]
+           "campaign_roas", "coupon_cost", "CampaignRoas", "channel_table", "PARTS"]
 
 PARTS = frozenset({"fit", "allocation", "what_if"})
 
@@ -307,6 +307,19 @@ def campaign_roas(campaign: pd.DataFrame, arm_column: str, arm: str, control: st
     roas, se = lift * n / cost, se_lift * n / cost
     z = float(norm.ppf(0.5 + level / 2))
     return CampaignRoas(roas, se, roas - z * se, roas + z * se, lift, n, float(cost), level)
+
+
+MEASURED = ["contribution", "contribution_low", "contribution_high", "roas", "roas_low", "roas_high", "marginal_roas",
+            "marginal_roas_low", "marginal_roas_high"]
+
+
+def channel_table(model: mmm.MediaMix) -> pd.DataFrame:
+    """The channels as a page shows them: a channel the data cannot separate (``identified`` False)
+    gets no contribution and no ROAS (empty cells), so that no confident number is read for it; its
+    flags say why."""
+    table = model.channels.copy()
+    table.loc[~table["identified"], MEASURED] = np.nan
+    return table
 
 
 def calibration_shift(before: mmm.MediaMix, after: mmm.MediaMix) -> pd.DataFrame:

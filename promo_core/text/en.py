@@ -3375,6 +3375,6 @@ MESSAGES = {
                                     "({level:pct0} interval {low:.2f} to {high:.2f}).",
     "marketing.calibrate.negative": "The campaign brought no extra revenue (its measured ROAS is below 0): the "
                                     "model is told 0 for this channel.",
-    "marketing.flag.unidentified": "its interval is too wide for a number: the data cannot tell what it brought in",
+    "marketing.flag.unidentified": "the page shows no ROAS for it: the data cannot tell what it brought in",
     # (end of marketing)
 }

@@ -2848,6 +2848,6 @@ MESSAGES = {
     "marketing.calibrate.measured": "该活动：{customers:,} 位顾客每人比对照组多消费 {lift:money2}，合计 {extra:money0}，"
                                     "成本 {cost:money0}：ROAS 为 {roas:.2f}（{level:pct0} 区间 {low:.2f} 至 {high:.2f}）。",
     "marketing.calibrate.negative": "该活动没有带来额外收入（测得的 ROAS 低于 0）：模型按此渠道为 0 处理。",
-    "marketing.flag.unidentified": "区间太宽，无法给出数字：数据无法判断它带来了多少收入",
+    "marketing.flag.unidentified": "页面不显示它的 ROAS：数据无法判断它带来了多少收入",
     # (end of marketing)
 }
