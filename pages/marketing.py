@@ -191,11 +191,8 @@ if model.holdout is not None:
 else:
     m4.metric(t("marketing.metric.r2"), f"{model.r2:.2f}", help=t("marketing.metric.r2.help"))
 
-flagged = {c: f for c, f in table["flags"].items() if f}
-for channel_name, flags in flagged.items():
-    reasons = [Message(f"marketing.flag.{f}") for f in flags]
-    if not table.at[channel_name, "identified"]:
-        reasons.append(Message("marketing.flag.unidentified"))
+flagged = analysis.flag_reasons(model)
+for channel_name, reasons in flagged.items():
     text = t("marketing.flags.channel", channel=channel_name, reasons=reasons)
     st.warning(text, icon=":material/report:")
     notes.append(text)

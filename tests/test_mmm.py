@@ -48,13 +48,14 @@ def test_planted_roas_recovered_on_simulated_data():
     """Five seeds, 104 weeks, 5 channels. Measured (10 seeds, 100 draws, see the module docstring):
     92 % of the nominal 90 % intervals cover the planted ROAS (64 % before the shape priors' centres
     were redrawn in each refit), mean Spearman rank correlation 0.88. Asserted with margin on
-    fewer draws: most intervals cover (near nominal), every channel is covered in most seeds, the
+    60 draws (with 40 the 5 % and 95 % quantiles are too noisy: 72 % on these seeds): most
+    intervals cover (near nominal), every channel is covered in most seeds, the
     intervals stay narrower than the planted range, the ranking is right or nearly so in every seed,
     and the best and worst channels are told apart."""
     covered, rhos, widths = [], [], []
     for seed in range(5):
         spend, kpi, truth = simulated(seed)
-        fit = mmm.fit(spend, kpi, n_boot=40, random_state=seed)
+        fit = mmm.fit(spend, kpi, n_boot=60, random_state=seed)
         c, planted = fit.channels, truth.channels["roas"]
         covered.append(((c["roas_low"] <= planted) & (planted <= c["roas_high"])).to_numpy())
         rhos.append(c["roas"].corr(planted, method="spearman"))

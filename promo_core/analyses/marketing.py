@@ -28,7 +28,8 @@ from promo_core.experiments import compare_outcomes, suggest_columns, table_key
 from promo_core.text import Message
 
 __all__ = ["Params", "Result", "Spend", "run", "allocate", "what_if", "experiments", "calibration_shift", "table_key",
-           "campaign_roas", "coupon_cost", "CampaignRoas", "channel_table", "PARTS"]
+           "campaign_roas", "coupon_cost", "CampaignRoas", "channel_table", "flag_reasons",
+           "PARTS"]
 
 PARTS = frozenset({"fit", "allocation", "what_if"})
 
@@ -320,6 +321,15 @@ def channel_table(model: mmm.MediaMix) -> pd.DataFrame:
     table = model.channels.copy()
     table.loc[~table["identified"], MEASURED] = np.nan
     return table
+
+
+def flag_reasons(model: mmm.MediaMix) -> dict[str, list[Message]]:
+    """Per flagged channel, the reasons to read its numbers with care (one ``marketing.flag.*``
+    message per flag, and ``marketing.flag.unidentified`` when no ROAS is shown for it)."""
+    c = model.channels
+    return {name: [Message(f"marketing.flag.{f}") for f in flags]
+            + ([] if c.at[name, "identified"] else [Message("marketing.flag.unidentified")])
+            for name, flags in c["flags"].items() if flags}
 
 
 def calibration_shift(before: mmm.MediaMix, after: mmm.MediaMix) -> pd.DataFrame:
