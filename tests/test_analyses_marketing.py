@@ -150,3 +150,23 @@ def test_the_demo_campaign_measures_a_roas(demo):
     assert cost == 10 * demo.campaign.query("arm == 'coupon_10'")["converted"].sum()
     measured = analysis.campaign_roas(demo.campaign, "arm", "coupon_10", "control", "spend", cost)
     assert measured.customers == 4000 and -0.3 < measured.low < 0 < measured.high < 0.3
+
+
+def test_a_channel_the_data_cannot_separate_shows_no_numbers_and_says_why():
+    from promo_core import mmm
+
+    channels = pd.DataFrame({"roas": [2.0, 5.0, 1.0], "roas_low": [1.5, 3.0, 0.2], "roas_high": [2.5, 6.0, 3.0],
+                             "contribution": [200.0, 500.0, 100.0], "total_spend": [100.0] * 3,
+                             "flags": [(), ("flat_effect",), ("uncertain",)], "identified": [True, False, True]},
+                            index=pd.Index(["search", "display", "social"], name="channel"))
+    for name in set(analysis.MEASURED) - set(channels.columns):
+        channels[name] = 1.0
+    empty = pd.Series(dtype=float)
+    model = mmm.MediaMix(channels, pd.DataFrame(), empty, empty, None, 1.0, np.empty((0, 3, 4)), 0.9, 8)
+    shown = analysis.channel_table(model)
+    assert shown.loc["display", analysis.MEASURED].isna().all() and shown.at["display", "total_spend"] == 100
+    assert shown.drop(index="display")[analysis.MEASURED].notna().all().all()
+    reasons = analysis.flag_reasons(model)
+    assert set(reasons) == {"display", "social"}
+    assert [m.id for m in reasons["display"]] == ["marketing.flag.flat_effect", "marketing.flag.unidentified"]
+    assert [m.id for m in reasons["social"]] == ["marketing.flag.uncertain"]

@@ -196,6 +196,9 @@ def test_on_the_demo_every_channel_missed_is_flagged(demo):
     assert covered.sum() >= 3
     far = off_by > 0.25  # measured: display (planted 0.5) credited about 5 with an interval from about 3
     assert all(c.loc[far, "flags"].map(len) > 0), c[["roas", "roas_low", "roas_high", "flags"]]
+    # display's effect is a level shift (flat_effect): not identified, so no page shows its ROAS
+    assert "flat_effect" in c.at["display", "flags"] and not c.at["display", "identified"]
+    assert c.loc[c["flags"].map(len) == 0, "identified"].all()
     assert (c.loc[["email", "search"], "roas_low"] > 1).all()  # planted 3.0 and 2.4
     assert fit.holdout.mape < 0.06
 
@@ -210,6 +213,7 @@ def test_calibration_with_an_experiment_moves_the_estimate_to_it():
     assert abs(plain.channels.at[worst, "roas"] - planted[worst]) > 0.5  # (seed 4: ch1, planted 1.8, credited ~4)
     calibrated = mmm.fit(spend, kpi, n_boot=30, holdout=0, calibration={worst: (planted[worst], 0.1)})
     after = calibrated.channels.loc[worst]
+    assert after["identified"]  # an experiment measured it, whatever the spend data's flags
     assert abs(after["roas"] - planted[worst]) < 0.3
     assert after["roas_low"] <= planted[worst] <= after["roas_high"]
     assert after["roas_high"] - after["roas_low"] < plain.channels.at[worst, "roas_high"] - plain.channels.at[worst,
