@@ -205,11 +205,13 @@ if not flagged:
 st.subheader(t("marketing.channels.heading"))
 st.caption(t("marketing.channels.lead", level=model.level))
 measured_channels = analysis.channel_table(model)
-fig = charts.mmm_roas(table[table["identified"]], ui.chart_labels("mmm_roas", level=model.level))
+identified = table[table["identified"]]  # a channel the data cannot separate gets no bar (its warning says why)
+fig = charts.mmm_roas(identified, ui.chart_labels("mmm_roas", level=model.level))
 ui.chart(fig, key="mk-roas")
 figures[t("marketing.channels.heading")] = fig
-shown = measured_channels[["total_spend", "contribution", "contribution_low", "contribution_high", "roas", "roas_low", "roas_high",
-               "marginal_roas", "marginal_roas_low", "marginal_roas_high", "current_spend", "half_life"]].copy()
+shown = measured_channels[["total_spend", "contribution", "contribution_low", "contribution_high", "roas", "roas_low",
+                           "roas_high", "marginal_roas", "marginal_roas_low", "marginal_roas_high", "current_spend",
+                           "half_life"]].copy()
 shown["flags"] = [t("marketing.flags.list", reasons=[Message(f"marketing.flag.{f}") for f in flags]) if flags else ""
                   for flags in table["flags"]]
 shown = shown.reset_index()

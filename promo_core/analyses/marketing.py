@@ -6,6 +6,9 @@ column, a spend column, and optionally a revenue (KPI) column repeated on each r
 control columns (holidays, a price index). Without a KPI column the revenue per period comes from
 the sales source (summed in its engine).
 
+A randomised campaign (the Coupons page's) measures one channel's ROAS (``campaign_roas``), which
+calibrates the model (``Params.calibration``).
+
 >>> result = run(sales, Params(spend=Spend(table, table_key(table))))
 >>> result.model.channels      # ROAS with intervals, contribution, marginal ROAS, flags
 >>> result.allocation.table    # today's split and the recommended one
