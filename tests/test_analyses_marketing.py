@@ -8,7 +8,6 @@ import pandas as pd
 import pytest
 
 from promo_core.analyses import marketing as analysis
-from promo_core.errors import DataError
 from tests.conftest import chinese_error
 
 
