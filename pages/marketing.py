@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from promo_core import charts
+from promo_core import charts, experiments
 from promo_core.analyses import marketing as analysis
 from promo_core.text import Message
 
@@ -109,18 +109,59 @@ if result.model is None:
 
 # An experiment (a randomised test of one channel, e.g. a campaign on the Coupons page) as prior information
 shift = None
+campaign_table = ui.dataset_table("campaign")
+
+
+def campaign_measurement() -> tuple[float, float, float] | None:
+    """The workspace's coupon campaign as a measured ROAS (arm, control, revenue column and cost picked
+    here), told in a sentence; None while it cannot be measured (the reason shown)."""
+    table = campaign_table[0]
+    suggested = experiments.suggest_columns(table)
+    columns = [str(c) for c in table.columns]
+    e1, e2, e3, e4, e5 = st.columns(5)
+    arm_column = e1.selectbox(t("marketing.calibrate.arm_column"), columns, key="mk-cal-arm-column",
+                              index=columns.index(suggested.arm) if suggested.arm in columns else 0)
+    arms = sorted(table[arm_column].astype(str).unique())
+    control = e3.selectbox(t("marketing.calibrate.control"), arms, key="mk-cal-control",
+                           index=arms.index(suggested.control) if suggested.control in arms else 0)
+    treated = [a for a in arms if a != control] or arms
+    arm = e2.selectbox(t("marketing.calibrate.arm"), treated, key="mk-cal-arm", index=len(treated) - 1)
+    money = [c for c in suggested.money_outcomes if c in columns] or columns
+    outcome = e4.selectbox(t("marketing.calibrate.outcome"), money, key="mk-cal-outcome")
+    cost = e5.number_input(t("marketing.calibrate.cost"), 0.0, value=analysis.coupon_cost(table, arm_column, arm),
+                           step=100.0, key=f"mk-cal-cost-{arm}", help=t("marketing.calibrate.cost.help"))
+    measured_roas = ui.run(analysis.campaign_roas, table, arm_column, arm, control, outcome, float(cost), params.level)
+    if measured_roas is None:
+        return None
+    st.caption(t("marketing.calibrate.measured", customers=measured_roas.customers, lift=measured_roas.lift,
+                 extra=measured_roas.lift * measured_roas.customers, cost=measured_roas.cost,
+                 roas=measured_roas.roas, level=measured_roas.level, low=measured_roas.low, high=measured_roas.high))
+    if measured_roas.roas < 0:
+        st.caption(t("marketing.calibrate.negative"))
+    return measured_roas.calibration("")[1:]
+
+
 with st.expander(t("marketing.calibrate.heading"), expanded=False, icon=":material/science:", key="exp-mk-calibrate"):
     st.caption(t("marketing.calibrate.lead"))
-    k1, k2, k3, k4 = st.columns(4)
-    measured = k1.selectbox(t("marketing.calibrate.channel"), [""] + list(result.model.channels.index),
+    origins = ["typed"] + (["campaign"] if campaign_table is not None else [])
+    origin = st.radio(t("marketing.calibrate.source"), origins, horizontal=True, key="mk-cal-source",
+                      format_func={o: t(f"marketing.calibrate.source.{o}") for o in origins}.get,
+                      help=t("marketing.calibrate.source.help"))
+    measured = st.selectbox(t("marketing.calibrate.channel"), [""] + list(result.model.channels.index),
                             key="mk-cal-channel", format_func=lambda c: c or t("marketing.calibrate.none"))
-    if measured:
+    measurement = None
+    if measured and origin == "campaign":
+        measurement = campaign_measurement()
+    elif measured:
+        k2, k3, k4 = st.columns(3)
         roas = k2.number_input(t("marketing.calibrate.roas"), 0.0, value=1.0, step=0.1, key="mk-cal-roas",
                                help=t("marketing.calibrate.roas.help"))
         low = k3.number_input(t("marketing.calibrate.low"), 0.0, value=0.5, step=0.1, key="mk-cal-low")
         high = k4.number_input(t("marketing.calibrate.high"), 0.0, value=1.5, step=0.1, key="mk-cal-high",
                                help=t("marketing.calibrate.interval.help", level=params.level))
-        params = dataclasses.replace(params, calibration=((measured, float(roas), float(low), float(high)),))
+        measurement = (float(roas), float(low), float(high))
+    if measured and measurement is not None:
+        params = dataclasses.replace(params, calibration=((measured,) + tuple(measurement),))
         calibrated = ui.run_analysis(analysis, params)
         if calibrated.model is None:
             ui.show_problem(calibrated.problems["fit"])
@@ -150,10 +191,9 @@ if model.holdout is not None:
 else:
     m4.metric(t("marketing.metric.r2"), f"{model.r2:.2f}", help=t("marketing.metric.r2.help"))
 
-flagged = {c: f for c, f in table["flags"].items() if f}
-for channel_name, flags in flagged.items():
-    text = t("marketing.flags.channel", channel=channel_name,
-             reasons=[Message(f"marketing.flag.{f}") for f in flags])
+flagged = analysis.flag_reasons(model)
+for channel_name, reasons in flagged.items():
+    text = t("marketing.flags.channel", channel=channel_name, reasons=reasons)
     st.warning(text, icon=":material/report:")
     notes.append(text)
 if not flagged:
@@ -164,11 +204,14 @@ if not flagged:
 # --------------------------------------------------------------------------------------------
 st.subheader(t("marketing.channels.heading"))
 st.caption(t("marketing.channels.lead", level=model.level))
-fig = charts.mmm_roas(table, ui.chart_labels("mmm_roas", level=model.level))
+measured_channels = analysis.channel_table(model)
+identified = table[table["identified"]]  # a channel the data cannot separate gets no bar (its warning says why)
+fig = charts.mmm_roas(identified, ui.chart_labels("mmm_roas", level=model.level))
 ui.chart(fig, key="mk-roas")
 figures[t("marketing.channels.heading")] = fig
-shown = table[["total_spend", "contribution", "contribution_low", "contribution_high", "roas", "roas_low", "roas_high",
-               "marginal_roas", "marginal_roas_low", "marginal_roas_high", "current_spend", "half_life"]].copy()
+shown = measured_channels[["total_spend", "contribution", "contribution_low", "contribution_high", "roas", "roas_low",
+                           "roas_high", "marginal_roas", "marginal_roas_low", "marginal_roas_high", "current_spend",
+                           "half_life"]].copy()
 shown["flags"] = [t("marketing.flags.list", reasons=[Message(f"marketing.flag.{f}") for f in flags]) if flags else ""
                   for flags in table["flags"]]
 shown = shown.reset_index()

@@ -743,9 +743,9 @@ def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str =
     if model.holdout is not None:
         notes.append(say("marketing.fit.holdout", periods=model.holdout.periods, mape=model.holdout.mape,
                          r2=model.holdout.r2))
-    notes += [say("marketing.flags.channel", channel=c, reasons=[Message(f"marketing.flag.{f}") for f in flags])
-              for c, flags in model.channels["flags"].items() if flags]
-    tables = {say("marketing.channels.table"): model.channels[
+    notes += [say("marketing.flags.channel", channel=c, reasons=reasons)
+              for c, reasons in analysis.flag_reasons(model).items()]
+    tables = {say("marketing.channels.table"): analysis.channel_table(model)[
         ["total_spend", "contribution", "roas", "roas_low", "roas_high", "marginal_roas", "current_spend",
          "half_life"]].reset_index()}
     if result.allocation is not None:

@@ -45,23 +45,28 @@ def test_simulation_agrees_with_the_model_transforms():
 # --- recovery of planted truth -------------------------------------------------------------------
 
 def test_planted_roas_recovered_on_simulated_data():
-    """Five seeds, 104 weeks, 5 channels. Measured (10 seeds, see the module docstring): 70 % of
-    the nominal 90 % intervals cover the planted ROAS, Spearman rank correlation 0.9 on average.
-    Asserted with margin: most intervals cover, most channels are covered in most seeds, the
-    ranking is right or nearly so in every seed, and the best and worst channels are told apart."""
-    covered, rhos = [], []
+    """Five seeds, 104 weeks, 5 channels. Measured (10 seeds, 100 draws, see the module docstring):
+    92 % of the nominal 90 % intervals cover the planted ROAS (64 % before the shape priors' centres
+    were redrawn in each refit), mean Spearman rank correlation 0.88. Asserted with margin on
+    60 draws (with 40 the 5 % and 95 % quantiles are too noisy: 72 % on these seeds): most
+    intervals cover (near nominal), every channel is covered in most seeds, the
+    intervals stay narrower than the planted range, the ranking is right or nearly so in every seed,
+    and the best and worst channels are told apart."""
+    covered, rhos, widths = [], [], []
     for seed in range(5):
         spend, kpi, truth = simulated(seed)
         fit = mmm.fit(spend, kpi, n_boot=60, random_state=seed)
         c, planted = fit.channels, truth.channels["roas"]
         covered.append(((c["roas_low"] <= planted) & (planted <= c["roas_high"])).to_numpy())
         rhos.append(c["roas"].corr(planted, method="spearman"))
+        widths.append((c["roas_high"] - c["roas_low"]).median())
         assert c["roas"][planted.idxmax()] > c["roas"][planted.idxmin()]
         assert (c["roas_low"] <= c["roas"] + 1e-9).all() and (c["roas"] <= c["roas_high"] + 0.5).all()
         assert fit.holdout is not None and fit.holdout.mape < 0.05 and fit.r2 > 0.7
     covered = np.array(covered)
-    assert covered.mean() >= 0.6
-    assert (covered.mean(axis=0) >= 0.4).all()  # no channel is missed in most seeds
+    assert covered.mean() >= 0.8
+    assert (covered.mean(axis=0) >= 0.6).all()  # no channel is missed in most seeds
+    assert np.median(widths) < 3.5  # planted ROAS 0.5 to 4: an interval still tells channels apart
     assert np.mean(rhos) >= 0.7 and min(rhos) >= 0.3
 
 
@@ -191,6 +196,9 @@ def test_on_the_demo_every_channel_missed_is_flagged(demo):
     assert covered.sum() >= 3
     far = off_by > 0.25  # measured: display (planted 0.5) credited about 5 with an interval from about 3
     assert all(c.loc[far, "flags"].map(len) > 0), c[["roas", "roas_low", "roas_high", "flags"]]
+    # display's effect is a level shift (flat_effect): not identified, so no page shows its ROAS
+    assert "flat_effect" in c.at["display", "flags"] and not c.at["display", "identified"]
+    assert c.loc[c["flags"].map(len) == 0, "identified"].all()
     assert (c.loc[["email", "search"], "roas_low"] > 1).all()  # planted 3.0 and 2.4
     assert fit.holdout.mape < 0.06
 
@@ -205,6 +213,7 @@ def test_calibration_with_an_experiment_moves_the_estimate_to_it():
     assert abs(plain.channels.at[worst, "roas"] - planted[worst]) > 0.5  # (seed 4: ch1, planted 1.8, credited ~4)
     calibrated = mmm.fit(spend, kpi, n_boot=30, holdout=0, calibration={worst: (planted[worst], 0.1)})
     after = calibrated.channels.loc[worst]
+    assert after["identified"]  # an experiment measured it, whatever the spend data's flags
     assert abs(after["roas"] - planted[worst]) < 0.3
     assert after["roas_low"] <= planted[worst] <= after["roas_high"]
     assert after["roas_high"] - after["roas_low"] < plain.channels.at[worst, "roas_high"] - plain.channels.at[worst,

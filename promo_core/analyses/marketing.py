@@ -6,12 +6,16 @@ column, a spend column, and optionally a revenue (KPI) column repeated on each r
 control columns (holidays, a price index). Without a KPI column the revenue per period comes from
 the sales source (summed in its engine).
 
+A randomised campaign (the Coupons page's) measures one channel's ROAS (``campaign_roas``), which
+calibrates the model (``Params.calibration``).
+
 >>> result = run(sales, Params(spend=Spend(table, table_key(table))))
 >>> result.model.channels      # ROAS with intervals, contribution, marginal ROAS, flags
 >>> result.allocation.table    # today's split and the recommended one
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -23,10 +27,11 @@ from promo_core import mmm
 from promo_core.analyses import Progress, Steps
 from promo_core.engine import SalesSource, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.experiments import table_key
+from promo_core.experiments import compare_outcomes, suggest_columns, table_key
 from promo_core.text import Message
 
 __all__ = ["Params", "Result", "Spend", "run", "allocate", "what_if", "experiments", "calibration_shift", "table_key",
+           "campaign_roas", "coupon_cost", "CampaignRoas", "channel_table", "flag_reasons",
            "PARTS"]
 
 PARTS = frozenset({"fit", "allocation", "what_if"})
@@ -236,6 +241,98 @@ def experiments(params: Params) -> dict[str, tuple[float, float]]:
     standard error being the interval's half-width over the normal quantile of ``params.level``."""
     z = float(norm.ppf(0.5 + params.level / 2))
     return {channel: (roas, (high - low) / (2 * z)) for channel, roas, low, high in params.calibration}
+
+
+@dataclass(frozen=True)
+class CampaignRoas:
+    """A channel's ROAS as a randomised campaign measured it (``campaign_roas``)."""
+
+    roas: float  # incremental revenue per 1 spent: lift per customer x customers sent / cost
+    se: float
+    low: float  # the interval at ``level`` (below 0 when the campaign may have lost money)
+    high: float
+    lift: float  # the outcome's mean in the arm minus the control's, per customer
+    customers: int  # in the arm
+    cost: float
+    level: float
+
+    def calibration(self, channel: str) -> tuple[str, float, float, float]:
+        """As ``Params.calibration`` takes it. The model's channels cannot lose money, so a negative
+        measurement counts as 0, with the measurement's own standard error (the interval moved, not
+        cut, so that ``experiments`` reads the same standard error back)."""
+        roas, half = max(self.roas, 0.0), self.high - self.roas
+        return channel, roas, roas - half, roas + half
+
+
+def coupon_cost(campaign: pd.DataFrame, arm_column: str, arm: str) -> float:
+    """A first guess at what a coupon arm cost: the coupon's face value (the last number in the arm's
+    name, "coupon_10" -> 10) times the arm's customers who bought (the first suggested yes/no
+    outcome); 0 when either is missing, so the manager has to enter it."""
+    face = re.findall(r"\d+(?:\.\d+)?", str(arm))
+    bought = suggest_columns(campaign).binary_outcomes
+    if not face or not bought or arm_column not in campaign.columns:
+        return 0.0
+    return float(face[-1]) * float(campaign.loc[campaign[arm_column].astype(str) == str(arm), bought[0]].sum())
+
+
+def campaign_roas(campaign: pd.DataFrame, arm_column: str, arm: str, control: str, outcome: str, cost: float,
+                  level: float = 0.90) -> CampaignRoas:
+    """The ROAS a randomised campaign measured: the arm's incremental revenue (its mean ``outcome``
+    minus the control's, as the Coupons page compares them, ``experiments.compare_outcomes``) times
+    the customers who got it, divided by what the campaign ``cost``; its standard error is the
+    difference of means' (independent arms) scaled the same way. Why this is a channel's ROAS: the
+    control group shows what the arm's customers would have bought without it, so the difference is
+    caused by the campaign, the one thing a media-mix model cannot measure by itself.
+
+    Raises
+    ------
+    DataError
+        No such column or arm, an outcome that is not money, a cost that is not positive.
+    """
+    for name in (arm_column, outcome):
+        _column(campaign, name)
+    arms = set(campaign[arm_column].astype(str))
+    for name in (arm, control):
+        if str(name) not in arms:
+            raise DataError(Message("marketing.error.no_arm", arm=str(name), column=arm_column,
+                                    arms=", ".join(sorted(arms))))
+    if not (np.isfinite(cost) and cost > 0):
+        raise DataError(Message("marketing.error.campaign_cost"))
+    values = _numbers(campaign, outcome)
+    table = pd.DataFrame({"arm": campaign[arm_column].astype(str), outcome: values})
+    table = table[table["arm"].isin([str(arm), str(control)])]
+    rows = compare_outcomes(table, "arm", [outcome], str(control)).set_index("arm")
+    if rows["kind"].iloc[0] != "money" or (rows["n"] < 2).any():
+        raise DataError(Message("marketing.error.campaign_outcome", column=outcome))
+    treated, base = rows.loc[str(arm)], rows.loc[str(control)]
+    lift = float(treated["mean"] - base["mean"])
+    se_lift = float(np.sqrt(treated["std"] ** 2 / treated["n"] + base["std"] ** 2 / base["n"]))
+    n = int(treated["n"])
+    roas, se = lift * n / cost, se_lift * n / cost
+    z = float(norm.ppf(0.5 + level / 2))
+    return CampaignRoas(roas, se, roas - z * se, roas + z * se, lift, n, float(cost), level)
+
+
+MEASURED = ["contribution", "contribution_low", "contribution_high", "roas", "roas_low", "roas_high", "marginal_roas",
+            "marginal_roas_low", "marginal_roas_high"]
+
+
+def channel_table(model: mmm.MediaMix) -> pd.DataFrame:
+    """The channels as a page shows them: a channel the data cannot separate (``identified`` False)
+    gets no contribution and no ROAS (empty cells), so that no confident number is read for it; its
+    flags say why."""
+    table = model.channels.copy()
+    table.loc[~table["identified"], MEASURED] = np.nan
+    return table
+
+
+def flag_reasons(model: mmm.MediaMix) -> dict[str, list[Message]]:
+    """Per flagged channel, the reasons to read its numbers with care (one ``marketing.flag.*``
+    message per flag, and ``marketing.flag.unidentified`` when no ROAS is shown for it)."""
+    c = model.channels
+    return {name: [Message(f"marketing.flag.{f}") for f in flags]
+            + ([] if c.at[name, "identified"] else [Message("marketing.flag.unidentified")])
+            for name, flags in c["flags"].items() if flags}
 
 
 def calibration_shift(before: mmm.MediaMix, after: mmm.MediaMix) -> pd.DataFrame:

@@ -3353,6 +3353,29 @@ MESSAGES = {
     "column.roas_low_after": "ROAS with the experiment (low)",
     "column.roas_high_after": "ROAS with the experiment (high)",
     "app.page.marketing": "Marketing ROI",
+    "marketing.error.no_arm": "The campaign has no arm {arm} in column {column}. Its arms are: {arms}.",
+    "marketing.error.campaign_cost": "Enter what the campaign cost (more than 0) to turn its extra revenue into a ROAS.",
+    "marketing.error.campaign_outcome": "{column} is not a money outcome with customers in both arms: pick the "
+                                        "campaign's revenue (spend) column.",
+    "marketing.calibrate.source": "Where the measurement comes from",
+    "marketing.calibrate.source.typed": "Typed in",
+    "marketing.calibrate.source.campaign": "The workspace's coupon campaign",
+    "marketing.calibrate.source.help": "The Coupons page's randomised campaign: its arm's extra revenue over the "
+                                       "control group, per 1 the campaign cost, is a measured ROAS.",
+    "marketing.calibrate.arm_column": "Arm column",
+    "marketing.calibrate.arm": "Arm that got the campaign",
+    "marketing.calibrate.control": "Control arm",
+    "marketing.calibrate.outcome": "Revenue column",
+    "marketing.calibrate.cost": "What that arm's campaign cost",
+    "marketing.calibrate.cost.help": "Discounts given plus sending costs, in money. The default counts the "
+                                     "coupon's face value (from the arm's name) for every customer of the arm who "
+                                     "bought.",
+    "marketing.calibrate.measured": "The campaign: {customers:,} customers spent {lift:money2} more each than the "
+                                    "control group, {extra:money0} in all for {cost:money0}: a ROAS of {roas:.2f} "
+                                    "({level:pct0} interval {low:.2f} to {high:.2f}).",
+    "marketing.calibrate.negative": "The campaign brought no extra revenue (its measured ROAS is below 0): the "
+                                    "model is told 0 for this channel.",
+    "marketing.flag.unidentified": "the page shows no ROAS for it: the data cannot tell what it brought in",
     # (end of marketing)
 
     # --- clv honesty ----------------------------------------------------------------------

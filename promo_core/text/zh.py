@@ -2832,6 +2832,23 @@ MESSAGES = {
     "column.roas_low_after": "校准后 ROAS（下限）",
     "column.roas_high_after": "校准后 ROAS（上限）",
     "app.page.marketing": "营销回报",
+    "marketing.error.no_arm": "活动的 {column} 列中没有分组 {arm}。现有分组为：{arms}。",
+    "marketing.error.campaign_cost": "请输入活动成本（大于 0），才能把增量收入换算为 ROAS。",
+    "marketing.error.campaign_outcome": "{column} 不是两组都有顾客的金额结果：请选择活动的收入（消费）列。",
+    "marketing.calibrate.source": "测量结果的来源",
+    "marketing.calibrate.source.typed": "手动输入",
+    "marketing.calibrate.source.campaign": "工作区中的优惠券活动",
+    "marketing.calibrate.source.help": "优惠券页面的随机化活动：该组比对照组多出的收入，除以活动成本，就是测得的 ROAS。",
+    "marketing.calibrate.arm_column": "分组列",
+    "marketing.calibrate.arm": "参加活动的分组",
+    "marketing.calibrate.control": "对照组",
+    "marketing.calibrate.outcome": "收入列",
+    "marketing.calibrate.cost": "该组活动的成本",
+    "marketing.calibrate.cost.help": "发放的折扣加上发送成本（金额）。默认值按分组名称中的券面值，乘以该组购买的顾客数。",
+    "marketing.calibrate.measured": "该活动：{customers:,} 位顾客每人比对照组多消费 {lift:money2}，合计 {extra:money0}，"
+                                    "成本 {cost:money0}：ROAS 为 {roas:.2f}（{level:pct0} 区间 {low:.2f} 至 {high:.2f}）。",
+    "marketing.calibrate.negative": "该活动没有带来额外收入（测得的 ROAS 低于 0）：模型按此渠道为 0 处理。",
+    "marketing.flag.unidentified": "页面不显示它的 ROAS：数据无法判断它带来了多少收入",
     # (end of marketing)
 
     # --- clv honesty ----------------------------------------------------------------------
