@@ -193,7 +193,8 @@ def _sessionise(table: ir.Table) -> ir.Table:
     """Sessions from pauses: a visitor's event ``SESSION_GAP_MINUTES`` or more after the previous
     one starts a new visit (numbered per visitor)."""
     window = ibis.window(group_by=table.customer_id, order_by=table.event_time)
-    gap = (table.event_time.delta(table.event_time.lag().over(window), "minute") >= SESSION_GAP_MINUTES)
+    gap = table.event_time.epoch_seconds() - table.event_time.lag().over(window).epoch_seconds() \
+        >= SESSION_GAP_MINUTES * 60
     new = gap.fill_null(True).cast("int64")
     marked = table.mutate(_new=new)
     numbered = marked.mutate(_n=marked._new.sum().over(ibis.window(group_by=marked.customer_id,
