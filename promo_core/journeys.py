@@ -124,16 +124,9 @@ def event_table(frame: pd.DataFrame) -> EventTable:
     DataError
         When no column names the event or its time, or none identifies a visit or a visitor.
     """
-    from promo_core.io import normalise_header
+    from promo_core.io import match_headers
 
-    taken: dict[str, str] = {}
-    normalised = {c: normalise_header(c) for c in frame.columns}
-    for role, names in _roles().items():
-        for name in names:
-            hit = next((c for c, n in normalised.items() if n == name and c not in taken.values()), None)
-            if hit is not None:
-                taken[role] = hit
-                break
+    taken = match_headers(frame.columns, _roles())
     missing = [r for r in ("event", "event_time") if r not in taken]
     if "session_id" not in taken and "customer_id" not in taken:
         missing.append("session_id")

@@ -72,7 +72,8 @@ def test_the_analysis_finds_the_planted_products_and_empty_searches(demo, demo_r
     ev = demo.events
     bought = set(ev.loc[ev["event"] == "purchase", "session_id"])
     moves = ev[ev["event"].isin(["add_to_cart", "remove_from_cart"]) & ~ev["session_id"].isin(bought)]
-    net = moves.assign(n=np.where(moves["event"] == "add_to_cart", 1, -1)).groupby(["session_id", "product_id"])["n"].sum()
+    net = moves.assign(n=np.where(moves["event"] == "add_to_cart", 1, -1)) \
+        .groupby(["session_id", "product_id"])["n"].sum()
     assert set(carts["session_id"]) == set(net[net > 0].index.get_level_values(0))
     assert stages["carted"] - seg["carted_purchased"].sum() > len(carts)
     assert (carts["value"] > 0).all() and (carts["days_ago"] >= 0).all()
