@@ -134,7 +134,9 @@ def event_table(frame: pd.DataFrame) -> EventTable:
         raise DataError(Message("journeys.error.columns", missing=missing, columns=[str(c) for c in frame.columns]))
     out = pd.DataFrame({"row": np.arange(1, len(frame) + 1)})
     out["event_time"] = _times(frame[taken["event_time"]]).astype("datetime64[us]").to_numpy()
-    out["event"] = frame[taken["event"]].map(lambda v: _EVENT_OF.get(_key(v)), na_action="ignore").to_numpy()
+    names = frame[taken["event"]]
+    known = {name: _EVENT_OF.get(_key(name)) for name in names.dropna().unique()}  # each distinct name once
+    out["event"] = names.map(known).to_numpy()
     for role in ("session_id", "customer_id", "product_id", "search_term", "channel", "device", "order_id"):
         if role in taken:
             values = frame[taken[role]]
