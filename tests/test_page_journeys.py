@@ -36,3 +36,38 @@ def test_journeys_page_reads_in_chinese(app_page):
     assert not at.error, [e.value for e in at.error]
     assert set(_metrics(at)) == {"访问数", "下单访问占比", "浏览到购买", "购物车放弃率"}
     assert has_chinese(page_text(at)) and "95% 区间" in page_text(at)
+
+
+def test_an_upload_with_chinese_headers_is_read_whole_and_protected_in_privacy_mode(app_page, monkeypatch):
+    monkeypatch.setenv("PROMO_PRIVACY", "force")
+    monkeypatch.setenv("PROMO_PSEUDONYM_KEY", "test-key")
+    at = app_page(PAGE)
+    at.toggle(key="journeys-segments").set_value(False).run()
+    at.radio(key="journeys-source").set_value("upload").run()
+    rows = ["行为类型,时间,会员ID,商品编码,金额",
+            "浏览,2026-03-01 10:00,alice,P0001,",
+            "加入购物车,2026-03-01 10:01,alice,P0001,12.5",
+            "浏览,2026-03-01 11:00,bob,P0002,",
+            "加入购物车,2026-03-01 11:02,bob,P0002,3",
+            "购买,2026-03-01 11:05,bob,P0002,3",
+            "点赞,2026-03-01 11:06,bob,P0002,"]
+    at.file_uploader[0].set_value(("events.csv", "\n".join(rows).encode(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    metrics = _metrics(at)
+    assert metrics["Visits"] == "2" and metrics["Carts abandoned"] == "50.0%"
+    text = page_text(at)
+    assert "“行为类型”" in text and "has no session id" in text
+    carts = _frame(at, "bought_later")
+    assert carts["value"].tolist() == [12.5]
+    assert not carts["customer_id"].isin(["alice", "bob"]).any(), "customer ids are pseudonymised"
+    assert _frame(at, "reason")["reason"].tolist() == [
+        "The event name is not one PromoLens knows (view, add to cart, remove from cart, search, wishlist, purchase)."]
+
+
+def test_an_upload_without_events_is_explained_not_a_traceback(app_page):
+    at = app_page(PAGE)
+    at.radio(key="journeys-source").set_value("upload").run()
+    at.file_uploader[0].set_value(("numbers.csv", b"a,b\n5,1\n3,2\n", "text/csv")).run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] and "needs a column for the event" in at.error[0].value
