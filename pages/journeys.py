@@ -71,7 +71,7 @@ for note in notes:
     st.caption(note)
 if result.columns:
     st.caption(t("journeys.data.columns", columns=t("join.list").join(
-        t("journeys.data.column", role=role, header=header) for role, header in result.columns.items())))
+        t("journeys.data.column", role=t(f"journeys.role.{role}"), header=header) for role, header in result.columns.items())))
 
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("journeys.metric.sessions"), ui.number(result.n_sessions), help=t("journeys.metric.sessions.help"))
