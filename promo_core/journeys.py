@@ -218,10 +218,12 @@ def _counts(sessions_: ir.Table) -> pd.DataFrame:
         carted_purchased=(s.carted & s.purchased).cast("int64").sum()))
 
 
-def wilson(successes, trials, z_level: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    """95% Wilson interval of ``successes / trials`` (NaN where ``trials`` is 0)."""
+def wilson(successes, trials, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """The Wilson interval (95% with the default ``alpha``) of ``successes / trials``, NaN where
+    ``trials`` is 0. Why Wilson: it stays inside [0, 1] and keeps its coverage for small groups and
+    rates near 0 or 1, where the normal approximation does not."""
     successes, trials = np.asarray(successes, float), np.asarray(trials, float)
-    low, high = proportion_confint(successes, np.maximum(trials, 1), alpha=z_level, method="wilson")
+    low, high = proportion_confint(successes, np.maximum(trials, 1), alpha=alpha, method="wilson")
     return np.where(trials > 0, low, np.nan), np.where(trials > 0, high, np.nan)
 
 

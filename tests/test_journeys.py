@@ -47,7 +47,7 @@ def test_the_planted_rates_per_segment_and_channel_are_measured_within_their_int
     for rate, n, hits in (("browse_to_buy", "viewed", "viewed_purchased"),
                           ("cart_abandonment", "carted", None)):
         k = both[hits] if hits else both[n] - both["carted_purchased"]
-        low, high = journeys.wilson(k, both[n], z_level=0.001)  # 99.9%: 48 checks, none should miss
+        low, high = journeys.wilson(k, both[n], alpha=0.001)  # 99.9%: 48 checks, none should miss
         assert ((low <= both[f"{rate}_planted"]) & (both[f"{rate}_planted"] <= high)).all(), rate
     # the planted ordering shows: loyal customers buy most, social traffic least
     by = measured["browse_to_buy"].unstack()
