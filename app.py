@@ -67,6 +67,7 @@ pages = [
     st.Page("pages/data.py", title=ui.text("app.page.data"), icon=":material/database:", default=True),
     st.Page("pages/segments.py", title=ui.text("app.page.segments"), icon=":material/groups:"),
     st.Page("pages/recommendations.py", title=ui.text("app.page.recommendations"), icon=":material/recommend:"),
+    st.Page("pages/journeys.py", title=ui.text("app.page.journeys"), icon=":material/route:"),
     st.Page("pages/voice.py", title=ui.text("app.page.voice"), icon=":material/reviews:"),
     st.Page("pages/pricing.py", title=ui.text("app.page.pricing"), icon=":material/sell:"),
     st.Page("pages/coupons.py", title=ui.text("app.page.coupons"), icon=":material/local_activity:"),

@@ -352,7 +352,7 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
-SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers", "spend")
+SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers", "spend", "events")
 
 
 def side_table(table: str) -> pd.DataFrame | None:
@@ -615,6 +615,11 @@ COLUMN_FORMATS = {
     **{c: "percent" for c in ("rel_lift", "rel_lift_low", "rel_lift_high", "narrower_by", "uplift_at_k", "ate",  # Coupons
                               "gain_over_all", "predicted_uplift", "expected_uplift", "cost_per_sales")},
     "p_value": "%.2g", "p_value_holm": "%.2g",  # 3e-15 stays 3e-15, not 0.000
+    **{c: "percent" for c in ("view_rate", "cart_rate", "conversion", "conversion_low", "conversion_high",  # Journeys
+                              "browse_to_buy", "browse_to_buy_low", "browse_to_buy_high", "cart_abandonment",
+                              "cart_abandonment_low", "cart_abandonment_high", "drop_off", "zero_result_share",
+                              "no_purchase_share", "view_to_buy", "view_to_buy_low", "view_to_buy_high")},
+    "days_ago": "%.0f",
     **{c: "money2" for c in ("expected_cost", "expected_incremental_profit", "redemption_cost", "liability")},
 }
 _SHARE_PREFIXES = ("channel: ", "category: ")  # customer_features' share columns

@@ -59,6 +59,21 @@ def normalise_header(name) -> str:
     return re.sub(r"[\s_\-./#:()（）]+", "", str(name).strip().lower())
 
 
+def match_headers(columns, roles: dict[str, list[str]]) -> dict[str, str]:
+    """Role -> the first of ``columns`` whose header (``normalise_header``) is one of the role's
+    names (normalised, best first); a column serves one role at most, roles taking theirs in order.
+    For side tables whose roles are not the sales' (events, texts)."""
+    taken: dict[str, str] = {}
+    normalised = {c: normalise_header(c) for c in columns}
+    for role, names in roles.items():
+        for name in names:
+            hit = next((c for c, n in normalised.items() if n == name and c not in taken.values()), None)
+            if hit is not None:
+                taken[role] = hit
+                break
+    return taken
+
+
 # Header names per role, best first, already normalised (lower case, no spaces/underscores).
 # Covers UCI Online Retail, Shopify and WooCommerce order exports, Olist, Kaggle Groceries and
 # common Chinese headers.

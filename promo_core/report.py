@@ -34,7 +34,7 @@ from promo_core.store import SavedAnalysis, Workspace
 from promo_core.text import Message
 
 _log = logging.getLogger(__name__)
-PAGES = ("data", "segments", "recommendations", "voice", "pricing", "coupons", "marketing", "logistics",
+PAGES = ("data", "segments", "recommendations", "journeys", "voice", "pricing", "coupons", "marketing", "logistics",
          "reports")  # reports.page.<page>
 PRINT_WIDTH_PX = 680  # A4 portrait minus margins at 96 dpi: charts are redrawn to this width for printing
 

@@ -35,6 +35,7 @@ How the data is made (so a test knows what it may expect):
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -122,6 +123,7 @@ class DemoTruth:
     weekly_seasonality: pd.Series  # index week start -> demand multiplier
     store_weekly_demand: pd.Series  # index store site_id -> mean weekly units
     media: MediaTruth | None = None  # the planted marketing channels (simulate_media)
+    journeys: JourneyTruth | None = None  # the planted browsing behaviour (demo_events)
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class DemoRetailer:
     truth: DemoTruth
     cost_per_unit_km: float = COST_PER_UNIT_KM
     spend: pd.DataFrame | None = None  # week, channel, spend, revenue (media_spend_table), holiday
+    events: pd.DataFrame | None = None  # browsing events of the last EVENT_WEEKS weeks (demo_events)
 
 
 # --- marketing spend (a media-mix model's input) -------------------------------------------------
@@ -604,6 +607,8 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
         store_weekly_demand=pd.Series(stores["demand"].to_numpy(), index=stores["site_id"], name="demand"),
         media=media_truth,
     )
+    events, truth_journeys = demo_events(tx, truth.customer_type, products, seed)
+    truth = dataclasses.replace(truth, journeys=truth_journeys)
     return DemoRetailer(
         transactions=tx,
         products=products.drop(columns=["popularity", "style"]),
@@ -613,7 +618,165 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
         stores=stores,
         truth=truth,
         spend=spend,
+        events=events,
     )
+
+
+# --- browsing events (a web-analytics export: sessions of views, cart adds, searches) --------------
+EVENTS_SEED = 1301  # the events' own random stream: np.random.default_rng((seed, EVENTS_SEED))
+EVENT_WEEKS = 8  # the events cover the orders of the data's last weeks, as an analytics export would
+EVENT_CHANNELS = {"direct": 0.35, "search": 0.30, "email": 0.15, "social": 0.20}  # traffic source: share
+EVENT_DEVICES = {"mobile": 0.55, "desktop": 0.35, "tablet": 0.10}
+# segment (a TYPES behaviour type, or "guest"): (browse-to-buy rate, cart-abandonment rate) in "search"
+EVENT_RATES = {"loyal": (0.45, 0.45), "online_regular": (0.35, 0.55), "bargain_hunter": (0.18, 0.80),
+               "store_occasional": (0.25, 0.60), "lapsed": (0.12, 0.75), "guest": (0.20, 0.70)}
+# channel: (browse-to-buy multiplier, cart-abandonment shift)
+EVENT_CHANNEL_EFFECT = {"direct": (1.2, -0.05), "search": (1.0, 0.0), "email": (1.1, -0.10), "social": (0.55, 0.10)}
+ZERO_RESULT_TERMS = ("gluten free pasta", "protein powder", "nappies", "蛋白粉", "pet food", "vinyl records")
+
+
+@dataclass(frozen=True)
+class JourneyTruth:
+    """What produced the demo's browsing events (``demo_events``).
+
+    ``rates`` (index segment, channel): ``browse_to_buy`` = P(a session with a product view ends
+    in a purchase), ``cart_abandonment`` = P(a session with a cart add ends without one).
+    ``viewed_not_bought``: products browsed often in sessions that buy nothing (planted), and
+    ``zero_result_terms``: searches the shop finds nothing for. ``start``: the events' first day."""
+
+    rates: pd.DataFrame
+    viewed_not_bought: tuple[str, ...]
+    zero_result_terms: tuple[str, ...]
+    start: pd.Timestamp
+
+
+def _planted_rates() -> pd.DataFrame:
+    """Browse-to-buy and cart-abandonment per segment and channel (``EVENT_RATES`` x channel effect)."""
+    rows = [(seg, ch, b * mult, min(a + shift, 0.95)) for seg, (b, a) in EVENT_RATES.items()
+            for ch, (mult, shift) in EVENT_CHANNEL_EFFECT.items()]
+    return pd.DataFrame(rows, columns=["segment", "channel", "browse_to_buy", "cart_abandonment"]) \
+        .set_index(["segment", "channel"])
+
+
+def demo_events(tx: pd.DataFrame, customer_type: pd.Series, products: pd.DataFrame,
+                seed: int = 0) -> tuple[pd.DataFrame, JourneyTruth]:
+    """Browsing events consistent with the orders of the last ``EVENT_WEEKS`` weeks.
+
+    Every order in the window gets a session (its traffic channel and device drawn at random)
+    with a view and a cart add per line, sometimes a cart add removed again, a few other products
+    viewed, and one ``purchase`` event per line (with its ``order_id``). Beside each order, the
+    customer has sessions that buy nothing: Poisson with mean ``(1 - b) / b`` per order, so a
+    viewing session buys with probability ``b`` (the planted browse-to-buy rate of the customer's
+    type and the channel); a share of them add to the cart, chosen so that carts are abandoned at
+    the planted rate. Browsing sessions lean to a few planted products, and some searches find
+    nothing (``results`` = 0). Its own random stream: the other tables do not depend on it.
+
+    Returns
+    -------
+    events : DataFrame
+        ``event_time``, ``session_id``, ``customer_id`` (missing for guests), ``event`` (view,
+        add_to_cart, remove_from_cart, search, purchase), ``product_id``, ``search_term``,
+        ``results`` (search hits), ``channel``, ``device``, ``value`` (price x quantity of a cart
+        add or purchase), ``order_id``.
+    truth : JourneyTruth
+    """
+    rng = np.random.default_rng((seed, EVENTS_SEED))
+    end = tx["order_date"].max().normalize() + pd.Timedelta(days=1)
+    start = end - pd.Timedelta(weeks=EVENT_WEEKS)
+    lines = tx[(tx["order_date"] >= start) & (tx["quantity"] > 0) & tx["order_id"].str.startswith("O")]
+    orders = lines.groupby("order_id", sort=True).agg(customer_id=("customer_id", "first"),
+                                                      time=("order_date", "first"))
+    n_orders = len(orders)
+    segment = orders["customer_id"].map(customer_type).fillna("guest").to_numpy()
+    seg_names, ch_names = list(EVENT_RATES), list(EVENT_CHANNELS)
+    seg_code = pd.Categorical(segment, categories=seg_names).codes
+    o_channel = rng.choice(len(ch_names), n_orders, p=list(EVENT_CHANNELS.values()))
+    o_device = rng.choice(len(EVENT_DEVICES), n_orders, p=list(EVENT_DEVICES.values()))
+    rates = _planted_rates()
+    b = rates["browse_to_buy"].to_numpy().reshape(len(seg_names), len(ch_names))[seg_code, o_channel]
+    a = rates["cart_abandonment"].to_numpy().reshape(len(seg_names), len(ch_names))[seg_code, o_channel]
+    cart_share = a * b / ((1 - a) * (1 - b))  # E[abandoned carts] / E[browsing sessions] = a / (1 - a) * b / (1 - b)
+    assert cart_share.max() <= 1.0, "planted rates need more browsing sessions than carts"
+
+    n_prod = len(products)
+    product_ids = products["product_id"].to_numpy()
+    price = products["list_price"].to_numpy()
+    appeal = np.ones(n_prod)
+    lure = np.sort(rng.choice(n_prod, 8, replace=False))  # viewed often, bought rarely
+    appeal[lure] = 25.0
+    appeal /= appeal.sum()
+
+    parts = []
+    # purchase sessions: one per order, starting 3-40 minutes before it
+    o_start = orders["time"].to_numpy() - pd.to_timedelta(rng.integers(3, 40, n_orders), unit="m").to_numpy()
+    order_pos = pd.Index(orders.index).get_indexer(lines["order_id"])
+    l_time = o_start[order_pos] + pd.to_timedelta(rng.integers(0, 120, len(lines)), unit="s").to_numpy()
+    line_common = {"session": order_pos, "product_id": lines["product_id"].to_numpy()}
+    line_value = (lines["unit_price"] * lines["quantity"]).to_numpy()
+    parts.append(pd.DataFrame({**line_common, "event_time": l_time, "event": "view", "value": np.nan}))
+    parts.append(pd.DataFrame({**line_common, "event_time": l_time + np.timedelta64(60, "s"),
+                               "event": "add_to_cart", "value": line_value}))
+    parts.append(pd.DataFrame({"session": order_pos, "product_id": lines["product_id"].to_numpy(),
+                               "event_time": orders["time"].to_numpy()[order_pos], "event": "purchase",
+                               "value": line_value, "order_id": lines["order_id"].to_numpy()}))
+    # a few other products viewed in a purchase session (not bought)
+    extra = rng.poisson(0.8, n_orders)
+    e_sess = np.repeat(np.arange(n_orders), extra)
+    parts.append(pd.DataFrame({"session": e_sess, "product_id": product_ids[rng.integers(0, n_prod, len(e_sess))],
+                               "event_time": o_start[e_sess], "event": "view", "value": np.nan}))
+
+    # browsing sessions that buy nothing, around the customer's order, in the same channel
+    n_browse = rng.poisson((1 - b) / b)
+    owner = np.repeat(np.arange(n_orders), n_browse)
+    s_id = n_orders + np.arange(len(owner))
+    s_start = (start + pd.to_timedelta(rng.uniform(0, EVENT_WEEKS * 7 * 86400, len(owner)), unit="s")).to_numpy()
+    n_views = 1 + rng.poisson(1.5, len(owner))
+    v_sess = np.repeat(np.arange(len(owner)), n_views)
+    v_prod = rng.choice(n_prod, len(v_sess), p=appeal)
+    v_time = s_start[v_sess] + pd.to_timedelta(rng.integers(0, 900, len(v_sess)), unit="s").to_numpy()
+    parts.append(pd.DataFrame({"session": s_id[v_sess], "product_id": product_ids[v_prod], "event_time": v_time,
+                               "event": "view", "value": np.nan}))
+    carted = rng.random(len(owner)) < cart_share[owner]
+    first_view = np.r_[0, np.cumsum(n_views)[:-1]][carted]  # the session's first viewed product goes to the cart
+    c_prod = v_prod[first_view]
+    c_time = v_time[first_view] + np.timedelta64(45, "s")
+    c_value = price[c_prod] * (1 + rng.poisson(0.3, len(c_prod)))
+    parts.append(pd.DataFrame({"session": s_id[carted], "product_id": product_ids[c_prod], "event_time": c_time,
+                               "event": "add_to_cart", "value": c_value}))
+    removed = rng.random(len(c_prod)) < 0.25
+    parts.append(pd.DataFrame({"session": s_id[carted][removed], "product_id": product_ids[c_prod[removed]],
+                               "event_time": c_time[removed] + np.timedelta64(120, "s"),
+                               "event": "remove_from_cart", "value": c_value[removed]}))
+
+    # searches: a product's noun in some browsing sessions, a term the shop does not sell in others
+    searching = np.flatnonzero(rng.random(len(owner)) < 0.3)
+    nouns = products["product_name"].str.split(" ", n=1).str[1].str.lower().to_numpy()
+    found = rng.random(len(searching)) < 0.85
+    hit = rng.integers(0, n_prod, len(searching))
+    terms = np.where(found, nouns[hit], np.array(ZERO_RESULT_TERMS)[rng.integers(0, len(ZERO_RESULT_TERMS),
+                                                                                  len(searching))])
+    parts.append(pd.DataFrame({"session": s_id[searching], "event_time": s_start[searching] - np.timedelta64(20, "s"),
+                               "event": "search", "search_term": terms,
+                               "results": np.where(found, rng.integers(1, 40, len(searching)), 0)}))
+
+    events = pd.concat(parts, ignore_index=True)
+    sess_order = np.where(events["session"] < n_orders, events["session"],
+                          owner[np.maximum(events["session"].to_numpy() - n_orders, 0)])
+    events["customer_id"] = orders["customer_id"].to_numpy()[sess_order]
+    events["channel"] = np.array(ch_names)[o_channel[sess_order]]
+    events["device"] = np.array(list(EVENT_DEVICES))[o_device[sess_order]]
+    events["session_id"] = pd.Series(events["session"]).map("W{:07d}".format)
+    events["event_time"] = events["event_time"].astype("datetime64[us]").dt.floor("s")
+    events["value"] = events["value"].round(2)
+    events["results"] = events["results"].astype("Int64")
+    events = events[["event_time", "session_id", "customer_id", "event", "product_id", "search_term", "results",
+                     "channel", "device", "value", "order_id"]]
+    events = events.sort_values(["event_time", "session_id"], kind="stable", ignore_index=True)
+    for col in ("session_id", "customer_id", "event", "product_id", "search_term", "channel", "device", "order_id"):
+        events[col] = events[col].astype("str").where(events[col].notna())
+    truth = JourneyTruth(rates=rates, viewed_not_bought=tuple(product_ids[lure]),
+                         zero_result_terms=ZERO_RESULT_TERMS, start=start)
+    return events, truth
 
 
 def save_demo(workspace, seed: int = 0, *, if_empty: bool = False) -> str | None:
@@ -628,7 +791,7 @@ def save_demo(workspace, seed: int = 0, *, if_empty: bool = False) -> str | None
                                                                             "reason": pd.Series(dtype="str")}),
                           "products": demo.products, "customers": demo.customers, "campaign": demo.campaign,
                           "warehouses": demo.warehouses, "stores": demo.stores,
-                          "spend": demo.spend},
+                          "spend": demo.spend, "events": demo.events},
         kind="demo", source="promo_core.sample_data.generate(seed=%d)" % seed, rows_in=len(data),
         mapping={c: c for c in demo.transactions.columns},
         report={**quality_counts(data), "format": "generated", "cost_per_unit_km": demo.cost_per_unit_km,

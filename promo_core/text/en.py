@@ -3409,4 +3409,156 @@ MESSAGES = {
                                   "(AUC {auc:.2f} against {naive:.2f}; 0.5 is a coin toss): treat these figures as "
                                   "rough too.",
     # (end of clv honesty)
+    # --- journeys ----------------------------------------------------------------------------
+    "app.page.journeys": "Journeys",
+    "reports.page.journeys": "Journeys",
+    "journeys.title": "Journeys",
+    "journeys.lead": "What customers do before they buy: how many visits view a product, put it in the cart and "
+                     "buy, where they drop out (by segment, traffic channel and device), carts left behind, searches "
+                     "that found nothing, and products looked at often but rarely bought.",
+    "journeys.data.heading": "Browsing events",
+    "journeys.data.where": "Which events?",
+    "journeys.data.where.help": "The dataset's own events table (the demo retailer has one), or a file you upload: "
+                                "a web-analytics export from GA4 or Shopify, or your own.",
+    "journeys.data.source.dataset": "The dataset's events",
+    "journeys.data.source.upload": "Upload a file",
+    "journeys.data.upload": "Events (CSV, Excel, Parquet)",
+    "journeys.data.upload.lead": "One row per event: its time, the event (view, add to cart, remove from cart, search, "
+                                 "wishlist, purchase), the visit (session id) or the visitor (customer id), and "
+                                 "optionally product, search term, number of search results, channel, device and "
+                                 "value. English and Chinese headers and GA4 (event_name, user_pseudo_id, "
+                                 "event_timestamp) and Shopify names are recognised.",
+    "journeys.data.read": "Read {rows:,} line(s) of {file}.",
+    "journeys.data.unreadable": " {rows:,} line(s) could not be read at all; they are listed below.",
+    "journeys.data.pick": "Upload a file of browsing events, or use the dataset's events.",
+    "journeys.data.no_events": "This dataset has no browsing events. Upload an events file above (a GA4 or Shopify "
+                               "export works), or open the demo retailer, which has them.",
+    "journeys.data.dataset": "The events of the active dataset. The demo retailer's cover its last 8 weeks of orders: "
+                             "every order has its product views and cart adds, plus the visits that bought nothing.",
+    "journeys.data.columns": "Columns used: {columns}.",
+    "journeys.data.column": "{role} ← “{header}”",
+    "journeys.role.event": "event",
+    "journeys.role.event_time": "time",
+    "journeys.role.session_id": "visit",
+    "journeys.role.customer_id": "customer",
+    "journeys.role.product_id": "product",
+    "journeys.role.search_term": "search term",
+    "journeys.role.results": "search results",
+    "journeys.role.channel": "channel",
+    "journeys.role.device": "device",
+    "journeys.role.value": "value",
+    "journeys.role.order_id": "order",
+    "journeys.settings.heading": "Settings",
+    "journeys.settings.segments": "Split by customer segment",
+    "journeys.settings.segments.help": "Each visitor gets the RFM segment of the Segments page (from the sales). "
+                                       "Visitors who never bought have no segment.",
+    "journeys.settings.min_sessions": "Views needed to judge a product",
+    "journeys.settings.min_sessions.help": "A product is listed as “viewed but rarely bought” only when at least this "
+                                           "many visits viewed it: with fewer, its rate says little.",
+    "journeys.step.reading": "Reading the events …",
+    "journeys.step.funnel": "Counting visits at each step of the funnel …",
+    "journeys.step.carts": "Finding the carts left behind …",
+    "journeys.step.searches": "Summing up the searches …",
+    "journeys.step.products": "Comparing each product's views with its purchases …",
+    "journeys.error.columns": "The events table needs a column for the event, its time and the visit or visitor; "
+                              "not found: {missing}. The file's columns are: {columns}. Rename a column (e.g. "
+                              "“event”, “event_time”, “session_id”) and upload again.",
+    "journeys.error.no_sessions": "No event could be read as part of a visit, so there is no funnel to show.",
+    "journeys.quarantine.no_time": "The event has no time that can be read.",
+    "journeys.quarantine.unknown_event": "The event name is not one PromoLens knows (view, add to cart, remove from "
+                                         "cart, search, wishlist, purchase).",
+    "journeys.quarantine.no_visitor": "The event has neither a session id nor a customer id.",
+    "journeys.quarantine.lead": "Rows left out of the analysis, each with its reason:",
+    "journeys.note.sessions_from_gaps": "The file has no session id: a visitor's events {minutes} minutes or more "
+                                        "apart count as separate visits (as Google Analytics does).",
+    "journeys.note.quarantine": "{rows:,} row(s) could not be used as events; they are listed at the bottom with the "
+                                "reason.",
+    "journeys.metric.sessions": "Visits",
+    "journeys.metric.sessions.help": "Sessions: one visitor's stay on the site or app, from the first event to the "
+                                     "last.",
+    "journeys.metric.conversion": "Visits that buy",
+    "journeys.metric.conversion.help": "The share of all visits that end in a purchase (the conversion rate).",
+    "journeys.metric.browse_to_buy": "Browse to buy",
+    "journeys.metric.browse_to_buy.help": "Of the visits that looked at a product, the share that bought something.",
+    "journeys.metric.abandonment": "Carts abandoned",
+    "journeys.metric.abandonment.help": "Of the visits that put something in the cart, the share that left without "
+                                        "buying. The carts still holding something are worth {value} in all.",
+    "journeys.tab.funnel": "Funnel",
+    "journeys.tab.carts": "Abandoned carts",
+    "journeys.tab.searches": "Searches",
+    "journeys.tab.products": "Viewed, not bought",
+    "journeys.stage.sessions": "Visits",
+    "journeys.stage.viewed": "Viewed a product",
+    "journeys.stage.carted": "Added to cart",
+    "journeys.stage.purchased": "Bought",
+    "journeys.funnel.explain": "Each bar counts the visits that reached the step; “drop-off” is the share of the "
+                               "previous step's visits that did not.",
+    "journeys.dimension.segment": "segment",
+    "journeys.dimension.channel": "channel",
+    "journeys.dimension.device": "device",
+    "journeys.by.segment": "By customer segment",
+    "journeys.by.channel": "By traffic channel",
+    "journeys.by.device": "By device",
+    "journeys.by.explain": "“low” and “high” bound the 95% interval of each rate: with few visits the interval is "
+                           "wide and a difference between two groups may be chance; where the intervals do not "
+                           "overlap, it is not.",
+    "journeys.carts.lead": "{carts:,} visits left something in the cart and bought nothing, worth {value} in all, the "
+                           "most valuable first (the top 1,000 shown; the button below downloads them all). "
+                           "“Bought later” marks customers who came back and bought, whom a reminder would not need.",
+    "journeys.carts.download": "Download every abandoned cart",
+    "journeys.searches.lead": "Per search term: how often it was searched, the share of searches that found nothing "
+                              "(products you may be missing) and the share of its visits that bought nothing.",
+    "journeys.searches.none": "The events hold no searches.",
+    "journeys.products.lead": "Products viewed in at least {sessions:,} visits, the lowest view-to-buy rate first: "
+                              "worth checking their price, stock, photos and description.",
+    "journeys.products.none": "No product was viewed in {sessions:,} visits or more; lower the setting to see more.",
+    "journeys.figure.funnel": "Funnel",
+    "journeys.figure.by": "Browse to buy by {dimension}",
+    "journeys.table.funnel": "Funnel",
+    "journeys.table.by": "Funnel by {dimension}",
+    "journeys.table.carts": "Abandoned carts (top 100)",
+    "journeys.table.searches": "Searches",
+    "journeys.table.products": "Products viewed, not bought",
+    "journeys.saved_name": "Journeys of {sessions:,} visits",
+    "chart.journeys_funnel.title": "Visits at each step of the funnel",
+    "chart.journeys_funnel.x": "Visits (count)",
+    "chart.journeys_by.title": "Browse to buy by {dimension}",
+    "chart.journeys_by.x": "Visits that viewed and bought (share)",
+    "column.sessions": "Visits",
+    "column.viewed": "Viewed a product",
+    "column.carted": "Added to cart",
+    "column.purchased": "Bought",
+    "column.viewed_purchased": "Viewed and bought",
+    "column.carted_purchased": "Carted and bought",
+    "column.view_rate": "Viewing share",
+    "column.cart_rate": "Viewed → cart",
+    "column.conversion": "Visits that buy",
+    "column.conversion_low": "Visits that buy (low)",
+    "column.conversion_high": "Visits that buy (high)",
+    "column.browse_to_buy": "Browse to buy",
+    "column.browse_to_buy_low": "Browse to buy (low)",
+    "column.browse_to_buy_high": "Browse to buy (high)",
+    "column.cart_abandonment": "Carts abandoned",
+    "column.cart_abandonment_low": "Carts abandoned (low)",
+    "column.cart_abandonment_high": "Carts abandoned (high)",
+    "column.stage": "Step",
+    "column.drop_off": "Drop-off",
+    "column.session_id": "Visit",
+    "column.device": "Device",
+    "column.items": "Items",
+    "column.last_cart": "Last added",
+    "column.bought_later": "Bought later",
+    "column.days_ago": "Days ago",
+    "column.term": "Search term",
+    "column.searches": "Searches",
+    "column.zero_results": "Found nothing",
+    "column.sessions_bought": "Visits that bought",
+    "column.zero_result_share": "Share found nothing",
+    "column.no_purchase_share": "Share of visits without purchase",
+    "column.view_sessions": "Visits that viewed it",
+    "column.bought_sessions": "Visits that viewed and bought it",
+    "column.view_to_buy": "View to buy",
+    "column.view_to_buy_low": "View to buy (low)",
+    "column.view_to_buy_high": "View to buy (high)",
+    # (end of journeys)
 }
