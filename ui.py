@@ -615,6 +615,12 @@ COLUMN_FORMATS = {
     **{c: "percent" for c in ("rel_lift", "rel_lift_low", "rel_lift_high", "narrower_by", "uplift_at_k", "ate",  # Coupons
                               "gain_over_all", "predicted_uplift", "expected_uplift", "cost_per_sales")},
     "p_value": "%.2g", "p_value_holm": "%.2g",  # 3e-15 stays 3e-15, not 0.000
+    **{c: "money0" for c in ("total_spend", "contribution", "contribution_low", "contribution_high",  # Marketing
+                             "current_spend", "min_spend", "max_spend", "proposed_spend", "current_revenue",
+                             "proposed_revenue")},
+    **{c: "%.2f" for c in ("roas", "roas_low", "roas_high", "marginal_roas", "marginal_roas_low",
+                           "marginal_roas_high", "roas_before", "roas_after", "roas_low_after", "roas_high_after")},
+    "half_life": "%.1f",
     **{c: "percent" for c in ("view_rate", "cart_rate", "conversion", "conversion_low", "conversion_high",  # Journeys
                               "browse_to_buy", "browse_to_buy_low", "browse_to_buy_high", "cart_abandonment",
                               "cart_abandonment_low", "cart_abandonment_high", "drop_off", "zero_result_share",
