@@ -195,10 +195,6 @@ def lang() -> str:
     return st.session_state.get("lang", "en")
 
 
-def tr(en: str, zh: str) -> str:
-    """The label in the interface language."""
-    return i18n.text(en, zh, lang())
-
 
 def currency() -> str:
     """The currency symbol chosen in the sidebar."""

@@ -1,9 +1,8 @@
 """Number formatting for the renderers: the catalogue's format specs (``promo_core.text``), ``ui`` and
 the report.
 
-Compute never calls these (it returns numbers and messages, ``tests/test_architecture.py``); the
-English / Chinese pairs (``text(en, zh, lang)``) are the labels ``ui`` and the report have not
-moved to the catalogue yet.
+Compute never calls these (it returns numbers and messages, ``tests/test_architecture.py``); every
+word lives in the catalogue.
 """
 from __future__ import annotations
 
@@ -11,10 +10,6 @@ import math
 
 import pandas as pd
 
-
-def text(en: str, zh: str, lang: str = "en") -> str:
-    """The label in the chosen language."""
-    return zh if lang == "zh" else en
 
 
 def fmt_number(x: float, digits: int = 0, lang: str = "en") -> str:
