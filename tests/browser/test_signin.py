@@ -12,9 +12,11 @@ from promo_core import auth
 from tests.browser.conftest import ROOT, serve, wait_idle
 
 PASSWORD = "correct horse battery"
-TITLES = ["Data", "Segments", "Recommendations", "Pricing", "Coupons", "Logistics", "Reports"]
-# The first address opened on a fresh server goes through Streamlit's pages/ folder fallback.
-ADDRESSES = ["/reports", "/", "/data", "/segments", "/recommendations", "/pricing", "/coupons", "/logistics",
+TITLES = ["Data", "Segments", "Recommendations", "Journeys", "Voice of the customer", "Pricing", "Coupons",
+          "Marketing ROI", "Logistics", "Reports"]
+# The first address opened on a fresh server goes through Streamlit's pages/ folder fallback; then the
+# app's root, every page file's address (new pages included by themselves) and an unknown one.
+ADDRESSES = ["/reports", "/", *sorted(f"/{p.stem}" for p in (ROOT / "pages").glob("*.py") if p.stem != "reports"),
              "/no-such-page"]
 SECRETS = {
     "password": f'[promolens]\npassword_hash = "{auth.hash_password(PASSWORD)}"\n',
