@@ -419,6 +419,22 @@ def _protected(read, key: bytes | None):
     return read
 
 
+def upload_note(raw, page: str, filename: str | None = None) -> None:
+    """What reading a side upload gave (``<page>.data.read`` and ``<page>.data.unreadable``), and the
+    lines it could not read, with their reasons in words, to download (``filename``) or, without
+    one, as a table: one mechanism for every page's upload, so no page offers reason codes."""
+    note = text(f"{page}.data.read", rows=raw.rows_in, file=raw.file)
+    if len(raw.quarantine):
+        note += text(f"{page}.data.unreadable", rows=len(raw.quarantine))
+    st.caption(note)
+    if len(raw.quarantine):
+        rejected = shown_quarantine(raw.quarantine)
+        if filename is None:
+            table(rejected, f"{page}-unreadable-lines.csv")
+        else:
+            download_csv(rejected, filename)
+
+
 def upload_key(uploaded) -> str:
     """A key naming an upload's content (its SHA-256): the same file uploaded again gives the same
     results, and an analysis' settings can hold the table without hashing it."""

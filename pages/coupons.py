@@ -57,11 +57,7 @@ with st.expander(t("coupons.data.heading"), expanded=stored is None, icon=":mate
         if upload is not None:
             raw = ui.read_upload(upload)
             spec = analysis.Campaign(raw.data, ui.upload_key(upload))
-            note = t("coupons.data.read", rows=raw.rows_in, file=raw.file)
-            if len(raw.quarantine):
-                note += t("coupons.data.unreadable", rows=len(raw.quarantine))
-                ui.download_csv(ui.shown_quarantine(raw.quarantine), "experiment-unreadable-lines.csv")
-            st.caption(note)
+            ui.upload_note(raw, "coupons", "experiment-unreadable-lines.csv")
     else:
         codes_all = sales.codes["coupon_code"].tolist()
         codes = st.multiselect(t("coupons.data.codes"), codes_all,

@@ -38,12 +38,7 @@ with st.expander(t("journeys.data.heading"), expanded=True, icon=":material/uplo
             st.stop()
         raw = ui.read_upload(upload)
         events, key = raw.data, ("upload", ui.upload_key(upload))
-        note = t("journeys.data.read", rows=raw.rows_in, file=raw.file)
-        if len(raw.quarantine):
-            note += t("journeys.data.unreadable", rows=len(raw.quarantine))
-        st.caption(note)
-        if len(raw.quarantine):
-            ui.table(ui.shown_quarantine(raw.quarantine), "journeys-unreadable-lines.csv")
+        ui.upload_note(raw, "journeys")
     else:
         found = ui.dataset_table("events")
         if found is None:

@@ -44,11 +44,7 @@ with st.expander(t("marketing.data.heading"), expanded=stored is None, icon=":ma
         if upload is not None:
             raw = ui.read_upload(upload)
             spend = analysis.Spend(raw.data, ui.upload_key(upload))
-            note = t("marketing.data.read", rows=raw.rows_in, file=raw.file)
-            if len(raw.quarantine):
-                note += t("marketing.data.unreadable", rows=len(raw.quarantine))
-                ui.download_csv(raw.quarantine, "spend-unreadable-lines.csv")
-            st.caption(note)
+            ui.upload_note(raw, "marketing", "spend-unreadable-lines.csv")
 
 if spend is None:
     st.info(t("marketing.data.pick"))

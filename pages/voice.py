@@ -68,12 +68,7 @@ with st.expander(t("voice.data.heading"), expanded=True, icon=":material/upload_
             st.stop()
         raw = ui.read_upload(upload)
         texts = analysis.Texts(raw.data, ui.upload_key(upload))
-        note = t("voice.data.read", rows=raw.rows_in, file=raw.file)
-        if len(raw.quarantine):
-            note += t("voice.data.unreadable", rows=len(raw.quarantine))
-        st.caption(note)
-        if len(raw.quarantine):
-            ui.download_csv(raw.quarantine, "voice-unreadable-lines.csv", label=t("voice.data.unreadable.download"))
+        ui.upload_note(raw, "voice", "voice-unreadable-lines.csv")
     else:
         st.caption(t("voice.data.demo"))
 

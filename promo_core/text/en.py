@@ -2661,7 +2661,6 @@ MESSAGES = {
                               "rating (stars), customer_id and source.",
     "voice.data.read": "Read {rows:,} line(s) of {file}.",
     "voice.data.unreadable": " {rows:,} line(s) could not be read at all; they are listed in the file below.",
-    "voice.data.unreadable.download": "Download the unreadable lines",
     "voice.data.pick": "Upload a file of reviews or posts, or choose the demo reviews.",
     "voice.data.demo": "These are demo reviews written for the demo retailer's products, in English and Chinese, "
                        "with some products given a problem (one aspect turning bad part-way through) for the page "

@@ -2239,7 +2239,6 @@ MESSAGES = {
                               "product_id（与销售数据关联）、评分（星级）、customer_id 和来源。",
     "voice.data.read": "已读取 {file} 的 {rows:,} 行。",
     "voice.data.unreadable": " 其中 {rows:,} 行完全无法读取，列在下面的文件中。",
-    "voice.data.unreadable.download": "下载无法读取的行",
     "voice.data.pick": "请上传评价或帖子文件，或选择示例评价。",
     "voice.data.demo": "这些是为示例零售商商品编写的中英文示例评价，其中部分商品被设定了问题（某一方面在期间中途变差），"
                        "供本页找出。",
