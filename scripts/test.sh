@@ -14,4 +14,6 @@ fi
 export PROMO_REQUIRE_SPARK=1  # Java is installed above, so a Spark test that cannot start Spark fails, never skips
 source "$(dirname "$0")/_venv.sh" requirements-test.txt
 .venv/bin/python -m pip install -q --no-deps -r requirements-test-nodeps.txt  # (why: the file's header)
-exec .venv/bin/python -m pytest "$@"
+# Both cores: two worker processes; the Spark tests share one worker (one Spark session per run) and
+# the browser tests another (one app server, one Chromium): tests/conftest.py groups them.
+exec .venv/bin/python -m pytest -n "${PROMO_TEST_WORKERS:-2}" --dist loadgroup "$@"

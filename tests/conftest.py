@@ -20,6 +20,18 @@ from promo_core.store import Workspace  # noqa: E402
 from promo_core.text import render_frame  # noqa: E402
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Keep what one test run must start once on one worker when the run is spread over processes
+    (``pytest -n 2 --dist loadgroup``, as scripts/test.sh runs it): the Spark session, and the
+    browser tests' app server and Chromium."""
+    for item in items:
+        if "spark" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("spark"))
+        elif "browser" in item.path.parts:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """The folder of real data sets (never copied into the project)."""
