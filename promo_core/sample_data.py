@@ -626,6 +626,7 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
 
 # --- browsing events (a web-analytics export: sessions of views, cart adds, searches) --------------
 EVENTS_SEED = 1301  # the events' own random stream: np.random.default_rng((seed, EVENTS_SEED))
+PREVIEW_SHARE = 0.6  # browsing sessions before their customer's order that first view a product of it
 TASTE_STREAM = 1  # browsing by taste: np.random.default_rng((seed, EVENTS_SEED, TASTE_STREAM))
 EVENT_WEEKS = 8  # the events cover the orders of the data's last weeks, as an analytics export would
 EVENT_CHANNELS = {"direct": 0.35, "search": 0.30, "email": 0.15, "social": 0.20}  # traffic source: share
@@ -694,7 +695,9 @@ def demo_events(tx: pd.DataFrame, customer_type: pd.Series, products: pd.DataFra
     drew their order lines: rows customer_id, columns ``CATEGORIES`` and ``STYLES``), the products
     a customer views without buying them (all but the planted lures) follow that taste, so
     browsing says something about what the customer will buy (what a recommender can learn
-    from views). They are drawn from a second stream, ``(seed, EVENTS_SEED, TASTE_STREAM)``,
+    from views); and people look before they buy: a browsing session that comes before the order
+    it goes with first views one of that order's products, with probability ``PREVIEW_SHARE``
+    (unless that view is a lure). They are drawn from a second stream, ``(seed, EVENTS_SEED, TASTE_STREAM)``,
     and replace uniform draws one for one: the sessions, events and their times are the same
     with or without ``taste``; only which products were viewed (and carted in browsing) differs.
 
@@ -768,6 +771,17 @@ def demo_events(tx: pd.DataFrame, customer_type: pd.Series, products: pd.DataFra
     if taste is not None:  # the lures stay; every other view follows the viewer's taste
         liked = _browsed(products, taste, orders["customer_id"].to_numpy()[owner[v_sess]], taste_rng)
         v_prod = np.where((liked >= 0) & ~np.isin(v_prod, lure), liked, v_prod)
+        # looking before buying: a session before its customer's order first views one of its products
+        first = np.r_[0, np.cumsum(n_views)[:-1]]
+        o_time = orders["time"].to_numpy()
+        ahead = (s_start < o_time[owner]) & (taste_rng.random(len(owner)) < PREVIEW_SHARE) \
+            & ~np.isin(v_prod[first], lure) & pd.notna(orders["customer_id"].to_numpy()[owner])
+        by_order = np.argsort(order_pos, kind="stable")
+        o_first = np.searchsorted(order_pos[by_order], np.arange(n_orders))
+        o_lines = np.bincount(order_pos, minlength=n_orders)
+        pick = o_first[owner] + (taste_rng.random(len(owner)) * o_lines[owner]).astype(np.int64)
+        line_prod = pd.Index(product_ids).get_indexer(lines["product_id"].to_numpy()[by_order])
+        v_prod[first[ahead]] = line_prod[pick[ahead]]
     v_time = s_start[v_sess] + pd.to_timedelta(rng.integers(0, 900, len(v_sess)), unit="s").to_numpy()
     parts.append(pd.DataFrame({"session": s_id[v_sess], "product_id": product_ids[v_prod], "event_time": v_time,
                                "event": "view", "value": np.nan}))
