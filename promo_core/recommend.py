@@ -210,21 +210,7 @@ def with_browsing(interactions: Interactions, events, weights: Mapping | None = 
     weights = dict(BROWSING_WEIGHTS if weights is None else weights)
     if not weights or any(not np.isfinite(w) or w < 0 for w in weights.values()):
         raise DataError(Message("recommend.browsing.error.weights", weights=weights))
-    need = ["customer_id", "product_id", "event"] + (["event_time"] if before is not None else [])
-    missing = [c for c in need if c not in events.columns]
-    if missing:
-        raise DataError(Message("recommend.browsing.error.missing_columns", columns=missing))
-    if isinstance(events, pd.DataFrame):
-        frame = events[need]
-        if before is not None and getattr(frame["event_time"].dtype, "tz", None) is not None:
-            frame = frame.assign(event_time=frame["event_time"].dt.tz_localize(None))
-        backend = memory_backend()
-        backend.con.register("browsing", frame)
-        table = backend.table("browsing")
-    elif isinstance(events, ir.Table):
-        table = events
-    else:
-        raise TypeError(f"events are a pandas DataFrame or an Ibis table, not {type(events).__name__}")
+    table = _events(events, ["customer_id", "product_id", "event"] + (["event_time"] if before is not None else []))
     kinds = sorted(weights)
     kept = table.filter(table.customer_id.notnull(), table.product_id.notnull(), table.event.isin(kinds))
     if before is not None:
@@ -241,6 +227,31 @@ def with_browsing(interactions: Interactions, events, weights: Mapping | None = 
     matrix.eliminate_zeros()
     matrix.sort_indices()
     return dataclasses.replace(interactions, matrix=matrix, purchased=purchased)
+
+
+def _events(events, columns: list[str]) -> ir.Table:
+    """The ``columns`` of an events source as an Ibis table (a DataFrame is registered, not
+    copied, on a cursor of the process's in-memory DuckDB); a DataError names missing columns."""
+    missing = [c for c in columns if c not in events.columns]
+    if missing:
+        raise DataError(Message("recommend.browsing.error.missing_columns", columns=missing))
+    if isinstance(events, ir.Table):
+        return events.select(*columns)
+    if not isinstance(events, pd.DataFrame):
+        raise TypeError(f"events are a pandas DataFrame or an Ibis table, not {type(events).__name__}")
+    frame = events[columns]
+    if "event_time" in columns and getattr(frame["event_time"].dtype, "tz", None) is not None:
+        frame = frame.assign(event_time=frame["event_time"].dt.tz_localize(None))
+    backend = memory_backend()
+    backend.con.register("browsing", frame)
+    return backend.table("browsing")
+
+
+def events_start(events) -> pd.Timestamp | None:
+    """The first ``event_time`` of an events source (DataFrame or Ibis table; None without events)."""
+    table = _events(events, ["event_time"])
+    first = fetch(table.aggregate(first=table.event_time.min()))["first"].iloc[0]
+    return None if pd.isna(first) else pd.Timestamp(first)
 
 
 def _nbytes(value) -> int:
@@ -998,6 +1009,21 @@ def cut_between(first, last, test_share: float = 0.1) -> pd.Timestamp:
     first, last = pd.Timestamp(first).normalize(), pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
     days = max(14, int(round((last - first).days * test_share)))
     return max(first + pd.Timedelta(days=1), last - pd.Timedelta(days=days))
+
+
+def browsing_cut(first, last, first_event, test_share: float = 0.1) -> pd.Timestamp:
+    """``cut_between(first, last, test_share)``, unless browsing starts after it (an analytics
+    export often covers the last weeks only): then the middle of the days from the first event to
+    the last sale, so that half the browsing trains and half the period tests; never fewer than
+    14 days to test, never before the second day."""
+    default = cut_between(first, last, test_share)
+    if first_event is None:
+        return default
+    start = pd.Timestamp(first_event).normalize()
+    end = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
+    middle = start + pd.Timedelta(days=(end - start).days // 2)
+    cut = min(max(default, middle), end - pd.Timedelta(days=14))
+    return max(cut, pd.Timestamp(first).normalize() + pd.Timedelta(days=1))
 
 
 def temporal_split(transactions: SalesSource, cut=None, value: str = "purchases",
