@@ -375,6 +375,14 @@ def recommendations_for(fitted: Fitted, customers, k: int = 10, exclude_bought: 
     return out[["customer_id", "rank", "product_id", "product_name", "score", "reason"]]
 
 
+def browsing_table(browsing: recommend.BrowsingGain) -> pd.DataFrame:
+    """The comparison of ``Result.browsing`` as shown and saved: ``feedback`` in words (a
+    ``Message``), NDCG with its interval, hit rate, precision, recall and fitting seconds."""
+    table = browsing.table.copy()
+    table["feedback"] = [Message(f"recommendations.browsing.feedback.{f}") for f in table["feedback"]]
+    return table[["feedback", "ndcg", "ndcg_low", "ndcg_high", "hit_rate", "precision", "recall", "fit_seconds"]]
+
+
 def sample_lists(fitted: Fitted, k: int = 10, exclude_bought: bool = True, rows: int = 200) -> pd.DataFrame:
     """The first ``rows`` rows of the lists for every customer (``recommendations_for`` with
     ``customers`` None), made for the first customers only: an example for a saved report."""
