@@ -144,3 +144,14 @@ def test_on_the_demo_random_views_do_not_help(demo, demo_split):
     assert not gain.helps
     words = text.render(recommend.browsing_verdict(gain, "Item kNN"), "zh")
     assert words.startswith("在这份数据上，浏览行为")  # "does not help" or "makes worse", never "helps"
+
+
+def test_the_report_section_says_whether_browsing_helps(demo):
+    from promo_core import report
+
+    section = report.recommendations_analysis(demo.transactions, events=demo.events, lang="zh")
+    assert section.params["cut"] == "2026-10-26" and section.params["browsing"] is True
+    assert any(note.startswith("浏览行为有帮助") for note in section.notes)
+    table = section.tables["只用购买与加上浏览行为的对比"]
+    assert table["feedback"].tolist() == ["只用购买", "购买 + 浏览和加购"]
+    assert table["ndcg"].iloc[1] > table["ndcg"].iloc[0]
