@@ -289,6 +289,8 @@ if evaluation is not None:
                      new=evaluation.new_customers,
                      excluded=t("recommendations.comparison.excluded") if exclude else ""))
         st.caption(t(MAP_DEFINITION))
+        if events is not None:
+            st.caption(t("recommendations.browsing.comparison_note"))
         report_tables["model_comparison"] = shown
         report_figures["model_comparison"] = fig
         report_notes = [t(tested.verdict), t(MAP_DEFINITION)]

@@ -4,6 +4,8 @@ viewed), and on the demo, whose browsing follows each customer's planted taste a
 next order, a measured gain, which random views do not give."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -155,3 +157,28 @@ def test_the_report_section_says_whether_browsing_helps(demo):
     table = section.tables["只用购买与加上浏览行为的对比"]
     assert table["feedback"].tolist() == ["只用购买", "购买 + 浏览和加购"]
     assert table["ndcg"].iloc[1] > table["ndcg"].iloc[0]
+
+
+def test_the_analysis_keeps_its_evaluation_when_browsing_cannot_be_measured():
+    from promo_core.analyses import recommendations as analysis
+
+    sales = _sales([("c1", "A", 0, 1), ("c1", "A", 20, 1), ("c1", "B", 21, 1),
+                    ("c2", "A", 0, 1), ("c2", "B", 1, 1), ("c4", "A", 3, 1), ("c4", "C", 3, 1),
+                    ("c5", "A", 2, 1), ("c5", "C", 2, 1), ("c2", "C", 22, 1)])
+    params = analysis.Params(parts=frozenset({"evaluation"}), models=("popularity", "knn"), k=1,
+                             cut=(T0 + pd.Timedelta(days=10)).date())
+    late = analysis.Events(_events([("c1", "B", "view", 15)]), "late")
+    result = analysis.run(sales, dataclasses.replace(params, events=late))
+    assert result.evaluation is not None and result.browsing is None
+    assert "before 2025-01-11" in text.render(result.problems["browsing"])
+    # views before the cut: measured, and the same as recommend.evaluate_browsing says
+    early = analysis.Events(_events([("c1", "B", "view", 5), ("c1", "B", "view", 6)]), "early")
+    result = analysis.run(sales, dataclasses.replace(params, events=early))
+    assert result.browsing.gain == 0.5 and result.browsing.model == "knn" and not result.problems
+    # a gain of 0.5 on two customers: the interval reaches down to zero, so it is not called a help
+    assert (result.browsing.gain_low, result.browsing.gain_high) == (0.0, 1.0)
+    assert text.render(result.browsing_verdict).startswith(
+        "Browsing does not measurably help on this data: when Bought together (item kNN) also learns")
+    # without events nothing of browsing is run or said
+    plain = analysis.run(sales, params)
+    assert plain.browsing is None and plain.browsing_verdict is None and "browsing" not in plain.problems

@@ -2683,6 +2683,8 @@ MESSAGES = {
                                             "recommended; only products already bought are left out.",
     "recommendations.browsing.cut_note": "Browsing is on: the cut date starts inside your browsing data, so that "
                                          "the models can learn from browsing before it.",
+    "recommendations.browsing.comparison_note": "Browsing is on: every model below learnt from views and cart "
+                                                "adds as well as purchases before the cut date.",
     "recommendations.browsing.heading": "Does browsing help?",
     "recommendations.browsing.lead": "The same model fitted twice on the history before the cut date: once on "
                                      "purchases alone, once on purchases plus views and cart adds; both checked "

@@ -2237,6 +2237,7 @@ MESSAGES = {
     "recommendations.browsing.toggle": "使用浏览和加购行为",
     "recommendations.browsing.toggle.help": "您的数据包含浏览事件。开启后，客户浏览过和加入购物车的商品也会与购买一起计入（一次加购算作 {cart} 次购买，一次浏览算作 {view} 次），下方的检验会说明这是否让推荐更好。只浏览过的商品仍会被推荐；只排除已经买过的商品。",
     "recommendations.browsing.cut_note": "已开启浏览行为：切分日期默认落在浏览数据之内，使模型能学习切分日期之前的浏览。",
+    "recommendations.browsing.comparison_note": "已开启浏览行为：下面每个模型都在切分日期之前同时学习了购买、浏览和加购。",
     "recommendations.browsing.heading": "浏览行为有帮助吗？",
     "recommendations.browsing.lead": "同一个模型在切分日期之前的历史上训练两次：一次只用购买，一次用购买加浏览和加购；两者都用同一批客户之后的实际购买来检验。",
     "recommendations.browsing.metric.gain": "浏览带来的 NDCG@{k} 提升",
