@@ -179,8 +179,7 @@ def with_browsing(interactions: Interactions, events, weights: Mapping | None = 
     """Purchases plus what customers browsed: views and cart adds as implicit feedback.
 
     Each customer x product cell becomes ``purchases + sum(weights[e] * count of events e)``; the
-    events are counted per customer, product and kind in the events' engine, and only those
-    counts come back. The purchases stay apart (``Interactions.purchased``): lists still leave out
+    browsing weight of each cell is summed in the events' engine, and only those sums come back. The purchases stay apart (``Interactions.purchased``): lists still leave out
     only what was bought (a product viewed and not bought is a fair recommendation), best-sellers
     and reasons still count purchases.
 
@@ -215,14 +214,20 @@ def with_browsing(interactions: Interactions, events, weights: Mapping | None = 
     kept = table.filter(table.customer_id.notnull(), table.product_id.notnull(), table.event.isin(kinds))
     if before is not None:
         kept = kept.filter(kept.event_time < pd.Timestamp(before).to_pydatetime())
-    counts = fetch(kept.group_by(customer_id=kept.customer_id.cast("string"), product_id=kept.product_id.cast("string"),
-                                 event=kept.event).aggregate(n=kept.count()))
-    rows = interactions.customers.get_indexer(counts["customer_id"])
-    cols = interactions.products.get_indexer(counts["product_id"])
+    weight = ibis.cases(*[(kept.event == kind, ibis.literal(float(weights[kind]))) for kind in kinds], else_=0.0)
+    cells = kept.group_by(customer_id=kept.customer_id.cast("string"), product_id=kept.product_id.cast("string")) \
+        .aggregate(weight=weight.sum())
+    # one weight per cell comes back, kept in Arrow and matched to the axes there (as in interactions_from):
+    # tens of millions of cells on a big site, whose ids pandas would take a minute to index
+    cells = cells.filter(cells.weight > 0).to_pyarrow()
+    rows = pc.fill_null(pc.index_in(cells["customer_id"], value_set=pa.array(interactions.customers, pa.string())),
+                        -1).to_numpy()
+    cols = pc.fill_null(pc.index_in(cells["product_id"], value_set=pa.array(interactions.products, pa.string())),
+                        -1).to_numpy()
     ok = (rows >= 0) & (cols >= 0)
-    w = counts["event"].map(weights).to_numpy(dtype=float) * counts["n"].to_numpy(dtype=float)
     purchased = interactions.bought
-    browsed = sp.csr_matrix((w[ok].astype(np.float32), (rows[ok], cols[ok])), shape=purchased.shape)
+    browsed = sp.csr_matrix((cells["weight"].to_numpy()[ok].astype(np.float32), (rows[ok], cols[ok])),
+                            shape=purchased.shape)
     matrix = (purchased + browsed).tocsr()
     matrix.eliminate_zeros()
     matrix.sort_indices()
