@@ -136,7 +136,8 @@ if events is not None and evaluation is not None:
             b2.metric(t("recommendations.browsing.metric.browsed"),
                       f"{ui.number(browsing.browsed)} / {ui.number(browsing.customers)}",
                       help=t("recommendations.browsing.metric.browsed.help"))
-            b3.metric(t("recommendations.browsing.metric.browsed_gain"), f"{browsing.gain_browsed:+.3f}",
+            b3.metric(t("recommendations.browsing.metric.browsed_gain"),
+                      f"{browsing.gain_browsed:+.3f}" if browsing.browsed else "–",
                       help=t("recommendations.browsing.metric.browsed_gain.help", k=k))
             say = st.success if browsing.helps else st.warning if browsing.hurts else st.info
             say(t(tested.browsing_verdict), icon=":material/travel_explore:")
