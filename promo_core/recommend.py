@@ -1186,7 +1186,9 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
         List length.
     exclude_bought : bool
         Leave products bought before the cut out of the lists and out of the test (a customer
-        who rebuys milk has not been helped by a recommendation of milk).
+        who rebuys milk has not been helped by a recommendation of milk). Bought means
+        ``split.train.bought``: when the training also counts browsing (``with_browsing``), a
+        product only viewed stays a candidate, and buying it after the cut is a hit.
     max_customers : int
         Evaluate a random sample of this many test customers (all of them when fewer).
     baseline : str, optional
