@@ -259,3 +259,10 @@ def test_browsing_on_the_demo_says_it_helps_and_shows_the_comparison(app_page):
     assert ndcg["Purchases + views and cart adds"] > ndcg["Purchases alone"]
     assert float(_metrics(at)["NDCG@10 gain from browsing"]) > 0
     assert len(at.get("download_button")) == downloads + 1  # the comparison can be taken away
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    assert "浏览行为有帮助吗？" in page_text(at)
+    assert any(s.value.startswith("浏览行为有帮助：") for s in at.success)
+    compared = next(df.value for df in at.dataframe if "feedback" in df.value.columns)
+    assert compared["feedback"].tolist() == ["只用购买", "购买 + 浏览和加购"]
