@@ -15,7 +15,7 @@ from dataclasses import replace
 import streamlit as st
 
 import ui
-from promo_core import charts
+from promo_core import charts, recommend
 from promo_core.analyses import period
 from promo_core.analyses import recommendations as analysis
 from promo_core.i18n import fmt_pct
@@ -34,7 +34,9 @@ dataset = ui.require_dataset()
 span = ui.run_analysis(period, period.Params())
 if st.session_state.get("rec-dataset") != (dataset, span):  # another dataset: the cut date starts from its own
     st.session_state.pop("rec-cut", None)
+    st.session_state.pop("rec-cut-browsing", None)
     st.session_state["rec-dataset"] = (dataset, span)
+stored_events = ui.dataset_table("events")  # (frame, key naming its version) or None
 
 
 def model_name(key: str) -> str:
@@ -58,13 +60,29 @@ with st.expander(t("recommendations.settings"), expanded=False, icon=":material/
                              format_func={d: t("recommendations.half_life.none") if d is None else
                                           t("recommendations.half_life.days", days=d) for d in HALF_LIVES}.get,
                              help=t("recommendations.half_life.help"))
+    events = None
+    if stored_events is not None:
+        weights = recommend.BROWSING_WEIGHTS
+        if st.toggle(t("recommendations.browsing.toggle"), value=False, key="rec-browsing",
+                     help=t("recommendations.browsing.toggle.help", cart=weights["add_to_cart"], view=weights["view"])):
+            events = analysis.Events(*stored_events)
     c4, c5 = st.columns(2)
     earliest_cut = span.first_day.date() + datetime.timedelta(days=1)
     cut = None  # one day of data: nothing to learn from before a cut (the evaluation says so)
     if earliest_cut <= span.last_day.date():
-        cut = c4.date_input(t("recommendations.cut"), value=analysis.default_cut(span.first_day, span.last_day),
-                            min_value=earliest_cut, max_value=span.last_day.date(), key="rec-cut",
+        if events is None:
+            first_cut = analysis.default_cut(span.first_day, span.last_day)
+        else:  # the browsing's first day is asked of the engine once per events version, not on every rerun
+            known = st.session_state.get("rec-browsing-cut")
+            if known is None or known[0] != (events.key, span):
+                known = ((events.key, span), ui.run(analysis.default_cut, span.first_day, span.last_day, events))
+                st.session_state["rec-browsing-cut"] = known
+            first_cut = known[1]
+        cut = c4.date_input(t("recommendations.cut"), value=first_cut, min_value=earliest_cut,
+                            max_value=span.last_day.date(), key="rec-cut" if events is None else "rec-cut-browsing",
                             help=t("recommendations.cut.help"))
+        if events is not None:
+            c4.caption(t("recommendations.browsing.cut_note"))
     weighting = c5.selectbox(t("recommendations.weighting"), ["bm25", "tfidf"], key="rec-weighting",
                              format_func={"bm25": "BM25", "tfidf": "TF-IDF"}.get,
                              help=t("recommendations.weighting.help"))
@@ -76,7 +94,7 @@ if own_products is None and upload is not None:
     own_products = ui.run(analysis.read_products, upload.getvalue(), upload.name)
 exclude = not include
 settings = analysis.Params(k=int(k), exclude_bought=exclude, half_life_days=half_life, cut=cut, weighting=weighting,
-                           products=analysis.Products.of(own_products))
+                           products=analysis.Products.of(own_products), events=events)
 
 # --------------------------------------------------------------------------------------------
 # The evaluation: headline and verdict
@@ -99,6 +117,42 @@ else:
     m4.metric(t("recommendations.metric.model"), t(f"recommendations.model_short.{tested.recommended}"),
               help=t("recommendations.metric.model.help"))
     (st.success if evaluation.beats_baseline else st.info)(t(tested.verdict), icon=":material/verified:")
+
+# --------------------------------------------------------------------------------------------
+# Does browsing help? (with the toggle on: the best personal model with and without views and cart adds)
+# --------------------------------------------------------------------------------------------
+browsing = tested.browsing
+if events is not None and evaluation is not None:
+    with ui.section():
+        st.subheader(t("recommendations.browsing.heading"))
+        st.caption(t("recommendations.browsing.lead"))
+        if browsing is None:
+            ui.show_problem(tested.problems["browsing"])
+        else:
+            b1, b2, b3 = st.columns(3)
+            b1.metric(t("recommendations.browsing.metric.gain", k=k), f"{browsing.gain:+.3f}",
+                      help=t("recommendations.browsing.metric.gain.help", k=k))
+            b1.caption(t("recommendations.browsing.metric.interval", low=browsing.gain_low, high=browsing.gain_high))
+            b2.metric(t("recommendations.browsing.metric.browsed"),
+                      f"{ui.number(browsing.browsed)} / {ui.number(browsing.customers)}",
+                      help=t("recommendations.browsing.metric.browsed.help"))
+            b3.metric(t("recommendations.browsing.metric.browsed_gain"),
+                      f"{browsing.gain_browsed:+.3f}" if browsing.browsed else "–",
+                      help=t("recommendations.browsing.metric.browsed_gain.help", k=k))
+            say = st.success if browsing.helps else st.warning if browsing.hurts else st.info
+            say(t(tested.browsing_verdict), icon=":material/travel_explore:")
+            compared = ui.shown(analysis.browsing_table(browsing))
+            config = titles(feedback="feedback")
+            config |= {c: st.column_config.NumberColumn(t(f"recommendations.column.{c}"), format="%.3f")
+                       for c in ("ndcg_low", "ndcg_high")}
+            config |= {m: st.column_config.NumberColumn(t(f"recommendations.metric_name.{m}", k=k), format="%.3f")
+                       for m in ("ndcg", "hit_rate", "precision", "recall")}
+            config["fit_seconds"] = st.column_config.NumberColumn(t("recommendations.column.fit_seconds"),
+                                                                  format="%.1f")
+            ui.table(compared, "browsing-comparison.csv", column_config=config)
+            st.caption(t("recommendations.browsing.caption", model=model_name(browsing.model),
+                         cart=browsing.weights.get("add_to_cart", 0), view=browsing.weights.get("view", 0),
+                         events=browsing.events, cut=browsing.cut))
 
 # --------------------------------------------------------------------------------------------
 # One customer: a look-up in the model fitted on all purchases
@@ -236,9 +290,14 @@ if evaluation is not None:
                      new=evaluation.new_customers,
                      excluded=t("recommendations.comparison.excluded") if exclude else ""))
         st.caption(t(MAP_DEFINITION))
+        if events is not None:
+            st.caption(t("recommendations.browsing.comparison_note"))
         report_tables["model_comparison"] = shown
         report_figures["model_comparison"] = fig
         report_notes = [t(tested.verdict), t(MAP_DEFINITION)]
+        if browsing is not None:
+            report_notes.append(t(tested.browsing_verdict))
+            report_tables["browsing_comparison"] = compared
         if fitted is not None:
             st.subheader(t("recommendations.export.heading"))
             st.caption(t("recommendations.export.caption", model=model_name(fitted.key), k=k,
@@ -251,7 +310,7 @@ if evaluation is not None:
 st.divider()
 ui.save_to_report(
     "recommendations", t("recommendations.saved_name"),
-    params={"k": int(k), "include_bought": include, "half_life_days": half_life,
+    params={"k": int(k), "include_bought": include, "half_life_days": half_life, "browsing": events is not None,
             "cut": None if cut is None else str(cut),
             "model": fitted.key if fitted is not None else None, "basket_by": by,
             "min_support": rules.min_support if rules is not None else min_support,

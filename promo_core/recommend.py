@@ -36,7 +36,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from threadpoolctl import threadpool_limits
 
 from promo_core.dates import order_span
-from promo_core.engine import SalesSource, exact_sum, fetch, product_labels, sales_table
+from promo_core.engine import SalesSource, exact_sum, fetch, memory_backend, product_labels, sales_table
 from promo_core.errors import DataError
 from promo_core.segments import NOT_YET, SEGMENTS
 from promo_core.text import Message
@@ -64,6 +64,9 @@ class Interactions:
         Indexed like ``products``: ``product_name``, ``category``, ``description`` (text, may be empty).
     as_of : Timestamp
         The moment recency decay counts back from.
+    purchased : scipy.sparse.csr_matrix, optional
+        The purchases alone, shaped like ``matrix``, when ``matrix`` also counts browsing
+        (``with_browsing``); None when ``matrix`` is the purchases.
     """
 
     matrix: sp.csr_matrix
@@ -71,10 +74,17 @@ class Interactions:
     products: pd.Index
     catalogue: pd.DataFrame
     as_of: pd.Timestamp
+    purchased: sp.csr_matrix | None = None
 
     @property
     def names(self) -> pd.Series:
         return self.catalogue["product_name"]
+
+    @property
+    def bought(self) -> sp.csr_matrix:
+        """What each customer bought (net of returns, decayed): what lists leave out, what
+        best-sellers count and what a reason quotes. A product merely viewed is not bought."""
+        return self.matrix if self.purchased is None else self.purchased
 
 
 def interactions_from(transactions: SalesSource, value: str = "purchases", half_life_days: float | None = None,
@@ -161,6 +171,94 @@ def _catalogue(seen: pd.DataFrame, catalogue: pd.DataFrame | None) -> pd.DataFra
     return seen.astype({c: "str" for c in cols})
 
 
+# a purchase counts 1; what one browsing event of each kind counts beside it (see ``with_browsing``)
+BROWSING_WEIGHTS = {"add_to_cart": 0.5, "view": 0.1}
+
+
+def with_browsing(interactions: Interactions, events, weights: Mapping | None = None, before=None) -> Interactions:
+    """Purchases plus what customers browsed: views and cart adds as implicit feedback.
+
+    Each customer x product cell becomes ``purchases + sum(weights[e] * count of events e)``; the
+    browsing weight of each cell is summed in the events' engine, and only those sums come back. The purchases stay apart (``Interactions.purchased``): lists still leave out
+    only what was bought (a product viewed and not bought is a fair recommendation), best-sellers
+    and reasons still count purchases.
+
+    Parameters
+    ----------
+    interactions : Interactions
+        The purchases (``interactions_from``); its customers and products are the axes, so events
+        of customers who never bought, or of products unknown to the sales and catalogue, are left
+        out (such a customer gets best-sellers, as before).
+    events : DataFrame or ibis.Table
+        One row per event: ``customer_id``, ``product_id``, ``event`` (the kinds of ``weights``;
+        others such as ``purchase``, ``search`` or ``remove_from_cart`` are ignored: purchases come
+        from the sales) and, with ``before``, ``event_time``.
+    weights : mapping of event kind -> float, optional
+        What one event counts beside a purchase's 1; default ``BROWSING_WEIGHTS``: a cart add 0.5
+        (an intention to buy that often ends in a purchase), a view 0.1 (weak alone: most views
+        buy nothing, yet a few views of products of one kind say what the customer looks for).
+        These are priors, not tuned to one data set; ``evaluate_browsing`` measures what they bring.
+    before : date-like, optional
+        Count only events before this moment (an evaluation's cut).
+
+    Returns
+    -------
+    Interactions
+        ``matrix`` with the browsing added, ``purchased`` the purchases.
+    """
+    weights = dict(BROWSING_WEIGHTS if weights is None else weights)
+    if not weights or any(not np.isfinite(w) or w < 0 for w in weights.values()):
+        raise DataError(Message("recommend.browsing.error.weights", weights=weights))
+    table = _events(events, ["customer_id", "product_id", "event"] + (["event_time"] if before is not None else []))
+    kinds = sorted(weights)
+    kept = table.filter(table.customer_id.notnull(), table.product_id.notnull(), table.event.isin(kinds))
+    if before is not None:
+        kept = kept.filter(kept.event_time < pd.Timestamp(before).to_pydatetime())
+    weight = ibis.cases(*[(kept.event == kind, ibis.literal(float(weights[kind]))) for kind in kinds], else_=0.0)
+    cells = kept.group_by(customer_id=kept.customer_id.cast("string"), product_id=kept.product_id.cast("string")) \
+        .aggregate(weight=weight.sum())
+    # one weight per cell comes back, kept in Arrow and matched to the axes there (as in interactions_from):
+    # tens of millions of cells on a big site, whose ids pandas would take a minute to index
+    cells = cells.filter(cells.weight > 0).to_pyarrow()
+    rows = pc.fill_null(pc.index_in(cells["customer_id"], value_set=pa.array(interactions.customers, pa.string())),
+                        -1).to_numpy()
+    cols = pc.fill_null(pc.index_in(cells["product_id"], value_set=pa.array(interactions.products, pa.string())),
+                        -1).to_numpy()
+    ok = (rows >= 0) & (cols >= 0)
+    purchased = interactions.bought
+    browsed = sp.csr_matrix((cells["weight"].to_numpy()[ok].astype(np.float32), (rows[ok], cols[ok])),
+                            shape=purchased.shape)
+    matrix = (purchased + browsed).tocsr()
+    matrix.eliminate_zeros()
+    matrix.sort_indices()
+    return dataclasses.replace(interactions, matrix=matrix, purchased=purchased)
+
+
+def _events(events, columns: list[str]) -> ir.Table:
+    """The ``columns`` of an events source as an Ibis table (a DataFrame is registered, not
+    copied, on a cursor of the process's in-memory DuckDB); a DataError names missing columns."""
+    missing = [c for c in columns if c not in events.columns]
+    if missing:
+        raise DataError(Message("recommend.browsing.error.missing_columns", columns=missing))
+    if isinstance(events, ir.Table):
+        return events.select(*columns)
+    if not isinstance(events, pd.DataFrame):
+        raise TypeError(f"events are a pandas DataFrame or an Ibis table, not {type(events).__name__}")
+    frame = events[columns]
+    if "event_time" in columns and getattr(frame["event_time"].dtype, "tz", None) is not None:
+        frame = frame.assign(event_time=frame["event_time"].dt.tz_localize(None))
+    backend = memory_backend()
+    backend.con.register("browsing", frame)
+    return backend.table("browsing")
+
+
+def events_start(events) -> pd.Timestamp | None:
+    """The first ``event_time`` of an events source (DataFrame or Ibis table; None without events)."""
+    table = _events(events, ["event_time"])
+    first = fetch(table.aggregate(first=table.event_time.min()))["first"].iloc[0]
+    return None if pd.isna(first) else pd.Timestamp(first)
+
+
 def _nbytes(value) -> int:
     """Bytes of the arrays in a fitted model's attribute (0 for scalars and settings)."""
     if isinstance(value, np.ndarray):
@@ -169,7 +267,7 @@ def _nbytes(value) -> int:
         return sum(getattr(value, part).nbytes for part in ("data", "indices", "indptr", "row", "col")
                    if hasattr(value, part))
     if isinstance(value, Interactions):
-        return _nbytes(value.matrix) + int(value.catalogue.memory_usage(deep=True).sum())
+        return _nbytes(value.matrix) + _nbytes(value.purchased) + int(value.catalogue.memory_usage(deep=True).sum())
     if isinstance(value, Recommender):
         return value.__sizeof__()
     if isinstance(value, (list, tuple)):
@@ -292,7 +390,7 @@ class Recommender(BaseEstimator, ABC):
         if not isinstance(interactions, Interactions):
             raise DataError(Message("recommend.error.not_interactions"))
         self.interactions_ = interactions
-        capped = interactions.matrix.minimum(1.0)
+        capped = interactions.bought.minimum(1.0)
         self.popularity_ = np.asarray(capped.sum(axis=0)).ravel().astype(np.float32)
         top = max(float(self.popularity_.max()), 1.0)
         self._tiebreak = (self.popularity_ / top * 1e-6).astype(np.float32)
@@ -314,7 +412,7 @@ class Recommender(BaseEstimator, ABC):
     # shared ---------------------------------------------------------------------------------
     def _strongest_items(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Each customer's strongest purchases: (product columns, weights), padded with -1 / 0."""
-        sub = self.interactions_.matrix[rows]
+        sub = self.interactions_.bought[rows]
         lengths = np.diff(sub.indptr)
         cap = int(min(self.evidence_items, max(lengths.max(initial=0), 1)))
         row_of = np.repeat(np.arange(len(rows)), lengths)
@@ -329,7 +427,7 @@ class Recommender(BaseEstimator, ABC):
 
     def _bought(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(batch row, product column) of every product the customers bought."""
-        sub = self.interactions_.matrix[rows]
+        sub = self.interactions_.bought[rows]
         return np.repeat(np.arange(len(rows)), np.diff(sub.indptr)), sub.indices
 
     def recommend(self, customer_ids=None, k: int = 10, exclude_bought: bool | None = None) -> pd.DataFrame:
@@ -490,7 +588,7 @@ class Popularity(Recommender):
         codes, names = pd.factorize(seg, sort=True)
         self.segment_of_ = codes.astype(np.int64)
         self.segment_names_ = np.asarray(names, dtype=object)
-        capped = interactions.matrix.minimum(1.0).tocsr()
+        capped = interactions.bought.minimum(1.0).tocsr()
         member = sp.csr_matrix((np.ones((codes >= 0).sum(), dtype=np.float32),
                                 (codes[codes >= 0], np.flatnonzero(codes >= 0))),
                                shape=(len(names), len(codes)))
@@ -918,6 +1016,21 @@ def cut_between(first, last, test_share: float = 0.1) -> pd.Timestamp:
     return max(first + pd.Timedelta(days=1), last - pd.Timedelta(days=days))
 
 
+def browsing_cut(first, last, first_event, test_share: float = 0.1) -> pd.Timestamp:
+    """``cut_between(first, last, test_share)``, unless browsing starts after it (an analytics
+    export often covers the last weeks only): then the middle of the days from the first event to
+    the last sale, so that half the browsing trains and half the period tests; never fewer than
+    14 days to test, never before the second day."""
+    default = cut_between(first, last, test_share)
+    if first_event is None:
+        return default
+    start = pd.Timestamp(first_event).normalize()
+    end = pd.Timestamp(last).normalize() + pd.Timedelta(days=1)
+    middle = start + pd.Timedelta(days=(end - start).days // 2)
+    cut = min(max(default, middle), end - pd.Timedelta(days=14))
+    return max(cut, pd.Timestamp(first).normalize() + pd.Timedelta(days=1))
+
+
 def temporal_split(transactions: SalesSource, cut=None, value: str = "purchases",
                    half_life_days: float | None = None, catalogue: pd.DataFrame | None = None) -> Split:
     """Split sale lines at ``cut`` (default: ``default_cut``) into a training history and a test set,
@@ -1073,7 +1186,9 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
         List length.
     exclude_bought : bool
         Leave products bought before the cut out of the lists and out of the test (a customer
-        who rebuys milk has not been helped by a recommendation of milk).
+        who rebuys milk has not been helped by a recommendation of milk). Bought means
+        ``split.train.bought``: when the training also counts browsing (``with_browsing``), a
+        product only viewed stays a candidate, and buying it after the cut is a hit.
     max_customers : int
         Evaluate a random sample of this many test customers (all of them when fewer).
     baseline : str, optional
@@ -1095,18 +1210,8 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
             raise DataError(Message("recommend.error.no_baseline"))
     if baseline not in models:
         raise DataError(Message("recommend.error.baseline_missing", baseline=baseline))
-    test = split.test
-    if exclude_bought:
-        seen = split.train.matrix.copy()
-        seen.data[:] = 1
-        test = (test - test.multiply(seen)).tocsr()
-        test.eliminate_zeros()
-    candidates = np.flatnonzero(np.diff(test.indptr) > 0)
-    if len(candidates) == 0:
-        raise DataError(Message("recommend.error.nothing_new"))
     rng = np.random.default_rng(random_state)
-    rows = np.sort(rng.choice(candidates, min(max_customers, len(candidates)), replace=False))
-    relevant = test[rows]
+    rows, relevant = _test_customers(split, exclude_bought, max_customers, rng)
     results, per_customer, timings, fitted_by_key = {}, [], {}, {}
     for i, (name, model) in enumerate(models.items()):
         if progress is not None:
@@ -1145,6 +1250,152 @@ def evaluate(models: dict, split: Split, k: int = 10, exclude_bought: bool = Tru
                       customers=len(rows), baseline=baseline, best=best, beats_baseline=beats,
                       exclude_bought=exclude_bought, cut=split.cut, new_customers=split.new_customers,
                       split=split)
+
+
+def _test_customers(split: Split, exclude_bought: bool, max_customers: int,
+                    rng: np.random.Generator) -> tuple[np.ndarray, sp.csr_matrix]:
+    """The customer rows an evaluation scores (a sample of at most ``max_customers`` of those who
+    bought something after the cut, drawn from ``rng``) and what each bought then; with
+    ``exclude_bought``, products they had bought before the cut are not counted (never a hit)."""
+    test = split.test
+    if exclude_bought:
+        seen = split.train.bought.copy()
+        seen.data[:] = 1
+        test = (test - test.multiply(seen)).tocsr()
+        test.eliminate_zeros()
+    candidates = np.flatnonzero(np.diff(test.indptr) > 0)
+    if len(candidates) == 0:
+        raise DataError(Message("recommend.error.nothing_new"))
+    rows = np.sort(rng.choice(candidates, min(max_customers, len(candidates)), replace=False))
+    return rows, test[rows]
+
+
+@dataclass(frozen=True)
+class BrowsingGain:
+    """What adding browsing (views, cart adds) to the purchases did to one model's lists.
+
+    Attributes
+    ----------
+    table : DataFrame
+        Two rows, ``feedback`` "purchases" (the purchases before the cut alone) and "browsing"
+        (plus the views and cart adds before the cut): ``ndcg`` with ``ndcg_low`` / ``ndcg_high``
+        (95% bootstrap interval over customers), ``hit_rate``, ``precision``, ``recall``,
+        ``fit_seconds``.
+    model : str
+        The model compared (fitted twice: on each feedback).
+    k : int
+    customers : int
+        Customers scored (the same ones for both).
+    browsed : int
+        Of them, customers with browsing before the cut (the others' lists cannot change much).
+    events : int
+        Browsing cells (customer x product) added before the cut.
+    gain, gain_low, gain_high : float
+        NDCG@k with browsing minus without, and its 95% paired bootstrap interval.
+    gain_browsed : float
+        The same gain among the ``browsed`` customers only (NaN without any).
+    weights : mapping
+        What a view and a cart add counted (a purchase: 1).
+    cut : Timestamp
+    """
+
+    table: pd.DataFrame
+    model: str
+    k: int
+    customers: int
+    browsed: int
+    events: int
+    gain: float
+    gain_low: float
+    gain_high: float
+    gain_browsed: float
+    weights: Mapping
+    cut: pd.Timestamp
+
+    @property
+    def helps(self) -> bool:
+        """Whether browsing clearly helps: the whole interval of the gain is above zero."""
+        return bool(self.gain_low > 0)
+
+    @property
+    def hurts(self) -> bool:
+        """Whether browsing clearly makes lists worse: the whole interval is below zero."""
+        return bool(self.gain_high < 0)
+
+
+def evaluate_browsing(model: "Recommender", split: Split, events, weights: Mapping | None = None, name: str = "model",
+                      k: int = 10, exclude_bought: bool = True, max_customers: int = 3000, random_state: int = 0,
+                      n_boot: int = 1000) -> BrowsingGain:
+    """Fit ``model`` on the purchases before the cut alone and on the purchases plus the browsing
+    before the cut, and score both on what the same customers bought after it.
+
+    Parameters
+    ----------
+    model : Recommender
+        Unfitted (cloned twice).
+    split : Split
+        From ``temporal_split``.
+    events : DataFrame or ibis.Table
+        Browsing events (see ``with_browsing``, which counts them in their engine); only those
+        before the cut train (one after it would tell the model what was bought).
+    weights : mapping, optional
+        What a view and a cart add count (``with_browsing``; default ``BROWSING_WEIGHTS``).
+    name : str
+        The model's name in the result.
+    k, exclude_bought, max_customers, random_state
+        As in ``evaluate`` (the same ``random_state`` scores the same customers). Products merely
+        viewed before the cut stay candidates, and a purchase of one after the cut is a hit: that
+        is what browsing can predict.
+    n_boot : int
+        Bootstrap resamples of the customers for the intervals.
+
+    Returns
+    -------
+    BrowsingGain
+    """
+    weights = dict(BROWSING_WEIGHTS if weights is None else weights)
+    browsing = with_browsing(split.train, events, weights, before=split.cut)
+    added = (browsing.matrix - browsing.bought).tocsr()
+    added.eliminate_zeros()
+    if not added.nnz:
+        raise DataError(Message("recommend.browsing.error.none_before", cut=split.cut))
+    rng = np.random.default_rng(random_state)
+    rows, relevant = _test_customers(split, exclude_bought, max_customers, rng)
+    scored, timings = {}, {}
+    for feedback, inter in (("purchases", split.train), ("browsing", browsing)):
+        start = time.perf_counter()
+        fitted = clone(model).fit(inter)
+        items, _, _, _ = fitted._rank(rows, k, exclude_bought, explain=False)
+        timings[feedback] = time.perf_counter() - start
+        scored[feedback] = ranking_metrics(items, relevant, k)
+    boot = rng.integers(0, len(rows), size=(n_boot, len(rows)))
+    table = []
+    for feedback, metrics in scored.items():
+        ndcg = metrics["ndcg"].to_numpy()
+        means = ndcg[boot].mean(axis=1)
+        table.append({"feedback": feedback, "ndcg": ndcg.mean(), "ndcg_low": np.quantile(means, 0.025),
+                      "ndcg_high": np.quantile(means, 0.975), "hit_rate": metrics["hit"].mean(),
+                      "precision": metrics["precision"].mean(), "recall": metrics["recall"].mean(),
+                      "fit_seconds": timings[feedback]})
+    diff = scored["browsing"]["ndcg"].to_numpy() - scored["purchases"]["ndcg"].to_numpy()
+    gains = diff[boot].mean(axis=1)
+    browsed = np.diff(added[rows].indptr) > 0
+    return BrowsingGain(table=pd.DataFrame(table), model=name, k=k, customers=len(rows), browsed=int(browsed.sum()),
+                        events=int(added.nnz), gain=float(diff.mean()), gain_low=float(np.quantile(gains, 0.025)),
+                        gain_high=float(np.quantile(gains, 0.975)),
+                        gain_browsed=float(diff[browsed].mean()) if browsed.any() else float("nan"),
+                        weights=weights, cut=split.cut)
+
+
+def browsing_verdict(gain: BrowsingGain, model_name=None) -> Message:
+    """The honest conclusion of ``evaluate_browsing`` in one or two sentences: browsing helps
+    (the interval of the gain above zero), does not help measurably, or makes lists worse."""
+    table = gain.table.set_index("feedback")["ndcg"]
+    values = dict(model=gain.model if model_name is None else model_name, k=gain.k, gain=gain.gain,
+                  low=gain.gain_low, high=gain.gain_high, ndcg_with=float(table["browsing"]),
+                  ndcg_without=float(table["purchases"]), customers=gain.customers, browsed=gain.browsed)
+    kind = "helps" if gain.helps else "hurts" if gain.hurts else "no_help"
+    return Message(f"recommend.browsing.verdict.{kind}", **values)
 
 
 def verdict(evaluation: Evaluation, names: Mapping | None = None) -> Message:

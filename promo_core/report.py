@@ -544,14 +544,19 @@ def basket_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", 
                      tables={say("report.basket.table"): table}, figures=figures, notes=notes)
 
 
-def recommendations_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", k: int = 10) -> SavedAnalysis:
+def recommendations_analysis(tx: SalesSource, *, lang: str = "en", currency: str = "£", k: int = 10,
+                             events=None) -> SavedAnalysis:
     """Do personal recommendations beat best-sellers on this data? The Recommendations page's
     evaluation (``analyses.recommendations``) of item-to-item recommendations (item kNN) against the
     best-seller list, fitted before the default cut date and scored on what customers bought
-    after it, with the honest verdict."""
+    after it, with the honest verdict. With browsing ``events`` (a DataFrame or Ibis table), the
+    page's "use browsing and cart adds": the cut falls inside the browsing, and the section adds
+    whether views and cart adds help, in words and a table (or why that could not be measured)."""
     from promo_core.analyses import recommendations as analysis
 
-    result = analysis.run(tx, analysis.Params(parts=frozenset({"evaluation"}), k=k, models=("popularity", "knn")))
+    browsing = None if events is None else analysis.Events(events, "report")
+    result = analysis.run(tx, analysis.Params(parts=frozenset({"evaluation"}), k=k, models=("popularity", "knn"),
+                                              events=browsing))
     if result.evaluation is None:
         raise DataError(result.problems["evaluation"])
     say = lambda message, **values: text.render(  # noqa: E731
@@ -566,9 +571,17 @@ def recommendations_analysis(tx: SalesSource, *, lang: str = "en", currency: str
     notes = [say(result.verdict),
              say("report.recommendations.how", cut=evaluation.cut, customers=evaluation.customers, k=k)]
     name = say("report.recommendations.table")
+    tables = {name: table}
+    if result.browsing is not None:
+        notes.append(say(result.browsing_verdict))
+        tables[say("report.recommendations.browsing_table")] = text.render_frame(
+            analysis.browsing_table(result.browsing), lang, currency)
+    elif browsing is not None:
+        notes.append(say(result.problems["browsing"]))
     return _analysis("recommendations", say("report.recommendations.name"), "recommendations",
-                     params={"k": k, "cut": f"{evaluation.cut:%Y-%m-%d}", "exclude_bought": True},
-                     tables={name: table}, figures={name: figure}, notes=notes)
+                     params={"k": k, "cut": f"{evaluation.cut:%Y-%m-%d}", "exclude_bought": True,
+                             **({"browsing": True} if browsing is not None else {})},
+                     tables=tables, figures={name: figure}, notes=notes)
 
 
 FORECAST_MODELS = ("seasonal_naive", "holt_winters")

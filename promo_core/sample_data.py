@@ -607,7 +607,9 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
         store_weekly_demand=pd.Series(stores["demand"].to_numpy(), index=stores["site_id"], name="demand"),
         media=media_truth,
     )
-    events, truth_journeys = demo_events(tx, truth.customer_type, products, seed)
+    taste = (pd.DataFrame(taste_cat[:n_customers], index=cust_index, columns=list(CATEGORIES)),
+             pd.DataFrame(taste_style[:n_customers], index=cust_index, columns=list(STYLES)))
+    events, truth_journeys = demo_events(tx, truth.customer_type, products, seed, taste=taste)
     truth = dataclasses.replace(truth, journeys=truth_journeys)
     return DemoRetailer(
         transactions=tx,
@@ -624,6 +626,8 @@ def generate(seed: int = 0, n_customers: int = 20_000) -> DemoRetailer:
 
 # --- browsing events (a web-analytics export: sessions of views, cart adds, searches) --------------
 EVENTS_SEED = 1301  # the events' own random stream: np.random.default_rng((seed, EVENTS_SEED))
+PREVIEW_SHARE = 0.6  # browsing sessions before their customer's order that first view a product of it
+TASTE_STREAM = 1  # browsing by taste: np.random.default_rng((seed, EVENTS_SEED, TASTE_STREAM))
 EVENT_WEEKS = 8  # the events cover the orders of the data's last weeks, as an analytics export would
 EVENT_CHANNELS = {"direct": 0.35, "search": 0.30, "email": 0.15, "social": 0.20}  # traffic source: share
 EVENT_DEVICES = {"mobile": 0.55, "desktop": 0.35, "tablet": 0.10}
@@ -658,8 +662,24 @@ def _planted_rates() -> pd.DataFrame:
         .set_index(["segment", "channel"])
 
 
+def _browsed(products: pd.DataFrame, taste: tuple[pd.DataFrame, pd.DataFrame], customer: np.ndarray,
+             rng: np.random.Generator) -> np.ndarray:
+    """A product (row of ``products``) for each view by ``customer`` (ids, None for guests), drawn
+    from the customer's taste as their order lines are (``_LineSampler``, without staples);
+    -1 for guests and customers ``taste`` does not know."""
+    category, style = taste
+    rows = category.index.get_indexer(pd.Index(customer, dtype=object))
+    out = np.full(len(customer), -1, dtype=np.int64)
+    known = rows >= 0
+    sampler = _LineSampler(products, category.to_numpy(), style.reindex(category.index).to_numpy(),
+                           np.zeros((len(category), 1), dtype=np.int64), rng)
+    out[known] = sampler.draw(rows[known], staple_share=0.0)
+    return out
+
+
 def demo_events(tx: pd.DataFrame, customer_type: pd.Series, products: pd.DataFrame,
-                seed: int = 0) -> tuple[pd.DataFrame, JourneyTruth]:
+                seed: int = 0, taste: tuple[pd.DataFrame, pd.DataFrame] | None = None
+                ) -> tuple[pd.DataFrame, JourneyTruth]:
     """Browsing events consistent with the orders of the last ``EVENT_WEEKS`` weeks.
 
     Every order in the window gets a session (its traffic channel and device drawn at random)
@@ -670,6 +690,16 @@ def demo_events(tx: pd.DataFrame, customer_type: pd.Series, products: pd.DataFra
     type and the channel); a share of them add to the cart, chosen so that carts are abandoned at
     the planted rate. Browsing sessions lean to a few planted products, and some searches find
     nothing (``results`` = 0). Its own random stream: the other tables do not depend on it.
+
+    With ``taste`` (each identified customer's category and style probabilities, the ones that
+    drew their order lines: rows customer_id, columns ``CATEGORIES`` and ``STYLES``), the products
+    a customer views without buying them (all but the planted lures) follow that taste, so
+    browsing says something about what the customer will buy (what a recommender can learn
+    from views); and people look before they buy: a browsing session that comes before the order
+    it goes with first views one of that order's products, with probability ``PREVIEW_SHARE``
+    (unless that view is a lure). They are drawn from a second stream, ``(seed, EVENTS_SEED, TASTE_STREAM)``,
+    and replace uniform draws one for one: the sessions, events and their times are the same
+    with or without ``taste``; only which products were viewed (and carted in browsing) differs.
 
     Returns
     -------
@@ -722,7 +752,12 @@ def demo_events(tx: pd.DataFrame, customer_type: pd.Series, products: pd.DataFra
     # a few other products viewed in a purchase session (not bought)
     extra = rng.poisson(0.8, n_orders)
     e_sess = np.repeat(np.arange(n_orders), extra)
-    parts.append(pd.DataFrame({"session": e_sess, "product_id": product_ids[rng.integers(0, n_prod, len(e_sess))],
+    e_prod = rng.integers(0, n_prod, len(e_sess))
+    taste_rng = np.random.default_rng((seed, EVENTS_SEED, TASTE_STREAM))
+    if taste is not None:
+        liked = _browsed(products, taste, orders["customer_id"].to_numpy()[e_sess], taste_rng)
+        e_prod = np.where(liked >= 0, liked, e_prod)
+    parts.append(pd.DataFrame({"session": e_sess, "product_id": product_ids[e_prod],
                                "event_time": o_start[e_sess], "event": "view", "value": np.nan}))
 
     # browsing sessions that buy nothing, around the customer's order, in the same channel
@@ -733,6 +768,20 @@ def demo_events(tx: pd.DataFrame, customer_type: pd.Series, products: pd.DataFra
     n_views = 1 + rng.poisson(1.5, len(owner))
     v_sess = np.repeat(np.arange(len(owner)), n_views)
     v_prod = rng.choice(n_prod, len(v_sess), p=appeal)
+    if taste is not None:  # the lures stay; every other view follows the viewer's taste
+        liked = _browsed(products, taste, orders["customer_id"].to_numpy()[owner[v_sess]], taste_rng)
+        v_prod = np.where((liked >= 0) & ~np.isin(v_prod, lure), liked, v_prod)
+        # looking before buying: a session before its customer's order first views one of its products
+        first = np.r_[0, np.cumsum(n_views)[:-1]]
+        o_time = orders["time"].to_numpy()
+        ahead = (s_start < o_time[owner]) & (taste_rng.random(len(owner)) < PREVIEW_SHARE) \
+            & ~np.isin(v_prod[first], lure) & pd.notna(orders["customer_id"].to_numpy()[owner])
+        by_order = np.argsort(order_pos, kind="stable")
+        o_first = np.searchsorted(order_pos[by_order], np.arange(n_orders))
+        o_lines = np.bincount(order_pos, minlength=n_orders)
+        pick = o_first[owner] + (taste_rng.random(len(owner)) * o_lines[owner]).astype(np.int64)
+        line_prod = pd.Index(product_ids).get_indexer(lines["product_id"].to_numpy()[by_order])
+        v_prod[first[ahead]] = line_prod[pick[ahead]]
     v_time = s_start[v_sess] + pd.to_timedelta(rng.integers(0, 900, len(v_sess)), unit="s").to_numpy()
     parts.append(pd.DataFrame({"session": s_id[v_sess], "product_id": product_ids[v_prod], "event_time": v_time,
                                "event": "view", "value": np.nan}))

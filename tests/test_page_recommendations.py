@@ -238,3 +238,31 @@ def test_another_customer_or_language_touches_no_engine_and_refits_nothing(app_p
     assert [sorted(p.parts) for p in runs[3:]] == [["evaluation"]] and runs[3].k == 5
     at.selectbox(key="rec-basket-by").set_value("customer_date").run()
     assert [sorted(p.parts) for p in runs[4:]] == [["rules"]] and runs[4].basket_by == "customer_date"
+
+
+def test_browsing_on_the_demo_says_it_helps_and_shows_the_comparison(app_page):
+    """The demo has browsing events: the toggle moves the cut inside them and the page says, in
+    words and a table, that views and cart adds help (planted: the demo's browsing previews orders)."""
+    at = app_page(PAGE)
+    assert "Does browsing help?" not in page_text(at)  # off by default: the page as before
+    downloads = len(at.get("download_button"))
+    at.toggle(key="rec-browsing").set_value(True).run()
+    assert not at.exception, at.exception
+    assert str(at.date_input(key="rec-cut-browsing").value) == "2026-10-26"
+    text = page_text(at)
+    assert "Does browsing help?" in text
+    verdict = next(s.value for s in at.success if "Browsing" in s.value)
+    assert verdict.startswith("Browsing helps: when ")
+    compared = next(df.value for df in at.dataframe if "feedback" in df.value.columns)
+    assert compared["feedback"].tolist() == ["Purchases alone", "Purchases + views and cart adds"]
+    ndcg = compared.set_index("feedback")["ndcg"]
+    assert ndcg["Purchases + views and cart adds"] > ndcg["Purchases alone"]
+    assert float(_metrics(at)["NDCG@10 gain from browsing"]) > 0
+    assert len(at.get("download_button")) == downloads + 1  # the comparison can be taken away
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    assert "浏览行为有帮助吗？" in page_text(at)
+    assert any(s.value.startswith("浏览行为有帮助：") for s in at.success)
+    compared = next(df.value for df in at.dataframe if "feedback" in df.value.columns)
+    assert compared["feedback"].tolist() == ["只用购买", "购买 + 浏览和加购"]

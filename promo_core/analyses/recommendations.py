@@ -12,6 +12,12 @@ else:
   (``recommendations_for``, ``history``) is arithmetic on the fitted model, no engine and no refit;
 - ``"rules"``: baskets and association rules (``basket.baskets_from``, ``basket.association_rules``).
 
+With browsing events (``Params.events``), both personal parts learn from views and cart adds
+beside purchases (``recommend.with_browsing``), and the evaluation also says whether that helps:
+the best personal model fitted on the purchases before the cut alone and on them plus the
+browsing before the cut, scored on the same customers' later purchases (``Result.browsing``; a
+problem under "browsing" when it cannot be measured).
+
 >>> result = run(transactions, Params(model="knn"))
 >>> result.evaluation.table                      # one row per model
 >>> recommendations_for(result.fitted, ["c1"])   # one customer's list, with reasons
@@ -19,6 +25,7 @@ else:
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import io
 from collections.abc import Mapping
@@ -29,6 +36,7 @@ import pandas as pd
 
 from promo_core import basket, recommend, segments
 from promo_core.analyses import Progress, Steps
+from promo_core.dates import order_span
 from promo_core.engine import SalesSource, fetch, sales_table
 from promo_core.errors import DataError
 from promo_core.io import normalise_header, read_table
@@ -88,6 +96,16 @@ def read_products(data: bytes, name: str) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
+class Events:
+    """Browsing events (``customer_id``, ``product_id``, ``event``, ``event_time``; a DataFrame or an
+    Ibis table) known by a key naming their content (a dataset's version, an upload's hash): two
+    are equal when their keys are, so a cache keyed on the settings never hashes the rows."""
+
+    table: object = field(compare=False, repr=False)
+    key: str = ""
+
+
+@dataclass(frozen=True)
 class Params:
     """Every setting of the Recommendations page.
 
@@ -122,6 +140,10 @@ class Params:
         Smallest confidence a rule must reach.
     max_len : int
         Most products in a rule.
+    events : Events, optional
+        Browsing events: views and cart adds count beside purchases (``recommend.with_browsing``,
+        weights ``recommend.BROWSING_WEIGHTS``) and the evaluation measures what they bring. The
+        default cut then leaves browsing before it (``default_cut``).
     """
 
     parts: frozenset = PARTS
@@ -137,6 +159,7 @@ class Params:
     min_support: float | str = AUTO
     min_confidence: float = 0.05
     max_len: int = 3
+    events: Events | None = None
 
     def for_part(self, part: str) -> "Params":
         """These settings reduced to the ones ``part`` depends on (the others at their defaults),
@@ -145,8 +168,8 @@ class Params:
         return Params(parts=frozenset({part}), **{name: getattr(self, name) for name in _DEPENDS[part]})
 
 
-_DEPENDS = {"evaluation": ("k", "exclude_bought", "half_life_days", "cut", "weighting", "products", "models"),
-            "model": ("model", "half_life_days", "weighting", "products"),
+_DEPENDS = {"evaluation": ("k", "exclude_bought", "half_life_days", "cut", "weighting", "products", "models", "events"),
+            "model": ("model", "half_life_days", "weighting", "products", "events"),
             "rules": ("basket_by", "min_support", "min_confidence", "max_len")}
 
 
@@ -190,6 +213,8 @@ class Result:
     fitted: Fitted | None = None
     rules: Rules | None = None
     problems: Mapping[str, Message] = field(default_factory=dict)
+    browsing: recommend.BrowsingGain | None = None  # with events: what browsing adds (model: a key of MODELS)
+    browsing_verdict: Message | None = None
 
 
 def model_name(key: str) -> Message:
@@ -213,16 +238,20 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     Result
         Never raises for the data: a part that fails is None with its reason in ``problems``.
     """
-    steps = Steps(params.parts, progress)
+    wanted = set(params.parts) | ({"browsing"} if params.events is not None and "evaluation" in params.parts else set())
+    steps = Steps(wanted, progress)
     sales = sales_table(source)
     personal = bool({"evaluation", "model"} & params.parts)
     has_customers = _has_customers(sales) if personal else None
-    evaluation = None
+    evaluation = browsing = browsing_verdict = None
     if personal and not has_customers:
         for part in {"evaluation", "model"} & params.parts:
             steps.run(part, Message("recommendations.step.split"), _no_customers)
     else:
-        evaluation = steps.run("evaluation", Message("recommendations.step.split"), _evaluate, sales, params, steps)
+        evaluation, browsing = steps.run("evaluation", Message("recommendations.step.split"), _evaluate, sales, params,
+                                         steps) or (None, None)
+    if browsing is not None:
+        browsing_verdict = recommend.browsing_verdict(browsing, model_name(browsing.model))
     recommended = verdict = gain = None
     if evaluation is not None:
         recommended = evaluation.best if evaluation.beats_baseline else evaluation.baseline
@@ -236,7 +265,8 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
                            key, steps)
     rules = steps.run("rules", Message("recommendations.step.baskets"), _rules, sales, params, steps)
     return Result(params=params, has_customers=has_customers, evaluation=evaluation, recommended=recommended,
-                  ndcg_gain=gain, verdict=verdict, fitted=fitted, rules=rules, problems=steps.problems)
+                  ndcg_gain=gain, verdict=verdict, fitted=fitted, rules=rules, problems=steps.problems,
+                  browsing=browsing, browsing_verdict=browsing_verdict)
 
 
 def _has_customers(sales: ibis.Table) -> bool:
@@ -274,9 +304,22 @@ def _needs_segments(keys) -> bool:
     return bool({"segment", "hybrid"} & set(keys))
 
 
-def _evaluate(sales: ibis.Table, params: Params, steps: Steps) -> recommend.Evaluation:
+def _evaluate(sales: ibis.Table, params: Params,
+              steps: Steps) -> tuple[recommend.Evaluation, recommend.BrowsingGain | None]:
+    """The evaluation (without its split) and, with events, what browsing adds (None when that
+    cannot be measured: the reason is the "browsing" problem).
+
+    With events every model learns from the purchases and the browsing before the cut (so the
+    model recommended is the best one with browsing: on the demo item kNN gains more from it than
+    ALS and overtakes it), and the best personal model is then fitted on purchases alone too."""
     products = params.products.table if params.products is not None else None
-    cut = recommend.default_cut(sales) if params.cut is None else pd.Timestamp(params.cut)
+    if params.cut is not None:
+        cut = pd.Timestamp(params.cut)
+    elif params.events is not None:
+        span = order_span(sales)
+        cut = pd.Timestamp(default_cut(span.first, span.last, params.events))
+    else:
+        cut = recommend.default_cut(sales)
     split = recommend.temporal_split(sales, cut=cut, half_life_days=params.half_life_days, catalogue=products)
     segment_of = None
     if _needs_segments(params.models):
@@ -289,13 +332,40 @@ def _evaluate(sales: ibis.Table, params: Params, steps: Steps) -> recommend.Eval
             steps.announce(Message("recommendations.step.evaluate", model=model_name(name), done=done + 1,
                                    total=total))
 
-    evaluation = recommend.evaluate(models, split, k=params.k, exclude_bought=params.exclude_bought, progress=told)
-    return evaluation.without_split()
+    trained = split
+    if params.events is not None:
+        both = steps.run("browsing", Message("recommendations.step.browsing_fit"), recommend.with_browsing,
+                         split.train, params.events.table, before=split.cut)
+        trained = split if both is None else dataclasses.replace(split, train=both)
+    evaluation = recommend.evaluate(models, trained, k=params.k, exclude_bought=params.exclude_bought, progress=told)
+    browsing = None
+    if trained is not split:
+        browsing = steps.run("browsing", Message("recommendations.step.browsing"), _browsing, evaluation, models,
+                             split, params)
+    return evaluation.without_split(), browsing
+
+
+PERSONAL = ("knn", "als", "content", "hybrid")  # the models browsing can change (best-sellers count purchases)
+
+
+def _browsing(evaluation: recommend.Evaluation, models: dict, split: recommend.Split,
+              params: Params) -> recommend.BrowsingGain:
+    """The evaluation's best personal model on purchases alone vs with browsing (``split``: the
+    purchases' split; the browsing before its cut is counted again, a second's work on the demo)."""
+    table = evaluation.table[evaluation.table["model"].isin(PERSONAL)]
+    if table.empty:
+        raise DataError(Message("recommend.browsing.error.no_personal_model"))
+    key = table.loc[table["ndcg"].idxmax(), "model"]
+    return recommend.evaluate_browsing(models[key], split, params.events.table, name=key, k=params.k,
+                                       exclude_bought=params.exclude_bought)
 
 
 def _fit(sales: ibis.Table, params: Params, key: str, steps: Steps) -> Fitted:
     products = params.products.table if params.products is not None else None
     inter = recommend.interactions_from(sales, half_life_days=params.half_life_days, catalogue=products)
+    if params.events is not None:
+        steps.announce(Message("recommendations.step.browsing_fit"))
+        inter = recommend.with_browsing(inter, params.events.table)
     segment_of = None
     if _needs_segments([key]):
         steps.announce(Message("recommendations.step.segments"))
@@ -304,7 +374,7 @@ def _fit(sales: ibis.Table, params: Params, key: str, steps: Steps) -> Fitted:
         steps.announce(Message("recommendations.step.fit", model=model_name(key)))
     models = _models([key], segment_of, params.weighting)
     model = models[key].fit(inter)
-    sizes = pd.Series(inter.matrix.getnnz(axis=1), index=inter.customers).sort_values(ascending=False)
+    sizes = pd.Series(inter.bought.getnnz(axis=1), index=inter.customers).sort_values(ascending=False)
     return Fitted(key=key, model=model, history_sizes=sizes)
 
 
@@ -314,6 +384,14 @@ def recommendations_for(fitted: Fitted, customers, k: int = 10, exclude_bought: 
     model: no engine, no refit. ``customers`` None: every customer the model knows."""
     out = fitted.model.recommend(customers, k=int(k), exclude_bought=exclude_bought)
     return out[["customer_id", "rank", "product_id", "product_name", "score", "reason"]]
+
+
+def browsing_table(browsing: recommend.BrowsingGain) -> pd.DataFrame:
+    """The comparison of ``Result.browsing`` as shown and saved: ``feedback`` in words (a
+    ``Message``), NDCG with its interval, hit rate, precision, recall and fitting seconds."""
+    table = browsing.table.copy()
+    table["feedback"] = [Message(f"recommendations.browsing.feedback.{f}") for f in table["feedback"]]
+    return table[["feedback", "ndcg", "ndcg_low", "ndcg_high", "hit_rate", "precision", "recall", "fit_seconds"]]
 
 
 def sample_lists(fitted: Fitted, k: int = 10, exclude_bought: bool = True, rows: int = 200) -> pd.DataFrame:
@@ -332,7 +410,7 @@ def history(fitted: Fitted, customer: str, top: int = HISTORY_ROWS) -> pd.DataFr
     if row < 0:
         return pd.DataFrame({"product_id": pd.Series(dtype=str), "product_name": pd.Series(dtype=str),
                              "purchases": pd.Series(dtype=float)})
-    own = inter.matrix[row]
+    own = inter.bought[row]
     frame = pd.DataFrame({"product_id": inter.products[own.indices], "purchases": own.data.round(2)})
     frame["product_name"] = inter.names.reindex(frame["product_id"]).to_numpy()
     return frame.sort_values("purchases", ascending=False).head(top)[["product_id", "product_name", "purchases"]]
@@ -386,7 +464,10 @@ def distinct_sets(rules: Rules, top: int) -> pd.DataFrame:
     return strong[~together.duplicated()].head(top)
 
 
-def default_cut(first_day, last_day) -> datetime.date:
+def default_cut(first_day, last_day, events: Events | None = None) -> datetime.date:
     """The evaluation's cut date by default for data from ``first_day`` to ``last_day``
-    (``recommend.cut_between``): the date pickers' starting value."""
-    return recommend.cut_between(first_day, last_day).date()
+    (``recommend.cut_between``): the date pickers' starting value. With browsing ``events``, a
+    cut that leaves browsing before it (``recommend.browsing_cut``)."""
+    if events is None:
+        return recommend.cut_between(first_day, last_day).date()
+    return recommend.browsing_cut(first_day, last_day, recommend.events_start(events.table)).date()

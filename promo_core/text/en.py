@@ -2643,6 +2643,76 @@ MESSAGES = {
     "report.recommendations.chart_y": "Score (0 to 1, higher is better)",
     # (end of recommendations)
 
+    # --- recommendations-browsing ----------------------------------------------------------
+    "recommend.browsing.error.weights": "Browsing weights must be numbers of 0 or more, one per kind of event (view, "
+                                        "add_to_cart); got {weights}.",
+    "recommend.browsing.error.missing_columns": "Using browsing for recommendations needs the events column(s) "
+                                                "{columns:list}. Map them on the Data page.",
+    "recommend.browsing.error.none_before": "No view or cart add by a customer who bought before {cut:date} comes "
+                                            "before that day, so there is no browsing to learn from before the cut. "
+                                            "Pick a later cut date (after your browsing data starts).",
+    "recommend.browsing.error.no_personal_model": "Browsing can only change personal recommendations (item kNN, "
+                                                  "ALS, content or hybrid): compare at least one of them.",
+    "recommend.browsing.verdict.helps": "Browsing helps: when {model} also learns from views and cart adds, its "
+                                        "top-{k} lists score NDCG@{k} {ndcg_with:.3f} against "
+                                        "{ndcg_without:.3f} from purchases alone (a gain of {gain:+.3f}; 95% "
+                                        "interval {low:+.3f} to {high:+.3f}) on the later purchases of "
+                                        "{customers:num} customers, {browsed:num} of whom had browsed before the "
+                                        "cut date.",
+    "recommend.browsing.verdict.no_help": "Browsing does not measurably help on this data: when {model} also learns "
+                                          "from views and cart adds, it scores NDCG@{k} {ndcg_with:.3f} "
+                                          "against {ndcg_without:.3f} from purchases alone (gain {gain:+.3f}; the "
+                                          "95% interval {low:+.3f} to {high:+.3f} includes zero) on the later "
+                                          "purchases of {customers:num} customers, {browsed:num} of whom had "
+                                          "browsed before the cut date. Recommending from purchases alone is as "
+                                          "good.",
+    "recommend.browsing.verdict.hurts": "Browsing makes the lists worse on this data: when {model} also learns from "
+                                        "views and cart adds, it scores NDCG@{k} {ndcg_with:.3f} against "
+                                        "{ndcg_without:.3f} from purchases alone (gain {gain:+.3f}; 95% interval "
+                                        "{low:+.3f} to {high:+.3f}) on the later purchases of {customers:num} "
+                                        "customers. Leave browsing off: what people look at here says little "
+                                        "about what they buy.",
+    "recommendations.step.browsing": "Testing whether browsing helps: fitting the best model with and without "
+                                     "views and cart adds…",
+    "recommendations.step.browsing_fit": "Adding views and cart adds to the purchases…",
+    "recommendations.browsing.toggle": "Use browsing and cart adds",
+    "recommendations.browsing.toggle.help": "Your data has browsing events. When on, what customers viewed and put "
+                                            "in their cart counts beside what they bought (a cart add counts "
+                                            "{cart} of a purchase, a view {view}), and the test below says whether "
+                                            "that makes the lists better. Products only viewed are still "
+                                            "recommended; only products already bought are left out.",
+    "recommendations.browsing.cut_note": "Browsing is on: the cut date starts inside your browsing data, so that "
+                                         "the models can learn from browsing before it.",
+    "recommendations.browsing.comparison_note": "Browsing is on: every model below learnt from views and cart "
+                                                "adds as well as purchases before the cut date.",
+    "recommendations.browsing.heading": "Does browsing help?",
+    "recommendations.browsing.lead": "The same model fitted twice on the history before the cut date: once on "
+                                     "purchases alone, once on purchases plus views and cart adds; both checked "
+                                     "on what the same customers bought afterwards.",
+    "recommendations.browsing.metric.gain": "NDCG@{k} gain from browsing",
+    "recommendations.browsing.metric.gain.help": "NDCG@{k} with browsing minus without, on the same customers. "
+                                                 "Above zero: lists that learn from browsing put what customers "
+                                                 "went on to buy higher. The interval below it is the range the "
+                                                 "gain would likely fall in with other customers (95%).",
+    "recommendations.browsing.metric.interval": "95% interval {low:+.3f} to {high:+.3f}",
+    "recommendations.browsing.metric.browsed": "Customers who browsed",
+    "recommendations.browsing.metric.browsed.help": "Of the customers checked, those with at least one view or "
+                                                    "cart add before the cut date: only their lists can change.",
+    "recommendations.browsing.metric.browsed_gain": "Gain among those who browsed",
+    "recommendations.browsing.metric.browsed_gain.help": "The NDCG@{k} gain counted over the customers who browsed "
+                                                         "before the cut date only.",
+    "recommendations.browsing.caption": "Model compared: {model}. A purchase counts 1, a cart add {cart}, a view "
+                                        "{view}; {events:num} customer-product pairs gained browsing before "
+                                        "{cut:date}. Products bought before the cut are never counted as hits; "
+                                        "products only viewed are.",
+    "recommendations.browsing.feedback.purchases": "Purchases alone",
+    "recommendations.browsing.feedback.browsing": "Purchases + views and cart adds",
+    "recommendations.column.feedback": "Learnt from",
+    "recommendations.column.ndcg_low": "NDCG (low)",
+    "recommendations.column.ndcg_high": "NDCG (high)",
+    "report.recommendations.browsing_table": "Purchases alone against purchases with browsing",
+    # (end of recommendations-browsing)
+
     # --- voice ----------------------------------------------------------------------------
     "app.page.voice": "Voice of the customer",
     "voice.title": "Voice of the customer",

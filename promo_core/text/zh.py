@@ -2224,6 +2224,38 @@ MESSAGES = {
     "report.recommendations.chart_y": "得分（0 到 1，越高越好）",
     # (end of recommendations)
 
+    # --- recommendations-browsing ----------------------------------------------------------
+    "recommend.browsing.error.weights": "浏览权重必须是不小于 0 的数字，每种事件（view 浏览、add_to_cart 加购）一个；收到的是 {weights}。",
+    "recommend.browsing.error.missing_columns": "用浏览行为做推荐需要事件数据的以下列：{columns:list}。请在“数据”页面映射这些列。",
+    "recommend.browsing.error.none_before": "在 {cut:date} 之前，没有任何（在此之前买过东西的）客户的浏览或加购记录，因此切分日期之前没有可学习的浏览行为。请选择更晚的切分日期（在浏览数据开始之后）。",
+    "recommend.browsing.error.no_personal_model": "浏览行为只能改变个性化推荐（物品近邻、ALS、内容相似或混合模型）：请至少比较其中一个。",
+    "recommend.browsing.verdict.helps": "浏览行为有帮助：在购买之外同时学习浏览和加购后，{model} 的前 {k} 名推荐列表 NDCG@{k} 为 {ndcg_with:.3f}，只用购买时为 {ndcg_without:.3f}（提升 {gain:+.3f}；95% 区间 {low:+.3f} 至 {high:+.3f}），检验基于 {customers:num} 位客户在切分日期之后的购买，其中 {browsed:num} 位在切分日期前有浏览。",
+    "recommend.browsing.verdict.no_help": "在这份数据上，浏览行为没有可测量的帮助：在购买之外同时学习浏览和加购后，{model} 的 NDCG@{k} 为 {ndcg_with:.3f}，只用购买时为 {ndcg_without:.3f}（差值 {gain:+.3f}；95% 区间 {low:+.3f} 至 {high:+.3f}，包含 0），检验基于 {customers:num} 位客户之后的购买，其中 {browsed:num} 位在切分日期前有浏览。只用购买做推荐效果相同。",
+    "recommend.browsing.verdict.hurts": "在这份数据上，浏览行为让推荐变差：在购买之外同时学习浏览和加购后，{model} 的 NDCG@{k} 为 {ndcg_with:.3f}，只用购买时为 {ndcg_without:.3f}（差值 {gain:+.3f}；95% 区间 {low:+.3f} 至 {high:+.3f}），检验基于 {customers:num} 位客户之后的购买。请关闭浏览行为：这里客户看什么，很少说明他们买什么。",
+    "recommendations.step.browsing": "正在检验浏览行为是否有帮助：分别用和不用浏览、加购训练最佳模型…",
+    "recommendations.step.browsing_fit": "正在把浏览和加购加入购买记录…",
+    "recommendations.browsing.toggle": "使用浏览和加购行为",
+    "recommendations.browsing.toggle.help": "您的数据包含浏览事件。开启后，客户浏览过和加入购物车的商品也会与购买一起计入（一次加购算作 {cart} 次购买，一次浏览算作 {view} 次），下方的检验会说明这是否让推荐更好。只浏览过的商品仍会被推荐；只排除已经买过的商品。",
+    "recommendations.browsing.cut_note": "已开启浏览行为：切分日期默认落在浏览数据之内，使模型能学习切分日期之前的浏览。",
+    "recommendations.browsing.comparison_note": "已开启浏览行为：下面每个模型都在切分日期之前同时学习了购买、浏览和加购。",
+    "recommendations.browsing.heading": "浏览行为有帮助吗？",
+    "recommendations.browsing.lead": "同一个模型在切分日期之前的历史上训练两次：一次只用购买，一次用购买加浏览和加购；两者都用同一批客户之后的实际购买来检验。",
+    "recommendations.browsing.metric.gain": "浏览带来的 NDCG@{k} 提升",
+    "recommendations.browsing.metric.gain.help": "用浏览时的 NDCG@{k} 减去不用时的，基于同一批客户。大于 0：学习了浏览的推荐列表把客户之后真正买的商品排得更靠前。下方的区间是换一批客户时提升大概率所在的范围（95%）。",
+    "recommendations.browsing.metric.interval": "95% 区间 {low:+.3f} 至 {high:+.3f}",
+    "recommendations.browsing.metric.browsed": "有浏览的客户",
+    "recommendations.browsing.metric.browsed.help": "被检验的客户中，在切分日期前至少有一次浏览或加购的客户：只有他们的推荐列表会改变。",
+    "recommendations.browsing.metric.browsed_gain": "有浏览客户中的提升",
+    "recommendations.browsing.metric.browsed_gain.help": "只在切分日期前有浏览的客户中计算的 NDCG@{k} 提升。",
+    "recommendations.browsing.caption": "比较的模型：{model}。一次购买算 1，一次加购算 {cart}，一次浏览算 {view}；{cut:date} 之前共有 {events:num} 个“客户-商品”组合增加了浏览记录。切分日期前已买过的商品从不算作命中；只浏览过的商品算。",
+    "recommendations.browsing.feedback.purchases": "只用购买",
+    "recommendations.browsing.feedback.browsing": "购买 + 浏览和加购",
+    "recommendations.column.feedback": "学习自",
+    "recommendations.column.ndcg_low": "NDCG（下限）",
+    "recommendations.column.ndcg_high": "NDCG（上限）",
+    "report.recommendations.browsing_table": "只用购买与加上浏览行为的对比",
+    # (end of recommendations-browsing)
+
     # --- voice ----------------------------------------------------------------------------
     "app.page.voice": "顾客之声",
     "voice.title": "顾客之声",
