@@ -3463,10 +3463,6 @@ MESSAGES = {
                               "not found: {missing}. The file's columns are: {columns}. Rename a column (e.g. "
                               "“event”, “event_time”, “session_id”) and upload again.",
     "journeys.error.no_sessions": "No event could be read as part of a visit, so there is no funnel to show.",
-    "journeys.quarantine.no_time": "The event has no time that can be read.",
-    "journeys.quarantine.unknown_event": "The event name is not one PromoLens knows (view, add to cart, remove from "
-                                         "cart, search, wishlist, purchase).",
-    "journeys.quarantine.no_visitor": "The event has neither a session id nor a customer id.",
     "journeys.quarantine.lead": "Rows left out of the analysis, each with its reason:",
     "journeys.note.sessions_from_gaps": "The file has no session id: a visitor's events {minutes} minutes or more "
                                         "apart count as separate visits (as Google Analytics does).",
@@ -3522,7 +3518,7 @@ MESSAGES = {
     "chart.journeys_funnel.title": "Visits at each step of the funnel",
     "chart.journeys_funnel.x": "Visits (count)",
     "chart.journeys_by.title": "Browse to buy by {dimension}",
-    "chart.journeys_by.x": "Visits that viewed and bought (share)",
+    "chart.journeys_by.x": "Browse to buy (% of the visits that viewed a product, 95% interval)",
     "column.sessions": "Visits",
     "column.viewed": "Viewed a product",
     "column.carted": "Added to cart",
@@ -3559,5 +3555,52 @@ MESSAGES = {
     "column.view_to_buy": "View to buy",
     "column.view_to_buy_low": "View to buy (low)",
     "column.view_to_buy_high": "View to buy (high)",
+    "chart.journeys_funnel.y": "Step of the funnel",
+    "chart.journeys_by.y": "{dimension}",
+    "ingest.reason.event_no_time": "the event has no time that can be read",
+    "ingest.reason.event_unknown": "the event name is not one PromoLens knows (view, add to cart, remove from cart, "
+                                   "search, wishlist, purchase)",
+    "ingest.reason.event_unknown.value": "event name {value} is not one PromoLens knows (view, add to cart, remove "
+                                         "from cart, search, wishlist, purchase)",
+    "ingest.reason.event_no_visitor": "the event has neither a session id nor a customer id",
+    "journeys.error.mapped_column": "The column “{column}” chosen for the events is not in the file. Its columns are: "
+                                    "{columns}.",
+    "journeys.report.name": "Journeys: what customers do before they buy",
+    "journeys.report.headline": "{sessions:,} visits: {conversion:.1%} bought, {browse_to_buy:.1%} of those that "
+                                "viewed a product bought, {abandonment:.1%} of carts were left behind (worth {value:money0} "
+                                "in all).",
+    "journeys.report.part_failed": "{part}: skipped ({reason})",
+    "reports.step.journeys": "Journeys",
+    "reports.table.events": "browsing events",
+    "events.title": "Browsing events (for the Journeys page)",
+    "events.lead": "A web-analytics export of what visitors did (views, cart adds, searches, purchases), from GA4, "
+                   "Shopify or your own system. It is kept with the active dataset, whose customers made the visits, "
+                   "and replaces the events the dataset had.",
+    "events.no_dataset": "Open or upload a sales dataset first: browsing events belong to a dataset's customers "
+                         "(they cannot be added to a connected source).",
+    "events.protected": "This dataset is protected: customer ids (GA4's user_pseudo_id included) get the same "
+                        "pseudonyms as its sales, so they still match, and e-mail addresses and phone numbers in "
+                        "search terms are replaced.",
+    "events.file": "Events file (CSV, Excel, Parquet)",
+    "events.file.help": "One row per event: its time, the event (view, add to cart, remove from cart, search, wishlist, "
+                        "purchase), the visit (session id) or the visitor (customer id), and optionally product, "
+                        "search term, number of search results, channel, device and value. English and Chinese "
+                        "headers, GA4 (event_name, event_timestamp, user_pseudo_id, ga_session_id, items.item_id) "
+                        "and Shopify names are recognised.",
+    "events.reading": "Reading {file} …",
+    "events.current": "The dataset “{name}” holds {rows:,} browsing events from {file}; the Journeys page uses them.",
+    "events.current.demo": "The demo retailer comes with its browsing events; the Journeys page uses them. Upload a "
+                           "file here to replace them.",
+    "events.metric.rows_in": "Rows in the file",
+    "events.metric.rows_in.help": "Every row of the file: the events kept plus the rows set aside.",
+    "events.metric.loaded": "Events kept",
+    "events.metric.loaded.help": "Rows read as an event with its time, its kind and its visit or visitor.",
+    "events.metric.quarantined": "Rows set aside",
+    "events.metric.quarantined.help": "Rows that could not be an event, each with its reason below; nothing is "
+                                      "dropped silently.",
+    "events.mapping.lead": "Columns used: {columns}.",
+    "events.mapping.change": "Change how the columns are read",
+    "events.mapping.apply": "Read the file again with these columns",
+    "events.reasons": "Rows set aside, by reason (the button downloads every one):",
     # (end of journeys)
 }
