@@ -3560,7 +3560,7 @@ MESSAGES = {
     "ingest.reason.event_no_time": "the event has no time that can be read",
     "ingest.reason.event_unknown": "the event name is not one PromoLens knows (view, add to cart, remove from cart, "
                                    "search, wishlist, purchase)",
-    "ingest.reason.event_unknown.value": "event name {value} is not one PromoLens knows (view, add to cart, remove "
+    "ingest.reason.event_unknown.value": "event name “{value}” is not one PromoLens knows (view, add to cart, remove "
                                          "from cart, search, wishlist, purchase)",
     "ingest.reason.event_no_visitor": "the event has neither a session id nor a customer id",
     "journeys.error.mapped_column": "The column “{column}” chosen for the events is not in the file. Its columns are: "

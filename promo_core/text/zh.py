@@ -3005,7 +3005,7 @@ MESSAGES = {
     "chart.journeys_by.y": "{dimension}",
     "ingest.reason.event_no_time": "该行为的时间无法读取",
     "ingest.reason.event_unknown": "PromoLens 不认识该行为名称（浏览、加购、移出购物车、搜索、收藏、购买）",
-    "ingest.reason.event_unknown.value": "PromoLens 不认识行为名称 {value}（浏览、加购、移出购物车、搜索、收藏、购买）",
+    "ingest.reason.event_unknown.value": "PromoLens 不认识行为名称“{value}”（浏览、加购、移出购物车、搜索、收藏、购买）",
     "ingest.reason.event_no_visitor": "该行为既没有会话 ID，也没有客户 ID",
     "journeys.error.mapped_column": "为行为数据选择的列“{column}”不在文件中。文件的列为：{columns}。",
     "journeys.report.name": "购物路径：顾客购买之前做了什么",
