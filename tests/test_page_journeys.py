@@ -15,8 +15,9 @@ def test_journeys_page_shows_the_demo_funnel_and_its_lists(app_page, demo):
     assert set(metrics) == {"Visits", "Visits that buy", "Browse to buy", "Carts abandoned"}
     events = demo.events
     assert int(metrics["Visits"].replace(",", "")) == events["session_id"].nunique()
-    funnel = _frame(at, "stage").set_index("stage")["sessions"]
-    assert funnel["purchased"] == events.loc[events["event"] == "purchase", "session_id"].nunique()
+    funnel = _frame(at, "stage").set_index("stage")["sessions"]  # steps named in words, not codes
+    assert list(funnel.index) == ["Visits", "Viewed a product", "Added to cart", "Bought"]
+    assert funnel["Bought"] == events.loc[events["event"] == "purchase", "session_id"].nunique()
     channels = _frame(at, "channel").set_index("channel")
     assert channels.loc["social", "browse_to_buy"] < channels.loc["direct", "browse_to_buy"]  # as planted
     segments = _frame(at, "segment")
@@ -62,7 +63,7 @@ def test_an_upload_with_chinese_headers_is_read_whole_and_protected_in_privacy_m
     assert carts["value"].tolist() == [12.5]
     assert not carts["customer_id"].isin(["alice", "bob"]).any(), "customer ids are pseudonymised"
     assert _frame(at, "reason")["reason"].tolist() == [
-        "The event name is not one PromoLens knows (view, add to cart, remove from cart, search, wishlist, purchase)."]
+        "event name “点赞” is not one PromoLens knows (view, add to cart, remove from cart, search, wishlist, purchase)"]
 
 
 def test_an_upload_without_events_is_explained_not_a_traceback(app_page):
@@ -71,3 +72,42 @@ def test_an_upload_without_events_is_explained_not_a_traceback(app_page):
     at.file_uploader[0].set_value(("numbers.csv", b"a,b\n5,1\n3,2\n", "text/csv")).run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] and "needs a column for the event" in at.error[0].value
+
+
+def test_events_uploaded_on_the_data_page_are_the_journeys_pages_default(app_page, own_workspace, demo):
+    """A GA4 export uploaded on the Data page becomes the active dataset's events (its rows counted,
+    the unknown ones set aside with their reason), and the Journeys page analyses them by default."""
+    import pandas as pd
+
+    from tests.conftest import page_text
+
+    customers = demo.customers["customer_id"].head(2).tolist()
+    t0 = 1767607200000000
+    rows = [("view_item", t0, customers[0], 1, "P0001"), ("add_to_cart", t0 + 60_000_000, customers[0], 1, "P0001"),
+            ("view_item", t0 + 90_000_000_000, customers[1], 2, "P0002"),
+            ("add_to_cart", t0 + 90_060_000_000, customers[1], 2, "P0002"),
+            ("purchase", t0 + 90_120_000_000, customers[1], 2, "P0002"),
+            ("scroll", t0 + 90_130_000_000, customers[1], 2, None)]
+    csv = pd.DataFrame(rows, columns=["event_name", "event_timestamp", "user_pseudo_id", "ga_session_id",
+                                      "items.item_id"]).to_csv(index=False)
+    at = app_page("pages/data.py")
+    uploader = next(u for u in at.get("file_uploader") if u.key == "events-upload-0")
+    uploader.set_value(("ga4.csv", csv.encode(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    metrics = _metrics(at)
+    assert (metrics["Rows in the file"], metrics["Events kept"], metrics["Rows set aside"]) == ("6", "5", "1")
+    text = page_text(at)
+    assert "user_pseudo_id" in text and "holds 5 browsing events from ga4.csv" in text
+    reasons = _frame(at, "rows")
+    assert reasons["reason"].tolist() == [  # (counted by reason, without the name each row held)
+        "the event name is not one PromoLens knows (view, add to cart, remove from cart, search, wishlist, "
+        "purchase)"] and reasons["rows"].tolist() == [1]
+    at.switch_page("pages/journeys.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    metrics = _metrics(at)
+    assert metrics["Visits"] == "2" and metrics["Carts abandoned"] == "50.0%"
+    funnel = _frame(at, "stage").set_index("stage")["sessions"]
+    assert funnel.tolist() == [2, 2, 2, 1]
