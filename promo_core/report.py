@@ -797,7 +797,7 @@ def journeys_analysis(events: SalesSource, tx: SalesSource, *, lang: str = "en",
                              reason=result.problems[part]))
         elif len(found):
             tables[say(name)] = found.head(rows)
-    return _analysis("journeys", say("journeys.report.name"), "journeys",
+    return _analysis("journeys", say("reports.step.journeys"), "journeys",
                      params={"segments": "rfm", "min_product_sessions": min_product_sessions},
                      tables=tables, figures=figures, notes=notes)
 

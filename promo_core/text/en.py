@@ -3565,7 +3565,6 @@ MESSAGES = {
     "ingest.reason.event_no_visitor": "the event has neither a session id nor a customer id",
     "journeys.error.mapped_column": "The column “{column}” chosen for the events is not in the file. Its columns are: "
                                     "{columns}.",
-    "journeys.report.name": "Journeys: what customers do before they buy",
     "journeys.report.headline": "{sessions:,} visits: {conversion:.1%} bought, {browse_to_buy:.1%} of those that "
                                 "viewed a product bought, {abandonment:.1%} of carts were left behind (worth {value:money0} "
                                 "in all).",

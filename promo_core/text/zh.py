@@ -3008,7 +3008,6 @@ MESSAGES = {
     "ingest.reason.event_unknown.value": "PromoLens 不认识行为名称“{value}”（浏览、加购、移出购物车、搜索、收藏、购买）",
     "ingest.reason.event_no_visitor": "该行为既没有会话 ID，也没有客户 ID",
     "journeys.error.mapped_column": "为行为数据选择的列“{column}”不在文件中。文件的列为：{columns}。",
-    "journeys.report.name": "购物路径：顾客购买之前做了什么",
     "journeys.report.headline": "{sessions:,} 次访问：{conversion:.1%} 下单；浏览过商品的访问中 {browse_to_buy:.1%} 购买；"
                                 "{abandonment:.1%} 的购物车被放弃（共值 {value:money0}）。",
     "journeys.report.part_failed": "{part}：已跳过（{reason}）",
