@@ -11,7 +11,6 @@ import streamlit as st
 
 import ui
 from promo_core import charts
-from promo_core import segments as segments_core
 from promo_core.analyses import journeys as analysis
 from promo_core.analyses import segments as segments_analysis
 from promo_core.i18n import fmt_pct
@@ -22,7 +21,6 @@ t = ui.text
 st.title(t("journeys.title"))
 st.caption(t("journeys.lead"))
 dataset = ui.require_dataset()
-segment_names = ui.names("segment", [*segments_core.SEGMENTS, segments_core.NOT_YET])
 
 # --------------------------------------------------------------------------------------------
 # The events and the settings
@@ -103,9 +101,7 @@ with tabs[0], ui.section():
         st.subheader(t(f"journeys.by.{dim}"))
         dimension = t(f"journeys.dimension.{dim}")
         words = ui.chart_labels("journeys_by", dimension=dimension)
-        if dim == "segment":
-            table = table.assign(segment=table["segment"].map(lambda s: segment_names.get(s, s)))
-        bars = charts.rate_interval_bars(table, dim, "browse_to_buy", words["title"], words["x"], words["y"])
+        bars = charts.rate_interval_bars(ui.shown(table), dim, "browse_to_buy", words["title"], words["x"], words["y"])
         ui.chart(bars, key=f"journeys-by-{dim}")
         figures[t("journeys.figure.by", dimension=dimension)] = bars
         ui.result_table(table[[dim, *shown]], f"journeys-by-{dim}.csv")

@@ -3601,5 +3601,7 @@ MESSAGES = {
     "events.mapping.change": "Change how the columns are read",
     "events.mapping.apply": "Read the file again with these columns",
     "events.reasons": "Rows set aside, by reason (the button downloads every one):",
+    "segment.(no customer id)": "No customer id (guests)",
+    "segment.(other)": "Customers without a segment",
     # (end of journeys)
 }

@@ -3036,5 +3036,7 @@ MESSAGES = {
     "events.mapping.change": "更改列的读取方式",
     "events.mapping.apply": "按这些列重新读取文件",
     "events.reasons": "按原因统计的搁置行（按钮可下载全部）：",
+    "segment.(no customer id)": "无客户 ID（游客）",
+    "segment.(other)": "未分群的客户",
     # (end of journeys)
 }
