@@ -1469,17 +1469,18 @@ def load_events_into(workspace: Workspace, dataset_id: str, source, *, mapping: 
 
 def _protect_events(batch: pa.RecordBatch, key: bytes) -> pa.RecordBatch:
     """One batch of events with customer ids pseudonymised as the sales' are (the same keyed hash,
-    so they join), ids that hold an e-mail address or phone number pseudonymised whole, and those
-    inside search terms, channels and devices redacted (``privacy.protect_values``)."""
+    so they join) and session ids too (GA4's are read with the visitor's id), other ids that hold an
+    e-mail address or phone number pseudonymised whole, and those inside search terms, channels and
+    devices redacted (``privacy.protect_values``)."""
     columns = dict(zip(batch.schema.names, batch.columns))
     for role, values in columns.items():
         if batch.schema.field(role).type != pa.string() and not pa.types.is_large_string(batch.schema.field(role).type):
             continue
         series = values.to_pandas()
-        if role == "customer_id":
+        if role in ("customer_id", "session_id"):  # (a GA4 visit is the visitor's id and a number)
             series = pseudonymise(series, key)
         else:
-            series = protect_values(series, key, is_id=role in ("session_id", "product_id", "order_id"))[0]
+            series = protect_values(series, key, is_id=role in ("product_id", "order_id"))[0]
         columns[role] = pa.array(series, from_pandas=True).cast(batch.schema.field(role).type)
     return pa.record_batch(list(columns.values()), schema=batch.schema)
 

@@ -104,6 +104,7 @@ class EventTable:
 
 REQUIRED = ("event", "event_time")  # and session_id or customer_id
 _ID_ROLES = ("session_id", "customer_id", "product_id", "order_id")
+_PER_USER = ("gasessionid",)  # session ids unique per visitor only (GA4's), read with the visitor's id
 _TEXT_ROLES = ("search_term", "channel", "device")
 _NUMBER_ROLES = ("results", "value")
 
@@ -170,13 +171,16 @@ def typed_sql(con, columns: Mapping[str, str], *, private: bool = False) -> tupl
     for each row that cannot be an event (NULL for the rest), and the notes on how it was read.
 
     ``private``: a reason never quotes a value of the file."""
-    from promo_core.io import _id_expr, _number_expr, _text_expr
+    from promo_core.io import _id_expr, _number_expr, _text_expr, normalise_header
 
     notes: list = []
     select = {"event_time": _time_expr(con, columns["event_time"], notes), "event": _event_expr(columns["event"])}
     for role in _ID_ROLES:
         if role in columns:
             select[role] = _id_expr(con, columns[role])
+    if "session_id" in columns and "customer_id" in columns and normalise_header(columns["session_id"]) in _PER_USER:
+        # GA4's ga_session_id is the session's start in seconds: unique per user only, so the visit is the pair
+        select["session_id"] = f"{select['customer_id']} || '.' || {select['session_id']}"
     for role in _TEXT_ROLES:
         if role in columns:
             select[role] = _text_expr(columns[role])

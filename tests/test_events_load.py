@@ -33,9 +33,9 @@ def _ga4(tmp_path) -> str:
             ("add_to_cart", T0 + 120_000_000, "alice@example.com", 11, "P1", None),
             ("view_search_results", T0 + 130_000_000, "alice@example.com", 11, None, "gift for bob@mail.com"),
             ("purchase", T0 + 180_000_000, "alice@example.com", 11, "P1", None),
-            ("view_item", T0 + 86_400_000_000, "u-777", 12, "P2", None),
-            ("add_to_cart", T0 + 86_460_000_000, "u-777", 12, "P2", None),
-            ("scroll", T0 + 86_470_000_000, "u-777", 12, None, None)]
+            ("view_item", T0 + 86_400_000_000, "u-777", 11, "P2", None),  # (ga_session_id: unique per user only)
+            ("add_to_cart", T0 + 86_460_000_000, "u-777", 11, "P2", None),
+            ("scroll", T0 + 86_470_000_000, "u-777", 11, None, None)]
     frame = pd.DataFrame(rows, columns=["event_name", "event_timestamp", "user_pseudo_id", "ga_session_id",
                                         "items.item_id", "search_term"])
     path = tmp_path / "ga4_export.csv"
@@ -53,7 +53,7 @@ def test_a_ga4_export_is_mapped_typed_and_analysed_from_the_workspace(tmp_path):
     events = ws.load_table(dataset, "events")
     assert events["event_time"].iloc[0] == pd.Timestamp("2026-01-05 10:00")  # microseconds since 1970
     assert events["event"].tolist() == ["view", "view", "add_to_cart", "search", "purchase", "view", "add_to_cart"]
-    assert events["session_id"].tolist() == ["11"] * 5 + ["12"] * 2
+    assert events["session_id"].tolist() == ["alice@example.com.11"] * 5 + ["u-777.11"] * 2  # visitor and number
     with ws.ibis_table(dataset, "events") as table:
         result = analysis.run(table, analysis.Params(min_product_sessions=1))
     assert result.funnel.stages["sessions"].tolist() == [2, 2, 2, 1]
@@ -126,5 +126,6 @@ def test_privacy_keeps_emails_and_ga4_user_ids_out_of_the_workspace_and_the_even
         stored += " ".join(str(v) for row in con.execute("SELECT * FROM datasets").fetchall() for v in row)
     finally:
         con.close()
+    assert events["session_id"].nunique() == 2 and events["session_id"].str.startswith("P").all()
     for secret in ("alice@example.com", "bob@mail.com", "u-777"):
         assert secret not in stored, secret
