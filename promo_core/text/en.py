@@ -3417,7 +3417,8 @@ MESSAGES = {
                      "that found nothing, and products looked at often but rarely bought.",
     "journeys.data.heading": "Browsing events",
     "journeys.data.where": "Which events?",
-    "journeys.data.where.help": "The dataset's own events table (the demo retailer has one), or a file you upload: "
+    "journeys.data.where.help": "The dataset's own events (added on the Data page, under “Browsing events”; the "
+                                "demo retailer has them), or a file you upload here to look at without saving it: "
                                 "a web-analytics export from GA4 or Shopify, or your own.",
     "journeys.data.source.dataset": "The dataset's events",
     "journeys.data.source.upload": "Upload a file",
@@ -3430,8 +3431,9 @@ MESSAGES = {
     "journeys.data.read": "Read {rows:,} line(s) of {file}.",
     "journeys.data.unreadable": " {rows:,} line(s) could not be read at all; they are listed below.",
     "journeys.data.pick": "Upload a file of browsing events, or use the dataset's events.",
-    "journeys.data.no_events": "This dataset has no browsing events. Upload an events file above (a GA4 or Shopify "
-                               "export works), or open the demo retailer, which has them.",
+    "journeys.data.no_events": "This dataset has no browsing events. Add an events file to it on the Data page "
+                               "(“Browsing events”; a GA4 or Shopify export works), upload one here to look at it "
+                               "without saving it, or open the demo retailer, which has them.",
     "journeys.data.dataset": "The events of the active dataset. The demo retailer's cover its last 8 weeks of orders: "
                              "every order has its product views and cart adds, plus the visits that bought nothing.",
     "journeys.data.columns": "Columns used: {columns}.",

@@ -2880,7 +2880,8 @@ MESSAGES = {
                      "哪些购物车被放弃，哪些搜索没有结果，哪些商品常被浏览却很少被购买。",
     "journeys.data.heading": "浏览行为数据",
     "journeys.data.where": "使用哪些行为数据？",
-    "journeys.data.where.help": "当前数据集自带的行为表（演示零售商有），或上传的文件：GA4、Shopify 导出或您自己的表。",
+    "journeys.data.where.help": "当前数据集的行为数据（在数据页的“浏览行为数据”中添加；演示零售商自带），或在此上传、只查看不保存的文件："
+                                "GA4、Shopify 导出或您自己的表。",
     "journeys.data.source.dataset": "数据集的行为数据",
     "journeys.data.source.upload": "上传文件",
     "journeys.data.upload": "行为数据（CSV、Excel、Parquet）",
@@ -2890,7 +2891,8 @@ MESSAGES = {
     "journeys.data.read": "已读取 {file} 的 {rows:,} 行。",
     "journeys.data.unreadable": " 有 {rows:,} 行完全无法读取，列在下方。",
     "journeys.data.pick": "请上传浏览行为文件，或使用数据集的行为数据。",
-    "journeys.data.no_events": "此数据集没有浏览行为数据。请在上方上传行为文件（GA4 或 Shopify 导出均可），或打开自带行为数据的演示零售商。",
+    "journeys.data.no_events": "此数据集没有浏览行为数据。请在数据页的“浏览行为数据”中为它添加行为文件（GA4 或 Shopify 导出均可），"
+                               "或在此上传文件只查看不保存，或打开自带行为数据的演示零售商。",
     "journeys.data.dataset": "当前数据集的行为数据。演示零售商的数据覆盖最近 8 周的订单：每笔订单都有其商品浏览和加购，"
                              "另有未购买的访问。",
     "journeys.data.columns": "使用的列：{columns}。",
