@@ -1,15 +1,18 @@
 """AppTest of the Journeys page on the demo retailer's browsing events, in English and Chinese."""
 from __future__ import annotations
 
-from tests.conftest import has_chinese, page_text
+from promo_core.store import Workspace
+from tests.conftest import count_calls, has_chinese, page_text
 from tests.test_page_segments import _frame, _metrics
 
 PAGE = "pages/journeys.py"
 
 
-def test_journeys_page_shows_the_demo_funnel_and_its_lists(app_page, demo):
-    at = app_page(PAGE)
+def test_journeys_page_shows_the_demo_funnel_and_its_lists(app_page, demo, monkeypatch):
+    loads = count_calls(monkeypatch, Workspace, "load_table", lambda self, *args, **kwargs: args)
+    at = app_page(PAGE, counting=[loads])
     assert not at.exception, at.exception
+    assert loads == [], "the dataset's events are analysed where they are: no table is read whole"
     assert not at.error, [e.value for e in at.error]
     metrics = _metrics(at)
     assert set(metrics) == {"Visits", "Visits that buy", "Browse to buy", "Carts abandoned"}
