@@ -401,7 +401,9 @@ def search_gaps(events: ir.Table) -> pd.DataFrame:
     e = events
     s = sessions(e)
     found = e.filter((e.event == "search") & e.search_term.notnull())
-    found = found.mutate(term=found.search_term.strip().lower())
+    # (not ``.strip()``: Ibis 12 gives Spark TRIM(BOTH '\t\n\r\v\f ' ...), which Spark reads as the
+    # letters v and f too, so "vinyl records" became "inyl records"; a regular expression reads alike)
+    found = found.mutate(term=found.search_term.re_replace(r"^\s+|\s+$", "").lower())
     found = found.join(s.select("session_id", "purchased"), "session_id")
     table = fetch(found.group_by("term").aggregate(
         searches=found.count(), zero_results=(found.results == 0).cast("int64").sum(),
@@ -425,4 +427,5 @@ def viewed_not_bought(events: ir.Table, min_sessions: int = 30) -> pd.DataFrame:
     table = table[table["view_sessions"] >= min_sessions].copy()
     table["view_to_buy"] = table["bought_sessions"] / table["view_sessions"]
     table["view_to_buy_low"], table["view_to_buy_high"] = wilson(table["bought_sessions"], table["view_sessions"])
-    return table.sort_values(["view_to_buy_high", "view_sessions"], ascending=[True, False], ignore_index=True)
+    return table.sort_values(["view_to_buy_high", "view_sessions", "product_id"], ascending=[True, False, True],
+                             ignore_index=True)  # (ties by id: the same order whatever the engine)
