@@ -77,10 +77,14 @@ def test_an_upload_without_events_is_explained_not_a_traceback(app_page):
     assert [e.value for e in at.error] and "needs a column for the event" in at.error[0].value
 
 
-def test_events_uploaded_on_the_data_page_are_the_journeys_pages_default(app_page, own_workspace, demo):
+def test_events_uploaded_on_the_data_page_are_the_journeys_pages_default(app_page, own_workspace, demo, monkeypatch):
     """A GA4 export uploaded on the Data page becomes the active dataset's events (its rows counted,
-    the unknown ones set aside with their reason), and the Journeys page analyses them by default."""
+    the unknown ones set aside with their reason), protected in privacy mode, and the Journeys page
+    analyses them by default."""
     import pandas as pd
+
+    monkeypatch.setenv("PROMO_PRIVACY", "force")
+    monkeypatch.setenv("PROMO_PSEUDONYM_KEY", "test-key")
 
     from tests.conftest import page_text
 
@@ -102,6 +106,11 @@ def test_events_uploaded_on_the_data_page_are_the_journeys_pages_default(app_pag
     assert (metrics["Rows in the file"], metrics["Events kept"], metrics["Rows set aside"]) == ("6", "5", "1")
     text = page_text(at)
     assert "user_pseudo_id" in text and "holds 5 browsing events from ga4.csv" in text
+    assert "get the same pseudonyms as its sales" in text
+    ws = Workspace(own_workspace)
+    stored = ws.load_table(ws.list_datasets()["id"].iloc[0], "events")
+    assert len(stored) == 5 and not stored["customer_id"].isin(customers).any()  # pseudonyms only
+    assert stored["customer_id"].str.fullmatch(r"P[0-9a-f]{16}").all()
     reasons = _frame(at, "rows")
     assert reasons["reason"].tolist() == [  # (counted by reason, without the name each row held)
         "the event name is not one PromoLens knows (view, add to cart, remove from cart, search, wishlist, "
