@@ -129,3 +129,20 @@ def test_privacy_keeps_emails_and_ga4_user_ids_out_of_the_workspace_and_the_even
     assert events["session_id"].nunique() == 2 and events["session_id"].str.startswith("P").all()
     for secret in ("alice@example.com", "bob@mail.com", "u-777"):
         assert secret not in stored, secret
+
+
+def test_events_without_a_session_id_are_split_into_visits_by_pauses_in_the_engine(tmp_path):
+    ws, dataset = _workspace(tmp_path)
+    lines = ["Event,Occurred at,Customer ID,SKU",
+             "product_viewed,2026-01-05T10:00:00Z,C3,P1",
+             "product_added_to_cart,2026-01-05T10:20:00Z,C3,P1",  # 20 minutes on: the same visit
+             "product_viewed,2026-01-05T11:00:00Z,C3,P2",  # 40 minutes on: a new visit
+             "checkout_completed,2026-01-05T11:05:00Z,C3,P2",
+             "product_viewed,2026-01-05T11:00:00Z,u-777,P2"]
+    (tmp_path / "shopify.csv").write_text("\n".join(lines) + "\n")
+    report = io.load_events_into(ws, dataset, tmp_path / "shopify.csv")
+    assert "session_id" not in report["mapping"] and report["rows_loaded"] == 5
+    with ws.ibis_table(dataset, "events") as table:
+        result = analysis.run(table, analysis.Params(parts=frozenset()))
+    assert result.funnel.stages["sessions"].tolist() == [3, 3, 1, 1]
+    assert [n.id for n in result.notes] == ["journeys.note.sessions_from_gaps"]

@@ -58,7 +58,7 @@ class Params:
 class Result:
     """Everything the Journeys page and the report's Journeys section show.
 
-    ``read``: rows read, ``quarantine`` (row, reason) the rows that could not be events, and
+    ``read``: rows read, ``quarantine`` (row, reason code, reason_values) the rows that could not be events, and
     ``columns`` role -> header (an upload's; empty for an engine table). The headline numbers
     are over all sessions. A part not asked for or that failed is None (reason in ``problems``).
     """
