@@ -44,7 +44,10 @@ with st.expander(t("journeys.data.heading"), expanded=not has_events, icon=":mat
         st.info(t("journeys.data.no_events"))
         st.stop()
     else:
-        st.caption(t("journeys.data.dataset"))
+        info = ui.workspace().dataset(dataset)
+        loaded = info["report"].get("events")  # (an events file added on the Data page; the demo's came with it)
+        st.caption(t("events.current", rows=loaded["rows_loaded"], file=loaded["file"], name=info["name"])
+                   if loaded else t("journeys.data.dataset"))
 
 with st.expander(t("journeys.settings.heading"), icon=":material/tune:", key="exp-journeys-settings"):
     c1, c2 = st.columns(2)

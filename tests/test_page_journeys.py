@@ -121,5 +121,6 @@ def test_events_uploaded_on_the_data_page_are_the_journeys_pages_default(app_pag
     assert not at.error, [e.value for e in at.error]
     metrics = _metrics(at)
     assert metrics["Visits"] == "2" and metrics["Carts abandoned"] == "50.0%"
+    assert "holds 5 browsing events from ga4.csv" in page_text(at)
     funnel = _frame(at, "stage").set_index("stage")["sessions"]
     assert funnel.tolist() == [2, 2, 2, 1]
