@@ -103,7 +103,7 @@ with tabs[0], ui.section():
     for dim, table in result.funnel.by.items():
         st.subheader(t(f"journeys.by.{dim}"))
         dimension = t(f"journeys.dimension.{dim}")
-        words = ui.chart_labels("journeys_by", dimension=dimension)
+        words = ui.chart_labels("journeys_by", dimension=dimension, axis=t(f"column.{dim}"))
         bars = charts.rate_interval_bars(ui.shown(table), dim, "browse_to_buy", words["title"], words["x"], words["y"])
         ui.chart(bars, key=f"journeys-by-{dim}")
         figures[t("journeys.figure.by", dimension=dimension)] = bars

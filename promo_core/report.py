@@ -785,7 +785,7 @@ def journeys_analysis(events: SalesSource, tx: SalesSource, *, lang: str = "en",
     for dim, table in result.funnel.by.items():
         dimension = say(f"journeys.dimension.{dim}")
         table = text.render_frame(table[[dim, *shown]], lang, currency)
-        words = text.chart_labels("journeys_by", lang, currency, dimension=dimension)
+        words = text.chart_labels("journeys_by", lang, currency, dimension=dimension, axis=say(f"column.{dim}"))
         figures[say("journeys.figure.by", dimension=dimension)] = charts.rate_interval_bars(
             table, dim, "browse_to_buy", words["title"], words["x"], words["y"])
         tables[say("journeys.table.by", dimension=dimension)] = table

@@ -3558,7 +3558,7 @@ MESSAGES = {
     "column.view_to_buy_low": "View to buy (low)",
     "column.view_to_buy_high": "View to buy (high)",
     "chart.journeys_funnel.y": "Step of the funnel",
-    "chart.journeys_by.y": "{dimension}",
+    "chart.journeys_by.y": "{axis}",
     "ingest.reason.event_no_time": "the event has no time that can be read",
     "ingest.reason.event_unknown": "the event name is not one PromoLens knows (view, add to cart, remove from cart, "
                                    "search, wishlist, purchase)",

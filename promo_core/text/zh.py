@@ -3004,7 +3004,7 @@ MESSAGES = {
     "column.view_to_buy_low": "浏览到购买（下限）",
     "column.view_to_buy_high": "浏览到购买（上限）",
     "chart.journeys_funnel.y": "漏斗步骤",
-    "chart.journeys_by.y": "{dimension}",
+    "chart.journeys_by.y": "{axis}",
     "ingest.reason.event_no_time": "该行为的时间无法读取",
     "ingest.reason.event_unknown": "PromoLens 不认识该行为名称（浏览、加购、移出购物车、搜索、收藏、购买）",
     "ingest.reason.event_unknown.value": "PromoLens 不认识行为名称“{value}”（浏览、加购、移出购物车、搜索、收藏、购买）",
