@@ -1438,7 +1438,7 @@ def load_events_into(workspace: Workspace, dataset_id: str, source, *, mapping: 
                    UNION ALL SELECT line, reason, CASE WHEN ? THEN NULL ELSE reason_values END FROM rejects
                    ORDER BY 1""", [privacy is not None]).df()
             kept = ", ".join(quote_ident(role) for role in columns)
-            rows = con.sql(f"SELECT {kept} FROM typed WHERE reason IS NULL ORDER BY __row").to_arrow_reader()
+            rows = con.sql(f"SELECT {kept} FROM typed WHERE reason IS NULL").to_arrow_reader()  # (file order kept)
             if privacy is not None:
                 rows = pa.RecordBatchReader.from_batches(
                     rows.schema, (_protect_events(batch, privacy.key) for batch in rows))
