@@ -541,9 +541,10 @@ def analysis_results() -> ByteCache:
     return ByteCache(RESULT_CACHE_BYTES, _deep_bytes)
 
 
-def run_analysis(analysis: ModuleType, params):
+def run_analysis(analysis: ModuleType, params, table: str = "transactions"):
     """The Result of ``analysis.run`` (a module of ``promo_core.analyses``) on the active source: the
-    active dataset, or the active connection (``use_connection``).
+    active dataset, or the active connection (``use_connection``); ``table``: another table of the
+    active dataset (its browsing ``events``), versioned by when it was written.
 
     The first call for a source version and params runs it on the source's Ibis table (the
     per-line work stays in the workspace's DuckDB, or in the connected engine) under a spinner that
@@ -553,7 +554,7 @@ def run_analysis(analysis: ModuleType, params):
     analysis raises (its data cannot support even its first step) the reason is shown and the page
     stops, or only the ``section`` it runs in.
     """
-    source = run(_active_source)
+    source = run(_active_source, table)
     return _kept((analysis.__name__, *source.key, params), lambda: _run_on(analysis, source.open, params))
 
 
@@ -596,17 +597,20 @@ class _Source:
     open: Callable[[], AbstractContextManager]
 
 
-def _active_source() -> _Source:
+def _active_source(table: str = "transactions") -> _Source:
     active = st.session_state.get(_CONNECTION)
-    if active is not None:
+    if active is not None and table == "transactions":
         spec, opened = active
         settings = connect_settings()
         version = sources.version(spec, settings)
         return _Source(("connection", spec, version if version is not None else opened),
                        lambda: sources.open_sales(spec, settings))
     dataset = dataset_id()
-    created_at = str(workspace().dataset(dataset)["created_at"])
-    return _Source(("dataset", str(workspace_path()), dataset, created_at), lambda: workspace().ibis_table(dataset))
+    info = workspace().dataset(dataset)
+    key = ("dataset", str(workspace_path()), dataset, str(info["created_at"]))
+    if table != "transactions":  # (a table attached later, such as events, has its own version)
+        key = (*key, table, info["report"].get("table_versions", {}).get(table))
+    return _Source(key, lambda: workspace().ibis_table(dataset, table))
 
 
 def _run_on(analysis: ModuleType, open_sales: Callable[[], AbstractContextManager], params):
@@ -638,6 +642,9 @@ COLUMN_FORMATS = {
                               "cart_abandonment_low", "cart_abandonment_high", "drop_off", "zero_result_share",
                               "no_purchase_share", "view_to_buy", "view_to_buy_low", "view_to_buy_high")},
     "days_ago": "%.0f",
+    **{c: "localized" for c in ("sessions", "viewed", "carted", "purchased", "viewed_purchased", "carted_purchased",
+                                "searches", "zero_results", "sessions_bought", "view_sessions", "bought_sessions",
+                                "items")},
     **{c: "money2" for c in ("expected_cost", "expected_incremental_profit", "redemption_cost", "liability")},
 }
 _SHARE_PREFIXES = ("channel: ", "category: ")  # customer_features' share columns

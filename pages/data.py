@@ -336,6 +336,96 @@ def _delete(dataset: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
+# Browsing events: a second kind of data, attached to the active dataset (its customers')
+# --------------------------------------------------------------------------------------------
+def events_section() -> None:
+    """Upload a web-analytics events file (GA4, Shopify or own export) as the active dataset's
+    browsing events (``io.load_events_into``: read into the workspace with the same front door,
+    auto-mapping, quarantine and privacy as sales), review how its columns were read, and see
+    what was set aside and why. The Journeys page then uses them."""
+    t = ui.text
+    st.caption(t("events.lead"))
+    dataset = ui.dataset_id()
+    if ui.connection() is not None or dataset is None:
+        st.info(t("events.no_dataset"))
+        return
+    info = ui.workspace().dataset(dataset)
+    protect = ui.side_uploads_protected()  # (a protected dataset's events get its sales' pseudonyms)
+    if protect:
+        st.caption(t("events.protected"))
+    uploader = f"events-upload-{st.session_state.get('events-saved', 0)}"
+    uploaded = st.file_uploader(t("events.file"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
+                                key=uploader, help=t("events.file.help"))
+    if uploaded is not None:
+        overrides = json.dumps(st.session_state.get(f"events-overrides-{uploaded.file_id}", {}), sort_keys=True)
+        key = (dataset, uploaded.file_id, overrides, protect)
+        if st.session_state.get("events-loaded") != key:
+            with st.status(t("events.reading", file=uploaded.name), expanded=True) as status:
+                bar = status.progress(0.0)
+                try:
+                    io.load_events_into(ui.workspace(), dataset, uploaded, mapping=json.loads(overrides) or None,
+                                        privacy=Privacy(key=load_key()) if protect else None,
+                                        progress=lambda m: bar.progress(0.5, text=ui.text(m)))
+                except Exception as exc:  # bad input, or a bug: the reason is shown, not a traceback
+                    status.update(label=t("data.upload.unreadable", file=uploaded.name), state="error",
+                                  expanded=False)
+                    ui.show_error(exc)
+                    return
+                status.update(state="complete", expanded=False)
+            st.session_state["events-loaded"] = key
+            info = ui.workspace().dataset(dataset)
+    if "events" not in info["tables"]:
+        return
+    report = info["report"].get("events")
+    if report is None:  # (events saved with the dataset, as the demo's are)
+        st.caption(t("events.current.demo"))
+        return
+    st.success(t("events.current", rows=report["rows_loaded"], file=report["file"], name=info["name"]))
+    _metrics({"events.metric.rows_in": ui.number(report["rows_in"]),
+              "events.metric.loaded": ui.number(report["rows_loaded"]),
+              "events.metric.quarantined": ui.number(report["rows_quarantined"])})
+    for note in report.get("notes", []):
+        st.info(_in_language(note), icon=":material/info:")
+    if uploaded is not None:
+        _events_mapping(uploaded.file_id, report["mapping"], report.get("columns", []))
+    with ui.workspace().ibis_table(dataset, "events_quarantine") as table:
+        rejected = ui.run(data.quarantine, table)
+    if rejected.rows:
+        st.caption(t("events.reasons"))
+        reasons = ui.shown(rejected.reasons)
+        st.dataframe(reasons, hide_index=True, column_config=ui.columns(reasons))
+        ui.download_csv(lambda: ui.shown_quarantine(data.dataset_quarantine_rows(ui.workspace(), dataset,
+                                                                                  "events_quarantine")),
+                        "events-set-aside.csv", key="dl-events-quarantine")
+
+
+def _events_mapping(file_id: str, mapping: dict, columns: list[str]) -> None:
+    """The roles the events' columns were read as, to change and read the file again."""
+    from promo_core import journeys
+
+    t = ui.text
+    st.caption(t("events.mapping.lead", columns=t("join.list").join(
+        t("journeys.data.column", role=t(f"journeys.role.{role}"), header=header) for role, header in mapping.items())))
+    with st.expander(t("events.mapping.change"), icon=":material/tune:"):
+        options = [None, *columns]
+        with st.form(f"events-mapping-{file_id}"):
+            cols = st.columns(4)
+            for i, role in enumerate(journeys.COLUMNS):
+                cols[i % 4].selectbox(t(f"journeys.role.{role}"), options,
+                                      index=options.index(mapping.get(role)) if mapping.get(role) in options else 0,
+                                      format_func=lambda c: t("data.mapping.not_in_file") if c is None else c,
+                                      key=f"events-map-{file_id}-{role}")
+            st.form_submit_button(t("events.mapping.apply"), on_click=_apply_events_mapping, args=(file_id,))
+
+
+def _apply_events_mapping(file_id: str) -> None:
+    from promo_core import journeys
+
+    st.session_state[f"events-overrides-{file_id}"] = {
+        r: st.session_state[f"events-map-{file_id}-{r}"] for r in journeys.COLUMNS}
+
+
+# --------------------------------------------------------------------------------------------
 # Connect: analyse a Spark table, a database table or Parquet files where they are
 # (promo_core.engine.sources; credentials stay in the deployment's settings, never on screen)
 # --------------------------------------------------------------------------------------------
@@ -425,6 +515,8 @@ with (st.expander(ui.text("data.upload.expander"), expanded=True, icon=":materia
 with (st.expander(ui.text("connect.title"), expanded=ui.connection() is not None, icon=":material/cable:",
                  key="exp-connect"), ui.section()):
     connect_section()
+with (st.expander(ui.text("events.title"), icon=":material/ads_click:", key="exp-events"), ui.section()):
+    events_section()
 with ui.section():
     profile_section()
 manage_section()

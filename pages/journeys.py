@@ -2,7 +2,8 @@
 view -> cart -> purchase) by segment, channel and device, abandoned carts to follow up, searches that
 found nothing or sold nothing, and products viewed often but rarely bought.
 
-Widgets -> ``Params`` -> ``ui.run_analysis_on`` -> render the ``Result``; every number comes from
+Widgets -> ``Params`` -> ``ui.run_analysis`` (the dataset's events, in the workspace) or
+``ui.run_analysis_on`` (a file uploaded here) -> render the ``Result``; every number comes from
 ``promo_core.analyses.journeys`` and every word from the catalogue (``ui.text``)."""
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import streamlit as st
 
 import ui
 from promo_core import charts
-from promo_core import segments as segments_core
 from promo_core.analyses import journeys as analysis
 from promo_core.analyses import segments as segments_analysis
 from promo_core.i18n import fmt_pct
@@ -21,12 +21,13 @@ t = ui.text
 st.title(t("journeys.title"))
 st.caption(t("journeys.lead"))
 dataset = ui.require_dataset()
-segment_names = ui.names("segment", [*segments_core.SEGMENTS, segments_core.NOT_YET])
 
 # --------------------------------------------------------------------------------------------
 # The events and the settings
 # --------------------------------------------------------------------------------------------
-with st.expander(t("journeys.data.heading"), expanded=True, icon=":material/upload_file:", key="exp-journeys-data"):
+has_events = ui.connection() is None and "events" in ui.workspace().dataset(dataset)["tables"]
+with st.expander(t("journeys.data.heading"), expanded=not has_events, icon=":material/upload_file:",
+                 key="exp-journeys-data"):
     source = st.radio(t("journeys.data.where"), ["dataset", "upload"], horizontal=True, key="journeys-source",
                       format_func=lambda s: t(f"journeys.data.source.{s}"), help=t("journeys.data.where.help"))
     if source == "upload":
@@ -39,13 +40,14 @@ with st.expander(t("journeys.data.heading"), expanded=True, icon=":material/uplo
         raw = ui.read_upload(upload)
         events, key = raw.data, ("upload", ui.upload_key(upload))
         ui.upload_note(raw, "journeys")
+    elif not has_events:
+        st.info(t("journeys.data.no_events"))
+        st.stop()
     else:
-        found = ui.dataset_table("events")
-        if found is None:
-            st.info(t("journeys.data.no_events"))
-            st.stop()
-        events, key = found
-        st.caption(t("journeys.data.dataset"))
+        info = ui.workspace().dataset(dataset)
+        loaded = info["report"].get("events")  # (an events file added on the Data page; the demo's came with it)
+        st.caption(t("events.current", rows=loaded["rows_loaded"], file=loaded["file"], name=info["name"])
+                   if loaded else t("journeys.data.dataset"))
 
 with st.expander(t("journeys.settings.heading"), icon=":material/tune:", key="exp-journeys-settings"):
     c1, c2 = st.columns(2)
@@ -60,7 +62,11 @@ if by_segment:
     segments = analysis.Segments(rfm.customers.set_index("customer_id")["segment"].astype("str"),
                                  f"rfm:{dataset}:{rfm.as_of}")
 params = analysis.Params(segments=segments, min_product_sessions=min_sessions)
-result = ui.run_analysis_on(analysis, params, key, events)
+if source == "upload":
+    result = ui.run_analysis_on(analysis, params, key, events)
+else:  # the dataset's events, where they are: only the funnel's counts and the lists come back
+    result = ui.run_analysis(analysis, params, table="events")
+    key = ("dataset", dataset, "events")
 notes = [t(n) for n in result.notes]
 for note in notes:
     st.caption(note)
@@ -83,29 +89,26 @@ tabs = st.tabs([t(f"journeys.tab.{k}") for k in ("funnel", "carts", "searches", 
 # 1. The funnel, in all and by segment, channel and device
 # --------------------------------------------------------------------------------------------
 with tabs[0], ui.section():
-    stages = result.funnel.stages.assign(stage_name=[t(f"journeys.stage.{s}") for s in result.funnel.stages["stage"]])
+    stage_names = {s: t(f"journeys.stage.{s}") for s in result.funnel.stages["stage"]}
+    stages = result.funnel.stages.assign(stage=result.funnel.stages["stage"].map(stage_names))
     words = ui.chart_labels("journeys_funnel")
-    funnel_chart = charts.ranked_bars(stages, "stage_name", "sessions", words["title"], words["x"],
-                                      height=320)
+    funnel_chart = charts.funnel_bars(stages, "stage", words["title"], words["x"], words["y"])
     ui.chart(funnel_chart, key="journeys-funnel")
     st.caption(t("journeys.funnel.explain"))
     figures[t("journeys.figure.funnel")] = funnel_chart
-    ui.result_table(result.funnel.stages, "journeys-funnel.csv")
-    report_tables[t("journeys.table.funnel")] = result.funnel.stages
+    ui.result_table(stages, "journeys-funnel.csv")
+    report_tables[t("journeys.table.funnel")] = stages
     shown = ["sessions", "viewed", "carted", "purchased", "conversion", "browse_to_buy", "browse_to_buy_low",
              "browse_to_buy_high", "cart_abandonment", "cart_abandonment_low", "cart_abandonment_high"]
     for dim, table in result.funnel.by.items():
         st.subheader(t(f"journeys.by.{dim}"))
-        words = ui.chart_labels("journeys_by", dimension=t(f"journeys.dimension.{dim}"))
-        ranked = table.sort_values("browse_to_buy", ascending=False)
-        if dim == "segment":
-            ranked = ranked.assign(segment=ranked["segment"].map(lambda s: segment_names.get(s, s)))
-        bars = charts.ranked_bars(ranked, dim, "browse_to_buy", words["title"], words["x"],
-                                  height=120 + 28 * len(table))
+        dimension = t(f"journeys.dimension.{dim}")
+        words = ui.chart_labels("journeys_by", dimension=dimension, axis=t(f"column.{dim}"))
+        bars = charts.rate_interval_bars(ui.shown(table), dim, "browse_to_buy", words["title"], words["x"], words["y"])
         ui.chart(bars, key=f"journeys-by-{dim}")
-        figures[t("journeys.figure.by", dimension=t(f"journeys.dimension.{dim}"))] = bars
+        figures[t("journeys.figure.by", dimension=dimension)] = bars
         ui.result_table(table[[dim, *shown]], f"journeys-by-{dim}.csv")
-        report_tables[t("journeys.table.by", dimension=t(f"journeys.dimension.{dim}"))] = table[[dim, *shown]]
+        report_tables[t("journeys.table.by", dimension=dimension)] = table[[dim, *shown]]
     st.caption(t("journeys.by.explain"))
 
 # --------------------------------------------------------------------------------------------
@@ -149,7 +152,7 @@ with tabs[3], ui.section():
 
 if len(result.quarantine):
     st.caption(t("journeys.quarantine.lead"))
-    ui.result_table(result.quarantine, "journeys-rows-left-out.csv")
+    ui.table(ui.shown_quarantine(result.quarantine), "journeys-rows-left-out.csv")
 
 st.divider()
 ui.save_to_report("journeys", t("journeys.saved_name", sessions=result.n_sessions),

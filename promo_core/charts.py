@@ -910,3 +910,30 @@ def cohort_curves(cohorts: pd.DataFrame, period: str, labels: Mapping[str, str],
                                  hovertemplate="+%{x}: %{y:.1f}%<extra>" + name + "</extra>"))
     fig.update_layout(legend={"orientation": "h", "y": -0.25})
     return styled(fig, labels["title"], labels["x"], labels["y"], height=420)
+
+
+# === Journeys page ================================================================================
+def funnel_bars(stages: pd.DataFrame, label: str, title: str, x_title: str, y_title: str) -> go.Figure:
+    """The funnel: visits reaching each step (``sessions``), first step on top, each bar marked
+    with its count and its share of all visits (``share``)."""
+    frame = stages.iloc[::-1]
+    fig = go.Figure(go.Bar(x=frame["sessions"], y=plain(frame[label].astype(str)), orientation="h",
+                           marker_color=PRIMARY, customdata=frame["share"],
+                           text=[f"{n:,.0f} ({s:.0%})" for n, s in zip(frame["sessions"], frame["share"])],
+                           textposition="auto",
+                           hovertemplate="%{y}: %{x:,.0f} (%{customdata:.1%})<extra></extra>"))
+    return styled(fig, title, x_title, y_title, height=320)
+
+
+def rate_interval_bars(frame: pd.DataFrame, label: str, rate: str, title: str, x_title: str,
+                       y_title: str) -> go.Figure:
+    """A rate per group (``rate``, a share) with its interval (``<rate>_low``, ``<rate>_high``) as
+    error bars, highest on top: whether two groups differ beyond chance shows at a glance."""
+    frame = frame.sort_values(rate).reset_index(drop=True)
+    fig = go.Figure(go.Bar(x=frame[rate], y=plain(frame[label].astype(str).str.slice(0, 40)), orientation="h",
+                           marker_color=PRIMARY,
+                           error_x={"type": "data", "symmetric": False, "array": frame[f"{rate}_high"] - frame[rate],
+                                    "arrayminus": frame[rate] - frame[f"{rate}_low"], "color": MUTED},
+                           hovertemplate="%{y}: %{x:.1%}<extra></extra>"))
+    fig.update_xaxes(tickformat=".0%", rangemode="tozero")
+    return styled(fig, title, x_title, y_title, height=140 + 30 * len(frame))

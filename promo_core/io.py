@@ -1379,6 +1379,112 @@ def _save(workspace: Workspace, con, checked: _Checked, rows_sql: str, name: str
                         report=lambda: _finish(checked, privacy, personal, rows.replaced).report))
 
 
+def load_events_into(workspace: Workspace, dataset_id: str, source, *, mapping: dict | None = None,
+                     sheet: str | int | None = None, privacy: Privacy | None = None,
+                     progress: Progress | None = None) -> dict:
+    """Read a browsing-events file (a GA4, Shopify or own export) into a dataset's ``events`` table,
+    replacing the events it had; return the load's report.
+
+    The same front door as sales (``_load_raw``: kind, encoding and dialect sniffed, read in
+    chunks), the columns recognised by ``journeys.map_columns`` (English and Chinese headers, GA4's
+    ``event_name``, ``event_timestamp`` in microseconds, ``user_pseudo_id``, ``ga_session_id``,
+    ``items.item_id``, Shopify's names), and the typing and checks in SQL (``journeys.typed_sql``):
+    ``rows_in == loaded + quarantined``, always. The rows the file could not give
+    (``events_quarantine``: row, reason code, reason values) are kept beside them.
+
+    Parameters
+    ----------
+    workspace : Workspace
+    dataset_id : str
+        The dataset the events belong to (their customer ids are its customers').
+    source : path, bytes or file-like
+        As for ``load_transactions``.
+    mapping : dict, optional
+        Role (``journeys.COLUMNS``) -> column, overriding the recognised one (None: leave the role out).
+    sheet : str or int, optional
+        Excel sheet; by default the first with data.
+    privacy : promo_core.privacy.Privacy, optional
+        Give customer ids (GA4's ``user_pseudo_id`` included) the same keyed pseudonyms as a
+        protected dataset's sales, so they still join; pseudonymise ids holding an e-mail address
+        or phone number, redact them in search terms, channels and devices; a reason never quotes
+        a value. Columns not used for a role never reach the workspace.
+    progress : callable, optional
+        Told, as a ``Message``, the bytes read and then the rows saved so far.
+
+    Returns
+    -------
+    dict
+        ``file``, ``format`` (and ``encoding``, ``delimiter``, ``sheet`` as read), ``rows_in``,
+        ``rows_loaded``, ``rows_quarantined``, ``mapping`` (role -> column), ``columns`` (the
+        file's, withheld ones by a stand-in name), ``notes`` and
+        ``privacy`` (whether protected); also kept as the dataset report's ``events``.
+    """
+    from promo_core import journeys
+
+    workspace.dataset(dataset_id)  # (an unknown dataset is refused before the file is read)
+    with TempFiles() as tmp:
+        con, info = _load_raw(source, sheet, tmp, progress)
+        try:
+            columns = journeys.map_columns(info["columns"], mapping)
+            sql, notes = journeys.typed_sql(con, columns, private=privacy is not None)
+            if progress is not None:
+                progress(Message("data.progress.checking", file=info["file"]))
+            con.execute(f"CREATE TABLE typed AS {sql}")
+            loaded, bad = con.execute("SELECT count(*) FILTER (WHERE reason IS NULL), "
+                                      "count(*) FILTER (WHERE reason IS NOT NULL) FROM typed").fetchall()[0]
+            rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
+            quarantine = con.execute(
+                """SELECT __row AS "row", reason, reason_values FROM typed WHERE reason IS NOT NULL
+                   UNION ALL SELECT line, reason, CASE WHEN ? THEN NULL ELSE reason_values END FROM rejects
+                   ORDER BY 1""", [privacy is not None]).df()
+            kept = ", ".join(quote_ident(role) for role in columns)
+            rows = con.sql(f"SELECT {kept} FROM typed WHERE reason IS NULL").to_arrow_reader()  # (file order kept)
+            if privacy is not None:
+                rows = pa.RecordBatchReader.from_batches(
+                    rows.schema, (_protect_events(batch, privacy.key) for batch in rows))
+            saved = [0]
+
+            def batches() -> Iterator[pa.RecordBatch]:
+                for batch in rows:
+                    yield batch
+                    saved[0] += batch.num_rows
+
+            shown = _withheld_headers(info["columns"]) if privacy is not None else {}
+            report = {**{k: info[k] for k in ("file", "format", "encoding", "delimiter", "sheet") if k in info},
+                      "rows_in": loaded + bad + rejects, "rows_loaded": loaded, "rows_quarantined": bad + rejects,
+                      "mapping": {role: shown.get(col, col) for role, col in columns.items()},
+                      "columns": [shown.get(col, col) for col in info["columns"]],
+                      "notes": info.get("notes", []) + notes, "privacy": privacy is not None}
+            if privacy is not None:
+                report["file"] = redact(report["file"])
+            _telling(progress, lambda: Message("data.progress.saving", rows=saved[0], total=loaded),
+                     lambda: workspace.add_tables(
+                         dataset_id, {"events": pa.RecordBatchReader.from_batches(rows.schema, batches()),
+                                      "events_quarantine": quarantine}, report={"events": report}))
+        finally:
+            con.close()
+    release_memory()
+    return report
+
+
+def _protect_events(batch: pa.RecordBatch, key: bytes) -> pa.RecordBatch:
+    """One batch of events with customer ids pseudonymised as the sales' are (the same keyed hash,
+    so they join) and session ids too (GA4's are read with the visitor's id), other ids that hold an
+    e-mail address or phone number pseudonymised whole, and those inside search terms, channels and
+    devices redacted (``privacy.protect_values``)."""
+    columns = dict(zip(batch.schema.names, batch.columns))
+    for role, values in columns.items():
+        if batch.schema.field(role).type != pa.string() and not pa.types.is_large_string(batch.schema.field(role).type):
+            continue
+        series = values.to_pandas()
+        if role in ("customer_id", "session_id"):  # (a GA4 visit is the visitor's id and a number)
+            series = pseudonymise(series, key)
+        else:
+            series = protect_values(series, key, is_id=role in ("product_id", "order_id"))[0]
+        columns[role] = pa.array(series, from_pandas=True).cast(batch.schema.field(role).type)
+    return pa.record_batch(list(columns.values()), schema=batch.schema)
+
+
 def _telling(progress: Progress | None, state: Callable[[], Message], work: Callable[[], str]) -> str:
     """``work()``, telling ``progress`` ``state()`` every half second meanwhile, from the calling
     thread (a page can only draw from its own thread; the work runs in another)."""

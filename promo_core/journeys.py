@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from promo_core.engine import fetch
+from promo_core.engine import connect, fetch, quote_ident, quote_literal
 from promo_core.engine.sales import memory_backend
 from promo_core.errors import DataError
 from promo_core.text import Message
@@ -93,29 +93,114 @@ def _roles() -> dict[str, list[str]]:
 @dataclass(frozen=True)
 class EventTable:
     """Events read from an upload: ``data`` (the canonical ``COLUMNS`` found, plus ``row``, the
-    line of the file), ``quarantine`` (``row``, ``reason``: a Message) for rows that cannot be an
-    event (no time, unknown event name, neither session nor customer), and ``columns`` (role ->
-    the upload's header)."""
+    line of the file), ``quarantine`` (``row``, ``reason``: a code, ``reason_values``: its values
+    as JSON, as the sales' quarantine keeps them) for rows that cannot be an event (no time, an
+    unknown event name, neither session nor customer), and ``columns`` (role -> the upload's header)."""
 
     data: pd.DataFrame
     quarantine: pd.DataFrame
     columns: Mapping[str, str]
 
 
-def _times(raw: pd.Series) -> pd.Series:
-    """Event times: dates as text, or GA4's ``event_timestamp`` (microseconds since 1970)."""
-    if pd.api.types.is_numeric_dtype(raw):
-        big = raw.abs().median() if raw.notna().any() else 0
-        unit = "us" if big > 1e14 else "ms" if big > 1e11 else "s"
-        return pd.to_datetime(raw, unit=unit, errors="coerce")
-    parsed = pd.to_datetime(raw, errors="coerce", format="mixed")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert(None)
-    return parsed
+REQUIRED = ("event", "event_time")  # and session_id or customer_id
+_ID_ROLES = ("session_id", "customer_id", "product_id", "order_id")
+_PER_USER = ("gasessionid",)  # session ids unique per visitor only (GA4's), read with the visitor's id
+_TEXT_ROLES = ("search_term", "channel", "device")
+_NUMBER_ROLES = ("results", "value")
 
 
-def event_table(frame: pd.DataFrame) -> EventTable:
-    """Recognise the columns and event names of an uploaded events table and make them canonical.
+def map_columns(columns: list[str], mapping: Mapping[str, str | None] | None = None) -> dict[str, str]:
+    """Role -> column of an events table: recognised by header (``_roles``), then ``mapping``'s
+    choices (a role -> column, or None to leave the role out).
+
+    Raises
+    ------
+    DataError
+        When no column names the event or its time, or none identifies a visit or a visitor, or
+        a chosen column is not in the table.
+    """
+    from promo_core.io import match_headers
+
+    taken = match_headers(columns, _roles())
+    for role, column in (mapping or {}).items():
+        if role not in COLUMNS:
+            continue
+        if column is None:
+            taken.pop(role, None)
+        elif column not in columns:
+            raise DataError(Message("journeys.error.mapped_column", column=str(column), columns=list(map(str, columns))))
+        else:
+            taken = {r: c for r, c in taken.items() if c != column}
+            taken[role] = column
+    missing = [r for r in REQUIRED if r not in taken]
+    if "session_id" not in taken and "customer_id" not in taken:
+        missing.append("session_id")
+    if missing:
+        raise DataError(Message("journeys.error.columns", missing=missing, columns=[str(c) for c in columns]))
+    return {role: taken[role] for role in COLUMNS if role in taken}
+
+
+def _time_expr(con, column: str, notes: list) -> str:
+    """SQL of an event's time: a timestamp as it is; numbers (GA4's ``event_timestamp``) as
+    microseconds, milliseconds or seconds since 1970, told by their size (Excel's day numbers,
+    below a million, as days); text as the sales' order dates are read (``io``'s date reading)."""
+    from promo_core.io import _col_type, _date_expr
+
+    q = quote_ident(column)
+    if _col_type(con, column).startswith(("TIMESTAMP", "DATE")):
+        return _date_expr(con, column, notes)
+    numeric = f"TRY_CAST({q} AS DOUBLE)"
+    numbers, filled, typical = con.execute(
+        f"SELECT count({numeric}), count({q}), median(abs({numeric})) FROM raw_t").fetchall()[0]
+    if not numbers or 2 * numbers < filled or typical < 1e6:
+        return _date_expr(con, column, notes)
+    scale = 1 if typical > 1e14 else 1_000 if typical > 1e11 else 1_000_000
+    return f"make_timestamp(CAST(round({numeric} * {scale}) AS BIGINT))"
+
+
+def _event_expr(column: str) -> str:
+    """SQL of the canonical event of an export's event name (``_EVENT_NAMES``), NULL when unknown."""
+    key = f"regexp_replace(lower(trim(CAST({quote_ident(column)} AS VARCHAR))), '[ _-]', '', 'g')"
+    cases = " ".join(f"WHEN {quote_literal(name)} THEN {quote_literal(event)}" for name, event in _EVENT_OF.items())
+    return f"CASE {key} {cases} END"
+
+
+def typed_sql(con, columns: Mapping[str, str], *, private: bool = False) -> tuple[str, list]:
+    """SQL reading the events of view ``raw`` (the file's columns and ``__row``, from ``io``'s one
+    reader) in their roles (``map_columns``' ``columns``), with ``reason`` and ``reason_values``
+    for each row that cannot be an event (NULL for the rest), and the notes on how it was read.
+
+    ``private``: a reason never quotes a value of the file."""
+    from promo_core.io import _id_expr, _number_expr, _text_expr, normalise_header
+
+    notes: list = []
+    select = {"event_time": _time_expr(con, columns["event_time"], notes), "event": _event_expr(columns["event"])}
+    for role in _ID_ROLES:
+        if role in columns:
+            select[role] = _id_expr(con, columns[role])
+    if "session_id" in columns and "customer_id" in columns and normalise_header(columns["session_id"]) in _PER_USER:
+        # GA4's ga_session_id is the session's start in seconds: unique per user only, so the visit is the pair
+        select["session_id"] = f"{select['customer_id']} || '.' || {select['session_id']}"
+    for role in _TEXT_ROLES:
+        if role in columns:
+            select[role] = _text_expr(columns[role])
+    for role in _NUMBER_ROLES:
+        if role in columns:
+            select[role] = _number_expr(con, columns[role], notes)
+    ids = " AND ".join(f"{r} IS NULL" for r in ("session_id", "customer_id") if r in columns)
+    shown = "NULL" if private else f"CAST(json_object('value', {_text_expr(columns['event'])}) AS VARCHAR)"
+    roles = ", ".join(f"{sql} AS {role}" for role, sql in select.items())
+    sql = f"""SELECT __row, {', '.join(select)},
+        CASE WHEN event_time IS NULL THEN 'event_no_time' WHEN event IS NULL THEN 'event_unknown'
+             WHEN {ids} THEN 'event_no_visitor' END AS reason,
+        CASE WHEN event_time IS NOT NULL AND event IS NULL THEN __shown END AS reason_values
+        FROM (SELECT __row, {roles}, {shown} AS __shown FROM raw)"""
+    return sql, notes
+
+
+def event_table(frame: pd.DataFrame, mapping: Mapping[str, str | None] | None = None) -> EventTable:
+    """Recognise the columns and event names of an uploaded events table and make them canonical,
+    as a workspace load does (``io.load_events_into``: the same SQL).
 
     Every row ends up in ``data`` or in ``quarantine`` with its reason, never dropped silently.
 
@@ -124,36 +209,21 @@ def event_table(frame: pd.DataFrame) -> EventTable:
     DataError
         When no column names the event or its time, or none identifies a visit or a visitor.
     """
-    from promo_core.io import match_headers
-
-    taken = match_headers(frame.columns, _roles())
-    missing = [r for r in ("event", "event_time") if r not in taken]
-    if "session_id" not in taken and "customer_id" not in taken:
-        missing.append("session_id")
-    if missing:
-        raise DataError(Message("journeys.error.columns", missing=missing, columns=[str(c) for c in frame.columns]))
-    out = pd.DataFrame({"row": np.arange(1, len(frame) + 1)})
-    out["event_time"] = _times(frame[taken["event_time"]]).astype("datetime64[us]").to_numpy()
-    names = frame[taken["event"]]
-    known = {name: _EVENT_OF.get(_key(name)) for name in names.dropna().unique()}  # each distinct name once
-    out["event"] = names.map(known).to_numpy()
-    for role in ("session_id", "customer_id", "product_id", "search_term", "channel", "device", "order_id"):
-        if role in taken:
-            values = frame[taken[role]]
-            text = values.astype("str").str.strip().where(values.notna())
-            out[role] = text.where(text != "").to_numpy()
-    for role in ("results", "value"):
-        if role in taken:
-            out[role] = pd.to_numeric(frame[taken[role]], errors="coerce").to_numpy()
-    ids = [c for c in ("session_id", "customer_id") if c in out]
-    reasons = np.select([out["event_time"].isna(), out["event"].isna(), out[ids].isna().all(axis=1)],
-                        ["journeys.quarantine.no_time", "journeys.quarantine.unknown_event",
-                         "journeys.quarantine.no_visitor"], "")
-    bad = reasons != ""
-    quarantine = pd.DataFrame({"row": out.loc[bad, "row"].to_numpy(),
-                               "reason": pd.Series([Message(r) for r in reasons[bad]], dtype=object)})
-    return EventTable(data=out[~bad].reset_index(drop=True), quarantine=quarantine,
-                      columns={r: str(c) for r, c in taken.items()})
+    columns = map_columns([str(c) for c in frame.columns], mapping)
+    con = connect()
+    try:
+        con.register("upload", frame.rename(columns=str))
+        con.execute("CREATE TABLE raw_t AS SELECT * FROM upload")  # (as ``io``'s reader leaves a file)
+        con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS __row, * FROM raw_t")
+        sql, _ = typed_sql(con, columns)
+        typed = con.execute(sql).df()  # (in file order: insertion order is kept)
+    finally:
+        con.close()
+    bad = typed["reason"].notna()
+    data = typed.loc[~bad].drop(columns=["reason", "reason_values"]).rename(columns={"__row": "row"})
+    quarantine = typed.loc[bad, ["__row", "reason", "reason_values"]].rename(columns={"__row": "row"})
+    return EventTable(data=data.reset_index(drop=True), quarantine=quarantine.reset_index(drop=True),
+                      columns={r: str(c) for r, c in columns.items()})
 
 
 def events_table(source: pd.DataFrame | ir.Table) -> ir.Table:
@@ -208,13 +278,28 @@ def sessions(events: ir.Table) -> ir.Table:
         purchased=(e.event == "purchase").any())
 
 
-def _counts(sessions_: ir.Table) -> pd.DataFrame:
-    """Session counts per visitor, channel and device (the only per-visitor rows that come back)."""
+COUNTS = ("sessions", "viewed", "carted", "purchased", "viewed_purchased", "carted_purchased")
+
+
+def _with_segments(sessions_: ir.Table, segments: pd.Series) -> ir.Table:
+    """Sessions with their visitor's ``segment``, joined in the engine (the segments go there as a
+    small table; no session comes back): ``NO_CUSTOMER`` without a customer id, ``"(other)"`` for
+    a customer the segments do not name."""
+    names = segments[~segments.index.duplicated()]
+    table = ibis.memtable(pd.DataFrame({"_customer": names.index.astype("str"),
+                                        "segment": names.astype("str").to_numpy()}))
+    s = sessions_.left_join(table, sessions_.customer_id == table._customer)
+    segment = ibis.cases((s.customer_id.isnull(), NO_CUSTOMER), (s.segment.isnull(), "(other)"), else_=s.segment)
+    return s.mutate(segment=segment).drop("_customer")
+
+
+def _counts(sessions_: ir.Table, dims: list[str]) -> pd.DataFrame:
+    """Session counts (``COUNTS``) per combination of ``dims``' values, counted in the engine: a few
+    hundred rows at most, whatever the number of events."""
     s = sessions_
-    b = s.purchased.cast("int64")
-    return fetch(s.group_by(["customer_id", "channel", "device"]).aggregate(
+    return fetch(s.group_by(dims).aggregate(
         sessions=s.count(), viewed=s.viewed.cast("int64").sum(), carted=s.carted.cast("int64").sum(),
-        purchased=b.sum(), viewed_purchased=(s.viewed & s.purchased).cast("int64").sum(),
+        purchased=s.purchased.cast("int64").sum(), viewed_purchased=(s.viewed & s.purchased).cast("int64").sum(),
         carted_purchased=(s.carted & s.purchased).cast("int64").sum()))
 
 
@@ -264,14 +349,15 @@ def funnel(events: ir.Table, segments: pd.Series | None = None) -> Funnel:
         customer_id -> segment (from the Segments page, or a planted truth); visitors without a
         customer id are ``NO_CUSTOMER``, customers not in it ``"(other)"``.
     """
-    counts = _counts(sessions(events))
+    s = sessions(events)
+    dims = ["channel", "device"]
+    if segments is not None:
+        s, dims = _with_segments(s, segments), ["segment", *dims]
+    counts = _counts(s, dims)
     if counts.empty:
         raise DataError(Message("journeys.error.no_sessions"))
-    keys = ["sessions", "viewed", "carted", "purchased", "viewed_purchased", "carted_purchased"]
+    keys = list(COUNTS)
     total = _rates(counts[keys].sum().to_frame().T).iloc[0]
-    if segments is not None:
-        counts["segment"] = counts["customer_id"].map(segments).fillna("(other)")
-        counts.loc[counts["customer_id"].isna(), "segment"] = NO_CUSTOMER
     by = {}
     for dim in DIMENSIONS:
         if dim in counts and counts[dim].notna().any():
@@ -315,7 +401,9 @@ def search_gaps(events: ir.Table) -> pd.DataFrame:
     e = events
     s = sessions(e)
     found = e.filter((e.event == "search") & e.search_term.notnull())
-    found = found.mutate(term=found.search_term.strip().lower())
+    # (not ``.strip()``: Ibis 12 gives Spark TRIM(BOTH '\t\n\r\v\f ' ...), which Spark reads as the
+    # letters v and f too, so "vinyl records" became "inyl records"; a regular expression reads alike)
+    found = found.mutate(term=found.search_term.re_replace(r"^\s+|\s+$", "").lower())
     found = found.join(s.select("session_id", "purchased"), "session_id")
     table = fetch(found.group_by("term").aggregate(
         searches=found.count(), zero_results=(found.results == 0).cast("int64").sum(),
@@ -339,4 +427,5 @@ def viewed_not_bought(events: ir.Table, min_sessions: int = 30) -> pd.DataFrame:
     table = table[table["view_sessions"] >= min_sessions].copy()
     table["view_to_buy"] = table["bought_sessions"] / table["view_sessions"]
     table["view_to_buy_low"], table["view_to_buy_high"] = wilson(table["bought_sessions"], table["view_sessions"])
-    return table.sort_values(["view_to_buy_high", "view_sessions"], ascending=[True, False], ignore_index=True)
+    return table.sort_values(["view_to_buy_high", "view_sessions", "product_id"], ascending=[True, False, True],
+                             ignore_index=True)  # (ties by id: the same order whatever the engine)

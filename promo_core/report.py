@@ -770,11 +770,57 @@ def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str =
                              "change": params.change}, tables=tables, notes=notes)
 
 
+def journeys_analysis(events: SalesSource, tx: SalesSource, *, lang: str = "en", currency: str = "£",
+                      min_product_sessions: int = 30) -> SavedAnalysis:
+    """What customers do before they buy: the Journeys page's analysis (``analyses.journeys.run``)
+    on the dataset's browsing events where they are, split by the customers' RFM segments of the
+    Segments page (``analyses.segments.run`` on the sales, as the page's default): the funnel with
+    its drop-off, browse-to-buy by segment, channel and device with intervals, the most valuable
+    abandoned carts, searches that found nothing and products viewed but rarely bought."""
+    from promo_core.analyses import journeys as analysis
+    from promo_core.analyses import segments as segments_analysis
+
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    rfm = segments_analysis.run(tx, segments_analysis.Params(parts=frozenset()))
+    segments = analysis.Segments(rfm.customers.set_index("customer_id")["segment"].astype("str"), "report")
+    result = analysis.run(events, analysis.Params(segments=segments, min_product_sessions=min_product_sessions))
+    notes = [say("journeys.report.headline", sessions=result.n_sessions, conversion=result.conversion,
+                 browse_to_buy=result.browse_to_buy, abandonment=result.cart_abandonment,
+                 value=result.abandoned_value), *(say(n) for n in result.notes)]
+    stages = result.funnel.stages.assign(stage=[say(f"journeys.stage.{s}") for s in result.funnel.stages["stage"]])
+    words = text.chart_labels("journeys_funnel", lang, currency)
+    figures = {say("journeys.figure.funnel"): charts.funnel_bars(stages, "stage", words["title"], words["x"],
+                                                                  words["y"])}
+    tables = {say("journeys.table.funnel"): stages}
+    shown = ["sessions", "viewed", "carted", "purchased", "conversion", "browse_to_buy", "browse_to_buy_low",
+             "browse_to_buy_high", "cart_abandonment", "cart_abandonment_low", "cart_abandonment_high"]
+    for dim, table in result.funnel.by.items():
+        dimension = say(f"journeys.dimension.{dim}")
+        table = text.render_frame(table[[dim, *shown]], lang, currency)
+        words = text.chart_labels("journeys_by", lang, currency, dimension=dimension, axis=say(f"column.{dim}"))
+        figures[say("journeys.figure.by", dimension=dimension)] = charts.rate_interval_bars(
+            table, dim, "browse_to_buy", words["title"], words["x"], words["y"])
+        tables[say("journeys.table.by", dimension=dimension)] = table
+    for part, name, rows in (("carts", "journeys.table.carts", 100), ("searches", "journeys.table.searches", 50),
+                             ("products", "journeys.table.products", 50)):
+        found = getattr(result, part)
+        if found is None:
+            notes.append(say("journeys.report.part_failed", part=Message(f"journeys.tab.{part}"),
+                             reason=result.problems[part]))
+        elif len(found):
+            tables[say(name)] = found.head(rows)
+    return _analysis("journeys", say("reports.step.journeys"), "journeys",
+                     params={"segments": "rfm", "min_product_sessions": min_product_sessions},
+                     tables=tables, figures=figures, notes=notes)
+
+
 @dataclass(frozen=True)
 class StandardStep:
     """One analysis of the standard report.
 
-    ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order)
+    ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order,
+    ``transactions`` among them where it needs the sales too)
     plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
     prices, no customer ids), which the report then notes instead of failing (as it does, with an
     incident reference, for any other error). ``key`` names it in the catalogue (``reports.step.<key>``).
@@ -804,8 +850,10 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("campaign", campaign_analysis, needs=("campaign",)),
     StandardStep("network", network_analysis, needs=("warehouses", "stores")),
     StandardStep("marketing", marketing_analysis, needs=("spend",)),
+    StandardStep("journeys", journeys_analysis, needs=("events", "transactions")),
 ]
 TABLE_NAMES = ("campaign", "warehouses", "stores", "spend")  # side tables steps need (``reports.table.<name>``)
+ENGINE_TABLES = ("events",)  # side tables too big to read: steps get them as Ibis tables
 
 
 @dataclass(frozen=True)
@@ -838,6 +886,8 @@ def dataset_inputs(workspace: Workspace, dataset_id: str) -> Iterator[StandardIn
         for name in (n for n in TABLE_NAMES if n in info["tables"]):
             with workspace.ibis_table(dataset_id, name) as table:
                 tables[name] = fetch(table)
+        for name in (n for n in ENGINE_TABLES if n in info["tables"]):  # (these stay where they are)
+            tables[name] = stack.enter_context(workspace.ibis_table(dataset_id, name))
         yield StandardInputs(sales, info["name"], {"rows_in": info["rows_in"], **info["report"]}, quarantine, tables)
 
 
@@ -898,6 +948,7 @@ def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None 
     except Exception as exc:  # any failure is one skipped section (skip_reason)
         skipped.append(skip_reason("profile", exc, lang))
         analyses = [_analysis("profile", text.render(Message("data.report.name", source=source), lang), "data")]
+    tables = {**tables, "transactions": tx}
     for step in STANDARD_STEPS:
         missing = [n for n in step.needs if tables.get(n) is None]
         try:

@@ -293,16 +293,30 @@ class Workspace:
 
     def add_table(self, dataset_id: str, table: str, frame: Table) -> None:
         """Attach (or replace) an extra table, e.g. a products file uploaded on the Pricing page."""
+        self.add_tables(dataset_id, {table: frame})
+
+    def add_tables(self, dataset_id: str, tables: dict[str, Table], report: dict | None = None) -> None:
+        """Attach (or replace) extra tables at once (an events file and its quarantine), with
+        ``report``'s keys set in the dataset's report (what their load said).
+
+        Each table's version (when it was written) is kept in the report's ``table_versions``:
+        results computed on a table replaced later are then known to be stale, though the
+        dataset's own version (``created_at``, its sales) did not change."""
         info = self.dataset(dataset_id)
+        stamp = pd.Timestamp.now().isoformat()
+        versions = {**info["report"].get("table_versions", {}), **{t: stamp for t in tables}}
         with self.connect() as con:
             con.execute("BEGIN TRANSACTION")
             try:
-                _drop(con, _table_name(dataset_id, table))
-                _create(con, dataset_id, table, frame)
-                con.execute("UPDATE datasets SET tables = ? WHERE id = ?",
-                            [json.dumps(sorted(set(info["tables"]) | {table})), dataset_id])
+                for table, frame in tables.items():
+                    _drop(con, _table_name(dataset_id, table))
+                    _create(con, dataset_id, table, frame)
+                con.execute("UPDATE datasets SET tables = ?, report = ? WHERE id = ?",
+                            [json.dumps(sorted(set(info["tables"]) | set(tables))),
+                             _report_json({**info["report"], **(report or {}), "table_versions": versions}),
+                             dataset_id])
                 con.execute("COMMIT")
-            except Exception:
+            except BaseException:
                 con.execute("ROLLBACK")
                 raise
 

@@ -267,3 +267,21 @@ def test_errors_read_in_chinese_too(tmp_path, monkeypatch):
              lambda: cli._load("Some dataset", None, tmp_path / "none.duckdb")]
     for call in calls:
         chinese_error(call)
+
+
+def test_a_workspace_dataset_with_events_gets_the_journeys_section(demo_workspace, tmp_path, monkeypatch):
+    """The command line reads a dataset's events where they are (``report.dataset_inputs``: an Ibis
+    table of the workspace) and writes the Journeys section (only that step here, for speed)."""
+    from promo_core.analyses import journeys as analysis
+
+    monkeypatch.setattr(report, "STANDARD_STEPS", [s for s in report.STANDARD_STEPS if s.key == "journeys"])
+    ws = Workspace(demo_workspace)
+    dataset = ws.list_datasets()["id"].iloc[0]
+    out = tmp_path / "journeys.html"
+    assert cli.main(["report", "--data", dataset, "--out", str(out), "--workspace", str(demo_workspace),
+                     "--quiet"]) == 0
+    page = Headings(out.read_text(encoding="utf-8"))
+    assert "2. Journeys" in page.found["h2"]
+    with ws.ibis_table(dataset, "events") as events:
+        sessions = analysis.run(events, analysis.Params(parts=frozenset())).n_sessions
+    assert f"{sessions:,}" in page.cells

@@ -1,22 +1,26 @@
 """AppTest of the Journeys page on the demo retailer's browsing events, in English and Chinese."""
 from __future__ import annotations
 
-from tests.conftest import has_chinese, page_text
+from promo_core.store import Workspace
+from tests.conftest import count_calls, has_chinese, page_text
 from tests.test_page_segments import _frame, _metrics
 
 PAGE = "pages/journeys.py"
 
 
-def test_journeys_page_shows_the_demo_funnel_and_its_lists(app_page, demo):
-    at = app_page(PAGE)
+def test_journeys_page_shows_the_demo_funnel_and_its_lists(app_page, demo, monkeypatch):
+    loads = count_calls(monkeypatch, Workspace, "load_table", lambda self, *args, **kwargs: args)
+    at = app_page(PAGE, counting=[loads])
     assert not at.exception, at.exception
+    assert loads == [], "the dataset's events are analysed where they are: no table is read whole"
     assert not at.error, [e.value for e in at.error]
     metrics = _metrics(at)
     assert set(metrics) == {"Visits", "Visits that buy", "Browse to buy", "Carts abandoned"}
     events = demo.events
     assert int(metrics["Visits"].replace(",", "")) == events["session_id"].nunique()
-    funnel = _frame(at, "stage").set_index("stage")["sessions"]
-    assert funnel["purchased"] == events.loc[events["event"] == "purchase", "session_id"].nunique()
+    funnel = _frame(at, "stage").set_index("stage")["sessions"]  # steps named in words, not codes
+    assert list(funnel.index) == ["Visits", "Viewed a product", "Added to cart", "Bought"]
+    assert funnel["Bought"] == events.loc[events["event"] == "purchase", "session_id"].nunique()
     channels = _frame(at, "channel").set_index("channel")
     assert channels.loc["social", "browse_to_buy"] < channels.loc["direct", "browse_to_buy"]  # as planted
     segments = _frame(at, "segment")
@@ -62,7 +66,7 @@ def test_an_upload_with_chinese_headers_is_read_whole_and_protected_in_privacy_m
     assert carts["value"].tolist() == [12.5]
     assert not carts["customer_id"].isin(["alice", "bob"]).any(), "customer ids are pseudonymised"
     assert _frame(at, "reason")["reason"].tolist() == [
-        "The event name is not one PromoLens knows (view, add to cart, remove from cart, search, wishlist, purchase)."]
+        "event name “点赞” is not one PromoLens knows (view, add to cart, remove from cart, search, wishlist, purchase)"]
 
 
 def test_an_upload_without_events_is_explained_not_a_traceback(app_page):
@@ -71,3 +75,52 @@ def test_an_upload_without_events_is_explained_not_a_traceback(app_page):
     at.file_uploader[0].set_value(("numbers.csv", b"a,b\n5,1\n3,2\n", "text/csv")).run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] and "needs a column for the event" in at.error[0].value
+
+
+def test_events_uploaded_on_the_data_page_are_the_journeys_pages_default(app_page, own_workspace, demo, monkeypatch):
+    """A GA4 export uploaded on the Data page becomes the active dataset's events (its rows counted,
+    the unknown ones set aside with their reason), protected in privacy mode, and the Journeys page
+    analyses them by default."""
+    import pandas as pd
+
+    monkeypatch.setenv("PROMO_PRIVACY", "force")
+    monkeypatch.setenv("PROMO_PSEUDONYM_KEY", "test-key")
+
+    from tests.conftest import page_text
+
+    customers = demo.customers["customer_id"].head(2).tolist()
+    t0 = 1767607200000000
+    rows = [("view_item", t0, customers[0], 1, "P0001"), ("add_to_cart", t0 + 60_000_000, customers[0], 1, "P0001"),
+            ("view_item", t0 + 90_000_000_000, customers[1], 2, "P0002"),
+            ("add_to_cart", t0 + 90_060_000_000, customers[1], 2, "P0002"),
+            ("purchase", t0 + 90_120_000_000, customers[1], 2, "P0002"),
+            ("scroll", t0 + 90_130_000_000, customers[1], 2, None)]
+    csv = pd.DataFrame(rows, columns=["event_name", "event_timestamp", "user_pseudo_id", "ga_session_id",
+                                      "items.item_id"]).to_csv(index=False)
+    at = app_page("pages/data.py")
+    uploader = next(u for u in at.get("file_uploader") if u.key == "events-upload-0")
+    uploader.set_value(("ga4.csv", csv.encode(), "text/csv")).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    metrics = _metrics(at)
+    assert (metrics["Rows in the file"], metrics["Events kept"], metrics["Rows set aside"]) == ("6", "5", "1")
+    text = page_text(at)
+    assert "user_pseudo_id" in text and "holds 5 browsing events from ga4.csv" in text
+    assert "get the same pseudonyms as its sales" in text
+    ws = Workspace(own_workspace)
+    stored = ws.load_table(ws.list_datasets()["id"].iloc[0], "events")
+    assert len(stored) == 5 and not stored["customer_id"].isin(customers).any()  # pseudonyms only
+    assert stored["customer_id"].str.fullmatch(r"P[0-9a-f]{16}").all()
+    reasons = _frame(at, "rows")
+    assert reasons["reason"].tolist() == [  # (counted by reason, without the name each row held)
+        "the event name is not one PromoLens knows (view, add to cart, remove from cart, search, wishlist, "
+        "purchase)"] and reasons["rows"].tolist() == [1]
+    at.switch_page("pages/journeys.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    metrics = _metrics(at)
+    assert metrics["Visits"] == "2" and metrics["Carts abandoned"] == "50.0%"
+    assert "holds 5 browsing events from ga4.csv" in page_text(at)
+    funnel = _frame(at, "stage").set_index("stage")["sessions"]
+    assert funnel.tolist() == [2, 2, 2, 1]

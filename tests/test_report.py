@@ -271,7 +271,8 @@ def test_format_cell_hand_checked():
 def demo_standard(demo_tx, demo):
     """The standard analyses of the demo retailer with its campaign and network, computed once."""
     return report.standard_analyses(demo_tx, source="Demo retailer", tables={
-        "campaign": demo.campaign, "warehouses": demo.warehouses, "stores": demo.stores, "spend": demo.spend})
+        "campaign": demo.campaign, "warehouses": demo.warehouses, "stores": demo.stores, "spend": demo.spend,
+        "events": demo.events})
 
 
 def test_standard_analyses_of_the_demo_are_the_profile_then_each_wired_module(demo_standard):
@@ -396,7 +397,8 @@ def test_groceries_report_skips_pricing_and_says_why(shared_data):
                        "so there is nothing to measure price sensitivity on. Check the unit price column is mapped.",
                        "Coupon campaign results skipped: the data has no campaign table.",
                        "Warehouse network skipped: the data has no warehouses and stores tables.",
-                       "Marketing ROI skipped: the data has no marketing spend table."]
+                       "Marketing ROI skipped: the data has no marketing spend table.",
+                       "Journeys skipped: the data has no browsing events table."]
     assert all(line in analyses[0].notes for line in skipped)
     rules = next(a for a in analyses if a.name == "Frequently bought together")
     assert len(rules.tables["Basket rules"]) > 0 and rules.params["min_support"] == 0.001
@@ -512,3 +514,25 @@ def test_hostile_but_loadable_data_skips_analyses_only_for_reasons_it_can_name(h
     analyses, skipped = report.standard_analyses(hostile(small_sales()), source="s.csv")
     assert not [line for line in skipped if "did not foresee" in line]
     assert report.build_html_report(analyses)
+
+
+def test_standard_journeys_of_the_demo_render_the_pages_result(demo_standard, demo):
+    """The report's Journeys section is the Journeys page's Result (``analyses.journeys.run``, split
+    by the Segments page's RFM segments, the page's default): the same funnel, rates and lists, in
+    words. (The segment split changes no total: checked without it, for speed.)"""
+    from promo_core.analyses import journeys as analysis
+
+    section = next(a for a in demo_standard[0] if a.page == "journeys")
+    result = analysis.run(demo.events, analysis.Params(parts=frozenset({"carts"})))
+    funnel = section.tables["Funnel"]
+    assert funnel["stage"].tolist() == ["Visits", "Viewed a product", "Added to cart", "Bought"]
+    assert funnel["sessions"].tolist() == result.funnel.stages["sessions"].tolist()
+    by_channel = section.tables["Funnel by channel"].set_index("channel")
+    expected = result.funnel.by["channel"].set_index("channel")
+    assert by_channel["browse_to_buy"].to_dict() == pytest.approx(expected["browse_to_buy"].to_dict(), abs=1e-12)
+    by_segment = section.tables["Funnel by segment"].set_index("segment")
+    assert "Champions" in by_segment.index and by_segment["sessions"].sum() == result.n_sessions
+    assert section.tables["Abandoned carts (top 100)"]["value"].tolist() == result.carts["value"].head(100).tolist()
+    assert f"{result.n_sessions:,} visits: {result.conversion:.1%} bought" in section.notes[0]
+    assert set(section.figures) == {"Funnel", "Browse to buy by segment", "Browse to buy by channel",
+                                    "Browse to buy by device"}

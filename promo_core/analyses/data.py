@@ -169,7 +169,8 @@ def dataset_quarantine(workspace: Workspace, dataset_id: str, preview: int = PRE
         return quarantine(table, preview)
 
 
-def dataset_quarantine_rows(workspace: Workspace, dataset_id: str) -> pd.DataFrame:
-    """Every quarantined row of a saved dataset, in file order: what its download holds."""
-    with workspace.ibis_table(dataset_id, "quarantine") as table:
+def dataset_quarantine_rows(workspace: Workspace, dataset_id: str, table: str = "quarantine") -> pd.DataFrame:
+    """Every quarantined row of a saved dataset (or of another of its loads, such as
+    ``events_quarantine``), in file order: what its download holds."""
+    with workspace.ibis_table(dataset_id, table) as table:
         return fetch(table.order_by("row") if "row" in table.columns else table)

@@ -58,7 +58,7 @@ class Params:
 class Result:
     """Everything the Journeys page and the report's Journeys section show.
 
-    ``read``: rows read, ``quarantine`` (row, reason) the rows that could not be events, and
+    ``read``: rows read, ``quarantine`` (row, reason code, reason_values) the rows that could not be events, and
     ``columns`` role -> header (an upload's; empty for an engine table). The headline numbers
     are over all sessions. A part not asked for or that failed is None (reason in ``problems``).
     """
@@ -87,8 +87,11 @@ def run(source, params: Params = Params(), progress: Progress | None = None) -> 
     ----------
     source : DataFrame or ibis.Table
         Events: a DataFrame as uploaded (its columns and event names are recognised by
-        ``journeys.event_table``, unreadable rows quarantined) or an Ibis table with the canonical
-        ``journeys.COLUMNS``; the per-event work runs in its engine.
+        ``journeys.event_table``, unreadable rows quarantined), or an Ibis table with (some of) the
+        canonical ``journeys.COLUMNS``, such as a dataset's ``events`` table
+        (``io.load_events_into``). Either way the per-event work (sessions, the funnel by segment,
+        channel and device, carts, searches, products) runs in the engine and only aggregates
+        come back; the segments join the sessions there.
     params : Params
     progress : callable, optional
 
@@ -103,7 +106,7 @@ def run(source, params: Params = Params(), progress: Progress | None = None) -> 
         read = journeys.event_table(source)
         rows, quarantine, columns, data = len(source), read.quarantine, read.columns, read.data.drop(columns="row")
     else:
-        rows, quarantine, columns, data = None, pd.DataFrame({"row": [], "reason": []}), {}, source
+        rows, quarantine, columns, data = None, pd.DataFrame({"row": [], "reason": [], "reason_values": []}), {}, source
     events = journeys.events_table(data)
     steps.announce(Message("journeys.step.funnel"))
     funnel = journeys.funnel(events, params.segments.series if params.segments is not None else None)
@@ -113,7 +116,7 @@ def run(source, params: Params = Params(), progress: Progress | None = None) -> 
     products = steps.run("products", Message("journeys.step.products"), journeys.viewed_not_bought, events,
                          params.min_product_sessions)
     notes = [Message("journeys.note.sessions_from_gaps", minutes=journeys.SESSION_GAP_MINUTES)] \
-        if isinstance(source, pd.DataFrame) and "session_id" not in columns else []
+        if "session_id" not in data.columns else []
     if len(quarantine):
         notes.append(Message("journeys.note.quarantine", rows=len(quarantine)))
     return Result(params=params, rows=rows,

@@ -3487,7 +3487,8 @@ MESSAGES = {
                      "that found nothing, and products looked at often but rarely bought.",
     "journeys.data.heading": "Browsing events",
     "journeys.data.where": "Which events?",
-    "journeys.data.where.help": "The dataset's own events table (the demo retailer has one), or a file you upload: "
+    "journeys.data.where.help": "The dataset's own events (added on the Data page, under “Browsing events”; the "
+                                "demo retailer has them), or a file you upload here to look at without saving it: "
                                 "a web-analytics export from GA4 or Shopify, or your own.",
     "journeys.data.source.dataset": "The dataset's events",
     "journeys.data.source.upload": "Upload a file",
@@ -3500,8 +3501,9 @@ MESSAGES = {
     "journeys.data.read": "Read {rows:,} line(s) of {file}.",
     "journeys.data.unreadable": " {rows:,} line(s) could not be read at all; they are listed below.",
     "journeys.data.pick": "Upload a file of browsing events, or use the dataset's events.",
-    "journeys.data.no_events": "This dataset has no browsing events. Upload an events file above (a GA4 or Shopify "
-                               "export works), or open the demo retailer, which has them.",
+    "journeys.data.no_events": "This dataset has no browsing events. Add an events file to it on the Data page "
+                               "(“Browsing events”; a GA4 or Shopify export works), upload one here to look at it "
+                               "without saving it, or open the demo retailer, which has them.",
     "journeys.data.dataset": "The events of the active dataset. The demo retailer's cover its last 8 weeks of orders: "
                              "every order has its product views and cart adds, plus the visits that bought nothing.",
     "journeys.data.columns": "Columns used: {columns}.",
@@ -3533,10 +3535,6 @@ MESSAGES = {
                               "not found: {missing}. The file's columns are: {columns}. Rename a column (e.g. "
                               "“event”, “event_time”, “session_id”) and upload again.",
     "journeys.error.no_sessions": "No event could be read as part of a visit, so there is no funnel to show.",
-    "journeys.quarantine.no_time": "The event has no time that can be read.",
-    "journeys.quarantine.unknown_event": "The event name is not one PromoLens knows (view, add to cart, remove from "
-                                         "cart, search, wishlist, purchase).",
-    "journeys.quarantine.no_visitor": "The event has neither a session id nor a customer id.",
     "journeys.quarantine.lead": "Rows left out of the analysis, each with its reason:",
     "journeys.note.sessions_from_gaps": "The file has no session id: a visitor's events {minutes} minutes or more "
                                         "apart count as separate visits (as Google Analytics does).",
@@ -3592,7 +3590,7 @@ MESSAGES = {
     "chart.journeys_funnel.title": "Visits at each step of the funnel",
     "chart.journeys_funnel.x": "Visits (count)",
     "chart.journeys_by.title": "Browse to buy by {dimension}",
-    "chart.journeys_by.x": "Visits that viewed and bought (share)",
+    "chart.journeys_by.x": "Browse to buy (% of the visits that viewed a product, 95% interval)",
     "column.sessions": "Visits",
     "column.viewed": "Viewed a product",
     "column.carted": "Added to cart",
@@ -3629,5 +3627,53 @@ MESSAGES = {
     "column.view_to_buy": "View to buy",
     "column.view_to_buy_low": "View to buy (low)",
     "column.view_to_buy_high": "View to buy (high)",
+    "chart.journeys_funnel.y": "Step of the funnel",
+    "chart.journeys_by.y": "{axis}",
+    "ingest.reason.event_no_time": "the event has no time that can be read",
+    "ingest.reason.event_unknown": "the event name is not one PromoLens knows (view, add to cart, remove from cart, "
+                                   "search, wishlist, purchase)",
+    "ingest.reason.event_unknown.value": "event name “{value}” is not one PromoLens knows (view, add to cart, remove "
+                                         "from cart, search, wishlist, purchase)",
+    "ingest.reason.event_no_visitor": "the event has neither a session id nor a customer id",
+    "journeys.error.mapped_column": "The column “{column}” chosen for the events is not in the file. Its columns are: "
+                                    "{columns}.",
+    "journeys.report.headline": "{sessions:,} visits: {conversion:.1%} bought, {browse_to_buy:.1%} of those that "
+                                "viewed a product bought, {abandonment:.1%} of carts were left behind (worth {value:money0} "
+                                "in all).",
+    "journeys.report.part_failed": "{part}: skipped ({reason})",
+    "reports.step.journeys": "Journeys",
+    "reports.table.events": "browsing events",
+    "events.title": "Browsing events (for the Journeys page)",
+    "events.lead": "A web-analytics export of what visitors did (views, cart adds, searches, purchases), from GA4, "
+                   "Shopify or your own system. It is kept with the active dataset, whose customers made the visits, "
+                   "and replaces the events the dataset had.",
+    "events.no_dataset": "Open or upload a sales dataset first: browsing events belong to a dataset's customers "
+                         "(they cannot be added to a connected source).",
+    "events.protected": "This dataset is protected: customer ids (GA4's user_pseudo_id included) get the same "
+                        "pseudonyms as its sales, so they still match, and e-mail addresses and phone numbers in "
+                        "search terms are replaced.",
+    "events.file": "Events file (CSV, Excel, Parquet)",
+    "events.file.help": "One row per event: its time, the event (view, add to cart, remove from cart, search, wishlist, "
+                        "purchase), the visit (session id) or the visitor (customer id), and optionally product, "
+                        "search term, number of search results, channel, device and value. English and Chinese "
+                        "headers, GA4 (event_name, event_timestamp, user_pseudo_id, ga_session_id, items.item_id) "
+                        "and Shopify names are recognised.",
+    "events.reading": "Reading {file} …",
+    "events.current": "The dataset “{name}” holds {rows:,} browsing events from {file}; the Journeys page uses them.",
+    "events.current.demo": "The demo retailer comes with its browsing events; the Journeys page uses them. Upload a "
+                           "file here to replace them.",
+    "events.metric.rows_in": "Rows in the file",
+    "events.metric.rows_in.help": "Every row of the file: the events kept plus the rows set aside.",
+    "events.metric.loaded": "Events kept",
+    "events.metric.loaded.help": "Rows read as an event with its time, its kind and its visit or visitor.",
+    "events.metric.quarantined": "Rows set aside",
+    "events.metric.quarantined.help": "Rows that could not be an event, each with its reason below; nothing is "
+                                      "dropped silently.",
+    "events.mapping.lead": "Columns used: {columns}.",
+    "events.mapping.change": "Change how the columns are read",
+    "events.mapping.apply": "Read the file again with these columns",
+    "events.reasons": "Rows set aside, by reason (the button downloads every one):",
+    "segment.(no customer id)": "No customer id (guests)",
+    "segment.(other)": "Customers without a segment",
     # (end of journeys)
 }

@@ -2912,7 +2912,8 @@ MESSAGES = {
                      "哪些购物车被放弃，哪些搜索没有结果，哪些商品常被浏览却很少被购买。",
     "journeys.data.heading": "浏览行为数据",
     "journeys.data.where": "使用哪些行为数据？",
-    "journeys.data.where.help": "当前数据集自带的行为表（演示零售商有），或上传的文件：GA4、Shopify 导出或您自己的表。",
+    "journeys.data.where.help": "当前数据集的行为数据（在数据页的“浏览行为数据”中添加；演示零售商自带），或在此上传、只查看不保存的文件："
+                                "GA4、Shopify 导出或您自己的表。",
     "journeys.data.source.dataset": "数据集的行为数据",
     "journeys.data.source.upload": "上传文件",
     "journeys.data.upload": "行为数据（CSV、Excel、Parquet）",
@@ -2922,7 +2923,8 @@ MESSAGES = {
     "journeys.data.read": "已读取 {file} 的 {rows:,} 行。",
     "journeys.data.unreadable": " 有 {rows:,} 行完全无法读取，列在下方。",
     "journeys.data.pick": "请上传浏览行为文件，或使用数据集的行为数据。",
-    "journeys.data.no_events": "此数据集没有浏览行为数据。请在上方上传行为文件（GA4 或 Shopify 导出均可），或打开自带行为数据的演示零售商。",
+    "journeys.data.no_events": "此数据集没有浏览行为数据。请在数据页的“浏览行为数据”中为它添加行为文件（GA4 或 Shopify 导出均可），"
+                               "或在此上传文件只查看不保存，或打开自带行为数据的演示零售商。",
     "journeys.data.dataset": "当前数据集的行为数据。演示零售商的数据覆盖最近 8 周的订单：每笔订单都有其商品浏览和加购，"
                              "另有未购买的访问。",
     "journeys.data.columns": "使用的列：{columns}。",
@@ -2951,9 +2953,6 @@ MESSAGES = {
     "journeys.error.columns": "行为表需要行为类型、时间以及会话或访客的列；未找到：{missing}。文件的列为：{columns}。"
                               "请重命名列（如“event”“event_time”“session_id”）后重新上传。",
     "journeys.error.no_sessions": "没有任何行为能归入一次访问，因此无法显示漏斗。",
-    "journeys.quarantine.no_time": "该行为的时间无法读取。",
-    "journeys.quarantine.unknown_event": "PromoLens 不认识该行为名称（浏览、加购、移出购物车、搜索、收藏、购买）。",
-    "journeys.quarantine.no_visitor": "该行为既没有会话 ID，也没有客户 ID。",
     "journeys.quarantine.lead": "未纳入分析的行及其原因：",
     "journeys.note.sessions_from_gaps": "文件没有会话 ID：同一访客相隔 {minutes} 分钟或以上的行为算作不同的访问（与 Google Analytics 相同）。",
     "journeys.note.quarantine": "有 {rows:,} 行无法作为行为使用，已连同原因列在页面底部。",
@@ -2999,7 +2998,7 @@ MESSAGES = {
     "chart.journeys_funnel.title": "漏斗每一步的访问数",
     "chart.journeys_funnel.x": "访问数（次）",
     "chart.journeys_by.title": "按{dimension}的浏览到购买",
-    "chart.journeys_by.x": "浏览后购买的访问（占比）",
+    "chart.journeys_by.x": "浏览到购买（浏览过商品的访问中的占比，95% 区间）",
     "column.sessions": "访问数",
     "column.viewed": "浏览商品",
     "column.carted": "加入购物车",
@@ -3036,5 +3035,42 @@ MESSAGES = {
     "column.view_to_buy": "浏览到购买",
     "column.view_to_buy_low": "浏览到购买（下限）",
     "column.view_to_buy_high": "浏览到购买（上限）",
+    "chart.journeys_funnel.y": "漏斗步骤",
+    "chart.journeys_by.y": "{axis}",
+    "ingest.reason.event_no_time": "该行为的时间无法读取",
+    "ingest.reason.event_unknown": "PromoLens 不认识该行为名称（浏览、加购、移出购物车、搜索、收藏、购买）",
+    "ingest.reason.event_unknown.value": "PromoLens 不认识行为名称“{value}”（浏览、加购、移出购物车、搜索、收藏、购买）",
+    "ingest.reason.event_no_visitor": "该行为既没有会话 ID，也没有客户 ID",
+    "journeys.error.mapped_column": "为行为数据选择的列“{column}”不在文件中。文件的列为：{columns}。",
+    "journeys.report.headline": "{sessions:,} 次访问：{conversion:.1%} 下单；浏览过商品的访问中 {browse_to_buy:.1%} 购买；"
+                                "{abandonment:.1%} 的购物车被放弃（共值 {value:money0}）。",
+    "journeys.report.part_failed": "{part}：已跳过（{reason}）",
+    "reports.step.journeys": "购物路径",
+    "reports.table.events": "浏览行为",
+    "events.title": "浏览行为数据（用于购物路径页）",
+    "events.lead": "访客行为的网站分析导出（浏览、加购、搜索、购买），来自 GA4、Shopify 或您自己的系统。它与当前数据集一起保存"
+                   "（访问者就是该数据集的客户），并替换该数据集原有的行为数据。",
+    "events.no_dataset": "请先打开或上传一个销售数据集：浏览行为属于某个数据集的客户（不能添加到已连接的数据源）。",
+    "events.protected": "该数据集受保护：客户 ID（包括 GA4 的 user_pseudo_id）使用与其销售数据相同的假名，因此仍能匹配；"
+                        "搜索词中的电子邮件地址和电话号码会被替换。",
+    "events.file": "行为数据文件（CSV、Excel、Parquet）",
+    "events.file.help": "每行一个行为：时间、行为类型（浏览、加购、移出购物车、搜索、收藏、购买）、访问（会话 ID）或访客（客户 ID），"
+                        "以及可选的商品、搜索词、搜索结果数、渠道、设备和金额。可识别中英文列名、GA4（event_name、"
+                        "event_timestamp、user_pseudo_id、ga_session_id、items.item_id）和 Shopify 的列名。",
+    "events.reading": "正在读取 {file} …",
+    "events.current": "数据集“{name}”包含来自 {file} 的 {rows:,} 条浏览行为；购物路径页使用这些数据。",
+    "events.current.demo": "演示零售商自带浏览行为数据，购物路径页使用它们。在此上传文件可替换它们。",
+    "events.metric.rows_in": "文件行数",
+    "events.metric.rows_in.help": "文件的每一行：保留的行为加上搁置的行。",
+    "events.metric.loaded": "保留的行为",
+    "events.metric.loaded.help": "能读成一个行为（有时间、类型以及访问或访客）的行。",
+    "events.metric.quarantined": "搁置的行",
+    "events.metric.quarantined.help": "无法作为行为的行，原因见下方；没有任何行被悄悄丢弃。",
+    "events.mapping.lead": "使用的列：{columns}。",
+    "events.mapping.change": "更改列的读取方式",
+    "events.mapping.apply": "按这些列重新读取文件",
+    "events.reasons": "按原因统计的搁置行（按钮可下载全部）：",
+    "segment.(no customer id)": "无客户 ID（游客）",
+    "segment.(other)": "未分群的客户",
     # (end of journeys)
 }
