@@ -1449,7 +1449,8 @@ def _load_in_workspace(workspace: Workspace, file: _File, name: str | None, mapp
     columns then leave the table, and the quantity takes its type. One transaction: nobody sees
     the dataset before it is whole, and nothing of it stays if the load fails.
     """
-    state: dict = {"con": None, "step": Message("data.progress.parsing", file=file.info["file"])}
+    # (the steps as ``_validate`` starts them, each told once, and meanwhile how far the pass has read)
+    state: dict = {"con": None, "steps": [Message("data.progress.parsing", file=file.info["file"])], "told": 0}
     csv_file = file.kind == "text"
 
     def build(con: duckdb.DuckDBPyConnection, dataset_id: str) -> NewDataset:
@@ -1472,11 +1473,11 @@ def _load_in_workspace(workspace: Workspace, file: _File, name: str | None, mapp
         try:
             checked, _ = _load(con, info, mapping, extra_columns, limits, None, source=source, numbered=False,
                                loaded=table, read=(lambda: _record_rejects(con, file)) if csv_file else None,
-                               progress=lambda step: state.update(step=step))
+                               progress=state["steps"].append)
         except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.IOException) as exc:
             raise _unreadable(file) from exc
-        state["step"] = Message("data.progress.saving", rows=checked.report["rows_loaded"],
-                                total=checked.report["rows_loaded"])
+        state["steps"].append(Message("data.progress.saving", rows=checked.report["rows_loaded"],
+                                      total=checked.report["rows_loaded"]))
         con.execute(f"CREATE TABLE {table_ident(dataset_id, 'quarantine')} AS {checked.quarantine_sql}")
         con.execute(f"DELETE FROM {table} WHERE __reason IS NOT NULL")
         if checked.qty_type == "BIGINT":  # (the quarantined rows' quantities may be anything: they are gone)
@@ -1486,13 +1487,14 @@ def _load_in_workspace(workspace: Workspace, file: _File, name: str | None, mapp
         return NewDataset(name or file.info["file"].rsplit(".", 1)[0], ["transactions", "quarantine"],
                           file.info["file"], checked.rows_in, checked.mapping, checked.report)
 
-    def told() -> Message:  # (while the pass reads the file, how far DuckDB has got)
-        step, con = state["step"], state["con"]
-        done = con.query_progress() if con is not None and step.id == "data.progress.checking" else -1
+    def told() -> list[Message]:
+        steps, con = state["steps"][:], state["con"]
+        new, state["told"] = steps[state["told"]:], len(steps)
+        done = con.query_progress() if con is not None and steps[-1].id == "data.progress.checking" else -1
         if done is None or done < 0 or not file.size:
-            return step
-        return Message("data.progress.reading", file=file.info["file"], mb=done / 100 * file.size / 1e6,
-                       total_mb=file.size / 1e6)
+            return new
+        return [*new, Message("data.progress.reading", file=file.info["file"], mb=done / 100 * file.size / 1e6,
+                              total_mb=file.size / 1e6)]
 
     try:
         return _telling(progress, told, lambda: workspace.build_dataset(build, kind=kind))
@@ -1522,7 +1524,7 @@ def _save(workspace: Workspace, con, checked: _Checked, rows_sql: str, name: str
     name = name or file.rsplit(".", 1)[0]
     if privacy is not None:
         name = redact(name)
-    return _telling(progress, lambda: Message("data.progress.saving", rows=saved[0], total=loaded),
+    return _telling(progress, lambda: [Message("data.progress.saving", rows=saved[0], total=loaded)],
                     lambda: workspace.save_dataset(
                         name, {"transactions": pa.RecordBatchReader.from_batches(rows.schema, batches()),
                                "quarantine": done.quarantine},
@@ -1531,18 +1533,23 @@ def _save(workspace: Workspace, con, checked: _Checked, rows_sql: str, name: str
                         report=lambda: _finish(checked, privacy, personal, rows.replaced).report))
 
 
-def _telling(progress: Progress | None, state: Callable[[], Message], work: Callable[[], str]) -> str:
-    """``work()``, telling ``progress`` ``state()`` every half second meanwhile, from the calling
-    thread (a page can only draw from its own thread; the work runs in another)."""
+def _telling(progress: Progress | None, state: Callable[[], list[Message]], work: Callable[[], str]) -> str:
+    """``work()``, telling ``progress`` the messages of ``state()`` every half second meanwhile and
+    once more when it is done, from the calling thread (a page can only draw from its own thread;
+    the work runs in another)."""
     if progress is None:
         return work()
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(work)
         while True:
             try:
-                return future.result(timeout=0.5)
+                done = future.result(timeout=0.5)
             except concurrent.futures.TimeoutError:
-                progress(state())
+                done = None
+            for message in state():
+                progress(message)
+            if done is not None:
+                return done
 
 
 def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None = None, *,
@@ -1885,7 +1892,8 @@ def _validate(con, info: dict, m: dict, extra: list[str], limits: Limits, privat
     else:
         quarantine_sql += " ORDER BY row"
     con.execute("DROP VIEW IF EXISTS raw")
-    con.execute("DROP TABLE IF EXISTS raw_t")  # the text copy is not needed any more: free its memory
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_t'").fetchone()[0]:
+        con.execute("DROP TABLE raw_t")  # the text copy (or the first rows) is not needed any more: free its memory
     rows_sql = "SELECT " + ", ".join(f"CAST(quantity AS {qty_type}) AS quantity" if c == "quantity" else quote_ident(c)
                                      for c in CANONICAL + DERIVED + extra) + f" FROM {loaded} WHERE __reason IS NULL"
     tally = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE customer_id IS NULL),
