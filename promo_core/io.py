@@ -1450,11 +1450,10 @@ def _load_in_workspace(workspace: Workspace, file: _File, name: str | None, mapp
     the dataset before it is whole, and nothing of it stays if the load fails.
     """
     # (the steps as ``_validate`` starts them, each told once, and meanwhile how far the pass has read)
-    state: dict = {"con": None, "steps": [Message("data.progress.parsing", file=file.info["file"])], "told": 0}
+    state: dict = {"steps": [Message("data.progress.parsing", file=file.info["file"])], "told": 0}
     csv_file = file.kind == "text"
 
     def build(con: duckdb.DuckDBPyConnection, dataset_id: str) -> NewDataset:
-        state["con"] = con
         table = table_ident(dataset_id, "transactions")
         con.execute("CREATE TEMP TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR, reason_values VARCHAR)")
         if csv_file:
@@ -1488,17 +1487,30 @@ def _load_in_workspace(workspace: Workspace, file: _File, name: str | None, mapp
                           file.info["file"], checked.rows_in, checked.mapping, checked.report)
 
     def told() -> list[Message]:
-        steps, con = state["steps"][:], state["con"]
+        steps = state["steps"][:]
         new, state["told"] = steps[state["told"]:], len(steps)
-        done = con.query_progress() if con is not None and steps[-1].id == "data.progress.checking" else -1
-        if done is None or done < 0 or not file.size:
+        if steps[-1].id != "data.progress.checking":
             return new
-        return [*new, Message("data.progress.reading", file=file.info["file"], mb=done / 100 * file.size / 1e6,
-                              total_mb=file.size / 1e6)]
+        read = _bytes_read()
+        state.setdefault("read_from", read)
+        if read is None or not file.size:
+            return new
+        done = min(read - state["read_from"], file.size)
+        return [*new, Message("data.progress.reading", file=file.info["file"], mb=done / 1e6, total_mb=file.size / 1e6)]
 
     try:
         return _telling(progress, told, lambda: workspace.build_dataset(build, kind=kind))
     except _NoRowsRead:
+        return None
+
+
+def _bytes_read() -> int | None:
+    """The bytes this process has read from files so far (Linux's ``rchar``), or None elsewhere: how far
+    DuckDB's pass over a file has got, which it does not tell while one statement runs."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("rchar:"))
+    except (OSError, StopIteration, ValueError):
         return None
 
 
