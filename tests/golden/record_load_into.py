@@ -12,12 +12,12 @@ without its date).
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from record_ingest import checkout, digest
 
 HOSTILE = (
     "InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n"
@@ -28,10 +28,6 @@ HOSTILE = (
     "C10,A,Tea,-1,2024-01-10,1.50,17850.0,UK\n11,I,\"Fork,1,2024-01-11,0.50,c11,UK\n12,J,Knife,3,2024-01-12,0.75,c12,UK\n"
 )
 CASES = ["demo (2,000 customers).csv", "groceries.csv", "retail_price.csv", "hostile.csv"]
-
-
-def digest(frame) -> str:
-    return hashlib.sha256(frame.to_csv(index=False).encode("utf-8")).hexdigest()
 
 
 def case_file(name: str, folder: Path, shared: Path) -> Path:
@@ -65,14 +61,11 @@ def facts(ws, dataset: str) -> dict:
 
 
 def main() -> None:
-    root = Path(sys.argv[1]).resolve()
-    sys.path.insert(0, str(root))
+    root, out = checkout(sys.argv[1])
     from promo_core.io import load_into
     from promo_core.store import Workspace
 
     shared = root.parent / "shared" / "data"
-    out = {"recorded_from": "git " + subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                                                    capture_output=True, text=True).stdout.strip()}
     with tempfile.TemporaryDirectory() as folder:
         ws = Workspace(Path(folder) / "promo.duckdb")
         for name in CASES:
