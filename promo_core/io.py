@@ -1496,7 +1496,8 @@ def _load_in_workspace(workspace: Workspace, file: _File, name: str | None, mapp
         if read is None or not file.size:
             return new
         done = min(read - state["read_from"], file.size)
-        return [*new, Message("data.progress.reading", file=file.info["file"], mb=done / 1e6, total_mb=file.size / 1e6)]
+        return [*new, Message("data.progress.checking_read", file=file.info["file"], mb=done / 1e6,
+                              total_mb=file.size / 1e6)]
 
     try:
         return _telling(progress, told, lambda: workspace.build_dataset(build, kind=kind))

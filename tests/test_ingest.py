@@ -107,11 +107,15 @@ def test_progress_tells_the_bytes_read_then_the_checking(tmp_path, monkeypatch):
     path.write_text(HEADER + "".join(f"{i},A,Tea,1,2024-01-02 10:00,1.50,c{i % 50}\n" for i in range(400_000)))
     told = []
     pio.load_into(_ws(tmp_path), path, progress=told.append)
-    ids = list(dict.fromkeys(m.id for m in told))  # (each step once, in the order first told)
+    # (each step once, in the order first told; how far the one pass has read is told within its step)
+    ids = list(dict.fromkeys(m.id for m in told if m.id != "data.progress.checking_read"))
     assert ids[:5] == ["data.progress.reading", "data.progress.parsing", "data.progress.checking",
                        "data.progress.duplicates", "data.progress.saving"][:len(ids)] and len(ids) >= 4
     reading = [m.values for m in told if m.id == "data.progress.reading"]
     assert reading[-1]["total_mb"] == path.stat().st_size / 1e6 and reading[0]["mb"] < reading[-1]["mb"]
+    # (while the one pass reads the file, the megabytes it has read, never more than the file)
+    passing = [m.values["mb"] for m in told if m.id == "data.progress.checking_read"]
+    assert passing == sorted(passing) and all(mb <= path.stat().st_size / 1e6 for mb in passing)
 
 
 def test_a_header_holding_sql_stays_a_header(tmp_path):
