@@ -673,12 +673,12 @@ def _placed(path: str, tmp: TempFiles, folder: str | None) -> str:
     ``tmp``'s folder; a copy where the file system allows no link (another disk)."""
     if folder is None or Path(path).resolve().is_relative_to(Path(folder).resolve()):
         return path
-    placed = tmp.path(Path(path).suffix)
+    placed, real = tmp.path(Path(path).suffix), Path(path).resolve()  # (a link to a symbolic link would be one)
     os.unlink(placed)
     try:
-        os.link(path, placed)
+        os.link(real, placed)
     except OSError:
-        shutil.copyfile(path, placed)
+        shutil.copyfile(real, placed)
     return placed
 
 
@@ -1398,7 +1398,8 @@ def load_into(workspace: Workspace, source, name: str | None = None, *, mapping:
     mapping, sheet, extra_columns, privacy, limits
         As for ``load_transactions``.
     progress : callable, optional
-        Told, as a ``Message``, the bytes read so far, then each step, then the rows saved so far.
+        Told, as a ``Message``, the bytes read so far, then each step (in the one pass, the bytes it
+        has read: ``data.progress.checking_read``), then the rows saved.
     kind : str
         ``"upload"``, or ``"draft"`` for an upload under review (``Workspace.publish_dataset``).
 

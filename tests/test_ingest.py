@@ -307,7 +307,9 @@ def test_the_one_pass_load_reads_the_file_from_the_workspace_and_leaves_nothing_
         return real_build(watched, **kwargs)
 
     ws.build_dataset = build_dataset
-    info = ws.dataset(pio.load_into(ws, shop_csv))
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "shop.csv").symlink_to(shop_csv)  # (a link to the file is followed to it)
+    info = ws.dataset(pio.load_into(ws, tmp_path / "elsewhere" / "shop.csv"))
     assert [inode for _, inode in seen] == [os.stat(shop_csv).st_ino]  # (a hard link: the same file)
     assert list(ws.incoming.iterdir()) == []
     with ws.connect() as con:
