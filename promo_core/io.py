@@ -1410,8 +1410,9 @@ def load_into(workspace: Workspace, source, name: str | None = None, *, mapping:
         ``quarantine`` table the rejected rows with their reasons.
     """
     limits = limits or Limits()
-    with TempFiles(under=workspace.incoming) as tmp:
-        # (the file is read where the workspace's connection may read it: its folder of incoming files)
+    # (the file is read where the workspace's connection may read it, its folder of incoming files; a
+    # protected one, by a connection of the load's own, from a folder the workspace cannot read)
+    with TempFiles(under=workspace.incoming if privacy is None else None) as tmp:
         file = _open_file(source, tmp, progress, on_disk_in=tmp.folder if privacy is None else None)
         dataset = None
         if privacy is None and file.kind != "xlsx":
