@@ -157,7 +157,7 @@ def load(csv: Path, workspace: Path, cap: int) -> bool:
     with open(log, "w") as out:
         child = subprocess.Popen([sys.executable, __file__, "--load-child", str(csv), str(workspace)], cwd=ROOT,
                                  stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-        start, peak, capped = time.perf_counter(), 0, False
+        start, peak, capped, busy = time.perf_counter(), 0, False, os.getloadavg()[0]
         while child.poll() is None:
             peak = max(peak, tree_rss(child.pid))
             if peak > cap:
@@ -178,7 +178,7 @@ def load(csv: Path, workspace: Path, cap: int) -> bool:
     else:
         used = resource.getrusage(resource.RUSAGE_CHILDREN)  # (what the load cost, whatever else the machine ran)
         print(f"{label}: {seconds:.1f} s, peak RSS {gb(peak)} sampled, CPU {used.ru_utime + used.ru_stime:.0f} s "
-              f"(cores: {os.cpu_count()}, load average {os.getloadavg()[0]:.1f})")
+              f"(cores: {os.cpu_count()}, load average {busy:.1f} at the start, {os.getloadavg()[0]:.1f} at the end)")
     return not capped and child.returncode == 0
 
 

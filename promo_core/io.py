@@ -19,6 +19,7 @@ import itertools
 import json
 import os
 import re
+import shutil
 import zipfile
 import zlib
 from dataclasses import dataclass, field, replace
@@ -36,7 +37,7 @@ from promo_core.engine import (TempFiles, connect, inside_data_folders, literal_
 from promo_core.errors import DataError
 from promo_core.privacy import Privacy, contains_personal, personal_columns, protect_values, pseudonymise, redact
 from promo_core.privacy import mode as privacy_mode
-from promo_core.store import TableView, Workspace, column_frame, fetch_frame
+from promo_core.store import NewDataset, TableView, Workspace, column_frame, fetch_frame, table_ident
 from promo_core.text import Message
 
 CANONICAL = ["order_id", "customer_id", "order_date", "product_id", "product_name", "category", "quantity",
@@ -614,75 +615,136 @@ def _split_outside_quotes(line: str, delim: str) -> list[str]:
     return parts
 
 
-def _load_raw(source, sheet: str | int | None, tmp: TempFiles, progress: Progress | None = None,
-              max_cells: int | None = None) -> tuple[duckdb.DuckDBPyConnection, dict]:
-    """A locked-down connection (``engine.connect``: it can read this one file and nothing else)
-    holding view ``raw`` (the file's columns + ``__row``) and table ``rejects``; and facts about the file."""
+@dataclass
+class _File:
+    """A file opened by the front door (``_open_file``): its kind, where it lies on disk (a text file
+    as UTF-8 with LF line ends), and what reading it found."""
+
+    kind: str  # "text", "xlsx" or "parquet"
+    path: str
+    info: dict  # file, format, notes; for text also encoding and delimiter
+    size: int | None = None  # bytes of the source, when known
+    header: list[str] = field(default_factory=list)  # a text file's columns (deduplicated)
+    delimiter: str = ","
+    text: _TextFacts | None = None
+
+
+def _open_file(source, tmp: TempFiles, progress: Progress | None = None, on_disk_in: str | None = None) -> _File:
+    """Tell a source's kind, encoding, dialect and header, and have it on disk: a file path as it is
+    (unless ``on_disk_in``, a folder it must then lie in: linked there, or copied when it cannot be),
+    anything else written to ``tmp``; a text file not plain ASCII with LF line ends rewritten there
+    as UTF-8 (``_transcode``)."""
     head, rest, path, name = _read_bytes(source)
     if not head:
         raise DataError(Message("ingest.error.empty_file", file=name))
     kind = _sniff_kind(head, name)
     info: dict = {"file": name, "format": kind, "notes": []}
-    if kind != "text" and path is None:
-        path = tmp.write(itertools.chain([head], rest), f".{kind}")
-    if kind == "xlsx":
+    if kind != "text":
+        if path is None:
+            path = tmp.write(itertools.chain([head], rest), f".{kind}")
+        return _File(kind, _placed(path, tmp, on_disk_in), info, _size_of(source))
+    utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if utf16 else head, name)
+    told = _told(rest, len(head), _size_of(source), name, progress)
+    if path is not None and head.isascii() and b"\r" not in head and _plain(told):
+        text = _TextFacts("utf-8")  # a file on disk that DuckDB reads as it is: no copy
+        path = _placed(path, tmp, on_disk_in)
+    else:
+        if path is not None:  # (the check above read some of it)
+            told = _told(_file_chunks(Path(path), len(head)), len(head), _size_of(source), name, progress)
+        path = tmp.path(".csv")
+        text = _transcode(head, told, path)
+    info["encoding"] = ENCODING_LABELS[text.main]
+    info["notes"] = text.notes()
+    with open(path, "rb") as fh:
+        head_text = fh.read(HEAD_BYTES).decode("utf-8", errors="ignore")
+    delim = _detect_delimiter(head_text)
+    info["delimiter"] = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delim]
+    lines = _logical_lines(head_text) or head_text.splitlines()  # (a stray quote leaves no logical line)
+    header_line = lines[0] if head_text.strip() else ""
+    header = [h.strip() for h in next(csv.reader(io.StringIO(header_line), delimiter=delim), [])]
+    header = _dedupe_header(header)
+    _check_width(header, name)  # (before DuckDB sets up a buffer per column)
+    return _File(kind, path, info, _size_of(source), header, delim, text)
+
+
+def _placed(path: str, tmp: TempFiles, folder: str | None) -> str:
+    """``path``, or when ``folder`` is given and it lies elsewhere, a hard link to it (no copy) in
+    ``tmp``'s folder; a copy where the file system allows no link (another disk)."""
+    if folder is None or Path(path).resolve().is_relative_to(Path(folder).resolve()):
+        return path
+    placed, real = tmp.path(Path(path).suffix), Path(path).resolve()  # (a link to a symbolic link would be one)
+    os.unlink(placed)
+    try:
+        os.link(real, placed)
+    except OSError:
+        shutil.copyfile(real, placed)
+    return placed
+
+
+def _csv_sql(file: _File, rejects: bool) -> str:
+    """DuckDB's reading of a text file: every column as text under the file's header, in the file's
+    dialect; ``rejects``: the lines it cannot read go to its ``reject_errors`` table, else they are skipped."""
+    cols = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in file.header) + "}"
+    return f"""read_csv({quote_literal(file.path)}, delim={quote_literal(file.delimiter)}, quote='"', escape='"',
+        header=true, auto_detect=false, columns={cols}, {'store_rejects' if rejects else 'ignore_errors'}=true,
+        max_line_size={CSV_MAX_LINE_BYTES}, strict_mode=true, encoding='utf-8')"""
+
+
+def _parquet_sql(con, path: str, name: str, max_cells: int | None = None) -> str:
+    """A Parquet file's columns in the types validation reads (``_keep_or_text``), deduplicated names."""
+    try:
+        types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})").fetchall()
+        rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({quote_literal(path)})").fetchall()[0][0]
+    except duckdb.Error as exc:
+        raise DataError(Message("ingest.error.damaged_parquet", file=name)) from exc
+    if max_cells is not None and rows * len(types) > max_cells:
+        raise DataError(Message("ingest.error.parquet_too_big", file=name, rows=rows, columns=len(types),
+                                limit=PARQUET_MAX_CELLS))
+    names = _dedupe_header([c for c, *_ in types])
+    select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
+    return f"SELECT {select} FROM read_parquet({quote_literal(path)})"
+
+
+def _record_rejects(con, file: _File) -> None:
+    """The lines DuckDB's CSV reader could not read (its ``reject_errors``) into ``rejects``, each with
+    its reason code."""
+    con.execute("""INSERT INTO rejects SELECT DISTINCT ON (line) line, csv_line,
+        CASE error_type WHEN 'MISSING COLUMNS' THEN 'too_few_values' WHEN 'TOO MANY COLUMNS' THEN 'too_many_values'
+                        WHEN 'UNQUOTED VALUE' THEN 'stray_quote' ELSE 'unreadable' END,
+        CASE WHEN error_type NOT IN ('MISSING COLUMNS', 'TOO MANY COLUMNS', 'UNQUOTED VALUE')
+             THEN CAST(json_object('value', error_message) AS VARCHAR) END
+        FROM reject_errors ORDER BY line""")
+    if file.text.unreadable:  # the lines the streaming pass left undecoded: DuckDB rejected them as not UTF-8
+        con.execute("UPDATE rejects SET reason = 'encoding', reason_values = ? WHERE line IN (SELECT line "
+                    "FROM reject_errors WHERE error_type = 'INVALID ENCODING')", [file.text.reason_values()])
+
+
+def _load_raw(file: _File, sheet: str | int | None, tmp: TempFiles, progress: Progress | None = None,
+              max_cells: int | None = None) -> tuple[duckdb.DuckDBPyConnection, dict]:
+    """A locked-down connection (``engine.connect``: it can read this one file and nothing else)
+    holding view ``raw`` (the file's columns + ``__row``) and table ``rejects``; and facts about the file."""
+    info, name, path = file.info, file.info["file"], file.path
+    if file.kind == "xlsx":
         _check_xlsx(path, name)
         con = _connect_for(None, tmp)
         info["sheet"] = _read_excel(path, name, sheet, con)
-    elif kind == "parquet":
+    elif file.kind == "parquet":
         con = _connect_for(path, tmp)
+        select = _parquet_sql(con, path, name, max_cells)
         try:
-            types = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote_literal(path)})").fetchall()
-            rows = con.execute(f"SELECT num_rows FROM parquet_file_metadata({quote_literal(path)})").fetchall()[0][0]
-            if max_cells is not None and rows * len(types) > max_cells:
-                raise DataError(Message("ingest.error.parquet_too_big", file=name, rows=rows, columns=len(types),
-                                        limit=PARQUET_MAX_CELLS))
-            names = _dedupe_header([c for c, *_ in types])
-            select = ", ".join(_keep_or_text(c, t, new) for (c, t, *_), new in zip(types, names))
-            con.execute(f"CREATE TABLE raw_t AS SELECT {select} FROM read_parquet({quote_literal(path)})")
+            con.execute(f"CREATE TABLE raw_t AS {select}")
         except duckdb.Error as exc:
             raise DataError(Message("ingest.error.damaged_parquet", file=name)) from exc
     else:
-        utf16 = head.startswith((b"\xff\xfe", b"\xfe\xff"))
-        _check_text(head.decode("utf-16", errors="ignore").encode("utf-8") if utf16 else head, name)
-        told = _told(rest, len(head), _size_of(source), name, progress)
-        if path is not None and head.isascii() and b"\r" not in head and _plain(told):
-            text = _TextFacts("utf-8")  # a file on disk that DuckDB reads as it is: no copy
-        else:
-            if path is not None:  # (the check above read some of it)
-                told = _told(_file_chunks(Path(path), len(head)), len(head), _size_of(source), name, progress)
-            path = tmp.path(".csv")
-            text = _transcode(head, told, path)
-        info["encoding"] = ENCODING_LABELS[text.main]
-        info["notes"] = text.notes()
-        with open(path, "rb") as fh:
-            head_text = fh.read(HEAD_BYTES).decode("utf-8", errors="ignore")
         con = _connect_for(path, tmp)
-        delim = _detect_delimiter(head_text)
-        info["delimiter"] = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}[delim]
-        lines = _logical_lines(head_text) or head_text.splitlines()  # (a stray quote leaves no logical line)
-        header_line = lines[0] if head_text.strip() else ""
-        header = [h.strip() for h in next(csv.reader(io.StringIO(header_line), delimiter=delim), [])]
-        header = _dedupe_header(header)
-        _check_width(header, name)  # (before DuckDB sets up a buffer per column)
         if progress is not None:
             progress(Message("data.progress.parsing", file=name))
-        cols = "{" + ", ".join(f"{quote_literal(h)}: 'VARCHAR'" for h in header) + "}"
         try:
-            con.execute(f"""CREATE TABLE raw_t AS SELECT * FROM read_csv({quote_literal(path)}, delim={quote_literal(delim)},
-                quote='"', escape='"', header=true, auto_detect=false, columns={cols}, store_rejects=true,
-                max_line_size={CSV_MAX_LINE_BYTES}, strict_mode=true, encoding='utf-8')""")
+            con.execute(f"CREATE TABLE raw_t AS SELECT * FROM {_csv_sql(file, rejects=True)}")
         except duckdb.Error as exc:
             raise DataError(Message("ingest.error.not_a_table", file=name)) from exc
-        con.execute("""INSERT INTO rejects SELECT DISTINCT ON (line) line, csv_line,
-            CASE error_type WHEN 'MISSING COLUMNS' THEN 'too_few_values' WHEN 'TOO MANY COLUMNS' THEN 'too_many_values'
-                            WHEN 'UNQUOTED VALUE' THEN 'stray_quote' ELSE 'unreadable' END,
-            CASE WHEN error_type NOT IN ('MISSING COLUMNS', 'TOO MANY COLUMNS', 'UNQUOTED VALUE')
-                 THEN CAST(json_object('value', error_message) AS VARCHAR) END
-            FROM reject_errors ORDER BY line""")
-        if text.unreadable:  # the lines the streaming pass left undecoded: DuckDB rejected them as not UTF-8
-            con.execute("UPDATE rejects SET reason = 'encoding', reason_values = ? WHERE line IN (SELECT line "
-                        "FROM reject_errors WHERE error_type = 'INVALID ENCODING')", [text.reason_values()])
+        _record_rejects(con, file)
     # rows keep the file's order (preserve_insertion_order), so rowid + 1 is the data row number
     con.execute("CREATE VIEW raw AS SELECT rowid + 1 AS __row, * FROM raw_t")
     info["columns"] = [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]
@@ -1290,9 +1352,10 @@ def load_transactions(source, mapping: dict | None = None, sheet: str | int | No
     """
     limits = limits or Limits()
     with TempFiles() as tmp:
-        con, info = _load_raw(source, sheet, tmp, max_cells=PARQUET_MAX_CELLS)
+        con, info = _load_raw(_open_file(source, tmp), sheet, tmp, max_cells=PARQUET_MAX_CELLS)
         try:
             checked, personal = _load(con, info, mapping, extra_columns, limits, privacy)
+            checked = _fetched(con, checked)
             rows = _Rows(con.sql(checked.rows_sql).to_arrow_reader(), checked.mapping, privacy)
             # Each column goes to a file of its own as the batches arrive, and DuckDB's memory goes
             # (the connection closes) before they become a frame: the frame and DuckDB's tables are
@@ -1318,8 +1381,12 @@ def load_into(workspace: Workspace, source, name: str | None = None, *, mapping:
     """Read a sales file straight into a new workspace dataset and return its id.
 
     The same reading, mapping, validation and quarantine as ``load_transactions`` (the same rows,
-    reasons, notes and pseudonyms), but the loaded rows go from the load's DuckDB to the workspace's
-    as a stream of Arrow batches: no session holds the order lines, whatever the file's size.
+    reasons, notes and pseudonyms), but no session holds the order lines, whatever the file's size.
+    A CSV or Parquet file goes in one pass from the file into the dataset's table, inside the
+    workspace's own DuckDB (``_load_in_workspace``: within its memory limit, spilling beside the
+    file). With protection on, and for Excel, the rows are read in a DuckDB of the load's own and
+    streamed into the workspace as Arrow batches, protected a batch at a time (pseudonyms are
+    keyed hashes computed in Python: ``promo_core.privacy``).
 
     Parameters
     ----------
@@ -1331,7 +1398,8 @@ def load_into(workspace: Workspace, source, name: str | None = None, *, mapping:
     mapping, sheet, extra_columns, privacy, limits
         As for ``load_transactions``.
     progress : callable, optional
-        Told, as a ``Message``, the bytes read so far, then each step, then the rows saved so far.
+        Told, as a ``Message``, the bytes read so far, then each step (in the one pass, the bytes it
+        has read: ``data.progress.checking_read``), then the rows saved.
     kind : str
         ``"upload"``, or ``"draft"`` for an upload under review (``Workspace.publish_dataset``).
 
@@ -1342,15 +1410,116 @@ def load_into(workspace: Workspace, source, name: str | None = None, *, mapping:
         ``quarantine`` table the rejected rows with their reasons.
     """
     limits = limits or Limits()
-    with TempFiles() as tmp:
-        con, info = _load_raw(source, sheet, tmp, progress)
-        try:
-            checked, personal = _load(con, info, mapping, extra_columns, limits, privacy, progress=progress)
-            dataset = _save(workspace, con, checked, checked.rows_sql, name, privacy, personal, progress, kind)
-        finally:
-            con.close()
+    # (the file is read where the workspace's connection may read it, its folder of incoming files; a
+    # protected one, by a connection of the load's own, from a folder the workspace cannot read)
+    with TempFiles(under=workspace.incoming if privacy is None else None) as tmp:
+        file = _open_file(source, tmp, progress, on_disk_in=tmp.folder if privacy is None else None)
+        dataset = None
+        if privacy is None and file.kind != "xlsx":
+            dataset = _load_in_workspace(workspace, file, name, mapping, extra_columns, limits, progress, kind)
+        if dataset is None:
+            con, info = _load_raw(file, sheet, tmp, progress)
+            try:
+                checked, personal = _load(con, info, mapping, extra_columns, limits, privacy, progress=progress)
+                checked = _fetched(con, checked)
+                dataset = _save(workspace, con, checked, checked.rows_sql, name, privacy, personal, progress, kind)
+            finally:
+                con.close()
     release_memory()
     return dataset
+
+
+HEAD_ROWS = 1_000_000  # the first rows of a file loaded into the workspace, from which its formats are told
+
+
+class _NoRowsRead(Exception):
+    """The first rows of a file gave nothing to tell its formats from (a header alone, or lines
+    none of which reads): the load then reads the whole file on its own first."""
+
+
+def _load_in_workspace(workspace: Workspace, file: _File, name: str | None, mapping: dict | None,
+                       extra_columns: list[str] | None, limits: Limits, progress: Progress | None,
+                       kind: str) -> str | None:
+    """Load a CSV or Parquet file in one pass from the file into a new dataset's table, inside the
+    workspace's DuckDB; return the dataset's id (None when the file's first rows read as nothing).
+
+    Why here: the rows are typed, checked and written where they will stay, once, with no copy of
+    them in another DuckDB, in Arrow or in pandas (a 100-million-line file is 8 GB of text). The
+    formats (dates, decimal commas, ids) and the mapping are told from the first ``HEAD_ROWS`` rows;
+    then ``_validate`` writes every row into the dataset's table, settles what needs all of them,
+    and the quarantine is written beside it from the same table; the bad rows and the working
+    columns then leave the table, and the quantity takes its type. One transaction: nobody sees
+    the dataset before it is whole, and nothing of it stays if the load fails.
+    """
+    # (the steps as ``_validate`` starts them, each told once, and meanwhile how far the pass has read)
+    state: dict = {"steps": [Message("data.progress.parsing", file=file.info["file"])], "told": 0}
+    csv_file = file.kind == "text"
+
+    def build(con: duckdb.DuckDBPyConnection, dataset_id: str) -> NewDataset:
+        table = table_ident(dataset_id, "transactions")
+        con.execute("CREATE TEMP TABLE rejects (line BIGINT, raw_line VARCHAR, reason VARCHAR, reason_values VARCHAR)")
+        if csv_file:
+            head, source = f"SELECT * FROM {_csv_sql(file, rejects=False)}", f"{_csv_sql(file, rejects=True)}"
+        else:
+            head = _parquet_sql(con, file.path, file.info["file"])
+            source = f"({head})"
+        try:
+            con.execute(f"CREATE TEMP TABLE raw_t AS {head} LIMIT {HEAD_ROWS}")
+        except duckdb.Error as exc:
+            raise _unreadable(file) from exc
+        if not con.execute("SELECT count(*) FROM raw_t").fetchone()[0]:
+            raise _NoRowsRead()
+        info = {**file.info, "columns": [c for c, *_ in con.execute("DESCRIBE raw_t").fetchall()]}
+        _check_width(info["columns"], info["file"])
+        try:
+            checked, _ = _load(con, info, mapping, extra_columns, limits, None, source=source, numbered=False,
+                               loaded=table, read=(lambda: _record_rejects(con, file)) if csv_file else None,
+                               progress=state["steps"].append)
+        except (duckdb.ConversionException, duckdb.InvalidInputException, duckdb.IOException) as exc:
+            raise _unreadable(file) from exc
+        state["steps"].append(Message("data.progress.saving", rows=checked.report["rows_loaded"],
+                                      total=checked.report["rows_loaded"]))
+        con.execute(f"CREATE TABLE {table_ident(dataset_id, 'quarantine')} AS {checked.quarantine_sql}")
+        con.execute(f"DELETE FROM {table} WHERE __reason IS NOT NULL")
+        if checked.qty_type == "BIGINT":  # (the quarantined rows' quantities may be anything: they are gone)
+            con.execute(f"ALTER TABLE {table} ALTER quantity TYPE BIGINT USING TRY_CAST(quantity AS BIGINT)")
+        for column in ("__reason", "__h", "__raw"):
+            con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        return NewDataset(name or file.info["file"].rsplit(".", 1)[0], ["transactions", "quarantine"],
+                          file.info["file"], checked.rows_in, checked.mapping, checked.report)
+
+    def told() -> list[Message]:
+        steps = state["steps"][:]
+        new, state["told"] = steps[state["told"]:], len(steps)
+        if steps[-1].id != "data.progress.checking":
+            return new
+        read = _bytes_read()
+        state.setdefault("read_from", read)
+        if read is None or not file.size:
+            return new
+        done = min(read - state["read_from"], file.size)
+        return [*new, Message("data.progress.checking_read", file=file.info["file"], mb=done / 1e6,
+                              total_mb=file.size / 1e6)]
+
+    try:
+        return _telling(progress, told, lambda: workspace.build_dataset(build, kind=kind))
+    except _NoRowsRead:
+        return None
+
+
+def _bytes_read() -> int | None:
+    """The bytes this process has read from files so far (Linux's ``rchar``), or None elsewhere: how far
+    DuckDB's pass over a file has got, which it does not tell while one statement runs."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as fh:
+            return next(int(line.split()[1]) for line in fh if line.startswith("rchar:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def _unreadable(file: _File) -> DataError:
+    return DataError(Message("ingest.error.not_a_table" if file.kind == "text" else "ingest.error.damaged_parquet",
+                             file=file.info["file"]))
 
 
 def _save(workspace: Workspace, con, checked: _Checked, rows_sql: str, name: str | None, privacy: Privacy | None,
@@ -1370,7 +1539,7 @@ def _save(workspace: Workspace, con, checked: _Checked, rows_sql: str, name: str
     name = name or file.rsplit(".", 1)[0]
     if privacy is not None:
         name = redact(name)
-    return _telling(progress, lambda: Message("data.progress.saving", rows=saved[0], total=loaded),
+    return _telling(progress, lambda: [Message("data.progress.saving", rows=saved[0], total=loaded)],
                     lambda: workspace.save_dataset(
                         name, {"transactions": pa.RecordBatchReader.from_batches(rows.schema, batches()),
                                "quarantine": done.quarantine},
@@ -1457,7 +1626,7 @@ def load_events_into(workspace: Workspace, dataset_id: str, source, *, mapping: 
                       "notes": info.get("notes", []) + notes, "privacy": privacy is not None}
             if privacy is not None:
                 report["file"] = redact(report["file"])
-            _telling(progress, lambda: Message("data.progress.saving", rows=saved[0], total=loaded),
+            _telling(progress, lambda: [Message("data.progress.saving", rows=saved[0], total=loaded)],
                      lambda: workspace.add_tables(
                          dataset_id, {"events": pa.RecordBatchReader.from_batches(rows.schema, batches()),
                                       "events_quarantine": quarantine}, report={"events": report}))
@@ -1485,18 +1654,23 @@ def _protect_events(batch: pa.RecordBatch, key: bytes) -> pa.RecordBatch:
     return pa.record_batch(list(columns.values()), schema=batch.schema)
 
 
-def _telling(progress: Progress | None, state: Callable[[], Message], work: Callable[[], str]) -> str:
-    """``work()``, telling ``progress`` ``state()`` every half second meanwhile, from the calling
-    thread (a page can only draw from its own thread; the work runs in another)."""
+def _telling(progress: Progress | None, state: Callable[[], list[Message]], work: Callable[[], str]) -> str:
+    """``work()``, telling ``progress`` the messages of ``state()`` every half second meanwhile and
+    once more when it is done, from the calling thread (a page can only draw from its own thread;
+    the work runs in another)."""
     if progress is None:
         return work()
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(work)
         while True:
             try:
-                return future.result(timeout=0.5)
+                done = future.result(timeout=0.5)
             except concurrent.futures.TimeoutError:
-                progress(state())
+                done = None
+            for message in state():
+                progress(message)
+            if done is not None:
+                return done
 
 
 def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None = None, *,
@@ -1546,6 +1720,7 @@ def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None
             _check_width(info["columns"], resolved.name)
             checked, personal = _load(con, info, mapping, extra_columns, limits, None,
                                       source=f"({raw_sql})", fill_dates=False, progress=progress)
+            checked = _fetched(con, checked)
             duplicates = con.sql("SELECT __row FROM dups").to_arrow_table()
 
             def view(ident: Callable[[str], str]) -> str:  # (ident: the name of one of the dataset's tables)
@@ -1590,13 +1765,13 @@ def _withheld_headers(columns: list[str]) -> dict[str, str]:
 
 def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None, limits: Limits,
           privacy: Privacy | None, **validation) -> tuple[_Checked, list[str]]:
-    """Map and validate what ``_load_raw`` read; with ``privacy``, also name the personal columns
-    (and keep personal extra columns out)."""
+    """Map and validate what ``_load_raw`` read (or, loading into the workspace, the first rows of
+    the file: ``raw_t``); with ``privacy``, also name the personal columns (and keep personal extra
+    columns out)."""
     columns = info["columns"]
-    rows_read = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+    rows_read = con.execute("SELECT count(*) FROM raw_t").fetchall()[0][0]
     n_rejects = con.execute("SELECT count(*) FROM rejects").fetchall()[0][0]
-    rows_in = rows_read + n_rejects
-    if rows_in == 0:
+    if rows_read + n_rejects == 0:
         raise DataError(Message("ingest.error.header_only", file=info["file"]))
     sample = con.execute(f"{_sample(con, '*', 500)} LIMIT 500").df() if rows_read else None
     auto = suggest_mapping(columns, sample)
@@ -1619,7 +1794,7 @@ def _load(con, info: dict, mapping: dict | None, extra_columns: list[str] | None
         extra = [c for c in extra if c not in personal and c not in withheld]
     info = dict(info)
     reading_notes = info.pop("notes", [])
-    checked = _validate(con, info, final, rows_in, extra, limits, private=privacy is not None, **validation)
+    checked = _validate(con, info, final, extra, limits, private=privacy is not None, **validation)
     checked.report["notes"] = reading_notes + checked.report["notes"]
     return checked, personal
 
@@ -1638,14 +1813,27 @@ def _check_width(columns: list[str], name: str) -> None:
         raise DataError(Message("ingest.error.too_many_columns", file=name, columns=len(columns), limit=MAX_COLUMNS))
 
 
-def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: Limits, private: bool,
-              source: str = "raw", fill_dates: bool = True, progress: Progress | None = None) -> _Checked:
-    """Type every role, give each bad row its reason, split data from quarantine, all in SQL on
-    ``con``. ``private``: reasons quote no value and the quarantine keeps the role columns only
-    (``_Rows`` and ``_finish`` do the rest). ``source``: the relation of the file's rows (``raw``,
-    or the SQL of a view over data used in place); ``fill_dates``: give an order's undated lines the
-    order's date (an update of the typed rows, which a view over data in place cannot repeat);
-    ``progress``: told each step as it starts."""
+def _validate(con, info: dict, m: dict, extra: list[str], limits: Limits, private: bool,
+              source: str = "raw", numbered: bool = True, fill_dates: bool = True, loaded: str = "loaded",
+              read: Callable[[], None] | None = None, progress: Progress | None = None) -> _Checked:
+    """Type every role, give each bad row its reason, split data from quarantine, all in SQL on ``con``.
+
+    One pass over the file's rows (``source``) writes table ``loaded`` (a name as SQL: a temporary
+    table, or a dataset's table in the workspace): every row, in the file's order (rowid + 1 is the
+    data row number, counted from the table's first rowid), in canonical columns, with the reason code of a bad row (``__reason``), a hash
+    of the row's text (``__h``) and, for bad rows only, the row's text as a JSON list (``__raw``).
+    What depends on all rows is settled afterwards on that table: an order's undated lines take the
+    order's date, exact duplicate lines are flagged, cancelled invoices marked as returns; and the
+    quantity is whole (BIGINT) or not (``_Checked.qty_type``). The quarantine and the loaded rows are
+    then queries over ``loaded`` (``_Checked.quarantine_sql``, ``rows_sql``), and so are the counts.
+
+    ``private``: reasons quote no value and the quarantine keeps the role columns only (``_Rows`` and
+    ``_finish`` do the rest). ``source``: the relation of the file's rows (``raw``, DuckDB's reading of
+    the file, or the SQL of a view over data used in place), with ``__row`` when ``numbered``;
+    ``fill_dates``: give an order's undated lines the order's date (an update of the typed rows, which
+    a view over data in place cannot repeat); ``read``: called once the pass has read the file
+    (records the lines the CSV reader rejected); ``progress``: told each step as it starts.
+    """
     columns = info["columns"]
     notes: list[Message] = []
     if m["order_date"] is None:
@@ -1663,8 +1851,13 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     if m["unit_price"] is None:
         notes.append(Message("ingest.note.no_price"))
     extra_cols = [f'"_extra_{i}"' for i in range(len(extra))]
-    q_text = _text_expr(m["quantity"]) if m["quantity"] else "'1'"
-    p_text, d_text, date_text = _text_expr(m["unit_price"]), _text_expr(m["discount"]), _text_expr(m["order_date"])
+    position = {c: i for i, c in enumerate(columns)}
+
+    def text_of(col: str | None) -> str:  # a column's text as read, of a bad row (from its __raw)
+        return "NULL::VARCHAR" if col is None else f"nullif(trim(json_extract_string(__raw, '$[{position[col]}]')), '')"
+
+    q_text = text_of(m["quantity"]) if m["quantity"] else "'1'"
+    p_text, d_text, date_text = text_of(m["unit_price"]), text_of(m["discount"]), text_of(m["order_date"])
     no_price, no_order = m["unit_price"] is None, m["order_id"] is None
     ranges = limits.ranges()
     first, end = (f"CAST({quote_literal(str(t))} AS TIMESTAMP)" for t in limits.date_span())
@@ -1673,30 +1866,31 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     def in_dates(d: str) -> str:
         return f"({d} >= {first} AND {d} < {end})"
 
-    def quoted(text: str) -> str:  # a value as read, in quotes, or NULL for an empty one (columns of t below)
-        return f"chr(39) || t.{text} || chr(39)"
+    def quoted(text: str) -> str:  # a value as read, in quotes, or NULL for an empty one
+        return f"chr(39) || {text} || chr(39)"
 
     # (condition, reason code, the value as read or None, the range for an out-of-range reason); the
     # first that holds is given. An empty date comes last: Shopify-style exports leave it blank on an
     # order's later lines, and filling it in below must leave no other reason behind.
     checks = [
-        (f"__p_order_date IS NULL AND {date_text} IS NOT NULL", "date_unreadable", "t.d", {}),
-        (f"NOT {in_dates('__p_order_date')}", "date_out_of_range", "t.d", ranges["order_date"]),
+        (f"__p_order_date IS NULL AND {_text_expr(m['order_date'])} IS NOT NULL", "date_unreadable", date_text, {}),
+        (f"NOT {in_dates('__p_order_date')}", "date_out_of_range", date_text, ranges["order_date"]),
         ("__p_product_id IS NULL", "product_empty", None, {}),
-        ("__p_quantity IS NULL", "quantity_not_number", quoted("q"), {}),
-        (f"abs(__p_quantity) > {max_q}", "quantity_out_of_range", quoted("q"), ranges["quantity"]),
+        ("__p_quantity IS NULL", "quantity_not_number", quoted(q_text), {}),
+        (f"abs(__p_quantity) > {max_q}", "quantity_out_of_range", quoted(q_text), ranges["quantity"]),
         ("__p_quantity = 0", "quantity_zero", None, {}),
-        ("FALSE" if no_price else f"__p_unit_price IS NULL AND {p_text} IS NULL", "price_empty", None, {}),
-        ("FALSE" if no_price else "__p_unit_price IS NULL", "price_not_number", quoted("p"), {}),
+        ("FALSE" if no_price else f"__p_unit_price IS NULL AND {_text_expr(m['unit_price'])} IS NULL", "price_empty",
+         None, {}),
+        ("FALSE" if no_price else "__p_unit_price IS NULL", "price_not_number", quoted(p_text), {}),
         ("__p_unit_price < 0", "price_negative", None, {}),
-        (f"__p_unit_price > {max_p}", "price_out_of_range", quoted("p"), ranges["unit_price"]),
+        (f"__p_unit_price > {max_p}", "price_out_of_range", quoted(p_text), ranges["unit_price"]),
         ("FALSE" if no_order else "__p_order_id IS NULL", "order_empty", None, {}),
-        (f"__p_discount IS NULL AND {d_text} IS NOT NULL", "discount_not_number", quoted("x"), {}),
+        (f"__p_discount IS NULL AND {_text_expr(m['discount'])} IS NOT NULL", "discount_not_number", quoted(d_text), {}),
         ("__p_order_date IS NULL", "date_empty", None, {}),
     ]
     code = {reason: k for k, (_, reason, _, _) in enumerate(checks, 1)}
     reason_code = "CASE " + " ".join(f"WHEN {cond} THEN {k}" for k, (cond, *_) in enumerate(checks, 1)) + " END"
-    reason_text = "CASE c.reason_code " + " ".join(
+    reason_text = "CASE c.__reason " + " ".join(
         f"WHEN {k} THEN {quote_literal(reason)}" for k, (_, reason, _, _) in enumerate(checks, 1)) + " END"
 
     def values_json(said: str | None, bounds: dict) -> str:  # (JSON of a reason's values; with privacy, no value)
@@ -1704,7 +1898,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
                  *([f"'value', {said}"] if said is not None and not private else [])]
         return f"CAST(json_object({', '.join(pairs)}) AS VARCHAR)" if pairs else "NULL"
 
-    reason_values = "CASE c.reason_code " + " ".join(
+    reason_values = "CASE c.__reason " + " ".join(
         f"WHEN {k} THEN {values_json(said, bounds)}" for k, (_, _, said, bounds) in enumerate(checks, 1)) + " END"
     # NaN and infinity are not quantities or prices: they become NULL and the row is quarantined
     # (parsed values are named __p_* while inside the query: DuckDB names are case-blind and the file
@@ -1714,7 +1908,10 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
     finite += "".join(f", CASE WHEN isfinite({c}) THEN {c} END AS {c}" for c in extra_cols)
     parsed = ", ".join([f"__p_{c} AS {c}" for c in CANONICAL] + extra_cols)
     raw_cols = ", ".join(quote_ident(c) for c in columns)
-    typed_sql = f"""SELECT __row, {parsed}, {reason_code} AS reason_code, hash({raw_cols}) AS __h
+    raw_text = ", ".join(f"CAST({quote_ident(c)} AS VARCHAR)" for c in columns)
+    typed_sql = f"""SELECT {'__row, ' if numbered else ''}{parsed}, __reason, __h,
+        CASE WHEN __reason IS NOT NULL THEN CAST(to_json([{raw_text}]) AS VARCHAR) END AS __raw
+        FROM (SELECT *, {reason_code} AS __reason, hash({raw_cols}) AS __h
         FROM (SELECT * REPLACE ({finite}) FROM (SELECT *,
         {_id_expr(con, m['order_id'])} AS __p_order_id, {cust} AS __p_customer_id, {date} AS __p_order_date,
         {_id_expr(con, pid_col)} AS __p_product_id, {_text_expr(m['product_name'] or m['product_id'])} AS __p_product_name,
@@ -1722,23 +1919,7 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         {_text_expr(m['channel'])} AS __p_channel, {_id_expr(con, m['store_id'])} AS __p_store_id,
         {_text_expr(m['coupon_code'])} AS __p_coupon_code, {disc} AS __p_discount
         {"".join(f', {_number_expr(con, c, notes)} AS "_extra_{i}"' for i, c in enumerate(extra))}
-        FROM {source}))"""
-    if progress is not None:
-        progress(Message("data.progress.checking", file=info["file"]))
-    con.execute(f"CREATE TABLE typed AS SELECT *, FALSE AS __dup FROM ({typed_sql})")
-    if not no_order and fill_dates:
-        empty = code["date_empty"]
-        filled = con.execute(f"""UPDATE typed SET order_date = f.d, customer_id = coalesce(typed.customer_id, f.c),
-                reason_code = NULL
-            FROM (SELECT order_id, max(order_date) FILTER (WHERE {in_dates('order_date')}) AS d, max(customer_id) AS c
-                  FROM typed WHERE order_id IN (SELECT order_id FROM typed WHERE reason_code = {empty})
-                  GROUP BY order_id) f
-            WHERE typed.order_id = f.order_id AND typed.reason_code = {empty} AND f.d IS NOT NULL
-            """).fetchall()[0][0]
-        if filled:
-            notes.append(Message("ingest.note.dates_filled", lines=filled))
-    con.execute("CREATE VIEW checked AS SELECT * FROM typed")
-
+        FROM {source})))"""
     if m["order_id"] is None:
         if m["customer_id"] is not None:
             order_expr = "coalesce(customer_id, 'guest') || ' ' || strftime(order_date, '%Y-%m-%d')"
@@ -1748,85 +1929,107 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
             notes.append(Message("ingest.note.no_order_or_customer"))
     else:
         order_expr = "order_id"
-    cancel = "FALSE"
-    if m["order_id"] is not None:
-        # (the first character rules out most ids before the regular expression runs)
-        share = con.execute("""SELECT avg((starts_with(order_id, 'C') AND regexp_full_match(order_id, 'C[0-9]+'))::INT),
-            avg((order_id[1] BETWEEN '0' AND '9' AND regexp_full_match(order_id, '[0-9]+'))::INT) FROM checked""").fetchall()[0]
-        if share[0] and share[0] > 0 and (share[1] or 0) > 0.5:
-            cancel = "regexp_full_match(order_id, 'C[0-9]+')"
-    qty_type = "BIGINT" if con.execute("SELECT bool_and(quantity = floor(quantity)) FROM checked "
-                                       "WHERE reason_code IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
-    # exact duplicate input lines: the second and later copies are flagged (kept: they may be real).
-    # The row hash finds candidates cheaply; only rows sharing a hash are compared column by column.
-    if progress is not None:
-        progress(Message("data.progress.duplicates", file=info["file"]))
-    # (Most files have no two lines with the same hash: then the file's text is not read again.)
-    con.execute("""CREATE TABLE cand AS SELECT __row FROM typed WHERE __h IN
-        (SELECT __h FROM typed GROUP BY __h HAVING count(*) > 1)""")
-    # (The file's own table fetches the candidates by row id, where a join would read all of it back
-    # from the spill; a view over data in place has no row ids.)
-    cand_rows = ("(SELECT rowid + 1 AS __row, * FROM raw_t WHERE rowid IN (SELECT __row - 1 FROM cand))"
-                 if source == "raw" else "(FROM raw SEMI JOIN cand USING (__row))")
-    if con.execute("SELECT count(*) FROM cand").fetchone()[0]:
-        con.execute(f"""CREATE TABLE dups AS SELECT __row FROM (SELECT r.__row, row_number() OVER (
-                PARTITION BY {', '.join('r.' + quote_ident(c) for c in columns)} ORDER BY r.__row) AS k
-            FROM {cand_rows} r) WHERE k > 1""")
-        con.execute("UPDATE typed SET __dup = TRUE FROM dups WHERE typed.__row = dups.__row")  # (in place: rows keep their order)
-    else:
-        con.execute("CREATE TABLE dups AS FROM cand")
-    if private:  # roles only; a number or date only when it was read and is plausible
-        bounded = {"quantity": (f"abs(c.quantity) <= {max_q}", "q"),
-                   "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", "p"),
-                   "discount": ("c.discount IS NOT NULL", "x"), "order_date": (in_dates("c.order_date"), "d")}
-        kept = [f"""CASE WHEN t.{bounded[role][1]} IS NULL THEN NULL
-                    WHEN {bounded[role][0]} THEN CAST(c.{role} AS VARCHAR) ELSE '(withheld)' END AS {_in_quarantine(col)}"""
-                if role in bounded
-                else f"CAST(r.{quote_ident(col)} AS VARCHAR) AS {_in_quarantine(col)}"
-                for role, col in m.items() if col is not None]
-    else:
-        kept = [f"CAST(r.{quote_ident(c)} AS VARCHAR) AS {_in_quarantine(c)}" for c in columns]
-    quarantine = fetch_frame(con, f"""SELECT r.__row AS row, {', '.join(kept)}, {reason_text} AS reason,
-        {reason_values} AS reason_values
-        FROM checked c JOIN raw r USING (__row)
-        JOIN (SELECT __row, {date_text} AS d, {q_text} AS q, {p_text} AS p, {d_text} AS x FROM raw) t USING (__row)
-        WHERE c.reason_code IS NOT NULL ORDER BY r.__row""")
-    counts = dict(con.execute("SELECT reason_code, count(*) FROM checked WHERE reason_code IS NOT NULL "
-                              "GROUP BY reason_code ORDER BY reason_code").fetchall())
-    rejects = con.execute("SELECT line AS row, raw_line, reason, reason_values FROM rejects ORDER BY line").df()
-    con.execute("DROP VIEW raw")
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_t'").fetchone()[0]:
-        con.execute("DROP TABLE raw_t")  # the text copy is not needed any more: free its memory before the rows go
-    # The loaded rows in canonical columns and types, computed where they lie. (A filter keeps the
-    # table's order (preserve_insertion_order), so no sort is needed.)
-    def rows_over(typed: str) -> str:  # the canonical rows of a typed relation (a table here, a view in place)
+    # (the parsed discount, which the canonical column fills in with 0, shows in a protected quarantine)
+    kept_discount = ", discount AS __discount" if private and m["discount"] is not None else ""
+
+    def rows_over(typed: str, qty_type: str, cancel: str, dup: str, every_row: bool = False) -> str:
+        """The canonical rows of a typed relation (``typed_sql``'s columns): the loaded ones, or with
+        ``every_row`` all of them with their reason code, hash and text (the pass writing ``loaded``)."""
         return f"""SELECT {order_expr} AS order_id, customer_id,
         CAST(order_date AS TIMESTAMP) AS order_date, product_id, coalesce(product_name, product_id) AS product_name,
         category, CAST(quantity AS {qty_type}) AS quantity, unit_price, channel, store_id, coupon_code,
         coalesce(discount, {'NULL' if m['discount'] is None else '0.0'}) AS discount,
-        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return,
-        __dup AS is_duplicate
+        quantity * unit_price AS revenue, (quantity < 0 OR {cancel}) AS is_return, {dup} AS is_duplicate
         {"".join(f', {c} AS {quote_ident(name)}' for c, name in zip(extra_cols, extra))}
-        FROM {typed} WHERE reason_code IS NULL"""
+        {f', __reason, __h, __raw{kept_discount}' if every_row else ''}
+        FROM {typed} {'' if every_row else 'WHERE __reason IS NULL'}"""
 
-    rows_sql = rows_over("checked")
+    if progress is not None:
+        progress(Message("data.progress.checking", file=info["file"]))
+    con.execute(f"CREATE TABLE {loaded} AS {rows_over(f'({typed_sql})', 'DOUBLE', 'FALSE', 'FALSE', every_row=True)}")
+    if read is not None:
+        read()
+    # (a table written inside a transaction numbers its rows from an offset of its own, in order)
+    base = con.execute(f"SELECT min(rowid) FROM {loaded}").fetchone()[0] or 0
+    rows_in = con.execute(f"SELECT count(*) FROM {loaded}").fetchone()[0] \
+        + con.execute("SELECT count(*) FROM rejects").fetchone()[0]
+    if not no_order and fill_dates:
+        empty = code["date_empty"]
+        filled = con.execute(f"""UPDATE {loaded} AS l SET order_date = f.d, customer_id = coalesce(l.customer_id, f.c),
+                __reason = NULL
+            FROM (SELECT order_id, max(order_date) FILTER (WHERE {in_dates('order_date')}) AS d, max(customer_id) AS c
+                  FROM {loaded} WHERE order_id IN (SELECT order_id FROM {loaded} WHERE __reason = {empty})
+                  GROUP BY order_id) f
+            WHERE l.order_id = f.order_id AND l.__reason = {empty} AND f.d IS NOT NULL
+            """).fetchall()[0][0]
+        if filled:
+            notes.append(Message("ingest.note.dates_filled", lines=filled))
+    cancel = "FALSE"
+    if m["order_id"] is not None:
+        # (the first character rules out most ids before the regular expression runs)
+        share = con.execute(f"""SELECT avg((starts_with(order_id, 'C') AND regexp_full_match(order_id, 'C[0-9]+'))::INT),
+            avg((order_id[1] BETWEEN '0' AND '9' AND regexp_full_match(order_id, '[0-9]+'))::INT) FROM {loaded}""").fetchall()[0]
+        if share[0] and share[0] > 0 and (share[1] or 0) > 0.5:
+            cancel = "regexp_full_match(order_id, 'C[0-9]+')"
+            con.execute(f"UPDATE {loaded} SET is_return = TRUE WHERE __reason IS NULL AND {cancel}")
+    qty_type = "BIGINT" if con.execute(f"SELECT bool_and(quantity = floor(quantity)) FROM {loaded} "
+                                       "WHERE __reason IS NULL").fetchall()[0][0] in (True, None) else "DOUBLE"
+    # Exact duplicate input lines: the second and later copies are flagged (kept: they may be real).
+    # The hash of a line's text finds candidates cheaply; among the lines sharing it, those whose
+    # values (and text, for bad rows) are all equal are the copies: two different lines pass only if
+    # their 64-bit hashes collide and every value they are read as is the same.
+    if progress is not None:
+        progress(Message("data.progress.duplicates", file=info["file"]))
+    con.execute(f"""CREATE TEMP TABLE cand AS SELECT rowid AS __rid FROM {loaded} WHERE __h IN
+        (SELECT __h FROM {loaded} GROUP BY __h HAVING count(*) > 1)""")
+    same = ", ".join(["__h", "__raw", *(quote_ident(c) for c in CANONICAL + extra)])
+    con.execute(f"""CREATE TEMP TABLE dups AS SELECT __rid - {base} + 1 AS __row FROM (SELECT rowid AS __rid,
+        row_number() OVER (PARTITION BY {same} ORDER BY rowid) AS k
+        FROM {loaded} WHERE rowid IN (SELECT __rid FROM cand)) WHERE k > 1""")
+    duplicates = con.execute("SELECT count(*) FROM dups").fetchone()[0]
+    if duplicates:
+        con.execute(f"UPDATE {loaded} SET is_duplicate = TRUE WHERE rowid IN (SELECT __row - 1 + {base} FROM dups)")
+    if private:  # roles only; a number or date only when it was read and is plausible
+        bounded = {"quantity": (f"abs(c.quantity) <= {max_q}", q_text),
+                   "unit_price": (f"c.unit_price BETWEEN 0 AND {max_p}", p_text),
+                   "discount": ("c.__discount IS NOT NULL", d_text), "order_date": (in_dates("c.order_date"), date_text)}
+        shown = {"discount": "c.__discount"}
+        kept = [f"""CASE WHEN {bounded[role][1]} IS NULL THEN NULL
+                    WHEN {bounded[role][0]} THEN CAST({shown.get(role, f'c.{role}')} AS VARCHAR) ELSE '(withheld)' END
+                    AS {_in_quarantine(col)}"""
+                if role in bounded else f"json_extract_string(__raw, '$[{position[col]}]') AS {_in_quarantine(col)}"
+                for role, col in m.items() if col is not None]
+    else:
+        kept = [f"json_extract_string(__raw, '$[{i}]') AS {_in_quarantine(c)}" for i, c in enumerate(columns)]
+    quarantine_sql = f"""SELECT c.rowid - {base} + 1 AS row, {', '.join(kept)}, {reason_text} AS reason,
+        {reason_values} AS reason_values FROM {loaded} c WHERE c.__reason IS NOT NULL"""
+    counts = dict(con.execute(f"SELECT __reason, count(*) FROM {loaded} WHERE __reason IS NOT NULL "
+                              "GROUP BY __reason ORDER BY __reason").fetchall())
+    rejected = dict(con.execute("SELECT reason, count(*) FROM rejects GROUP BY reason").fetchall())
+    if rejected:
+        quarantine_sql = f"""SELECT * EXCLUDE (__part) FROM (SELECT 0 AS __part, *, NULL::VARCHAR AS raw_line
+            FROM ({quarantine_sql}) UNION ALL BY NAME SELECT 1 AS __part, line AS row, raw_line, reason, reason_values
+            FROM rejects) ORDER BY __part, row"""
+    else:
+        quarantine_sql += " ORDER BY row"
+    con.execute("DROP VIEW IF EXISTS raw")
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'raw_t'").fetchone()[0]:
+        con.execute("DROP TABLE raw_t")  # the text copy (or the first rows) is not needed any more: free its memory
+    rows_sql = "SELECT " + ", ".join(f"CAST(quantity AS {qty_type}) AS quantity" if c == "quantity" else quote_ident(c)
+                                     for c in CANONICAL + DERIVED + extra) + f" FROM {loaded} WHERE __reason IS NULL"
     tally = con.execute(f"""SELECT count(*), count(*) FILTER (WHERE customer_id IS NULL),
         count(*) FILTER (WHERE is_return), count(*) FILTER (WHERE quantity < 0), count(*) FILTER (WHERE is_duplicate),
         count(*) FILTER (WHERE unit_price = 0), count(*) FILTER (WHERE {cancel})
-        FROM ({rows_sql})""").fetchall()[0]
-    loaded = tally[0]
-    duplicates = con.execute("SELECT count(*) FROM dups").fetchall()[0][0]
-    if len(rejects):
-        quarantine["raw_line"] = None
-        quarantine = pd.concat([quarantine, rejects], ignore_index=True)
-
+        FROM {loaded} WHERE __reason IS NULL""").fetchall()[0]
+    loaded_rows = tally[0]
+    quarantined = sum(counts.values()) + sum(rejected.values())
     reasons = {checks[k - 1][1]: n for k, n in counts.items()}
-    for reason, n in rejects["reason"].value_counts().items():
+    for reason, n in sorted(rejected.items(), key=lambda item: -item[1]):
         reasons[reason] = reasons.get(reason, 0) + int(n)
     report = {
         **{k: v for k, v in info.items() if k != "columns"},
         "columns": info["columns"],
-        "rows_in": rows_in, "rows_loaded": loaded, "rows_quarantined": len(quarantine),
+        "rows_in": rows_in, "rows_loaded": loaded_rows, "rows_quarantined": quarantined,
         "guest_lines": tally[1], "return_lines": tally[2], "negative_quantity_lines": tally[3],
         "duplicate_lines": duplicates, "zero_price_lines": tally[5],
         "cancelled_invoice_lines": tally[6] if cancel != "FALSE" else 0,
@@ -1839,24 +2042,32 @@ def _validate(con, info: dict, m: dict, rows_in: int, extra: list[str], limits: 
         "limits": ranges,
         "notes": notes,
     }
-    if rows_in != loaded + len(quarantine):  # (the invariant, checked where it is cheap: two counts)
-        raise AssertionError(f"ingestion lost rows: {rows_in} in, {loaded} loaded, {len(quarantine)} quarantined")
-    return _Checked(rows_sql=rows_sql, quarantine=quarantine, rows_in=rows_in, mapping=m, report=report,
-                    typed_sql=typed_sql, rows_over=rows_over)
+    if rows_in != loaded_rows + quarantined:  # (the invariant, checked where it is cheap: counts)
+        raise AssertionError(f"ingestion lost rows: {rows_in} in, {loaded_rows} loaded, {quarantined} quarantined")
+    return _Checked(rows_sql=rows_sql, quarantine_sql=quarantine_sql, rows_in=rows_in, mapping=m, report=report,
+                    typed_sql=typed_sql, qty_type=qty_type,
+                    rows_over=functools.partial(rows_over, qty_type=qty_type, cancel=cancel, dup="__dup"))
 
 
 @dataclass(frozen=True)
 class _Checked:
-    """A validated file inside its load connection: the SQL of its canonical rows (over the
-    connection's tables), its quarantine, counts and notes."""
+    """A validated file inside its load connection: the SQL of its canonical rows and of its
+    quarantine (over table ``loaded``: ``_validate``), counts and notes; ``quarantine`` once fetched."""
 
     rows_sql: str
-    quarantine: pd.DataFrame
+    quarantine_sql: str
     rows_in: int
     mapping: dict
     report: dict
-    typed_sql: str = ""  # the typed rows of ``raw`` (with reason codes), for a view over data in place
-    rows_over: Callable[[str], str] | None = None  # canonical rows of a typed relation
+    quarantine: pd.DataFrame | None = None
+    typed_sql: str = ""  # the typed rows of the source (with reason codes), for a view over data in place
+    qty_type: str = "DOUBLE"  # the loaded quantities' type: BIGINT when all are whole
+    rows_over: Callable[[str], str] | None = None  # canonical rows of a typed relation with ``__dup``
+
+
+def _fetched(con, checked: _Checked) -> _Checked:
+    """``checked`` with its quarantine as a frame (a load into a frame, or one protected before it is saved)."""
+    return replace(checked, quarantine=fetch_frame(con, checked.quarantine_sql))
 
 
 def _stage_columns(batches: pa.RecordBatchReader, tmp: TempFiles) -> list[str]:
@@ -2084,7 +2295,7 @@ def read_table(source, sheet: str | int | None = None, text: bool = False) -> Ra
     ``quarantine`` (``row``, ``reason``, ``reason_values``: as in ``LoadResult``).
     """
     with TempFiles() as tmp:
-        con, info = _load_raw(source, sheet, tmp, max_cells=PARQUET_MAX_CELLS)
+        con, info = _load_raw(_open_file(source, tmp), sheet, tmp, max_cells=PARQUET_MAX_CELLS)
         try:
             data = con.execute("SELECT * EXCLUDE (__row) FROM raw ORDER BY __row").df()
             quarantine = con.execute("SELECT line AS row, reason, reason_values FROM rejects ORDER BY line").df()

@@ -37,6 +37,10 @@ from promo_core.export import tidy_frame
 from promo_core.text import Message
 
 DEFAULT_PATH = Path("workspace") / "promo.duckdb"
+# DuckDB's memory for the workspace (all of a server's sessions and loads together; past it, work spills
+# to the folder beside the file): ``$PROMO_WORKSPACE_MEMORY`` or this.
+MEMORY_LIMIT_ENV = "PROMO_WORKSPACE_MEMORY"
+DEFAULT_MEMORY_LIMIT = "2GB"
 _LOCK = threading.Lock()
 _SHARED: dict[str, list] = {}  # resolved path -> [open connection, number of operations using it]
 _OPENING: dict[str, threading.Lock] = {}  # resolved path -> held by the thread opening that file
@@ -162,13 +166,25 @@ class Workspace:
         The DuckDB file; created with its folder when missing. Defaults to ``workspace_path()``.
     busy_timeout : float, optional
         Seconds to wait for the file while another process holds it, before a DataError says so.
+    memory_limit : str, optional
+        DuckDB's memory limit for the workspace (``"2GB"``; default ``$PROMO_WORKSPACE_MEMORY`` or
+        ``DEFAULT_MEMORY_LIMIT``). Past it, DuckDB spills to ``<file>.tmp`` beside the file. It holds
+        for every session of the process using the file (the first to open it sets it).
+
+    Attributes
+    ----------
+    incoming : Path
+        ``<file>.incoming``: the folder a file being loaded sits in (``io.load_into``), the only place
+        apart from the data folders that the workspace's connection may read from.
     """
 
-    def __init__(self, path: str | Path | None = None, busy_timeout: float = 10.0):
+    def __init__(self, path: str | Path | None = None, busy_timeout: float = 10.0, memory_limit: str | None = None):
         self.path = Path(path) if path is not None else workspace_path()
         self.busy_timeout = busy_timeout
+        self.memory_limit = memory_limit or os.environ.get(MEMORY_LIMIT_ENV) or DEFAULT_MEMORY_LIMIT
+        self.incoming = self.path.with_name(self.path.name + ".incoming")
         self._entries: dict[str, tuple[tuple, dict]] = {}  # dataset id -> (file stamp, entry): see dataset()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.incoming.mkdir(parents=True, exist_ok=True)
         with self.connect() as con, _CREATE_LOCK:  # DuckDB refuses two threads creating one table at once
             con.execute(_SCHEMA)
         self.discard_drafts()
@@ -215,7 +231,8 @@ class Workspace:
         """Open the file, retrying until ``deadline`` while another process holds it."""
         while True:
             try:
-                return connect_file(self.path, read_dirs=data_folders())
+                return connect_file(self.path, read_dirs=[*data_folders(), self.incoming], memory_limit=self.memory_limit,
+                                    temp_dir=self.path.with_name(self.path.name + ".tmp"))
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower() and not self._being_created():
                     raise DataError(Message("workspace.error.unopenable", path=str(self.path))) from exc
@@ -251,6 +268,25 @@ class Workspace:
         """
         if "transactions" not in tables:
             raise DataError(Message("workspace.error.no_transactions"))
+
+        def build(con: duckdb.DuckDBPyConnection, dataset_id: str) -> NewDataset:
+            for table, value in tables.items():
+                _create(con, dataset_id, table, value)
+            return NewDataset(name, list(tables), source, rows_in, mapping,
+                              (report() if callable(report) else report) or {})
+
+        return self.build_dataset(build, kind=kind, if_empty=if_empty)
+
+    def build_dataset(self, build: Callable[[duckdb.DuckDBPyConnection, str], NewDataset], *, kind: str = "upload",
+                      if_empty: bool = False) -> str | None:
+        """Store a dataset whose tables ``build(con, dataset_id)`` creates on the workspace's own
+        connection, atomically, and return its id (``save_dataset``'s ``kind`` and ``if_empty``).
+
+        Why: a big file is loaded by SQL that writes straight into the dataset's table (``io.load_into``),
+        with no copy of its rows anywhere else. ``build`` runs inside the operation's transaction: it
+        names its tables with ``table_ident(dataset_id, table)`` and returns the ``NewDataset`` entry;
+        nobody sees any of it before it returns, and nothing of it stays if it raises.
+        """
         dataset_id = uuid.uuid4().hex[:12]
         # Other processes cannot open the file while this operation holds it; threads of this one
         # share it, so they take turns here.
@@ -259,16 +295,15 @@ class Workspace:
                 return None
             con.execute("BEGIN TRANSACTION")
             try:
-                for table, value in tables.items():
-                    _create(con, dataset_id, table, value)
+                entry = build(con, dataset_id)
                 n_rows, n_quarantine = (
-                    con.execute(f"SELECT count(*) FROM {_table_ident(dataset_id, t)}").fetchone()[0]
-                    if t in tables else 0 for t in ("transactions", "quarantine"))
+                    con.execute(f"SELECT count(*) FROM {table_ident(dataset_id, t)}").fetchone()[0]
+                    if t in entry.tables else 0 for t in ("transactions", "quarantine"))
                 con.execute(
                     "INSERT INTO datasets VALUES (?, ?, ?, ?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
-                    [dataset_id, name, kind, source, rows_in if rows_in is not None else n_rows, n_rows, n_quarantine,
-                     json.dumps(mapping or {}), _report_json((report() if callable(report) else report) or {}),
-                     json.dumps(sorted(tables))])
+                    [dataset_id, entry.name, kind, entry.source, entry.rows_in if entry.rows_in is not None else n_rows,
+                     n_rows, n_quarantine, json.dumps(entry.mapping or {}), _report_json(entry.report or {}),
+                     json.dumps(sorted(entry.tables))])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -369,13 +404,13 @@ class Workspace:
         """A dataset's table as a DataFrame."""
         self._check_table(dataset_id, table)
         with self.connect() as con:
-            return fetch_frame(con, f'SELECT * FROM {_table_ident(dataset_id, table)}')
+            return fetch_frame(con, f'SELECT * FROM {table_ident(dataset_id, table)}')
 
     def head(self, dataset_id: str, rows: int = 200, table: str = "transactions") -> pd.DataFrame:
         """The first ``rows`` rows of a dataset's table (a preview: the rest stays in the workspace)."""
         self._check_table(dataset_id, table)
         with self.connect() as con:
-            return fetch_frame(con, f"SELECT * FROM {_table_ident(dataset_id, table)} LIMIT ?", [int(rows)])
+            return fetch_frame(con, f"SELECT * FROM {table_ident(dataset_id, table)} LIMIT ?", [int(rows)])
 
     @contextlib.contextmanager
     def ibis_table(self, dataset_id: str, table: str = "transactions") -> Iterator[ibis.Table]:
@@ -412,7 +447,7 @@ class Workspace:
         """Run SQL in which ``{table}`` stands for the dataset's table (aggregations stay in DuckDB)."""
         self.dataset(dataset_id)
         with self.connect() as con:
-            return fetch_frame(con, sql.replace("{table}", _table_ident(dataset_id, table)), params)
+            return fetch_frame(con, sql.replace("{table}", table_ident(dataset_id, table)), params)
 
     def rename_dataset(self, dataset_id: str, name: str) -> None:
         """Give a dataset a new name."""
@@ -551,6 +586,19 @@ H = TypeVar("H", bound=Handoff)
 
 
 @dataclass(frozen=True)
+class NewDataset:
+    """A dataset's catalogue entry, as ``Workspace.build_dataset``'s builder returns it once its
+    tables exist (``tables``: their names, ``transactions`` among them)."""
+
+    name: str
+    tables: list[str]
+    source: str | None = None
+    rows_in: int | None = None
+    mapping: dict | None = None
+    report: dict | None = None
+
+
+@dataclass(frozen=True)
 class TableView:
     """A dataset table that is a view over data used in place (a Parquet folder), so nothing is
     copied into the workspace.
@@ -568,9 +616,9 @@ Table = pd.DataFrame | pa.Table | pa.RecordBatchReader | TableView
 
 def _create(con: duckdb.DuckDBPyConnection, dataset_id: str, table: str, value: Table) -> None:
     """Create a dataset's table (or view) from a DataFrame, Arrow data or a ``TableView``."""
-    ident = _table_ident(dataset_id, table)
+    ident = table_ident(dataset_id, table)
     if isinstance(value, TableView):
-        con.execute(f"CREATE VIEW {ident} AS {value.sql(lambda other: _table_ident(dataset_id, other))}")
+        con.execute(f"CREATE VIEW {ident} AS {value.sql(lambda other: table_ident(dataset_id, other))}")
         return
     con.register("_frame", value)
     con.execute(f"CREATE TABLE {ident} AS SELECT * FROM _frame")
@@ -589,5 +637,6 @@ def _table_name(dataset_id: str, table: str) -> str:
     return f"ds_{dataset_id}_{table}"
 
 
-def _table_ident(dataset_id: str, table: str) -> str:
+def table_ident(dataset_id: str, table: str) -> str:
+    """The quoted name of a dataset's table in the workspace (for SQL that writes it: ``build_dataset``)."""
     return quote_ident(_table_name(dataset_id, table))

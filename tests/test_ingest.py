@@ -107,11 +107,15 @@ def test_progress_tells_the_bytes_read_then_the_checking(tmp_path, monkeypatch):
     path.write_text(HEADER + "".join(f"{i},A,Tea,1,2024-01-02 10:00,1.50,c{i % 50}\n" for i in range(400_000)))
     told = []
     pio.load_into(_ws(tmp_path), path, progress=told.append)
-    ids = list(dict.fromkeys(m.id for m in told))  # (each step once, in the order first told)
+    # (each step once, in the order first told; how far the one pass has read is told within its step)
+    ids = list(dict.fromkeys(m.id for m in told if m.id != "data.progress.checking_read"))
     assert ids[:5] == ["data.progress.reading", "data.progress.parsing", "data.progress.checking",
                        "data.progress.duplicates", "data.progress.saving"][:len(ids)] and len(ids) >= 4
     reading = [m.values for m in told if m.id == "data.progress.reading"]
     assert reading[-1]["total_mb"] == path.stat().st_size / 1e6 and reading[0]["mb"] < reading[-1]["mb"]
+    # (while the one pass reads the file, the megabytes it has read, never more than the file)
+    passing = [m.values["mb"] for m in told if m.id == "data.progress.checking_read"]
+    assert passing == sorted(passing) and all(mb <= path.stat().st_size / 1e6 for mb in passing)
 
 
 def test_a_header_holding_sql_stays_a_header(tmp_path):
@@ -265,3 +269,78 @@ def test_a_parquet_column_named_like_sql_stays_a_column_of_the_view(tmp_path, fo
     assert info["mapping"]["product_id"] == nasty and info["report"]["columns"][1] == nasty
     assert ws.load_table(info["id"])["product_id"].tolist() == ["A", "B"]
     assert len(ws.list_datasets()) == 1
+
+
+# --- one pass from the file into the workspace table (issue 15's load targets) ----------------------
+def test_the_one_pass_load_stores_the_very_tables_of_the_streamed_load_before_it(tmp_path, shared_data):
+    """The demo retailer as CSV, the shared data's sales files and a hostile file load to exactly the
+    tables (values and column types), counts, reasons, notes and mapping that ``load_into`` stored at
+    07b31bf, when the file was read into a DuckDB of its own and streamed into the workspace as Arrow
+    batches (tests/golden/record_load_into.py recorded them)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parent / "golden"))
+    import record_load_into
+
+    golden = json.loads((Path(__file__).parent / "golden" / "load_into_files.json").read_text(encoding="utf-8"))
+    ws = _ws(tmp_path)
+    for name in record_load_into.CASES:
+        dataset = pio.load_into(ws, record_load_into.case_file(name, tmp_path, shared_data))
+        assert record_load_into.facts(ws, dataset) == golden[name], name
+
+
+def test_the_one_pass_load_reads_the_file_from_the_workspace_and_leaves_nothing_behind(tmp_path, shop_csv):
+    """The workspace's connection reads the file through a link in its folder of incoming files (no
+    copy of the text), the rows go straight into the dataset's table (no working column, no other
+    table left), and the folder is empty again afterwards."""
+    ws = _ws(tmp_path)
+    seen = []
+    real_build = ws.build_dataset
+
+    def build_dataset(build, **kwargs):
+        def watched(con, dataset_id):
+            entry = build(con, dataset_id)
+            placed = [p for p in ws.incoming.rglob("*") if p.is_file()]
+            seen.extend((p, os.stat(p).st_ino) for p in placed)
+            return entry
+        return real_build(watched, **kwargs)
+
+    ws.build_dataset = build_dataset
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "shop.csv").symlink_to(shop_csv)  # (a link to the file is followed to it)
+    info = ws.dataset(pio.load_into(ws, tmp_path / "elsewhere" / "shop.csv"))
+    assert [inode for _, inode in seen] == [os.stat(shop_csv).st_ino]  # (a hard link: the same file)
+    assert list(ws.incoming.iterdir()) == []
+    with ws.connect() as con:
+        tables = {t for t, in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        columns = [c for c, in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
+                                           "ORDER BY column_index", [f"ds_{info['id']}_transactions"]).fetchall()]
+    assert tables == {"datasets", "analyses", "analysis_parts", "handoffs",
+                      f"ds_{info['id']}_transactions", f"ds_{info['id']}_quarantine"}
+    assert columns == pio.CANONICAL + pio.DERIVED
+    assert (info["rows_in"], info["n_rows"], info["n_quarantine"]) == (7, 4, 3)
+
+
+def test_a_failed_one_pass_load_leaves_no_dataset_and_no_table(tmp_path, shop_csv):
+    ws = _ws(tmp_path)
+    with pytest.raises(DataError):
+        pio.load_into(ws, shop_csv, mapping={"order_date": None})
+    with ws.connect() as con:
+        assert con.execute("SELECT count(*) FROM duckdb_tables() WHERE starts_with(table_name, 'ds_')").fetchone()[0] == 0
+    assert ws.list_datasets().empty and list(ws.incoming.iterdir()) == []
+
+
+def test_a_parquet_upload_loads_in_one_pass_like_the_frame_path(tmp_path):
+    path = tmp_path / "sales.parquet"
+    pd.DataFrame({"InvoiceNo": ["1", "1", "2", "3", "3"], "StockCode": ["A", "B", "A", None, "C"],
+                  "Quantity": [2, 1, 1, 4, 4], "UnitPrice": [1.5, 3.0, -1.0, 2.0, 2.0],
+                  "InvoiceDate": pd.to_datetime(["2024-01-02"] * 5), "CustomerID": [17850.0, 17850.0, None, 1.0, 1.0]
+                  }).to_parquet(path)
+    ws = _ws(tmp_path)
+    info = ws.dataset(pio.load_into(ws, path))
+    frame = pio.load_transactions(path)
+    pd.testing.assert_frame_equal(ws.load_table(info["id"]), frame.data, check_dtype=False)
+    assert ws.load_table(info["id"], "quarantine").to_dict("list") == frame.quarantine.to_dict("list")
+    assert (info["rows_in"], info["n_rows"], info["n_quarantine"]) == (5, 3, 2)
+    assert ws.load_table(info["id"])["customer_id"].tolist() == ["17850", "17850", "1"]

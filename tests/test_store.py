@@ -286,3 +286,19 @@ def test_a_result_fetched_in_many_batches_is_whole_with_each_text_column_in_one_
     assert not isinstance(text, pa.ChunkedArray) or text.num_chunks == 1
     empty = fetch_frame(con, "SELECT 'a' AS s, 1 AS i WHERE false")
     assert empty.empty and list(empty.columns) == ["s", "i"] and str(empty["s"].dtype) == "str"
+
+
+def test_the_workspace_works_within_its_memory_limit_and_spills_beside_its_file(tmp_path, monkeypatch):
+    """DuckDB's memory for the workspace is bounded (an argument, else $PROMO_WORKSPACE_MEMORY, else 2 GB)
+    and it spills to the folder beside the file, set where nothing a session runs can change them."""
+    monkeypatch.setenv("PROMO_WORKSPACE_MEMORY", "700MB")
+    for ws, limit in [(Workspace(tmp_path / "a" / "promo.duckdb", memory_limit="300MB"), 300e6),
+                      (Workspace(tmp_path / "b" / "promo.duckdb"), 700e6)]:
+        with ws.connect() as con:
+            setting, spill = con.execute("SELECT current_setting('memory_limit'), "
+                                         "current_setting('temp_directory')").fetchone()
+            with pytest.raises(duckdb.Error):
+                con.execute("SET memory_limit = '20GB'")
+        number, unit = setting.split()
+        assert abs(float(number) * {"MiB": 2**20, "MB": 1e6, "GiB": 2**30}[unit] - limit) < 0.06 * limit
+        assert Path(spill) == ws.path.with_name("promo.duckdb.tmp") and ws.incoming.is_dir()

@@ -93,15 +93,22 @@ def connect(read_paths=(), *, memory_limit: str | None = None,
     return con
 
 
-def connect_file(path: str | os.PathLike, read_dirs: Iterable[str | os.PathLike] = ()) -> duckdb.DuckDBPyConnection:
+def connect_file(path: str | os.PathLike, read_dirs: Iterable[str | os.PathLike] = (), *,
+                 memory_limit: str | None = None, temp_dir: str | os.PathLike | None = None) -> duckdb.DuckDBPyConnection:
     """A DuckDB database file (the workspace), locked down like ``connect``: it holds uploads, so it
     reads and writes itself and nothing else on the server, apart from the folders ``read_dirs``
-    (``data_folders()``: Parquet data a dataset uses in place, which its views read at query time)."""
+    (``data_folders()``: Parquet data a dataset uses in place, which its views read at query time;
+    the workspace's own folder of files being loaded). ``memory_limit`` and ``temp_dir`` as for
+    ``connect``: past the limit, DuckDB spills to ``temp_dir``."""
     con = duckdb.connect(str(path), config={"autoinstall_known_extensions": False,
                                             "autoload_known_extensions": False})
     dirs = [str(Path(d).resolve()) + os.sep for d in read_dirs]
     if dirs:
         con.execute("SET allowed_directories = ?", [dirs])
+    if temp_dir is not None:
+        con.execute(f"SET temp_directory = {quote_literal(str(temp_dir))}")
+    if memory_limit is not None:
+        con.execute(f"SET memory_limit = {quote_literal(memory_limit)}")
     con.execute("SET enable_external_access = false")
     con.execute("SET enable_progress_bar = false")
     con.execute("SET lock_configuration = true")
@@ -183,17 +190,20 @@ def inside_data_folders(path: str | os.PathLike, folders: Iterable[Path] | None 
 
 
 class TempFiles:
-    """Temporary files of one call, removed when the ``with`` block ends.
+    """Temporary files of one call, removed when the ``with`` block ends; in a folder of their own,
+    made inside ``under`` when given (the workspace's folder of files being loaded, which its
+    connection may read).
 
     >>> with TempFiles() as tmp:
     ...     path = tmp.write(b"a,b\\n1,2\\n", ".csv")
     """
 
-    def __init__(self):
+    def __init__(self, under: str | os.PathLike | None = None):
+        self.under = under  # the folder the call's own folder is made in (default: the system's)
         self.folder: str | None = None
 
     def __enter__(self) -> "TempFiles":
-        self.folder = tempfile.mkdtemp(prefix="promolens-")
+        self.folder = tempfile.mkdtemp(prefix="promolens-", dir=self.under)
         return self
 
     def __exit__(self, *exc) -> None:

@@ -592,6 +592,7 @@ MESSAGES = {
                                     "data used in place cannot be pseudonymised: it is not copied. Upload the file instead."),
     "data.progress.parsing": "Splitting {file} into rows and columns…",
     "data.progress.duplicates": "Looking for lines that repeat another line exactly…",
+    "data.progress.checking_read": "Checking every row of {file}: {mb:,.0f} of {total_mb:,.0f} MB read…",
     # the Data page's profile and data quality (promo_core.analyses.data) and the report's business profile
     "data.step.profile": "Profiling the business…",
     "data.error.no_lines": "The data holds no order lines, so there is nothing to profile. Upload a file with orders, "

@@ -527,6 +527,7 @@ MESSAGES = {
     "data.error.in_place_private": "本服务器强制开启个人数据保护（PROMO_PRIVACY=force），而原地使用的数据不会被复制，无法转为化名。请改为上传文件。",
     "data.progress.parsing": "正在把 {file} 拆分为行和列…",
     "data.progress.duplicates": "正在查找与其他行完全相同的行…",
+    "data.progress.checking_read": "正在逐行检查 {file}：已读取 {mb:,.0f} / {total_mb:,.0f} MB…",
     # the Data page's profile and data quality (promo_core.analyses.data) and the report's business profile
     "data.step.profile": "正在生成业务概况…",
     "data.error.no_lines": "数据中没有订单行，无法生成概况。请上传包含订单的文件，或检查列映射（可能所有行都被隔离了）。",

@@ -37,15 +37,20 @@ def facts(result) -> dict:
             "quarantine": digest(result.quarantine)}
 
 
-def main() -> None:
-    root = Path(sys.argv[1]).resolve()
+def checkout(root: str) -> tuple[Path, dict]:
+    """The checkout at ``root`` made importable, and the start of a record: the commit it is at."""
+    root = Path(root).resolve()
     sys.path.insert(0, str(root))
+    return root, {"recorded_from": "git " + subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
+                                                           capture_output=True, text=True).stdout.strip()}
+
+
+def main() -> None:
+    root, out = checkout(sys.argv[1])
     from promo_core.io import load_transactions
     from promo_core.privacy import Privacy
 
     shared = root.parent / "shared" / "data"
-    out = {"recorded_from": "git " + subprocess.run(["git", "-C", str(root), "rev-parse", "--short", "HEAD"],
-                                                    capture_output=True, text=True).stdout.strip()}
     for name, (source, protect) in CASES.items():
         data = (shared / source) if (shared / source).exists() else source.encode("utf-8")
         out[name] = facts(load_transactions(data, privacy=Privacy(key=b"golden") if protect else None))
