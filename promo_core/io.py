@@ -1592,7 +1592,7 @@ def load_events_into(workspace: Workspace, dataset_id: str, source, *, mapping: 
 
     workspace.dataset(dataset_id)  # (an unknown dataset is refused before the file is read)
     with TempFiles() as tmp:
-        con, info = _load_raw(source, sheet, tmp, progress)
+        con, info = _load_raw(_open_file(source, tmp, progress), sheet, tmp, progress)
         try:
             columns = journeys.map_columns(info["columns"], mapping)
             sql, notes = journeys.typed_sql(con, columns, private=privacy is not None)
@@ -1663,14 +1663,11 @@ def _telling(progress: Progress | None, state: Callable[[], list[Message]], work
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
         future = pool.submit(work)
         while True:
-            try:
-                done = future.result(timeout=0.5)
-            except concurrent.futures.TimeoutError:
-                done = None
+            finished = concurrent.futures.wait([future], timeout=0.5).done  # (work may return None)
             for message in state():
                 progress(message)
-            if done is not None:
-                return done
+            if finished:
+                return future.result()
 
 
 def use_in_place(workspace: Workspace, path: str | os.PathLike, name: str | None = None, *,
