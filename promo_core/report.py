@@ -739,7 +739,11 @@ def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str =
         raise DataError(result.problems["fit"])
     model, head = result.model, result.headline
     notes = [say("report.marketing.headline", spend=head["spend"], contribution=head["contribution"],
+                 low=head["contribution_low"], high=head["contribution_high"], level=model.level,
                  share=head["share"], roas=head["roas"])]
+    if head["excluded"]:
+        notes.append(say("marketing.headline.excluded", channels=list(head["excluded"]), spend=head["excluded_spend"],
+                         credited=head["excluded_contribution"]))
     if model.holdout is not None:
         notes.append(say("marketing.fit.holdout", periods=model.holdout.periods, mape=model.holdout.mape,
                          r2=model.holdout.r2))
@@ -751,6 +755,8 @@ def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str =
     if result.allocation is not None:
         plan = result.allocation
         notes.append(say("marketing.plan.interval", low=plan.gain_low, high=plan.gain_high, level=plan.level))
+        if analysis.held_channels(model):
+            notes.append(say("marketing.plan.held", channels=analysis.held_channels(model)))
         tables[say("marketing.plan.table")] = plan.table.reset_index()
     return _analysis("marketing", say("report.marketing.name"), "marketing",
                      params={"controls": list(controls), "max_lag": params.max_lag, "n_boot": params.n_boot,

@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from promo_core import mmm, sample_data
+from promo_core import mmm, sample_data, text
+from promo_core.analyses import marketing as analysis
 from promo_core.errors import DataError
+from promo_core.text import Message
 
 simulated = sample_data.media_case  # two years of weekly data with planted channels
 
@@ -97,10 +99,17 @@ def test_flags_say_when_channels_cannot_be_told_apart():
     fit = mmm.fit(spend, kpi, n_boot=10)
     flags = fit.channels["flags"]
     assert "collinear" in flags["twin"] and "collinear" in flags["ch0"]
+    # in plain words, with the channel each one's spend moves with
+    assert fit.channels.at["twin", "moves_with"] == "ch0" and fit.channels.at["ch0", "moves_with"] == "twin"
+    assert fit.channels.at["ch1", "moves_with"] == ""
+    reasons = analysis.flag_reasons(fit)
+    assert Message("marketing.flag.collinear_with", other="ch0") in reasons["twin"]
+    assert text.render(reasons["twin"][0]) == "its spend moves with ch0's, so the model cannot tell their effects apart"
     assert "no_variation" in flags["flat"]
     assert "collinear" not in flags["ch1"] and "no_variation" not in flags["ch1"]
     short = mmm.fit(spend.iloc[:40, :3], kpi.iloc[:40], n_boot=5, holdout=0)
     assert all("few_periods" in f for f in short.channels["flags"])
+    assert text.render(analysis.flag_reasons(short)["ch0"][0]).startswith("only 40 periods of data (the model needs 52")
 
 
 @pytest.mark.parametrize("change, message", [
