@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -99,26 +100,29 @@ def main() -> None:
     for seed in range(args.seeds):
         spend, kpi, truth = sample_data.media_case(seed)
         planted = truth.channels["roas"]
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         ours = mmm.fit(spend, kpi, max_lag=MAX_LAG, n_boot=Params().n_boot, level=LEVEL, random_state=seed).channels
-        ours_seconds = time.perf_counter() - start
+        ours_seconds, ours_cpu = time.perf_counter() - start, time.process_time() - cpu
         with tempfile.TemporaryDirectory() as folder:
             csv = os.path.join(folder, "media.csv")
             frame = spend.copy()
             frame.insert(0, "kpi", kpi)
             frame.insert(1, "trend", np.arange(len(frame), dtype=float) / len(frame))
             frame.rename_axis("week").reset_index().to_csv(csv, index=False)
-            start = time.perf_counter()
+            start, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
             done = subprocess.run([args.pymc_python, __file__, "--child", csv, str(seed), "--chains", str(args.chains),
                                    "--draws", str(args.draws), "--tune", str(args.tune)],
                                   capture_output=True, text=True, check=False)
             wall = time.perf_counter() - start
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            their_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
         if done.returncode != 0:
             print(done.stderr[-3000:])
             raise SystemExit(f"pymc-marketing failed on seed {seed}")
         theirs = json.loads(done.stdout.strip().splitlines()[-1])
-        print(f"\nseed {seed}: ours {ours_seconds:.1f} s; pymc-marketing {theirs['seconds']:.1f} s sampling, "
-              f"{wall:.1f} s with import and compilation; {theirs['divergences']} divergences, "
+        print(f"\nseed {seed}: ours {ours_seconds:.1f} s ({ours_cpu:.1f} CPU-seconds); pymc-marketing "
+              f"{theirs['seconds']:.1f} s sampling, {wall:.1f} s with import and compilation ({their_cpu:.1f} "
+              f"CPU-seconds); {theirs['divergences']} divergences, "
               f"max R-hat {theirs['rhat_max']:.3f}; load average {os.getloadavg()[0]:.1f}")
         print(f"  {'channel':8} {'planted':>7}   {'ours (90 % interval)':>24}   {'pymc-marketing (90 % HDI)':>26}")
         for c in spend.columns:
@@ -127,10 +131,11 @@ def main() -> None:
                   f"{'' if o['roas_low'] <= planted[c] <= o['roas_high'] else ' x':>3}        "
                   f"{t['roas']:6.2f} ({t['low']:5.2f}-{t['high']:5.2f})"
                   f"{'' if t['low'] <= planted[c] <= t['high'] else ' x':>3}")
-            for name, est, low, high, seconds in (("ours", o["roas"], o["roas_low"], o["roas_high"], ours_seconds),
-                                                  ("pymc-marketing", t["roas"], t["low"], t["high"], wall)):
+            for name, est, low, high, seconds, cpu_seconds in (
+                    ("ours", o["roas"], o["roas_low"], o["roas_high"], ours_seconds, ours_cpu),
+                    ("pymc-marketing", t["roas"], t["low"], t["high"], wall, their_cpu)):
                 rows.append({"seed": seed, "model": name, "channel": c, "planted": planted[c], "roas": est,
-                             "low": low, "high": high, "seconds": seconds})
+                             "low": low, "high": high, "seconds": seconds, "cpu_seconds": cpu_seconds})
     table = pd.DataFrame(rows)
     table["covered"] = (table["low"] <= table["planted"]) & (table["planted"] <= table["high"])
     table["error"] = (table["roas"] - table["planted"]).abs()
@@ -139,7 +144,8 @@ def main() -> None:
     summary = table.groupby("model").agg(coverage=("covered", "mean"), mean_abs_error=("error", "mean"),
                                          mean_width=("width", "mean"))
     summary["spearman"] = rho.groupby("model").mean()
-    summary["seconds_per_fit"] = table.groupby(["model", "seed"])["seconds"].first().groupby("model").mean()
+    per_fit = table.groupby(["model", "seed"])[["seconds", "cpu_seconds"]].first().groupby("model").mean()
+    summary["seconds_per_fit"], summary["cpu_seconds_per_fit"] = per_fit["seconds"], per_fit["cpu_seconds"]
     print(f"\nover {args.seeds} seeds x 5 channels (x: planted ROAS outside the interval):")
     print(summary.round(2).to_string())
 

@@ -763,12 +763,116 @@ def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str =
                              "change": params.change}, tables=tables, notes=notes)
 
 
+def voice_named(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A Voice table as the reader sees it: aspect, sentiment, language and method codes by their
+    names in ``lang`` (the page's tables and the report's alike)."""
+    out = frame.copy()
+    for col, kind in (("aspect", "aspect"), ("top_negative_aspect", "aspect"), ("label", "sentiment"),
+                      ("library_label", "sentiment"), ("lang", "text_lang")):
+        if col in out:
+            names = text.terms(kind, out[col].dropna().unique(), lang)
+            out[col] = out[col].map(names, na_action="ignore")
+    if "aspects" in out:
+        join = text.render(Message("join.list"), lang)
+        out["aspects"] = out["aspects"].map(
+            lambda s: join.join(text.term("aspect", a, lang) for a in s.split(", ")) if s else "")
+    if "method" in out:
+        out["method"] = out["method"].map(lambda m: text.render(Message(f"voice.method.{m}"), lang))
+    return out
+
+
+REPORT_MIN_TEXTS = 10  # a product's texts needed before the report calls it disliked
+REPORT_NEGATIVE_PRODUCTS = 5  # at most this many products clearly more disliked than the rest are named in the notes
+
+
+def voice_section(result, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+    """The Voice page's ``Result`` (``analyses.voice.run``) as a report section: the share of
+    positive and negative texts, the products most surely disliked with the aspect their complaints
+    name and a quote, what customers say most per product (the summaries), the aspects, the
+    categories, how accurate the sentiment is against the ratings and how it moves with sales."""
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    notes = [say("report.voice.headline", texts=result.n_texts, **result.languages, positive=result.share_positive,
+                 negative=result.share_negative, score=result.mean_score)]
+    notes += [say(note) for note in result.notes]
+    if result.ratings is not None:
+        notes.append(say(f"report.voice.model.{result.ratings.used}", accuracy=result.ratings.classifier_accuracy,
+                         library=result.ratings.library_accuracy))
+    tables, figures = {}, {}
+    if result.products is not None:
+        products = result.products
+        # clearly more disliked than the shop's texts as a whole: at least REPORT_MIN_TEXTS texts, and
+        # even the low end of the product's interval above the share of all texts (with one or two
+        # texts the interval is too wide to say anything, whatever its low end)
+        disliked = products[(products["texts"] >= REPORT_MIN_TEXTS)
+                            & (products["share_negative_low"] > result.share_negative)]
+        if disliked.empty:
+            notes.append(say("report.voice.none_disliked", negative=result.share_negative))
+        for _, row in disliked.head(REPORT_NEGATIVE_PRODUCTS).iterrows():
+            name = row.get("product_name") if pd.notna(row.get("product_name")) else row["product_id"]
+            if pd.notna(row["top_negative_aspect"]):
+                notes.append(say("report.voice.product", name=name, product=row["product_id"],
+                                 negative=row["share_negative"], texts=int(row["texts"]),
+                                 aspect=text.term("aspect", row["top_negative_aspect"], lang),
+                                 mentions=int(row["negative_mentions"]), quote=row["quote"]))
+            else:
+                notes.append(say("report.voice.product_no_aspect", name=name, product=row["product_id"],
+                                 negative=row["share_negative"], texts=int(row["texts"])))
+        if result.summaries is not None:
+            products = products.join(result.summaries.set_index("product_id"), on="product_id")
+        tables[say("voice.table.products")] = voice_named(products, lang)
+    aspects = voice_named(result.aspects, lang)
+    tables[say("voice.table.aspects")] = aspects
+    words = text.chart_labels("voice_aspects", lang, currency)
+    figures[say("voice.figure.aspects")] = charts.ranked_bars(aspects, "aspect", "negative_texts", words["title"],
+                                                              words["x"], height=360)
+    if result.weekly is not None:
+        words = text.chart_labels("voice_weekly", lang, currency)
+        figures[say("voice.figure.weekly")] = charts.weekly_trend(result.weekly, "mean_score", words["title"],
+                                                                  words["y"], words["x"])
+    if result.categories is not None:
+        tables[say("voice.table.categories")] = voice_named(result.categories, lang)
+    if result.ratings is not None:
+        tables[say("voice.table.model")] = voice_named(result.ratings.table, lang)
+    if result.sales is not None:
+        link = result.sales
+        notes.append(say("voice.sales.verdict.some", lag=link.strongest_lag, r=link.strongest) if link.clear
+                      else say("voice.sales.verdict.none"))
+        notes.append(say("voice.sales.caveat", band=link.band))
+        tables[say("voice.table.sales")] = link.lags
+    notes += [say("report.voice.part_failed", reason=problem) for problem in result.problems.values()]
+    return _analysis("voice", say("report.voice.name"), "voice",
+                     params={"texts": result.n_texts, "model": result.params.model,
+                             "max_lag_weeks": result.params.max_lag_weeks,
+                             "summary_sentences": result.params.summary_sentences},
+                     tables=tables, figures=figures, notes=notes)
+
+
+def voice_result(sales: SalesSource, reviews: pd.DataFrame):
+    """The Voice page's analysis (``analyses.voice.run``, every optional step) on a table of reviews
+    and social posts, with e-mail addresses, phone numbers and street addresses in the texts
+    redacted first: a report is passed around, and its quotes must not carry a customer's contact
+    details."""
+    from promo_core import privacy, voice
+    from promo_core.analyses import voice as analysis
+
+    column = voice.text_table(reviews).columns["text"]
+    protected = reviews.assign(**{column: reviews[column].map(privacy.redact, na_action="ignore")})
+    return analysis.run(sales, analysis.Params(texts=analysis.Texts(protected, analysis.table_key(protected))))
+
+
+def voice_analysis(sales: SalesSource, reviews: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+    """What customers say about the products: the dataset's reviews (``voice_result``) as a report
+    section (``voice_section``)."""
+    return voice_section(voice_result(sales, reviews), lang=lang, currency=currency)
+
+
 @dataclass(frozen=True)
 class StandardStep:
     """One analysis of the standard report.
 
-    ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order)
-    plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
+    ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order,
+    "sales" standing for the transactions) plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
     prices, no customer ids), which the report then notes instead of failing (as it does, with an
     incident reference, for any other error). ``key`` names it in the catalogue (``reports.step.<key>``).
     """
@@ -792,13 +896,14 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("retention", retention_analysis),
     StandardStep("basket", basket_analysis),
     StandardStep("recommendations", recommendations_analysis),
+    StandardStep("voice", voice_analysis, needs=("sales", "reviews")),
     StandardStep("pricing", pricing_analysis),
     StandardStep("forecast", forecast_analysis),
     StandardStep("campaign", campaign_analysis, needs=("campaign",)),
     StandardStep("network", network_analysis, needs=("warehouses", "stores")),
     StandardStep("marketing", marketing_analysis, needs=("spend",)),
 ]
-TABLE_NAMES = ("campaign", "warehouses", "stores", "spend")  # side tables steps need (``reports.table.<name>``)
+TABLE_NAMES = ("campaign", "warehouses", "stores", "spend", "reviews")  # side tables steps need (``reports.table.<name>``)
 
 
 @dataclass(frozen=True)
@@ -892,12 +997,12 @@ def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None 
         skipped.append(skip_reason("profile", exc, lang))
         analyses = [_analysis("profile", text.render(Message("data.report.name", source=source), lang), "data")]
     for step in STANDARD_STEPS:
-        missing = [n for n in step.needs if tables.get(n) is None]
+        missing = [n for n in step.needs if n != "sales" and tables.get(n) is None]
         try:
             if missing:
                 raise DataError(Message("reports.no_tables" if len(missing) > 1 else "reports.no_table",
                                         tables=[Message(f"reports.table.{n}") for n in missing]))
-            inputs = [tables[n] for n in step.needs] if step.needs else [tx]
+            inputs = [tx if n == "sales" else tables[n] for n in step.needs] if step.needs else [tx]
             analyses.append(step.run(*inputs, lang=lang, currency=currency))
         except Exception as exc:  # any failure is one skipped section (skip_reason)
             skipped.append(skip_reason(step.key, exc, lang))

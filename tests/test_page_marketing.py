@@ -34,6 +34,10 @@ def test_marketing_page_on_the_demo_spend(app_page, demo):
     assert sorted(channels.index) == sorted(truth.index)
     assert channels.loc["display", ["roas", "roas_low", "roas_high", "contribution"]].isna().all()
     assert "display: its estimated effect hardly moves" in text and "the page shows no ROAS for it" in text
+    # the headline counts only the channels the data separates, and says what it left out
+    measured_total = channels.drop(index="display")["contribution"].sum()
+    assert abs(float(metrics["Revenue it brought in"].value.strip("£").replace(",", "")) - measured_total) <= 1
+    assert "Not counted above: display" in text and "not a measurement" in text
     measured = channels.drop(index="display")
     assert measured[["roas", "roas_low", "roas_high"]].notna().all().all()
     assert (measured["roas_low"] <= measured["roas"] + 1e-9).all()
@@ -49,6 +53,11 @@ def test_marketing_page_on_the_demo_spend(app_page, demo):
     assert abs(split["proposed_spend"].sum() - split["current_spend"].sum()) < 1e-3 * split["current_spend"].sum()
     assert (split["proposed_spend"] >= 0.5 * split["current_spend"] - 1e-6).all()
     assert (split["proposed_spend"] <= 1.5 * split["current_spend"] + 1e-6).all()
+    # ... and keeps display, which the data cannot separate, at today's spend, saying so
+    assert abs(split.at["display", "proposed_spend"] - split.at["display", "current_spend"]) < 1e-6
+    assert "display stays at today's spend" in text
+    assert not (split.drop(index="display")["proposed_spend"] - split.drop(index="display")["current_spend"]).abs() \
+        .lt(1e-3).all()
     assert metrics["Extra revenue per week"].value.startswith("£")  # today's split is one of the candidates
     # every table has its download
     names = {b.proto.label for b in at.get("download_button")}

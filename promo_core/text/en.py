@@ -2850,6 +2850,26 @@ MESSAGES = {
     "column.word": "Word",
     "column.z": "How distinctive (z)",
     "reports.page.voice": "Voice of the customer",
+    # the voice section of the standard report (report.voice_analysis)
+    "reports.step.voice": "Voice of the customer",
+    "reports.table.reviews": "reviews",
+    "report.voice.name": "Voice of the customer",
+    "report.voice.headline": "{texts:,} reviews and posts ({en:,} English, {zh:,} Chinese, {mixed:,} mixed): "
+                             "{positive:pct0} positive, {negative:pct0} negative; mean sentiment {score:.2f} (from "
+                             "−1, all very negative, to +1).",
+    "report.voice.product": "{name} ({product}): {negative:pct0} of {texts:,} texts negative; the complaints name "
+                            "{aspect} most ({mentions:,} texts), for example: “{quote}”",
+    "report.voice.product_no_aspect": "{name} ({product}): {negative:pct0} of {texts:,} texts negative; the "
+                                      "complaints name no aspect in particular.",
+    "report.voice.part_failed": "Left out of this section: {reason}",
+    "report.voice.model.classifier": "Sentiment from a classifier trained on the texts' star ratings: it was more "
+                                     "accurate on held-out texts ({accuracy:pct0} against {library:pct0} for the "
+                                     "libraries).",
+    "report.voice.model.library": "Sentiment from the libraries (VADER, SnowNLP): a classifier trained on the "
+                                  "ratings was not more accurate on held-out texts ({accuracy:pct0} against "
+                                  "{library:pct0}).",
+    "report.voice.none_disliked": "No product is clearly more disliked than the rest: none has a share of "
+                                  "negative texts surely above the shop's {negative:pct0}.",
     # (end of voice)
 
     # --- retention ----------------------------------------------------------------------

@@ -2407,6 +2407,17 @@ MESSAGES = {
     "column.word": "词",
     "column.z": "突出程度（z）",
     "reports.page.voice": "顾客之声",
+    # 标准报告中的顾客之声部分（report.voice_analysis）
+    "reports.step.voice": "顾客之声",
+    "reports.table.reviews": "评价",
+    "report.voice.name": "顾客之声",
+    "report.voice.headline": "{texts:,} 条评价和帖子（英文 {en:,} 条，中文 {zh:,} 条，混合 {mixed:,} 条）：正面 {positive:pct0}，负面 {negative:pct0}；平均情感 {score:.2f}（从 −1 全部非常负面到 +1）。",
+    "report.voice.product": "{name}（{product}）：{texts:,} 条中 {negative:pct0} 为负面；抱怨最常提到{aspect}（{mentions:,} 条），例如：“{quote}”",
+    "report.voice.product_no_aspect": "{name}（{product}）：{texts:,} 条中 {negative:pct0} 为负面；抱怨没有集中在某个方面。",
+    "report.voice.part_failed": "本部分未包含：{reason}",
+    "report.voice.model.classifier": "情感来自用文本星级训练的分类器：它在留出文本上更准确（{accuracy:pct0}，程序库为 {library:pct0}）。",
+    "report.voice.model.library": "情感来自程序库（VADER、SnowNLP）：用评分训练的分类器在留出文本上并不更准确（{accuracy:pct0}，程序库为 {library:pct0}）。",
+    "report.voice.none_disliked": "没有哪个产品明显比其他产品更不受欢迎：没有产品的负面文本占比确定高于全店的 {negative:pct0}。",
     # (end of voice)
 
     # --- retention ----------------------------------------------------------------------
