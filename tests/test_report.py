@@ -393,7 +393,8 @@ def test_groceries_report_skips_pricing_and_says_why(shared_data):
     analyses, skipped = report.standard_analyses(loaded.data, source="groceries.csv", load_report=loaded.report,
                                                  quarantine=loaded.quarantine)
     assert "pricing" not in [a.page for a in analyses]
-    assert skipped == ["Price sensitivity skipped: No sales lines with a positive quantity and price were found, "
+    assert skipped == ["Voice of the customer skipped: the data has no reviews table.",
+                       "Price sensitivity skipped: No sales lines with a positive quantity and price were found, "
                        "so there is nothing to measure price sensitivity on. Check the unit price column is mapped.",
                        "Coupon campaign results skipped: the data has no campaign table.",
                        "Warehouse network skipped: the data has no warehouses and stores tables.",
