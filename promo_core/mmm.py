@@ -31,21 +31,24 @@ model, Bardsley et al. 2014); the refits spread over the ridge of nearly-equal f
 against half-saturation against carry-over) instead of staying in the estimate's basin. Why not
 likelihood (Hessian) intervals: the effects sit on their bounds (zero) and the parameters trade off
 along curved ridges, where a local quadratic approximation is wrong. A full Bayesian fit
-(pymc-marketing) is slower by orders of magnitude and needs a compiler; ``bench/bench_mmm.py``
-compares where it is installed. The intervals are conditional on the model's form being right (the
+(pymc-marketing, NUTS) took 30-50 times the CPU time on the same data and needs a C compiler;
+``bench/bench_mmm_pymc.py`` compares the two (README, Marketing ROI). The Jacobian of the residuals
+is computed by hand (``_Problem.jacobian``), which made the fit about 20 times faster than with
+finite differences. The intervals are conditional on the model's form being right (the
 same adstock and curve family): they do not cover a wrong model.
 
 How well they do (``bench/bench_mmm.py``, ``sample_data.media_case``: 104 weeks, 5 channels with
-planted ROAS 0.5-4, noise 3 % of sales, 10 seeds, 100 draws): the nominal 90 % ROAS intervals cover
-the planted ROAS 92 % of the time (every channel in 7 of 10 seeds, at least 3 of 5 in all), with a
-mean width of 3.8 (ROAS units); with the residual bootstrap alone (refits pulled to fixed centres)
-they covered 64 % with a mean width of 1.4 (same seeds and draws). The mean Spearman correlation
-of estimated and planted ROAS is 0.88 (the point fit is unchanged). Where a channel's effect
-trades off against the baseline the estimate itself can be biased: on the demo retailer (a
+planted ROAS 0.5-4, noise 3 % of sales, 10 seeds, 200 draws, 2026-12-05): the nominal 90 % ROAS
+intervals cover the planted ROAS 88 % of the time (every channel in 5 of 10 seeds, at least 3 of 5
+in all), with a mean width of 3.9 (ROAS units; the intervals are skewed: a wide high end where a
+curve's ceiling is barely identified); with the residual bootstrap alone (refits pulled to fixed
+centres) they covered 64 % with a mean width of 1.4 (10 seeds, 100 draws, before the analytic
+Jacobian). The mean Spearman correlation of estimated and planted ROAS is 0.88. Where a channel's
+effect trades off against the baseline the estimate itself can be biased: on the demo retailer (a
 real-looking baseline with a ramp and a December peak) display (planted 0.5) is credited about 5
-with an interval 3.0-5.9 and a level-shift-like effect; it is flagged ``flat_effect``, and a flag in
-``UNIDENTIFIED`` marks the channel not ``identified`` (a page shows no ROAS for it) unless an
-experiment calibrates it.
+with an interval from about 2.8 and a level-shift-like effect; it is flagged ``flat_effect``, and a
+flag in ``UNIDENTIFIED`` marks the channel not ``identified`` (a page shows no ROAS for it, leaves
+it out of its headline and keeps its spend in a budget split) unless an experiment calibrates it.
 
 ROAS is the contribution over the data's periods divided by the spend over the same periods
 (carry-over past the last period is not counted, the same definition as the planted truth of
