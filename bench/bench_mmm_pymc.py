@@ -73,6 +73,8 @@ def fit_pymc(csv: str, channels: list[str], chains: int, draws: int, tune: int, 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--first-seed", type=int, default=0)
+    parser.add_argument("--out", help="also write the per-channel rows to this CSV (to pool runs)")
     parser.add_argument("--chains", type=int, default=2)
     parser.add_argument("--draws", type=int, default=500)
     parser.add_argument("--tune", type=int, default=500)
@@ -97,7 +99,7 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; ours with {Params().n_boot} bootstrap "
           f"refits; pymc-marketing {args.chains} chains x {args.draws} draws after {args.tune} tuning steps")
     rows = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         spend, kpi, truth = sample_data.media_case(seed)
         planted = truth.channels["roas"]
         start, cpu = time.perf_counter(), time.process_time()
@@ -137,6 +139,8 @@ def main() -> None:
                 rows.append({"seed": seed, "model": name, "channel": c, "planted": planted[c], "roas": est,
                              "low": low, "high": high, "seconds": seconds, "cpu_seconds": cpu_seconds})
     table = pd.DataFrame(rows)
+    if args.out:
+        table.to_csv(args.out, index=False)
     table["covered"] = (table["low"] <= table["planted"]) & (table["planted"] <= table["high"])
     table["error"] = (table["roas"] - table["planted"]).abs()
     table["width"] = table["high"] - table["low"]
