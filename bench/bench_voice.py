@@ -72,7 +72,8 @@ def speed(n: int) -> None:
     cpu = time.process_time()
     with measure(f"aspects of {n:,} texts"):
         voice.aspects(texts)
-    print(f"  CPU time {time.process_time() - cpu:.1f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"  CPU time {time.process_time() - cpu:.1f} s; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
     print(scored["lang"].value_counts().to_dict())
 
 

@@ -15,7 +15,6 @@ import streamlit as st
 import ui
 from promo_core import charts, experiments
 from promo_core.analyses import marketing as analysis
-from promo_core.text import Message
 
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
@@ -218,8 +217,7 @@ figures[t("marketing.channels.heading")] = fig
 shown = measured_channels[["total_spend", "contribution", "contribution_low", "contribution_high", "roas", "roas_low",
                            "roas_high", "marginal_roas", "marginal_roas_low", "marginal_roas_high", "current_spend",
                            "half_life"]].copy()
-shown["flags"] = [t("marketing.flags.list", reasons=[Message(f"marketing.flag.{f}") for f in flags]) if flags else ""
-                  for flags in table["flags"]]
+shown["flags"] = [t("marketing.flags.list", reasons=flagged[c]) if c in flagged else "" for c in table.index]
 shown = shown.reset_index()
 ui.result_table(shown, "marketing-channels.csv", caption=t("marketing.channels.table"))
 report_tables[t("marketing.channels.table")] = ui.shown(shown)

@@ -861,7 +861,8 @@ def voice_result(sales: SalesSource, reviews: pd.DataFrame):
     return analysis.run(sales, analysis.Params(texts=analysis.Texts(protected, analysis.table_key(protected))))
 
 
-def voice_analysis(sales: SalesSource, reviews: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+def voice_analysis(sales: SalesSource, reviews: pd.DataFrame, *, lang: str = "en",
+                   currency: str = "£") -> SavedAnalysis:
     """What customers say about the products: the dataset's reviews (``voice_result``) as a report
     section (``voice_section``)."""
     return voice_section(voice_result(sales, reviews), lang=lang, currency=currency)
@@ -872,8 +873,8 @@ class StandardStep:
     """One analysis of the standard report.
 
     ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order,
-    "sales" standing for the transactions) plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
-    prices, no customer ids), which the report then notes instead of failing (as it does, with an
+    "sales" standing for the transactions) plus ``lang`` and ``currency``, and raises DataError
+    when the data cannot support it (no prices, no customer ids), which the report then notes instead of failing (as it does, with an
     incident reference, for any other error). ``key`` names it in the catalogue (``reports.step.<key>``).
     """
 
@@ -903,7 +904,8 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("network", network_analysis, needs=("warehouses", "stores")),
     StandardStep("marketing", marketing_analysis, needs=("spend",)),
 ]
-TABLE_NAMES = ("campaign", "warehouses", "stores", "spend", "reviews")  # side tables steps need (``reports.table.<name>``)
+# side tables steps need (``reports.table.<name>``)
+TABLE_NAMES = ("campaign", "warehouses", "stores", "spend", "reviews")
 
 
 @dataclass(frozen=True)
