@@ -904,8 +904,7 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("network", network_analysis, needs=("warehouses", "stores")),
     StandardStep("marketing", marketing_analysis, needs=("spend",)),
 ]
-# side tables steps need (``reports.table.<name>``)
-TABLE_NAMES = ("campaign", "warehouses", "stores", "spend", "reviews")
+TABLE_NAMES = ("campaign", "warehouses", "stores", "spend", "reviews")  # side tables steps need (reports.table.*)
 
 
 @dataclass(frozen=True)
