@@ -178,10 +178,12 @@ head = result.headline
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("marketing.metric.spend"), t("marketing.money", value=head["spend"]),
           help=t("marketing.metric.spend.help", periods=len(model.kpi)))
-m2.metric(t("marketing.metric.contribution"), t("marketing.money", value=head["contribution"]),
+measured_any = head["measured_spend"] > 0  # no channel the data separates: no headline to show
+m2.metric(t("marketing.metric.contribution"),
+          t("marketing.money", value=head["contribution"]) if measured_any else "–",
           help=t("marketing.metric.contribution.help", share=head["share"], low=head["contribution_low"],
                  high=head["contribution_high"], level=model.level))
-m3.metric(t("marketing.metric.roas"), t("marketing.ratio", value=head["roas"]),
+m3.metric(t("marketing.metric.roas"), t("marketing.ratio", value=head["roas"]) if measured_any else "–",
           help=t("marketing.metric.roas.help", low=head["roas_low"], high=head["roas_high"], level=model.level))
 if model.holdout is not None:
     m4.metric(t("marketing.metric.holdout"), t("marketing.pct", value=model.holdout.mape),
@@ -189,8 +191,9 @@ if model.holdout is not None:
 else:
     m4.metric(t("marketing.metric.r2"), f"{model.r2:.2f}", help=t("marketing.metric.r2.help"))
 
-st.caption(t("marketing.headline.range", low=head["contribution_low"], high=head["contribution_high"],
-             level=model.level, roas_low=head["roas_low"], roas_high=head["roas_high"]))
+if measured_any:
+    st.caption(t("marketing.headline.range", low=head["contribution_low"], high=head["contribution_high"],
+                 level=model.level, roas_low=head["roas_low"], roas_high=head["roas_high"]))
 if head["excluded"]:
     text = t("marketing.headline.excluded", channels=list(head["excluded"]), spend=head["excluded_spend"],
              credited=head["excluded_contribution"])
