@@ -31,7 +31,7 @@ model, Bardsley et al. 2014); the refits spread over the ridge of nearly-equal f
 against half-saturation against carry-over) instead of staying in the estimate's basin. Why not
 likelihood (Hessian) intervals: the effects sit on their bounds (zero) and the parameters trade off
 along curved ridges, where a local quadratic approximation is wrong. A full Bayesian fit
-(pymc-marketing, NUTS) took 30-50 times the CPU time on the same data and needs a C compiler;
+(pymc-marketing, NUTS) took 30 to 45 times the CPU time on the same data and needs a C compiler;
 ``bench/bench_mmm_pymc.py`` compares the two (README, Marketing ROI). The Jacobian of the residuals
 is computed by hand (``_Problem.jacobian``), which made the fit about 20 times faster than with
 finite differences. The intervals are conditional on the model's form being right (the
