@@ -15,7 +15,9 @@ Run: .venv/bin/python bench/bench_voice.py [--naive] [--texts 100000]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -63,10 +65,15 @@ def speed(n: int) -> None:
     demo = voice.demo_texts([f"P{i:04d}" for i in range(500)], "2025-01-01", "2025-12-31", n_texts=n)
     texts = (demo.table["text"] + " #" + pd.Series(range(n)).astype(str)).tolist()  # all distinct
     voice.sentiment(["warm up", "预热"])  # (loads the libraries' models once, as a running app has)
+    cpu = time.process_time()
     with measure(f"sentiment of {n:,} distinct texts"):
         scored = voice.sentiment(texts)
+    print(f"  CPU time {time.process_time() - cpu:.1f} s")
+    cpu = time.process_time()
     with measure(f"aspects of {n:,} texts"):
         voice.aspects(texts)
+    print(f"  CPU time {time.process_time() - cpu:.1f} s; load average {os.getloadavg()[0]:.1f} "
+          f"on {os.cpu_count()} cores")
     print(scored["lang"].value_counts().to_dict())
 
 

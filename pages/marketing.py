@@ -15,7 +15,6 @@ import streamlit as st
 import ui
 from promo_core import charts, experiments
 from promo_core.analyses import marketing as analysis
-from promo_core.text import Message
 
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
@@ -88,8 +87,9 @@ with st.expander(t("marketing.settings.heading"), expanded=False, icon=":materia
                               help=t("marketing.settings.max_lag.help"))
     holdout = s2.number_input(t("marketing.settings.holdout"), 0, 52, 13, key="mk-holdout",
                               help=t("marketing.settings.holdout.help"))
-    n_boot = s3.number_input(t("marketing.settings.n_boot"), 20, 500, 100, step=20, key="mk-n-boot",
-                             help=t("marketing.settings.n_boot.help"))
+    n_boot = s3.number_input(t("marketing.settings.n_boot"), analysis.MIN_BOOT, 1000, analysis.Params.n_boot,
+                             step=50, key="mk-n-boot",
+                             help=t("marketing.settings.n_boot.help", least=analysis.MIN_BOOT))
     n_fourier = s4.number_input(t("marketing.settings.fourier"), 1, 6, 2, key="mk-fourier",
                                 help=t("marketing.settings.fourier.help"))
 
@@ -178,15 +178,27 @@ head = result.headline
 m1, m2, m3, m4 = st.columns(4)
 m1.metric(t("marketing.metric.spend"), t("marketing.money", value=head["spend"]),
           help=t("marketing.metric.spend.help", periods=len(model.kpi)))
-m2.metric(t("marketing.metric.contribution"), t("marketing.money", value=head["contribution"]),
-          help=t("marketing.metric.contribution.help", share=head["share"]))
-m3.metric(t("marketing.metric.roas"), t("marketing.ratio", value=head["roas"]), help=t("marketing.metric.roas.help"))
+measured_any = head["measured_spend"] > 0  # no channel the data separates: no headline to show
+m2.metric(t("marketing.metric.contribution"),
+          t("marketing.money", value=head["contribution"]) if measured_any else "–",
+          help=t("marketing.metric.contribution.help", share=head["share"], low=head["contribution_low"],
+                 high=head["contribution_high"], level=model.level))
+m3.metric(t("marketing.metric.roas"), t("marketing.ratio", value=head["roas"]) if measured_any else "–",
+          help=t("marketing.metric.roas.help", low=head["roas_low"], high=head["roas_high"], level=model.level))
 if model.holdout is not None:
     m4.metric(t("marketing.metric.holdout"), t("marketing.pct", value=model.holdout.mape),
               help=t("marketing.metric.holdout.help", periods=model.holdout.periods, r2=model.holdout.r2))
 else:
     m4.metric(t("marketing.metric.r2"), f"{model.r2:.2f}", help=t("marketing.metric.r2.help"))
 
+if measured_any:
+    st.caption(t("marketing.headline.range", low=head["contribution_low"], high=head["contribution_high"],
+                 level=model.level, roas_low=head["roas_low"], roas_high=head["roas_high"]))
+if head["excluded"]:
+    text = t("marketing.headline.excluded", channels=list(head["excluded"]), spend=head["excluded_spend"],
+             credited=head["excluded_contribution"])
+    st.warning(text, icon=":material/help:")
+    notes.append(text)
 flagged = analysis.flag_reasons(model)
 for channel_name, reasons in flagged.items():
     text = t("marketing.flags.channel", channel=channel_name, reasons=reasons)
@@ -208,8 +220,7 @@ figures[t("marketing.channels.heading")] = fig
 shown = measured_channels[["total_spend", "contribution", "contribution_low", "contribution_high", "roas", "roas_low",
                            "roas_high", "marginal_roas", "marginal_roas_low", "marginal_roas_high", "current_spend",
                            "half_life"]].copy()
-shown["flags"] = [t("marketing.flags.list", reasons=[Message(f"marketing.flag.{f}") for f in flags]) if flags else ""
-                  for flags in table["flags"]]
+shown["flags"] = [t("marketing.flags.list", reasons=flagged[c]) if c in flagged else "" for c in table.index]
 shown = shown.reset_index()
 ui.result_table(shown, "marketing-channels.csv", caption=t("marketing.channels.table"))
 report_tables[t("marketing.channels.table")] = ui.shown(shown)
@@ -235,6 +246,8 @@ figures[t("chart.mmm_response.title", channel=pick)] = fig
 st.caption(t("marketing.curves.today", channel=pick, spend=row["current_spend"], revenue=today,
              marginal=row["marginal_roas"], low=row["marginal_roas_low"], high=row["marginal_roas_high"]))
 st.caption(t("marketing.curves.half_life", channel=pick, weeks=row["half_life"]))
+if not row["identified"]:
+    st.warning(t("marketing.curves.unidentified", channel=pick), icon=":material/report:")
 ui.download_csv(curve, f"marketing-response-{pick}.csv", key="dl-mk-response")
 
 # --------------------------------------------------------------------------------------------
@@ -272,6 +285,11 @@ g1.metric(t(f"marketing.plan.gain.{plan.objective}"), t("marketing.money", value
 g2.metric(t(f"marketing.plan.value.{plan.objective}"), t("marketing.money", value=plan.proposed_value),
           delta=t("marketing.money", value=plan.gain))
 st.caption(t("marketing.plan.interval", low=plan.gain_low, high=plan.gain_high, level=plan.level))
+held = analysis.held_channels(model)
+if held:
+    text = t("marketing.plan.held", channels=held)
+    st.info(text, icon=":material/lock:")
+    notes.append(text)
 fig = charts.mmm_allocation(plan.table, ui.chart_labels("mmm_allocation"))
 ui.chart(fig, key="mk-allocation")
 figures[t("marketing.plan.heading")] = fig
@@ -281,6 +299,8 @@ report_tables[t("marketing.plan.table")] = ui.shown(plan_table)
 
 with st.expander(t("marketing.whatif.heading"), expanded=False, icon=":material/calculate:", key="exp-mk-whatif"):
     st.caption(t("marketing.whatif.lead"))
+    if held:
+        st.caption(t("marketing.whatif.held", channels=held))
     cols = st.columns(min(len(table), 4))
     today = table["current_spend"]
     split = tuple((c, float(cols[i % len(cols)].number_input(c, 0.0, value=round(float(today[c]), 2), step=100.0,

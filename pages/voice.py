@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from promo_core import charts, voice
+from promo_core import charts, report
 from promo_core.analyses import voice as analysis
 from promo_core.analyses.voice import MIN_WEEKS
 from promo_core.i18n import fmt_pct
@@ -22,28 +22,12 @@ t = ui.text
 st.title(t("voice.title"))
 st.caption(t("voice.lead"))
 dataset = ui.require_dataset()
-aspect_names = ui.names("aspect", voice.ASPECTS)
-label_names = ui.names("sentiment", voice.LABELS)
-lang_names = ui.names("text_lang", voice.LANGS)
 
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table with aspect, sentiment and language codes by their names in the interface language."""
-    out = frame.copy()
-    for col in ("aspect", "top_negative_aspect"):
-        if col in out:
-            out[col] = out[col].map(lambda a: aspect_names.get(a, a), na_action="ignore")
-    for col in ("label", "library_label"):
-        if col in out:
-            out[col] = out[col].map(label_names)
-    if "lang" in out:
-        out["lang"] = out["lang"].map(lang_names)
-    if "aspects" in out:
-        out["aspects"] = out["aspects"].map(
-            lambda s: t("join.list").join(aspect_names.get(a, a) for a in s.split(", ")) if s else "")
-    if "method" in out:
-        out["method"] = out["method"].map(lambda m: t(f"voice.method.{m}"))
-    return out
+    """A table with aspect, sentiment and language codes by their names in the interface language
+    (as the report names them: ``report.voice_named``)."""
+    return report.voice_named(frame, ui.lang())
 
 
 def weekly_chart(weekly: pd.DataFrame, name: str, key: str) -> None:

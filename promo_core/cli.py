@@ -101,7 +101,7 @@ def _workspace(path: Path | None, looking_for: str | None = None) -> Workspace:
 def _load(data: str, sheet: str | None, workspace: Path | None) -> AbstractContextManager[report.StandardInputs]:
     """The standard report's inputs, for a ``with`` block, from a file (read into pandas, as the Data
     page reads it) or a workspace dataset (its lines stay in the workspace: ``report.dataset_inputs``;
-    its campaign and network tables are used too).
+    its side tables, such as a campaign, a network, marketing spend and reviews, are used too).
 
     ``$PROMO_PRIVACY`` on or force reads a file with personal data protection, as the Data page
     does; force also refuses an uploaded dataset that was saved without it."""

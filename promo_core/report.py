@@ -752,7 +752,11 @@ def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str =
         raise DataError(result.problems["fit"])
     model, head = result.model, result.headline
     notes = [say("report.marketing.headline", spend=head["spend"], contribution=head["contribution"],
+                 low=head["contribution_low"], high=head["contribution_high"], level=model.level,
                  share=head["share"], roas=head["roas"])]
+    if head["excluded"]:
+        notes.append(say("marketing.headline.excluded", channels=list(head["excluded"]), spend=head["excluded_spend"],
+                         credited=head["excluded_contribution"]))
     if model.holdout is not None:
         notes.append(say("marketing.fit.holdout", periods=model.holdout.periods, mape=model.holdout.mape,
                          r2=model.holdout.r2))
@@ -764,6 +768,8 @@ def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str =
     if result.allocation is not None:
         plan = result.allocation
         notes.append(say("marketing.plan.interval", low=plan.gain_low, high=plan.gain_high, level=plan.level))
+        if analysis.held_channels(model):
+            notes.append(say("marketing.plan.held", channels=analysis.held_channels(model)))
         tables[say("marketing.plan.table")] = plan.table.reset_index()
     return _analysis("marketing", say("report.marketing.name"), "marketing",
                      params={"controls": list(controls), "max_lag": params.max_lag, "n_boot": params.n_boot,
@@ -815,6 +821,111 @@ def journeys_analysis(events: SalesSource, tx: SalesSource, *, lang: str = "en",
                      tables=tables, figures=figures, notes=notes)
 
 
+def voice_named(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A Voice table as the reader sees it: aspect, sentiment, language and method codes by their
+    names in ``lang`` (the page's tables and the report's alike)."""
+    out = frame.copy()
+    for col, kind in (("aspect", "aspect"), ("top_negative_aspect", "aspect"), ("label", "sentiment"),
+                      ("library_label", "sentiment"), ("lang", "text_lang")):
+        if col in out:
+            names = text.terms(kind, out[col].dropna().unique(), lang)
+            out[col] = out[col].map(names, na_action="ignore")
+    if "aspects" in out:
+        join = text.render(Message("join.list"), lang)
+        out["aspects"] = out["aspects"].map(
+            lambda s: join.join(text.term("aspect", a, lang) for a in s.split(", ")) if s else "")
+    if "method" in out:
+        out["method"] = out["method"].map(lambda m: text.render(Message(f"voice.method.{m}"), lang))
+    return out
+
+
+REPORT_MIN_TEXTS = 10  # a product's texts needed before the report calls it disliked
+REPORT_NEGATIVE_PRODUCTS = 5  # at most this many products clearly more disliked than the rest are named in the notes
+
+
+def voice_section(result, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+    """The Voice page's ``Result`` (``analyses.voice.run``) as a report section: the share of
+    positive and negative texts, the products most surely disliked with the aspect their complaints
+    name and a quote, what customers say most per product (the summaries), the aspects, the
+    categories, how accurate the sentiment is against the ratings and how it moves with sales."""
+    say = lambda message, **values: text.render(  # noqa: E731
+        message if isinstance(message, Message) else Message(message, **values), lang, currency)
+    notes = [say("report.voice.headline", texts=result.n_texts, **result.languages, positive=result.share_positive,
+                 negative=result.share_negative, score=result.mean_score)]
+    notes += [say(note) for note in result.notes]
+    if result.ratings is not None:
+        notes.append(say(f"report.voice.model.{result.ratings.used}", accuracy=result.ratings.classifier_accuracy,
+                         library=result.ratings.library_accuracy))
+    tables, figures = {}, {}
+    if result.products is not None:
+        products = result.products
+        # clearly more disliked than the shop's texts as a whole: at least REPORT_MIN_TEXTS texts, and
+        # even the low end of the product's interval above the share of all texts (with one or two
+        # texts the interval is too wide to say anything, whatever its low end)
+        disliked = products[(products["texts"] >= REPORT_MIN_TEXTS)
+                            & (products["share_negative_low"] > result.share_negative)]
+        if disliked.empty:
+            notes.append(say("report.voice.none_disliked", negative=result.share_negative))
+        for _, row in disliked.head(REPORT_NEGATIVE_PRODUCTS).iterrows():
+            name = row.get("product_name") if pd.notna(row.get("product_name")) else row["product_id"]
+            if pd.notna(row["top_negative_aspect"]):
+                notes.append(say("report.voice.product", name=name, product=row["product_id"],
+                                 negative=row["share_negative"], texts=int(row["texts"]),
+                                 aspect=text.term("aspect", row["top_negative_aspect"], lang),
+                                 mentions=int(row["negative_mentions"]), quote=row["quote"]))
+            else:
+                notes.append(say("report.voice.product_no_aspect", name=name, product=row["product_id"],
+                                 negative=row["share_negative"], texts=int(row["texts"])))
+        if result.summaries is not None:
+            products = products.join(result.summaries.set_index("product_id"), on="product_id")
+        tables[say("voice.table.products")] = voice_named(products, lang)
+    aspects = voice_named(result.aspects, lang)
+    tables[say("voice.table.aspects")] = aspects
+    words = text.chart_labels("voice_aspects", lang, currency)
+    figures[say("voice.figure.aspects")] = charts.ranked_bars(aspects, "aspect", "negative_texts", words["title"],
+                                                              words["x"], height=360)
+    if result.weekly is not None:
+        words = text.chart_labels("voice_weekly", lang, currency)
+        figures[say("voice.figure.weekly")] = charts.weekly_trend(result.weekly, "mean_score", words["title"],
+                                                                  words["y"], words["x"])
+    if result.categories is not None:
+        tables[say("voice.table.categories")] = voice_named(result.categories, lang)
+    if result.ratings is not None:
+        tables[say("voice.table.model")] = voice_named(result.ratings.table, lang)
+    if result.sales is not None:
+        link = result.sales
+        notes.append(say("voice.sales.verdict.some", lag=link.strongest_lag, r=link.strongest) if link.clear
+                      else say("voice.sales.verdict.none"))
+        notes.append(say("voice.sales.caveat", band=link.band))
+        tables[say("voice.table.sales")] = link.lags
+    notes += [say("report.voice.part_failed", reason=problem) for problem in result.problems.values()]
+    return _analysis("voice", say("report.voice.name"), "voice",
+                     params={"texts": result.n_texts, "model": result.params.model,
+                             "max_lag_weeks": result.params.max_lag_weeks,
+                             "summary_sentences": result.params.summary_sentences},
+                     tables=tables, figures=figures, notes=notes)
+
+
+def voice_result(sales: SalesSource, reviews: pd.DataFrame):
+    """The Voice page's analysis (``analyses.voice.run``, every optional step) on a table of reviews
+    and social posts, with e-mail addresses, phone numbers and street addresses in the texts
+    redacted first: a report is passed around, and its quotes must not carry a customer's contact
+    details."""
+    from promo_core import privacy, voice
+    from promo_core.analyses import voice as analysis
+
+    column = voice.text_table(reviews).columns["text"]
+    protected = reviews.assign(**{column: reviews[column].map(privacy.redact, na_action="ignore")})
+    return analysis.run(sales, analysis.Params(texts=analysis.Texts(protected, analysis.table_key(protected))))
+
+
+def voice_analysis(sales: SalesSource, reviews: pd.DataFrame, *, lang: str = "en",
+                   currency: str = "£") -> SavedAnalysis:
+    """What customers say about the products: the dataset's reviews (``voice_result``) as a report
+    section (``voice_section``)."""
+    return voice_section(voice_result(sales, reviews), lang=lang, currency=currency)
+
+
 @dataclass(frozen=True)
 class StandardStep:
     """One analysis of the standard report.
@@ -845,6 +956,7 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("retention", retention_analysis),
     StandardStep("basket", basket_analysis),
     StandardStep("recommendations", recommendations_analysis),
+    StandardStep("voice", voice_analysis, needs=("transactions", "reviews")),
     StandardStep("pricing", pricing_analysis),
     StandardStep("forecast", forecast_analysis),
     StandardStep("campaign", campaign_analysis, needs=("campaign",)),
@@ -852,7 +964,7 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("marketing", marketing_analysis, needs=("spend",)),
     StandardStep("journeys", journeys_analysis, needs=("events", "transactions")),
 ]
-TABLE_NAMES = ("campaign", "warehouses", "stores", "spend")  # side tables steps need (``reports.table.<name>``)
+TABLE_NAMES = ("campaign", "warehouses", "stores", "spend", "reviews")  # side tables steps need (``reports.table.<name>``)
 ENGINE_TABLES = ("events",)  # side tables too big to read: steps get them as Ibis tables
 
 

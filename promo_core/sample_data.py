@@ -828,6 +828,19 @@ def demo_events(tx: pd.DataFrame, customer_type: pd.Series, products: pd.DataFra
     return events, truth
 
 
+def demo_reviews(demo: DemoRetailer, seed: int = 0):
+    """The demo retailer's reviews and social posts (``voice.demo_texts``: planted sentiment per
+    product, some products with a planted quality problem), written for its products over its order
+    dates by some of its customers: the texts the Voice page shows for the demo, stored with the demo
+    so the standard report has them. Returns ``voice.DemoTexts`` (table and planted truth)."""
+    from promo_core import voice
+
+    tx = demo.transactions
+    customers = np.sort(tx["customer_id"].dropna().unique().astype(str))[:5000]
+    return voice.demo_texts(np.sort(tx["product_id"].dropna().unique()), tx["order_date"].min(),
+                            tx["order_date"].max(), customers, seed=seed)
+
+
 def save_demo(workspace, seed: int = 0, *, if_empty: bool = False) -> str | None:
     """Generate the demo retailer and store it as a dataset with all its tables; returns its id
     (None with ``if_empty`` when the workspace already holds a dataset)."""
@@ -840,7 +853,7 @@ def save_demo(workspace, seed: int = 0, *, if_empty: bool = False) -> str | None
                                                                             "reason": pd.Series(dtype="str")}),
                           "products": demo.products, "customers": demo.customers, "campaign": demo.campaign,
                           "warehouses": demo.warehouses, "stores": demo.stores,
-                          "spend": demo.spend, "events": demo.events},
+                          "spend": demo.spend, "events": demo.events, "reviews": demo_reviews(demo, seed).table},
         kind="demo", source="promo_core.sample_data.generate(seed=%d)" % seed, rows_in=len(data),
         mapping={c: c for c in demo.transactions.columns},
         report={**quality_counts(data), "format": "generated", "cost_per_unit_km": demo.cost_per_unit_km,

@@ -169,3 +169,39 @@ def test_a_channel_the_data_cannot_separate_shows_no_numbers_and_says_why():
     assert set(reasons) == {"display", "social"}
     assert [m.id for m in reasons["display"]] == ["marketing.flag.flat_effect", "marketing.flag.unidentified"]
     assert [m.id for m in reasons["social"]] == ["marketing.flag.uncertain"]
+
+
+def test_an_unseparable_channel_is_left_out_of_the_headline_and_held_in_the_budget_split():
+    """Display cannot be separated: the headline counts search and social only (its interval the
+    quantiles of their summed draws), names display with its spend and the model's unconfirmed
+    figure, and the budget split keeps display at today's spend while moving the others."""
+    from promo_core import mmm
+
+    names = pd.Index(["search", "display", "social"], name="channel")
+    ceiling, half, slope = np.array([4000.0, 6000.0, 1500.0]), np.array([800.0, 1500.0, 200.0]), np.array([1, 2.5, .8])
+    channels = pd.DataFrame({"max_weekly": ceiling, "half_saturation": half, "slope": slope,
+                             "current_spend": [1000.0, 600.0, 400.0], "total_spend": [52_000.0, 31_200.0, 20_800.0],
+                             "contribution": [100_000.0, 150_000.0, 30_000.0], "identified": [True, False, True],
+                             "flags": [(), ("flat_effect",), ()], "moves_with": ["", "", ""]}, index=names)
+    point = np.column_stack([ceiling, np.zeros(3), half, slope])
+    factors = np.linspace(0.8, 1.2, 101)
+    draws = np.stack([point * f for f in factors])
+    contribution_draws = channels["contribution"].to_numpy() * factors[:, None]
+    kpi = pd.Series([1_000_000.0, 1_000_000.0])
+    model = mmm.MediaMix(channels, pd.DataFrame(), kpi, kpi, None, 1.0, draws, 0.9, 8, contribution_draws)
+    result = analysis.Result(analysis.Params(), None, (), model)
+    head = result.headline
+    assert head["contribution"] == 130_000 and head["measured_spend"] == 72_800 and head["spend"] == 104_000
+    assert head["contribution_low"] == pytest.approx(130_000 * 0.82) and head["contribution_high"] == pytest.approx(
+        130_000 * 1.18)
+    assert head["roas"] == pytest.approx(130_000 / 72_800) and head["share"] == pytest.approx(0.065)
+    assert head["excluded"] == ("display",) and head["excluded_spend"] == 31_200
+    assert head["excluded_contribution"] == 150_000
+    assert analysis.held_channels(model) == ["display"]
+    plan = analysis.allocate(model, analysis.Params(change=0.5))
+    split = plan.table["proposed_spend"]
+    assert split["display"] == 600.0  # its own curve (the steepest here) would have drawn money to it
+    assert split.sum() == pytest.approx(2000.0)
+    assert not np.allclose(split[["search", "social"]], [1000.0, 400.0])
+    free = mmm.allocate(model, lower=channels["current_spend"] * 0.5, upper=channels["current_spend"] * 1.5)
+    assert free.table.at["display", "proposed_spend"] != pytest.approx(600.0)

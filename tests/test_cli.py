@@ -144,9 +144,13 @@ def test_a_dataset_of_the_workspace_by_id(groceries_workspace, tmp_path, capsys)
 
 
 def test_a_dataset_with_a_campaign_table_gets_the_campaign_results(demo, groceries_workspace, tmp_path):
-    """The workspace dataset's extra tables reach the standard analyses."""
+    """The workspace dataset's extra tables reach the standard analyses: a campaign its results, a
+    few reviews the voice of the customer."""
     path, dataset = groceries_workspace
     Workspace(path).add_table(dataset, "campaign", demo.campaign)
+    Workspace(path).add_table(dataset, "reviews", pd.DataFrame({
+        "review": ["Milk went sour two days early, poor quality.", "牛奶很新鲜，很满意。", "Fresh and cheap."] * 4,
+        "product_id": ["whole milk", "whole milk", "rolls/buns"] * 4}))
     out = tmp_path / "campaign.xlsx"
     assert cli.main(["report", "--data", dataset, "--out", str(out), "--workspace", str(path), "--quiet"]) == 0
     sheets = pd.read_excel(out, sheet_name=None)
@@ -157,6 +161,8 @@ def test_a_dataset_with_a_campaign_table_gets_the_campaign_results(demo, groceri
     for arm in ("control", "coupon_5", "coupon_10"):
         assert lifts.loc[("converted", arm), "mean"] == pytest.approx(rates[arm], abs=1e-12)
     assert "Targeting models (converted)" in contents["Table"].tolist()
+    aspects = sheets[contents.loc[contents["Table"] == "Aspects", "Sheet"].iloc[0]].set_index("aspect")
+    assert aspects.at["quality", "negative_texts"] == 4 and aspects["texts"].sum() >= 4
 
 
 def test_an_unknown_dataset_name_lists_the_datasets(groceries_workspace, tmp_path, capsys):

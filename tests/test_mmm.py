@@ -6,8 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from promo_core import mmm, sample_data
+from promo_core import mmm, sample_data, text
+from promo_core.analyses import marketing as analysis
 from promo_core.errors import DataError
+from promo_core.text import Message
 
 simulated = sample_data.media_case  # two years of weekly data with planted channels
 
@@ -42,13 +44,36 @@ def test_simulation_agrees_with_the_model_transforms():
     np.testing.assert_allclose(kpi, truth.baseline + truth.contributions.sum(axis=1))
 
 
+def test_the_hand_written_jacobian_is_the_residuals_derivative():
+    """``_Problem.jacobian`` against central differences of ``residuals``, at random parameters
+    (decay 0 and near its bound included), with randomised prior centres and an experiment."""
+    from scipy.optimize._numdiff import approx_derivative
+
+    spend, kpi, _ = simulated(2, n_channels=4)
+    x = spend.to_numpy() / spend.to_numpy().mean(axis=0)
+    base = mmm.baseline_design(spend.index, 2, 7.0)
+    y = kpi.to_numpy() / kpi.mean()
+    rng = np.random.default_rng(0)
+    k, c = base.shape[1], 4
+    for calibration in [(), ((1, 3.0, 2.0, 0.3),)]:
+        problem = mmm._Problem(x, base, 8, 0.05, calibration,
+                               (rng.normal(0, .5, c), rng.normal(0, .3, c), rng.uniform(0, .5, c)))
+        for trial in range(3):
+            p = problem.starts(y, 3, rng)[trial].copy()
+            p[k + c:k + 2 * c] = [0.0, 0.3, 0.5, 0.85] if trial == 0 else rng.uniform(0, 0.85, c)
+            p[k + 2 * c:] = rng.normal(0, .4, 2 * c)
+            numeric = approx_derivative(lambda q: problem.residuals(q, y), p, method="3-point")
+            np.testing.assert_allclose(problem.jacobian(p, y), numeric, atol=1e-7)
+
+
 # --- recovery of planted truth -------------------------------------------------------------------
 
 def test_planted_roas_recovered_on_simulated_data():
-    """Five seeds, 104 weeks, 5 channels. Measured (10 seeds, 100 draws, see the module docstring):
-    92 % of the nominal 90 % intervals cover the planted ROAS (64 % before the shape priors' centres
-    were redrawn in each refit), mean Spearman rank correlation 0.88. Asserted with margin on
-    60 draws (with 40 the 5 % and 95 % quantiles are too noisy: 72 % on these seeds): most
+    """Five seeds, 104 weeks, 5 channels. Measured (``bench/bench_mmm.py``: 10 seeds, 200 draws, see
+    the module docstring): 88 % of the nominal 90 % intervals cover the planted ROAS (64 % before the
+    shape priors' centres were redrawn in each refit), mean Spearman rank correlation 0.88. Asserted
+    with margin on 60 draws (with 40 the 5 % and 95 % quantiles are too noisy: 72 % on these seeds),
+    a few seconds with the analytic Jacobian: most
     intervals cover (near nominal), every channel is covered in most seeds, the
     intervals stay narrower than the planted range, the ranking is right or nearly so in every seed,
     and the best and worst channels are told apart."""
@@ -97,10 +122,17 @@ def test_flags_say_when_channels_cannot_be_told_apart():
     fit = mmm.fit(spend, kpi, n_boot=10)
     flags = fit.channels["flags"]
     assert "collinear" in flags["twin"] and "collinear" in flags["ch0"]
+    # in plain words, with the channel each one's spend moves with
+    assert fit.channels.at["twin", "moves_with"] == "ch0" and fit.channels.at["ch0", "moves_with"] == "twin"
+    assert fit.channels.at["ch1", "moves_with"] == ""
+    reasons = analysis.flag_reasons(fit)
+    assert Message("marketing.flag.collinear_with", other="ch0") in reasons["twin"]
+    assert text.render(reasons["twin"][0]) == "its spend moves with ch0's, so the model cannot tell their effects apart"
     assert "no_variation" in flags["flat"]
     assert "collinear" not in flags["ch1"] and "no_variation" not in flags["ch1"]
     short = mmm.fit(spend.iloc[:40, :3], kpi.iloc[:40], n_boot=5, holdout=0)
     assert all("few_periods" in f for f in short.channels["flags"])
+    assert text.render(analysis.flag_reasons(short)["ch0"][0]).startswith("only 40 periods of data (the model needs 52")
 
 
 @pytest.mark.parametrize("change, message", [

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from promo_core import charts, report
+from promo_core import charts, report, sample_data
 from promo_core.errors import DataError
 from promo_core.io import finalize_transactions
 from promo_core.profile import business_profile
@@ -272,7 +272,7 @@ def demo_standard(demo_tx, demo):
     """The standard analyses of the demo retailer with its campaign and network, computed once."""
     return report.standard_analyses(demo_tx, source="Demo retailer", tables={
         "campaign": demo.campaign, "warehouses": demo.warehouses, "stores": demo.stores, "spend": demo.spend,
-        "events": demo.events})
+        "events": demo.events, "reviews": sample_data.demo_reviews(demo).table})
 
 
 def test_standard_analyses_of_the_demo_are_the_profile_then_each_wired_module(demo_standard):
@@ -393,7 +393,8 @@ def test_groceries_report_skips_pricing_and_says_why(shared_data):
     analyses, skipped = report.standard_analyses(loaded.data, source="groceries.csv", load_report=loaded.report,
                                                  quarantine=loaded.quarantine)
     assert "pricing" not in [a.page for a in analyses]
-    assert skipped == ["Price sensitivity skipped: No sales lines with a positive quantity and price were found, "
+    assert skipped == ["Voice of the customer skipped: the data has no reviews table.",
+                       "Price sensitivity skipped: No sales lines with a positive quantity and price were found, "
                        "so there is nothing to measure price sensitivity on. Check the unit price column is mapped.",
                        "Coupon campaign results skipped: the data has no campaign table.",
                        "Warehouse network skipped: the data has no warehouses and stores tables.",
@@ -536,3 +537,47 @@ def test_standard_journeys_of_the_demo_render_the_pages_result(demo_standard, de
     assert f"{result.n_sessions:,} visits: {result.conversion:.1%} bought" in section.notes[0]
     assert set(section.figures) == {"Funnel", "Browse to buy by segment", "Browse to buy by channel",
                                     "Browse to buy by device"}
+
+
+def test_standard_voice_names_the_planted_problem_products_with_their_aspect(demo_standard, demo):
+    """The demo reviews (``sample_data.demo_reviews``, the texts the Voice page shows for the demo)
+    plant a problem with one aspect in four products: the report names each as clearly more disliked
+    than the rest, with that aspect and a quote about it; the three most reviewed of them lead the
+    products table; every product has its summary; and no quote carries a customer's contact details
+    although some demo texts hold an e-mail address or a phone number."""
+    from promo_core import privacy
+
+    voice = next(a for a in demo_standard[0] if a.page == "voice")
+    reviews = sample_data.demo_reviews(demo)
+    planted = reviews.truth.dropna(subset=["problem_aspect"]).set_index("product_id")["problem_aspect"]
+    assert len(planted) == 4
+    assert voice.notes[0].startswith(f"{len(reviews.table):,} reviews and posts (")
+    names = {"quality": "quality", "taste": "taste / freshness", "packaging": "packaging", "delivery": "delivery"}
+    for pid, aspect in planted.items():
+        note = next(n for n in voice.notes if f"({pid}):" in n)
+        assert f"the complaints name {names[aspect]} most" in note and "for example: “" in note
+    products = voice.tables["Products"]
+    assert set(products["product_id"].head(3)) <= set(planted.index)
+    assert (products.set_index("product_id").loc[planted.index, "top_negative_aspect"]
+            == planted.map(names)).all()
+    assert products["summary"].str.len().gt(0).all()
+    assert "Aspects in negative texts" in voice.figures and "Sentiment accuracy" in voice.tables
+    assert reviews.table["text"].map(privacy.contains_personal).sum() > 0
+    cells = [v for t in voice.tables.values() for v in t.to_numpy().ravel() if isinstance(v, str)] + voice.notes
+    assert not any(privacy.contains_personal(v) for v in cells)
+
+
+def test_voice_section_in_chinese_and_a_part_that_fails_alone(demo_tx):
+    """A few hand-written texts of two demo products, no ratings: the section is in Chinese, the
+    aspects by their Chinese names; the classifier check has no ratings to learn from (no section
+    part), and the sales link too few weeks (said, not a failure)."""
+    texts = pd.DataFrame({
+        "text": ["The box arrived crushed, awful packaging.", "包装破了，很失望。", "Broken packaging again, terrible.",
+                 "Lovely taste, will buy again.", "味道很好，很满意。", "Great value and fresh."] * 3,
+        "product_id": ["P0001", "P0001", "P0001", "P0002", "P0002", "P0002"] * 3,
+        "date": pd.date_range("2025-03-03", periods=18, freq="D")})
+    saved = report.voice_analysis(demo_tx, texts, lang="zh")
+    assert saved.notes[0].startswith("18 条评价和帖子") and saved.name == "顾客之声"
+    products = saved.tables["商品"].set_index("product_id")
+    assert products.at["P0001", "top_negative_aspect"] == "包装" and products.at["P0001", "share_negative"] == 1
+    assert any(n.startswith("本部分未包含：") for n in saved.notes)

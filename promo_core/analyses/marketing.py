@@ -31,10 +31,11 @@ from promo_core.experiments import compare_outcomes, suggest_columns, table_key
 from promo_core.text import Message
 
 __all__ = ["Params", "Result", "Spend", "run", "allocate", "what_if", "experiments", "calibration_shift", "table_key",
-           "campaign_roas", "coupon_cost", "CampaignRoas", "channel_table", "flag_reasons",
-           "PARTS"]
+           "campaign_roas", "coupon_cost", "CampaignRoas", "channel_table", "flag_reasons", "held_channels",
+           "PARTS", "MIN_BOOT"]
 
 PARTS = frozenset({"fit", "allocation", "what_if"})
+MIN_BOOT = 100  # bootstrap refits below which a 90 % interval's ends (the 5 % and 95 % quantiles) are noise
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,7 +94,7 @@ class Params:
     max_lag: int = 8
     n_fourier: int = 2
     holdout: int = 13
-    n_boot: int = 100
+    n_boot: int = 200
     level: float = 0.90
     random_state: int = 0
     budget: float | None = None
@@ -130,12 +131,27 @@ class Result:
 
     @property
     def headline(self) -> dict:
-        """Total spend, incremental revenue (with interval) and overall ROAS over the data's periods."""
+        """Total spend, and what the channels the data separates brought in over the data's periods.
+
+        Why leave the others out: a channel flagged as not separable (``identified`` False) has a
+        contribution that is the model's arithmetic, not a measurement (on the demo, display is
+        credited ten times its planted return), and adding it to the total would make a confident
+        headline of it. Keys: spend (all channels), measured_spend, contribution with
+        contribution_low/high (the ``level`` interval of the measured channels' sum), roas with
+        roas_low/high (per 1 of measured spend), share (of all revenue), and for the channels left
+        out: excluded (their names), excluded_spend and excluded_contribution (the model's
+        unconfirmed figure)."""
         c = self.model.channels
-        spend = float(c["total_spend"].sum())
-        return {"spend": spend, "contribution": float(c["contribution"].sum()),
-                "roas": float(c["contribution"].sum() / spend) if spend > 0 else float("nan"),
-                "share": float(c["contribution"].sum() / self.model.kpi.sum())}
+        known, unknown = c[c["identified"]], c[~c["identified"]]
+        spend, measured = float(c["total_spend"].sum()), float(known["total_spend"].sum())
+        contribution = float(known["contribution"].sum())
+        low, high = self.model.interval(known.index)
+        per_spend = (lambda v: v / measured) if measured > 0 else (lambda v: float("nan"))
+        return {"spend": spend, "measured_spend": measured, "contribution": contribution, "contribution_low": low,
+                "contribution_high": high, "roas": per_spend(contribution), "roas_low": per_spend(low),
+                "roas_high": per_spend(high), "share": contribution / float(self.model.kpi.sum()),
+                "excluded": tuple(unknown.index), "excluded_spend": float(unknown["total_spend"].sum()),
+                "excluded_contribution": float(unknown["contribution"].sum())}
 
 
 def _column(table: pd.DataFrame, name: str) -> pd.Series:
@@ -327,12 +343,27 @@ def channel_table(model: mmm.MediaMix) -> pd.DataFrame:
 
 
 def flag_reasons(model: mmm.MediaMix) -> dict[str, list[Message]]:
-    """Per flagged channel, the reasons to read its numbers with care (one ``marketing.flag.*``
-    message per flag, and ``marketing.flag.unidentified`` when no ROAS is shown for it)."""
+    """Per flagged channel, the reasons to read its numbers with care in plain words (one
+    ``marketing.flag.*`` message per flag: the channel its spend moves with, the number of periods
+    when there are too few; and ``marketing.flag.unidentified`` when no ROAS is shown for it)."""
     c = model.channels
-    return {name: [Message(f"marketing.flag.{f}") for f in flags]
+
+    def reason(name: str, flag: str) -> Message:
+        if flag == "collinear" and c.at[name, "moves_with"]:
+            return Message("marketing.flag.collinear_with", other=c.at[name, "moves_with"])
+        if flag == "few_periods":
+            return Message("marketing.flag.few_periods", periods=len(model.kpi), needed=mmm.MIN_PERIODS)
+        return Message(f"marketing.flag.{flag}")
+
+    return {name: [reason(name, f) for f in flags]
             + ([] if c.at[name, "identified"] else [Message("marketing.flag.unidentified")])
             for name, flags in c["flags"].items() if flags}
+
+
+def held_channels(model: mmm.MediaMix) -> list[str]:
+    """The channels the budget split keeps at today's spend: those the data cannot separate, whose
+    response curve is not a measurement to move money on."""
+    return [str(c) for c in model.channels.index[~model.channels["identified"]]]
 
 
 def calibration_shift(before: mmm.MediaMix, after: mmm.MediaMix) -> pd.DataFrame:
@@ -343,10 +374,14 @@ def calibration_shift(before: mmm.MediaMix, after: mmm.MediaMix) -> pd.DataFrame
 
 def allocate(model: mmm.MediaMix, params: Params) -> mmm.Allocation:
     """The best split of ``params.budget`` (default today's total) with each channel within
-    ``params.change`` of today's spend (``mmm.allocate``)."""
+    ``params.change`` of today's spend (``mmm.allocate``); a channel the data cannot separate
+    (``held_channels``) stays at today's spend, so no money moves on its unmeasured curve."""
     today = model.channels["current_spend"]
-    return mmm.allocate(model, params.budget, lower=today * max(0.0, 1 - params.change),
-                        upper=today * (1 + params.change), margin=params.margin, random_state=params.random_state)
+    held = model.channels.index.isin(held_channels(model))
+    lower = (today * max(0.0, 1 - params.change)).where(~held, today)
+    upper = (today * (1 + params.change)).where(~held, today)
+    return mmm.allocate(model, params.budget, lower=lower, upper=upper, margin=params.margin,
+                        random_state=params.random_state)
 
 
 def what_if(model: mmm.MediaMix, params: Params) -> mmm.Allocation:

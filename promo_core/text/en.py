@@ -2921,6 +2921,26 @@ MESSAGES = {
     "column.word": "Word",
     "column.z": "How distinctive (z)",
     "reports.page.voice": "Voice of the customer",
+    # the voice section of the standard report (report.voice_analysis)
+    "reports.step.voice": "Voice of the customer",
+    "reports.table.reviews": "reviews",
+    "report.voice.name": "Voice of the customer",
+    "report.voice.headline": "{texts:,} reviews and posts ({en:,} English, {zh:,} Chinese, {mixed:,} mixed): "
+                             "{positive:pct0} positive, {negative:pct0} negative; mean sentiment {score:.2f} (from "
+                             "−1, all very negative, to +1).",
+    "report.voice.product": "{name} ({product}): {negative:pct0} of {texts:,} texts negative; the complaints name "
+                            "{aspect} most ({mentions:,} texts), for example: “{quote}”",
+    "report.voice.product_no_aspect": "{name} ({product}): {negative:pct0} of {texts:,} texts negative; the "
+                                      "complaints name no aspect in particular.",
+    "report.voice.part_failed": "Left out of this section: {reason}",
+    "report.voice.model.classifier": "Sentiment from a classifier trained on the texts' star ratings: it was more "
+                                     "accurate on held-out texts ({accuracy:pct0} against {library:pct0} for the "
+                                     "libraries).",
+    "report.voice.model.library": "Sentiment from the libraries (VADER, SnowNLP): a classifier trained on the "
+                                  "ratings was not more accurate on held-out texts ({accuracy:pct0} against "
+                                  "{library:pct0}).",
+    "report.voice.none_disliked": "No product is clearly more disliked than the rest: none has a share of "
+                                  "negative texts surely above the shop's {negative:pct0}.",
     # (end of voice)
 
     # --- retention ----------------------------------------------------------------------
@@ -3245,7 +3265,8 @@ MESSAGES = {
     "marketing.note.filled": "{pairs} period-channel pairs had no row and count as no spend.",
     "marketing.note.kpi_from_sales": "Revenue per period comes from the sales data (the spend table has no revenue "
                                      "column).",
-    "marketing.flag.few_periods": "less than a year of data, so seasonality and media cannot be told apart",
+    "marketing.flag.few_periods": "only {periods} periods of data (the model needs {needed}, a year of weeks), so "
+                                  "seasonality and media cannot be told apart",
     "marketing.flag.no_variation": "its spend hardly changes, so its effect cannot be measured",
     "marketing.flag.collinear": "its spend moves with other channels' (or with the season), so the model cannot "
                                 "tell their effects apart",
@@ -3294,7 +3315,8 @@ MESSAGES = {
                                        "the model (0: no check).",
     "marketing.settings.n_boot": "Refits for the intervals",
     "marketing.settings.n_boot.help": "The intervals come from refitting the model on resampled data this many "
-                                      "times: more is steadier but slower.",
+                                      "times: more is steadier but slower. At least {least}: with fewer, the ends "
+                                      "of a 90 % interval rest on a handful of refits.",
     "marketing.settings.fourier": "Season detail",
     "marketing.settings.fourier.help": "How detailed the yearly season may be (pairs of waves); more follows sharper "
                                        "peaks but can take credit from marketing.",
@@ -3305,10 +3327,12 @@ MESSAGES = {
     "marketing.metric.spend.help": "Everything spent in the {periods} periods of the data.",
     "marketing.metric.contribution": "Revenue it brought in",
     "marketing.metric.contribution.help": "Sales that would not have happened without the marketing, as the model "
-                                          "estimates: {share:pct0} of all revenue.",
+                                          "estimates, from the channels it can measure: {share:pct0} of all revenue "
+                                          "(between {low:money0} and {high:money0}, {level:pct0} interval).",
     "marketing.metric.roas": "Return on ad spend",
-    "marketing.metric.roas.help": "Revenue brought in per 1 spent, all channels together (above 1: the marketing "
-                                  "brought in more revenue than it cost; profit also needs the margin).",
+    "marketing.metric.roas.help": "Revenue brought in per 1 spent on the channels the model can measure (between "
+                                  "{low:.2f} and {high:.2f}, {level:pct0} interval; above 1: the marketing brought "
+                                  "in more revenue than it cost; profit also needs the margin).",
     "marketing.metric.holdout": "Forecast error",
     "marketing.metric.holdout.help": "Average error when the model predicts the last {periods} periods without "
                                      "seeing them (R² {r2:.2f}; 1 is perfect, below 0 worse than the average).",
@@ -3402,7 +3426,9 @@ MESSAGES = {
     "column.proposed_revenue": "Revenue from it, proposed",
     "report.marketing.name": "Marketing ROI",
     "report.marketing.headline": "Marketing spend of {spend:money0} brought in about {contribution:money0} of "
-                                 "revenue ({share:pct0} of all revenue): {roas:.2f} per 1 spent.",
+                                 "revenue from the channels the model can measure ({low:money0} to {high:money0}, "
+                                 "{level:pct0} interval; {share:pct0} of all revenue): {roas:.2f} per 1 spent on "
+                                 "them.",
     "marketing.calibrate.heading": "Calibrate with an experiment",
     "marketing.calibrate.lead": "If a randomised test measured a channel's return (a hold-out region, a coupon "
                                 "campaign on the Coupons page), enter it: the model then weighs the test's result "
@@ -3446,6 +3472,20 @@ MESSAGES = {
     "marketing.calibrate.negative": "The campaign brought no extra revenue (its measured ROAS is below 0): the "
                                     "model is told 0 for this channel.",
     "marketing.flag.unidentified": "the page shows no ROAS for it: the data cannot tell what it brought in",
+    "marketing.flag.collinear_with": "its spend moves with {other}'s, so the model cannot tell their effects apart",
+    "marketing.headline.range": "Revenue brought in: between {low:money0} and {high:money0} ({level:pct0} interval), "
+                                "a return of {roas_low:.2f} to {roas_high:.2f} per 1 spent.",
+    "marketing.headline.excluded": "Not counted above: {channels:and}, {spend:money0} of spend. The data cannot tell "
+                                   "what it brought in: the model's arithmetic credits it with {credited:money0}, "
+                                   "but that is not a measurement and may be far off (nothing to that much or "
+                                   "more). A randomised test of the channel (Calibrate with an experiment) can "
+                                   "measure it.",
+    "marketing.curves.unidentified": "The data cannot separate {channel}: this curve is the model's arithmetic, not "
+                                     "a measurement. Do not plan its spend on it.",
+    "marketing.plan.held": "{channels:and} stays at today's spend: the data cannot tell what it brings in, so the "
+                           "split does not move money on its curve.",
+    "marketing.whatif.held": "The data cannot tell what {channels:and} brings in: a change to it here shows the "
+                             "model's arithmetic, not a measured gain.",
     # (end of marketing)
 
     # --- clv honesty ----------------------------------------------------------------------
