@@ -49,9 +49,9 @@ from threadpoolctl import threadpool_limits
 
 from promo_core import clv
 from promo_core.dates import order_span
-from promo_core.engine import SalesSource, exact_sum, fetch, sales_table
+from promo_core.engine import SalesSource, exact_sum, exact_total, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.segments import is_online_channel, to_day
+from promo_core.segments import OrderSource, customer_orders, is_online_channel, to_day
 from promo_core.text import Message
 
 BANDS = ("low", "medium", "high")
@@ -66,7 +66,6 @@ MIN_TRAIN_CUSTOMERS = 50  # below this a classifier learns noise; the BG/NBD rou
 OVERDUE = 1.5  # a customer is overdue when the days since their last order exceed 1.5 usual gaps
 PERIODS = {"W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 _NEEDS = ["customer_id", "order_date", "revenue", "is_return"]
-_OPTIONAL = ["channel", "discount", "coupon_code"]
 
 
 @dataclass(frozen=True)
@@ -146,28 +145,34 @@ def p_no_purchase(fit: clv.BGNBDFit, t: float, frequency, recency, T) -> np.ndar
 # Behaviour features, computed in the engine
 # --------------------------------------------------------------------------------------------
 class _Lines:
-    """A source's purchase days (customer, day, revenue; whether online, whether discounted), in its engine."""
+    """A source's purchase days (customer, day, revenue; whether online, whether discounted), in its engine.
 
-    def __init__(self, transactions: SalesSource):
-        sales = sales_table(transactions, _NEEDS, optional=_OPTIONAL)
-        span = order_span(sales)
+    Read from ``segments.customer_orders`` rows: given the Segments analysis's kept grouping (one
+    row per customer, order, day and channel) the days are regrouped from it instead of from every
+    line (on 20 million lines the three feature tables cost 18 CPU-seconds read from the lines).
+    The same days and sums: a bought row's ``value`` is the exact sum of its bought lines, its
+    ``discounted`` / ``couponed`` whether one of them had a discount / a coupon.
+    """
+
+    def __init__(self, transactions: OrderSource):
+        orders = customer_orders(transactions, _NEEDS)
+        span = orders.span
         if not span.customer_lines:
             raise DataError(Message("clv.error.no_customer_ids"))
         self.first_day = to_day(span.first, "first_order")
         self.last_day = to_day(span.last, "last_order")
-        lines = sales.filter(sales.customer_id.notnull(), ~sales.is_return)
+        rows = orders.table.filter(orders.table.bought)
         flags = {}
-        if "channel" in sales.columns:
-            names = fetch(lines.filter(lines.channel.notnull()).select("channel").distinct())["channel"]
+        if "channel" in rows.columns:
+            names = fetch(rows.filter(rows.channel.notnull()).select("channel").distinct())["channel"]
             online = [c for c in names if is_online_channel(c)]
             if online:  # (without an online channel the share says nothing)
-                flags["online"] = lines.channel.isin(online)
-        discounted = [lines.discount.fill_null(0) > 0] if "discount" in sales.columns else []
-        discounted += [lines.coupon_code.notnull()] if "coupon_code" in sales.columns else []
+                flags["online"] = rows.channel.isin(online)
+        discounted = [rows[c] for c in ("discounted", "couponed") if c in rows.columns]
         if discounted:
             flags["discount"] = discounted[0] | discounted[1] if len(discounted) == 2 else discounted[0]
-        self.days = lines.group_by(["customer_id", lines.order_date.date().name("day")]).aggregate(
-            value=exact_sum(lines.revenue), **{k: v.any().cast("float64") for k, v in flags.items()})
+        self.days = rows.group_by(["customer_id", "day"]).aggregate(
+            value=exact_total(rows.value, rows.value_huge), **{k: v.any().cast("float64") for k, v in flags.items()})
         self.flags = list(flags)
 
     def features(self, day: pd.Timestamp, window: int) -> pd.DataFrame:
@@ -283,15 +288,15 @@ def _drivers(f: pd.DataFrame, window: int) -> list[Message]:
     return out
 
 
-def churn_risk(transactions: SalesSource, as_of=None, horizon_days: int = 90, random_state: int = 0) -> ChurnRisk:
+def churn_risk(transactions: OrderSource, as_of=None, horizon_days: int = 90, random_state: int = 0) -> ChurnRisk:
     """Each customer's probability of making no purchase in the next ``horizon_days``, by the
     route that predicted best on a time holdout.
 
     Parameters
     ----------
-    transactions : DataFrame or ibis.Table
-        Order lines (see ``promo_core.engine.sales_table``); ``channel``, ``discount`` and
-        ``coupon_code`` feed the classifier when present.
+    transactions : DataFrame, ibis.Table or segments.CustomerOrders
+        Order lines (see ``promo_core.engine.sales_table``), or their ``segments.customer_orders``;
+        ``channel``, ``discount`` and ``coupon_code`` feed the classifier when present.
     as_of : date-like, optional
         The day to score from (later lines are ignored); default the data's last day.
     horizon_days : int
