@@ -41,6 +41,8 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.inspection import permutation_importance
 from sklearn.isotonic import IsotonicRegression
@@ -80,7 +82,7 @@ class ChurnRisk:
         ``p_churn_btyd``, ``p_churn_classifier`` (NaN when that route could not run),
         ``last_order``, ``expected_next_order`` (last order plus the usual gap; NaT after a single
         order), ``mean_days_between_orders``, the other behaviour features and ``drivers`` (a
-        ``Message``: what raises or lowers this customer's risk, in words).
+        ``Message``: what raises or lowers this customer's risk, in words; only when asked for).
     route : str
         The chosen route: 'btyd' or 'classifier'.
     evaluation : DataFrame or None
@@ -171,16 +173,28 @@ class _Lines:
         discounted = [rows[c] for c in ("discounted", "couponed") if c in rows.columns]
         if discounted:
             flags["discount"] = discounted[0] | discounted[1] if len(discounted) == 2 else discounted[0]
-        self.days = rows.group_by(["customer_id", "day"]).aggregate(
+        days = rows.group_by(["customer_id", "day"]).aggregate(
             value=exact_total(rows.value, rows.value_huge), **{k: v.any().cast("float64") for k, v in flags.items()})
+        # the days since the customer's previous purchase day: the same whatever the cutoff (a cutoff
+        # that keeps a day keeps the days before it), so ranked once, not once per feature table
+        self.days = days.mutate(gap=days.day.delta(days.day.lag().over(group_by="customer_id", order_by="day"),
+                                                   unit="day"))
         self.flags = list(flags)
+
+    def __enter__(self) -> "_Lines":
+        """The purchase days kept in the engine (a temporary table) until the block ends: three
+        feature tables and two sets of buyers read them."""
+        self.days = self.days.cache()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.days.release()
 
     def features(self, day: pd.Timestamp, window: int) -> pd.DataFrame:
         """One row per customer with a purchase on or before ``day``: ``FEATURES`` and
         ``first_order``, ``last_order``; ``window`` days make the recent and the previous window."""
         d = ibis.literal(day.date())
         days = self.days.filter(self.days.day <= d)
-        days = days.mutate(gap=days.day.delta(days.day.lag().over(group_by="customer_id", order_by="day"), unit="day"))
         since = d.delta(days.day, unit="day")
         per = days.group_by("customer_id").aggregate(
             orders=days.count(), first=days.day.min(), last=days.day.max(), revenue=exact_sum(days.value),
@@ -205,10 +219,16 @@ class _Lines:
             out[col] = out[col].astype(float)
         return out
 
-    def buyers(self, start: pd.Timestamp, end: pd.Timestamp) -> set[str]:
-        """Customers with a purchase after ``start`` and on or before ``end``."""
+    def churned(self, customers: pd.Series, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
+        """Whether each of ``customers`` (ids) made no purchase after ``start`` and on or before ``end``.
+
+        Why Arrow's ``is_in`` and not ``Series.isin``: pandas builds one Arrow scalar per value of
+        the set, 3 CPU-seconds for the 380,000 buyers of 20 million lines; this is a hash lookup.
+        """
         days = self.days.filter(self.days.day > ibis.literal(start.date()), self.days.day <= ibis.literal(end.date()))
-        return set(fetch(days.select("customer_id").distinct())["customer_id"].astype("str"))
+        buyers = fetch(days.select("customer_id").distinct())["customer_id"].astype("str")
+        found = pc.is_in(pa.array(customers.astype("str").array), value_set=pa.array(buyers.array))
+        return ~found.to_numpy(zero_copy_only=False)
 
 
 def _summary(features: pd.DataFrame) -> pd.DataFrame:
@@ -288,7 +308,8 @@ def _drivers(f: pd.DataFrame, window: int) -> list[Message]:
     return out
 
 
-def churn_risk(transactions: OrderSource, as_of=None, horizon_days: int = 90, random_state: int = 0) -> ChurnRisk:
+def churn_risk(transactions: OrderSource, as_of=None, horizon_days: int = 90, random_state: int = 0,
+               drivers: bool = True) -> ChurnRisk:
     """Each customer's probability of making no purchase in the next ``horizon_days``, by the
     route that predicted best on a time holdout.
 
@@ -304,6 +325,10 @@ def churn_risk(transactions: OrderSource, as_of=None, horizon_days: int = 90, ra
         quarter).
     random_state : int
         Seed of the classifier: the same data and settings give the same scores.
+    drivers : bool
+        Whether ``customers`` gets each customer's ``drivers`` in words. False for a caller that
+        needs only the probabilities (the Segments page's headline): the words are one message per
+        customer, 7 CPU-seconds for half a million customers.
 
     Returns
     -------
@@ -319,31 +344,31 @@ def churn_risk(transactions: OrderSource, as_of=None, horizon_days: int = 90, ra
     if not isinstance(horizon_days, (int, np.integer)) or horizon_days < MIN_HORIZON_DAYS:
         raise DataError(Message("retention.error.horizon", days=horizon_days, least=MIN_HORIZON_DAYS))
     horizon_days = int(horizon_days)
-    lines = _Lines(transactions)
-    as_of = lines.last_day if as_of is None else to_day(as_of, "as_of")
-    cut, train_cut = as_of - pd.Timedelta(days=horizon_days), as_of - pd.Timedelta(days=2 * horizon_days)
-    now = lines.features(as_of, horizon_days)
-    if now.empty:
-        raise DataError(Message("clv.error.no_purchase_by", end=as_of, last_day=lines.last_day))
-    history = float(now["tenure_days"].max())
-    if history < clv.MIN_HISTORY_DAYS:
-        raise DataError(Message("clv.error.short_history", needed=clv.MIN_HISTORY_DAYS, days=history))
-    p_btyd, fit = _btyd(now, horizon_days)
-    scores = {"btyd": p_btyd, "classifier": np.full(len(now), np.nan)}
-    evaluation = calibration = importance = problem = None
-    route = "btyd"
-    if (cut - lines.first_day).days < clv.MIN_HISTORY_DAYS + horizon_days:
-        problem = Message("retention.note.no_holdout", days=(as_of - lines.first_day).days,
-                          needed=2 * horizon_days + clv.MIN_HISTORY_DAYS, horizon=horizon_days)
-    else:
-        test = lines.features(cut, horizon_days)
-        churned = ~test["customer_id"].isin(lines.buyers(cut, as_of)).to_numpy()
-        evaluation, calibration, importance, classifier, problem = _holdout(lines, test, churned, train_cut,
-                                                                            horizon_days, random_state)
-        if classifier is not None:  # refit on the latest complete window, then score today
-            scores["classifier"] = _ChurnClassifier(test, churned, random_state).predict(now)
-            auc = evaluation.set_index("route")["auc"]
-            route = "classifier" if auc["classifier"] > auc["btyd"] else "btyd"
+    with _Lines(transactions) as lines:
+        as_of = lines.last_day if as_of is None else to_day(as_of, "as_of")
+        cut, train_cut = as_of - pd.Timedelta(days=horizon_days), as_of - pd.Timedelta(days=2 * horizon_days)
+        now = lines.features(as_of, horizon_days)
+        if now.empty:
+            raise DataError(Message("clv.error.no_purchase_by", end=as_of, last_day=lines.last_day))
+        history = float(now["tenure_days"].max())
+        if history < clv.MIN_HISTORY_DAYS:
+            raise DataError(Message("clv.error.short_history", needed=clv.MIN_HISTORY_DAYS, days=history))
+        p_btyd, fit = _btyd(now, horizon_days)
+        scores = {"btyd": p_btyd, "classifier": np.full(len(now), np.nan)}
+        evaluation = calibration = importance = problem = None
+        route = "btyd"
+        if (cut - lines.first_day).days < clv.MIN_HISTORY_DAYS + horizon_days:
+            problem = Message("retention.note.no_holdout", days=(as_of - lines.first_day).days,
+                              needed=2 * horizon_days + clv.MIN_HISTORY_DAYS, horizon=horizon_days)
+        else:
+            test = lines.features(cut, horizon_days)
+            churned = lines.churned(test["customer_id"], cut, as_of)
+            evaluation, calibration, importance, classifier, problem = _holdout(lines, test, churned, train_cut,
+                                                                                horizon_days, random_state)
+            if classifier is not None:  # refit on the latest complete window, then score today
+                scores["classifier"] = _ChurnClassifier(test, churned, random_state).predict(now)
+                auc = evaluation.set_index("route")["auc"]
+                route = "classifier" if auc["classifier"] > auc["btyd"] else "btyd"
     out = now[["customer_id"]].copy()
     out["p_churn"] = scores[route]
     out["band"] = pd.Categorical(band(out["p_churn"]), categories=list(BANDS), ordered=True)
@@ -353,7 +378,8 @@ def churn_risk(transactions: OrderSource, as_of=None, horizon_days: int = 90, ra
     for col in ("mean_days_between_orders", "recency_days", "orders", "orders_recent", "orders_before", "revenue",
                 "overdue_ratio", "online_share", "discount_share"):
         out[col] = now[col]
-    out["drivers"] = _drivers(now, horizon_days)
+    if drivers:
+        out["drivers"] = _drivers(now, horizon_days)
     return ChurnRisk(customers=out.reset_index(drop=True), route=route, evaluation=evaluation, calibration=calibration,
                      importance=importance, as_of=as_of, cut=cut, train_cut=train_cut, horizon_days=horizon_days,
                      bgnbd=fit, problem=problem)
@@ -367,7 +393,7 @@ def _holdout(lines: _Lines, test: pd.DataFrame, churned: np.ndarray, train_cut: 
     cut = train_cut + pd.Timedelta(days=horizon_days)
     p_btyd, _ = _btyd(test, horizon_days)
     train = lines.features(train_cut, horizon_days) if train_cut > lines.first_day else test.iloc[:0]
-    train_churned = ~train["customer_id"].isin(lines.buyers(train_cut, cut)).to_numpy()
+    train_churned = lines.churned(train["customer_id"], train_cut, cut)
     # the naive rule: days since the last order, as the churn rate of the training window at that recency
     naive_from = (train["recency_days"], train_churned) if len(train) else (test["recency_days"], churned)
     naive = IsotonicRegression(y_min=0, y_max=1, increasing=True, out_of_bounds="clip").fit(*naive_from)
