@@ -53,7 +53,7 @@ from promo_core import clv
 from promo_core.dates import order_span
 from promo_core.engine import SalesSource, exact_sum, exact_total, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.segments import OrderSource, customer_orders, is_online_channel, to_day
+from promo_core.segments import OrderSource, customer_orders, is_online_channel, stratified_sample, to_day
 from promo_core.text import Message
 
 BANDS = ("low", "medium", "high")
@@ -254,7 +254,16 @@ def _classifier(random_state: int = 0) -> HistGradientBoostingClassifier:
 
 class _ChurnClassifier:
     """Gradient boosting on the behaviour features that vary in its training data (a feature with
-    one value, such as the online share of a shop without a web channel, says nothing)."""
+    one value, such as the online share of a shop without a web channel, says nothing).
+
+    With more than ``FIT_SIZE`` training customers it learns from a sample of that many, stayers
+    and leavers keeping their shares (``segments.stratified_sample``). Why: two fits on the
+    500,000 customers of 20 million lines took 13 CPU-seconds, and trees of at least 40 customers
+    a leaf settle long before; every customer is still scored. Up to ``FIT_SIZE`` customers (the
+    demo's 20,000) every one is used, as before.
+    """
+
+    FIT_SIZE = 100_000
 
     def __init__(self, features: pd.DataFrame, churned: np.ndarray, random_state: int):
         X = features[FEATURES].to_numpy(dtype=float)
@@ -262,8 +271,9 @@ class _ChurnClassifier:
             raise DataError(Message("retention.error.classifier", customers=len(X)))
         varies = [i for i in range(X.shape[1]) if len(np.unique(X[~np.isnan(X[:, i]), i])) > 1]
         self.columns = [FEATURES[i] for i in varies]
+        fitted = stratified_sample(churned, self.FIT_SIZE, random_state)
         with threadpool_limits(1):  # (OpenMP threads on a busy server spin more than they compute)
-            self.model = _classifier(random_state).fit(X[:, varies], churned)
+            self.model = _classifier(random_state).fit(X[fitted][:, varies], churned[fitted])
 
     def matrix(self, features: pd.DataFrame) -> np.ndarray:
         return features[self.columns].to_numpy(dtype=float)

@@ -762,7 +762,7 @@ def explain_clusters(features: pd.DataFrame, labels, max_depth: int = 3, random_
     cols = list(features.columns)
     rows, covered = [], np.zeros(len(x), dtype=bool)
     clusters = np.unique(labels)
-    fitted = _stratified_sample(labels, fit_size, random_state)
+    fitted = stratified_sample(labels, fit_size, random_state)
     x_fit, labels_fit = x[fitted], labels[fitted]
 
     def fit(c) -> DecisionTreeClassifier:
@@ -809,7 +809,7 @@ def explain_clusters(features: pd.DataFrame, labels, max_depth: int = 3, random_
                         coverage=float(covered.mean()))
 
 
-def _stratified_sample(labels: np.ndarray, size: int, random_state: int) -> np.ndarray:
+def stratified_sample(labels: np.ndarray, size: int, random_state: int) -> np.ndarray:
     """Sorted positions of at most about ``size`` rows, each label keeping its share (at least one
     row per label); every position when there are no more than ``size`` rows."""
     if len(labels) <= size:
