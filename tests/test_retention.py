@@ -348,3 +348,18 @@ def test_a_classifier_on_a_sample_of_customers_ranks_as_one_on_all(demo_tx, demo
     assert abs(auc["sample"]["classifier"] - auc["all"]["classifier"]) < 0.01
     assert auc["sample"]["btyd"] == auc["all"]["btyd"]
     assert len(sampled.customers) == len(demo_risk.customers) and sampled.customers["p_churn_classifier"].notna().all()
+
+
+def test_a_given_lifetime_value_fit_is_the_fit_the_route_makes(demo_tx, demo_risk):
+    """The Segments page hands its lifetime-value BG/NBD to the churn route instead of a refit: the
+    same summary, so the same probabilities to the last digit; a fit of other customers is refused."""
+    from promo_core import clv
+
+    fit = clv.fit_bgnbd(clv.customer_summary(demo_tx))
+    given = retention.churn_risk(demo_tx, bgnbd=fit, drivers=False)
+    assert given.bgnbd is fit and "drivers" not in given.customers.columns
+    np.testing.assert_array_equal(given.customers["p_churn_btyd"], demo_risk.customers["p_churn_btyd"])
+    pd.testing.assert_frame_equal(given.evaluation, demo_risk.evaluation)
+    other = clv.fit_bgnbd(clv.customer_summary(demo_tx, "2026-01-31"))
+    with pytest.raises(ValueError, match="fitted on"):
+        retention.churn_risk(demo_tx, bgnbd=other)
