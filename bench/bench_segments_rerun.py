@@ -4,7 +4,8 @@ with a profile of the rerun: where its seconds go, to find what redraws needless
 Why a saved workspace: issue 15 asks for a rerun ≤ 1 s on 20 million lines, where tables of half a
 million customers make every per-customer step of the page script visible (the demo's 20,000 hide
 them). The first render computes the analysis (minutes under load); then ``--reruns`` reruns are
-timed (wall and CPU seconds, load average) and the last is profiled. Run from the project root:
+timed (wall and CPU seconds, peak RSS, load average), the last is profiled, and a switch to 中文 is
+timed. Run from the project root:
 
     .venv/bin/python bench/bench_segments_rerun.py bench/out/ws_20000000/promo.duckdb [--code ../main]
 """
@@ -14,12 +15,18 @@ import argparse
 import cProfile
 import os
 import pstats
+import resource
 import sys
 import threading
 import time
 from pathlib import Path
 
 from bench_analysis import cpu_seconds
+
+
+def peak_gb() -> float:
+    """The process's peak resident memory so far (the server's, as AppTest runs the page in it)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
 
 
 def main() -> None:
@@ -41,8 +48,8 @@ def main() -> None:
     start, cpu = time.perf_counter(), cpu_seconds()
     at.run()
     assert not at.exception, at.exception
-    print(f"first render: {time.perf_counter() - start:.1f} s wall, {cpu_seconds() - cpu:.1f} s CPU, "
-          f"load average {os.getloadavg()[0]:.1f}", flush=True)
+    print(f"RESULT first render: {time.perf_counter() - start:.1f} s wall, {cpu_seconds() - cpu:.1f} s CPU, "
+          f"peak RSS {peak_gb():.2f} GB, load average {os.getloadavg()[0]:.1f}", flush=True)
     profile = cProfile.Profile()
     for i in range(args.reruns):
         start, cpu = time.perf_counter(), cpu_seconds()
@@ -52,8 +59,14 @@ def main() -> None:
         threading.setprofile(None)
         assert not at.exception, at.exception
         print(f"RESULT rerun {i + 1}: {time.perf_counter() - start:.2f} s wall, {cpu_seconds() - cpu:.2f} s CPU, "
-              f"load average {os.getloadavg()[0]:.1f}", flush=True)
+              f"peak RSS {peak_gb():.2f} GB, load average {os.getloadavg()[0]:.1f}", flush=True)
     profile.disable()
+    at.session_state["lang"] = "zh"  # a language switch changes no number either
+    start, cpu = time.perf_counter(), cpu_seconds()
+    at.run()
+    assert not at.exception, at.exception
+    print(f"RESULT switch to 中文: {time.perf_counter() - start:.2f} s wall, {cpu_seconds() - cpu:.2f} s CPU, "
+          f"peak RSS {peak_gb():.2f} GB, load average {os.getloadavg()[0]:.1f}", flush=True)
     pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
 
 

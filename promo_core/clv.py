@@ -50,7 +50,8 @@ def _days_per_unit(time_unit: str) -> float:
     return DAYS_PER_UNIT[time_unit]
 
 
-def customer_summary(transactions: OrderSource, calibration_end=None, time_unit: str = "D") -> pd.DataFrame:
+def customer_summary(transactions: OrderSource, calibration_end=None, time_unit: str = "D",
+                     earlier=()) -> pd.DataFrame:
     """One row per customer: repeat purchases, recency, age and mean repeat spend.
 
     Parameters
@@ -62,6 +63,10 @@ def customer_summary(transactions: OrderSource, calibration_end=None, time_unit:
         Last day of the calibration period (later lines are ignored); default the data's last day.
     time_unit : {'D', 'W'}
         Unit of ``recency`` and ``T``: days, or weeks (days / 7, fractional).
+    earlier : sequence of int
+        Days before ``calibration_end`` whose summaries are computed in the same pass over the rows
+        and remembered by ``segments.CustomerOrders`` (the holdout's calibration end), saving a pass
+        each.
 
     Returns
     -------
@@ -79,15 +84,35 @@ def customer_summary(transactions: OrderSource, calibration_end=None, time_unit:
         raise DataError(Message("clv.error.no_customer_ids"))
     last_day = to_day(span.last, "last_order")
     end = last_day if calibration_end is None else to_day(calibration_end, "calibration_end")
+    ends = [end, *(end - pd.Timedelta(days=int(d)) for d in earlier if int(d) > 0)]
+    ends = [e for e in dict.fromkeys(ends) if ("summary", e, time_unit) not in orders.memo]
+    if len(ends) > 1:  # (an end without a purchase is left for the call that asks for it to refuse)
+        orders.memo.update({("summary", e, time_unit): t for e, t in _summaries(orders.table, ends, time_unit).items()})
     return orders.remembered(("summary", end, time_unit), lambda: _summary(orders.table, end, last_day, time_unit))
 
 
 def _summary(rows, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str) -> pd.DataFrame:
-    per_unit = _days_per_unit(time_unit)
-    out = fetch(_purchase_days_per_customer(rows, end))
-    if out.empty:
+    out = _summaries(rows, [end], time_unit).get(end)
+    if out is None:
         raise DataError(Message("clv.error.no_purchase_by", end=end, last_day=last_day))
-    out["customer_id"] = out["customer_id"].astype("str")
+    return out
+
+
+def _summaries(rows, ends: list[pd.Timestamp], time_unit: str) -> dict[pd.Timestamp, pd.DataFrame]:
+    """The summaries at each of ``ends`` from one query; an end without a purchase has none."""
+    wide = fetch(_purchase_days_per_customer(rows, ends))
+    wide["customer_id"] = wide["customer_id"].astype("str")
+    out = {}
+    for i, end in enumerate(ends):
+        columns = {f"{c}_{i}": c for c in SUMMARY_COLUMNS[1:]}
+        table = wide.loc[wide[f"frequency_{i}"].notna(), ["customer_id", *columns]].rename(columns=columns)
+        if not table.empty:
+            out[end] = _summary_table(table.reset_index(drop=True), time_unit)
+    return out
+
+
+def _summary_table(out: pd.DataFrame, time_unit: str) -> pd.DataFrame:
+    per_unit = _days_per_unit(time_unit)
     out["frequency"] = out["frequency"].astype(np.int64)
     out["recency"] = out["recency"].astype(float) / per_unit
     out["T"] = out["T"].astype(float) / per_unit
@@ -97,20 +122,31 @@ def _summary(rows, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str) ->
     return out
 
 
-def _purchase_days_per_customer(orders, end: pd.Timestamp):
-    """The BTYD summary in days, per customer with a purchase on or before ``end``: a purchase is
-    a day with a line that is not a return, worth that day's revenue (its exact sum), from
-    ``segments.CustomerOrders`` rows."""
-    rows = orders.filter(orders.bought, orders.day <= ibis.literal(end.date()))
+def _purchase_days_per_customer(orders, ends: list[pd.Timestamp]):
+    """The BTYD summary in days at each of ``ends`` (columns ``frequency_<i>``, ``recency_<i>``,
+    ``T_<i>``, ``monetary_value_<i>``; all missing for a customer without a purchase by that end),
+    per customer with a purchase on or before the last: a purchase is a day with a line that is
+    not a return, worth that day's revenue (its exact sum), from ``segments.CustomerOrders`` rows.
+    Several ends share one pass: the first purchase day and its value are every end's, the rest
+    are conditional aggregates (exact sums stay exact)."""
+    rows = orders.filter(orders.bought, orders.day <= ibis.literal(max(ends).date()))
     days = rows.group_by(["customer_id", "day"]).aggregate(value=exact_total(rows.value, rows.value_huge))
+    by = [days.day <= ibis.literal(e.date()) for e in ends]
     per = days.group_by("customer_id").aggregate(
-        n=days.count(), first=days.day.min(), last=days.day.max(), total=exact_sum(days.value),
-        first_value=days.value.argmin(days.day), priced=days.value.count())
-    return per.select(
-        "customer_id", frequency=per.n - 1, recency=per["last"].delta(per["first"], unit="day"),
-        T=ibis.literal(end.date()).delta(per["first"], unit="day"),
-        monetary_value=ibis.cases((per.n > 1, (per.total - per.first_value) / (per.n - 1)),
-                                  (per.priced > 0, 0.0))).order_by("customer_id")
+        first=days.day.min(), first_value=days.value.argmin(days.day), **{
+            k: v for i, b in enumerate(by) for k, v in (
+                (f"n_{i}", days.count(where=b)), (f"last_{i}", days.day.max(where=b)),
+                (f"total_{i}", exact_sum(days.value, where=b)), (f"priced_{i}", days.value.count(where=b)))})
+    columns = {}
+    for i, end in enumerate(ends):
+        n, bought = per[f"n_{i}"], per[f"n_{i}"] > 0
+        columns.update({
+            f"frequency_{i}": bought.ifelse(n - 1, ibis.null()),
+            f"recency_{i}": per[f"last_{i}"].delta(per["first"], unit="day"),
+            f"T_{i}": bought.ifelse(ibis.literal(end.date()).delta(per["first"], unit="day"), ibis.null()),
+            f"monetary_value_{i}": ibis.cases((n > 1, (per[f"total_{i}"] - per.first_value) / (n - 1)),
+                                              (per[f"priced_{i}"] > 0, 0.0))})
+    return per.select("customer_id", **columns).order_by("customer_id")
 
 
 def _summary_arrays(summary: pd.DataFrame):

@@ -273,3 +273,93 @@ def test_the_retention_analysis_adds_value_at_risk_segments_and_cohorts_and_fail
     assert bare.at_risk["p_churn"].is_monotonic_decreasing and not bare.problems
     weekly_typo = analysis.run(tx, analysis.Params(horizon_days=60, period="fortnight", parts=frozenset({"cohorts"})))
     assert weekly_typo.cohorts is None and weekly_typo.problems["cohorts"].id == "retention.error.period"
+
+
+def _messy_shop() -> pd.DataFrame:
+    """``_small_shop`` with what real lines hold: orders of several lines, an order whose lines fall
+    on two days and in two channels, returns, guest lines and a discount column."""
+    tx = _small_shop(customers=120, days=300, seed=5)
+    rng = np.random.default_rng(8)
+    extra = tx.sample(150, random_state=1).assign(unit_price=lambda f: f["unit_price"] + 0.35,
+                                                  channel=lambda f: np.where(rng.random(len(f)) < 0.5, "web", "store"))
+    returns = tx.sample(60, random_state=2).assign(quantity=-1, order_id=lambda f: "R" + f["order_id"],
+                                                   order_date=lambda f: f["order_date"] + pd.Timedelta(days=3))
+    spill = tx.sample(20, random_state=3).assign(order_date=lambda f: f["order_date"] + pd.Timedelta(hours=30))
+    guests = tx.sample(30, random_state=4).assign(customer_id=None)
+    tx = pd.concat([tx, extra, returns, spill, guests], ignore_index=True)
+    tx["discount"] = np.where(rng.random(len(tx)) < 0.05, 2.5, np.nan)
+    return tx
+
+
+def _features_by_hand(tx: pd.DataFrame, day: pd.Timestamp, window: int) -> pd.DataFrame:
+    """What ``_Lines.features`` counts, in pandas: purchase days (a day with a line that is not a
+    return), their revenue, gaps, recent and earlier days, online and discounted shares."""
+    t = tx[tx["customer_id"].notna() & (tx["quantity"] >= 0)].assign(day=lambda f: f["order_date"].dt.normalize())
+    t = t[t["day"] <= day].assign(revenue=lambda f: f["quantity"] * f["unit_price"], online=lambda f: f["channel"] == "web",
+                                  deal=lambda f: f["discount"].gt(0) | f["coupon_code"].notna())
+    days = t.groupby(["customer_id", "day"]).agg(value=("revenue", "sum"), online=("online", "any"),
+                                                 deal=("deal", "any")).reset_index()
+    since = (day - days["day"]).dt.days
+    days = days.assign(recent=since < window, before=(since >= window) & (since < 2 * window),
+                       gap=days.groupby("customer_id")["day"].diff().dt.days)
+    g = days.groupby("customer_id")
+    return pd.DataFrame({"orders": g.size(), "revenue": g["value"].sum(), "gap_spread_days": g["gap"].std(),
+                         "orders_recent": g["recent"].sum(), "orders_before": g["before"].sum(),
+                         "online_share": g["online"].mean(), "discount_share": g["deal"].mean(),
+                         "last_order": g["day"].max()})
+
+
+def test_purchase_days_from_the_kept_order_grouping_are_the_lines_days():
+    """The churn features read from ``segments.customer_orders`` rows (the Segments analysis's kept
+    grouping: one row per customer, order, day and channel) or from the lines are the ones counted
+    by hand, at every cutoff (gaps ranked once for all cutoffs), and so are the churned customers."""
+    from promo_core import segments
+
+    tx = _messy_shop()
+    as_of = tx["order_date"].max().normalize()
+    with segments.customer_orders(tx).kept() as kept:
+        for source in (tx, kept):
+            with retention._Lines(source) as lines:
+                for cut in (as_of, as_of - pd.Timedelta(days=60), as_of - pd.Timedelta(days=120)):
+                    got = lines.features(cut, 60).set_index("customer_id")
+                    want = _features_by_hand(tx, cut, 60)
+                    assert list(got.index) == list(want.index)
+                    for col in ("orders", "orders_recent", "orders_before"):
+                        np.testing.assert_array_equal(got[col], want[col], err_msg=col)
+                    for col in ("revenue", "gap_spread_days", "online_share", "discount_share"):
+                        np.testing.assert_allclose(got[col], want[col], rtol=1e-12, err_msg=col)
+                    assert (got["last_order"] == want["last_order"]).all()
+                    start = cut - pd.Timedelta(days=60)
+                    early = lines.features(start, 60)
+                    bought = tx[tx["customer_id"].notna() & (tx["quantity"] >= 0)
+                                & (tx["order_date"].dt.normalize() > start) & (tx["order_date"].dt.normalize() <= cut)]
+                    expected = ~early["customer_id"].isin(set(bought["customer_id"])).to_numpy()
+                    np.testing.assert_array_equal(lines.churned(early["customer_id"], start, cut), expected)
+                    assert expected.any() and not expected.all()
+
+
+def test_a_classifier_on_a_sample_of_customers_ranks_as_one_on_all(demo_tx, demo_risk, monkeypatch):
+    """Above ``FIT_SIZE`` training customers the classifier learns from a sample (leavers and
+    stayers in their shares): on the demo's 20,000 customers a sample of 5,000 ranks leavers about
+    as well on the holdout, and every customer is still scored."""
+    monkeypatch.setattr(retention._ChurnClassifier, "FIT_SIZE", 5000)
+    sampled = retention.churn_risk(demo_tx)
+    auc = {name: risk.evaluation.set_index("route")["auc"] for name, risk in (("all", demo_risk), ("sample", sampled))}
+    assert abs(auc["sample"]["classifier"] - auc["all"]["classifier"]) < 0.01
+    assert auc["sample"]["btyd"] == auc["all"]["btyd"]
+    assert len(sampled.customers) == len(demo_risk.customers) and sampled.customers["p_churn_classifier"].notna().all()
+
+
+def test_a_given_lifetime_value_fit_is_the_fit_the_route_makes(demo_tx, demo_risk):
+    """The Segments page hands its lifetime-value BG/NBD to the churn route instead of a refit: the
+    same summary, so the same probabilities to the last digit; a fit of other customers is refused."""
+    from promo_core import clv
+
+    fit = clv.fit_bgnbd(clv.customer_summary(demo_tx))
+    given = retention.churn_risk(demo_tx, bgnbd=fit, drivers=False)
+    assert given.bgnbd is fit and "drivers" not in given.customers.columns
+    np.testing.assert_array_equal(given.customers["p_churn_btyd"], demo_risk.customers["p_churn_btyd"])
+    pd.testing.assert_frame_equal(given.evaluation, demo_risk.evaluation)
+    other = clv.fit_bgnbd(clv.customer_summary(demo_tx, "2026-01-31"))
+    with pytest.raises(ValueError, match="fitted on"):
+        retention.churn_risk(demo_tx, bgnbd=other)

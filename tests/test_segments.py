@@ -315,7 +315,7 @@ def test_explain_clusters_on_a_sample_finds_the_same_rule_and_counts_every_custo
     pd.testing.assert_frame_equal(sampled.drop(columns="rule"), whole.drop(columns="rule"), check_exact=False,
                                   check_dtype=False, atol=0.02 * n)
     assert np.allclose(sampled[["precision", "recall"]], whole[["precision", "recall"]], atol=0.01)
-    picked = segments._stratified_sample(labels, 1000, 0)
+    picked = segments.stratified_sample(labels, 1000, 0)
     assert len(np.unique(picked)) == len(picked) and abs(len(picked) - 1000) <= 3
     for c in (1, 2, 3):
         assert abs((labels[picked] == c).mean() - (labels == c).mean()) < 0.002

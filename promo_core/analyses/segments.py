@@ -149,7 +149,9 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
 
 
 def _run(sales: segments.CustomerOrders, params: Params, steps: Steps) -> Result:
-    table = segments.rfm(sales, params.as_of)
+    # migration's earlier RFM table and the holdout's calibration summary come from the same pass
+    # over the rows as the as-of day's (one pass fewer each)
+    table = segments.rfm(sales, params.as_of, earlier=[params.migration_days] if "migration" in params.parts else [])
     as_of = segments.rfm_as_of(table)
     cover = segments.coverage(sales)
     summary = segments.segment_summary(table)
@@ -174,6 +176,7 @@ def _run(sales: segments.CustomerOrders, params: Params, steps: Steps) -> Result
 
 
 def _value(sales, table: pd.DataFrame, as_of: pd.Timestamp, params: Params) -> Value:
+    clv.customer_summary(sales, as_of, "D", earlier=[params.holdout_days] if "holdout" in params.parts else [])
     model = clv.lifetime_value(sales, as_of, "D", params.horizon_months, params.margin, params.annual_discount_rate)
     by_segment = clv.segment_value(model.customers, table)
     v = model.customers
@@ -203,7 +206,8 @@ def _honest(value: Value, sales: segments.CustomerOrders, table: pd.DataFrame, a
     if not reasons:
         return value
     try:
-        churn = retention.churn_risk(sales.sales, as_of, CHURN_DAYS, params.random_state)
+        churn = retention.churn_risk(sales, as_of, CHURN_DAYS, params.random_state, drivers=False,
+                                     bgnbd=value.model.bgnbd)
     except DataError as exc:  # the warning stands; the headline cannot be replaced
         return replace(value, cannot_tell=reasons, churn_problem=exc.message)
     if churn.evaluation is not None:
