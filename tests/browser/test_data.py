@@ -13,7 +13,8 @@ CSV = ("Order ID,Customer,Order Date,SKU,Product Name,Qty,Price,Category\n"
 def test_upload_csv_then_see_its_profile(page, tmp_path):
     path = tmp_path / "browser_shop.csv"
     path.write_text(CSV, encoding="utf-8")
-    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
+    sales = page.get_by_test_id("stFileUploader").filter(has_text="Sales file")  # (the page also takes events)
+    sales.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(path))
     wait_idle(page)
     page.get_by_text("Read 61 rows from browser_shop.csv").wait_for(timeout=60_000)
     quarantined = page.get_by_test_id("stMetric").filter(has_text="Rows quarantined").first

@@ -53,7 +53,8 @@ def test_pricing_click_through_download_and_upload(page, shared_data):
     wait_idle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(shared_data / "retail_price.csv"))
     wait_idle(page)
-    page.get_by_text("Demand model fitted on 715 product-months")  # 676 with sales + 39 without.wait_for(timeout=180_000)
+    # 676 product-months with sales + 39 without
+    page.get_by_text("Demand model fitted on 715 product-months").wait_for(timeout=180_000)
     categories = page.get_by_test_id("stMetric").filter(has_text="Dependable categories").first
     assert categories.inner_text().split()[-1] == "9"  # "n / 9": nine categories, honestly flagged
     assert page.get_by_text("comp_1").count() > 0  # competitor prices kept as controls
