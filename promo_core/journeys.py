@@ -35,6 +35,7 @@ STAGES = ("sessions", "viewed", "carted", "purchased")  # the funnel, in order
 DIMENSIONS = ("segment", "channel", "device")
 SESSION_GAP_MINUTES = 30  # without a session id, a pause this long starts a new visit (GA4's default)
 NO_CUSTOMER = "(no customer id)"
+UNKNOWN = "(unknown)"  # a channel or device the events leave empty (named in the catalogue: missing.*)
 
 # event names as exports write them (normalised: lower case, no spaces, dashes or underscores)
 _EVENT_NAMES = {
@@ -361,7 +362,7 @@ def funnel(events: ir.Table, segments: pd.Series | None = None) -> Funnel:
     by = {}
     for dim in DIMENSIONS:
         if dim in counts and counts[dim].notna().any():
-            grouped = counts.assign(**{dim: counts[dim].fillna("(unknown)")}).groupby(dim)[keys].sum()
+            grouped = counts.assign(**{dim: counts[dim].fillna(UNKNOWN)}).groupby(dim)[keys].sum()
             by[dim] = _rates(grouped).sort_values("sessions", ascending=False).reset_index()
     n = np.array([total[s] for s in STAGES], float)
     stages = pd.DataFrame({"stage": list(STAGES), "sessions": n.astype(np.int64), "share": n / n[0],

@@ -12,6 +12,7 @@ from promo_core import journeys
 from promo_core.analyses import journeys as analysis
 from promo_core.errors import DataError
 from promo_core.store import Workspace
+from promo_core.text import render_frame
 
 
 @pytest.fixture(scope="module")
@@ -152,6 +153,16 @@ def test_a_small_case_counts_by_hand():
         ["kite", 1, 1, 1.0]
     products = result.products.set_index("product_id")
     assert products.loc["P1", "view_to_buy"] == 0.5 and products.loc["P3", "view_to_buy"] == 0.0
+
+
+def test_a_channel_the_events_leave_empty_is_named_in_the_readers_language():
+    t = pd.Timestamp("2026-01-05 10:00")
+    events = pd.DataFrame({"event_time": [t, t, t], "session_id": ["a", "b", "c"], "event": ["view"] * 3,
+                           "product_id": ["P1"] * 3, "channel": ["email", None, None]})
+    by_channel = analysis.run(events).funnel.by["channel"]
+    assert by_channel.set_index("channel")["sessions"].to_dict() == {journeys.UNKNOWN: 2, "email": 1}
+    assert render_frame(by_channel, "zh")["channel"].tolist() == ["（未填写）", "email"]
+    assert render_frame(by_channel)["channel"].tolist() == ["(not given)", "email"]
 
 
 def test_ga4_and_shopify_and_chinese_exports_are_recognised_and_bad_rows_quarantined():

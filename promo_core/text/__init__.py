@@ -196,7 +196,8 @@ def column_title(name, lang: str = ENGLISH) -> str:
 # Columns that hold codes of a kind of term: rendered as the term's display name.
 CODED_COLUMNS = {"segment": "segment", "segment_start": "segment", "segment_end": "segment",
                  "channel_type": "channel_type",
-                 "band": "risk_band", "route": "churn_route", "feature": "column"}
+                 "band": "risk_band", "route": "churn_route", "feature": "column",
+                 "channel": "missing", "device": "missing"}  # (names from the data, but "(unknown)" is ours)
 
 
 def render_frame(frame: pd.DataFrame, lang: str = ENGLISH, currency: str = "£") -> pd.DataFrame:

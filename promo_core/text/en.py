@@ -3716,5 +3716,6 @@ MESSAGES = {
     "events.reasons": "Rows set aside, by reason (the button downloads every one):",
     "segment.(no customer id)": "No customer id (guests)",
     "segment.(other)": "Customers without a segment",
+    "missing.(unknown)": "(not given)",  # a channel or device the events leave empty
     # (end of journeys)
 }

@@ -3090,5 +3090,6 @@ MESSAGES = {
     "events.reasons": "按原因统计的搁置行（按钮可下载全部）：",
     "segment.(no customer id)": "无客户 ID（游客）",
     "segment.(other)": "未分群的客户",
+    "missing.(unknown)": "（未填写）",  # a channel or device the events leave empty
     # (end of journeys)
 }
