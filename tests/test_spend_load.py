@@ -19,7 +19,7 @@ SALES = pd.DataFrame({"order_id": ["O1", "O2"], "customer_id": ["C1", "C2"],
                       "quantity": [1, 2], "unit_price": [3.0, 4.0]})
 
 
-def _spend_csv(weeks: int = 40) -> str:
+def _spend_csv(weeks: int = 40, channels: tuple[str, str] = ("搜索", "社交")) -> str:
     """Weekly spend in two channels (搜索 worth 3 per 1 spent, 社交 worth 1) with the week's revenue on
     each of its rows, Chinese headers, money written as shops export it, and one row whose spend is
     not a number (the last)."""
@@ -29,9 +29,9 @@ def _spend_csv(weeks: int = 40) -> str:
         week = (pd.Timestamp("2024-01-01") + pd.Timedelta(weeks=w)).strftime("%Y/%m/%d")
         search, social = rng.uniform(500, 1500), rng.uniform(200, 2000)
         revenue = 20000 + 3 * search + social + rng.normal(0, 100)
-        lines += [f"{week},搜索,¥{search:.2f},{int(search // 3)},{revenue:.2f},{int(w % 13 == 0)}",
-                  f"{week},社交,{social:.2f},{int(social // 5)},{revenue:.2f},{int(w % 13 == 0)}"]
-    lines.append("2024/01/01,社交,n/a,0,20000,0")
+        lines += [f"{week},{channels[0]},¥{search:.2f},{int(search // 3)},{revenue:.2f},{int(w % 13 == 0)}",
+                  f"{week},{channels[1]},{social:.2f},{int(social // 5)},{revenue:.2f},{int(w % 13 == 0)}"]
+    lines.append(f"2024/01/01,{channels[1]},n/a,0,20000,0")
     return "\n".join(lines) + "\n"
 
 
@@ -86,3 +86,15 @@ def test_spend_uploaded_on_the_data_page_is_the_marketing_pages_spend(app_page, 
     assert not at.error, [e.value for e in at.error]
     channels = next(df.value for df in at.dataframe if "roas_low" in df.value.columns)
     assert sorted(channels["channel"]) == ["搜索", "社交"], "the uploaded spend, not the demo's five channels"
+    # a new upload replaces the spend: the page reads it again (the table's own version), though
+    # the dataset's sales, and so the dataset's version, did not change
+    at.switch_page("pages/data.py")
+    at.run()
+    uploader = next(u for u in at.get("file_uploader") if u.key == "spend-upload-0")
+    uploader.set_value(("spend-2.csv", _spend_csv(channels=("search", "tv")).encode(), "text/csv")).run()
+    assert not at.exception, at.exception
+    at.switch_page("pages/marketing.py")
+    at.run()
+    assert not at.exception, at.exception
+    channels = next(df.value for df in at.dataframe if "roas_low" in df.value.columns)
+    assert sorted(channels["channel"]) == ["search", "tv"]
