@@ -336,7 +336,8 @@ def _delete(dataset: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Browsing events: a second kind of data, attached to the active dataset (its customers')
+# Side tables of the active dataset from their own files: browsing events (its customers') and
+# marketing spend (per period and channel), through one loader and one section (_side_section)
 # --------------------------------------------------------------------------------------------
 def events_section() -> None:
     """Upload a web-analytics events file (GA4, Shopify or own export) as the active dataset's

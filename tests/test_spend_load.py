@@ -98,3 +98,19 @@ def test_spend_uploaded_on_the_data_page_is_the_marketing_pages_spend(app_page, 
     assert not at.exception, at.exception
     channels = next(df.value for df in at.dataframe if "roas_low" in df.value.columns)
     assert sorted(channels["channel"]) == ["search", "tv"]
+
+
+def test_in_privacy_mode_no_value_of_the_file_is_quoted_and_unused_columns_stay_out(tmp_path):
+    from promo_core.privacy import Privacy
+
+    ws = Workspace(tmp_path / "promo.duckdb")
+    (tmp_path / "sales.csv").write_text(SALES.to_csv(index=False))
+    dataset = io.load_into(ws, tmp_path / "sales.csv")
+    rows = [line.split(",") for line in _spend_csv(weeks=3).splitlines()]
+    lines = [",".join(row[:3] + [value] + row[3:]) for row, value in zip(rows, ["负责人邮箱"] + ["boss@shop.com"] * 7)]
+    (tmp_path / "spend.csv").write_text("\n".join(lines) + "\n")
+    report = io.load_spend_into(ws, dataset, tmp_path / "spend.csv", privacy=Privacy(key=b"k" * 32))
+    assert (report["rows_in"], report["rows_loaded"], report["rows_quarantined"]) == (7, 6, 1)
+    quarantine = ws.load_table(dataset, "spend_quarantine")
+    assert quarantine["reason"].tolist() == ["spend_not_number"] and quarantine["reason_values"].isna().all()
+    assert "负责人邮箱" not in ws.load_table(dataset, "spend").columns  # (a column used for no role is not kept)
