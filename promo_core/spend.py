@@ -18,7 +18,8 @@ from promo_core.text import Message
 COLUMNS = ("week", "channel", "spend", "impressions", "clicks", "revenue", "price_index", "holiday",
            "competitor_event")
 REQUIRED = ("week", "channel", "spend")
-_NUMBER_ROLES = ("impressions", "clicks", "revenue", "price_index", "holiday", "competitor_event")
+CONTROLS = ("price_index", "holiday", "competitor_event")  # one value per period; impressions and clicks are not
+_NUMBER_ROLES = ("impressions", "clicks", "revenue", *CONTROLS)
 
 
 def _roles() -> dict[str, list[str]]:
@@ -32,8 +33,8 @@ def _roles() -> dict[str, list[str]]:
         "week": names("week", "period", "date", "day", "week start", "week_start", "周", "周次", "期间", "日期",
                       "周开始", "周起始日"),
         "channel": names("channel", "media", "medium", "media channel", "渠道", "媒体", "投放渠道", "媒介"),
-        "spend": names("spend", "cost", "media spend", "amount spent", "budget spent", "花费", "投放花费", "费用",
-                       "投放金额", "广告费", "支出"),
+        "spend": names("spend", "cost", "media spend", "amount spent", "budget spent", "花费", "投放花费",
+                       "费用", "投放金额", "广告费", "支出"),
         "impressions": names("impressions", "impr", "views", "曝光", "曝光量", "展示量", "展现量"),
         "clicks": names("clicks", "click", "点击", "点击量", "点击数"),
         "revenue": names("revenue", "sales", "kpi", "gmv", "销售额", "收入", "营收", "销售收入"),
@@ -80,7 +81,8 @@ def typed_sql(con, columns: Mapping[str, str], *, private: bool = False) -> tupl
         if role in columns:
             select[role] = _number_expr(con, columns[role], notes)
     text = _text_expr(columns["spend"])
-    shown = "NULL" if private else f"CASE WHEN {text} IS NOT NULL THEN CAST(json_object('value', {text}) AS VARCHAR) END"
+    shown = "NULL" if private else \
+        f"CASE WHEN {text} IS NOT NULL THEN CAST(json_object('value', {text}) AS VARCHAR) END"
     roles = ", ".join(f"{sql} AS {quote_ident(role)}" for role, sql in select.items())
     sql = f"""SELECT __row, {', '.join(select)},
         CASE WHEN week IS NULL THEN 'spend_no_period' WHEN channel IS NULL THEN 'spend_no_channel'

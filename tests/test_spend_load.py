@@ -107,10 +107,25 @@ def test_in_privacy_mode_no_value_of_the_file_is_quoted_and_unused_columns_stay_
     (tmp_path / "sales.csv").write_text(SALES.to_csv(index=False))
     dataset = io.load_into(ws, tmp_path / "sales.csv")
     rows = [line.split(",") for line in _spend_csv(weeks=3).splitlines()]
-    lines = [",".join(row[:3] + [value] + row[3:]) for row, value in zip(rows, ["负责人邮箱"] + ["boss@shop.com"] * 7)]
+    owners = ["负责人邮箱"] + ["boss@shop.com"] * 7  # (a column no role uses, holding personal data)
+    lines = [",".join(row[:3] + [owner] + row[3:]) for row, owner in zip(rows, owners)]
     (tmp_path / "spend.csv").write_text("\n".join(lines) + "\n")
     report = io.load_spend_into(ws, dataset, tmp_path / "spend.csv", privacy=Privacy(key=b"k" * 32))
     assert (report["rows_in"], report["rows_loaded"], report["rows_quarantined"]) == (7, 6, 1)
     quarantine = ws.load_table(dataset, "spend_quarantine")
     assert quarantine["reason"].tolist() == ["spend_not_number"] and quarantine["reason_values"].isna().all()
     assert "负责人邮箱" not in ws.load_table(dataset, "spend").columns  # (a column used for no role is not kept)
+
+
+def test_the_chosen_columns_win_over_the_recognised_ones():
+    from promo_core import spend
+
+    columns = ["Week", "Channel", "Cost", "Clicks", "Sales", "Promo week"]
+    assert spend.map_columns(columns) == {"week": "Week", "channel": "Channel", "spend": "Cost", "clicks": "Clicks",
+                                          "revenue": "Sales"}
+    chosen = spend.map_columns(columns, {"revenue": None, "holiday": "Promo week", "spend": "Cost"})
+    assert chosen == {"week": "Week", "channel": "Channel", "spend": "Cost", "clicks": "Clicks",
+                      "holiday": "Promo week"}
+    with pytest.raises(DataError) as error:
+        spend.map_columns(columns, {"spend": "Budget"})
+    assert error.value.id == "spend.error.mapped_column"
