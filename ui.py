@@ -345,7 +345,13 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
     if table not in info["tables"]:
         return None
     with st.spinner(text("app.loading_table", table=table)):
-        return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
+        return _table(str(workspace_path()), dataset, table, _version(info, table)).copy(deep=False)
+
+
+def _version(info: dict, table: str) -> str:
+    """When a dataset's table was written: its own version when added later (``Workspace.add_tables``:
+    spend or events uploaded on the Data page), else the dataset's; a replaced table is read again."""
+    return str(info["report"].get("table_versions", {}).get(table, info["created_at"]))
 
 
 SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers", "spend", "events")
@@ -367,7 +373,7 @@ def dataset_table(table: str) -> tuple[pd.DataFrame, str] | None:
     if frame is None:
         return None
     dataset = dataset_id()
-    return frame, f"dataset:{dataset}@{workspace().dataset(dataset)['created_at']}:{table}"
+    return frame, f"dataset:{dataset}@{_version(workspace().dataset(dataset), table)}:{table}"
 
 
 def read_upload(uploaded, read: Callable | None = None, *args):

@@ -336,93 +336,114 @@ def _delete(dataset: str) -> None:
 
 
 # --------------------------------------------------------------------------------------------
-# Browsing events: a second kind of data, attached to the active dataset (its customers')
+# Side tables of the active dataset from their own files: browsing events (its customers') and
+# marketing spend (per period and channel), through one loader and one section (_side_section)
 # --------------------------------------------------------------------------------------------
 def events_section() -> None:
     """Upload a web-analytics events file (GA4, Shopify or own export) as the active dataset's
     browsing events (``io.load_events_into``: read into the workspace with the same front door,
     auto-mapping, quarantine and privacy as sales), review how its columns were read, and see
     what was set aside and why. The Journeys page then uses them."""
+    from promo_core import journeys
+
+    _side_section("events", "events", io.load_events_into, journeys.COLUMNS,
+                  lambda role: ui.text(f"journeys.role.{role}"))
+
+
+def spend_section() -> None:
+    """Upload a marketing spend file (one row per period and channel) as the active dataset's
+    spend (``io.load_spend_into``: the same front door, mapping, quarantine and privacy as the
+    events), review how its columns were read and what was set aside. The Marketing ROI page then
+    uses it."""
+    from promo_core import spend
+
+    _side_section("spend", "spend_upload", io.load_spend_into, spend.COLUMNS,
+                  lambda role: ui.text(f"spend_upload.role.{role}"))
+
+
+def _side_section(table: str, words: str, load, roles: tuple[str, ...], role_text) -> None:
+    """One side table of the active dataset (events, spend) from an uploaded file: ``load``
+    (an ``io.load_*_into``) into ``table`` and ``<table>_quarantine``, the counts, the notes, how
+    the columns were read (``roles``, named by ``role_text``) to change, the reasons rows were set
+    aside and their download; every word from the catalogue's ``<words>.*`` ids."""
     t = ui.text
-    st.caption(t("events.lead"))
+    st.caption(t(f"{words}.lead"))
     dataset = ui.dataset_id()
     if ui.connection() is not None or dataset is None:
-        st.info(t("events.no_dataset"))
+        st.info(t(f"{words}.no_dataset"))
         return
     info = ui.workspace().dataset(dataset)
-    protect = ui.side_uploads_protected()  # (a protected dataset's events get its sales' pseudonyms)
+    protect = ui.side_uploads_protected()  # (a protected dataset's side tables get its sales' pseudonyms)
     if protect:
-        st.caption(t("events.protected"))
-    uploader = f"events-upload-{st.session_state.get('events-saved', 0)}"
-    uploaded = st.file_uploader(t("events.file"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
-                                key=uploader, help=t("events.file.help"))
+        st.caption(t(f"{words}.protected"))
+    uploader = f"{table}-upload-{st.session_state.get(f'{table}-saved', 0)}"
+    uploaded = st.file_uploader(t(f"{words}.file"), type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet"],
+                                key=uploader, help=t(f"{words}.file.help"))
     if uploaded is not None:
-        overrides = json.dumps(st.session_state.get(f"events-overrides-{uploaded.file_id}", {}), sort_keys=True)
+        overrides = json.dumps(st.session_state.get(f"{table}-overrides-{uploaded.file_id}", {}), sort_keys=True)
         key = (dataset, uploaded.file_id, overrides, protect)
-        if st.session_state.get("events-loaded") != key:
-            with st.status(t("events.reading", file=uploaded.name), expanded=True) as status:
+        if st.session_state.get(f"{table}-loaded") != key:
+            with st.status(t(f"{words}.reading", file=uploaded.name), expanded=True) as status:
                 bar = status.progress(0.0)
                 try:
-                    io.load_events_into(ui.workspace(), dataset, uploaded, mapping=json.loads(overrides) or None,
-                                        privacy=Privacy(key=load_key()) if protect else None,
-                                        progress=lambda m: bar.progress(0.5, text=ui.text(m)))
+                    load(ui.workspace(), dataset, uploaded, mapping=json.loads(overrides) or None,
+                         privacy=Privacy(key=load_key()) if protect else None,
+                         progress=lambda m: bar.progress(0.5, text=ui.text(m)))
                 except Exception as exc:  # bad input, or a bug: the reason is shown, not a traceback
                     status.update(label=t("data.upload.unreadable", file=uploaded.name), state="error",
                                   expanded=False)
                     ui.show_error(exc)
                     return
                 status.update(state="complete", expanded=False)
-            st.session_state["events-loaded"] = key
+            st.session_state[f"{table}-loaded"] = key
             info = ui.workspace().dataset(dataset)
-    if "events" not in info["tables"]:
+    if table not in info["tables"]:
         return
-    report = info["report"].get("events")
-    if report is None:  # (events saved with the dataset, as the demo's are)
-        st.caption(t("events.current.demo"))
+    report = info["report"].get(table)
+    if report is None:  # (a table saved with the dataset, as the demo's are)
+        st.caption(t(f"{words}.current.demo"))
         return
-    st.success(t("events.current", rows=report["rows_loaded"], file=report["file"], name=info["name"]))
-    _metrics({"events.metric.rows_in": ui.number(report["rows_in"]),
-              "events.metric.loaded": ui.number(report["rows_loaded"]),
-              "events.metric.quarantined": ui.number(report["rows_quarantined"])})
+    st.success(t(f"{words}.current", rows=report["rows_loaded"], file=report["file"], name=info["name"]))
+    _metrics({f"{words}.metric.rows_in": ui.number(report["rows_in"]),
+              f"{words}.metric.loaded": ui.number(report["rows_loaded"]),
+              f"{words}.metric.quarantined": ui.number(report["rows_quarantined"])})
     for note in report.get("notes", []):
         st.info(_in_language(note), icon=":material/info:")
     if uploaded is not None:
-        _events_mapping(uploaded.file_id, report["mapping"], report.get("columns", []))
-    with ui.workspace().ibis_table(dataset, "events_quarantine") as table:
-        rejected = ui.run(data.quarantine, table)
+        _side_mapping(table, words, uploaded.file_id, report["mapping"], report.get("columns", []), roles, role_text)
+    with ui.workspace().ibis_table(dataset, f"{table}_quarantine") as quarantine:
+        rejected = ui.run(data.quarantine, quarantine)
     if rejected.rows:
-        st.caption(t("events.reasons"))
+        st.caption(t(f"{words}.reasons"))
         reasons = ui.shown(rejected.reasons)
         st.dataframe(reasons, hide_index=True, column_config=ui.columns(reasons))
         ui.download_csv(lambda: ui.shown_quarantine(data.dataset_quarantine_rows(ui.workspace(), dataset,
-                                                                                  "events_quarantine")),
-                        "events-set-aside.csv", key="dl-events-quarantine")
+                                                                                  f"{table}_quarantine")),
+                        f"{table}-set-aside.csv", key=f"dl-{table}-quarantine")
 
 
-def _events_mapping(file_id: str, mapping: dict, columns: list[str]) -> None:
-    """The roles the events' columns were read as, to change and read the file again."""
-    from promo_core import journeys
-
+def _side_mapping(table: str, words: str, file_id: str, mapping: dict, columns: list[str], roles: tuple[str, ...],
+                  role_text) -> None:
+    """The roles a side table's columns were read as, to change and read the file again."""
     t = ui.text
-    st.caption(t("events.mapping.lead", columns=t("join.list").join(
-        t("journeys.data.column", role=t(f"journeys.role.{role}"), header=header) for role, header in mapping.items())))
-    with st.expander(t("events.mapping.change"), icon=":material/tune:"):
+    st.caption(t(f"{words}.mapping.lead", columns=t("join.list").join(
+        t("journeys.data.column", role=role_text(role), header=header) for role, header in mapping.items())))
+    with st.expander(t(f"{words}.mapping.change"), icon=":material/tune:"):
         options = [None, *columns]
-        with st.form(f"events-mapping-{file_id}"):
+        with st.form(f"{table}-mapping-{file_id}"):
             cols = st.columns(4)
-            for i, role in enumerate(journeys.COLUMNS):
-                cols[i % 4].selectbox(t(f"journeys.role.{role}"), options,
+            for i, role in enumerate(roles):
+                cols[i % 4].selectbox(role_text(role), options,
                                       index=options.index(mapping.get(role)) if mapping.get(role) in options else 0,
                                       format_func=lambda c: t("data.mapping.not_in_file") if c is None else c,
-                                      key=f"events-map-{file_id}-{role}")
-            st.form_submit_button(t("events.mapping.apply"), on_click=_apply_events_mapping, args=(file_id,))
+                                      key=f"{table}-map-{file_id}-{role}")
+            st.form_submit_button(t(f"{words}.mapping.apply"), on_click=_apply_side_mapping,
+                                  args=(table, file_id, roles))
 
 
-def _apply_events_mapping(file_id: str) -> None:
-    from promo_core import journeys
-
-    st.session_state[f"events-overrides-{file_id}"] = {
-        r: st.session_state[f"events-map-{file_id}-{r}"] for r in journeys.COLUMNS}
+def _apply_side_mapping(table: str, file_id: str, roles: tuple[str, ...]) -> None:
+    st.session_state[f"{table}-overrides-{file_id}"] = {
+        r: st.session_state[f"{table}-map-{file_id}-{r}"] for r in roles}
 
 
 # --------------------------------------------------------------------------------------------
@@ -517,6 +538,8 @@ with (st.expander(ui.text("connect.title"), expanded=ui.connection() is not None
     connect_section()
 with (st.expander(ui.text("events.title"), icon=":material/ads_click:", key="exp-events"), ui.section()):
     events_section()
+with (st.expander(ui.text("spend_upload.title"), icon=":material/campaign:", key="exp-spend"), ui.section()):
+    spend_section()
 with ui.section():
     profile_section()
 manage_section()

@@ -75,6 +75,30 @@ def match_headers(columns, roles: dict[str, list[str]]) -> dict[str, str]:
     return taken
 
 
+def map_roles(columns, roles: dict[str, list[str]], mapping: dict | None, error: str) -> dict[str, str]:
+    """Role -> column of a side table (events, spend): recognised by header (``match_headers``),
+    then ``mapping``'s choices (a role -> column, or None to leave the role out; roles not in
+    ``roles`` ignored), a chosen column serving that role only.
+
+    Raises
+    ------
+    DataError
+        ``error`` (with ``column`` and ``columns``) when a chosen column is not in ``columns``.
+    """
+    taken = match_headers(columns, roles)
+    for role, column in (mapping or {}).items():
+        if role not in roles:
+            continue
+        if column is None:
+            taken.pop(role, None)
+        elif column not in columns:
+            raise DataError(Message(error, column=str(column), columns=list(map(str, columns))))
+        else:
+            taken = {r: c for r, c in taken.items() if c != column}
+            taken[role] = column
+    return taken
+
+
 # Header names per role, best first, already normalised (lower case, no spaces/underscores).
 # Covers UCI Online Retail, Shopify and WooCommerce order exports, Olist, Kaggle Groceries and
 # common Chinese headers.
@@ -1590,12 +1614,64 @@ def load_events_into(workspace: Workspace, dataset_id: str, source, *, mapping: 
     """
     from promo_core import journeys
 
+    def read(con, names: list[str]) -> tuple[dict, str, list]:
+        columns = journeys.map_columns(names, mapping)
+        return (columns, *journeys.typed_sql(con, columns, private=privacy is not None))
+
+    return _load_side_into(workspace, dataset_id, "events", source, read, sheet=sheet, privacy=privacy,
+                           progress=progress, protect=_protect_events)
+
+
+def load_spend_into(workspace: Workspace, dataset_id: str, source, *, mapping: dict | None = None,
+                    sheet: str | int | None = None, privacy: Privacy | None = None,
+                    progress: Progress | None = None) -> dict:
+    """Read a marketing spend file (one row per period and channel) into a dataset's ``spend``
+    table, replacing the spend it had; return the load's report.
+
+    The same front door, counts and quarantine (``spend_quarantine``) as ``load_events_into``; the
+    columns recognised and typed by ``promo_core.spend`` (English and Chinese headers) into the
+    shape the Marketing ROI page reads (``week``, ``channel``, ``spend``, then the optional
+    impressions, clicks, revenue and controls found). ``rows_in == loaded + quarantined``, always.
+
+    Parameters
+    ----------
+    workspace, dataset_id, source, sheet, progress
+        As for ``load_events_into``.
+    mapping : dict, optional
+        Role (``spend.COLUMNS``) -> column, overriding the recognised one (None: leave the role out).
+    privacy : promo_core.privacy.Privacy, optional
+        A reason never quotes a value and the file's name is redacted (a spend table holds no
+        customer); columns not used for a role never reach the workspace.
+
+    Returns
+    -------
+    dict
+        As ``load_events_into``'s; also kept as the dataset report's ``spend``.
+    """
+    from promo_core import spend
+
+    def read(con, names: list[str]) -> tuple[dict, str, list]:
+        columns = spend.map_columns(names, mapping)
+        return (columns, *spend.typed_sql(con, columns, private=privacy is not None))
+
+    return _load_side_into(workspace, dataset_id, "spend", source, read, sheet=sheet, privacy=privacy,
+                           progress=progress)
+
+
+def _load_side_into(workspace: Workspace, dataset_id: str, table: str, source,
+                    read: Callable[[duckdb.DuckDBPyConnection, list[str]], tuple[dict, str, list]], *,
+                    sheet: str | int | None, privacy: Privacy | None, progress: Progress | None,
+                    protect: Callable[[pa.RecordBatch, bytes], pa.RecordBatch] | None = None) -> dict:
+    """The one load of a dataset's side table (events, spend): the file read by ``_load_raw``,
+    ``read(con, columns)`` giving the role -> column mapping, the typing SQL over view ``raw``
+    (role columns, ``reason``, ``reason_values``) and its notes; the rows without a reason saved as
+    ``table`` (each batch through ``protect`` in privacy mode), the rest and the reader's rejected
+    lines as ``<table>_quarantine``, the report under the dataset report's ``table``."""
     workspace.dataset(dataset_id)  # (an unknown dataset is refused before the file is read)
     with TempFiles() as tmp:
         con, info = _load_raw(_open_file(source, tmp, progress), sheet, tmp, progress)
         try:
-            columns = journeys.map_columns(info["columns"], mapping)
-            sql, notes = journeys.typed_sql(con, columns, private=privacy is not None)
+            columns, sql, notes = read(con, info["columns"])
             if progress is not None:
                 progress(Message("data.progress.checking", file=info["file"]))
             con.execute(f"CREATE TABLE typed AS {sql}")
@@ -1608,9 +1684,9 @@ def load_events_into(workspace: Workspace, dataset_id: str, source, *, mapping: 
                    ORDER BY 1""", [privacy is not None]).df()
             kept = ", ".join(quote_ident(role) for role in columns)
             rows = con.sql(f"SELECT {kept} FROM typed WHERE reason IS NULL").to_arrow_reader()  # (file order kept)
-            if privacy is not None:
+            if privacy is not None and protect is not None:
                 rows = pa.RecordBatchReader.from_batches(
-                    rows.schema, (_protect_events(batch, privacy.key) for batch in rows))
+                    rows.schema, (protect(batch, privacy.key) for batch in rows))
             saved = [0]
 
             def batches() -> Iterator[pa.RecordBatch]:
@@ -1628,8 +1704,8 @@ def load_events_into(workspace: Workspace, dataset_id: str, source, *, mapping: 
                 report["file"] = redact(report["file"])
             _telling(progress, lambda: [Message("data.progress.saving", rows=saved[0], total=loaded)],
                      lambda: workspace.add_tables(
-                         dataset_id, {"events": pa.RecordBatchReader.from_batches(rows.schema, batches()),
-                                      "events_quarantine": quarantine}, report={"events": report}))
+                         dataset_id, {table: pa.RecordBatchReader.from_batches(rows.schema, batches()),
+                                      f"{table}_quarantine": quarantine}, report={table: report}))
         finally:
             con.close()
     release_memory()

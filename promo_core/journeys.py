@@ -120,19 +120,9 @@ def map_columns(columns: list[str], mapping: Mapping[str, str | None] | None = N
         When no column names the event or its time, or none identifies a visit or a visitor, or
         a chosen column is not in the table.
     """
-    from promo_core.io import match_headers
+    from promo_core.io import map_roles
 
-    taken = match_headers(columns, _roles())
-    for role, column in (mapping or {}).items():
-        if role not in COLUMNS:
-            continue
-        if column is None:
-            taken.pop(role, None)
-        elif column not in columns:
-            raise DataError(Message("journeys.error.mapped_column", column=str(column), columns=list(map(str, columns))))
-        else:
-            taken = {r: c for r, c in taken.items() if c != column}
-            taken[role] = column
+    taken = map_roles(columns, _roles(), mapping, "journeys.error.mapped_column")
     missing = [r for r in REQUIRED if r not in taken]
     if "session_id" not in taken and "customer_id" not in taken:
         missing.append("session_id")

@@ -3718,4 +3718,55 @@ MESSAGES = {
     "segment.(other)": "Customers without a segment",
     "missing.(unknown)": "(not given)",  # a channel or device the events leave empty
     # (end of journeys)
+    # --- spend upload -------------------------------------------------------------------
+    "spend_upload.title": "Marketing spend (for the Marketing ROI page)",
+    "spend_upload.lead": "What you spent on each marketing channel (search, social, display, TV, e-mail, …), one row "
+                         "per week or day and channel. It is kept with the active dataset and replaces the spend it "
+                         "had; the Marketing ROI page then uses it.",
+    "spend_upload.no_dataset": "Open or upload a sales dataset first: marketing spend is kept with a dataset, whose "
+                               "sales it explains (it cannot be added to a connected source).",
+    "spend_upload.protected": "This dataset is protected: the file's name is hidden and the reasons rows were set "
+                              "aside never quote a value of the file.",
+    "spend_upload.file": "Spend file (CSV, Excel, Parquet)",
+    "spend_upload.file.help": "One row per period (week or day) and channel: the period's first day, the channel and "
+                              "the spend; optionally impressions, clicks, the period's revenue (the same on each of its "
+                              "rows) and control variables (price index, holiday, competitor event). English and "
+                              "Chinese headers are recognised (e.g. “week”, “channel”, “spend” or “周”, “渠道”, “花费”).",
+    "spend_upload.reading": "Reading {file} …",
+    "spend_upload.current": "The dataset “{name}” holds {rows:,} rows of marketing spend from {file}; the Marketing "
+                            "ROI page uses them.",
+    "spend_upload.current.demo": "The demo retailer comes with weekly spend in five channels; the Marketing ROI page "
+                                 "uses it. Upload a file here to replace it.",
+    "spend_upload.metric.rows_in": "Rows in the file",
+    "spend_upload.metric.rows_in.help": "Every row of the file: the rows kept plus the rows set aside.",
+    "spend_upload.metric.loaded": "Spend rows kept",
+    "spend_upload.metric.loaded.help": "Rows read with a period, a channel and a spend of zero or more.",
+    "spend_upload.metric.quarantined": "Rows set aside",
+    "spend_upload.metric.quarantined.help": "Rows that could not be read as spend, each with its reason below; nothing "
+                                            "is dropped silently.",
+    "spend_upload.mapping.lead": "Columns used: {columns}.",
+    "spend_upload.mapping.change": "Change how the columns are read",
+    "spend_upload.mapping.apply": "Read the file again with these columns",
+    "spend_upload.reasons": "Rows set aside, by reason (the button downloads every one):",
+    "spend_upload.role.week": "period (week or day)",
+    "spend_upload.role.channel": "channel",
+    "spend_upload.role.spend": "spend",
+    "spend_upload.role.impressions": "impressions",
+    "spend_upload.role.clicks": "clicks",
+    "spend_upload.role.revenue": "revenue (KPI)",
+    "spend_upload.role.price_index": "price index",
+    "spend_upload.role.holiday": "holiday",
+    "spend_upload.role.competitor_event": "competitor event",
+    "spend.error.columns": "The spend table needs a column for the period, the channel and the spend; not found: "
+                           "{missing}. The file's columns are: {columns}. Rename a column (e.g. “week”, “channel”, "
+                           "“spend”) and upload again.",
+    "spend.error.mapped_column": "The column “{column}” chosen for the spend is not in the file. Its columns are: "
+                                 "{columns}.",
+    "ingest.reason.spend_no_period": "the period has no date that can be read",
+    "ingest.reason.spend_no_channel": "the channel is empty",
+    "ingest.reason.spend_not_number": "the spend is empty or not a number",
+    "ingest.reason.spend_not_number.value": "spend “{value}” is not a number",
+    "ingest.reason.spend_negative": "the spend is below zero",
+    "ingest.reason.spend_negative.value": "spend “{value}” is below zero",
+    # (end of spend upload)
 }

@@ -3092,4 +3092,46 @@ MESSAGES = {
     "segment.(other)": "未分群的客户",
     "missing.(unknown)": "（未填写）",  # a channel or device the events leave empty
     # (end of journeys)
+    # --- spend upload -------------------------------------------------------------------
+    "spend_upload.title": "营销花费（用于营销投资回报页）",
+    "spend_upload.lead": "您在每个营销渠道（搜索、社交、展示广告、电视、邮件等）上的花费，每周或每天每个渠道一行。它与当前数据集"
+                         "一起保存并替换该数据集原有的花费；营销投资回报页随后使用它。",
+    "spend_upload.no_dataset": "请先打开或上传一个销售数据集：营销花费与数据集一起保存，用来解释其销售（不能添加到已连接的数据源）。",
+    "spend_upload.protected": "该数据集受保护：文件名被隐藏，搁置行的原因不会引用文件中的任何值。",
+    "spend_upload.file": "花费文件（CSV、Excel、Parquet）",
+    "spend_upload.file.help": "每个期间（周或日）每个渠道一行：期间的第一天、渠道和花费；可选曝光量、点击量、该期间的销售额（在该期间"
+                              "每行相同）以及控制变量（价格指数、节假日、竞品活动）。可识别中英文表头（如“周”“渠道”“花费”或"
+                              "“week”“channel”“spend”）。",
+    "spend_upload.reading": "正在读取 {file} …",
+    "spend_upload.current": "数据集“{name}”包含来自 {file} 的 {rows:,} 行营销花费；营销投资回报页使用这些数据。",
+    "spend_upload.current.demo": "演示零售商自带五个渠道的每周花费，营销投资回报页使用它。在此上传文件可替换它。",
+    "spend_upload.metric.rows_in": "文件行数",
+    "spend_upload.metric.rows_in.help": "文件的每一行：保留的行加上搁置的行。",
+    "spend_upload.metric.loaded": "保留的花费行",
+    "spend_upload.metric.loaded.help": "能读出期间、渠道以及不小于零的花费的行。",
+    "spend_upload.metric.quarantined": "搁置的行",
+    "spend_upload.metric.quarantined.help": "无法读成花费的行，原因见下方；没有任何行被悄悄丢弃。",
+    "spend_upload.mapping.lead": "使用的列：{columns}。",
+    "spend_upload.mapping.change": "更改列的读取方式",
+    "spend_upload.mapping.apply": "按这些列重新读取文件",
+    "spend_upload.reasons": "按原因统计的搁置行（按钮可下载全部）：",
+    "spend_upload.role.week": "期间（周或日）",
+    "spend_upload.role.channel": "渠道",
+    "spend_upload.role.spend": "花费",
+    "spend_upload.role.impressions": "曝光量",
+    "spend_upload.role.clicks": "点击量",
+    "spend_upload.role.revenue": "销售额（KPI）",
+    "spend_upload.role.price_index": "价格指数",
+    "spend_upload.role.holiday": "节假日",
+    "spend_upload.role.competitor_event": "竞品活动",
+    "spend.error.columns": "花费表需要期间、渠道和花费的列；未找到：{missing}。文件的列为：{columns}。请重命名列（如“周”“渠道”"
+                           "“花费”）后重新上传。",
+    "spend.error.mapped_column": "为花费选择的列“{column}”不在文件中。文件的列为：{columns}。",
+    "ingest.reason.spend_no_period": "期间的日期无法读取",
+    "ingest.reason.spend_no_channel": "渠道为空",
+    "ingest.reason.spend_not_number": "花费为空或不是数字",
+    "ingest.reason.spend_not_number.value": "花费“{value}”不是数字",
+    "ingest.reason.spend_negative": "花费小于零",
+    "ingest.reason.spend_negative.value": "花费“{value}”小于零",
+    # (end of spend upload)
 }
