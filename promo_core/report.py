@@ -735,19 +735,23 @@ def network_analysis(warehouses: pd.DataFrame, stores: pd.DataFrame, *, lang: st
                      figures={say("report.network.figure"): figure}, notes=notes)
 
 
-def marketing_analysis(spend: pd.DataFrame, *, lang: str = "en", currency: str = "£") -> SavedAnalysis:
+def marketing_analysis(spend: pd.DataFrame, tx: SalesSource | None = None, *, lang: str = "en",
+                       currency: str = "£") -> SavedAnalysis:
     """What each marketing channel brought in and the best split of today's budget: the Marketing
     ROI page's analysis (``analyses.marketing.run``) on the dataset's spend table with its canonical
-    columns (week, channel, spend, revenue; every other numeric column a control)."""
+    columns (``spend.COLUMNS``): its controls are ``spend.CONTROLS`` (impressions and clicks follow
+    the spend, so as controls they would take the media's credit), and the revenue per week is the
+    table's own where it has one, else the sales' (``tx``), as on the page."""
+    from promo_core import spend as spend_table
     from promo_core.analyses import marketing as analysis
 
     say = lambda message, **values: text.render(  # noqa: E731
         message if isinstance(message, Message) else Message(message, **values), lang, currency)
-    controls = tuple(c for c in spend.columns if c not in ("week", "channel", "spend", "revenue")
-                     and pd.api.types.is_numeric_dtype(spend[c]))
-    params = analysis.Params(spend=analysis.Spend(spend, analysis.table_key(spend)), controls=controls,
+    controls = tuple(c for c in spend_table.CONTROLS if c in spend and spend[c].notna().any())
+    kpi = "revenue" if "revenue" in spend and spend["revenue"].notna().any() else None
+    params = analysis.Params(spend=analysis.Spend(spend, analysis.table_key(spend)), kpi=kpi, controls=controls,
                              parts=frozenset({"fit", "allocation"}))
-    result = analysis.run(None, params)
+    result = analysis.run(tx if kpi is None else None, params)
     if result.model is None:
         raise DataError(result.problems["fit"])
     model, head = result.model, result.headline
@@ -961,7 +965,7 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("forecast", forecast_analysis),
     StandardStep("campaign", campaign_analysis, needs=("campaign",)),
     StandardStep("network", network_analysis, needs=("warehouses", "stores")),
-    StandardStep("marketing", marketing_analysis, needs=("spend",)),
+    StandardStep("marketing", marketing_analysis, needs=("spend", "transactions")),
     StandardStep("journeys", journeys_analysis, needs=("events", "transactions")),
 ]
 TABLE_NAMES = ("campaign", "warehouses", "stores", "spend", "reviews")  # side tables steps need (``reports.table.<name>``)

@@ -98,7 +98,22 @@ def test_report_section_in_both_languages():
     assert "Budget split per week: today and proposed" in saved.tables
     zh = report.marketing_analysis(table, lang="zh")
     assert zh.notes[0].startswith("营销投放")
-    assert any(step.needs == ("spend",) for step in report.STANDARD_STEPS)
+    assert any(step.needs == ("spend", "transactions") for step in report.STANDARD_STEPS)
+
+
+def test_report_section_of_an_uploaded_spend_file_without_revenue_takes_the_sales_and_no_clicks_as_controls(
+        demo, demo_tx):
+    """A spend file from the Data page (``spend.COLUMNS``) may have no revenue and carry impressions
+    and clicks: the report reads the revenue per week from the sales, as the page does, and keeps
+    impressions and clicks out of the controls (they follow the spend and would take its credit)."""
+    from promo_core import report
+
+    table = demo.spend.drop(columns=["revenue"]).assign(impressions=demo.spend["spend"] * 40.0,
+                                                         clicks=demo.spend["spend"] * 0.8)
+    saved = report.marketing_analysis(table, demo_tx)
+    assert saved.params["controls"] == ["holiday"]
+    assert sorted(saved.tables["Channels: contribution, ROAS and marginal ROAS with intervals"]["channel"]) == \
+        sorted(demo.spend["channel"].unique())
 
 
 def test_an_experiments_interval_becomes_its_standard_error():
