@@ -348,7 +348,7 @@ def load_table(table: str = "transactions", dataset: str | None = None) -> pd.Da
         return _table(str(workspace_path()), dataset, table, str(info["created_at"])).copy(deep=False)
 
 
-SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers", "spend", "events")
+SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers", "spend", "events", "reviews")
 
 
 def side_table(table: str) -> pd.DataFrame | None:
