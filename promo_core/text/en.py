@@ -2722,8 +2722,9 @@ MESSAGES = {
                   "unhappy with and why, in their own words.",
     "voice.data.heading": "Texts to read",
     "voice.data.where": "Which texts?",
-    "voice.data.where.help": "Upload reviews or social posts (CSV or Excel), or look at the demo reviews written "
-                             "for the demo retailer's products.",
+    "voice.data.where.help": "The reviews and posts stored with the dataset (when it has them; otherwise demo "
+                             "reviews written for its products), or a file of reviews or social posts you upload "
+                             "(CSV or Excel).",
     "voice.data.source.demo": "Demo reviews",
     "voice.data.source.dataset": "The dataset's reviews",
     "voice.data.dataset": "The {rows:,} reviews and posts stored with the dataset “{name}”. E-mail addresses, phone "
