@@ -100,20 +100,13 @@ def test_an_upload_without_text_is_explained_not_a_traceback(app_page):
     assert [e.value for e in at.error] and "No column holds text" in at.error[0].value
 
 
-def test_a_dataset_without_reviews_is_offered_demo_reviews_written_for_its_products(demo_tx, tmp_path, monkeypatch):
-    from pathlib import Path
-
-    from streamlit.testing.v1 import AppTest
-
+def test_a_dataset_without_reviews_is_offered_demo_reviews_written_for_its_products(app_page, demo_tx, tmp_path,
+                                                                                     monkeypatch):
     path = tmp_path / "promo.duckdb"
     Workspace(path).save_dataset("No reviews", {"transactions": demo_tx.head(200)})
-    monkeypatch.setenv("PROMO_WORKSPACE", str(path))
-    at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "app.py"), default_timeout=180)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))  # (after app_page's: the page opens this workspace)
+    at = app_page(PAGE)
     assert not at.exception, at.exception
     assert at.radio(key="voice-source").options == ["Demo reviews", "Upload a file"]
     assert "These are demo reviews" in page_text(at)
-    products = set(demo_tx.head(200)["product_id"])
-    assert set(_frame(at, "aspects")["product_id"].dropna()) <= products
+    assert set(_frame(at, "aspects")["product_id"].dropna()) <= set(demo_tx.head(200)["product_id"])
