@@ -354,7 +354,7 @@ def _version(info: dict, table: str) -> str:
     return str(info["report"].get("table_versions", {}).get(table, info["created_at"]))
 
 
-SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers", "spend", "events")
+SIDE_TABLES = ("products", "warehouses", "stores", "campaign", "customers", "spend", "events", "reviews")
 
 
 def side_table(table: str) -> pd.DataFrame | None:

@@ -41,9 +41,11 @@ def weekly_chart(weekly: pd.DataFrame, name: str, key: str) -> None:
 # The texts and the settings
 # --------------------------------------------------------------------------------------------
 texts = None
+stored = ui.dataset_table("reviews") if ui.connection() is None else None  # (frame, key naming its version)
 with st.expander(t("voice.data.heading"), expanded=True, icon=":material/upload_file:", key="exp-voice-data"):
-    source = st.radio(t("voice.data.where"), ["demo", "upload"], horizontal=True, key="voice-source",
-                      format_func=lambda s: t(f"voice.data.source.{s}"), help=t("voice.data.where.help"))
+    source = st.radio(t("voice.data.where"), ["dataset" if stored is not None else "demo", "upload"],
+                      horizontal=True, key="voice-source", format_func=lambda s: t(f"voice.data.source.{s}"),
+                      help=t("voice.data.where.help"))
     if source == "upload":
         st.caption(t("voice.data.upload.lead"))
         upload = st.file_uploader(t("voice.data.upload"), type=["csv", "txt", "xlsx", "parquet"], key="voice-upload")
@@ -53,6 +55,10 @@ with st.expander(t("voice.data.heading"), expanded=True, icon=":material/upload_
         raw = ui.read_upload(upload)
         texts = analysis.Texts(raw.data, ui.upload_key(upload))
         ui.upload_note(raw, "voice", "voice-unreadable-lines.csv")
+    elif source == "dataset":  # redacted as the report's are (one function: analyses.voice.redacted)
+        frame, key = stored
+        texts = analysis.Texts(ui.run(analysis.redacted, frame), f"{key}:redacted")
+        st.caption(t("voice.data.dataset", rows=len(frame), name=ui.workspace().dataset(dataset)["name"]))
     else:
         st.caption(t("voice.data.demo"))
 

@@ -915,11 +915,9 @@ def voice_result(sales: SalesSource, reviews: pd.DataFrame):
     and social posts, with e-mail addresses, phone numbers and street addresses in the texts
     redacted first: a report is passed around, and its quotes must not carry a customer's contact
     details."""
-    from promo_core import privacy, voice
     from promo_core.analyses import voice as analysis
 
-    column = voice.text_table(reviews).columns["text"]
-    protected = reviews.assign(**{column: reviews[column].map(privacy.redact, na_action="ignore")})
+    protected = analysis.redacted(reviews)  # (the Voice page reads a dataset's reviews through it too)
     return analysis.run(sales, analysis.Params(texts=analysis.Texts(protected, analysis.table_key(protected))))
 
 
@@ -935,15 +933,17 @@ class StandardStep:
     """One analysis of the standard report.
 
     ``run`` takes the transactions (or, when ``needs`` names tables, those tables in that order,
-    ``transactions`` among them where it needs the sales too)
-    plus ``lang`` and ``currency``, and raises DataError when the data cannot support it (no
-    prices, no customer ids), which the report then notes instead of failing (as it does, with an
-    incident reference, for any other error). ``key`` names it in the catalogue (``reports.step.<key>``).
+    ``transactions`` among them where it needs the sales too), each table of ``uses`` the data has
+    as a keyword argument of its name (a table that improves the step without being required: the
+    recommendations' browsing ``events``), plus ``lang`` and ``currency``, and raises DataError
+    when the data cannot support it (no prices, no customer ids), which the report then notes
+    instead of failing (as it does, with an incident reference, for any other error). ``key`` names it in the catalogue (``reports.step.<key>``).
     """
 
     key: str
     run: Callable[..., SavedAnalysis]
     needs: tuple[str, ...] = ()
+    uses: tuple[str, ...] = ()
 
     @property
     def name(self) -> Message:
@@ -959,7 +959,7 @@ STANDARD_STEPS: list[StandardStep] = [
     StandardStep("segments", segments_analysis),
     StandardStep("retention", retention_analysis),
     StandardStep("basket", basket_analysis),
-    StandardStep("recommendations", recommendations_analysis),
+    StandardStep("recommendations", recommendations_analysis, uses=("events",)),
     StandardStep("voice", voice_analysis, needs=("transactions", "reviews")),
     StandardStep("pricing", pricing_analysis),
     StandardStep("forecast", forecast_analysis),
@@ -1045,7 +1045,8 @@ def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None 
     quarantine : DataFrame or ibis.Table, optional
         The rows the load rejected, with their reason (counted in their engine).
     tables : dict, optional
-        The dataset's extra tables (campaign, warehouses, stores) for the steps that need them.
+        The dataset's extra tables (campaign, warehouses, stores, reviews, events) for the steps
+        that need or use them (``StandardStep.needs`` / ``uses``).
     lang, currency : str
 
     Returns
@@ -1072,7 +1073,8 @@ def standard_analyses(tx: SalesSource, *, source: str, load_report: dict | None 
                 raise DataError(Message("reports.no_tables" if len(missing) > 1 else "reports.no_table",
                                         tables=[Message(f"reports.table.{n}") for n in missing]))
             inputs = [tables[n] for n in step.needs] if step.needs else [tx]
-            analyses.append(step.run(*inputs, lang=lang, currency=currency))
+            extra = {n: tables[n] for n in step.uses if tables.get(n) is not None}
+            analyses.append(step.run(*inputs, **extra, lang=lang, currency=currency))
         except Exception as exc:  # any failure is one skipped section (skip_reason)
             skipped.append(skip_reason(step.key, exc, lang))
     if skipped:

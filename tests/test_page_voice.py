@@ -1,21 +1,54 @@
 """AppTest of the Voice of the customer page on the demo reviews, in English and Chinese."""
 from __future__ import annotations
 
+import pytest
+
+from promo_core import i18n, privacy, report, voice
+from promo_core.analyses import voice as analysis
+from promo_core.engine.sales import fetch
+from promo_core.store import Workspace
 from tests.conftest import has_chinese, page_text
 from tests.test_page_segments import _frame, _metrics
 
 PAGE = "pages/voice.py"
 
 
-def test_voice_page_finds_the_planted_problems_in_the_demo_reviews(app_page):
+@pytest.fixture(scope="module")
+def before(demo_workspace):
+    """The demo dataset's stored reviews, and the page's result before it read them: the demo texts
+    it wrote itself for the dataset's products (``Params.texts`` None), unredacted, every step."""
+    ws = Workspace(demo_workspace)
+    dataset = ws.list_datasets()["id"].iloc[0]
+    with ws.ibis_table(dataset) as sales, ws.ibis_table(dataset, "reviews") as reviews:
+        return fetch(reviews), analysis.run(sales, analysis.Params())
+
+
+def test_voice_page_finds_the_planted_problems_in_the_demo_reviews(app_page, before):
+    stored, old = before
     at = app_page(PAGE)
     assert not at.exception, at.exception
     assert not at.error, [e.value for e in at.error]
+    assert at.radio(key="voice-source").value == "dataset"  # the dataset's own reviews, by default
+    # they are the texts the page wrote for the demo before, so its numbers are the same: shares
+    # and labels exactly; the one intended difference is that the stored texts are redacted as the
+    # report's are (analyses.voice.redacted), which moves the scores of the few texts that carried
+    # an e-mail address or a phone number (and, through the classifier, others by little)
+    read = voice.text_table(stored).data
+    assert old.texts[read.columns].reset_index(drop=True).equals(read.reset_index(drop=True))
     metrics = _metrics(at)
-    assert int(metrics["Texts"].replace(",", "")) == 2400
+    assert metrics["Texts"] == i18n.fmt_number(old.n_texts, 0, "en") == "2,400"
+    assert metrics["Positive"] == i18n.fmt_pct(old.share_positive, 0)
+    assert metrics["Negative"] == i18n.fmt_pct(old.share_negative, 0)
+    assert metrics["Mean sentiment"] == i18n.fmt_number(old.mean_score, 2, "en")
     assert 50 < float(metrics["Positive"].rstrip("%")) < 90
+    shown = _frame(at, "aspects")
+    assert shown["label"].tolist() == report.voice_named(old.texts.head(len(shown)))["label"].tolist()
+    personal = stored["text"].map(privacy.contains_personal)
+    assert personal.sum() > 0 and not shown["text"].map(privacy.contains_personal).any()
+    assert shown["text"].tolist() == analysis.redacted(stored)["text"].head(len(shown)).tolist()
     text = page_text(at)
-    assert "demo reviews" in text and "Sentiment labels come from" in text
+    assert "The 2,400 reviews and posts stored with the dataset “Demo retailer”" in text
+    assert "Sentiment labels come from" in text
     products = _frame(at, "top_negative_aspect")
     top = products.head(5)
     # the planted problems lead the ranking, each with the aspect that was planted
@@ -65,3 +98,15 @@ def test_an_upload_without_text_is_explained_not_a_traceback(app_page):
     at.file_uploader[0].set_value(("numbers.csv", b"rating,score\n5,1\n3,2\n", "text/csv")).run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] and "No column holds text" in at.error[0].value
+
+
+def test_a_dataset_without_reviews_is_offered_demo_reviews_written_for_its_products(app_page, demo_tx, tmp_path,
+                                                                                     monkeypatch):
+    path = tmp_path / "promo.duckdb"
+    Workspace(path).save_dataset("No reviews", {"transactions": demo_tx.head(200)})
+    monkeypatch.setenv("PROMO_WORKSPACE", str(path))  # (after app_page's: the page opens this workspace)
+    at = app_page(PAGE)
+    assert not at.exception, at.exception
+    assert at.radio(key="voice-source").options == ["Demo reviews", "Upload a file"]
+    assert "These are demo reviews" in page_text(at)
+    assert set(_frame(at, "aspects")["product_id"].dropna()) <= set(demo_tx.head(200)["product_id"])

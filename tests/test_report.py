@@ -339,6 +339,14 @@ def test_standard_recommendations_beat_best_sellers_on_the_demo_tastes(demo_stan
     knn = table.loc["Bought together (item kNN)"]
     assert knn["ndcg"] > table.loc["Best-sellers", "ndcg"] and knn["lift_low"] > 0.1
     assert analysis.notes[0].startswith("Use Bought together (item kNN): its top-10 lists scored")
+    # the dataset's events reach the step (StandardStep.uses): the comparison learns from browsing
+    # too, and says what browsing adds; the demo's browsing follows each customer's planted taste
+    assert analysis.params["browsing"] is True
+    browsing = analysis.tables["Purchases alone against purchases with browsing"].set_index("feedback")
+    assert browsing.loc["Purchases + views and cart adds", "ndcg"] == knn["ndcg"]  # the model compared above
+    assert browsing.loc["Purchases + views and cart adds", "ndcg_low"] > browsing.loc["Purchases alone", "ndcg_high"]
+    assert any(n.startswith("Browsing helps: when Bought together (item kNN) also learns from views") for n in
+               analysis.notes)
 
 
 def test_standard_forecast_of_the_demo_beats_the_seasonal_benchmark(demo_standard, demo):
@@ -405,6 +413,8 @@ def test_groceries_report_skips_pricing_and_says_why(shared_data):
     assert len(rules.tables["Basket rules"]) > 0 and rules.params["min_support"] == 0.001
     recommendations = next(a for a in analyses if a.name == "Recommendations against best-sellers")
     assert recommendations.notes[0].startswith("No model clearly beats simply showing best-sellers on this data")
+    # no events: the section all the same, from purchases alone (events are used, not needed)
+    assert "browsing" not in recommendations.params and list(recommendations.tables) == ["Model comparison"]
 
 
 def test_standard_profile_matches_the_business_profile_of_the_demo(demo_tx, demo_standard):

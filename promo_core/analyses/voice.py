@@ -248,6 +248,23 @@ def run(source: SalesSource | None, params: Params = Params(), progress: Progres
                   notes=notes, truth=truth, ratings=ratings, summaries=summaries, sales=link, problems=steps.problems)
 
 
+def redacted(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (reviews or posts) with the e-mail addresses, phone numbers and street addresses in
+    its text column replaced (``privacy.redact``), whatever the privacy mode.
+
+    Why always: the page's quotes and the report's are shown and passed around, and a customer's
+    contact details in a review tell nothing about the product. The page's stored texts and the
+    report's pass through this one function, so both read the same texts and show the same numbers.
+
+    Raises
+    ------
+    DataError
+        When no column holds text (``voice.text_table``).
+    """
+    column = voice.text_table(table).columns["text"]
+    return table.assign(**{column: table[column].map(privacy.redact, na_action="ignore")})
+
+
 def _demo(sales, params: Params) -> voice.DemoTexts:
     """The demo reviews for the source's products, over its order dates, by some of its customers."""
     span = order_span(sales)
@@ -456,4 +473,4 @@ def _notes(read: voice.TextTable, data: pd.DataFrame, use_classifier: bool, rati
     return tuple(notes)
 
 
-__all__ = ["Params", "Result", "Ratings", "SalesLink", "Texts", "run", "table_key", "PARTS", "MODELS"]
+__all__ = ["Params", "Result", "Ratings", "SalesLink", "Texts", "run", "redacted", "table_key", "PARTS", "MODELS"]

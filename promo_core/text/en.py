@@ -2722,9 +2722,14 @@ MESSAGES = {
                   "unhappy with and why, in their own words.",
     "voice.data.heading": "Texts to read",
     "voice.data.where": "Which texts?",
-    "voice.data.where.help": "Upload reviews or social posts (CSV or Excel), or look at the demo reviews written "
-                             "for the demo retailer's products.",
+    "voice.data.where.help": "The reviews and posts stored with the dataset (when it has them; otherwise demo "
+                             "reviews written for its products), or a file of reviews or social posts you upload "
+                             "(CSV or Excel).",
     "voice.data.source.demo": "Demo reviews",
+    "voice.data.source.dataset": "The dataset's reviews",
+    "voice.data.dataset": "The {rows:,} reviews and posts stored with the dataset “{name}”. E-mail addresses, phone "
+                          "numbers and street addresses in them are hidden ([e-mail], [phone], [address]) before they "
+                          "are read, as in the report: quotes are shown and passed around.",
     "voice.data.source.upload": "Upload a file",
     "voice.data.upload": "Reviews or posts (CSV, Excel)",
     "voice.data.upload.lead": "One row per text. Columns recognised by their English or Chinese header: the text "

@@ -2264,8 +2264,12 @@ MESSAGES = {
                   "对哪些商品不满意以及原因，用顾客自己的话说。",
     "voice.data.heading": "要分析的文本",
     "voice.data.where": "哪些文本？",
-    "voice.data.where.help": "上传评价或社交媒体帖子（CSV 或 Excel），或查看为示例零售商商品编写的示例评价。",
+    "voice.data.where.help": "数据集中保存的评价和帖子（如有；否则为其商品编写的示例评价），或上传的评价或社交媒体帖子文件"
+                             "（CSV 或 Excel）。",
     "voice.data.source.demo": "示例评价",
+    "voice.data.source.dataset": "数据集中的评价",
+    "voice.data.dataset": "数据集“{name}”中保存的 {rows:,} 条评价和帖子。其中的电子邮箱、电话号码和街道地址在读取前已隐去"
+                          "（[e-mail]、[phone]、[address]），与报告相同：引用的原文会被展示和传阅。",
     "voice.data.source.upload": "上传文件",
     "voice.data.upload": "评价或帖子（CSV、Excel）",
     "voice.data.upload.lead": "每行一条文本。按中英文表头识别各列：文本（评价内容、评论、review……）、日期，可选 "
