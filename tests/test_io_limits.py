@@ -247,12 +247,13 @@ def test_cells_without_references_still_count_towards_the_rectangle(monkeypatch)
 def test_two_far_apart_cells_are_refused_instead_of_aborting_the_server(tmp_path):
     # calamine allocates a sheet as one dense rectangle: A1 to XFD1048576 asks for 550 GB, and Rust
     # aborts the whole process when that fails. Run in a child, so that a regression cannot take
-    # the test run down with it; the child reports its own peak memory.
+    # the test run down with it; the child reports its own peak memory (VmHWM: getrusage's ru_maxrss
+    # keeps the forking pytest worker's peak across exec, and failed this test after a big one).
     path = tmp_path / "sparse.xlsx"
     path.write_bytes(_workbook(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>'
                                b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>'))
     child = subprocess.run([sys.executable, "-c", textwrap.dedent(f"""
-        import resource, sys
+        import re, sys
         sys.path.insert(0, {str(ROOT)!r})
         from promo_core.errors import DataError
         from promo_core.io import load_transactions
@@ -260,7 +261,8 @@ def test_two_far_apart_cells_are_refused_instead_of_aborting_the_server(tmp_path
             load_transactions({str(path)!r})
         except DataError as exc:
             print(exc.text("en")); print(exc.text("zh"))
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        with open("/proc/self/status") as status:
+            print(re.search(r"VmHWM:\\s+(\\d+) kB", status.read()).group(1))
         """)], capture_output=True, text=True, timeout=300)
     assert child.returncode == 0, child.stderr[-2000:]
     english, chinese, peak_kb = child.stdout.strip().splitlines()
