@@ -184,7 +184,18 @@ def _numbers(table: pd.DataFrame, name: str) -> pd.Series:
 
 
 def region_label(region: str) -> str | Message:
-    """A region as a message quotes it: ``NO_REGION`` in the reader's words, any other as it is."""
+    """A region as a message quotes it: a store or channel as it is, ``NO_REGION`` in the reader's
+    words (it is a value of the engine, not a name from the data).
+
+    Parameters
+    ----------
+    region : str
+        A region of ``regions`` or ``Params.region``.
+
+    Returns
+    -------
+    str or Message
+    """
     return Message("marketing.region.not_given") if region == NO_REGION else region
 
 
@@ -216,14 +227,28 @@ def _spend_regions(table: pd.DataFrame, column: str) -> pd.Series:
 
 
 def region_rows(table: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, str]:
-    """The spend rows a model of ``params.region`` reads, and which they are ("national",
-    "regional" or "both").
+    """The spend rows a model of ``params.region`` reads.
 
     Why a region keeps the national rows (those with no region): a national campaign (TV, national
     search) reaches that region's shoppers too, so leaving it out would credit its effect to the
     region's own channels. The model then measures national spend's effect on the region's revenue
     (a ROAS per 1 of national spend, not per 1 spent on the region), which the notes say. Without a
     region (all sales), every row counts: the spend summed over regions.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The spend table.
+    params : Params
+        ``region_column`` and ``region``.
+
+    Returns
+    -------
+    rows : DataFrame
+        The rows read (their index kept, so an error still names the file's row).
+    kind : str
+        "national" (no region rows read), "regional" (the region's own only), "both", or "summed"
+        (all sales, the regions added up).
 
     Raises
     ------
