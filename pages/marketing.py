@@ -76,7 +76,7 @@ with st.expander(t("marketing.columns.heading"), expanded=False, icon=":material
                        format_func=lambda c: c or t("marketing.columns.kpi.sales"),
                        help=t("marketing.columns.kpi.help"))
     region_options = [""] + [c for c in names if c not in (period, channel, amount, kpi)]
-    region_column = c5.selectbox(t("marketing.columns.region"), region_options, key="mk-region-column",
+    region_column = c5.selectbox(t("marketing.columns.region"), region_options, key=f"mk-region-column-{spend.key}",
                                  index=guess(region_options, "region", "market", "geo", "area", "地区", "区域",
                                              "市场"),
                                  format_func=lambda c: c or t("marketing.columns.region.none"),

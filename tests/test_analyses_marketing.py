@@ -346,3 +346,12 @@ def test_the_demos_biggest_store_is_modelled_on_its_own_revenue(demo, demo_tx):
                     & (demo_tx["order_date"] < table["week"].max() + pd.Timedelta(weeks=1))]
     assert result.data.kpi.sum() == pytest.approx(lines["revenue"].sum(), rel=1e-9)
     assert result.model.kpi.sum() == pytest.approx(lines["revenue"].sum(), rel=1e-9)
+
+
+def test_a_revenue_column_of_a_regional_table_is_each_regions_revenue():
+    """S1's rows say 100 a week, S2's 50, the national rows nothing: all sales read 150 a week, S1
+    reads its own 100."""
+    table = region_spend().assign(revenue=lambda t: t["region"].map({"": np.nan, "S1": 100.0, "S2": 50.0}))
+    params = analysis.Params(spend=spend_of(table), region_column="region")
+    assert analysis.read_spend(None, params).kpi.tolist() == [150.0] * 3
+    assert analysis.read_spend(None, dataclasses.replace(params, region="S1")).kpi.tolist() == [100.0] * 3

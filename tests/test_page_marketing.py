@@ -3,6 +3,7 @@ with intervals and warnings, response curve, holdout check, budget split and wha
 downloadable; in English and Chinese."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from tests.conftest import has_chinese, page_text
@@ -145,3 +146,33 @@ def test_choosing_a_region_models_its_revenue_and_says_so_in_both_languages(app_
     at.run()
     assert not at.exception, at.exception
     assert f"仅为 {store} 的收入" in page_text(at)
+
+
+def test_a_regional_spend_file_offers_its_regions_and_models_one(app_page):
+    """A file with a region column and each region's revenue: the page reads the region column,
+    offers its two regions (no sales revenue to show: the KPI is the file's), and a region's model
+    reads that region's rows only."""
+    rng = np.random.default_rng(3)
+    rows = []
+    for week in pd.date_range("2024-01-01", periods=60, freq="W-MON"):
+        for region, base in (("North", 20_000.0), ("South", 10_000.0)):
+            search, social = rng.uniform(200, 1200, 2)
+            revenue = base + 3 * search + social + rng.normal(0, 50)
+            rows += [(week, "search", region, search, revenue), (week, "social", region, social, revenue)]
+    table = pd.DataFrame(rows, columns=["week", "channel", "region", "spend", "revenue"])
+    at = app_page(PAGE)
+    at.radio(key="mk-source").set_value("upload").run()
+    at.file_uploader(key="mk-upload").set_value(("regional.csv", table.to_csv(index=False).encode(), "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    # (guessed again for each table: the demo's, shown first, has none)
+    assert next(s for s in at.selectbox if s.label == "Region (optional)").value == "region"
+    assert at.selectbox(key="mk-region").options == ["All sales", "North", "South"]
+    assert "The spend of every region (region) is added up" in page_text(at)
+    at.selectbox(key="mk-region").set_value("South").run()
+    assert not at.exception, at.exception
+    south = table[table["region"] == "South"]
+    text = page_text(at)
+    assert f"Revenue of South only: £{south.groupby('week')['revenue'].first().sum():,.0f} over 60 periods" in text
+    assert "this region's own rows" in text
+    assert abs(float(at.metric[0].value.strip("£").replace(",", "")) - south["spend"].sum()) <= 1

@@ -66,7 +66,9 @@ class Params:
     period, channel, amount : str
         Its period, channel and spend columns.
     kpi : str, optional
-        Its revenue column; None: revenue per period from the sales.
+        Its revenue column; None: revenue per period from the sales. In a table with regions
+        (``region_column``) it is each region's revenue, read from the region's own rows, added up
+        over the regions for all sales.
     controls : tuple of str
         Its control columns (one value per period).
     max_lag, n_fourier, holdout, n_boot, level, random_state
@@ -332,16 +334,24 @@ def read_spend(source: SalesSource | None, params: Params) -> Data:
         raise DataError(Message("marketing.error.uneven_periods", column=params.period,
                                 after=spend.index[1:][steps != steps[0]][0]))
 
-    def per_period(name: str) -> pd.Series:
+    def per_period(name: str, region: pd.Series | None = None) -> pd.Series:
+        """One value of ``name`` per period; given each row's ``region`` (missing: row left out), one
+        per period and region, added up over the regions."""
         values = _numbers(table, name)
-        grouped = values.groupby(frame["period"])
-        if (grouped.nunique() > 1).any():
+        grouped = values.groupby([frame["period"]] + ([] if region is None else [region]))
+        varies = grouped.nunique() > 1
+        if varies.any():
             raise DataError(Message("marketing.error.varies_in_period", column=name,
-                                    period=grouped.nunique().gt(1).idxmax()))
-        return grouped.first().reindex(spend.index)
+                                    period=varies.idxmax() if region is None else varies.idxmax()[0]))
+        return (grouped.first() if region is None else grouped.first().groupby(level=0).sum(min_count=1)) \
+            .reindex(spend.index)
 
     if params.kpi is not None:
-        kpi = per_period(params.kpi).rename("revenue")
+        # (with regions, the KPI column holds each region's revenue: a region's own rows give it, and
+        # all sales add the regions' up)
+        named = _spend_regions(table, params.region_column) if spend_of in ("summed", "both") else None
+        kpi = per_period(params.kpi, named.where(named == params.region) if spend_of == "both" else named) \
+            .rename("revenue")
         if kpi.isna().any():
             raise DataError(Message("marketing.error.missing_kpi", column=params.kpi, period=kpi.isna().idxmax()))
     else:
