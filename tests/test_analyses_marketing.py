@@ -355,3 +355,17 @@ def test_a_revenue_column_of_a_regional_table_is_each_regions_revenue():
     params = analysis.Params(spend=spend_of(table), region_column="region")
     assert analysis.read_spend(None, params).kpi.tolist() == [150.0] * 3
     assert analysis.read_spend(None, dataclasses.replace(params, region="S1")).kpi.tolist() == [100.0] * 3
+
+
+def test_the_report_section_models_all_sales_of_a_regional_spend_table():
+    """A stored spend table with a region column and each region's revenue: the report adds the
+    regions up (spend and revenue), as the page does for all sales."""
+    from promo_core import report
+
+    table = small_table(60)
+    table = pd.concat([table.assign(region="North"), table.assign(region="South", spend=table["spend"] / 2,
+                                                                   revenue=table["revenue"] / 2)],
+                      ignore_index=True)
+    saved = report.marketing_analysis(table)
+    channels = saved.tables["Channels: contribution, ROAS and marginal ROAS with intervals"].set_index("channel")
+    assert channels["total_spend"].sum() == pytest.approx(table["spend"].sum())
