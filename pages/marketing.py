@@ -62,7 +62,7 @@ def guess(names: list[str], *words: str, default: int = 0) -> int:
 names = [str(c) for c in spend.table.columns]
 numeric = [c for c in names if pd.api.types.is_numeric_dtype(spend.table[c])]
 with st.expander(t("marketing.columns.heading"), expanded=False, icon=":material/view_column:", key="exp-mk-columns"):
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     period = c1.selectbox(t("marketing.columns.period"), names, index=guess(names, "week", "date", "period", "day"),
                           key="mk-period", help=t("marketing.columns.period.help"))
     channel = c2.selectbox(t("marketing.columns.channel"), names, index=guess(names, "channel", "media"),
@@ -75,6 +75,12 @@ with st.expander(t("marketing.columns.heading"), expanded=False, icon=":material
     kpi = c4.selectbox(t("marketing.columns.kpi"), kpi_options, index=kpi_default, key="mk-kpi",
                        format_func=lambda c: c or t("marketing.columns.kpi.sales"),
                        help=t("marketing.columns.kpi.help"))
+    region_options = [""] + [c for c in names if c not in (period, channel, amount, kpi)]
+    region_column = c5.selectbox(t("marketing.columns.region"), region_options, key=f"mk-region-column-{spend.key}",
+                                 index=guess(region_options, "region", "market", "geo", "area", "地区", "区域",
+                                             "市场"),
+                                 format_func=lambda c: c or t("marketing.columns.region.none"),
+                                 help=t("marketing.columns.region.help"))
     control_options = [c for c in numeric if c not in (amount, kpi)]
     controls = st.multiselect(t("marketing.columns.controls"), control_options, key="mk-controls",
                               default=[c for c in control_options if any(w in c.lower() for w in ("holiday", "price",
@@ -93,9 +99,34 @@ with st.expander(t("marketing.settings.heading"), expanded=False, icon=":materia
     n_fourier = s4.number_input(t("marketing.settings.fourier"), 1, 6, 2, key="mk-fourier",
                                 help=t("marketing.settings.fourier.help"))
 
-params = analysis.Params(spend=spend, period=period, channel=channel, amount=amount, kpi=kpi or None,
-                         controls=tuple(controls), max_lag=int(max_lag), holdout=int(holdout), n_boot=int(n_boot),
-                         n_fourier=int(n_fourier), parts=frozenset({"fit"}))
+table_params = analysis.Params(spend=spend, period=period, channel=channel, amount=amount, kpi=kpi or None,
+                               controls=tuple(controls), region_column=region_column or None,
+                               parts=frozenset({"regions"}))
+
+
+def region_choice() -> str | None:
+    """"Sales measured": all sales (None) or one region, largest revenue first, as the analysis lists
+    them (the sales' regions from the engine, or the spend table's)."""
+    listed = ui.run_analysis(analysis, table_params)
+    if listed.regions is None:
+        ui.show_problem(listed.problems["regions"])
+        return None
+    revenue = dict(zip(listed.regions["region"], listed.regions["revenue"]))
+
+    def label(region: str) -> str:
+        if not region:
+            return t("marketing.region.all")
+        if pd.isna(revenue[region]):
+            return t("marketing.region.name", region=analysis.region_label(region))
+        return t("marketing.region.option", region=analysis.region_label(region), revenue=revenue[region])
+
+    return st.selectbox(t("marketing.region.measured"), [""] + list(revenue), key="mk-region", format_func=label,
+                        help=t("marketing.region.help")) or None
+
+
+region = region_choice() if table_params.kpi is None or table_params.region_column is not None else None
+params = dataclasses.replace(table_params, region=region, max_lag=int(max_lag), holdout=int(holdout),
+                             n_boot=int(n_boot), n_fourier=int(n_fourier), parts=frozenset({"fit"}))
 result = ui.run_analysis(analysis, params)
 for note in result.notes:
     st.caption(t(note))
@@ -316,6 +347,7 @@ st.divider()
 ui.save_to_report(
     "marketing", t("marketing.saved_name", channels=len(table)),
     params={"period": period, "channel": channel, "spend": amount, "kpi": kpi or "sales", "controls": list(controls),
+            "region_column": region_column or None, "region": region,
             "max_lag": int(max_lag), "holdout": int(holdout), "n_boot": int(n_boot), "budget": float(budget),
             "change_pct": change, "margin": margin, "experiments": [list(e) for e in params.calibration]},
     tables=report_tables, figures=figures, notes=notes)

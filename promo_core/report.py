@@ -741,7 +741,8 @@ def marketing_analysis(spend: pd.DataFrame, tx: SalesSource | None = None, *, la
     ROI page's analysis (``analyses.marketing.run``) on the dataset's spend table with its canonical
     columns (``spend.COLUMNS``): its controls are ``spend.CONTROLS`` (impressions and clicks follow
     the spend, so as controls they would take the media's credit), and the revenue per week is the
-    table's own where it has one, else the sales' (``tx``), as on the page."""
+    table's own where it has one, else the sales' (``tx``), as on the page. It models all sales: a
+    spend table with a ``region`` column is added up over its regions (the page's default)."""
     from promo_core import spend as spend_table
     from promo_core.analyses import marketing as analysis
 
@@ -750,6 +751,7 @@ def marketing_analysis(spend: pd.DataFrame, tx: SalesSource | None = None, *, la
     controls = tuple(c for c in spend_table.CONTROLS if c in spend and spend[c].notna().any())
     kpi = "revenue" if "revenue" in spend and spend["revenue"].notna().any() else None
     params = analysis.Params(spend=analysis.Spend(spend, analysis.table_key(spend)), kpi=kpi, controls=controls,
+                             region_column="region" if "region" in spend else None,
                              parts=frozenset({"fit", "allocation"}))
     result = analysis.run(tx if kpi is None else None, params)
     if result.model is None:

@@ -1,6 +1,7 @@
 """Marketing spend as a dataset's table: one row per period (week or day) and channel with its
-spend, optionally impressions, clicks, the period's revenue (the KPI) and control variables (price
-index, holiday, competitor event), recognised by English and Chinese headers.
+spend, optionally its region (market, store; empty: national spend), impressions, clicks, the
+period's revenue (the KPI) and control variables (price index, holiday, competitor event),
+recognised by English and Chinese headers.
 
 The canonical shape is the one the demo stores and ``analyses.marketing.Params`` reads by default:
 ``week`` (the period's first day, whatever the period's length), ``channel``, ``spend`` and the
@@ -15,7 +16,7 @@ from promo_core.engine import quote_ident
 from promo_core.errors import DataError
 from promo_core.text import Message
 
-COLUMNS = ("week", "channel", "spend", "impressions", "clicks", "revenue", "price_index", "holiday",
+COLUMNS = ("week", "channel", "region", "spend", "impressions", "clicks", "revenue", "price_index", "holiday",
            "competitor_event")
 REQUIRED = ("week", "channel", "spend")
 CONTROLS = ("price_index", "holiday", "competitor_event")  # one value per period; impressions and clicks are not
@@ -33,6 +34,8 @@ def _roles() -> dict[str, list[str]]:
         "week": names("week", "period", "date", "day", "week start", "week_start", "周", "周次", "期间", "日期",
                       "周开始", "周起始日"),
         "channel": names("channel", "media", "medium", "media channel", "渠道", "媒体", "投放渠道", "媒介"),
+        "region": names("region", "market", "geo", "area", "territory", "store region", "地区", "区域", "市场",
+                        "大区", "地域"),
         "spend": names("spend", "cost", "media spend", "amount spent", "budget spent", "花费", "投放花费",
                        "费用", "投放金额", "广告费", "支出"),
         "impressions": names("impressions", "impr", "views", "曝光", "曝光量", "展示量", "展现量"),
@@ -68,7 +71,8 @@ def typed_sql(con, columns: Mapping[str, str], *, private: bool = False) -> tupl
     """SQL reading the spend rows of view ``raw`` (the file's columns and ``__row``) in their roles
     (``map_columns``' ``columns``), with ``reason`` (a code) and ``reason_values`` for each row
     that cannot be read (no period, no channel, a spend that is not a number or below zero), and
-    the notes on how it was read. An optional number that cannot be read is left empty.
+    the notes on how it was read. An optional number that cannot be read is left empty; an empty
+    region is national spend.
 
     ``private``: a reason never quotes a value of the file."""
     from promo_core.io import _date_expr, _number_expr, _text_expr
@@ -77,6 +81,8 @@ def typed_sql(con, columns: Mapping[str, str], *, private: bool = False) -> tupl
     select = {"week": f"CAST(CAST({_date_expr(con, columns['week'], notes)} AS DATE) AS TIMESTAMP)",
               "channel": _text_expr(columns["channel"]),
               "spend": _number_expr(con, columns["spend"], notes)}
+    if "region" in columns:
+        select["region"] = _text_expr(columns["region"])
     for role in _NUMBER_ROLES:
         if role in columns:
             select[role] = _number_expr(con, columns[role], notes)

@@ -3,6 +3,8 @@ controls per period, revenue from the sales when the table has none) with hostil
 the optional steps failing on their own."""
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -220,3 +222,150 @@ def test_an_unseparable_channel_is_left_out_of_the_headline_and_held_in_the_budg
     assert not np.allclose(split[["search", "social"]], [1000.0, 400.0])
     free = mmm.allocate(model, lower=channels["current_spend"] * 0.5, upper=channels["current_spend"] * 1.5)
     assert free.table.at["display", "proposed_spend"] != pytest.approx(600.0)
+
+
+# --- one region's revenue (issue 12): a sale's region is its store, else its channel -------------------
+WEEKS = pd.date_range("2025-01-06", periods=3, freq="W-MON")  # three Monday weeks: 6, 13 and 20 January
+
+
+def region_sales(store: str = "S1") -> pd.DataFrame:
+    """Six lines, by hand: ``store`` sells 10 + 20 in week 1 and 5 in week 2; S2 sells 5 in week 1;
+    an online line (no store) 6 in week 3; a line with neither store nor channel 7 in week 3."""
+    return pd.DataFrame({
+        "order_id": ["O1", "O2", "O3", "O4", "O5", "O6"],
+        "order_date": pd.to_datetime(["2025-01-06", "2025-01-07", "2025-01-14", "2025-01-20", "2025-01-08",
+                                      "2025-01-21"]),
+        "product_id": ["P1"] * 6, "quantity": [1, 2, 1, 3, 5, 7], "unit_price": [10.0, 10.0, 5.0, 2.0, 1.0, 1.0],
+        "store_id": [store, store, store, None, "S2", ""], "channel": ["store", "store", "store", "online", "store",
+                                                                       None]})
+
+
+def region_spend(regions=("", "S1", "S2")) -> pd.DataFrame:
+    """Per week: tv 100 for each region in ``regions`` whose name is empty (national), search 10 in
+    S1 and 20 in S2 (when listed)."""
+    amounts = {"": ("tv", 100.0), "S1": ("search", 10.0), "S2": ("search", 20.0)}
+    return pd.DataFrame([(w, amounts[r][0], r, amounts[r][1]) for w in WEEKS for r in regions],
+                        columns=["week", "channel", "region", "spend"])
+
+
+def test_a_stores_revenue_per_week_is_its_own_lines_summed():
+    data = analysis.read_spend(region_sales(), analysis.Params(spend=spend_of(region_spend(("",))), kpi=None,
+                                                               region="S1"))
+    assert data.kpi.tolist() == [30.0, 5.0, 0.0]  # 1 x 10 + 2 x 10; 1 x 5; nothing in week 3
+
+
+def test_online_lines_are_the_region_online():
+    data = analysis.read_spend(region_sales(), analysis.Params(spend=spend_of(region_spend(("",))), kpi=None,
+                                                               region="online"))
+    assert data.kpi.tolist() == [0.0, 0.0, 6.0]
+
+
+def test_the_regions_are_listed_from_the_engine_largest_first_with_their_revenue():
+    listed = analysis.regions(region_sales(), analysis.Params(kpi=None))
+    assert listed.to_dict("list") == {"region": ["S1", "(not given)", "online", "S2"],
+                                      "revenue": [35.0, 7.0, 6.0, 5.0]}
+
+
+def test_a_region_is_said_in_the_notes_with_its_revenue():
+    result = analysis.run(region_sales(), analysis.Params(spend=spend_of(region_spend(("",))), kpi=None,
+                                                          region="S1", parts=frozenset()))
+    note = next(n for n in result.notes if n.id == "marketing.note.region")
+    assert note.values["revenue"] == 35.0 and note.values["periods"] == 3
+    assert note.values["spend"].id == "marketing.note.region.national"
+    from promo_core import text
+
+    assert text.render(note, "en").startswith("Revenue of S1 only: £35 over 3 periods. The spend is national")
+    assert text.render(note, "zh").startswith("仅为 S1 的收入")
+
+
+def test_a_regional_spend_table_is_summed_over_regions_for_all_sales():
+    result = analysis.run(region_sales(), analysis.Params(spend=spend_of(region_spend()), kpi=None,
+                                                          region_column="region", parts=frozenset()))
+    assert result.data.spend.to_dict("list") == {"search": [30.0] * 3, "tv": [100.0] * 3}
+    assert result.data.kpi.tolist() == [35.0, 5.0, 13.0]  # every line
+    assert "marketing.note.regions_summed" in [n.id for n in result.notes]
+
+
+def test_a_region_reads_its_own_spend_rows_and_the_national_ones():
+    params = analysis.Params(spend=spend_of(region_spend()), kpi=None, region_column="region", region="S1")
+    data = analysis.read_spend(region_sales(), params)
+    assert data.spend.to_dict("list") == {"search": [10.0] * 3, "tv": [100.0] * 3}  # S2's 20 left out
+    assert data.spend_of == "both" and data.kpi.tolist() == [30.0, 5.0, 0.0]
+
+
+def test_a_region_without_national_rows_reads_its_own_spend_only():
+    params = analysis.Params(spend=spend_of(region_spend(("S1", "S2"))), kpi=None, region_column="region",
+                             region="S2")
+    data = analysis.read_spend(region_sales(), params)
+    assert data.spend.to_dict("list") == {"search": [20.0] * 3} and data.spend_of == "regional"
+    assert data.kpi.tolist() == [5.0, 0.0, 0.0]
+
+
+def test_the_regions_offered_with_a_regional_spend_table_are_its_regions_and_with_national_rows_the_sales_too():
+    regional = analysis.Params(spend=spend_of(region_spend(("S1", "S2"))), kpi=None, region_column="region")
+    assert analysis.regions(region_sales(), regional)["region"].tolist() == ["S1", "S2"]
+    national = dataclasses.replace(regional, spend=spend_of(region_spend()))
+    assert analysis.regions(region_sales(), national)["region"].tolist() == ["S1", "(not given)", "online", "S2"]
+    from_table = dataclasses.replace(regional, kpi="spend")  # (a KPI column: no sales read, no revenue shown)
+    listed = analysis.regions(region_sales(), from_table)
+    assert listed["region"].tolist() == ["S1", "S2"] and listed["revenue"].isna().all()
+
+
+def test_a_hostile_region_name_is_a_value_not_sql():
+    hostile = "S1'; DROP TABLE sales; -- \"x\""
+    params = analysis.Params(spend=spend_of(region_spend(("",))), kpi=None, region=hostile)
+    data = analysis.read_spend(region_sales(hostile), params)
+    assert data.kpi.tolist() == [30.0, 5.0, 0.0]
+    assert hostile in analysis.regions(region_sales(hostile), params)["region"].tolist()
+
+
+def test_a_region_without_sales_is_explained_with_what_to_do():
+    params = analysis.Params(spend=spend_of(region_spend(("",))), kpi=None, region="Manchester")
+    err = chinese_error(lambda: analysis.read_spend(region_sales(), params))
+    assert err.message.id == "marketing.error.no_region_sales"
+    assert "protected dataset" in str(err) and "Manchester" in str(err)
+
+
+def test_a_region_without_spend_rows_or_national_rows_is_explained():
+    params = analysis.Params(spend=spend_of(region_spend(("S1", "S2"))), kpi=None, region_column="region",
+                             region="online")
+    err = chinese_error(lambda: analysis.read_spend(region_sales(), params))
+    assert err.message.id == "marketing.error.no_region_spend"
+    assert err.message.values["regions"] == ["S1", "S2"]
+
+
+def test_the_demos_biggest_store_is_modelled_on_its_own_revenue(demo, demo_tx):
+    table = demo.spend.drop(columns=["revenue"])
+    listed = analysis.regions(demo_tx, analysis.Params(kpi=None))
+    biggest = next(r for r in listed["region"] if r.startswith("S"))  # (online, all web sales, comes first)
+    result = analysis.run(demo_tx, analysis.Params(spend=spend_of(table), kpi=None, region=biggest, n_boot=10,
+                                                   controls=("holiday",), parts=frozenset({"fit"})))
+    assert result.model is not None, result.problems
+    lines = demo_tx[(demo_tx["store_id"] == biggest)
+                    & (demo_tx["order_date"] >= table["week"].min())
+                    & (demo_tx["order_date"] < table["week"].max() + pd.Timedelta(weeks=1))]
+    assert result.data.kpi.sum() == pytest.approx(lines["revenue"].sum(), rel=1e-9)
+    assert result.model.kpi.sum() == pytest.approx(lines["revenue"].sum(), rel=1e-9)
+
+
+def test_a_revenue_column_of_a_regional_table_is_each_regions_revenue():
+    """S1's rows say 100 a week, S2's 50, the national rows nothing: all sales read 150 a week, S1
+    reads its own 100."""
+    table = region_spend().assign(revenue=lambda t: t["region"].map({"": np.nan, "S1": 100.0, "S2": 50.0}))
+    params = analysis.Params(spend=spend_of(table), region_column="region")
+    assert analysis.read_spend(None, params).kpi.tolist() == [150.0] * 3
+    assert analysis.read_spend(None, dataclasses.replace(params, region="S1")).kpi.tolist() == [100.0] * 3
+
+
+def test_the_report_section_models_all_sales_of_a_regional_spend_table():
+    """A stored spend table with a region column and each region's revenue: the report adds the
+    regions up (spend and revenue), as the page does for all sales."""
+    from promo_core import report
+
+    table = small_table(60)
+    table = pd.concat([table.assign(region="North"), table.assign(region="South", spend=table["spend"] / 2,
+                                                                   revenue=table["revenue"] / 2)],
+                      ignore_index=True)
+    saved = report.marketing_analysis(table)
+    channels = saved.tables["Channels: contribution, ROAS and marginal ROAS with intervals"].set_index("channel")
+    assert channels["total_spend"].sum() == pytest.approx(table["spend"].sum())

@@ -129,3 +129,16 @@ def test_the_chosen_columns_win_over_the_recognised_ones():
     with pytest.raises(DataError) as error:
         spend.map_columns(columns, {"spend": "Budget"})
     assert error.value.id == "spend.error.mapped_column"
+
+
+def test_a_region_column_headed_in_chinese_is_the_spend_region_and_an_empty_one_is_national(tmp_path):
+    ws = Workspace(tmp_path / "promo.duckdb")
+    (tmp_path / "sales.csv").write_text(SALES.to_csv(index=False))
+    dataset = io.load_into(ws, tmp_path / "sales.csv")
+    (tmp_path / "spend.csv").write_text("周,渠道,地区,花费\n2024-01-01,搜索, 华东 ,10\n2024-01-01,电视,,100\n",
+                                        encoding="utf-8")
+    report = io.load_spend_into(ws, dataset, tmp_path / "spend.csv")
+    assert report["mapping"] == {"week": "周", "channel": "渠道", "region": "地区", "spend": "花费"}
+    spend = ws.load_table(dataset, "spend")
+    assert list(spend.columns) == ["week", "channel", "region", "spend"]
+    assert spend["region"].iloc[0] == "华东" and pd.isna(spend["region"].iloc[1])  # (trimmed; empty: national)

@@ -4,7 +4,9 @@
 The spend table has one row per period (week or day) and channel: a period column, a channel
 column, a spend column, and optionally a revenue (KPI) column repeated on each row of a period and
 control columns (holidays, a price index). Without a KPI column the revenue per period comes from
-the sales source (summed in its engine).
+the sales source (summed in its engine), of all sales or of one region's (``Params.region``: a
+store, or a channel such as online for lines without a store; ``engine.sale_region``); a spend
+table may have a region column too (``Params.region_column``).
 
 A randomised campaign (the Coupons page's) measures one channel's ROAS (``campaign_roas``), which
 calibrates the model (``Params.calibration``).
@@ -25,16 +27,16 @@ from scipy.stats import norm
 
 from promo_core import mmm
 from promo_core.analyses import Progress, Steps
-from promo_core.engine import SalesSource, fetch, sales_table
+from promo_core.engine import NO_REGION, REGION_FROM, SalesSource, exact_sum, fetch, sale_region, sales_table
 from promo_core.errors import DataError
 from promo_core.experiments import compare_outcomes, suggest_columns, table_key
 from promo_core.text import Message
 
 __all__ = ["Params", "Result", "Spend", "run", "allocate", "what_if", "experiments", "calibration_shift", "table_key",
            "campaign_roas", "coupon_cost", "CampaignRoas", "channel_table", "flag_reasons", "held_channels",
-           "PARTS", "MIN_BOOT"]
+           "regions", "region_rows", "region_label", "PARTS", "MIN_BOOT"]
 
-PARTS = frozenset({"fit", "allocation", "what_if"})
+PARTS = frozenset({"regions", "fit", "allocation", "what_if"})
 MIN_BOOT = 100  # bootstrap refits below which a 90 % interval's ends (the 5 % and 95 % quantiles) are noise
 
 
@@ -64,7 +66,9 @@ class Params:
     period, channel, amount : str
         Its period, channel and spend columns.
     kpi : str, optional
-        Its revenue column; None: revenue per period from the sales.
+        Its revenue column; None: revenue per period from the sales. In a table with regions
+        (``region_column``) it is each region's revenue, read from the region's own rows, added up
+        over the regions for all sales.
     controls : tuple of str
         Its control columns (one value per period).
     max_lag, n_fourier, holdout, n_boot, level, random_state
@@ -81,6 +85,13 @@ class Params:
     calibration : tuple of (channel, ROAS, low, high)
         Experiments: a channel's ROAS measured by a randomised test, with its interval at ``level``
         (``mmm.fit``'s calibration, the standard error read off the interval).
+    region : str, optional
+        The region whose revenue is modelled (``engine.sale_region``: a store id, or a channel such
+        as "online" for lines without a store); None: all sales. With a KPI column, its rows of
+        that region are read (``region_column``).
+    region_column : str, optional
+        The spend table's region column; None: the spend is national. See ``region_rows`` for
+        which rows count.
     parts : frozenset of str
         Steps after reading the table: any of ``PARTS``.
     """
@@ -102,6 +113,8 @@ class Params:
     margin: float | None = None
     what_if: tuple[tuple[str, float], ...] = ()
     calibration: tuple[tuple[str, float, float, float], ...] = ()
+    region: str | None = None
+    region_column: str | None = None
     parts: frozenset = PARTS
 
 
@@ -114,6 +127,7 @@ class Data:
     controls: pd.DataFrame | None
     kpi_from_sales: bool
     filled: int  # period-channel pairs without a row (spend 0)
+    spend_of: str = "national"  # which spend rows a region's model reads (``region_rows``)
 
 
 @dataclass(frozen=True)
@@ -127,6 +141,7 @@ class Result:
     model: mmm.MediaMix | None = None
     allocation: mmm.Allocation | None = None
     what_if: mmm.Allocation | None = None
+    regions: pd.DataFrame | None = None  # the regions one may model (``regions``)
     problems: Mapping[str, Message] = field(default_factory=dict)
 
     @property
@@ -170,20 +185,120 @@ def _numbers(table: pd.DataFrame, name: str) -> pd.Series:
     return values
 
 
-def _sales_kpi(source: SalesSource, periods: pd.DatetimeIndex) -> pd.Series:
-    """Revenue per period from the sales, summed in the source's engine (periods start at the spend
-    table's dates; a line counts in the last period that started on or before its day)."""
-    lines = sales_table(source, ["order_date", "revenue"])
+def region_label(region: str) -> str | Message:
+    """A region as a message quotes it: a store or channel as it is, ``NO_REGION`` in the reader's
+    words (it is a value of the engine, not a name from the data).
+
+    Parameters
+    ----------
+    region : str
+        A region of ``regions`` or ``Params.region``.
+
+    Returns
+    -------
+    str or Message
+    """
+    return Message("marketing.region.not_given") if region == NO_REGION else region
+
+
+def _sales_kpi(source: SalesSource, periods: pd.DatetimeIndex, region: str | None = None) -> pd.Series:
+    """Revenue per period from the sales (of ``region`` only, when given), summed in the source's
+    engine (periods start at the spend table's dates; a line counts in the last period that started
+    on or before its day)."""
+    lines = sales_table(source, ["order_date", "revenue"], optional=REGION_FROM)
+    if region is not None:  # (Ibis compiles the name as a quoted literal, whatever it holds)
+        lines = lines.filter(sale_region(lines) == region)
     day = lines.order_date.date()
     start, end = periods[0].date(), (periods[-1] + (periods[-1] - periods[-2])).date()
     per_day = fetch(lines.filter((day >= start) & (day < end)).group_by(day=day)
                     .aggregate(revenue=lines.revenue.sum()))
+    if per_day.empty and region is not None:
+        raise DataError(Message("marketing.error.no_region_sales", region=region_label(region), first=periods[0],
+                                last=periods[-1]))
     if per_day.empty:
         raise DataError(Message("marketing.error.no_sales_in_period", first=periods[0], last=periods[-1]))
     which = np.searchsorted(periods.to_numpy(), pd.to_datetime(per_day["day"]).to_numpy().astype(periods.dtype),
                             side="right") - 1
     return pd.Series(np.bincount(which, weights=per_day["revenue"].to_numpy(float), minlength=len(periods)),
                      index=periods, name="revenue")
+
+
+def _spend_regions(table: pd.DataFrame, column: str) -> pd.Series:
+    """The spend table's region per row, "" where none is given (national spend)."""
+    return _column(table, column).astype("string").str.strip().fillna("")
+
+
+def region_rows(table: pd.DataFrame, params: Params) -> tuple[pd.DataFrame, str]:
+    """The spend rows a model of ``params.region`` reads.
+
+    Why a region keeps the national rows (those with no region): a national campaign (TV, national
+    search) reaches that region's shoppers too, so leaving it out would credit its effect to the
+    region's own channels. The model then measures national spend's effect on the region's revenue
+    (a ROAS per 1 of national spend, not per 1 spent on the region), which the notes say. Without a
+    region (all sales), every row counts: the spend summed over regions.
+
+    Parameters
+    ----------
+    table : DataFrame
+        The spend table.
+    params : Params
+        ``region_column`` and ``region``.
+
+    Returns
+    -------
+    rows : DataFrame
+        The rows read (their index kept, so an error still names the file's row).
+    kind : str
+        "national" (no region rows read), "regional" (the region's own only), "both", or "summed"
+        (all sales, the regions added up).
+
+    Raises
+    ------
+    DataError
+        The region has no rows and the table no national rows.
+    """
+    if params.region_column is None:
+        return table, "national"
+    named = _spend_regions(table, params.region_column)
+    if params.region is None:
+        return table, "national" if (named == "").all() else "summed"
+    mine, national = named == params.region, named == ""
+    if not (mine | national).any():
+        raise DataError(Message("marketing.error.no_region_spend", region=region_label(params.region),
+                                column=params.region_column, regions=sorted(set(named) - {""})))
+    return table[mine | national], "both" if mine.any() and national.any() else "regional" if mine.any() \
+        else "national"
+
+
+def regions(source: SalesSource | None, params: Params) -> pd.DataFrame:
+    """The regions one may model: each with the sales' revenue (all periods, summed in the
+    source's engine), largest first.
+
+    Which: with the KPI from the sales, every region of the sales (``engine.sale_region``); with a
+    spend region column, its regions, and the sales' too when the spend has national rows (a
+    region without rows of its own is modelled against national spend, ``region_rows``).
+
+    Parameters
+    ----------
+    source : DataFrame or ibis.Table, optional
+        The sales; read only when ``params.kpi`` is None.
+    params : Params
+
+    Returns
+    -------
+    DataFrame
+        Columns region and revenue (empty when the sales are not read or have no such region).
+    """
+    choices = pd.DataFrame({"region": pd.Series(dtype="string"), "revenue": pd.Series(dtype=float)})
+    if params.kpi is None and source is not None:
+        lines = sales_table(source, ["revenue"], optional=REGION_FROM)
+        choices = fetch(lines.group_by(region=sale_region(lines)).aggregate(revenue=exact_sum(lines.revenue)))
+    if params.region_column is not None and params.spend is not None:
+        named = _spend_regions(params.spend.table, params.region_column)
+        spend = pd.DataFrame({"region": sorted(set(named) - {""})})
+        choices = spend.merge(choices, on="region", how="outer" if (named == "").any() else "left")
+    return choices.sort_values(["revenue", "region"], ascending=[False, True], na_position="last",
+                               ignore_index=True)[["region", "revenue"]]
 
 
 def read_spend(source: SalesSource | None, params: Params) -> Data:
@@ -193,13 +308,15 @@ def read_spend(source: SalesSource | None, params: Params) -> Data:
     ------
     DataError
         A missing column, text where numbers belong, a date that is not a date, revenue or a control
-        that differs between the rows of one period, periods not evenly spaced, or no revenue.
+        that differs between the rows of one period, periods not evenly spaced, or no revenue; a
+        region without spend rows (``region_rows``) or without sales.
     """
     if params.spend is None:
         raise DataError(Message("marketing.error.no_spend_table"))
     table = params.spend.table
     if table.empty:
         raise DataError(Message("marketing.error.empty"))
+    table, spend_of = region_rows(table, params)
     period = pd.to_datetime(_column(table, params.period), errors="coerce")
     if period.isna().any():
         bad = period.isna().idxmax()
@@ -217,26 +334,34 @@ def read_spend(source: SalesSource | None, params: Params) -> Data:
         raise DataError(Message("marketing.error.uneven_periods", column=params.period,
                                 after=spend.index[1:][steps != steps[0]][0]))
 
-    def per_period(name: str) -> pd.Series:
+    def per_period(name: str, region: pd.Series | None = None) -> pd.Series:
+        """One value of ``name`` per period; given each row's ``region`` (missing: row left out), one
+        per period and region, added up over the regions."""
         values = _numbers(table, name)
-        grouped = values.groupby(frame["period"])
-        if (grouped.nunique() > 1).any():
+        grouped = values.groupby([frame["period"]] + ([] if region is None else [region]))
+        varies = grouped.nunique() > 1
+        if varies.any():
             raise DataError(Message("marketing.error.varies_in_period", column=name,
-                                    period=grouped.nunique().gt(1).idxmax()))
-        return grouped.first().reindex(spend.index)
+                                    period=varies.idxmax() if region is None else varies.idxmax()[0]))
+        return (grouped.first() if region is None else grouped.first().groupby(level=0).sum(min_count=1)) \
+            .reindex(spend.index)
 
     if params.kpi is not None:
-        kpi = per_period(params.kpi).rename("revenue")
+        # (with regions, the KPI column holds each region's revenue: a region's own rows give it, and
+        # all sales add the regions' up)
+        named = _spend_regions(table, params.region_column) if spend_of in ("summed", "both") else None
+        kpi = per_period(params.kpi, named.where(named == params.region) if spend_of == "both" else named) \
+            .rename("revenue")
         if kpi.isna().any():
             raise DataError(Message("marketing.error.missing_kpi", column=params.kpi, period=kpi.isna().idxmax()))
     else:
         if source is None:
             raise DataError(Message("marketing.error.no_kpi"))
-        kpi = _sales_kpi(source, spend.index)
+        kpi = _sales_kpi(source, spend.index, params.region)
     controls = None
     if params.controls:
         controls = pd.DataFrame({c: per_period(c) for c in params.controls}).fillna(0.0)
-    return Data(spend, kpi, controls, params.kpi is None, filled)
+    return Data(spend, kpi, controls, params.kpi is None, filled, spend_of)
 
 
 def _bootstrap_progress(progress: Progress | None):
@@ -412,11 +537,17 @@ def run(source: SalesSource | None, params: Params = Params(), progress: Progres
     steps = Steps(params.parts, progress)
     steps.announce(Message("marketing.step.read"))
     data = read_spend(source, params)
+    choices = steps.run("regions", Message("marketing.step.regions"), regions, source, params)
     notes = []
     if data.filled:
         notes.append(Message("marketing.note.filled", pairs=data.filled))
     if data.kpi_from_sales:
         notes.append(Message("marketing.note.kpi_from_sales"))
+    if params.region is not None:
+        notes.append(Message("marketing.note.region", region=region_label(params.region), revenue=float(data.kpi.sum()),
+                             periods=len(data.kpi), spend=Message(f"marketing.note.region.{data.spend_of}")))
+    elif data.spend_of == "summed":
+        notes.append(Message("marketing.note.regions_summed", column=params.region_column))
     model = steps.run("fit", Message("marketing.step.fit", channels=data.spend.shape[1], periods=len(data.spend)),
                       mmm.fit, data.spend, data.kpi, data.controls, max_lag=params.max_lag,
                       n_fourier=params.n_fourier, holdout=params.holdout, n_boot=params.n_boot, level=params.level,
@@ -427,4 +558,4 @@ def run(source: SalesSource | None, params: Params = Params(), progress: Progres
         allocation = steps.run("allocation", Message("marketing.step.allocation"), allocate, model, params)
         if params.what_if:
             split = steps.run("what_if", Message("marketing.step.what_if"), what_if, model, params)
-    return Result(params, data, tuple(notes), model, allocation, split, steps.problems)
+    return Result(params, data, tuple(notes), model, allocation, split, choices, steps.problems)

@@ -323,10 +323,12 @@ def release_memory() -> None:
 
 __all__ = ["ByteCache", "DATA_FOLDERS_ENV", "SalesSource", "TempFiles", "connect", "connect_file", "data_folders",
            "exact_sum", "exact_terms", "exact_total", "fetch", "ibis_backend", "inside_data_folders",
-           "literal_list", "memory_backend", "most_common", "own_memory", "product_labels", "quote_ident",
-           "quote_literal", "release_memory", "sales_table", "spark_backend"]
+           "literal_list", "memory_backend", "most_common", "NO_REGION", "own_memory", "product_labels",
+           "quote_ident", "quote_literal", "REGION_FROM", "release_memory", "sale_region", "sales_table",
+           "spark_backend"]
 
 # The Ibis side of the engine, importable from here (these modules use ``connect`` above).
 from promo_core.engine.sales import (SalesSource, exact_sum, exact_terms, exact_total, fetch, ibis_backend,  # noqa: E402
-                                     memory_backend, most_common, product_labels, sales_table)
+                                     memory_backend, most_common, NO_REGION, product_labels, REGION_FROM,
+                                     sale_region, sales_table)
 from promo_core.engine.spark import spark_backend  # noqa: E402

@@ -266,6 +266,31 @@ def most_common(lines: ir.Table, keys: list[str], column: str, weight: str | Non
     return ranked.filter(ranked["rank"] == 0).select(*keys, column)
 
 
+REGION_FROM = ("store_id", "channel")  # the columns a sale's region is read from, first present first
+NO_REGION = "(not given)"  # the region of a sale with neither a store nor a channel
+
+
+def sale_region(lines: ir.Table) -> ir.StringValue:
+    """Where a sale happened, for one region's revenue: its store when it has one, else its channel
+    (an online sale has no store), else ``NO_REGION``.
+
+    Why the store first: every store line carries the channel "store", which says nothing of which
+    store; an online line has no store, and its channel is the only place it has.
+
+    Parameters
+    ----------
+    lines : ibis.Table
+        A sales table (``sales_table``) with any of ``REGION_FROM`` (e.g. ``optional=REGION_FROM``).
+
+    Returns
+    -------
+    ibis string expression
+        One region per line, computed in the table's engine (an empty text counts as missing).
+    """
+    given = [lines[c].nullif("") for c in REGION_FROM if c in lines.columns]
+    return ibis.coalesce(*given, ibis.literal(NO_REGION)) if given else ibis.literal(NO_REGION)
+
+
 def product_labels(lines: ir.Table, columns=("product_name",)) -> pd.DataFrame:
     """What to call each product of ``lines``: for each of ``columns`` the source has (name,
     category), the value most of its lines carry (see ``most_common``).

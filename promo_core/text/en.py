@@ -3270,6 +3270,40 @@ MESSAGES = {
     "marketing.note.filled": "{pairs} period-channel pairs had no row and count as no spend.",
     "marketing.note.kpi_from_sales": "Revenue per period comes from the sales data (the spend table has no revenue "
                                      "column).",
+    # regions: one region's revenue (a store, or a channel for sales without a store)
+    "marketing.step.regions": "Listing the regions of the sales…",
+    "marketing.region.not_given": "(no store or channel given)",
+    "marketing.error.no_region_sales": "The sales have no lines of region {region} between {first:date} and "
+                                       "{last:date}, the spend table's periods. Pick a region from the list under "
+                                       "“Sales measured” (a store, or a channel such as online for sales without a "
+                                       "store). In a protected dataset store ids are replaced by codes, so a spend "
+                                       "file's store names match no sale: use the unprotected data, or regions that "
+                                       "are channels.",
+    "marketing.error.no_region_spend": "The spend table has no rows of region {region} in column {column}, and no "
+                                       "national rows (with the region left empty). Its regions are: {regions:list}. "
+                                       "Pick one of them under “Sales measured”, or add spend rows for {region} (or "
+                                       "national rows) to the spend table.",
+    "marketing.note.region": "Revenue of {region} only: {revenue:money0} over {periods} periods. {spend}",
+    "marketing.note.region.national": "The spend is national, so the model measures national spend's effect on "
+                                      "this region's sales (its ROAS is per 1 of national spend).",
+    "marketing.note.region.regional": "The spend is this region's own rows of the spend table.",
+    "marketing.note.region.both": "The spend is this region's own rows plus the national rows (region left empty) "
+                                  "of the spend table, so national spend's effect on this region's sales is "
+                                  "measured too.",
+    "marketing.note.regions_summed": "The spend of every region ({column}) is added up per period and channel, "
+                                     "against all sales. Pick a region under “Sales measured” to model one.",
+    "marketing.columns.region": "Region (optional)",
+    "marketing.columns.region.none": "No region column",
+    "marketing.columns.region.help": "The spend table's region, market or store column, when the spend is given per "
+                                     "region. Rows with the region left empty count as national spend.",
+    "marketing.region.measured": "Sales measured",
+    "marketing.region.all": "All sales",
+    "marketing.region.name": "{region}",
+    "marketing.region.option": "{region} ({revenue:money0})",
+    "marketing.region.help": "All sales, or one region's: a store, or a channel such as online for sales without a "
+                             "store (largest revenue first). Choosing a region models that region's revenue against "
+                             "the spend: the region's own rows of the spend table when it has a region column, plus "
+                             "the national rows. National spend then shows its effect on this region's sales only.",
     "marketing.flag.few_periods": "only {periods} periods of data (the model needs {needed}, a year of weeks), so "
                                   "seasonality and media cannot be told apart",
     "marketing.flag.no_variation": "its spend hardly changes, so its effect cannot be measured",
@@ -3762,6 +3796,7 @@ MESSAGES = {
     "spend_upload.role.price_index": "price index",
     "spend_upload.role.holiday": "holiday",
     "spend_upload.role.competitor_event": "competitor event",
+    "spend_upload.role.region": "region (market, store)",
     "spend.error.columns": "The spend table needs a column for the period, the channel and the spend; not found: "
                            "{missing}. The file's columns are: {columns}. Rename a column (e.g. “week”, “channel”, "
                            "“spend”) and upload again.",

@@ -2732,6 +2732,30 @@ MESSAGES = {
     "marketing.step.what_if": "正在比较您的分配方案…",
     "marketing.note.filled": "有 {pairs} 个周期-渠道组合没有数据行，按没有投放计算。",
     "marketing.note.kpi_from_sales": "每个周期的收入取自销售数据（投放表中没有收入列）。",
+    "marketing.step.regions": "正在列出销售数据中的地区…",
+    "marketing.region.not_given": "（未填写门店或渠道）",
+    "marketing.error.no_region_sales": "销售数据在 {first:date} 至 {last:date}（投放表的周期）之间没有地区 {region} 的记录。"
+                                       "请在“衡量的销售”中从列表里选择地区（门店，或没有门店的销售所属的渠道，如 online）。"
+                                       "受保护的数据集中门店编号已替换为代码，投放文件中的门店名称无法与任何销售对应："
+                                       "请使用未受保护的数据，或选择渠道类地区。",
+    "marketing.error.no_region_spend": "投放表的 {column} 列中没有地区 {region} 的行，也没有全国行（地区为空）。"
+                                       "表中的地区有：{regions:list}。请在“衡量的销售”中选择其中之一，"
+                                       "或在投放表中为 {region} 添加投放行（或全国行）。",
+    "marketing.note.region": "仅为 {region} 的收入：{periods} 个周期共 {revenue:money0}。{spend}",
+    "marketing.note.region.national": "投放是全国性的，因此模型衡量的是全国投放对该地区销售的作用（其投资回报率按每 1 元全国投放计算）。",
+    "marketing.note.region.regional": "投放为投放表中该地区自己的行。",
+    "marketing.note.region.both": "投放为投放表中该地区自己的行加上全国行（地区为空），因此也衡量了全国投放对该地区销售的作用。",
+    "marketing.note.regions_summed": "各地区（{column}）的投放按周期和渠道相加，对应全部销售。在“衡量的销售”中选择一个地区即可单独建模。",
+    "marketing.columns.region": "地区（可选）",
+    "marketing.columns.region.none": "没有地区列",
+    "marketing.columns.region.help": "投放按地区给出时，投放表中的地区、市场或门店列。地区为空的行按全国投放计算。",
+    "marketing.region.measured": "衡量的销售",
+    "marketing.region.all": "全部销售",
+    "marketing.region.name": "{region}",
+    "marketing.region.option": "{region}（{revenue:money0}）",
+    "marketing.region.help": "全部销售，或某一地区的销售：门店，或没有门店的销售所属的渠道（如 online），按收入从大到小排列。"
+                             "选择地区后，模型以该地区的收入对照投放：投放表有地区列时为该地区自己的行加上全国行。"
+                             "此时全国投放只体现其对该地区销售的作用。",
     "marketing.flag.few_periods": "只有 {periods} 个周期的数据（模型需要 {needed} 个，即一年的周数），无法区分季节性与营销效果",
     "marketing.flag.no_variation": "投放几乎没有变化，无法衡量其效果",
     "marketing.flag.collinear": "投放与其他渠道（或季节）同步变化，模型无法区分它们的效果",
@@ -3128,6 +3152,7 @@ MESSAGES = {
     "spend_upload.role.price_index": "价格指数",
     "spend_upload.role.holiday": "节假日",
     "spend_upload.role.competitor_event": "竞品活动",
+    "spend_upload.role.region": "地区（市场、门店）",
     "spend.error.columns": "花费表需要期间、渠道和花费的列；未找到：{missing}。文件的列为：{columns}。请重命名列（如“周”“渠道”"
                            "“花费”）后重新上传。",
     "spend.error.mapped_column": "为花费选择的列“{column}”不在文件中。文件的列为：{columns}。",
