@@ -518,8 +518,9 @@ def run(compute: Callable, *args, **kwargs):
         st.stop()
 
 
-# Results of analyses kept for every session (PROMO_RESULT_CACHE_MB): aggregates, never order lines.
-RESULT_CACHE_BYTES = int(os.environ.get("PROMO_RESULT_CACHE_MB", "512")) << 20
+# Results of analyses kept for every session (PROMO_RESULT_CACHE_MB): aggregates, never order lines,
+# but per customer they add up: the Segments result of 2.5 million customers is ~1.4 GB.
+RESULT_CACHE_BYTES = int(os.environ.get("PROMO_RESULT_CACHE_MB", "2048")) << 20
 
 
 def _deep_bytes(value) -> int:
@@ -543,8 +544,9 @@ def _deep_bytes(value) -> int:
 def analysis_results() -> ByteCache:
     """Results of analyses shared by every session, within ``RESULT_CACHE_BYTES``, keyed by the
     analysis, the dataset and its version, and the params: never by the language or currency, so
-    a rerun that changes no computation (a tab, an expander, the language) touches no engine."""
-    return ByteCache(RESULT_CACHE_BYTES, _deep_bytes)
+    a rerun that changes no computation (a tab, an expander, the language) touches no engine; a
+    result bigger than the budget is kept alone rather than made again on every rerun."""
+    return ByteCache(RESULT_CACHE_BYTES, _deep_bytes, keep_oversized=True)
 
 
 def run_analysis(analysis: ModuleType, params, table: str = "transactions"):

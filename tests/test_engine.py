@@ -117,6 +117,17 @@ def test_a_byte_cache_keeps_within_its_budget_dropping_the_least_recently_used()
     assert cache.get("a") is None and cache.bytes == 40
 
 
+def test_a_byte_cache_for_results_keeps_an_oversized_value_alone():
+    cache = ByteCache(100, len, keep_oversized=True)
+    cache.put("a", b"x" * 40)
+    cache.put("b", b"x" * 40)
+    cache.put("huge", b"x" * 150)
+    assert cache.get("huge") is not None and cache.get("a") is None and cache.get("b") is None
+    assert cache.bytes == 150, "kept alone: the budget is exceeded by this one value only"
+    cache.put("c", b"x" * 40)
+    assert cache.get("huge") is None and cache.get("c") is not None and cache.bytes == 40
+
+
 def test_a_byte_cache_makes_a_value_once_and_shares_it():
     cache, made = ByteCache(1 << 20, len), []
 
