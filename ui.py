@@ -544,8 +544,8 @@ def _deep_bytes(value) -> int:
 def analysis_results() -> ByteCache:
     """Results of analyses shared by every session, within ``RESULT_CACHE_BYTES``, keyed by the
     analysis, the dataset and its version, and the params: never by the language or currency, so
-    a rerun that changes no computation (a tab, an expander, the language) touches no engine; a
-    result bigger than the budget is kept alone rather than made again on every rerun."""
+    a rerun that changes no computation (a tab, an expander, the language) touches no engine; the
+    largest result is kept beyond the budget rather than made again on every rerun."""
     return ByteCache(RESULT_CACHE_BYTES, _deep_bytes, keep_oversized=True)
 
 

@@ -117,15 +117,18 @@ def test_a_byte_cache_keeps_within_its_budget_dropping_the_least_recently_used()
     assert cache.get("a") is None and cache.bytes == 40
 
 
-def test_a_byte_cache_for_results_keeps_an_oversized_value_alone():
+def test_a_byte_cache_for_results_keeps_its_largest_value_beyond_the_budget():
     cache = ByteCache(100, len, keep_oversized=True)
     cache.put("a", b"x" * 40)
-    cache.put("b", b"x" * 40)
     cache.put("huge", b"x" * 150)
-    assert cache.get("huge") is not None and cache.get("a") is None and cache.get("b") is None
-    assert cache.bytes == 150, "kept alone: the budget is exceeded by this one value only"
+    cache.put("b", b"x" * 40)
+    assert cache.get("huge") is not None, "the largest is kept whatever its size"
+    assert cache.get("a") is not None and cache.bytes == 230, "the others share the budget"
     cache.put("c", b"x" * 40)
-    assert cache.get("huge") is None and cache.get("c") is not None and cache.bytes == 40
+    assert cache.get("b") is None and cache.get("a") is not None and cache.get("c") is not None, "least recently used"
+    cache.put("huger", b"x" * 200)
+    assert cache.get("huge") is None and cache.get("huger") is not None, "the former largest counts again"
+    assert cache.bytes == 280
 
 
 def test_a_byte_cache_makes_a_value_once_and_shares_it():
