@@ -35,6 +35,8 @@ def main() -> None:
     ap.add_argument("--code", type=Path, default=Path(__file__).resolve().parents[1], help="the checkout to time")
     ap.add_argument("--reruns", type=int, default=3)
     ap.add_argument("--top", type=int, default=25, help="lines of the profile printed")
+    ap.add_argument("--page", default="pages/segments.py", help="another page of the app, e.g. pages/pricing.py")
+    ap.add_argument("--profile-language", action="store_true", help="profile the switch to 中文, not the last rerun")
     args = ap.parse_args()
     os.environ["PROMO_WORKSPACE"] = str(args.workspace.resolve())
     os.chdir(args.code)
@@ -44,7 +46,7 @@ def main() -> None:
     at = AppTest.from_file(str(args.code / "app.py"), default_timeout=3600)
     at.session_state["lang"] = "en"
     at.run()
-    at.switch_page("pages/segments.py")
+    at.switch_page(args.page)
     start, cpu = time.perf_counter(), cpu_seconds()
     at.run()
     assert not at.exception, at.exception
@@ -53,7 +55,7 @@ def main() -> None:
     profile = cProfile.Profile()
     for i in range(args.reruns):
         start, cpu = time.perf_counter(), cpu_seconds()
-        if i == args.reruns - 1:  # the script runs in a thread of its own: profile that thread
+        if i == args.reruns - 1 and not args.profile_language:  # the script runs in a thread of its own
             threading.setprofile(lambda *_: (sys.setprofile(None), profile.enable()))
         at.run()
         threading.setprofile(None)
@@ -63,7 +65,11 @@ def main() -> None:
     profile.disable()
     at.session_state["lang"] = "zh"  # a language switch changes no number either
     start, cpu = time.perf_counter(), cpu_seconds()
+    if args.profile_language:
+        threading.setprofile(lambda *_: (sys.setprofile(None), profile.enable()))
     at.run()
+    threading.setprofile(None)
+    profile.disable()
     assert not at.exception, at.exception
     print(f"RESULT switch to 中文: {time.perf_counter() - start:.2f} s wall, {cpu_seconds() - cpu:.2f} s CPU, "
           f"peak RSS {peak_gb():.2f} GB, load average {os.getloadavg()[0]:.1f}", flush=True)

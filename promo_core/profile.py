@@ -127,21 +127,28 @@ def _lines(source: SalesSource) -> ir.Table:
 
 
 def _totals(lines: ir.Table) -> _Totals:
+    """The headline sums and counts, in two queries: the distinct counts apart from the rest.
+
+    Why two: DuckDB took 29 s for one query over 100 million lines where the distinct counts alone
+    take 9.6 s and everything else 2.9 s (a query with distinct aggregates runs its plain ones in
+    the distinct path too)."""
     ret = lines["is_return"]
+    distinct = fetch(lines.aggregate(
+        orders=lines["order_id"].nunique(), customers=lines["customer_id"].nunique(),
+        products=lines["product_id"].nunique(), sales_orders=lines["order_id"].nunique(where=~ret))).iloc[0]
     head = fetch(lines.aggregate(
-        lines=lines.count(), orders=lines["order_id"].nunique(), customers=lines["customer_id"].nunique(),
-        products=lines["product_id"].nunique(), first_date=lines["order_date"].min(),
+        lines=lines.count(), first_date=lines["order_date"].min(),
         last_date=lines["order_date"].max(), priced=lines["unit_price"].count(),
         revenue=exact_sum(lines["revenue"]).fill_null(0.0),
         gross=exact_sum(lines["revenue"], where=~ret).fill_null(0.0),
         returned=-exact_sum(lines["revenue"], where=ret).fill_null(0.0),
         returns=lines.count(where=ret), guests=lines.count(where=lines["customer_id"].isnull()),
-        sales_orders=lines["order_id"].nunique(where=~ret),
         duplicates=lines.count(where=lines["is_duplicate"].fill_null(False)),
         zero_price=lines.count(where=lines["unit_price"] == 0),
         categorised=lines["category"].count(), channelled=lines["channel"].count())).iloc[0]
     counts = ("lines", "orders", "customers", "products", "returns", "guests", "sales_orders", "duplicates",
               "zero_price")
+    head = {**head.to_dict(), **distinct.to_dict()}
     return _Totals(**{c: int(head[c]) for c in counts}, first_date=pd.Timestamp(head["first_date"]),
                    last_date=pd.Timestamp(head["last_date"]), has_price=bool(head["priced"] > 0),
                    revenue=float(head["revenue"]), gross=float(head["gross"]), returned=float(head["returned"]),
