@@ -344,7 +344,7 @@ def page_timings(workspace: Path, args: argparse.Namespace) -> None:
     """Every page on the app over ``workspace``; a fresh server and browser after each cap."""
     from playwright.sync_api import sync_playwright
 
-    cap, titles = int(args.cap_gb * 2**30), list(PAGES)
+    cap, titles = int(args.cap_gb * 2**30), [p for p in PAGES if p in args.pages]
     print(f"  {'page':<16}first / rerun ('r' key) / language to 中文 / back to English; server RSS")
     with sync_playwright() as pw:
         while titles:
@@ -389,6 +389,8 @@ def main() -> None:
     ap.add_argument("--cap-gb", type=float, default=10.0, help="kill the loading child or the server past this RSS")
     ap.add_argument("--page-cap-min", type=float, default=10.0, help="give up on a page step after this many minutes")
     ap.add_argument("--load-only", action="store_true", help="generate and load, time no page")
+    ap.add_argument("--pages", nargs="*", default=PAGES, choices=PAGES,
+                    help="the pages to time (Data, the entry, always first)")
     ap.add_argument("--load-child", nargs=2, metavar=("CSV", "WORKSPACE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.load_child:
