@@ -658,16 +658,21 @@ COLUMN_FORMATS = {
 _SHARE_PREFIXES = ("channel: ", "category: ")  # customer_features' share columns
 
 
+def money_format(digits: int = 2) -> str:
+    """A table column's format for amounts in the chosen currency, thousands separated
+    (``£1,343,391``: without the separator a manager counts digits)."""
+    return currency().replace("%", "%%") + f"%,.{digits}f"
+
+
 def columns(frame: pd.DataFrame) -> dict:
     """``st.column_config`` for a result table: headings from the catalogue in the interface
     language, numbers as ``COLUMN_FORMATS`` says."""
-    money = currency().replace("%", "%%")
     config = {}
     for col in frame.columns:
         fmt = "percent" if str(col).startswith(_SHARE_PREFIXES) else COLUMN_FORMATS.get(col)
         title = catalogue.column_title(col, lang())
         if fmt in ("money0", "money2"):
-            fmt = money + f"%.{fmt[-1]}f"
+            fmt = money_format(int(fmt[-1]))
         config[col] = (st.column_config.NumberColumn(title, format=fmt) if fmt is not None
                        else st.column_config.Column(title))
     return config

@@ -23,7 +23,7 @@ t = ui.text
 def columns(frame, formats: dict) -> dict:
     """Column headings of one of this page's tables in the interface language, numbers as
     ``formats`` says ("money": an amount in the chosen currency)."""
-    money = ui.currency().replace("%", "%%") + "%.2f"
+    money = ui.money_format(2)
     config = {}
     for col in frame.columns:
         fmt = formats.get(col)
@@ -157,7 +157,8 @@ def forecast_tab(products: analysis.Products | None):
     backtest = analysis.backtest_table(fc)
     backtest = backtest.assign(model=backtest["model"].map(names))
     ui.table(backtest, "backtest.csv", column_config=columns(backtest, {
-        "mase": "%.3f", "smape": "%.1f", "bias": "%.1f", "mase_vs_naive": "%.3f", "beats_naive": "%.1f"}))
+        "mase": "%.3f", "smape": "%.1f", "bias": "%.1f", "mase_vs_naive": "%.3f", "beats_naive": "%.1f",
+        "n_series": "%,d", "n_forecasts": "%,d"}))
     with st.expander(t("logistics.forecast.details")):
         table = analysis.forecast_table(fc)
         table = table.assign(model=table["model"].map(names))
@@ -215,8 +216,8 @@ def stock_tab(params: analysis.Params, products: analysis.Products | None):
     st.caption(t("logistics.stock.chart.caption"))
     units = "%.1f"
     ui.table(stock.policy, "inventory_policy.csv", caption=t("logistics.stock.table"), column_config=columns(
-        stock.policy, {"mean_weekly": units, "sd_weekly": units, "unit_cost": "money", "eoq": "%.0f",
-                       "safety_stock": "%.0f", "reorder_point": "%.0f", "orders_per_year": units,
+        stock.policy, {"mean_weekly": units, "sd_weekly": units, "unit_cost": "money", "eoq": "%,.0f",
+                       "safety_stock": "%,.0f", "reorder_point": "%,.0f", "orders_per_year": units,
                        "holding_cost": "money", "ordering_cost": "money", "total_cost": "money",
                        "expected_short_per_year": units, "fill_rate": "percent"}))
     ui.download_excel(lambda: {"policy": stock.policy, "service_curve": stock.curve}, "inventory_policy.xlsx",
@@ -303,13 +304,13 @@ def network_tab(dataset: str, peak_uplift: float):
         st.caption(t("logistics.network.map.caption"))
         money = "money"
         ui.table(tables.flows, "network_plan_flows.csv", caption=t("logistics.network.flows"), column_config=columns(
-            tables.flows, {"units": "%.0f", "cost_per_unit": money, "distance_km": "%.0f", "shipping_cost": money}))
+            tables.flows, {"units": "%,.0f", "cost_per_unit": money, "distance_km": "%,.0f", "shipping_cost": money}))
         with st.expander(t("logistics.network.sites")):
             ui.table(tables.warehouses, "network_warehouses.csv", column_config=columns(tables.warehouses, {
-                "capacity": "%.0f", "shipped": "%.0f", "utilisation": "percent", "fixed_cost": money,
+                "capacity": "%,.0f", "shipped": "%,.0f", "utilisation": "percent", "fixed_cost": money,
                 "shipping_cost": money, "stores_served": "%d"}))
             ui.table(tables.stores, "network_stores.csv", column_config=columns(tables.stores, {
-                "demand": "%.0f", "shipping_cost": money, "cost_per_unit": money}))
+                "demand": "%,.0f", "shipping_cost": money, "cost_per_unit": money}))
     scenario = planned.scenario
     if not change.changes_something:
         st.caption(t("logistics.what_if.hint"))
