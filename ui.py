@@ -639,6 +639,9 @@ COLUMN_FORMATS = {
     **{c: "percent" for c in ("rel_lift", "rel_lift_low", "rel_lift_high", "narrower_by", "uplift_at_k", "ate",  # Coupons
                               "gain_over_all", "predicted_uplift", "expected_uplift", "cost_per_sales")},
     "p_value": "%.2g", "p_value_holm": "%.2g",  # 3e-15 stays 3e-15, not 0.000
+    "n": "localized", "mean": "%.2f", "correlation": "%.2f",  # Coupons' lifts (rates in points) and CUPED; rules' lift
+    **{c: "%.2f" for c in ("lift", "lift_low", "lift_high", "lift_cuped", "lift_cuped_low", "lift_cuped_high",
+                           "ci_width", "ci_width_cuped")},
     **{c: "money0" for c in ("total_spend", "contribution", "contribution_low", "contribution_high",  # Marketing
                              "current_spend", "min_spend", "max_spend", "proposed_spend", "current_revenue",
                              "proposed_revenue")},

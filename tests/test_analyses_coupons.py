@@ -89,6 +89,23 @@ def test_the_suggested_design_and_its_lifts_are_those_of_the_domain_functions(de
     assert result.uplift is None and result.problems == {}  # (parts not asked for are not run)
 
 
+def test_the_cuped_table_shows_rates_in_points_as_the_lifts_table_does(demo, demo_campaign):
+    from promo_core import experiments
+
+    result = analysis.run(None, analysis.Params(campaign=demo_campaign, covariate="monetary",
+                                                parts=frozenset({"campaign", "lifts", "cuped"})))
+    table = result.cuped.table.set_index(["outcome", "arm"])
+    rate = experiments.cuped(demo.campaign, "arm", "converted", "control", "monetary").table.set_index("arm")
+    money = experiments.cuped(demo.campaign, "arm", "spend", "control", "monetary").table.set_index("arm")
+    for column in ("lift", "lift_cuped_low", "ci_width_cuped"):
+        assert table.loc[("converted", "coupon_5"), column] == pytest.approx(100 * rate.loc["coupon_5", column])
+        assert table.loc[("spend", "coupon_5"), column] == pytest.approx(money.loc["coupon_5", column])
+    assert table.loc[("converted", "coupon_5"), "lift"] == pytest.approx(
+        result.lifts.shown.set_index(["outcome", "arm"]).loc[("converted", "coupon_5"), "lift"])
+    assert list(result.cuped.table["unit"]) == ["binary", "binary", "money", "money"]
+    assert table.loc[("converted", "coupon_5"), "narrower_by"] == pytest.approx(rate.loc["coupon_5", "narrower_by"])
+
+
 def test_targeting_from_a_kept_fit_equals_targeting_in_one_run(demo_campaign):
     economics = analysis.TargetingSettings(face_values=(("coupon_5", 5.0), ("coupon_10", 10.0)), order_value=30.0,
                                            budget=1500.0)

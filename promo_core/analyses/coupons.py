@@ -250,7 +250,7 @@ class Cuped:
     """The lifts again, adjusted for a covariate measured before the campaign."""
 
     covariate: str
-    table: pd.DataFrame  # per outcome and treatment arm: raw and adjusted lifts and interval widths
+    table: pd.DataFrame  # per outcome and arm: raw and adjusted lifts and interval widths (rates in points, ``unit``)
     best_gain: float  # the largest narrowing of an interval
 
 
@@ -462,8 +462,13 @@ def _cuped(table: pd.DataFrame, design: Design, columns: Columns, covariate: str
         res = experiments.cuped(table, design.arm, o, design.control, covariate)
         parts.append(res.table.assign(outcome=o, correlation=res.correlation))
     cuped = pd.concat(parts, ignore_index=True)
-    shown = cuped[["outcome", "arm", "lift", "lift_low", "lift_high", "lift_cuped", "lift_cuped_low", "lift_cuped_high",
-                   "ci_width", "ci_width_cuped", "narrower_by", "correlation"]]
+    # rates in points, as the lifts' table shows them (a lift of 0.0528 there read 5.28 above it)
+    binary = cuped["outcome"].map({o: experiments.is_binary(table[o]) for o in design.outcomes}).astype(bool)
+    lifts = ["lift", "lift_low", "lift_high", "lift_cuped", "lift_cuped_low", "lift_cuped_high", "ci_width",
+             "ci_width_cuped"]
+    shown = cuped[["outcome", "arm", *lifts, "narrower_by", "correlation"]].copy()
+    shown[lifts] = shown[lifts].mul(np.where(binary, 100.0, 1.0), axis=0)
+    shown.insert(2, "unit", np.where(binary, "binary", "money"))
     return Cuped(covariate=covariate, table=shown, best_gain=float(cuped["narrower_by"].max()))
 
 
