@@ -506,6 +506,40 @@ def section():
         _IN_SECTION.reset(token)
 
 
+def lazy_tabs(key: str, labels: dict[str, str], page: str | None = None) -> list[tuple]:
+    """Tabs whose content runs only while the tab is open (Streamlit's ``on_change="rerun"``).
+
+    Why: on 20 million lines the Segments page computed all its tabs before the first number
+    showed. Here a page computes a tab's part when the tab is first opened (``run_analysis`` keeps
+    it). The open tab is remembered by its code, so it stays open when the language changes its
+    label; on the run in which ``page``'s "Save to report" is clicked every tab counts as open, so
+    the saved analysis holds every section.
+
+    Parameters
+    ----------
+    key : str
+        Session key of the tabs (the open tab's label; ``key + "-code"``: its code).
+    labels : dict
+        Tab code -> label, in the order shown.
+    page : str, optional
+        The page's name in ``save_to_report``.
+
+    Returns
+    -------
+    list of (container, bool)
+        Each tab's container and whether its content should run.
+    """
+    state, code_key = st.session_state, f"{key}-code"
+    by_label = {label: code for code, label in labels.items()}
+    if state.get(key) in by_label:
+        state[code_key] = by_label[state[key]]
+    elif state.get(code_key) in labels:  # the same tab under its label in the language now chosen
+        state[key] = labels[state[code_key]]
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
+    everything = page is not None and bool(state.get(f"save-btn-{page}"))
+    return [(tab, everything or bool(tab.open)) for tab in tabs]
+
+
 def run(compute: Callable, *args, **kwargs):
     """Call a promo_core function; when it fails show why (``show_error``) and stop the page, or
     only the ``section`` it runs in."""

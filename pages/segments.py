@@ -52,7 +52,15 @@ with st.sidebar:
 params = analysis.Params(as_of=as_of, horizon_months=horizon, margin=margin, annual_discount_rate=rate,
                          n_clusters=None if k_choice == "auto" else int(k_choice), migration_days=gap,
                          holdout_days=holdout_days)
-result = ui.run_analysis(analysis, params)
+# the headline's part first; every other part when its tab is first opened (each kept for every session)
+result = ui.run_analysis(analysis, params.for_part("value"))
+
+
+def part(name: str) -> analysis.Result:
+    """The Result of one more part of the page (``analysis.PAGE_PARTS``), computed when first asked for."""
+    return ui.run_analysis(analysis, params.for_part(name))
+
+
 seg_names = ui.names("segment", [*segments.SEGMENTS, segments.NOT_YET])
 value = result.value
 figures, report_tables = {}, {}
@@ -85,14 +93,14 @@ if value is not None:
 notes = [t(note) for note in result.notes]
 st.caption(" ".join(notes))
 
-tabs = st.tabs([t("segments.tab.rfm"), t("segments.tab.clusters"), t("segments.tab.value"),
-                t("segments.tab.migration"), t("segments.tab.channels"), t("segments.tab.playbook"),
-                t("retention.tab")])
+tabs = ui.lazy_tabs("seg-tab", {**{code: t(f"segments.tab.{code}") for code in
+                                    ("rfm", "clusters", "value", "migration", "channels", "playbook")},
+                                 "retention": t("retention.tab")}, page="segments")
 
 # --------------------------------------------------------------------------------------------
 # 1. RFM segments
 # --------------------------------------------------------------------------------------------
-with tabs[0], ui.section():
+def rfm_tab() -> None:
     st.subheader(t("segments.rfm.heading"))
     size = st.radio(t("segments.rfm.tile_size"), ["customers", "revenue"] if result.has_money else ["customers"],
                     horizontal=True, key="seg-treemap-size",
@@ -109,19 +117,20 @@ with tabs[0], ui.section():
         score_map = segments.segment_grid().map(seg_names.get)
         st.dataframe(score_map.set_axis([f"R = {r}" for r in score_map.columns], axis=1)
                      .set_axis([f"FM = {fm}" for fm in score_map.index], axis=0), width="stretch")
-    seg_table = result.summary
-    ui.result_table(seg_table, "segments.csv", caption=t("segments.rfm.table"), height=35 * (len(seg_table) + 1) + 3)
-    report_tables[t("segments.table.segments")] = ui.shown(seg_table)
+    ui.result_table(result.summary, "segments.csv", caption=t("segments.rfm.table"),
+                    height=35 * (len(result.summary) + 1) + 3)
+    report_tables[t("segments.table.segments")] = ui.shown(result.summary)
 
 # --------------------------------------------------------------------------------------------
 # 2. Behavioural clusters
 # --------------------------------------------------------------------------------------------
-with tabs[1], ui.section():
+def clusters_tab() -> None:
     st.subheader(t("segments.clusters.heading"))
     st.caption(t("segments.clusters.lead"))
-    clusters = result.clusters
+    found = part("clusters")
+    clusters = found.clusters
     if clusters is None:
-        ui.show_problem(result.problems["clusters"])
+        ui.show_problem(found.problems["clusters"])
     else:
         how = t("segments.clusters.auto_chosen" if clusters.chosen_automatically else "segments.clusters.set")
         st.markdown(t("segments.clusters.count", clusters=clusters.n_clusters, how=how))
@@ -157,7 +166,7 @@ with tabs[1], ui.section():
 # --------------------------------------------------------------------------------------------
 # 3. Lifetime value
 # --------------------------------------------------------------------------------------------
-with tabs[2], ui.section():
+def value_tab() -> None:
     st.subheader(t("segments.value.heading"))
     if value is None:
         ui.show_problem(result.problems["value"])
@@ -211,11 +220,12 @@ with tabs[2], ui.section():
 # --------------------------------------------------------------------------------------------
 # 4. Migration
 # --------------------------------------------------------------------------------------------
-with tabs[3], ui.section():
+def migration_tab() -> None:
     st.subheader(t("segments.migration.heading"))
-    mig = result.migration
+    found = part("migration")
+    mig = found.migration
     if mig is None:
-        ui.show_problem(result.problems["migration"])
+        ui.show_problem(found.problems["migration"])
     else:
         moves = mig.directions()
         for column, direction in zip(st.columns(4), ("up", "down", "same", "new")):
@@ -236,13 +246,14 @@ with tabs[3], ui.section():
 # --------------------------------------------------------------------------------------------
 # 5. Online & offline
 # --------------------------------------------------------------------------------------------
-with tabs[4], ui.section():
+def channels_tab() -> None:
     st.subheader(t("segments.channels.heading"))
-    channels = result.channels
-    if channels is None and result.problems["channels"].id == segments.NO_CHANNEL:
+    found = part("channels")
+    channels = found.channels
+    if channels is None and found.problems["channels"].id == segments.NO_CHANNEL:
         st.info(t("segments.channels.none"))
     elif channels is None:
-        ui.show_problem(result.problems["channels"])
+        ui.show_problem(found.problems["channels"])
     else:
         type_names = ui.names("channel_type", segments.CHANNEL_TYPES)
         for column, kind in zip(st.columns(3), segments.CHANNEL_TYPES):
@@ -257,7 +268,7 @@ with tabs[4], ui.section():
 # --------------------------------------------------------------------------------------------
 # 6. Playbook and export
 # --------------------------------------------------------------------------------------------
-with tabs[5], ui.section():
+def playbook_tab() -> None:
     st.subheader(t("segments.playbook.heading"))
     st.caption(t("segments.playbook.lead"))
     stored = ui.workspace().load_handoff(dataset, segments.SegmentPlaybook)
@@ -300,19 +311,20 @@ with tabs[5], ui.section():
     ui.result_table(target_preview, "coupon-targets-preview.csv", caption=t("segments.playbook.preview"))
     st.markdown(t("segments.playbook.crm"))
     st.caption(t("segments.playbook.crm.caption", customers=len(result.customers)))
+    every = analysis.combined(result, part("clusters"), part("channels"))  # (the CRM list has each customer's)
     d1, d2 = st.columns(2)
     with d1:  # (the lists are made when a button is clicked: one row per customer)
-        ui.download_csv(lambda: analysis.crm_list(result, book), "crm-segments.csv",
+        ui.download_csv(lambda: analysis.crm_list(every, book), "crm-segments.csv",
                         label=t("segments.playbook.crm.csv"))
     with d2:
-        ui.download_excel(lambda: {"customers": analysis.crm_list(result, book), "segments": ui.shown(seg_table),
+        ui.download_excel(lambda: {"customers": analysis.crm_list(every, book), "segments": ui.shown(result.summary),
                                    "playbook": book.table}, "crm-segments.xlsx", label=t("segments.playbook.crm.excel"))
     report_tables[t("segments.table.playbook")] = book.table
 
 # --------------------------------------------------------------------------------------------
 # 7. Retention: churn risk, at-risk list, cohorts (computed when asked: it trains two models)
 # --------------------------------------------------------------------------------------------
-with tabs[6], ui.section():
+def retention_tab() -> None:
     st.subheader(t("retention.heading"))
     st.info(t("retention.lead"), icon=":material/hourglass_bottom:")
     if st.toggle(t("retention.start"), key="seg-retention", help=t("retention.start.help")):
@@ -340,7 +352,7 @@ with tabs[6], ui.section():
         retention_notes = [t(note) for note in kept.notes]
         (st.success if kept.churn.winner_beats_naive else st.warning)(retention_notes[0])
         st.caption(" ".join(retention_notes[1:]))
-        notes += retention_notes
+        notes.extend(retention_notes)
         if kept.by_segment is None:
             ui.show_problem(kept.problems["segments"])
         else:
@@ -390,6 +402,12 @@ with tabs[6], ui.section():
             figures[t("retention.figure.curves")] = curves
             ui.result_table(kept.cohorts, "cohort-retention.csv", caption=t("retention.cohorts.table"))
             report_tables[t("retention.table.cohorts")] = ui.shown(kept.cohorts)
+
+for (tab, is_open), show in zip(tabs, (rfm_tab, clusters_tab, value_tab, migration_tab, channels_tab, playbook_tab,
+                                     retention_tab)):
+    if is_open:  # (a closed tab computes nothing: its part runs when it is first opened)
+        with tab, ui.section():
+            show()
 
 st.divider()
 ui.save_to_report(

@@ -146,6 +146,15 @@ def chinese_error(call) -> DataError:
 LEAKY_BUG = "SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb"  # what a bug's message may hold
 
 
+def open_tab(at, key: str, label: str):
+    """Open a tab of a page's ``ui.lazy_tabs`` and run the page. AppTest cannot click a tab: the
+    tab's label (catalogue id ``label``, in the page's language) is set as the tabs' value."""
+    from promo_core.text import render
+
+    at.session_state[key] = render(label, at.session_state["lang"])
+    return at.run()
+
+
 def count_calls(monkeypatch, owner, name: str, record=lambda *args, **kwargs: args) -> list:
     """Wrap ``owner.name`` (a function or a method) so that each call still runs and first appends
     ``record(*args, **kwargs)`` to the list returned: what a rerun test counts (runs, openings, fits)."""

@@ -4,6 +4,7 @@ step is one missing part with its reason, and the playbook hand-off lives in the
 from __future__ import annotations
 
 import dataclasses
+import datetime
 
 import numpy as np
 import pandas as pd
@@ -64,6 +65,36 @@ def test_run_from_the_workspace_table_equals_run_from_a_dataframe(demo_workspace
     pd.testing.assert_frame_equal(engine.value.model.customers, demo_result.value.model.customers, **EXACT)
     pd.testing.assert_frame_equal(engine.migration.flows, demo_result.migration.flows, **EXACT)
     pd.testing.assert_frame_equal(engine.channels.mix, demo_result.channels.mix, **EXACT)
+
+
+def test_the_page_parts_run_apart_give_the_whole_runs_numbers(demo_tx, demo_result):
+    """The page runs each part on its own (``Params.for_part``) when its tab opens and combines
+    them: the same numbers as one run of every part, and each part's settings reach only it."""
+    params = analysis.Params(horizon_months=6, n_clusters=4, migration_days=60)
+    whole = analysis.run(demo_tx, params)
+    apart = {name: params.for_part(name) for name in analysis.PAGE_PARTS}
+    assert apart["value"] == analysis.Params(horizon_months=6, parts=frozenset({"value", "holdout"}))
+    assert apart["clusters"] == analysis.Params(n_clusters=4, parts=frozenset({"clusters"}))
+    assert apart["migration"] == analysis.Params(migration_days=60, parts=frozenset({"migration"}))
+    first, *others = (analysis.run(demo_tx, p) for p in apart.values())
+    both = analysis.combined(first, *others)
+    pd.testing.assert_frame_equal(both.customers, whole.customers, **EXACT)
+    assert both.value.total_clv == pytest.approx(whole.value.total_clv, rel=1e-9)
+    assert both.holdout.mae_model == pytest.approx(whole.holdout.mae_model, rel=1e-9)
+    pd.testing.assert_frame_equal(both.clusters.profiles, whole.clusters.profiles, **EXACT)
+    pd.testing.assert_frame_equal(both.migration.flows, whole.migration.flows, **EXACT)
+    pd.testing.assert_frame_equal(both.channels.mix, whole.channels.mix, **EXACT)
+    pd.testing.assert_frame_equal(analysis.crm_list(both, segments.SegmentPlaybook.default()),
+                                  analysis.crm_list(whole, segments.SegmentPlaybook.default()), **EXACT)
+    assert both.problems == {}
+
+
+def test_a_part_that_fails_apart_brings_its_reason_along(demo_tx):
+    late = analysis.Params(as_of=datetime.date(2024, 11, 26))
+    first = analysis.run(demo_tx, late.for_part("value"))
+    both = analysis.combined(first, analysis.run(demo_tx, late.for_part("migration")))
+    assert both.migration is None and both.problems["migration"].id == "segments.error.gap_before_data"
+    assert both.value is None and "value" in both.problems
 
 
 def test_the_result_holds_numbers_tables_and_messages_never_text(demo_result):

@@ -4,7 +4,7 @@ segment, the at-risk list with its downloads, the route comparison and the cohor
 English and Chinese."""
 from __future__ import annotations
 
-from tests.conftest import count_calls, page_text
+from tests.conftest import count_calls, open_tab, page_text
 
 PAGE = "pages/segments.py"
 
@@ -24,7 +24,7 @@ def test_retention_tab_runs_only_when_asked_and_then_tells_who_is_leaving(app_pa
     from promo_core.analyses import retention as analysis
 
     runs = count_calls(monkeypatch, analysis, "run", lambda source, params, *args, **kwargs: params)
-    at = app_page(PAGE)
+    at = open_tab(app_page(PAGE), "seg-tab", "retention.tab")
     assert not at.exception, at.exception
     assert not runs and "High churn risk" not in _metrics(at), "nothing trained before the toggle"
     at.toggle(key="seg-retention").set_value(True).run()
@@ -73,7 +73,7 @@ def test_a_failing_cohort_step_leaves_the_rest_of_the_tab(app_page, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("SELECT * FROM tx_secret -- /srv/promolens/ws.duckdb")
 
-    at = app_page(PAGE)
+    at = open_tab(app_page(PAGE), "seg-tab", "retention.tab")
     at.toggle(key="seg-retention").set_value(True).run()
     monkeypatch.setattr(retention, "cohort_table", broken)
     at.selectbox(key="seg-cohort-period").set_value("Y").run()
@@ -103,7 +103,7 @@ def test_groceries_without_prices_say_plainly_that_nothing_beats_the_simple_rule
     at.session_state["lang"] = "en"
     at.run()
     at.switch_page(PAGE)
-    at.run()
+    open_tab(at, "seg-tab", "retention.tab")
     at.toggle(key="seg-retention").set_value(True).run()
     assert not at.exception, at.exception
     metrics = _metrics(at)

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tests.conftest import count_calls, page_text
+from tests.conftest import count_calls, open_tab, page_text
 from promo_core import segments
 
 PAGE = "pages/segments.py"
@@ -31,6 +31,11 @@ def _number(value: str) -> float:
     return float(value.replace("£", "").replace(",", "").replace("%", ""))
 
 
+def _open(at, tab: str):
+    """Open the page's tab ``tab`` (a code of ``segments.tab.*``, or "retention")."""
+    return open_tab(at, "seg-tab", "retention.tab" if tab == "retention" else f"segments.tab.{tab}")
+
+
 def test_segments_page_tells_the_story_of_the_demo_customers(app_page, demo):
     at = app_page(PAGE)
     assert not at.exception, at.exception
@@ -47,22 +52,32 @@ def test_segments_page_tells_the_story_of_the_demo_customers(app_page, demo):
     seg = _frame(at, "revenue_share")
     assert set(seg["segment"]) == set(segments.SEGMENTS) and seg["customers"].sum() == customers
     assert "1 + ⌊5·b/(n−e)⌋" in text
+    assert len(at.get("plotly_chart")) == 2, "treemap and heatmap"
     # clusters: five behaviour groups with readable rules
+    _open(at, "clusters")
+    assert not at.exception, at.exception
+    text = page_text(at)
     assert "**5 clusters** (chosen automatically at the elbow)." in text
     rules = [m.value for m in at.markdown if m.value.startswith("- **1.")][0].splitlines()
     assert len(rules) == 5 and all("orders" in r or "days ago" in r or "spent" in r for r in rules)
     assert "Deal seekers" in text
+    assert len(at.get("plotly_chart")) == 2, "the cluster map and, in its expander, the elbow"
     # lifetime value: the model beats the naive rule on the holdout
-    assert "it earns its keep" in text
+    _open(at, "value")
+    assert "it earns its keep" in page_text(at)
     value = _frame(at, "value_at_risk")
     assert value["value_at_risk"].sum() > 0
+    assert len(at.get("plotly_chart")) == 4, "CLV, P(alive), value by segment, holdout"
     # migration and omnichannel
+    _open(at, "migration")
+    metrics = _metrics(at)
     assert _number(metrics["New customers"]) > 0 and _number(metrics["Moved down"]) > 0
     flows = _frame(at, "share_of_start")
     assert flows["customers"].sum() == customers
-    assert _number(metrics["Both"]) > 50
-    # charts: treemap, heatmap, cluster map, CLV, P(alive), holdout, migration, channels
-    assert len(at.get("plotly_chart")) >= 9
+    _open(at, "channels")
+    assert _number(_metrics(at)["Both"]) > 50
+    assert not at.exception, at.exception
+    _open(at, "playbook")
     labels = [b.label for b in at.get("download_button")]
     assert "Download CRM list (CSV)" in labels and "Download CRM workbook (Excel)" in labels
     assert "Download the playbook" in labels
@@ -71,7 +86,7 @@ def test_segments_page_tells_the_story_of_the_demo_customers(app_page, demo):
 def test_playbook_is_kept_for_the_coupons_page_and_drives_the_target_list(app_page, own_workspace):
     from promo_core.store import Workspace
 
-    at = app_page(PAGE)
+    at = _open(app_page(PAGE), "playbook")
     workspace = Workspace(own_workspace)
     dataset = at.session_state["dataset_id"]
     assert workspace.load_handoff(dataset, segments.SegmentPlaybook) is None, "the default until it is edited"
@@ -90,7 +105,7 @@ def test_playbook_is_kept_for_the_coupons_page_and_drives_the_target_list(app_pa
     assert book.loc["Lost", "action"] == "Try one low-cost campaign; otherwise do not spend on them."
     after = _number(next(m for m in at.markdown if "Coupon target list" in m.value).value
                     .split(":** ")[1].split(" customers")[0])
-    champions = _number(_frame(at, "revenue_share").set_index("segment").loc["Champions", "customers"].astype(str))
+    champions = _number(_frame(_open(at, "rfm"), "revenue_share").set_index("segment").loc["Champions", "customers"].astype(str))
     assert after == before + champions
 
 
@@ -100,6 +115,7 @@ def test_fixed_cluster_count_and_chinese_labels(app_page):
     text = page_text(at)
     assert "客户分群" in text and "冠军客户" in set(_frame(at, "revenue_share")["segment"])
     assert "风险价值" in _metrics(at)
+    _open(at, "clusters")
     at.selectbox(key="seg-k").set_value(3).run()
     assert not at.exception, at.exception
     assert "**3 个聚类**（在侧边栏设定）。" in page_text(at)
@@ -129,9 +145,10 @@ def test_groceries_without_prices_or_channels_still_segments(shared_data, tmp_pa
     assert _number(metrics["Customers"]) == 3898, "the README's 3,898 members"
     assert "Customers, top segments" in metrics and metrics["12-month CLV"] == "–"
     assert "The data has no prices: segments use recency and frequency only" in text
-    assert "This data has no channel column" in text
     seg = _frame(at, "revenue_share")
     assert seg["customers"].sum() == 3898 and seg["revenue"].isna().all()
+    assert "This data has no channel column" in page_text(_open(at, "channels"))
+    text = page_text(_open(at, "value"))
     assert "it earns its keep" in text or "does not beat the naive rule" in text
 
 
@@ -141,11 +158,12 @@ def test_an_as_of_date_at_the_start_of_the_data_explains_what_is_missing(app_pag
     at = app_page(PAGE)
     at.date_input(key="seg-as-of").set_value(datetime.date(2024, 11, 26)).run()
     assert not at.exception, at.exception
-    errors = " ".join(e.value for e in at.error)
-    assert "Lifetime value needs at least 60 days of purchases" in errors
-    assert "Choose a shorter gap (at most 1 day(s))" in errors
     metrics = _metrics(at)
     assert _number(metrics["Customers"]) > 0 and "12-month CLV" not in metrics
+    errors = " ".join(e.value for e in _open(at, "value").error)
+    assert "Lifetime value needs at least 60 days of purchases" in errors
+    errors = " ".join(e.value for e in _open(at, "migration").error)
+    assert "Choose a shorter gap (at most 1 day(s))" in errors
 
 
 def test_a_failing_section_shows_an_apology_and_the_rest_of_the_page_works(app_page, monkeypatch, caplog):
@@ -165,12 +183,16 @@ def test_a_failing_section_shows_an_apology_and_the_rest_of_the_page_works(app_p
     try:
         with caplog.at_level(logging.ERROR, logger="promo_core.analyses"):
             at = app_page(PAGE)
+            sorry, text = [], ""
+            for tab in ("clusters", "value", "channels", "playbook"):
+                _open(at, tab)
+                assert not at.exception, at.exception
+                sorry += [e.value for e in at.error
+                          if e.value.startswith("Sorry, something went wrong while computing this (incident ")]
+                text += page_text(at)
     finally:
         st.cache_resource.clear()  # (later tests must not get the broken results)
-    assert not at.exception, at.exception
-    sorry = [e.value for e in at.error if e.value.startswith("Sorry, something went wrong while computing this (incident ")]
     assert len(sorry) == 2
-    text = page_text(at)
     assert "tx_secret" not in text and "/srv/" not in text
     assert "it earns its keep" in text and "Coupon target list" in text  # lifetime value and the playbook still work
     assert [r for r in caplog.records if r.name == "promo_core.analyses" and "tx_secret" in str(r.exc_info[1])]
@@ -197,6 +219,21 @@ def _same_table(shown: pd.DataFrame, recorded: dict, where: str) -> None:
             assert new == old, f"{where}: {col}"
 
 
+def _every_tab(at) -> tuple[dict, list, list, list]:
+    """What the page shows with each tab opened in turn, in the order the tabs come (the record was
+    made when every tab ran on each run): metrics, tables, markdown and captions (the lead and the
+    notes above the tabs once)."""
+    metrics, tables, markdown, captions = {}, [], [], []
+    for i, tab in enumerate(("rfm", "clusters", "value", "migration", "channels", "playbook", "retention")):
+        _open(at, tab)
+        assert not at.exception, at.exception
+        metrics.update(_metrics(at))
+        tables += [df.value for df in at.dataframe]
+        markdown += [m.value for m in at.markdown]
+        captions += [c.value for c in at.caption][0 if i == 0 else 2:]
+    return metrics, tables, markdown, captions
+
+
 def test_the_redesign_keeps_the_numbers_of_the_page_and_the_report(app_page, demo_tx):
     """What the Segments page and the report's Segments section showed on the demo before the
     redesign (recorded from the code at 090dde9 in tests/golden/segments_demo.json), they show now."""
@@ -204,16 +241,15 @@ def test_the_redesign_keeps_the_numbers_of_the_page_and_the_report(app_page, dem
 
     golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
     at = app_page(PAGE)
-    assert _metrics(at) == golden["page"]["metrics"]
-    tables = [df.value for df in at.dataframe]
+    metrics, tables, markdown, captions = _every_tab(at)
+    assert metrics == golden["page"]["metrics"]
     assert len(tables) == len(golden["page"]["tables"])
     for i, (shown, recorded) in enumerate(zip(tables, golden["page"]["tables"])):
         _same_table(shown, recorded, f"page table {i}")
-    assert [m.value for m in at.markdown] == golden["page"]["markdown"]
-    assert [c.value for c in at.caption] == golden["page"]["captions"]
+    assert markdown == golden["page"]["markdown"]
+    assert captions == golden["page"]["captions"]
     at.session_state["lang"] = "zh"
-    at.run()
-    assert _metrics(at) == golden["page"]["metrics_zh"]
+    assert _every_tab(at)[0] == golden["page"]["metrics_zh"]
 
     section = report.segments_analysis(demo_tx)
     recorded = golden["report"]
@@ -248,11 +284,56 @@ def test_a_rerun_that_changes_no_computation_touches_no_engine(app_page, monkeyp
     at.radio(key="seg-treemap-size").set_value("revenue").run()
     at.session_state["currency"] = "¥"
     at.run()
+    _open(at, "value")
+    _open(at, "rfm")
     assert not at.exception, at.exception
     assert len(runs) == 1 and len(opened) == 2
     assert "¥" in _metrics(at)["风险价值"]
     at.slider(key="seg-horizon").set_value(6).run()
     assert len(runs) == 2 and runs[1].horizon_months == 6 and runs[0].horizon_months == 12
+
+
+def test_a_tab_computes_its_part_when_first_opened_and_keeps_it(app_page, monkeypatch):
+    """On 20 million lines computing every tab took 44 s before the first number showed: the page
+    computes the headline's part (lifetime value, its holdout check) and each other part when its
+    tab is first opened; a part's own settings alone run it again, and a language switch keeps
+    the open tab open."""
+    import streamlit as st
+
+    from promo_core.analyses import segments as analysis
+
+    runs = count_calls(monkeypatch, analysis, "run", lambda source, params, *args, **kwargs: params)
+    st.cache_resource.clear()
+    at = app_page(PAGE, counting=(runs,))
+    assert [p.parts for p in runs] == [frozenset({"value", "holdout"})]
+    _open(at, "clusters")
+    assert [p.parts for p in runs[1:]] == [frozenset({"clusters"})]
+    _open(at, "rfm")
+    _open(at, "clusters")
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    assert len(runs) == 2
+    assert at.session_state["seg-tab"] == "行为聚类" and "行为相似的客户群" in [s.value for s in at.subheader]
+    at.slider(key="seg-horizon").set_value(6).run()  # lifetime value's setting: the clusters are kept
+    assert [(p.parts, p.horizon_months) for p in runs[2:]] == [(frozenset({"value", "holdout"}), 6)]
+    at.selectbox(key="seg-k").set_value(3).run()
+    assert [(p.parts, p.n_clusters) for p in runs[3:]] == [(frozenset({"clusters"}), 3)]
+    assert not at.exception, at.exception
+
+
+def test_saving_to_the_report_saves_every_tab_even_those_never_opened(app_page, own_workspace):
+    from promo_core.store import Workspace
+
+    at = app_page(PAGE)
+    at.button(key="save-btn-segments").click().run()
+    assert not at.exception, at.exception
+    saved = Workspace(own_workspace).list_analyses()
+    kept = Workspace(own_workspace).load_analysis(saved["id"].iloc[0])
+    assert {"Segments", "Cluster profiles", "Value by segment", "Segment migration", "Channel mix",
+            "Playbook"} <= set(kept.tables)
+    assert len(kept.figures) >= 9
+    assert at.session_state["seg-tab"] == "RFM segments", "the manager's tab stays open"
 
 
 def test_a_result_bigger_than_the_result_cache_is_still_kept_for_the_rerun(app_page, monkeypatch):
