@@ -506,7 +506,7 @@ def section():
         _IN_SECTION.reset(token)
 
 
-def lazy_tabs(key: str, labels: dict[str, str], page: str | None = None) -> list[tuple]:
+def lazy_tabs(key: str, labels: dict[str, str], page: str | None = None, keep: tuple = ()) -> list[tuple]:
     """Tabs whose content runs only while the tab is open (Streamlit's ``on_change="rerun"``).
 
     Why: on 20 million lines the Segments page computed all its tabs before the first number
@@ -523,6 +523,9 @@ def lazy_tabs(key: str, labels: dict[str, str], page: str | None = None) -> list
         Tab code -> label, in the order shown.
     page : str, optional
         The page's name in ``save_to_report``.
+    keep : tuple of str
+        Keys of the tabs' widgets whose values outlive a closed tab (Streamlit forgets the value of
+        a widget a run does not draw): a choice made in a tab is still there when it is reopened.
 
     Returns
     -------
@@ -530,10 +533,13 @@ def lazy_tabs(key: str, labels: dict[str, str], page: str | None = None) -> list
         Each tab's container and whether its content should run.
     """
     state, code_key = st.session_state, f"{key}-code"
+    for widget in keep:
+        if widget in state:
+            state[widget] = state[widget]
     by_label = {label: code for code, label in labels.items()}
     if state.get(key) in by_label:
         state[code_key] = by_label[state[key]]
-    elif state.get(code_key) in labels:  # the same tab under its label in the language now chosen
+    if state.get(code_key) in labels:  # (set again: the tabs are another widget once their labels change language)
         state[key] = labels[state[code_key]]
     tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
     everything = page is not None and bool(state.get(f"save-btn-{page}"))

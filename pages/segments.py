@@ -95,7 +95,9 @@ st.caption(" ".join(notes))
 
 tabs = ui.lazy_tabs("seg-tab", {**{code: t(f"segments.tab.{code}") for code in
                                     ("rfm", "clusters", "value", "migration", "channels", "playbook")},
-                                 "retention": t("retention.tab")}, page="segments")
+                                 "retention": t("retention.tab")}, page="segments",
+                     keep=("seg-treemap-size", "seg-sankey-width", "seg-retention", "seg-churn-days",
+                           "seg-cohort-period"))
 
 # --------------------------------------------------------------------------------------------
 # 1. RFM segments
@@ -279,7 +281,9 @@ def playbook_tab() -> None:
         stored = None
         st.session_state.pop("seg-playbook-editor", None)
         st.session_state.pop("seg-playbook-base", None)
-    if st.session_state.get("seg-playbook-base", (None,))[0] != dataset:  # what the editor starts from
+    # what the editor starts from: the kept playbook, except while the editor holds the manager's edits
+    # (its state is gone when another tab was open: the edits are in the kept playbook by then)
+    if st.session_state.get("seg-playbook-base", (None,))[0] != dataset or "seg-playbook-editor" not in st.session_state:
         st.session_state["seg-playbook-base"] = (dataset, default if stored is None else stored.table)
     base = st.session_state["seg-playbook-base"][1]
     edited = st.data_editor(

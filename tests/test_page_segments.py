@@ -105,6 +105,12 @@ def test_playbook_is_kept_for_the_coupons_page_and_drives_the_target_list(app_pa
     assert book.loc["Lost", "action"] == "Try one low-cost campaign; otherwise do not spend on them."
     after = _number(next(m for m in at.markdown if "Coupon target list" in m.value).value
                     .split(":** ")[1].split(" customers")[0])
+    # another tab, then back: Streamlit forgot the editor's edits, the kept playbook has them
+    _open(at, "clusters")
+    _open(at, "playbook")
+    assert not at.exception, at.exception
+    assert workspace.load_handoff(dataset, segments.SegmentPlaybook) == kept
+    assert at.session_state["seg-playbook-base"][1]["send_coupon"].iloc[0], "the editor shows the edited playbook"
     champions = _number(_frame(_open(at, "rfm"), "revenue_share").set_index("segment").loc["Champions", "customers"].astype(str))
     assert after == before + champions
 
@@ -320,6 +326,12 @@ def test_a_tab_computes_its_part_when_first_opened_and_keeps_it(app_page, monkey
     at.selectbox(key="seg-k").set_value(3).run()
     assert [(p.parts, p.n_clusters) for p in runs[3:]] == [(frozenset({"clusters"}), 3)]
     assert not at.exception, at.exception
+    # a choice made in a tab is still there when the tab is opened again
+    at.session_state["lang"] = "en"  # (AppTest reads a select box through its English labels)
+    _open(at, "retention")
+    at.toggle(key="seg-retention").set_value(True).run()
+    _open(at, "rfm")
+    assert "High churn risk" in _metrics(_open(at, "retention"))
 
 
 def test_saving_to_the_report_saves_every_tab_even_those_never_opened(app_page, own_workspace):

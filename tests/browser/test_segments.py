@@ -3,7 +3,10 @@ every tab draw, and download the CRM list and the playbook."""
 import csv
 import io
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import open_page, wait_idle
+from tests.browser.test_languages import _switch
 
 
 def test_segments_click_through_and_crm_download(page):
@@ -27,6 +30,12 @@ def test_segments_click_through_and_crm_download(page):
             panel.get_by_text("it earns its keep").wait_for(timeout=30_000)
     assert drawn["Behavioural clusters"] >= 1 and drawn["Lifetime value"] >= 3
     assert drawn["Migration"] == 1 and drawn["Online & offline"] == 1
+    # a tab's content runs only while it is open; the open tab stays open in the other language
+    assert page.get_by_role("tabpanel", name="Migration").locator(".js-plotly-plot").count() == 0
+    _switch(page, "中文")
+    expect(page.get_by_role("tab", name="线上与线下")).to_have_attribute("aria-selected", "true", timeout=60_000)
+    page.get_by_role("tabpanel", name="线上与线下").locator(".js-plotly-plot").first.wait_for(timeout=30_000)
+    _switch(page, "English")
 
     page.get_by_role("tab", name="Playbook & export").click()
     with page.expect_download(timeout=120_000) as crm:
