@@ -202,15 +202,22 @@ class BGNBDFit:
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """Expected purchases of each customer in the next ``t`` units (Fader et al., eq. 10)."""
         x, t_x, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        return self._purchases_if_alive(t, x, T) / (1 + self._odds_gone(x, t_x, T))
+
+    def _purchases_if_alive(self, t, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Eq. 10's numerator: it depends on the customer through ``x`` and ``T`` only."""
         t = np.asarray(t, dtype=float)
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         z = t / (alpha + T + t)
         hyp = hyp2f1(r + x, b + x, a + b + x - 1, z)
-        head = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
+        return (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
+
+    def _odds_gone(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Eq. 10's denominator less one: the odds that the customer has left (0 without repeats)."""
+        r, alpha, a, b = self.r, self.alpha, self.a, self.b
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            odds = np.where(x > 0, a / np.maximum(b + x - 1, 1e-300)
+            return np.where(x > 0, a / np.maximum(b + x - 1, 1e-300)
                             * np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + t_x))), 0.0)
-        return head / (1 + odds)
 
     def expected_purchases_new(self, t) -> np.ndarray:
         """Expected purchases in the first ``t`` units of a customer who has just arrived."""
@@ -535,8 +542,13 @@ def customer_value(summary: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGam
     out["p_alive_before"] = before
     out["p_alive_falling"] = valid & (before - out["p_alive"].to_numpy() >= falling_drop)
     months = np.arange(0, horizon_months + 1)
-    cumulative = np.column_stack([bgnbd.expected_purchases(m * unit_month, x, t_x, T) if m else np.zeros(len(x))
-                                  for m in months])
+    # expected_purchases month by month, its numerator once per distinct (x, T) (a complex number
+    # each, which np.unique sorts by x then T). Why: its hyp2f1 is slow, and the 500,000 customers
+    # of 20 million lines have 11,000 such pairs: 1.0 CPU-second -> 0.2 for the twelve months.
+    pairs, pair = np.unique(x + 1j * T, return_inverse=True)
+    gone = 1 + bgnbd._odds_gone(x, t_x, T)
+    cumulative = np.column_stack([bgnbd._purchases_if_alive(m * unit_month, pairs.real, pairs.imag)[pair] / gone
+                                  if m else np.zeros(len(x)) for m in months])
     out["expected_purchases"] = cumulative[:, -1]
     if gamma_gamma is None:
         out["expected_spend"] = np.nan

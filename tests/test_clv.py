@@ -170,6 +170,10 @@ def test_clv_is_margin_times_spend_times_purchases_without_discounting(demo_valu
     v = clv.customer_value(demo_value.summary, demo_value.bgnbd, demo_value.gamma_gamma, horizon_months=6,
                            margin=1.0, annual_discount_rate=0.0)
     np.testing.assert_allclose(v["clv"], v["expected_spend"] * v["expected_purchases"], rtol=1e-9)
+    # (computed once per distinct frequency and age, the purchases are expected_purchases' to the last bit)
+    x, t_x, T = clv._summary_arrays(demo_value.summary)
+    months_6 = clv.months_to_units(6, demo_value.bgnbd.time_unit)
+    np.testing.assert_array_equal(v["expected_purchases"], demo_value.bgnbd.expected_purchases(months_6, x, t_x, T))
     half = clv.customer_value(demo_value.summary, demo_value.bgnbd, demo_value.gamma_gamma, horizon_months=6,
                               margin=0.5, annual_discount_rate=0.0)
     np.testing.assert_allclose(half["clv"], 0.5 * v["clv"], rtol=1e-12)
