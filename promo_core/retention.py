@@ -416,8 +416,9 @@ def _holdout(lines: _Lines, test: pd.DataFrame, churned: np.ndarray, train_cut: 
     With more than ``HOLDOUT_SIZE`` customers at the cut the routes are compared on a sample of
     that many, leavers and stayers keeping their shares (``segments.stratified_sample``): the
     BG/NBD refitted at the cut, the classifier's and the naive rule's scores, the AUCs and the
-    calibration. Why: on the 500,000 customers of 20 million lines that BG/NBD fit and scoring
-    cost 3 CPU-seconds, and a hundred thousand customers rank the routes' AUCs to about 0.003.
+    calibration. Why: on the 500,000 customers of 20 million lines churn_risk took 11.5
+    CPU-seconds with all of them and 9.7 to 10.6 with the sample, whose AUCs are within 0.003 of
+    all.
     Up to ``HOLDOUT_SIZE`` customers (the demo's 20,000) every one is scored, as before.
     """
     scored = stratified_sample(churned, HOLDOUT_SIZE, random_state)
