@@ -8,6 +8,11 @@ To compare with other code (main before a change), give ``--code`` a checkout of
 Python process. Run from the project root, e.g. on the workspace ``bench_scale.py`` loaded:
 
     .venv/bin/python bench/bench_analysis.py segments bench/out/ws_20000000/promo.duckdb [--code ../main]
+
+Other Params: the environment variable PARAMS, a Python expression evaluated with ``module`` (the
+analysis module) in scope, e.g. only the parts the Segments page's first render needs:
+
+    PARAMS='module.Params(parts=frozenset({"value","holdout"}))' .venv/bin/python bench/bench_analysis.py segments ...
 """
 from __future__ import annotations
 
@@ -48,7 +53,7 @@ def main() -> None:
         step.update(at=now, cpu=cpu, name=getattr(message, "id", str(message)))
 
     with ws.ibis_table(dataset) as sales:
-        module.run(sales, module.Params(), progress=progress)
+        module.run(sales, eval(os.environ.get("PARAMS", "module.Params()")), progress=progress)
     progress("end")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
     print(f"{args.analysis} ({args.code}): {time.perf_counter() - start:.1f} s wall, {cpu_seconds() - start_cpu:.1f} s "

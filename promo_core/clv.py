@@ -202,15 +202,22 @@ class BGNBDFit:
     def expected_purchases(self, t, frequency, recency, T) -> np.ndarray:
         """Expected purchases of each customer in the next ``t`` units (Fader et al., eq. 10)."""
         x, t_x, T = (np.asarray(v, dtype=float) for v in (frequency, recency, T))
+        return self._purchases_if_alive(t, x, T) / (1 + self._odds_gone(x, t_x, T))
+
+    def _purchases_if_alive(self, t, x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Eq. 10's numerator: it depends on the customer through ``x`` and ``T`` only."""
         t = np.asarray(t, dtype=float)
         r, alpha, a, b = self.r, self.alpha, self.a, self.b
         z = t / (alpha + T + t)
         hyp = hyp2f1(r + x, b + x, a + b + x - 1, z)
-        head = (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
+        return (a + b + x - 1) / (a - 1) * (1 - ((alpha + T) / (alpha + T + t)) ** (r + x) * hyp)
+
+    def _odds_gone(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray) -> np.ndarray:
+        """Eq. 10's denominator less one: the odds that the customer has left (0 without repeats)."""
+        r, alpha, a, b = self.r, self.alpha, self.a, self.b
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            odds = np.where(x > 0, a / np.maximum(b + x - 1, 1e-300)
+            return np.where(x > 0, a / np.maximum(b + x - 1, 1e-300)
                             * np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + t_x))), 0.0)
-        return head / (1 + odds)
 
     def expected_purchases_new(self, t) -> np.ndarray:
         """Expected purchases in the first ``t`` units of a customer who has just arrived."""
@@ -219,48 +226,84 @@ class BGNBDFit:
         return (a + b - 1) / (a - 1) * (1 - (alpha / (alpha + t)) ** r * hyp2f1(r, b, a + b - 1, t / (alpha + t)))
 
 
-class _BGNBDLikelihood:
-    """Negative mean log-likelihood of the BG/NBD and its exact gradient in log-parameters.
+def _distinct_customers(x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
+    """The distinct (frequency, recency, T) triples and how many customers share each (as floats).
 
-    Speed: every special function depends on the customer only through ``x`` (and the logs
-    through ``T`` and ``t_x``), which take few distinct values, so they are evaluated once per
-    distinct value and gathered; a hundred thousand customers cost a few milliseconds per call.
+    Why: the BG/NBD likelihood is a sum over customers that depends on them only through the
+    triple, so it is summed once per triple, weighted by its count: the same value and gradient.
+    The 500,000 customers of 20 million lines have 286,000 triples (recency and T in whole days).
+    """
+    order = np.lexsort((T, t_x, x))
+    x, t_x, T = x[order], t_x[order], T[order]
+    first = np.ones(len(x), dtype=bool)
+    first[1:] = (np.diff(x) != 0) | (np.diff(t_x) != 0) | (np.diff(T) != 0)
+    starts = np.flatnonzero(first)
+    return x[starts], t_x[starts], T[starts], np.diff(starts, append=len(x)).astype(float)
+
+
+class _BGNBDLikelihood:
+    """Negative mean log-likelihood of the BG/NBD and its exact gradient in log-parameters, over
+    customers given as rows (frequency ``x``, recency ``t_x``, ``T``) with ``counts`` (how many
+    customers each row stands for: ``_distinct_customers``).
+
+    A customer's likelihood is the sum of two terms, "alive at T" and "left after the last
+    purchase" (the latter only with a repeat purchase). Per customer it is computed as the first
+    term plus log(1 + exp(D)), D the second's log-odds against the first: the first term depends
+    on ``x`` and ``T`` separately, so its sum (and its gradient's) comes from sums per distinct
+    ``x`` and per distinct ``T``; only D is a pass over the rows of repeaters.
+
+    Speed: the special functions are evaluated once per distinct ``x`` (``T``, ``t_x``) and
+    gathered, and the row passes write into arrays kept between calls. Why: with fresh arrays a
+    call on 500,000 customers (20 million lines) took 40 ms, two thirds of it page faults on the
+    temporaries; now 5 ms on their 286,000 distinct rows.
     """
 
-    def __init__(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray):
-        self.n = len(x)
-        self.xu, self.xi = np.unique(x, return_inverse=True)
-        self.Tu, self.Ti = np.unique(T, return_inverse=True)
-        self.tu, self.ti = np.unique(t_x, return_inverse=True)
-        self.x = x
-        self.rep = x > 0
+    def __init__(self, x: np.ndarray, t_x: np.ndarray, T: np.ndarray, counts: np.ndarray):
+        self.n = counts.sum()
+        self.xu, xi = np.unique(x, return_inverse=True)
+        self.n_x = np.bincount(xi, weights=counts, minlength=len(self.xu))
+        self.Tu, Ti = np.unique(T, return_inverse=True)
+        self.n_T = np.bincount(Ti, weights=counts, minlength=len(self.Tu))
+        self.nx_T = np.bincount(Ti, weights=counts * x, minlength=len(self.Tu))
         self.rep_u = self.xu > 0
-        self.n_x = np.bincount(self.xi, minlength=len(self.xu)).astype(float)
+        rep = x > 0
+        self.xi, self.Ti, self.w, self.x = xi[rep], Ti[rep], counts[rep], x[rep]
+        self.tu, self.ti = np.unique(t_x[rep], return_inverse=True)
+        self._rx, self._delta, self._D, self._w3, self._tmp = (np.empty(len(self.x)) for _ in range(5))
 
     def __call__(self, log_params: np.ndarray):
         r, alpha, a, b = np.exp(log_params)
-        xu, xi, rep, rep_u = self.xu, self.xi, self.rep, self.rep_u
-        x = self.x
-        rx = r + x
-        log_aT = np.log(alpha + self.Tu)[self.Ti]
-        log_at = np.log(alpha + self.tu)[self.ti]
+        xu, rep_u = self.xu, self.rep_u
         lbab = betaln(a, b)
         b2_u = betaln(a, b + xu) - lbab
-        b3_u = np.full(len(xu), -np.inf)
-        b3_u[rep_u] = betaln(a + 1, b + xu[rep_u] - 1) - lbab
-        A2 = b2_u[xi] - rx * log_aT
-        A3 = np.where(rep, b3_u[xi] - rx * log_at, -np.inf)
-        mx = np.maximum(A2, A3)
-        e2, e3 = np.exp(A2 - mx), np.exp(A3 - mx)
-        w2 = e2 / (e2 + e3)
-        w3 = 1 - w2
+        c_u = np.zeros(len(xu))  # log-odds of "left after the last purchase" without the rate part
+        c_u[rep_u] = betaln(a + 1, b + xu[rep_u] - 1) - lbab - b2_u[rep_u]
+        log_T, inv_T = np.log(alpha + self.Tu), 1.0 / (alpha + self.Tu)
         a1_u = gammaln(r + xu) - gammaln(r) + r * np.log(alpha)
-        ll = np.dot(self.n_x, a1_u) + (mx + np.log(e2 + e3)).sum()
+        # every customer's "alive at T" term
+        ll = np.dot(self.n_x, a1_u + b2_u) - np.dot(r * self.n_T + self.nx_T, log_T)
+        # each repeater's log(1 + exp(D)), D = c + (r + x) * (log(alpha + T) - log(alpha + t_x))
+        rx, delta, D, w3, tmp = self._rx, self._delta, self._D, self._w3, self._tmp
+        np.add(self.x, r, out=rx)
+        np.take(log_T, self.Ti, out=delta)
+        delta -= np.take(np.log(alpha + self.tu), self.ti, out=tmp)
+        np.take(c_u, self.xi, out=D)
+        D += np.multiply(rx, delta, out=tmp)
+        np.exp(np.negative(np.abs(D, out=w3), out=w3), out=w3)  # exp(-|D|)
+        ll += np.dot(self.w, np.log1p(w3, out=tmp))
+        ll += np.dot(self.w, np.maximum(D, 0, out=tmp))
+        # the second term's share of the customer's likelihood, 1 / (1 + exp(-D)), times the row's count
+        np.add(w3, 1, out=tmp)
+        np.copyto(w3, 1.0, where=D >= 0)
+        w3 /= tmp
+        w3 *= self.w
         # d/dr, d/dalpha
-        d_r = np.dot(self.n_x, digamma(r + xu) - digamma(r) + np.log(alpha)) - (w2 * log_aT + w3 * log_at).sum()
-        inv_aT = (1.0 / (alpha + self.Tu))[self.Ti]
-        inv_at = (1.0 / (alpha + self.tu))[self.ti]
-        d_alpha = self.n * r / alpha - (rx * (w2 * inv_aT + w3 * inv_at)).sum()
+        d_r = (np.dot(self.n_x, digamma(r + xu) - digamma(r) + np.log(alpha)) - np.dot(self.n_T, log_T)
+               + np.dot(w3, delta))
+        np.take(1.0 / (alpha + self.tu), self.ti, out=delta)
+        delta -= np.take(inv_T, self.Ti, out=tmp)
+        d_alpha = self.n * r / alpha - np.dot(r * self.n_T + self.nx_T, inv_T) - np.dot(np.multiply(w3, rx, out=tmp),
+                                                                                      delta)
         # d/da, d/db through the beta functions (depend on x only)
         psi_ab, psi_a, psi_b = digamma(a + b), digamma(a), digamma(b)
         psi_abx = digamma(a + b + xu)
@@ -269,8 +312,8 @@ class _BGNBDLikelihood:
         db3_u = np.zeros(len(xu))
         da3_u[rep_u] = digamma(a + 1) - psi_abx[rep_u] - psi_a + psi_ab
         db3_u[rep_u] = digamma(b + xu[rep_u] - 1) - psi_abx[rep_u] - psi_b + psi_ab
-        w2_u = np.bincount(xi, weights=w2, minlength=len(xu))
-        w3_u = np.bincount(xi, weights=w3, minlength=len(xu))
+        w3_u = np.bincount(self.xi, weights=w3, minlength=len(xu))
+        w2_u = self.n_x - w3_u
         d_a = np.dot(w2_u, da2_u) + np.dot(w3_u, da3_u)
         d_b = np.dot(w2_u, db2_u) + np.dot(w3_u, db3_u)
         grad = np.array([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
@@ -304,7 +347,7 @@ def fit_bgnbd(summary: pd.DataFrame, time_unit: str | None = None) -> BGNBDFit:
     rate = max(x.mean(), 0.1) / max(T.mean(), 1e-3)
     start = np.log([1.0, 1.0 / rate, 0.8, 2.5])  # a = 1 exactly is a removable singularity of E[purchases]
     with threadpool_limits(1):  # BLAS threads only add wake-up latency to these small dot products
-        res = minimize(_BGNBDLikelihood(x, t_x, T), start, jac=True, method="L-BFGS-B",
+        res = minimize(_BGNBDLikelihood(*_distinct_customers(x, t_x, T)), start, jac=True, method="L-BFGS-B",
                        bounds=[(-LOG_BOUND, LOG_BOUND)] * 4, options={"maxiter": 2000, "ftol": 1e-13, "gtol": 1e-9})
     r, alpha, a, b = np.exp(res.x)
     return BGNBDFit(r=float(r), alpha=float(alpha), a=float(a), b=float(b), log_likelihood=float(-res.fun * n),
@@ -499,8 +542,13 @@ def customer_value(summary: pd.DataFrame, bgnbd: BGNBDFit, gamma_gamma: GammaGam
     out["p_alive_before"] = before
     out["p_alive_falling"] = valid & (before - out["p_alive"].to_numpy() >= falling_drop)
     months = np.arange(0, horizon_months + 1)
-    cumulative = np.column_stack([bgnbd.expected_purchases(m * unit_month, x, t_x, T) if m else np.zeros(len(x))
-                                  for m in months])
+    # expected_purchases month by month, its numerator once per distinct (x, T) (a complex number
+    # each, which np.unique sorts by x then T). Why: its hyp2f1 is slow, and the 500,000 customers
+    # of 20 million lines have 11,000 such pairs: 1.0 CPU-second -> 0.2 for the twelve months.
+    pairs, pair = np.unique(x + 1j * T, return_inverse=True)
+    gone = 1 + bgnbd._odds_gone(x, t_x, T)
+    cumulative = np.column_stack([bgnbd._purchases_if_alive(m * unit_month, pairs.real, pairs.imag)[pair] / gone
+                                  if m else np.zeros(len(x)) for m in months])
     out["expected_purchases"] = cumulative[:, -1]
     if gamma_gamma is None:
         out["expected_spend"] = np.nan

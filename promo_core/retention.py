@@ -65,6 +65,7 @@ FEATURES = ["recency_days", "tenure_days", "orders", "mean_days_between_orders",
             "discount_share"]
 MIN_HORIZON_DAYS = 7
 MIN_TRAIN_CUSTOMERS = 50  # below this a classifier learns noise; the BG/NBD route is used alone
+HOLDOUT_SIZE = 100_000  # at most this many customers compare the routes on the holdout (see _holdout)
 OVERDUE = 1.5  # a customer is overdue when the days since their last order exceed 1.5 usual gaps
 PERIODS = {"W": "week", "M": "month", "Q": "quarter", "Y": "year"}
 _NEEDS = ["customer_id", "order_date", "revenue", "is_return"]
@@ -87,8 +88,9 @@ class ChurnRisk:
         The chosen route: 'btyd' or 'classifier'.
     evaluation : DataFrame or None
         One row per route ('btyd', 'classifier', 'naive'): ``route``, ``auc``, ``brier``,
-        ``customers``, ``churned`` (share who did not buy in the holdout window). None when the
-        data is too short for a holdout (then ``route`` is 'btyd').
+        ``customers`` (scored on the holdout: at most ``HOLDOUT_SIZE``, a sample beyond),
+        ``churned`` (share who did not buy in the holdout window). None when the data is too short
+        for a holdout (then ``route`` is 'btyd').
     calibration : DataFrame or None
         ``route``, ``bin``, ``predicted`` (mean probability), ``observed`` (share who did not
         buy), ``customers``: ten bins of equal size per route.
@@ -409,7 +411,18 @@ def _holdout(lines: _Lines, test: pd.DataFrame, churned: np.ndarray, train_cut: 
              random_state: int):
     """AUC, Brier score and calibration of both routes and the naive rule on ``test`` (the
     customers known at the cut, ``horizon_days`` after ``train_cut``), whose outcome ``churned``
-    is known; the classifier and the naive rule learn from the window before."""
+    is known; the classifier and the naive rule learn from the window before.
+
+    With more than ``HOLDOUT_SIZE`` customers at the cut the routes are compared on a sample of
+    that many, leavers and stayers keeping their shares (``segments.stratified_sample``): the
+    BG/NBD refitted at the cut, the classifier's and the naive rule's scores, the AUCs and the
+    calibration. Why: on the 500,000 customers of 20 million lines churn_risk took 11.5
+    CPU-seconds with all of them and 9.7 to 10.6 with the sample, whose AUCs are within 0.003 of
+    all.
+    Up to ``HOLDOUT_SIZE`` customers (the demo's 20,000) every one is scored, as before.
+    """
+    scored = stratified_sample(churned, HOLDOUT_SIZE, random_state)
+    test, churned = test.iloc[scored], churned[scored]
     cut = train_cut + pd.Timedelta(days=horizon_days)
     p_btyd, _ = _btyd(test, horizon_days)
     train = lines.features(train_cut, horizon_days) if train_cut > lines.first_day else test.iloc[:0]
