@@ -3,7 +3,8 @@ worth (lifetime value, P(alive), value at risk), how they moved, where they shop
 about each segment, with lists to download for the CRM.
 
 Widgets -> ``Params`` -> ``ui.run_analysis`` -> render the ``Result``; every number comes from
-``promo_core.analyses.segments`` and every word from the catalogue (``ui.text``)."""
+``promo_core.analyses.segments`` and every word from the catalogue (``ui.text``). Each tab is a
+function run only while its tab is open (``ui.lazy_tabs``), and computes its part then."""
 from __future__ import annotations
 
 import weakref
@@ -99,6 +100,7 @@ tabs = ui.lazy_tabs("seg-tab", {**{code: t(f"segments.tab.{code}") for code in
                      keep=("seg-treemap-size", "seg-sankey-width", "seg-retention", "seg-churn-days",
                            "seg-cohort-period"))
 
+
 # --------------------------------------------------------------------------------------------
 # 1. RFM segments
 # --------------------------------------------------------------------------------------------
@@ -122,6 +124,7 @@ def rfm_tab() -> None:
     ui.result_table(result.summary, "segments.csv", caption=t("segments.rfm.table"),
                     height=35 * (len(result.summary) + 1) + 3)
     report_tables[t("segments.table.segments")] = ui.shown(result.summary)
+
 
 # --------------------------------------------------------------------------------------------
 # 2. Behavioural clusters
@@ -164,6 +167,7 @@ def clusters_tab() -> None:
                 elbow = charts.cluster_elbow(clusters.selection, clusters.n_clusters, ui.chart_labels("cluster_elbow"))
                 ui.chart(elbow, key="seg-elbow")
                 st.caption(t("segments.clusters.why.caption"))
+
 
 # --------------------------------------------------------------------------------------------
 # 3. Lifetime value
@@ -219,6 +223,7 @@ def value_tab() -> None:
             ui.result_table(clv.parameter_table(value.model.bgnbd, value.model.gamma_gamma),
                             "clv-model-parameters.csv", caption=t("segments.value.details.caption"))
 
+
 # --------------------------------------------------------------------------------------------
 # 4. Migration
 # --------------------------------------------------------------------------------------------
@@ -245,6 +250,7 @@ def migration_tab() -> None:
         ui.result_table(mig.flows, "segment-migration.csv", caption=t("segments.migration.table"))
         report_tables[t("segments.table.migration")] = ui.shown(mig.flows)
 
+
 # --------------------------------------------------------------------------------------------
 # 5. Online & offline
 # --------------------------------------------------------------------------------------------
@@ -266,6 +272,7 @@ def channels_tab() -> None:
         ui.result_table(channels.mix[channels.mix["customers"] > 0], "segment-channels.csv",
                         caption=t("segments.channels.table"))
         report_tables[t("segments.table.channels")] = ui.shown(channels.mix)
+
 
 # --------------------------------------------------------------------------------------------
 # 6. Playbook and export
@@ -324,6 +331,7 @@ def playbook_tab() -> None:
         ui.download_excel(lambda: {"customers": analysis.crm_list(every, book), "segments": ui.shown(result.summary),
                                    "playbook": book.table}, "crm-segments.xlsx", label=t("segments.playbook.crm.excel"))
     report_tables[t("segments.table.playbook")] = book.table
+
 
 # --------------------------------------------------------------------------------------------
 # 7. Retention: churn risk, at-risk list, cohorts (computed when asked: it trains two models)
