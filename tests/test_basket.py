@@ -112,6 +112,18 @@ def test_baskets_by_order_leave_returns_out():
     assert by_day.n_baskets == 1
 
 
+def test_a_product_bought_twice_in_a_basket_counts_once_and_lines_without_a_basket_id_are_one_per_product():
+    """The lines come back sorted by basket (issue 15: not made distinct in the engine first), so
+    repeats are dropped here: the baskets are those of the distinct (basket, product) pairs."""
+    tx = pd.DataFrame({"order_id": ["o2", "o1", None, "o1", None, "o1", None],
+                       "product_id": ["b", "a", "c", "a", "c", "b", "a"], "quantity": [1] * 7})
+    b = basket.baskets_from(tx)
+    assert b.matrix.data.tolist() == [1] * b.matrix.nnz and b.matrix.has_canonical_format
+    rows = [frozenset(b.items[b.matrix[i].indices]) for i in range(b.n_baskets)]
+    assert list(b.basket_ids[:2]) == ["o1", "o2"] and rows[:2] == [{"a", "b"}, {"b"}]
+    assert b.basket_ids[2:].isna().all() and sorted(map(sorted, rows[2:])) == [["a"], ["c"]]
+
+
 def test_planted_complements_are_the_strongest_demo_rules(demo, demo_tx):
     rules = basket.association_rules(basket.baskets_from(demo_tx), min_support=0.0002, min_confidence=0.05)
     one_to_one = rules[(rules["antecedents"].map(len) == 1) & (rules["consequents"].map(len) == 1)]

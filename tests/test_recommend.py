@@ -51,6 +51,20 @@ def test_customers_are_in_text_order_and_each_cell_in_its_row_and_column():
                                                        ("b", "p2"): 1.0, ("é", "p3"): 3.0}
 
 
+def test_sorted_codes_equal_a_sorted_factorize_across_chunks():
+    """The one-pass coding of the cells' customer ids (issue 15) gives pandas' sorted factorize."""
+    from promo_core.engine import sorted_codes
+
+    import pyarrow as pa
+
+    rng = np.random.default_rng(3)
+    ids = [f"c{i}" for i in rng.integers(0, 500, size=3000)] + ["10", "9", "é", "A"]
+    chunked = pa.chunked_array([pa.array(ids[:1000]), pa.array(ids[1000:2500]), pa.array(ids[2500:])])
+    distinct, codes = sorted_codes(chunked)
+    expected_codes, expected = pd.factorize(pd.Series(ids), sort=True)
+    assert list(distinct) == list(expected) and np.array_equal(codes, expected_codes)
+
+
 def test_quantity_value_counts_units():
     inter = rec.interactions_from(_tx([("c1", "a", 3, 0), ("c1", "a", -1, 2)]), value="quantity")
     assert inter.matrix.toarray().tolist() == [[2.0]]
@@ -310,6 +324,25 @@ def test_evaluation_reuses_fitted_components_inside_the_hybrid(demo_split, monke
               "Hybrid": rec.Hybrid([("ALS", rec.ALS(iterations=2), 0.5), ("pop", rec.Popularity(), 0.5)])}
     ev = rec.evaluate(models, demo_split, max_customers=300)
     assert len(fits) == 1 and set(ev.table["model"]) == set(models)
+
+
+def test_a_large_evaluation_fits_on_the_test_customers_and_a_sample_of_the_others(demo_split, monkeypatch):
+    """Above ``TRAIN_CUSTOMERS`` customers the models learn from a sample that holds every scored
+    customer: the figures are those of the same models fitted on that sample's rows by hand."""
+    monkeypatch.setattr(rec, "TRAIN_CUSTOMERS", 5000)
+    models = {"Popularity": rec.Popularity(), "kNN": rec.ItemKNN()}
+    ev = rec.evaluate(models, demo_split, max_customers=300)
+    rows, relevant = rec._test_customers(demo_split, True, 300, np.random.default_rng(0))
+    sample, scored = rec._training_sample(demo_split.train, rows, 5000, 0)
+    assert len(sample.customers) == 5000 and sample.matrix.shape == (5000, len(demo_split.train.products))
+    assert list(sample.customers[scored]) == list(demo_split.train.customers[rows])
+    assert (sample.matrix != demo_split.train.matrix[demo_split.train.customers.get_indexer(sample.customers)]).nnz == 0
+    for name, model in models.items():
+        items, _, _, _ = model.fit(sample)._rank(scored, 10, True, explain=False)
+        expected = rec.ranking_metrics(items, relevant, 10)["ndcg"].mean()
+        assert ev.table.set_index("model").loc[name, "ndcg"] == pytest.approx(expected, rel=1e-12)
+    small, same = rec._training_sample(demo_split.train, rows, len(demo_split.train.customers), 0)
+    assert small is demo_split.train and same is rows
 
 
 def test_errors_read_in_chinese_too():

@@ -335,10 +335,10 @@ __all__ = ["ByteCache", "DATA_FOLDERS_ENV", "SalesSource", "TempFiles", "connect
            "exact_sum", "exact_terms", "exact_total", "fetch", "ibis_backend", "inside_data_folders",
            "literal_list", "memory_backend", "most_common", "NO_REGION", "own_memory", "product_labels",
            "quote_ident", "quote_literal", "REGION_FROM", "release_memory", "sale_region", "sales_table",
-           "spark_backend"]
+           "sorted_codes", "spark_backend"]
 
 # The Ibis side of the engine, importable from here (these modules use ``connect`` above).
 from promo_core.engine.sales import (SalesSource, exact_sum, exact_terms, exact_total, fetch, ibis_backend,  # noqa: E402
                                      memory_backend, most_common, NO_REGION, product_labels, REGION_FROM,
-                                     sale_region, sales_table)
+                                     sale_region, sales_table, sorted_codes)
 from promo_core.engine.spark import spark_backend  # noqa: E402

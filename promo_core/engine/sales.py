@@ -18,7 +18,10 @@ import duckdb
 import ibis
 import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from ibis.backends.duckdb import Backend as DuckDBBackend
 
 from promo_core.engine import connect
@@ -309,6 +312,20 @@ def product_labels(lines: ir.Table, columns=("product_name",)) -> pd.DataFrame:
         labels = labels.left_join(most_common(lines, ["product_id"], column), "product_id").select(
             *labels.columns, column)
     return fetch(labels.order_by("product_id")).set_index("product_id")
+
+
+def sorted_codes(values: pa.ChunkedArray) -> tuple[pd.Index, np.ndarray]:
+    """The distinct ``values`` (no nulls) sorted, and each value's position among them: what
+    ``pd.factorize(values, sort=True)`` gives, for the tens of millions of ids an aggregate brings
+    back. Why: one hashing pass in Arrow (``dictionary_encode``) instead of ``unique`` then
+    ``index_in`` (2.7 instead of 6.2 CPU-s for the 18M customer x product cells of a 20M-line data
+    set), and the distinct ids stay in Arrow (6.6M basket ids: 0.01 s instead of 1.2 s through Python
+    objects)."""
+    encoded = pc.dictionary_encode(values.combine_chunks())
+    order = pc.sort_indices(encoded.dictionary).to_numpy()
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    return pd.Index(encoded.dictionary.take(order).to_pandas()), rank[encoded.indices.to_numpy()]
 
 
 def fetch(expr: ir.Table) -> pd.DataFrame:

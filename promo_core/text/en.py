@@ -2505,7 +2505,8 @@ MESSAGES = {
     "recommendations.half_life.help": "A purchase this many days old counts half as much as one today.",
     "recommendations.cut": "Evaluation cut date",
     "recommendations.cut.help": "Models learn from purchases before this day and are checked against what "
-                                "customers bought from this day on.",
+                                "customers bought from this day on. With more than {customers:,} customers, they "
+                                "learn from {customers:,} of them: the customers checked and others drawn at random.",
     "recommendations.weighting": "Item kNN weighting",
     "recommendations.weighting.help": "How purchases are weighted before products are compared: both make "
                                       "best-sellers count less, BM25 also damps very heavy buyers.",

@@ -2114,7 +2114,8 @@ MESSAGES = {
     "recommendations.half_life.days": "{days} 天",
     "recommendations.half_life.help": "距今这么多天的购买只按今天购买的一半计算。",
     "recommendations.cut": "评估切分日期",
-    "recommendations.cut.help": "模型用此日期之前的购买学习，并用此日期之后客户的实际购买来检验。",
+    "recommendations.cut.help": "模型用此日期之前的购买学习，并用此日期之后客户的实际购买来检验。客户超过 {customers:,} "
+                                "位时，模型只从其中 {customers:,} 位学习：受检验的客户和随机抽取的其他客户。",
     "recommendations.weighting": "物品近邻加权方式",
     "recommendations.weighting.help": "比较商品前对购买记录的加权方式：两者都会降低畅销品的权重，BM25 还会抑制购买量极大的客户。",
     "recommendations.products_upload": "商品表（可选）",
