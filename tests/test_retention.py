@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import count_calls
+
 from promo_core import retention
 from promo_core.clv import BGNBDFit
 from promo_core.errors import DataError
@@ -363,6 +365,26 @@ def test_above_holdout_size_the_routes_are_compared_on_a_sample(demo_tx, demo_ri
     assert sampled.route == demo_risk.route
     for col in ("p_churn", "p_churn_btyd", "p_churn_classifier"):
         np.testing.assert_array_equal(sampled.customers[col], demo_risk.customers[col])
+
+
+def test_the_chosen_route_alone_gives_the_same_churn_risk_and_fits_less(demo_tx, demo_risk, monkeypatch):
+    """The Segments headline reads only ``p_churn``: without the other route's scores the chosen
+    route's are the same to the last digit, and the classifier is refitted to score today only when
+    it is the route chosen (here the BG/NBD is made to win: its refit is the one skipped)."""
+    lean = retention.churn_risk(demo_tx, drivers=False, every_route=False)
+    assert lean.route == demo_risk.route
+    np.testing.assert_array_equal(lean.customers["p_churn"], demo_risk.customers["p_churn"])
+    pd.testing.assert_frame_equal(lean.evaluation, demo_risk.evaluation)
+    fits = count_calls(monkeypatch, retention._ChurnClassifier, "__init__")
+    real = retention._metrics
+    monkeypatch.setattr(retention, "_metrics", lambda route, p, churned: {
+        **real(route, p, churned), **({"auc": 0.0} if route == "classifier" else {})})
+    btyd = retention.churn_risk(demo_tx, drivers=False, every_route=False)
+    assert btyd.route == "btyd" and len(fits) == 1, "the holdout's classifier only"
+    assert btyd.customers["p_churn_classifier"].isna().all()
+    np.testing.assert_array_equal(btyd.customers["p_churn"], demo_risk.customers["p_churn_btyd"])
+    retention.churn_risk(demo_tx, drivers=False)
+    assert len(fits) == 3, "every route: the classifier refitted to score today too"
 
 
 def test_a_given_lifetime_value_fit_is_the_fit_the_route_makes(demo_tx, demo_risk):

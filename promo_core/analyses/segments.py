@@ -235,7 +235,7 @@ def _honest(value: Value, sales: segments.CustomerOrders, table: pd.DataFrame, a
         return value
     try:
         churn = retention.churn_risk(sales, as_of, CHURN_DAYS, params.random_state, drivers=False,
-                                     bgnbd=value.model.bgnbd)
+                                     bgnbd=value.model.bgnbd, every_route=False)
     except DataError as exc:  # the warning stands; the headline cannot be replaced
         return replace(value, cannot_tell=reasons, churn_problem=exc.message)
     if churn.evaluation is not None:
