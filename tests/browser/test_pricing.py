@@ -54,7 +54,11 @@ def test_pricing_click_through_download_and_upload(page, shared_data):
     page.get_by_text("Data for this page").click()
     page.get_by_text("A pricing-data upload").click()
     wait_idle(page)
-    page.get_by_test_id("stFileUploaderDropzoneInput").first.set_input_files(str(shared_data / "retail_price.csv"))
+    # the pricing-data uploader by its key: under load the radio's rerun may not have drawn it yet, and
+    # the first uploader on the page was then the price list's (it failed once in the full run so)
+    uploader = page.locator(".st-key-pr-upload").get_by_test_id("stFileUploaderDropzoneInput")
+    uploader.wait_for(state="attached", timeout=60_000)
+    uploader.set_input_files(str(shared_data / "retail_price.csv"))
     wait_idle(page)
     # 676 product-months with sales + 39 without
     page.get_by_text("Demand model fitted on 715 product-months").wait_for(timeout=180_000)
