@@ -193,7 +193,7 @@ def combined(first: Result, *others: Result) -> Result:
 
     Why: the page runs its parts apart (``Params.for_part``), each when its tab is first opened,
     as on 20 million lines all of them at once took 44 s before the first number showed; the
-    playbook's CRM list and the report then read one Result."""
+    playbook's CRM list reads them as one Result (the report runs every part in one ``run``)."""
     parts, problems = {}, dict(first.problems)
     for other in others:
         for name in other.params.parts:
