@@ -25,7 +25,7 @@ from scipy.optimize import minimize
 from scipy.special import betaln, digamma, gammaln, hyp2f1
 from threadpoolctl import threadpool_limits
 
-from promo_core.engine import exact_sum, exact_total, fetch
+from promo_core.engine import exact_sum, fetch
 from promo_core.errors import DataError
 from promo_core.segments import SEGMENTS, OrderSource, customer_orders, to_day
 from promo_core.text import Message
@@ -87,20 +87,23 @@ def customer_summary(transactions: OrderSource, calibration_end=None, time_unit:
     ends = [end, *(end - pd.Timedelta(days=int(d)) for d in earlier if int(d) > 0)]
     ends = [e for e in dict.fromkeys(ends) if ("summary", e, time_unit) not in orders.memo]
     if len(ends) > 1:  # (an end without a purchase is left for the call that asks for it to refuse)
-        orders.memo.update({("summary", e, time_unit): t for e, t in _summaries(orders.table, ends, time_unit).items()})
-    return orders.remembered(("summary", end, time_unit), lambda: _summary(orders.table, end, last_day, time_unit))
+        orders.memo.update({("summary", e, time_unit): t
+                            for e, t in _summaries(orders.purchase_days(features=False), ends, time_unit).items()})
+    return orders.remembered(("summary", end, time_unit),
+                             lambda: _summary(orders.purchase_days(features=False), end, last_day, time_unit))
 
 
-def _summary(rows, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str) -> pd.DataFrame:
-    out = _summaries(rows, [end], time_unit).get(end)
+def _summary(days, end: pd.Timestamp, last_day: pd.Timestamp, time_unit: str) -> pd.DataFrame:
+    out = _summaries(days, [end], time_unit).get(end)
     if out is None:
         raise DataError(Message("clv.error.no_purchase_by", end=end, last_day=last_day))
     return out
 
 
-def _summaries(rows, ends: list[pd.Timestamp], time_unit: str) -> dict[pd.Timestamp, pd.DataFrame]:
-    """The summaries at each of ``ends`` from one query; an end without a purchase has none."""
-    wide = fetch(_purchase_days_per_customer(rows, ends))
+def _summaries(days, ends: list[pd.Timestamp], time_unit: str) -> dict[pd.Timestamp, pd.DataFrame]:
+    """The summaries at each of ``ends`` from one query over ``CustomerOrders.purchase_days``; an
+    end without a purchase has none."""
+    wide = fetch(_purchase_days_per_customer(days, ends))
     wide["customer_id"] = wide["customer_id"].astype("str")
     out = {}
     for i, end in enumerate(ends):
@@ -122,15 +125,14 @@ def _summary_table(out: pd.DataFrame, time_unit: str) -> pd.DataFrame:
     return out
 
 
-def _purchase_days_per_customer(orders, ends: list[pd.Timestamp]):
+def _purchase_days_per_customer(days, ends: list[pd.Timestamp]):
     """The BTYD summary in days at each of ``ends`` (columns ``frequency_<i>``, ``recency_<i>``,
     ``T_<i>``, ``monetary_value_<i>``; all missing for a customer without a purchase by that end),
     per customer with a purchase on or before the last: a purchase is a day with a line that is
-    not a return, worth that day's revenue (its exact sum), from ``segments.CustomerOrders`` rows.
+    not a return, worth that day's revenue (its exact sum), from ``CustomerOrders.purchase_days``.
     Several ends share one pass: the first purchase day and its value are every end's, the rest
     are conditional aggregates (exact sums stay exact)."""
-    rows = orders.filter(orders.bought, orders.day <= ibis.literal(max(ends).date()))
-    days = rows.group_by(["customer_id", "day"]).aggregate(value=exact_total(rows.value, rows.value_huge))
+    days = days.filter(days.day <= ibis.literal(max(ends).date()))
     by = [days.day <= ibis.literal(e.date()) for e in ends]
     per = days.group_by("customer_id").aggregate(
         first=days.day.min(), first_value=days.value.argmin(days.day), **{

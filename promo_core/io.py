@@ -1509,6 +1509,7 @@ def _load_in_workspace(workspace: Workspace, file: _File, name: str | None, mapp
             con.execute(f"ALTER TABLE {table} ALTER quantity TYPE BIGINT USING TRY_CAST(quantity AS BIGINT)")
         for column in ("__reason", "__h", "__raw"):
             con.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        state["steps"].append(Message("data.progress.grouping"))  # (the workspace groups the lines next)
         return NewDataset(name or file.info["file"].rsplit(".", 1)[0], ["transactions", "quarantine"],
                           file.info["file"], checked.rows_in, checked.mapping, checked.report)
 

@@ -35,6 +35,7 @@ period) comes back.
 """
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass
 
 import ibis
@@ -51,9 +52,9 @@ from threadpoolctl import threadpool_limits
 
 from promo_core import clv
 from promo_core.dates import order_span
-from promo_core.engine import SalesSource, exact_sum, exact_total, fetch, sales_table
+from promo_core.engine import SalesSource, exact_sum, fetch, sales_table
 from promo_core.errors import DataError
-from promo_core.segments import OrderSource, customer_orders, is_online_channel, stratified_sample, to_day
+from promo_core.segments import OrderSource, customer_orders, stratified_sample, to_day
 from promo_core.text import Message
 
 BANDS = ("low", "medium", "high")
@@ -149,48 +150,33 @@ def p_no_purchase(fit: clv.BGNBDFit, t: float, frequency, recency, T) -> np.ndar
 # Behaviour features, computed in the engine
 # --------------------------------------------------------------------------------------------
 class _Lines:
-    """A source's purchase days (customer, day, revenue; whether online, whether discounted), in its engine.
+    """A source's purchase days (``segments.CustomerOrders.purchase_days``: customer, day,
+    revenue; whether online, whether discounted; the gap since the previous day), in its engine.
 
     Read from ``segments.customer_orders`` rows: given the Segments analysis's kept grouping (one
     row per customer, order, day and channel) the days are regrouped from it instead of from every
-    line (on 20 million lines the three feature tables cost 18 CPU-seconds read from the lines).
-    The same days and sums: a bought row's ``value`` is the exact sum of its bought lines, its
-    ``discounted`` / ``couponed`` whether one of them had a discount / a coupon.
+    line (on 20 million lines the three feature tables cost 18 CPU-seconds read from the lines),
+    and kept for the BTYD summary too; a stored dataset's days were grouped when it was loaded.
     """
 
     def __init__(self, transactions: OrderSource):
-        orders = customer_orders(transactions, _NEEDS)
-        span = orders.span
+        self.orders = customer_orders(transactions, _NEEDS)
+        span = self.orders.span
         if not span.customer_lines:
             raise DataError(Message("clv.error.no_customer_ids"))
         self.first_day = to_day(span.first, "first_order")
         self.last_day = to_day(span.last, "last_order")
-        rows = orders.table.filter(orders.table.bought)
-        flags = {}
-        if "channel" in rows.columns:
-            names = fetch(rows.filter(rows.channel.notnull()).select("channel").distinct())["channel"]
-            online = [c for c in names if is_online_channel(c)]
-            if online:  # (without an online channel the share says nothing)
-                flags["online"] = rows.channel.isin(online)
-        discounted = [rows[c] for c in ("discounted", "couponed") if c in rows.columns]
-        if discounted:
-            flags["discount"] = discounted[0] | discounted[1] if len(discounted) == 2 else discounted[0]
-        days = rows.group_by(["customer_id", "day"]).aggregate(
-            value=exact_total(rows.value, rows.value_huge), **{k: v.any().cast("float64") for k, v in flags.items()})
-        # the days since the customer's previous purchase day: the same whatever the cutoff (a cutoff
-        # that keeps a day keeps the days before it), so ranked once, not once per feature table
-        self.days = days.mutate(gap=days.day.delta(days.day.lag().over(group_by="customer_id", order_by="day"),
-                                                   unit="day"))
-        self.flags = list(flags)
 
     def __enter__(self) -> "_Lines":
         """The purchase days kept in the engine (a temporary table) until the block ends: three
         feature tables and two sets of buyers read them."""
-        self.days = self.days.cache()
+        self._stack = ExitStack()
+        self.days = self._stack.enter_context(self.orders.kept()).purchase_days()
+        self.flags = [k for k in ("online", "discount") if k in self.days.columns]
         return self
 
     def __exit__(self, *exc) -> None:
-        self.days.release()
+        self._stack.close()
 
     def features(self, day: pd.Timestamp, window: int) -> pd.DataFrame:
         """One row per customer with a purchase on or before ``day``: ``FEATURES`` and

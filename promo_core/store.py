@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import io
 import json
 import os
@@ -31,6 +32,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from promo_core import segments
 from promo_core.engine import connect_file, data_folders, ibis_backend, quote_ident, release_memory
 from promo_core.errors import DataError
 from promo_core.export import tidy_frame
@@ -296,6 +298,7 @@ class Workspace:
             con.execute("BEGIN TRANSACTION")
             try:
                 entry = build(con, dataset_id)
+                entry = dataclasses.replace(entry, tables=[*entry.tables, *_store_groupings(con, dataset_id)])
                 n_rows, n_quarantine = (
                     con.execute(f"SELECT count(*) FROM {table_ident(dataset_id, t)}").fetchone()[0]
                     if t in entry.tables else 0 for t in ("transactions", "quarantine"))
@@ -350,6 +353,22 @@ class Workspace:
                             [json.dumps(sorted(set(info["tables"]) | set(tables))),
                              _report_json({**info["report"], **(report or {}), "table_versions": versions}),
                              dataset_id])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def store_groupings(self, dataset_id: str) -> None:
+        """Store the groupings the customer analyses read beside a dataset loaded before they were
+        stored on loading (``segments.store_groupings``; a no-op when it has them)."""
+        info = self.dataset(dataset_id)
+        if any(table.startswith("transactions__") for table in info["tables"]):
+            return
+        with self.connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                tables = sorted({*info["tables"], *_store_groupings(con, dataset_id)})
+                con.execute("UPDATE datasets SET tables = ? WHERE id = ?", [json.dumps(tables), dataset_id])
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -623,6 +642,22 @@ def _create(con: duckdb.DuckDBPyConnection, dataset_id: str, table: str, value: 
     con.register("_frame", value)
     con.execute(f"CREATE TABLE {ident} AS SELECT * FROM _frame")
     con.unregister("_frame")
+
+
+def _store_groupings(con: duckdb.DuckDBPyConnection, dataset_id: str) -> list[str]:
+    """Store the groupings of a dataset's order lines that the customer analyses read
+    (``segments.store_groupings``) beside them, and return their table names; none for lines
+    used in place (a view: nothing of them is copied) or without customers."""
+    name = _table_name(dataset_id, "transactions")
+    if con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = ?", [name]).fetchall()[0][0]:
+        return []
+    backend = ibis_backend(con)
+
+    def create(suffix: str, table: ibis.Table) -> ibis.Table:
+        con.execute(f"CREATE TABLE {quote_ident(name + suffix)} AS {ibis.to_sql(table, dialect='duckdb')}")
+        return backend.table(name + suffix)
+
+    return ["transactions" + suffix for suffix in segments.store_groupings(backend.table(name), create)]
 
 
 def _drop(con: duckdb.DuckDBPyConnection, name: str) -> None:

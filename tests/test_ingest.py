@@ -156,6 +156,7 @@ def test_a_parquet_folder_is_used_in_place_with_its_rows_checked_and_not_copied(
     info = ws.dataset(pio.use_in_place(ws, shared / "sales"))
     assert info["kind"] == "in place"
     assert (info["rows_in"], info["n_rows"], info["n_quarantine"]) == (5, 4, 1)
+    assert not any(t.startswith("transactions__") for t in info["tables"])  # (no grouping copied either)
     quarantine = ws.load_table(info["id"], "quarantine")
     assert quarantine["row"].tolist() == [4] and reasons(quarantine) == ["product is empty"]
     data = ws.load_table(info["id"])
@@ -317,7 +318,8 @@ def test_the_one_pass_load_reads_the_file_from_the_workspace_and_leaves_nothing_
         columns = [c for c, in con.execute("SELECT column_name FROM duckdb_columns() WHERE table_name = ? "
                                            "ORDER BY column_index", [f"ds_{info['id']}_transactions"]).fetchall()]
     assert tables == {"datasets", "analyses", "analysis_parts", "handoffs",
-                      f"ds_{info['id']}_transactions", f"ds_{info['id']}_quarantine"}
+                      *(f"ds_{info['id']}_{t}" for t in ("transactions", "quarantine", "transactions__customer_orders",
+                                                         "transactions__purchase_days"))}
     assert columns == pio.CANONICAL + pio.DERIVED
     assert (info["rows_in"], info["n_rows"], info["n_quarantine"]) == (7, 4, 3)
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from promo_core import clv, retention, segments
 from promo_core.analyses import Progress, Steps
-from promo_core.engine import SalesSource, sales_table
+from promo_core.engine import SalesSource
 from promo_core.errors import DataError
 from promo_core.text import Message
 
@@ -156,8 +156,9 @@ def run(source: SalesSource, params: Params = Params(), progress: Progress | Non
     """
     steps = Steps(params.parts, progress)
     steps.announce(Message("segments.step.scoring"))
-    # every step reads the lines grouped once per customer and order (segments.CustomerOrders)
-    with segments.customer_orders(sales_table(source)).kept() as orders:
+    # every step reads the lines grouped once per customer and order (segments.CustomerOrders;
+    # stored beside a workspace's dataset)
+    with segments.customer_orders(source).kept() as orders:
         return _run(orders, params, steps)
 
 

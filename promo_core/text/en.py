@@ -581,6 +581,7 @@ MESSAGES = {
     "data.progress.reading": "Reading {file}: {mb:,.0f} of {total_mb:,.0f} MB",
     "data.progress.checking": "Checking every row of {file} (types, plausible values, duplicates)…",
     "data.progress.saving": "Saving to the workspace: {rows:num} of {total:num} rows",
+    "data.progress.grouping": "Grouping the lines per customer and order, so that the customer analyses open quickly",
     "data.error.outside_folders": ("{path} is not inside a folder this server shares. Data can be used in place only "
                                    "from the folders the deployment lists (PROMO_DATA_FOLDERS, or folders under "
                                    "[connect] in .streamlit/secrets.toml); ask whoever runs PromoLens, or upload the file."),

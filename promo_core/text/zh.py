@@ -518,6 +518,7 @@ MESSAGES = {
     "data.progress.reading": "正在读取 {file}：{mb:,.0f} / {total_mb:,.0f} MB",
     "data.progress.checking": "正在逐行检查 {file}（类型、合理取值、重复行）…",
     "data.progress.saving": "正在保存到工作区：{rows:num} / {total:num} 行",
+    "data.progress.grouping": "正在按客户和订单汇总各行，让客户分析打开得更快",
     "data.error.outside_folders": ("{path} 不在本服务器共享的文件夹中。只有部署方列出的文件夹（PROMO_DATA_FOLDERS，或 "
                                    ".streamlit/secrets.toml 中 [connect] 下的 folders）里的数据才能原地使用；"
                                    "请联系 PromoLens 的管理员，或上传该文件。"),
