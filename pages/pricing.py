@@ -310,14 +310,16 @@ def elasticity_tab() -> None:
     st.caption(t("pricing.elasticity.lead"))
     level = st.radio(t("pricing.elasticity.show"), ["category", "product"], horizontal=True, key="pr-level",
                      format_func=words("pricing.elasticity.show", ["category", "product"]))
+    saving = ui.saving_to_report("pricing")  # (the level not shown: its chart and table only for the report)
     cats = model.categories.sort_values("elasticity", na_position="last")
-    fig_cat = charts.elasticity_intervals(ui.shown(cats), "category", t("pricing.chart.elasticity.title"),
-                                          t("pricing.chart.elasticity.x"), t("pricing.chart.reliable"),
-                                          t("pricing.chart.unreliable"))
-    fig_prod = charts.elasticity_pooling(model.products, t("pricing.chart.pooling.title"), t("pricing.chart.pooling.x"),
-                                         t("pricing.chart.pooling.y"),
-                                         {k: t(f"pricing.chart.pooling.{k}") for k in ("reliable", "unreliable",
-                                                                                      "diagonal")})
+    if level == "category" or saving:
+        figures[t("pricing.figure.elasticity.category")] = fig_cat = charts.elasticity_intervals(
+            ui.shown(cats), "category", t("pricing.chart.elasticity.title"), t("pricing.chart.elasticity.x"),
+            t("pricing.chart.reliable"), t("pricing.chart.unreliable"))
+    if level == "product" or saving:
+        figures[t("pricing.figure.elasticity.product")] = fig_prod = charts.elasticity_pooling(
+            model.products, t("pricing.chart.pooling.title"), t("pricing.chart.pooling.x"), t("pricing.chart.pooling.y"),
+            {k: t(f"pricing.chart.pooling.{k}") for k in ("reliable", "unreliable", "diagonal")})
     if level == "category":
         ui.chart(fig_cat, key="pr-elasticity-chart")
         shown_cats = cats.assign(time_effects=cats["time_effects"].map(
@@ -334,10 +336,9 @@ def elasticity_tab() -> None:
             shown = ui.shown(flags.assign(flag=flags["flag"].map(lambda f: t(f"pricing.flag_name.{f}"))))
             ui.table(shown.rename(columns={"flag": t("pricing.column.flag"), "products": t("pricing.column.products"),
                                            "reason": t("pricing.column.example")}), "elasticity-flags.csv")
-    figures[t("pricing.figure.elasticity.category")] = fig_cat
-    figures[t("pricing.figure.elasticity.product")] = fig_prod
-    report_tables[t("pricing.table.categories")] = labelled(cats, CAT_COLUMNS)[0]
-    report_tables[t("pricing.table.products")] = labelled(model.products, PROD_COLUMNS)[0]
+    if saving:
+        report_tables[t("pricing.table.categories")] = labelled(cats, CAT_COLUMNS)[0]
+        report_tables[t("pricing.table.products")] = labelled(model.products, PROD_COLUMNS)[0]
 
 # ------------------------------------------------------------------------------------------------
 # 2. Optimal prices
