@@ -542,8 +542,14 @@ def lazy_tabs(key: str, labels: dict[str, str], page: str | None = None, keep: t
     if state.get(code_key) in labels:  # (set again: the tabs are another widget once their labels change language)
         state[key] = labels[state[code_key]]
     tabs = st.tabs(list(labels.values()), key=key, on_change="rerun")
-    everything = page is not None and bool(state.get(f"save-btn-{page}"))
+    everything = page is not None and saving_to_report(page)
     return [(tab, everything or bool(tab.open)) for tab in tabs]
+
+
+def saving_to_report(page: str) -> bool:
+    """Whether this is the run in which ``page``'s "Save to report" (``save_to_report``) was clicked:
+    what only the saved analysis holds (a chart not shown, a full table) need be built only then."""
+    return bool(st.session_state.get(f"save-btn-{page}"))
 
 
 def run(compute: Callable, *args, **kwargs):

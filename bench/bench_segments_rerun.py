@@ -8,6 +8,9 @@ timed (wall and CPU seconds, peak RSS, load average), the last is profiled, and 
 timed. Run from the project root:
 
     .venv/bin/python bench/bench_segments_rerun.py bench/out/ws_20000000/promo.duckdb [--code ../main]
+
+``--page pages/pricing.py --tab pr-tab=pricing.tab.prices`` times another page with another of its
+lazy tabs (``ui.lazy_tabs``: its key, and the catalogue id of the tab's label) open from the start.
 """
 from __future__ import annotations
 
@@ -37,6 +40,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=25, help="lines of the profile printed")
     ap.add_argument("--page", default="pages/segments.py", help="another page of the app, e.g. pages/pricing.py")
     ap.add_argument("--profile-language", action="store_true", help="profile the switch to 中文, not the last rerun")
+    ap.add_argument("--tab", help="KEY=LABEL_ID: open this tab of the page's ui.lazy_tabs, e.g. pr-tab=pricing.tab.prices")
     args = ap.parse_args()
     os.environ["PROMO_WORKSPACE"] = str(args.workspace.resolve())
     os.chdir(args.code)
@@ -47,6 +51,11 @@ def main() -> None:
     at.session_state["lang"] = "en"
     at.run()
     at.switch_page(args.page)
+    if args.tab:
+        from promo_core.text import render
+
+        key, label = args.tab.split("=")
+        at.session_state[key] = render(label, "en")
     start, cpu = time.perf_counter(), cpu_seconds()
     at.run()
     assert not at.exception, at.exception

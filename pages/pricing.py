@@ -6,11 +6,14 @@ Widgets -> ``Params`` -> ``ui.run_analysis`` -> render the ``Result``; every num
 ``promo_core.analyses.pricing`` and every word from the catalogue (``ui.text``). The settings are
 read from the widgets' state before the analysis runs and the widgets are drawn after it, next to
 what they change: their choices (categories, products) and defaults (the data's period, this
-data's promotions) come from the Result.
+data's promotions) come from the Result. Each tab is a function run only while its tab is open
+(``ui.lazy_tabs``); the settings drawn in a tab are kept while it is closed (``KEPT``), and the files
+(price list, unit costs) are drawn with the page's data, as an uploaded file cannot be kept so.
 """
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 
 import numpy as np
@@ -82,6 +85,40 @@ def upload_source() -> tuple[tuple, pd.DataFrame]:
     return ("upload", uploaded.file_id, mapping_json, extras), read.data
 
 
+def price_and_cost_inputs(upload) -> tuple[pricing.PriceList | None, pricing.UnitCostList | None, float]:
+    """The price list and the unit costs (the dataset's products table, a file, or an assumed margin)
+    the analysis uses, with the page's data: drawn on every run whichever tab is open, as Streamlit
+    forgets an uploaded file whose uploader a run does not draw. Returns the price list, the unit
+    costs (None: the assumed margin for every product) and the assumed margin."""
+    price_file = st.file_uploader(t("pricing.price_list.file"), type=["csv", "txt", "xlsx", "parquet"],
+                                  key="pr-price-file", help=t("pricing.price_list.help"))
+    price_list = ui.run(pricing.read_price_list, price_file) if price_file is not None else None
+    if price_list is not None:
+        st.caption(t("pricing.price_list.read", prices=len(price_list),
+                     products=len({item[0] for item in price_list.items})))
+    dataset_costs = ui.dataset_unit_costs() if upload is None else None
+    cost_options = (["table"] if dataset_costs is not None else []) + ["upload", "margin"]
+    if state.get("pr-cost-source") not in cost_options:
+        state.pop("pr-cost-source", None)
+    c1, c2 = st.columns([2, 1])
+    cost_choice = c1.radio(t("pricing.costs.from"), cost_options, horizontal=True, key="pr-cost-source",
+                           format_func=words("pricing.costs.from", cost_options))
+    margin = c2.slider(t("pricing.costs.margin"), 0, 90, 40, 5, format="%d%%", key="pr-margin",
+                       help=t("pricing.costs.margin.help")) / 100
+    if cost_choice != "upload":
+        return price_list, dataset_costs if cost_choice == "table" else None, margin
+    cost_file = st.file_uploader(t("pricing.costs.file"), type=["csv", "txt", "xlsx"], key="pr-cost-file",
+                                 help=t("pricing.costs.file.help"))
+    if cost_file is None:
+        st.info(t("pricing.costs.file.wait"))
+        return price_list, None, margin
+    cost_read = ui.run(pricing.read_unit_costs, cost_file)
+    if len(cost_read.rejected):
+        st.warning(t("pricing.costs.file.rejected", rows=len(cost_read.rejected)))
+        ui.table(ui.shown(cost_read.rejected), "unit-cost-rejected-rows.csv")
+    return price_list, pricing.UnitCostList.from_frame(cost_read.costs), margin
+
+
 with st.expander(t("pricing.source"), icon=":material/table_chart:", expanded=state.get("pr-source") == "upload",
                  key="exp-page-data"):
     choice = st.radio(t("pricing.source.use"), ["dataset", "upload"], horizontal=True, key="pr-source",
@@ -92,6 +129,7 @@ with st.expander(t("pricing.source"), icon=":material/table_chart:", expanded=st
     else:
         dataset = None
         source_key, upload = upload_source()
+    price_list, unit_costs, margin = price_and_cost_inputs(upload)
 
 
 def compute(params: analysis.Params) -> analysis.Result:
@@ -129,27 +167,27 @@ def follow(key: str, value) -> None:
         state[key] = value
 
 
-dataset_costs = ui.dataset_unit_costs() if upload is None else None
-cost_options = (["table"] if dataset_costs is not None else []) + ["upload", "margin"]
-if state.get("pr-cost-source") not in cost_options:
-    state.pop("pr-cost-source", None)
-cost_choice = state.get("pr-cost-source", cost_options[0])
-cost_file = state.get("pr-cost-file")
-cost_read = ui.run(pricing.read_unit_costs, cost_file) if cost_choice == "upload" and cost_file is not None else None
-unit_costs = (dataset_costs if cost_choice == "table" else
-              pricing.UnitCostList.from_frame(cost_read.costs) if cost_read is not None else None)
-price_file = state.get("pr-price-file")  # (drawn in the elasticity tab)
-price_list = ui.run(pricing.read_price_list, price_file) if price_file is not None else None
 rules = pricing.PriceRules(state.get("pr-max-change", round(RULES.max_change * 100)) / 100,
                            state.get("pr-min-margin", round(RULES.min_margin * 100)) / 100,
                            tuple(ENDINGS[e] for e in state.get("pr-endings", [".99"])))
 DEFAULT_NAMES = ("percent_off", "threshold", "bogo", "flash_sale")
+MAX_SCENARIOS = len(DEFAULT_NAMES)
+# the widgets of one scenario column (``scenario_widgets`` draws them, ``scenario_from_state`` reads them)
+SCENARIO_FIELDS = ("name", "mech", "level", "category", "product", "dates", "disc", "cap", "buy", "free", "tiers",
+                   "stretch", "take")
+
+
+def scenario_key(field: str, i: int) -> str:
+    """The session key of the widget ``field`` (of ``SCENARIO_FIELDS``) of scenario column ``i``."""
+    if field not in SCENARIO_FIELDS:  # (a new widget is kept while its tab is closed only when listed there)
+        raise KeyError(field)
+    return f"pr-sc-{field}-{i}"
 
 
 def scenario_from_state(i: int, default: promotions.Scenario) -> promotions.Scenario:
     """The scenario the widgets of column ``i`` describe; a widget not drawn yet has ``default``'s
     value. Named by its column (the names the manager types only label the results)."""
-    key = f"pr-sc-{{}}-{i}".format
+    key = functools.partial(scenario_key, i=i)
     mechanic = state.get(key("mech"), default.mechanic)
     level = state.get(key("level"), default.level)
     target = None
@@ -187,7 +225,7 @@ controls = chosen("pr-controls")
 params = analysis.Params(
     period=chosen("pr-period"), controls=None if controls is None else tuple(controls),
     time_effects=state.get("pr-time", "auto"), price_list=price_list, unit_costs=unit_costs,
-    margin=state.get("pr-margin", 40) / 100,
+    margin=margin,
     rules=rules, curve_product=chosen("pr-curve-product"), scenarios=scenarios,
     dynamic=analysis.DynamicSettings(product=chosen("pr-dyn-product"), horizon=chosen("pr-dyn-horizon"),
                                      width=state.get("pr-dyn-width", 20) / 100, n_prices=int(state.get("pr-dyn-n", 9)),
@@ -236,8 +274,15 @@ else:
     c[2].metric(t("pricing.metric.typical"), "–", help=t("pricing.metric.typical.none"))
 
 
-tab_e, tab_p, tab_s, tab_d = st.tabs([t("pricing.tab.elasticity"), t("pricing.tab.prices"),
-                                      t("pricing.tab.promotions"), t("pricing.tab.dynamic")])
+# Each tab is a function run only while its tab is open (``ui.lazy_tabs``): a closed tab draws no chart or
+# table. The settings drawn in a tab and read above (``rules``, ``scenario_from_state``, the dynamic
+# settings) and its other choices are kept while it is closed, so opening or closing a tab changes no number.
+KEPT = ("pr-level", "pr-max-change", "pr-min-margin", "pr-endings", "pr-curve-product", "pr-n-scenarios",
+        "pr-send-choice", "pr-dyn-product", "pr-dyn-horizon", "pr-dyn-width", "pr-dyn-n", "pr-dyn-noise", "pr-dyn-eps",
+        *(scenario_key(field, i) for i in range(MAX_SCENARIOS) for field in SCENARIO_FIELDS))
+tabs = ui.lazy_tabs("pr-tab", {code: t(f"pricing.tab.{code}") for code in ("elasticity", "prices", "promotions",
+                                                                              "dynamic")},
+                    page="pricing", keep=KEPT)
 
 # ------------------------------------------------------------------------------------------------
 # 1. Elasticity
@@ -260,23 +305,21 @@ def labelled(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, dic
     return shown, config
 
 
-with tab_e, ui.section():
+def elasticity_tab() -> None:
+    """Elasticities by category or product, with the products whose estimate is flagged."""
     st.caption(t("pricing.elasticity.lead"))
-    st.file_uploader(t("pricing.price_list.file"), type=["csv", "txt", "xlsx", "parquet"], key="pr-price-file",
-                     help=t("pricing.price_list.help"))
-    if price_list is not None:
-        st.caption(t("pricing.price_list.read", prices=len(price_list),
-                     products=len({item[0] for item in price_list.items})))
     level = st.radio(t("pricing.elasticity.show"), ["category", "product"], horizontal=True, key="pr-level",
                      format_func=words("pricing.elasticity.show", ["category", "product"]))
+    saving = ui.saving_to_report("pricing")  # (the level not shown: its chart and table only for the report)
     cats = model.categories.sort_values("elasticity", na_position="last")
-    fig_cat = charts.elasticity_intervals(ui.shown(cats), "category", t("pricing.chart.elasticity.title"),
-                                          t("pricing.chart.elasticity.x"), t("pricing.chart.reliable"),
-                                          t("pricing.chart.unreliable"))
-    fig_prod = charts.elasticity_pooling(model.products, t("pricing.chart.pooling.title"), t("pricing.chart.pooling.x"),
-                                         t("pricing.chart.pooling.y"),
-                                         {k: t(f"pricing.chart.pooling.{k}") for k in ("reliable", "unreliable",
-                                                                                      "diagonal")})
+    if level == "category" or saving:
+        figures[t("pricing.figure.elasticity.category")] = fig_cat = charts.elasticity_intervals(
+            ui.shown(cats), "category", t("pricing.chart.elasticity.title"), t("pricing.chart.elasticity.x"),
+            t("pricing.chart.reliable"), t("pricing.chart.unreliable"))
+    if level == "product" or saving:
+        figures[t("pricing.figure.elasticity.product")] = fig_prod = charts.elasticity_pooling(
+            model.products, t("pricing.chart.pooling.title"), t("pricing.chart.pooling.x"), t("pricing.chart.pooling.y"),
+            {k: t(f"pricing.chart.pooling.{k}") for k in ("reliable", "unreliable", "diagonal")})
     if level == "category":
         ui.chart(fig_cat, key="pr-elasticity-chart")
         shown_cats = cats.assign(time_effects=cats["time_effects"].map(
@@ -293,10 +336,9 @@ with tab_e, ui.section():
             shown = ui.shown(flags.assign(flag=flags["flag"].map(lambda f: t(f"pricing.flag_name.{f}"))))
             ui.table(shown.rename(columns={"flag": t("pricing.column.flag"), "products": t("pricing.column.products"),
                                            "reason": t("pricing.column.example")}), "elasticity-flags.csv")
-    figures[t("pricing.figure.elasticity.category")] = fig_cat
-    figures[t("pricing.figure.elasticity.product")] = fig_prod
-    report_tables[t("pricing.table.categories")] = labelled(cats, CAT_COLUMNS)[0]
-    report_tables[t("pricing.table.products")] = labelled(model.products, PROD_COLUMNS)[0]
+    if saving:
+        report_tables[t("pricing.table.categories")] = labelled(cats, CAT_COLUMNS)[0]
+        report_tables[t("pricing.table.products")] = labelled(model.products, PROD_COLUMNS)[0]
 
 # ------------------------------------------------------------------------------------------------
 # 2. Optimal prices
@@ -306,21 +348,10 @@ REC_COLUMNS = ["product_id", "product_name", "category", "current_price", "unit_
                "revenue_current", "revenue_new", "profit_current", "profit_new", "profit_low", "profit_high",
                "profit_change", "prob_profit_up", "binding", "status", "note"]
 
-with tab_p, ui.section():
-    c1, c2 = st.columns([2, 1])
-    c1.radio(t("pricing.costs.from"), cost_options, horizontal=True, key="pr-cost-source",
-             format_func=words("pricing.costs.from", cost_options))
-    c2.slider(t("pricing.costs.margin"), 0, 90, 40, 5, format="%d%%", key="pr-margin",
-              help=t("pricing.costs.margin.help"))
-    if cost_choice == "upload":
-        st.file_uploader(t("pricing.costs.file"), type=["csv", "txt", "xlsx"], key="pr-cost-file",
-                         help=t("pricing.costs.file.help"))
-        if cost_read is None:
-            st.info(t("pricing.costs.file.wait"))
-        elif len(cost_read.rejected):
-            st.warning(t("pricing.costs.file.rejected", rows=len(cost_read.rejected)))
-            ui.table(ui.shown(cost_read.rejected), "unit-cost-rejected-rows.csv")
+def prices_tab() -> None:
+    """The price rules, the recommended prices within them and one product's demand and profit curve."""
     st.caption(t("pricing.prices.lead"))
+    st.caption(t("pricing.costs.where"))
     c = st.columns(3)
     c[0].slider(t("pricing.rules.max_change"), 1, 50, round(RULES.max_change * 100), 1, format="±%d%%",
                 key="pr-max-change", help=t("pricing.rules.max_change.help"))
@@ -405,7 +436,7 @@ def scenario_table(results: pd.DataFrame) -> pd.DataFrame:
 def scenario_widgets(i: int, shown: promotions.Scenario) -> str:
     """The widgets of scenario ``i`` showing ``shown`` (what the analysis compared); their state is
     what ``scenario_from_state`` reads. Returns the name the manager gave it."""
-    key = f"pr-sc-{{}}-{i}".format
+    key = functools.partial(scenario_key, i=i)
     default = result.default_scenarios[i]
     values = {"mech": shown.mechanic, "level": shown.level, "category": shown.target, "product": shown.target,
               "dates": (pd.Timestamp(shown.start).date(), pd.Timestamp(shown.end).date()),
@@ -449,7 +480,8 @@ def scenario_widgets(i: int, shown: promotions.Scenario) -> str:
     return state[key("name")]
 
 
-with tab_s, ui.section():
+def promotions_tab() -> None:
+    """Past promotions' side effects, the scenarios compared side by side, and the hand-off to Logistics."""
     st.caption(t("pricing.promotions.lead"))
     history = result.history
     if history is None:
@@ -464,7 +496,8 @@ with tab_s, ui.section():
         st.caption(t("pricing.promotions.effects"))
     compared = result.promotions.scenarios if result.promotions is not None else scenarios or ()
     state.setdefault("pr-n-scenarios", len(compared) or 3)
-    st.number_input(t("pricing.promotions.count"), 1, 4, key="pr-n-scenarios", on_change=touched, args=("pr-sc",))
+    st.number_input(t("pricing.promotions.count"), 1, MAX_SCENARIOS, key="pr-n-scenarios", on_change=touched,
+                    args=("pr-sc",))
     n = int(state["pr-n-scenarios"])
     shown = [*compared, *result.default_scenarios[len(compared):]][:n]
     names = {}
@@ -533,7 +566,8 @@ with tab_s, ui.section():
 # ------------------------------------------------------------------------------------------------
 # 4. Dynamic pricing
 # ------------------------------------------------------------------------------------------------
-with tab_d, ui.section():
+def dynamic_tab() -> None:
+    """Whether price experiments (Thompson sampling, epsilon-greedy) would beat the fixed price."""
     st.caption(t("pricing.dynamic.lead"))
     dyn = result.dynamic
     if dyn is None:
@@ -587,6 +621,12 @@ with tab_d, ui.section():
             columns=lambda col: t(f"pricing.column.policy.{col}", what=what))
         ui.table(policies, "dynamic-pricing-policies.csv")
         report_tables[t("pricing.table.dynamic")] = policies
+
+
+for (tab, is_open), show in zip(tabs, (elasticity_tab, prices_tab, promotions_tab, dynamic_tab)):
+    if is_open:  # (a closed tab draws nothing; every tab is open on the run that saves to the report)
+        with tab, ui.section():
+            show()
 
 st.divider()
 ui.save_to_report(

@@ -1352,6 +1352,8 @@ MESSAGES = {
                                "(unit_cost, cost, 成本).",
     "pricing.costs.file.wait": "Upload a products file, or use an assumed margin meanwhile.",
     "pricing.costs.file.rejected": "{rows:,} row(s) of the products file were not used (see the table).",
+    "pricing.costs.where": "Unit costs, the assumed margin and the price list are set under “Data for this page” "
+                           "above.",
     "pricing.cost_source.products table": "Products table",
     "pricing.cost_source.margin assumption": "Margin assumption",
     "pricing.cost_source.unknown": "Unknown",

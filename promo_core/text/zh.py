@@ -1142,6 +1142,7 @@ MESSAGES = {
     "pricing.costs.file.help": "列：商品编码（product_id、SKU、商品编码）和单位成本（unit_cost、cost、成本）。",
     "pricing.costs.file.wait": "请上传商品文件，或暂时使用假设毛利率。",
     "pricing.costs.file.rejected": "商品文件中有 {rows:,} 行未被使用（见表格）。",
+    "pricing.costs.where": "单位成本、假设毛利率和价目表在上方的“本页数据”中设置。",
     "pricing.cost_source.products table": "商品表",
     "pricing.cost_source.margin assumption": "毛利率假设",
     "pricing.cost_source.unknown": "未知",

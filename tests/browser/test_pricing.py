@@ -51,7 +51,7 @@ def test_pricing_click_through_download_and_upload(page, shared_data):
     dynamic.get_by_test_id("stMetric").filter(has_text="Thompson sampling vs fixed price").wait_for(timeout=120_000)
     dynamic.locator(".js-plotly-plot").nth(1).wait_for(timeout=30_000)  # cumulative earnings and regret
 
-    page.get_by_text("Data for this page").click()
+    page.get_by_text("Data for this page", exact=True).click()  # (the optimal-prices tab's caption names it too)
     page.get_by_text("A pricing-data upload").click()
     wait_idle(page)
     # the pricing-data uploader by its key: under load the radio's rerun may not have drawn it yet, and

@@ -5,7 +5,9 @@ Recorded from commit 6b40118 (main before issue 15's Pricing migration) with
     .venv/bin/python tests/golden/record_pricing.py
 The page runs in AppTest on a fresh demo workspace with its defaults; every number of its tables
 is kept as a digest (row count, and per numeric column the sum and a position-weighted sum, so a
-changed or moved value shows), the metrics as shown in English and Chinese.
+changed or moved value shows), the metrics as shown in English and Chinese. Since the page's tabs
+draw only while open (issue 15), what it shows is read with each tab open in turn (``every_tab``),
+which reads the page of 6b40118, whose tabs were all drawn, the same way.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 OUT = Path(__file__).with_name("pricing_demo.json")
+TABS = ("elasticity", "prices", "promotions", "dynamic")  # the page's tabs, in its order
 
 
 def digest(frame: pd.DataFrame) -> dict:
@@ -36,6 +39,24 @@ def digest(frame: pd.DataFrame) -> dict:
         out["sums"][str(col)] = [float(v[finite].sum()), float((v[finite] * weights[finite]).sum()),
                                  int(finite.sum())]
     return out
+
+
+def open_pricing_tab(at, code: str):
+    """Open the Pricing page's tab ``code`` (of ``TABS``) and run the page."""
+    from tests.conftest import open_tab
+
+    return open_tab(at, "pr-tab", f"pricing.tab.{code}")
+
+
+def every_tab(at) -> tuple[dict, list[pd.DataFrame]]:
+    """What the Pricing page shows with each of its tabs open in turn: every metric (label -> value)
+    and every tab's tables, in the page's order. The last tab stays open."""
+    metrics, tables = {}, []
+    for i, code in enumerate(TABS):
+        open_pricing_tab(at, code)
+        metrics.update({m.label: m.value for m in at.metric})
+        tables += [df.value for df in at.tabs[i].dataframe]
+    return metrics, tables
 
 
 def main() -> None:
@@ -59,15 +80,17 @@ def main() -> None:
         at.switch_page("pages/pricing.py")
         at.run()
         assert not at.exception, at.exception
-        page = {"metrics": {m.label: m.value for m in at.metric}}
+        metrics, tables = every_tab(at)
+        page = {"metrics": metrics}
         if lang == "en":
-            page["tables"] = [digest(df.value) for df in at.dataframe]
-            page["scenario_table"] = next(df.value for df in at.dataframe
-                                          if df.value.columns[0] == "Measure").to_dict("list")
+            page["tables"] = [digest(df) for df in tables]
+            page["scenario_table"] = next(df for df in tables if df.columns[0] == "Measure").to_dict("list")
+            open_pricing_tab(at, "elasticity")
             at.radio(key="pr-level").set_value("product").run()
             page["product_table"] = digest(next(df.value for df in at.dataframe
                                                 if df.value.columns[0] == "Product ID" and "Own estimate"
                                                 in df.value.columns))
+            open_pricing_tab(at, "promotions")
             at.selectbox(key="pr-send-choice").set_value("20% off").run()
             at.button(key="pr-send").click().run()
             page["handoff"] = at.session_state["pricing_scenario"]
