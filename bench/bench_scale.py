@@ -60,7 +60,8 @@ from bench_ingest import OUT  # noqa: E402
 from bench_upload import Sampler, gb, server, tree_rss  # noqa: E402
 from tests.browser.conftest import CHROMIUM  # noqa: E402
 
-PAGES = ["Data", "Segments", "Recommendations", "Pricing", "Coupons", "Logistics", "Reports"]  # Data: the entry
+PAGES = ["Data", "Segments", "Recommendations", "Journeys", "Voice of the customer", "Pricing", "Coupons",
+         "Marketing ROI", "Logistics", "Reports"]  # the sidebar's order; Data: the entry
 CATEGORIES = ["Bakery", "Dairy", "Produce", "Meat", "Seafood", "Frozen", "Pantry", "Snacks", "Beverages", "Coffee",
               "Household", "Cleaning", "Personal care", "Baby", "Pets", "Garden", "Kitchen", "Toys", "Stationery",
               "Electronics"]
@@ -290,7 +291,7 @@ def visit(bench: Bench, tab: Tab, title: str) -> None:
 def print_row(row: dict, note: str = "") -> None:
     steps = "  ".join(f"{k} {row[k]:6.1f} s" if k in row else f"{k}      – " for k in ("first", "rerun", "中文", "English"))
     memory = f"  peak {gb(row['peak'])}, after {gb(row['after'])}" if "after" in row else ""
-    print(f"  {row['page']:<16}{steps}{memory}{note}", flush=True)
+    print(f"  {row['page']:<22}{steps}{memory}{note}", flush=True)
     for error in row.get("errors", []):
         print(f"      shows an error {error}", flush=True)
 
@@ -345,7 +346,7 @@ def page_timings(workspace: Path, args: argparse.Namespace) -> None:
     from playwright.sync_api import sync_playwright
 
     cap, titles = int(args.cap_gb * 2**30), [p for p in PAGES if p in args.pages]
-    print(f"  {'page':<16}first / rerun ('r' key) / language to 中文 / back to English; server RSS")
+    print(f"  {'page':<22}first / rerun ('r' key) / language to 中文 / back to English; server RSS")
     with sync_playwright() as pw:
         while titles:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=[

@@ -192,3 +192,17 @@ def test_products_are_read_from_an_upload_or_refused_with_the_reason():
         analysis.read_products(b"PK\x03\x04 not really a workbook", "products.xlsx")
     assert unreadable.value.id == "recommend.error.products_unreadable"
     assert unreadable.value.text("zh") == "无法把 products.xlsx 读取为商品表。请上传 CSV 或 .xlsx 文件。"
+
+
+def test_the_evaluations_segments_as_of_the_day_before_the_cut_are_those_of_the_lines_before_it(demo_workspace):
+    """The evaluation reads the customers' segments from the stored per-order grouping, as of the
+    day before the cut, instead of from the lines before the cut: the same segment for everyone."""
+    ws = Workspace(demo_workspace)
+    with ws.ibis_table(ws.list_datasets()["id"][0]) as sales:
+        assert segments.customer_orders(sales).grouped
+        cut = recommend.default_cut(sales)
+        stored = analysis._segments(sales, cut - pd.Timedelta(days=1))
+        lines = sales.to_pandas()
+    before = segments.rfm(lines[lines["order_date"] < cut]).set_index("customer_id")["segment"]
+    assert cut == cut.normalize()
+    pd.testing.assert_series_equal(stored, before)
