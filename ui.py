@@ -546,6 +546,18 @@ def lazy_tabs(key: str, labels: dict[str, str], page: str | None = None, keep: t
     return [(tab, everything or bool(tab.open)) for tab in tabs]
 
 
+def lazy_expander(label: str, key: str):
+    """An expander whose content the page draws only while it is open (``.open``; Streamlit's
+    ``on_change="rerun"``); it stays open when the language changes its label.
+
+    Why: a closed expander's tables are still sent to the browser on every run (every series' weekly
+    forecast on the Logistics page: half a second of each rerun on 20 million lines)."""
+    state = st.session_state
+    if key in state:  # (set again: the expander is another widget once its label changes language)
+        state[key] = state[key]
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def saving_to_report(page: str) -> bool:
     """Whether this is the run in which ``page``'s "Save to report" (``save_to_report``) was clicked:
     what only the saved analysis holds (a chart not shown, a full table) need be built only then."""
