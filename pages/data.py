@@ -42,8 +42,10 @@ def _draft(uploaded, overrides: str, protect: bool, status) -> str:
         values = message.values
         done = {"data.progress.reading": lambda: 0.2 * values["mb"] / max(values["total_mb"], 1e-9),
                 "data.progress.parsing": lambda: 0.2, "data.progress.checking": lambda: 0.35,
+                "data.progress.checking_read": lambda: 0.2 + 0.25 * values["mb"] / max(values["total_mb"], 1e-9),
                 "data.progress.duplicates": lambda: 0.5,
-                "data.progress.saving": lambda: 0.55 + 0.45 * values["rows"] / max(values["total"], 1)}[message.id]()
+                "data.progress.saving": lambda: 0.55 + 0.3 * values["rows"] / max(values["total"], 1),
+                "data.progress.grouping": lambda: 0.85}[message.id]()
         bar.progress(min(done, 1.0), text=ui.text(message))
 
     dataset = io.load_into(ui.workspace(), uploaded, mapping=json.loads(overrides) or None,
@@ -293,12 +295,15 @@ def profile_section() -> None:
     if len(p.channels):
         figures["channels"] = charts.share_donut(p.channels, "channel", "orders", t("data.chart.channels"))
         ui.chart(figures["channels"])
-    with st.expander(t("data.profile.tables")):
-        ui.table(p.top_products, "top_products.csv")
-        ui.table(p.weekly, "weekly_sales.csv")
-    with st.expander(t("data.profile.quality")):
-        quality_panel(result.quality, info["report"] if info is not None else {}, dataset if spec is None else None,
-                      f"quarantine-{name}.csv")
+    # (drawn only while open: what a language switch redraws)
+    if (tables := ui.lazy_expander(t("data.profile.tables"), "exp-data-tables")).open:
+        with tables:
+            ui.table(p.top_products, "top_products.csv")
+            ui.table(p.weekly, "weekly_sales.csv")
+    if (quality := ui.lazy_expander(t("data.profile.quality"), "exp-data-quality")).open:
+        with quality:
+            quality_panel(result.quality, info["report"] if info is not None else {},
+                          dataset if spec is None else None, f"quarantine-{name}.csv")
     ui.save_to_report("data", t("data.profile.save_name", name=name), params={"dataset": name},
                       tables={t("data.chart.top_products"): p.top_products, t("data.report.weekly"): p.weekly,
                               t("data.chart.top_categories"): p.top_categories},

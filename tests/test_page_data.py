@@ -17,9 +17,14 @@ def _first_metrics(at) -> dict:
     return out
 
 
-def _app(lang="en"):
+QUALITY = "exp-data-quality"  # the data quality expander, drawn only while open
+
+
+def _app(lang="en", quality_open=True):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["lang"] = lang
+    if quality_open:
+        at.session_state[QUALITY] = True
     return at.run()
 
 
@@ -89,7 +94,7 @@ def test_reasons_and_notes_read_in_the_interface_language_and_an_old_dataset_s_a
     for dataset, reason, note in [(new, "数量 'two' 不是数字", "没有订单号：同一客户同一天的购买视为一个购物篮"),
                                   (old, "quantity 'two' is not a number", "dates read day first (an old note)")]:
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
-        at.session_state["lang"], at.session_state["dataset_id"] = "zh", dataset
+        at.session_state["lang"], at.session_state["dataset_id"], at.session_state[QUALITY] = "zh", dataset, True
         at.run()
         assert not at.exception
         quarantine = next(d.value for d in at.dataframe if "Quantity" in d.value.columns and "row" in d.value.columns)
@@ -193,6 +198,20 @@ def test_the_demo_profile_shows_the_recorded_numbers_and_a_rerun_reads_nothing_a
     at.run()
     assert not at.exception
     assert "收入" in {m.label for m in at.metric} and runs == [] and quarantines == [] and loads == []
+
+
+def test_the_profile_tables_and_the_quality_panel_are_drawn_only_while_open(own_workspace):
+    """What a language switch redraws: the profile's tables and the quality panel are sent only
+    while their expanders are open, and stay open in Chinese."""
+    at = _app(quality_open=False)
+    closed = len(at.dataframe)
+    assert not any("No rows were rejected." in s.value for s in at.success)
+    at.session_state["exp-data-tables"], at.session_state[QUALITY] = True, True
+    at.run()
+    assert len(at.dataframe) == closed + 2 and any("No rows were rejected." in s.value for s in at.success)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception and len(at.dataframe) == closed + 2
 
 
 def test_a_saved_upload_counts_its_quarantine_by_reason_in_the_workspace(own_workspace, monkeypatch):
