@@ -59,6 +59,28 @@ def test_upload_shows_mapping_quarantine_and_saves(own_workspace):
     assert _first_metrics(at)["Customers"] == "2", "the saved upload becomes the active dataset"
 
 
+def test_every_step_a_load_tells_moves_the_upload_progress_bar(own_workspace, monkeypatch):
+    """Whatever step of a load is told (``data.progress.*`` in the catalogue; a big file tells the
+    rows checked as it is read, every load the grouping), the page's progress bar takes it: a step
+    it did not know failed the upload."""
+    from promo_core import io
+    from promo_core.text import Message, catalogue
+
+    steps = sorted(k for k in catalogue("en") if k.startswith("data.progress."))
+    real = io.load_into
+
+    def telling_every_step(*args, progress=None, **kwargs):
+        for step in steps:
+            progress(Message(step, file="shop.csv", mb=1.0, total_mb=2.0, rows=1, total=2))
+        return real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(io, "load_into", telling_every_step)
+    at = _app()
+    at.file_uploader[0].set_value(("shop.csv", CSV.encode(), "text/csv")).run()
+    assert not at.exception and len(steps) >= 7
+    assert _first_metrics(at)["Rows loaded"] == "4"
+
+
 def test_garbage_upload_gets_a_message_not_a_traceback(own_workspace):
     at = _app()
     at.file_uploader[0].set_value(("junk.csv", bytes(range(256)) * 50, "text/csv")).run()
