@@ -63,11 +63,11 @@ def promotion_controls(products: analysis.Products | None, horizon: int, where) 
         what = t("logistics.promotion.whole_range") if promotion.level == "all" else promotion.target
         name = t("logistics.promotion.scenario_name", name=scenario["name"]) if scenario.get("name") else ""
         where.caption(t("logistics.promotion.from_pricing", name=name, what=what,
-                     discount=promotion.discount, tenths=10 * (1 - promotion.discount), start=promotion.start,
-                     end=promotion.end, elasticity=promotion.elasticity, lift=promotion.lift))
+                        discount=promotion.discount, tenths=10 * (1 - promotion.discount), start=promotion.start,
+                        end=promotion.end, elasticity=promotion.elasticity, lift=promotion.lift))
         return promotion if use else None
     if not where.toggle(t("logistics.promotion.plan"), value=True, key="lg-promo-on",
-                     help=t("logistics.promotion.plan.help")):
+                        help=t("logistics.promotion.plan.help")):
         return None
     if products is None or products.last_week is None:
         where.info(t("logistics.promotion.no_products"))

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import count_calls, has_chinese, page_text, page_with_failure
+from tests.conftest import (count_calls, has_chinese, kept_by_lazy_tabs, open_tab_in_chinese, page_text,
+                            page_with_failure, widgets_of_every_tab)
 from tests.golden.record_logistics import TABS, every_tab
 from tests.golden.record_logistics import open_logistics_tab as _open
 
@@ -422,11 +423,7 @@ def test_the_stock_and_network_tabs_opened_first_show_what_they_show_after_the_f
 
 
 def test_the_open_tab_stays_open_in_chinese(app_page):
-    at = app_page(PAGE)
-    _open(at, "network")
-    at.session_state["lang"] = "zh"
-    at.run()
-    assert not at.exception, at.exception
+    at = open_tab_in_chinese(app_page(PAGE), "lg-tab", "logistics.tab.network")
     assert at.session_state["lg-tab"] == "仓库网络"
     assert [bool(tab.children) for tab in at.tabs] == [False, False, True]
     assert all(has_chinese(m.label) for m in at.tabs[2].metric) and len(at.tabs[2].metric) >= 4
@@ -457,21 +454,13 @@ def test_saving_to_the_report_saves_every_tab_even_those_never_opened(app_page, 
     assert [bool(tab.children) for tab in at.tabs] == [True, False, False]
 
 
-def test_every_setting_drawn_in_a_tab_is_kept_while_the_tab_is_closed(app_page, monkeypatch):
-    """What ``ui.lazy_tabs`` keeps covers every widget the tabs draw (a widget added to a tab and not
-    to ``KEPT`` would lose its value whenever its tab is closed)."""
-    import ui
-
-    kept = count_calls(monkeypatch, ui, "lazy_tabs", lambda key, labels, page=None, keep=(): set(keep))
+def test_every_widget_of_the_tabs_is_kept_while_its_tab_is_closed(app_page, monkeypatch):
+    """``kept()`` covers every widget the three tabs draw, those named by a choice (a warehouse's
+    capacity) included: a widget missing there would lose its value whenever its tab is closed."""
+    kept = kept_by_lazy_tabs(monkeypatch)
     at = app_page(PAGE)
-    drawn = set()
-    for i, code in enumerate(TABS):
-        _open(at, code)
-        if code == "network":  # a warehouse's capacity
-            at.selectbox(key="lg-cap-w").set_value(_busiest(at)).run()
-        for kind in ("selectbox", "multiselect", "radio", "slider", "select_slider", "number_input", "text_input",
-                     "date_input", "checkbox", "toggle"):
-            drawn |= {w.key for w in getattr(at.tabs[i], kind)}
+    drawn = widgets_of_every_tab(at, "lg-tab", [f"logistics.tab.{code}" for code in TABS], {
+        "logistics.tab.network": lambda: at.selectbox(key="lg-cap-w").set_value(_busiest(at)).run()})
     assert not at.exception, at.exception
     assert {"lg-level", "lg-promo-discount", "lg-lead", "lg-demand", "lg-per-km"} <= drawn
     assert any(k.startswith("lg-cap-") and k != "lg-cap-w" for k in drawn)

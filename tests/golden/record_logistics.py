@@ -65,12 +65,9 @@ def open_logistics_tab(at, code: str):
 def every_tab(at) -> tuple[dict, list[pd.DataFrame]]:
     """What the Logistics page shows with each of its tabs open in turn: every metric (label -> value)
     and every tab's tables, in the page's order. The last tab stays open."""
-    metrics, tables = {}, []
-    for i, code in enumerate(TABS):
-        open_logistics_tab(at, code)
-        metrics.update({m.label: m.value for m in at.metric})
-        tables += [df.value for df in at.tabs[i].dataframe]
-    return metrics, tables
+    from tests.conftest import every_tab_of
+
+    return every_tab_of(at, "lg-tab", [f"logistics.tab.{code}" for code in TABS])
 
 
 def page_state(at) -> dict:
