@@ -558,6 +558,57 @@ def lazy_expander(label: str, key: str):
     return st.expander(label, key=key, on_change="rerun")
 
 
+class ClosedTab:
+    """Stands in for ``st`` (and its columns and expanders) in a closed tab of ``lazy_tabs`` whose
+    settings another tab uses: each widget draws nothing and returns the value it keeps in the session
+    (``lazy_tabs(keep=)``) or, never drawn yet, the value it would start with; texts draw nothing.
+    So one function reads a tab's settings, drawn or not, with the same defaults:
+    ``settings(st if is_open else ui.ClosedTab())``. Widgets must have a key."""
+
+    _TEXTS = ("caption", "info", "markdown", "subheader", "warning", "write")
+
+    def __getattr__(self, name: str):
+        if name in self._TEXTS:
+            return lambda *args, **kwargs: None
+        if name in ("selectbox", "slider", "select_slider", "number_input", "date_input", "toggle", "checkbox",
+                    "multiselect", "text_input", "radio"):
+            return functools.partial(self._widget, name)
+        raise AttributeError(name)
+
+    def columns(self, spec, **kwargs) -> list[ClosedTab]:
+        return [self] * (spec if isinstance(spec, int) else len(spec))
+
+    def expander(self, *args, **kwargs) -> ClosedTab:
+        return self
+
+    def __enter__(self) -> ClosedTab:
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        return False
+
+    @staticmethod
+    def _widget(kind: str, *args, **kwargs):
+        import inspect
+
+        bound = inspect.signature(getattr(st, kind)).bind(*args, **kwargs)
+        bound.apply_defaults()
+        given = bound.arguments
+        if given["key"] is None:
+            raise ValueError(f"a closed tab reads only widgets with a key ({kind} {given['label']!r})")
+        if given["key"] in st.session_state:
+            return st.session_state[given["key"]]
+        if kind in ("selectbox", "radio"):
+            return None if given["index"] is None else list(given["options"])[given["index"]]
+        if kind == "multiselect":
+            return list(given["default"] or [])
+        if kind == "select_slider" and given["value"] is None:
+            return list(given["options"])[0]
+        if kind in ("slider", "number_input") and given["value"] in (None, "min"):
+            return given["min_value"]
+        return given["value"]
+
+
 def saving_to_report(page: str) -> bool:
     """Whether this is the run in which ``page``'s "Save to report" (``save_to_report``) was clicked:
     what only the saved analysis holds (a chart not shown, a full table) need be built only then."""

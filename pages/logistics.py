@@ -2,7 +2,11 @@
 uplift), how much stock each product needs, and which warehouse should serve which store.
 
 Widgets -> ``Params`` -> ``ui.run_analysis`` -> render the ``Result``; every number comes from
-``promo_core.analyses.logistics`` and every word from the catalogue (``ui.text``)."""
+``promo_core.analyses.logistics`` and every word from the catalogue (``ui.text``). Each tab runs only
+while it is open (``ui.lazy_tabs``); the settings drawn in a tab are kept while it is closed (``kept``),
+and the forecast's, which the stock policy and the network use, are read from them then
+(``ui.ClosedTab``), so opening or closing a tab changes no number. The network's uploads are drawn
+with the page, as Streamlit forgets an uploaded file whose uploader a run does not draw."""
 from __future__ import annotations
 
 import dataclasses
@@ -18,6 +22,8 @@ from promo_core.sample_data import COST_PER_UNIT_KM
 ui.guard_page()  # first: nothing of this page runs before sign-in
 
 t = ui.text
+state = st.session_state
+TABS = ("forecast", "stock", "network")
 
 
 def columns(frame, formats: dict) -> dict:
@@ -36,44 +42,54 @@ def columns(frame, formats: dict) -> dict:
 # ------------------------------------------------------------------------------------------------
 # Forecast
 # ------------------------------------------------------------------------------------------------
-def promotion_controls(products: analysis.Products | None, horizon: int) -> forecast.Promotion | None:
-    """The planned promotion: the Pricing page's scenario, the manager's own, or none."""
+TARGET_KEYS = {"category": "lg-promo-cat", "product": "lg-promo-prod"}  # the promotion's target, per scope
+
+
+def elasticity_key(scope: str | None, target: str | None) -> str:
+    """The key of the promotion's elasticity (its default is the estimate for the scope and target)."""
+    return f"lg-promo-elasticity-{scope}-{target}"
+
+
+def promotion_controls(products: analysis.Products | None, horizon: int, where) -> forecast.Promotion | None:
+    """The planned promotion: the Pricing page's scenario, the manager's own, or none. ``where``:
+    ``st``, or ``ui.ClosedTab()`` to read the settings without drawing them."""
     planned = None if ui.connection() is not None else \
         ui.workspace().load_handoff(ui.dataset_id(), promotions.PlannedPromotion)
     scenario = planned.as_dict() if planned is not None else None
     if scenario:
         promotion = ui.run(forecast.Promotion.from_scenario, scenario)
-        use = st.toggle(t("logistics.promotion.use_pricing"), value=True, help=t("logistics.promotion.use_pricing.help"))
+        use = where.toggle(t("logistics.promotion.use_pricing"), value=True, key="lg-promo-use",
+                           help=t("logistics.promotion.use_pricing.help"))
         what = t("logistics.promotion.whole_range") if promotion.level == "all" else promotion.target
         name = t("logistics.promotion.scenario_name", name=scenario["name"]) if scenario.get("name") else ""
-        st.caption(t("logistics.promotion.from_pricing", name=name, what=what,
-                     discount=promotion.discount, tenths=10 * (1 - promotion.discount), start=promotion.start,
-                     end=promotion.end, elasticity=promotion.elasticity, lift=promotion.lift))
+        where.caption(t("logistics.promotion.from_pricing", name=name, what=what,
+                        discount=promotion.discount, tenths=10 * (1 - promotion.discount), start=promotion.start,
+                        end=promotion.end, elasticity=promotion.elasticity, lift=promotion.lift))
         return promotion if use else None
-    if not st.toggle(t("logistics.promotion.plan"), value=True, key="lg-promo-on",
-                     help=t("logistics.promotion.plan.help")):
+    if not where.toggle(t("logistics.promotion.plan"), value=True, key="lg-promo-on",
+                        help=t("logistics.promotion.plan.help")):
         return None
     if products is None or products.last_week is None:
-        st.info(t("logistics.promotion.no_products"))
+        where.info(t("logistics.promotion.no_products"))
         return None
     categories = list(products.categories)
     scopes = ["category", "product", "all"] if categories else ["product", "all"]
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3 = where.columns(3)
     scope = c1.selectbox(t("logistics.promotion.scope"), scopes, key="lg-promo-scope",
                          format_func={s: t(f"logistics.promotion.scope.{s}") for s in scopes}.get)
     target = None
     if scope == "category":
-        target = c2.selectbox(t("logistics.promotion.category"), categories, key="lg-promo-cat")
+        target = c2.selectbox(t("logistics.promotion.category"), categories, key=TARGET_KEYS[scope])
     elif scope == "product":
         best_sellers = products.table.head(300)
         names = dict(zip(best_sellers["product_id"], best_sellers["product_name"]))
-        target = c2.selectbox(t("logistics.promotion.product"), list(names), key="lg-promo-prod",
+        target = c2.selectbox(t("logistics.promotion.product"), list(names), key=TARGET_KEYS[scope],
                               format_func={p: f"{names[p]} ({p})" for p in names}.get,
                               help=t("logistics.promotion.product.help"))
     discount = c3.slider(t("logistics.promotion.discount"), 5, 60, 20, 5, key="lg-promo-discount",
                          help=t("logistics.promotion.discount.help")) / 100
     weeks = analysis.forecast_weeks(products.last_week, horizon)
-    d1, d2, d3 = st.columns(3)
+    d1, d2, d3 = where.columns(3)
     start_default = weeks[min(2, len(weeks) - 1)].date()
     start = d1.date_input(t("logistics.promotion.start"), value=start_default, key="lg-promo-start",
                           min_value=weeks[0].date(), max_value=weeks[-1].date() + datetime.timedelta(days=6))
@@ -82,9 +98,9 @@ def promotion_controls(products: analysis.Products | None, horizon: int) -> fore
     estimate = analysis.default_elasticity(products, scope, target)
     elasticity = d3.number_input(t("logistics.promotion.elasticity"), min_value=-6.0, max_value=0.0,
                                  value=float(round(estimate.value, 2)), step=0.1,
-                                 key=f"lg-promo-elasticity-{scope}-{target}",
+                                 key=elasticity_key(scope, target),
                                  help=t("logistics.promotion.elasticity.help"))
-    st.caption(t(estimate.source))
+    where.caption(t(estimate.source))
     return ui.run(forecast.Promotion.build, discount, start, end, elasticity, scope, target)
 
 
@@ -97,11 +113,17 @@ def with_promotion(params: analysis.Params) -> analysis.Result:
     return ui.run_analysis(analysis, dataclasses.replace(params, fitted=fitted.forecast.result))
 
 
-def forecast_tab(products: analysis.Products | None):
-    """The forecast tab; returns its Params and Result (None when it could not be made)."""
-    with st.expander(t("logistics.forecast.settings"), expanded=True, icon=":material/tune:",
-                     key="exp-forecast-settings"):
-        c1, c2, c3 = st.columns(3)
+def series_key(level: str | None) -> str:
+    """The key of the series whose forecast the chart shows, at forecast level ``level``."""
+    return f"lg-series-{level}"
+
+
+def forecast_settings(products: analysis.Products | None, where) -> analysis.Params:
+    """The forecast tab's settings (the stock policy and the network use them too) as Params; drawn
+    with ``where=st``, read as kept with ``where=ui.ClosedTab()`` while the tab is closed."""
+    with where.expander(t("logistics.forecast.settings"), expanded=True, icon=":material/tune:",
+                        key="exp-forecast-settings"):
+        c1, c2, c3 = where.columns(3)
         level = c1.selectbox(t("logistics.forecast.level"), forecast.LEVELS, key="lg-level",
                              format_func={lv: t(f"logistics.level.{lv}") for lv in forecast.LEVELS}.get,
                              help=t("logistics.forecast.level.help"))
@@ -110,15 +132,20 @@ def forecast_tab(products: analysis.Products | None):
         interval = c3.select_slider(t("logistics.forecast.interval"), [0.8, 0.9, 0.95], value=0.8,
                                     format_func={v: f"{v:.0%}" for v in (0.8, 0.9, 0.95)}.get, key="lg-interval",
                                     help=t("logistics.forecast.interval.help"))
-    with st.expander(t("logistics.promotion.heading"), expanded=True, icon=":material/sell:", key="exp-promotion"):
-        promotion = promotion_controls(products, horizon)
-    params = analysis.Params(level=level, horizon_weeks=horizon, interval=interval, promotion=promotion,
-                             parts=frozenset({"forecast"}))
-    made = with_promotion(params)
-    fc = made.forecast
+    with where.expander(t("logistics.promotion.heading"), expanded=True, icon=":material/sell:",
+                        key="exp-promotion"):
+        promotion = promotion_controls(products, horizon, where)
+    return analysis.Params(level=level, horizon_weeks=horizon, interval=interval, promotion=promotion,
+                           parts=frozenset({"forecast"}))
+
+
+def forecast_tab(params: analysis.Params, made: analysis.Result):
+    """The forecast tab's results (below its settings); returns its chart and backtest table
+    (None when the forecast could not be made)."""
+    fc, level, horizon = made.forecast, params.level, params.horizon_weeks
     if fc is None:
         ui.show_problem(made.problems["forecast"])
-        return params, None
+        return None
     result = fc.result
     for note in result.notes:
         st.info(t(note))
@@ -139,7 +166,7 @@ def forecast_tab(products: analysis.Products | None):
             labels = {s: store_names.get(s, s) for s in labels}
     series = list(fc.series)
     pick = st.selectbox(t("logistics.forecast.show"), series, index=series.index(fc.default_series),
-                        key=f"lg-series-{level}",
+                        key=series_key(level),
                         format_func={s: labels.get(s, s) + (f" ({s})" if labels.get(s, s) != s else "")
                                      for s in series}.get,
                         help=t("logistics.forecast.show.help"))
@@ -163,7 +190,7 @@ def forecast_tab(products: analysis.Products | None):
     details = ui.lazy_expander(t("logistics.forecast.details"), "exp-lg-details")
     if details.open:
         forecast_details(details, fc, names)
-    return params, fc, fig, backtest
+    return fig, backtest
 
 
 def forecast_details(details, fc, names: dict) -> None:
@@ -236,16 +263,25 @@ def stock_tab(params: analysis.Params, products: analysis.Products | None):
 # ------------------------------------------------------------------------------------------------
 # Network
 # ------------------------------------------------------------------------------------------------
-def network_inputs(dataset: str) -> logistics.Network | None:
-    """The network to plan: the dataset's warehouses and stores, or the manager's uploads."""
-    warehouses, stores = ui.side_table("warehouses"), ui.side_table("stores")
-    with st.expander(t("logistics.network.own"), expanded=warehouses is None or stores is None,
-                     icon=":material/upload_file:", key="exp-own-network"):
+def network_uploads() -> tuple:
+    """The manager's own network (warehouses, stores, shipping costs: uploaded files or None), drawn
+    with the page whichever tab is open: Streamlit forgets an uploaded file whose uploader a run does
+    not draw."""
+    missing = ui.side_table("warehouses") is None or ui.side_table("stores") is None
+    with st.expander(t("logistics.network.own"), expanded=missing, icon=":material/upload_file:",
+                     key="exp-own-network"):
         st.caption(t("logistics.network.own.caption"))
         c1, c2, c3 = st.columns(3)
         up_w = c1.file_uploader(t("logistics.network.upload_warehouses"), type=["csv", "txt", "xlsx"], key="lg-up-w")
         up_s = c2.file_uploader(t("logistics.network.upload_stores"), type=["csv", "txt", "xlsx"], key="lg-up-s")
         up_c = c3.file_uploader(t("logistics.network.upload_costs"), type=["csv", "txt", "xlsx"], key="lg-up-c")
+    return up_w, up_s, up_c
+
+
+def network_inputs(dataset: str, uploads: tuple) -> logistics.Network | None:
+    """The network to plan: the dataset's warehouses and stores, or the manager's uploads."""
+    warehouses, stores = ui.side_table("warehouses"), ui.side_table("stores")
+    up_w, up_s, up_c = uploads
     if up_w is not None:
         warehouses = ui.read_upload(up_w, logistics.read_sites, "warehouses")
     if up_s is not None:
@@ -262,6 +298,11 @@ def network_inputs(dataset: str) -> logistics.Network | None:
     return ui.run(logistics.Network.build, warehouses, stores, cost_per_unit_km=per_km)
 
 
+def capacity_key(warehouse: str | None) -> str:
+    """The key of the what-if capacity of ``warehouse``."""
+    return f"lg-cap-{warehouse}"
+
+
 def what_if_controls(network: logistics.Network, peak_uplift: float) -> analysis.WhatIf:
     st.subheader(t("logistics.what_if.heading"))
     c1, c2, c3 = st.columns(3)
@@ -274,14 +315,14 @@ def what_if_controls(network: logistics.Network, peak_uplift: float) -> analysis
     capacity = ()
     if changed:
         capacity = ((changed, c2.number_input(t("logistics.what_if.capacity"), 0.0, 1e9,
-                                              network.capacities[changed], key=f"lg-cap-{changed}")),)
+                                              network.capacities[changed], key=capacity_key(changed))),)
     demand_change = c3.slider(t("logistics.what_if.demand"), -50, 100, int(round(100 * peak_uplift)), key="lg-demand",
                               help=t("logistics.what_if.demand.help")) / 100
     return analysis.WhatIf(close=tuple(close), capacity=capacity, demand_change=float(demand_change))
 
 
-def network_tab(dataset: str, peak_uplift: float):
-    network = network_inputs(dataset)
+def network_tab(dataset: str, uploads: tuple, peak_uplift: float):
+    network = network_inputs(dataset, uploads)
     if network is None:
         return None
     single = st.toggle(t("logistics.network.single"), key="lg-single", help=t("logistics.network.single.help"))
@@ -347,32 +388,59 @@ def network_tab(dataset: str, peak_uplift: float):
 
 
 # ------------------------------------------------------------------------------------------------
+# Each tab runs only while it is open (``ui.lazy_tabs``): a closed tab draws no chart or table. Every
+# setting drawn in a tab is kept while it is closed (the keys named by another widget's choice: those of
+# this run's choice), so the forecast's settings read while its tab is closed are the manager's.
+KEPT = ("lg-level", "lg-horizon", "lg-interval", "lg-promo-use", "lg-promo-on", "lg-promo-scope", *TARGET_KEYS.values(),
+        "lg-promo-discount", "lg-promo-start", "lg-promo-end", "exp-lg-details",  # forecast
+        "lg-lead", "lg-lead-sd", "lg-service", "lg-order-cost", "lg-holding", "lg-cost-share",  # stock
+        "lg-per-km", "lg-single", "lg-close", "lg-cap-w", "lg-demand")  # network
+
+
+def kept() -> tuple[str, ...]:
+    """The keys of every widget the tabs draw (``KEPT``, and those named by this run's scope, target,
+    level and warehouse)."""
+    scope = state.get("lg-promo-scope")
+    return (*KEPT, elasticity_key(scope, state.get(TARGET_KEYS.get(scope))), series_key(state.get("lg-level")),
+            capacity_key(state.get("lg-cap-w")))
+
+
 st.title(t("logistics.title"))
 st.caption(t("logistics.lead"))
 dataset = ui.require_dataset()
 listing = ui.run_analysis(analysis, analysis.Params(parts=frozenset({"products"})))
 products = listing.products
-tab_f, tab_i, tab_n = st.tabs([t("logistics.tab.forecast"), t("logistics.tab.stock"), t("logistics.tab.network")])
+uploads = network_uploads()
+tabs = ui.lazy_tabs("lg-tab", {code: t(f"logistics.tab.{code}") for code in TABS}, page="logistics", keep=kept())
+(tab_f, open_f), (tab_i, open_i), (tab_n, open_n) = tabs
 # Each tab fails on its own (ui.section): the network is planned even when the forecast cannot be made.
-shown_forecast = stock = network = None
+# The forecast is made whichever tab is open: the stock policy starts from it, the network's what-if from
+# its peak uplift. While its tab is closed its settings are read as kept and it is made in the open tab
+# (its spinner, a problem, shown there), so a closed tab holds nothing.
+fc = shown_forecast = stock = network = None
 forecast_params = analysis.Params(parts=frozenset({"forecast"}))
-with tab_f, ui.section():
-    if products is None:
+with next((tab for tab, is_open in tabs if is_open), tab_f), ui.section():
+    if products is None and open_f:
         ui.show_problem(listing.problems["products"])
-    made = forecast_tab(products)
-    forecast_params = made[0]
-    shown_forecast = made[1:] if made[1] is not None else None
-with tab_i, ui.section():
-    if shown_forecast is None:
-        st.info(t("logistics.stock.no_forecast"))
-    else:
-        stock = stock_tab(forecast_params, products)
-with tab_n, ui.section():
-    network = network_tab(dataset, shown_forecast[0].peak_uplift if shown_forecast is not None else 0.0)
+    forecast_params = forecast_settings(products, st if open_f else ui.ClosedTab())
+    made = with_promotion(forecast_params)
+    fc = made.forecast
+    if open_f:
+        shown_forecast = forecast_tab(forecast_params, made)
+if open_i:
+    with tab_i, ui.section():
+        if fc is None:
+            st.info(t("logistics.stock.no_forecast"))
+        else:
+            stock = stock_tab(forecast_params, products)
+if open_n:
+    with tab_n, ui.section():
+        network = network_tab(dataset, uploads, fc.peak_uplift if fc is not None else 0.0)
 
+# (only the run that saves to the report uses these: every tab is open in it)
 tables, figures, report_params, notes = {}, {}, {}, []
 if shown_forecast is not None:
-    fc, forecast_fig, backtest_shown = shown_forecast
+    forecast_fig, backtest_shown = shown_forecast
     tables["backtest"], figures["forecast"] = backtest_shown, forecast_fig
     promotion = forecast_params.promotion
     report_params["promotion"] = None if promotion is None else {

@@ -155,6 +155,55 @@ def open_tab(at, key: str, label: str):
     return at.run()
 
 
+def every_tab_of(at, key: str, labels: list[str]) -> tuple[dict, list]:
+    """What a page shows with each tab of its ``ui.lazy_tabs`` (key ``key``, catalogue ids ``labels``
+    in the page's order) open in turn: every metric (label -> value) and every tab's tables, in the
+    page's order. The last tab stays open."""
+    metrics, tables = {}, []
+    for i, label in enumerate(labels):
+        open_tab(at, key, label)
+        metrics.update({m.label: m.value for m in at.metric})
+        tables += [df.value for df in at.tabs[i].dataframe]
+    return metrics, tables
+
+
+def open_tab_in_chinese(at, key: str, label: str):
+    """Open a tab of a page's ``ui.lazy_tabs`` (``open_tab``), then switch the page to 中文 and run it."""
+    open_tab(at, key, label)
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+WIDGETS = ("selectbox", "multiselect", "radio", "slider", "select_slider", "number_input", "text_input", "date_input",
+           "checkbox", "toggle")
+
+
+def widget_keys(container) -> set:
+    """The keys of the widgets holding a setting in ``container`` (an AppTest run, or one of its tabs)."""
+    return {w.key for kind in WIDGETS for w in getattr(container, kind)}
+
+
+def widgets_of_every_tab(at, key: str, labels: list[str], then: dict | None = None) -> set:
+    """The keys of the setting widgets drawn in each tab of a page's ``ui.lazy_tabs`` (key ``key``,
+    catalogue ids ``labels``) open in turn; ``then``: label id -> what to do in that tab first (to draw
+    the widgets a choice adds)."""
+    drawn = set()
+    for i, label in enumerate(labels):
+        open_tab(at, key, label)
+        (then or {}).get(label, lambda: None)()
+        drawn |= widget_keys(at.tabs[i])
+    return drawn
+
+
+def kept_by_lazy_tabs(monkeypatch) -> list:
+    """What each later ``ui.lazy_tabs`` call is asked to keep (``keep=``, as a set), one per run."""
+    import ui
+
+    return count_calls(monkeypatch, ui, "lazy_tabs", lambda key, labels, page=None, keep=(): set(keep))
+
+
 def count_calls(monkeypatch, owner, name: str, record=lambda *args, **kwargs: args) -> list:
     """Wrap ``owner.name`` (a function or a method) so that each call still runs and first appends
     ``record(*args, **kwargs)`` to the list returned: what a rerun test counts (runs, openings, fits)."""

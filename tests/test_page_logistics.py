@@ -10,7 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.conftest import page_text, page_with_failure
+from tests.conftest import (count_calls, has_chinese, kept_by_lazy_tabs, open_tab_in_chinese, page_text,
+                            page_with_failure, widgets_of_every_tab)
+from tests.golden.record_logistics import TABS, every_tab
+from tests.golden.record_logistics import open_logistics_tab as _open
 
 PAGE = "pages/logistics.py"
 
@@ -45,11 +48,15 @@ def test_logistics_page_forecasts_stocks_and_plans_the_network(app_page, demo):
     assert len(backtest) == 3 and backtest["mase"].notna().all()
     assert "refitted 4 times" in text
     # stock policy: one row per product, safety stock and reorder points
+    _open(at, "stock")
+    metrics = _metrics(at)
     policy = _frame(at, "reorder_point")
     assert len(policy) == demo.products.shape[0]
     assert (policy["reorder_point"] >= policy["safety_stock"]).all()
     assert 0.95 <= _number(metrics["Fill rate"]) / 100 <= 1
     # network: optimal plan that serves every store's demand
+    _open(at, "network")
+    metrics, text = _metrics(at), page_text(at)
     assert "Proven optimal by HiGHS" in text
     flows = _frame(at, "shipping_cost")
     assert flows["units"].sum() == demo.stores["demand"].sum()
@@ -58,6 +65,7 @@ def test_logistics_page_forecasts_stocks_and_plans_the_network(app_page, demo):
 
 def test_what_if_single_sourcing_and_category_level(app_page):
     at = app_page(PAGE)
+    _open(at, "network")
     at.slider(key="lg-demand").set_value(0).run()
     assert "Close a warehouse, change a capacity" in page_text(at)
     flows = _frame(at, "shipping_cost")
@@ -72,6 +80,7 @@ def test_what_if_single_sourcing_and_category_level(app_page):
     assert not at.exception, at.exception
     flows = _frame(at, "shipping_cost")
     assert flows.groupby("store_id")["warehouse_id"].nunique().max() == 1
+    _open(at, "forecast")
     at.selectbox(key="lg-level").set_value("category").run()
     assert not at.exception, at.exception
     backtest = _frame(at, "mase_vs_naive")
@@ -91,26 +100,37 @@ def test_chinese_page_uses_the_promotion_the_pricing_page_planned(app_page, demo
     ws.save_handoff(dataset, planned)  # (as the Pricing page's "send to Logistics" does, in any session)
     try:
         at = app_page(PAGE, lang="zh")
+        assert not at.exception, at.exception
+        text = page_text(at)
+        assert "使用“定价”页面规划的促销" in [t.label for t in at.toggle]
+        assert "Snacks 打 7.5 折" in text
+        metrics = _metrics(at)
+        assert "最准确的模型" in metrics
+        assert _number(metrics["促销带来的增量"].replace("万", "")) > 0
+        _open(at, "network")
+        assert "每周网络成本" in _metrics(at)
     finally:
         ws.delete_handoff(dataset, PlannedPromotion)
-    assert not at.exception, at.exception
-    text = page_text(at)
-    assert "使用“定价”页面规划的促销" in [t.label for t in at.toggle]
-    assert "Snacks 打 7.5 折" in text
-    metrics = _metrics(at)
-    assert "最准确的模型" in metrics and "每周网络成本" in metrics
-    assert _number(metrics["促销带来的增量"].replace("万", "")) > 0
 
 
 def test_a_forecast_that_cannot_be_made_still_leaves_the_network_plan(app_page, monkeypatch):
     from promo_core import forecast
     from promo_core.errors import DataError
 
+    import streamlit as st
+
     too_short = DataError("The sales cover only 8 complete weeks; forecasts need at least 12.")
     at = page_with_failure(app_page, monkeypatch, PAGE, forecast, "forecast_demand", too_short)
     assert [e.value for e in at.error] == ["The sales cover only 8 complete weeks; forecasts need at least 12."]
-    assert "The stock policy starts from the demand forecast, which could not be made" in page_text(at)
-    assert _number(_metrics(at)["Network cost a week"]) > 0
+    try:
+        _open(at, "stock")
+        assert "The stock policy starts from the demand forecast, which could not be made" in page_text(at)
+        _open(at, "network")
+        assert not at.exception, at.exception
+        assert _number(_metrics(at)["Network cost a week"]) > 0
+    finally:  # (no other test sees the failed forecast)
+        st.cache_data.clear()
+        st.cache_resource.clear()
 
 
 # --------------------------------------------------------------------------------------------
@@ -160,9 +180,10 @@ def _network(metrics: dict) -> dict:
 
 
 def _same_page(at, recorded: dict, where: str) -> None:
-    assert _network(_metrics(at)) == _network(recorded["metrics"]), where
-    assert _metrics(at).keys() == recorded["metrics"].keys(), where
-    tables = [df.value for df in at.dataframe]
+    """Each tab opened in turn shows the recorded metrics and tables (the network tab stays open)."""
+    metrics, tables = every_tab(at)
+    assert _network(metrics) == _network(recorded["metrics"]), where
+    assert metrics.keys() == recorded["metrics"].keys(), where
     assert len(tables) == len(recorded["tables"]), where
     for i, (shown, old) in enumerate(zip(tables, recorded["tables"])):
         if i >= FORECAST_TABLES:
@@ -181,12 +202,14 @@ def test_the_redesign_keeps_the_numbers_of_the_page(app_page):
     at.run()
     assert not at.exception, at.exception
     _same_page(at, golden["page"], "default")
+    assert at.slider(key="lg-demand").value == golden["page"]["demand_change"]
+    _open(at, "forecast")
     assert next(n.value for n in at.number_input if n.key.startswith("lg-promo-elasticity")) == \
         golden["page"]["elasticity"]
-    assert at.slider(key="lg-demand").value == golden["page"]["demand_change"]
     at.session_state["lang"] = "zh"
     at.run()
-    assert _network(_metrics(at)) == _network(golden["page_zh"]["metrics"])
+    zh, _ = every_tab(at)
+    assert _network(zh) == _network(golden["page_zh"]["metrics"]) and zh.keys() == golden["page_zh"]["metrics"].keys()
     at.session_state["lang"] = "en"
     at.run()
     at.slider(key="lg-demand").set_value(0).run()
@@ -194,6 +217,7 @@ def test_the_redesign_keeps_the_numbers_of_the_page(app_page):
     _same_page(at, golden["close_busiest"], "busiest warehouse closed")
     at.toggle(key="lg-single").set_value(True).run()
     _same_page(at, golden["single_sourcing"], "single sourcing")
+    _open(at, "forecast")
     at.selectbox(key="lg-level").set_value("category").run()
     _same_page(at, golden["category_level"], "category level")
 
@@ -249,25 +273,32 @@ def test_the_report_keeps_the_numbers_and_the_plan_its_exact_cost(demo, demo_tx)
         assert plan.open.tolist() == golden["objective"][key]["open"]
 
 
-def test_a_rerun_that_changes_no_computation_refits_nothing(app_page, monkeypatch):
-    """A rerun, a language or currency switch: no forecast is fitted,
-    no MILP solved, no workspace table opened; a new stock setting fits nothing either (the policy is
-    arithmetic on the kept forecast); another discount adds the promotion to the kept fit (one query for
-    the promoted shares); a new what-if solves the network once and fits no forecast."""
+def _counting(monkeypatch) -> tuple[list, list, list]:
+    """Forecast fits (their level), MILP solves and workspace tables opened from now on; the caches are
+    emptied first (earlier tests kept this dataset's results)."""
     import streamlit as st
 
     from promo_core import forecast, logistics
     from promo_core.store import Workspace
 
-    fits, solves, opened = [], [], []
-    fit, solve, ibis_table = forecast.forecast_demand, logistics.facility_location, Workspace.ibis_table
-    monkeypatch.setattr(forecast, "forecast_demand", lambda *a, **k: fits.append(a[1]) or fit(*a, **k))
-    monkeypatch.setattr(logistics, "facility_location", lambda *a, **k: solves.append(1) or solve(*a, **k))
-    monkeypatch.setattr(Workspace, "ibis_table", lambda self, *a, **k: opened.append(a) or ibis_table(self, *a, **k))
-    st.cache_resource.clear()  # (earlier tests kept this dataset's results)
+    fits = count_calls(monkeypatch, forecast, "forecast_demand", lambda *a, **k: a[1])
+    solves = count_calls(monkeypatch, logistics, "facility_location")
+    opened = count_calls(monkeypatch, Workspace, "ibis_table")
+    st.cache_resource.clear()
+    return fits, solves, opened
+
+
+def test_a_rerun_that_changes_no_computation_refits_nothing(app_page, monkeypatch):
+    """A rerun, a language or currency switch: no forecast is fitted,
+    no MILP solved, no workspace table opened; a new stock setting fits nothing either (the policy is
+    arithmetic on the kept forecast); another discount adds the promotion to the kept fit (one query for
+    the promoted shares); a new what-if solves the network once and fits no forecast."""
+    fits, solves, opened = _counting(monkeypatch)
     at = app_page(PAGE)
     assert not at.exception, at.exception
-    assert fits == ["product"] and len(solves) == 2, "one product forecast (page and stock), plan and what-if"
+    assert fits == ["product"] and not solves, "one product forecast (page and stock); the network tab is closed"
+    every_tab(at)
+    assert fits == ["product"] and len(solves) == 2, "the stock tab fits nothing; the network: plan and what-if"
     counts = (len(fits), len(solves), len(opened))
     at.run()
     at.session_state["lang"] = "zh"
@@ -277,9 +308,160 @@ def test_a_rerun_that_changes_no_computation_refits_nothing(app_page, monkeypatc
     assert not at.exception, at.exception
     assert (len(fits), len(solves), len(opened)) == counts
     assert "¥" in _metrics(at)["每周网络成本"]
+    _open(at, "stock")
     at.number_input(key="lg-lead").set_value(3.0).run()
     assert (len(fits), len(solves), len(opened)) == counts
+    _open(at, "forecast")
     at.slider(key="lg-promo-discount").set_value(30).run()  # the promotion is added to the kept fit
     assert len(fits) == counts[0] and len(solves) == counts[1] and len(opened) == counts[2] + 1
+    _open(at, "network")
     at.slider(key="lg-demand").set_value(10).run()
     assert len(fits) == counts[0] and len(solves) == counts[1] + 2, "the plan and the scenario, no forecast"
+
+
+def test_opening_every_tab_and_switching_the_language_computes_nothing_again(app_page, monkeypatch):
+    """Once each tab has been open, opening them again, in English and in Chinese, fits no forecast,
+    solves no MILP and opens no workspace table: a tab's results are kept, not made again."""
+    fits, solves, opened = _counting(monkeypatch)
+    at = app_page(PAGE)
+    every_tab(at)
+    counts = (len(fits), len(solves), len(opened))
+    assert counts[:2] == (1, 2)
+    every_tab(at)
+    at.session_state["lang"] = "zh"
+    at.run()
+    every_tab(at)
+    _open(at, "stock")
+    assert not at.exception, at.exception
+    assert (len(fits), len(solves), len(opened)) == counts
+
+
+def test_a_closed_tab_draws_nothing(app_page):
+    """On 20 million lines the three tabs' charts and tables (a 5,000-row stock policy, the network map,
+    the forecast chart) were drawn on every rerun and redrawn by the browser: only the open tab's are now."""
+    at = app_page(PAGE)
+    for code in (*TABS, "forecast"):
+        _open(at, code)
+        assert not at.exception, at.exception
+        assert [bool(tab.children) for tab in at.tabs] == [other == code for other in TABS], code
+        assert len(at.get("plotly_chart")) == 1, "the open tab's chart only"
+
+
+def _busiest(at) -> str:
+    flows = _frame(at, "shipping_cost")
+    return flows.groupby("warehouse_id")["units"].sum().idxmax()
+
+
+@pytest.mark.parametrize("tab, widget, key, value", [
+    ("stock", "number_input", "lg-lead", lambda at: 3.0),  # a stock setting
+    ("network", "slider", "lg-demand", lambda at: 0),  # a what-if
+    ("network", "multiselect", "lg-close", lambda at: [_busiest(at)]),
+    ("forecast", "slider", "lg-promo-discount", lambda at: 35),  # the promotion
+    ("forecast", "selectbox", "lg-promo-scope", lambda at: "all")])
+def test_a_setting_made_in_a_tab_survives_the_other_tabs(app_page, tab, widget, key, value):
+    """Streamlit forgets the value of a widget a run does not draw, so the tabs' settings are kept while
+    their tab is closed: back in the tab, the setting and the tab's numbers are the same."""
+    at = app_page(PAGE)
+    _open(at, tab)
+    chosen = value(at)
+    getattr(at, widget)(key=key).set_value(chosen).run()
+    assert not at.exception, at.exception
+    shown, tables = _metrics(at), [df.value for df in at.dataframe]
+    for other in (*TABS, tab):
+        _open(at, other)
+    assert not at.exception, at.exception
+    assert getattr(at, widget)(key=key).value == chosen
+    assert _metrics(at) == shown
+    for now, before in zip([df.value for df in at.dataframe], tables, strict=True):
+        pd.testing.assert_frame_equal(now, before)
+
+
+def test_the_promotion_set_in_the_forecast_tab_is_used_by_the_closed_tabs(app_page):
+    """The stock policy and the network's what-if start from the forecast tab's promotion: with that
+    tab closed they show what they show with it open after the same change."""
+    at = app_page(PAGE)
+    at.slider(key="lg-promo-discount").set_value(40).run()
+    at.selectbox(key="lg-promo-scope").set_value("all").run()
+    promoted = _metrics(at)["Promotion uplift"]
+    with_forecast, _ = every_tab(at)
+    assert with_forecast["Promotion uplift"] == promoted
+    closed = app_page()  # another session with the same settings kept, its forecast tab never drawn
+    closed.session_state["lg-tab"] = "Stock policy"
+    closed.session_state["lg-promo-discount"] = 40
+    closed.session_state["lg-promo-scope"] = "all"
+    closed.switch_page(PAGE).run()
+    assert not closed.exception, closed.exception
+    shown = _metrics(closed)
+    _open(closed, "network")
+    shown.update(_metrics(closed))
+    assert len(shown) > 4 and shown == {k: with_forecast[k] for k in shown}
+    assert closed.slider(key="lg-demand").value == at.slider(key="lg-demand").value
+
+
+def test_the_stock_and_network_tabs_opened_first_show_what_they_show_after_the_forecast(app_page, monkeypatch):
+    """The forecast's settings are read as kept (their defaults) while its tab has never been drawn:
+    the stock and network tabs show the same numbers, from the same Results (nothing fitted or solved
+    again for them), as when the forecast tab was opened first."""
+    fits, solves, _ = _counting(monkeypatch)
+    at = app_page(PAGE)
+    metrics, tables = every_tab(at)
+    counts = (len(fits), len(solves))
+    first = app_page()  # a new session that opens the stock tab first
+    first.session_state["lg-tab"] = "Stock policy"
+    first.switch_page(PAGE).run()
+    assert not first.exception, first.exception
+    assert [bool(tab.children) for tab in first.tabs] == [False, True, False]
+    shown, shown_tables = _metrics(first), [df.value for df in first.dataframe]
+    _open(first, "network")
+    shown.update(_metrics(first))
+    shown_tables += [df.value for df in first.dataframe]
+    assert shown == {k: metrics[k] for k in shown} and len(shown) == 11, "stock 4, network 4, its what-if 3"
+    assert first.slider(key="lg-demand").value == at.slider(key="lg-demand").value
+    for now, before in zip(shown_tables, tables[-len(shown_tables):], strict=True):
+        pd.testing.assert_frame_equal(now, before)
+    assert (len(fits), len(solves)) == counts
+
+
+def test_the_open_tab_stays_open_in_chinese(app_page):
+    at = open_tab_in_chinese(app_page(PAGE), "lg-tab", "logistics.tab.network")
+    assert at.session_state["lg-tab"] == "仓库网络"
+    assert [bool(tab.children) for tab in at.tabs] == [False, False, True]
+    assert all(has_chinese(m.label) for m in at.tabs[2].metric) and len(at.tabs[2].metric) >= 4
+
+
+def test_saving_to_the_report_saves_every_tab_even_those_never_opened(app_page, own_workspace):
+    """Only the forecast tab was ever open; the saved analysis holds what the page saved when every tab
+    was drawn (main before lazy tabs, saving the page as first shown: these tables, figures, settings
+    and notes)."""
+    from promo_core.store import Workspace
+
+    at = app_page(PAGE)
+    at.button(key="save-btn-logistics").click().run()
+    assert not at.exception, at.exception
+    kept = Workspace(own_workspace).load_analysis(Workspace(own_workspace).list_analyses()["id"].iloc[0])
+    assert {name: table.shape for name, table in kept.tables.items()} == {
+        "backtest": (3, 8), "inventory_policy": (500, 14), "service_curve": (14, 9), "network_flows": (22, 8)}
+    assert kept.tables["inventory_policy"]["total_cost"].sum() == pytest.approx(190620.57068089183, rel=1e-9)
+    assert set(kept.figures) == {"forecast", "service_curve", "network"}
+    assert kept.params == {
+        "promotion": {"discount": 0.2, "start": "2026-12-07", "end": "2026-12-20", "elasticity": -0.66,
+                      "level": "category", "target": "Fresh Produce"},
+        "lead_time_weeks": 2.0, "lead_time_sd_weeks": 0.0, "service_level": 0.95, "order_cost": 40.0,
+        "holding_rate": 0.25}
+    assert kept.notes == ["Most accurate forecast model: Gradient boosting."]
+    assert at.session_state["lg-tab"] == "Demand forecast", "the manager's tab stays open"
+    at.run()
+    assert [bool(tab.children) for tab in at.tabs] == [True, False, False]
+
+
+def test_every_widget_of_the_tabs_is_kept_while_its_tab_is_closed(app_page, monkeypatch):
+    """``kept()`` covers every widget the three tabs draw, those named by a choice (a warehouse's
+    capacity) included: a widget missing there would lose its value whenever its tab is closed."""
+    kept = kept_by_lazy_tabs(monkeypatch)
+    at = app_page(PAGE)
+    drawn = widgets_of_every_tab(at, "lg-tab", [f"logistics.tab.{code}" for code in TABS], {
+        "logistics.tab.network": lambda: at.selectbox(key="lg-cap-w").set_value(_busiest(at)).run()})
+    assert not at.exception, at.exception
+    assert {"lg-level", "lg-promo-discount", "lg-lead", "lg-demand", "lg-per-km"} <= drawn
+    assert any(k.startswith("lg-cap-") and k != "lg-cap-w" for k in drawn)
+    assert drawn <= kept[-1], drawn - kept[-1]

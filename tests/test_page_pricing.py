@@ -14,7 +14,8 @@ import pytest
 
 from promo_core import promotions
 from promo_core.store import Workspace
-from tests.conftest import assert_apology_without_details, count_calls, has_chinese, page_text, page_with_failure
+from tests.conftest import (assert_apology_without_details, count_calls, has_chinese, kept_by_lazy_tabs,
+                            open_tab_in_chinese, page_text, page_with_failure, widgets_of_every_tab)
 from tests.golden.record_pricing import TABS, every_tab
 from tests.golden.record_pricing import open_pricing_tab as _open
 
@@ -305,30 +306,19 @@ def test_a_setting_made_in_a_tab_survives_the_other_tabs(app_page, monkeypatch, 
 def test_every_setting_drawn_in_a_tab_is_kept_while_the_tab_is_closed(app_page, monkeypatch):
     """What ``ui.lazy_tabs`` keeps covers every widget the tabs draw (a widget added to a tab and not
     to ``KEPT`` would lose its value whenever its tab is closed)."""
-    import ui
-
-    kept = count_calls(monkeypatch, ui, "lazy_tabs", lambda key, labels, page=None, keep=(): set(keep))
+    kept = kept_by_lazy_tabs(monkeypatch)
     at = app_page(PAGE)
-    drawn = set()
-    for i, code in enumerate(TABS):
-        _open(at, code)
-        if code == "promotions":  # every scenario column, and a product-level scenario
-            at.number_input(key="pr-n-scenarios").set_value(4).run()
-            at.selectbox(key="pr-sc-level-1").set_value("product").run()
-        for kind in ("selectbox", "multiselect", "radio", "slider", "number_input", "text_input", "date_input",
-                     "checkbox", "toggle"):
-            drawn |= {w.key for w in getattr(at.tabs[i], kind)}
+    drawn = widgets_of_every_tab(at, "pr-tab", [f"pricing.tab.{code}" for code in TABS], {
+        "pricing.tab.promotions": lambda: (  # every scenario column, and a product-level scenario
+            at.number_input(key="pr-n-scenarios").set_value(4).run(),
+            at.selectbox(key="pr-sc-level-1").set_value("product").run())})
     assert not at.exception, at.exception
     assert {"pr-max-change", "pr-sc-product-1", "pr-sc-cap-3", "pr-dyn-eps"} <= drawn
     assert drawn <= kept[-1], drawn - kept[-1]
 
 
 def test_the_open_tab_stays_open_in_chinese(app_page):
-    at = app_page(PAGE)
-    _open(at, "dynamic")
-    at.session_state["lang"] = "zh"
-    at.run()
-    assert not at.exception, at.exception
+    at = open_tab_in_chinese(app_page(PAGE), "pr-tab", "pricing.tab.dynamic")
     assert at.session_state["pr-tab"] == "动态定价"
     assert [bool(tab.children) for tab in at.tabs] == [False, False, False, True]
     assert all(has_chinese(m.label) for m in at.tabs[3].metric) and len(at.tabs[3].metric) == 3

@@ -1,6 +1,6 @@
 """The Logistics page in Chromium with every request off the loopback address blocked: the forecast
 chart, the stock curve and the network map render offline (no map tiles, no token), a what-if
-re-optimises, and the plan downloads as CSV."""
+re-optimises, and the plan downloads as CSV. The tabs draw only while open (each is clicked first)."""
 import csv
 import io
 
@@ -74,8 +74,8 @@ def test_logistics_click_through_offline(page, tmp_path):
     # the user's own network from two uploaded CSVs
     (tmp_path / "warehouses.csv").write_text(WAREHOUSES, encoding="utf-8")
     (tmp_path / "stores.csv").write_text(STORES, encoding="utf-8")
-    network.get_by_text("Use your own network").click()
-    uploads = network.get_by_test_id("stFileUploaderDropzoneInput")
+    page.get_by_text("Use your own network").click()  # (above the tabs: an upload outlives a closed tab)
+    uploads = page.get_by_test_id("stFileUploaderDropzoneInput")
     uploads.nth(0).set_input_files(str(tmp_path / "warehouses.csv"))
     wait_idle(page)
     uploads.nth(1).set_input_files(str(tmp_path / "stores.csv"))

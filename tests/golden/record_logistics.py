@@ -7,7 +7,9 @@ items 2 and 3 reached the Logistics page):
     PROMO_WORKSPACE=/tmp/x/promo.duckdb .venv/bin/python tests/golden/record_logistics.py
 
 Tables are kept as digests (columns, rows, the sum of each numeric column, the first rows) and the
-report's tables whole (they are small); the network plan's objective with ``repr`` (exact).
+report's tables whole (they are small); the network plan's objective with ``repr`` (exact). Since
+the page's tabs draw only while open (issue 15), what it shows is read with each tab open in turn
+(``every_tab``), which reads the page of 6b40118, whose tabs were all drawn, the same way.
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 OUT = Path(__file__).with_name("logistics_demo.json")
 PAGE = "pages/logistics.py"
+TABS = ("forecast", "stock", "network")  # the page's tabs, in its order
 
 
 def cell(v):
@@ -52,11 +55,29 @@ def whole(frame: pd.DataFrame) -> dict:
             "data": [[cell(v) for v in row] for row in frame.itertuples(index=False)]}
 
 
+def open_logistics_tab(at, code: str):
+    """Open the Logistics page's tab ``code`` (of ``TABS``) and run the page."""
+    from tests.conftest import open_tab
+
+    return open_tab(at, "lg-tab", f"logistics.tab.{code}")
+
+
+def every_tab(at) -> tuple[dict, list[pd.DataFrame]]:
+    """What the Logistics page shows with each of its tabs open in turn: every metric (label -> value)
+    and every tab's tables, in the page's order. The last tab stays open."""
+    from tests.conftest import every_tab_of
+
+    return every_tab_of(at, "lg-tab", [f"logistics.tab.{code}" for code in TABS])
+
+
 def page_state(at) -> dict:
-    return {"metrics": {m.label: m.value for m in at.metric},
-            "tables": [digest(df.value) for df in at.dataframe],
-            "captions": [c.value for c in at.caption], "info": [i.value for i in at.info],
-            "errors": [e.value for e in at.error]}
+    texts = {"captions": [], "info": [], "errors": []}
+    for i, code in enumerate(TABS):
+        open_logistics_tab(at, code)
+        for name, kind in (("captions", "caption"), ("info", "info"), ("errors", "error")):
+            texts[name] += [e.value for e in getattr(at.tabs[i], kind)]
+    metrics, tables = every_tab(at)
+    return {"metrics": metrics, "tables": [digest(df) for df in tables], **texts}
 
 
 def main() -> None:
@@ -81,9 +102,11 @@ def main() -> None:
     at.switch_page(PAGE).run()
     assert not at.exception, at.exception
     state = page_state(at)
-    state["elasticity"] = next(n.value for n in at.number_input if n.key.startswith("lg-promo-elasticity"))
     state["demand_change"] = at.slider(key="lg-demand").value
+    open_logistics_tab(at, "forecast")
+    state["elasticity"] = next(n.value for n in at.number_input if n.key.startswith("lg-promo-elasticity"))
     record["page"] = state
+    open_logistics_tab(at, "network")
     at.slider(key="lg-demand").set_value(0).run()
     flows = next(df.value for df in at.dataframe if "shipping_cost" in df.value.columns)
     busiest = flows.groupby("warehouse_id")["units"].sum().idxmax()
@@ -91,6 +114,7 @@ def main() -> None:
     record["close_busiest"] = {"warehouse": busiest, **page_state(at)}
     at.toggle(key="lg-single").set_value(True).run()
     record["single_sourcing"] = page_state(at)
+    open_logistics_tab(at, "forecast")
     at.selectbox(key="lg-level").set_value("category").run()
     record["category_level"] = page_state(at)
 
@@ -98,7 +122,7 @@ def main() -> None:
     at.session_state["lang"] = "zh"
     at.run()
     at.switch_page(PAGE).run()
-    record["page_zh"] = {"metrics": {m.label: m.value for m in at.metric}}
+    record["page_zh"] = {"metrics": every_tab(at)[0]}
 
     tx = finalize_transactions(demo.transactions)
     section = report.forecast_analysis(tx)

@@ -51,12 +51,9 @@ def open_pricing_tab(at, code: str):
 def every_tab(at) -> tuple[dict, list[pd.DataFrame]]:
     """What the Pricing page shows with each of its tabs open in turn: every metric (label -> value)
     and every tab's tables, in the page's order. The last tab stays open."""
-    metrics, tables = {}, []
-    for i, code in enumerate(TABS):
-        open_pricing_tab(at, code)
-        metrics.update({m.label: m.value for m in at.metric})
-        tables += [df.value for df in at.tabs[i].dataframe]
-    return metrics, tables
+    from tests.conftest import every_tab_of
+
+    return every_tab_of(at, "pr-tab", [f"pricing.tab.{code}" for code in TABS])
 
 
 def main() -> None:
