@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import inspect
 import json
 import logging
 import os
@@ -589,8 +590,6 @@ class ClosedTab:
 
     @staticmethod
     def _widget(kind: str, *args, **kwargs):
-        import inspect
-
         bound = inspect.signature(getattr(st, kind)).bind(*args, **kwargs)
         bound.apply_defaults()
         given = bound.arguments
