@@ -197,6 +197,15 @@ def widgets_of_every_tab(at, key: str, labels: list[str], then: dict | None = No
     return drawn
 
 
+def saved_to_report(at, page: str, workspace: Path):
+    """Click ``page``'s "Save to report" on the page as it is now (a lazy-tabs page: only the tabs the
+    test opened were drawn) and return the analysis it saved in the workspace file ``workspace``."""
+    at.button(key=f"save-btn-{page}").click().run()
+    assert not at.exception, at.exception
+    saved = Workspace(workspace)
+    return saved.load_analysis(saved.list_analyses()["id"].iloc[0])
+
+
 def kept_by_lazy_tabs(monkeypatch) -> list:
     """What each later ``ui.lazy_tabs`` call is asked to keep (``keep=``, as a set), one per run."""
     import ui

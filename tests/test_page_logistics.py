@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from tests.conftest import (count_calls, has_chinese, kept_by_lazy_tabs, open_tab_in_chinese, page_text,
-                            page_with_failure, widgets_of_every_tab)
+                            page_with_failure, saved_to_report, widgets_of_every_tab)
 from tests.golden.record_logistics import TABS, every_tab
 from tests.golden.record_logistics import open_logistics_tab as _open
 
@@ -433,12 +433,8 @@ def test_saving_to_the_report_saves_every_tab_even_those_never_opened(app_page, 
     """Only the forecast tab was ever open; the saved analysis holds what the page saved when every tab
     was drawn (main before lazy tabs, saving the page as first shown: these tables, figures, settings
     and notes)."""
-    from promo_core.store import Workspace
-
     at = app_page(PAGE)
-    at.button(key="save-btn-logistics").click().run()
-    assert not at.exception, at.exception
-    kept = Workspace(own_workspace).load_analysis(Workspace(own_workspace).list_analyses()["id"].iloc[0])
+    kept = saved_to_report(at, "logistics", own_workspace)
     assert {name: table.shape for name, table in kept.tables.items()} == {
         "backtest": (3, 8), "inventory_policy": (500, 14), "service_curve": (14, 9), "network_flows": (22, 8)}
     assert kept.tables["inventory_policy"]["total_cost"].sum() == pytest.approx(190620.57068089183, rel=1e-9)

@@ -13,8 +13,9 @@ HILLSTROM = ROOT.parent / "shared" / "data" / "hillstrom.csv"
 
 def test_coupons_click_through_download_and_upload(page, tmp_path, demo):
     open_page(page, "Coupons")
-    page.get_by_test_id("stMetric").filter(has_text="Expected incremental profit").first.wait_for(state="attached",
-                                                                                          timeout=180_000)
+    # (the tabs are lazy: only the open one, "Did it work?", is drawn until another is clicked)
+    page.get_by_test_id("stMetric").filter(has_text="coupon_10 · converted").first.wait_for(state="attached",
+                                                                                    timeout=180_000)
     wait_idle(page)
     assert page.get_by_test_id("stException").count() == 0
     first = page.get_by_role("tabpanel", name="Did it work?")
@@ -36,7 +37,9 @@ def test_coupons_click_through_download_and_upload(page, tmp_path, demo):
     assert [int(r["rank"]) for r in rows] == list(range(1, len(rows) + 1)) and len(rows) > 100
     assert all(float(r["expected_incremental_profit"]) > 0 for r in rows)
 
-    # the same campaign rebuilt from the sales' coupon codes and the list of who got what
+    # the same campaign rebuilt from the sales' coupon codes and the list of who got what (its lifts: the first tab)
+    page.get_by_role("tab", name="Did it work?").click()
+    wait_idle(page)
     recipients = tmp_path / "recipients.csv"
     demo.campaign[["customer_id", "arm"]].to_csv(recipients, index=False)
     page.get_by_text("Campaign data").click()

@@ -47,12 +47,43 @@ def table_digest(frame: pd.DataFrame) -> dict:
             "sums": sums}
 
 
+TABS = ("lifts", "uplift", "targeting", "loyalty")  # the page's tabs, in its order
+KINDS = {"markdown": "markdown", "captions": "caption", "success": "success", "warning": "warning",
+         "error": "error", "info": "info"}  # record name -> AppTest element
+
+
+def open_coupons_tab(at, code: str):
+    """Open the Coupons page's tab ``code`` (of ``TABS``) and run the page."""
+    from tests.conftest import open_tab
+
+    return open_tab(at, "cp-tab", f"coupons.tab.{code}")
+
+
+def every_tab(at) -> tuple[dict, list]:
+    """What the Coupons page shows with each of its tabs open in turn: every metric (label -> element)
+    and every tab's tables, in the page's order. The last tab stays open."""
+    metrics, tables = {}, []
+    for i, code in enumerate(TABS):
+        open_coupons_tab(at, code)
+        metrics.update({m.label: m for m in at.metric})
+        tables += [df.value for df in at.tabs[i].dataframe]
+    return metrics, tables
+
+
 def page_record(at) -> dict:
-    return {"metrics": {m.label: [m.value, m.delta] for m in at.metric},
-            "tables": [table_digest(df.value) for df in at.dataframe],
-            "markdown": [m.value for m in at.markdown], "captions": [c.value for c in at.caption],
-            "success": [e.value for e in at.success], "warning": [e.value for e in at.warning],
-            "error": [e.value for e in at.error], "info": [e.value for e in at.info]}
+    """Everything the page shows, each tab open in turn (its lazy tabs draw only the open one), in the
+    page's order: what is drawn above the tabs, then each tab's (nothing is drawn below them)."""
+    metrics, tables = every_tab(at)
+    record = {"metrics": {label: [m.value, m.delta] for label, m in metrics.items()},
+              "tables": [table_digest(frame) for frame in tables], **{name: [] for name in KINDS}}
+    for i, code in enumerate(TABS):
+        open_coupons_tab(at, code)
+        for name, kind in KINDS.items():
+            in_tabs = [e.value for tab in at.tabs for e in getattr(tab, kind)]
+            if i == 0:  # (above the tabs: what is not in any of them)
+                record[name] += [e.value for e in getattr(at, kind)][:len(getattr(at, kind)) - len(in_tabs)]
+            record[name] += [e.value for e in getattr(at.tabs[i], kind)]
+    return record
 
 
 def sales_record(campaign: pd.DataFrame) -> dict:
@@ -93,7 +124,7 @@ def main(out: str) -> None:
         record = {"page": page_record(at)}
         at.session_state["lang"] = "zh"
         at.run()
-        record["page_zh"] = {"metrics": {m.label: [m.value, m.delta] for m in at.metric}}
+        record["page_zh"] = {"metrics": {label: [m.value, m.delta] for label, m in every_tab(at)[0].items()}}
         campaign = sample_data.generate(0).campaign
     record["sales"] = sales_record(campaign)
     section = report.campaign_analysis(campaign)
