@@ -171,7 +171,10 @@ class _Lines:
         """The purchase days kept in the engine (a temporary table) until the block ends: three
         feature tables and two sets of buyers read them."""
         self._stack = ExitStack()
-        self.days = self._stack.enter_context(self.orders.kept()).purchase_days()
+        self.days = self.orders.purchase_days()  # (kept with a grouping, or stored)
+        if not self.orders.grouped:  # straight from the lines, kept for this block only
+            self.days = self.days.cache()
+            self._stack.callback(self.days.release)
         self.flags = [k for k in ("online", "discount") if k in self.days.columns]
         return self
 
