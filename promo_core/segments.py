@@ -312,7 +312,9 @@ def _stored_groupings(source) -> dict[str, ir.Table] | None:
         tables = {kind: op.source.table(op.name + suffix) for kind, suffix in STORED_GROUPINGS.items()}
     except TableNotFound:
         return None
-    return tables if {"customer_id", "day", "bought"} <= set(tables["orders"].columns) else None
+    looks_right = ({"customer_id", "day", "bought", "n_bought"} <= set(tables["orders"].columns)
+                   and {"customer_id", "day", "value", "gap"} <= set(tables["days"].columns))
+    return tables if looks_right else None
 
 
 def purchase_days(rows: ir.Table, features: bool = True) -> ir.Table:
